@@ -1,0 +1,41 @@
+"""Shared fixtures. QT_QPA_PLATFORM is set before anything can import Qt."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("REVIEWER_NAME", "test-reviewer")
+
+ROOT = Path(__file__).resolve().parent.parent
+ASB_SET = ROOT / "question_sets" / "hmic-asb-call-listening-2012.yaml"
+SCOT_SET = ROOT / "question_sets" / "scottish-crime-recording-audit.yaml"
+DEMO_CSV = ROOT / "data" / "demo-asb-2012.csv"
+
+
+@pytest.fixture()
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "reviewer.db"
+
+
+@pytest.fixture()
+def db(db_path: Path):
+    from reviewer.db import Database
+
+    database = Database(str(db_path))
+    yield database
+    database.close()
+
+
+@pytest.fixture()
+def demo_audit(db):
+    """The ASB 2012 audit with the 100 demo records imported."""
+    from reviewer.audits import create_audit, get_audit
+    from reviewer.importer import import_answers
+
+    audit = create_audit(db, "BTP ASB 2012", ASB_SET)
+    import_answers(db, audit, DEMO_CSV, "test-reviewer")
+    return get_audit(db, "BTP ASB 2012")
