@@ -203,7 +203,8 @@ def main(argv):
                 print("      %-20s Number      Total %s%s" % (q.get("label", ""),
                                                              cell(t["total"], total), extra))
                 for label in q["choices"]:
-                    print("      %-20s %s" % (label, cell(t["counts"][label], counts.get(label, 0))))
+                    figure = cell(t["counts"][label], counts.get(label, 0))
+                    print("      %-20s %s" % (label, figure))
                 for label in set(counts) - set(q["choices"]):
                     problems.append("%s: published label %r is not a choice" % (qid, label))
     for qid in PUBLISHED:

@@ -66,7 +66,7 @@ def make_answers(rng):
     order = list(everyone)
     rng.shuffle(order)
     allocation = ["Response"] * 80 + ["NPT/SNT"] * 1 + ["Other force"] * 2 + ["None"] * 17
-    a["9"] = dict(zip(order, allocation))
+    a["9"] = dict(zip(order, allocation, strict=False))
     allocated = [i for i in everyone if a["9"][i] != "None"]          # 83
     response = [i for i in everyone if a["9"][i] == "Response"]       # 80
     unallocated = [i for i in everyone if a["9"][i] == "None"]        # 17
@@ -86,7 +86,7 @@ def make_answers(rng):
     kinds = ["Ethnicity"] * 3 + ["Age"] * 1 + ["Other"] * 6
     vulnerable = sorted(q2_yes)
     rng.shuffle(vulnerable)
-    a["2b"] = dict(zip(vulnerable, kinds))
+    a["2b"] = dict(zip(vulnerable, kinds, strict=False))
     a["6"] = yes_no(everyone, pick(rng, q2_yes, 9))
 
     # -- victim care: 3 = 98/2; 13 = 0 Y / 96 N with 4 n/a (no victim to

@@ -170,9 +170,9 @@ def _tally(args: argparse.Namespace) -> int:
 
 @command("gui")
 def _gui(args: argparse.Namespace) -> int:
-    from .paths import database_target, reviewer_name
-
     import importlib
+
+    from .paths import database_target, reviewer_name
 
     try:  # the launcher loads the Qt front end at run time; the core never imports it
         app = importlib.import_module("ui.app")
