@@ -275,6 +275,9 @@ class _Builder:
         qid = self.text(keys["id"], "question id") if "id" in keys else ""
         if "id" in keys and not qid:
             self.err(keys["id"], "question id must not be empty")
+        text = self.text(keys["text"], "text") if "text" in keys else ""
+        if "text" in keys and not text:
+            self.err(keys["text"], f"question '{qid}' has an empty 'text'")
         if qid in earlier:
             self.err(keys["id"], f"duplicate question id '{qid}'")
             return None
@@ -295,7 +298,7 @@ class _Builder:
             else:
                 na = raw
         q = Question(
-            id=qid, text=self.text(keys["text"], "text") if "text" in keys else "", type=qtype,
+            id=qid, text=text, type=qtype,
             section=section, ref=self.text(keys["ref"], "ref") if "ref" in keys else "",
             guidance=self.text(keys["guidance"], "guidance") if "guidance" in keys else "",
             label=self.text(keys["label"], "label") if "label" in keys else "",
