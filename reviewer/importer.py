@@ -137,6 +137,8 @@ def _classify(header: list[str], qs: QuestionSet, name: str, problems: list[str]
             fcols.append(i)
     if ref_col is None:
         problems.append(f"{name}:1:ref: the required column 'ref' is missing")
+    elif ref_col != 0:
+        problems.append(f"{name}:1:{header[ref_col]}: the 'ref' column must be the first column")
     return ref_col, qcols, ncols, fcols
 
 

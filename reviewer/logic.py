@@ -48,12 +48,12 @@ def parse_value(q: Question, raw: str | None) -> Answer:
     if folded in NA_TOKENS:
         return NA, None
     if q.type == "multi_choice":
-        parts = [p.strip().casefold() for p in text.split(MULTI_SEP) if p.strip()]
-        bad = [p for p in parts if p not in labels]
+        parts = [p.strip() for p in text.split(MULTI_SEP) if p.strip()]
+        bad = [p for p in parts if p.casefold() not in labels]
         if not bad:
-            chosen = {labels[p] for p in parts}
+            chosen = {labels[p.casefold()] for p in parts}
             return ANSWERED, MULTI_SEP.join(c for c in q.choices if c in chosen)
-        text = "; ".join(bad)
+        text = "; ".join(bad)   # quoted as written, not case-folded
     raise AnswerError(f"'{text}' is not a choice of question {q.id} "
                       f"(choices: {', '.join(q.choices)}, or n/a)")
 
