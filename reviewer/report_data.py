@@ -1,0 +1,115 @@
+"""What the results outputs (PDF, spreadsheet, comparison) share: the audit described in words and
+the tally grouped into the appendix's tables. No heavy imports here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .audits import AuditInfo
+from .db import Database
+from .qset import Section
+from .tally import QuestionTally, Tally
+
+NOT_RECORDED = "not recorded"
+
+# The sample description is stored by whoever draws the sample; accept the usual key spellings.
+SAMPLE_KEYS: dict[str, tuple[str, ...]] = {
+    "population": ("population", "population_size", "population_description", "source"),
+    "size": ("size", "sample_size", "n"),
+    "method": ("method", "sampling_method"),
+    "seed": ("seed", "random_seed"),
+    "drawn": ("drawn", "drawn_at", "date_drawn", "date", "created_at"),
+}
+SAMPLE_LABELS = {"population": "Population", "size": "Sample size", "method": "Method",
+                 "seed": "Seed", "drawn": "Date drawn"}
+
+
+@dataclass
+class AuditSummary:
+    records: int
+    reviewers: list[str]
+    first_answer: str | None          # YYYY-MM-DD
+    last_answer: str | None
+    sample: dict[str, str] = field(default_factory=dict)   # SAMPLE_LABELS keys -> text
+
+    def answered_range(self) -> str:
+        if not self.first_answer:
+            return NOT_RECORDED
+        if self.first_answer == self.last_answer:
+            return self.first_answer
+        return f"{self.first_answer} to {self.last_answer}"
+
+    def sample_lines(self) -> list[tuple[str, str]]:
+        return [(SAMPLE_LABELS[k], self.sample.get(k) or NOT_RECORDED) for k in SAMPLE_LABELS]
+
+
+def _text(value: Any) -> str:
+    if value is None or value == "":
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
+    return str(value)
+
+
+def sample_description(sample: dict[str, Any]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for key, names in SAMPLE_KEYS.items():
+        for name in names:
+            text = _text(sample.get(name))
+            if text:
+                out[key] = text[:10] if key == "drawn" and len(text) > 10 and text[4] == "-" \
+                    else text
+                break
+    return out
+
+
+def summarize(db: Database, audit: AuditInfo) -> AuditSummary:
+    reviewers = [r for (r,) in db.all(
+        "SELECT DISTINCT reviewer FROM answer WHERE audit_id = ? AND reviewer <> '' "
+        "ORDER BY reviewer", (audit.id,))]
+    first, last = db.one("SELECT MIN(answered_at), MAX(answered_at) FROM answer "
+                         "WHERE audit_id = ? AND answered_at <> ''", (audit.id,)) or (None, None)
+    records = int(db.scalar("SELECT COUNT(*) FROM record WHERE audit_id = ?", (audit.id,)))
+    return AuditSummary(records, reviewers, first[:10] if first else None,
+                        last[:10] if last else None, sample_description(audit.sample or {}))
+
+
+@dataclass
+class Block:
+    """One results table: a section (title may be empty) and its tallied questions."""
+
+    section: Section
+    rows: list[QuestionTally]
+
+    @property
+    def heading(self) -> str:
+        """The appendix's heading: bold capitals ending in a colon; "" when untitled."""
+        title = self.section.title.strip()
+        return title.rstrip(":").upper() + ":" if title else ""
+
+
+def blocks(t: Tally) -> list[Block]:
+    """The tables in section order, text questions left out, empty sections dropped."""
+    by_id = t.by_id()
+    out = []
+    for section in t.qset.sections:
+        rows = [by_id[q.id] for q in t.qset.section_questions(section.id) if q.tallied]
+        if rows:
+            out.append(Block(section, rows))
+    return out
+
+
+def question_label(qt: QuestionTally) -> str:
+    q = qt.question
+    return f"{q.id}. {q.text}" + (f" {q.ref}" if q.ref else "")
+
+
+def reviewers_text(names: list[str], limit: int = 12) -> str:
+    if not names:
+        return NOT_RECORDED
+    if len(names) > limit:
+        return ", ".join(names[:limit]) + f" and {len(names) - limit} more"
+    return ", ".join(names)

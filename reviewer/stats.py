@@ -1,0 +1,105 @@
+"""Rates, confidence intervals and two-audit comparisons, from well-kept library functions.
+
+* The 95% interval of a rate is Wilson's score interval
+  (``statsmodels.stats.proportion.proportion_confint(..., method="wilson")``): it behaves at 0%
+  and 100% and for small totals, where the textbook "normal" interval does not.
+* Two audits are compared per question with Fisher's exact test (``scipy.stats.fisher_exact``,
+  two-sided) on the 2x2 table of Y / N counts, and the difference of the two rates gets
+  Newcombe's hybrid score interval (``confint_proportions_2indep(..., method="newcomb")``).
+* The flag: ``improved`` or ``worse`` when p < 0.05, by the direction of the change in the Y rate
+  (Y is the desired answer, so a higher Y rate is better — pass ``higher_is_better=False`` for a
+  question where N is the desired answer); else ``no significant change``. A question with no
+  Y/N answers in one of the audits is ``not comparable``.
+
+statsmodels and scipy are imported inside the functions: importing this module stays cheap.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+ALPHA = 0.05
+IMPROVED, WORSE, NO_CHANGE, NOT_COMPARABLE = ("improved", "worse", "no significant change",
+                                              "not comparable")
+
+
+@dataclass(frozen=True)
+class Rate:
+    count: int
+    total: int
+    rate: float | None            # count / total, None when total is 0
+    low: float | None             # Wilson 95% interval
+    high: float | None
+
+
+def wilson(count: int, total: int, alpha: float = ALPHA) -> tuple[float, float] | None:
+    """The Wilson score interval of count/total (None when total is 0)."""
+    if total <= 0:
+        return None
+    from statsmodels.stats.proportion import proportion_confint
+
+    low, high = proportion_confint(count, total, alpha=alpha, method="wilson")
+    return max(0.0, float(low)), min(1.0, float(high))
+
+
+def rate(count: int, total: int) -> Rate:
+    ci = wilson(count, total)
+    if ci is None:
+        return Rate(count, total, None, None, None)
+    return Rate(count, total, count / total, ci[0], ci[1])
+
+
+@dataclass(frozen=True)
+class Change:
+    """One question's change between a baseline ("then") and a later audit ("now")."""
+
+    then: Rate
+    now: Rate
+    difference: float | None      # now.rate - then.rate
+    low: float | None             # 95% interval of the difference (Newcombe)
+    high: float | None
+    p_value: float | None         # Fisher's exact test, two-sided
+    flag: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def compare_counts(y_then: int, n_then: int, y_now: int, n_now: int,
+                   higher_is_better: bool = True, alpha: float = ALPHA) -> Change:
+    """Compare Y rates: ``y_*`` are the Y counts, ``n_*`` the totals (Y + N)."""
+    then, now = rate(y_then, n_then), rate(y_now, n_now)
+    if n_then <= 0 or n_now <= 0:
+        return Change(then, now, None, None, None, None, NOT_COMPARABLE)
+    from scipy.stats import fisher_exact
+    from statsmodels.stats.proportion import confint_proportions_2indep
+
+    diff = y_now / n_now - y_then / n_then
+    low, high = confint_proportions_2indep(y_now, n_now, y_then, n_then, method="newcomb",
+                                           compare="diff", alpha=alpha)
+    p = float(fisher_exact([[y_now, n_now - y_now], [y_then, n_then - y_then]])[1])
+    return Change(then, now, diff, float(low), float(high), p,
+                  flag(diff, p, higher_is_better, alpha))
+
+
+def flag(difference: float, p_value: float, higher_is_better: bool = True,
+         alpha: float = ALPHA) -> str:
+    """``improved`` / ``worse`` when significant (p < alpha), else ``no significant change``."""
+    if p_value >= alpha or difference == 0:
+        return NO_CHANGE
+    return IMPROVED if (difference > 0) == higher_is_better else WORSE
+
+
+def percent(value: float | None, digits: int = 0) -> str:
+    """0.1234 -> "12%" (digits=0) or "12.3%"; None -> "–"."""
+    if value is None:
+        return "–"
+    return f"{value * 100:.{digits}f}%"
+
+
+def rate_text(r: Rate, digits: int = 0) -> str:
+    """"10% (6–17%)": the rate with its 95% interval, or "–" without a total."""
+    if r.rate is None:
+        return "–"
+    return f"{percent(r.rate, digits)} ({percent(r.low, digits)[:-1]}–{percent(r.high, digits)})"

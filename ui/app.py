@@ -1,0 +1,47 @@
+"""Start the desktop app: ``reviewer gui`` (``--demo`` creates the demo audit if missing)."""
+
+from __future__ import annotations
+
+import sys
+
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
+
+from reviewer import demo
+from reviewer.audits import list_audits
+from reviewer.errors import ReviewerError
+
+from .main_window import SCORING, MainWindow
+from .session import Session
+
+
+def create_window(target: str, reviewer: str, demo_audit: bool = False) -> MainWindow:
+    """The main window on a database, opened on the last (or the demo) audit."""
+    session = Session(target, reviewer)
+    if demo_audit or demo.is_empty(session.db):
+        demo.ensure_demo(session.db, reviewer="demo")
+    window = MainWindow(session)
+    window.audits.reload()
+    audits = list_audits(session.db)
+    last = QSettings().value("last_audit")
+    ids = [a.id for a in audits]
+    chosen = int(last) if last is not None and str(last).isdigit() and int(last) in ids else None
+    if chosen is None and audits:
+        chosen = audits[0].id
+    if chosen is not None:
+        session.open_audit(chosen)
+        window.show_tab(SCORING)
+    return window
+
+
+def run(target: str, reviewer: str, demo: bool = False) -> int:
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setOrganizationName("reviewer")
+    app.setApplicationName("reviewer")
+    try:
+        window = create_window(target, reviewer, demo)
+    except ReviewerError as exc:
+        print("\n".join(exc.problems), file=sys.stderr)
+        return 1
+    window.show()
+    return app.exec()

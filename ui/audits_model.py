@@ -1,0 +1,70 @@
+"""The audits list: name, question set, version, sample, progress."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+from reviewer.audits import AuditInfo, list_audits
+from reviewer.db import Database
+
+COL_NAME, COL_SET, COL_VERSION, COL_SAMPLE, COL_PROGRESS, COL_CREATED = range(6)
+HEADERS = ("Audit", "Question set", "Version", "Sample", "Progress", "Created")
+Index = QModelIndex | QPersistentModelIndex
+
+
+def describe_sample(audit: AuditInfo) -> str:
+    s = audit.sample
+    if not s:
+        return "imported records" if audit.records else "no records yet"
+    seed = f", seed {s['seed']}" if s.get("seed") is not None else ""
+    return f"{s.get('size', '?')} of {s.get('population', '?')} ({s.get('method', '?')}{seed})"
+
+
+class AuditsModel(QAbstractTableModel):
+    def __init__(self, db: Database, parent=None):
+        super().__init__(parent)
+        self.db = db
+        self.show_archived = False
+        self.audits: list[AuditInfo] = []
+        self.reload()
+
+    def reload(self) -> None:
+        self.beginResetModel()
+        self.audits = list_audits(self.db, include_archived=self.show_archived)
+        self.endResetModel()
+
+    def audit(self, row: int) -> AuditInfo | None:
+        return self.audits[row] if 0 <= row < len(self.audits) else None
+
+    def row_of(self, audit_id: int) -> int | None:
+        return next((i for i, a in enumerate(self.audits) if a.id == audit_id), None)
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.audits)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole):
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return HEADERS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
+        a = self.audit(index.row()) if index.isValid() else None
+        if a is None or role != Qt.ItemDataRole.DisplayRole:
+            return None
+        col = index.column()
+        if col == COL_NAME:
+            return a.name + (" (archived)" if a.archived else "")
+        if col == COL_SET:
+            return f"{a.set_title} [{a.set_key}]"
+        if col == COL_VERSION:
+            return a.set_version
+        if col == COL_SAMPLE:
+            return describe_sample(a)
+        if col == COL_PROGRESS:
+            pct = f" ({100 * a.complete // a.records}%)" if a.records else ""
+            return f"{a.complete} of {a.records} complete{pct}"
+        return a.created_at[:10]

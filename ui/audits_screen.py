@@ -1,0 +1,124 @@
+"""The audits screen: create, open, rename, archive; each audit's set, sample and progress."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelectionModel, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reviewer import audits
+from reviewer.errors import ReviewerError
+
+from .audits_model import COL_NAME, COL_SAMPLE, AuditsModel
+from .new_audit_dialog import NewAuditDialog
+from .session import Session
+
+
+class AuditsScreen(QWidget):
+    open_requested = Signal(int)   # audit id, to show it on the scoring screen
+
+    def __init__(self, session: Session, parent=None):
+        super().__init__(parent)
+        self.session = session
+        self.model = AuditsModel(session.db, self)
+        self.table = QTableView()
+        self.table.setObjectName("auditsTable")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(COL_NAME, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(COL_SAMPLE, QHeaderView.ResizeMode.Stretch)
+        self.table.activated.connect(lambda index: self.open_row(index.row()))
+        buttons = QHBoxLayout()
+        for text, slot in (("&New audit… (Ctrl+N)", self.new_audit),
+                           ("&Open (Enter)", lambda: self.open_row(self.current_row())),
+                           ("&Rename… (F2)", self.rename), ("Archive / restore", self.archive)):
+            b = QPushButton(text)
+            b.clicked.connect(slot)
+            buttons.addWidget(b)
+        self.show_archived = QCheckBox("Show archived")
+        self.show_archived.toggled.connect(self._toggle_archived)
+        buttons.addStretch(1)
+        buttons.addWidget(self.show_archived)
+        layout = QVBoxLayout(self)
+        intro = QLabel("<b>Audits</b> — each keeps the exact question set it was created with. "
+                       "Enter opens the selected audit for scoring.")
+        layout.addWidget(intro)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(buttons)
+        rename = QAction("Rename", self)
+        rename.setShortcut(QKeySequence("F2"))
+        rename.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        rename.triggered.connect(self.rename)
+        self.addAction(rename)
+        session.audits_changed.connect(self.reload)
+        self.select_row(0)
+
+    def reload(self) -> None:
+        current = self.model.audit(self.current_row())
+        self.model.reload()
+        row = self.model.row_of(current.id) if current else None
+        self.select_row(row if row is not None else 0)
+
+    def select_row(self, row: int) -> None:
+        if 0 <= row < self.model.rowCount():
+            self.table.selectionModel().setCurrentIndex(
+                self.model.index(row, 0), QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows)
+
+    def current_row(self) -> int:
+        return self.table.currentIndex().row()
+
+    def _toggle_archived(self, checked: bool) -> None:
+        self.model.show_archived = checked
+        self.reload()
+
+    def new_audit(self) -> None:
+        dialog = NewAuditDialog(self.session, self)
+        if dialog.exec() and dialog.created is not None:
+            self.session.audits_changed.emit()
+            self.select_row(self.model.row_of(dialog.created.id) or 0)
+            self.open_requested.emit(dialog.created.id)
+
+    def open_row(self, row: int) -> None:
+        audit = self.model.audit(row)
+        if audit is not None:
+            self.open_requested.emit(audit.id)
+
+    def rename(self) -> None:
+        audit = self.model.audit(self.current_row())
+        if audit is None:
+            return
+        name, ok = QInputDialog.getText(self, "Rename audit", "New name:", text=audit.name)
+        if not ok:
+            return
+        try:
+            audits.rename_audit(self.session.db, audit.id, name)
+        except ReviewerError as exc:
+            QMessageBox.warning(self, "Rename audit", str(exc))
+            return
+        if self.session.audit and self.session.audit.id == audit.id:
+            self.session.open_audit(audit.id)
+        self.session.audits_changed.emit()
+
+    def archive(self) -> None:
+        audit = self.model.audit(self.current_row())
+        if audit is None:
+            return
+        audits.archive_audit(self.session.db, audit.id, not audit.archived)
+        self.session.audits_changed.emit()

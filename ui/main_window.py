@@ -1,0 +1,146 @@
+"""The main window: Audits, Scoring and Results screens, menus built from the shortcut table."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMainWindow, QMessageBox, QTabWidget
+
+from reviewer.errors import ReviewerError
+from reviewer.importer import import_answers
+
+from .audits_screen import AuditsScreen
+from .help_overlay import HelpOverlay
+from .results_view import ResultsView
+from .sample_dialog import SampleDialog
+from .scoring_screen import ScoringScreen
+from .session import Session
+from .shortcuts import BY_ACTION
+from .worker import run_with_progress
+
+AUDITS, SCORING, RESULTS = range(3)
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, session: Session):
+        super().__init__()
+        self.session = session
+        self.setWindowTitle("Reviewer — dip sampling and call listening")
+        self.tabs = QTabWidget()
+        self.audits = AuditsScreen(session)
+        self.scoring = ScoringScreen(session)
+        self.results = ResultsView(session)
+        self.tabs.addTab(self.audits, "&Audits")
+        self.tabs.addTab(self.scoring, "&Scoring")
+        self.tabs.addTab(self.results, "&Results")
+        self.setCentralWidget(self.tabs)
+        self.audits.open_requested.connect(self.open_audit)
+        self.results.open_record.connect(self.open_record)
+        self.tabs.currentChanged.connect(self._tab_changed)
+        self._menus()
+        self.statusBar().showMessage(f"Reviewer: {session.reviewer} · Database: {session.target}")
+        self.resize(1280, 800)
+
+    def _action(self, name: str, slot) -> QAction:
+        s = BY_ACTION[name]
+        action = QAction(s.label, self)
+        action.setShortcuts([QKeySequence(k) for k in s.keys])
+        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _menus(self) -> None:
+        file = self.menuBar().addMenu("&File")
+        file.addAction(self._action("new_audit", self.audits.new_audit))
+        file.addAction(self._action("import_answers", self.import_answers))
+        file.addAction(self._action("draw_sample", self.draw_sample))
+        file.addSeparator()
+        file.addAction(self._action("quit", self.close))
+        edit = self.menuBar().addMenu("&Edit")
+        edit.addAction(self.scoring.actions_by_name["undo"])
+        edit.addAction(self._action("preferences", self.preferences))
+        view = self.menuBar().addMenu("&View")
+        for name, tab in (("show_audits", AUDITS), ("show_scoring", SCORING),
+                          ("show_results", RESULTS)):
+            view.addAction(self._action(name, lambda _=False, t=tab: self.show_tab(t)))
+        help_menu = self.menuBar().addMenu("&Help")
+        help_menu.addAction(self._action("help", self.show_help))
+
+    def show_tab(self, tab: int) -> None:
+        self.tabs.setCurrentIndex(tab)
+
+    def _tab_changed(self, tab: int) -> None:
+        if tab == SCORING:
+            self.scoring.questions_view.setFocus()
+        elif tab == AUDITS:
+            self.audits.table.setFocus()
+        elif tab == RESULTS:
+            self.results.table.setFocus()
+
+    def open_audit(self, audit_id: int) -> None:
+        self.session.open_audit(audit_id)
+        QSettings().setValue("last_audit", audit_id)
+        self.show_tab(SCORING)
+        self.scoring.questions_view.setFocus()
+
+    def open_record(self, record_id: int, qid: str) -> None:
+        self.show_tab(SCORING)
+        self.scoring.open_record(record_id, qid or None)
+        self.scoring.questions_view.setFocus()
+
+    def _need_audit(self) -> bool:
+        if self.session.audit is None:
+            QMessageBox.information(self, "No audit open",
+                                    "Open or create an audit on the Audits screen first.")
+            return False
+        return True
+
+    def import_answers(self) -> None:
+        if not self._need_audit():
+            return
+        path, _ = QFileDialog.getOpenFileName(self, "Import an answer table", "",
+                                              "Answer tables (*.csv *.xlsx);;All files (*)")
+        if path:
+            self.import_answers_from(path)
+
+    def import_answers_from(self, path: str) -> bool:
+        audit, who = self.session.audit, self.session.reviewer
+        try:
+            result = run_with_progress(self, "Importing answers…", self.session.target,
+                                       lambda db, p: import_answers(db, audit, path, who, p))
+        except ReviewerError as exc:
+            box = QMessageBox(QMessageBox.Icon.Warning, "Import refused — nothing was written",
+                              f"{len(exc.problems)} problem(s) in {path}:", parent=self)
+            box.setDetailedText("\n".join(exc.problems))
+            box.setInformativeText("\n".join(exc.problems[:12]))
+            box.exec()
+            return False
+        self.statusBar().showMessage(result.summary(path), 15000)
+        self._records_added()
+        return True
+
+    def draw_sample(self) -> None:
+        if not self._need_audit():
+            return
+        dialog = SampleDialog(self.session, self)
+        if dialog.exec() and dialog.result is not None:
+            r = dialog.result
+            self.statusBar().showMessage(
+                f"Drew {r.size} of {r.population:,} ({r.method}, seed {r.seed}); "
+                f"{r.added} records added.", 15000)
+            self._records_added()
+
+    def _records_added(self) -> None:
+        self.session.refresh_audit()
+        self.session.records_changed.emit()
+
+    def preferences(self) -> None:
+        name, ok = QInputDialog.getText(self, "Preferences", "Your name (stored with every "
+                                        "answer you give):", text=self.session.reviewer)
+        if ok and name.strip():
+            self.session.set_reviewer(name)
+            self.statusBar().showMessage(f"Reviewer: {self.session.reviewer}", 8000)
+
+    def show_help(self) -> None:
+        HelpOverlay(self).exec()

@@ -1,0 +1,80 @@
+"""New audit: a name and a question-set file; validation errors shown with file and line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QWidget,
+)
+
+from reviewer.audits import AuditInfo, create_audit
+from reviewer.errors import ReviewerError
+from reviewer.paths import question_sets_dir
+
+from .session import Session
+
+
+class NewAuditDialog(QDialog):
+    def __init__(self, session: Session, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle("New audit")
+        self.session = session
+        self.created: AuditInfo | None = None
+        self.name_edit = QLineEdit()
+        self.name_edit.setPlaceholderText("e.g. ASB call listening — May 2026")
+        self.set_combo = QComboBox()
+        self.set_combo.setEditable(True)
+        for path in sorted(question_sets_dir().glob("*.y*ml")):
+            self.set_combo.addItem(str(path))
+        browse = QPushButton("Browse…")
+        browse.clicked.connect(self._browse)
+        row = QHBoxLayout()
+        row.addWidget(self.set_combo, 1)
+        row.addWidget(browse)
+        holder = QWidget()
+        holder.setLayout(row)
+        self.errors = QPlainTextEdit()
+        self.errors.setObjectName("errorsBox")
+        self.errors.setReadOnly(True)
+        self.errors.setPlaceholderText("Problems with the question set appear here "
+                                       "(file:line: message).")
+        self.errors.setMaximumHeight(140)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self._create)
+        buttons.rejected.connect(self.reject)
+        form = QFormLayout(self)
+        form.addRow("Audit &name:", self.name_edit)
+        form.addRow("&Question set:", holder)
+        form.addRow(QLabel("Problems:"), self.errors)
+        form.addRow(buttons)
+        self.resize(640, 320)
+
+    def _browse(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Question set", str(question_sets_dir()),
+                                              "Question sets (*.yaml *.yml)")
+        if path:
+            self.set_combo.setCurrentText(path)
+
+    def _create(self) -> None:
+        path = self.set_combo.currentText().strip()
+        if not path or not Path(path).exists():
+            self.errors.setPlainText(f"{path or '(no file)'}: no such question-set file")
+            return
+        try:
+            self.created = create_audit(self.session.db, self.name_edit.text(), path)
+        except ReviewerError as exc:
+            self.errors.setPlainText("\n".join(exc.problems))
+            return
+        self.accept()

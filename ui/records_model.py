@@ -1,0 +1,100 @@
+"""The audit's records as a table that fetches only the pages on screen (fast at 100,000)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor
+
+from reviewer import records
+from reviewer.db import Database
+from reviewer.records import RecordRow
+
+COL_SEQ, COL_REF, COL_STATUS = range(3)
+HEADERS = ("#", "Ref", "Status")
+PAGE = 200
+Index = QModelIndex | QPersistentModelIndex
+
+
+class RecordsModel(QAbstractTableModel):
+    def __init__(self, db: Database, parent=None):
+        super().__init__(parent)
+        self.db = db
+        self.audit_id: int | None = None
+        self.incomplete_only = False
+        self.search = ""
+        self._count = 0
+        self._pages: dict[int, list[RecordRow]] = {}
+
+    def set_audit(self, audit_id: int | None) -> None:
+        self.audit_id = audit_id
+        self.reload()
+
+    def set_filter(self, incomplete_only: bool | None = None, search: str | None = None) -> None:
+        if incomplete_only is not None:
+            self.incomplete_only = incomplete_only
+        if search is not None:
+            self.search = search
+        self.reload()
+
+    def reload(self) -> None:
+        self.beginResetModel()
+        self._pages.clear()
+        self._count = 0 if self.audit_id is None else records.count(
+            self.db, self.audit_id, self.incomplete_only, self.search)
+        self.endResetModel()
+
+    def refresh_rows(self) -> None:
+        """Re-read the cached pages (e.g. a record became complete) without a reset."""
+        self._pages.clear()
+        if self._count:
+            self.dataChanged.emit(self.index(0, 0), self.index(self._count - 1, COL_STATUS))
+
+    def row(self, n: int) -> RecordRow | None:
+        if self.audit_id is None or not 0 <= n < self._count:
+            return None
+        page_no = n // PAGE
+        page = self._pages.get(page_no)
+        if page is None:
+            if len(self._pages) > 50:
+                self._pages.clear()
+            page = records.page(self.db, self.audit_id, page_no * PAGE, PAGE,
+                                self.incomplete_only, self.search)
+            self._pages[page_no] = page
+        i = n - page_no * PAGE
+        return page[i] if i < len(page) else None
+
+    def row_of(self, record_id: int) -> int | None:
+        if self.audit_id is None:
+            return None
+        return records.position(self.db, self.audit_id, record_id, self.incomplete_only,
+                                self.search)
+
+    # -- Qt model API -------------------------------------------------------------------------
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else self._count
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole):
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return HEADERS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
+        rec = self.row(index.row()) if index.isValid() else None
+        if rec is None:
+            return None
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if col == COL_SEQ:
+                return rec.seq
+            if col == COL_REF:
+                return rec.ref
+            return "complete" if rec.complete else "to do"
+        if role == Qt.ItemDataRole.ForegroundRole and col == COL_STATUS:
+            return QColor("#1b7f3b") if rec.complete else QColor("#9a6700")
+        if role == Qt.ItemDataRole.UserRole:
+            return rec.id
+        return None

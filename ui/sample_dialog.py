@@ -1,0 +1,204 @@
+"""Dip sampling: import an incident list (any columns; the user picks the ref column), then draw
+a simple random or stratified sample with a shown, editable seed. A helper suggests the size."""
+
+from __future__ import annotations
+
+import secrets
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QRadioButton,
+    QSpinBox,
+    QTableView,
+    QVBoxLayout,
+)
+
+from reviewer import incidents, sampling
+from reviewer.errors import ReviewerError
+
+from .preview_model import PreviewModel
+from .session import Session
+from .worker import run_with_progress
+
+REF_HINTS = ("ref", "reference", "incident", "log", "urn", "id")
+
+
+def guess_ref_column(header: list[str]) -> int:
+    for hint in REF_HINTS:
+        for i, name in enumerate(header):
+            if hint in name.casefold():
+                return i
+    return 0
+
+
+class SampleDialog(QDialog):
+    def __init__(self, session: Session, parent=None):
+        super().__init__(parent)
+        self.session = session
+        self.audit = session.audit
+        self.result: sampling.SampleResult | None = None
+        self.setWindowTitle(f"Draw a sample — {self.audit.name if self.audit else ''}")
+        self.preview = PreviewModel(self)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self._list_box())
+        layout.addWidget(self._sample_box())
+        self.resize(820, 640)
+        self._refresh_population()
+
+    # -- step 1: the incident list -------------------------------------------------------------
+    def _list_box(self) -> QGroupBox:
+        box = QGroupBox("1. Incident list (CSV or XLSX from the command-and-control system)")
+        self.file_edit = QLineEdit()
+        self.file_edit.setPlaceholderText("path to the incident list")
+        self.file_edit.returnPressed.connect(self.load_preview)
+        browse = QPushButton("&Browse…")
+        browse.clicked.connect(self._browse)
+        row = QHBoxLayout()
+        row.addWidget(self.file_edit, 1)
+        row.addWidget(browse)
+        self.ref_combo = QComboBox()
+        self.import_button = QPushButton("&Import list")
+        self.import_button.clicked.connect(self.import_list)
+        self.population_label = QLabel("")
+        table = QTableView()
+        table.setModel(self.preview)
+        table.setMaximumHeight(170)
+        form = QFormLayout()
+        form.addRow("&File:", row)
+        form.addRow("&Ref column:", self.ref_combo)
+        form.addRow("Preview:", table)
+        form.addRow(self.import_button, self.population_label)
+        box.setLayout(form)
+        return box
+
+    def _browse(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Incident list", "",
+                                              "Tables (*.csv *.xlsx *.txt);;All files (*)")
+        if path:
+            self.file_edit.setText(path)
+            self.load_preview()
+
+    def load_preview(self) -> None:
+        try:
+            header, rows = incidents.preview_incident_list(self.file_edit.text().strip())
+        except ReviewerError as exc:
+            QMessageBox.warning(self, "Incident list", str(exc))
+            return
+        self.preview.set_table(header, [cells for _, cells in rows])
+        self.ref_combo.clear()
+        self.ref_combo.addItems(header)
+        self.ref_combo.setCurrentIndex(guess_ref_column(header))
+
+    def import_list(self) -> None:
+        path, column = self.file_edit.text().strip(), self.ref_combo.currentText()
+        if not path or not column:
+            self.load_preview()
+            return
+        audit = self.audit
+        try:
+            n = run_with_progress(self, "Importing the incident list…", self.session.target,
+                                  lambda db, p: incidents.import_incident_list(db, audit, path,
+                                                                               column, p))
+        except ReviewerError as exc:
+            QMessageBox.warning(self, "Incident list", "\n".join(exc.problems[:30]))
+            return
+        self.population_label.setText(f"Imported {n:,} incidents.")
+        self._refresh_population()
+
+    # -- step 2: the sample -------------------------------------------------------------------
+    def _sample_box(self) -> QGroupBox:
+        box = QGroupBox("2. Sample")
+        self.by_size = QRadioButton("Si&ze")
+        self.by_size.setChecked(True)
+        self.size_spin = QSpinBox()
+        self.size_spin.setRange(1, 10_000_000)
+        self.size_spin.setValue(100)
+        self.by_percent = QRadioButton("&Percentage")
+        self.percent_spin = QDoubleSpinBox()
+        self.percent_spin.setRange(0.1, 100)
+        self.percent_spin.setValue(10)
+        self.percent_spin.setSuffix(" %")
+        sizes = QHBoxLayout()
+        for w in (self.by_size, self.size_spin, self.by_percent, self.percent_spin):
+            sizes.addWidget(w)
+        self.strata_combo = QComboBox()
+        self.seed_spin = QSpinBox()
+        self.seed_spin.setRange(0, 2_000_000_000)
+        self.seed_spin.setValue(secrets.randbelow(1_000_000))
+        self.rate_spin = QDoubleSpinBox()
+        self.rate_spin.setRange(1, 99)
+        self.rate_spin.setValue(50)
+        self.rate_spin.setSuffix(" % expected")
+        self.margin_spin = QDoubleSpinBox()
+        self.margin_spin.setRange(0.5, 50)
+        self.margin_spin.setValue(5)
+        self.margin_spin.setPrefix("± ")
+        self.margin_spin.setSuffix(" points")
+        suggest = QPushButton("&Suggest size")
+        suggest.clicked.connect(self.suggest)
+        helper = QHBoxLayout()
+        for w in (self.rate_spin, self.margin_spin, suggest):
+            helper.addWidget(w)
+        self.suggest_label = QLabel("at 95% confidence, with the finite-population correction")
+        self.draw_button = QPushButton("&Draw sample")
+        self.draw_button.setDefault(True)
+        self.draw_button.clicked.connect(self.draw)
+        form = QFormLayout()
+        form.addRow("Size:", sizes)
+        form.addRow("&Stratify by:", self.strata_combo)
+        form.addRow("S&eed:", self.seed_spin)
+        form.addRow("Size helper:", helper)
+        form.addRow("", self.suggest_label)
+        form.addRow(self.draw_button)
+        box.setLayout(form)
+        return box
+
+    def _refresh_population(self) -> None:
+        if self.audit is None:
+            return
+        n = incidents.population_size(self.session.db, self.audit.id)
+        self.population_label.setText(f"Population: {n:,} incidents imported." if n else
+                                      "No incident list imported yet.")
+        self.strata_combo.clear()
+        self.strata_combo.addItem("(none — simple random)", "")
+        for column in incidents.incident_columns(self.session.db, self.audit.id):
+            self.strata_combo.addItem(column, column)
+        self.draw_button.setEnabled(n > 0)
+
+    def suggest(self) -> None:
+        population = incidents.population_size(self.session.db, self.audit.id) or None
+        try:
+            n = sampling.suggest_sample_size(self.rate_spin.value() / 100,
+                                             self.margin_spin.value() / 100, population)
+        except ReviewerError as exc:
+            self.suggest_label.setText(str(exc))
+            return
+        self.size_spin.setValue(n)
+        self.by_size.setChecked(True)
+        pop = f" of {population:,}" if population else ""
+        self.suggest_label.setText(f"Suggested: {n:,} records{pop} (95% confidence).")
+
+    def draw(self) -> None:
+        audit = self.audit
+        size = self.size_spin.value() if self.by_size.isChecked() else None
+        percent = self.percent_spin.value() if self.by_percent.isChecked() else None
+        seed, strata = self.seed_spin.value(), self.strata_combo.currentData() or None
+        try:
+            self.result = run_with_progress(
+                self, "Drawing the sample…", self.session.target,
+                lambda db, p: sampling.draw_sample(db, audit, size=size, percent=percent,
+                                                   seed=seed, stratify_by=strata, progress=p))
+        except ReviewerError as exc:
+            QMessageBox.warning(self, "Draw sample", str(exc))
+            return
+        self.accept()

@@ -1,0 +1,413 @@
+"""The scoring screen: record on the left, questions on the right, everything on the keyboard.
+
+Every answer is saved by ``reviewer.scoring.score`` the moment the key is pressed; a failed
+save is shown in a red banner (and the status bar) until the next successful one."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelectionModel, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reviewer import records, scoring
+from reviewer.errors import ReviewerError
+from reviewer.logic import ANSWERED, MULTI_SEP, NOT_ASKED, UNANSWERED
+from reviewer.qset import Question
+
+from .questions_model import COL_ANSWER, COL_ID, COL_NOTE, COL_TEXT, QuestionsModel
+from .record_panel import RecordPanel
+from .records_model import COL_REF, COL_SEQ, RecordsModel
+from .session import Session
+from .shortcuts import keys
+
+
+class ScoringScreen(QWidget):
+    record_opened = Signal(int)
+
+    def __init__(self, session: Session, parent=None):
+        super().__init__(parent)
+        self.session = session
+        self.view: scoring.RecordView | None = None
+        self.records_model = RecordsModel(session.db, self)
+        self.questions_model = QuestionsModel(self)
+        self._build()
+        self._actions()
+        session.audit_changed.connect(self.on_audit_changed)
+        session.records_changed.connect(self.on_records_changed)
+
+    # -- layout -------------------------------------------------------------------------------
+    def _build(self) -> None:
+        self.title = QLabel("No audit open — open one on the Audits screen (Ctrl+1)")
+        self.title.setStyleSheet("font-weight: bold;")
+        self.progress = QLabel("")
+        self.progress.setObjectName("progressLabel")
+        self.only_incomplete = QCheckBox("Only incomplete (Ctrl+Shift+I)")
+        self.only_incomplete.toggled.connect(self._filter_changed)
+        self.ref_edit = QLineEdit()
+        self.ref_edit.setPlaceholderText("Jump to ref (Ctrl+G)")
+        self.ref_edit.returnPressed.connect(self._jump)
+        top = QHBoxLayout()
+        top.addWidget(self.title, 1)
+        top.addWidget(self.progress)
+        top.addWidget(self.only_incomplete)
+        top.addWidget(self.ref_edit)
+
+        self.banner = QLabel("")
+        self.banner.setObjectName("saveBanner")
+        self.banner.setWordWrap(True)
+        self.banner.setStyleSheet("background: #b00020; color: white; padding: 6px;")
+        self.banner.hide()
+
+        self.records_view = QTableView()
+        self.records_view.setModel(self.records_model)
+        self.records_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.records_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.records_view.verticalHeader().hide()
+        self.records_view.verticalHeader().setDefaultSectionSize(22)
+        self.records_view.horizontalHeader().setSectionResizeMode(
+            COL_REF, QHeaderView.ResizeMode.Stretch)
+        self.records_view.setColumnWidth(COL_SEQ, 56)
+        self.records_view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.records_view.clicked.connect(self._record_clicked)
+        self.record_panel = RecordPanel()
+        left = QSplitter(Qt.Orientation.Vertical)
+        left.addWidget(self.records_view)
+        left.addWidget(self.record_panel)
+        left.setSizes([260, 400])
+
+        self.questions_view = QTableView()
+        self.questions_view.setObjectName("questionsView")
+        self.questions_view.setModel(self.questions_model)
+        self.questions_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.questions_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.questions_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.questions_view.setWordWrap(True)
+        self.questions_view.verticalHeader().hide()
+        header = self.questions_view.horizontalHeader()
+        header.setSectionResizeMode(COL_TEXT, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(COL_ANSWER, QHeaderView.ResizeMode.ResizeToContents)
+        self.questions_view.setColumnWidth(COL_ID, 44)
+        self.questions_view.setColumnWidth(COL_NOTE, 160)
+        self.guidance = QLabel("")
+        self.guidance.setObjectName("guidanceLabel")
+        self.guidance.setWordWrap(True)
+        self.guidance.setStyleSheet("background: #eef3fb; padding: 8px; border-radius: 4px;")
+        self.guidance.setTextFormat(Qt.TextFormat.RichText)
+        self.note_edit = QLineEdit()
+        self.note_edit.setPlaceholderText("Note on this answer — press E to write, Enter saves")
+        self.note_edit.returnPressed.connect(self._save_note)
+        right = QWidget()
+        rl = QVBoxLayout(right)
+        rl.setContentsMargins(0, 0, 0, 0)
+        rl.addWidget(self.questions_view, 1)
+        rl.addWidget(self.guidance)
+        rl.addWidget(self.note_edit)
+
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(left)
+        split.addWidget(right)
+        split.setSizes([380, 820])
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.banner)
+        layout.addWidget(split, 1)
+        self.questions_view.selectionModel().currentRowChanged.connect(self._update_guidance)
+
+    def _actions(self) -> None:
+        handlers = {
+            "answer_yes": lambda: self.answer("Y"), "answer_no": lambda: self.answer("N"),
+            "answer_na": lambda: self.answer("n/a"), "clear_answer": lambda: self.answer(""),
+            "next_question": lambda: self.move_question(1),
+            "prev_question": lambda: self.move_question(-1),
+            "next_record": lambda: self.move_record(1),
+            "prev_record": lambda: self.move_record(-1),
+            "next_incomplete": self.next_incomplete, "jump_ref": self._focus_ref,
+            "toggle_incomplete": self.only_incomplete.toggle, "edit_note": self._focus_note,
+            "undo": self.undo,
+        }
+        self.actions_by_name: dict[str, QAction] = {}
+        for name, fn in handlers.items():
+            self._add_action(name, fn, keys(name))
+        for n, key in enumerate(keys("answer_choice"), start=1):
+            self._add_action(f"choice_{n}", lambda _c=False, n=n: self.choose(n), (key,))
+        self.questions_view.activated.connect(lambda _i: self._text_answer())
+
+    def _add_action(self, name: str, fn, key_list) -> None:
+        action = QAction(name, self)
+        action.setShortcuts([QKeySequence(k) for k in key_list])
+        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        action.triggered.connect(fn)
+        self.addAction(action)
+        self.actions_by_name[name] = action
+
+    # -- audit / records ----------------------------------------------------------------------
+    def on_audit_changed(self) -> None:
+        audit = self.session.audit
+        self.title.setText(f"{audit.name} — {audit.set_title} v{audit.set_version}"
+                           if audit else "No audit open")
+        self.records_model.set_audit(audit.id if audit else None)
+        self.open_row(0)
+
+    def on_records_changed(self) -> None:
+        current = self.view.id if self.view else None
+        self.records_model.reload()
+        row = self.records_model.row_of(current) if current else None
+        self.open_row(row or 0)
+
+    def _filter_changed(self, checked: bool) -> None:
+        current = self.view.id if self.view else None
+        self.records_model.set_filter(incomplete_only=checked)
+        row = self.records_model.row_of(current) if current else None
+        self.open_row(row if row is not None else 0)
+
+    def _record_clicked(self, index) -> None:
+        self.open_row(index.row())
+        self.questions_view.setFocus()
+
+    def open_row(self, row: int) -> None:
+        rec = self.records_model.row(row)
+        if rec is None:
+            self.show_record(None)
+            return
+        self.records_view.selectionModel().setCurrentIndex(
+            self.records_model.index(row, 0), QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows)
+        self.records_view.scrollTo(self.records_model.index(row, 0))
+        self.show_record(scoring.load_record(self.session.db, self.session.qset, rec.id))
+
+    def open_record(self, record_id: int, qid: str | None = None) -> None:
+        row = self.records_model.row_of(record_id)
+        if row is None and self.only_incomplete.isChecked():
+            self.only_incomplete.setChecked(False)
+            row = self.records_model.row_of(record_id)
+        if row is not None:
+            self.open_row(row)
+        if qid is not None and self.session.qset is not None:
+            ids = [q.id for q in self.session.qset.questions]
+            if qid in ids:
+                self.select_question(ids.index(qid))
+
+    def show_record(self, view: scoring.RecordView | None, keep_question: bool = False) -> None:
+        same = view is not None and self.view is not None and view.id == self.view.id
+        row = self.current_question_row()
+        self.view = view
+        qs = self.session.qset
+        self.questions_model.set_record(qs, view)
+        self.record_panel.show_record(view, bool(view and qs and view.complete(qs)))
+        if view is not None:
+            if not (same or keep_question):
+                self.select_question(self._first_open_row(0))
+            else:
+                self.select_question(row)
+            self.record_opened.emit(view.id)
+        self._update_progress()
+        self._update_guidance()
+
+    def _update_progress(self) -> None:
+        audit = self.session.audit
+        if audit is None:
+            self.progress.setText("")
+            return
+        total = records.count(self.session.db, audit.id)
+        done = total - records.count(self.session.db, audit.id, incomplete_only=True)
+        pos = records.position(self.session.db, audit.id, self.view.id) if self.view else None
+        at = f"record {pos + 1} of {total}" if pos is not None else f"{total} records"
+        self.progress.setText(f"{at[0].upper()}{at[1:]}, {done} complete")
+
+    def move_record(self, step: int) -> None:
+        row = self.records_view.currentIndex().row()
+        target = row + step
+        if 0 <= target < self.records_model.rowCount():
+            self.open_row(target)
+
+    def next_incomplete(self) -> None:
+        if self.session.audit is None:
+            return
+        rid = records.next_incomplete(self.session.db, self.session.audit.id,
+                                      self.view.seq if self.view else 0)
+        if rid is None:
+            self.session_message("Every record is complete.")
+            return
+        self.open_record(rid)
+
+    def _focus_ref(self) -> None:
+        self.ref_edit.setFocus()
+        self.ref_edit.selectAll()
+
+    def _jump(self) -> None:
+        ref = self.ref_edit.text().strip()
+        if not ref or self.session.audit is None:
+            return
+        rid = records.find_ref(self.session.db, self.session.audit.id, ref)
+        if rid is None:
+            self.show_error(f"No record with ref '{ref}' in this audit.")
+            return
+        self.open_record(rid)
+        self.questions_view.setFocus()
+
+    # -- questions ----------------------------------------------------------------------------
+    def current_question_row(self) -> int:
+        return max(self.questions_view.currentIndex().row(), 0)
+
+    def current_question(self) -> Question | None:
+        return self.questions_model.question(self.current_question_row())
+
+    def select_question(self, row: int) -> None:
+        if not 0 <= row < self.questions_model.rowCount():
+            return
+        index = self.questions_model.index(row, COL_ANSWER)
+        self.questions_view.selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows)
+        self.questions_view.scrollTo(index)
+
+    def _first_open_row(self, start: int) -> int:
+        """The first asked, unanswered question at or after ``start`` (else ``start``)."""
+        if self.view is None or self.session.qset is None:
+            return start
+        qs = self.session.qset.questions
+        for row in range(start, len(qs)):
+            if qs[row].tallied and self.view.states[qs[row].id][0] == UNANSWERED:
+                return row
+        return min(start, len(qs) - 1)
+
+    def move_question(self, step: int) -> None:
+        row = self.current_question_row() + step
+        n = self.questions_model.rowCount()
+        while 0 <= row < n and not self.questions_model.is_asked(row):
+            row += step
+        if 0 <= row < n:
+            self.select_question(row)
+
+    def _update_guidance(self, *_args) -> None:
+        q = self.current_question()
+        if q is None or self.view is None:
+            self.guidance.setText("")
+            self.note_edit.setText("")
+            return
+        keys_help = {"yes_no": "Y = yes · N = no · A = n/a",
+                     "text": "Enter = type the answer · A = n/a"}.get(q.type, "")
+        if q.choices:
+            keys_help = " · ".join(f"{i} = {c}" for i, c in enumerate(q.choices[:9], 1))
+            keys_help += " · A = n/a" + (" (toggle several)" if q.type == "multi_choice" else "")
+        state = self.view.states[q.id][0]
+        skipped = ("<br><i>Not asked for this record (its condition does not hold): counts as "
+                   "n/a.</i>" if state == NOT_ASKED else "")
+        ref = f" <small>({q.ref})</small>" if q.ref else ""
+        self.guidance.setText(f"<b>{q.id}. {q.text}</b>{ref}<br>{q.guidance or ''}"
+                              f"{skipped}<br><span style='color:#555'>{keys_help}</span>")
+        self.note_edit.setText(self.view.note(q.id))
+
+    # -- answering ----------------------------------------------------------------------------
+    def answer(self, value) -> None:
+        q = self.current_question()
+        if q is None or self.view is None:
+            return
+        if self.view.states[q.id][0] == NOT_ASKED and value not in ("", "n/a"):
+            self.show_error(f"Question {q.id} is not asked for this record, so it counts as n/a.")
+            return
+        row = self.current_question_row()
+        if self._save(lambda: scoring.score(self.session.db, self.session.qset, self.view.id,
+                                            q.id, value, self.session.reviewer)):
+            if value != "" and q.type != "multi_choice":
+                self.select_question(self._next_open_row(row))
+
+    def _next_open_row(self, row: int) -> int:
+        nxt = self._first_open_row(row + 1)
+        return nxt if nxt > row and self.questions_model.is_asked(nxt) else row
+
+    def choose(self, n: int) -> None:
+        q = self.current_question()
+        if q is None or self.view is None or not q.choices:
+            return
+        if n > len(q.choices):
+            self.show_error(f"Question {q.id} has only {len(q.choices)} choices.")
+            return
+        label = q.choices[n - 1]
+        if q.type == "multi_choice":
+            state, value = self.view.states[q.id]
+            chosen = set(value.split(MULTI_SEP)) if state == ANSWERED and value else set()
+            chosen ^= {label}
+            self.answer(MULTI_SEP.join(c for c in q.choices if c in chosen))
+        else:
+            self.answer(label)
+
+    def _text_answer(self) -> None:
+        q = self.current_question()
+        if q is None or q.type != "text" or self.view is None:
+            return
+        state, value = self.view.states[q.id]
+        text, ok = QInputDialog.getText(self, f"Question {q.id}", q.text,
+                                        text=value if state == ANSWERED else "")
+        if ok:
+            self.answer(text)
+
+    def _focus_note(self) -> None:
+        if self.current_question() is not None:
+            self.note_edit.setFocus()
+            self.note_edit.selectAll()
+
+    def _save_note(self) -> None:
+        q = self.current_question()
+        if q is None or self.view is None:
+            return
+        text = self.note_edit.text()
+        if self._save(lambda: scoring.set_note(self.session.db, self.session.qset, self.view.id,
+                                               q.id, text)):
+            self.questions_view.setFocus()
+
+    def undo(self) -> None:
+        if self.session.audit is None:
+            return
+        try:
+            done = scoring.undo_last(self.session.db, self.session.qset, self.session.audit.id)
+        except Exception as exc:  # noqa: BLE001 - shown to the user
+            self.show_error(f"Could not undo: {exc}")
+            return
+        if done is None:
+            self.session_message("Nothing to undo.")
+            return
+        self.records_model.refresh_rows()
+        self.open_record(done[0], done[1])
+        self.session.answers_changed.emit(done[0])
+        self.session_message(f"Undid the last answer (question {done[1]}).")
+
+    def _save(self, fn) -> bool:
+        try:
+            view = fn()
+        except ReviewerError as exc:
+            self.show_error(str(exc))
+            return False
+        except Exception as exc:  # noqa: BLE001 - a failed save is shown, never hidden
+            self.show_error(f"NOT SAVED — the answer could not be written to the database: "
+                            f"{exc}. Check the database and try again.")
+            return False
+        self.banner.hide()
+        was_complete = bool(self.view and self.view.complete(self.session.qset))
+        self.show_record(view, keep_question=True)
+        if view.complete(self.session.qset) != was_complete:
+            self.records_model.refresh_rows()
+        self.session.answers_changed.emit(view.id)
+        return True
+
+    def show_error(self, message: str) -> None:
+        self.banner.setText(message)
+        self.banner.show()
+        self.session_message(message)
+
+    def session_message(self, message: str) -> None:
+        window = self.window()
+        if hasattr(window, "statusBar"):
+            window.statusBar().showMessage(message, 8000)

@@ -1,0 +1,50 @@
+"""Every keyboard shortcut of the app, in one table. Screens build their actions from it and the
+help overlay (F1) lists it, so what is shown is what works."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Shortcut:
+    action: str        # stable id used by the screens
+    keys: tuple[str, ...]  # QKeySequence strings; the first is the one shown
+    label: str
+    where: str         # "Everywhere", "Scoring", "Player"
+
+
+SHORTCUTS: tuple[Shortcut, ...] = (
+    Shortcut("show_audits", ("Ctrl+1",), "Audits screen", "Everywhere"),
+    Shortcut("show_scoring", ("Ctrl+2",), "Scoring screen", "Everywhere"),
+    Shortcut("show_results", ("Ctrl+3",), "Results view", "Everywhere"),
+    Shortcut("new_audit", ("Ctrl+N",), "New audit from a question set…", "Everywhere"),
+    Shortcut("draw_sample", ("Ctrl+D",), "Import an incident list and draw a sample…",
+             "Everywhere"),
+    Shortcut("import_answers", ("Ctrl+I",), "Import an answer table…", "Everywhere"),
+    Shortcut("preferences", ("Ctrl+,",), "Preferences (reviewer name)", "Everywhere"),
+    Shortcut("help", ("F1", "?"), "Show this list of shortcuts", "Everywhere"),
+    Shortcut("quit", ("Ctrl+Q",), "Quit", "Everywhere"),
+    Shortcut("answer_yes", ("Y",), "Answer Y", "Scoring"),
+    Shortcut("answer_no", ("N",), "Answer N", "Scoring"),
+    Shortcut("answer_na", ("A", "-"), "Answer n/a", "Scoring"),
+    Shortcut("answer_choice", ("1", "2", "3", "4", "5", "6", "7", "8", "9"),
+             "Pick choice 1–9 (multi-choice: toggle it)", "Scoring"),
+    Shortcut("clear_answer", ("Backspace", "Delete"), "Clear the answer", "Scoring"),
+    Shortcut("next_question", ("Down", "J"), "Next question", "Scoring"),
+    Shortcut("prev_question", ("Up", "K"), "Previous question", "Scoring"),
+    Shortcut("next_record", ("PgDown", "Ctrl+Down"), "Next record", "Scoring"),
+    Shortcut("prev_record", ("PgUp", "Ctrl+Up"), "Previous record", "Scoring"),
+    Shortcut("next_incomplete", ("Ctrl+Return",), "Next incomplete record", "Scoring"),
+    Shortcut("jump_ref", ("Ctrl+G", "Ctrl+F"), "Jump to a record by ref", "Scoring"),
+    Shortcut("toggle_incomplete", ("Ctrl+Shift+I",), "Show only incomplete records", "Scoring"),
+    Shortcut("edit_note", ("E",), "Write a note on the current answer (Enter saves, Esc leaves)",
+             "Scoring"),
+    Shortcut("undo", ("Ctrl+Z",), "Undo the last answer", "Scoring"),
+)
+
+BY_ACTION = {s.action: s for s in SHORTCUTS}
+
+
+def keys(action: str) -> tuple[str, ...]:
+    return BY_ACTION[action].keys
