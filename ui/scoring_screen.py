@@ -40,6 +40,7 @@ class ScoringScreen(QWidget):
         super().__init__(parent)
         self.session = session
         self.view: scoring.RecordView | None = None
+        self._totals = [0, 0]       # records, complete: counted per audit, adjusted per answer
         self.records_model = RecordsModel(session.db, self)
         self.questions_model = QuestionsModel(self)
         self._build()
@@ -158,11 +159,13 @@ class ScoringScreen(QWidget):
         self.title.setText(f"{audit.name} — {audit.set_title} v{audit.set_version}"
                            if audit else "No audit open")
         self.records_model.set_audit(audit.id if audit else None)
+        self._count_progress()
         self.open_row(0)
 
     def on_records_changed(self) -> None:
         current = self.view.id if self.view else None
         self.records_model.reload()
+        self._count_progress()
         row = self.records_model.row_of(current) if current else None
         self.open_row(row or 0)
 
@@ -215,14 +218,25 @@ class ScoringScreen(QWidget):
         self._update_progress()
         self._update_guidance()
 
-    def _update_progress(self) -> None:
+    def _count_progress(self) -> None:
+        """Count records and completed ones once per audit/import; answers adjust it."""
         audit = self.session.audit
         if audit is None:
-            self.progress.setText("")
+            self._totals = [0, 0]
             return
         total = records.count(self.session.db, audit.id)
-        done = total - records.count(self.session.db, audit.id, incomplete_only=True)
-        pos = records.position(self.session.db, audit.id, self.view.id) if self.view else None
+        self._totals = [total, total - records.count(self.session.db, audit.id, True)]
+
+    def _update_progress(self) -> None:
+        if self.session.audit is None:
+            self.progress.setText("")
+            return
+        total, done = self._totals
+        pos = None
+        if self.view is not None:
+            pos = (self.records_view.currentIndex().row()
+                   if not self.records_model.incomplete_only and not self.records_model.search
+                   else records.position(self.session.db, self.session.audit.id, self.view.id))
         at = f"record {pos + 1} of {total}" if pos is not None else f"{total} records"
         self.progress.setText(f"{at[0].upper()}{at[1:]}, {done} complete")
 
@@ -380,6 +394,7 @@ class ScoringScreen(QWidget):
             self.session_message("Nothing to undo.")
             return
         self.records_model.refresh_rows()
+        self._count_progress()
         self.open_record(done[0], done[1])
         self.session.answers_changed.emit(done[0])
         self.session_message(f"Undid the last answer (question {done[1]}).")
@@ -396,9 +411,11 @@ class ScoringScreen(QWidget):
             return False
         self.banner.hide()
         was_complete = bool(self.view and self.view.complete(self.session.qset))
-        self.show_record(view, keep_question=True)
-        if view.complete(self.session.qset) != was_complete:
+        now_complete = view.complete(self.session.qset)
+        if now_complete != was_complete:
+            self._totals[1] += 1 if now_complete else -1
             self.records_model.refresh_rows()
+        self.show_record(view, keep_question=True)
         self.session.answers_changed.emit(view.id)
         return True
 
