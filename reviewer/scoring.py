@@ -88,8 +88,11 @@ def score(db: Database, qs: QuestionSet, record_id: int, qid: str, answer: str |
     q = qs.by_id.get(qid)
     if q is None:
         raise ReviewerError(f"question set has no question '{qid}'")
-    parsed = logic.parse_value(q, answer) if isinstance(answer, str) or answer is None \
-        else answer
+    try:
+        parsed = logic.parse_value(q, answer) if isinstance(answer, str) or answer is None \
+            else answer
+    except logic.AnswerError as exc:   # a typing mistake, reported like any other refusal
+        raise ReviewerError(str(exc)) from None
     with db.transaction():
         view = load_record(db, qs, record_id)
         if view.states[qid][0] == NOT_ASKED and parsed[0] == ANSWERED:
@@ -127,14 +130,17 @@ def set_note(db: Database, qs: QuestionSet, record_id: int, qid: str, note: str)
 def undo_last(db: Database, qs: QuestionSet, audit_id: int) -> tuple[int, str] | None:
     """Undo the audit's last answer; return (record id, question id), or None if nothing."""
     with db.transaction():
-        entry = db.one("SELECT id, record_id, question_id, before FROM undo WHERE audit_id = ? "
-                       "ORDER BY id DESC LIMIT 1", (audit_id,))
+        entry = db.one("SELECT id, record_id, question_id, before, reviewer FROM undo "
+                       "WHERE audit_id = ? ORDER BY id DESC LIMIT 1", (audit_id,))
         if entry is None:
             return None
-        undo_id, record_id, qid, before = entry
+        undo_id, record_id, qid, before, reviewer = entry
         view = load_record(db, qs, record_id)
         restored = {k: tuple(v) for k, v in json.loads(before).items()}
         _write(db, view, restored)
+        # The record may have changed since (an import): clear what is no longer asked.
+        view = load_record(db, qs, record_id)
+        _write(db, view, _rows_for(view, view.states, reviewer or "", now_iso()))
         db.execute("DELETE FROM undo WHERE id = ?", (undo_id,))
         _finish(db, qs, record_id)
         return record_id, qid
