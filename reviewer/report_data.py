@@ -44,13 +44,13 @@ class AuditSummary:
         return [(SAMPLE_LABELS[k], self.sample.get(k) or NOT_RECORDED) for k in SAMPLE_LABELS]
 
 
-def _text(value: Any) -> str:
+def _text(value: Any, grouped: bool) -> str:
     if value is None or value == "":
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, int) and not isinstance(value, bool):
-        return f"{value:,}"
+        return f"{value:,}" if grouped else str(value)      # a seed is printed as typed
     return str(value)
 
 
@@ -58,11 +58,17 @@ def sample_description(sample: dict[str, Any]) -> dict[str, str]:
     out: dict[str, str] = {}
     for key, names in SAMPLE_KEYS.items():
         for name in names:
-            text = _text(sample.get(name))
+            text = _text(sample.get(name), grouped=key in ("size", "population"))
             if text:
-                out[key] = text[:10] if key == "drawn" and len(text) > 10 and text[4] == "-" \
-                    else text
+                if key == "drawn" and len(text) > 10 and text[4:5] == "-":
+                    text = text[:10]             # an ISO timestamp: the date is enough
+                out[key] = text
                 break
+    # As reviewer.sampling stores it: a count of incidents, the list's file, the strata field.
+    if isinstance(sample.get("population"), int) and sample.get("source"):
+        out["population"] += f" incidents in {sample['source']}"
+    if out.get("method") and sample.get("stratify_by"):
+        out["method"] += f" by {sample['stratify_by']}"
     return out
 
 
