@@ -125,11 +125,13 @@ class MainWindow(QMainWindow):
             return
         dialog = SampleDialog(self.session, self)
         if dialog.exec() and dialog.result is not None:
-            r = dialog.result
-            self.statusBar().showMessage(
-                f"Drew {r.size} of {r.population:,} ({r.method}, seed {r.seed}); "
-                f"{r.added} records added.", 15000)
-            self._records_added()
+            self.apply_sample(dialog.result)
+
+    def apply_sample(self, r) -> None:
+        self.statusBar().showMessage(
+            f"Drew {r.size} of {r.population:,} ({r.method}, seed {r.seed}); "
+            f"{r.added} records added.", 15000)
+        self._records_added()
 
     def _records_added(self) -> None:
         self.session.refresh_audit()

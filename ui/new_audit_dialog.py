@@ -39,6 +39,7 @@ class NewAuditDialog(QDialog):
             self.set_combo.addItem(str(path))
         browse = QPushButton("Browse…")
         browse.clicked.connect(self._browse)
+        browse.setAutoDefault(False)
         row = QHBoxLayout()
         row.addWidget(self.set_combo, 1)
         row.addWidget(browse)

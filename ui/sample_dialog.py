@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import secrets
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -55,6 +56,12 @@ class SampleDialog(QDialog):
         self.resize(820, 640)
         self._refresh_population()
 
+    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt API
+        """Enter in the path field previews the file; it must not draw a sample."""
+        if self.file_edit.hasFocus() and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            return
+        super().keyPressEvent(event)
+
     # -- step 1: the incident list -------------------------------------------------------------
     def _list_box(self) -> QGroupBox:
         box = QGroupBox("1. Incident list (CSV or XLSX from the command-and-control system)")
@@ -63,6 +70,7 @@ class SampleDialog(QDialog):
         self.file_edit.returnPressed.connect(self.load_preview)
         browse = QPushButton("&Browse…")
         browse.clicked.connect(self._browse)
+        browse.setAutoDefault(False)   # Enter in the path field previews, not browses
         row = QHBoxLayout()
         row.addWidget(self.file_edit, 1)
         row.addWidget(browse)
@@ -98,6 +106,7 @@ class SampleDialog(QDialog):
         self.ref_combo.clear()
         self.ref_combo.addItems(header)
         self.ref_combo.setCurrentIndex(guess_ref_column(header))
+        self.ref_combo.setFocus()
 
     def import_list(self) -> None:
         path, column = self.file_edit.text().strip(), self.ref_combo.currentText()
@@ -146,6 +155,7 @@ class SampleDialog(QDialog):
         self.margin_spin.setSuffix(" points")
         suggest = QPushButton("&Suggest size")
         suggest.clicked.connect(self.suggest)
+        suggest.setAutoDefault(False)
         helper = QHBoxLayout()
         for w in (self.rate_spin, self.margin_spin, suggest):
             helper.addWidget(w)
