@@ -120,7 +120,7 @@ class ResultsView(QWidget):
             self.chart.setText("No yes/no questions to chart.")
             return
         pixmap = QPixmap()
-        pixmap.loadFromData(rate_bars_png(bars, width_in=5.6, dpi=90, label_width=40))
+        pixmap.loadFromData(rate_bars_png(bars, width_in=5.1, dpi=88, label_width=36))
         self.chart.setPixmap(pixmap)
 
     def show_behind(self, index) -> None:
