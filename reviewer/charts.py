@@ -13,6 +13,7 @@ from .stats import Rate
 
 BAR = "#4a6fa5"
 BASE = "#c0504d"
+FLAG_COLOURS = {"improved": "#2e7d32", "worse": "#c62828"}
 LEFT = 0.42          # share of the width kept for the question labels
 
 
@@ -27,11 +28,11 @@ def _short(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
-def _figure(width_in: float, height_in: float):
+def _figure(width_in: float, height_in: float, layout: str | None = None):
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=(width_in, height_in), dpi=100)
+    fig = Figure(figsize=(width_in, height_in), dpi=100, layout=layout)
     FigureCanvasAgg(fig)
     return fig
 
@@ -84,12 +85,14 @@ def rate_bars_png(bars: Sequence[Bar], width_in: float = 6.6, dpi: int = 150,
 
 
 def trend_png(audit_names: Sequence[str], series: Sequence[tuple[str, Sequence[Rate | None]]],
-              out: str | Path | None = None, columns: int = 4, dpi: int = 120) -> bytes:
-    """Small multiples, one panel per question: its Y rate (with 95% whiskers) in each audit."""
+              out: str | Path | None = None, columns: int = 4, dpi: int = 120,
+              flags: Sequence[str] | None = None) -> bytes:
+    """Small multiples, one panel per question: its Y rate (with 95% whiskers) in each audit.
+    ``flags`` (one per panel: "improved" / "worse" / other) colour the line green / red."""
     n = max(1, len(series))
     cols = min(columns, n)
     rows = (n + cols - 1) // cols
-    fig = _figure(2.6 * cols, 0.6 + 1.9 * rows)
+    fig = _figure(2.6 * cols, 0.6 + 1.9 * rows, layout="constrained")
     xs = list(range(len(audit_names)))
     for i, (title, rates) in enumerate(series):
         ax = fig.add_subplot(rows, cols, i + 1)
@@ -100,7 +103,8 @@ def trend_png(audit_names: Sequence[str], series: Sequence[tuple[str, Sequence[R
             py = [100 * r.rate for _, r in pts]
             err = [[100 * (r.rate - r.low) for _, r in pts],
                    [100 * (r.high - r.rate) for _, r in pts]]
-            ax.errorbar(px, py, yerr=err, fmt="-o", ms=3, lw=1.2, color=BAR, ecolor="#888888",
+            colour = FLAG_COLOURS.get(flags[i] if flags else "", BAR)
+            ax.errorbar(px, py, yerr=err, fmt="-o", ms=3, lw=1.2, color=colour, ecolor="#888888",
                         elinewidth=0.8, capsize=2)
         ax.set_title(_short(title, 34), fontsize=7.5, loc="left")
         ax.set_ylim(-3, 103)
@@ -111,8 +115,10 @@ def trend_png(audit_names: Sequence[str], series: Sequence[tuple[str, Sequence[R
         ax.yaxis.grid(True, color="#e5e5e5", lw=0.6)
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
-    fig.suptitle("Y rate per question (95% CI)", fontsize=9)
-    fig.tight_layout(pad=0.4)
+    title = "Y rate per question (95% CI)"
+    if flags:
+        title += f"; green: improved, red: worse ({audit_names[-1]} vs {audit_names[0]})"
+    fig.suptitle(title, fontsize=9)
     data = _png(fig, dpi)
     if out is not None:
         Path(out).write_bytes(data)

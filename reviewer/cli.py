@@ -69,6 +69,8 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--by", metavar="FIELD", help="one tally per value of this record field")
     t.set_defaults(func="tally")
 
+    from .cli_report import add_commands
+    add_commands(sub)
     return p
 
 

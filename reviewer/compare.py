@@ -171,8 +171,11 @@ def to_text(c: Comparison, width: int = 60) -> str:
 
 
 def trend_chart(c: Comparison, out: str | Path | None = None) -> bytes:
-    """A PNG of each yes_no question's Y rate across the audits (small multiples)."""
+    """A PNG of each yes_no question's Y rate across the audits (small multiples); a line is
+    green or red when the last audit differs significantly from the baseline."""
     from .charts import trend_png
 
-    series = [(f"{q.id}. {q.text}", q.rates()) for q in c.questions if q.type == "yes_no"]
-    return trend_png([a.name for a in c.audits], series, out)
+    shown = [q for q in c.questions if q.type == "yes_no"]
+    series = [(f"{q.id}. {q.text}", q.rates()) for q in shown]
+    flags = [q.changes[-1].flag if q.changes and q.changes[-1] else "" for q in shown]
+    return trend_png([a.name for a in c.audits], series, out, flags=flags)

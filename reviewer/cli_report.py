@@ -1,0 +1,136 @@
+"""The results commands of ``reviewer``: report (PDF), results (XLSX/CSV), feedback (XLSX per
+person) and compare. Heavy libraries load inside the handlers, never at import (``reviewer
+tally`` must stay fast). Data goes to stdout, messages for people to stderr."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .cli import COMMANDS, command, open_db
+from .errors import ReviewerError
+
+NAMES = ("report", "results", "feedback", "compare")
+
+
+def add_commands(sub) -> None:
+    r = sub.add_parser("report", help="the printable results report (A4 PDF)")
+    r.add_argument("name")
+    r.add_argument("--out", required=True, metavar="FILE.pdf")
+    r.add_argument("--compare", metavar="BASELINE",
+                   help="add a column comparing each Y rate with this earlier audit")
+    r.set_defaults(func="report")
+
+    x = sub.add_parser("results", help="the results as a spreadsheet (XLSX) or CSV")
+    x.add_argument("name")
+    x.add_argument("--out", required=True, metavar="FILE.xlsx|FILE.csv")
+    x.set_defaults(func="results")
+
+    f = sub.add_parser("feedback", help="a workbook with one sheet per value of a record field")
+    f.add_argument("name")
+    f.add_argument("--by", required=True, metavar="FIELD", help="record field, e.g. operator")
+    f.add_argument("--out", required=True, metavar="FILE.xlsx")
+    f.set_defaults(func="feedback")
+
+    c = sub.add_parser("compare", help="compare audits question by question with a baseline")
+    c.add_argument("baseline")
+    c.add_argument("later", nargs="+", metavar="LATER")
+    c.add_argument("--format", choices=("text", "json"), default="text")
+    c.add_argument("--chart", metavar="FILE.png", help="also draw the Y rates as a PNG chart")
+    c.set_defaults(func="compare")
+    _share_with_main()
+
+
+def _share_with_main() -> None:
+    """Under ``python -m reviewer.cli`` the running module is ``__main__``, a second copy of
+    ``reviewer.cli`` with its own ``COMMANDS``: give it these handlers too."""
+    main = sys.modules.get("__main__")
+    spec = getattr(main, "__spec__", None)
+    registry = getattr(main, "COMMANDS", None)
+    if spec is not None and spec.name == "reviewer.cli" and isinstance(registry, dict) \
+            and registry is not COMMANDS:
+        registry.update({name: COMMANDS[name] for name in NAMES})
+
+
+def _suffix(path: str, allowed: tuple[str, ...], what: str) -> None:
+    suffix = Path(path).suffix.lower()
+    if suffix not in allowed:
+        raise ReviewerError(f"{path}: {what} must be a {' or '.join(allowed)} file")
+
+
+@command("report")
+def _report(args: argparse.Namespace) -> int:
+    from .audits import get_audit
+
+    _suffix(args.out, (".pdf",), "the report")
+    db = open_db(args)
+    audit = get_audit(db, args.name)
+    baseline = get_audit(db, args.compare) if args.compare else None
+    if baseline is not None and baseline.id == audit.id:
+        raise ReviewerError("--compare names the same audit as the report")
+    from .report_pdf import build_report
+
+    out = build_report(db, audit, args.out, compare_with=baseline)
+    print(f"wrote the results report of '{audit.name}' to {out}", file=sys.stderr)
+    return 0
+
+
+@command("results")
+def _results(args: argparse.Namespace) -> int:
+    from .audits import get_audit
+
+    _suffix(args.out, (".xlsx", ".csv"), "the results file")
+    db = open_db(args)
+    audit = get_audit(db, args.name)
+    from .results_xlsx import write_results
+
+    out = write_results(db, audit, args.out)
+    print(f"wrote the results of '{audit.name}' to {out}", file=sys.stderr)
+    return 0
+
+
+@command("feedback")
+def _feedback(args: argparse.Namespace) -> int:
+    from .audits import get_audit
+
+    _suffix(args.out, (".xlsx",), "the feedback workbook")
+    db = open_db(args)
+    audit = get_audit(db, args.name)
+    from .feedback_xlsx import operator_feedback_xlsx
+
+    out = operator_feedback_xlsx(db, audit, args.by, args.out)
+    print(f"wrote feedback by {args.by} for '{audit.name}' to {out}", file=sys.stderr)
+    return 0
+
+
+@command("compare")
+def _compare(args: argparse.Namespace) -> int:
+    from .audits import get_audit
+
+    names = [args.baseline, *args.later]
+    if len(set(names)) != len(names):
+        raise ReviewerError("each audit may be named only once in a comparison")
+    if args.chart:
+        _suffix(args.chart, (".png",), "the chart")
+    db = open_db(args)
+    audits = [get_audit(db, n) for n in names]
+    from . import compare
+
+    result = compare.compare_audits(db, audits)
+    for warning in result.warnings:
+        print(f"reviewer: warning: {warning}", file=sys.stderr)
+    if args.format == "json":
+        import json
+
+        print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        sys.stdout.write(compare.to_text(result))
+    if args.chart:
+        try:
+            compare.trend_chart(result, args.chart)
+        except OSError as exc:
+            raise ReviewerError(f"{args.chart}: cannot write the chart: "
+                                f"{exc.strerror or exc}") from None
+        print(f"wrote the chart to {args.chart}", file=sys.stderr)
+    return 0
