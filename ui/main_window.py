@@ -9,7 +9,9 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QMainWindow, QMessageBo
 from reviewer.errors import ReviewerError
 from reviewer.importer import import_answers
 
+from . import export_actions
 from .audits_screen import AuditsScreen
+from .compare_view import CompareView
 from .help_overlay import HelpOverlay
 from .results_view import ResultsView
 from .sample_dialog import SampleDialog
@@ -18,7 +20,7 @@ from .session import Session
 from .shortcuts import BY_ACTION
 from .worker import run_with_progress
 
-AUDITS, SCORING, RESULTS = range(3)
+AUDITS, SCORING, RESULTS, COMPARE = range(4)
 
 
 class MainWindow(QMainWindow):
@@ -30,9 +32,11 @@ class MainWindow(QMainWindow):
         self.audits = AuditsScreen(session)
         self.scoring = ScoringScreen(session)
         self.results = ResultsView(session)
+        self.compare = CompareView(session)
         self.tabs.addTab(self.audits, "&Audits")
         self.tabs.addTab(self.scoring, "&Scoring")
         self.tabs.addTab(self.results, "&Results")
+        self.tabs.addTab(self.compare, "&Compare")
         self.setCentralWidget(self.tabs)
         self.audits.open_requested.connect(self.open_audit)
         self.results.open_record.connect(self.open_record)
@@ -55,6 +59,8 @@ class MainWindow(QMainWindow):
         file.addAction(self._action("new_audit", self.audits.new_audit))
         file.addAction(self._action("import_answers", self.import_answers))
         file.addAction(self._action("draw_sample", self.draw_sample))
+        file.addAction(self._action("export_report", self.export_report))
+        file.addAction(self._action("export_results", self.export_results))
         file.addSeparator()
         file.addAction(self._action("quit", self.close))
         edit = self.menuBar().addMenu("&Edit")
@@ -62,7 +68,7 @@ class MainWindow(QMainWindow):
         edit.addAction(self._action("preferences", self.preferences))
         view = self.menuBar().addMenu("&View")
         for name, tab in (("show_audits", AUDITS), ("show_scoring", SCORING),
-                          ("show_results", RESULTS)):
+                          ("show_results", RESULTS), ("show_compare", COMPARE)):
             view.addAction(self._action(name, lambda _=False, t=tab: self.show_tab(t)))
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.addAction(self._action("help", self.show_help))
@@ -77,6 +83,8 @@ class MainWindow(QMainWindow):
             self.audits.table.setFocus()
         elif tab == RESULTS:
             self.results.table.setFocus()
+        elif tab == COMPARE:
+            self.compare.audit_list.setFocus()
 
     def open_audit(self, audit_id: int) -> None:
         self.session.open_audit(audit_id)
@@ -136,6 +144,14 @@ class MainWindow(QMainWindow):
     def _records_added(self) -> None:
         self.session.refresh_audit()
         self.session.records_changed.emit()
+
+    def export_report(self) -> None:
+        if self._need_audit() and (path := export_actions.export_report(self, self.session)):
+            self.statusBar().showMessage(f"Report written to {path}", 15000)
+
+    def export_results(self) -> None:
+        if self._need_audit() and (path := export_actions.export_results(self, self.session)):
+            self.statusBar().showMessage(f"Results written to {path}", 15000)
 
     def preferences(self) -> None:
         name, ok = QInputDialog.getText(self, "Preferences", "Your name (stored with every "

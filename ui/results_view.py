@@ -7,6 +7,8 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QScrollArea,
@@ -21,6 +23,7 @@ from reviewer.stats import rate
 from reviewer.tally_format import NA_NOTE
 
 from .behind_model import BehindModel
+from .grouped_model import GroupedResultsModel
 from .results_model import COL_QUESTION, ResultsModel
 from .session import Session
 
@@ -37,6 +40,18 @@ class ResultsView(QWidget):
         self._behind_qid = ""
         self.heading = QLabel("")
         self.heading.setWordWrap(True)
+        self.group_combo = QComboBox()
+        self.group_combo.setObjectName("groupBy")
+        self.group_combo.activated.connect(lambda _i: self.refresh())
+        self.grouped = GroupedResultsModel(self)
+        self.grouped_table = QTableView()
+        self.grouped_table.setObjectName("groupedTable")
+        self.grouped_table.setModel(self.grouped)
+        self.grouped_table.setWordWrap(True)
+        self.grouped_table.verticalHeader().hide()
+        self.grouped_table.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents)
+        self.grouped_table.hide()
         self.table = QTableView()
         self.table.setObjectName("resultsTable")
         self.table.setModel(self.model)
@@ -68,12 +83,22 @@ class ResultsView(QWidget):
         sl.addWidget(chart_scroll, 3)
         sl.addWidget(self.behind_label)
         sl.addWidget(self.behind_view, 2)
+        tables = QWidget()
+        tl = QVBoxLayout(tables)
+        tl.setContentsMargins(0, 0, 0, 0)
+        tl.addWidget(self.table)
+        tl.addWidget(self.grouped_table)
         split = QSplitter(Qt.Orientation.Horizontal)
-        split.addWidget(self.table)
+        split.addWidget(tables)
         split.addWidget(side)
         split.setSizes([760, 480])
         layout = QVBoxLayout(self)
-        layout.addWidget(self.heading)
+        top = QHBoxLayout()
+        top.addWidget(self.heading, 1)
+        top.addWidget(QLabel("&Group by:"))
+        top.itemAt(top.count() - 1).widget().setBuddy(self.group_combo)
+        top.addWidget(self.group_combo)
+        layout.addLayout(top)
         layout.addWidget(split, 1)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -105,11 +130,33 @@ class ResultsView(QWidget):
                              f"{t.records} records. {NA_NOTE}")
         self.model.set_tally(t)
         self.table.resizeRowsToContents()
+        self._fill_groups(audit)
+        by = self.group_combo.currentData()
+        self.grouped_table.setVisible(bool(by))
+        self.table.setVisible(not by)
+        if by:
+            self.grouped.set_groups(t, tally_mod.tally_by(self.session.db, audit, by, qs))
+            self.grouped_table.resizeRowsToContents()
         self._draw_chart(t)
         if self._behind_qid:
             self.behind.set_records([])
             self.behind_label.setText("Figures changed: pick a figure again to list its records.")
             self._behind_qid = ""
+
+    def _fill_groups(self, audit) -> None:
+        fields = tally_mod.field_names(self.session.db, audit)
+        current = self.group_combo.currentData()
+        if [self.group_combo.itemData(i) for i in range(1, self.group_combo.count())] == fields:
+            return
+        self.group_combo.clear()
+        self.group_combo.addItem("(whole audit)", "")
+        for name in fields:
+            self.group_combo.addItem(name, name)
+        self.group_combo.setCurrentIndex(max(0, self.group_combo.findData(current)))
+
+    def group_by(self, field: str) -> None:
+        self.group_combo.setCurrentIndex(max(0, self.group_combo.findData(field)))
+        self.refresh()
 
     def _draw_chart(self, t: tally_mod.Tally) -> None:
         from reviewer.charts import Bar, rate_bars_png

@@ -133,3 +133,21 @@ def test_results_match_the_tally_and_trace_to_records(qtbot, make_window):
     qtbot.keyClick(window.results.behind_view, Qt.Key_Return)
     assert window.tabs.currentIndex() == 1
     assert window.scoring.view.states["1"] == (1, "N")
+
+
+def test_results_grouped_by_a_field_add_up(qtbot, make_window):
+    from ui.main_window import RESULTS
+
+    window = make_window()
+    window.show_tab(RESULTS)
+    view = window.results
+    view.group_by("area")
+    assert view.grouped_table.isVisible() and not view.table.isVisible()
+    g = view.grouped
+    row = next(r for r, x in enumerate(g.rows) if x.qid == "1" and x.kind == "yes_no")
+    cells = [g.cell(row, c) for c in range(2, g.columnCount())]
+    assert cells[0] == "10/100 (10%)"                    # all records first
+    yes = sum(int(c.split("/")[0]) for c in cells[1:])
+    total = sum(int(c.split("/")[1].split()[0]) for c in cells[1:])
+    assert (yes, total) == (10, 100)
+    assert sum(t.records for _, t in g.groups[1:]) == 100

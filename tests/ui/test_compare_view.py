@@ -1,0 +1,51 @@
+"""The Compare tab flags what changed between two audits, checked against scipy directly."""
+
+from __future__ import annotations
+
+import csv
+
+from PySide6.QtCore import Qt
+from scipy.stats import fisher_exact
+
+from reviewer.audits import create_audit
+from reviewer.importer import import_answers
+from tests.conftest import ASB_SET, DEMO_CSV
+from ui.main_window import COMPARE
+
+
+def later_audit(db, tmp_path):
+    """The demo answers, except that question 1 is now Y for 60 of the 100 calls."""
+    rows = list(csv.DictReader(DEMO_CSV.open(encoding="utf-8-sig")))
+    for i, row in enumerate(rows):
+        row["1"] = "Y" if i < 60 else "N"
+    path = tmp_path / "later.csv"
+    with path.open("w", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+    audit = create_audit(db, "BTP ASB 2013 re-audit", ASB_SET)
+    import_answers(db, audit, path, "tester")
+
+
+def test_compare_two_audits(qtbot, make_window, tmp_path):
+    window = make_window()
+    later_audit(window.session.db, tmp_path)
+    window.session.audits_changed.emit()
+    qtbot.keyClick(window.scoring.questions_view, Qt.Key_4, Qt.ControlModifier)
+    assert window.tabs.currentIndex() == COMPARE
+    view = window.compare
+    lst = view.audit_list
+    for row in range(view.audits_model.rowCount()):
+        lst.setCurrentIndex(view.audits_model.index(row, 0))
+        qtbot.keyClick(lst, Qt.Key_Space)
+    m = view.model
+    assert m.rowCount() > 0
+    row = next(r for r in range(m.rowCount()) if m.cell(r, 0).startswith("1. "))
+    last = m.columnCount() - 1
+    assert m.cell(row, 1).startswith("10%") and m.cell(row, 2).startswith("60%")
+    assert m.cell(row, last - 3) == "+50 pts"
+    p = fisher_exact([[60, 40], [10, 90]])[1]
+    assert m.cell(row, last - 1) == f"{p:.3f}"
+    assert m.data(m.index(row, last)) == "improved"
+    row3 = next(r for r in range(m.rowCount()) if m.cell(r, 0).startswith("3. "))
+    assert m.data(m.index(row3, last)) == "no significant change"

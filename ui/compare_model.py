@@ -1,0 +1,76 @@
+"""Comparison of audits, one row per question: the Y rate in each audit, then the change of the
+last audit against the baseline with its 95% interval, Fisher's p-value and the plain flag."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor
+
+from reviewer.compare import Comparison
+from reviewer.stats import IMPROVED, WORSE, percent, rate_text
+
+COL_QUESTION = 0
+Index = QModelIndex | QPersistentModelIndex
+FLAG_COLOURS = {IMPROVED: "#1b7f3b", WORSE: "#b00020"}
+
+
+class CompareModel(QAbstractTableModel):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.comparison: Comparison | None = None
+        self.headers: list[str] = ["Question"]
+
+    def set_comparison(self, c: Comparison | None) -> None:
+        self.beginResetModel()
+        self.comparison = c
+        self.headers = ["Question"]
+        if c is not None:
+            self.headers += [f"{a.name}\nY rate (95% CI)" for a in c.audits]
+            self.headers += [f"Change\n{c.audits[-1].name} vs {c.audits[0].name}",
+                             "95% CI of change", "p (Fisher)", "Result"]
+        self.endResetModel()
+
+    def _rows(self):
+        return [q for q in self.comparison.questions if q.type == "yes_no"] \
+            if self.comparison else []
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows())
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.headers)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole):
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.headers[section]
+        return None
+
+    def cell(self, row: int, col: int) -> str:
+        q = self._rows()[row]
+        n = len(self.comparison.audits)
+        if col == COL_QUESTION:
+            return f"{q.id}. {q.text}"
+        if col <= n:
+            r = q.rates()[col - 1]
+            return "—" if r is None else f"{rate_text(r)}  n={r.total}"
+        change = q.changes[-1] if q.changes else None
+        if change is None:
+            return "not comparable" if col == n + 4 else "—"
+        if change.difference is None:
+            return change.flag if col == n + 4 else "—"
+        pts = f"{100 * change.difference:+.0f} pts"
+        return {n + 1: pts, n + 2: f"{percent(change.low)} to {percent(change.high)}",
+                n + 3: f"{change.p_value:.3f}", n + 4: change.flag}[col]
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.cell(index.row(), index.column())
+        if role == Qt.ItemDataRole.ForegroundRole and index.column() == len(self.headers) - 1:
+            colour = FLAG_COLOURS.get(self.cell(index.row(), index.column()))
+            return QColor(colour) if colour else None
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() > COL_QUESTION:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None

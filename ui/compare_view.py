@@ -1,0 +1,143 @@
+"""Compare audits: tick two or more (the earliest created is the baseline) to see per question
+the rate then and now, the change with its 95% interval, Fisher's p and "improved" / "worse" /
+"no significant change"; a trend chart appears for three or more audits."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QPixmap
+from PySide6.QtWidgets import (
+    QHeaderView,
+    QLabel,
+    QListView,
+    QScrollArea,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reviewer.audits import AuditInfo, list_audits
+from reviewer.compare import compare_audits
+
+from .compare_model import COL_QUESTION, CompareModel
+from .session import Session
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class CheckAuditsModel(QAbstractListModel):
+    """Audits with a tick box each (Space toggles), in creation order."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.audits: list[AuditInfo] = []
+        self.checked: set[int] = set()
+
+    def set_audits(self, audits: list[AuditInfo]) -> None:
+        self.beginResetModel()
+        self.audits = audits
+        self.checked &= {a.id for a in audits}
+        self.endResetModel()
+
+    def chosen(self) -> list[AuditInfo]:
+        return [a for a in self.audits if a.id in self.checked]
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.audits)
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        return super().flags(index) | Qt.ItemFlag.ItemIsUserCheckable
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        a = self.audits[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return f"{a.name}  ({a.set_key} v{a.set_version}, {a.records} records)"
+        if role == Qt.ItemDataRole.CheckStateRole:
+            return Qt.CheckState.Checked if a.id in self.checked else Qt.CheckState.Unchecked
+        return None
+
+    def setData(self, index: Index, value, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if role != Qt.ItemDataRole.CheckStateRole or not index.isValid():
+            return False
+        a = self.audits[index.row()]
+        on = Qt.CheckState(value) == Qt.CheckState.Checked
+        (self.checked.add if on else self.checked.discard)(a.id)
+        self.dataChanged.emit(index, index, [role])
+        return True
+
+
+class CompareView(QWidget):
+    def __init__(self, session: Session, parent=None):
+        super().__init__(parent)
+        self.session = session
+        self.audits_model = CheckAuditsModel(self)
+        self.audits_model.dataChanged.connect(lambda *_: self.refresh())
+        self.model = CompareModel(self)
+        self.audit_list = QListView()
+        self.audit_list.setObjectName("compareAudits")
+        self.audit_list.setModel(self.audits_model)
+        self.audit_list.setMaximumHeight(130)
+        self.table = QTableView()
+        self.table.setObjectName("compareTable")
+        self.table.setModel(self.model)
+        self.table.setWordWrap(True)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(COL_QUESTION, QHeaderView.ResizeMode.Stretch)
+        self.warnings = QLabel("")
+        self.warnings.setObjectName("compareWarnings")
+        self.warnings.setWordWrap(True)
+        self.warnings.setStyleSheet("color: #9a6700;")
+        self.chart = QLabel("")
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.chart)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(self.table)
+        split.addWidget(scroll)
+        split.setSizes([420, 260])
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("<b>Compare audits</b> — tick two or more with Space; the "
+                                "earliest is the baseline. Questions are matched by id."))
+        layout.addWidget(self.audit_list)
+        layout.addWidget(self.warnings)
+        layout.addWidget(split, 1)
+        session.audits_changed.connect(self.reload)
+        session.answers_changed.connect(lambda *_: self.refresh())
+        self.reload()
+
+    def reload(self) -> None:
+        self.audits_model.set_audits(list_audits(self.session.db, include_archived=True))
+        self.refresh()
+
+    def refresh(self) -> None:
+        chosen = self.audits_model.chosen()
+        if len(chosen) < 2:
+            self.model.set_comparison(None)
+            self.warnings.setText("Tick at least two audits to compare them.")
+            self.chart.clear()
+            return
+        c = compare_audits(self.session.db, chosen)
+        self.model.set_comparison(c)
+        self.table.resizeRowsToContents()
+        self.warnings.setText("\n".join(f"Warning: {w}" for w in c.warnings))
+        if len(chosen) >= 3:
+            self._trend(c)
+        else:
+            self.chart.setText("A trend chart appears with three or more audits.")
+
+    def _trend(self, c) -> None:
+        from reviewer.charts import trend_png
+
+        rows = [q for q in c.questions if q.type == "yes_no"]
+        flags = [q.changes[-1].flag if q.changes and q.changes[-1] else "" for q in rows]
+        png = trend_png([a.name for a in c.audits], [(f"{q.id}. {q.text}", q.rates())
+                                                      for q in rows], columns=5, dpi=80,
+                        flags=flags)
+        pixmap = QPixmap()
+        pixmap.loadFromData(png)
+        self.chart.setPixmap(pixmap)

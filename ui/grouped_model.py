@@ -1,0 +1,78 @@
+"""The results grouped by a record field: one column per group (e.g. per area or operator)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor, QFont
+
+from reviewer.tally import Tally
+
+from .results_model import Row, build_rows
+
+COL_QUESTION, COL_OPTION = 0, 1
+FIRST_GROUP = 2
+Index = QModelIndex | QPersistentModelIndex
+
+
+class GroupedResultsModel(QAbstractTableModel):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.rows: list[Row] = []
+        self.groups: list[tuple[str, Tally]] = []
+
+    def set_groups(self, overall: Tally | None, groups: list[tuple[str, Tally]]) -> None:
+        self.beginResetModel()
+        self.rows = build_rows(overall) if overall else []
+        self.groups = ([("All records", overall)] if overall else []) + groups
+        self.endResetModel()
+
+    def cell(self, row: int, col: int) -> str:
+        r = self.rows[row]
+        if col == COL_QUESTION:
+            return r.text
+        if col == COL_OPTION:
+            return r.option if r.kind == "choice" else ""
+        t = self.groups[col - FIRST_GROUP][1].by_id().get(r.qid) if r.qid else None
+        if t is None:
+            return ""
+        if r.kind == "yes_no":
+            pct = f" ({100 * t.yes / t.total:.0f}%)" if t.total else ""
+            return f"{t.yes}/{t.total}{pct}"
+        if r.kind == "choice":
+            return str(t.counts.get(r.option, 0))
+        if r.kind == "choice_head":
+            return f"total {t.total}"
+        return ""
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() or not self.groups else FIRST_GROUP + len(self.groups)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole):
+        if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal:
+            return None
+        if section == COL_QUESTION:
+            return "Question"
+        if section == COL_OPTION:
+            return "Answer"
+        value, t = self.groups[section - FIRST_GROUP]
+        return f"{value or '(blank)'}\n{t.records} records\nY/Total"
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        r = self.rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.cell(index.row(), index.column())
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() >= FIRST_GROUP:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.FontRole and r.kind == "section":
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.BackgroundRole and r.kind == "section":
+            return QColor("#dde6f3")
+        return None
