@@ -37,9 +37,11 @@ def _figure(width_in: float, height_in: float, layout: str | None = None):
     return fig
 
 
-def _png(fig, dpi: int) -> bytes:
+def _png(fig, dpi: int, compress_level: int = 6) -> bytes:
+    """The figure as PNG bytes; ``compress_level=1`` when the bytes are decoded again at once
+    (embedded in the PDF, shown on screen): three times faster to write, a larger file."""
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi)
+    fig.savefig(buf, format="png", dpi=dpi, pil_kwargs={"compress_level": compress_level})
     return buf.getvalue()
 
 
@@ -81,7 +83,7 @@ def rate_bars_png(bars: Sequence[Bar], width_in: float = 6.6, dpi: int = 150,
     # A fixed left margin (labels cut to fit it) lines the charts of all sections up.
     fig.subplots_adjust(left=LEFT, right=0.97, top=1 - top_in / height,
                         bottom=bottom_in / height)
-    return _png(fig, dpi)
+    return _png(fig, dpi, compress_level=1)
 
 
 def trend_png(audit_names: Sequence[str], series: Sequence[tuple[str, Sequence[Rate | None]]],

@@ -21,7 +21,9 @@ from .tally import Tally, field_names, tally, tally_by
 from .xlsx_util import (
     HEAD_FILL,
     PERCENT_FORMAT,
+    RecordAnswers,
     cell,
+    group_value,
     noted_questions,
     record_answers,
     save,
@@ -54,8 +56,8 @@ def _summary_sheet(wb, field: str, qs: QuestionSet, overall: Tally,
                   + [cell(ws, r, fmt=PERCENT_FORMAT) for r in rates])
 
 
-def _person_sheet(wb, db: Database, audit: AuditInfo, field: str, value: str, title: str,
-                  qs: QuestionSet, t: Tally) -> None:
+def _person_sheet(wb, audit: AuditInfo, field: str, value: str, title: str,
+                  qs: QuestionSet, t: Tally, records: list[RecordAnswers]) -> None:
     ws = wb.create_sheet(title)
     ws.column_dimensions["A"].width = 60
     ws.append([cell(ws, f"{field}: {value or BLANK_VALUE}", bold=True)])
@@ -69,7 +71,6 @@ def _person_sheet(wb, db: Database, audit: AuditInfo, field: str, value: str, ti
         ws.append([f"{q.id}. {q.text}", qt.yes, qt.no, qt.total,
                    cell(ws, rate(qt.yes, qt.total).rate, fmt=PERCENT_FORMAT)])
     ws.append([])
-    records = record_answers(db, audit, field, value)
     names = [n for n in dict.fromkeys(k for r in records for k in r.fields) if n != field]
     noted = noted_questions(qs, records)
     header = ["ref", *names]
@@ -101,6 +102,9 @@ def operator_feedback_xlsx(db: Database, audit: AuditInfo, field: str, out: str 
     names = {value: sheet_title(value or BLANK_VALUE, taken) for value, _ in groups}
     wb = Workbook(write_only=True)
     _summary_sheet(wb, field, qs, tally(db, audit, qs), groups)
+    by_value: dict[str, list[RecordAnswers]] = {}
+    for r in record_answers(db, audit):
+        by_value.setdefault(group_value(r.fields.get(field)), []).append(r)
     for value, g in groups:
-        _person_sheet(wb, db, audit, field, value, names[value], qs, g)
+        _person_sheet(wb, audit, field, value, names[value], qs, g, by_value.get(value, []))
     return save(wb, out)

@@ -73,14 +73,29 @@ def sample_description(sample: dict[str, Any]) -> dict[str, str]:
 
 
 def summarize(db: Database, audit: AuditInfo) -> AuditSummary:
-    reviewers = [r for (r,) in db.all(
-        "SELECT DISTINCT reviewer FROM answer WHERE audit_id = ? AND reviewer <> '' "
-        "ORDER BY reviewer", (audit.id,))]
-    first, last = db.one("SELECT MIN(answered_at), MAX(answered_at) FROM answer "
-                         "WHERE audit_id = ? AND answered_at <> ''", (audit.id,)) or (None, None)
+    """Records, reviewers and the dates answers were given, in one pass over the answers."""
+    rows = db.all(f"SELECT reviewer, MIN(NULLIF(answered_at, '')), MAX(answered_at) FROM answer "
+                  f"WHERE {answers_filter(db, audit)} GROUP BY reviewer", (audit.id,))
+    reviewers = sorted(r for r, _, _ in rows if r)
+    firsts = [f for _, f, _ in rows if f]
+    lasts = [la for _, _, la in rows if la]
     records = int(db.scalar("SELECT COUNT(*) FROM record WHERE audit_id = ?", (audit.id,)))
-    return AuditSummary(records, reviewers, first[:10] if first else None,
-                        last[:10] if last else None, sample_description(audit.sample or {}))
+    return AuditSummary(records, reviewers, min(firsts)[:10] if firsts else None,
+                        max(lasts)[:10] if lasts else None,
+                        sample_description(audit.sample or {}))
+
+
+def answers_filter(db: Database, audit: AuditInfo) -> str:
+    """SQLite reads an audit's answers through the tally index one row lookup at a time; when
+    the audit holds a good share of all answers, one sequential scan (``+audit_id`` keeps the
+    index out) is several times faster (600,000 answers: 0.24 s instead of 2 s)."""
+    if db.dialect != "sqlite":
+        return "audit_id = ?"
+    mine = db.scalar("SELECT COUNT(*) FROM answer WHERE audit_id = ?", (audit.id,)) or 0
+    if mine < 50_000:
+        return "audit_id = ?"
+    everything = db.scalar("SELECT MAX(rowid) FROM answer") or 0
+    return "+audit_id = ?" if mine * 4 >= everything else "audit_id = ?"
 
 
 @dataclass

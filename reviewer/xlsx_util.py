@@ -15,6 +15,7 @@ from .db import Database
 from .errors import ReviewerError
 from .logic import ANSWERED, NA, NOT_ASKED, format_value
 from .qset import QuestionSet
+from .report_data import answers_filter
 
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 DATETIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2})?$")
@@ -39,23 +40,14 @@ def answer_label(state: int, value: str | None) -> str:
     return format_value(state, value) if state == ANSWERED else ""
 
 
-def record_answers(db: Database, audit: AuditInfo, field: str | None = None,
-                   value: str | None = None) -> list[RecordAnswers]:
-    """Every record of the audit (or those whose ``field`` is ``value``) in review order."""
-    sql, params = "SELECT id, ref, fields FROM record WHERE audit_id = ?", [audit.id]
-    answer_sql = ("SELECT a.record_id, a.question_id, a.state, a.value, a.note FROM answer a "
-                  "WHERE a.audit_id = ?")
-    if field is not None:
-        key = db.json_field("fields")
-        match = f"COALESCE({key}, '') = ?"
-        sql += f" AND {match}"
-        params += [field, value or ""]
-        answer_sql += (f" AND a.record_id IN (SELECT id FROM record WHERE audit_id = ? "
-                       f"AND {match})")
+def record_answers(db: Database, audit: AuditInfo) -> list[RecordAnswers]:
+    """Every record of the audit in review order, with its answers as labels and its notes."""
     rows = {rid: RecordAnswers(rid, ref, json.loads(f or "{}"), {}, {})
-            for rid, ref, f in db.all(sql + " ORDER BY seq", params)}
-    extra = [audit.id, field, value or ""] if field is not None else []
-    for rid, qid, state, val, note in db.all(answer_sql, [audit.id, *extra]):
+            for rid, ref, f in db.all("SELECT id, ref, fields FROM record WHERE audit_id = ? "
+                                      "ORDER BY seq", (audit.id,))}
+    for rid, qid, state, val, note in db.all(
+            "SELECT record_id, question_id, state, value, note FROM answer "
+            f"WHERE {answers_filter(db, audit)}", (audit.id,)):
         r = rows.get(rid)
         if r is None:
             continue
@@ -65,6 +57,11 @@ def record_answers(db: Database, audit: AuditInfo, field: str | None = None,
         if note:
             r.notes[qid] = note
     return list(rows.values())
+
+
+def group_value(value: Any) -> str:
+    """A record field's value as ``tally.tally_by`` groups it (missing or null -> "")."""
+    return "" if value is None else str(value)
 
 
 def noted_questions(qs: QuestionSet, records: list[RecordAnswers]) -> set[str]:

@@ -1,0 +1,110 @@
+"""Report speed: a 60-question set (10 sections, follow-ups, breakdowns) over 10,000 records.
+Times the PDF (goal < 5 s) as the command line runs it (a fresh process: imports included) and
+again in-process, plus the results workbook. Run: .venv/bin/python benchmarks/bench_report.py [N]
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+SECTIONS = 10
+CHOICES = ["Response", "CID", "Neighbourhood team", "Other force", "Other agency", "None"]
+GOAL_S = 5.0
+
+
+def question_set() -> str:
+    lines = ["id: bench-60", "title: Benchmark set (60 questions)", "version: 1", "sections:"]
+    lines += [f"  - {{id: s{s}, title: Section {s} of the benchmark audit}}"
+              for s in range(SECTIONS)]
+    lines.append("questions:")
+    for s in range(SECTIONS):
+        for k in range(4):
+            lines += [f'  - id: "{s}.{k}"', f"    section: s{s}",
+                      "    text: " + json.dumps(
+                          f"Question {k} of section {s}: does the record show that the operator "
+                          "checked, recorded and passed on everything the guidance asks for, "
+                          "including the caller's previous contacts?"),
+                      f"    ref: LF {s}.{k}", "    type: yes_no"]
+        lines += [f'  - id: "{s}.4"', f"    section: s{s}", "    text: If so, was it acted on?",
+                  "    type: yes_no", f'    ask_if: {{"{s}.0": "Y"}}',
+                  f'  - id: "{s}.5"', f"    section: s{s}",
+                  "    text: Who was the incident allocated to?", "    type: choice",
+                  "    label: Allocated to", f"    choices: [{', '.join(CHOICES)}]"]
+    return "\n".join(lines) + "\n"
+
+
+def answers_csv(path: Path, n: int) -> None:
+    rng = random.Random(60)
+    qids = [f"{s}.{k}" for s in range(SECTIONS) for k in range(6)]
+    with path.open("w", encoding="utf-8") as f:
+        f.write("ref,date,operator," + ",".join(qids) + "\n")
+        for i in range(n):
+            cells = []
+            for s in range(SECTIONS):
+                first = "Y" if rng.random() < 0.3 + 0.05 * s else "N"
+                cells += [first] + ["Y" if rng.random() < 0.6 else "N" for _ in range(3)]
+                cells.append(("Y" if rng.random() < 0.7 else "N") if first == "Y" else "")
+                cells.append(rng.choice(CHOICES))
+            f.write(f"INC-{i:06d},2024-{1 + i % 12:02d}-{1 + i % 28:02d},OP-{i % 40},"
+                    + ",".join(cells) + "\n")
+
+
+def main() -> None:
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
+    from reviewer.audits import create_audit, get_audit
+    from reviewer.db import Database
+    from reviewer.importer import import_answers
+
+    tmp = Path(tempfile.mkdtemp())
+    (tmp / "set.yaml").write_text(question_set(), encoding="utf-8")
+    answers_csv(tmp / "answers.csv", n)
+    db_path = str(tmp / "bench.db")
+    db = Database(db_path)
+    t = time.perf_counter()
+    audit = create_audit(db, "Bench", tmp / "set.yaml")
+    import_answers(db, audit, tmp / "answers.csv", "bench")
+    audit = get_audit(db, "Bench")
+    print(f"imported {audit.records:,} records x 60 questions in {time.perf_counter() - t:.1f} s")
+
+    t = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "reviewer.cli", "--db", db_path, "report",
+                           "Bench", "--out", str(tmp / "cli.pdf")], capture_output=True,
+                          text=True, cwd=ROOT, check=False)
+    cli_s = time.perf_counter() - t
+    if done.returncode != 0:
+        sys.exit(done.stderr)
+
+    from reviewer.report_pdf import build_report
+
+    t = time.perf_counter()
+    build_report(db, audit, tmp / "first.pdf")
+    first_s = time.perf_counter() - t
+    runs = []
+    for _ in range(3):
+        t = time.perf_counter()
+        build_report(db, audit, tmp / "warm.pdf")
+        runs.append(time.perf_counter() - t)
+    from pypdf import PdfReader
+
+    pages = len(PdfReader(tmp / "warm.pdf").pages)
+    from reviewer.results_xlsx import results_xlsx
+
+    t = time.perf_counter()
+    results_xlsx(db, audit, tmp / "results.xlsx")
+    xlsx_s = time.perf_counter() - t
+    print(f"PDF report ({pages} pages): `reviewer report` {cli_s:.2f} s (new process, imports "
+          f"included); in-process first {first_s:.2f} s, warm best {min(runs):.2f} s "
+          f"(goal < {GOAL_S:.0f} s: {'met' if cli_s < GOAL_S else 'NOT met'})")
+    print(f"results workbook (Results, Answers, Records): {xlsx_s:.2f} s")
+
+
+if __name__ == "__main__":
+    main()
