@@ -89,8 +89,11 @@ def resolve(qset: QuestionSet, given: Mapping[str, Answer]) -> dict[str, Answer]
     asked clears its stored answer)."""
     out: dict[str, Answer] = {}
     for q in qset.questions:
-        if q.ask_if and condition(q, out) == 0:
+        asked = condition(q, out) if q.ask_if else 1
+        if asked == 0:
             out[q.id] = (NOT_ASKED, None)
+        elif asked == -1:          # a parent is unanswered: so is this follow-up
+            out[q.id] = BLANK
         else:
             answer = given.get(q.id, BLANK)
             out[q.id] = BLANK if answer[0] == NOT_ASKED else answer
@@ -108,6 +111,11 @@ def check(qset: QuestionSet, given: Mapping[str, Answer]) -> list[tuple[str, str
             if state == ANSWERED:
                 problems.append((q.id, f"question {q.id} is not asked for this record "
                                        f"({describe_condition(q)}), so it must be blank or n/a"))
+        elif state == ANSWERED and q.ask_if and condition(q, resolved) == -1:
+            waiting = [p for p, _ in q.ask_if if resolved[p][0] == UNANSWERED]
+            problems.append((q.id, f"question {q.id} is asked {describe_condition(q)}, but "
+                                   f"{' and '.join(waiting)} is not answered, so {q.id} must "
+                                   "be blank"))
         elif state == NA and not q.na:
             problems.append((q.id, f"question {q.id} does not allow n/a"))
     return problems

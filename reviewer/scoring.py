@@ -95,6 +95,11 @@ def score(db: Database, qs: QuestionSet, record_id: int, qid: str, answer: str |
         raise ReviewerError(str(exc)) from None
     with db.transaction():
         view = load_record(db, qs, record_id)
+        if parsed[0] in (ANSWERED, NA) and q.ask_if \
+                and logic.condition(q, view.states) == -1:
+            waiting = [p for p, _ in q.ask_if if view.states[p][0] == UNANSWERED]
+            raise ReviewerError(f"answer question {' and '.join(waiting)} first: question "
+                                f"{qid} is asked {logic.describe_condition(q)}")
         if view.states[qid][0] == NOT_ASKED and parsed[0] == ANSWERED:
             raise ReviewerError(f"question {qid} is not asked for this record "
                                 f"({logic.describe_condition(q)})")

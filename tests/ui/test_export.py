@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from pypdf import PdfReader
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
-from pypdf import PdfReader
 
 
 def test_ctrl_p_exports_the_report(qtbot, make_window, tmp_path, monkeypatch):
