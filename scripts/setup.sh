@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
-# Shared set-up for scripts/test and scripts/demo: system packages for Qt and PostgreSQL (for the
-# database tests; only those missing),
-# a virtualenv in .venv, and the project installed into it. Safe to run again: a warm machine
-# skips what it already has.
+# Shared set-up for scripts/test and scripts/demo: system packages (Qt's libraries, PostgreSQL for
+# the database tests; only those missing), a virtualenv in .venv, and the project installed into
+# it. Safe to run again: a warm machine skips what it already has.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
