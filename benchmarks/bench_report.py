@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import random
+import resource
 import subprocess
 import sys
 import tempfile
@@ -75,10 +76,13 @@ def main() -> None:
     print(f"imported {audit.records:,} records x 60 questions in {time.perf_counter() - t:.1f} s")
 
     t = time.perf_counter()
+    cpu0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     done = subprocess.run([sys.executable, "-m", "reviewer.cli", "--db", db_path, "report",
                            "Bench", "--out", str(tmp / "cli.pdf")], capture_output=True,
                           text=True, cwd=ROOT, check=False)
     cli_s = time.perf_counter() - t
+    cpu1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cli_cpu = (cpu1.ru_utime - cpu0.ru_utime) + (cpu1.ru_stime - cpu0.ru_stime)
     if done.returncode != 0:
         sys.exit(done.stderr)
 
@@ -100,9 +104,12 @@ def main() -> None:
     t = time.perf_counter()
     results_xlsx(db, audit, tmp / "results.xlsx")
     xlsx_s = time.perf_counter() - t
-    print(f"PDF report ({pages} pages): `reviewer report` {cli_s:.2f} s (new process, imports "
-          f"included); in-process first {first_s:.2f} s, warm best {min(runs):.2f} s "
-          f"(goal < {GOAL_S:.0f} s: {'met' if cli_s < GOAL_S else 'NOT met'})")
+    verdict = "met" if cli_s < GOAL_S else "NOT met"
+    if cli_s >= GOAL_S > cli_cpu:
+        verdict += " (but the CPU time is under it: a busy machine)"
+    print(f"PDF report ({pages} pages): `reviewer report` {cli_s:.2f} s wall, {cli_cpu:.2f} s CPU "
+          f"(new process, imports included); in-process first {first_s:.2f} s, warm best "
+          f"{min(runs):.2f} s. Goal < {GOAL_S:.0f} s: {verdict}")
     print(f"results workbook (Results, Answers, Records): {xlsx_s:.2f} s")
 
 
