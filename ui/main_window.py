@@ -59,6 +59,7 @@ class MainWindow(QMainWindow):
         file.addAction(self._action("new_audit", self.audits.new_audit))
         file.addAction(self._action("import_answers", self.import_answers))
         file.addAction(self._action("draw_sample", self.draw_sample))
+        file.addAction(self.scoring.listening.link_action)   # call recordings (issue #5)
         file.addAction(self._action("export_report", self.export_report))
         file.addAction(self._action("export_results", self.export_results))
         file.addSeparator()

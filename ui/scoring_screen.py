@@ -26,6 +26,7 @@ from reviewer.errors import ReviewerError
 from reviewer.logic import ANSWERED, MULTI_SEP, NOT_ASKED, UNANSWERED
 from reviewer.qset import Question
 
+from .call_listening import CallListening
 from .questions_model import COL_ANSWER, COL_ID, COL_NOTE, COL_TEXT, QuestionsModel
 from .record_panel import RecordPanel
 from .records_model import COL_REF, COL_SEQ, RecordsModel
@@ -47,6 +48,8 @@ class ScoringScreen(QWidget):
         self._actions()
         session.audit_changed.connect(self.on_audit_changed)
         session.records_changed.connect(self.on_records_changed)
+        self.listening = CallListening(self)   # the call player under the record (issue #5)
+        self.player = self.listening.player
 
     # -- layout -------------------------------------------------------------------------------
     def _build(self) -> None:

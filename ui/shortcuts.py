@@ -45,6 +45,15 @@ SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut("edit_note", ("E",), "Write a note on the current answer (Enter saves, Esc leaves)",
              "Scoring"),
     Shortcut("undo", ("Ctrl+Z",), "Undo the last answer", "Scoring"),
+    Shortcut("play_pause", ("Space",), "Play / pause the call recording", "Player"),
+    Shortcut("skip_back", ("Ctrl+Left",), "Back 5 seconds", "Player"),
+    Shortcut("skip_forward", ("Ctrl+Right",), "Forward 5 seconds", "Player"),
+    Shortcut("slower", ("[", "Ctrl+Shift+Left"), "Slower (down to 0.5×)", "Player"),
+    Shortcut("faster", ("]", "Ctrl+Shift+Right"), "Faster (up to 2×)", "Player"),
+    Shortcut("insert_timestamp", ("T",), "Put the playing time [mm:ss] into the answer's note",
+             "Player"),
+    Shortcut("seek_last_timestamp", ("Ctrl+T",), "Play from the last [mm:ss] in the note "
+             "(or click a time)", "Player"),
 )
 
 BY_ACTION = {s.action: s for s in SHORTCUTS}
