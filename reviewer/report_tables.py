@@ -20,7 +20,6 @@ class Styles:
     cell: object
     small: object
     bold: object
-    num: object
     choice: object
     font: str = "Helvetica"
 
@@ -36,7 +35,7 @@ def make_styles(font: str, bold: str):
                   choice=ParagraphStyle("choice", parent=cell, fontSize=8, leading=9.5,
                                         leftIndent=2),
                   bold=ParagraphStyle("bold", parent=cell, fontName=bold),
-                  num=ParagraphStyle("num", parent=cell, alignment=TA_CENTER), font=font)
+                  font=font)
 
 
 def column_widths(width: float, compare: bool) -> list[float]:
