@@ -15,6 +15,9 @@ not hold (2a: 2=Y, 2b: 2a=Y, 10: 9 is not None, 11: 9=Response, 12a: 12=Y,
 14b: 14a=N).  Which record gets which answer is drawn with a fixed seed, so
 the output is the same on every run.
 
+The first AUDIO_ROWS records carry a call recording in the `audio` column, as
+the relative path audio/<ref>.wav (data/audio/, made by make_demo_audio.py).
+
 Standard library only.  Run:  python data/make_demo_data.py
 Check:                        python data/check_demo_data.py
 """
@@ -26,6 +29,7 @@ from pathlib import Path
 SEED = 20120401
 N_RECORDS = 100
 OUT = Path(__file__).resolve().parent / "demo-asb-2012.csv"
+AUDIO_ROWS = 5  # the first records have a recording: audio/<ref>.wav
 
 QUESTION_IDS = ["1", "2", "2a", "2b", "3", "4", "5", "6", "7", "8", "9", "10",
                 "11", "12", "12a", "13", "14", "14a", "14b", "15", "16", "17"]
@@ -170,7 +174,7 @@ def main():
         for i, rec in enumerate(records):
             row = [rec["ref"], rec["date"], rec["area"], rec["operator"], rec["channel"]]
             row += [answers[qid].get(i, "") for qid in QUESTION_IDS]
-            row.append("")  # audio: filled in by a later feature
+            row.append("audio/%s.wav" % rec["ref"] if i < AUDIO_ROWS else "")
             writer.writerow(row)
     print("wrote %d records to %s" % (len(records), OUT))
 

@@ -248,3 +248,16 @@ def test_help_lists_the_player_keys_and_no_key_is_used_twice():
         for k in s.keys:
             assert k not in seen, f"{k} is used by {seen[k]} and {s.action}"
             seen[k] = s.action
+
+
+def test_the_demo_records_come_with_recordings(qtbot, make_window):
+    window = make_window()
+    s, p = window.scoring, player_of(window)
+    assert s.session.audit.name.endswith("(demo)")
+    s.open_row(0)
+    assert s.record_panel.ref_label.text() == "BTP-12-0401-0046"
+    assert p.path is not None and p.path.parent.name == "audio" and p.path.is_file()
+    wait_loaded(qtbot, window, "00:05")          # 8 kHz u-law WAV, 5.4 s
+    key(qtbot, window, Qt.Key_Space)
+    qtbot.waitUntil(lambda: p.position() >= 300, timeout=5000)
+    assert not p.message.isVisible()
