@@ -203,5 +203,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
 
 
-if __name__ == "__main__":
-    sys.exit(main())
+if __name__ == "__main__":  # `python -m reviewer.cli`: run the imported module, so commands
+    from reviewer.cli import main as _main  # registered by other modules are in one registry
+
+    sys.exit(_main())

@@ -8,10 +8,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from .cli import COMMANDS, command, open_db
+from .cli import command, open_db
 from .errors import ReviewerError
-
-NAMES = ("report", "results", "feedback", "compare")
 
 
 def add_commands(sub) -> None:
@@ -39,18 +37,6 @@ def add_commands(sub) -> None:
     c.add_argument("--format", choices=("text", "json"), default="text")
     c.add_argument("--chart", metavar="FILE.png", help="also draw the Y rates as a PNG chart")
     c.set_defaults(func="compare")
-    _share_with_main()
-
-
-def _share_with_main() -> None:
-    """Under ``python -m reviewer.cli`` the running module is ``__main__``, a second copy of
-    ``reviewer.cli`` with its own ``COMMANDS``: give it these handlers too."""
-    main = sys.modules.get("__main__")
-    spec = getattr(main, "__spec__", None)
-    registry = getattr(main, "COMMANDS", None)
-    if spec is not None and spec.name == "reviewer.cli" and isinstance(registry, dict) \
-            and registry is not COMMANDS:
-        registry.update({name: COMMANDS[name] for name in NAMES})
 
 
 def _suffix(path: str, allowed: tuple[str, ...], what: str) -> None:

@@ -1,0 +1,7 @@
+"""``python -m reviewer`` is the ``reviewer`` command."""
+
+import sys
+
+from reviewer.cli import main
+
+sys.exit(main())
