@@ -14,8 +14,17 @@ from PySide6.QtWidgets import QApplication
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from reviewer.scoring import load_record, set_note  # noqa: E402
 from ui.app import create_window  # noqa: E402
 from ui.main_window import AUDITS, RESULTS, SCORING  # noqa: E402
+
+
+def show_call(window) -> None:
+    """The call player part-way through, and a note that points into the recording."""
+    s = window.scoring
+    set_note(s.session.db, s.session.qset, s.view.id, "1", "no repeat check [00:02]")
+    s.show_record(load_record(s.session.db, s.session.qset, s.view.id), keep_question=True)
+    s.player.seek(2400)
 
 
 def main() -> int:
@@ -38,6 +47,7 @@ def main() -> int:
         lambda: window.show_tab(AUDITS), lambda: grab("screenshot-audits.png"),
         lambda: (window.show_tab(SCORING), window.scoring.open_row(3),
                  window.scoring.select_question(2)),
+        lambda: show_call(window),   # row 3 has a demo recording: a timestamped note, 00:02
         lambda: grab("screenshot-scoring.png"),
         lambda: window.show_tab(RESULTS), lambda: grab("screenshot-results.png"),
         app.quit,

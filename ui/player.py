@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
 from PySide6.QtWidgets import (
     QComboBox,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QSlider,
@@ -104,17 +105,22 @@ class CallPlayer(QWidget):
         self.controls.setContentsMargins(0, 0, 0, 0)
         for w in (self.back_button, self.play_button, self.forward_button):
             self.controls.addWidget(w)
-        self.controls.addWidget(self.slider, 1)
         self.controls.addWidget(self.time_label)
+        self.controls.addStretch(1)
+        self.controls.addWidget(QLabel("Speed"))
         self.controls.addWidget(self.speed_box)
-        head = QHBoxLayout()
-        head.setContentsMargins(0, 0, 0, 0)
-        head.addWidget(self.title, 1)
-        self.head = head   # room for the "Link recordings…" button
+        self.head = QHBoxLayout()   # the title, and room for the "Link recordings…" button
+        self.head.setContentsMargins(0, 0, 0, 0)
+        self.head.addWidget(self.title, 1)
+        line = QFrame()
+        line.setFrameShape(QFrame.Shape.HLine)
+        line.setFrameShadow(QFrame.Shadow.Sunken)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 6, 0, 0)
+        layout.setContentsMargins(0, 4, 0, 0)
         layout.setSpacing(2)
-        layout.addLayout(head)
+        layout.addWidget(line)
+        layout.addLayout(self.head)
+        layout.addWidget(self.slider)
         layout.addLayout(self.controls)
         layout.addWidget(self.message)
 
