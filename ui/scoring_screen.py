@@ -23,11 +23,11 @@ from PySide6.QtWidgets import (
 
 from reviewer import records, scoring
 from reviewer.errors import ReviewerError
-from reviewer.logic import ANSWERED, MULTI_SEP, NOT_ASKED, UNANSWERED
+from reviewer.logic import ANSWERED, MULTI_SEP, NOT_ASKED
 from reviewer.qset import Question
 
 from .call_listening import CallListening
-from .questions_model import COL_ANSWER, COL_ID, COL_NOTE, COL_TEXT, QuestionsModel
+from .question_panel import QuestionPanel
 from .record_panel import RecordPanel
 from .records_model import COL_REF, COL_SEQ, RecordsModel
 from .session import Session
@@ -43,7 +43,6 @@ class ScoringScreen(QWidget):
         self.view: scoring.RecordView | None = None
         self._totals = [0, 0]       # records, complete: counted per audit, adjusted per answer
         self.records_model = RecordsModel(session.db, self)
-        self.questions_model = QuestionsModel(self)
         self._build()
         self._actions()
         session.audit_changed.connect(self.on_audit_changed)
@@ -91,33 +90,13 @@ class ScoringScreen(QWidget):
         left.addWidget(self.record_panel)
         left.setSizes([260, 400])
 
-        self.questions_view = QTableView()
-        self.questions_view.setObjectName("questionsView")
-        self.questions_view.setModel(self.questions_model)
-        self.questions_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.questions_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.questions_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.questions_view.setWordWrap(True)
-        self.questions_view.verticalHeader().hide()
-        header = self.questions_view.horizontalHeader()
-        header.setSectionResizeMode(COL_TEXT, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(COL_ANSWER, QHeaderView.ResizeMode.ResizeToContents)
-        self.questions_view.setColumnWidth(COL_ID, 44)
-        self.questions_view.setColumnWidth(COL_NOTE, 160)
-        self.guidance = QLabel("")
-        self.guidance.setObjectName("guidanceLabel")
-        self.guidance.setWordWrap(True)
-        self.guidance.setStyleSheet("background: #eef3fb; padding: 8px; border-radius: 4px;")
-        self.guidance.setTextFormat(Qt.TextFormat.RichText)
-        self.note_edit = QLineEdit()
-        self.note_edit.setPlaceholderText("Note on this answer — press E to write, Enter saves")
+        self.questions = QuestionPanel()
+        self.questions_model = self.questions.model
+        self.questions_view = self.questions.view
+        self.guidance = self.questions.guidance
+        self.note_edit = self.questions.note_edit
         self.note_edit.returnPressed.connect(self._save_note)
-        right = QWidget()
-        rl = QVBoxLayout(right)
-        rl.setContentsMargins(0, 0, 0, 0)
-        rl.addWidget(self.questions_view, 1)
-        rl.addWidget(self.guidance)
-        rl.addWidget(self.note_edit)
+        right = self.questions
 
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(left)
@@ -127,7 +106,6 @@ class ScoringScreen(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.banner)
         layout.addWidget(split, 1)
-        self.questions_view.selectionModel().currentRowChanged.connect(self._update_guidance)
 
     def _actions(self) -> None:
         handlers = {
@@ -214,12 +192,12 @@ class ScoringScreen(QWidget):
         self.record_panel.show_record(view, bool(view and qs and view.complete(qs)))
         if view is not None:
             if not (same or keep_question):
-                self.select_question(self._first_open_row(0))
+                self.select_question(self.questions.first_open_row(0))
             else:
                 self.select_question(row)
             self.record_opened.emit(view.id)
         self._update_progress()
-        self._update_guidance()
+        self.questions.update_guidance()
 
     def _count_progress(self) -> None:
         """Count records and completed ones once per audit/import; answers adjust it."""
@@ -274,58 +252,18 @@ class ScoringScreen(QWidget):
         self.open_record(rid)
         self.questions_view.setFocus()
 
-    # -- questions ----------------------------------------------------------------------------
+    # -- questions (the panel does the work) ---------------------------------------------------
     def current_question_row(self) -> int:
-        return max(self.questions_view.currentIndex().row(), 0)
+        return self.questions.current_row()
 
     def current_question(self) -> Question | None:
-        return self.questions_model.question(self.current_question_row())
+        return self.questions.current_question()
 
     def select_question(self, row: int) -> None:
-        if not 0 <= row < self.questions_model.rowCount():
-            return
-        index = self.questions_model.index(row, COL_ANSWER)
-        self.questions_view.selectionModel().setCurrentIndex(
-            index, QItemSelectionModel.SelectionFlag.ClearAndSelect
-            | QItemSelectionModel.SelectionFlag.Rows)
-        self.questions_view.scrollTo(index)
-
-    def _first_open_row(self, start: int) -> int:
-        """The first asked, unanswered question at or after ``start`` (else ``start``)."""
-        if self.view is None or self.session.qset is None:
-            return start
-        qs = self.session.qset.questions
-        for row in range(start, len(qs)):
-            if qs[row].tallied and self.view.states[qs[row].id][0] == UNANSWERED:
-                return row
-        return min(start, len(qs) - 1)
+        self.questions.select(row)
 
     def move_question(self, step: int) -> None:
-        row = self.current_question_row() + step
-        n = self.questions_model.rowCount()
-        while 0 <= row < n and not self.questions_model.is_asked(row):
-            row += step
-        if 0 <= row < n:
-            self.select_question(row)
-
-    def _update_guidance(self, *_args) -> None:
-        q = self.current_question()
-        if q is None or self.view is None:
-            self.guidance.setText("")
-            self.note_edit.setText("")
-            return
-        keys_help = {"yes_no": "Y = yes · N = no · A = n/a",
-                     "text": "Enter = type the answer · A = n/a"}.get(q.type, "")
-        if q.choices:
-            keys_help = " · ".join(f"{i} = {c}" for i, c in enumerate(q.choices[:9], 1))
-            keys_help += " · A = n/a" + (" (toggle several)" if q.type == "multi_choice" else "")
-        state = self.view.states[q.id][0]
-        skipped = ("<br><i>Not asked for this record (its condition does not hold): counts as "
-                   "n/a.</i>" if state == NOT_ASKED else "")
-        ref = f" <small>({q.ref})</small>" if q.ref else ""
-        self.guidance.setText(f"<b>{q.id}. {q.text}</b>{ref}<br>{q.guidance or ''}"
-                              f"{skipped}<br><span style='color:#555'>{keys_help}</span>")
-        self.note_edit.setText(self.view.note(q.id))
+        self.questions.move(step)
 
     # -- answering ----------------------------------------------------------------------------
     def answer(self, value) -> None:
@@ -339,11 +277,7 @@ class ScoringScreen(QWidget):
         if self._save(lambda: scoring.score(self.session.db, self.session.qset, self.view.id,
                                             q.id, value, self.session.reviewer)):
             if value != "" and q.type != "multi_choice":
-                self.select_question(self._next_open_row(row))
-
-    def _next_open_row(self, row: int) -> int:
-        nxt = self._first_open_row(row + 1)
-        return nxt if nxt > row and self.questions_model.is_asked(nxt) else row
+                self.select_question(self.questions.next_open_row(row))
 
     def choose(self, n: int) -> None:
         q = self.current_question()
