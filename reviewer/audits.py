@@ -37,7 +37,7 @@ _AUDIT_SQL = """
 SELECT a.id, a.name, a.question_set_id, q.key, q.version, q.title, a.description, a.created_at,
        a.archived, a.sample,
        (SELECT COUNT(*) FROM record r WHERE r.audit_id = a.id),
-       (SELECT COUNT(*) FROM record r WHERE r.audit_id = a.id AND r.complete = 1)
+       (SELECT COUNT(*) FROM record r WHERE r.audit_id = a.id AND r.complete = TRUE)
 FROM audit a JOIN question_set q ON q.id = a.question_set_id
 """
 
@@ -105,7 +105,7 @@ def get_audit_by_id(db: Database, audit_id: int) -> AuditInfo:
 
 
 def list_audits(db: Database, include_archived: bool = False) -> list[AuditInfo]:
-    where = "" if include_archived else " WHERE a.archived = 0"
+    where = "" if include_archived else " WHERE a.archived = FALSE"
     return [_info(r) for r in db.all(_AUDIT_SQL + where + " ORDER BY a.created_at, a.id")]
 
 
