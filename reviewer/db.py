@@ -9,6 +9,7 @@ SQLAlchemy's raw connection for a server URL (``postgresql+psycopg://``). The sc
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -22,8 +23,16 @@ class DatabaseError(ReviewerError):
     """A database that cannot be opened or written, with a user-facing message."""
 
 
+WRITE_LOCK = 0x72657669    # PostgreSQL advisory lock key taken by every write transaction
+
+
 def is_url(target: str) -> bool:
     return "://" in target
+
+
+def display_target(target: str) -> str:
+    """The path or URL for messages, a URL's password masked."""
+    return re.sub(r"(://[^:/@]*:)[^/]*@", r"\1***@", target)
 
 
 def sqlite_path(target: str) -> str | None:
@@ -75,8 +84,14 @@ class Database:
             else:
                 self._engine = make_engine(target)
                 self.conn = self._engine.raw_connection()
+                # Reads commit at once, so none holds a transaction open on the shared server;
+                # transaction() begins one explicitly.
+                self.conn.rollback()
+                self.conn.driver_connection.autocommit = True
         except Exception as exc:  # noqa: BLE001 - reported to the user
-            raise DatabaseError(f"cannot open database {target}: {exc}") from None
+            reason = " ".join(str(exc).split())      # one line (psycopg adds a hint line)
+            raise DatabaseError(f"cannot open database {display_target(target)}: {reason}") \
+                from None
         self._in_tx = False
         self._ensure_schema()
 
@@ -113,6 +128,9 @@ class Database:
         try:
             if self.dialect == "sqlite":
                 self.conn.execute("BEGIN IMMEDIATE")
+            else:  # one writer at a time, as BEGIN IMMEDIATE on SQLite (ids are MAX(id) + 1)
+                self.execute("BEGIN")
+                self.execute("SELECT pg_advisory_xact_lock(?)", (WRITE_LOCK,))
             yield self
             self.conn.commit()
         except BaseException:
@@ -149,8 +167,8 @@ class Database:
         if current == SCHEMA_VERSION:
             return
         if current > SCHEMA_VERSION:
-            raise DatabaseError(f"{self.target} was written by a newer version of reviewer "
-                                f"(schema {current}, this one knows {SCHEMA_VERSION})")
+            raise DatabaseError(f"{display_target(self.target)} was written by a newer version "
+                                f"of reviewer (schema {current}, this one knows {SCHEMA_VERSION})")
         from . import schema
 
         if current == 0:
