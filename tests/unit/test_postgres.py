@@ -1,0 +1,346 @@
+"""The whole core on PostgreSQL (SPEC §3: a team shares a ``postgresql+psycopg://`` database).
+
+A throwaway cluster is started once per session from Debian's PostgreSQL binaries (initdb as the
+``postgres`` user, trust auth, a free port, the socket in the temp dir; PLATFORM-NOTES
+"Databases") and removed at the end; every test gets a fresh database. Skipped when the server
+binaries or psycopg are missing (CI installs both: scripts/setup.sh, the ``test`` extra).
+"""
+
+from __future__ import annotations
+
+import csv
+import glob
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import ASB_SET, DEMO_CSV
+from tests.unit.helpers import run_cli, write_csv
+
+AUDIT = "BTP ASB 2012"
+TABLES = ("meta", "question_set", "audit", "record", "answer", "undo", "incident")
+
+
+def _bin_dir() -> Path | None:
+    """The newest PostgreSQL server binaries under /usr/lib/postgresql/*/bin."""
+    found = [Path(d) for d in glob.glob("/usr/lib/postgresql/*/bin")
+             if os.access(Path(d) / "initdb", os.X_OK) and os.access(Path(d) / "pg_ctl", os.X_OK)]
+    found.sort(key=lambda d: int(d.parent.name) if d.parent.name.isdigit() else 0)
+    return found[-1] if found else None
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def pg_port() -> Iterator[int]:
+    """A running throwaway PostgreSQL cluster; its port on 127.0.0.1 (user postgres, trust)."""
+    pytest.importorskip("psycopg", reason="psycopg is not installed (pip install .[test])")
+    bindir = _bin_dir()
+    if bindir is None:
+        pytest.skip("PostgreSQL server binaries not found under /usr/lib/postgresql/*/bin "
+                    "(apt-get install postgresql)")
+    run_as: dict[str, Any] = {}
+    tmp = Path(tempfile.mkdtemp(prefix="reviewer-pg-"))
+    if os.geteuid() == 0:          # initdb refuses to run as root: run the server as postgres
+        try:
+            shutil.chown(tmp, "postgres", "postgres")
+        except (LookupError, PermissionError) as exc:
+            shutil.rmtree(tmp)
+            pytest.skip(f"running as root and cannot hand the cluster to user postgres: {exc}")
+        run_as = {"user": "postgres", "group": "postgres"}
+    tmp.chmod(0o700)
+    data, port = tmp / "data", _free_port()
+    env = {**os.environ, "LC_ALL": "C.UTF-8"}
+    try:
+        subprocess.run([str(bindir / "initdb"), "-D", str(data), "-U", "postgres",
+                        "--auth=trust", "-E", "UTF8", "--no-sync", "--no-instructions"],
+                       check=True, capture_output=True, env=env, **run_as)
+        subprocess.run([str(bindir / "pg_ctl"), "-D", str(data), "-l", str(tmp / "log"), "-w",
+                        "-o", f"-p {port} -k {tmp} -c listen_addresses=127.0.0.1 -c fsync=off",
+                        "start"], check=True, capture_output=True, env=env, **run_as)
+    except subprocess.CalledProcessError as exc:
+        log = (tmp / "log").read_text(errors="replace") if (tmp / "log").exists() else ""
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise RuntimeError(f"cannot start PostgreSQL: {exc.stderr!r} {log}") from None
+    try:
+        yield port
+    finally:
+        subprocess.run([str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w",
+                        "stop"], capture_output=True, env=env, **run_as)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _admin(port: int, dbname: str = "postgres"):
+    import psycopg
+
+    return psycopg.connect(host="127.0.0.1", port=port, user="postgres", dbname=dbname,
+                           autocommit=True)
+
+
+@pytest.fixture()
+def pg_url(pg_port: int) -> Iterator[str]:
+    """A fresh, empty database of its own for each test."""
+    name = f"t_{uuid.uuid4().hex[:16]}"
+    with _admin(pg_port) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    yield f"postgresql+psycopg://postgres@127.0.0.1:{pg_port}/{name}"
+    with _admin(pg_port) as conn:
+        conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+
+
+@pytest.fixture()
+def pg_db(pg_url: str):
+    from reviewer.db import Database
+
+    database = Database(pg_url)
+    yield database
+    database.close()
+
+
+def reviewer(db: str, *args: str) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k != "REVIEWER_DB"}
+    return subprocess.run([sys.executable, "-m", "reviewer.cli", "--db", db, *args],
+                          capture_output=True, text=True, check=False, env=env)
+
+
+def ok(done: subprocess.CompletedProcess) -> str:
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    return done.stdout
+
+
+def load_demo(db: str, name: str = AUDIT) -> None:
+    ok(reviewer(db, "audit", "create", name, "--set", str(ASB_SET)))
+    ok(reviewer(db, "answers", "import", name, str(DEMO_CSV)))
+
+
+def in_process(capsys: pytest.CaptureFixture[str], db: str, *args: str) -> str:
+    """stdout of ``reviewer --db DB ARGS`` run in this process (the SQLite side: faster)."""
+    code, out, err = run_cli(capsys, "--db", db, *args)
+    assert code == 0, err
+    return out
+
+
+def _url_admin(url: str):
+    port, name = url.rsplit(":", 1)[1].split("/")
+    return _admin(int(port), name)
+
+
+def pg_snapshot(url: str) -> dict[str, list[tuple]]:
+    """Every row of every table: the database's whole content."""
+    with _url_admin(url) as conn:
+        return {t: sorted(conn.execute(f"SELECT * FROM {t}").fetchall(), key=repr)
+                for t in TABLES}
+
+
+def open_transactions(url: str) -> int:
+    """Sessions on the test's database sitting in a transaction (e.g. left open by a read)."""
+    with _url_admin(url) as conn:
+        return conn.execute("SELECT COUNT(*) FROM pg_stat_activity WHERE datname = "
+                            "current_database() AND state LIKE 'idle in transaction%'"
+                            ).fetchone()[0]
+
+
+# -- the command line -------------------------------------------------------------------------
+def test_cli_tally_is_the_same_as_on_sqlite(pg_url, tmp_path, capsys):
+    load_demo(pg_url)
+    sqlite = str(tmp_path / "reviewer.db")
+    in_process(capsys, sqlite, "audit", "create", AUDIT, "--set", str(ASB_SET))
+    in_process(capsys, sqlite, "answers", "import", AUDIT, str(DEMO_CSV))
+    for args in (("--format", "json"), ("--by", "area", "--format", "json"),
+                 ("--format", "csv"), ("--by", "channel", "--format", "text")):
+        on_pg = ok(reviewer(pg_url, "tally", AUDIT, *args))
+        assert on_pg == in_process(capsys, sqlite, "tally", AUDIT, *args), args
+        if args == ("--format", "json"):
+            assert '"records": 100' in on_pg
+    listed = ok(reviewer(pg_url, "audit", "list"))
+    assert listed == in_process(capsys, sqlite, "audit", "list")
+    assert "100/100 complete" in listed
+
+
+def test_cli_unreachable_server_is_one_line():
+    done = reviewer("postgresql+psycopg://postgres:s3cret@127.0.0.1:1/none", "audit", "list")
+    assert done.returncode == 1 and done.stdout == "" and "Traceback" not in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+    assert "cannot open database postgresql+psycopg://postgres:***@127.0.0.1:1/none" \
+        in done.stderr and "s3cret" not in done.stderr
+
+
+def test_cli_export_round_trips(pg_url, tmp_path, capsys):
+    load_demo(pg_url)
+    first = tmp_path / "first.csv"
+    ok(reviewer(pg_url, "answers", "export", AUDIT, str(first)))
+    ok(reviewer(pg_url, "audit", "create", "Copy", "--set", str(ASB_SET)))
+    ok(reviewer(pg_url, "answers", "import", "Copy", str(first)))
+    second = tmp_path / "second.csv"
+    ok(reviewer(pg_url, "answers", "export", "Copy", str(second)))
+    assert first.read_bytes() == second.read_bytes()
+    sqlite = str(tmp_path / "reviewer.db")
+    in_process(capsys, sqlite, "audit", "create", AUDIT, "--set", str(ASB_SET))
+    in_process(capsys, sqlite, "answers", "import", AUDIT, str(DEMO_CSV))
+    in_process(capsys, sqlite, "answers", "export", AUDIT, str(tmp_path / "sqlite.csv"))
+    assert first.read_bytes() == (tmp_path / "sqlite.csv").read_bytes()
+    tallies = [ok(reviewer(pg_url, "tally", n, "--format", "json")).replace(n, "")
+               for n in (AUDIT, "Copy")]
+    assert tallies[0] == tallies[1]
+
+
+def test_cli_bad_import_leaves_the_database_unchanged(pg_url, tmp_path):
+    load_demo(pg_url)
+    with DEMO_CSV.open(encoding="utf-8-sig", newline="") as f:
+        header, *rows = list(csv.reader(f))
+    rows[0][header.index("1")] = "N"            # a good change ...
+    rows[3][header.index("2")] = "maybe"        # ... and a bad cell: nothing may be written
+    rows.append(["NEW-1"] + [""] * (len(header) - 1))
+    bad = write_csv(tmp_path / "bad.csv", header, rows)
+    before = pg_snapshot(pg_url)
+    done = reviewer(pg_url, "answers", "import", AUDIT, str(bad))
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert f"{bad}:5:2:" in done.stderr
+    assert pg_snapshot(pg_url) == before
+
+
+# -- in-process: scoring, paging, sampling, the report -------------------------------------------
+@pytest.fixture()
+def pg_demo(pg_db):
+    from reviewer.audits import create_audit, get_audit
+    from reviewer.importer import import_answers
+
+    import_answers(pg_db, create_audit(pg_db, AUDIT, ASB_SET), DEMO_CSV, "test-reviewer")
+    return get_audit(pg_db, AUDIT)
+
+
+def test_score_and_undo(pg_db, pg_demo):
+    from reviewer import records
+    from reviewer.audits import get_audit, question_set
+    from reviewer.logic import ANSWERED, UNANSWERED
+    from reviewer.scoring import load_record, score, set_note, undo_last
+    from reviewer.tally import tally
+
+    qs = question_set(pg_db, pg_demo)
+    before = tally(pg_db, pg_demo).by_id()["1"]
+    rid = records.find_ref(pg_db, pg_demo.id, "btp-12-0401-0046")
+    assert rid is not None
+    old = load_record(pg_db, qs, rid).states["1"]
+    new = "N" if old == (ANSWERED, "Y") else "Y"
+    view = score(pg_db, qs, rid, "1", new, "alice")
+    assert view.states["1"] == (ANSWERED, new) and view.answered_by("1") == "alice"
+    after = tally(pg_db, pg_demo).by_id()["1"]
+    assert (after.yes - before.yes, after.no - before.no) == ((1, -1) if new == "Y" else (-1, 1))
+    assert set_note(pg_db, qs, rid, "1", " checked ").note("1") == "checked"
+    assert score(pg_db, qs, rid, "2", "", "alice").states["2"][0] == UNANSWERED
+    assert get_audit(pg_db, AUDIT).complete == 99          # a blank answer: incomplete
+    assert records.next_incomplete(pg_db, pg_demo.id) == rid
+    assert undo_last(pg_db, qs, pg_demo.id) == (rid, "2")
+    assert undo_last(pg_db, qs, pg_demo.id) == (rid, "1")
+    assert undo_last(pg_db, qs, pg_demo.id) is None
+    assert load_record(pg_db, qs, rid).states["1"] == old
+    assert tally(pg_db, pg_demo).by_id()["1"].to_dict() == before.to_dict()
+    assert get_audit(pg_db, AUDIT).complete == 100
+    assert pg_snapshot(pg_db.target)["undo"] == []
+    assert open_transactions(pg_db.target) == 0    # reads leave no transaction open
+
+
+def test_writers_take_turns(pg_url, pg_db, pg_demo, tmp_path):
+    """Two people importing at once: record ids are MAX(id) + 1, so writers are serialized."""
+    from reviewer.audits import create_audit, get_audit
+    from reviewer.importer import import_answers
+
+    other = create_audit(pg_db, "Other", ASB_SET)
+    with pg_db.transaction():
+        pg_db.execute("UPDATE audit SET description = 'busy' WHERE id = ?", (pg_demo.id,))
+        busy = subprocess.Popen([sys.executable, "-m", "reviewer.cli", "--db", pg_url, "answers",
+                                 "import", "Other", str(DEMO_CSV)], stderr=subprocess.PIPE,
+                                text=True)
+        with pytest.raises(subprocess.TimeoutExpired):
+            busy.wait(timeout=3)           # waits for this write transaction to end
+    assert busy.wait(timeout=60) == 0, busy.stderr and busy.stderr.read()
+    assert get_audit(pg_db, "Other").records == 100
+    import_answers(pg_db, other, DEMO_CSV, "someone")  # updates; no id clash either way
+    assert get_audit(pg_db, AUDIT).description == "busy"
+
+
+def test_record_paging(pg_db, pg_demo):
+    from reviewer import records
+    from reviewer.audits import question_set
+    from reviewer.scoring import score
+
+    assert records.count(pg_db, pg_demo.id) == 100
+    first = records.page(pg_db, pg_demo.id, 0, 30)
+    rest = records.page(pg_db, pg_demo.id, 30, 100)
+    assert len(first) == 30 and len(rest) == 70
+    assert [r.seq for r in first + rest] == list(range(1, 101))
+    assert all(r.complete for r in first) and first[0].fields["area"]
+    assert records.position(pg_db, pg_demo.id, rest[5].id) == 35
+    assert records.count(pg_db, pg_demo.id, incomplete_only=True) == 0
+    assert records.next_incomplete(pg_db, pg_demo.id) is None
+    qs = question_set(pg_db, pg_demo)
+    score(pg_db, qs, rest[5].id, "1", "", "bob")
+    assert [r.id for r in records.page(pg_db, pg_demo.id, 0, 10, incomplete_only=True)] \
+        == [rest[5].id]
+    assert records.position(pg_db, pg_demo.id, rest[5].id, incomplete_only=True) == 0
+    assert records.position(pg_db, pg_demo.id, first[0].id, incomplete_only=True) is None
+    ref = rest[5].ref
+    found = records.page(pg_db, pg_demo.id, 0, 10, search=ref[-6:])
+    assert ref in [r.ref for r in found]
+    assert records.count(pg_db, pg_demo.id, search="btp-12") == 100    # ignoring case
+    assert records.count(pg_db, pg_demo.id, search="no such ref") == 0
+    assert records.find_ref(pg_db, pg_demo.id, ref.lower()) == rest[5].id
+    assert open_transactions(pg_db.target) == 0
+
+
+def write_incidents(path: Path, n: int = 240) -> Path:
+    areas = ["North", "South", "East", "", "West"]
+    return write_csv(path, ["Incident", "area", "date"],
+                     [[f"INC-{i:05d}", areas[i % 7 % 5], f"2024-01-{i % 28 + 1:02d}"]
+                      for i in range(n)])
+
+
+def test_incidents_and_sample_as_on_sqlite(pg_db, tmp_path):
+    from reviewer.audits import create_audit, get_audit
+    from reviewer.db import Database
+    from reviewer.incidents import import_incident_list, population_size
+    from reviewer.records import count
+    from reviewer.sampling import draw_sample
+
+    listed = write_incidents(tmp_path / "incidents.csv")
+    results = []
+    sqlite = Database(str(tmp_path / "reviewer.db"))
+    try:
+        for db in (pg_db, sqlite):
+            audit = create_audit(db, "Sample", ASB_SET)
+            assert import_incident_list(db, audit, listed, "incident") == 240
+            assert import_incident_list(db, audit, listed, "Incident") == 240   # replaces
+            assert population_size(db, audit.id) == 240
+            stratified = draw_sample(db, audit, size=30, seed=7, stratify_by="area")
+            simple = draw_sample(db, audit, percent=10, seed=3)
+            assert count(db, audit.id) == 30 + simple.added
+            results.append((stratified.refs, stratified.strata, simple.refs, simple.skipped,
+                            get_audit(db, "Sample").records))
+    finally:
+        sqlite.close()
+    assert results[0] == results[1]
+    assert sum(results[0][1].values()) == 30 and results[0][1][""] > 0
+
+
+def test_report_pdf(pg_db, pg_demo, tmp_path):
+    from pypdf import PdfReader
+
+    from reviewer.report_pdf import build_report
+
+    out = build_report(pg_db, pg_demo, tmp_path / "report.pdf")
+    text = "\n".join(p.extract_text() for p in PdfReader(out).pages)
+    assert AUDIT in text and "test-reviewer" in text
