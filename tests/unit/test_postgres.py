@@ -269,8 +269,9 @@ def test_writers_take_turns(pg_url, pg_db, pg_demo, tmp_path):
             busy.wait(timeout=3)           # waits for this write transaction to end
     assert busy.wait(timeout=60) == 0, busy.stderr and busy.stderr.read()
     assert get_audit(pg_db, "Other").records == 100
-    import_answers(pg_db, other, DEMO_CSV, "someone")  # updates; no id clash either way
     assert get_audit(pg_db, AUDIT).description == "busy"
+    import_answers(pg_db, other, DEMO_CSV, "someone")          # then updates in place
+    assert pg_db.scalar("SELECT COUNT(DISTINCT id) FROM record") == 200
 
 
 def test_record_paging(pg_db, pg_demo):
