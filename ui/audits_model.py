@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 
 from reviewer.audits import AuditInfo, list_audits
 from reviewer.db import Database
 
+from .table_model import Index, TableModel
+
 COL_NAME, COL_SET, COL_VERSION, COL_SAMPLE, COL_PROGRESS, COL_CREATED = range(6)
 HEADERS = ("Audit", "Question set", "Version", "Sample", "Progress", "Created")
-Index = QModelIndex | QPersistentModelIndex
 
 
 def describe_sample(audit: AuditInfo) -> str:
@@ -20,7 +21,9 @@ def describe_sample(audit: AuditInfo) -> str:
     return f"{s.get('size', '?')} of {s.get('population', '?')} ({s.get('method', '?')}{seed})"
 
 
-class AuditsModel(QAbstractTableModel):
+class AuditsModel(TableModel):
+    HEADERS = HEADERS
+
     def __init__(self, db: Database, parent=None):
         super().__init__(parent)
         self.db = db
@@ -39,17 +42,8 @@ class AuditsModel(QAbstractTableModel):
     def row_of(self, audit_id: int) -> int | None:
         return next((i for i, a in enumerate(self.audits) if a.id == audit_id), None)
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.audits)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole):
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return HEADERS[section]
-        return None
+    def row_count(self) -> int:
+        return len(self.audits)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
         a = self.audit(index.row()) if index.isValid() else None

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont
 
 from reviewer.logic import ANSWERED, NA, NOT_ASKED, format_value
 from reviewer.qset import Question, QuestionSet
 from reviewer.scoring import RecordView
 
+from .table_model import Index, TableModel
+
 COL_ID, COL_TEXT, COL_ANSWER, COL_NOTE = range(4)
 HEADERS = ("Q", "Question", "Answer", "Note")
-Index = QModelIndex | QPersistentModelIndex
 
 
 def answer_text(view: RecordView, q: Question) -> str:
@@ -23,7 +24,9 @@ def answer_text(view: RecordView, q: Question) -> str:
     return format_value(state, value)
 
 
-class QuestionsModel(QAbstractTableModel):
+class QuestionsModel(TableModel):
+    HEADERS = HEADERS
+
     def __init__(self, parent=None):
         super().__init__(parent)
         self.qset: QuestionSet | None = None
@@ -49,18 +52,8 @@ class QuestionsModel(QAbstractTableModel):
         q = self.question(row)
         return bool(q and self.view and self.view.states[q.id][0] != NOT_ASKED)
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() or self.qset is None or self.view is None \
-            else len(self.qset.questions)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole):
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return HEADERS[section]
-        return None
+    def row_count(self) -> int:
+        return 0 if self.qset is None or self.view is None else len(self.qset.questions)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
         q = self.question(index.row()) if index.isValid() else None

@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
 from reviewer import records
 from reviewer.db import Database
 from reviewer.records import RecordRow
 
+from .table_model import Index, TableModel
+
 COL_SEQ, COL_REF, COL_STATUS = range(3)
 HEADERS = ("#", "Ref", "Status")
 PAGE = 200
-Index = QModelIndex | QPersistentModelIndex
 
 
-class RecordsModel(QAbstractTableModel):
+class RecordsModel(TableModel):
+    HEADERS = HEADERS
+
     def __init__(self, db: Database, parent=None):
         super().__init__(parent)
         self.db = db
@@ -70,17 +73,8 @@ class RecordsModel(QAbstractTableModel):
                                 self.search)
 
     # -- Qt model API -------------------------------------------------------------------------
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else self._count
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole):
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return HEADERS[section]
-        return None
+    def row_count(self) -> int:
+        return self._count
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
         rec = self.row(index.row()) if index.isValid() else None

@@ -5,16 +5,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont
 
 from reviewer.report_data import blocks, question_label
 from reviewer.stats import rate, rate_text
 from reviewer.tally import Tally
 
+from .table_model import Index, TableModel
+
 COL_QUESTION, COL_OPTION, COL_Y, COL_N, COL_TOTAL, COL_RATE = range(6)
 HEADERS = ("Question", "Answer", "Y / Number", "N", "Total", "Y rate (95% CI)")
-Index = QModelIndex | QPersistentModelIndex
 
 
 @dataclass
@@ -44,7 +45,9 @@ def build_rows(t: Tally) -> list[Row]:
     return rows
 
 
-class ResultsModel(QAbstractTableModel):
+class ResultsModel(TableModel):
+    HEADERS = HEADERS
+
     def __init__(self, parent=None):
         super().__init__(parent)
         self.rows: list[Row] = []
@@ -69,17 +72,8 @@ class ResultsModel(QAbstractTableModel):
             return r.qid, "total"
         return None
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole):
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return HEADERS[section]
-        return None
+    def row_count(self) -> int:
+        return len(self.rows)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
