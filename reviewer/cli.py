@@ -4,6 +4,7 @@ errors exit 2; never a traceback. Data goes to stdout, messages for people to st
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 
@@ -200,6 +201,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     except OSError as exc:
         print(f"reviewer: {exc}", file=sys.stderr)
+        return 1
+    except Exception as exc:  # noqa: BLE001 - never a traceback; REVIEWER_DEBUG=1 shows one
+        if os.environ.get("REVIEWER_DEBUG"):
+            raise
+        message = " ".join(str(exc).split()) or type(exc).__name__
+        print(f"reviewer: unexpected error ({type(exc).__name__}): {message}", file=sys.stderr)
         return 1
 
 

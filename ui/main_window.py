@@ -6,6 +6,7 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMainWindow, QMessageBox, QTabWidget
 
+from reviewer.db import display_target
 from reviewer.errors import ReviewerError
 from reviewer.importer import import_answers
 
@@ -42,7 +43,8 @@ class MainWindow(QMainWindow):
         self.results.open_record.connect(self.open_record)
         self.tabs.currentChanged.connect(self._tab_changed)
         self._menus()
-        self.statusBar().showMessage(f"Reviewer: {session.reviewer} · Database: {session.target}")
+        self.statusBar().showMessage(f"Reviewer: {session.reviewer} · "
+                                     f"Database: {display_target(session.target)}")
         self.resize(1280, 800)
 
     def _action(self, name: str, slot) -> QAction:
