@@ -22,6 +22,7 @@ YES_NO = {"y": "Y", "yes": "Y", "n": "N", "no": "N"}
 
 Answer = tuple[int, str | None]   # (state, value)
 BLANK: Answer = (UNANSWERED, None)
+NOT_ASKED_ANSWER: Answer = (NOT_ASKED, None)
 
 
 class AnswerError(ValueError):
@@ -83,42 +84,47 @@ def condition(q: Question, states: Mapping[str, Answer]) -> int:
     return -1 if pending else 1
 
 
+def evaluate(qset: QuestionSet,
+             given: Mapping[str, Answer]) -> tuple[dict[str, Answer], list[tuple[str, str]]]:
+    """``resolve`` and ``check`` in one pass: (the full state, the problems)."""
+    out: dict[str, Answer] = {}
+    problems: list[tuple[str, str]] = []
+    for q in qset.questions:
+        answer = given.get(q.id, BLANK)
+        state = answer[0]
+        asked = condition(q, out) if q.ask_if else 1
+        if asked == 0:
+            out[q.id] = NOT_ASKED_ANSWER
+            if state == ANSWERED:
+                problems.append((q.id, f"question {q.id} is not asked for this record "
+                                       f"({describe_condition(q)}), so it must be blank or n/a"))
+            continue
+        if asked == -1:            # a parent is unanswered: so is this follow-up
+            out[q.id] = BLANK
+            if state == ANSWERED:
+                waiting = [p for p, _ in q.ask_if if out[p][0] == UNANSWERED]
+                problems.append((q.id, f"question {q.id} is asked {describe_condition(q)}, but "
+                                       f"{' and '.join(waiting)} is not answered, so {q.id} "
+                                       "must be blank"))
+                continue
+        else:
+            out[q.id] = BLANK if state == NOT_ASKED else answer
+        if state == NA and not q.na:
+            problems.append((q.id, f"question {q.id} does not allow n/a"))
+    return out, problems
+
+
 def resolve(qset: QuestionSet, given: Mapping[str, Answer]) -> dict[str, Answer]:
     """The full state of a record: every question, with not-asked ones marked NOT_ASKED and
     answers to not-asked questions cleared (SPEC §1: a change that stops a follow-up from being
-    asked clears its stored answer)."""
-    out: dict[str, Answer] = {}
-    for q in qset.questions:
-        asked = condition(q, out) if q.ask_if else 1
-        if asked == 0:
-            out[q.id] = (NOT_ASKED, None)
-        elif asked == -1:          # a parent is unanswered: so is this follow-up
-            out[q.id] = BLANK
-        else:
-            answer = given.get(q.id, BLANK)
-            out[q.id] = BLANK if answer[0] == NOT_ASKED else answer
-    return out
+    asked clears its stored answer); follow-ups of an unanswered parent are unanswered."""
+    return evaluate(qset, given)[0]
 
 
 def check(qset: QuestionSet, given: Mapping[str, Answer]) -> list[tuple[str, str]]:
     """Problems with a merged record, as (question id, message): answers to questions whose
     condition does not hold, and n/a given where the question forbids it."""
-    problems = []
-    resolved = resolve(qset, given)
-    for q in qset.questions:
-        state, value = given.get(q.id, BLANK)
-        if resolved[q.id][0] == NOT_ASKED:
-            if state == ANSWERED:
-                problems.append((q.id, f"question {q.id} is not asked for this record "
-                                       f"({describe_condition(q)}), so it must be blank or n/a"))
-        elif state == ANSWERED and q.ask_if and condition(q, resolved) == -1:
-            waiting = [p for p, _ in q.ask_if if resolved[p][0] == UNANSWERED]
-            problems.append((q.id, f"question {q.id} is asked {describe_condition(q)}, but "
-                                   f"{' and '.join(waiting)} is not answered, so {q.id} must "
-                                   "be blank"))
-        elif state == NA and not q.na:
-            problems.append((q.id, f"question {q.id} does not allow n/a"))
-    return problems
+    return evaluate(qset, given)[1]
 
 
 def describe_condition(q: Question) -> str:

@@ -37,9 +37,10 @@ def read_table(path: str | Path) -> Table:
     header = header[:width]
     body: list[tuple[int, list[str]]] = []
     for number, cells in enumerate(rows[1:], start=2):
-        if not any(c.strip() for c in cells):
+        if not "".join(cells).strip():
             continue
-        cells = list(cells[:width]) + [""] * (width - len(cells))
+        if len(cells) != width:
+            cells = list(cells[:width]) + [""] * (width - len(cells))
         body.append((number, cells))
     return header, body
 

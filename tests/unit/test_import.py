@@ -441,3 +441,62 @@ def test_header_only_file_imports_nothing(db, audit, tmp_path):
 def test_a_path_may_be_given_as_text(db, audit, tmp_path):
     path = write_csv(tmp_path / "in.csv", SMALL_HEADER, SMALL_ROWS)
     assert import_answers(db, audit, str(path), "t").new == 4
+
+
+# -- the bulk path (SQLite) and the row-by-row path agree --------------------------------------
+def answer_rows(db) -> list[tuple]:
+    return sorted(db.all("SELECT r.ref, r.seq, r.fields, r.complete, a.question_id, a.state, "
+                         "a.value, a.note, a.reviewer FROM answer a "
+                         "JOIN record r ON r.id = a.record_id"))
+
+
+def test_bulk_and_row_by_row_writes_agree(tmp_path, monkeypatch):
+    import reviewer.importer as importer
+    from reviewer.db import Database
+
+    results = []
+    for use_bulk in (True, False):
+        if not use_bulk:
+            monkeypatch.setattr(importer, "MAX_BULK_QUESTIONS", 0)
+        db = Database(str(tmp_path / f"{use_bulk}-{len(results)}.db"))
+        try:
+            create_audit(db, NAME, write_set(tmp_path))
+            audit = get_audit(db, NAME)
+            first = write_csv(tmp_path / "first.csv", SMALL_HEADER, SMALL_ROWS)
+            import_answers(db, audit, first, "tester")
+            # New records with and without notes, and updates, in one file.
+            header = ["ref", "2", "2a", "note:2a", "3", "area"]
+            rows = [["R1", "N", "", "", "CID", "Zoë's \"area\""],
+                    ["N1", "Y", "Y", "why", "None", ""],
+                    ["N2", "Y", "", "", "CID", "{x}"],
+                    ["R3", "Y", "Y", "", "Response", "W"]]
+            import_answers(db, audit, write_csv(tmp_path / "second.csv", header, rows), "tester")
+            results.append((answer_rows(db), tally_json(db, NAME),
+                            export_text(db, NAME, tmp_path / "out.csv")))
+            assert db.scalar("PRAGMA foreign_keys") == 1         # settings put back
+            assert db.scalar("PRAGMA synchronous") == 2
+        finally:
+            db.close()
+    assert results[0] == results[1]
+    assert json.loads(dict((r[0], r[2]) for r in results[0][0])["N2"]) == {"area": "{x}"}
+
+
+def test_fields_json_is_what_json_dumps_writes(db, audit, tmp_path):
+    header = ["ref", "1", "na{me}", "quote\"d", "ünï"]
+    imp(db, tmp_path, header, [["A", "Y", "{}", "a\"b\\c", "日本 \t tab"]])
+    text = db.scalar("SELECT fields FROM record WHERE ref = 'A'")
+    expected = {"na{me}": "{}", "quote\"d": "a\"b\\c", "ünï": "日本 \t tab"}
+    assert text == json.dumps(expected)
+
+
+def test_a_failed_import_puts_the_database_settings_back(db, populated, tmp_path):
+    with pytest.raises(ImportProblems):
+        imp(db, tmp_path, ["ref", "1"], [["X", "Maybe"]])
+    assert db.scalar("PRAGMA foreign_keys") == 1
+
+
+def test_progress_is_reported(db, audit, tmp_path):
+    seen = []
+    path = write_csv(tmp_path / "in.csv", SMALL_HEADER, SMALL_ROWS)
+    import_answers(db, audit, path, "t", progress=lambda n, total: seen.append((n, total)))
+    assert seen[0] == (0, 4) and seen[-1] == (4, 4)
