@@ -148,6 +148,9 @@ def _good_refs(rows: list[tuple[int, list[str]]], ref_col: int,
                problems: _Problems) -> list[tuple[int, list[str]]]:
     """The rows with a usable ref; a blank or repeated ref is a problem (the row is not
     checked further)."""
+    refs = [cells[ref_col].strip() for _, cells in rows]
+    if "" not in refs and len(set(refs)) == len(refs):
+        return rows
     seen: dict[str, int] = {}
     good = []
     for number, cells in rows:
@@ -259,16 +262,17 @@ def _fields(olds: list[_Existing | None], columns: list[tuple[str, ...]], names:
         for i, value in enumerate(audio):
             if value and not os.path.isabs(value):
                 audio[i] = str((base / value).resolve())
-    rows = zip(*values, strict=True) if values else ([()] * len(olds))
     # json.dumps of a flat dict of strings, as one format string filled in per row
     keys = [_quote(n).replace("{", "{{").replace("}", "}}") + ": {}" for n in names]
     template = "{{" + ", ".join(keys) + "}}"
-    out: list[Any] = []
-    for old, row in zip(olds, rows, strict=True):
-        if old is None:
-            out.append(template.format(*map(_quote, row)))
-        else:
-            out.append({**old.fields, **dict(zip(names, row, strict=True))})
+    if not values:
+        out: list[Any] = [template.format()] * len(olds)
+    else:
+        out = list(map(template.format, *[map(_quote, column) for column in values]))
+    for i, old in enumerate(olds):
+        if old is not None:
+            out[i] = {**old.fields, **{n: column[i] for n, column in zip(names, values,
+                                                                         strict=True)}}
     return out
 
 
