@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
+from unittest.mock import patch
 
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from reviewer import importer
 from reviewer.audits import create_audit, get_audit
 from reviewer.db import Database
 from reviewer.importer import import_answers
@@ -170,15 +172,21 @@ def test_tally_equals_a_naive_count(data):
         set_path.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
         csv_path = write_csv(tmp_path / "answers.csv", header, rows)
         db = Database(str(tmp_path / "t.db"))
+        limit = importer.MAX_BULK_QUESTIONS if data.draw(st.booleans(), "bulk write") else 0
         try:
             audit = create_audit(db, "Random", set_path)
-            result = import_answers(db, audit, csv_path, "tester")
+            with patch.object(importer, "MAX_BULK_QUESTIONS", limit):
+                result = import_answers(db, audit, csv_path, "tester")
             assert result.new == len(records)
             audit = get_audit(db, "Random")
             got = tally_dict(audit, tally(db, audit))
             assert audit.complete == sum(
                 all(r[q["id"]] is not None for q in questions if q["type"] != "text")
                 for r in records)
+            # Importing the same file again updates every record and changes no figure.
+            again = import_answers(db, audit, csv_path, "tester")
+            assert (again.new, again.updated) == (0, len(records))
+            assert tally_dict(audit, tally(db, audit)) == got
         finally:
             db.close()
     assert got["records"] == len(records)
