@@ -19,6 +19,7 @@ from typing import Any
 
 from . import logic
 from .audits import AuditInfo, now_iso, question_set
+from .bulk import bulk_transaction, insert_answers_wide
 from .db import Database
 from .errors import ReviewerError
 from .logic import BLANK, NOT_ASKED, UNANSWERED, Answer
@@ -343,7 +344,7 @@ def _write(db: Database, audit: AuditInfo, qs: QuestionSet, staged: _Staged, rev
     scored = [states[k] for k, q in enumerate(qs.questions) if q.tallied]
     complete = list(map(all, zip(*scored, strict=True))) if scored else [True] * count
     bulk = db.dialect == "sqlite" and len(ids) <= MAX_BULK_QUESTIONS
-    with _bulk_transaction(db):
+    with bulk_transaction(db):
         next_id = (db.scalar("SELECT MAX(id) FROM record") or 0) + 1
         next_seq = (db.scalar("SELECT MAX(seq) FROM record WHERE audit_id = ?",
                               (audit.id,)) or 0) + 1
@@ -383,53 +384,7 @@ def _write(db: Database, audit: AuditInfo, qs: QuestionSet, staged: _Staged, rev
         if any(in_bulk):
             flat = chain.from_iterable(zip(states, values, strict=True))
             wide = zip(rids, *flat, strict=True)
-            _insert_wide(db, audit.id, ids, [row for row, b in zip(wide, in_bulk, strict=True)
-                                             if b], reviewer, at)
+            rows = [row for row, b in zip(wide, in_bulk, strict=True) if b]
+            insert_answers_wide(db, audit.id, ids, rows, reviewer, at)
     if progress:
         progress(count, count)
-
-
-@contextmanager
-def _bulk_transaction(db: Database) -> Iterator[None]:
-    """``db.transaction()`` for loading many rows. On SQLite, for its duration: no foreign-key
-    checks (the rows written refer to ids allocated in the same transaction), a 64 MB page
-    cache and ``synchronous=NORMAL`` (safe with WAL: a power cut may lose the import, never
-    corrupt the file)."""
-    if db.dialect != "sqlite":
-        with db.transaction():
-            yield
-        return
-    pragmas = {"foreign_keys": "OFF", "synchronous": "NORMAL", "cache_size": "-65536"}
-    saved = {p: int(db.scalar(f"PRAGMA {p}")) for p in pragmas}
-    for p, value in pragmas.items():
-        db.execute(f"PRAGMA {p}={value}")
-    try:
-        with db.transaction():
-            yield
-    finally:
-        for p, value in saved.items():
-            db.execute(f"PRAGMA {p}={value}")
-
-
-def _insert_wide(db: Database, audit_id: int, ids: list[str], rows: list[tuple],
-                 reviewer: str, at: str) -> None:
-    """Insert answers given one row per record, ``(record id, state, value, state, value …)``
-    in asking order, leaving out unanswered ones (SQLite). Binding one row per record and
-    unfolding it in SQL is several times faster than binding one row per answer."""
-    n = len(ids)
-    columns = ", ".join(f"s{k} INTEGER, v{k} TEXT" for k in range(n))
-    db.execute(f"CREATE TEMP TABLE import_rows (rid INTEGER PRIMARY KEY, {columns})")
-    db.execute("CREATE TEMP TABLE import_questions (k INTEGER PRIMARY KEY, qid TEXT NOT NULL)")
-    db.executemany(f"INSERT INTO temp.import_rows VALUES ({', '.join('?' * (1 + 2 * n))})",
-                   rows)
-    db.executemany("INSERT INTO temp.import_questions VALUES (?, ?)", list(enumerate(ids)))
-    state = " ".join(f"WHEN {k} THEN r.s{k}" for k in range(n))
-    value = " ".join(f"WHEN {k} THEN r.v{k}" for k in range(n))
-    db.execute("INSERT INTO answer (record_id, question_id, audit_id, state, value, note, "
-               "reviewer, answered_at) SELECT rid, qid, ?, state, value, '', ?, ? FROM ("
-               f"SELECT r.rid AS rid, q.qid AS qid, CASE q.k {state} END AS state, "
-               f"CASE q.k {value} END AS value FROM temp.import_rows r "
-               "CROSS JOIN temp.import_questions q) WHERE state <> ?",
-               (audit_id, reviewer, at, UNANSWERED))
-    db.execute("DROP TABLE temp.import_rows")
-    db.execute("DROP TABLE temp.import_questions")
