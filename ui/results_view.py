@@ -167,7 +167,7 @@ class ResultsView(QWidget):
             self.chart.setText("No yes/no questions to chart.")
             return
         pixmap = QPixmap()
-        pixmap.loadFromData(rate_bars_png(bars, width_in=5.1, dpi=88, label_width=36))
+        pixmap.loadFromData(rate_bars_png(bars, width_in=5.1, dpi=88, label_width=28))
         self.chart.setPixmap(pixmap)
 
     def show_behind(self, index) -> None:
