@@ -8,15 +8,9 @@ import re
 import pytest
 
 from tests.unit.audit_pairs import make_later_audit
+from tests.unit.test_appendix_a import YES_NO
 
-# Appendix A, typed from the published tables: id -> (Y, N, Total); id -> ({choice: n}, Total).
-YES_NO = {
-    "1": (10, 90, 100), "5": (8, 92, 100), "2": (10, 90, 100), "2a": (10, 0, 10),
-    "6": (9, 91, 100), "3": (98, 2, 100), "13": (0, 96, 96), "7": (0, 100, 100),
-    "10": (2, 81, 83), "12": (42, 58, 100), "12a": (31, 11, 42), "4": (98, 2, 100),
-    "8": (96, 4, 100), "11": (48, 32, 80), "14a": (72, 28, 100), "15": (81, 17, 98),
-    "16": (3, 97, 100), "17": (1, 99, 100),
-}
+# Appendix A's published figures (typed once, in test_appendix_a); breakdowns with labels here.
 CHOICES = {
     "2b": ("Vulnerability Type", {"Ethnicity": 3, "Religion": 0, "Sexual orientation": 0,
                                   "Disability": 0, "Age": 1, "Gender": 0, "Other": 6}, 10),
