@@ -200,6 +200,13 @@ class SampleDialog(QDialog):
 
     def draw(self) -> None:
         audit = self.audit
+        if audit.sample.get("size") and QMessageBox.question(
+                self, "Draw another sample",
+                f"This audit already has a sample ({sampling.describe(audit.sample)}). Draw "
+                "again? New refs are added as records; refs already drawn are skipped, and the "
+                "stored description becomes the new draw's.") \
+                != QMessageBox.StandardButton.Yes:
+            return
         size = self.size_spin.value() if self.by_size.isChecked() else None
         percent = self.percent_spin.value() if self.by_percent.isChecked() else None
         seed, strata = self.seed_spin.value(), self.strata_combo.currentData() or None

@@ -145,3 +145,26 @@ def test_question_set_errors_are_shown_with_file_and_line(qtbot, make_window, tm
     qtbot.keyClick(dialog.name_edit, Qt.Key_Return)
     assert dialog.isVisible()
     assert f"{bad}:7: unknown type 'maybe'" in dialog.errors.toPlainText()
+
+
+def test_a_second_draw_asks_first(qtbot, make_window, tmp_path):
+    window = make_window(demo=False)
+    create_audit_by_keyboard(qtbot, window, "Twice")
+    qtbot.waitUntil(lambda: window.session.audit is not None
+                    and window.session.audit.name == "Twice", timeout=5000)
+    path = incident_list(tmp_path)
+    draw_by_keyboard(qtbot, window, path, size=10, seed=1)
+    dialog = SampleDialog(window.session, window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    asked = []
+
+    def answer_no(box) -> None:
+        asked.append(box.text())
+        qtbot.keyClick(box, Qt.Key_Escape)
+    on_next_dialog(qtbot, answer_no)
+    dialog.draw_button.setFocus()
+    qtbot.keyClick(dialog.draw_button, Qt.Key_Return)
+    assert asked and "already has a sample" in asked[0]
+    assert dialog.result is None and dialog.isVisible()
+    assert records.count(window.session.db, window.session.audit.id) == 10
