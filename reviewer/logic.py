@@ -16,7 +16,6 @@ from collections.abc import Mapping
 from .qset import NA_TOKENS, Question, QuestionSet
 
 UNANSWERED, ANSWERED, NA, NOT_ASKED = 0, 1, 2, 3
-STATE_NAMES = {UNANSWERED: "unanswered", ANSWERED: "answered", NA: "n/a", NOT_ASKED: "not asked"}
 MULTI_SEP = ";"
 YES_NO = {"y": "Y", "yes": "Y", "n": "N", "no": "N"}
 
@@ -129,7 +128,3 @@ def check(qset: QuestionSet, given: Mapping[str, Answer]) -> list[tuple[str, str
 
 def describe_condition(q: Question) -> str:
     return " and ".join(f"only when {p} is {' or '.join(w)}" for p, w in q.ask_if)
-
-
-def is_complete(resolved: Mapping[str, Answer]) -> bool:
-    return all(state != UNANSWERED for state, _ in resolved.values())
