@@ -9,7 +9,7 @@ SYSTEM_PACKAGES=(libegl1 libgl1 libglib2.0-0 libdbus-1-3 libfontconfig1 libfreet
   fonts-dejavu-core libxkbcommon0 libxkbcommon-x11-0 libx11-xcb1 libxcb-cursor0 libxcb-icccm4
   libxcb-image0 libxcb-keysyms1 libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xfixes0
   libxcb-xkb1 libxcb-sync1 libxcb-shm0 libxrender1 libxrandr2 libpulse0 xvfb xauth
-  poppler-utils espeak-ng postgresql)
+  poppler-utils espeak-ng sox postgresql)
 
 missing=()
 for pkg in "${SYSTEM_PACKAGES[@]}"; do
