@@ -112,7 +112,7 @@ def write_files(folder: Path, rows: int, seed: int = 2012) -> tuple[Path, Path]:
 
 def reviewer_cmd() -> list[str]:
     script = Path(sys.executable).with_name("reviewer")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "reviewer.cli"]
+    return [str(script)] if script.exists() else [sys.executable, "-m", "reviewer"]
 
 
 def run(cmd: list[str]) -> tuple[float, str]:

@@ -60,9 +60,10 @@ def answers_csv(path: Path, n: int) -> None:
 
 def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
-    from reviewer.audits import create_audit, get_audit
-    from reviewer.db import Database
-    from reviewer.importer import import_answers
+    from reviewer.ops.importer import import_answers
+    from reviewer.store.audits import create_audit, get_audit
+    from reviewer.store.db import Database
+
 
     tmp = Path(tempfile.mkdtemp())
     (tmp / "set.yaml").write_text(question_set(), encoding="utf-8")
@@ -77,7 +78,7 @@ def main() -> None:
 
     t = time.perf_counter()
     cpu0 = resource.getrusage(resource.RUSAGE_CHILDREN)
-    done = subprocess.run([sys.executable, "-m", "reviewer.cli", "--db", db_path, "report",
+    done = subprocess.run([sys.executable, "-m", "reviewer", "--db", db_path, "report",
                            "Bench", "--out", str(tmp / "cli.pdf")], capture_output=True,
                           text=True, cwd=ROOT, check=False)
     cli_s = time.perf_counter() - t
@@ -86,7 +87,8 @@ def main() -> None:
     if done.returncode != 0:
         sys.exit(done.stderr)
 
-    from reviewer.report_pdf import build_report
+    from reviewer.outputs.report_pdf import build_report
+
 
     t = time.perf_counter()
     build_report(db, audit, tmp / "first.pdf")
@@ -99,7 +101,8 @@ def main() -> None:
     from pypdf import PdfReader
 
     pages = len(PdfReader(tmp / "warm.pdf").pages)
-    from reviewer.results_xlsx import results_xlsx
+    from reviewer.outputs.results_xlsx import results_xlsx
+
 
     t = time.perf_counter()
     results_xlsx(db, audit, tmp / "results.xlsx")

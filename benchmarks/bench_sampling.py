@@ -18,10 +18,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from reviewer.audits import create_audit, get_audit  # noqa: E402
-from reviewer.db import Database  # noqa: E402
-from reviewer.incidents import import_incident_list, preview_incident_list  # noqa: E402
-from reviewer.sampling import draw_sample  # noqa: E402
+from reviewer.analysis.sampling import draw_sample  # noqa: E402
+from reviewer.files.incidents import import_incident_list, preview_incident_list  # noqa: E402
+from reviewer.store.audits import create_audit, get_audit  # noqa: E402
+from reviewer.store.db import Database  # noqa: E402
 
 ASB_SET = ROOT / "question_sets" / "hmic-asb-call-listening-2012.yaml"
 AREAS = [f"Area {chr(65 + i)}" for i in range(12)]

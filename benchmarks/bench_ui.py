@@ -30,9 +30,10 @@ print(time.perf_counter() - t0)
 
 
 def build_db(path: str, n: int) -> None:
-    from reviewer.audits import create_audit, get_audit
-    from reviewer.db import Database
-    from reviewer.importer import import_answers
+    from reviewer.ops.importer import import_answers
+    from reviewer.store.audits import create_audit, get_audit
+    from reviewer.store.db import Database
+
 
     csv = Path(path).with_suffix(".csv")
     with csv.open("w") as f:

@@ -2,6 +2,6 @@
 
 import sys
 
-from reviewer.cli import main
+from reviewer.cli.main import main
 
 sys.exit(main())

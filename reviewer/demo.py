@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from .audits import AuditInfo, create_audit, get_audit, list_audits
-from .db import Database
-from .errors import NotFound
-from .importer import import_answers
-from .paths import demo_data_dir, question_sets_dir
+from reviewer.errors import NotFound
+from reviewer.ops.importer import import_answers
+from reviewer.paths import demo_data_dir, question_sets_dir
+from reviewer.store.audits import AuditInfo, create_audit, get_audit, list_audits
+from reviewer.store.db import Database
 
 DEMO_NAME = "BTP ASB 2012 (demo)"
 DEMO_SET = "hmic-asb-call-listening-2012.yaml"

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from reviewer.scoring import load_record, set_note  # noqa: E402
+from reviewer.ops.scoring import load_record, set_note  # noqa: E402
 from ui.app import create_window  # noqa: E402
 from ui.main_window import AUDITS, RESULTS, SCORING  # noqa: E402
 

@@ -23,7 +23,8 @@ def db_path(tmp_path: Path) -> Path:
 
 @pytest.fixture()
 def db(db_path: Path):
-    from reviewer.db import Database
+    from reviewer.store.db import Database
+
 
     database = Database(str(db_path))
     yield database
@@ -33,8 +34,9 @@ def db(db_path: Path):
 @pytest.fixture()
 def demo_audit(db):
     """The ASB 2012 audit with the 100 demo records imported."""
-    from reviewer.audits import create_audit, get_audit
-    from reviewer.importer import import_answers
+    from reviewer.ops.importer import import_answers
+    from reviewer.store.audits import create_audit, get_audit
+
 
     audit = create_audit(db, "BTP ASB 2012", ASB_SET)
     import_answers(db, audit, DEMO_CSV, "test-reviewer")

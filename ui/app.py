@@ -8,8 +8,8 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
 from reviewer import demo
-from reviewer.audits import list_audits
 from reviewer.errors import ReviewerError
+from reviewer.store.audits import list_audits
 
 from .main_window import SCORING, MainWindow
 from .session import Session

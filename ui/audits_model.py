@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-from reviewer.audits import AuditInfo, list_audits
-from reviewer.db import Database
+from reviewer.store.audits import AuditInfo, list_audits
+from reviewer.store.db import Database
 
 from .table_model import Index, TableModel
 

@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reviewer import audits
 from reviewer.errors import ReviewerError
+from reviewer.store import audits
 
 from .audits_model import COL_NAME, COL_SAMPLE, AuditsModel
 from .new_audit_dialog import NewAuditDialog

@@ -17,7 +17,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtMultimedia import QMediaPlayer
 from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox, QToolButton
 
-from reviewer.recordings import (
+from reviewer.files.recordings import (
     LinkResult,
     last_timestamp,
     link_recordings,

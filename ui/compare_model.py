@@ -6,8 +6,8 @@ from __future__ import annotations
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
-from reviewer.compare import Comparison
-from reviewer.stats import IMPROVED, WORSE, percent, rate_text
+from reviewer.analysis.compare import Comparison
+from reviewer.analysis.stats import IMPROVED, WORSE, percent, rate_text
 
 COL_QUESTION = 0
 Index = QModelIndex | QPersistentModelIndex

@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reviewer.audits import AuditInfo, list_audits
-from reviewer.compare import compare_audits
+from reviewer.analysis.compare import compare_audits
+from reviewer.store.audits import AuditInfo, list_audits
 
 from .compare_model import COL_QUESTION, CompareModel
 from .session import Session
@@ -131,7 +131,8 @@ class CompareView(QWidget):
             self.chart.setText("A trend chart appears with three or more audits.")
 
     def _trend(self, c) -> None:
-        from reviewer.charts import trend_png
+        from reviewer.outputs.charts import trend_png
+
 
         rows = [q for q in c.questions if q.type == "yes_no"]
         flags = [q.changes[-1].flag if q.changes and q.changes[-1] else "" for q in rows]

@@ -25,7 +25,8 @@ def export_report(parent: QWidget, session: Session) -> str | None:
         return None
 
     def job(db, progress):
-        from reviewer.report_pdf import build_report
+        from reviewer.outputs.report_pdf import build_report
+
 
         return build_report(db, audit, path)
 
@@ -43,7 +44,8 @@ def export_results(parent: QWidget, session: Session) -> str | None:
         return None
 
     def job(db, progress):
-        from reviewer.results_xlsx import results_csv, results_xlsx
+        from reviewer.outputs.results_xlsx import results_csv, results_xlsx
+
 
         return (results_csv if path.lower().endswith(".csv") else results_xlsx)(db, audit, path)
 

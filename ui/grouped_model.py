@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QFont
 
-from reviewer.tally import Tally
+from reviewer.analysis.tally import Tally
 
 from .results_model import Row, build_rows
 

@@ -6,9 +6,9 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMainWindow, QMessageBox, QTabWidget
 
-from reviewer.db import display_target
 from reviewer.errors import ReviewerError
-from reviewer.importer import import_answers
+from reviewer.ops.importer import import_answers
+from reviewer.store.db import display_target
 
 from . import export_actions
 from .audits_screen import AuditsScreen

@@ -18,9 +18,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reviewer.audits import AuditInfo, create_audit
 from reviewer.errors import ReviewerError
 from reviewer.paths import question_sets_dir
+from reviewer.store.audits import AuditInfo, create_audit
 
 from .session import Session
 

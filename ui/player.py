@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reviewer.recordings import format_time
+from reviewer.files.recordings import format_time
 
 from .shortcuts import keys
 

@@ -14,9 +14,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reviewer.logic import NOT_ASKED, UNANSWERED
-from reviewer.qset import Question
-from reviewer.scoring import RecordView
+from reviewer.ops.scoring import RecordView
+from reviewer.questions.logic import NOT_ASKED, UNANSWERED
+from reviewer.questions.qset import Question
 
 from .questions_model import COL_ANSWER, COL_ID, COL_NOTE, COL_TEXT, QuestionsModel
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont
 
-from reviewer.logic import ANSWERED, NA, NOT_ASKED, format_value
-from reviewer.qset import Question, QuestionSet
-from reviewer.scoring import RecordView
+from reviewer.ops.scoring import RecordView
+from reviewer.questions.logic import ANSWERED, NA, NOT_ASKED, format_value
+from reviewer.questions.qset import Question, QuestionSet
 
 from .table_model import Index, TableModel
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
-from reviewer.scoring import RecordView
+from reviewer.ops.scoring import RecordView
 
 
 class RecordPanel(QWidget):

@@ -5,9 +5,9 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
-from reviewer import records
-from reviewer.db import Database
-from reviewer.records import RecordRow
+from reviewer.store import records
+from reviewer.store.db import Database
+from reviewer.store.records import RecordRow
 
 from .table_model import Index, TableModel
 

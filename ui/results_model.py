@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont
 
-from reviewer.report_data import blocks, question_label
-from reviewer.stats import rate, rate_text
-from reviewer.tally import Tally
+from reviewer.analysis.stats import rate, rate_text
+from reviewer.analysis.tally import Tally
+from reviewer.outputs.report_data import blocks, question_label
 
 from .table_model import Index, TableModel
 

@@ -18,9 +18,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reviewer import tally as tally_mod
-from reviewer.stats import rate
-from reviewer.tally_format import NA_NOTE
+from reviewer.analysis import tally as tally_mod
+from reviewer.analysis.stats import rate
+from reviewer.outputs.tally_format import NA_NOTE
 
 from .behind_model import BehindModel
 from .grouped_model import GroupedResultsModel
@@ -159,7 +159,8 @@ class ResultsView(QWidget):
         self.refresh()
 
     def _draw_chart(self, t: tally_mod.Tally) -> None:
-        from reviewer.charts import Bar, rate_bars_png
+        from reviewer.outputs.charts import Bar, rate_bars_png
+
 
         bars = [Bar(f"{qt.question.id}. {qt.question.text}", rate(qt.yes, qt.total))
                 for qt in t.questions if qt.question.type == "yes_no"]

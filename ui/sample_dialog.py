@@ -24,8 +24,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from reviewer import incidents, sampling
+from reviewer.analysis import sampling
 from reviewer.errors import ReviewerError
+from reviewer.files import incidents
 
 from .preview_model import PreviewModel
 from .session import Session

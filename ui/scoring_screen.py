@@ -21,10 +21,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reviewer import records, scoring
 from reviewer.errors import ReviewerError
-from reviewer.logic import ANSWERED, MULTI_SEP, NOT_ASKED
-from reviewer.qset import Question
+from reviewer.ops import scoring
+from reviewer.questions.logic import ANSWERED, MULTI_SEP, NOT_ASKED
+from reviewer.questions.qset import Question
+from reviewer.store import records
 
 from .call_listening import CallListening
 from .question_panel import QuestionPanel

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, QSettings, Signal
 
-from reviewer import audits
-from reviewer.audits import AuditInfo
-from reviewer.db import Database
-from reviewer.qset import QuestionSet
+from reviewer.questions.qset import QuestionSet
+from reviewer.store import audits
+from reviewer.store.audits import AuditInfo
+from reviewer.store.db import Database
 
 
 class Session(QObject):

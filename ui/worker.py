@@ -11,7 +11,7 @@ from typing import Any
 from PySide6.QtCore import QEventLoop, QThread, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
-from reviewer.db import Database
+from reviewer.store.db import Database
 
 Job = Callable[[Database, Callable[[int, int], None]], Any]
 

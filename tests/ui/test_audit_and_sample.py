@@ -8,7 +8,7 @@ import csv
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog
 
-from reviewer import records
+from reviewer.store import records
 from tests.conftest import ASB_SET
 from ui.audits_model import COL_NAME, COL_PROGRESS, COL_SAMPLE, COL_VERSION
 from ui.new_audit_dialog import NewAuditDialog

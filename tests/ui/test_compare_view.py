@@ -7,8 +7,8 @@ import csv
 from PySide6.QtCore import Qt
 from scipy.stats import fisher_exact
 
-from reviewer.audits import create_audit
-from reviewer.importer import import_answers
+from reviewer.ops.importer import import_answers
+from reviewer.store.audits import create_audit
 from tests.conftest import ASB_SET, DEMO_CSV
 from ui.main_window import COMPARE
 

@@ -14,9 +14,9 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtMultimedia import QMediaPlayer
 
-from reviewer.audits import create_audit
-from reviewer.importer import import_answers
-from reviewer.recordings import timestamp
+from reviewer.files.recordings import timestamp
+from reviewer.ops.importer import import_answers
+from reviewer.store.audits import create_audit
 from tests.conftest import ASB_SET
 from tests.ui.test_scoring_keyboard import answer_of, press
 from ui.help_overlay import shortcuts_html

@@ -6,9 +6,9 @@ import sqlite3
 
 from PySide6.QtCore import Qt
 
-from reviewer import tally
-from reviewer.audits import create_audit, get_audit
-from reviewer.importer import import_answers
+from reviewer.analysis import tally
+from reviewer.ops.importer import import_answers
+from reviewer.store.audits import create_audit, get_audit
 from tests.conftest import ASB_SET
 from ui.questions_model import COL_ANSWER, COL_ID
 

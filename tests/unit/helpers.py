@@ -119,7 +119,8 @@ def read_xlsx(path: Path) -> list[list[object]]:
 
 def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     """Run ``reviewer`` in-process: (exit status, stdout, stderr)."""
-    from reviewer.cli import main
+    from reviewer.cli.main import main
+
 
     capsys.readouterr()
     try:
@@ -131,17 +132,19 @@ def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, s
 
 
 def tally_json(db, name: str) -> dict:
-    from reviewer.audits import get_audit
-    from reviewer.tally import tally
-    from reviewer.tally_format import tally_dict, to_json
+    from reviewer.analysis.tally import tally
+    from reviewer.outputs.tally_format import tally_dict, to_json
+    from reviewer.store.audits import get_audit
+
 
     audit = get_audit(db, name)
     return json.loads(to_json(tally_dict(audit, tally(db, audit))))
 
 
 def export_text(db, name: str, path: Path) -> str:
-    from reviewer.audits import get_audit
-    from reviewer.exporter import export_answers
+    from reviewer.files.exporter import export_answers
+    from reviewer.store.audits import get_audit
+
 
     export_answers(db, get_audit(db, name), path)
     return path.read_text(encoding="utf-8-sig")

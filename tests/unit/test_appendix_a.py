@@ -28,7 +28,7 @@ CHOICES = {
 
 
 def run(db_path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "reviewer.cli", "--db", str(db_path), *args],
+    return subprocess.run([sys.executable, "-m", "reviewer", "--db", str(db_path), *args],
                           capture_output=True, text=True, check=False)
 
 
@@ -67,15 +67,17 @@ def test_appendix_a_through_the_command_line(tmp_path):
 
 
 def test_appendix_a_in_process(demo_audit, db):
-    from reviewer.tally import tally
-    from reviewer.tally_format import tally_dict
+    from reviewer.analysis.tally import tally
+    from reviewer.outputs.tally_format import tally_dict
+
 
     check_figures(tally_dict(demo_audit, tally(db, demo_audit)))
 
 
 def test_text_tables_follow_the_appendix_layout(demo_audit, db):
-    from reviewer.tally import tally
-    from reviewer.tally_format import to_text
+    from reviewer.analysis.tally import tally
+    from reviewer.outputs.tally_format import to_text
+
 
     text = to_text(demo_audit, tally(db, demo_audit))
     assert "HOW WELL DOES THE FORCE IDENTIFY REPEAT VICTIMS:" in text

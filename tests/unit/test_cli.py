@@ -12,7 +12,7 @@ import sys
 
 import pytest
 
-from reviewer.tally_format import CSV_HEADER
+from reviewer.outputs.tally_format import CSV_HEADER
 from tests.conftest import ASB_SET, DEMO_CSV
 from tests.unit.helpers import run_cli
 
@@ -24,7 +24,7 @@ HEAVY = ("sqlmodel", "sqlalchemy", "openpyxl", "matplotlib", "reportlab", "stats
 def reviewer(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     full_env = {k: v for k, v in os.environ.items() if k != "REVIEWER_DB"}
     full_env.update(env or {})
-    return subprocess.run([sys.executable, "-m", "reviewer.cli", *args], capture_output=True,
+    return subprocess.run([sys.executable, "-m", "reviewer", *args], capture_output=True,
                           text=True, check=False, env=full_env)
 
 

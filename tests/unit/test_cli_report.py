@@ -15,7 +15,8 @@ from tests.unit.audit_pairs import make_later_audit
 @pytest.fixture()
 def cli(capsys, db_path):
     def call(*args: str) -> tuple[int, str, str]:
-        from reviewer.cli import main
+        from reviewer.cli.main import main
+
 
         code = main(["--db", str(db_path), *args])
         out, err = capsys.readouterr()
@@ -108,7 +109,7 @@ def test_unwritable_output(cli, demo_audit, tmp_path):
 
 def test_commands_work_under_python_m(db_path, demo_audit, tmp_path):
     out = tmp_path / "m.xlsx"
-    done = subprocess.run([sys.executable, "-m", "reviewer.cli", "--db", str(db_path),
+    done = subprocess.run([sys.executable, "-m", "reviewer", "--db", str(db_path),
                            "results", "BTP ASB 2012", "--out", str(out)],
                           capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
@@ -116,7 +117,7 @@ def test_commands_work_under_python_m(db_path, demo_audit, tmp_path):
 
 
 def test_building_the_parser_loads_nothing_heavy():
-    code = ("import sys; from reviewer.cli import build_parser; build_parser()\n"
+    code = ("import sys; from reviewer.cli.main import build_parser; build_parser()\n"
             "heavy = [m for m in ('matplotlib', 'reportlab', 'statsmodels', 'scipy', 'openpyxl',"
             " 'numpy') if m in sys.modules]\n"
             "print(heavy); sys.exit(1 if heavy else 0)\n")

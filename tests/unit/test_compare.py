@@ -29,7 +29,8 @@ def newcombe(y1: int, n1: int, y2: int, n2: int) -> tuple[float, float]:
 
 @pytest.fixture()
 def pair(db, demo_audit, tmp_path):
-    from reviewer.compare import compare_audits
+    from reviewer.analysis.compare import compare_audits
+
 
     later = make_later_audit(db, tmp_path)
     return compare_audits(db, [demo_audit, later])
@@ -62,7 +63,8 @@ def test_only_tallied_questions_and_choices_carry_no_test(pair):
 
 
 def test_text_and_json(pair):
-    from reviewer.compare import to_text
+    from reviewer.analysis.compare import to_text
+
 
     text = to_text(pair)
     assert "10% (10/100)" in text and "30% (30/100)" in text
@@ -75,7 +77,8 @@ def test_text_and_json(pair):
 
 
 def test_wording_difference_is_a_warning_but_still_compared(db, demo_audit, tmp_path):
-    from reviewer.compare import compare_audits
+    from reviewer.analysis.compare import compare_audits
+
 
     later = make_later_audit(db, tmp_path, "Reworded", changes={},
                              set_file=reworded_set(tmp_path, "5"))
@@ -105,9 +108,10 @@ questions:
 
 
 def test_type_change_and_missing_questions(db, tmp_path):
-    from reviewer.audits import create_audit
-    from reviewer.compare import compare_audits
-    from reviewer.importer import import_answers
+    from reviewer.analysis.compare import compare_audits
+    from reviewer.ops.importer import import_answers
+    from reviewer.store.audits import create_audit
+
 
     audits = []
     for name, text, rows in (("A", SET_A, "ref,q1,q2\nr1,Y,Y\nr2,N,N\n"),
@@ -127,7 +131,8 @@ def test_type_change_and_missing_questions(db, tmp_path):
 
 
 def test_flag_rule_and_edge_cases():
-    from reviewer.stats import compare_counts, flag, rate, rate_text, wilson
+    from reviewer.analysis.stats import compare_counts, flag, rate, rate_text, wilson
+
 
     assert flag(0.2, 0.01) == "improved" and flag(-0.2, 0.01) == "worse"
     assert flag(0.2, 0.01, higher_is_better=False) == "worse"
@@ -140,7 +145,8 @@ def test_flag_rule_and_edge_cases():
 
 
 def test_trend_chart_for_three_audits(db, demo_audit, tmp_path):
-    from reviewer.compare import compare_audits, trend_chart
+    from reviewer.analysis.compare import compare_audits, trend_chart
+
 
     later = make_later_audit(db, tmp_path)
     latest = make_later_audit(db, tmp_path, "BTP ASB 2014", {"1": ("N", "Y", 40)})
@@ -152,8 +158,9 @@ def test_trend_chart_for_three_audits(db, demo_audit, tmp_path):
 
 
 def test_fewer_than_two_audits(db, demo_audit):
-    from reviewer.compare import compare_audits
+    from reviewer.analysis.compare import compare_audits
     from reviewer.errors import ReviewerError
+
 
     with pytest.raises(ReviewerError, match="at least two"):
         compare_audits(db, [demo_audit])

@@ -8,9 +8,9 @@ import json
 
 import pytest
 
-from reviewer.audits import create_audit, get_audit
-from reviewer.importer import ImportProblems, import_answers
-from reviewer.logic import NA, NOT_ASKED
+from reviewer.ops.importer import ImportProblems, import_answers
+from reviewer.questions.logic import NA, NOT_ASKED
+from reviewer.store.audits import create_audit, get_audit
 from tests.unit.helpers import (
     SMALL_HEADER,
     SMALL_ROWS,
@@ -350,11 +350,13 @@ def test_export_import_round_trip(db, populated, tmp_path, suffix):
         name="more.csv")
     tally1 = tally_json(db, NAME)
     out1 = tmp_path / f"out1{suffix}"
-    from reviewer.exporter import export_answers
+    from reviewer.files.exporter import export_answers
+
 
     assert export_answers(db, get_audit(db, NAME), out1) == 4
 
-    from reviewer.db import Database
+    from reviewer.store.db import Database
+
 
     fresh = Database(str(tmp_path / "fresh.db"))
     try:
@@ -382,7 +384,7 @@ def test_export_import_round_trip(db, populated, tmp_path, suffix):
 
 
 def test_round_trip_of_the_demo_audit(demo_audit, db, tmp_path):
-    from reviewer.db import Database
+    from reviewer.store.db import Database
     from tests.conftest import ASB_SET
 
     before = tally_json(db, demo_audit.name)
@@ -451,8 +453,9 @@ def answer_rows(db) -> list[tuple]:
 
 
 def test_bulk_and_row_by_row_writes_agree(tmp_path, monkeypatch):
-    import reviewer.importer as importer
-    from reviewer.db import Database
+    import reviewer.ops.importer as importer
+    from reviewer.store.db import Database
+
 
     results = []
     for use_bulk in (True, False):

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from reviewer import scoring
-from reviewer.audits import create_audit, question_set
+from reviewer.analysis.tally import tally
 from reviewer.errors import ReviewerError
-from reviewer.importer import ImportProblems, import_answers
-from reviewer.tally import tally
+from reviewer.ops import scoring
+from reviewer.ops.importer import ImportProblems, import_answers
+from reviewer.store.audits import create_audit, question_set
 from tests.conftest import ASB_SET
 
 

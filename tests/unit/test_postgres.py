@@ -103,7 +103,8 @@ def pg_url(pg_port: int) -> Iterator[str]:
 
 @pytest.fixture()
 def pg_db(pg_url: str):
-    from reviewer.db import Database
+    from reviewer.store.db import Database
+
 
     database = Database(pg_url)
     yield database
@@ -112,7 +113,7 @@ def pg_db(pg_url: str):
 
 def reviewer(db: str, *args: str) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k != "REVIEWER_DB"}
-    return subprocess.run([sys.executable, "-m", "reviewer.cli", "--db", db, *args],
+    return subprocess.run([sys.executable, "-m", "reviewer", "--db", db, *args],
                           capture_output=True, text=True, check=False, env=env)
 
 
@@ -216,19 +217,21 @@ def test_cli_bad_import_leaves_the_database_unchanged(pg_url, tmp_path):
 # -- in-process: scoring, paging, sampling, the report -------------------------------------------
 @pytest.fixture()
 def pg_demo(pg_db):
-    from reviewer.audits import create_audit, get_audit
-    from reviewer.importer import import_answers
+    from reviewer.ops.importer import import_answers
+    from reviewer.store.audits import create_audit, get_audit
+
 
     import_answers(pg_db, create_audit(pg_db, AUDIT, ASB_SET), DEMO_CSV, "test-reviewer")
     return get_audit(pg_db, AUDIT)
 
 
 def test_score_and_undo(pg_db, pg_demo):
-    from reviewer import records
-    from reviewer.audits import get_audit, question_set
-    from reviewer.logic import ANSWERED, UNANSWERED
-    from reviewer.scoring import load_record, score, set_note, undo_last
-    from reviewer.tally import tally
+    from reviewer.analysis.tally import tally
+    from reviewer.ops.scoring import load_record, score, set_note, undo_last
+    from reviewer.questions.logic import ANSWERED, UNANSWERED
+    from reviewer.store import records
+    from reviewer.store.audits import get_audit, question_set
+
 
     qs = question_set(pg_db, pg_demo)
     before = tally(pg_db, pg_demo).by_id()["1"]
@@ -256,13 +259,14 @@ def test_score_and_undo(pg_db, pg_demo):
 
 def test_writers_take_turns(pg_url, pg_db, pg_demo, tmp_path):
     """Two people importing at once: record ids are MAX(id) + 1, so writers are serialized."""
-    from reviewer.audits import create_audit, get_audit
-    from reviewer.importer import import_answers
+    from reviewer.ops.importer import import_answers
+    from reviewer.store.audits import create_audit, get_audit
+
 
     other = create_audit(pg_db, "Other", ASB_SET)
     with pg_db.transaction():
         pg_db.execute("UPDATE audit SET description = 'busy' WHERE id = ?", (pg_demo.id,))
-        busy = subprocess.Popen([sys.executable, "-m", "reviewer.cli", "--db", pg_url, "answers",
+        busy = subprocess.Popen([sys.executable, "-m", "reviewer", "--db", pg_url, "answers",
                                  "import", "Other", str(DEMO_CSV)], stderr=subprocess.PIPE,
                                 text=True)
         with pytest.raises(subprocess.TimeoutExpired):
@@ -275,9 +279,10 @@ def test_writers_take_turns(pg_url, pg_db, pg_demo, tmp_path):
 
 
 def test_record_paging(pg_db, pg_demo):
-    from reviewer import records
-    from reviewer.audits import question_set
-    from reviewer.scoring import score
+    from reviewer.ops.scoring import score
+    from reviewer.store import records
+    from reviewer.store.audits import question_set
+
 
     assert records.count(pg_db, pg_demo.id) == 100
     first = records.page(pg_db, pg_demo.id, 0, 30)
@@ -311,11 +316,12 @@ def write_incidents(path: Path, n: int = 240) -> Path:
 
 
 def test_incidents_and_sample_as_on_sqlite(pg_db, tmp_path):
-    from reviewer.audits import create_audit, get_audit
-    from reviewer.db import Database
-    from reviewer.incidents import import_incident_list, population_size
-    from reviewer.records import count
-    from reviewer.sampling import draw_sample
+    from reviewer.analysis.sampling import draw_sample
+    from reviewer.files.incidents import import_incident_list, population_size
+    from reviewer.store.audits import create_audit, get_audit
+    from reviewer.store.db import Database
+    from reviewer.store.records import count
+
 
     listed = write_incidents(tmp_path / "incidents.csv")
     results = []
@@ -340,7 +346,8 @@ def test_incidents_and_sample_as_on_sqlite(pg_db, tmp_path):
 def test_report_pdf(pg_db, pg_demo, tmp_path):
     from pypdf import PdfReader
 
-    from reviewer.report_pdf import build_report
+    from reviewer.outputs.report_pdf import build_report
+
 
     out = build_report(pg_db, pg_demo, tmp_path / "report.pdf")
     text = "\n".join(p.extract_text() for p in PdfReader(out).pages)

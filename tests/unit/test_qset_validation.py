@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from reviewer.qset import QuestionSetError, load_file, load_text
+from reviewer.questions.qset import QuestionSetError, load_file, load_text
 from tests.conftest import ASB_SET, ROOT
 from tests.unit.helpers import SMALL_SET, run_cli, write_set
 
@@ -252,7 +252,7 @@ def test_a_missing_file_is_one_line(tmp_path):
 def test_validate_accepts_the_shipped_sets():
     sets = sorted(str(p) for p in (ROOT / "question_sets").glob("*.yaml"))
     assert sets
-    done = subprocess.run([sys.executable, "-m", "reviewer.cli", "sets", "validate", *sets],
+    done = subprocess.run([sys.executable, "-m", "reviewer", "sets", "validate", *sets],
                           capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
     assert done.stdout == ""
@@ -262,7 +262,7 @@ def test_validate_reports_lines_on_stderr(tmp_path):
     good = write_set(tmp_path, SMALL_SET, "good.yaml")
     bad = write_set(tmp_path, TWO + "  - id: '2'\n    text: z\n    type: yes_no\n"
                     "    ask_if: {'1': Maybe}\n", "bad.yaml")
-    done = subprocess.run([sys.executable, "-m", "reviewer.cli", "sets", "validate",
+    done = subprocess.run([sys.executable, "-m", "reviewer", "sets", "validate",
                            str(good), str(bad)], capture_output=True, text=True, check=False)
     assert done.returncode == 1
     assert "Traceback" not in done.stderr
@@ -296,7 +296,8 @@ def count_sets(db) -> int:
 
 
 def test_audit_create_twice_reuses_the_stored_set(db, tmp_path):
-    from reviewer.audits import create_audit
+    from reviewer.store.audits import create_audit
+
 
     path = write_set(tmp_path)
     a = create_audit(db, "First", path)
@@ -308,7 +309,8 @@ def test_audit_create_twice_reuses_the_stored_set(db, tmp_path):
 
 
 def test_same_id_and_version_with_different_content_asks_to_bump(db, tmp_path, capsys):
-    from reviewer.audits import create_audit
+    from reviewer.store.audits import create_audit
+
 
     create_audit(db, "First", write_set(tmp_path))
     changed = write_set(tmp_path, SMALL_SET.replace("Comment", "Auditor's comment"), "new.yaml")
@@ -326,7 +328,8 @@ def test_same_id_and_version_with_different_content_asks_to_bump(db, tmp_path, c
     code, _, err = run_cli(capsys, "--db", db.target, "audit", "create", "Second",
                            "--set", str(bumped))
     assert code == 0, err
-    from reviewer.audits import get_audit, question_set
+    from reviewer.store.audits import get_audit, question_set
+
 
     assert count_sets(db) == 2
     first, second = get_audit(db, "First"), get_audit(db, "Second")
@@ -344,7 +347,8 @@ def test_audit_create_with_a_bad_set_writes_nothing(db, tmp_path, capsys):
 
 
 def test_the_asb_set_round_trips_through_storage():
-    from reviewer.qset import QuestionSet
+    from reviewer.questions.qset import QuestionSet
+
 
     qs = load_file(ASB_SET)
     again = QuestionSet.from_json(qs.to_json())

@@ -8,11 +8,9 @@ from types import SimpleNamespace
 
 import pytest
 
-from reviewer.audits import create_audit, get_audit
 from reviewer.errors import ReviewerError
-from reviewer.exporter import answer_rows
-from reviewer.importer import import_answers
-from reviewer.recordings import (
+from reviewer.files.exporter import answer_rows
+from reviewer.files.recordings import (
     format_time,
     last_timestamp,
     link_recordings,
@@ -20,6 +18,8 @@ from reviewer.recordings import (
     timestamp,
     timestamps,
 )
+from reviewer.ops.importer import import_answers
+from reviewer.store.audits import create_audit, get_audit
 from tests.conftest import ASB_SET
 
 

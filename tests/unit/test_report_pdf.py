@@ -66,7 +66,8 @@ def figures(tables) -> tuple[dict, dict]:
 
 @pytest.fixture()
 def demo_pdf(db, demo_audit, tmp_path):
-    from reviewer.report_pdf import build_report
+    from reviewer.outputs.report_pdf import build_report
+
 
     steps = []
     out = build_report(db, demo_audit, tmp_path / "demo.pdf",
@@ -130,8 +131,9 @@ def test_untitled_section_prints_its_table_without_a_heading(demo_pdf):
 
 
 def test_sample_description_when_recorded(db, demo_audit, tmp_path):
-    from reviewer.audits import get_audit, set_sample
-    from reviewer.report_pdf import build_report
+    from reviewer.outputs.report_pdf import build_report
+    from reviewer.store.audits import get_audit, set_sample
+
 
     set_sample(db, demo_audit.id, {"population": "ASB incidents, April 2012", "size": 100,
                                    "method": "simple random", "seed": 20120401,
@@ -144,7 +146,8 @@ def test_sample_description_when_recorded(db, demo_audit, tmp_path):
 
 
 def test_comparison_column(db, demo_audit, tmp_path):
-    from reviewer.report_pdf import build_report
+    from reviewer.outputs.report_pdf import build_report
+
 
     later = make_later_audit(db, tmp_path)
     out = build_report(db, later, tmp_path / "c.pdf", compare_with=demo_audit)
@@ -162,7 +165,8 @@ def test_comparison_column(db, demo_audit, tmp_path):
 
 def test_unwritable_output_is_a_clear_error(db, demo_audit, tmp_path):
     from reviewer.errors import ReviewerError
-    from reviewer.report_pdf import build_report
+    from reviewer.outputs.report_pdf import build_report
+
 
     with pytest.raises(ReviewerError, match="cannot write the report"):
         build_report(db, demo_audit, tmp_path / "missing" / "r.pdf")
@@ -190,9 +194,10 @@ questions:
 
 
 def test_untitled_set_multi_choice_and_text_questions(db, tmp_path):
-    from reviewer.audits import create_audit
-    from reviewer.importer import import_answers
-    from reviewer.report_pdf import build_report
+    from reviewer.ops.importer import import_answers
+    from reviewer.outputs.report_pdf import build_report
+    from reviewer.store.audits import create_audit
+
 
     (tmp_path / "small.yaml").write_text(SMALL_SET, encoding="utf-8")
     (tmp_path / "small.csv").write_text(
@@ -214,7 +219,8 @@ def test_untitled_set_multi_choice_and_text_questions(db, tmp_path):
 
 
 def test_sample_drawn_by_the_sampling_module_is_described():
-    from reviewer.report_data import sample_description
+    from reviewer.outputs.report_data import sample_description
+
 
     d = sample_description({"population": 4210, "size": 100, "method": "stratified "
                             "(proportional)", "seed": 42, "drawn_at": "2012-05-02T10:00:00+01:00",

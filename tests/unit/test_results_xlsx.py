@@ -23,7 +23,8 @@ def rows_of(ws) -> list[tuple]:
 
 @pytest.fixture()
 def workbook(db, demo_audit, tmp_path):
-    from reviewer.results_xlsx import write_results
+    from reviewer.outputs.results_xlsx import write_results
+
 
     return load(write_results(db, demo_audit, tmp_path / "results.xlsx"))
 
@@ -89,9 +90,9 @@ def test_records_sheet_types(workbook):
 
 
 def test_field_types_notes_and_blank_answers(db, tmp_path):
-    from reviewer.audits import create_audit
-    from reviewer.importer import import_answers
-    from reviewer.results_xlsx import results_xlsx
+    from reviewer.ops.importer import import_answers
+    from reviewer.outputs.results_xlsx import results_xlsx
+    from reviewer.store.audits import create_audit
     from tests.conftest import ASB_SET
 
     (tmp_path / "a.csv").write_text(
@@ -117,7 +118,8 @@ def test_field_types_notes_and_blank_answers(db, tmp_path):
 
 
 def test_results_csv(db, demo_audit, tmp_path):
-    from reviewer.results_xlsx import write_results
+    from reviewer.outputs.results_xlsx import write_results
+
 
     path = write_results(db, demo_audit, tmp_path / "results.csv")
     with path.open(encoding="utf-8-sig", newline="") as f:
@@ -132,15 +134,17 @@ def test_results_csv(db, demo_audit, tmp_path):
 
 def test_unsupported_suffix(db, demo_audit, tmp_path):
     from reviewer.errors import ReviewerError
-    from reviewer.results_xlsx import write_results
+    from reviewer.outputs.results_xlsx import write_results
+
 
     with pytest.raises(ReviewerError, match="use .xlsx or .csv"):
         write_results(db, demo_audit, tmp_path / "results.ods")
 
 
 def test_operator_feedback(db, demo_audit, tmp_path):
-    from reviewer.results_xlsx import operator_feedback_xlsx
-    from reviewer.tally import tally_by
+    from reviewer.analysis.tally import tally_by
+    from reviewer.outputs.results_xlsx import operator_feedback_xlsx
+
 
     wb = load(operator_feedback_xlsx(db, demo_audit, "operator", tmp_path / "f.xlsx"))
     groups = dict(tally_by(db, demo_audit, "operator"))
@@ -167,14 +171,16 @@ def test_operator_feedback(db, demo_audit, tmp_path):
 
 def test_feedback_unknown_field(db, demo_audit, tmp_path):
     from reviewer.errors import ReviewerError
-    from reviewer.results_xlsx import operator_feedback_xlsx
+    from reviewer.outputs.results_xlsx import operator_feedback_xlsx
+
 
     with pytest.raises(ReviewerError, match="no record field 'shift'.*operator"):
         operator_feedback_xlsx(db, demo_audit, "shift", tmp_path / "f.xlsx")
 
 
 def test_sheet_titles_are_valid_and_unique():
-    from reviewer.xlsx_util import sheet_title
+    from reviewer.outputs.xlsx_util import sheet_title
+
 
     taken = {"summary"}
     names = [sheet_title(v, taken) for v in ["a/b", "A/B", "x" * 40, "x" * 40, "Summary", ""]]

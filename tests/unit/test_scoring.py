@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from reviewer import records, scoring
-from reviewer.audits import create_audit, get_audit, question_set
-from reviewer.db import Database
 from reviewer.errors import ReviewerError
-from reviewer.importer import import_answers
-from reviewer.logic import ANSWERED, NA, NOT_ASKED, UNANSWERED
+from reviewer.ops import scoring
+from reviewer.ops.importer import import_answers
+from reviewer.questions.logic import ANSWERED, NA, NOT_ASKED, UNANSWERED
+from reviewer.store import records
+from reviewer.store.audits import create_audit, get_audit, question_set
+from reviewer.store.db import Database
 from tests.unit.helpers import SMALL_HEADER, write_csv, write_set
 
 NAME = "Small"
@@ -247,7 +248,8 @@ def test_undo_after_an_import_never_stores_an_answer_to_a_question_not_asked(db,
     assert scoring.undo_last(db, qs, audit.id) == (rid, "2a")
     rows = dict(db.all("SELECT question_id, state FROM answer WHERE record_id = ?", (rid,)))
     assert rows["2a"] == NOT_ASKED
-    from reviewer.tally import tally
+    from reviewer.analysis.tally import tally
+
 
     t = tally(db, get_audit(db, NAME)).by_id()["2a"]
     assert (t.yes, t.no) == (0, 0)

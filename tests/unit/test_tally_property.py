@@ -15,12 +15,12 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reviewer import importer
-from reviewer.audits import create_audit, get_audit
-from reviewer.db import Database
-from reviewer.importer import import_answers
-from reviewer.tally import tally
-from reviewer.tally_format import tally_dict
+from reviewer.analysis.tally import tally
+from reviewer.ops import importer
+from reviewer.ops.importer import import_answers
+from reviewer.outputs.tally_format import tally_dict
+from reviewer.store.audits import create_audit, get_audit
+from reviewer.store.db import Database
 from tests.unit.helpers import write_csv
 
 LABELS = ["Response", "CID", "None", "Other", "Age", "Too few", "Late", "Yes"]

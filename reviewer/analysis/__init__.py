@@ -1,0 +1,1 @@
+"""Figures: tallies, statistics, comparisons and sampling."""

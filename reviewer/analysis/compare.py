@@ -1,0 +1,182 @@
+"""Comparing audits (a baseline and one or more later audits) question by question.
+
+Questions are matched by id. Each later audit is compared with the baseline (the first audit):
+the Y rates, their difference with its 95% interval, Fisher's exact p-value and a flag (see
+``reviewer.stats``). A question whose wording differs between audits is still compared, with a
+warning; one whose type differs, or that an audit lacks, is not compared.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from reviewer.analysis.stats import Change, Rate, compare_counts, percent, rate
+from reviewer.analysis.tally import QuestionTally, Tally, tally
+from reviewer.errors import ReviewerError
+from reviewer.questions.qset import Question
+from reviewer.store.audits import AuditInfo
+from reviewer.store.db import Database
+
+
+def higher_is_better(q: Question) -> bool:
+    """Y is the desired answer of these question sets, so a higher Y rate is an improvement.
+    (The hook for a question set to name N as the desired answer of a question, later.)"""
+    return True
+
+
+@dataclass
+class QuestionComparison:
+    id: str
+    type: str
+    text: str
+    figures: list[QuestionTally | None]           # one per audit (None: not in that audit)
+    changes: list[Change | None] = field(default_factory=list)   # per later audit vs baseline
+
+    def rates(self) -> list[Rate | None]:
+        return [rate(f.yes, f.total) if f is not None and f.question.type == "yes_no" else None
+                for f in self.figures]
+
+
+@dataclass
+class Comparison:
+    audits: list[AuditInfo]
+    tallies: list[Tally]
+    questions: list[QuestionComparison]
+    warnings: list[str]
+
+    def to_dict(self) -> dict[str, Any]:
+        names = [a.name for a in self.audits]
+        return {
+            "baseline": names[0],
+            "audits": [{"name": a.name,
+                        "question_set": {"id": t.qset.id, "version": t.qset.version},
+                        "records": t.records}
+                       for a, t in zip(self.audits, self.tallies, strict=True)],
+            "questions": [_question_dict(q, names) for q in self.questions],
+            "warnings": list(self.warnings),
+        }
+
+
+def _figures_dict(f: QuestionTally | None, name: str) -> dict[str, Any] | None:
+    if f is None:
+        return None
+    d = {"audit": name, **{k: v for k, v in f.to_dict().items()
+                           if k not in ("id", "type", "section", "text", "ref", "label")}}
+    if f.question.type == "yes_no":
+        r = rate(f.yes, f.total)
+        d.update(rate=r.rate, ci=[r.low, r.high] if r.rate is not None else None)
+    return d
+
+
+def _question_dict(q: QuestionComparison, names: list[str]) -> dict[str, Any]:
+    changes = []
+    for name, ch in zip(names[1:], q.changes, strict=True):
+        if ch is not None:
+            changes.append({"audit": name, "difference": ch.difference,
+                            "ci": [ch.low, ch.high] if ch.difference is not None else None,
+                            "p_value": ch.p_value, "flag": ch.flag})
+    return {"id": q.id, "type": q.type, "text": q.text,
+            "audits": [_figures_dict(f, n) for f, n in zip(q.figures, names, strict=True)],
+            "changes": changes}
+
+
+def compare_tallies(audits: Sequence[AuditInfo], tallies: Sequence[Tally]) -> Comparison:
+    if len(audits) < 2:
+        raise ReviewerError("a comparison needs at least two audits")
+    maps = [t.by_id() for t in tallies]
+    order: dict[str, None] = {}
+    for t in tallies:
+        order.update((q.id, None) for q in t.qset.questions if q.tallied)
+    warnings: list[str] = []
+    out = []
+    for qid in order:
+        figures = [m.get(qid) for m in maps]
+        present = [(a, f) for a, f in zip(audits, figures, strict=True) if f is not None]
+        first = present[0][1].question
+        qc = QuestionComparison(qid, first.type, first.text, figures)
+        missing = [a.name for a, f in zip(audits, figures, strict=True) if f is None]
+        if missing:
+            warnings.append(f"question {qid} is not in {', '.join(repr(m) for m in missing)}")
+        if any(f.question.type != first.type for _, f in present):
+            kinds = ", ".join(f"{f.question.type} in '{a.name}'" for a, f in present)
+            warnings.append(f"question {qid} changed type ({kinds}): not compared")
+        elif any(f.question.text.strip() != first.text.strip() for _, f in present):
+            texts = "; ".join(f"'{a.name}': \"{f.question.text}\"" for a, f in present)
+            warnings.append(f"question {qid}: the wording differs ({texts})")
+        elif any(f.question.choices != first.choices for _, f in present):
+            warnings.append(f"question {qid}: the choices differ between audits")
+        base = figures[0]
+        for later in figures[1:]:
+            qc.changes.append(_change(base, later))
+        out.append(qc)
+    return Comparison(list(audits), list(tallies), out, warnings)
+
+
+def _change(base: QuestionTally | None, later: QuestionTally | None) -> Change | None:
+    if base is None or later is None or base.question.type != "yes_no" \
+            or later.question.type != "yes_no":
+        return None
+    return compare_counts(base.yes, base.total, later.yes, later.total,
+                          higher_is_better(later.question))
+
+
+def compare_audits(db: Database, audits: Sequence[AuditInfo]) -> Comparison:
+    return compare_tallies(audits, [tally(db, a) for a in audits])
+
+
+def changes_against(base: Tally, later: Tally) -> dict[str, Change]:
+    """Question id -> change from ``base`` to ``later``, for the yes_no questions both have."""
+    b = base.by_id()
+    out = {}
+    for qt in later.questions:
+        ch = _change(b.get(qt.question.id), qt)
+        if ch is not None:
+            out[qt.question.id] = ch
+    return out
+
+
+def _points(x: float | None) -> str:
+    return "–" if x is None else f"{x * 100:+.0f}"
+
+
+def change_text(ch: Change) -> str:
+    if ch.difference is None:
+        return ch.flag
+    return (f"{_points(ch.difference)} points (95% CI {_points(ch.low)} to {_points(ch.high)}), "
+            f"p = {ch.p_value:.3g}: {ch.flag}")
+
+
+def to_text(c: Comparison, width: int = 60) -> str:
+    names = [a.name for a in c.audits]
+    lines = [f"Baseline: {names[0]}. Later: {', '.join(names[1:])}.",
+             "Y rate = Y / (Y + N), n/a not counted; change tested with Fisher's exact test "
+             "(p < 0.05 = significant; a higher Y rate is an improvement).", ""]
+    col = max(14, *(len(n) for n in names))
+    lines.append(f"{'Question':<{width}}  " + "  ".join(f"{n:>{col}}" for n in names))
+    for q in c.questions:
+        if q.type != "yes_no":
+            continue
+        label = f"{q.id}. {q.text}"
+        label = label if len(label) <= width else label[: width - 1] + "…"
+        cells = [f"{percent(r.rate)} ({r.count}/{r.total})" if r and r.rate is not None else "–"
+                 for r in q.rates()]
+        lines.append(f"{label:<{width}}  " + "  ".join(f"{s:>{col}}" for s in cells))
+        for name, ch in zip(names[1:], q.changes, strict=True):
+            if ch is not None:
+                lines.append(f"    {name} vs {names[0]}: {change_text(ch)}")
+    return "\n".join(lines) + "\n"
+
+
+def trend_chart(c: Comparison, out: str | Path | None = None) -> bytes:
+    """A PNG of each yes_no question's Y rate across the audits (small multiples); a line is
+    green or red when the last audit differs significantly from the baseline."""
+    from reviewer.outputs.charts import trend_png
+
+
+    shown = [q for q in c.questions if q.type == "yes_no"]
+    series = [(f"{q.id}. {q.text}", q.rates()) for q in shown]
+    flags = [q.changes[-1].flag if q.changes and q.changes[-1] else "" for q in shown]
+    return trend_png([a.name for a in c.audits], series, out, flags=flags)

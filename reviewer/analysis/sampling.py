@@ -1,0 +1,204 @@
+"""Dip sampling: draw an audit's records at random from its imported incident list.
+
+The procedure is deterministic, so the same list, size, stratification field and seed always
+give the same sample (and anyone can re-draw it to check):
+
+1. The population is the audit's incidents in list order (``incident.seq``: the file's row
+   order). ``rng = random.Random(seed)``; with no seed, one is chosen with
+   ``secrets.randbelow(10**6)`` and returned and stored.
+2. Simple random sampling (without replacement): ``rng.sample(range(N), n)`` picks positions in
+   that list.
+3. Stratified (proportional allocation): incidents are grouped by the trimmed text of the field
+   (a blank value is a stratum of its own, ``""``; values are case-sensitive); strata are sorted
+   by value. Stratum h of N_h incidents gets floor(n * N_h / N) draws; the draws left over go one
+   each to the strata with the largest remainders (n * N_h mod N, exact integers), ties going to
+   the stratum earlier in value order (largest-remainder rounding). The sizes add up to exactly
+   n, and each differs from the exact proportional share by less than 1. A small stratum can get
+   0 draws: nothing is forced into the sample. Then, stratum by stratum in value order, the same
+   ``rng`` draws ``rng.sample(members, n_h)`` from the stratum's members in list order.
+4. The chosen incidents become the audit's records **in list order** (not draw order), appended
+   after any existing records, with the ref and fields copied. A chosen ref that is already a
+   record of the audit (drawn before or imported with answers) is skipped and reported.
+
+The description stored on the audit (``audits.set_sample``) says how it was drawn:
+``population``, ``size``, ``method`` ("simple random" | "stratified (proportional)"), ``seed``,
+``drawn_at``, ``source`` (the list's file name), and for stratified samples ``stratify_by``,
+``strata`` ({value: n_h}, every stratum, zeros included) and ``strata_population``
+({value: N_h}); plus ``added`` and ``skipped`` (record counts).
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from reviewer.errors import ReviewerError
+from reviewer.files.incidents import incident_columns, incident_list_info
+from reviewer.store.audits import AuditInfo, now_iso, set_sample
+from reviewer.store.db import Database
+
+Progress = Callable[[int, int], None]
+SIMPLE = "simple random"
+STRATIFIED = "stratified (proportional)"
+
+
+@dataclass
+class SampleResult:
+    population: int
+    size: int
+    seed: int
+    method: str
+    refs: list[str]                          # the sample, in list order
+    added: int                               # records created
+    skipped: list[str] = field(default_factory=list)   # refs that were already records
+    strata: dict[str, int] = field(default_factory=dict)
+    description: dict[str, Any] = field(default_factory=dict)
+
+
+def sample_size(population: int, size: int | None = None, percent: float | None = None) -> int:
+    """The sample size asked for: ``size``, or ``percent`` of the population rounded up."""
+    if (size is None) == (percent is None):
+        raise ReviewerError("give either a sample size or a percentage of the list, not both")
+    if percent is not None:
+        if not 0 < percent <= 100:
+            raise ReviewerError(f"the percentage must be more than 0 and at most 100, "
+                                f"not {percent:g}")
+        size = max(1, math.ceil(round(population * percent / 100, 9)))
+    assert size is not None
+    if size < 1:
+        raise ReviewerError(f"the sample size must be at least 1, not {size}")
+    if size > population:
+        raise ReviewerError(f"the sample size {size} is larger than the incident list "
+                            f"({population} incidents)")
+    return size
+
+
+def allocate(n: int, strata_sizes: dict[str, int]) -> dict[str, int]:
+    """Proportional allocation of n draws with largest-remainder rounding (see module doc)."""
+    total = sum(strata_sizes.values())
+    values = sorted(strata_sizes)
+    out = {v: n * strata_sizes[v] // total for v in values}
+    left = n - sum(out.values())
+    order = sorted(range(len(values)), key=lambda i: (-(n * strata_sizes[values[i]] % total), i))
+    for i in order[:left]:
+        out[values[i]] += 1
+    return out
+
+
+def draw_sample(db: Database, audit: AuditInfo, size: int | None = None,
+                percent: float | None = None, seed: int | None = None,
+                stratify_by: str | None = None,
+                progress: Progress | None = None) -> SampleResult:
+    """Draw a sample from the audit's incident list and make it the audit's records."""
+    stratify_by = stratify_by or None
+    info = incident_list_info(db, audit.id)
+    if stratify_by is not None and stratify_by not in (columns := incident_columns(db, audit.id)):
+        raise ReviewerError(f"the incident list has no column '{stratify_by}' to stratify by "
+                            f"(columns: {', '.join(columns) or 'none'})")
+    stratum_sql = ", NULL" if stratify_by is None else ", " + db.json_field("fields")
+    params: list[Any] = [] if stratify_by is None else [stratify_by]
+    rows = db.all(f"SELECT seq, ref, fields{stratum_sql} FROM incident WHERE audit_id = ? "
+                  "ORDER BY seq", [*params, audit.id])
+    population = len(rows)
+    if not population:
+        raise ReviewerError(f"audit '{audit.name}' has no incident list: import one before "
+                            "drawing a sample")
+    n = sample_size(population, size, percent)
+    if seed is None:
+        seed = secrets.randbelow(10**6)
+    rng = random.Random(seed)
+    if progress:
+        progress(0, n)
+
+    strata: dict[str, int] = {}
+    strata_population: dict[str, int] = {}
+    if stratify_by is None:
+        chosen = rng.sample(range(population), n)
+    else:
+        members: dict[str, list[int]] = {}
+        for i, row in enumerate(rows):
+            members.setdefault("" if row[3] is None else str(row[3]).strip(), []).append(i)
+        strata_population = {v: len(members[v]) for v in sorted(members)}
+        strata = allocate(n, strata_population)
+        chosen = []
+        for value in sorted(members):
+            chosen.extend(rng.sample(members[value], strata[value]))
+    chosen.sort()
+
+    picked = [rows[i] for i in chosen]
+    added, skipped = _write_records(db, audit.id, picked)
+    description: dict[str, Any] = {
+        "population": population, "size": n, "method": SIMPLE if stratify_by is None
+        else STRATIFIED, "seed": seed, "drawn_at": now_iso(), "source": info.get("source", ""),
+        "added": added, "skipped": len(skipped)}
+    if stratify_by is not None:
+        description.update(stratify_by=stratify_by, strata=strata,
+                           strata_population=strata_population)
+    set_sample(db, audit.id, description)
+    if progress:
+        progress(n, n)
+    return SampleResult(population=population, size=n, seed=seed, method=description["method"],
+                        refs=[r[1] for r in picked], added=added, skipped=skipped,
+                        strata=strata, description=description)
+
+
+def _write_records(db: Database, audit_id: int, picked: list[tuple]) -> tuple[int, list[str]]:
+    with db.transaction():
+        existing = {r[0] for r in db.all("SELECT ref FROM record WHERE audit_id = ?",
+                                         (audit_id,))}
+        next_id = (db.scalar("SELECT MAX(id) FROM record") or 0) + 1
+        next_seq = (db.scalar("SELECT MAX(seq) FROM record WHERE audit_id = ?",
+                              (audit_id,)) or 0) + 1
+        new, skipped = [], []
+        for _seq, ref, fields, _stratum in picked:
+            if ref in existing:
+                skipped.append(ref)
+                continue
+            new.append((next_id, audit_id, next_seq, ref, fields or "{}", False))
+            next_id += 1
+            next_seq += 1
+        db.executemany("INSERT INTO record (id, audit_id, seq, ref, fields, complete) "
+                       "VALUES (?, ?, ?, ?, ?, ?)", new)
+    return len(new), skipped
+
+
+def suggest_sample_size(expected_rate: float, margin: float, population: int | None = None,
+                        confidence: float = 0.95) -> int:
+    """How many records to review so a rate near ``expected_rate`` is estimated to within
+    ``margin`` (half the width of its ``confidence`` interval; 0.05 = ±5 points).
+
+    n0 is statsmodels' ``samplesize_confint_proportion`` (normal approximation,
+    n0 = z² p (1 - p) / margin²); with a ``population`` N, the finite-population correction
+    n = n0 / (1 + (n0 - 1) / N) is applied to the unrounded n0. Rounded up, at least 1 and at
+    most N. E.g. p = 0.5, margin 0.05, 95%: 385; with N = 1000: 278."""
+    if not 0 <= expected_rate <= 1:
+        raise ReviewerError(f"the expected rate must be between 0 and 1, not {expected_rate:g}")
+    if not 0 < margin < 1:
+        raise ReviewerError(f"the margin must be more than 0 and less than 1, not {margin:g}")
+    if not 0 < confidence < 1:
+        raise ReviewerError(f"the confidence must be more than 0 and less than 1, "
+                            f"not {confidence:g}")
+    if population is not None and population < 1:
+        raise ReviewerError(f"the population must be at least 1, not {population}")
+    from statsmodels.stats.proportion import samplesize_confint_proportion
+
+    n = float(samplesize_confint_proportion(expected_rate, margin, alpha=1 - confidence))
+    if population is not None:
+        n = n / (1 + (n - 1) / population)
+    n = max(1, math.ceil(round(n, 9)))
+    return min(n, population) if population is not None else n
+
+
+def describe(sample: dict[str, Any]) -> str:
+    """One line for people: "100 of 4,210 incidents, stratified (proportional) by area, seed 42"."""
+    if not sample.get("size"):
+        return "no sample drawn"
+    by = f" by {sample['stratify_by']}" if sample.get("stratify_by") else ""
+    source = f" from {sample['source']}" if sample.get("source") else ""
+    return (f"{sample['size']:,} of {sample['population']:,} incidents{source}, "
+            f"{sample['method']}{by}, seed {sample['seed']}, drawn {sample.get('drawn_at', '')}")
+

@@ -1,0 +1,153 @@
+"""The tally engine: Y | N | Total per question, breakdowns per choice, counted by the database.
+
+One ``GROUP BY question_id, state, value`` over the audit's answers (covered by the
+``ix_answer_tally`` index); Python only shapes the few hundred resulting rows.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from reviewer.questions.logic import ANSWERED, MULTI_SEP, NA, NOT_ASKED, UNANSWERED
+from reviewer.questions.qset import Question, QuestionSet
+from reviewer.store.audits import AuditInfo, question_set
+from reviewer.store.db import Database
+
+
+@dataclass
+class QuestionTally:
+    question: Question
+    yes: int = 0
+    no: int = 0
+    counts: dict[str, int] = field(default_factory=dict)
+    answered: int = 0          # records with an answer (not n/a, not blank)
+    na: int = 0                # n/a given + not asked
+    unanswered: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.yes + self.no if self.question.type == "yes_no" else self.answered
+
+    def to_dict(self) -> dict[str, Any]:
+        q = self.question
+        d: dict[str, Any] = {"id": q.id, "type": q.type, "section": q.section or None,
+                             "text": q.text, "ref": q.ref or None}
+        if q.type == "yes_no":
+            d.update(yes=self.yes, no=self.no)
+        elif q.type == "text":
+            d["answered"] = self.answered
+        else:
+            d["label"] = q.label or None
+            d["counts"] = dict(self.counts)
+        d.update(na=self.na, unanswered=self.unanswered)
+        if q.type != "text":
+            d["total"] = self.total
+        return d
+
+
+@dataclass
+class Tally:
+    qset: QuestionSet
+    records: int
+    questions: list[QuestionTally]
+
+    def by_id(self) -> dict[str, QuestionTally]:
+        return {t.question.id: t for t in self.questions}
+
+
+def _build(qs: QuestionSet, records: int, rows: list[tuple]) -> Tally:
+    tallies = {q.id: QuestionTally(q, counts={c: 0 for c in q.choices}) for q in qs.questions}
+    seen: dict[str, int] = defaultdict(int)
+    for qid, state, value, n in rows:
+        t = tallies.get(qid)
+        if t is None:
+            continue
+        if state == UNANSWERED:       # a note on a blank answer: still unanswered
+            continue
+        seen[qid] += n
+        if state in (NA, NOT_ASKED):
+            t.na += n
+            continue
+        t.answered += n
+        if t.question.type == "yes_no":
+            if value == "Y":
+                t.yes += n
+            else:
+                t.no += n
+        elif t.question.type != "text":
+            for label in (value or "").split(MULTI_SEP):
+                if label in t.counts:
+                    t.counts[label] += n
+    for qid, t in tallies.items():
+        t.unanswered = records - seen[qid]
+    return Tally(qs, records, list(tallies.values()))
+
+
+def tally(db: Database, audit: AuditInfo, qs: QuestionSet | None = None) -> Tally:
+    qs = qs or question_set(db, audit)
+    records = db.scalar("SELECT COUNT(*) FROM record WHERE audit_id = ?", (audit.id,))
+    rows = db.all("SELECT question_id, state, value, COUNT(*) FROM answer WHERE audit_id = ? "
+                  "GROUP BY question_id, state, value", (audit.id,))
+    return _build(qs, records, rows)
+
+
+def tally_by(db: Database, audit: AuditInfo, by: str,
+             qs: QuestionSet | None = None) -> list[tuple[str, Tally]]:
+    """One tally per value of the record field ``by`` (blank values grouped as "")."""
+    qs = qs or question_set(db, audit)
+    key = db.json_field("r.fields")
+    counts = db.all(f"SELECT {key} AS g, COUNT(*) FROM record r WHERE r.audit_id = ? "
+                    "GROUP BY g", (by, audit.id))
+    rows = db.all(f"SELECT {key} AS g, a.question_id, a.state, a.value, COUNT(*) FROM answer a "
+                  "JOIN record r ON r.id = a.record_id WHERE a.audit_id = ? "
+                  "GROUP BY g, a.question_id, a.state, a.value", (by, audit.id))
+    grouped: dict[str, list[tuple]] = defaultdict(list)
+    for g, *rest in rows:
+        grouped[_group(g)].append(tuple(rest))
+    records: dict[str, int] = defaultdict(int)
+    for g, n in counts:
+        records[_group(g)] += n
+    return [(g, _build(qs, records[g], grouped[g])) for g in sorted(records, key=_natural)]
+
+
+def field_names(db: Database, audit: AuditInfo) -> list[str]:
+    """The record fields of an audit (from a sample of its records), for "group by" choices."""
+    import json
+
+    names: dict[str, None] = {}
+    for (fields,) in db.all("SELECT fields FROM record WHERE audit_id = ? ORDER BY seq LIMIT 500",
+                            (audit.id,)):
+        names.update(dict.fromkeys(json.loads(fields or "{}")))
+    return list(names)
+
+
+def _group(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def _natural(value: str) -> tuple:
+    return (value == "", value.casefold())
+
+
+def records_behind(db: Database, audit: AuditInfo, qid: str, answer: str) -> list[tuple[int, str]]:
+    """(record id, ref) of the records behind one figure: ``answer`` is ``Y``, ``N``, a choice
+    label, ``n/a``, ``unanswered`` or ``total``."""
+    base = ("SELECT r.id, r.ref FROM record r JOIN answer a ON a.record_id = r.id "
+            "AND a.question_id = ? WHERE r.audit_id = ? ")
+    params: list[Any] = [qid, audit.id]
+    if answer == "n/a":
+        sql = base + "AND a.state IN (?, ?)"
+        params += [NA, NOT_ASKED]
+    elif answer == "total":
+        sql = base + "AND a.state = ?"
+        params += [ANSWERED]
+    elif answer == "unanswered":
+        sql = ("SELECT r.id, r.ref FROM record r WHERE r.audit_id = ? AND NOT EXISTS (SELECT 1 "
+               "FROM answer a WHERE a.record_id = r.id AND a.question_id = ? AND a.state <> ?)")
+        params = [audit.id, qid, UNANSWERED]
+    else:
+        sql = base + ("AND a.state = ? AND (a.value = ? OR ';' || a.value || ';' LIKE ?)")
+        params += [ANSWERED, answer, f"%;{answer};%"]
+    return [(int(r), ref) for r, ref in db.all(sql + " ORDER BY r.seq", params)]

@@ -1,0 +1,5 @@
+"""The ``reviewer`` command line (SPEC §3)."""
+
+from reviewer.cli.main import main
+
+__all__ = ["main"]

@@ -1,0 +1,130 @@
+"""The results commands of ``reviewer``: report (PDF), results (XLSX/CSV), feedback (XLSX per
+person) and compare. Heavy libraries load inside the handlers, never at import (``reviewer
+tally`` must stay fast). Data goes to stdout, messages for people to stderr."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from reviewer.cli.main import command, open_db
+from reviewer.errors import ReviewerError
+
+
+def add_commands(sub) -> None:
+    r = sub.add_parser("report", help="the printable results report (A4 PDF)")
+    r.add_argument("name")
+    r.add_argument("--out", required=True, metavar="FILE.pdf")
+    r.add_argument("--compare", metavar="BASELINE",
+                   help="add a column comparing each Y rate with this earlier audit")
+    r.set_defaults(func="report")
+
+    x = sub.add_parser("results", help="the results as a spreadsheet (XLSX) or CSV")
+    x.add_argument("name")
+    x.add_argument("--out", required=True, metavar="FILE.xlsx|FILE.csv")
+    x.set_defaults(func="results")
+
+    f = sub.add_parser("feedback", help="a workbook with one sheet per value of a record field")
+    f.add_argument("name")
+    f.add_argument("--by", required=True, metavar="FIELD", help="record field, e.g. operator")
+    f.add_argument("--out", required=True, metavar="FILE.xlsx")
+    f.set_defaults(func="feedback")
+
+    c = sub.add_parser("compare", help="compare audits question by question with a baseline")
+    c.add_argument("baseline")
+    c.add_argument("later", nargs="+", metavar="LATER")
+    c.add_argument("--format", choices=("text", "json"), default="text")
+    c.add_argument("--chart", metavar="FILE.png", help="also draw the Y rates as a PNG chart")
+    c.set_defaults(func="compare")
+
+
+def _suffix(path: str, allowed: tuple[str, ...], what: str) -> None:
+    suffix = Path(path).suffix.lower()
+    if suffix not in allowed:
+        raise ReviewerError(f"{path}: {what} must be a {' or '.join(allowed)} file")
+
+
+@command("report")
+def _report(args: argparse.Namespace) -> int:
+    from reviewer.store.audits import get_audit
+
+
+    _suffix(args.out, (".pdf",), "the report")
+    db = open_db(args)
+    audit = get_audit(db, args.name)
+    baseline = get_audit(db, args.compare) if args.compare else None
+    if baseline is not None and baseline.id == audit.id:
+        raise ReviewerError("--compare names the same audit as the report")
+    from reviewer.outputs.report_pdf import build_report
+
+
+    out = build_report(db, audit, args.out, compare_with=baseline)
+    print(f"wrote the results report of '{audit.name}' to {out}", file=sys.stderr)
+    return 0
+
+
+@command("results")
+def _results(args: argparse.Namespace) -> int:
+    from reviewer.store.audits import get_audit
+
+
+    _suffix(args.out, (".xlsx", ".csv"), "the results file")
+    db = open_db(args)
+    audit = get_audit(db, args.name)
+    from reviewer.outputs.results_xlsx import write_results
+
+
+    out = write_results(db, audit, args.out)
+    print(f"wrote the results of '{audit.name}' to {out}", file=sys.stderr)
+    return 0
+
+
+@command("feedback")
+def _feedback(args: argparse.Namespace) -> int:
+    from reviewer.store.audits import get_audit
+
+
+    _suffix(args.out, (".xlsx",), "the feedback workbook")
+    db = open_db(args)
+    audit = get_audit(db, args.name)
+    from reviewer.outputs.feedback_xlsx import operator_feedback_xlsx
+
+
+    out = operator_feedback_xlsx(db, audit, args.by, args.out)
+    print(f"wrote feedback by {args.by} for '{audit.name}' to {out}", file=sys.stderr)
+    return 0
+
+
+@command("compare")
+def _compare(args: argparse.Namespace) -> int:
+    from reviewer.store.audits import get_audit
+
+
+    names = [args.baseline, *args.later]
+    if len(set(names)) != len(names):
+        raise ReviewerError("each audit may be named only once in a comparison")
+    if args.chart:
+        _suffix(args.chart, (".png",), "the chart")
+    db = open_db(args)
+    audits = [get_audit(db, n) for n in names]
+    from reviewer.analysis import compare
+
+
+    result = compare.compare_audits(db, audits)
+    for warning in result.warnings:
+        print(f"reviewer: warning: {warning}", file=sys.stderr)
+    if args.format == "json":
+        import json
+
+        print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        sys.stdout.write(compare.to_text(result))
+    if args.chart:
+        try:
+            compare.trend_chart(result, args.chart)
+        except OSError as exc:
+            raise ReviewerError(f"{args.chart}: cannot write the chart: "
+                                f"{exc.strerror or exc}") from None
+        print(f"wrote the chart to {args.chart}", file=sys.stderr)
+    return 0

@@ -1,0 +1,1 @@
+"""Tables in and out: CSV/XLSX reading and writing, answer tables, incident lists, recordings."""

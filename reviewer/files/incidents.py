@@ -1,0 +1,198 @@
+"""Incident lists: the population a dip sample is drawn from.
+
+An incident list is last month's export from a command-and-control or crime system, as CSV (any
+of , ; tab, with or without Excel's BOM) or XLSX (first worksheet, header in row 1), with any
+columns. The officer picks the column that holds each incident's reference; every other column
+is kept, as text, in the incident's JSON ``fields``:
+
+- a blank header cell is named ``column N`` (N counted from 1); a header that repeats an earlier
+  one gets `` (2)``, `` (3)`` ... so no value is lost;
+- every incident stores every column (blank cells as ``""``), so a stratum is never missing;
+- an ``audio`` column holding a relative path is resolved against the list's folder, as in an
+  answer table.
+
+Importing is all-or-nothing and replaces the audit's previous list. Where the list came from
+(file name, ref column, row count, time) is kept in the ``meta`` table under
+``incident_list:<audit id>`` (the schema has no column for it).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from reviewer.errors import ReviewerError
+from reviewer.files.tables import Table, _cell_text, read_table
+from reviewer.ops.importer import AUDIO_FIELD
+from reviewer.store.audits import AuditInfo, now_iso
+from reviewer.store.db import Database
+
+Progress = Callable[[int, int], None]
+MAX_PROBLEMS = 50          # lines reported before "... and N more" (a wrong ref column repeats)
+BATCH = 10_000             # rows per executemany, so progress can be reported while writing
+
+
+class IncidentListProblems(ReviewerError):
+    """The incident list cannot be imported; ``problems`` holds FILE:ROW:COLUMN lines."""
+
+
+def field_names(header: list[str]) -> list[str]:
+    """The header as stored: blank cells named ``column N``, repeats numbered ``name (2)``."""
+    out: list[str] = []
+    seen: set[str] = set()
+    for i, text in enumerate(header):
+        base = text or f"column {i + 1}"
+        name, k = base, 2
+        while name in seen:
+            name, k = f"{base} ({k})", k + 1
+        seen.add(name)
+        out.append(name)
+    return out
+
+
+def preview_incident_list(path: str | Path, max_rows: int = 20) -> Table:
+    """(header, [(row number, cells)]) of the first ``max_rows`` non-blank rows, for a column
+    picker. The header is named as :func:`import_incident_list` will store it. An XLSX file is
+    read only as far as needed."""
+    path = Path(path)
+    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+        header, rows = read_table(path)
+        return field_names(header), rows[:max_rows]
+    if not path.exists():
+        raise ReviewerError(f"{path}: no such file")
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # noqa: BLE001 - any unreadable workbook
+        raise ReviewerError(f"{path}: cannot read the workbook: {exc}") from None
+    try:
+        raw: list[tuple[int, list[str]]] = []
+        rows = wb.worksheets[0].iter_rows(values_only=True)
+        for number, values in enumerate(rows, start=1):
+            cells = [_cell_text(v) for v in values]
+            if number == 1 or any(c.strip() for c in cells):
+                raw.append((number, cells))
+            if len(raw) > max_rows:
+                break
+    finally:
+        wb.close()
+    if not raw:
+        raise ReviewerError(f"{path}:1: the file is empty (expected a header row)")
+    header = [h.strip() for h in raw[0][1]]
+    while header and not header[-1]:
+        header.pop()
+    width = len(header)
+    body = [(n, list(c[:width]) + [""] * (width - len(c))) for n, c in raw[1:]]
+    return field_names(header), body
+
+
+def _ref_index(names: list[str], ref_column: str, name: str) -> int:
+    wanted = ref_column.strip()
+    if wanted in names:
+        return names.index(wanted)
+    folded = [i for i, n in enumerate(names) if n.casefold() == wanted.casefold()]
+    if len(folded) == 1:
+        return folded[0]
+    raise IncidentListProblems(f"{name}:1:{wanted}: the ref column '{wanted}' is not in the "
+                               f"header (columns: {', '.join(names) or 'none'})")
+
+
+def import_incident_list(db: Database, audit: AuditInfo, path: str | Path, ref_column: str,
+                         progress: Progress | None = None) -> int:
+    """Store every row of an incident list as ``audit``'s population; the number of incidents.
+
+    ``ref_column`` is the header of the column holding the incident reference (matched exactly,
+    else case-insensitively). A blank or repeated ref (compared after trimming, case-sensitive)
+    is an error; every problem is reported as ``FILE:ROW:COLUMN: message`` and nothing is
+    written. Incidents keep the file's row order as ``seq`` (1, 2, ...). Records already drawn
+    from a previous list are left alone."""
+    path = Path(path)
+    name = str(path)
+    header, rows = read_table(path)
+    names = field_names(header)
+    ref_col = _ref_index(names, ref_column, name)
+    if not rows:
+        raise IncidentListProblems(f"{name}:2: the incident list has no rows below the header")
+    problems: list[str] = []
+    seen: dict[str, int] = {}
+    others = [(i, n) for i, n in enumerate(names) if i != ref_col]
+    audio = [i for i, n in others if n == AUDIO_FIELD]
+    base = path.resolve().parent
+    staged: list[tuple[str, str]] = []
+    for number, cells in rows:
+        ref = cells[ref_col].strip()
+        if not ref:
+            problems.append(f"{name}:{number}:{names[ref_col]}: the ref is blank")
+            continue
+        if ref in seen:
+            problems.append(f"{name}:{number}:{names[ref_col]}: duplicate ref '{ref}' "
+                            f"(also in row {seen[ref]})")
+            continue
+        seen[ref] = number
+        for i in audio:
+            if cells[i].strip() and not os.path.isabs(cells[i].strip()):
+                cells[i] = str((base / cells[i].strip()).resolve())
+        staged.append((ref, json.dumps({n: cells[i].strip() for i, n in others},
+                                       ensure_ascii=False)))
+    if problems:
+        extra = len(problems) - MAX_PROBLEMS
+        lines = problems[:MAX_PROBLEMS]
+        if extra > 0:
+            lines.append(f"{name}: ... and {extra} more problems (is '{names[ref_col]}' the "
+                         "column with the incident reference?)")
+        raise IncidentListProblems(lines)
+    info = {"source": path.name, "path": str(path.resolve()), "ref_column": names[ref_col],
+            "columns": [n for _, n in others], "rows": len(staged), "imported_at": now_iso()}
+    _write(db, audit.id, staged, info, progress)
+    return len(staged)
+
+
+def _write(db: Database, audit_id: int, staged: list[tuple[str, str]], info: dict[str, Any],
+           progress: Progress | None) -> None:
+    total = len(staged)
+    key = _meta_key(audit_id)
+    with db.transaction():
+        db.execute("DELETE FROM incident WHERE audit_id = ?", (audit_id,))
+        next_id = (db.scalar("SELECT MAX(id) FROM incident") or 0) + 1
+        for start in range(0, total, BATCH):
+            chunk = staged[start:start + BATCH]
+            db.executemany("INSERT INTO incident (id, audit_id, seq, ref, fields) "
+                           "VALUES (?, ?, ?, ?, ?)",
+                           [(next_id + start + k, audit_id, start + k + 1, ref, fields)
+                            for k, (ref, fields) in enumerate(chunk)])
+            if progress:
+                progress(start + len(chunk), total)
+        db.execute("DELETE FROM meta WHERE key = ?", (key,))
+        db.execute("INSERT INTO meta (key, value) VALUES (?, ?)", (key, json.dumps(info)))
+
+
+def _meta_key(audit_id: int) -> str:
+    return f"incident_list:{audit_id}"
+
+
+def incident_list_info(db: Database, audit_id: int) -> dict[str, Any]:
+    """Where the audit's incident list came from: source (file name), path, ref_column,
+    columns, rows, imported_at; ``{}`` when no list has been imported."""
+    value = db.scalar("SELECT value FROM meta WHERE key = ?", (_meta_key(audit_id),))
+    return json.loads(value) if value else {}
+
+
+def population_size(db: Database, audit_id: int) -> int:
+    """The number of incidents in the audit's imported list (0 when none)."""
+    return int(db.scalar("SELECT COUNT(*) FROM incident WHERE audit_id = ?", (audit_id,)) or 0)
+
+
+def incident_columns(db: Database, audit_id: int) -> list[str]:
+    """The field columns of the audit's incident list in file order (the ref column excluded),
+    e.g. for choosing a stratification field; ``[]`` when no list has been imported."""
+    columns = incident_list_info(db, audit_id).get("columns")
+    if columns is not None:
+        return list(columns)
+    fields = db.scalar("SELECT fields FROM incident WHERE audit_id = ? ORDER BY seq LIMIT 1",
+                       (audit_id,))
+    return list(json.loads(fields or "{}"))
+

@@ -1,0 +1,142 @@
+"""Call recordings: linking a folder of audio files to an audit's records, and note timestamps.
+
+A record's recording is the absolute path in its ``audio`` field (the importer resolves relative
+paths against the imported file's folder). ``link_recordings`` fills that field from a folder of
+files named by ref (``INC-123.wav`` <-> ref ``INC-123``, case-insensitive). Notes may carry
+timestamps such as ``[01:23]`` (or ``[1:02:03]`` past the hour) pointing into the recording.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from reviewer.errors import ReviewerError
+from reviewer.ops.importer import AUDIO_FIELD
+from reviewer.store.audits import AuditInfo
+from reviewer.store.db import Database
+
+AUDIO_EXTENSIONS: tuple[str, ...] = (".wav", ".mp3", ".m4a", ".aac", ".ogg", ".oga", ".flac",
+                                     ".opus")
+TIMESTAMP_RE = re.compile(r"\[(?:(\d{1,2}):)?(\d{1,3}):([0-5]\d)\]")
+
+
+class HasFields(Protocol):
+    fields: dict[str, str]
+
+
+@dataclass
+class LinkResult:
+    matched: list[tuple[str, Path]] = field(default_factory=list)   # (ref, file), in ref order
+    unmatched_files: list[Path] = field(default_factory=list)       # no record has that ref
+    duplicates: list[Path] = field(default_factory=list)   # a 2nd file for an already-matched ref
+    records_without_file: list[str] = field(default_factory=list)   # refs still without audio
+
+    def summary(self) -> str:
+        lines = [f"{len(self.matched)} recording(s) linked to records."]
+        if self.unmatched_files:
+            names = ", ".join(p.name for p in self.unmatched_files[:10])
+            more = f" and {len(self.unmatched_files) - 10} more" \
+                if len(self.unmatched_files) > 10 else ""
+            lines.append(f"{len(self.unmatched_files)} file(s) match no ref: {names}{more}.")
+        if self.duplicates:
+            names = ", ".join(p.name for p in self.duplicates)
+            lines.append(f"{len(self.duplicates)} file(s) skipped, another file was used for "
+                         f"the same ref: {names}.")
+        if self.records_without_file:
+            refs = ", ".join(self.records_without_file[:10])
+            more = f" and {len(self.records_without_file) - 10} more" \
+                if len(self.records_without_file) > 10 else ""
+            lines.append(f"{len(self.records_without_file)} record(s) have no recording: "
+                         f"{refs}{more}.")
+        return "\n".join(lines)
+
+
+def audio_files(folder: str | Path) -> list[Path]:
+    """The audio files directly in ``folder`` (not its subfolders), sorted by name."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise ReviewerError(f"{folder}: not a folder")
+    return sorted((p for p in folder.iterdir()
+                   if p.is_file() and not p.name.startswith(".")
+                   and p.suffix.lower() in AUDIO_EXTENSIONS),
+                  key=lambda p: (p.stem.casefold(), AUDIO_EXTENSIONS.index(p.suffix.lower()),
+                                 p.name))
+
+
+def link_recordings(db: Database, audit: AuditInfo, folder: str | Path) -> LinkResult:
+    """Store, in each record's ``audio`` field, the absolute path of the file named by its ref.
+
+    The file stem must equal the ref: exactly, else ignoring case (when that picks one record).
+    Records with no file in the folder keep whatever recording they had. One transaction."""
+    files = audio_files(folder)
+    rows = db.all("SELECT id, ref, fields FROM record WHERE audit_id = ? ORDER BY seq",
+                  (audit.id,))
+    by_ref = {ref: (rid, ref) for rid, ref, _ in rows}
+    by_folded: dict[str, list[tuple[int, str]]] = {}
+    for rid, ref, _ in rows:
+        by_folded.setdefault(ref.casefold(), []).append((rid, ref))
+    result = LinkResult()
+    chosen: dict[int, Path] = {}
+    for path in files:
+        target = by_ref.get(path.stem)
+        if target is None:
+            candidates = by_folded.get(path.stem.casefold(), [])
+            target = candidates[0] if len(candidates) == 1 else None
+        if target is None:
+            result.unmatched_files.append(path)
+        elif target[0] in chosen:
+            result.duplicates.append(path)
+        else:
+            chosen[target[0]] = path.resolve()
+    updates = []
+    for rid, ref, fields_json in rows:
+        fields = json.loads(fields_json or "{}")
+        if rid in chosen:
+            fields[AUDIO_FIELD] = str(chosen[rid])
+            updates.append((json.dumps(fields), rid))
+            result.matched.append((ref, chosen[rid]))
+        elif not str(fields.get(AUDIO_FIELD) or "").strip():
+            result.records_without_file.append(ref)
+    with db.transaction():
+        db.executemany("UPDATE record SET fields = ? WHERE id = ?", updates)
+    return result
+
+
+def recording_path(view: HasFields | None) -> Path | None:
+    """The record's recording (which may not exist on disk), or None if it has none."""
+    if view is None:
+        return None
+    value = str(view.fields.get(AUDIO_FIELD) or "").strip()
+    return Path(value) if value else None
+
+
+def format_time(ms: int) -> str:
+    """``01:23`` (``1:02:03`` from an hour on) for a position in milliseconds."""
+    seconds = max(int(ms), 0) // 1000
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
+
+
+def timestamp(ms: int) -> str:
+    """The note text for a position: ``[01:23]``."""
+    return f"[{format_time(ms)}]"
+
+
+def timestamps(note: str) -> list[tuple[int, int, int]]:
+    """Every ``[mm:ss]``/``[h:mm:ss]`` in a note as (start, end, milliseconds), in order."""
+    out = []
+    for m in TIMESTAMP_RE.finditer(note or ""):
+        hours, minutes, secs = int(m.group(1) or 0), int(m.group(2)), int(m.group(3))
+        out.append((m.start(), m.end(), ((hours * 60 + minutes) * 60 + secs) * 1000))
+    return out
+
+
+def last_timestamp(note: str) -> int | None:
+    """The position (ms) of the last timestamp in a note, or None."""
+    found = timestamps(note)
+    return found[-1][2] if found else None

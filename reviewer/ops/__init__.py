@@ -1,0 +1,1 @@
+"""The operations layer: every change to an audit, one transaction each."""

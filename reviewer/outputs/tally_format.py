@@ -1,0 +1,108 @@
+"""Tally output for the command line: JSON (SPEC §3), appendix-style text, and CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import textwrap
+from typing import Any
+
+from reviewer.analysis.tally import QuestionTally, Tally
+from reviewer.store.audits import AuditInfo
+
+NA_NOTE = ("Any not applicable (n/a) answers have not been counted in the totals, so for some "
+           "questions the total may be less than the number of records.")
+
+
+def tally_dict(audit: AuditInfo, t: Tally) -> dict[str, Any]:
+    return {
+        "audit": audit.name,
+        "question_set": {"id": t.qset.id, "version": t.qset.version},
+        "records": t.records,
+        "questions": [q.to_dict() for q in t.questions],
+    }
+
+
+def grouped_dict(audit: AuditInfo, overall: Tally, by: str,
+                 groups: list[tuple[str, Tally]]) -> dict[str, Any]:
+    d = tally_dict(audit, overall)
+    d["by"] = by
+    d["groups"] = [{"value": value, "records": g.records,
+                    "questions": [q.to_dict() for q in g.questions]} for value, g in groups]
+    return d
+
+
+def to_json(d: dict[str, Any]) -> str:
+    return json.dumps(d, indent=2, ensure_ascii=False)
+
+
+def question_label(q) -> str:
+    return f"{q.id}. {q.text}" + (f" {q.ref}" if q.ref else "")
+
+
+def _section_title(title: str) -> str:
+    return title.rstrip(":").upper() + ":" if title else ""
+
+
+def to_text(audit: AuditInfo, t: Tally, width: int = 100) -> str:
+    out = [f"{audit.name} — {t.qset.title} (version {t.qset.version})",
+           f"{t.records} records. {NA_NOTE}", ""]
+    by_id = t.by_id()
+    text_w = width - 24
+    for section in t.qset.sections:
+        rows = [by_id[q.id] for q in t.qset.section_questions(section.id) if q.tallied]
+        if not rows:
+            continue
+        if section.title:
+            out.append(_section_title(section.title))
+        out.append(f"{'Question':<{text_w}} {'Y':>6} {'N':>6} {'Total':>7}")
+        for qt in rows:
+            out.extend(_text_rows(qt, text_w))
+        out.append("")
+    return "\n".join(out)
+
+
+def _text_rows(qt: QuestionTally, text_w: int) -> list[str]:
+    lines = textwrap.wrap(question_label(qt.question), text_w) or [""]
+    q = qt.question
+    if q.type == "yes_no":
+        head = f"{lines[0]:<{text_w}} {qt.yes:>6} {qt.no:>6} {qt.total:>7}"
+        return [head] + lines[1:]
+    out = list(lines)
+    label = q.label or "Answer"
+    out.append(f"    {label:<{text_w - 4}} {'Number':>13} {'Total':>7}")
+    for i, (choice, n) in enumerate(qt.counts.items()):
+        total = f"{qt.total:>7}" if i == 0 else ""
+        out.append(f"    {choice:<{text_w - 4}} {n:>13} {total}".rstrip())
+    return out
+
+
+CSV_HEADER = ["section", "id", "question", "ref", "option", "Y", "N", "number", "total", "na",
+              "unanswered"]
+
+
+def csv_rows(t: Tally) -> list[list[Any]]:
+    rows: list[list[Any]] = []
+    by_id = t.by_id()
+    for section in t.qset.sections:
+        for q in t.qset.section_questions(section.id):
+            qt = by_id[q.id]
+            if not q.tallied:
+                continue
+            base = [section.title, q.id, q.text, q.ref]
+            if q.type == "yes_no":
+                rows.append(base + ["", qt.yes, qt.no, "", qt.total, qt.na, qt.unanswered])
+                continue
+            for i, (choice, n) in enumerate(qt.counts.items()):
+                extra = [qt.total, qt.na, qt.unanswered] if i == 0 else ["", "", ""]
+                rows.append(base + [choice, "", "", n] + extra)
+    return rows
+
+
+def to_csv(t: Tally) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(CSV_HEADER)
+    writer.writerows(csv_rows(t))
+    return buf.getvalue()

@@ -1,0 +1,1 @@
+"""Question sets: the model, the YAML loader and validator, and answer logic (ask_if)."""

@@ -1,0 +1,376 @@
+"""Question sets: the data model and the YAML loader/validator (SPEC §1).
+
+Every problem is reported as ``FILE:LINE: message`` using the YAML node marks; the loader never
+lets a traceback reach the user. Stdlib + PyYAML only, so the CLI stays fast.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from reviewer.errors import ReviewerError
+
+TYPES = ("yes_no", "choice", "multi_choice", "text")
+NA_TOKENS = frozenset({"n/a", "na", "n.a.", "not applicable"})
+ID_RE = re.compile(r"^[a-z0-9-]+$")
+
+SET_KEYS = {"id", "title", "version", "description", "sections", "questions"}
+SECTION_KEYS = {"id", "title"}
+QUESTION_KEYS = {"id", "section", "text", "ref", "type", "guidance", "label", "choices", "ask_if",
+                 "na"}
+
+
+class QuestionSetError(ReviewerError):
+    """Raised with every problem found, each as ``FILE:LINE: message``."""
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    text: str
+    type: str
+    section: str = ""
+    ref: str = ""
+    guidance: str = ""
+    label: str = ""
+    choices: tuple[str, ...] = ()
+    ask_if: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    na: bool = True
+
+    @property
+    def tallied(self) -> bool:
+        return self.type != "text"
+
+    def allowed_values(self) -> tuple[str, ...]:
+        return ("Y", "N") if self.type == "yes_no" else self.choices
+
+
+@dataclass
+class QuestionSet:
+    id: str
+    title: str
+    version: int
+    questions: list[Question]
+    sections: list[Section] = field(default_factory=list)
+    description: str = ""
+
+    def __post_init__(self) -> None:
+        self.by_id = {q.id: q for q in self.questions}
+        if not self.sections:
+            self.sections = [Section("", "")]
+
+    def question(self, qid: str) -> Question:
+        return self.by_id[qid]
+
+    def section_questions(self, section_id: str) -> list[Question]:
+        if len(self.sections) == 1 and not self.sections[0].id:
+            return list(self.questions)
+        return [q for q in self.questions if q.section == section_id]
+
+    def children(self) -> dict[str, list[str]]:
+        """Question id -> ids of the questions whose ask_if names it."""
+        out: dict[str, list[str]] = {q.id: [] for q in self.questions}
+        for q in self.questions:
+            for parent, _ in q.ask_if:
+                out[parent].append(q.id)
+        return out
+
+    # -- storage form -------------------------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "title": self.title, "version": self.version,
+            "description": self.description,
+            "sections": [{"id": s.id, "title": s.title} for s in self.sections if s.id],
+            "questions": [_question_dict(q) for q in self.questions],
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), sort_keys=True, ensure_ascii=False)
+
+    def content_hash(self) -> str:
+        return hashlib.sha256(self.to_json().encode()).hexdigest()
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> QuestionSet:
+        questions = [
+            Question(
+                id=q["id"], text=q["text"], type=q["type"], section=q.get("section", ""),
+                ref=q.get("ref", ""), guidance=q.get("guidance", ""), label=q.get("label", ""),
+                choices=tuple(q.get("choices", ())), na=q.get("na", True),
+                ask_if=tuple((k, tuple(v)) for k, v in q.get("ask_if", ())),
+            )
+            for q in d["questions"]
+        ]
+        sections = [Section(s["id"], s.get("title", "")) for s in d.get("sections", [])]
+        return cls(id=d["id"], title=d["title"], version=int(d["version"]), questions=questions,
+                   sections=sections, description=d.get("description", ""))
+
+    @classmethod
+    def from_json(cls, text: str) -> QuestionSet:
+        return cls.from_dict(json.loads(text))
+
+
+def _question_dict(q: Question) -> dict[str, Any]:
+    d: dict[str, Any] = {"id": q.id, "text": q.text, "type": q.type}
+    for key in ("section", "ref", "guidance", "label"):
+        if getattr(q, key):
+            d[key] = getattr(q, key)
+    if q.choices:
+        d["choices"] = list(q.choices)
+    if q.ask_if:
+        d["ask_if"] = [[k, list(v)] for k, v in q.ask_if]
+    if not q.na:
+        d["na"] = False
+    return d
+
+
+# -- loading ------------------------------------------------------------------------------------
+def load_file(path: str | Path) -> QuestionSet:
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise QuestionSetError([f"{path}:1: cannot read file: {exc.strerror or exc}"]) from None
+    except UnicodeDecodeError:
+        raise QuestionSetError([f"{path}:1: file is not UTF-8 text"]) from None
+    return load_text(text, str(path))
+
+
+def load_text(text: str, name: str = "<question set>") -> QuestionSet:
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 1
+        raise QuestionSetError([f"{name}:{line}: invalid YAML: {exc.problem or exc}"]) from None
+    except yaml.YAMLError as exc:
+        raise QuestionSetError([f"{name}:1: invalid YAML: {exc}"]) from None
+    return _Builder(name).build(node)
+
+
+class _Builder:
+    def __init__(self, name: str):
+        self.name = name
+        self.problems: list[str] = []
+        self._ctor = yaml.SafeLoader("")
+
+    def err(self, node: yaml.Node | None, msg: str) -> None:
+        line = node.start_mark.line + 1 if node is not None else 1
+        self.problems.append(f"{self.name}:{line}: {msg}")
+
+    def scalar(self, node: yaml.Node) -> Any:
+        if isinstance(node, yaml.ScalarNode):
+            return self._ctor.construct_object(node, deep=True)
+        return None
+
+    def text(self, node: yaml.Node, what: str) -> str:
+        if not isinstance(node, yaml.ScalarNode):
+            self.err(node, f"{what} must be a single value")
+            return ""
+        if self.scalar(node) is None:
+            return ""
+        return str(node.value).strip()  # the text as written: `yes`, `1`, `2a` stay themselves
+
+    def mapping(self, node: yaml.Node, what: str, allowed: set[str]) -> dict[str, yaml.Node]:
+        if not isinstance(node, yaml.MappingNode):
+            self.err(node, f"{what} must be a mapping of keys to values")
+            return {}
+        out: dict[str, yaml.Node] = {}
+        for knode, vnode in node.value:
+            key = str(self.scalar(knode))
+            if key not in allowed:
+                names = ", ".join(sorted(allowed))
+                self.err(knode, f"unknown key '{key}' in {what} (allowed: {names})")
+            elif key in out:
+                self.err(knode, f"key '{key}' appears twice in {what}")
+            else:
+                out[key] = vnode
+        return out
+
+    def build(self, root: yaml.Node | None) -> QuestionSet:
+        if root is None:
+            raise QuestionSetError([f"{self.name}:1: the file is empty"])
+        top = self.mapping(root, "the question set", SET_KEYS)
+        if not isinstance(root, yaml.MappingNode):
+            raise QuestionSetError(self.problems)
+        for key in ("id", "title", "version", "questions"):
+            if key not in top:
+                self.err(root, f"missing required key '{key}'")
+        set_id = self.text(top["id"], "id") if "id" in top else ""
+        if "id" in top and not ID_RE.match(set_id):
+            self.err(top["id"], f"set id '{set_id}' must use only a-z, 0-9 and '-'")
+        version = 0
+        if "version" in top:
+            raw = self.scalar(top["version"])
+            if isinstance(raw, bool) or not isinstance(raw, int) or raw < 1:
+                self.err(top["version"], "version must be a whole number of 1 or more")
+            else:
+                version = raw
+        sections = self.sections(top.get("sections"))
+        questions = self.questions(top.get("questions"), sections)
+        if self.problems:
+            raise QuestionSetError(self.problems)
+        return QuestionSet(
+            id=set_id, title=self.text(top["title"], "title"), version=version,
+            questions=questions, sections=[Section(s, t) for s, (t, _) in sections.items()],
+            description=self.text(top["description"], "description") if "description" in top
+            else "",
+        )
+
+    def sections(self, node: yaml.Node | None) -> dict[str, tuple[str, yaml.Node]]:
+        out: dict[str, tuple[str, yaml.Node]] = {}
+        if node is None:
+            return out
+        if not isinstance(node, yaml.SequenceNode):
+            self.err(node, "sections must be a list")
+            return out
+        for snode in node.value:
+            keys = self.mapping(snode, "a section", SECTION_KEYS)
+            if "id" not in keys:
+                self.err(snode, "section is missing 'id'")
+                continue
+            sid = self.text(keys["id"], "section id")
+            if not sid:
+                self.err(keys["id"], "section id must not be empty")
+            elif sid in out:
+                self.err(keys["id"], f"duplicate section id '{sid}'")
+            else:
+                out[sid] = (self.text(keys["title"], "title") if "title" in keys else "", snode)
+        return out
+
+    def questions(self, node: yaml.Node | None, sections: dict[str, Any]) -> list[Question]:
+        if node is None:
+            return []
+        if not isinstance(node, yaml.SequenceNode) or not node.value:
+            self.err(node, "questions must be a non-empty list")
+            return []
+        seen: dict[str, Question] = {}
+        for qnode in node.value:
+            q = self.question(qnode, sections, seen)
+            if q is not None:
+                seen[q.id] = q
+        return list(seen.values())
+
+    def question(self, qnode: yaml.Node, sections: dict[str, Any],
+                 earlier: dict[str, Question]) -> Question | None:
+        keys = self.mapping(qnode, "a question", QUESTION_KEYS)
+        if not isinstance(qnode, yaml.MappingNode):
+            return None
+        missing = [k for k in ("id", "text", "type") if k not in keys]
+        for k in missing:
+            self.err(qnode, f"question is missing '{k}'")
+        qid = self.text(keys["id"], "question id") if "id" in keys else ""
+        if "id" in keys and not qid:
+            self.err(keys["id"], "question id must not be empty")
+        text = self.text(keys["text"], "text") if "text" in keys else ""
+        if "text" in keys and not text:
+            self.err(keys["text"], f"question '{qid}' has an empty 'text'")
+        if qid in earlier:
+            self.err(keys["id"], f"duplicate question id '{qid}'")
+            return None
+        qtype = self.text(keys["type"], "type") if "type" in keys else ""
+        if "type" in keys and qtype not in TYPES:
+            self.err(keys["type"], f"unknown type '{qtype}' (use one of: {', '.join(TYPES)})")
+        section = self.text(keys["section"], "section") if "section" in keys else ""
+        if sections and not section:
+            self.err(qnode, f"question '{qid}' must name a section (the set has sections)")
+        elif section and section not in sections:
+            self.err(keys["section"], f"unknown section '{section}' in question '{qid}'")
+        choices = self.choices(keys, qid, qtype)
+        na = True
+        if "na" in keys:
+            raw = self.scalar(keys["na"])
+            if not isinstance(raw, bool):
+                self.err(keys["na"], "na must be true or false")
+            else:
+                na = raw
+        q = Question(
+            id=qid, text=text, type=qtype,
+            section=section, ref=self.text(keys["ref"], "ref") if "ref" in keys else "",
+            guidance=self.text(keys["guidance"], "guidance") if "guidance" in keys else "",
+            label=self.text(keys["label"], "label") if "label" in keys else "",
+            choices=choices, na=na,
+        )
+        if "ask_if" in keys:
+            q = Question(**{**q.__dict__, "ask_if": self.ask_if(keys["ask_if"], qid, earlier)})
+        return q if not missing and qid else None
+
+    def choices(self, keys: dict[str, yaml.Node], qid: str, qtype: str) -> tuple[str, ...]:
+        node = keys.get("choices")
+        if qtype in ("choice", "multi_choice"):
+            if node is None or not isinstance(node, yaml.SequenceNode) or not node.value:
+                self.err(node or next(iter(keys.values()), None),
+                         f"question '{qid}' of type {qtype} needs a non-empty list of choices")
+                return ()
+            out: list[str] = []
+            for c in node.value:
+                label = self.text(c, "a choice")
+                if not label:
+                    self.err(c, f"question '{qid}' has an empty choice")
+                elif label.casefold() in {x.casefold() for x in out}:
+                    self.err(c, f"question '{qid}' has the choice '{label}' twice")
+                elif qtype == "multi_choice" and ";" in label:
+                    self.err(c, f"choice '{label}' of multi_choice question '{qid}' contains ';'")
+                elif label.casefold() in NA_TOKENS:
+                    self.err(c, f"choice '{label}' of question '{qid}' would read as n/a")
+                else:
+                    out.append(label)
+            return tuple(out)
+        if node is not None:
+            self.err(node, f"question '{qid}' of type {qtype or '?'} cannot have choices")
+        return ()
+
+    def ask_if(self, node: yaml.Node, qid: str, earlier: dict[str, Question]):
+        if not isinstance(node, yaml.MappingNode) or not node.value:
+            self.err(node, f"ask_if of question '{qid}' must map question ids to answers")
+            return ()
+        out = []
+        for knode, vnode in node.value:
+            parent_id = self.text(knode, "ask_if key")
+            parent = earlier.get(parent_id)
+            if parent is None:
+                where = "later" if parent_id == qid else "unknown or later"
+                self.err(knode, f"ask_if of question '{qid}' names {where} question '{parent_id}'")
+                continue
+            if parent.type == "text":
+                self.err(knode, f"ask_if of question '{qid}' names text question '{parent_id}'")
+                continue
+            raw = vnode.value if isinstance(vnode, yaml.SequenceNode) else [vnode]
+            wanted: list[str] = []
+            for item in raw:
+                value = self.text(item, "ask_if answer")
+                match = _canonical(parent, value)
+                if match is None:
+                    allowed = ", ".join(parent.allowed_values())
+                    self.err(item, f"ask_if of question '{qid}': question '{parent_id}' cannot "
+                                   f"be answered '{value}' (it takes {allowed})")
+                elif match not in wanted:
+                    wanted.append(match)
+            if not raw:
+                self.err(vnode, f"ask_if of question '{qid}' lists no answers for '{parent_id}'")
+            if wanted:
+                out.append((parent_id, tuple(wanted)))
+        return tuple(out)
+
+
+def _canonical(parent: Question, value: str) -> str | None:
+    v = value.strip().casefold()
+    if parent.type == "yes_no":
+        return {"y": "Y", "yes": "Y", "n": "N", "no": "N"}.get(v)
+    for c in parent.choices:
+        if c.casefold() == v:
+            return c
+    return None

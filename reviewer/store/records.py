@@ -1,0 +1,72 @@
+"""Browsing an audit's records a page at a time (views fetch what is visible, not everything)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from reviewer.store.db import Database
+
+
+@dataclass(frozen=True)
+class RecordRow:
+    id: int
+    seq: int
+    ref: str
+    complete: bool
+    fields: dict[str, str]
+
+
+def _where(db: Database, incomplete_only: bool, search: str) -> tuple[str, list]:
+    sql, params = "audit_id = ?", []
+    if incomplete_only:
+        sql += " AND complete = FALSE"
+    if search:   # ignoring case, as SQLite's LIKE does
+        sql += " AND ref LIKE ?" if db.dialect == "sqlite" else " AND ref ILIKE ?"
+        params.append(f"%{search}%")
+    return sql, params
+
+
+def count(db: Database, audit_id: int, incomplete_only: bool = False, search: str = "") -> int:
+    where, params = _where(db, incomplete_only, search)
+    return int(db.scalar(f"SELECT COUNT(*) FROM record WHERE {where}", [audit_id, *params]))
+
+
+def page(db: Database, audit_id: int, offset: int, limit: int, incomplete_only: bool = False,
+         search: str = "") -> list[RecordRow]:
+    where, params = _where(db, incomplete_only, search)
+    rows = db.all(f"SELECT id, seq, ref, complete, fields FROM record WHERE {where} "
+                  "ORDER BY seq LIMIT ? OFFSET ?", [audit_id, *params, limit, offset])
+    return [RecordRow(r[0], r[1], r[2], bool(r[3]), json.loads(r[4] or "{}")) for r in rows]
+
+
+def position(db: Database, audit_id: int, record_id: int, incomplete_only: bool = False,
+             search: str = "") -> int | None:
+    """The 0-based row of a record in the (filtered) list, or None if it is not in it."""
+    seq = db.scalar("SELECT seq FROM record WHERE id = ? AND audit_id = ?", (record_id, audit_id))
+    if seq is None:
+        return None
+    where, params = _where(db, incomplete_only, search)
+    if not db.scalar(f"SELECT 1 FROM record WHERE {where} AND id = ?",
+                     [audit_id, *params, record_id]):
+        return None
+    return int(db.scalar(f"SELECT COUNT(*) FROM record WHERE {where} AND seq < ?",
+                         [audit_id, *params, seq]))
+
+
+def find_ref(db: Database, audit_id: int, ref: str) -> int | None:
+    """The id of the record with this ref (exact, then case-insensitive)."""
+    rid = db.scalar("SELECT id FROM record WHERE audit_id = ? AND ref = ?", (audit_id, ref))
+    if rid is None:
+        rid = db.scalar("SELECT id FROM record WHERE audit_id = ? AND lower(ref) = lower(?) "
+                        "ORDER BY seq LIMIT 1", (audit_id, ref.strip()))
+    return rid
+
+
+def next_incomplete(db: Database, audit_id: int, after_seq: int = 0) -> int | None:
+    rid = db.scalar("SELECT id FROM record WHERE audit_id = ? AND complete = FALSE AND seq > ? "
+                    "ORDER BY seq LIMIT 1", (audit_id, after_seq))
+    if rid is None:
+        rid = db.scalar("SELECT id FROM record WHERE audit_id = ? AND complete = FALSE "
+                        "ORDER BY seq LIMIT 1", (audit_id,))
+    return rid
