@@ -1,9 +1,19 @@
-"""User-facing errors: each carries the lines a person should read (never a traceback)."""
+"""User-facing errors: each carries the lines a person should read (never a traceback).
+
+``exit_status`` is what the ``reviewer`` command exits with: 1 for a problem with the data, the
+files or the database, 2 for a usage error (a command asked for something it cannot do, such as
+an output file whose extension names no format it writes)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+Progress = Callable[[int, int], None]     # progress(done, total) for long work
+
 
 class ReviewerError(Exception):
+    exit_status = 1
+
     def __init__(self, problems: str | list[str]):
         self.problems = [problems] if isinstance(problems, str) else list(problems)
         super().__init__("\n".join(self.problems))
@@ -11,3 +21,9 @@ class ReviewerError(Exception):
 
 class NotFound(ReviewerError):
     pass
+
+
+class UsageError(ReviewerError):
+    """The command was asked for something it cannot do (exit status 2, nothing written)."""
+
+    exit_status = 2

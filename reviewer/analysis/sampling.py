@@ -32,16 +32,14 @@ from __future__ import annotations
 import math
 import random
 import secrets
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from reviewer.errors import ReviewerError
+from reviewer.errors import Progress, ReviewerError
 from reviewer.files.incidents import incident_columns, incident_list_info
 from reviewer.store.audits import AuditInfo, now_iso, set_sample
 from reviewer.store.db import Database
 
-Progress = Callable[[int, int], None]
 SIMPLE = "simple random"
 STRATIFIED = "stratified (proportional)"
 

@@ -203,7 +203,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for line in exc.problems:
             print(f"reviewer: {line}" if ":" not in line.split(" ")[0] else line,
                   file=sys.stderr)
-        return 1
+        return exc.exit_status
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

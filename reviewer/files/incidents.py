@@ -20,17 +20,15 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from reviewer.errors import ReviewerError
+from reviewer.errors import Progress, ReviewerError
 from reviewer.files.tables import Table, _cell_text, read_table
 from reviewer.ops.importer import AUDIO_FIELD
 from reviewer.store.audits import AuditInfo, now_iso
 from reviewer.store.db import Database
 
-Progress = Callable[[int, int], None]
 MAX_PROBLEMS = 50          # lines reported before "... and N more" (a wrong ref column repeats)
 BATCH = 10_000             # rows per executemany, so progress can be reported while writing
 

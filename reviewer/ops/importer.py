@@ -17,7 +17,7 @@ from itertools import chain
 from pathlib import Path
 from typing import Any
 
-from reviewer.errors import ReviewerError
+from reviewer.errors import Progress, ReviewerError
 from reviewer.files.tables import read_table
 from reviewer.questions import logic
 from reviewer.questions.logic import BLANK, NOT_ASKED, UNANSWERED, Answer
@@ -27,7 +27,6 @@ from reviewer.store.bulk import bulk_transaction, insert_answers_wide
 from reviewer.store.db import Database
 
 AUDIO_FIELD = "audio"
-Progress = Callable[[int, int], None]
 MAX_BULK_QUESTIONS = 900      # SQLite allows 2,000 columns in a table
 
 

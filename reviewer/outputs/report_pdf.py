@@ -9,7 +9,6 @@ reportlab and matplotlib are imported inside the functions (the CLI must start f
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -17,7 +16,7 @@ from xml.sax.saxutils import escape
 from reviewer.analysis.compare import changes_against
 from reviewer.analysis.stats import rate
 from reviewer.analysis.tally import Tally, tally
-from reviewer.errors import ReviewerError
+from reviewer.errors import Progress, ReviewerError
 from reviewer.outputs.charts import Bar, rate_bars_png
 from reviewer.outputs.report_data import (
     NOT_RECORDED,
@@ -30,7 +29,6 @@ from reviewer.outputs.tally_format import NA_NOTE
 from reviewer.store.audits import AuditInfo, question_set
 from reviewer.store.db import Database
 
-Progress = Callable[[int, int], None]
 MARGIN_CM = 1.6
 
 
