@@ -64,7 +64,6 @@ def main() -> None:
     from reviewer.store.audits import create_audit, get_audit
     from reviewer.store.db import Database
 
-
     tmp = Path(tempfile.mkdtemp())
     (tmp / "set.yaml").write_text(question_set(), encoding="utf-8")
     answers_csv(tmp / "answers.csv", n)
@@ -89,7 +88,6 @@ def main() -> None:
 
     from reviewer.outputs.report_pdf import build_report
 
-
     t = time.perf_counter()
     build_report(db, audit, tmp / "first.pdf")
     first_s = time.perf_counter() - t
@@ -102,7 +100,6 @@ def main() -> None:
 
     pages = len(PdfReader(tmp / "warm.pdf").pages)
     from reviewer.outputs.results_xlsx import results_xlsx
-
 
     t = time.perf_counter()
     results_xlsx(db, audit, tmp / "results.xlsx")

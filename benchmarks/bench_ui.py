@@ -34,7 +34,6 @@ def build_db(path: str, n: int) -> None:
     from reviewer.store.audits import create_audit, get_audit
     from reviewer.store.db import Database
 
-
     csv = Path(path).with_suffix(".csv")
     with csv.open("w") as f:
         f.write("ref,area,operator,1,3\n")

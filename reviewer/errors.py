@@ -27,3 +27,19 @@ class UsageError(ReviewerError):
     """The command was asked for something it cannot do (exit status 2, nothing written)."""
 
     exit_status = 2
+
+
+def describe_error(exc: BaseException) -> str:
+    """One line for an error nobody planned for (a file, the database, or something else),
+    passwords masked."""
+    from reviewer.store.db import one_line, redact
+
+    if isinstance(exc, ReviewerError):
+        return redact(" ".join(exc.problems))
+    if isinstance(exc, OSError):
+        where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
+        return redact(f"{where}{exc.strerror or one_line(exc)}")
+    module = type(exc).__module__.split(".")[0]
+    if module in ("sqlite3", "psycopg", "sqlalchemy"):
+        return f"database error: {one_line(exc)}"
+    return f"unexpected error ({type(exc).__name__}): {one_line(exc)}"

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from reviewer.ops.scoring import load_record, set_note  # noqa: E402
+from reviewer.ops.scoring import set_note  # noqa: E402
 from ui.app import create_window  # noqa: E402
 from ui.main_window import AUDITS, RESULTS, SCORING  # noqa: E402
 
@@ -22,8 +22,9 @@ from ui.main_window import AUDITS, RESULTS, SCORING  # noqa: E402
 def show_call(window) -> None:
     """The call player part-way through, and a note that points into the recording."""
     s = window.scoring
-    set_note(s.session.db, s.session.qset, s.view.id, "1", "no repeat check [00:02]")
-    s.show_record(load_record(s.session.db, s.session.qset, s.view.id), keep_question=True)
+    audit_id, qs, rid = s.session.audit.id, s.session.qset, s.view.id
+    s.session.run(lambda ws, _p: set_note(ws, audit_id, qs, rid, "1", "no repeat check [00:02]"))
+    s.show_record(s.session.ws.record(qs, rid), keep_question=True)
     s.player.seek(2400)
 
 

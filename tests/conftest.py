@@ -25,7 +25,6 @@ def db_path(tmp_path: Path) -> Path:
 def db(db_path: Path):
     from reviewer.store.db import Database
 
-
     database = Database(str(db_path))
     yield database
     database.close()
@@ -34,9 +33,8 @@ def db(db_path: Path):
 @pytest.fixture()
 def demo_audit(db):
     """The ASB 2012 audit with the 100 demo records imported."""
-    from reviewer.ops.importer import import_answers
-    from reviewer.store.audits import create_audit, get_audit
-
+    from reviewer.store.audits import get_audit
+    from tests.actions import create_audit, import_answers
 
     audit = create_audit(db, "BTP ASB 2012", ASB_SET)
     import_answers(db, audit, DEMO_CSV, "test-reviewer")

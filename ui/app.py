@@ -9,7 +9,6 @@ from PySide6.QtWidgets import QApplication
 
 from reviewer import demo
 from reviewer.errors import ReviewerError
-from reviewer.store.audits import list_audits
 
 from .main_window import SCORING, MainWindow
 from .session import Session
@@ -18,11 +17,11 @@ from .session import Session
 def create_window(target: str, reviewer: str, demo_audit: bool = False) -> MainWindow:
     """The main window on a database, opened on the last (or the demo) audit."""
     session = Session(target, reviewer)
-    if demo_audit or demo.is_empty(session.db):
-        demo.ensure_demo(session.db, reviewer="demo")
+    if demo_audit or demo.is_empty(session.ws):
+        demo.ensure_demo(session.ws)
     window = MainWindow(session)
     window.audits.reload()
-    audits = list_audits(session.db)
+    audits = session.ws.audits()
     last = QSettings().value("last_audit")
     ids = [a.id for a in audits]
     chosen = int(last) if last is not None and str(last).isdigit() and int(last) in ids else None

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-from reviewer.store.audits import AuditInfo, list_audits
-from reviewer.store.db import Database
+from reviewer.store.audits import AuditInfo
+from reviewer.workspace import Workspace
 
 from .table_model import Index, TableModel
 
@@ -24,16 +24,16 @@ def describe_sample(audit: AuditInfo) -> str:
 class AuditsModel(TableModel):
     HEADERS = HEADERS
 
-    def __init__(self, db: Database, parent=None):
+    def __init__(self, ws: Workspace, parent=None):
         super().__init__(parent)
-        self.db = db
+        self.ws = ws
         self.show_archived = False
         self.audits: list[AuditInfo] = []
         self.reload()
 
     def reload(self) -> None:
         self.beginResetModel()
-        self.audits = list_audits(self.db, include_archived=self.show_archived)
+        self.audits = self.ws.audits(include_archived=self.show_archived)
         self.endResetModel()
 
     def audit(self, row: int) -> AuditInfo | None:

@@ -19,7 +19,8 @@ from PySide6.QtWidgets import (
 )
 
 from reviewer.errors import ReviewerError
-from reviewer.store import audits
+from reviewer.ops import audits
+from reviewer.ops.core import Changes
 
 from .audits_model import COL_NAME, COL_SAMPLE, AuditsModel
 from .new_audit_dialog import NewAuditDialog
@@ -32,7 +33,8 @@ class AuditsScreen(QWidget):
     def __init__(self, session: Session, parent=None):
         super().__init__(parent)
         self.session = session
-        self.model = AuditsModel(session.db, self)
+        self.model = AuditsModel(session.ws, self)
+        self._dirty = False
         self.table = QTableView()
         self.table.setObjectName("auditsTable")
         self.table.setModel(self.model)
@@ -66,10 +68,23 @@ class AuditsScreen(QWidget):
         rename.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         rename.triggered.connect(self.rename)
         self.addAction(rename)
-        session.audits_changed.connect(self.reload)
+        session.operation_did_execute.connect(self.on_operation)
         self.select_row(0)
 
+    def on_operation(self, changes: Changes, _initiator) -> None:
+        """The list shows progress, so answers count too; refreshed when next shown."""
+        if changes.audit_list or changes.answers or changes.all_answers or changes.records:
+            self._dirty = True
+            if self.isVisible():
+                self.reload()
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().showEvent(event)
+        if self._dirty:
+            self.reload()
+
     def reload(self) -> None:
+        self._dirty = False
         current = self.model.audit(self.current_row())
         self.model.reload()
         row = self.model.row_of(current.id) if current else None
@@ -91,7 +106,7 @@ class AuditsScreen(QWidget):
     def new_audit(self) -> None:
         dialog = NewAuditDialog(self.session, self)
         if dialog.exec() and dialog.created is not None:
-            self.session.audits_changed.emit()
+            self.reload()
             self.select_row(self.model.row_of(dialog.created.id) or 0)
             self.open_requested.emit(dialog.created.id)
 
@@ -107,18 +122,21 @@ class AuditsScreen(QWidget):
         name, ok = QInputDialog.getText(self, "Rename audit", "New name:", text=audit.name)
         if not ok:
             return
-        try:
-            audits.rename_audit(self.session.db, audit.id, name)
-        except ReviewerError as exc:
-            QMessageBox.warning(self, "Rename audit", str(exc))
-            return
-        if self.session.audit and self.session.audit.id == audit.id:
-            self.session.open_audit(audit.id)
-        self.session.audits_changed.emit()
+        self._run("Rename audit", lambda ws, _p: audits.rename_audit(ws, audit.id, name))
 
     def archive(self) -> None:
         audit = self.model.audit(self.current_row())
         if audit is None:
             return
-        audits.archive_audit(self.session.db, audit.id, not audit.archived)
-        self.session.audits_changed.emit()
+        self._run("Archive audit",
+                  lambda ws, _p: audits.archive_audit(ws, audit.id, not audit.archived))
+
+    def _run(self, title: str, op) -> None:
+        try:
+            done = self.session.run(op, self, title)
+        except ReviewerError as exc:
+            QMessageBox.warning(self, title, str(exc))
+            return
+        window = self.window()
+        if hasattr(window, "statusBar"):
+            window.statusBar().showMessage(done.message, 8000)

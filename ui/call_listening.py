@@ -20,15 +20,14 @@ from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox, QToolButton
 from reviewer.files.recordings import (
     LinkResult,
     last_timestamp,
-    link_recordings,
     recording_path,
     timestamp,
     timestamps,
 )
+from reviewer.ops.sampling import link_recordings
 
 from .player import SKIP_MS, CallPlayer
 from .shortcuts import keys
-from .worker import run_with_progress
 
 HINT = ("<span style='color:#777'>T puts the playing time into the note; click a time "
         "(or Ctrl+T for the last one) to hear it again.</span>")
@@ -87,8 +86,8 @@ class CallListening(QObject):
         for name, fn in handlers.items():
             screen._add_action(name, fn, keys(name))
         screen.record_opened.connect(self.on_record_opened)
-        screen.session.audit_changed.connect(self._follow_screen)
-        screen.session.records_changed.connect(self._follow_screen)
+        screen.session.audit_opened.connect(self._follow_screen)
+        screen.session.operation_did_execute.connect(self._follow_operation)
         self._follow_screen()
 
     # -- following the scoring screen -----------------------------------------------------------
@@ -103,6 +102,10 @@ class CallListening(QObject):
     def _follow_screen(self) -> None:
         """After the screen has (re)opened its record, or found none to open."""
         self.on_record_opened(self.screen.view.id if self.screen.view else None)
+
+    def _follow_operation(self, changes, _initiator) -> None:
+        if changes.records:      # a recording may have been linked to the open record
+            self._follow_screen()
 
     def _note_changed(self, text: str) -> None:
         self.note_links.setText(note_html(text))
@@ -155,14 +158,13 @@ class CallListening(QObject):
     def link_folder(self, folder: str | Path) -> LinkResult | None:
         """Link the folder's recordings to the open audit; reload the current record."""
         s = self.screen
-        audit = s.session.audit
+        audit_id = s.session.audit.id
         try:
-            result = run_with_progress(s, "Linking recordings…", s.session.target,
-                                       lambda db, _p: link_recordings(db, audit, folder))
+            done = s.session.run(lambda ws, _p: link_recordings(ws, audit_id, folder), s,
+                                 "Linking recordings…", background=True)
         except Exception as exc:  # noqa: BLE001 - shown to the user
             s.show_error(f"Could not link recordings: {exc}")
             return None
-        self.last_result = result
-        s.session_message(result.summary().splitlines()[0])
-        s.session.records_changed.emit()
-        return result
+        self.last_result = done.value
+        s.session_message(done.message)
+        return done.value

@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reviewer.analysis.compare import compare_audits
-from reviewer.store.audits import AuditInfo, list_audits
+from reviewer.ops.core import Changes
+from reviewer.store.audits import AuditInfo
 
 from .compare_model import COL_QUESTION, CompareModel
 from .session import Session
@@ -106,12 +106,18 @@ class CompareView(QWidget):
         layout.addWidget(self.audit_list)
         layout.addWidget(self.warnings)
         layout.addWidget(split, 1)
-        session.audits_changed.connect(self.reload)
-        session.answers_changed.connect(lambda *_: self.refresh())
+        session.operation_did_execute.connect(self.on_operation)
         self.reload()
 
+    def on_operation(self, changes: Changes, _initiator) -> None:
+        if changes.audit_list:
+            self.reload()
+        elif changes.audit_id in {a.id for a in self.audits_model.chosen()} and (
+                changes.touches_answers() or changes.records):
+            self.refresh()
+
     def reload(self) -> None:
-        self.audits_model.set_audits(list_audits(self.session.db, include_archived=True))
+        self.audits_model.set_audits(self.session.ws.audits(include_archived=True))
         self.refresh()
 
     def refresh(self) -> None:
@@ -121,7 +127,7 @@ class CompareView(QWidget):
             self.warnings.setText("Tick at least two audits to compare them.")
             self.chart.clear()
             return
-        c = compare_audits(self.session.db, chosen)
+        c = self.session.ws.compare(chosen)
         self.model.set_comparison(c)
         self.table.resizeRowsToContents()
         self.warnings.setText("\n".join(f"Warning: {w}" for w in c.warnings))
@@ -132,7 +138,6 @@ class CompareView(QWidget):
 
     def _trend(self, c) -> None:
         from reviewer.outputs.charts import trend_png
-
 
         rows = [q for q in c.questions if q.type == "yes_no"]
         flags = [q.changes[-1].flag if q.changes and q.changes[-1] else "" for q in rows]

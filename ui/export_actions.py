@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
-from reviewer.errors import ReviewerError
+from reviewer.errors import ReviewerError, describe_error
+from reviewer.ops.disclose import write_report, write_results
 
 from .session import Session
-from .worker import run_with_progress
 
 
 def _safe_name(name: str) -> str:
@@ -24,11 +24,8 @@ def export_report(parent: QWidget, session: Session) -> str | None:
     if not path:
         return None
 
-    def job(db, progress):
-        from reviewer.outputs.report_pdf import build_report
-
-
-        return build_report(db, audit, path)
+    def job(ws, _progress):
+        return write_report(ws, audit.id, path)
 
     return _run(parent, session, "Building the report…", job, path)
 
@@ -43,22 +40,20 @@ def export_results(parent: QWidget, session: Session) -> str | None:
     if not path:
         return None
 
-    def job(db, progress):
-        from reviewer.outputs.results_xlsx import results_csv, results_xlsx
-
-
-        return (results_csv if path.lower().endswith(".csv") else results_xlsx)(db, audit, path)
+    def job(ws, _progress):
+        return write_results(ws, audit.id, path)
 
     return _run(parent, session, "Writing the results…", job, path)
 
 
 def _run(parent: QWidget, session: Session, title: str, job, path: str) -> str | None:
     try:
-        run_with_progress(parent, title, session.target, job)
+        session.run(job, parent, title, background=True)
     except ReviewerError as exc:
         QMessageBox.warning(parent, "Export", str(exc))
         return None
-    except OSError as exc:
-        QMessageBox.warning(parent, "Export", f"Could not write {path}: {exc}")
+    except Exception as exc:  # noqa: BLE001 - a failed export is shown, never silent
+        QMessageBox.warning(parent, "Export", f"Nothing was written to {path}: "
+                                              f"{describe_error(exc)}")
         return None
     return path

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QMainWindow, QMessageBo
 
 from reviewer.errors import ReviewerError
 from reviewer.ops.importer import import_answers
-from reviewer.store.db import display_target
+from reviewer.store.db import LockTimeout, display_target
 
 from . import export_actions
 from .audits_screen import AuditsScreen
@@ -19,7 +19,6 @@ from .sample_dialog import SampleDialog
 from .scoring_screen import ScoringScreen
 from .session import Session
 from .shortcuts import BY_ACTION
-from .worker import run_with_progress
 
 AUDITS, SCORING, RESULTS, COMPARE = range(4)
 
@@ -116,10 +115,13 @@ class MainWindow(QMainWindow):
             self.import_answers_from(path)
 
     def import_answers_from(self, path: str) -> bool:
-        audit, who = self.session.audit, self.session.reviewer
+        audit_id = self.session.audit.id
         try:
-            result = run_with_progress(self, "Importing answers…", self.session.target,
-                                       lambda db, p: import_answers(db, audit, path, who, p))
+            done = self.session.run(lambda ws, p: import_answers(ws, audit_id, path, p), self,
+                                    "Importing answers…", background=True)
+        except LockTimeout as exc:
+            QMessageBox.warning(self, "Import not done", str(exc))
+            return False
         except ReviewerError as exc:
             box = QMessageBox(QMessageBox.Icon.Warning, "Import refused — nothing was written",
                               f"{len(exc.problems)} problem(s) in {path}:", parent=self)
@@ -127,8 +129,7 @@ class MainWindow(QMainWindow):
             box.setInformativeText("\n".join(exc.problems[:12]))
             box.exec()
             return False
-        self.statusBar().showMessage(result.summary(path), 15000)
-        self._records_added()
+        self.statusBar().showMessage(done.message, 15000)
         return True
 
     def draw_sample(self) -> None:
@@ -142,11 +143,6 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(
             f"Drew {r.size} of {r.population:,} ({r.method}, seed {r.seed}); "
             f"{r.added} records added.", 15000)
-        self._records_added()
-
-    def _records_added(self) -> None:
-        self.session.refresh_audit()
-        self.session.records_changed.emit()
 
     def export_report(self) -> None:
         if self._need_audit() and (path := export_actions.export_report(self, self.session)):

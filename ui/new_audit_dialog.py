@@ -19,8 +19,9 @@ from PySide6.QtWidgets import (
 )
 
 from reviewer.errors import ReviewerError
+from reviewer.ops.audits import create_audit
 from reviewer.paths import question_sets_dir
-from reviewer.store.audits import AuditInfo, create_audit
+from reviewer.store.audits import AuditInfo
 
 from .session import Session
 
@@ -74,7 +75,9 @@ class NewAuditDialog(QDialog):
             self.errors.setPlainText(f"{path or '(no file)'}: no such question-set file")
             return
         try:
-            self.created = create_audit(self.session.db, self.name_edit.text(), path)
+            name = self.name_edit.text()
+            self.created = self.session.run(
+                lambda ws, _p: create_audit(ws, name, path), self, "Creating the audit…").value
         except ReviewerError as exc:
             self.errors.setPlainText("\n".join(exc.problems))
             return

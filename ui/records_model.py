@@ -5,9 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
-from reviewer.store import records
-from reviewer.store.db import Database
 from reviewer.store.records import RecordRow
+from reviewer.workspace import Workspace
 
 from .table_model import Index, TableModel
 
@@ -19,9 +18,9 @@ PAGE = 200
 class RecordsModel(TableModel):
     HEADERS = HEADERS
 
-    def __init__(self, db: Database, parent=None):
+    def __init__(self, ws: Workspace, parent=None):
         super().__init__(parent)
-        self.db = db
+        self.ws = ws
         self.audit_id: int | None = None
         self.incomplete_only = False
         self.search = ""
@@ -39,11 +38,14 @@ class RecordsModel(TableModel):
             self.search = search
         self.reload()
 
+    def filters(self) -> dict:
+        return {"incomplete_only": self.incomplete_only, "search": self.search}
+
     def reload(self) -> None:
         self.beginResetModel()
         self._pages.clear()
-        self._count = 0 if self.audit_id is None else records.count(
-            self.db, self.audit_id, self.incomplete_only, self.search)
+        self._count = 0 if self.audit_id is None else self.ws.count_records(
+            self.audit_id, **self.filters())
         self.endResetModel()
 
     def refresh_rows(self) -> None:
@@ -60,8 +62,7 @@ class RecordsModel(TableModel):
         if page is None:
             if len(self._pages) > 50:
                 self._pages.clear()
-            page = records.page(self.db, self.audit_id, page_no * PAGE, PAGE,
-                                self.incomplete_only, self.search)
+            page = self.ws.records_page(self.audit_id, page_no * PAGE, PAGE, **self.filters())
             self._pages[page_no] = page
         i = n - page_no * PAGE
         return page[i] if i < len(page) else None
@@ -69,8 +70,7 @@ class RecordsModel(TableModel):
     def row_of(self, record_id: int) -> int | None:
         if self.audit_id is None:
             return None
-        return records.position(self.db, self.audit_id, record_id, self.incomplete_only,
-                                self.search)
+        return self.ws.record_position(self.audit_id, record_id, **self.filters())
 
     # -- Qt model API -------------------------------------------------------------------------
     def row_count(self) -> int:

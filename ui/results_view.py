@@ -18,8 +18,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reviewer.analysis import tally as tally_mod
 from reviewer.analysis.stats import rate
+from reviewer.analysis.tally import Tally
+from reviewer.ops.core import Changes
 from reviewer.outputs.tally_format import NA_NOTE
 
 from .behind_model import BehindModel
@@ -104,9 +105,14 @@ class ResultsView(QWidget):
         self._timer.setSingleShot(True)
         self._timer.setInterval(250)
         self._timer.timeout.connect(self.refresh)
-        session.audit_changed.connect(self.mark_dirty)
-        session.answers_changed.connect(self.mark_dirty)
-        session.records_changed.connect(self.mark_dirty)
+        session.audit_opened.connect(self.mark_dirty)
+        session.operation_did_execute.connect(self.on_operation)
+
+    def on_operation(self, changes: Changes, _initiator) -> None:
+        audit = self.session.audit
+        if audit is not None and changes.audit_id == audit.id and (
+                changes.touches_answers() or changes.records):
+            self.mark_dirty()
 
     def mark_dirty(self, *_args) -> None:
         self._dirty = True
@@ -125,7 +131,7 @@ class ResultsView(QWidget):
             self.heading.setText("No audit open.")
             self.model.set_tally(None)
             return
-        t = tally_mod.tally(self.session.db, audit, qs)
+        t = self.session.ws.tally(audit, qs)
         self.heading.setText(f"<b>{audit.name}</b> — {qs.title} (version {qs.version}) — "
                              f"{t.records} records. {NA_NOTE}")
         self.model.set_tally(t)
@@ -135,7 +141,7 @@ class ResultsView(QWidget):
         self.grouped_table.setVisible(bool(by))
         self.table.setVisible(not by)
         if by:
-            self.grouped.set_groups(t, tally_mod.tally_by(self.session.db, audit, by, qs))
+            self.grouped.set_groups(t, self.session.ws.tally_by(audit, by, qs))
             self.grouped_table.resizeRowsToContents()
         self._draw_chart(t)
         if self._behind_qid:
@@ -144,7 +150,7 @@ class ResultsView(QWidget):
             self._behind_qid = ""
 
     def _fill_groups(self, audit) -> None:
-        fields = tally_mod.field_names(self.session.db, audit)
+        fields = self.session.ws.field_names(audit)
         current = self.group_combo.currentData()
         if [self.group_combo.itemData(i) for i in range(1, self.group_combo.count())] == fields:
             return
@@ -158,9 +164,8 @@ class ResultsView(QWidget):
         self.group_combo.setCurrentIndex(max(0, self.group_combo.findData(field)))
         self.refresh()
 
-    def _draw_chart(self, t: tally_mod.Tally) -> None:
+    def _draw_chart(self, t: Tally) -> None:
         from reviewer.outputs.charts import Bar, rate_bars_png
-
 
         bars = [Bar(f"{qt.question.id}. {qt.question.text}", rate(qt.yes, qt.total))
                 for qt in t.questions if qt.question.type == "yes_no"]
@@ -176,7 +181,7 @@ class ResultsView(QWidget):
         if figure is None or self.session.audit is None:
             return
         qid, answer = figure
-        found = tally_mod.records_behind(self.session.db, self.session.audit, qid, answer)
+        found = self.session.ws.records_behind(self.session.audit, qid, answer)
         self._behind_qid = qid
         self.behind.set_records(found)
         what = "answered" if answer == "total" else f"'{answer}'"

@@ -27,10 +27,10 @@ from PySide6.QtWidgets import (
 from reviewer.analysis import sampling
 from reviewer.errors import ReviewerError
 from reviewer.files import incidents
+from reviewer.ops import sampling as sampling_ops
 
 from .preview_model import PreviewModel
 from .session import Session
-from .worker import run_with_progress
 
 REF_HINTS = ("ref", "reference", "incident", "log", "urn", "id")
 
@@ -114,11 +114,11 @@ class SampleDialog(QDialog):
         if not path or not column:
             self.load_preview()
             return
-        audit = self.audit
+        audit_id = self.audit.id
         try:
-            n = run_with_progress(self, "Importing the incident list…", self.session.target,
-                                  lambda db, p: incidents.import_incident_list(db, audit, path,
-                                                                               column, p))
+            n = self.session.run(
+                lambda ws, p: sampling_ops.import_incident_list(ws, audit_id, path, column, p),
+                self, "Importing the incident list…", background=True).value
         except ReviewerError as exc:
             QMessageBox.warning(self, "Incident list", "\n".join(exc.problems[:30]))
             return
@@ -177,17 +177,17 @@ class SampleDialog(QDialog):
     def _refresh_population(self) -> None:
         if self.audit is None:
             return
-        n = incidents.population_size(self.session.db, self.audit.id)
+        n = self.session.ws.population_size(self.audit.id)
         self.population_label.setText(f"Population: {n:,} incidents imported." if n else
                                       "No incident list imported yet.")
         self.strata_combo.clear()
         self.strata_combo.addItem("(none — simple random)", "")
-        for column in incidents.incident_columns(self.session.db, self.audit.id):
+        for column in self.session.ws.incident_columns(self.audit.id):
             self.strata_combo.addItem(column, column)
         self.draw_button.setEnabled(n > 0)
 
     def suggest(self) -> None:
-        population = incidents.population_size(self.session.db, self.audit.id) or None
+        population = self.session.ws.population_size(self.audit.id) or None
         try:
             n = sampling.suggest_sample_size(self.rate_spin.value() / 100,
                                              self.margin_spin.value() / 100, population)
@@ -212,10 +212,11 @@ class SampleDialog(QDialog):
         percent = self.percent_spin.value() if self.by_percent.isChecked() else None
         seed, strata = self.seed_spin.value(), self.strata_combo.currentData() or None
         try:
-            self.result = run_with_progress(
-                self, "Drawing the sample…", self.session.target,
-                lambda db, p: sampling.draw_sample(db, audit, size=size, percent=percent,
-                                                   seed=seed, stratify_by=strata, progress=p))
+            self.result = self.session.run(
+                lambda ws, p: sampling_ops.draw_sample(ws, audit.id, size=size, percent=percent,
+                                                       seed=seed, stratify_by=strata,
+                                                       progress=p),
+                self, "Drawing the sample…", background=True).value
         except ReviewerError as exc:
             QMessageBox.warning(self, "Draw sample", str(exc))
             return

@@ -23,9 +23,10 @@ from PySide6.QtWidgets import (
 
 from reviewer.errors import ReviewerError
 from reviewer.ops import scoring
+from reviewer.ops.core import Changes
 from reviewer.questions.logic import ANSWERED, MULTI_SEP, NOT_ASKED
 from reviewer.questions.qset import Question
-from reviewer.store import records
+from reviewer.store.db import DatabaseError
 
 from .call_listening import CallListening
 from .question_panel import QuestionPanel
@@ -43,11 +44,11 @@ class ScoringScreen(QWidget):
         self.session = session
         self.view: scoring.RecordView | None = None
         self._totals = [0, 0]       # records, complete: counted per audit, adjusted per answer
-        self.records_model = RecordsModel(session.db, self)
+        self.records_model = RecordsModel(session.ws, self)
         self._build()
         self._actions()
-        session.audit_changed.connect(self.on_audit_changed)
-        session.records_changed.connect(self.on_records_changed)
+        session.audit_opened.connect(self.on_audit_changed)
+        session.operation_did_execute.connect(self.on_operation)
         self.listening = CallListening(self)   # the call player under the record (issue #5)
         self.player = self.listening.player
 
@@ -144,6 +145,19 @@ class ScoringScreen(QWidget):
         self._count_progress()
         self.open_row(0)
 
+    def on_operation(self, changes: Changes, initiator) -> None:
+        """Refresh from what another screen's (or window's) operation changed."""
+        audit = self.session.audit
+        if initiator is self or audit is None or changes.audit_id != audit.id:
+            return
+        if changes.records or changes.all_answers:
+            self.on_records_changed()
+        elif self.view is not None and changes.touches_answers(self.view.id):
+            self.records_model.refresh_rows()
+            self._count_progress()
+            self.show_record(self.session.ws.record(self.session.qset, self.view.id),
+                             keep_question=True)
+
     def on_records_changed(self) -> None:
         current = self.view.id if self.view else None
         self.records_model.reload()
@@ -170,7 +184,7 @@ class ScoringScreen(QWidget):
             self.records_model.index(row, 0), QItemSelectionModel.SelectionFlag.ClearAndSelect
             | QItemSelectionModel.SelectionFlag.Rows)
         self.records_view.scrollTo(self.records_model.index(row, 0))
-        self.show_record(scoring.load_record(self.session.db, self.session.qset, rec.id))
+        self.show_record(self.session.ws.record(self.session.qset, rec.id))
 
     def open_record(self, record_id: int, qid: str | None = None) -> None:
         row = self.records_model.row_of(record_id)
@@ -206,8 +220,9 @@ class ScoringScreen(QWidget):
         if audit is None:
             self._totals = [0, 0]
             return
-        total = records.count(self.session.db, audit.id)
-        self._totals = [total, total - records.count(self.session.db, audit.id, True)]
+        total = self.session.ws.count_records(audit.id)
+        self._totals = [total, total - self.session.ws.count_records(audit.id,
+                                                                     incomplete_only=True)]
 
     def _update_progress(self) -> None:
         if self.session.audit is None:
@@ -218,7 +233,7 @@ class ScoringScreen(QWidget):
         if self.view is not None:
             pos = (self.records_view.currentIndex().row()
                    if not self.records_model.incomplete_only and not self.records_model.search
-                   else records.position(self.session.db, self.session.audit.id, self.view.id))
+                   else self.session.ws.record_position(self.session.audit.id, self.view.id))
         at = f"record {pos + 1} of {total}" if pos is not None else f"{total} records"
         self.progress.setText(f"{at[0].upper()}{at[1:]}, {done} complete")
 
@@ -231,8 +246,8 @@ class ScoringScreen(QWidget):
     def next_incomplete(self) -> None:
         if self.session.audit is None:
             return
-        rid = records.next_incomplete(self.session.db, self.session.audit.id,
-                                      self.view.seq if self.view else 0)
+        rid = self.session.ws.next_incomplete(self.session.audit.id,
+                                              self.view.seq if self.view else 0)
         if rid is None:
             self.session_message("Every record is complete.")
             return
@@ -246,7 +261,7 @@ class ScoringScreen(QWidget):
         ref = self.ref_edit.text().strip()
         if not ref or self.session.audit is None:
             return
-        rid = records.find_ref(self.session.db, self.session.audit.id, ref)
+        rid = self.session.ws.find_ref(self.session.audit.id, ref)
         if rid is None:
             self.show_error(f"No record with ref '{ref}' in this audit.")
             return
@@ -275,8 +290,8 @@ class ScoringScreen(QWidget):
             self.show_error(f"Question {q.id} is not asked for this record, so it counts as n/a.")
             return
         row = self.current_question_row()
-        if self._save(lambda: scoring.score(self.session.db, self.session.qset, self.view.id,
-                                            q.id, value, self.session.reviewer)):
+        audit_id, qs, rid = self.session.audit.id, self.session.qset, self.view.id
+        if self._save(lambda ws, _p: scoring.score(ws, audit_id, qs, rid, q.id, value)):
             if value != "" and q.type != "multi_choice":
                 self.select_question(self.questions.next_open_row(row))
 
@@ -316,30 +331,35 @@ class ScoringScreen(QWidget):
         if q is None or self.view is None:
             return
         text = self.note_edit.text()
-        if self._save(lambda: scoring.set_note(self.session.db, self.session.qset, self.view.id,
-                                               q.id, text)):
+        audit_id, qs, rid = self.session.audit.id, self.session.qset, self.view.id
+        if self._save(lambda ws, _p: scoring.set_note(ws, audit_id, qs, rid, q.id, text)):
             self.questions_view.setFocus()
 
     def undo(self) -> None:
         if self.session.audit is None:
             return
+        audit_id, qs = self.session.audit.id, self.session.qset
         try:
-            done = scoring.undo_last(self.session.db, self.session.qset, self.session.audit.id)
+            done = self.session.run(lambda ws, _p: scoring.undo_last(ws, audit_id, qs), self,
+                                    "Undoing…", initiator=self)
         except Exception as exc:  # noqa: BLE001 - shown to the user
             self.show_error(f"Could not undo: {exc}")
             return
-        if done is None:
-            self.session_message("Nothing to undo.")
+        if done.value is None:
+            self.session_message(done.message)
             return
+        self.banner.hide()
         self.records_model.refresh_rows()
         self._count_progress()
-        self.open_record(done[0], done[1])
-        self.session.answers_changed.emit(done[0])
-        self.session_message(f"Undid the last answer (question {done[1]}).")
+        self.open_record(*done.value)
+        self.session_message(done.message)
 
-    def _save(self, fn) -> bool:
+    def _save(self, op) -> bool:
         try:
-            view = fn()
+            done = self.session.run(op, self, "Saving…", initiator=self)
+        except DatabaseError as exc:
+            self.show_error(f"NOT SAVED — {exc}")
+            return False
         except ReviewerError as exc:
             self.show_error(str(exc))
             return False
@@ -347,6 +367,7 @@ class ScoringScreen(QWidget):
             self.show_error(f"NOT SAVED — the answer could not be written to the database: "
                             f"{exc}. Check the database and try again.")
             return False
+        view = done.value
         self.banner.hide()
         was_complete = bool(self.view and self.view.complete(self.session.qset))
         now_complete = view.complete(self.session.qset)
@@ -354,7 +375,6 @@ class ScoringScreen(QWidget):
             self._totals[1] += 1 if now_complete else -1
             self.records_model.refresh_rows()
         self.show_record(view, keep_question=True)
-        self.session.answers_changed.emit(view.id)
         return True
 
     def show_error(self, message: str) -> None:

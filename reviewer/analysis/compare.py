@@ -175,7 +175,6 @@ def trend_chart(c: Comparison, out: str | Path | None = None) -> bytes:
     green or red when the last audit differs significantly from the baseline."""
     from reviewer.outputs.charts import trend_png
 
-
     shown = [q for q in c.questions if q.type == "yes_no"]
     series = [(f"{q.id}. {q.text}", q.rates()) for q in shown]
     flags = [q.changes[-1].flag if q.changes and q.changes[-1] else "" for q in shown]

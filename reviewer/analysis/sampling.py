@@ -31,14 +31,10 @@ from __future__ import annotations
 
 import math
 import random
-import secrets
 from dataclasses import dataclass, field
 from typing import Any
 
-from reviewer.errors import Progress, ReviewerError
-from reviewer.files.incidents import incident_columns, incident_list_info
-from reviewer.store.audits import AuditInfo, now_iso, set_sample
-from reviewer.store.db import Database
+from reviewer.errors import ReviewerError
 
 SIMPLE = "simple random"
 STRATIFIED = "stratified (proportional)"
@@ -46,6 +42,8 @@ STRATIFIED = "stratified (proportional)"
 
 @dataclass
 class SampleResult:
+    """What a draw did (``reviewer.ops.sampling.draw_sample`` returns it)."""
+
     population: int
     size: int
     seed: int
@@ -87,35 +85,16 @@ def allocate(n: int, strata_sizes: dict[str, int]) -> dict[str, int]:
     return out
 
 
-def draw_sample(db: Database, audit: AuditInfo, size: int | None = None,
-                percent: float | None = None, seed: int | None = None,
-                stratify_by: str | None = None,
-                progress: Progress | None = None) -> SampleResult:
-    """Draw a sample from the audit's incident list and make it the audit's records."""
-    stratify_by = stratify_by or None
-    info = incident_list_info(db, audit.id)
-    if stratify_by is not None and stratify_by not in (columns := incident_columns(db, audit.id)):
-        raise ReviewerError(f"the incident list has no column '{stratify_by}' to stratify by "
-                            f"(columns: {', '.join(columns) or 'none'})")
-    stratum_sql = ", NULL" if stratify_by is None else ", " + db.json_field("fields")
-    params: list[Any] = [] if stratify_by is None else [stratify_by]
-    rows = db.all(f"SELECT seq, ref, fields{stratum_sql} FROM incident WHERE audit_id = ? "
-                  "ORDER BY seq", [*params, audit.id])
-    population = len(rows)
-    if not population:
-        raise ReviewerError(f"audit '{audit.name}' has no incident list: import one before "
-                            "drawing a sample")
-    n = sample_size(population, size, percent)
-    if seed is None:
-        seed = secrets.randbelow(10**6)
+def choose(rows: list[tuple], n: int, seed: int,
+           stratified: bool) -> tuple[list[int], dict[str, int], dict[str, int]]:
+    """The positions (in list order) of the sample drawn from ``rows`` (incidents in list order,
+    each ``(seq, ref, fields, stratum)``), and for a stratified draw the draws and the
+    population per stratum (see the module doc)."""
     rng = random.Random(seed)
-    if progress:
-        progress(0, n)
-
     strata: dict[str, int] = {}
     strata_population: dict[str, int] = {}
-    if stratify_by is None:
-        chosen = rng.sample(range(population), n)
+    if not stratified:
+        chosen = rng.sample(range(len(rows)), n)
     else:
         members: dict[str, list[int]] = {}
         for i, row in enumerate(rows):
@@ -126,42 +105,7 @@ def draw_sample(db: Database, audit: AuditInfo, size: int | None = None,
         for value in sorted(members):
             chosen.extend(rng.sample(members[value], strata[value]))
     chosen.sort()
-
-    picked = [rows[i] for i in chosen]
-    added, skipped = _write_records(db, audit.id, picked)
-    description: dict[str, Any] = {
-        "population": population, "size": n, "method": SIMPLE if stratify_by is None
-        else STRATIFIED, "seed": seed, "drawn_at": now_iso(), "source": info.get("source", ""),
-        "added": added, "skipped": len(skipped)}
-    if stratify_by is not None:
-        description.update(stratify_by=stratify_by, strata=strata,
-                           strata_population=strata_population)
-    set_sample(db, audit.id, description)
-    if progress:
-        progress(n, n)
-    return SampleResult(population=population, size=n, seed=seed, method=description["method"],
-                        refs=[r[1] for r in picked], added=added, skipped=skipped,
-                        strata=strata, description=description)
-
-
-def _write_records(db: Database, audit_id: int, picked: list[tuple]) -> tuple[int, list[str]]:
-    with db.transaction():
-        existing = {r[0] for r in db.all("SELECT ref FROM record WHERE audit_id = ?",
-                                         (audit_id,))}
-        next_id = (db.scalar("SELECT MAX(id) FROM record") or 0) + 1
-        next_seq = (db.scalar("SELECT MAX(seq) FROM record WHERE audit_id = ?",
-                              (audit_id,)) or 0) + 1
-        new, skipped = [], []
-        for _seq, ref, fields, _stratum in picked:
-            if ref in existing:
-                skipped.append(ref)
-                continue
-            new.append((next_id, audit_id, next_seq, ref, fields or "{}", False))
-            next_id += 1
-            next_seq += 1
-        db.executemany("INSERT INTO record (id, audit_id, seq, ref, fields, complete) "
-                       "VALUES (?, ?, ?, ?, ?, ?)", new)
-    return len(new), skipped
+    return chosen, strata, strata_population
 
 
 def suggest_sample_size(expected_rate: float, margin: float, population: int | None = None,

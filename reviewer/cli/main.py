@@ -9,7 +9,8 @@ import sys
 from collections.abc import Callable, Sequence
 
 from reviewer import __version__
-from reviewer.errors import ReviewerError
+from reviewer.errors import ReviewerError, describe_error
+from reviewer.store.db import redact
 
 Handler = Callable[[argparse.Namespace], int]
 COMMANDS: dict[str, Handler] = {}
@@ -70,24 +71,41 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--by", metavar="FIELD", help="one tally per value of this record field")
     t.set_defaults(func="tally")
 
-    from reviewer.cli.report import add_commands
+    from reviewer.cli import history, report, team
 
-    add_commands(sub)
+    groups = {"audit": audit, "answers": answers}
+    for module in (report, history, team):
+        module.add_commands(sub, groups)
     return p
 
 
+def open_ws(args: argparse.Namespace):
+    """The Workspace for a command: the database (``--db``, else ``REVIEWER_DB``, else the
+    user's data folder) and who is working (``--reviewer``, else ``REVIEWER_NAME``, else the
+    operating-system user). A writer that must wait for another says so once on stderr."""
+    from reviewer.paths import database_target, reviewer_name
+    from reviewer.workspace import Workspace
+
+    ws = Workspace.open(database_target(args.db), reviewer_name(args.reviewer))
+    told = []
+
+    def waiting(seconds: float) -> None:
+        if seconds >= 1 and not told:
+            told.append(True)
+            print(f"reviewer: another writer is at work; waiting (up to "
+                  f"{ws.db.lock_timeout:.0f} s)…", file=sys.stderr)
+
+    ws.on_wait(waiting)
+    return ws
+
+
 def open_db(args: argparse.Namespace):
-    from reviewer.paths import database_target
-    from reviewer.store.db import Database
-
-
-    return Database(database_target(args.db))
+    return open_ws(args).db
 
 
 @command("sets validate")
 def _validate(args: argparse.Namespace) -> int:
     from reviewer.questions.qset import QuestionSetError, load_file
-
 
     status = 0
     for f in args.files:
@@ -105,19 +123,16 @@ def _validate(args: argparse.Namespace) -> int:
 
 @command("audit create")
 def _audit_create(args: argparse.Namespace) -> int:
-    from reviewer.store.audits import create_audit
+    from reviewer.ops.audits import create_audit
 
-
-    audit = create_audit(open_db(args), args.name, args.set_file, args.description)
-    print(f"created audit '{audit.name}' with question set {audit.set_key} version "
-          f"{audit.set_version}", file=sys.stderr)
+    done = create_audit(open_ws(args), args.name, args.set_file, args.description)
+    print(done.message, file=sys.stderr)
     return 0
 
 
 @command("audit list")
 def _audit_list(args: argparse.Namespace) -> int:
     from reviewer.store.audits import list_audits
-
 
     for a in list_audits(open_db(args), include_archived=args.all):
         flag = " (archived)" if a.archived else ""
@@ -128,26 +143,20 @@ def _audit_list(args: argparse.Namespace) -> int:
 @command("answers import")
 def _answers_import(args: argparse.Namespace) -> int:
     from reviewer.ops.importer import import_answers
-    from reviewer.paths import reviewer_name
-    from reviewer.store.audits import get_audit
 
-
-    db = open_db(args)
-    result = import_answers(db, get_audit(db, args.name), args.file,
-                            reviewer_name(args.reviewer))
-    print(result.summary(args.file), file=sys.stderr)
+    ws = open_ws(args)
+    done = import_answers(ws, ws.audit(args.name).id, args.file)
+    print(done.message, file=sys.stderr)
     return 0
 
 
 @command("answers export")
 def _answers_export(args: argparse.Namespace) -> int:
-    from reviewer.files.exporter import export_answers
-    from reviewer.store.audits import get_audit
+    from reviewer.ops.disclose import write_answers
 
-
-    db = open_db(args)
-    n = export_answers(db, get_audit(db, args.name), args.file)
-    print(f"wrote {n} records to {args.file}", file=sys.stderr)
+    ws = open_ws(args)
+    done = write_answers(ws, ws.audit(args.name).id, args.file)
+    print(f"wrote {done.value} records to {args.file}", file=sys.stderr)
     return 0
 
 
@@ -156,7 +165,6 @@ def _tally(args: argparse.Namespace) -> int:
     from reviewer.analysis.tally import tally, tally_by
     from reviewer.outputs import tally_format as fmt
     from reviewer.store.audits import get_audit, question_set
-
 
     db = open_db(args)
     audit = get_audit(db, args.name)
@@ -185,7 +193,6 @@ def _gui(args: argparse.Namespace) -> int:
 
     from reviewer.paths import database_target, reviewer_name
 
-
     try:  # the launcher loads the Qt front end at run time; the core never imports it
         app = importlib.import_module("ui.app")
     except ImportError as exc:
@@ -201,6 +208,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return handler(args)
     except ReviewerError as exc:
         for line in exc.problems:
+            line = redact(line)
             print(f"reviewer: {line}" if ":" not in line.split(" ")[0] else line,
                   file=sys.stderr)
         return exc.exit_status
@@ -208,14 +216,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
-    except OSError as exc:
-        print(f"reviewer: {exc}", file=sys.stderr)
-        return 1
     except Exception as exc:  # noqa: BLE001 - never a traceback; REVIEWER_DEBUG=1 shows one
         if os.environ.get("REVIEWER_DEBUG"):
             raise
-        message = " ".join(str(exc).split()) or type(exc).__name__
-        print(f"reviewer: unexpected error ({type(exc).__name__}): {message}", file=sys.stderr)
+        print(f"reviewer: {describe_error(exc)}", file=sys.stderr)
         return 1
 
 

@@ -6,13 +6,19 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
-from reviewer.cli.main import command, open_db
+from reviewer.cli.main import command, open_ws
 from reviewer.errors import ReviewerError
+from reviewer.files.private import check_extension
+from reviewer.ops.disclose import (
+    write_comparison_chart,
+    write_feedback,
+    write_report,
+    write_results,
+)
 
 
-def add_commands(sub) -> None:
+def add_commands(sub, groups: dict | None = None) -> None:
     r = sub.add_parser("report", help="the printable results report (A4 PDF)")
     r.add_argument("name")
     r.add_argument("--out", required=True, metavar="FILE.pdf")
@@ -39,79 +45,51 @@ def add_commands(sub) -> None:
     c.set_defaults(func="compare")
 
 
-def _suffix(path: str, allowed: tuple[str, ...], what: str) -> None:
-    suffix = Path(path).suffix.lower()
-    if suffix not in allowed:
-        raise ReviewerError(f"{path}: {what} must be a {' or '.join(allowed)} file")
-
-
 @command("report")
 def _report(args: argparse.Namespace) -> int:
-    from reviewer.store.audits import get_audit
-
-
-    _suffix(args.out, (".pdf",), "the report")
-    db = open_db(args)
-    audit = get_audit(db, args.name)
-    baseline = get_audit(db, args.compare) if args.compare else None
+    check_extension(args.out, (".pdf",), "the report")
+    ws = open_ws(args)
+    audit = ws.audit(args.name)
+    baseline = ws.audit(args.compare) if args.compare else None
     if baseline is not None and baseline.id == audit.id:
         raise ReviewerError("--compare names the same audit as the report")
-    from reviewer.outputs.report_pdf import build_report
-
-
-    out = build_report(db, audit, args.out, compare_with=baseline)
-    print(f"wrote the results report of '{audit.name}' to {out}", file=sys.stderr)
+    write_report(ws, audit.id, args.out, baseline.id if baseline else None)
+    print(f"wrote the results report of '{audit.name}' to {args.out}", file=sys.stderr)
     return 0
 
 
 @command("results")
 def _results(args: argparse.Namespace) -> int:
-    from reviewer.store.audits import get_audit
-
-
-    _suffix(args.out, (".xlsx", ".csv"), "the results file")
-    db = open_db(args)
-    audit = get_audit(db, args.name)
-    from reviewer.outputs.results_xlsx import write_results
-
-
-    out = write_results(db, audit, args.out)
-    print(f"wrote the results of '{audit.name}' to {out}", file=sys.stderr)
+    check_extension(args.out, (".xlsx", ".csv"), "the results file")
+    ws = open_ws(args)
+    audit = ws.audit(args.name)
+    write_results(ws, audit.id, args.out)
+    print(f"wrote the results of '{audit.name}' to {args.out}", file=sys.stderr)
     return 0
 
 
 @command("feedback")
 def _feedback(args: argparse.Namespace) -> int:
-    from reviewer.store.audits import get_audit
-
-
-    _suffix(args.out, (".xlsx",), "the feedback workbook")
-    db = open_db(args)
-    audit = get_audit(db, args.name)
-    from reviewer.outputs.feedback_xlsx import operator_feedback_xlsx
-
-
-    out = operator_feedback_xlsx(db, audit, args.by, args.out)
-    print(f"wrote feedback by {args.by} for '{audit.name}' to {out}", file=sys.stderr)
+    check_extension(args.out, (".xlsx",), "the feedback workbook")
+    ws = open_ws(args)
+    audit = ws.audit(args.name)
+    write_feedback(ws, audit.id, args.by, args.out)
+    print(f"wrote feedback by {args.by} for '{audit.name}' to {args.out}", file=sys.stderr)
     return 0
 
 
 @command("compare")
 def _compare(args: argparse.Namespace) -> int:
-    from reviewer.store.audits import get_audit
-
-
     names = [args.baseline, *args.later]
     if len(set(names)) != len(names):
         raise ReviewerError("each audit may be named only once in a comparison")
     if args.chart:
-        _suffix(args.chart, (".png",), "the chart")
-    db = open_db(args)
-    audits = [get_audit(db, n) for n in names]
+        check_extension(args.chart, (".png",), "the chart")
+    ws = open_ws(args)
+    audits = [ws.audit(n) for n in names]
     from reviewer.analysis import compare
 
-
-    result = compare.compare_audits(db, audits)
+    result = compare.compare_audits(ws.db, audits)
     for warning in result.warnings:
         print(f"reviewer: warning: {warning}", file=sys.stderr)
     if args.format == "json":
@@ -121,10 +99,6 @@ def _compare(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(compare.to_text(result))
     if args.chart:
-        try:
-            compare.trend_chart(result, args.chart)
-        except OSError as exc:
-            raise ReviewerError(f"{args.chart}: cannot write the chart: "
-                                f"{exc.strerror or exc}") from None
+        write_comparison_chart(ws, result, args.chart)
         print(f"wrote the chart to {args.chart}", file=sys.stderr)
     return 0

@@ -23,11 +23,13 @@ import os
 from pathlib import Path
 from typing import Any
 
+from reviewer.clock import now_iso
 from reviewer.errors import Progress, ReviewerError
+from reviewer.files.answer_table import AUDIO_FIELD
 from reviewer.files.tables import Table, _cell_text, read_table
-from reviewer.ops.importer import AUDIO_FIELD
-from reviewer.store.audits import AuditInfo, now_iso
+from reviewer.store.audits import AuditInfo
 from reviewer.store.db import Database
+from reviewer.store.ids import next_id
 
 MAX_PROBLEMS = 50          # lines reported before "... and N more" (a wrong ref column repeats)
 BATCH = 10_000             # rows per executemany, so progress can be reported while writing
@@ -155,12 +157,12 @@ def _write(db: Database, audit_id: int, staged: list[tuple[str, str]], info: dic
     key = _meta_key(audit_id)
     with db.transaction():
         db.execute("DELETE FROM incident WHERE audit_id = ?", (audit_id,))
-        next_id = (db.scalar("SELECT MAX(id) FROM incident") or 0) + 1
+        first = next_id(db, "incident")
         for start in range(0, total, BATCH):
             chunk = staged[start:start + BATCH]
             db.executemany("INSERT INTO incident (id, audit_id, seq, ref, fields) "
                            "VALUES (?, ?, ?, ?, ?)",
-                           [(next_id + start + k, audit_id, start + k + 1, ref, fields)
+                           [(first + start + k, audit_id, start + k + 1, ref, fields)
                             for k, (ref, fields) in enumerate(chunk)])
             if progress:
                 progress(start + len(chunk), total)

@@ -15,9 +15,7 @@ from pathlib import Path
 from typing import Protocol
 
 from reviewer.errors import ReviewerError
-from reviewer.ops.importer import AUDIO_FIELD
-from reviewer.store.audits import AuditInfo
-from reviewer.store.db import Database
+from reviewer.files.answer_table import AUDIO_FIELD
 
 AUDIO_EXTENSIONS: tuple[str, ...] = (".wav", ".mp3", ".m4a", ".aac", ".ogg", ".oga", ".flac",
                                      ".opus")
@@ -67,14 +65,13 @@ def audio_files(folder: str | Path) -> list[Path]:
                                  p.name))
 
 
-def link_recordings(db: Database, audit: AuditInfo, folder: str | Path) -> LinkResult:
-    """Store, in each record's ``audio`` field, the absolute path of the file named by its ref.
-
-    The file stem must equal the ref: exactly, else ignoring case (when that picks one record).
-    Records with no file in the folder keep whatever recording they had. One transaction."""
+def match_recordings(folder: str | Path,
+                     rows: list[tuple[int, str, str]]) -> tuple[LinkResult, list[tuple[int, str]]]:
+    """Match a folder's audio files to records ``(id, ref, fields JSON)`` by file stem: the
+    stem must equal the ref, exactly, else ignoring case (when that picks one record). Returns
+    the summary and the ``(record id, new fields JSON)`` to store; records with no file keep
+    whatever recording they had."""
     files = audio_files(folder)
-    rows = db.all("SELECT id, ref, fields FROM record WHERE audit_id = ? ORDER BY seq",
-                  (audit.id,))
     by_ref = {ref: (rid, ref) for rid, ref, _ in rows}
     by_folded: dict[str, list[tuple[int, str]]] = {}
     for rid, ref, _ in rows:
@@ -97,13 +94,11 @@ def link_recordings(db: Database, audit: AuditInfo, folder: str | Path) -> LinkR
         fields = json.loads(fields_json or "{}")
         if rid in chosen:
             fields[AUDIO_FIELD] = str(chosen[rid])
-            updates.append((json.dumps(fields), rid))
+            updates.append((rid, json.dumps(fields)))
             result.matched.append((ref, chosen[rid]))
         elif not str(fields.get(AUDIO_FIELD) or "").strip():
             result.records_without_file.append(ref)
-    with db.transaction():
-        db.executemany("UPDATE record SET fields = ? WHERE id = ?", updates)
-    return result
+    return result, updates
 
 
 def recording_path(view: HasFields | None) -> Path | None:

@@ -1,7 +1,9 @@
-"""Scoring one record at a time: one function per user action, each its own transaction.
+"""Scoring one record at a time: answer, note, undo — each an operation of its own.
 
-``score`` saves an answer the moment it is given (clearing follow-ups it stops from being
-asked), ``set_note`` saves a note, ``undo_last`` puts back what the last answer replaced.
+``score`` saves an answer the moment it is given, clearing the follow-ups it stops from being
+asked (SPEC §1); ``set_note`` saves a note; ``undo_last`` takes back the reviewer's own last
+answer or note change (never someone else's, never an import), and only if nobody has changed
+those cells since. Every change appends its history events (``answer``, ``note``, ``undo``).
 """
 
 from __future__ import annotations
@@ -10,14 +12,16 @@ import json
 from dataclasses import dataclass, field
 
 from reviewer.errors import NotFound, ReviewerError
+from reviewer.ops.core import OpResult, Tx, write
 from reviewer.questions import logic
-from reviewer.questions.logic import ANSWERED, NA, NOT_ASKED, UNANSWERED, Answer
+from reviewer.questions.logic import ANSWERED, NA, NOT_ASKED, UNANSWERED, Answer, history_label
 from reviewer.questions.qset import QuestionSet
-from reviewer.store.audits import now_iso
 from reviewer.store.db import Database
+from reviewer.workspace import Workspace
 
 Row = tuple[int, str | None, str, str, str]   # state, value, note, reviewer, answered_at
 EMPTY_ROW: Row = (UNANSWERED, None, "", "", "")
+GIVEN = (ANSWERED, NA)                          # states someone chose (not derived)
 
 
 @dataclass
@@ -29,6 +33,7 @@ class RecordView:
     fields: dict[str, str]
     rows: dict[str, Row] = field(default_factory=dict)
     states: dict[str, Answer] = field(default_factory=dict)   # resolved, every question
+    assigned_to: str | None = None
 
     def note(self, qid: str) -> str:
         return self.rows.get(qid, EMPTY_ROW)[2]
@@ -41,10 +46,12 @@ class RecordView:
 
 
 def load_record(db: Database, qs: QuestionSet, record_id: int) -> RecordView:
-    row = db.one("SELECT id, audit_id, seq, ref, fields FROM record WHERE id = ?", (record_id,))
+    row = db.one("SELECT id, audit_id, seq, ref, fields, assigned_to FROM record WHERE id = ?",
+                 (record_id,))
     if row is None:
         raise NotFound(f"no record with id {record_id}")
-    view = RecordView(row[0], row[1], row[2], row[3], json.loads(row[4] or "{}"))
+    view = RecordView(row[0], row[1], row[2], row[3], json.loads(row[4] or "{}"),
+                      assigned_to=row[5])
     for qid, state, value, note, who, at in db.all(
             "SELECT question_id, state, value, note, reviewer, answered_at FROM answer "
             "WHERE record_id = ?", (record_id,)):
@@ -53,7 +60,14 @@ def load_record(db: Database, qs: QuestionSet, record_id: int) -> RecordView:
     return view
 
 
-def _write(db: Database, view: RecordView, new_rows: dict[str, Row]) -> dict[str, Row]:
+def _load(tx: Tx, qs: QuestionSet, record_id: int) -> RecordView:
+    view = load_record(tx.db, qs, record_id)
+    if view.audit_id != tx.audit.id:
+        raise NotFound(f"record {record_id} is not in audit '{tx.audit.name}'")
+    return view
+
+
+def _write(tx: Tx, view: RecordView, new_rows: dict[str, Row], seq: int | None) -> dict[str, Row]:
     """Store the rows that changed; return what they were before."""
     before: dict[str, Row] = {}
     for qid, row in new_rows.items():
@@ -61,11 +75,13 @@ def _write(db: Database, view: RecordView, new_rows: dict[str, Row]) -> dict[str
         if old == row:
             continue
         before[qid] = old
-        db.execute("DELETE FROM answer WHERE record_id = ? AND question_id = ?", (view.id, qid))
+        tx.db.execute("DELETE FROM answer WHERE record_id = ? AND question_id = ?",
+                      (view.id, qid))
         if row[0] != UNANSWERED or row[2]:
-            db.execute("INSERT INTO answer (record_id, question_id, audit_id, state, value, note, "
-                       "reviewer, answered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                       (view.id, qid, view.audit_id, *row))
+            tx.db.execute("INSERT INTO answer (record_id, question_id, audit_id, state, value, "
+                          "note, reviewer, answered_at, event_seq) "
+                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                          (view.id, qid, view.audit_id, *row, seq))
     return before
 
 
@@ -77,26 +93,56 @@ def _rows_for(view: RecordView, states: dict[str, Answer], reviewer: str,
         if (state, value) == (old[0], old[1]):
             out[qid] = old
         else:
-            out[qid] = (state, value, old[2], reviewer if state != UNANSWERED else "",
-                        at if state != UNANSWERED else "")
+            given = state != UNANSWERED
+            out[qid] = (state, value, old[2], reviewer if given else "", at if given else "")
     return out
 
 
-def score(db: Database, qs: QuestionSet, record_id: int, qid: str, answer: str | Answer,
-          reviewer: str) -> RecordView:
+def _condition_events(tx: Tx, view: RecordView, before: dict[str, Row], cause: str,
+                      skip: str | None = None) -> None:
+    """An ``answer`` event for each given answer a condition cleared."""
+    after = {q: r for q, r in before.items()}   # keys only; values read from the new state
+    for qid, old in after.items():
+        if qid == skip or old[0] not in GIVEN:
+            continue
+        tx.event("answer", view.ref, qid, history_label(old[0], old[1]), None,
+                 f"condition: {cause}")
+
+
+def _finish(tx: Tx, qs: QuestionSet, record_id: int) -> RecordView:
+    view = load_record(tx.db, qs, record_id)
+    tx.db.execute("UPDATE record SET complete = ? WHERE id = ?", (view.complete(qs), record_id))
+    tx.changes.answers.add(record_id)
+    return view
+
+
+def _remember(tx: Tx, view: RecordView, qid: str, before: dict[str, Row],
+              new_rows: dict[str, Row]) -> None:
+    after = {q: new_rows.get(q, EMPTY_ROW) for q in before}
+    tx.db.execute("INSERT INTO undo (audit_id, record_id, question_id, before, reviewer, at, "
+                  "after) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                  (view.audit_id, view.id, qid, json.dumps(before), tx.reviewer, tx.now,
+                   json.dumps(after)))
+
+
+def parse_answer(q: logic.Question, answer: str | Answer | None) -> Answer:
+    try:
+        return logic.parse_value(q, answer) if isinstance(answer, str) or answer is None \
+            else answer
+    except logic.AnswerError as exc:   # a typing mistake, reported like any other refusal
+        raise ReviewerError(str(exc)) from None
+
+
+def score(ws: Workspace, audit_id: int, qs: QuestionSet, record_id: int, qid: str,
+          answer: str | Answer | None, source: str = "app") -> OpResult[RecordView]:
     """Save one answer (a typed value such as ``Y``, ``n/a``, a label, or a parsed pair)."""
     q = qs.by_id.get(qid)
     if q is None:
         raise ReviewerError(f"question set has no question '{qid}'")
-    try:
-        parsed = logic.parse_value(q, answer) if isinstance(answer, str) or answer is None \
-            else answer
-    except logic.AnswerError as exc:   # a typing mistake, reported like any other refusal
-        raise ReviewerError(str(exc)) from None
-    with db.transaction():
-        view = load_record(db, qs, record_id)
-        if parsed[0] in (ANSWERED, NA) and q.ask_if \
-                and logic.condition(q, view.states) == -1:
+    parsed = parse_answer(q, answer)
+    with write(ws, audit_id, what="scoring") as tx:
+        view = _load(tx, qs, record_id)
+        if parsed[0] in GIVEN and q.ask_if and logic.condition(q, view.states) == -1:
             waiting = [p for p, _ in q.ask_if if view.states[p][0] == UNANSWERED]
             raise ReviewerError(f"answer question {' and '.join(waiting)} first: question "
                                 f"{qid} is asked {logic.describe_condition(q)}")
@@ -107,48 +153,73 @@ def score(db: Database, qs: QuestionSet, record_id: int, qid: str, answer: str |
             raise ReviewerError(f"question {qid} does not allow n/a")
         given = {k: (r[0], r[1]) for k, r in view.rows.items()}
         given[qid] = parsed
-        states = logic.resolve(qs, given)
-        before = _write(db, view, _rows_for(view, states, reviewer, now_iso()))
+        new_rows = _rows_for(view, logic.resolve(qs, given), tx.reviewer, tx.now)
+        old = view.rows.get(qid, EMPTY_ROW)
+        changed = (old[0], old[1]) != (new_rows[qid][0], new_rows[qid][1])
+        seq = tx.event("answer", view.ref, qid, history_label(old[0], old[1]),
+                       history_label(*parsed), source) if changed else None
+        before = _write(tx, view, new_rows, seq)
         if before:
-            db.execute("INSERT INTO undo (audit_id, record_id, question_id, before, reviewer, at) "
-                       "VALUES (?, ?, ?, ?, ?, ?)", (view.audit_id, record_id, qid,
-                                                     json.dumps(before), reviewer, now_iso()))
-        return _finish(db, qs, record_id)
+            _condition_events(tx, view, {k: v for k, v in before.items()
+                                         if new_rows[k][0] in (UNANSWERED, NOT_ASKED)},
+                              f"question {qid} answered {history_label(*parsed) or 'blank'}",
+                              skip=qid)
+            _remember(tx, view, qid, before, new_rows)
+        view = _finish(tx, qs, record_id)
+    return OpResult(view, tx.changes)
 
 
-def _finish(db: Database, qs: QuestionSet, record_id: int) -> RecordView:
-    view = load_record(db, qs, record_id)
-    db.execute("UPDATE record SET complete = ? WHERE id = ?", (view.complete(qs), record_id))
-    return view
-
-
-def set_note(db: Database, qs: QuestionSet, record_id: int, qid: str, note: str) -> RecordView:
+def set_note(ws: Workspace, audit_id: int, qs: QuestionSet, record_id: int, qid: str,
+             note: str) -> OpResult[RecordView]:
     if qid not in qs.by_id:
         raise ReviewerError(f"question set has no question '{qid}'")
-    with db.transaction():
-        view = load_record(db, qs, record_id)
+    note = note.strip()
+    with write(ws, audit_id, what="a note") as tx:
+        view = _load(tx, qs, record_id)
         old = view.rows.get(qid, EMPTY_ROW)
-        _write(db, view, {qid: (old[0], old[1], note.strip(), old[3], old[4])})
-        return load_record(db, qs, record_id)
+        if old[2] != note:
+            tx.event("note", view.ref, qid, old[2] or None, note or None, "app")
+            new_rows = {qid: (old[0], old[1], note, old[3], old[4])}
+            before = _write(tx, view, new_rows, None)
+            _remember(tx, view, qid, before, new_rows)
+        view = _finish(tx, qs, record_id)
+    return OpResult(view, tx.changes)
 
 
-def undo_last(db: Database, qs: QuestionSet, audit_id: int) -> tuple[int, str] | None:
-    """Undo the audit's last answer; return (record id, question id), or None if nothing."""
-    with db.transaction():
-        entry = db.one("SELECT id, record_id, question_id, before, reviewer FROM undo "
-                       "WHERE audit_id = ? ORDER BY id DESC LIMIT 1", (audit_id,))
+def undo_last(ws: Workspace, audit_id: int,
+              qs: QuestionSet) -> OpResult[tuple[int, str] | None]:
+    """Take back the reviewer's own last answer or note change in this audit: value
+    (record id, question id), or None when there is nothing (or it changed since)."""
+    with write(ws, audit_id, what="undo") as tx:
+        entry = tx.db.one("SELECT id, record_id, question_id, before, after FROM undo "
+                          "WHERE audit_id = ? AND reviewer = ? ORDER BY id DESC LIMIT 1",
+                          (audit_id, tx.reviewer))
         if entry is None:
-            return None
-        undo_id, record_id, qid, before, reviewer = entry
-        view = load_record(db, qs, record_id)
-        restored = {k: tuple(v) for k, v in json.loads(before).items()}
-        _write(db, view, restored)
+            return OpResult(None, tx.changes, "Nothing of yours to undo in this audit.")
+        undo_id, record_id, qid, before_json, after_json = entry
+        tx.db.execute("DELETE FROM undo WHERE id = ?", (undo_id,))
+        view = _load(tx, qs, record_id)
+        restored = {k: tuple(v) for k, v in json.loads(before_json).items()}
+        left = json.loads(after_json) if after_json else {}
+        for k, row in left.items():
+            now = view.rows.get(k, EMPTY_ROW)
+            if tuple(now[:3]) != tuple(row[:3]):
+                who = now[3] or "someone"
+                return OpResult(None, tx.changes,
+                                f"Not undone: question {k} of {view.ref} was changed since "
+                                f"(by {who}).")
+        for k, row in restored.items():
+            now = view.rows.get(k, EMPTY_ROW)
+            if (now[0], now[1]) != (row[0], row[1]) and (row[0] in GIVEN or now[0] in GIVEN):
+                tx.event("undo", view.ref, k, history_label(now[0], now[1]),
+                         history_label(row[0], row[1]), "answer")
+            if now[2] != row[2]:
+                tx.event("undo", view.ref, k, now[2] or None, row[2] or None, "note")
+        _write(tx, view, restored, None)
         # The record may have changed since (an import): clear what is no longer asked.
-        view = load_record(db, qs, record_id)
-        _write(db, view, _rows_for(view, view.states, reviewer or "", now_iso()))
-        db.execute("DELETE FROM undo WHERE id = ?", (undo_id,))
-        _finish(db, qs, record_id)
-        return record_id, qid
-
-
-
+        view = load_record(tx.db, qs, record_id)
+        cleared = _write(tx, view, _rows_for(view, view.states, tx.reviewer, tx.now), None)
+        _condition_events(tx, view, cleared, f"undo of question {qid}")
+        _finish(tx, qs, record_id)
+    return OpResult((record_id, qid), tx.changes, f"Undid your last change (question {qid} of "
+                                                   f"{view.ref}).")

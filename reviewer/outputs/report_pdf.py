@@ -161,7 +161,6 @@ def build_report(db: Database, audit: AuditInfo, out_path: str | Path,
 
     from reviewer.outputs.report_tables import make_styles, section_table
 
-
     out = Path(out_path)
     qs = question_set(db, audit)
     t = tally(db, audit, qs)

@@ -128,3 +128,13 @@ def check(qset: QuestionSet, given: Mapping[str, Answer]) -> list[tuple[str, str
 
 def describe_condition(q: Question) -> str:
     return " and ".join(f"only when {p} is {' or '.join(w)}" for p, w in q.ask_if)
+
+
+def history_label(state: int, value: str | None) -> str | None:
+    """An answer as the history writes it (SPEC §6): ``Y``, ``N``, ``n/a``, a label, labels
+    joined with ``;``; None for blank."""
+    if state == ANSWERED:
+        return value or ""
+    if state in (NA, NOT_ASKED):
+        return "n/a"
+    return None

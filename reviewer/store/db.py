@@ -1,38 +1,76 @@
-"""Opening a database: an engine/connection built from a path or URL, never at import.
+"""Opening a database and taking turns to write it: a connection built from a path or URL.
 
 The core talks to the database through one DB-API connection (``Database.conn``) with ``?``
 placeholders: the stdlib ``sqlite3`` module for SQLite files (fast start, fast bulk writes), or
-SQLAlchemy's raw connection for a server URL (``postgresql+psycopg://``). The schema lives in
-``schema.py`` (SQLModel) and is created or migrated on first open, recorded in
-``meta.schema_version``.
+SQLAlchemy's raw connection for a server URL (``postgresql+psycopg://``).
+
+Writers take turns. :meth:`Database.transaction` takes the write lock *before* anything in it is
+read (``BEGIN IMMEDIATE`` on SQLite, an advisory lock on PostgreSQL). A writer that finds another
+at work waits, telling ``on_wait`` how long it has waited, up to ``lock_timeout`` seconds
+(``REVIEWER_LOCK_TIMEOUT``, default 60); then it gives up with :class:`LockTimeout`, having
+written nothing. Reads never hold a transaction open on the server.
+
+A SQLite file and its WAL/journal are created readable by their owner only (mode 0600) and a
+folder made for it gets mode 0700: the records hold victims' personal data. The schema is
+created or upgraded on open by ``store.migrations``.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import sqlite3
-from collections.abc import Iterator, Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from reviewer.errors import ReviewerError
 
+WRITE_LOCK = 0x72657669    # PostgreSQL advisory lock key taken by every write transaction
+DEFAULT_LOCK_TIMEOUT = 60.0
+POLL = 0.1                 # seconds between attempts at the write lock
+_SECRETS: set[str] = set()  # passwords seen in database URLs, masked in every message
+
 
 class DatabaseError(ReviewerError):
     """A database that cannot be opened or written, with a user-facing message."""
 
 
-WRITE_LOCK = 0x72657669    # PostgreSQL advisory lock key taken by every write transaction
+class LockTimeout(DatabaseError):
+    """Another writer held the database for longer than this one was willing to wait."""
 
 
 def is_url(target: str) -> bool:
     return "://" in target
 
 
+def redact(text: str) -> str:
+    """``text`` with every password masked: ``user:pass@`` in a URL, ``password=...`` in a
+    connection string or query, and any password seen in a database URL this run."""
+    text = re.sub(r"(://[^:/@\s]*:)[^@\s]*@", r"\1***@", text)
+    text = re.sub(r"(?i)(password\s*=\s*)('[^']*'|\"[^\"]*\"|[^\s&;]+)", r"\1***", text)
+    for secret in _SECRETS:
+        text = text.replace(secret, "***")
+    return text
+
+
 def display_target(target: str) -> str:
     """The path or URL for messages, a URL's password masked."""
-    return re.sub(r"(://[^:/@]*:)[^/]*@", r"\1***@", target)
+    return redact(target)
+
+
+def _remember_secret(target: str) -> None:
+    from urllib.parse import parse_qs, unquote, urlsplit
+
+    try:
+        parts = urlsplit(target)
+        for secret in [parts.password, *parse_qs(parts.query).get("password", [])]:
+            if secret and len(secret) >= 3:
+                _SECRETS.update({secret, unquote(secret)})
+    except ValueError:
+        pass
 
 
 def sqlite_path(target: str) -> str | None:
@@ -46,54 +84,65 @@ def sqlite_path(target: str) -> str | None:
     return None
 
 
-def make_engine(target: str):
-    """A SQLAlchemy engine for a path or URL, with WAL and a busy timeout on SQLite."""
-    from sqlalchemy import event
-    from sqlmodel import create_engine
+def lock_timeout_setting() -> float:
+    raw = os.environ.get("REVIEWER_LOCK_TIMEOUT", "").strip()
+    try:
+        return max(0.0, float(raw)) if raw else DEFAULT_LOCK_TIMEOUT
+    except ValueError:
+        return DEFAULT_LOCK_TIMEOUT
 
-    path = sqlite_path(target)
-    url = f"sqlite:///{path}" if path is not None and not is_url(target) else target
-    engine = create_engine(url)
-    if path is not None:
-        @event.listens_for(engine, "connect")
-        def _pragmas(dbapi_conn, _record) -> None:  # pragma: no cover - trivial
-            cur = dbapi_conn.cursor()
-            cur.execute("PRAGMA journal_mode=WAL")
-            cur.execute("PRAGMA busy_timeout=5000")
-            cur.execute("PRAGMA foreign_keys=ON")
-            cur.close()
-    return engine
+
+def _open_sqlite(path: str) -> sqlite3.Connection:
+    if path != ":memory:":
+        from reviewer.files.private import FILE_MODE, private_dir
+
+        file = Path(path).expanduser()
+        private_dir(file.parent)
+        if not file.exists():          # created owner-only; SQLite gives its WAL the same mode
+            os.close(os.open(file, os.O_CREAT | os.O_WRONLY, FILE_MODE))
+        path = str(file)
+    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    conn.execute(f"PRAGMA busy_timeout={int(lock_timeout_setting() * 1000)}")
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA foreign_keys=ON")
+    return conn
 
 
 class Database:
-    def __init__(self, target: str):
+    def __init__(self, target: str, lock_timeout: float | None = None, migrate: bool = True):
         self.target = target
         self._engine = None
+        self.lock_timeout = lock_timeout_setting() if lock_timeout is None else lock_timeout
+        self.on_wait: Callable[[float], None] | None = None
         path = sqlite_path(target)
         self.dialect = "sqlite" if path is not None else "postgresql"
+        _remember_secret(target)
         try:
             if path is not None:
-                if path != ":memory:":
-                    Path(path).expanduser().parent.mkdir(parents=True, exist_ok=True)
-                self.conn = sqlite3.connect(str(Path(path).expanduser()) if path != ":memory:"
-                                            else path, isolation_level=None,
-                                            check_same_thread=False)
-                self.conn.execute("PRAGMA journal_mode=WAL")
-                self.conn.execute("PRAGMA busy_timeout=5000")
-                self.conn.execute("PRAGMA foreign_keys=ON")
+                self.conn = _open_sqlite(path)
             else:
-                self._engine = make_engine(target)
+                from sqlmodel import create_engine
+
+                self._engine = create_engine(target)
                 self.conn = self._engine.raw_connection()
                 # Reads commit at once, so none holds a transaction open on the shared server;
                 # transaction() begins one explicitly.
                 self.conn.rollback()
                 self.conn.driver_connection.autocommit = True
+        except ReviewerError:
+            raise
         except Exception as exc:  # noqa: BLE001 - reported to the user
-            reason = " ".join(str(exc).split())      # one line (psycopg adds a hint line)
-            raise DatabaseError(f"cannot open database {display_target(target)}: {reason}") \
-                from None
+            raise DatabaseError(f"cannot open database {display_target(target)}: "
+                                f"{one_line(exc)}") from None
         self._in_tx = False
-        self._ensure_schema()
+        if migrate:
+            from reviewer.store.migrations import ensure_schema
+
+            try:
+                ensure_schema(self)
+            except BaseException:
+                self.close()
+                raise
 
     # -- statements ---------------------------------------------------------------------------
     def _sql(self, sql: str) -> str:
@@ -118,19 +167,21 @@ class Database:
         row = self.one(sql, params)
         return row[0] if row else None
 
+    # -- writing ------------------------------------------------------------------------------
+    @property
+    def in_transaction(self) -> bool:
+        return self._in_tx
+
     @contextmanager
     def transaction(self) -> Iterator[Database]:
-        """One write transaction: everything inside commits together or not at all."""
+        """One write transaction, the write lock taken first: everything inside commits
+        together or not at all."""
         if self._in_tx:
             yield self
             return
+        self._begin()
         self._in_tx = True
         try:
-            if self.dialect == "sqlite":
-                self.conn.execute("BEGIN IMMEDIATE")
-            else:  # one writer at a time, as BEGIN IMMEDIATE on SQLite (ids are MAX(id) + 1)
-                self.execute("BEGIN")
-                self.execute("SELECT pg_advisory_xact_lock(?)", (WRITE_LOCK,))
             yield self
             self.conn.commit()
         except BaseException:
@@ -139,6 +190,65 @@ class Database:
         finally:
             self._in_tx = False
 
+    def _begin(self) -> None:
+        start = time.monotonic()
+        while True:
+            if self._try_begin():
+                return
+            waited = time.monotonic() - start
+            if waited >= self.lock_timeout:
+                raise LockTimeout(
+                    f"another writer kept the database busy for {waited:.0f} s; gave up "
+                    "waiting and wrote nothing (try again, or wait longer with "
+                    "REVIEWER_LOCK_TIMEOUT=SECONDS)")
+            if self.on_wait is not None:
+                self.on_wait(waited)
+            time.sleep(POLL if self.dialect != "sqlite" else 0)
+
+    def _try_begin(self) -> bool:
+        if self.dialect == "sqlite":
+            self.conn.execute(f"PRAGMA busy_timeout={int(POLL * 1000)}")
+            try:
+                self.conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc:
+                if "locked" in str(exc) or "busy" in str(exc):
+                    return False
+                raise
+            finally:
+                self.conn.execute(f"PRAGMA busy_timeout={int(self.lock_timeout * 1000)}")
+            return True
+        self.execute("BEGIN")
+        if self.scalar("SELECT pg_try_advisory_xact_lock(?)", (WRITE_LOCK,)):
+            return True
+        self.conn.rollback()
+        return False
+
+    @contextmanager
+    def staging(self) -> Iterator[Database]:
+        """A transaction for this connection's temporary tables only: it takes no write lock
+        (SQLite's temp database and PostgreSQL's temp tables are private to the connection),
+        so work can be staged while other programs write."""
+        if self._in_tx:
+            yield self
+            return
+        self.execute("BEGIN")
+        self._in_tx = True
+        try:
+            yield self
+            self.conn.commit()
+        except BaseException:
+            self.conn.rollback()
+            raise
+        finally:
+            self._in_tx = False
+
+    # -- helpers ------------------------------------------------------------------------------
+    def group_concat(self, column: str) -> str:
+        """SQL joining a group's values with ``,``."""
+        if self.dialect == "sqlite":
+            return f"GROUP_CONCAT({column})"
+        return f"STRING_AGG(CAST({column} AS TEXT), ',')"
+
     def json_field(self, column: str) -> str:
         """SQL for one key of a JSON text column; the key is the single ``?`` parameter."""
         if self.dialect == "sqlite":
@@ -146,46 +256,13 @@ class Database:
         return f"(({column})::json ->> ?)"
 
     def close(self) -> None:
-        self.conn.close()
-        if self._engine is not None:
-            self._engine.dispose()
-
-    # -- schema -------------------------------------------------------------------------------
-    def schema_version(self) -> int:
         try:
-            value = self.scalar("SELECT value FROM meta WHERE key = 'schema_version'")
-        except Exception:  # noqa: BLE001 - no meta table yet
-            if self.dialect != "sqlite":
-                self.conn.rollback()
-            return 0
-        return int(value) if value is not None else 0
-
-    def _ensure_schema(self) -> None:
-        from reviewer import SCHEMA_VERSION
+            self.conn.close()
+        finally:
+            if self._engine is not None:
+                self._engine.dispose()
 
 
-        current = self.schema_version()
-        if current == SCHEMA_VERSION:
-            return
-        if current > SCHEMA_VERSION:
-            raise DatabaseError(f"{display_target(self.target)} was written by a newer version "
-                                f"of reviewer (schema {current}, this one knows {SCHEMA_VERSION})")
-        from reviewer.store import schema
-
-
-        if current == 0:
-            with self.transaction():
-                if self._engine is not None:
-                    schema.create_all(self._engine)
-                else:
-                    for statement in schema.ddl("sqlite"):
-                        self.execute(statement)
-                self.execute("INSERT INTO meta (key, value) VALUES ('schema_version', ?)",
-                             (str(SCHEMA_VERSION),))
-            return
-        with self.transaction():
-            for version in range(current + 1, SCHEMA_VERSION + 1):
-                for statement in schema.MIGRATIONS.get(version, []):
-                    self.execute(statement)
-            self.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'",
-                         (str(SCHEMA_VERSION),))
+def one_line(exc: BaseException) -> str:
+    """An exception's message on one line, passwords masked (psycopg adds hint lines)."""
+    return redact(" ".join(str(exc).split()) or type(exc).__name__)

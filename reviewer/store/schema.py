@@ -1,15 +1,16 @@
-"""The database schema, declared with SQLModel, and its migrations.
+"""The database schema, declared with SQLModel (the current version; ``migrations`` brings older
+databases up to it).
 
 Imported only when a database has to be created or migrated: opening an up-to-date database
 reads ``meta.schema_version`` through the plain DB-API connection and never imports SQLModel.
+Columns added by a migration come last in their table, as ``ALTER TABLE ... ADD COLUMN`` puts
+them, so an upgraded database and a new one have the same schema.
 """
 
 from __future__ import annotations
 
 from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
-
-from reviewer import SCHEMA_VERSION  # noqa: F401 - re-exported for migrations
 
 
 class Meta(SQLModel, table=True):
@@ -42,6 +43,10 @@ class Audit(SQLModel, table=True):
     created_at: str
     archived: bool = False
     sample: str = ""         # JSON description of how the records were drawn
+    # schema 2
+    signed_off_by: str | None = None
+    signed_off_at: str | None = None
+    calibrates: int | None = None      # the main audit this one double-scores (blind)
 
 
 class Record(SQLModel, table=True):
@@ -54,6 +59,8 @@ class Record(SQLModel, table=True):
     ref: str
     fields: str = "{}"       # JSON object of the other columns (date, area, audio ...)
     complete: bool = False
+    # schema 2
+    assigned_to: str | None = None     # the reviewer whose queue it is in
 
 
 class AnswerRow(SQLModel, table=True):
@@ -71,10 +78,12 @@ class AnswerRow(SQLModel, table=True):
     note: str = ""
     reviewer: str = ""
     answered_at: str = ""
+    # schema 2: the history event that gave this answer (an import's event for its answers)
+    event_seq: int | None = None
 
 
 class UndoEntry(SQLModel, table=True):
-    """What an answer replaced, so the last answer can be undone from any front end."""
+    """What one reviewer's answer or note replaced, so that reviewer can take it back."""
 
     __tablename__ = "undo"
     id: int | None = Field(default=None, primary_key=True)
@@ -84,6 +93,8 @@ class UndoEntry(SQLModel, table=True):
     before: str              # JSON: {question_id: [state, value, note, reviewer, answered_at]}
     reviewer: str = ""
     at: str = ""
+    # schema 2: the same cells as they were left, so an undo never overwrites a later change
+    after: str | None = None
 
 
 class Incident(SQLModel, table=True):
@@ -98,22 +109,71 @@ class Incident(SQLModel, table=True):
     fields: str = "{}"
 
 
-def create_all(engine) -> None:
-    SQLModel.metadata.create_all(engine)
+class Event(SQLModel, table=True):
+    """The audit's history (SPEC §6): append-only, one row per change or disclosure."""
+
+    __tablename__ = "event"
+    __table_args__ = (Index("ix_event_ref", "audit_id", "ref", "seq"),)
+    audit_id: int = Field(primary_key=True)
+    seq: int = Field(primary_key=True)       # 1, 2, ... within the audit
+    at: str
+    reviewer: str
+    action: str
+    ref: str | None = None
+    question: str | None = None
+    before: str | None = None
+    after: str | None = None
+    detail: str = ""
+
+
+class Plan(SQLModel, table=True):
+    """An improvement plan (SPEC §9), imported from a table."""
+
+    __tablename__ = "plan"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True)
+    created_at: str
+    updated_at: str = ""
+    source_name: str = ""
+    sha256: str = ""
+
+
+class PlanItem(SQLModel, table=True):
+    __tablename__ = "plan_item"
+    __table_args__ = (UniqueConstraint("plan_id", "ref"),)
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="plan.id")
+    seq: int
+    ref: str
+    area: str
+    due: str = ""            # YYYY-MM-DD or ""
+    owner: str = ""
+    progress: str = ""
+    updated: str = ""        # YYYY-MM-DD or ""
+    complete: bool | None = None
+    questions: str = ""      # question ids joined by ";" ("" = link by paragraph number)
+
+
+APPEND_ONLY = ("event",)   # tables whose rows are never changed or deleted (triggers refuse)
+
+
+def table(name: str):
+    return SQLModel.metadata.tables[name]
 
 
 def ddl(dialect_name: str) -> list[str]:
-    """CREATE TABLE / INDEX statements for running on an existing DB-API connection."""
-    from sqlalchemy.dialects import postgresql, sqlite
+    """CREATE TABLE / INDEX statements of the whole schema for a DB-API connection."""
     from sqlalchemy.schema import CreateIndex, CreateTable
 
-    dialect = sqlite.dialect() if dialect_name == "sqlite" else postgresql.dialect()
+    dialect = sql_dialect(dialect_name)
     out = []
-    for table in SQLModel.metadata.sorted_tables:
-        out.append(str(CreateTable(table).compile(dialect=dialect)))
-        out.extend(str(CreateIndex(ix).compile(dialect=dialect)) for ix in table.indexes)
+    for t in SQLModel.metadata.sorted_tables:
+        out.append(str(CreateTable(t).compile(dialect=dialect)))
+        out.extend(str(CreateIndex(ix).compile(dialect=dialect)) for ix in t.indexes)
     return out
 
 
-# version -> list of SQL statements that bring a database from version-1 to version.
-MIGRATIONS: dict[int, list[str]] = {}
+def sql_dialect(dialect_name: str):
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    return sqlite.dialect() if dialect_name == "sqlite" else postgresql.dialect()

@@ -86,7 +86,7 @@ def test_ctrl_d_opens_the_sample_dialog(qtbot, make_window):
 
 def refs_of(window) -> list[str]:
     audit = window.session.audit
-    return [r.ref for r in records.page(window.session.db, audit.id, 0, 1000)]
+    return [r.ref for r in records.page(window.session.ws.db, audit.id, 0, 1000)]
 
 
 def test_create_sample_and_score_from_the_keyboard(qtbot, make_window, tmp_path):
@@ -167,4 +167,4 @@ def test_a_second_draw_asks_first(qtbot, make_window, tmp_path):
     qtbot.keyClick(dialog.draw_button, Qt.Key_Return)
     assert asked and "already has a sample" in asked[0]
     assert dialog.result is None and dialog.isVisible()
-    assert records.count(window.session.db, window.session.audit.id) == 10
+    assert records.count(window.session.ws.db, window.session.audit.id) == 10

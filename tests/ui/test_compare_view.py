@@ -7,8 +7,8 @@ import csv
 from PySide6.QtCore import Qt
 from scipy.stats import fisher_exact
 
-from reviewer.ops.importer import import_answers
-from reviewer.store.audits import create_audit
+from reviewer.ops.core import Changes
+from tests.actions import create_audit, import_answers
 from tests.conftest import ASB_SET, DEMO_CSV
 from ui.main_window import COMPARE
 
@@ -29,8 +29,8 @@ def later_audit(db, tmp_path):
 
 def test_compare_two_audits(qtbot, make_window, tmp_path):
     window = make_window()
-    later_audit(window.session.db, tmp_path)
-    window.session.audits_changed.emit()
+    later_audit(window.session.ws.db, tmp_path)
+    window.session.did_execute(Changes(audit_list=True))
     qtbot.keyClick(window.scoring.questions_view, Qt.Key_4, Qt.ControlModifier)
     assert window.tabs.currentIndex() == COMPARE
     view = window.compare

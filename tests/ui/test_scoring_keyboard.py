@@ -7,8 +7,8 @@ import sqlite3
 from PySide6.QtCore import Qt
 
 from reviewer.analysis import tally
-from reviewer.ops.importer import import_answers
-from reviewer.store.audits import create_audit, get_audit
+from reviewer.store.audits import get_audit
+from tests.actions import create_audit, import_answers
 from tests.conftest import ASB_SET
 from ui.questions_model import COL_ANSWER, COL_ID
 
@@ -17,7 +17,7 @@ def blank_audit(window, tmp_path, n: int = 3):
     """An ASB audit with n records and no answers, opened on the scoring screen."""
     csv = tmp_path / "records.csv"
     csv.write_text("ref,area\n" + "".join(f"INC-{i},North\n" for i in range(1, n + 1)))
-    db = window.session.db
+    db = window.session.ws.db
     audit = create_audit(db, "Keyboard audit", ASB_SET)
     import_answers(db, audit, csv, "tester")
     window.open_audit(audit.id)
@@ -50,7 +50,7 @@ def test_score_a_record_with_keys_only(qtbot, make_window, tmp_path):
     press(qtbot, window, Qt.Key_1)               # 9 = Response (choice 1)
     assert answer_of(window, "9") == "Response"
     assert s.current_question().id == "10"
-    t = tally.tally(window.session.db, audit).by_id()
+    t = tally.tally(window.session.ws.db, audit).by_id()
     assert (t["1"].yes, t["2"].no, t["2a"].na, t["9"].counts["Response"]) == (1, 1, 1, 1)
     # Saved at once: a second connection sees the answers.
     other = sqlite3.connect(window.session.target)
@@ -98,11 +98,12 @@ def test_records_notes_jump_and_filter(qtbot, make_window, tmp_path):
     assert s.record_panel.field_text("area") == "North"
 
 
-def test_a_failed_save_is_shown(qtbot, make_window, tmp_path):
+def test_a_failed_save_is_shown(qtbot, make_window, tmp_path, monkeypatch):
+    monkeypatch.setenv("REVIEWER_LOCK_TIMEOUT", "0.5")
     window = make_window()
     blank_audit(window, tmp_path)
     s = window.scoring
-    window.session.db.execute("PRAGMA busy_timeout = 50")
+    window.session.ws.db.execute("PRAGMA busy_timeout = 50")
     locker = sqlite3.connect(window.session.target, isolation_level=None)
     locker.execute("BEGIN EXCLUSIVE")
     try:
@@ -113,8 +114,9 @@ def test_a_failed_save_is_shown(qtbot, make_window, tmp_path):
     finally:
         locker.execute("ROLLBACK")
         locker.close()
+    qtbot.waitUntil(window.isActiveWindow, timeout=3000)   # the wait dialog has gone
     press(qtbot, window, Qt.Key_Y)
-    assert not s.banner.isVisible()
+    assert not s.banner.isVisible(), s.banner.text()
     assert answer_of(window, "1") == "Y"
 
 

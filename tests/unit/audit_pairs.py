@@ -50,9 +50,8 @@ def reworded_set(tmp_path: Path, qid: str = "5", text: str = "Was an attempt to 
 def make_later_audit(db, tmp_path: Path, name: str = "BTP ASB 2013",
                      changes: dict[str, tuple[str, str, int]] | None = None,
                      set_file: Path = ASB_SET):
-    from reviewer.ops.importer import import_answers
-    from reviewer.store.audits import create_audit, get_audit
-
+    from reviewer.store.audits import get_audit
+    from tests.actions import create_audit, import_answers
 
     csv_path = later_csv(tmp_path / f"{name}.csv",
                          DEFAULT_CHANGES if changes is None else changes)

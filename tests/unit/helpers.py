@@ -121,7 +121,6 @@ def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, s
     """Run ``reviewer`` in-process: (exit status, stdout, stderr)."""
     from reviewer.cli.main import main
 
-
     capsys.readouterr()
     try:
         code = main(list(argv))
@@ -136,7 +135,6 @@ def tally_json(db, name: str) -> dict:
     from reviewer.outputs.tally_format import tally_dict, to_json
     from reviewer.store.audits import get_audit
 
-
     audit = get_audit(db, name)
     return json.loads(to_json(tally_dict(audit, tally(db, audit))))
 
@@ -144,7 +142,6 @@ def tally_json(db, name: str) -> dict:
 def export_text(db, name: str, path: Path) -> str:
     from reviewer.files.exporter import export_answers
     from reviewer.store.audits import get_audit
-
 
     export_answers(db, get_audit(db, name), path)
     return path.read_text(encoding="utf-8-sig")

@@ -31,7 +31,6 @@ def newcombe(y1: int, n1: int, y2: int, n2: int) -> tuple[float, float]:
 def pair(db, demo_audit, tmp_path):
     from reviewer.analysis.compare import compare_audits
 
-
     later = make_later_audit(db, tmp_path)
     return compare_audits(db, [demo_audit, later])
 
@@ -65,7 +64,6 @@ def test_only_tallied_questions_and_choices_carry_no_test(pair):
 def test_text_and_json(pair):
     from reviewer.analysis.compare import to_text
 
-
     text = to_text(pair)
     assert "10% (10/100)" in text and "30% (30/100)" in text
     assert "BTP ASB 2013 vs BTP ASB 2012: +20 points" in text and ": improved" in text
@@ -78,7 +76,6 @@ def test_text_and_json(pair):
 
 def test_wording_difference_is_a_warning_but_still_compared(db, demo_audit, tmp_path):
     from reviewer.analysis.compare import compare_audits
-
 
     later = make_later_audit(db, tmp_path, "Reworded", changes={},
                              set_file=reworded_set(tmp_path, "5"))
@@ -109,9 +106,7 @@ questions:
 
 def test_type_change_and_missing_questions(db, tmp_path):
     from reviewer.analysis.compare import compare_audits
-    from reviewer.ops.importer import import_answers
-    from reviewer.store.audits import create_audit
-
+    from tests.actions import create_audit, import_answers
 
     audits = []
     for name, text, rows in (("A", SET_A, "ref,q1,q2\nr1,Y,Y\nr2,N,N\n"),
@@ -133,7 +128,6 @@ def test_type_change_and_missing_questions(db, tmp_path):
 def test_flag_rule_and_edge_cases():
     from reviewer.analysis.stats import compare_counts, flag, rate, rate_text, wilson
 
-
     assert flag(0.2, 0.01) == "improved" and flag(-0.2, 0.01) == "worse"
     assert flag(0.2, 0.01, higher_is_better=False) == "worse"
     assert flag(0.2, 0.05) == "no significant change"
@@ -147,7 +141,6 @@ def test_flag_rule_and_edge_cases():
 def test_trend_chart_for_three_audits(db, demo_audit, tmp_path):
     from reviewer.analysis.compare import compare_audits, trend_chart
 
-
     later = make_later_audit(db, tmp_path)
     latest = make_later_audit(db, tmp_path, "BTP ASB 2014", {"1": ("N", "Y", 40)})
     c = compare_audits(db, [demo_audit, later, latest])
@@ -160,7 +153,6 @@ def test_trend_chart_for_three_audits(db, demo_audit, tmp_path):
 def test_fewer_than_two_audits(db, demo_audit):
     from reviewer.analysis.compare import compare_audits
     from reviewer.errors import ReviewerError
-
 
     with pytest.raises(ReviewerError, match="at least two"):
         compare_audits(db, [demo_audit])

@@ -8,9 +8,10 @@ import json
 
 import pytest
 
-from reviewer.ops.importer import ImportProblems, import_answers
+from reviewer.ops.importer import ImportProblems
 from reviewer.questions.logic import NA, NOT_ASKED
-from reviewer.store.audits import create_audit, get_audit
+from reviewer.store.audits import get_audit
+from tests.actions import create_audit, import_answers
 from tests.unit.helpers import (
     SMALL_HEADER,
     SMALL_ROWS,
@@ -337,9 +338,14 @@ def test_changing_a_parent_and_answering_the_follow_up_in_one_file(db, populated
 
 def test_reimporting_the_same_file_changes_nothing(db, populated, tmp_path):
     snap = snapshot(db)
+    events = snap.pop("event")
     result = imp(db, tmp_path, SMALL_HEADER, SMALL_ROWS, name="first.csv")
-    assert (result.new, result.updated) == (0, 4)
-    assert snapshot(db) == snap
+    assert (result.new, result.updated, result.changed) == (0, 4, 0)
+    after = snapshot(db)
+    new_events = [e for e in after.pop("event") if e not in events]
+    assert after == snap
+    assert [e[4] for e in new_events] == ["import"]          # the import itself is recorded
+    assert "new=0 updated=4" in new_events[0][-1]
 
 
 # -- export round trips ------------------------------------------------------------------------
@@ -352,11 +358,9 @@ def test_export_import_round_trip(db, populated, tmp_path, suffix):
     out1 = tmp_path / f"out1{suffix}"
     from reviewer.files.exporter import export_answers
 
-
     assert export_answers(db, get_audit(db, NAME), out1) == 4
 
     from reviewer.store.db import Database
-
 
     fresh = Database(str(tmp_path / "fresh.db"))
     try:
@@ -452,36 +456,24 @@ def answer_rows(db) -> list[tuple]:
                          "JOIN record r ON r.id = a.record_id"))
 
 
-def test_bulk_and_row_by_row_writes_agree(tmp_path, monkeypatch):
-    import reviewer.ops.importer as importer
-    from reviewer.store.db import Database
-
-
-    results = []
-    for use_bulk in (True, False):
-        if not use_bulk:
-            monkeypatch.setattr(importer, "MAX_BULK_QUESTIONS", 0)
-        db = Database(str(tmp_path / f"{use_bulk}-{len(results)}.db"))
-        try:
-            create_audit(db, NAME, write_set(tmp_path))
-            audit = get_audit(db, NAME)
-            first = write_csv(tmp_path / "first.csv", SMALL_HEADER, SMALL_ROWS)
-            import_answers(db, audit, first, "tester")
-            # New records with and without notes, and updates, in one file.
-            header = ["ref", "2", "2a", "note:2a", "3", "area"]
-            rows = [["R1", "N", "", "", "CID", "Zoë's \"area\""],
-                    ["N1", "Y", "Y", "why", "None", ""],
-                    ["N2", "Y", "", "", "CID", "{x}"],
-                    ["R3", "Y", "Y", "", "Response", "W"]]
-            import_answers(db, audit, write_csv(tmp_path / "second.csv", header, rows), "tester")
-            results.append((answer_rows(db), tally_json(db, NAME),
-                            export_text(db, NAME, tmp_path / "out.csv")))
-            assert db.scalar("PRAGMA foreign_keys") == 1         # settings put back
-            assert db.scalar("PRAGMA synchronous") == 2
-        finally:
-            db.close()
-    assert results[0] == results[1]
-    assert json.loads(dict((r[0], r[2]) for r in results[0][0])["N2"]) == {"area": "{x}"}
+def test_new_and_updated_records_in_one_file(db, populated, tmp_path):
+    # New records with and without notes, and updates, in one file.
+    header = ["ref", "2", "2a", "note:2a", "3", "area"]
+    rows = [["R1", "N", "", "", "CID", "Zoë's \"area\""],
+            ["N1", "Y", "Y", "why", "None", ""],
+            ["N2", "Y", "", "", "CID", "{x}"],
+            ["R3", "Y", "Y", "", "Response", "W"]]
+    result = imp(db, tmp_path, header, rows, name="second.csv")
+    assert (result.new, result.updated) == (2, 2)
+    assert values(db, "R1")["2"] == "N" and values(db, "R1")["2a"] == "n/a"
+    assert values(db, "R1")["1"] == "Y"                       # not in the file: kept
+    assert stored(db, "N1")["2a"] == (1, "Y", "why")
+    assert "2a" not in stored(db, "N2")                         # pending: blank
+    assert fields(db, "N2") == {"area": "{x}"}
+    assert fields(db, "R1")["area"] == "Zoë's \"area\""
+    assert db.scalar("PRAGMA foreign_keys") == 1               # settings put back
+    seqs = [r[0] for r in db.all("SELECT seq FROM record ORDER BY seq")]
+    assert seqs == sorted(set(seqs)) and len(seqs) == 6
 
 
 def test_fields_json_is_what_json_dumps_writes(db, audit, tmp_path):

@@ -8,8 +8,10 @@ import pytest
 from reviewer.analysis.tally import tally
 from reviewer.errors import ReviewerError
 from reviewer.ops import scoring
-from reviewer.ops.importer import ImportProblems, import_answers
-from reviewer.store.audits import create_audit, question_set
+from reviewer.ops.importer import ImportProblems
+from reviewer.store.audits import question_set
+from tests import actions
+from tests.actions import create_audit, import_answers
 from tests.conftest import ASB_SET
 
 
@@ -43,10 +45,10 @@ def test_clearing_a_parent_clears_its_follow_ups_and_scoring_refuses_them(db, tm
     import_answers(db, audit, path, "t")
     qs = question_set(db, audit)
     rid = db.scalar("SELECT id FROM record WHERE ref = 'R1'")
-    view = scoring.score(db, qs, rid, "2", "", "t")
+    view = actions.score(db, qs, rid, "2", "", "t")
     assert view.states["2a"] == (0, None) and view.states["2b"] == (0, None)
     assert tally(db, audit).by_id()["2b"].unanswered == 1
     with pytest.raises(ReviewerError, match="answer question 2 first"):
-        scoring.score(db, qs, rid, "2a", "Y", "t")
-    view = scoring.undo_last(db, qs, audit.id)
+        actions.score(db, qs, rid, "2a", "Y", "t")
+    view = actions.undo_last(db, qs, audit.id, "t")
     assert scoring.load_record(db, qs, rid).states["2b"] == (1, "Age")

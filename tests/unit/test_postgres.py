@@ -105,7 +105,6 @@ def pg_url(pg_port: int) -> Iterator[str]:
 def pg_db(pg_url: str):
     from reviewer.store.db import Database
 
-
     database = Database(pg_url)
     yield database
     database.close()
@@ -217,9 +216,8 @@ def test_cli_bad_import_leaves_the_database_unchanged(pg_url, tmp_path):
 # -- in-process: scoring, paging, sampling, the report -------------------------------------------
 @pytest.fixture()
 def pg_demo(pg_db):
-    from reviewer.ops.importer import import_answers
-    from reviewer.store.audits import create_audit, get_audit
-
+    from reviewer.store.audits import get_audit
+    from tests.actions import create_audit, import_answers
 
     import_answers(pg_db, create_audit(pg_db, AUDIT, ASB_SET), DEMO_CSV, "test-reviewer")
     return get_audit(pg_db, AUDIT)
@@ -227,11 +225,11 @@ def pg_demo(pg_db):
 
 def test_score_and_undo(pg_db, pg_demo):
     from reviewer.analysis.tally import tally
-    from reviewer.ops.scoring import load_record, score, set_note, undo_last
+    from reviewer.ops.scoring import load_record
     from reviewer.questions.logic import ANSWERED, UNANSWERED
     from reviewer.store import records
     from reviewer.store.audits import get_audit, question_set
-
+    from tests.actions import score, set_note, undo_last
 
     qs = question_set(pg_db, pg_demo)
     before = tally(pg_db, pg_demo).by_id()["1"]
@@ -243,13 +241,14 @@ def test_score_and_undo(pg_db, pg_demo):
     assert view.states["1"] == (ANSWERED, new) and view.answered_by("1") == "alice"
     after = tally(pg_db, pg_demo).by_id()["1"]
     assert (after.yes - before.yes, after.no - before.no) == ((1, -1) if new == "Y" else (-1, 1))
-    assert set_note(pg_db, qs, rid, "1", " checked ").note("1") == "checked"
+    assert set_note(pg_db, qs, rid, "1", " checked ", "alice").note("1") == "checked"
     assert score(pg_db, qs, rid, "2", "", "alice").states["2"][0] == UNANSWERED
     assert get_audit(pg_db, AUDIT).complete == 99          # a blank answer: incomplete
     assert records.next_incomplete(pg_db, pg_demo.id) == rid
-    assert undo_last(pg_db, qs, pg_demo.id) == (rid, "2")
-    assert undo_last(pg_db, qs, pg_demo.id) == (rid, "1")
-    assert undo_last(pg_db, qs, pg_demo.id) is None
+    assert undo_last(pg_db, qs, pg_demo.id, "alice") == (rid, "2")
+    assert undo_last(pg_db, qs, pg_demo.id, "alice") == (rid, "1")     # the note
+    assert undo_last(pg_db, qs, pg_demo.id, "alice") == (rid, "1")     # the answer
+    assert undo_last(pg_db, qs, pg_demo.id, "alice") is None
     assert load_record(pg_db, qs, rid).states["1"] == old
     assert tally(pg_db, pg_demo).by_id()["1"].to_dict() == before.to_dict()
     assert get_audit(pg_db, AUDIT).complete == 100
@@ -259,9 +258,8 @@ def test_score_and_undo(pg_db, pg_demo):
 
 def test_writers_take_turns(pg_url, pg_db, pg_demo, tmp_path):
     """Two people importing at once: record ids are MAX(id) + 1, so writers are serialized."""
-    from reviewer.ops.importer import import_answers
-    from reviewer.store.audits import create_audit, get_audit
-
+    from reviewer.store.audits import get_audit
+    from tests.actions import create_audit, import_answers
 
     other = create_audit(pg_db, "Other", ASB_SET)
     with pg_db.transaction():
@@ -279,10 +277,9 @@ def test_writers_take_turns(pg_url, pg_db, pg_demo, tmp_path):
 
 
 def test_record_paging(pg_db, pg_demo):
-    from reviewer.ops.scoring import score
     from reviewer.store import records
     from reviewer.store.audits import question_set
-
+    from tests.actions import score
 
     assert records.count(pg_db, pg_demo.id) == 100
     first = records.page(pg_db, pg_demo.id, 0, 30)
@@ -316,12 +313,11 @@ def write_incidents(path: Path, n: int = 240) -> Path:
 
 
 def test_incidents_and_sample_as_on_sqlite(pg_db, tmp_path):
-    from reviewer.analysis.sampling import draw_sample
-    from reviewer.files.incidents import import_incident_list, population_size
-    from reviewer.store.audits import create_audit, get_audit
+    from reviewer.files.incidents import population_size
+    from reviewer.store.audits import get_audit
     from reviewer.store.db import Database
     from reviewer.store.records import count
-
+    from tests.actions import create_audit, draw_sample, import_incident_list
 
     listed = write_incidents(tmp_path / "incidents.csv")
     results = []
@@ -347,7 +343,6 @@ def test_report_pdf(pg_db, pg_demo, tmp_path):
     from pypdf import PdfReader
 
     from reviewer.outputs.report_pdf import build_report
-
 
     out = build_report(pg_db, pg_demo, tmp_path / "report.pdf")
     text = "\n".join(p.extract_text() for p in PdfReader(out).pages)

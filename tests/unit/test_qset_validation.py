@@ -296,8 +296,7 @@ def count_sets(db) -> int:
 
 
 def test_audit_create_twice_reuses_the_stored_set(db, tmp_path):
-    from reviewer.store.audits import create_audit
-
+    from tests.actions import create_audit
 
     path = write_set(tmp_path)
     a = create_audit(db, "First", path)
@@ -309,8 +308,7 @@ def test_audit_create_twice_reuses_the_stored_set(db, tmp_path):
 
 
 def test_same_id_and_version_with_different_content_asks_to_bump(db, tmp_path, capsys):
-    from reviewer.store.audits import create_audit
-
+    from tests.actions import create_audit
 
     create_audit(db, "First", write_set(tmp_path))
     changed = write_set(tmp_path, SMALL_SET.replace("Comment", "Auditor's comment"), "new.yaml")
@@ -330,7 +328,6 @@ def test_same_id_and_version_with_different_content_asks_to_bump(db, tmp_path, c
     assert code == 0, err
     from reviewer.store.audits import get_audit, question_set
 
-
     assert count_sets(db) == 2
     first, second = get_audit(db, "First"), get_audit(db, "Second")
     assert (first.set_version, second.set_version) == (1, 2)
@@ -348,7 +345,6 @@ def test_audit_create_with_a_bad_set_writes_nothing(db, tmp_path, capsys):
 
 def test_the_asb_set_round_trips_through_storage():
     from reviewer.questions.qset import QuestionSet
-
 
     qs = load_file(ASB_SET)
     again = QuestionSet.from_json(qs.to_json())

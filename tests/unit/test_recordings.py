@@ -13,13 +13,12 @@ from reviewer.files.exporter import answer_rows
 from reviewer.files.recordings import (
     format_time,
     last_timestamp,
-    link_recordings,
     recording_path,
     timestamp,
     timestamps,
 )
-from reviewer.ops.importer import import_answers
-from reviewer.store.audits import create_audit, get_audit
+from reviewer.store.audits import get_audit
+from tests.actions import create_audit, import_answers, link_recordings
 from tests.conftest import ASB_SET
 
 

@@ -3,6 +3,7 @@ and heading, the n/a note, the sample description, page numbers, the comparison 
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -68,7 +69,6 @@ def figures(tables) -> tuple[dict, dict]:
 def demo_pdf(db, demo_audit, tmp_path):
     from reviewer.outputs.report_pdf import build_report
 
-
     steps = []
     out = build_report(db, demo_audit, tmp_path / "demo.pdf",
                        progress=lambda done, total: steps.append((done, total)))
@@ -132,12 +132,13 @@ def test_untitled_section_prints_its_table_without_a_heading(demo_pdf):
 
 def test_sample_description_when_recorded(db, demo_audit, tmp_path):
     from reviewer.outputs.report_pdf import build_report
-    from reviewer.store.audits import get_audit, set_sample
+    from reviewer.store.audits import get_audit
 
-
-    set_sample(db, demo_audit.id, {"population": "ASB incidents, April 2012", "size": 100,
-                                   "method": "simple random", "seed": 20120401,
-                                   "drawn_at": "2012-05-02T10:00:00"})
+    sample = {"population": "ASB incidents, April 2012", "size": 100,
+              "method": "simple random", "seed": 20120401, "drawn_at": "2012-05-02T10:00:00"}
+    with db.transaction():      # a description as another program might have stored it
+        db.execute("UPDATE audit SET sample = ? WHERE id = ?",
+                   (json.dumps(sample), demo_audit.id))
     out = build_report(db, get_audit(db, demo_audit.name), tmp_path / "s.pdf")
     _, text = read_text(out)
     assert "Population ASB incidents, April 2012" in text
@@ -147,7 +148,6 @@ def test_sample_description_when_recorded(db, demo_audit, tmp_path):
 
 def test_comparison_column(db, demo_audit, tmp_path):
     from reviewer.outputs.report_pdf import build_report
-
 
     later = make_later_audit(db, tmp_path)
     out = build_report(db, later, tmp_path / "c.pdf", compare_with=demo_audit)
@@ -166,7 +166,6 @@ def test_comparison_column(db, demo_audit, tmp_path):
 def test_unwritable_output_is_a_clear_error(db, demo_audit, tmp_path):
     from reviewer.errors import ReviewerError
     from reviewer.outputs.report_pdf import build_report
-
 
     with pytest.raises(ReviewerError, match="cannot write the report"):
         build_report(db, demo_audit, tmp_path / "missing" / "r.pdf")
@@ -194,10 +193,8 @@ questions:
 
 
 def test_untitled_set_multi_choice_and_text_questions(db, tmp_path):
-    from reviewer.ops.importer import import_answers
     from reviewer.outputs.report_pdf import build_report
-    from reviewer.store.audits import create_audit
-
+    from tests.actions import create_audit, import_answers
 
     (tmp_path / "small.yaml").write_text(SMALL_SET, encoding="utf-8")
     (tmp_path / "small.csv").write_text(
@@ -220,7 +217,6 @@ def test_untitled_set_multi_choice_and_text_questions(db, tmp_path):
 
 def test_sample_drawn_by_the_sampling_module_is_described():
     from reviewer.outputs.report_data import sample_description
-
 
     d = sample_description({"population": 4210, "size": 100, "method": "stratified "
                             "(proportional)", "seed": 42, "drawn_at": "2012-05-02T10:00:00+01:00",

@@ -25,7 +25,6 @@ def rows_of(ws) -> list[tuple]:
 def workbook(db, demo_audit, tmp_path):
     from reviewer.outputs.results_xlsx import write_results
 
-
     return load(write_results(db, demo_audit, tmp_path / "results.xlsx"))
 
 
@@ -90,9 +89,8 @@ def test_records_sheet_types(workbook):
 
 
 def test_field_types_notes_and_blank_answers(db, tmp_path):
-    from reviewer.ops.importer import import_answers
     from reviewer.outputs.results_xlsx import results_xlsx
-    from reviewer.store.audits import create_audit
+    from tests.actions import create_audit, import_answers
     from tests.conftest import ASB_SET
 
     (tmp_path / "a.csv").write_text(
@@ -120,7 +118,6 @@ def test_field_types_notes_and_blank_answers(db, tmp_path):
 def test_results_csv(db, demo_audit, tmp_path):
     from reviewer.outputs.results_xlsx import write_results
 
-
     path = write_results(db, demo_audit, tmp_path / "results.csv")
     with path.open(encoding="utf-8-sig", newline="") as f:
         rows = list(csv.DictReader(f))
@@ -136,7 +133,6 @@ def test_unsupported_suffix(db, demo_audit, tmp_path):
     from reviewer.errors import ReviewerError
     from reviewer.outputs.results_xlsx import write_results
 
-
     with pytest.raises(ReviewerError, match="use .xlsx or .csv"):
         write_results(db, demo_audit, tmp_path / "results.ods")
 
@@ -144,7 +140,6 @@ def test_unsupported_suffix(db, demo_audit, tmp_path):
 def test_operator_feedback(db, demo_audit, tmp_path):
     from reviewer.analysis.tally import tally_by
     from reviewer.outputs.results_xlsx import operator_feedback_xlsx
-
 
     wb = load(operator_feedback_xlsx(db, demo_audit, "operator", tmp_path / "f.xlsx"))
     groups = dict(tally_by(db, demo_audit, "operator"))
@@ -173,14 +168,12 @@ def test_feedback_unknown_field(db, demo_audit, tmp_path):
     from reviewer.errors import ReviewerError
     from reviewer.outputs.results_xlsx import operator_feedback_xlsx
 
-
     with pytest.raises(ReviewerError, match="no record field 'shift'.*operator"):
         operator_feedback_xlsx(db, demo_audit, "shift", tmp_path / "f.xlsx")
 
 
 def test_sheet_titles_are_valid_and_unique():
     from reviewer.outputs.xlsx_util import sheet_title
-
 
     taken = {"summary"}
     names = [sheet_title(v, taken) for v in ["a/b", "A/B", "x" * 40, "x" * 40, "Summary", ""]]

@@ -9,16 +9,16 @@ from pathlib import Path
 
 import pytest
 
-from reviewer.analysis.sampling import allocate, describe, draw_sample, suggest_sample_size
+from reviewer.analysis.sampling import allocate, describe, suggest_sample_size
 from reviewer.errors import ReviewerError
 from reviewer.files.incidents import (
-    import_incident_list,
     incident_columns,
     incident_list_info,
     population_size,
     preview_incident_list,
 )
-from reviewer.store.audits import create_audit, get_audit
+from reviewer.store.audits import get_audit
+from tests.actions import create_audit, draw_sample, import_incident_list
 from tests.conftest import ASB_SET
 
 AREAS = ["North", "South", "East", "West", "Central"]
@@ -156,7 +156,6 @@ def test_import_100000_rows(db, audit, tmp_path):
 # -- drawing ----------------------------------------------------------------------------------
 def test_same_seed_same_sample(tmp_path):
     from reviewer.store.db import Database
-
 
     path = write_csv(tmp_path / "list.csv", incident_rows(500))
     drawn = []

@@ -6,11 +6,12 @@ import pytest
 
 from reviewer.errors import ReviewerError
 from reviewer.ops import scoring
-from reviewer.ops.importer import import_answers
 from reviewer.questions.logic import ANSWERED, NA, NOT_ASKED, UNANSWERED
 from reviewer.store import records
-from reviewer.store.audits import create_audit, get_audit, question_set
+from reviewer.store.audits import get_audit, question_set
 from reviewer.store.db import Database
+from tests import actions
+from tests.actions import create_audit, import_answers
 from tests.unit.helpers import SMALL_HEADER, write_csv, write_set
 
 NAME = "Small"
@@ -32,7 +33,7 @@ def setup(db, tmp_path):
 def answer_all(db, qs, rid, answers: dict[str, str], who="rev") -> scoring.RecordView:
     view = None
     for qid, value in answers.items():
-        view = scoring.score(db, qs, rid, qid, value, who)
+        view = actions.score(db, qs, rid, qid, value, who)
     return view
 
 
@@ -41,7 +42,7 @@ FULL = {"1": "Y", "2": "Y", "2a": "Y", "2b": "Age", "3": "Response", "3a": "N", 
 
 def test_score_saves_at_once(db, setup):
     audit, qs, ids = setup
-    view = scoring.score(db, qs, ids["R1"], "1", "yes", "alice")
+    view = actions.score(db, qs, ids["R1"], "1", "yes", "alice")
     assert view.states["1"] == (ANSWERED, "Y")
     assert view.answered_by("1") == "alice"
     other = Database(db.target)      # a second connection on the same file sees it at once
@@ -61,9 +62,9 @@ def test_answers_are_parsed_like_cells(db, setup):
     assert view.states["4"] == (ANSWERED, "Wrong type;Late")
     assert view.states["5"] == (ANSWERED, "hi")
     with pytest.raises(ReviewerError):
-        scoring.score(db, qs, ids["R1"], "1", "Maybe", "rev")
+        actions.score(db, qs, ids["R1"], "1", "Maybe", "rev")
     with pytest.raises(ReviewerError):
-        scoring.score(db, qs, ids["R1"], "99", "Y", "rev")
+        actions.score(db, qs, ids["R1"], "99", "Y", "rev")
 
 
 def test_a_parent_shows_and_hides_follow_ups(db, setup):
@@ -71,87 +72,101 @@ def test_a_parent_shows_and_hides_follow_ups(db, setup):
     rid = ids["R1"]
     view = scoring.load_record(db, qs, rid)
     assert view.states["2a"] == (UNANSWERED, None)            # pending, not n/a
-    view = scoring.score(db, qs, rid, "2", "N", "rev")
+    view = actions.score(db, qs, rid, "2", "N", "rev")
     assert view.states["2a"][0] == NOT_ASKED and view.states["2b"][0] == NOT_ASKED
-    view = scoring.score(db, qs, rid, "2", "Y", "rev")
+    view = actions.score(db, qs, rid, "2", "Y", "rev")
     assert view.states["2a"] == (UNANSWERED, None)            # asked now
     assert view.states["2b"] == (UNANSWERED, None)            # pending on 2a
-    view = scoring.score(db, qs, rid, "2a", "Y", "rev")
-    view = scoring.score(db, qs, rid, "2b", "Disability", "rev")
+    view = actions.score(db, qs, rid, "2a", "Y", "rev")
+    view = actions.score(db, qs, rid, "2b", "Disability", "rev")
     assert view.states["2b"] == (ANSWERED, "Disability")
     # Changing the parent stops the follow-ups: they become not asked, their answers cleared.
-    view = scoring.score(db, qs, rid, "2", "N", "rev")
+    view = actions.score(db, qs, rid, "2", "N", "rev")
     assert view.states["2a"] == (NOT_ASKED, None) and view.states["2b"] == (NOT_ASKED, None)
     stored = dict(db.all("SELECT question_id, value FROM answer WHERE record_id = ?", (rid,)))
     assert stored.get("2a") is None and stored.get("2b") is None
     # Asking again does not bring the old answers back.
-    view = scoring.score(db, qs, rid, "2", "Y", "rev")
+    view = actions.score(db, qs, rid, "2", "Y", "rev")
     assert view.states["2a"] == (UNANSWERED, None) and view.states["2b"] == (UNANSWERED, None)
 
 
 def test_a_list_condition(db, setup):
     _, qs, ids = setup
-    view = scoring.score(db, qs, ids["R1"], "3", "None", "rev")
+    view = actions.score(db, qs, ids["R1"], "3", "None", "rev")
     assert view.states["3a"][0] == NOT_ASKED
-    view = scoring.score(db, qs, ids["R1"], "3", "CID", "rev")
+    view = actions.score(db, qs, ids["R1"], "3", "CID", "rev")
     assert view.states["3a"] == (UNANSWERED, None)
 
 
 def test_answering_a_question_not_asked_is_refused(db, setup):
     _, qs, ids = setup
-    scoring.score(db, qs, ids["R1"], "2", "N", "rev")
+    actions.score(db, qs, ids["R1"], "2", "N", "rev")
     before = db.all("SELECT * FROM answer ORDER BY record_id, question_id")
     with pytest.raises(ReviewerError) as info:
-        scoring.score(db, qs, ids["R1"], "2a", "Y", "rev")
+        actions.score(db, qs, ids["R1"], "2a", "Y", "rev")
     assert "not asked" in str(info.value)
     assert db.all("SELECT * FROM answer ORDER BY record_id, question_id") == before
     # n/a for a question that is not asked is what it already is: accepted.
-    view = scoring.score(db, qs, ids["R1"], "2a", "n/a", "rev")
+    view = actions.score(db, qs, ids["R1"], "2a", "n/a", "rev")
     assert view.states["2a"][0] == NOT_ASKED
 
 
 def test_na_refused_where_na_is_false(db, setup):
     _, qs, ids = setup
     with pytest.raises(ReviewerError) as info:
-        scoring.score(db, qs, ids["R1"], "3", "n/a", "rev")
+        actions.score(db, qs, ids["R1"], "3", "n/a", "rev")
     assert "n/a" in str(info.value)
-    assert scoring.score(db, qs, ids["R1"], "1", "N/A", "rev").states["1"] == (NA, None)
+    assert actions.score(db, qs, ids["R1"], "1", "N/A", "rev").states["1"] == (NA, None)
 
 
 def test_set_note(db, setup):
     _, qs, ids = setup
-    view = scoring.set_note(db, qs, ids["R2"], "1", "  could not hear  ")
+    view = actions.set_note(db, qs, ids["R2"], "1", "  could not hear  ")
     assert view.note("1") == "could not hear"
     assert view.states["1"] == (UNANSWERED, None)             # a note is not an answer
-    view = scoring.score(db, qs, ids["R2"], "1", "Y", "rev")
+    view = actions.score(db, qs, ids["R2"], "1", "Y", "rev")
     assert view.note("1") == "could not hear"                 # answering keeps the note
-    view = scoring.set_note(db, qs, ids["R2"], "1", "")
+    view = actions.set_note(db, qs, ids["R2"], "1", "")
     assert view.note("1") == "" and view.states["1"] == (ANSWERED, "Y")
     with pytest.raises(ReviewerError):
-        scoring.set_note(db, qs, ids["R2"], "nope", "x")
+        actions.set_note(db, qs, ids["R2"], "nope", "x")
 
 
 def test_undo_last_restores_the_previous_answer(db, setup):
     audit, qs, ids = setup
     rid = ids["R1"]
     answer_all(db, qs, rid, {"1": "Y"}, who="alice")
-    scoring.score(db, qs, rid, "1", "N", "bob")
-    assert scoring.undo_last(db, qs, audit.id) == (rid, "1")
+    actions.score(db, qs, rid, "1", "N", "bob")
+    assert actions.undo_last(db, qs, audit.id, "bob") == (rid, "1")
     view = scoring.load_record(db, qs, rid)
     assert view.states["1"] == (ANSWERED, "Y") and view.answered_by("1") == "alice"
-    assert scoring.undo_last(db, qs, audit.id) == (rid, "1")
+    assert actions.undo_last(db, qs, audit.id, "bob") is None      # never someone else's
+    assert actions.undo_last(db, qs, audit.id, "alice") == (rid, "1")
     assert scoring.load_record(db, qs, rid).states["1"] == (UNANSWERED, None)
-    assert scoring.undo_last(db, qs, audit.id) is None
+    assert actions.undo_last(db, qs, audit.id, "alice") is None
+
+
+def test_undo_never_overwrites_a_later_change_by_someone_else(db, setup):
+    audit, qs, ids = setup
+    rid = ids["R1"]
+    actions.score(db, qs, rid, "1", "Y", "alice")
+    actions.score(db, qs, rid, "1", "N", "bob")
+    done = scoring.undo_last(actions.ws(db, "alice"), audit.id, qs)
+    assert done.value is None and "changed since (by bob)" in done.message
+    assert scoring.load_record(db, qs, rid).states["1"] == (ANSWERED, "N")
+    history = [(e.action, e.reviewer, e.before, e.after) for e in
+               actions.ws(db).history(audit.id, "R1")]
+    assert history == [("answer", "alice", None, "Y"), ("answer", "bob", "Y", "N")]
 
 
 def test_undo_brings_back_cleared_follow_ups(db, setup):
     audit, qs, ids = setup
     rid = ids["R1"]
     answer_all(db, qs, rid, {"2": "Y", "2a": "Y", "2b": "Other"})
-    scoring.set_note(db, qs, rid, "2b", "stated by caller")
-    scoring.score(db, qs, rid, "2", "N", "rev")
+    actions.set_note(db, qs, rid, "2b", "stated by caller")
+    actions.score(db, qs, rid, "2", "N", "rev")
     assert scoring.load_record(db, qs, rid).states["2b"] == (NOT_ASKED, None)
-    assert scoring.undo_last(db, qs, audit.id) == (rid, "2")
+    assert actions.undo_last(db, qs, audit.id, "rev") == (rid, "2")
     view = scoring.load_record(db, qs, rid)
     assert view.states["2"] == (ANSWERED, "Y")
     assert view.states["2a"] == (ANSWERED, "Y")
@@ -162,8 +177,8 @@ def test_undo_brings_back_cleared_follow_ups(db, setup):
 def test_undo_is_per_audit(db, setup, tmp_path):
     audit, qs, ids = setup
     other = create_audit(db, "Other", tmp_path / "set.yaml")
-    scoring.score(db, qs, ids["R1"], "1", "Y", "rev")
-    assert scoring.undo_last(db, qs, other.id) is None
+    actions.score(db, qs, ids["R1"], "1", "Y", "rev")
+    assert actions.undo_last(db, qs, other.id) is None
     assert scoring.load_record(db, qs, ids["R1"]).states["1"] == (ANSWERED, "Y")
 
 
@@ -176,15 +191,15 @@ def test_the_complete_flag_is_kept_up_to_date(db, setup):
     rid = ids["R1"]
     answer_all(db, qs, rid, {"1": "Y", "2": "N", "3": "None"})
     assert not complete(db, rid)
-    view = scoring.score(db, qs, rid, "4", "Late", "rev")     # text question 5 is not needed
+    view = actions.score(db, qs, rid, "4", "Late", "rev")     # text question 5 is not needed
     assert view.complete(qs) and complete(db, rid)
-    scoring.score(db, qs, rid, "2", "Y", "rev")               # 2a is asked now: incomplete
+    actions.score(db, qs, rid, "2", "Y", "rev")               # 2a is asked now: incomplete
     assert not complete(db, rid)
-    scoring.score(db, qs, rid, "2", "N", "rev")
+    actions.score(db, qs, rid, "2", "N", "rev")
     assert complete(db, rid)
-    scoring.score(db, qs, rid, "1", "", "rev")                # clearing an answer
+    actions.score(db, qs, rid, "1", "", "rev")                # clearing an answer
     assert not complete(db, rid)
-    scoring.undo_last(db, qs, audit.id)
+    actions.undo_last(db, qs, audit.id, "rev")
     assert complete(db, rid)
     assert get_audit(db, NAME).complete == 1
 
@@ -242,14 +257,13 @@ def test_undo_after_an_import_never_stores_an_answer_to_a_question_not_asked(db,
     audit, qs, ids = setup
     rid = ids["R1"]
     answer_all(db, qs, rid, {"2": "Y", "2a": "Y"})
-    scoring.score(db, qs, rid, "2a", "N", "rev")             # undo would put back 2a = Y
+    actions.score(db, qs, rid, "2a", "N", "rev")             # undo would put back 2a = Y
     path = write_csv(tmp_path / "change.csv", ["ref", "2"], [["R1", "N"]])
     import_answers(db, audit, path, "importer")              # 2a is not asked any more
-    assert scoring.undo_last(db, qs, audit.id) == (rid, "2a")
+    assert actions.undo_last(db, qs, audit.id, "rev") is None    # changed since: not undone
     rows = dict(db.all("SELECT question_id, state FROM answer WHERE record_id = ?", (rid,)))
     assert rows["2a"] == NOT_ASKED
     from reviewer.analysis.tally import tally
-
 
     t = tally(db, get_audit(db, NAME)).by_id()["2a"]
     assert (t.yes, t.no) == (0, 0)

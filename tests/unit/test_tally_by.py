@@ -12,7 +12,6 @@ COUNTED = ("yes", "no", "na", "unanswered", "total", "answered")
 def run_json(capsys, db_path, *args: str) -> dict:
     from reviewer.cli.main import main
 
-
     assert main(["--db", str(db_path), "tally", "BTP ASB 2012", "--format", "json", *args]) == 0
     return json.loads(capsys.readouterr().out)
 

@@ -9,18 +9,16 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
-from unittest.mock import patch
 
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reviewer.analysis.tally import tally
-from reviewer.ops import importer
-from reviewer.ops.importer import import_answers
 from reviewer.outputs.tally_format import tally_dict
-from reviewer.store.audits import create_audit, get_audit
+from reviewer.store.audits import get_audit
 from reviewer.store.db import Database
+from tests.actions import create_audit, import_answers
 from tests.unit.helpers import write_csv
 
 LABELS = ["Response", "CID", "None", "Other", "Age", "Too few", "Late", "Yes"]
@@ -172,12 +170,16 @@ def test_tally_equals_a_naive_count(data):
         set_path.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
         csv_path = write_csv(tmp_path / "answers.csv", header, rows)
         db = Database(str(tmp_path / "t.db"))
-        limit = importer.MAX_BULK_QUESTIONS if data.draw(st.booleans(), "bulk write") else 0
+        # Both write paths: new records (inserted in SQL) and existing ones (merged).
+        merged = data.draw(st.booleans(), "records made first, answers merged into them")
         try:
             audit = create_audit(db, "Random", set_path)
-            with patch.object(importer, "MAX_BULK_QUESTIONS", limit):
-                result = import_answers(db, audit, csv_path, "tester")
-            assert result.new == len(records)
+            if merged:
+                refs = write_csv(tmp_path / "refs.csv", ["ref", "area"],
+                                 [[row[0], "x"] for row in rows])
+                import_answers(db, audit, refs, "tester")
+            result = import_answers(db, audit, csv_path, "tester")
+            assert result.new == (0 if merged else len(records))
             audit = get_audit(db, "Random")
             got = tally_dict(audit, tally(db, audit))
             assert audit.complete == sum(

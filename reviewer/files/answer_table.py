@@ -1,0 +1,278 @@
+"""Reading an answer table (SPEC §2) into a staging table, before any lock is taken.
+
+The file is read in batches; each distinct cell text of a question is parsed once, and each
+distinct combination of the answers that ask_if conditions depend on is resolved once (as if the
+record were new), so a big file costs a few C-speed passes rather than Python work per cell.
+Every row goes to ``import_stage`` on the importing connection — a temporary table, private to
+it, that needs no write lock — with both the answers as given (for merging with a stored
+record) and, for the questions conditions involve, as resolved for a new record. Memory stays
+flat at any size. Problems are collected as ``FILE:ROW:COLUMN: message``; the ones that cannot
+depend on stored records are raised here, before the database is locked.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+from reviewer.errors import Progress, ReviewerError
+from reviewer.questions import logic
+from reviewer.questions.logic import BLANK, UNANSWERED, Answer
+from reviewer.questions.qset import QuestionSet
+from reviewer.store.db import Database
+
+AUDIO_FIELD = "audio"
+BATCH = 5000
+STAGE = "import_stage"     # the temporary table
+MAX_COLUMNS = 1500        # of the staging table (PostgreSQL allows 1,600)
+
+
+class ImportProblems(ReviewerError):
+    pass
+
+
+class Memo(dict):
+    """A dict that computes a missing value with ``fn`` (so ``map(memo.__getitem__, xs)`` runs
+    in C for every value already seen)."""
+
+    def __init__(self, fn: Callable[[Any], Any]):
+        super().__init__()
+        self.fn = fn
+
+    def __missing__(self, key: Any) -> Any:
+        value = self[key] = self.fn(key)
+        return value
+
+
+class Problems:
+    def __init__(self, name: str, header: list[str]):
+        self.name, self.header = name, header
+        self.found: list[tuple[int, int, str]] = []
+
+    def add(self, number: int, col: int, message: str) -> None:
+        column = self.header[col] if 0 <= col < len(self.header) else f"column {col + 1}"
+        self.found.append((number, col, f"{self.name}:{number}:{column}: {message}"))
+
+    def raise_any(self) -> None:
+        if self.found:  # in file order: top to bottom, left to right
+            raise ImportProblems([text for *_, text in sorted(self.found, key=lambda p: p[:2])])
+
+
+@dataclass
+class Columns:
+    """What each column of the file is: the ref, a question (by asking-order index), a note on
+    a question, or a record field."""
+
+    ref: int
+    questions: dict[int, int] = field(default_factory=dict)     # column -> question index
+    notes: dict[int, int] = field(default_factory=dict)         # column -> question index
+    fields: list[tuple[int, str]] = field(default_factory=list)  # (column, name)
+
+    def question_column(self, k: int) -> int | None:
+        return next((c for c, q in self.questions.items() if q == k), None)
+
+
+def classify(header: list[str], qs: QuestionSet, name: str) -> Columns:
+    problems: list[str] = []
+    index = {q.id: k for k, q in enumerate(qs.questions)}
+    ref_col = None
+    cols = Columns(ref=-1)
+    seen: set[str] = set()
+    for i, text in enumerate(header):
+        if not text:
+            problems.append(f"{name}:1:column {i + 1}: the header cell is blank")
+            continue
+        if text in seen:
+            problems.append(f"{name}:1:{text}: the column '{text}' appears twice")
+            continue
+        seen.add(text)
+        if text.casefold() == "ref" and ref_col is None:
+            ref_col = i
+        elif text in index:
+            cols.questions[i] = index[text]
+        elif text.casefold().startswith("note:"):
+            qid = text[5:].strip()
+            if qid not in index:
+                problems.append(f"{name}:1:{text}: note column for unknown question '{qid}'")
+            else:
+                cols.notes[i] = index[qid]
+        else:
+            cols.fields.append((i, text))
+    if ref_col is None:
+        problems.append(f"{name}:1:ref: the required column 'ref' is missing")
+    elif ref_col != 0:
+        problems.append(f"{name}:1:{header[ref_col]}: the 'ref' column must be the first column")
+    if problems:
+        raise ImportProblems(problems)
+    cols.ref = ref_col
+    return cols
+
+
+class Rules:
+    """``logic.evaluate`` worked out once per combination of the answers it depends on: the
+    questions in ask_if conditions (parents and follow-ups) and those with ``na: false``."""
+
+    def __init__(self, qs: QuestionSet):
+        self.qs = qs
+        self.ids = [q.id for q in qs.questions]
+        self.index = {qid: k for k, qid in enumerate(self.ids)}
+        parents = {p for q in qs.questions for p, _ in q.ask_if}
+        self.involved = [k for k, q in enumerate(qs.questions)
+                         if q.ask_if or not q.na or q.id in parents]
+        self.memo = Memo(self._evaluate)
+
+    def _evaluate(self, key: tuple[Answer, ...]) -> tuple[tuple[Answer, ...], list]:
+        given = {self.ids[k]: answer for k, answer in zip(self.involved, key, strict=True)}
+        resolved, problems = logic.evaluate(self.qs, given)
+        return tuple(resolved[self.ids[k]] for k in self.involved), problems
+
+    def resolve(self, key: tuple[Answer, ...]) -> tuple[tuple[Answer, ...], list]:
+        return self.memo[key]
+
+
+def _parse(q: logic.Question, cell: str) -> Answer | logic.AnswerError:
+    try:
+        return logic.parse_value(q, cell)
+    except logic.AnswerError as exc:
+        return exc
+
+
+@dataclass
+class Staged:
+    name: str
+    rows: int
+    columns: Columns
+    involved: list[int]
+    note_questions: list[int]          # question indexes with a note column in the file
+    deferred: bool                     # condition problems wait for the stored records
+    field_names: list[str]
+
+
+def stage_columns(n_questions: int, involved: list[int], notes: list[int]) -> list[str]:
+    cols = ["k INTEGER PRIMARY KEY", "row INTEGER", "ref TEXT", "rid INTEGER", "fields TEXT",
+            "complete BOOLEAN", "problems TEXT"]
+    cols += [f"s{k} INTEGER, v{k} TEXT" for k in range(n_questions)]
+    cols += [f"r{k} INTEGER, w{k} TEXT" for k in involved]
+    cols += [f"n{k} TEXT" for k in notes]
+    return cols
+
+
+def stage(db: Database, qs: QuestionSet, name: str, header: list[str],
+          rows: Iterable[tuple[int, list[str]]], base: Path, total: int = 0,
+          progress: Progress | None = None) -> tuple[Staged, Problems]:
+    """Check every cell and put every row into ``import_stage``; return the problems found
+    that stored records cannot change (a header problem is raised at once)."""
+    cols = classify(header, qs, name)
+    rules = Rules(qs)
+    notes = sorted(set(cols.notes.values()))
+    in_file = set(cols.questions.values())
+    deferred = not set(rules.involved) <= in_file
+    n = len(qs.questions)
+    staged = Staged(name, 0, cols, rules.involved, notes, deferred,
+                    [f for _, f in cols.fields])
+    problems = Problems(name, header)
+    db.execute(f"DROP TABLE IF EXISTS {STAGE}")
+    columns = ", ".join(stage_columns(n, rules.involved, notes))
+    db.execute(f"CREATE TEMP TABLE {STAGE} ({columns})")
+    width = 7 + 2 * n + 2 * len(rules.involved) + len(notes)
+    if width > MAX_COLUMNS:
+        raise ImportProblems(f"{name}: the question set has too many questions to import at "
+                             f"once ({n}; up to {(MAX_COLUMNS - 7) // 4} can be)")
+    sql = f"INSERT INTO {STAGE} VALUES ({', '.join('?' * width)})"
+    parsers = {k: Memo(lambda cell, q=qs.questions[k]: _parse(q, cell)) for k in in_file}
+    it = iter(rows)
+    if progress:
+        progress(0, total)
+    with db.staging():
+        while batch := list(islice(it, BATCH)):
+            db.executemany(sql, _batch_rows(staged, qs, rules, parsers, batch, base, problems,
+                                            staged.rows))
+            staged.rows += len(batch)
+            if progress:
+                progress(staged.rows, total)
+        db.execute(f"CREATE INDEX ix_{STAGE}_ref ON {STAGE} (ref)")
+        for ref, numbers in db.all(f"SELECT ref, {db.group_concat('row')} FROM {STAGE} "
+                                   "WHERE ref <> '' GROUP BY ref HAVING COUNT(*) > 1"):
+            rows_in = sorted(int(x) for x in str(numbers).split(","))
+            for number in rows_in[1:]:
+                problems.add(number, cols.ref, f"duplicate ref '{ref}' (also in row {rows_in[0]})")
+    return staged, problems
+
+
+def _batch_rows(st: Staged, qs: QuestionSet, rules: Rules, parsers: dict[int, Memo],
+                batch: list[tuple[int, list[str]]], base: Path, problems: Problems,
+                first: int) -> Iterator[tuple]:
+    """The batch as staging rows, built a column at a time (``zip`` does the per-row work)."""
+    cols = st.columns
+    size = len(batch)
+    numbers = [number for number, _ in batch]
+    cells = list(zip(*[c for _, c in batch], strict=True))
+    n = len(qs.questions)
+    given: dict[int, list[Answer]] = {}
+    for col, k in cols.questions.items():
+        column = list(map(parsers[k].__getitem__, cells[col]))
+        if any(isinstance(a, Exception) for a in parsers[k].values()):
+            for i, answer in enumerate(column):
+                if isinstance(answer, Exception):
+                    problems.add(numbers[i], col, str(answer))
+                    column[i] = BLANK
+        given[k] = column
+    refs = [ref.strip() for ref in cells[cols.ref]]
+    if "" in refs:
+        for i, ref in enumerate(refs):
+            if not ref:
+                problems.add(numbers[i], cols.ref, "the ref is blank")
+    blank = [BLANK] * size
+    resolved = list(map(rules.resolve, zip(*[given.get(k, blank) for k in rules.involved],
+                                          strict=True))) if rules.involved else []
+    res_cols = list(zip(*[r[0] for r in resolved], strict=True)) if resolved else []
+    by_involved = dict(zip(rules.involved, res_cols, strict=True))
+    problem_col: list[str | None] = [None] * size
+    for i, (_, found) in enumerate(resolved):
+        if found:
+            located = [(c, msg) for qid, msg in found
+                       if (c := cols.question_column(rules.index[qid])) is not None]
+            if located and st.deferred:
+                problem_col[i] = json.dumps(located)
+            for c, msg in located if not st.deferred else ():
+                problems.add(numbers[i], c, msg)
+    scored = [by_involved.get(k, given.get(k, blank)) for k, q in enumerate(qs.questions)
+              if q.tallied]
+    done = [list(map(UNANSWERED.__ne__, next(iter(zip(*c, strict=True))))) for c in scored]
+    complete = list(map(all, zip(*done, strict=True))) if done else [True] * size
+    out: list[Any] = [range(first, first + size), numbers, refs, [None] * size,
+                      _fields(st, cells, base), complete, problem_col]
+    nothing = [None] * size
+    for k in range(n):
+        out += list(zip(*given[k], strict=True)) if k in given else [nothing, nothing]
+    for k in rules.involved:
+        out += list(zip(*by_involved[k], strict=True))
+    for col in sorted(cols.notes, key=lambda c: cols.notes[c]):
+        out.append([c.strip() for c in cells[col]])
+    return zip(*out, strict=True)
+
+
+def _fields(st: Staged, cells: list[tuple[str, ...]], base: Path) -> list[str]:
+    """Each row's field columns as JSON text; a relative ``audio`` path is taken relative to
+    the file's folder."""
+    if not st.columns.fields:
+        return ["{}"] * len(cells[0])
+    values = []
+    for col, name in st.columns.fields:
+        column = [c.strip() for c in cells[col]]
+        if name == AUDIO_FIELD:
+            column = [str((base / v).resolve()) if v and not os.path.isabs(v) else v
+                      for v in column]
+        values.append(column)
+    names = [n for _, n in st.columns.fields]
+    return [json.dumps(dict(zip(names, row, strict=True)))
+            for row in zip(*values, strict=True)]
+
+
+def drop(db: Database) -> None:
+    db.execute(f"DROP TABLE IF EXISTS {STAGE}")

@@ -1,0 +1,72 @@
+"""Operations on audits as a whole: create, rename, archive (each one transaction, one history
+event)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from reviewer.errors import ReviewerError
+from reviewer.ops.core import META, OpResult, write
+from reviewer.questions.qset import QuestionSet, load_file
+from reviewer.store.audits import AuditInfo, clean_name, get_audit_by_id, store_question_set
+from reviewer.workspace import Workspace
+
+
+def load_set(set_ref: str | Path) -> tuple[QuestionSet, str, str]:
+    """(question set, its YAML text, its name) for a question-set file."""
+    path = Path(set_ref)
+    qs = load_file(path)
+    return qs, path.read_text(encoding="utf-8-sig"), str(set_ref)
+
+
+def create_audit(ws: Workspace, name: str, set_ref: str | Path, description: str = "",
+                 calibrates: int | None = None,
+                 qs_source: tuple[QuestionSet, str, str] | None = None) -> OpResult[AuditInfo]:
+    """A new audit keeping this exact question set (a file or a bundled set's id)."""
+    name = clean_name(name)
+    qs, source, source_name = qs_source or load_set(set_ref)
+    with write(ws, None) as tx:
+        if tx.db.scalar("SELECT id FROM audit WHERE name = ?", (name,)) is not None:
+            raise ReviewerError(f"an audit named '{name}' already exists")
+        set_id = store_question_set(tx.db, qs, source, source_name)
+        tx.db.execute("INSERT INTO audit (name, question_set_id, description, created_at, "
+                      "archived, sample, calibrates) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                      (name, set_id, description or qs.description, tx.now, False, "{}",
+                       calibrates))
+        audit_id = int(tx.db.scalar("SELECT id FROM audit WHERE name = ?", (name,)))
+        tx.set_audit(get_audit_by_id(tx.db, audit_id))
+        tx.event("create", detail=f"question set {qs.id} version {qs.version} "
+                                  f"({Path(source_name).name})")
+        tx.changes.audit_list = True
+    return OpResult(get_audit_by_id(ws.db, audit_id), tx.changes,
+                    f"created audit '{name}' with question set {qs.id} version {qs.version}")
+
+
+def rename_audit(ws: Workspace, audit_id: int, new_name: str) -> OpResult[AuditInfo]:
+    new_name = clean_name(new_name)
+    with write(ws, audit_id, META) as tx:
+        old = tx.audit.name
+        if new_name == old:
+            return OpResult(tx.audit, tx.changes, "the name is unchanged")
+        clash = tx.db.scalar("SELECT id FROM audit WHERE name = ? AND id <> ?",
+                             (new_name, audit_id))
+        if clash is not None:
+            raise ReviewerError(f"an audit named '{new_name}' already exists")
+        tx.db.execute("UPDATE audit SET name = ? WHERE id = ?", (new_name, audit_id))
+        tx.event("rename", before=old, after=new_name)
+        tx.changes.audit_list = True
+    return OpResult(get_audit_by_id(ws.db, audit_id), tx.changes,
+                    f"renamed '{old}' to '{new_name}'")
+
+
+def archive_audit(ws: Workspace, audit_id: int, archived: bool = True) -> OpResult[AuditInfo]:
+    with write(ws, audit_id, META) as tx:
+        if tx.audit.archived != archived:
+            tx.db.execute("UPDATE audit SET archived = ? WHERE id = ?", (archived, audit_id))
+            tx.event("archive", before=str(tx.audit.archived).lower(),
+                     after=str(archived).lower(),
+                     detail="archived" if archived else "restored from the archive")
+            tx.changes.audit_list = True
+    word = "archived" if archived else "restored"
+    return OpResult(get_audit_by_id(ws.db, audit_id), tx.changes,
+                    f"{word} '{tx.audit.name}'")

@@ -1,0 +1,95 @@
+"""Files written from audits are disclosures of personal data: each is recorded in the history
+of every audit it was written from (an ``export`` event: what, which file, its size and
+SHA-256), signed off or not.
+
+The file is written first (owner-only, all-or-nothing, by the output's own writer); then the
+event is appended. If the event cannot be recorded (the wait for the write lock ran out), the
+file is removed again, so no file leaves the program unaccounted for.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TypeVar
+
+from reviewer.ops.core import META, Changes, OpResult, write
+from reviewer.ops.importer import file_sha256
+from reviewer.workspace import Workspace
+
+T = TypeVar("T")
+
+
+def record_export(ws: Workspace, audit_ids: Sequence[int], kind: str, path: str | Path) -> Changes:
+    """Append an ``export`` event to each audit's history for the file at ``path``."""
+    path = Path(path)
+    detail = (f"{kind} {path.name} ({path.stat().st_size:,} bytes) "
+              f"sha256={file_sha256(path)} path={path.resolve()}")
+    changes = Changes()
+    with ws.db.transaction():
+        for audit_id in dict.fromkeys(audit_ids):
+            with write(ws, audit_id, META) as tx:
+                tx.event("export", detail=detail)
+            changes.history += tx.changes.history
+    return changes
+
+
+def exported(ws: Workspace, audit_ids: Sequence[int], kind: str, path: str | Path,
+             writer: Callable[[], T]) -> OpResult[T]:
+    """Run ``writer`` (which writes ``path``), then record the disclosure; remove the file
+    again if it cannot be recorded."""
+    value = writer()
+    try:
+        changes = record_export(ws, audit_ids, kind, path)
+    except BaseException:
+        Path(path).unlink(missing_ok=True)
+        raise
+    changes.audit_id = audit_ids[0] if audit_ids else None
+    return OpResult(value, changes, f"wrote {kind} to {path}")
+
+
+# -- one operation per kind of file ------------------------------------------------------------
+def write_answers(ws: Workspace, audit_id: int, path: str | Path) -> OpResult[int]:
+    """The answer table (SPEC §2) as CSV or XLSX; the number of records."""
+    from reviewer.files.exporter import export_answers
+
+    audit = ws.audit_by_id(audit_id)
+    return exported(ws, [audit_id], "answers", path, lambda: export_answers(ws.db, audit, path))
+
+
+def write_report(ws: Workspace, audit_id: int, path: str | Path,
+                 baseline_id: int | None = None) -> OpResult[Path]:
+    """The results report (PDF), compared with a baseline audit when one is given."""
+    from reviewer.outputs.report_pdf import build_report
+
+    audit = ws.audit_by_id(audit_id)
+    baseline = ws.audit_by_id(baseline_id) if baseline_id is not None else None
+    return exported(ws, [audit_id], "report", path,
+                    lambda: build_report(ws.db, audit, path, compare_with=baseline))
+
+
+def write_results(ws: Workspace, audit_id: int, path: str | Path) -> OpResult[Path]:
+    """The results workbook (XLSX) or table (CSV)."""
+    from reviewer.outputs.results_xlsx import write_results as write
+
+    audit = ws.audit_by_id(audit_id)
+    return exported(ws, [audit_id], "results", path, lambda: write(ws.db, audit, path))
+
+
+def write_feedback(ws: Workspace, audit_id: int, field: str,
+                   path: str | Path) -> OpResult[Path]:
+    """The per-person feedback workbook, one sheet per value of a record field."""
+    from reviewer.outputs.feedback_xlsx import operator_feedback_xlsx
+
+    audit = ws.audit_by_id(audit_id)
+    return exported(ws, [audit_id], f"feedback by {field}", path,
+                    lambda: operator_feedback_xlsx(ws.db, audit, field, path))
+
+
+def write_comparison_chart(ws: Workspace, comparison, path: str | Path) -> OpResult[Path]:
+    """The trend chart (PNG) of a comparison; recorded in every audit compared."""
+    from reviewer.analysis.compare import trend_chart
+    from reviewer.files.private import write_private_bytes
+
+    return exported(ws, [a.id for a in comparison.audits], "comparison chart", path,
+                    lambda: write_private_bytes(path, trend_chart(comparison)))

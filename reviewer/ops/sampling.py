@@ -1,0 +1,115 @@
+"""Operations that fill an audit with records: import an incident list (the population), draw a
+dip sample from it, link call recordings to the records. Each is one transaction with its
+history event (``incident-list``, ``sample``, ``link-recordings``)."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from pathlib import Path
+from typing import Any
+
+from reviewer.analysis.sampling import (
+    SIMPLE,
+    STRATIFIED,
+    SampleResult,
+    choose,
+    describe,
+    sample_size,
+)
+from reviewer.errors import Progress, ReviewerError
+from reviewer.files import incidents
+from reviewer.files.recordings import LinkResult, match_recordings
+from reviewer.ops.core import OpResult, write
+from reviewer.ops.importer import file_sha256
+from reviewer.store.ids import next_id, next_seq
+from reviewer.workspace import Workspace
+
+
+def import_incident_list(ws: Workspace, audit_id: int, path: str | Path, ref_column: str,
+                         progress: Progress | None = None) -> OpResult[int]:
+    """Make the file the audit's population (see ``files.incidents``); the number of
+    incidents."""
+    path = Path(path)
+    with write(ws, audit_id, what="an incident list import") as tx:
+        n = incidents.import_incident_list(tx.db, tx.audit, path, ref_column, progress)
+        tx.event("incident-list", detail=f"{path.name} sha256={file_sha256(path)} rows={n} "
+                                         f"ref column '{ref_column}'")
+        tx.changes.audit_list = True
+    return OpResult(n, tx.changes, f"imported {n:,} incidents from {path.name}")
+
+
+def draw_sample(ws: Workspace, audit_id: int, size: int | None = None,
+                percent: float | None = None, seed: int | None = None,
+                stratify_by: str | None = None,
+                progress: Progress | None = None) -> OpResult[SampleResult]:
+    """Draw a sample from the audit's incident list and append it to the audit's records
+    (reproducible from the seed; see ``analysis.sampling``)."""
+    stratify_by = stratify_by or None
+    with write(ws, audit_id, what="drawing a sample") as tx:
+        db, audit = tx.db, tx.audit
+        info = incidents.incident_list_info(db, audit_id)
+        columns = incidents.incident_columns(db, audit_id)
+        if stratify_by is not None and stratify_by not in columns:
+            raise ReviewerError(f"the incident list has no column '{stratify_by}' to stratify "
+                                f"by (columns: {', '.join(columns) or 'none'})")
+        stratum_sql = ", NULL" if stratify_by is None else ", " + db.json_field("fields")
+        params: list[Any] = [] if stratify_by is None else [stratify_by]
+        rows = db.all(f"SELECT seq, ref, fields{stratum_sql} FROM incident WHERE audit_id = ? "
+                      "ORDER BY seq", [*params, audit_id])
+        if not rows:
+            raise ReviewerError(f"audit '{audit.name}' has no incident list: import one before "
+                                "drawing a sample")
+        n = sample_size(len(rows), size, percent)
+        seed = secrets.randbelow(10**6) if seed is None else seed
+        if progress:
+            progress(0, n)
+        chosen, strata, strata_population = choose(rows, n, seed, stratify_by is not None)
+        picked = [rows[i] for i in chosen]
+        existing = {r[0] for r in db.all("SELECT ref FROM record WHERE audit_id = ?",
+                                         (audit_id,))}
+        new = [r for r in picked if r[1] not in existing]
+        skipped = [r[1] for r in picked if r[1] in existing]
+        first_id, first_seq = next_id(db, "record"), next_seq(db, "record", audit_id)
+        db.executemany("INSERT INTO record (id, audit_id, seq, ref, fields, complete) "
+                       "VALUES (?, ?, ?, ?, ?, ?)",
+                       [(first_id + k, audit_id, first_seq + k, r[1], r[2] or "{}", False)
+                        for k, r in enumerate(new)])
+        description: dict[str, Any] = {
+            "population": len(rows), "size": n, "method": SIMPLE if stratify_by is None
+            else STRATIFIED, "seed": seed, "drawn_at": tx.now, "source": info.get("source", ""),
+            "added": len(new), "skipped": len(skipped)}
+        if stratify_by is not None:
+            description.update(stratify_by=stratify_by, strata=strata,
+                               strata_population=strata_population)
+        db.execute("UPDATE audit SET sample = ? WHERE id = ?",
+                   (json.dumps(description, sort_keys=True), audit_id))
+        tx.event("sample", detail=f"{describe(description)}; {len(new)} records added, "
+                                  f"{len(skipped)} already in the audit")
+        tx.changes.records = tx.changes.audit_list = True
+    if progress:
+        progress(n, n)
+    result = SampleResult(population=len(rows), size=n, seed=seed,
+                          method=description["method"], refs=[r[1] for r in picked],
+                          added=len(new), skipped=skipped, strata=strata,
+                          description=description)
+    return OpResult(result, tx.changes,
+                    f"drew {n} of {len(rows):,} ({result.method}, seed {seed}); "
+                    f"{len(new)} records added")
+
+
+def link_recordings(ws: Workspace, audit_id: int, folder: str | Path) -> OpResult[LinkResult]:
+    """Store, in each record's ``audio`` field, the absolute path of the file named by its
+    ref (``files.recordings.match_recordings``)."""
+    with write(ws, audit_id, what="linking recordings") as tx:
+        rows = tx.db.all("SELECT id, ref, fields FROM record WHERE audit_id = ? ORDER BY seq",
+                         (audit_id,))
+        result, updates = match_recordings(folder, rows)
+        tx.db.executemany("UPDATE record SET fields = ? WHERE id = ?",
+                          [(fields, rid) for rid, fields in updates])
+        tx.event("link-recordings", detail=f"{Path(folder)}: {len(result.matched)} linked, "
+                                           f"{len(result.unmatched_files)} files unmatched, "
+                                           f"{len(result.records_without_file)} records "
+                                           "without a recording")
+        tx.changes.records = True
+    return OpResult(result, tx.changes, result.summary().splitlines()[0])

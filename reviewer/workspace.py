@@ -1,0 +1,134 @@
+"""The one object a front end holds (after Anki's ``Collection``): an open database and who is
+working on it, with the reads a screen needs.
+
+Front ends never run SQL or hold the connection themselves: they read through these methods and
+change things only through the operations in ``reviewer.ops`` (each takes a Workspace and
+returns an ``OpResult`` saying what changed).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+from reviewer.store import audits, records
+from reviewer.store.db import Database
+
+if TYPE_CHECKING:
+    from reviewer.analysis.compare import Comparison
+    from reviewer.analysis.tally import Tally
+    from reviewer.ops.scoring import RecordView
+    from reviewer.questions.qset import QuestionSet
+    from reviewer.store.audits import AuditInfo
+    from reviewer.store.history import HistoryEvent
+
+
+class Workspace:
+    def __init__(self, db: Database, reviewer: str):
+        self.db = db
+        self.reviewer = reviewer
+
+    @classmethod
+    def open(cls, target: str, reviewer: str, lock_timeout: float | None = None) -> Workspace:
+        return cls(Database(target, lock_timeout=lock_timeout), reviewer)
+
+    @property
+    def target(self) -> str:
+        return self.db.target
+
+    def close(self) -> None:
+        self.db.close()
+
+    # -- waiting for the write lock -----------------------------------------------------------
+    def on_wait(self, handler: Callable[[float], None] | None) -> None:
+        """Call ``handler(seconds waited)`` while a write waits for another writer."""
+        self.db.on_wait = handler
+
+    @contextmanager
+    def without_waiting(self) -> Iterator[None]:
+        """Writes inside fail at once with ``LockTimeout`` if another writer is at work (so a
+        front end can hand them to a thread that waits instead)."""
+        patience, self.db.lock_timeout = self.db.lock_timeout, 0.0
+        try:
+            yield
+        finally:
+            self.db.lock_timeout = patience
+
+    # -- audits -------------------------------------------------------------------------------
+    def audits(self, include_archived: bool = False) -> list[AuditInfo]:
+        return audits.list_audits(self.db, include_archived)
+
+    def audit(self, name: str) -> AuditInfo:
+        return audits.get_audit(self.db, name)
+
+    def audit_by_id(self, audit_id: int) -> AuditInfo:
+        return audits.get_audit_by_id(self.db, audit_id)
+
+    def question_set(self, audit: AuditInfo) -> QuestionSet:
+        return audits.question_set(self.db, audit)
+
+    # -- records ------------------------------------------------------------------------------
+    def record(self, qs: QuestionSet, record_id: int) -> RecordView:
+        from reviewer.ops.scoring import load_record
+
+        return load_record(self.db, qs, record_id)
+
+    def count_records(self, audit_id: int, **filters: Any) -> int:
+        return records.count(self.db, audit_id, **filters)
+
+    def records_page(self, audit_id: int, offset: int, limit: int,
+                     **filters: Any) -> list[records.RecordRow]:
+        return records.page(self.db, audit_id, offset, limit, **filters)
+
+    def record_position(self, audit_id: int, record_id: int, **filters: Any) -> int | None:
+        return records.position(self.db, audit_id, record_id, **filters)
+
+    def find_ref(self, audit_id: int, ref: str) -> int | None:
+        return records.find_ref(self.db, audit_id, ref)
+
+    def next_incomplete(self, audit_id: int, after_seq: int = 0, **filters: Any) -> int | None:
+        return records.next_incomplete(self.db, audit_id, after_seq, **filters)
+
+    # -- figures ------------------------------------------------------------------------------
+    def tally(self, audit: AuditInfo, qs: QuestionSet | None = None) -> Tally:
+        from reviewer.analysis.tally import tally
+
+        return tally(self.db, audit, qs)
+
+    def tally_by(self, audit: AuditInfo, field: str,
+                 qs: QuestionSet | None = None) -> list[tuple[str, Tally]]:
+        from reviewer.analysis.tally import tally_by
+
+        return tally_by(self.db, audit, field, qs)
+
+    def field_names(self, audit: AuditInfo) -> list[str]:
+        from reviewer.analysis.tally import field_names
+
+        return field_names(self.db, audit)
+
+    def records_behind(self, audit: AuditInfo, qid: str, answer: str) -> list[tuple[int, str]]:
+        from reviewer.analysis.tally import records_behind
+
+        return records_behind(self.db, audit, qid, answer)
+
+    def compare(self, chosen: list[AuditInfo]) -> Comparison:
+        from reviewer.analysis.compare import compare_audits
+
+        return compare_audits(self.db, chosen)
+
+    # -- incident lists and history -----------------------------------------------------------
+    def population_size(self, audit_id: int) -> int:
+        from reviewer.files.incidents import population_size
+
+        return population_size(self.db, audit_id)
+
+    def incident_columns(self, audit_id: int) -> list[str]:
+        from reviewer.files.incidents import incident_columns
+
+        return incident_columns(self.db, audit_id)
+
+    def history(self, audit_id: int, ref: str | None = None) -> list[HistoryEvent]:
+        from reviewer.store.history import events
+
+        return events(self.db, audit_id, ref)
