@@ -67,17 +67,27 @@ def _load(tx: Tx, qs: QuestionSet, record_id: int) -> RecordView:
     return view
 
 
-def _write(tx: Tx, view: RecordView, new_rows: dict[str, Row], seq: int | None) -> dict[str, Row]:
-    """Store the rows that changed; return what they were before."""
+def _write(tx: Tx, view: RecordView, new_rows: dict[str, Row],
+           seqs: dict[str, int] | None = None) -> dict[str, Row]:
+    """Store the rows that changed; return what they were before. ``seqs`` names the history
+    event that gave a question its new answer (a row whose answer is unchanged keeps its
+    own)."""
     before: dict[str, Row] = {}
     for qid, row in new_rows.items():
         old = view.rows.get(qid, EMPTY_ROW)
         if old == row:
             continue
         before[qid] = old
-        tx.db.execute("DELETE FROM answer WHERE record_id = ? AND question_id = ?",
-                      (view.id, qid))
-        if row[0] != UNANSWERED or row[2]:
+        keep = row[0] != UNANSWERED or row[2]
+        seq = (seqs or {}).get(qid)
+        if qid in view.rows and keep:
+            tx.db.execute("UPDATE answer SET state = ?, value = ?, note = ?, reviewer = ?, "
+                          "answered_at = ?, event_seq = COALESCE(?, event_seq) "
+                          "WHERE record_id = ? AND question_id = ?", (*row, seq, view.id, qid))
+        elif qid in view.rows:
+            tx.db.execute("DELETE FROM answer WHERE record_id = ? AND question_id = ?",
+                          (view.id, qid))
+        elif keep:
             tx.db.execute("INSERT INTO answer (record_id, question_id, audit_id, state, value, "
                           "note, reviewer, answered_at, event_seq) "
                           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -158,7 +168,7 @@ def score(ws: Workspace, audit_id: int, qs: QuestionSet, record_id: int, qid: st
         changed = (old[0], old[1]) != (new_rows[qid][0], new_rows[qid][1])
         seq = tx.event("answer", view.ref, qid, history_label(old[0], old[1]),
                        history_label(*parsed), source) if changed else None
-        before = _write(tx, view, new_rows, seq)
+        before = _write(tx, view, new_rows, {qid: seq} if seq else None)
         if before:
             _condition_events(tx, view, {k: v for k, v in before.items()
                                          if new_rows[k][0] in (UNANSWERED, NOT_ASKED)},
@@ -180,7 +190,7 @@ def set_note(ws: Workspace, audit_id: int, qs: QuestionSet, record_id: int, qid:
         if old[2] != note:
             tx.event("note", view.ref, qid, old[2] or None, note or None, "app")
             new_rows = {qid: (old[0], old[1], note, old[3], old[4])}
-            before = _write(tx, view, new_rows, None)
+            before = _write(tx, view, new_rows)
             _remember(tx, view, qid, before, new_rows)
         view = _finish(tx, qs, record_id)
     return OpResult(view, tx.changes)
@@ -208,17 +218,18 @@ def undo_last(ws: Workspace, audit_id: int,
                 return OpResult(None, tx.changes,
                                 f"Not undone: question {k} of {view.ref} was changed since "
                                 f"(by {who}).")
+        seqs = {}
         for k, row in restored.items():
             now = view.rows.get(k, EMPTY_ROW)
             if (now[0], now[1]) != (row[0], row[1]) and (row[0] in GIVEN or now[0] in GIVEN):
-                tx.event("undo", view.ref, k, history_label(now[0], now[1]),
-                         history_label(row[0], row[1]), "answer")
+                seqs[k] = tx.event("undo", view.ref, k, history_label(now[0], now[1]),
+                                   history_label(row[0], row[1]), "answer")
             if now[2] != row[2]:
                 tx.event("undo", view.ref, k, now[2] or None, row[2] or None, "note")
-        _write(tx, view, restored, None)
+        _write(tx, view, restored, seqs)
         # The record may have changed since (an import): clear what is no longer asked.
         view = load_record(tx.db, qs, record_id)
-        cleared = _write(tx, view, _rows_for(view, view.states, tx.reviewer, tx.now), None)
+        cleared = _write(tx, view, _rows_for(view, view.states, tx.reviewer, tx.now))
         _condition_events(tx, view, cleared, f"undo of question {qid}")
         _finish(tx, qs, record_id)
     return OpResult((record_id, qid), tx.changes, f"Undid your last change (question {qid} of "

@@ -131,10 +131,11 @@ def describe_condition(q: Question) -> str:
 
 
 def history_label(state: int, value: str | None) -> str | None:
-    """An answer as the history writes it (SPEC §6): ``Y``, ``N``, ``n/a``, a label, labels
-    joined with ``;``; None for blank."""
+    """An answer as the history writes it (SPEC §6), as in an answer table: ``Y``, ``N``,
+    ``n/a`` (given), a label, labels joined with ``;``; None for blank — and for a question
+    not asked, which an answer table leaves blank too."""
     if state == ANSWERED:
         return value or ""
-    if state in (NA, NOT_ASKED):
+    if state == NA:
         return "n/a"
     return None
