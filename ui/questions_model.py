@@ -71,6 +71,10 @@ class QuestionsModel(TableModel):
             return self.view.note(q.id)
         if role == Qt.ItemDataRole.ToolTipRole and col == COL_TEXT:
             return q.guidance or None
+        if role == Qt.ItemDataRole.ToolTipRole and col == COL_ANSWER:
+            row = self.view.rows.get(q.id)
+            return f"Answered by {row[3]} at {row[4]} (Ctrl+H: history)" \
+                if row and row[3] else None
         if role == Qt.ItemDataRole.ForegroundRole and state == NOT_ASKED:
             return QColor("#8a8a8a")
         if role == Qt.ItemDataRole.FontRole and col == COL_ANSWER and state == ANSWERED:

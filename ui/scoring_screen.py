@@ -29,6 +29,7 @@ from reviewer.questions.qset import Question
 from reviewer.store.db import DatabaseError
 
 from .call_listening import CallListening
+from .history_panel import HistoryPanel
 from .question_panel import QuestionPanel
 from .record_panel import RecordPanel
 from .records_model import COL_REF, COL_SEQ, RecordsModel
@@ -87,10 +88,13 @@ class ScoringScreen(QWidget):
         self.records_view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.records_view.clicked.connect(self._record_clicked)
         self.record_panel = RecordPanel()
+        self.history = HistoryPanel(self)
+        self.history.hide()
         left = QSplitter(Qt.Orientation.Vertical)
         left.addWidget(self.records_view)
         left.addWidget(self.record_panel)
-        left.setSizes([260, 400])
+        left.addWidget(self.history)
+        left.setSizes([260, 400, 200])
 
         self.questions = QuestionPanel()
         self.questions_model = self.questions.model
@@ -119,7 +123,7 @@ class ScoringScreen(QWidget):
             "prev_record": lambda: self.move_record(-1),
             "next_incomplete": self.next_incomplete, "jump_ref": self._focus_ref,
             "toggle_incomplete": self.only_incomplete.toggle, "edit_note": self._focus_note,
-            "undo": self.undo,
+            "undo": self.undo, "show_history": lambda: self.history.toggle(),
         }
         self.actions_by_name: dict[str, QAction] = {}
         for name, fn in handlers.items():

@@ -44,7 +44,9 @@ SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut("toggle_incomplete", ("Ctrl+Shift+I",), "Show only incomplete records", "Scoring"),
     Shortcut("edit_note", ("E",), "Write a note on the current answer (Enter saves, Esc leaves)",
              "Scoring"),
-    Shortcut("undo", ("Ctrl+Z",), "Undo the last answer", "Scoring"),
+    Shortcut("undo", ("Ctrl+Z",), "Undo your last answer or note in this audit", "Scoring"),
+    Shortcut("show_history", ("Ctrl+H",), "Show the record's history (who answered, when, "
+             "what it was); again to go back", "Scoring"),
     Shortcut("play_pause", ("Space",), "Play / pause the call recording", "Player"),
     Shortcut("skip_back", ("Ctrl+Left",), "Back 5 seconds", "Player"),
     Shortcut("skip_forward", ("Ctrl+Right",), "Forward 5 seconds", "Player"),
