@@ -84,6 +84,9 @@ class Workspace:
     def record_position(self, audit_id: int, record_id: int, **filters: Any) -> int | None:
         return records.position(self.db, audit_id, record_id, **filters)
 
+    def progress_by_reviewer(self, audit_id: int) -> list[tuple[str, int, int]]:
+        return records.progress_by_reviewer(self.db, audit_id)
+
     def find_ref(self, audit_id: int, ref: str) -> int | None:
         return records.find_ref(self.db, audit_id, ref)
 

@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from reviewer import __version__
-from reviewer.errors import ReviewerError, describe_error
+from reviewer.errors import ReviewerError, UsageError, describe_error
 from reviewer.store.db import redact
 
 Handler = Callable[[argparse.Namespace], int]
@@ -47,8 +47,14 @@ def build_parser() -> argparse.ArgumentParser:
         dest="audit_cmd", metavar="ACTION", required=True)
     c = audit.add_parser("create", help="a new audit using a question set")
     c.add_argument("name")
-    c.add_argument("--set", required=True, dest="set_file", metavar="FILE")
+    c.add_argument("--set", dest="set_file", metavar="FILE",
+                   help="a question-set file or a bundled set's id")
     c.add_argument("--description", default="")
+    c.add_argument("--calibrate", metavar="MAIN",
+                   help="a blind double-scoring audit over records of MAIN (its question set)")
+    c.add_argument("--records", type=int, metavar="N", help="with --calibrate: draw N records")
+    c.add_argument("--seed", type=int, metavar="S", help="with --records: the random seed")
+    c.add_argument("--refs", metavar="FILE", help="with --calibrate: the refs, one a line")
     c.set_defaults(func="audit create")
     ls = audit.add_parser("list", help="list audits with their progress")
     ls.add_argument("--all", action="store_true", help="include archived audits")
@@ -123,20 +129,45 @@ def _validate(args: argparse.Namespace) -> int:
 
 @command("audit create")
 def _audit_create(args: argparse.Namespace) -> int:
+    from reviewer.errors import UsageError
     from reviewer.ops.audits import create_audit
 
-    done = create_audit(open_ws(args), args.name, args.set_file, args.description)
-    print(done.message, file=sys.stderr)
+    if args.calibrate is None:
+        if args.set_file is None:
+            raise UsageError("audit create needs --set FILE (or --calibrate MAIN)")
+        if args.records is not None or args.refs or args.seed is not None:
+            raise UsageError("--records, --seed and --refs go with --calibrate")
+        done = create_audit(open_ws(args), args.name, args.set_file, args.description)
+        print(done.message, file=sys.stderr)
+        return 0
+    if args.set_file is not None:
+        raise UsageError("--calibrate uses the main audit's question set: leave out --set")
+    if (args.records is None) == (args.refs is None):
+        raise UsageError("--calibrate needs either --records N or --refs FILE")
+    if args.refs and args.seed is not None:
+        raise UsageError("--seed goes with --records, not --refs")
+    from reviewer.ops.calibrate import create_calibration
+
+    ws = open_ws(args)
+    made = create_calibration(ws, args.name, ws.audit(args.calibrate).id, args.records,
+                              args.seed, args.refs)
+    print(made.message, file=sys.stderr)
+    if args.records is not None and args.seed is None:
+        print(f"reviewer: the seed was {made.value.seed} (give --seed {made.value.seed} to draw "
+              "the same records again)", file=sys.stderr)
     return 0
 
 
 @command("audit list")
 def _audit_list(args: argparse.Namespace) -> int:
-    from reviewer.store.audits import list_audits
-
-    for a in list_audits(open_db(args), include_archived=args.all):
-        flag = " (archived)" if a.archived else ""
-        print(f"{a.name}\t{a.set_key} v{a.set_version}\t{a.complete}/{a.records} complete{flag}")
+    ws = open_ws(args)
+    for a in ws.audits(include_archived=args.all):
+        flags = (" (archived)" if a.archived else "") + (
+            f" (signed off by {a.signed_off_by} {a.signed_off_at[:10]})" if a.signed_off else "")
+        people = "; ".join(f"{who} {done}/{n}" for who, n, done in
+                           ws.progress_by_reviewer(a.id))
+        print(f"{a.name}\t{a.set_key} v{a.set_version}\t{a.complete}/{a.records} complete"
+              f"{flags}" + (f"\t{people}" if people else ""))
     return 0
 
 
@@ -206,6 +237,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler = COMMANDS[args.func]
     try:
         return handler(args)
+    except UsageError as exc:
+        command_name = getattr(args, "func", "")
+        for line in map(redact, exc.problems):      # a located one (FILE: ...) stays as is
+            print(line if ":" in line.split(" ")[0] else
+                  f"reviewer: usage: {line} (see: reviewer {command_name} --help)",
+                  file=sys.stderr)
+        return exc.exit_status
     except ReviewerError as exc:
         for line in exc.problems:
             line = redact(line)

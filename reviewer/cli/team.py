@@ -1,4 +1,5 @@
-"""Commands that change an audit as a whole: rename, archive (and restore)."""
+"""Commands for an audit as a whole and the team working on it: rename, archive, sign-off,
+reopen, assign, and agreement between two audits."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ def add_commands(sub, groups: dict) -> None:
     a.add_argument("name")
     a.add_argument("--restore", action="store_true", help="bring it back from the archive")
     a.set_defaults(func="audit archive")
+    add_team_commands(sub, groups)
 
 
 @command("audit rename")
@@ -36,4 +38,78 @@ def _archive(args: argparse.Namespace) -> int:
     ws = open_ws(args)
     done = archive_audit(ws, ws.audit(args.name).id, not args.restore)
     print(done.message, file=sys.stderr)
+    return 0
+
+
+def add_team_commands(sub, groups: dict) -> None:
+    audit = groups["audit"]
+    s = audit.add_parser("sign-off", help="sign off an audit: its figures are final, its records "
+                                          "and answers read-only (SPEC §7)")
+    s.add_argument("name")
+    s.set_defaults(func="audit sign-off")
+    r = audit.add_parser("reopen", help="reopen a signed-off audit, giving the reason")
+    r.add_argument("name")
+    r.add_argument("--reason", required=True, metavar="TEXT")
+    r.set_defaults(func="audit reopen")
+    a = sub.add_parser("assign", help="share an audit's unassigned records among reviewers")
+    a.add_argument("name")
+    a.add_argument("--to", required=True, metavar="NAMES", help="e.g. alice,bob,carol")
+    a.add_argument("--seed", type=int, metavar="S", help="the random seed (printed if left out)")
+    a.set_defaults(func="assign")
+    g = sub.add_parser("agreement", help="agreement and Cohen's kappa between two audits of "
+                                         "the same question set (SPEC §8)")
+    g.add_argument("audit_a", metavar="AUDIT_A")
+    g.add_argument("audit_b", metavar="AUDIT_B")
+    g.add_argument("--format", choices=("text", "json"), default="text")
+    g.set_defaults(func="agreement")
+
+
+@command("audit sign-off")
+def _sign_off(args: argparse.Namespace) -> int:
+    from reviewer.ops.team import sign_off
+
+    ws = open_ws(args)
+    audit = ws.audit(args.name)
+    if audit.complete < audit.records and not audit.signed_off:
+        print(f"reviewer: warning: {audit.records - audit.complete} of {audit.records} records "
+              f"of '{audit.name}' are incomplete", file=sys.stderr)
+    print(sign_off(ws, audit.id).message, file=sys.stderr)
+    return 0
+
+
+@command("audit reopen")
+def _reopen(args: argparse.Namespace) -> int:
+    from reviewer.ops.team import reopen
+
+    ws = open_ws(args)
+    print(reopen(ws, ws.audit(args.name).id, args.reason).message, file=sys.stderr)
+    return 0
+
+
+@command("assign")
+def _assign(args: argparse.Namespace) -> int:
+    from reviewer.ops.team import assign, reviewer_names
+
+    names = reviewer_names(args.to)
+    ws = open_ws(args)
+    done = assign(ws, ws.audit(args.name).id, names, args.seed)
+    print(done.message, file=sys.stderr)
+    if args.seed is None:
+        print(f"reviewer: the seed was {done.value.seed} (give --seed {done.value.seed} to "
+              "share them the same way again)", file=sys.stderr)
+    return 0
+
+
+@command("agreement")
+def _agreement(args: argparse.Namespace) -> int:
+    import json
+
+    from reviewer.analysis.agreement import agreement, to_text
+
+    ws = open_ws(args)
+    result = agreement(ws.db, ws.audit(args.audit_a), ws.audit(args.audit_b))
+    if args.format == "json":
+        print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        sys.stdout.write(to_text(result))
     return 0

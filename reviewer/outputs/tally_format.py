@@ -21,7 +21,16 @@ def tally_dict(audit: AuditInfo, t: Tally) -> dict[str, Any]:
         "question_set": {"id": t.qset.id, "version": t.qset.version},
         "records": t.records,
         "questions": [q.to_dict() for q in t.questions],
+        "signed_off": {"by": audit.signed_off_by, "at": audit.signed_off_at}
+        if audit.signed_off else None,
     }
+
+
+def sign_off_line(audit: AuditInfo) -> str:
+    """"Signed off by WHO on DATE", or DRAFT: what every output says of its figures."""
+    if audit.signed_off:
+        return f"Signed off by {audit.signed_off_by} on {audit.signed_off_at[:10]}"
+    return "DRAFT: not signed off"
 
 
 def grouped_dict(audit: AuditInfo, overall: Tally, by: str,
@@ -47,7 +56,7 @@ def _section_title(title: str) -> str:
 
 def to_text(audit: AuditInfo, t: Tally, width: int = 100) -> str:
     out = [f"{audit.name} — {t.qset.title} (version {t.qset.version})",
-           f"{t.records} records. {NA_NOTE}", ""]
+           sign_off_line(audit) + ".", f"{t.records} records. {NA_NOTE}", ""]
     by_id = t.by_id()
     text_w = width - 24
     for section in t.qset.sections:

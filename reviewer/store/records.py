@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import Any
 
 from reviewer.store.db import Database
 
@@ -17,36 +18,40 @@ class RecordRow:
     fields: dict[str, str]
 
 
-def _where(db: Database, incomplete_only: bool, search: str) -> tuple[str, list]:
+def _where(db: Database, incomplete_only: bool = False, search: str = "",
+           assigned_to: str | None = None) -> tuple[str, list]:
+    """The filter of a record list: incomplete only, a ref search, one reviewer's queue."""
     sql, params = "audit_id = ?", []
     if incomplete_only:
         sql += " AND complete = FALSE"
+    if assigned_to is not None:
+        sql += " AND assigned_to = ?"
+        params.append(assigned_to)
     if search:   # ignoring case, as SQLite's LIKE does
         sql += " AND ref LIKE ?" if db.dialect == "sqlite" else " AND ref ILIKE ?"
         params.append(f"%{search}%")
     return sql, params
 
 
-def count(db: Database, audit_id: int, incomplete_only: bool = False, search: str = "") -> int:
-    where, params = _where(db, incomplete_only, search)
+def count(db: Database, audit_id: int, **filters: Any) -> int:
+    where, params = _where(db, **filters)
     return int(db.scalar(f"SELECT COUNT(*) FROM record WHERE {where}", [audit_id, *params]))
 
 
-def page(db: Database, audit_id: int, offset: int, limit: int, incomplete_only: bool = False,
-         search: str = "") -> list[RecordRow]:
-    where, params = _where(db, incomplete_only, search)
+def page(db: Database, audit_id: int, offset: int, limit: int,
+         **filters: Any) -> list[RecordRow]:
+    where, params = _where(db, **filters)
     rows = db.all(f"SELECT id, seq, ref, complete, fields FROM record WHERE {where} "
                   "ORDER BY seq LIMIT ? OFFSET ?", [audit_id, *params, limit, offset])
     return [RecordRow(r[0], r[1], r[2], bool(r[3]), json.loads(r[4] or "{}")) for r in rows]
 
 
-def position(db: Database, audit_id: int, record_id: int, incomplete_only: bool = False,
-             search: str = "") -> int | None:
+def position(db: Database, audit_id: int, record_id: int, **filters: Any) -> int | None:
     """The 0-based row of a record in the (filtered) list, or None if it is not in it."""
     seq = db.scalar("SELECT seq FROM record WHERE id = ? AND audit_id = ?", (record_id, audit_id))
     if seq is None:
         return None
-    where, params = _where(db, incomplete_only, search)
+    where, params = _where(db, **filters)
     if not db.scalar(f"SELECT 1 FROM record WHERE {where} AND id = ?",
                      [audit_id, *params, record_id]):
         return None
@@ -63,10 +68,22 @@ def find_ref(db: Database, audit_id: int, ref: str) -> int | None:
     return rid
 
 
-def next_incomplete(db: Database, audit_id: int, after_seq: int = 0) -> int | None:
-    rid = db.scalar("SELECT id FROM record WHERE audit_id = ? AND complete = FALSE AND seq > ? "
-                    "ORDER BY seq LIMIT 1", (audit_id, after_seq))
+def next_incomplete(db: Database, audit_id: int, after_seq: int = 0,
+                    assigned_to: str | None = None) -> int | None:
+    """The next incomplete record after ``after_seq`` (wrapping round), in one reviewer's
+    queue when ``assigned_to`` is given."""
+    where, params = _where(db, incomplete_only=True, assigned_to=assigned_to)
+    rid = db.scalar(f"SELECT id FROM record WHERE {where} AND seq > ? ORDER BY seq LIMIT 1",
+                    [audit_id, *params, after_seq])
     if rid is None:
-        rid = db.scalar("SELECT id FROM record WHERE audit_id = ? AND complete = FALSE "
-                        "ORDER BY seq LIMIT 1", (audit_id,))
+        rid = db.scalar(f"SELECT id FROM record WHERE {where} ORDER BY seq LIMIT 1",
+                        [audit_id, *params])
     return rid
+
+
+def progress_by_reviewer(db: Database, audit_id: int) -> list[tuple[str, int, int]]:
+    """(reviewer, records assigned to them, complete) per reviewer, by name."""
+    rows = db.all("SELECT assigned_to, COUNT(*), SUM(CASE WHEN complete THEN 1 ELSE 0 END) "
+                  "FROM record WHERE audit_id = ? AND assigned_to IS NOT NULL "
+                  "GROUP BY assigned_to ORDER BY assigned_to", (audit_id,))
+    return [(who, int(n), int(done or 0)) for who, n, done in rows]

@@ -1,0 +1,106 @@
+"""Team work on an audit: sharing its records out, signing it off, reopening it (SPEC §7).
+
+``assign`` deals the records nobody has yet to the reviewers named, evenly (their counts differ
+by at most one) and at random: the unassigned records, in review order, are shuffled with
+``random.Random(seed)`` and dealt in turn to the names in the order given, so the same seed
+gives the same shares. Each record's assignment is an ``assign`` event.
+
+A signed-off audit refuses every change to its records and answers (``ops.core.write``);
+exports, reports, rename and archive stay allowed and are recorded. Reopening needs a reason,
+which the history keeps.
+"""
+
+from __future__ import annotations
+
+import random
+import secrets
+from dataclasses import dataclass, field
+
+from reviewer.errors import ReviewerError, UsageError
+from reviewer.ops.core import META, OpResult, write
+from reviewer.store.audits import AuditInfo
+from reviewer.workspace import Workspace
+
+
+@dataclass
+class Assignment:
+    seed: int
+    shares: dict[str, list[str]] = field(default_factory=dict)    # reviewer -> refs
+
+    def summary(self) -> str:
+        total = sum(len(v) for v in self.shares.values())
+        each = ", ".join(f"{who} {len(refs)}" for who, refs in self.shares.items())
+        return f"assigned {total} records (seed {self.seed}): {each}"
+
+
+def reviewer_names(text: str) -> list[str]:
+    """``alice,bob`` -> ["alice", "bob"]; blank or repeated names are a usage error."""
+    names = [n.strip() for n in text.split(",")]
+    if not names or any(not n for n in names):
+        raise UsageError("--to needs reviewer names separated by commas, e.g. --to alice,bob")
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if repeated:
+        raise UsageError(f"--to names {', '.join(repeated)} more than once")
+    return names
+
+
+def assign(ws: Workspace, audit_id: int, reviewers: list[str],
+           seed: int | None = None) -> OpResult[Assignment]:
+    if not reviewers:
+        raise UsageError("name at least one reviewer to assign records to")
+    seed = secrets.randbelow(10**6) if seed is None else seed
+    with write(ws, audit_id, what="assigning records") as tx:
+        free = tx.db.all("SELECT id, ref FROM record WHERE audit_id = ? AND assigned_to IS NULL "
+                         "ORDER BY seq", (audit_id,))
+        if not free:
+            raise ReviewerError(f"every record of '{tx.audit.name}' is assigned already")
+        order = list(free)
+        random.Random(seed).shuffle(order)
+        result = Assignment(seed, {who: [] for who in reviewers})
+        updates = []
+        for i, (rid, ref) in enumerate(order):
+            who = reviewers[i % len(reviewers)]
+            result.shares[who].append(ref)
+            updates.append((who, rid))
+        tx.db.executemany("UPDATE record SET assigned_to = ? WHERE id = ?", updates)
+        by_id = dict(free)
+        for who, rid in sorted(updates, key=lambda u: u[1]):
+            tx.event("assign", by_id[rid], None, None, who, f"seed {seed}")
+        tx.changes.records = tx.changes.audit_list = True
+    return OpResult(result, tx.changes, result.summary())
+
+
+def sign_off(ws: Workspace, audit_id: int) -> OpResult[AuditInfo]:
+    with write(ws, audit_id, META) as tx:
+        audit = tx.audit
+        if audit.signed_off:
+            raise ReviewerError(f"'{audit.name}' was signed off already, by "
+                                f"{audit.signed_off_by} on {audit.signed_off_at[:10]}")
+        tx.db.execute("UPDATE audit SET signed_off_by = ?, signed_off_at = ? WHERE id = ?",
+                      (tx.reviewer, tx.now, audit_id))
+        incomplete = audit.records - audit.complete
+        tx.event("sign-off", after=tx.reviewer,
+                 detail=f"{audit.complete} of {audit.records} records complete"
+                        + (f"; {incomplete} incomplete" if incomplete else ""))
+        tx.changes.audit_list = True
+    done = ws.audit_by_id(audit_id)
+    return OpResult(done, tx.changes, f"'{done.name}' signed off by {done.signed_off_by} on "
+                                      f"{done.signed_off_at[:10]}; its records and answers are "
+                                      "now read-only")
+
+
+def reopen(ws: Workspace, audit_id: int, reason: str) -> OpResult[AuditInfo]:
+    reason = " ".join(reason.split())
+    if not reason:
+        raise UsageError("reopening a signed-off audit needs a reason (--reason TEXT)")
+    with write(ws, audit_id, META) as tx:
+        audit = tx.audit
+        if not audit.signed_off:
+            raise ReviewerError(f"'{audit.name}' is not signed off")
+        tx.db.execute("UPDATE audit SET signed_off_by = NULL, signed_off_at = NULL "
+                      "WHERE id = ?", (audit_id,))
+        tx.event("reopen", before=audit.signed_off_by, detail=reason)
+        tx.changes.audit_list = True
+    return OpResult(ws.audit_by_id(audit_id), tx.changes,
+                    f"reopened '{audit.name}' (signed off by {audit.signed_off_by} on "
+                    f"{audit.signed_off_at[:10]}): {reason}")
