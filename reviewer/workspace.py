@@ -16,6 +16,7 @@ from reviewer.store import audits, records
 from reviewer.store.db import Database
 
 if TYPE_CHECKING:
+    from reviewer.analysis.agreement import Agreement
     from reviewer.analysis.compare import Comparison
     from reviewer.analysis.tally import Tally
     from reviewer.ops.scoring import RecordView
@@ -119,6 +120,11 @@ class Workspace:
         from reviewer.analysis.compare import compare_audits
 
         return compare_audits(self.db, chosen)
+
+    def agreement(self, a: AuditInfo, b: AuditInfo) -> Agreement:
+        from reviewer.analysis.agreement import agreement
+
+        return agreement(self.db, a, b)
 
     # -- incident lists and history -----------------------------------------------------------
     def population_size(self, audit_id: int) -> int:

@@ -9,8 +9,10 @@ from reviewer.workspace import Workspace
 
 from .table_model import Index, TableModel
 
-COL_NAME, COL_SET, COL_VERSION, COL_SAMPLE, COL_PROGRESS, COL_CREATED = range(6)
-HEADERS = ("Audit", "Question set", "Version", "Sample", "Progress", "Created")
+COL_NAME, COL_SET, COL_VERSION, COL_SAMPLE, COL_PROGRESS, COL_REVIEWERS, COL_STATUS, \
+    COL_CREATED = range(8)
+HEADERS = ("Audit", "Question set", "Version", "Sample", "Progress", "Reviewers", "Status",
+           "Created")
 
 
 def describe_sample(audit: AuditInfo) -> str:
@@ -19,6 +21,15 @@ def describe_sample(audit: AuditInfo) -> str:
         return "imported records" if audit.records else "no records yet"
     seed = f", seed {s['seed']}" if s.get("seed") is not None else ""
     return f"{s.get('size', '?')} of {s.get('population', '?')} ({s.get('method', '?')}{seed})"
+
+
+def status(audit: AuditInfo, names: dict[int, str]) -> str:
+    """Draft or signed off, and what a calibration audit double-scores."""
+    text = (f"signed off by {audit.signed_off_by} {audit.signed_off_at[:10]}"
+            if audit.signed_off else "draft")
+    if audit.calibrates is not None:
+        text += f"; calibration of {names.get(audit.calibrates, 'another audit')}"
+    return text
 
 
 class AuditsModel(TableModel):
@@ -34,6 +45,8 @@ class AuditsModel(TableModel):
     def reload(self) -> None:
         self.beginResetModel()
         self.audits = self.ws.audits(include_archived=self.show_archived)
+        self.people = {a.id: self.ws.progress_by_reviewer(a.id) for a in self.audits}
+        self.names = {a.id: a.name for a in self.audits}
         self.endResetModel()
 
     def audit(self, row: int) -> AuditInfo | None:
@@ -58,6 +71,10 @@ class AuditsModel(TableModel):
             return a.set_version
         if col == COL_SAMPLE:
             return describe_sample(a)
+        if col == COL_REVIEWERS:
+            return "; ".join(f"{who} {done}/{n}" for who, n, done in self.people.get(a.id, []))
+        if col == COL_STATUS:
+            return status(a, self.names)
         if col == COL_PROGRESS:
             pct = f" ({100 * a.complete // a.records}%)" if a.records else ""
             return f"{a.complete} of {a.records} complete{pct}"

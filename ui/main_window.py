@@ -10,8 +10,10 @@ from reviewer.errors import ReviewerError
 from reviewer.ops.importer import import_answers
 from reviewer.store.db import LockTimeout, display_target
 
-from . import export_actions
+from . import audit_actions, export_actions
 from .audits_screen import AuditsScreen
+from .calibration_dialog import CalibrationDialog
+from .calibration_view import CalibrationView
 from .compare_view import CompareView
 from .help_overlay import HelpOverlay
 from .results_view import ResultsView
@@ -20,7 +22,7 @@ from .scoring_screen import ScoringScreen
 from .session import Session
 from .shortcuts import BY_ACTION
 
-AUDITS, SCORING, RESULTS, COMPARE = range(4)
+AUDITS, SCORING, RESULTS, COMPARE, CALIBRATION = range(5)
 
 
 class MainWindow(QMainWindow):
@@ -33,13 +35,16 @@ class MainWindow(QMainWindow):
         self.scoring = ScoringScreen(session)
         self.results = ResultsView(session)
         self.compare = CompareView(session)
+        self.calibration = CalibrationView(session)
         self.tabs.addTab(self.audits, "&Audits")
         self.tabs.addTab(self.scoring, "&Scoring")
         self.tabs.addTab(self.results, "&Results")
         self.tabs.addTab(self.compare, "&Compare")
+        self.tabs.addTab(self.calibration, "Ca&libration")
         self.setCentralWidget(self.tabs)
         self.audits.open_requested.connect(self.open_audit)
         self.results.open_record.connect(self.open_record)
+        self.calibration.open_record.connect(self.open_record)
         self.tabs.currentChanged.connect(self._tab_changed)
         self._menus()
         self.statusBar().showMessage(f"Reviewer: {session.reviewer} · "
@@ -65,12 +70,22 @@ class MainWindow(QMainWindow):
         file.addAction(self._action("export_results", self.export_results))
         file.addSeparator()
         file.addAction(self._action("quit", self.close))
+        audit = self.menuBar().addMenu("A&udit")
+        audit.addAction(self._action("assign_records", lambda: self._audit_action(
+            audit_actions.assign)))
+        audit.addAction(self._action("new_calibration", self.new_calibration))
+        audit.addSeparator()
+        audit.addAction(self._action("sign_off", lambda: self._audit_action(
+            audit_actions.sign_off)))
+        audit.addAction(self._action("reopen", lambda: self._audit_action(
+            audit_actions.reopen)))
         edit = self.menuBar().addMenu("&Edit")
         edit.addAction(self.scoring.actions_by_name["undo"])
         edit.addAction(self._action("preferences", self.preferences))
         view = self.menuBar().addMenu("&View")
         for name, tab in (("show_audits", AUDITS), ("show_scoring", SCORING),
-                          ("show_results", RESULTS), ("show_compare", COMPARE)):
+                          ("show_results", RESULTS), ("show_compare", COMPARE),
+                          ("show_calibration", CALIBRATION)):
             view.addAction(self._action(name, lambda _=False, t=tab: self.show_tab(t)))
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.addAction(self._action("help", self.show_help))
@@ -87,6 +102,8 @@ class MainWindow(QMainWindow):
             self.results.table.setFocus()
         elif tab == COMPARE:
             self.compare.audit_list.setFocus()
+        elif tab == CALIBRATION:
+            self.calibration.view.setFocus()
 
     def open_audit(self, audit_id: int) -> None:
         self.session.open_audit(audit_id)
@@ -151,6 +168,19 @@ class MainWindow(QMainWindow):
     def export_results(self) -> None:
         if self._need_audit() and (path := export_actions.export_results(self, self.session)):
             self.statusBar().showMessage(f"Results written to {path}", 15000)
+
+    def _audit_action(self, action) -> None:
+        if self._need_audit():
+            action(self, self.session)
+
+    def new_calibration(self) -> None:
+        if not self._need_audit():
+            return
+        dialog = CalibrationDialog(self.session, self)
+        if dialog.exec() and dialog.created is not None:
+            self.statusBar().showMessage(
+                f"Created calibration audit '{dialog.created.audit.name}' with "
+                f"{len(dialog.created.refs)} records; it is scored blind.", 15000)
 
     def preferences(self) -> None:
         name, ok = QInputDialog.getText(self, "Preferences", "Your name (stored with every "

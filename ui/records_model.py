@@ -24,6 +24,7 @@ class RecordsModel(TableModel):
         self.audit_id: int | None = None
         self.incomplete_only = False
         self.search = ""
+        self.assigned_to: str | None = None
         self._count = 0
         self._pages: dict[int, list[RecordRow]] = {}
 
@@ -31,7 +32,12 @@ class RecordsModel(TableModel):
         self.audit_id = audit_id
         self.reload()
 
-    def set_filter(self, incomplete_only: bool | None = None, search: str | None = None) -> None:
+    def set_filter(self, incomplete_only: bool | None = None, search: str | None = None,
+                   assigned_to: str | None | bool = False) -> None:
+        """Change the filters given (``assigned_to``: a reviewer's queue, None for everyone,
+        False to leave it as it is)."""
+        if assigned_to is not False:
+            self.assigned_to = assigned_to
         if incomplete_only is not None:
             self.incomplete_only = incomplete_only
         if search is not None:
@@ -39,7 +45,8 @@ class RecordsModel(TableModel):
         self.reload()
 
     def filters(self) -> dict:
-        return {"incomplete_only": self.incomplete_only, "search": self.search}
+        return {"incomplete_only": self.incomplete_only, "search": self.search,
+                "assigned_to": self.assigned_to}
 
     def reload(self) -> None:
         self.beginResetModel()

@@ -61,6 +61,9 @@ class ScoringScreen(QWidget):
         self.progress.setObjectName("progressLabel")
         self.only_incomplete = QCheckBox("Only incomplete (Ctrl+Shift+I)")
         self.only_incomplete.toggled.connect(self._filter_changed)
+        self.only_mine = QCheckBox("My records (Ctrl+Shift+M)")
+        self.only_mine.setToolTip("Only the records assigned to you; Ctrl+Return follows it")
+        self.only_mine.toggled.connect(self._filter_changed)
         self.ref_edit = QLineEdit()
         self.ref_edit.setPlaceholderText("Jump to ref (Ctrl+G)")
         self.ref_edit.returnPressed.connect(self._jump)
@@ -68,6 +71,7 @@ class ScoringScreen(QWidget):
         top.addWidget(self.title, 1)
         top.addWidget(self.progress)
         top.addWidget(self.only_incomplete)
+        top.addWidget(self.only_mine)
         top.addWidget(self.ref_edit)
 
         self.banner = QLabel("")
@@ -75,6 +79,12 @@ class ScoringScreen(QWidget):
         self.banner.setWordWrap(True)
         self.banner.setStyleSheet("background: #b00020; color: white; padding: 6px;")
         self.banner.hide()
+        self.notice = QLabel("")
+        self.notice.setObjectName("auditNotice")
+        self.notice.setWordWrap(True)
+        self.notice.setFrameShape(QLabel.Shape.StyledPanel)
+        self.notice.setMargin(6)
+        self.notice.hide()
 
         self.records_view = QTableView()
         self.records_view.setModel(self.records_model)
@@ -111,6 +121,7 @@ class ScoringScreen(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.banner)
+        layout.addWidget(self.notice)
         layout.addWidget(split, 1)
 
     def _actions(self) -> None:
@@ -123,6 +134,7 @@ class ScoringScreen(QWidget):
             "prev_record": lambda: self.move_record(-1),
             "next_incomplete": self.next_incomplete, "jump_ref": self._focus_ref,
             "toggle_incomplete": self.only_incomplete.toggle, "edit_note": self._focus_note,
+            "toggle_mine": self.only_mine.toggle,
             "undo": self.undo, "show_history": lambda: self.history.toggle(),
         }
         self.actions_by_name: dict[str, QAction] = {}
@@ -148,11 +160,34 @@ class ScoringScreen(QWidget):
         self.records_model.set_audit(audit.id if audit else None)
         self._count_progress()
         self.open_row(0)
+        self.show_notice()
+
+    def show_notice(self) -> None:
+        """What the open audit allows, or what to do next with an empty one."""
+        audit = self.session.audit
+        text = ""
+        if audit is not None and audit.signed_off:
+            text = (f"Signed off by {audit.signed_off_by} on {audit.signed_off_at[:10]}: its "
+                    "records and answers are read-only. Audit ▸ Reopen… (Ctrl+Shift+R) reopens "
+                    "it, with a reason.")
+        elif audit is not None and not audit.records:
+            text = ("This audit has no records yet. Ctrl+D imports an incident list and draws a "
+                    "sample from it; Ctrl+I imports an answer table. Then answer with Y, N, A "
+                    "(n/a) or 1–9, move with Up/Down, and press F1 for every key.")
+        elif audit is not None and audit.calibrates is not None:
+            text = ("Calibration audit: score it blind — the main audit's answers are not shown "
+                    "while you score.")
+        self.notice.setText(text)
+        self.notice.setVisible(bool(text))
 
     def on_operation(self, changes: Changes, initiator) -> None:
         """Refresh from what another screen's (or window's) operation changed."""
         audit = self.session.audit
-        if initiator is self or audit is None or changes.audit_id != audit.id:
+        if audit is None or changes.audit_id != audit.id:
+            return
+        if changes.audit_list:
+            self.show_notice()
+        if initiator is self:
             return
         if changes.records or changes.all_answers:
             self.on_records_changed()
@@ -169,9 +204,11 @@ class ScoringScreen(QWidget):
         row = self.records_model.row_of(current) if current else None
         self.open_row(row or 0)
 
-    def _filter_changed(self, checked: bool) -> None:
+    def _filter_changed(self, _checked: bool = False) -> None:
         current = self.view.id if self.view else None
-        self.records_model.set_filter(incomplete_only=checked)
+        self.records_model.set_filter(
+            incomplete_only=self.only_incomplete.isChecked(),
+            assigned_to=self.session.reviewer if self.only_mine.isChecked() else None)
         row = self.records_model.row_of(current) if current else None
         self.open_row(row if row is not None else 0)
 
@@ -192,8 +229,9 @@ class ScoringScreen(QWidget):
 
     def open_record(self, record_id: int, qid: str | None = None) -> None:
         row = self.records_model.row_of(record_id)
-        if row is None and self.only_incomplete.isChecked():
+        if row is None and (self.only_incomplete.isChecked() or self.only_mine.isChecked()):
             self.only_incomplete.setChecked(False)
+            self.only_mine.setChecked(False)
             row = self.records_model.row_of(record_id)
         if row is not None:
             self.open_row(row)
@@ -236,7 +274,7 @@ class ScoringScreen(QWidget):
         pos = None
         if self.view is not None:
             pos = (self.records_view.currentIndex().row()
-                   if not self.records_model.incomplete_only and not self.records_model.search
+                   if not any(self.records_model.filters().values())
                    else self.session.ws.record_position(self.session.audit.id, self.view.id))
         at = f"record {pos + 1} of {total}" if pos is not None else f"{total} records"
         self.progress.setText(f"{at[0].upper()}{at[1:]}, {done} complete")
@@ -250,8 +288,9 @@ class ScoringScreen(QWidget):
     def next_incomplete(self) -> None:
         if self.session.audit is None:
             return
-        rid = self.session.ws.next_incomplete(self.session.audit.id,
-                                              self.view.seq if self.view else 0)
+        rid = self.session.ws.next_incomplete(
+            self.session.audit.id, self.view.seq if self.view else 0,
+            assigned_to=self.session.reviewer if self.only_mine.isChecked() else None)
         if rid is None:
             self.session_message("Every record is complete.")
             return

@@ -19,7 +19,16 @@ SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut("show_scoring", ("Ctrl+2",), "Scoring screen", "Everywhere"),
     Shortcut("show_results", ("Ctrl+3",), "Results view", "Everywhere"),
     Shortcut("show_compare", ("Ctrl+4",), "Compare audits", "Everywhere"),
+    Shortcut("show_calibration", ("Ctrl+5",), "Calibration: agreement and adjudication",
+             "Everywhere"),
     Shortcut("new_audit", ("Ctrl+N",), "New audit from a question set…", "Everywhere"),
+    Shortcut("new_calibration", ("Ctrl+Shift+K",), "New calibration audit of the open audit…",
+             "Everywhere"),
+    Shortcut("assign_records", ("Ctrl+Shift+A",), "Share the open audit's records among "
+             "reviewers…", "Everywhere"),
+    Shortcut("sign_off", ("Ctrl+Shift+S",), "Sign off the open audit…", "Everywhere"),
+    Shortcut("reopen", ("Ctrl+Shift+R",), "Reopen the open audit (with a reason)…",
+             "Everywhere"),
     Shortcut("draw_sample", ("Ctrl+D",), "Import an incident list and draw a sample…",
              "Everywhere"),
     Shortcut("import_answers", ("Ctrl+I",), "Import an answer table…", "Everywhere"),
@@ -42,11 +51,18 @@ SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut("next_incomplete", ("Ctrl+Return",), "Next incomplete record", "Scoring"),
     Shortcut("jump_ref", ("Ctrl+G", "Ctrl+F"), "Jump to a record by ref", "Scoring"),
     Shortcut("toggle_incomplete", ("Ctrl+Shift+I",), "Show only incomplete records", "Scoring"),
+    Shortcut("toggle_mine", ("Ctrl+Shift+M",), "My records: only those assigned to me "
+             "(Ctrl+Return follows it)", "Scoring"),
     Shortcut("edit_note", ("E",), "Write a note on the current answer (Enter saves, Esc leaves)",
              "Scoring"),
     Shortcut("undo", ("Ctrl+Z",), "Undo your last answer or note in this audit", "Scoring"),
     Shortcut("show_history", ("Ctrl+H",), "Show the record's history (who answered, when, "
              "what it was); again to go back", "Scoring"),
+    Shortcut("keep_main", ("A",), "Keep the main audit's answer", "Calibration"),
+    Shortcut("take_other", ("B",), "Take the other audit's answer", "Calibration"),
+    Shortcut("open_disagreement", ("Return", "Enter"), "Open the record to pick another answer",
+             "Calibration"),
+    Shortcut("refresh", ("F5",), "Compare again", "Calibration"),
     Shortcut("play_pause", ("Space",), "Play / pause the call recording", "Player"),
     Shortcut("skip_back", ("Ctrl+Left",), "Back 5 seconds", "Player"),
     Shortcut("skip_forward", ("Ctrl+Right",), "Forward 5 seconds", "Player"),
@@ -59,6 +75,27 @@ SHORTCUTS: tuple[Shortcut, ...] = (
 )
 
 BY_ACTION = {s.action: s for s in SHORTCUTS}
+
+# The groups of keys live at the same time on each screen: a key may mean one thing per screen.
+SCREENS: dict[str, tuple[str, ...]] = {
+    "Scoring": ("Everywhere", "Scoring", "Player"),
+    "Calibration": ("Everywhere", "Calibration", "Player"),
+}
+
+
+def clashes() -> list[str]:
+    """Keys that mean two things on one screen (there must be none)."""
+    out = []
+    for screen, groups in SCREENS.items():
+        seen: dict[str, str] = {}
+        for s in SHORTCUTS:
+            if s.where not in groups:
+                continue
+            for k in s.keys:
+                if k in seen and seen[k] != s.action:
+                    out.append(f"{screen}: {k} is {seen[k]} and {s.action}")
+                seen[k] = s.action
+    return out
 
 
 def keys(action: str) -> tuple[str, ...]:

@@ -19,7 +19,7 @@ from tests.actions import create_audit, import_answers
 from tests.conftest import ASB_SET
 from tests.ui.test_scoring_keyboard import answer_of, press
 from ui.help_overlay import shortcuts_html
-from ui.shortcuts import SHORTCUTS
+from ui.shortcuts import SCREENS, SHORTCUTS, clashes
 
 PLAYING = QMediaPlayer.PlaybackState.PlayingState
 STOPPED = QMediaPlayer.PlaybackState.StoppedState
@@ -242,11 +242,8 @@ def test_help_lists_the_player_keys_and_no_key_is_used_twice():
     for text in ("Space", "Ctrl+Left", "Ctrl+Right", "[", "]", "Ctrl+T",
                  "Play / pause the call recording"):
         assert text in html
-    seen: dict[str, str] = {}
-    for s in SHORTCUTS:
-        for k in s.keys:
-            assert k not in seen, f"{k} is used by {seen[k]} and {s.action}"
-            seen[k] = s.action
+    assert clashes() == []
+    assert {s.where for s in SHORTCUTS} <= {g for groups in SCREENS.values() for g in groups}
 
 
 def test_the_demo_records_come_with_recordings(qtbot, make_window):
