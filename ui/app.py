@@ -1,10 +1,11 @@
-"""Start the desktop app: ``reviewer gui`` (``--demo`` creates the demo audit if missing)."""
+"""Start the desktop app on a database. The demo audit is made only when asked (``--demo``):
+an empty database opens empty."""
 
 from __future__ import annotations
 
 import sys
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication
 
 from reviewer import demo
@@ -15,9 +16,9 @@ from .session import Session
 
 
 def create_window(target: str, reviewer: str, demo_audit: bool = False) -> MainWindow:
-    """The main window on a database, opened on the last (or the demo) audit."""
+    """The main window on a database, opened on the last (or the first) audit."""
     session = Session(target, reviewer)
-    if demo_audit or demo.is_empty(session.ws):
+    if demo_audit:
         demo.ensure_demo(session.ws)
     window = MainWindow(session)
     window.audits.reload()
@@ -33,7 +34,8 @@ def create_window(target: str, reviewer: str, demo_audit: bool = False) -> MainW
     return window
 
 
-def run(target: str, reviewer: str, demo: bool = False) -> int:
+def run(target: str, reviewer: str, demo: bool = False, quit_after: float | None = None) -> int:
+    """Show the window and run the event loop; ``quit_after`` seconds closes it (smoke tests)."""
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setOrganizationName("reviewer")
     app.setApplicationName("reviewer")
@@ -41,6 +43,12 @@ def run(target: str, reviewer: str, demo: bool = False) -> int:
         window = create_window(target, reviewer, demo)
     except ReviewerError as exc:
         print("\n".join(exc.problems), file=sys.stderr)
-        return 1
+        return exc.exit_status
     window.show()
+    if quit_after is not None:
+        def shown_then_quit() -> None:
+            print(f"reviewer-gui: window shown: {window.windowTitle()}", file=sys.stderr)
+            window.close()
+            app.quit()
+        QTimer.singleShot(int(quit_after * 1000), shown_then_quit)
     return app.exec()

@@ -7,7 +7,7 @@ import argparse
 import json
 import sys
 
-from reviewer.cli.main import command, open_ws
+from reviewer.cli.common import command, open_ws
 
 
 def add_commands(sub, groups: dict) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from reviewer.cli.main import command, open_ws
+from reviewer.cli.common import command, open_ws
 
 
 def add_commands(sub, groups: dict) -> None:
