@@ -47,7 +47,12 @@ def run(target: str, reviewer: str, demo: bool = False, quit_after: float | None
     window.show()
     if quit_after is not None:
         def shown_then_quit() -> None:
-            print(f"reviewer-gui: window shown: {window.windowTitle()}", file=sys.stderr)
+            from PySide6.QtMultimedia import QMediaFormat
+
+            decode = QMediaFormat.ConversionMode.Decode
+            formats = len(QMediaFormat().supportedFileFormats(decode))   # 0: no media backend
+            print(f"reviewer-gui: window shown: {window.windowTitle()}; audio file formats: "
+                  f"{formats}", file=sys.stderr)
             window.close()
             app.quit()
         QTimer.singleShot(int(quit_after * 1000), shown_then_quit)
