@@ -42,7 +42,12 @@ def run(target: str, reviewer: str, demo: bool = False, quit_after: float | None
     try:
         window = create_window(target, reviewer, demo)
     except ReviewerError as exc:
-        print("\n".join(exc.problems), file=sys.stderr)
+        if sys.stderr is None:  # the packaged program on Windows has no console: say it here
+            from PySide6.QtWidgets import QMessageBox
+
+            QMessageBox.critical(None, "reviewer cannot start", "\n".join(exc.problems))
+        else:
+            print("\n".join(exc.problems), file=sys.stderr)
         return exc.exit_status
     window.show()
     if quit_after is not None:

@@ -37,3 +37,16 @@ def test_python_m_ui_with_demo_makes_the_demo_audit(tmp_path):
                tmp_path)
     assert done.returncode == 0, done.stderr
     assert [line.split("\t")[0] for line in audits(db)] == ["BTP ASB 2012 (demo)"]
+
+
+def test_an_unusable_database_is_one_line_and_exit_1(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    env = {k: v for k, v in os.environ.items() if k != "REVIEWER_DB"}
+    env["QT_QPA_PLATFORM"] = "offscreen"
+    done = subprocess.run([str(BIN / "reviewer"), "gui", "--db", str(blocker / "x.db"),
+                           "--quit-after", "0.5"], capture_output=True, text=True, env=env,
+                          timeout=120)
+    assert done.returncode == 1, done.stderr
+    lines = [ln for ln in done.stderr.splitlines() if "x.db" in ln]
+    assert len(lines) == 1 and "Traceback" not in done.stderr
