@@ -42,7 +42,7 @@ def program(tmp_path_factory) -> Path:
 
 
 def start(program: Path, *args: str, cwd: Path) -> tuple[str, float]:
-    # No Python for the program: an empty PATH-free environment but for the display settings.
+    # A bare environment: no virtualenv, PYTHONPATH or the project's .venv on PATH.
     env = {"HOME": str(cwd), "QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin:/bin"}
     began = time.perf_counter()
     done = subprocess.run([str(program), *args, "--quit-after", "0.5"], capture_output=True,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -39,7 +40,16 @@ def installed(tmp_path_factory) -> dict[str, Path]:
     """The wheel built from the checkout, installed into a fresh virtualenv."""
     base = tmp_path_factory.mktemp("wheel")
     started = time.perf_counter()
-    sh([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", base / "dist", ROOT],
+    # Build from a copy of the source files (tracked or new, not ignored): setuptools builds in
+    # the source folder and would reuse a stale build/ left there (a deleted module would ship).
+    files = sh(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+               cwd=ROOT).stdout.split("\0")
+    source = base / "source"
+    for name in filter(None, files):
+        if (ROOT / name).is_file():
+            (source / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, source / name)
+    sh([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", base / "dist", source],
        cwd=base)
     wheel = next((base / "dist").glob("reviewer-*.whl"))
     built = time.perf_counter()
