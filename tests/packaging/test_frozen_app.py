@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT
+from tests.unit.test_postgres import pg_port, pg_url  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="scripts/build is bash")
 
@@ -41,9 +42,9 @@ def program(tmp_path_factory) -> Path:
     return folder / ("reviewer.exe" if os.name == "nt" else "reviewer")
 
 
-def start(program: Path, *args: str, cwd: Path) -> tuple[str, float]:
+def start(program: Path, *args: str, cwd: Path, **env_vars: str) -> tuple[str, float]:
     # A bare environment: no virtualenv, PYTHONPATH or the project's .venv on PATH.
-    env = {"HOME": str(cwd), "QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin:/bin"}
+    env = {"HOME": str(cwd), "QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin:/bin", **env_vars}
     began = time.perf_counter()
     done = subprocess.run([str(program), *args, "--quit-after", "0.5"], capture_output=True,
                           text=True, cwd=cwd, env=env, timeout=120)
@@ -52,7 +53,7 @@ def start(program: Path, *args: str, cwd: Path) -> tuple[str, float]:
     return done.stderr, took
 
 
-def audits(db: Path) -> list[str]:
+def audits(db: Path | str) -> list[str]:
     done = subprocess.run([sys.executable, "-m", "reviewer", "--db", str(db), "audit", "list",
                            "--all"], capture_output=True, text=True, check=True)
     return done.stdout.splitlines()
@@ -77,3 +78,11 @@ def test_the_program_carries_the_demo(program, tmp_path):
     assert len(list((internal / "demo" / "audio").glob("*.wav"))) == 5
     assert sorted(p.name for p in (internal / "question_sets").glob("*.yaml")) == sorted(
         p.name for p in (ROOT / "question_sets").glob("*.yaml"))
+
+
+def test_the_program_opens_the_shared_postgresql_database_named_by_reviewer_db(
+        program, tmp_path, pg_url):  # noqa: F811 - the fixture
+    # as a Group Policy variable would name it for every desk (README, "For IT departments")
+    err, _ = start(program, cwd=tmp_path, REVIEWER_DB=pg_url)
+    assert "window shown" in err
+    assert audits(pg_url) == []               # its tables made, no demo audit put in
