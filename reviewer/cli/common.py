@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
+from pathlib import Path
 
 Handler = Callable[[argparse.Namespace], int]
 COMMANDS: dict[str, Handler] = {}
@@ -74,6 +75,11 @@ def open_db(args: argparse.Namespace):
 def audit_names(prefix: str, parsed_args: argparse.Namespace, **_kwargs) -> list[str]:
     """Audit names from the database named by ``--db`` / ``REVIEWER_DB`` (nothing on error)."""
     try:
+        from reviewer.paths import database_target
+
+        target = database_target(getattr(parsed_args, "db", None))
+        if "://" not in target and not Path(target).is_file():
+            return []          # pressing TAB must not create a database
         from reviewer.store.audits import list_audits
 
         names = [a.name for a in list_audits(open_db(parsed_args), include_archived=True)]

@@ -124,3 +124,6 @@ def test_bash_completes_commands_audit_names_and_set_ids(capsys, tmp_path):
     assert names == [r"Spring\ review"]
     assert bash_complete(f"reviewer tally --db {db} Sp", tmp_path) == [r"Spring\ review"]
     assert bash_complete("reviewer audit create X --set hmic", tmp_path) == [ASB_ID]
+    missing = tmp_path / "missing.db"
+    assert bash_complete(f"reviewer --db {missing} tally ", tmp_path)[:1] != ["Spring\\ review"]
+    assert not missing.exists()                    # completing never creates a database
