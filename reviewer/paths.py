@@ -1,5 +1,6 @@
 """Where things live. The one place that decides paths: ``--db`` beats ``REVIEWER_DB`` beats
-the platform's user data folder (platformdirs)."""
+the platform's user data folder (platformdirs). Files shipped with the program (question sets,
+demo data) are found by ``reviewer.bundled``, never next to the source tree."""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ import os
 from pathlib import Path
 
 APP_NAME = "reviewer"
-REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
 def data_dir() -> Path:
@@ -45,10 +45,3 @@ def reviewer_name(cli_value: str | None = None) -> str:
     except Exception:  # noqa: BLE001 - no user database entry (containers)
         return "unknown"
 
-
-def question_sets_dir() -> Path:
-    return REPO_ROOT / "question_sets"
-
-
-def demo_data_dir() -> Path:
-    return REPO_ROOT / "data"

@@ -9,7 +9,14 @@ SYSTEM_PACKAGES=(libegl1 libgl1 libglib2.0-0 libdbus-1-3 libfontconfig1 libfreet
   fonts-dejavu-core libxkbcommon0 libxkbcommon-x11-0 libx11-xcb1 libxcb-cursor0 libxcb-icccm4
   libxcb-image0 libxcb-keysyms1 libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xfixes0
   libxcb-xkb1 libxcb-sync1 libxcb-shm0 libxrender1 libxrandr2 libpulse0 xvfb xauth
-  poppler-utils espeak-ng sox postgresql)
+  poppler-utils espeak-ng sox postgresql binutils)   # binutils: objdump, for PyInstaller
+
+PYTHON=${PYTHON:-python3}
+# PyInstaller (scripts/build) bundles the shared libpython, which Debian's own python3 keeps in
+# a package of its own.
+if [ "$(readlink -f "$(command -v "$PYTHON")")" = "$(readlink -f /usr/bin/python3 2>/dev/null)" ]; then
+  SYSTEM_PACKAGES+=("libpython$("$PYTHON" -c 'import sys; print("%d.%d" % sys.version_info[:2])')")
+fi
 
 missing=()
 for pkg in "${SYSTEM_PACKAGES[@]}"; do
@@ -24,7 +31,6 @@ if [ ${#missing[@]} -gt 0 ]; then
     "${missing[@]}" >/dev/null
 fi
 
-PYTHON=${PYTHON:-python3}
 if [ ! -x .venv/bin/python ]; then
   echo "setup: creating .venv" >&2
   "$PYTHON" -m venv .venv

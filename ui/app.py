@@ -1,10 +1,11 @@
-"""Start the desktop app: ``reviewer gui`` (``--demo`` creates the demo audit if missing)."""
+"""Start the desktop app on a database. The demo audit is made only when asked (``--demo``):
+an empty database opens empty."""
 
 from __future__ import annotations
 
 import sys
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication
 
 from reviewer import demo
@@ -15,9 +16,9 @@ from .session import Session
 
 
 def create_window(target: str, reviewer: str, demo_audit: bool = False) -> MainWindow:
-    """The main window on a database, opened on the last (or the demo) audit."""
+    """The main window on a database, opened on the last (or the first) audit."""
     session = Session(target, reviewer)
-    if demo_audit or demo.is_empty(session.ws):
+    if demo_audit:
         demo.ensure_demo(session.ws)
     window = MainWindow(session)
     window.audits.reload()
@@ -33,14 +34,31 @@ def create_window(target: str, reviewer: str, demo_audit: bool = False) -> MainW
     return window
 
 
-def run(target: str, reviewer: str, demo: bool = False) -> int:
+def run(target: str, reviewer: str, demo: bool = False, quit_after: float | None = None) -> int:
+    """Show the window and run the event loop; ``quit_after`` seconds closes it (smoke tests)."""
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setOrganizationName("reviewer")
     app.setApplicationName("reviewer")
     try:
         window = create_window(target, reviewer, demo)
     except ReviewerError as exc:
-        print("\n".join(exc.problems), file=sys.stderr)
-        return 1
+        if sys.stderr is None:  # the packaged program on Windows has no console: say it here
+            from PySide6.QtWidgets import QMessageBox
+
+            QMessageBox.critical(None, "reviewer cannot start", "\n".join(exc.problems))
+        else:
+            print("\n".join(exc.problems), file=sys.stderr)
+        return exc.exit_status
     window.show()
+    if quit_after is not None:
+        def shown_then_quit() -> None:
+            from PySide6.QtMultimedia import QMediaFormat
+
+            decode = QMediaFormat.ConversionMode.Decode
+            formats = len(QMediaFormat().supportedFileFormats(decode))   # 0: no media backend
+            print(f"reviewer-gui: window shown: {window.windowTitle()}; audio file formats: "
+                  f"{formats}", file=sys.stderr)
+            window.close()
+            app.quit()
+        QTimer.singleShot(int(quit_after * 1000), shown_then_quit)
     return app.exec()

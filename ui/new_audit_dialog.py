@@ -1,4 +1,5 @@
-"""New audit: a name and a question-set file; validation errors shown with file and line."""
+"""New audit: a name and a question set (a bundled one, or a file); validation errors shown with
+file and line."""
 
 from __future__ import annotations
 
@@ -18,9 +19,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from reviewer.bundled import bundled_sets, resolve_set
 from reviewer.errors import ReviewerError
 from reviewer.ops.audits import create_audit
-from reviewer.paths import question_sets_dir
 from reviewer.store.audits import AuditInfo
 
 from .session import Session
@@ -36,8 +37,14 @@ class NewAuditDialog(QDialog):
         self.name_edit.setPlaceholderText("e.g. ASB call listening — May 2026")
         self.set_combo = QComboBox()
         self.set_combo.setEditable(True)
-        for path in sorted(question_sets_dir().glob("*.y*ml")):
-            self.set_combo.addItem(str(path))
+        try:
+            sets = bundled_sets()
+        except ReviewerError:
+            sets = []
+        for s in sets:  # the bundled sets, shown by title; their id is what gets created
+            self.set_combo.addItem(f"{s.title} ({s.id} v{s.version})", s.id)
+        self._labels = {f"{s.title} ({s.id} v{s.version})": s.id for s in sets}
+        self._start_dir = str(sets[0].path.parent) if sets else str(Path.home())
         browse = QPushButton("Browse…")
         browse.clicked.connect(self._browse)
         browse.setAutoDefault(False)
@@ -64,17 +71,15 @@ class NewAuditDialog(QDialog):
         self.resize(640, 320)
 
     def _browse(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Question set", str(question_sets_dir()),
+        path, _ = QFileDialog.getOpenFileName(self, "Question set", self._start_dir,
                                               "Question sets (*.yaml *.yml)")
         if path:
             self.set_combo.setCurrentText(path)
 
     def _create(self) -> None:
-        path = self.set_combo.currentText().strip()
-        if not path or not Path(path).exists():
-            self.errors.setPlainText(f"{path or '(no file)'}: no such question-set file")
-            return
+        text = self.set_combo.currentText().strip()
         try:
+            path = resolve_set(self._labels.get(text, text))
             name = self.name_edit.text()
             self.created = self.session.run(
                 lambda ws, _p: create_audit(ws, name, path), self, "Creating the audit…").value

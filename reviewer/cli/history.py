@@ -7,12 +7,12 @@ import argparse
 import json
 import sys
 
-from reviewer.cli.main import command, open_ws
+from reviewer.cli.common import audit_argument, command, open_ws
 
 
 def add_commands(sub, groups: dict) -> None:
     h = sub.add_parser("history", help="every change to an audit: who, when, before and after")
-    h.add_argument("name")
+    audit_argument(h)
     h.add_argument("--ref", metavar="REF", help="only the events about this record")
     h.add_argument("--format", choices=("text", "json"), default="text")
     h.set_defaults(func="history")

@@ -7,7 +7,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from reviewer.cli.main import command, open_ws
+from reviewer.cli.common import audit_argument, command, open_ws
 from reviewer.errors import ReviewerError
 from reviewer.files.private import check_extension
 from reviewer.ops.disclose import (
@@ -20,26 +20,26 @@ from reviewer.ops.disclose import (
 
 def add_commands(sub, groups: dict | None = None) -> None:
     r = sub.add_parser("report", help="the printable results report (A4 PDF)")
-    r.add_argument("name")
+    audit_argument(r)
     r.add_argument("--out", required=True, metavar="FILE.pdf")
     r.add_argument("--compare", metavar="BASELINE",
                    help="add a column comparing each Y rate with this earlier audit")
     r.set_defaults(func="report")
 
     x = sub.add_parser("results", help="the results as a spreadsheet (XLSX) or CSV")
-    x.add_argument("name")
+    audit_argument(x)
     x.add_argument("--out", required=True, metavar="FILE.xlsx|FILE.csv")
     x.set_defaults(func="results")
 
     f = sub.add_parser("feedback", help="a workbook with one sheet per value of a record field")
-    f.add_argument("name")
+    audit_argument(f)
     f.add_argument("--by", required=True, metavar="FIELD", help="record field, e.g. operator")
     f.add_argument("--out", required=True, metavar="FILE.xlsx")
     f.set_defaults(func="feedback")
 
     c = sub.add_parser("compare", help="compare audits question by question with a baseline")
-    c.add_argument("baseline")
-    c.add_argument("later", nargs="+", metavar="LATER")
+    audit_argument(c, "baseline")
+    audit_argument(c, "later", nargs="+", metavar="LATER")
     c.add_argument("--format", choices=("text", "json"), default="text")
     c.add_argument("--chart", metavar="FILE.png", help="also draw the Y rates as a PNG chart")
     c.set_defaults(func="compare")

@@ -6,17 +6,17 @@ from __future__ import annotations
 import argparse
 import sys
 
-from reviewer.cli.main import command, open_ws
+from reviewer.cli.common import audit_argument, command, open_ws
 
 
 def add_commands(sub, groups: dict) -> None:
     audit = groups["audit"]
     r = audit.add_parser("rename", help="give an audit a new name")
-    r.add_argument("name")
+    audit_argument(r)
     r.add_argument("new_name", metavar="NEW_NAME")
     r.set_defaults(func="audit rename")
     a = audit.add_parser("archive", help="archive an audit (hidden from lists, kept whole)")
-    a.add_argument("name")
+    audit_argument(a)
     a.add_argument("--restore", action="store_true", help="bring it back from the archive")
     a.set_defaults(func="audit archive")
     add_team_commands(sub, groups)
@@ -45,21 +45,21 @@ def add_team_commands(sub, groups: dict) -> None:
     audit = groups["audit"]
     s = audit.add_parser("sign-off", help="sign off an audit: its figures are final, its records "
                                           "and answers read-only (SPEC §7)")
-    s.add_argument("name")
+    audit_argument(s)
     s.set_defaults(func="audit sign-off")
     r = audit.add_parser("reopen", help="reopen a signed-off audit, giving the reason")
-    r.add_argument("name")
+    audit_argument(r)
     r.add_argument("--reason", required=True, metavar="TEXT")
     r.set_defaults(func="audit reopen")
     a = sub.add_parser("assign", help="share an audit's unassigned records among reviewers")
-    a.add_argument("name")
+    audit_argument(a)
     a.add_argument("--to", required=True, metavar="NAMES", help="e.g. alice,bob,carol")
     a.add_argument("--seed", type=int, metavar="S", help="the random seed (printed if left out)")
     a.set_defaults(func="assign")
     g = sub.add_parser("agreement", help="agreement and Cohen's kappa between two audits of "
                                          "the same question set (SPEC §8)")
-    g.add_argument("audit_a", metavar="AUDIT_A")
-    g.add_argument("audit_b", metavar="AUDIT_B")
+    audit_argument(g, "audit_a", metavar="AUDIT_A")
+    audit_argument(g, "audit_b", metavar="AUDIT_B")
     g.add_argument("--format", choices=("text", "json"), default="text")
     g.set_defaults(func="agreement")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 from reviewer.files.tables import write_table
@@ -50,7 +51,30 @@ def answer_rows(db: Database, audit: AuditInfo) -> tuple[list[str], list[list[st
     return header, rows
 
 
+AUDIO_FIELD = "audio"   # the field the importer resolves against the imported file's folder
+
+
+def portable_audio(stored: str, out_folder: Path) -> str:
+    """A recording's path as written to a table in ``out_folder``: relative when the file is in
+    that folder, below it, or beside it (at most one ``..``) on the same drive, so the table and
+    its recordings can move to another machine together; else the stored absolute path."""
+    if not stored or not os.path.isabs(stored):
+        return stored
+    try:
+        rel = os.path.relpath(stored, out_folder)
+    except ValueError:  # another drive (Windows)
+        return stored
+    if Path(rel).parts.count("..") > 1:
+        return stored
+    return Path(rel).as_posix()
+
+
 def export_answers(db: Database, audit: AuditInfo, path: str | Path) -> int:
     header, rows = answer_rows(db, audit)
+    if AUDIO_FIELD in header:
+        col = header.index(AUDIO_FIELD)
+        folder = Path(os.path.abspath(path)).parent
+        for row in rows:
+            row[col] = portable_audio(row[col], folder)
     write_table(path, header, rows)
     return len(rows)

@@ -115,3 +115,15 @@ def to_csv(t: Tally) -> str:
     writer.writerow(CSV_HEADER)
     writer.writerows(csv_rows(t))
     return buf.getvalue()
+
+
+def to_grouped_csv(by: str, groups: list[tuple[str, Tally]]) -> str:
+    """One CSV table for ``tally --by FIELD``: the group's value first, then the columns of
+    ``to_csv``, one block of rows per group (a blank value stays blank)."""
+    first = by if by not in CSV_HEADER else f"{by} (group)"
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow([first, *CSV_HEADER])
+    for value, t in groups:
+        writer.writerows([value, *row] for row in csv_rows(t))
+    return buf.getvalue()

@@ -91,7 +91,7 @@ def refs_of(window) -> list[str]:
 
 def test_create_sample_and_score_from_the_keyboard(qtbot, make_window, tmp_path):
     window = make_window(demo=False)
-    assert window.audits.model.rowCount() == 1        # the demo audit of an empty database
+    assert window.audits.model.rowCount() == 0        # an empty database opens empty: no demo
     create_audit_by_keyboard(qtbot, window, "October self-audit")
     qtbot.waitUntil(lambda: window.session.audit is not None
                     and window.session.audit.name == "October self-audit", timeout=5000)
@@ -145,6 +145,25 @@ def test_question_set_errors_are_shown_with_file_and_line(qtbot, make_window, tm
     qtbot.keyClick(dialog.name_edit, Qt.Key_Return)
     assert dialog.isVisible()
     assert f"{bad}:7: unknown type 'maybe'" in dialog.errors.toPlainText()
+
+
+def test_the_dialog_offers_the_bundled_sets(qtbot, make_window):
+    from reviewer.bundled import bundled_sets
+
+    window = make_window(demo=False)
+    dialog = NewAuditDialog(window.session, window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    sets = bundled_sets()
+    combo = dialog.set_combo
+    assert [combo.itemText(i) for i in range(combo.count())] == [
+        f"{s.title} ({s.id} v{s.version})" for s in sets]
+    qtbot.keyClicks(dialog.name_edit, "From the list")
+    combo.setFocus()
+    qtbot.keyClick(combo, Qt.Key_Down)                  # the second bundled set
+    qtbot.keyClick(dialog.name_edit, Qt.Key_Return)
+    assert dialog.created is not None and not dialog.isVisible(), dialog.errors.toPlainText()
+    assert dialog.created.set_key == sets[combo.currentIndex()].id == sets[1].id
 
 
 def test_a_second_draw_asks_first(qtbot, make_window, tmp_path):

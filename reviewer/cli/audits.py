@@ -1,0 +1,79 @@
+"""``reviewer audit``: create and list audits."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from reviewer.cli.common import command, open_ws, set_ids
+
+
+def add_commands(sub, groups: dict) -> None:
+    audit = groups["audit"] = sub.add_parser("audit", help="audits").add_subparsers(
+        dest="audit_cmd", metavar="ACTION", required=True)
+    c = audit.add_parser("create", help="a new audit using a question set")
+    c.add_argument("name")
+    c.add_argument("--set", dest="set_file", metavar="FILE_OR_ID",
+                   help="a question-set file, or the id of a bundled set (reviewer sets list)"
+                   ).completer = set_ids
+    c.add_argument("--description", default="")
+    c.add_argument("--calibrate", metavar="MAIN",
+                   help="a blind double-scoring audit over records of MAIN (its question set)")
+    c.add_argument("--records", type=int, metavar="N", help="with --calibrate: draw N records")
+    c.add_argument("--seed", type=int, metavar="S", help="with --records: the random seed")
+    c.add_argument("--refs", metavar="FILE", help="with --calibrate: the refs, one a line")
+    c.set_defaults(func="audit create")
+    ls = audit.add_parser("list", help="list audits with their progress")
+    ls.add_argument("--all", action="store_true", help="include archived audits")
+    ls.set_defaults(func="audit list")
+
+
+@command("audit create")
+def _audit_create(args: argparse.Namespace) -> int:
+    from reviewer.bundled import resolve_set
+    from reviewer.errors import UsageError
+    from reviewer.ops.audits import create_audit
+
+    if args.calibrate is not None:
+        return _calibration(args)
+    if args.set_file is None:
+        raise UsageError("audit create needs --set FILE_OR_ID (or --calibrate MAIN)")
+    if args.records is not None or args.refs or args.seed is not None:
+        raise UsageError("--records, --seed and --refs go with --calibrate")
+    set_file = resolve_set(args.set_file)
+    done = create_audit(open_ws(args), args.name, set_file, args.description)
+    print(done.message, file=sys.stderr)
+    return 0
+
+
+def _calibration(args: argparse.Namespace) -> int:
+    from reviewer.errors import UsageError
+    from reviewer.ops.calibrate import create_calibration
+
+    if args.set_file is not None:
+        raise UsageError("--calibrate uses the main audit's question set: leave out --set")
+    if (args.records is None) == (args.refs is None):
+        raise UsageError("--calibrate needs either --records N or --refs FILE")
+    if args.refs and args.seed is not None:
+        raise UsageError("--seed goes with --records, not --refs")
+    ws = open_ws(args)
+    made = create_calibration(ws, args.name, ws.audit(args.calibrate).id, args.records,
+                              args.seed, args.refs)
+    print(made.message, file=sys.stderr)
+    if args.records is not None and args.seed is None:
+        print(f"reviewer: the seed was {made.value.seed} (give --seed {made.value.seed} to draw "
+              "the same records again)", file=sys.stderr)
+    return 0
+
+
+@command("audit list")
+def _audit_list(args: argparse.Namespace) -> int:
+    ws = open_ws(args)
+    for a in ws.audits(include_archived=args.all):
+        flags = (" (archived)" if a.archived else "") + (
+            f" (signed off by {a.signed_off_by} {a.signed_off_at[:10]})" if a.signed_off else "")
+        people = "; ".join(f"{who} {done}/{n}" for who, n, done in
+                           ws.progress_by_reviewer(a.id))
+        print(f"{a.name}\t{a.set_key} v{a.set_version}\t{a.complete}/{a.records} complete"
+              f"{flags}" + (f"\t{people}" if people else ""))
+    return 0

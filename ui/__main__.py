@@ -1,0 +1,36 @@
+"""The desktop app's own entry point: ``python -m ui``, the ``reviewer-gui`` command and the
+packaged (PyInstaller) program. ``reviewer gui`` reaches it through the ``reviewer-gui`` entry
+point, so the core never imports ui."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="reviewer-gui", description="Open the reviewer desktop app.")
+    p.add_argument("--db", help="database file path or SQLAlchemy URL (default: REVIEWER_DB, "
+                                "else reviewer.db in the user's data folder)")
+    p.add_argument("--reviewer", help="who is answering (default: REVIEWER_NAME, else the "
+                                      "operating-system user)")
+    p.add_argument("--demo", action="store_true",
+                   help="create the demo audit (100 demo records) if it is missing")
+    p.add_argument("--quit-after", type=float, metavar="SECONDS",
+                   help="close the window after SECONDS (to check that the app starts)")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from reviewer.paths import database_target, reviewer_name
+
+    from .app import run
+
+    return run(database_target(args.db), reviewer_name(args.reviewer), demo=args.demo,
+               quit_after=args.quit_after)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
