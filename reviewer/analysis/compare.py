@@ -22,9 +22,8 @@ from reviewer.store.db import Database
 
 
 def higher_is_better(q: Question) -> bool:
-    """Y is the desired answer of these question sets, so a higher Y rate is an improvement.
-    (The hook for a question set to name N as the desired answer of a question, later.)"""
-    return True
+    """A higher Y rate is an improvement unless the question says ``direction: lower``."""
+    return q.direction != "lower"
 
 
 @dataclass
@@ -153,7 +152,8 @@ def to_text(c: Comparison, width: int = 60) -> str:
     names = [a.name for a in c.audits]
     lines = [f"Baseline: {names[0]}. Later: {', '.join(names[1:])}.",
              "Y rate = Y / (Y + N), n/a not counted; change tested with Fisher's exact test "
-             "(p < 0.05 = significant; a higher Y rate is an improvement).", ""]
+             "(p < 0.05 = significant; a higher Y rate is an improvement, unless the question set "
+             "says direction: lower).", ""]
     col = max(14, *(len(n) for n in names))
     lines.append(f"{'Question':<{width}}  " + "  ".join(f"{n:>{col}}" for n in names))
     for q in c.questions:

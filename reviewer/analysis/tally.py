@@ -44,7 +44,19 @@ class QuestionTally:
         d.update(na=self.na, unanswered=self.unanswered)
         if q.type != "text":
             d["total"] = self.total
+        if q.target is not None:
+            d.update(target=q.target, direction=q.direction, target_status=self.target_status)
         return d
+
+    @property
+    def target_status(self) -> str | None:
+        """met / not met / inconclusive for a question with a target (SPEC §9), else None."""
+        q = self.question
+        if q.target is None:
+            return None
+        from reviewer.analysis.targets import target_status
+
+        return target_status(self.yes, self.total, q.target, q.direction)
 
 
 @dataclass

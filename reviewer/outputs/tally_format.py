@@ -9,6 +9,7 @@ import textwrap
 from typing import Any
 
 from reviewer.analysis.tally import QuestionTally, Tally
+from reviewer.analysis.targets import target_text
 from reviewer.store.audits import AuditInfo
 
 NA_NOTE = ("Any not applicable (n/a) answers have not been counted in the totals, so for some "
@@ -77,7 +78,9 @@ def _text_rows(qt: QuestionTally, text_w: int) -> list[str]:
     q = qt.question
     if q.type == "yes_no":
         head = f"{lines[0]:<{text_w}} {qt.yes:>6} {qt.no:>6} {qt.total:>7}"
-        return [head] + lines[1:]
+        target = [f"    {target_text(q.target, q.direction, qt.target_status)}"] \
+            if q.target is not None else []
+        return [head] + lines[1:] + target
     out = list(lines)
     label = q.label or "Answer"
     out.append(f"    {label:<{text_w - 4}} {'Number':>13} {'Total':>7}")
@@ -88,7 +91,7 @@ def _text_rows(qt: QuestionTally, text_w: int) -> list[str]:
 
 
 CSV_HEADER = ["section", "id", "question", "ref", "option", "Y", "N", "number", "total", "na",
-              "unanswered"]
+              "unanswered", "target", "target_status"]
 
 
 def csv_rows(t: Tally) -> list[list[Any]]:
@@ -101,11 +104,13 @@ def csv_rows(t: Tally) -> list[list[Any]]:
                 continue
             base = [section.title, q.id, q.text, q.ref]
             if q.type == "yes_no":
-                rows.append(base + ["", qt.yes, qt.no, "", qt.total, qt.na, qt.unanswered])
+                target = [q.target, qt.target_status] if q.target is not None else ["", ""]
+                rows.append(base + ["", qt.yes, qt.no, "", qt.total, qt.na, qt.unanswered]
+                            + target)
                 continue
             for i, (choice, n) in enumerate(qt.counts.items()):
                 extra = [qt.total, qt.na, qt.unanswered] if i == 0 else ["", "", ""]
-                rows.append(base + [choice, "", "", n] + extra)
+                rows.append(base + [choice, "", "", n] + extra + ["", ""])
     return rows
 
 

@@ -23,7 +23,9 @@ ID_RE = re.compile(r"^[a-z0-9-]+$")
 
 SET_KEYS = {"id", "title", "version", "description", "sections", "questions"}
 SECTION_KEYS = {"id", "title"}
+DIRECTIONS = ("higher", "lower")
 QUESTION_KEYS = {"id", "section", "text", "ref", "type", "guidance", "label", "choices", "ask_if",
+                 "target", "direction",
                  "na"}
 
 
@@ -49,6 +51,8 @@ class Question:
     choices: tuple[str, ...] = ()
     ask_if: tuple[tuple[str, tuple[str, ...]], ...] = ()
     na: bool = True
+    target: float | None = None        # yes_no only: the Y rate that counts as met (SPEC §9)
+    direction: str = "higher"          # "higher": more Y is better; "lower": fewer Y is better
 
     @property
     def tallied(self) -> bool:
@@ -110,6 +114,7 @@ class QuestionSet:
                 id=q["id"], text=q["text"], type=q["type"], section=q.get("section", ""),
                 ref=q.get("ref", ""), guidance=q.get("guidance", ""), label=q.get("label", ""),
                 choices=tuple(q.get("choices", ())), na=q.get("na", True),
+                target=q.get("target"), direction=q.get("direction", "higher"),
                 ask_if=tuple((k, tuple(v)) for k, v in q.get("ask_if", ())),
             )
             for q in d["questions"]
@@ -134,6 +139,10 @@ def _question_dict(q: Question) -> dict[str, Any]:
         d["ask_if"] = [[k, list(v)] for k, v in q.ask_if]
     if not q.na:
         d["na"] = False
+    if q.target is not None:
+        d["target"] = q.target
+    if q.direction != "higher":
+        d["direction"] = q.direction
     return d
 
 
@@ -297,16 +306,41 @@ class _Builder:
                 self.err(keys["na"], "na must be true or false")
             else:
                 na = raw
+        target, direction = self.target(keys, qid, qtype)
         q = Question(
             id=qid, text=text, type=qtype,
             section=section, ref=self.text(keys["ref"], "ref") if "ref" in keys else "",
             guidance=self.text(keys["guidance"], "guidance") if "guidance" in keys else "",
             label=self.text(keys["label"], "label") if "label" in keys else "",
-            choices=choices, na=na,
+            choices=choices, na=na, target=target, direction=direction,
         )
         if "ask_if" in keys:
             q = Question(**{**q.__dict__, "ask_if": self.ask_if(keys["ask_if"], qid, earlier)})
         return q if not missing and qid else None
+
+    def target(self, keys: dict[str, yaml.Node], qid: str,
+               qtype: str) -> tuple[float | None, str]:
+        """``target`` (a number strictly between 0 and 1) and ``direction`` (higher | lower):
+        on yes_no questions only (SPEC §9)."""
+        target, direction = None, "higher"
+        for key in ("target", "direction"):
+            if key in keys and qtype and qtype != "yes_no":
+                self.err(keys[key], f"question '{qid}' of type {qtype} cannot have '{key}' "
+                                    "(only yes_no questions have a target)")
+        if "target" in keys:
+            raw = self.scalar(keys["target"])
+            if isinstance(raw, bool) or not isinstance(raw, (int, float)) or not 0 < raw < 1:
+                self.err(keys["target"], f"target of question '{qid}' must be a number between "
+                                         "0 and 1, e.g. 0.7 for seven in ten")
+            else:
+                target = float(raw)
+        if "direction" in keys:
+            direction = self.text(keys["direction"], "direction")
+            if direction not in DIRECTIONS:
+                self.err(keys["direction"], f"direction of question '{qid}' must be higher or "
+                                            f"lower, not '{direction}'")
+                direction = "higher"
+        return target, direction
 
     def choices(self, keys: dict[str, yaml.Node], qid: str, qtype: str) -> tuple[str, ...]:
         node = keys.get("choices")

@@ -31,12 +31,12 @@ def later_csv(path: Path, changes: dict[str, tuple[str, str, int]]) -> Path:
 
 def reworded_set(tmp_path: Path, qid: str = "5", text: str = "Was an attempt to identify a "
                  "repeat caller recorded on the log?") -> Path:
-    """A copy of the ASB set, version 2, with one question's wording changed."""
+    """A copy of the ASB set, one version on, with one question's wording changed."""
     lines = ASB_SET.read_text(encoding="utf-8").splitlines()
     out, in_question = [], False
     for line in lines:
         if line.startswith("version:"):
-            line = "version: 2"
+            line = f"version: {int(line.split(':')[1]) + 1}"
         if line.strip().startswith("- id:"):
             in_question = line.split(":", 1)[1].strip().strip('"') == qid
         if in_question and line.strip().startswith("text:"):

@@ -59,7 +59,7 @@ def test_appendix_a_through_the_command_line(tmp_path):
     assert out.returncode == 0, out.stderr
     doc = json.loads(out.stdout)
     assert doc["audit"] == "BTP ASB 2012"
-    assert doc["question_set"] == {"id": "hmic-asb-call-listening-2012", "version": 1}
+    assert doc["question_set"] == {"id": "hmic-asb-call-listening-2012", "version": 2}
     check_figures(doc)
     # Asking order, and identical output for identical answers.
     assert [q["id"] for q in doc["questions"]][:5] == ["1", "2", "2a", "2b", "3"]

@@ -51,7 +51,7 @@ def test_sets_list_prints_the_bundled_sets(capsys):
     assert code == 0
     lines = out.splitlines()
     assert lines == [f"{s.id}\t{s.version}\t{s.title}" for s in bundled_sets()]
-    assert lines[0].split("\t")[:2] == [ASB_ID, "1"] and len(lines) >= 2
+    assert lines[0].split("\t")[:2] == [ASB_ID, "2"] and len(lines) >= 2
     code, out, _ = run_cli(capsys, "sets", "list", "--format", "json")
     doc = json.loads(out)
     assert [d["id"] for d in doc] == [s.id for s in bundled_sets()]
@@ -63,7 +63,7 @@ def test_audit_create_takes_a_bundled_id_or_a_file(capsys, tmp_path):
     assert run_cli(capsys, "--db", db, "audit", "create", "By id", "--set", ASB_ID)[0] == 0
     assert run_cli(capsys, "--db", db, "audit", "create", "By file", "--set", str(ASB_SET))[0] == 0
     out = run_cli(capsys, "--db", db, "audit", "list")[1]
-    assert out.count(f"{ASB_ID} v1") == 2          # the same stored set, reused
+    assert out.count(f"{ASB_ID} v2") == 2          # the same stored set, reused
     code, out, err = run_cli(capsys, "--db", db, "audit", "create", "X", "--set", "no-such-set")
     assert code == 1 and out == ""
     assert err.strip().splitlines() == [

@@ -103,7 +103,7 @@ def test_headings_note_sample_and_pages(demo_pdf):
     positions = [text.index(h) for h in HEADINGS]
     assert positions == sorted(positions), "sections in the set's order"
     assert "n/a) answers have not been counted in the totals" in text
-    assert "HMIC ASB call listening (2012) (id hmic-asb-call-listening-2012, version 1)" in text
+    assert "HMIC ASB call listening (2012) (id hmic-asb-call-listening-2012, version 2)" in text
     assert "Sample size not recorded" in text and "Seed not recorded" in text
     assert "Reviewers test-reviewer" in text
     n = len(pages)
