@@ -87,7 +87,7 @@ def test_the_installed_program_works_from_another_folder(installed):
     assert all(str(ROOT) not in w for w in where), where     # not the checkout
 
     listed = sh([bin_ / "reviewer", "sets", "list"], cwd).stdout.splitlines()
-    assert listed[0].startswith(f"{ASB_ID}\t1\t") and len(listed) == 2
+    assert listed[0].startswith(f"{ASB_ID}\t2\t") and len(listed) == 2
     db = cwd / "x.db"
     sh([bin_ / "reviewer", "--db", db, "audit", "create", "A", "--set", ASB_ID], cwd)
     csv_path, audio = sh([bin_ / "reviewer", "demo", "--files"], cwd).stdout.splitlines()
