@@ -18,11 +18,13 @@ from reviewer.store.db import Database
 if TYPE_CHECKING:
     from reviewer.analysis.agreement import Agreement
     from reviewer.analysis.compare import Comparison
+    from reviewer.analysis.plans import PlanStatus
     from reviewer.analysis.tally import Tally
     from reviewer.ops.scoring import RecordView
     from reviewer.questions.qset import QuestionSet
     from reviewer.store.audits import AuditInfo
     from reviewer.store.history import HistoryEvent
+    from reviewer.store.plans import PlanInfo
 
 
 class Workspace:
@@ -125,6 +127,22 @@ class Workspace:
         from reviewer.analysis.agreement import agreement
 
         return agreement(self.db, a, b)
+
+    # -- improvement plans ----------------------------------------------------------------------
+    def plans(self) -> list[PlanInfo]:
+        from reviewer.store.plans import list_plans
+
+        return list_plans(self.db)
+
+    def plan(self, name: str) -> PlanInfo:
+        from reviewer.store.plans import get_plan
+
+        return get_plan(self.db, name)
+
+    def plan_status(self, plan: PlanInfo, audits: list[AuditInfo]) -> PlanStatus:
+        from reviewer.analysis.plans import plan_status
+
+        return plan_status(plan, audits, [self.tally(a) for a in audits])
 
     # -- incident lists and history -----------------------------------------------------------
     def population_size(self, audit_id: int) -> int:

@@ -81,6 +81,11 @@ def demo_csv() -> Path:
     return _folder(DEMO_PACKAGE) / DEMO_CSV
 
 
+def demo_file(name: str) -> Path:
+    """A bundled demo file by name (``demo-asb-2013.csv``, ``asb-improvement-plan-2012.csv``)."""
+    return _folder(DEMO_PACKAGE) / name
+
+
 def demo_audio_dir() -> Path:
     """The demo's call recordings (``audio`` paths in the CSV are relative to its folder)."""
     return _folder(DEMO_PACKAGE) / "audio"

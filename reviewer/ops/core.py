@@ -45,6 +45,7 @@ class Changes:
     answers: set[int] = field(default_factory=set)   # records whose answers or notes changed
     all_answers: bool = False         # answers of many records changed (an import)
     history: int = 0                  # events appended
+    plans: bool = False               # an improvement plan imported or updated
 
     def touches_answers(self, record_id: int | None = None) -> bool:
         return self.all_answers or (bool(self.answers) if record_id is None
@@ -52,7 +53,7 @@ class Changes:
 
     def any(self) -> bool:
         return bool(self.audit_list or self.records or self.answers or self.all_answers
-                    or self.history)
+                    or self.history or self.plans)
 
 
 @dataclass

@@ -93,3 +93,14 @@ def write_comparison_chart(ws: Workspace, comparison, path: str | Path) -> OpRes
 
     return exported(ws, [a.id for a in comparison.audits], "comparison chart", path,
                     lambda: write_private_bytes(path, trend_chart(comparison)))
+
+
+def write_plan_report(ws: Workspace, status, path: str | Path, suffix: str) -> OpResult[Path]:
+    """An improvement plan with its evidence (PDF or XLSX); recorded in every audit whose
+    figures it shows."""
+    if suffix == ".pdf":
+        from reviewer.outputs.plan_pdf import plan_pdf as writer
+    else:
+        from reviewer.outputs.plan_xlsx import plan_xlsx as writer
+    return exported(ws, [a.id for a in status.audits], f"plan report '{status.plan.name}'",
+                    path, lambda: writer(status, path))

@@ -1,0 +1,189 @@
+"""Improvement plans (SPEC §9): import with located errors, linking by paragraph number or by
+ids, status across audits checked against scipy directly."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from scipy.stats import fisher_exact
+
+from reviewer.analysis.plans import paragraph_links
+from tests.conftest import ASB_SET, DEMO_CSV, ROOT
+from tests.unit.helpers import run_cli, snapshot, write_csv
+
+PLAN_CSV = ROOT / "data" / "asb-improvement-plan-2012.csv"
+LATER_CSV = ROOT / "data" / "demo-asb-2013.csv"
+PLAN_HEADER = ["ref", "area", "due", "owner", "progress", "updated", "complete", "questions"]
+
+
+@pytest.fixture()
+def cli(capsys, db_path):
+    def call(*argv: str):
+        return run_cli(capsys, "--db", str(db_path), *argv)
+    return call
+
+
+@pytest.fixture()
+def two_audits(cli):
+    for name, csv in (("Base", DEMO_CSV), ("Later", LATER_CSV)):
+        assert cli("audit", "create", name, "--set", str(ASB_SET))[0] == 0
+        assert cli("answers", "import", name, str(csv))[0] == 0
+
+
+# -- linking ------------------------------------------------------------------------------------
+@pytest.mark.parametrize("item, ref, linked", [
+    ("2.1.1", "LF 2.1.1", True), ("2.1.1", "LF 2.1.10", False), ("2.1.1", "LF 12.1.1", False),
+    ("2.1.1", "2.1.1", True), ("2.1.1", "LF 2.1.1 ", True), ("2.1", "LF 2.1.1", False),
+    ("1.1", "IC 1.1", True), ("2.1.1", "", False), ("", "LF 2.1.1", False),
+])
+def test_paragraph_links(item, ref, linked):
+    assert paragraph_links(item, ref) is linked
+
+
+numbers = st.lists(st.integers(0, 30), min_size=1, max_size=4).map(
+    lambda xs: ".".join(map(str, xs)))
+
+
+@given(numbers, numbers, st.sampled_from(["LF ", "IC ", "", "para "]))
+def test_a_paragraph_links_only_itself(item, other, prefix):
+    assert paragraph_links(item, prefix + other) is (item == other)
+
+
+# -- import -------------------------------------------------------------------------------------
+def test_import_and_reimport_update_the_items(cli, db, tmp_path):
+    code, _, err = cli("plan", "import", "ASB plan", str(PLAN_CSV))
+    assert code == 0 and "32 new items, 0 updated" in err
+    rows = [["2.1.1", "Repeat victims", "31/10/2012", "Contacts Manager", "done", "2013-01-05",
+             "yes", ""], ["9.9.9", "A new area", "", "", "", "", "", "1; 5"]]
+    path = write_csv(tmp_path / "update.csv", PLAN_HEADER, rows)
+    code, _, err = cli("plan", "import", "ASB plan", str(path))
+    assert code == 0 and "1 new items, 1 updated" in err
+    item = db.one("SELECT area, due, complete, updated FROM plan_item WHERE ref = '2.1.1'")
+    assert item == ("Repeat victims", "2012-10-31", 1, "2013-01-05")
+    assert db.scalar("SELECT questions FROM plan_item WHERE ref = '9.9.9'") == "1;5"
+    assert db.scalar("SELECT COUNT(*) FROM plan_item") == 33
+    code, out, _ = cli("plan", "list")
+    assert out.startswith("ASB plan\t33 items")
+
+
+def test_printed_plan_headings_are_understood(cli, db, tmp_path):
+    header = ["Ref", "Area for Improvement", "Due Date", "Action Owner", "Initial Response",
+              "Progress Update", "Date of Update", "Complete Yes / No"]
+    path = write_csv(tmp_path / "printed.csv", header,
+                     [["2.5.3", "Follow up contact", "31/12/2012", "Ch Supt", "x", "y",
+                       "17/12/2013", "Yes"]])
+    code, _, err = cli("plan", "import", "P", str(path))
+    assert code == 0 and "columns left out: Initial Response" in err
+    assert db.one("SELECT ref, due, owner, progress, updated, complete FROM plan_item") == \
+        ("2.5.3", "2012-12-31", "Ch Supt", "y", "2013-12-17", 1)
+
+
+@pytest.mark.parametrize("header, rows, expected", [
+    (["ref", "owner"], [["1", "x"]], [(1, "area", "required column 'area'")]),
+    (PLAN_HEADER, [["", "a", "", "", "", "", "", ""]], [(2, "ref", "blank")]),
+    (PLAN_HEADER, [["1", "a", "", "", "", "", "", ""], ["1", "b", "", "", "", "", "", ""]],
+     [(3, "ref", "duplicate ref '1' (also in row 2)")]),
+    (PLAN_HEADER, [["1", "", "", "", "", "", "", ""]], [(2, "area", "blank")]),
+    (PLAN_HEADER, [["1", "a", "31-Oct-12", "", "", "2012-02-30", "", ""]],
+     [(2, "due", "'31-Oct-12' is not a date"), (2, "updated", "'2012-02-30' is not a date")]),
+    (PLAN_HEADER, [["1", "a", "", "", "", "", "maybe", ""]], [(2, "complete", "not Yes or No")]),
+])
+def test_a_bad_plan_writes_nothing(cli, db, tmp_path, header, rows, expected):
+    cli("plan", "import", "Existing", str(PLAN_CSV))
+    before = snapshot(db)
+    path = write_csv(tmp_path / "bad.csv", header, rows)
+    code, out, err = cli("plan", "import", "Existing", str(path))
+    assert code == 1 and out == ""
+    lines = err.strip().splitlines()
+    assert len(lines) == len(expected)
+    for line, (row, col, words) in zip(lines, expected, strict=True):
+        assert line.startswith(f"{path}:{row}:{col}: ") and words in line, line
+    assert snapshot(db) == before
+
+
+# -- status -------------------------------------------------------------------------------------
+def status(cli, *audits: str) -> dict:
+    code, out, err = cli("plan", "status", "ASB plan", "--audits", *audits, "--format", "json")
+    assert code == 0, err
+    return json.loads(out)
+
+
+def test_status_matches_scipy(cli, two_audits):
+    cli("plan", "import", "ASB plan", str(PLAN_CSV))
+    doc = status(cli, "Base", "Later")
+    assert doc["plan"] == "ASB plan" and doc["audits"] == ["Base", "Later"]
+    items = {i["ref"]: i for i in doc["items"]}
+    item = items["2.1.1"]
+    assert item["linked_by"] == "paragraph" and [q["id"] for q in item["questions"]] == ["1", "5"]
+    for q in item["questions"]:
+        base, later = q["rates"]
+        table = [[later["yes"], later["total"] - later["yes"]],
+                 [base["yes"], base["total"] - base["yes"]]]
+        assert q["p_value"] == pytest.approx(fisher_exact(table)[1])
+        assert q["difference"] == pytest.approx(later["rate"] - base["rate"])
+        assert base["ci"][0] <= base["rate"] <= base["ci"][1]
+        assert q["flag"] == ("improved" if q["p_value"] < 0.05 and q["difference"] > 0
+                             else "no significant change")
+    assert item["status"] == "improved"
+    assert items["2.1.2"]["linked_by"] == "questions"
+    assert [q["id"] for q in items["2.1.2"]["questions"]] == ["2", "6"]
+    assert items["2.1.3"]["status"] == "no significant change"
+    assert items["AFI 2"]["status"] == "no evidence" and items["AFI 2"]["questions"] == []
+    first = items["AFI 1"]["questions"][0]
+    assert first["target"] == 0.7 and first["rates"][1]["target_status"] == "met"
+    assert items["2.5.3"]["complete"] is True and items["2.5.3"]["overdue"] is False
+    assert items["2.1.1"]["overdue"] is True
+
+
+def test_a_question_without_answers_is_not_comparable(cli, two_audits, tmp_path):
+    path = write_csv(tmp_path / "p.csv", PLAN_HEADER,
+                     [["X", "blank in one audit", "", "", "", "", "", "1"]])
+    cli("plan", "import", "ASB plan", str(path))
+    assert cli("audit", "create", "Empty", "--set", str(ASB_SET))[0] == 0
+    doc = status(cli, "Base", "Empty")
+    q = doc["items"][0]["questions"][0]
+    assert (q["flag"], q["difference"], q["p_value"]) == ("not comparable", None, None)
+    assert q["rates"][1] == {"audit": "Empty", "yes": 0, "total": 0, "rate": None, "ci": None,
+                             "target_status": "inconclusive"}
+    assert doc["items"][0]["status"] == "no evidence"
+
+
+def test_direction_lower_reads_fewer_y_as_better(cli, tmp_path):
+    qset = tmp_path / "set.yaml"
+    qset.write_text('id: lower\ntitle: L\nversion: 1\nquestions:\n'
+                    '  - {id: "1", text: "Was the call dropped?", type: yes_no, ref: P 1.1,\n'
+                    '     direction: lower, target: 0.1}\n', encoding="utf-8")
+    for name, ys in (("Then", 40), ("Now", 5)):
+        cli("audit", "create", name, "--set", str(qset))
+        rows = [[f"R{i}", "Y" if i < ys else "N"] for i in range(100)]
+        cli("answers", "import", name, str(write_csv(tmp_path / f"{name}.csv", ["ref", "1"],
+                                                       rows)))
+    cli("plan", "import", "ASB plan", str(write_csv(tmp_path / "p.csv", PLAN_HEADER,
+                                                    [["1.1", "Dropped calls", "", "", "", "",
+                                                      "", ""]])))
+    item = status(cli, "Then", "Now")["items"][0]
+    assert item["questions"][0]["flag"] == "improved" and item["status"] == "improved"
+    assert item["questions"][0]["rates"][1]["target_status"] in ("met", "inconclusive")
+    worse = status(cli, "Now", "Then")["items"][0]
+    assert worse["status"] == "worse"
+
+
+def test_unknown_question_ids_and_too_few_audits(cli, two_audits, tmp_path):
+    cli("plan", "import", "ASB plan", str(write_csv(tmp_path / "p.csv", PLAN_HEADER,
+                                                    [["X", "a", "", "", "", "", "", "1;99"]])))
+    code, out, err = cli("plan", "status", "ASB plan", "--audits", "Base", "Later")
+    assert code == 1 and out == "" and len(err.strip().splitlines()) == 1
+    assert "names question 99" in err
+    assert cli("plan", "status", "ASB plan", "--audits", "Base")[0] == 2
+    assert cli("plan", "status", "Nope", "--audits", "Base", "Later")[0] == 1
+
+
+def test_text_status(cli, two_audits):
+    cli("plan", "import", "ASB plan", str(PLAN_CSV))
+    code, out, _ = cli("plan", "status", "ASB plan", "--audits", "Base", "Later")
+    assert code == 0
+    assert "2.1.1  Repeat victims" in out and "STATUS: improved" in out and "OVERDUE" in out
+    assert "target 70%: met" in out
