@@ -27,4 +27,25 @@ def ensure_demo(ws: Workspace) -> tuple[AuditInfo, bool]:
                          "Demo: 100 synthetic incident records whose answers reproduce "
                          "Appendix A of the 2012 HMIC ASB call-listening results.").value
     import_answers(ws, audit.id, demo_csv())
+    ensure_plan_demo(ws)
     return ws.audit(DEMO_NAME), True
+
+
+REAUDIT_NAME = "BTP ASB 2013 re-audit (demo)"
+PLAN_NAME = "ASB improvement plan 2012 (demo)"
+
+
+def ensure_plan_demo(ws: Workspace) -> None:
+    """A synthetic 2013 re-audit and the 2012 ASB improvement plan (Appendix B of the paper),
+    so the Plan view shows whether each action worked."""
+    from reviewer.bundled import demo_file
+    from reviewer.ops.plans import import_plan
+
+    try:
+        ws.audit(REAUDIT_NAME)
+    except NotFound:
+        later = create_audit(ws, REAUDIT_NAME, resolve_set(DEMO_SET),
+                             "Demo: a synthetic re-audit of 100 calls a year on, after the "
+                             "call-handler training of the improvement plan.").value
+        import_answers(ws, later.id, demo_file("demo-asb-2013.csv"))
+    import_plan(ws, PLAN_NAME, demo_file("asb-improvement-plan-2012.csv"))

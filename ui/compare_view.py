@@ -107,6 +107,7 @@ class CompareView(QWidget):
         layout.addWidget(self.warnings)
         layout.addWidget(split, 1)
         session.operation_did_execute.connect(self.on_operation)
+        session.audit_opened.connect(self.reload)
         self.reload()
 
     def on_operation(self, changes: Changes, _initiator) -> None:
@@ -117,7 +118,9 @@ class CompareView(QWidget):
             self.refresh()
 
     def reload(self) -> None:
-        self.audits_model.set_audits(self.session.ws.audits(include_archived=True))
+        hidden = self.session.hidden_audit_ids()      # blind scoring: its main audit
+        self.audits_model.set_audits([a for a in self.session.ws.audits(include_archived=True)
+                                      if a.id not in hidden])
         self.refresh()
 
     def refresh(self) -> None:

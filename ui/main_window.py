@@ -16,13 +16,14 @@ from .calibration_dialog import CalibrationDialog
 from .calibration_view import CalibrationView
 from .compare_view import CompareView
 from .help_overlay import HelpOverlay
+from .plan_view import PlanView
 from .results_view import ResultsView
 from .sample_dialog import SampleDialog
 from .scoring_screen import ScoringScreen
 from .session import Session
 from .shortcuts import BY_ACTION
 
-AUDITS, SCORING, RESULTS, COMPARE, CALIBRATION = range(5)
+AUDITS, SCORING, RESULTS, COMPARE, CALIBRATION, PLAN = range(6)
 
 
 class MainWindow(QMainWindow):
@@ -36,15 +37,18 @@ class MainWindow(QMainWindow):
         self.results = ResultsView(session)
         self.compare = CompareView(session)
         self.calibration = CalibrationView(session)
+        self.plan = PlanView(session)
         self.tabs.addTab(self.audits, "&Audits")
         self.tabs.addTab(self.scoring, "&Scoring")
         self.tabs.addTab(self.results, "&Results")
         self.tabs.addTab(self.compare, "&Compare")
         self.tabs.addTab(self.calibration, "Ca&libration")
+        self.tabs.addTab(self.plan, "&Plan")
         self.setCentralWidget(self.tabs)
         self.audits.open_requested.connect(self.open_audit)
         self.results.open_record.connect(self.open_record)
         self.calibration.open_record.connect(self.open_record)
+        self.plan.open_record.connect(self.open_audit_record)
         self.tabs.currentChanged.connect(self._tab_changed)
         self._menus()
         self.statusBar().showMessage(f"Reviewer: {session.reviewer} · "
@@ -85,7 +89,7 @@ class MainWindow(QMainWindow):
         view = self.menuBar().addMenu("&View")
         for name, tab in (("show_audits", AUDITS), ("show_scoring", SCORING),
                           ("show_results", RESULTS), ("show_compare", COMPARE),
-                          ("show_calibration", CALIBRATION)):
+                          ("show_calibration", CALIBRATION), ("show_plan", PLAN)):
             view.addAction(self._action(name, lambda _=False, t=tab: self.show_tab(t)))
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.addAction(self._action("help", self.show_help))
@@ -104,6 +108,8 @@ class MainWindow(QMainWindow):
             self.compare.audit_list.setFocus()
         elif tab == CALIBRATION:
             self.calibration.view.setFocus()
+        elif tab == PLAN:
+            self.plan.items_view.setFocus()
 
     def open_audit(self, audit_id: int) -> None:
         self.session.open_audit(audit_id)
@@ -115,6 +121,12 @@ class MainWindow(QMainWindow):
         self.show_tab(SCORING)
         self.scoring.open_record(record_id, qid or None)
         self.scoring.questions_view.setFocus()
+
+    def open_audit_record(self, audit_id: int, record_id: int, qid: str) -> None:
+        """A record of any audit, on the scoring screen (from the plan's evidence)."""
+        if self.session.audit is None or self.session.audit.id != audit_id:
+            self.open_audit(audit_id)
+        self.open_record(record_id, qid)
 
     def _need_audit(self) -> bool:
         if self.session.audit is None:

@@ -50,6 +50,14 @@ class Session(QObject):
         self.qset = self.ws.question_set(self.audit) if self.audit else None
         self.audit_opened.emit()
 
+    def hidden_audit_ids(self) -> set[int]:
+        """Audits whose figures no screen may show now: the main audit of a calibration audit
+        that is open to be scored blind (SPEC §8)."""
+        audit = self.audit
+        if audit is not None and audit.calibrates is not None and not audit.signed_off:
+            return {audit.calibrates}
+        return set()
+
     def run(self, op: Callable[..., OpResult], parent: QWidget | None = None,
             title: str = "", initiator: Any = None, background: bool = False) -> OpResult:
         """Run an operation (see ``ui.operations.run_op``) and tell every screen what changed.

@@ -21,6 +21,7 @@ SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut("show_compare", ("Ctrl+4",), "Compare audits", "Everywhere"),
     Shortcut("show_calibration", ("Ctrl+5",), "Calibration: agreement and adjudication",
              "Everywhere"),
+    Shortcut("show_plan", ("Ctrl+6",), "Improvement plan and its evidence", "Everywhere"),
     Shortcut("new_audit", ("Ctrl+N",), "New audit from a question set…", "Everywhere"),
     Shortcut("new_calibration", ("Ctrl+Shift+K",), "New calibration audit of the open audit…",
              "Everywhere"),

@@ -98,7 +98,7 @@ def test_create_sample_and_score_from_the_keyboard(qtbot, make_window, tmp_path)
     m = window.audits.model
     row = next(r for r in range(m.rowCount())
                if m.data(m.index(r, COL_NAME)) == "October self-audit")
-    assert m.data(m.index(row, COL_VERSION)) == 1
+    assert m.data(m.index(row, COL_VERSION)) == 2
     assert m.data(m.index(row, COL_SAMPLE)) == "no records yet"
 
     draw_by_keyboard(qtbot, window, incident_list(tmp_path), size=30, seed=4242,

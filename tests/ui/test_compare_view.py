@@ -35,9 +35,10 @@ def test_compare_two_audits(qtbot, make_window, tmp_path):
     assert window.tabs.currentIndex() == COMPARE
     view = window.compare
     lst = view.audit_list
-    for row in range(view.audits_model.rowCount()):
-        lst.setCurrentIndex(view.audits_model.index(row, 0))
-        qtbot.keyClick(lst, Qt.Key_Space)
+    for row, audit in enumerate(view.audits_model.audits):
+        if audit.name in ("BTP ASB 2012 (demo)", "BTP ASB 2013 re-audit"):
+            lst.setCurrentIndex(view.audits_model.index(row, 0))
+            qtbot.keyClick(lst, Qt.Key_Space)
     m = view.model
     assert m.rowCount() > 0
     row = next(r for r in range(m.rowCount()) if m.cell(r, 0).startswith("1. "))
