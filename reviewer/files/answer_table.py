@@ -258,8 +258,8 @@ def _batch_rows(st: Staged, qs: QuestionSet, rules: Rules, parsers: dict[int, Me
 
 
 def _fields(st: Staged, cells: list[tuple[str, ...]], base: Path) -> list[str]:
-    """Each row's field columns as JSON text; a relative ``audio`` path is taken relative to
-    the file's folder."""
+    """Each row's field columns as JSON text (what ``json.dumps`` writes, made by one format
+    string per batch); a relative ``audio`` path is taken relative to the file's folder."""
     if not st.columns.fields:
         return ["{}"] * len(cells[0])
     values = []
@@ -268,10 +268,13 @@ def _fields(st: Staged, cells: list[tuple[str, ...]], base: Path) -> list[str]:
         if name == AUDIO_FIELD:
             column = [str((base / v).resolve()) if v and not os.path.isabs(v) else v
                       for v in column]
-        values.append(column)
-    names = [n for _, n in st.columns.fields]
-    return [json.dumps(dict(zip(names, row, strict=True)))
-            for row in zip(*values, strict=True)]
+        values.append(map(_quote, column))
+    keys = [_quote(n).replace("{", "{{").replace("}", "}}") + ": {}"
+            for _, n in st.columns.fields]
+    return list(map(("{{" + ", ".join(keys) + "}}").format, *values))
+
+
+_quote = json.encoder.encode_basestring_ascii    # what json.dumps uses for each string
 
 
 def drop(db: Database) -> None:

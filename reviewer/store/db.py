@@ -105,6 +105,8 @@ def _open_sqlite(path: str) -> sqlite3.Connection:
     conn.execute(f"PRAGMA busy_timeout={int(lock_timeout_setting() * 1000)}")
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA foreign_keys=ON")
+    conn.execute("PRAGMA cache_size=-65536")       # 64 MB: big imports build their indexes
+    conn.execute("PRAGMA temp_store=FILE")         # staged imports never fill the memory
     return conn
 
 
