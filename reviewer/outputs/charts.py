@@ -94,7 +94,7 @@ def rate_bars_png(bars: Sequence[Bar], width_in: float = 6.6, dpi: int = 150,
             ax.text(1, y, "no Y/N answers", va="center", fontsize=7, color="#555555")
         if b.baseline is not None and b.baseline.rate is not None:
             ax.plot([100 * b.baseline.rate], [y], marker="D", ms=4, color=BASE, ls="none",
-                    label=baseline_name or "baseline")
+                    clip_on=False, label=baseline_name or "baseline")
     ax.set_yticks(ys, [_short(b.label, label_width) for b in bars], fontsize=7)
     ax.set_xlim(0, 100)
     ax.set_ylim(-0.6, max(1, len(bars)) - 0.4)
