@@ -171,6 +171,17 @@ def _document(db: Database, audit: AuditInfo, compare_with: AuditInfo | None = N
     return html, len(parts)
 
 
+def _weasyprint():
+    """The renderer, or one clear line when it (or the Pango library it loads) is missing."""
+    try:
+        import weasyprint
+    except (ImportError, OSError) as exc:
+        raise ReviewerError("the PDF report needs WeasyPrint and the Pango library, which could "
+                            f"not be loaded ({str(exc).splitlines()[0] if str(exc) else exc!r}); "
+                            "see docs/reports.md") from None
+    return weasyprint
+
+
 def build_report(db: Database, audit: AuditInfo, out_path: str | Path,
                  compare_with: AuditInfo | None = None,
                  progress: Progress | None = None) -> Path:
@@ -180,9 +191,7 @@ def build_report(db: Database, audit: AuditInfo, out_path: str | Path,
     try:
         with private_output(out) as tmp:          # an unwritable folder fails before the work
             html, sections = _document(db, audit, compare_with, progress, steps=2)
-            from weasyprint import HTML
-
-            document = HTML(string=html).render()
+            document = _weasyprint().HTML(string=html).render()
             if progress:
                 progress(sections + 1, sections + 2)
             document.write_pdf(tmp, pdf_variant=PDF_VARIANT)

@@ -122,3 +122,21 @@ def test_pdfinfo_reads_it_as_tagged(tagged):
 def test_the_file_is_private_and_whole(tagged, tmp_path):
     assert tagged.stat().st_mode & 0o777 == 0o600
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".part")] == []
+
+
+def test_a_missing_renderer_is_one_line_and_writes_nothing(db, demo_audit, tmp_path,
+                                                          monkeypatch):
+    import sys
+
+    from reviewer.errors import ReviewerError
+    from reviewer.outputs.report_pdf import build_report
+
+
+    monkeypatch.setitem(sys.modules, "weasyprint", None)      # as if it could not be imported
+    out = tmp_path / "out"
+    out.mkdir()
+    with pytest.raises(ReviewerError) as caught:
+        build_report(db, demo_audit, out / "r.pdf")
+    assert len(caught.value.problems) == 1
+    assert "needs WeasyPrint and the Pango library" in caught.value.problems[0]
+    assert list(out.iterdir()) == []
