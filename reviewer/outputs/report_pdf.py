@@ -54,11 +54,12 @@ class Comparison:
 
 
 def css_string(text: str) -> str:
-    """``text`` as a quoted CSS string (for the margin boxes): quotes, backslashes and control
-    characters escaped."""
+    """``text`` as a quoted CSS string (for the margin boxes): quotes, backslashes, control
+    characters and ``<``/``>``/``&`` escaped, so it can close neither the string nor the
+    ``<style>`` element it is written in."""
     out = []
     for ch in text:
-        if ch in '"\\' or ord(ch) < 32 or ord(ch) == 127:
+        if ch in '"\\<>&' or ord(ch) < 32 or ord(ch) == 127:
             out.append(f"\\{ord(ch):x} ")
         else:
             out.append(ch)

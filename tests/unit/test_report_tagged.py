@@ -140,3 +140,18 @@ def test_a_missing_renderer_is_one_line_and_writes_nothing(db, demo_audit, tmp_p
     assert len(caught.value.problems) == 1
     assert "needs WeasyPrint and the Pango library" in caught.value.problems[0]
     assert list(out.iterdir()) == []
+
+
+def test_names_that_look_like_markup_print_as_typed(db, tmp_path):
+    from pypdf import PdfReader
+
+    from reviewer.outputs.report_pdf import build_report
+    from reviewer.store.audits import create_audit
+    from tests.conftest import ASB_SET
+
+    name = 'Q3 "North" </style><img src=x> \\ & <b>'
+    audit = create_audit(db, name, ASB_SET)
+    out = build_report(db, audit, tmp_path / "odd.pdf")
+    pages = [" ".join(p.extract_text().split()) for p in PdfReader(out).pages]
+    assert all(name in page for page in pages)             # the running header, as typed
+    assert f"Results tables: {name}" in pages[0]
