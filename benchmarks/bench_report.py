@@ -127,27 +127,29 @@ def main() -> None:
 
 def run(args: argparse.Namespace, tmp: Path) -> None:
     n = args.records
-    from reviewer.ops.importer import import_answers
-    from reviewer.store.audits import create_audit, get_audit
     from reviewer.store.db import Database
-
 
     (tmp / "set.yaml").write_text(question_set(args.sections), encoding="utf-8")
     answers_csv(tmp / "answers.csv", n, args.sections)
     db_path = str(tmp / "bench.db")
     db = Database(db_path)
     try:
-        measure(args, tmp, db, db_path, create_audit, import_answers, get_audit)
+        measure(args, tmp, db, db_path)
     finally:
         db.close()
 
 
-def measure(args, tmp: Path, db, db_path: str, create_audit, import_answers, get_audit) -> None:
+def measure(args, tmp: Path, db, db_path: str) -> None:
+    from reviewer.ops.audits import create_audit
+    from reviewer.ops.importer import import_answers
+    from reviewer.workspace import Workspace
+
     n = args.records
+    ws = Workspace(db, "bench")
     t = time.perf_counter()
-    audit = create_audit(db, "Bench", tmp / "set.yaml")
-    import_answers(db, audit, tmp / "answers.csv", "bench")
-    audit = get_audit(db, "Bench")
+    audit = create_audit(ws, "Bench", tmp / "set.yaml").value
+    import_answers(ws, audit.id, tmp / "answers.csv")
+    audit = ws.audit_by_id(audit.id)
     print(f"imported {audit.records:,} records x {6 * args.sections} questions in "
           f"{time.perf_counter() - t:.1f} s")
 
@@ -169,7 +171,6 @@ def measure(args, tmp: Path, db, db_path: str, create_audit, import_answers, get
     if args.repeat > 0:
         from reviewer.outputs.report_pdf import build_report
 
-
         t = time.perf_counter()
         build_report(db, audit, tmp / "first.pdf")
         first_s = time.perf_counter() - t
@@ -180,7 +181,6 @@ def measure(args, tmp: Path, db, db_path: str, create_audit, import_answers, get
             runs.append(time.perf_counter() - t)
         in_process = f"in-process first {first_s:.2f} s, warm best {min(runs):.2f} s"
     from reviewer.outputs.results_xlsx import results_xlsx
-
 
     t = time.perf_counter()
     results_xlsx(db, audit, tmp / "results.xlsx")

@@ -37,19 +37,21 @@ print(time.perf_counter() - t0)
 
 
 def build_db(path: str, n: int) -> None:
+    from reviewer.ops.audits import create_audit
     from reviewer.ops.importer import import_answers
-    from reviewer.store.audits import create_audit, get_audit
-    from reviewer.store.db import Database
+    from reviewer.workspace import Workspace
 
     csv = Path(path).with_suffix(".csv")
     with csv.open("w") as f:
         f.write("ref,area,operator,1,3\n")
         for i in range(n):
             f.write(f"INC-{i:06d},Area {i % 7},OP-{i % 40},{'YN'[i % 2]},\n")
-    db = Database(path)
-    create_audit(db, "Big audit", ASB)
-    import_answers(db, get_audit(db, "Big audit"), csv, "bench")
-    db.close()
+    ws = Workspace.open(path, "bench")
+    try:
+        audit = create_audit(ws, "Big audit", ASB).value
+        import_answers(ws, audit.id, csv)
+    finally:
+        ws.close()
 
 
 def main() -> None:

@@ -20,10 +20,8 @@ def big_set() -> str:
 
 @pytest.fixture(scope="module")
 def big_db(tmp_path_factory):
-    from reviewer.ops.importer import import_answers
-    from reviewer.store.audits import create_audit
     from reviewer.store.db import Database
-
+    from tests.actions import create_audit, import_answers
 
     folder = tmp_path_factory.mktemp("big")
     path = folder / "big.db"
@@ -41,7 +39,6 @@ def test_the_audit_is_past_the_scan_threshold(big_db):
     from reviewer.outputs.report_data import answers_filter
     from reviewer.store.audits import get_audit
     from reviewer.store.db import Database
-
 
     db = Database(str(big_db))
     try:
