@@ -166,7 +166,7 @@ def _document(db: Database, audit: AuditInfo, compare_with: AuditInfo | None = N
             f"<title>{escape(title)}</title>\n"
             f'<meta name="description" content="{escape(qs.title)}">\n'
             '<meta name="author" content="reviewer">\n'
-            f'<meta name="generator" content="reviewer">\n'
+            '<meta name="generator" content="reviewer">\n'
             f"<style>\n{_style(audit, f'{qs.title} (version {qs.version})')}</style>\n"
             "</head>\n<body>\n" + "\n".join(body) + "\n</body>\n</html>\n")
     return html, len(parts)
@@ -197,6 +197,8 @@ def build_report(db: Database, audit: AuditInfo, out_path: str | Path,
                 progress(sections + 1, sections + 2)
             document.write_pdf(tmp, pdf_variant=PDF_VARIANT)
     except ReviewerError as exc:
+        if not any(": cannot write:" in p for p in exc.problems):
+            raise
         raise ReviewerError([p.replace(": cannot write:", ": cannot write the report:", 1)
                              for p in exc.problems]) from None
     if progress:
