@@ -18,6 +18,7 @@ import base64
 from dataclasses import dataclass
 from datetime import date
 from html import escape
+from importlib import resources
 from pathlib import Path
 
 from reviewer.analysis.compare import changes_against
@@ -78,7 +79,7 @@ def _style(audit: AuditInfo, header_right: str) -> str:
     margins = (f"@page {{ @top-left {{ content: {css_string(audit.name[:90])} }}\n"
                f"  @top-right {{ content: {css_string(header_right[:70])} }}\n"
                f"  @bottom-left {{ content: {css_string(f'Produced {date.today()}')} }} }}\n")
-    sheet = (Path(__file__).with_name("report.css")).read_text(encoding="utf-8")
+    sheet = (resources.files("reviewer.outputs") / "report.css").read_text(encoding="utf-8")
     return fonts + sheet + margins
 
 
