@@ -3,10 +3,11 @@
 One ``<table>`` per section with a ``<caption>``, a header row of ``<th scope="col">`` cells and
 each question's label as its row's ``<th scope="row">``, so a screen reader announces every
 figure with its question and column. A ``yes_no`` question is one row (``Y | N | Total | Y rate
-(95% CI)``); a ``choice`` or ``multi_choice`` question is a breakdown in a ``<tbody>`` of its own
-(kept on one page): its label header, one row per choice in the set's order, the total on the
-first row. As in the appendix, ``Y | N | Total`` is repeated before a ``yes_no`` question that
-follows a breakdown. With a comparison, a last column gives the baseline's rate and the change.
+(95% CI)``, with its target's status when it has one, SPEC §9); a ``choice`` or
+``multi_choice`` question is a breakdown in a ``<tbody>`` of its own (kept on one page): its
+label header, one row per choice in the set's order, the total on the first row. As in the
+appendix, ``Y | N | Total`` is repeated before a ``yes_no`` question that follows a breakdown.
+With a comparison, a last column gives the baseline's rate and the change.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from html import escape
 
 from reviewer.analysis.stats import Change, percent, rate, rate_text
 from reviewer.analysis.tally import QuestionTally
+from reviewer.analysis.targets import target_text
 from reviewer.outputs.report_data import Block, question_label
 
 HEAD = ["Question", "Y", "N", "Total", "Y rate (95% CI)"]
@@ -101,7 +103,12 @@ def _yes_no_row(qt: QuestionTally, compare: bool, changes: dict[str, Change] | N
     q = qt.question
     cells = [_th(question_label(qt), "row", "question")]
     cells += [_td(str(n)) for n in (qt.yes, qt.no, qt.total)]
-    cells.append(_td(escape(rate_text(rate(qt.yes, qt.total))), "rate"))
+    figure = escape(rate_text(rate(qt.yes, qt.total)))
+    if q.target is not None:            # SPEC §9: the tally's words, judged from the interval
+        status = qt.target_status or ""
+        figure += (f'<br><span class="target {status.replace(" ", "-")}">'
+                   f"{escape(target_text(q.target, q.direction, status))}</span>")
+    cells.append(_td(figure, "rate"))
     if compare:
         note = ("not in baseline" if baseline_ids is not None and q.id not in baseline_ids
                 else "not compared")
