@@ -67,7 +67,7 @@ def answers_csv(path: Path, n: int, sections: int = SECTIONS) -> None:
 
 IMPORTS = """
 import time
-for name in ("statsmodels.stats.proportion", "matplotlib.figure", "weasyprint"):
+for name in ("matplotlib.figure", "weasyprint"):
     t = time.perf_counter()
     __import__(name)
     print(f"{name} {time.perf_counter() - t:.2f}")
