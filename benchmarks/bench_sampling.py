@@ -18,10 +18,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from reviewer.analysis.sampling import draw_sample  # noqa: E402
-from reviewer.files.incidents import import_incident_list, preview_incident_list  # noqa: E402
-from reviewer.store.audits import create_audit, get_audit  # noqa: E402
-from reviewer.store.db import Database  # noqa: E402
+from reviewer.files.incidents import preview_incident_list  # noqa: E402
+from reviewer.ops.audits import create_audit  # noqa: E402
+from reviewer.ops.sampling import draw_sample, import_incident_list  # noqa: E402
+from reviewer.workspace import Workspace  # noqa: E402
 
 ASB_SET = ROOT / "question_sets" / "hmic-asb-call-listening-2012.yaml"
 AREAS = [f"Area {chr(65 + i)}" for i in range(12)]
@@ -70,22 +70,23 @@ def main() -> None:
         path = Path(tmp) / ("incidents.xlsx" if args.xlsx else "incidents.csv")
         timed(f"write {args.rows:,}-row {path.suffix[1:]} list",
               lambda: write_list(path, args.rows))
-        db = Database(args.db or str(Path(tmp) / "bench.db"))
-        name = f"bench {time.time():.0f}"
-        audit = create_audit(db, name, ASB_SET)
-        timed("preview (20 rows)", lambda: preview_incident_list(path))
-        count = timed(f"import {args.rows:,} incidents",
-                      lambda: import_incident_list(db, audit, path, "Incident No"))
-        audit = get_audit(db, name)
-        result = timed(f"draw {args.size:,} stratified by Area",
-                       lambda: draw_sample(db, audit, size=args.size, seed=2024,
-                                           stratify_by="Area"))
-        again = timed(f"draw {args.size:,} simple random (same audit)",
-                      lambda: draw_sample(db, audit, size=args.size, seed=2024))
-        print(f"population {count:,}; sample {result.size:,} ({result.added:,} records), "
-              f"seed {result.seed}; strata {result.strata}; second draw added "
-              f"{again.added:,}, skipped {len(again.skipped):,} already drawn")
-        db.close()
+        ws = Workspace.open(args.db or str(Path(tmp) / "bench.db"), "bench")
+        try:
+            name = f"bench {time.time():.0f}"
+            audit = create_audit(ws, name, ASB_SET).value
+            timed("preview (20 rows)", lambda: preview_incident_list(path))
+            count = timed(f"import {args.rows:,} incidents",
+                          lambda: import_incident_list(ws, audit.id, path, "Incident No").value)
+            result = timed(f"draw {args.size:,} stratified by Area",
+                           lambda: draw_sample(ws, audit.id, size=args.size, seed=2024,
+                                               stratify_by="Area").value)
+            again = timed(f"draw {args.size:,} simple random (same audit)",
+                          lambda: draw_sample(ws, audit.id, size=args.size, seed=2024).value)
+            print(f"population {count:,}; sample {result.size:,} ({result.added:,} records), "
+                  f"seed {result.seed}; strata {result.strata}; second draw added "
+                  f"{again.added:,}, skipped {len(again.skipped):,} already drawn")
+        finally:
+            ws.close()
 
 
 if __name__ == "__main__":

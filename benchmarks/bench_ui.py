@@ -1,9 +1,16 @@
 """Desktop-app speed: start-up to a usable window, and next-record / answer latency on an audit
-of 100,000 records (offscreen Qt). Run: .venv/bin/python benchmarks/bench_ui.py [N]"""
+of 100,000 records (offscreen Qt).
+
+    .venv/bin/python benchmarks/bench_ui.py [--records N] [--repeat K] [--steps S]
+
+Start-up is the best of K new processes; latency is measured over S next-record and answer
+steps."""
 
 from __future__ import annotations
 
+import argparse
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -30,31 +37,47 @@ print(time.perf_counter() - t0)
 
 
 def build_db(path: str, n: int) -> None:
+    from reviewer.ops.audits import create_audit
     from reviewer.ops.importer import import_answers
-    from reviewer.store.audits import create_audit, get_audit
-    from reviewer.store.db import Database
+    from reviewer.workspace import Workspace
 
     csv = Path(path).with_suffix(".csv")
     with csv.open("w") as f:
         f.write("ref,area,operator,1,3\n")
         for i in range(n):
             f.write(f"INC-{i:06d},Area {i % 7},OP-{i % 40},{'YN'[i % 2]},\n")
-    db = Database(path)
-    create_audit(db, "Big audit", ASB)
-    import_answers(db, get_audit(db, "Big audit"), csv, "bench")
-    db.close()
+    ws = Workspace.open(path, "bench")
+    try:
+        audit = create_audit(ws, "Big audit", ASB).value
+        import_answers(ws, audit.id, csv)
+    finally:
+        ws.close()
 
 
 def main() -> None:
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--records", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=3, help="start-ups timed")
+    parser.add_argument("--steps", type=int, default=60, help="next-record / answer steps")
+    args = parser.parse_args()
+    n = args.records
     tmp = tempfile.mkdtemp()
+    try:
+        measure(args, n, tmp)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    sys.stdout.flush()
+    os._exit(0)   # skip interpreter teardown of Qt objects (not what is measured)
+
+
+def measure(args: argparse.Namespace, n: int, tmp: str) -> None:
     path = os.path.join(tmp, "big.db")
     t = time.perf_counter()
     build_db(path, n)
     print(f"built an audit of {n:,} records in {time.perf_counter() - t:.1f} s")
 
     starts = []
-    for _ in range(3):
+    for _ in range(max(1, args.repeat)):
         wall = time.perf_counter()
         out = subprocess.run([sys.executable, "-c", STARTUP, path], capture_output=True,
                              text=True, cwd=ROOT, check=True)
@@ -73,7 +96,7 @@ def main() -> None:
     app.processEvents()
     s = window.scoring
     nxt, ans = [], []
-    for _ in range(60):
+    for _ in range(max(2, args.steps)):
         t = time.perf_counter()
         s.move_record(1)
         app.processEvents()
@@ -91,8 +114,6 @@ def main() -> None:
     app.processEvents()
     print(f"jump to the last record: {1000 * (time.perf_counter() - t):.1f} ms")
     window.close()
-    sys.stdout.flush()
-    os._exit(0)   # skip interpreter teardown of Qt objects (not what is measured)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Shared set-up for scripts/test and scripts/demo: system packages (Qt's libraries, PostgreSQL for
-# the database tests; only those missing), a virtualenv in .venv, and the project installed into
-# it. Safe to run again: a warm machine skips what it already has.
+# the database tests, Pango and HarfBuzz's subsetter for WeasyPrint's PDF report; only those
+# missing), a virtualenv in .venv, and the project installed into it. Safe to run again: a warm
+# machine skips what it already has.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,7 +10,8 @@ SYSTEM_PACKAGES=(libegl1 libgl1 libglib2.0-0 libdbus-1-3 libfontconfig1 libfreet
   fonts-dejavu-core libxkbcommon0 libxkbcommon-x11-0 libx11-xcb1 libxcb-cursor0 libxcb-icccm4
   libxcb-image0 libxcb-keysyms1 libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xfixes0
   libxcb-xkb1 libxcb-sync1 libxcb-shm0 libxrender1 libxrandr2 libpulse0 xvfb xauth
-  poppler-utils espeak-ng sox postgresql binutils)   # binutils: objdump, for PyInstaller
+  poppler-utils espeak-ng sox postgresql binutils   # binutils: objdump, for PyInstaller
+  libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)   # Pango, HarfBuzz: WeasyPrint
 
 PYTHON=${PYTHON:-python3}
 # PyInstaller (scripts/build) bundles the shared libpython, which Debian's own python3 keeps in

@@ -27,6 +27,8 @@ IMPROVED, WORSE, NO_CHANGE, NOT_COMPARABLE = ("improved", "worse", "no significa
 
 @dataclass(frozen=True)
 class Rate:
+    """A rate and its interval; when there is a total, 0 <= low <= rate <= high <= 1 always."""
+
     count: int
     total: int
     rate: float | None            # count / total, None when total is 0
@@ -56,10 +58,14 @@ def wilson(count: int, total: int, alpha: float = ALPHA) -> tuple[float, float] 
 
 
 def rate(count: int, total: int) -> Rate:
+    """count / total with its Wilson interval, clamped so that low <= rate <= high: in floating
+    point the bound at 0% or 100% can land a hair past the rate (7 of 7: high 0.9999999999999999,
+    0 of 7: low 2.8e-17), which a chart would draw as a negative error bar."""
     ci = wilson(count, total)
     if ci is None:
         return Rate(count, total, None, None, None)
-    return Rate(count, total, count / total, ci[0], ci[1])
+    value = count / total
+    return Rate(count, total, value, min(ci[0], value), max(ci[1], value))
 
 
 @dataclass(frozen=True)

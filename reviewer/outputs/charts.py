@@ -9,7 +9,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from reviewer.analysis.stats import Rate
+from reviewer.analysis.stats import Rate, percent, rate_text
+from reviewer.files.private import write_private_bytes
 
 BAR = "#4a6fa5"
 BASE = "#c0504d"
@@ -22,6 +23,18 @@ class Bar:
     label: str
     rate: Rate
     baseline: Rate | None = None
+
+
+def describe_bars(bars: Sequence[Bar], baseline_name: str = "") -> str:
+    """The figures of ``rate_bars_png``'s chart in words, for its alternative text: "Y rate per
+    question with its 95% confidence interval: 1. Text? 10% (6–17%); ..."."""
+    parts = []
+    for b in bars:
+        text = f"{b.label} {rate_text(b.rate) if b.rate.rate is not None else 'no Y/N answers'}"
+        if b.baseline is not None and b.baseline.rate is not None:
+            text += f", {baseline_name or 'baseline'} {percent(b.baseline.rate)}"
+        parts.append(text)
+    return "Y rate per question with its 95% confidence interval: " + "; ".join(parts) + "."
 
 
 def _short(text: str, width: int) -> str:
@@ -37,11 +50,28 @@ def _figure(width_in: float, height_in: float, layout: str | None = None):
     return fig
 
 
+def _errors(r: Rate) -> tuple[float, float]:
+    """The whiskers below and above the rate, in percentage points: never negative, whatever
+    the interval (matplotlib refuses a negative error), and (0, 0) without a total."""
+    if r.rate is None:
+        return 0.0, 0.0
+    low = r.low if r.low is not None else r.rate
+    high = r.high if r.high is not None else r.rate
+    return max(0.0, 100 * (r.rate - low)), max(0.0, 100 * (high - r.rate))
+
+
 def _png(fig, dpi: int, compress_level: int = 6) -> bytes:
-    """The figure as PNG bytes; ``compress_level=1`` when the bytes are decoded again at once
-    (embedded in the PDF, shown on screen): three times faster to write, a larger file."""
+    """The figure as an RGB PNG (the charts are opaque: an alpha channel would only be split off
+    and compressed again by the PDF writer); ``compress_level=1`` when the bytes are decoded
+    again at once (embedded in the PDF, shown on screen): three times faster to write."""
+    from PIL import Image
+
+    fig.set_dpi(dpi)
+    fig.canvas.draw()
+    image = Image.frombuffer("RGBA", fig.canvas.get_width_height(physical=True),
+                             fig.canvas.buffer_rgba(), "raw", "RGBA", 0, 1).convert("RGB")
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi, pil_kwargs={"compress_level": compress_level})
+    image.save(buf, format="PNG", compress_level=compress_level, dpi=(dpi, dpi))
     return buf.getvalue()
 
 
@@ -49,25 +79,25 @@ def rate_bars_png(bars: Sequence[Bar], width_in: float = 6.6, dpi: int = 150,
                   baseline_name: str = "", label_width: int = 50) -> bytes:
     """Horizontal bars of Y rates (first bar on top) with Wilson 95% whiskers; a baseline rate,
     when given, is drawn as a diamond."""
-    height = 0.6 + 0.28 * len(bars)
+    height = 0.6 + 0.28 * max(1, len(bars))
     fig = _figure(width_in, height)
     ax = fig.add_subplot()
     ys = list(range(len(bars)))[::-1]
     rates = [100 * (b.rate.rate or 0) for b in bars]
-    lo = [100 * ((b.rate.rate or 0) - (b.rate.low or 0)) for b in bars]
-    hi = [100 * ((b.rate.high or 0) - (b.rate.rate or 0)) for b in bars]
+    whiskers = [_errors(b.rate) for b in bars]
     ax.barh(ys, rates, height=0.6, color=BAR, label="Y rate")
-    ax.errorbar(rates, ys, xerr=[lo, hi], fmt="none", ecolor="#222222", elinewidth=0.8,
-                capsize=2.5, label="95% CI")
+    if bars:
+        ax.errorbar(rates, ys, xerr=[[w[0] for w in whiskers], [w[1] for w in whiskers]],
+                    fmt="none", ecolor="#222222", elinewidth=0.8, capsize=2.5, label="95% CI")
     for y, b in zip(ys, bars, strict=True):
         if b.rate.rate is None:
             ax.text(1, y, "no Y/N answers", va="center", fontsize=7, color="#555555")
         if b.baseline is not None and b.baseline.rate is not None:
             ax.plot([100 * b.baseline.rate], [y], marker="D", ms=4, color=BASE, ls="none",
-                    label=baseline_name or "baseline")
+                    clip_on=False, label=baseline_name or "baseline")
     ax.set_yticks(ys, [_short(b.label, label_width) for b in bars], fontsize=7)
     ax.set_xlim(0, 100)
-    ax.set_ylim(-0.6, len(bars) - 0.4)
+    ax.set_ylim(-0.6, max(1, len(bars)) - 0.4)
     ax.set_xticks(range(0, 101, 20), [f"{x}%" for x in range(0, 101, 20)], fontsize=7)
     ax.xaxis.grid(True, color="#dddddd", lw=0.6)
     ax.set_axisbelow(True)
@@ -103,14 +133,14 @@ def trend_png(audit_names: Sequence[str], series: Sequence[tuple[str, Sequence[R
         if pts:
             px = [x for x, _ in pts]
             py = [100 * r.rate for _, r in pts]
-            err = [[100 * (r.rate - r.low) for _, r in pts],
-                   [100 * (r.high - r.rate) for _, r in pts]]
+            whiskers = [_errors(r) for _, r in pts]
+            err = [[w[0] for w in whiskers], [w[1] for w in whiskers]]
             colour = FLAG_COLOURS.get(flags[i] if flags else "", BAR)
             ax.errorbar(px, py, yerr=err, fmt="-o", ms=3, lw=1.2, color=colour, ecolor="#888888",
                         elinewidth=0.8, capsize=2)
         ax.set_title(_short(title, 34), fontsize=7.5, loc="left")
         ax.set_ylim(-3, 103)
-        ax.set_xlim(-0.4, len(xs) - 0.6)
+        ax.set_xlim(-0.4, max(1, len(xs)) - 0.6)
         ax.set_yticks([0, 50, 100], ["0%", "50%", "100%"], fontsize=6.5)
         ax.set_xticks(xs, [_short(a, 12) for a in audit_names], fontsize=6.5, rotation=30,
                       ha="right")
@@ -118,10 +148,10 @@ def trend_png(audit_names: Sequence[str], series: Sequence[tuple[str, Sequence[R
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
     title = "Y rate per question (95% CI)"
-    if flags:
+    if flags and audit_names:
         title += f"; green: improved, red: worse ({audit_names[-1]} vs {audit_names[0]})"
     fig.suptitle(title, fontsize=9)
     data = _png(fig, dpi)
     if out is not None:
-        Path(out).write_bytes(data)
+        write_private_bytes(out, data)
     return data

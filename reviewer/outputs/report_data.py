@@ -88,13 +88,16 @@ def summarize(db: Database, audit: AuditInfo) -> AuditSummary:
 def answers_filter(db: Database, audit: AuditInfo) -> str:
     """SQLite reads an audit's answers through the tally index one row lookup at a time; when
     the audit holds a good share of all answers, one sequential scan (``+audit_id`` keeps the
-    index out) is several times faster (600,000 answers: 0.24 s instead of 2 s)."""
+    index out) is several times faster (600,000 answers: 0.24 s instead of 2 s).
+
+    ``answer`` is a WITHOUT ROWID table (no ``rowid`` to take a maximum of): the whole table is
+    counted instead, which SQLite does from its smallest index (2,000,000 rows: ~30 ms)."""
     if db.dialect != "sqlite":
         return "audit_id = ?"
     mine = db.scalar("SELECT COUNT(*) FROM answer WHERE audit_id = ?", (audit.id,)) or 0
     if mine < 50_000:
         return "audit_id = ?"
-    everything = db.scalar("SELECT MAX(rowid) FROM answer") or 0
+    everything = db.scalar("SELECT COUNT(*) FROM answer") or 0
     return "+audit_id = ?" if mine * 4 >= everything else "audit_id = ?"
 
 

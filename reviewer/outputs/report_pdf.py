@@ -1,111 +1,94 @@
-"""The printable results report (A4 PDF), laid out as the inspection appendix (SPEC §4).
+"""The printable results report: an A4, tagged (accessible) PDF laid out as the inspection
+appendix (SPEC §4).
 
-Title and audit description (question set, sample, reviewers, dates answered), the n/a note, one
-table per section in section order with the Y rate and its 95% interval, a chart per section,
-"Page N of M" and a running header. With ``compare_with``, an extra column shows the baseline's
-rate and whether the change is significant. Numbers come from ``reviewer.tally.tally``.
-reportlab and matplotlib are imported inside the functions (the CLI must start fast).
+The report is semantic HTML rendered by WeasyPrint as PDF/UA-1: the document's language and
+title, an ``h1`` title and an ``h2`` per section (the PDF's bookmarks), tables with header cells
+and captions (``report_tables``), each chart an image whose alternative text states its figures.
+Its content: title and audit description (question set, sample, reviewers, dates answered), the
+n/a note, one table per section in section order with the Y rate and its 95% interval, a chart
+per section, "Page N of M" and a running header (CSS paged media, ``report.css``). With
+``compare_with``, an extra column shows the baseline's rate and whether the change is
+significant. Numbers come from ``reviewer.analysis.tally.tally``. WeasyPrint and matplotlib are
+imported inside the functions (the CLI must start fast).
 """
 
 from __future__ import annotations
 
+import base64
+from dataclasses import dataclass
 from datetime import date
+from html import escape
+from importlib import resources
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 from reviewer.analysis.compare import changes_against
-from reviewer.analysis.stats import rate
+from reviewer.analysis.stats import Change, rate
 from reviewer.analysis.tally import Tally, tally
 from reviewer.errors import Progress, ReviewerError
-from reviewer.outputs.charts import Bar, rate_bars_png
+from reviewer.files.private import private_output
+from reviewer.outputs.charts import Bar, describe_bars, rate_bars_png
 from reviewer.outputs.report_data import (
     NOT_RECORDED,
     AuditSummary,
+    Block,
     blocks,
     reviewers_text,
     summarize,
 )
+from reviewer.outputs.report_tables import section_table
 from reviewer.outputs.tally_format import NA_NOTE
 from reviewer.store.audits import AuditInfo, question_set
 from reviewer.store.db import Database
 
-MARGIN_CM = 1.6
+LANG = "en-GB"
+PDF_VARIANT = "pdf/ua-1"           # tagged: structure tree, language, title, bookmarks
+FRAME_CM = 21.0 - 2 * 1.6          # A4 less the side margins of report.css
+CHART_MAX_CM = 23.0                # a chart taller than this is scaled down to fit a page
+CHART_DPI = 150
 
 
-def _fonts() -> tuple[str, str]:
-    """DejaVu Sans (shipped with matplotlib: any Unicode in question texts prints) when it can
-    be registered, else Helvetica."""
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-
-    if "Body" in pdfmetrics.getRegisteredFontNames():
-        return "Body", "Body-Bold"
-    try:
-        import matplotlib
-
-        ttf = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
-        pdfmetrics.registerFont(TTFont("Body", str(ttf / "DejaVuSans.ttf")))
-        pdfmetrics.registerFont(TTFont("Body-Bold", str(ttf / "DejaVuSans-Bold.ttf")))
-        pdfmetrics.registerFontFamily("Body", normal="Body", bold="Body-Bold",
-                                      italic="Body", boldItalic="Body-Bold")
-    except Exception:  # noqa: BLE001 - any font problem: fall back to the built-in font
-        return "Helvetica", "Helvetica-Bold"
-    return "Body", "Body-Bold"
+@dataclass
+class Comparison:
+    baseline: AuditInfo
+    changes: dict[str, Change]
+    baseline_ids: set[str]
 
 
-def _numbered_canvas(header_left: str, header_right: str, font: str):
-    """A canvas class that prints the running header and "Page N of M" once M is known."""
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.units import cm
-    from reportlab.pdfgen import canvas
-
-    produced = f"Produced {date.today().isoformat()}"
-
-    class NumberedCanvas(canvas.Canvas):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            self._pages: list[dict] = []
-
-        def showPage(self) -> None:  # noqa: N802 - reportlab's name
-            self._pages.append(dict(self.__dict__))
-            self._startPage()
-
-        def save(self) -> None:
-            total = len(self._pages)
-            for state in self._pages:
-                self.__dict__.update(state)
-                self._decorate(total)
-                super().showPage()
-            super().save()
-
-        def _decorate(self, total: int) -> None:
-            w, h = A4
-            left, right = MARGIN_CM * cm, w - MARGIN_CM * cm
-            self.saveState()
-            self.setFont(font, 7.5)
-            self.setFillColorRGB(0.3, 0.3, 0.3)
-            self.drawString(left, h - 1.0 * cm, header_left[:90])
-            self.drawRightString(right, h - 1.0 * cm, header_right[:70])
-            self.setStrokeColorRGB(0.7, 0.7, 0.7)
-            self.setLineWidth(0.4)
-            self.line(left, h - 1.12 * cm, right, h - 1.12 * cm)
-            self.drawString(left, 0.8 * cm, produced)
-            self.drawRightString(right, 0.8 * cm, f"Page {self._pageNumber} of {total}")
-            self.restoreState()
-
-    return NumberedCanvas
+def css_string(text: str) -> str:
+    """``text`` as a quoted CSS string (for the margin boxes): quotes, backslashes, control
+    characters and ``<``/``>``/``&`` escaped, so it can close neither the string nor the
+    ``<style>`` element it is written in."""
+    out = []
+    for ch in text:
+        if ch in '"\\<>&' or ord(ch) < 32 or ord(ch) == 127:
+            out.append(f"\\{ord(ch):x} ")
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
 
 
-def _intro(audit: AuditInfo, t: Tally, s: AuditSummary, styles, baseline: AuditInfo | None,
-           width: float) -> list:
-    from reportlab.lib.units import cm
-    from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
+def _style(audit: AuditInfo, header_right: str) -> str:
+    """report.css, after the fonts and the running header's and footer's text."""
+    import matplotlib
 
+    ttf = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+    fonts = "".join(
+        f'@font-face {{ font-family: "Report Sans"; font-weight: {weight}; '
+        f"src: url({(ttf / name).as_uri()}); }}\n"
+        for weight, name in (("normal", "DejaVuSans.ttf"), ("bold", "DejaVuSans-Bold.ttf")))
+    margins = (f"@page {{ @top-left {{ content: {css_string(audit.name[:90])} }}\n"
+               f"  @top-right {{ content: {css_string(header_right[:70])} }}\n"
+               f"  @bottom-left {{ content: {css_string(f'Produced {date.today()}')} }} }}\n")
+    sheet = (resources.files("reviewer.outputs") / "report.css").read_text(encoding="utf-8")
+    return fonts + sheet + margins
+
+
+def _intro(audit: AuditInfo, t: Tally, s: AuditSummary, baseline: AuditInfo | None) -> str:
     qs = t.qset
-    story: list = [Paragraph(escape(f"Results tables: {audit.name}"), styles["title"]),
-                   Paragraph(escape(qs.title), styles["subtitle"])]
+    out = [f"<h1>{escape(f'Results tables: {audit.name}')}</h1>",
+           f'<p class="subtitle">{escape(qs.title)}</p>']
     if audit.description.strip():
-        story.append(Paragraph(escape(" ".join(audit.description.split())), styles["body"]))
+        out.append(f"<p>{escape(' '.join(audit.description.split()))}</p>")
     size = s.sample.get("size") or f"{NOT_RECORDED} ({s.records:,} records in the audit)"
     facts = [("Question set", f"{qs.title} (id {qs.id}, version {qs.version})"),
              ("Records", f"{s.records:,} ({audit.complete:,} complete)")]
@@ -113,107 +96,112 @@ def _intro(audit: AuditInfo, t: Tally, s: AuditSummary, styles, baseline: AuditI
     facts += [("Reviewers", reviewers_text(s.reviewers)), ("Answers given", s.answered_range())]
     if baseline is not None:
         facts.append(("Compared with", f"{baseline.name} ({baseline.records:,} records)"))
-    cell = styles["cell"]
-    rows = [[Paragraph(f"<b>{escape(k)}</b>", cell),
-             Paragraph(escape(v), styles["muted"] if v.startswith(NOT_RECORDED) else cell)]
-            for k, v in facts]
-    info = Table(rows, colWidths=[3.2 * cm, width - 3.2 * cm], hAlign="LEFT")
-    info.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
-                              ("TOPPADDING", (0, 0), (-1, -1), 1),
-                              ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
-                              ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
+    muted = ' class="muted"'
+    rows = "".join(f'<tr><th scope="row">{escape(k)}</th>'
+                   f"<td{muted if v.startswith(NOT_RECORDED) else ''}>{escape(v)}</td></tr>"
+                   for k, v in facts)
     notes = NA_NOTE + (" The Y rate is Y / (Y + N), shown with its 95% confidence interval "
                        "(Wilson).")
     if baseline is not None:
         notes += (f" The last column gives the Y rate in {baseline.name} and the change: "
                   "Fisher's exact test, p < 0.05; a higher Y rate is an improvement.")
-    story += [Spacer(1, 4), info, Spacer(1, 6), Paragraph(escape(notes), styles["body"])]
-    return story
+    out += ['<table class="facts"><caption>The audit and its sample</caption>'
+            f"<tbody>{rows}</tbody></table>", f'<p class="notes">{escape(notes)}</p>']
+    return "\n".join(out)
 
 
-def _styles(font: str, bold: str) -> dict:
-    from reportlab.lib.styles import ParagraphStyle
+def _chart(block: Block, comparison: Comparison | None) -> str:
+    """The section's chart of Y rates as an ``<img>`` whose alt text states the figures."""
+    bars = [Bar(f"{qt.question.id}. {qt.question.text}", rate(qt.yes, qt.total),
+                comparison.changes[qt.question.id].then
+                if comparison and qt.question.id in comparison.changes else None)
+            for qt in block.rows if qt.question.type == "yes_no"]
+    if not bars:
+        return ""
+    name = comparison.baseline.name if comparison else ""
+    png = rate_bars_png(bars, width_in=FRAME_CM / 2.54, dpi=CHART_DPI, baseline_name=name)
+    width_px, height_px = _png_size(png)
+    width_cm = min(FRAME_CM, CHART_MAX_CM * width_px / height_px)
+    caption = "Y rate with 95% confidence interval" + (
+        f": {block.section.title}" if block.section.title else "")
+    src = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+    return (f'<figure class="chart"><figcaption>{escape(caption)}</figcaption>'
+            f'<img src="{src}" alt="{escape(describe_bars(bars, name))}" '
+            f'style="width: {width_cm:.2f}cm; height: {width_cm * height_px / width_px:.2f}cm">'
+            "</figure>")
 
-    body = ParagraphStyle("body", fontName=font, fontSize=9, leading=12, spaceAfter=4)
-    return {
-        "body": body,
-        "cell": ParagraphStyle("cell", parent=body, spaceAfter=0, leading=11),
-        "muted": ParagraphStyle("muted", parent=body, spaceAfter=0, leading=11,
-                                textColor="#777777"),
-        "title": ParagraphStyle("title", parent=body, fontName=bold, fontSize=16, leading=20),
-        "subtitle": ParagraphStyle("subtitle", parent=body, fontSize=11, leading=14,
-                                   textColor="#444444", spaceAfter=8),
-        "caption": ParagraphStyle("caption", parent=body, fontSize=7.5, leading=9,
-                                  textColor="#555555", spaceBefore=6, spaceAfter=0,
-                                  keepWithNext=1),
-        "heading": ParagraphStyle("heading", parent=body, fontName=bold, fontSize=10,
-                                  leading=13, spaceBefore=10, spaceAfter=4, keepWithNext=1),
-    }
+
+def _png_size(png: bytes) -> tuple[int, int]:
+    """Width and height from a PNG's IHDR chunk."""
+    return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+
+
+def report_html(db: Database, audit: AuditInfo, compare_with: AuditInfo | None = None) -> str:
+    """The report as one HTML document (the charts inline as PNG data)."""
+    return _document(db, audit, compare_with)[0]
+
+
+def _document(db: Database, audit: AuditInfo, compare_with: AuditInfo | None = None,
+              progress: Progress | None = None, steps: int = 0) -> tuple[str, int]:
+    """(the HTML, the number of sections); ``progress`` counts the sections plus ``steps``."""
+    qs = question_set(db, audit)
+    t = tally(db, audit, qs)
+    comparison = None
+    if compare_with is not None:
+        base = tally(db, compare_with)
+        comparison = Comparison(compare_with, changes_against(base, t),
+                                {q.question.id for q in base.questions})
+    title = f"Results tables: {audit.name}"
+    body = [_intro(audit, t, summarize(db, audit), compare_with)]
+    parts = blocks(t)
+    for i, block in enumerate(parts, start=1):
+        heading = f"<h2>{escape(block.heading)}</h2>" if block.heading else ""
+        table = section_table(block, i, compare_with.name if compare_with else None,
+                              comparison.changes if comparison else None,
+                              comparison.baseline_ids if comparison else None)
+        cls = "" if block.heading else ' class="untitled"'
+        body.append(f"<section{cls}>{heading}\n{table}\n{_chart(block, comparison)}</section>")
+        if progress:
+            progress(i, len(parts) + steps)
+    html = (f'<!DOCTYPE html>\n<html lang="{LANG}">\n<head>\n<meta charset="utf-8">\n'
+            f"<title>{escape(title)}</title>\n"
+            f'<meta name="description" content="{escape(qs.title)}">\n'
+            '<meta name="author" content="reviewer">\n'
+            '<meta name="generator" content="reviewer">\n'
+            f"<style>\n{_style(audit, f'{qs.title} (version {qs.version})')}</style>\n"
+            "</head>\n<body>\n" + "\n".join(body) + "\n</body>\n</html>\n")
+    return html, len(parts)
+
+
+def _weasyprint():
+    """The renderer, or one clear line when it (or the Pango library it loads) is missing."""
+    try:
+        import weasyprint
+    except (ImportError, OSError) as exc:
+        raise ReviewerError("the PDF report needs WeasyPrint and the Pango library, which could "
+                            f"not be loaded ({str(exc).splitlines()[0] if str(exc) else exc!r}); "
+                            "see docs/reports.md") from None
+    return weasyprint
 
 
 def build_report(db: Database, audit: AuditInfo, out_path: str | Path,
                  compare_with: AuditInfo | None = None,
                  progress: Progress | None = None) -> Path:
-    """Write the audit's results report to ``out_path`` (A4 PDF) and return the path."""
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.units import cm
-    from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer
-
-    from reviewer.outputs.report_tables import make_styles, section_table
-
+    """Write the audit's results report to ``out_path`` (A4, PDF/UA-1) and return the path. The
+    file is written whole or not at all, readable by its owner only (``private_output``)."""
     out = Path(out_path)
-    qs = question_set(db, audit)
-    t = tally(db, audit, qs)
-    changes, baseline_ids = None, None
-    if compare_with is not None:
-        base = tally(db, compare_with)
-        changes = changes_against(base, t)
-        baseline_ids = {q.question.id for q in base.questions}
-    font, bold = _fonts()
-    styles = _styles(font, bold)
-    cells = make_styles(font, bold)
-    width = A4[0] - 2 * MARGIN_CM * cm
-    story = _intro(audit, t, summarize(db, audit), styles, compare_with, width)
-    parts = blocks(t)
-    for i, block in enumerate(parts, start=1):
-        story.append(Paragraph(escape(block.heading), styles["heading"]) if block.heading
-                     else Spacer(1, 10))
-        story.append(section_table(block, width, cells,
-                                   compare_with.name if compare_with else None,
-                                   changes, baseline_ids))
-        bars = [Bar(f"{qt.question.id}. {qt.question.text}", rate(qt.yes, qt.total),
-                    changes[qt.question.id].then if changes and qt.question.id in changes
-                    else None)
-                for qt in block.rows if qt.question.type == "yes_no"]
-        if bars:
-            png = rate_bars_png(bars, width_in=width / 72, baseline_name=(
-                compare_with.name if compare_with else ""))
-            caption = "Y rate with 95% confidence interval" + (
-                f": {block.section.title}" if block.section.title else "")
-            story += [Paragraph(escape(caption), styles["caption"]),
-                      _image(Image, png, width, A4[1] - 4 * cm)]
-        if progress:
-            progress(i, len(parts) + 1)
-    doc = SimpleDocTemplate(str(out), pagesize=A4, leftMargin=MARGIN_CM * cm,
-                            rightMargin=MARGIN_CM * cm, topMargin=1.6 * cm,
-                            bottomMargin=1.5 * cm, title=f"Results tables: {audit.name}",
-                            author="reviewer", subject=qs.title)
     try:
-        doc.build(story, canvasmaker=_numbered_canvas(audit.name, f"{qs.title} (version "
-                                                                  f"{qs.version})", font))
-    except OSError as exc:
-        raise ReviewerError(f"{out}: cannot write the report: {exc.strerror or exc}") from None
+        with private_output(out) as tmp:          # an unwritable folder fails before the work
+            html, sections = _document(db, audit, compare_with, progress, steps=2)
+            document = _weasyprint().HTML(string=html).render()
+            if progress:
+                progress(sections + 1, sections + 2)
+            document.write_pdf(tmp, pdf_variant=PDF_VARIANT)
+    except ReviewerError as exc:
+        if not any(": cannot write:" in p for p in exc.problems):
+            raise
+        raise ReviewerError([p.replace(": cannot write:", ": cannot write the report:", 1)
+                             for p in exc.problems]) from None
     if progress:
-        progress(len(parts) + 1, len(parts) + 1)
+        progress(sections + 2, sections + 2)
     return out
-
-
-def _image(image_cls, png: bytes, width: float, max_height: float):
-    """The chart at the frame's width, scaled down if it would not fit on a page."""
-    import io
-
-    from reportlab.lib.utils import ImageReader
-
-    w, h = ImageReader(io.BytesIO(png)).getSize()
-    scale = min(width / w, max_height / h)
-    return image_cls(io.BytesIO(png), width=w * scale, height=h * scale)

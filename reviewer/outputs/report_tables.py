@@ -1,151 +1,131 @@
-"""The appendix tables of the PDF report as reportlab Tables (reportlab is imported by the caller,
-``report_pdf``, before this module is used; it is imported here inside the functions too)."""
+"""The appendix tables of the PDF report as semantic HTML (SPEC §4), for ``report_pdf`` to render.
+
+One ``<table>`` per section with a ``<caption>``, a header row of ``<th scope="col">`` cells and
+each question's label as its row's ``<th scope="row">``, so a screen reader announces every
+figure with its question and column. A ``yes_no`` question is one row (``Y | N | Total | Y rate
+(95% CI)``, with its target's status when it has one, SPEC §9); a ``choice`` or
+``multi_choice`` question is a breakdown in a ``<tbody>`` of its own (kept on one page): its
+label header, one row per choice in the set's order, the total on the first row. As in the
+appendix, ``Y | N | Total`` is repeated before a ``yes_no`` question that follows a breakdown.
+With a comparison, a last column gives the baseline's rate and the change.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from xml.sax.saxutils import escape
+from html import escape
 
 from reviewer.analysis.stats import Change, percent, rate, rate_text
 from reviewer.analysis.tally import QuestionTally
+from reviewer.analysis.targets import target_text
 from reviewer.outputs.report_data import Block, question_label
 
-GRID = "#9a9a9a"
-HEAD_BG = "#e4e8ee"
-SUB_BG = "#f2f4f7"
+HEAD = ["Question", "Y", "N", "Total", "Y rate (95% CI)"]
+BREAKDOWN_HEAD = ["Number", "Total", "Share"]
 
 
-@dataclass
-class Styles:
-    cell: object
-    small: object
-    bold: object
-    choice: object
-    font: str = "Helvetica"
+def column_widths(compare: bool) -> list[float]:
+    """The widths (cm) of the columns after the question's, which takes what is left."""
+    return [2.45, 1.6, 1.25, 2.75, 3.6] if compare else [2.6, 1.85, 1.35, 3.1]
 
 
-def make_styles(font: str, bold: str):
-    from reportlab.lib.enums import TA_CENTER
-    from reportlab.lib.styles import ParagraphStyle
-
-    cell = ParagraphStyle("cell", fontName=font, fontSize=8.5, leading=10.5)
-    return Styles(cell=cell,
-                  small=ParagraphStyle("small", parent=cell, fontSize=8, leading=9.5,
-                                       alignment=TA_CENTER),
-                  choice=ParagraphStyle("choice", parent=cell, fontSize=8, leading=9.5,
-                                        leftIndent=2),
-                  bold=ParagraphStyle("bold", parent=cell, fontName=bold),
-                  font=font)
-
-
-def column_widths(width: float, compare: bool) -> list[float]:
-    from reportlab.lib.units import cm
-
-    if compare:
-        fixed = [2.45 * cm, 1.6 * cm, 1.25 * cm, 2.75 * cm, 3.6 * cm]
+def caption(block: Block, number: int) -> str:
+    """"Table 2: questions 2, 2a, 2b and 6" (a long list: "Table 3: 14 questions, 1.0 to 3.5")."""
+    ids = [qt.question.id for qt in block.rows]
+    if len(ids) == 1:
+        which = f"question {ids[0]}"
+    elif len(ids) <= 10:
+        which = f"questions {', '.join(ids[:-1])} and {ids[-1]}"
     else:
-        fixed = [2.6 * cm, 1.85 * cm, 1.35 * cm, 3.1 * cm]
-    return [width - sum(fixed)] + fixed
+        which = f"{len(ids)} questions, {ids[0]} to {ids[-1]}"
+    return f"Table {number}: {which}"
 
 
-def _rate_cell(count: int, total: int, st: Styles):
-    from reportlab.platypus import Paragraph
+def _th(text: str, scope: str, cls: str = "", span: int = 1) -> str:
+    attrs = f' scope="{scope}"' + (f' class="{cls}"' if cls else "")
+    attrs += f' rowspan="{span}"' if span > 1 else ""
+    return f"<th{attrs}>{escape(text)}</th>"
 
-    return Paragraph(escape(rate_text(rate(count, total))), st.small)
+
+def _td(content: str, cls: str = "", span: int = 1) -> str:
+    attrs = (f' class="{cls}"' if cls else "") + (f' rowspan="{span}"' if span > 1 else "")
+    return f"<td{attrs}>{content}</td>"
 
 
-def _compare_cell(ch: Change | None, note: str, st: Styles):
-    from reportlab.platypus import Paragraph
-
+def compare_cell(ch: Change | None, note: str) -> str:
+    """The baseline's rate, the change in points, the flag and the p-value (HTML)."""
     if ch is None:
-        return Paragraph(escape(note), st.small)
-    was = f"was {percent(ch.then.rate)}"
+        return escape(note)
+    was = escape(f"was {percent(ch.then.rate)}")
     if ch.p_value is None or ch.difference is None:
-        return Paragraph(f"{escape(was)}<br/>{escape(ch.flag)}", st.small)
-    flag = f"<b>{escape(ch.flag)}</b>" if ch.flag in ("improved", "worse") else escape(ch.flag)
+        return f"{was}<br>{escape(ch.flag)}"
+    flag = escape(ch.flag)
+    if ch.flag in ("improved", "worse"):
+        flag = f'<strong class="{ch.flag}">{flag}</strong>'
     points = f"{ch.difference * 100:+.0f}".replace("-", "\u2212")
-    return Paragraph(f"{escape(was)} ({points} pts)<br/>{flag}<br/>p = {ch.p_value:.2g}",
-                     st.small)
+    return f"{was} ({points} pts)<br>{flag}<br>p = {ch.p_value:.2g}"
 
 
-def section_table(block: Block, width: float, st: Styles, compare_name: str | None = None,
-                  changes: dict[str, Change] | None = None, baseline_ids: set[str] | None = None):
-    """One table per section: a Y | N | Total row per yes_no question, a breakdown block per
-    choice question (its label header, one row per choice, the total on the first row)."""
-    from reportlab.platypus import Paragraph, Table, TableStyle
-
+def section_table(block: Block, number: int, compare_name: str | None = None,
+                  changes: dict[str, Change] | None = None,
+                  baseline_ids: set[str] | None = None) -> str:
+    """The section's table as an HTML string."""
     compare = compare_name is not None
-    head = ["Question", "Y", "N", "Total", "Y rate (95% CI)"]
-    if compare:
-        head.append(f"compared with {compare_name}")
-    head_cells = [Paragraph(f"<b>{escape(h)}</b>", st.bold if i == 0 else st.small)
-                  for i, h in enumerate(head)]
-    rows: list[list] = [head_cells]
-    header_rows = [0]
-    continuation: set[int] = set()     # rows whose question cell belongs to the row above
-    keep: list[tuple[int, int]] = []
+    head = HEAD + ([f"compared with {compare_name}"] if compare else [])
+    widths = "".join(f'<col style="width: {w}cm">' for w in column_widths(compare))
+    out = [f'<table class="results{" compare" if compare else ""}">',
+           f"<caption>{escape(caption(block, number))}</caption>",
+           f'<colgroup><col class="question">{widths}</colgroup>',
+           "<thead><tr>" + "".join(_th(h, "col") for h in head) + "</tr></thead>"]
     previous_breakdown = False
+    body: list[str] = []
     for qt in block.rows:
-        q = qt.question
-        label = Paragraph(escape(question_label(qt)), st.cell)
-        if q.type == "yes_no":
-            if previous_breakdown:       # the appendix repeats Y | N | Total after a breakdown
-                rows.append([""] + head_cells[1:])
-                header_rows.append(len(rows) - 1)
-                keep.append((len(rows) - 1, len(rows)))
-            row = [label, qt.yes, qt.no, qt.total, _rate_cell(qt.yes, qt.total, st)]
-            if compare:
-                note = "not in baseline" if baseline_ids is not None and q.id not in \
-                    baseline_ids else "not compared"
-                row.append(_compare_cell((changes or {}).get(q.id), note, st))
-            rows.append(row)
-            previous_breakdown = False
+        if qt.question.type != "yes_no":
+            if body:
+                out.append("<tbody>" + "".join(body) + "</tbody>")
+                body = []
+            out.append(_breakdown(qt, compare))
+            previous_breakdown = True
             continue
-        start = len(rows)
-        rows.append([label, Paragraph(f"<b>{escape(q.label or 'Answer')}</b>", st.small),
-                     Paragraph("<b>Number</b>", st.small), Paragraph("<b>Total</b>", st.small),
-                     Paragraph("<b>Share</b>", st.small)] + ([""] if compare else []))
-        header_rows.append(start)
-        rows.extend(_breakdown_rows(qt, st, compare))
-        continuation.update(range(start + 1, len(rows)))
-        keep.append((start, len(rows) - 1))
-        previous_breakdown = True
-    table = Table(rows, colWidths=column_widths(width, compare), repeatRows=1)
-    table.setStyle(TableStyle(_style(rows, header_rows, continuation, keep, st.font)))
-    return table
+        if previous_breakdown:     # the appendix repeats Y | N | Total after a breakdown
+            body.append('<tr class="sub">' + _td("", "blank")
+                        + "".join(_th(h, "col") for h in HEAD[1:])
+                        + (_td("", "blank") if compare else "") + "</tr>")
+            previous_breakdown = False
+        body.append(_yes_no_row(qt, compare, changes, baseline_ids))
+    if body:
+        out.append("<tbody>" + "".join(body) + "</tbody>")
+    out.append("</table>")
+    return "\n".join(out)
 
 
-def _breakdown_rows(qt: QuestionTally, st: Styles, compare: bool) -> list[list]:
-    from reportlab.platypus import Paragraph
+def _yes_no_row(qt: QuestionTally, compare: bool, changes: dict[str, Change] | None,
+                baseline_ids: set[str] | None) -> str:
+    q = qt.question
+    cells = [_th(question_label(qt), "row", "question")]
+    cells += [_td(str(n)) for n in (qt.yes, qt.no, qt.total)]
+    figure = escape(rate_text(rate(qt.yes, qt.total)))
+    if q.target is not None:            # SPEC §9: the tally's words, judged from the interval
+        status = qt.target_status or ""
+        figure += (f'<br><span class="target {status.replace(" ", "-")}">'
+                   f"{escape(target_text(q.target, q.direction, status))}</span>")
+    cells.append(_td(figure, "rate"))
+    if compare:
+        note = ("not in baseline" if baseline_ids is not None and q.id not in baseline_ids
+                else "not compared")
+        cells.append(_td(compare_cell((changes or {}).get(q.id), note), "change"))
+    return "<tr>" + "".join(cells) + "</tr>"
 
-    out = []
+
+def _breakdown(qt: QuestionTally, compare: bool) -> str:
+    """A choice question: its label header, one row per choice, the total on the first row."""
+    q = qt.question
+    span = 1 + len(qt.counts)
+    rows = ['<tr class="sub">' + _th(question_label(qt), "row", "question", span)
+            + _th(q.label or "Answer", "col", "label")
+            + "".join(_th(h, "col") for h in BREAKDOWN_HEAD)
+            + (_td("", "blank", span) if compare else "") + "</tr>"]
     for i, (choice, n) in enumerate(qt.counts.items()):
-        out.append(["", Paragraph(escape(choice), st.choice), n, qt.total if i == 0 else "",
-                    Paragraph(escape(percent(n / qt.total) if qt.total else "–"), st.small)]
-                   + ([""] if compare else []))
-    return out
-
-
-def _style(rows: list[list], header_rows: list[int], continuation: set[int],
-           keep: list[tuple[int, int]], font: str) -> list[tuple]:
-    ncols = len(rows[0])
-    cmds: list[tuple] = [
-        ("FONT", (0, 0), (-1, -1), font, 9),
-        ("ALIGN", (1, 0), (-1, -1), "CENTER"),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("LEFTPADDING", (1, 0), (-1, -1), 4),
-        ("RIGHTPADDING", (1, 0), (-1, -1), 4),
-        ("TOPPADDING", (0, 0), (-1, -1), 2.5),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-        ("BOX", (0, 0), (-1, -1), 0.6, GRID),
-        ("LINEBELOW", (0, 0), (-1, 0), 0.8, GRID),
-    ]
-    cmds += [("LINEAFTER", (c, 0), (c, -1), 0.4, GRID) for c in range(ncols - 1)]
-    for r in range(1, len(rows)):
-        cmds.append(("LINEABOVE", (1 if r in continuation else 0, r), (-1, r), 0.4, GRID))
-    for r in header_rows:
-        cmds.append(("BACKGROUND", (0 if r == 0 else 1, r), (-1, r),
-                     HEAD_BG if r == 0 else SUB_BG))
-    cmds += [("NOSPLIT", (0, a), (-1, b)) for a, b in keep]
-    cmds += [("VALIGN", (0, r), (0, r), "TOP") for r in header_rows if r + 1 in continuation]
-    return cmds
+        share = percent(n / qt.total) if qt.total else "–"
+        rows.append("<tr>" + _th(choice, "row", "choice") + _td(str(n))
+                    + _td(str(qt.total) if i == 0 else "") + _td(escape(share)) + "</tr>")
+    return '<tbody class="breakdown">' + "".join(rows) + "</tbody>"

@@ -86,3 +86,14 @@ def test_the_program_opens_the_shared_postgresql_database_named_by_reviewer_db(
     err, _ = start(program, cwd=tmp_path, REVIEWER_DB=pg_url)
     assert "window shown" in err
     assert audits(pg_url) == []               # its tables made, no demo audit put in
+
+
+def test_the_program_carries_the_report_renderer(program):
+    """The PDF report's style sheet, WeasyPrint's own files and the Pango and HarfBuzz libraries
+    it loads by name (PyInstaller's weasyprint hook collects them)."""
+    internal = program.parent / "_internal"
+    assert (internal / "reviewer" / "outputs" / "report.css").is_file()
+    assert (internal / "weasyprint" / "css" / "html5_ua.css").is_file()
+    if sys.platform.startswith("linux"):
+        names = {p.name.split(".so")[0] for p in internal.glob("lib*.so*")}
+        assert {"libpango-1.0", "libpangoft2-1.0", "libharfbuzz", "libharfbuzz-subset"} <= names

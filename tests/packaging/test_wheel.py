@@ -77,6 +77,7 @@ def test_the_wheel_carries_the_bundled_files_and_no_tests(installed):
     assert "reviewer/bundled/demo/demo-asb-2012.csv" in names
     assert len([n for n in names if n.startswith("reviewer/bundled/demo/audio/")]) == 5
     assert "ui/__main__.py" in names
+    assert "reviewer/outputs/report.css" in names          # the PDF report's style sheet
     assert not [n for n in names if n.startswith(("tests/", "benchmarks/", "scripts/"))]
 
 

@@ -17,8 +17,8 @@ from tests.conftest import ASB_SET, DEMO_CSV
 from tests.unit.helpers import run_cli
 
 AUDIT = "BTP ASB 2012"
-HEAVY = ("sqlmodel", "sqlalchemy", "openpyxl", "matplotlib", "reportlab", "statsmodels", "scipy",
-         "PySide6")
+HEAVY = ("sqlmodel", "sqlalchemy", "openpyxl", "matplotlib", "weasyprint", "statsmodels",
+         "scipy", "PySide6")
 
 
 def reviewer(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:

@@ -117,7 +117,7 @@ def test_commands_work_under_python_m(db_path, demo_audit, tmp_path):
 
 def test_building_the_parser_loads_nothing_heavy():
     code = ("import sys; from reviewer.cli.main import build_parser; build_parser()\n"
-            "heavy = [m for m in ('matplotlib', 'reportlab', 'statsmodels', 'scipy', 'openpyxl',"
+            "heavy = [m for m in ('matplotlib', 'weasyprint', 'statsmodels', 'scipy', 'openpyxl',"
             " 'numpy') if m in sys.modules]\n"
             "print(heavy); sys.exit(1 if heavy else 0)\n")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)

@@ -79,7 +79,7 @@ def test_importing_every_core_module_loads_no_qt():
 def test_tally_command_path_stays_lean():
     code = ("import sys\nimport reviewer.cli.main, reviewer.analysis.tally, reviewer.store.db\n"
             "import reviewer.outputs.tally_format, reviewer.store.audits\n"
-            "heavy = [m for m in ('matplotlib', 'reportlab', 'statsmodels', 'scipy', 'sqlmodel',"
+            "heavy = [m for m in ('matplotlib', 'weasyprint', 'statsmodels', 'scipy', 'sqlmodel',"
             " 'sqlalchemy', 'PySide6', 'openpyxl') if m in sys.modules]\n"
             "print(heavy); sys.exit(1 if heavy else 0)\n")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)

@@ -29,12 +29,18 @@ def flat(cell: str | None) -> str:
     return " ".join((cell or "").split())
 
 
+# The page's top and bottom margins (points), which hold the running header and footer: the
+# header's rule is a thin filled rectangle, which pdfplumber would read as a one-row table.
+MARGINS = (1.6 * 72 / 2.54, 1.5 * 72 / 2.54)
+
+
 def read_tables(path) -> list[list[list[str]]]:
     import pdfplumber
 
     with pdfplumber.open(path) as pdf:
-        return [[[flat(c) for c in row] for row in table]
-                for page in pdf.pages for table in page.extract_tables()]
+        return [[[flat(c) for c in row] for row in table] for page in pdf.pages
+                for table in page.crop((0, MARGINS[0], page.width, page.height - MARGINS[1]))
+                .extract_tables()]
 
 
 def read_text(path) -> tuple[list[str], str]:

@@ -1,0 +1,51 @@
+"""Every benchmark runs, at a tiny size, as the command a person would type: it exits 0 and prints
+its figures. (The speed goals are judged at full size, one command each: see benchmarks/.)
+bench_ui.py needs Qt and is smoke-tested in tests/ui/test_bench_ui_smoke.py."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SECONDS = r"\d+\.\d+ s"
+
+
+def bench(script: str, *args: str) -> str:
+    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / script), *args],
+                          capture_output=True, text=True, cwd=ROOT, timeout=300, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout
+
+
+CASES = {
+    "bench_cli.py": (["--rows", "200", "--repeat", "1"],
+                     [r"200 records, 10 questions", r"import\s+\d+\.\d+\s+\d+\.\d+",
+                      r"tally\s+\d+\.\d+", r"tally JSON equals the naive counts: yes"]),
+    "bench_sampling.py": (["--rows", "200", "--size", "20"],
+                          [rf"import 200 incidents\s+{SECONDS}",
+                           rf"draw 20 stratified by Area\s+{SECONDS}",
+                           r"population 200; sample 20"]),
+    "bench_report.py": (["--records", "10", "--sections", "1", "--repeat", "0"],
+                        [r"imported 10 records x 6 questions",
+                         rf"PDF report \(\d+ pages, 10 records\): `reviewer report` {SECONDS} wall",
+                         rf"results workbook .*: {SECONDS}"]),
+}
+
+
+@pytest.mark.parametrize("script", sorted(CASES))
+def test_benchmark_runs_at_a_tiny_size(script):
+    args, patterns = CASES[script]
+    out = bench(script, *args)
+    for pattern in patterns:
+        assert re.search(pattern, out), f"{script}: no match for {pattern!r} in\n{out}"
+
+
+def test_every_benchmark_is_smoke_tested():
+    scripts = {p.name for p in (ROOT / "benchmarks").glob("bench_*.py")}
+    assert scripts == set(CASES) | {"bench_ui.py"}
+    assert (ROOT / "tests" / "ui" / "test_bench_ui_smoke.py").exists()
