@@ -179,11 +179,11 @@ def write_columns(path: str | Path, header: Sequence[str], columns: Sequence[Seq
     if suffix == ".xlsx":
         from reviewer.files.workbook import SafeWorkbook
 
-        book = SafeWorkbook()
-        ws = book.sheet("answers")
-        ws.append(list(header))
-        ws.bulk(columns)
-        book.save(path)
+        with SafeWorkbook() as book:
+            ws = book.sheet("answers")
+            ws.append(list(header))
+            ws.bulk(columns)
+            book.save(path)
         if warn and (line := book.warning(path)):
             warn(line)
         return Path(path)

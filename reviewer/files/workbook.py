@@ -36,7 +36,9 @@ MEMO_LIMIT = 100_000                # distinct values remembered per column
 _NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
        "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
        "p": "http://schemas.openxmlformats.org/package/2006/relationships"}
-_ESCAPE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "{": "{{", "}": "}}"})
+# XML text escaped (a raw CR would read back as LF), braces doubled for str.format
+_ESCAPE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;",
+                         "{": "{{", "}": "}}"})
 _SHEET_DATA = re.compile(rb"<sheetData\s*/>|</sheetData>")
 _SHEET_PR = re.compile(rb"</sheetPr>|<sheetPr[^>]*/>")       # <dimension> comes after these
 _WORKSHEET = re.compile(rb"<worksheet[^>]*>")
@@ -52,6 +54,7 @@ class SafeWorkbook:
         self.wb = Workbook(write_only=True)
         self.cells = SafeCells(xlsx=True)
         self.sheets: list[SafeSheet] = []
+        self._saved = False
 
     def sheet(self, title: str, index: int | None = None) -> SafeSheet:
         ws = SafeSheet(self, self.wb.create_sheet(title, index))
@@ -61,15 +64,28 @@ class SafeWorkbook:
     def warning(self, path: object) -> str | None:
         return self.cells.warning(path)
 
+    def __enter__(self) -> SafeWorkbook:
+        return self
+
+    def __exit__(self, kind: Any, *_: Any) -> None:
+        if kind is not None and not self._saved:
+            self._skeleton()        # finish openpyxl's sheet writers (else they complain at exit)
+
+    def _skeleton(self) -> io.BytesIO:
+        self._saved = True
+        out = io.BytesIO()
+        self.wb.save(out)
+        return out
+
     def save(self, path: str | Path) -> Path:
-        """Write the workbook to ``path`` (mode 0600, whole or not at all)."""
+        """Write the workbook to ``path`` (mode 0600, whole or not at all). openpyxl's part is
+        made in memory first, so a path that cannot be written leaves nothing half-done."""
+        skeleton = self._skeleton()
         with private_output(path) as tmp:
-            if not any(s.bulk_columns is not None for s in self.sheets):
-                self.wb.save(tmp)
-            else:
-                skeleton = io.BytesIO()
-                self.wb.save(skeleton)
+            if any(s.bulk_columns is not None for s in self.sheets):
                 self._fill(skeleton, tmp)
+            else:
+                tmp.write_bytes(skeleton.getvalue())
         return Path(path)
 
     # -- the bulk rows ----------------------------------------------------------------------

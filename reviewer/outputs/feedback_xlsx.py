@@ -93,12 +93,13 @@ def operator_feedback_xlsx(db: Database, audit: AuditInfo, field: str, out: str 
     groups = tally_by(db, audit, field, qs)
     taken = {"summary"}
     names = {value: sheet_title(value or BLANK_VALUE, taken) for value, _ in groups}
-    book = SafeWorkbook()
-    _summary_sheet(book, field, qs, tally(db, audit, qs), groups)
     c = answer_columns(db, audit, qs, not_asked="n/a")
     by_value: dict[str, list[int]] = {}
     for i, v in enumerate(c.fields.get(field, [None] * len(c))):
         by_value.setdefault(group_value(v), []).append(i)
-    for value, g in groups:
-        _person_sheet(book, audit, field, value, names[value], qs, g, c, by_value.get(value, []))
-    return save(book, out, warn)
+    with SafeWorkbook() as book:
+        _summary_sheet(book, field, qs, tally(db, audit, qs), groups)
+        for value, g in groups:
+            _person_sheet(book, audit, field, value, names[value], qs, g, c,
+                          by_value.get(value, []))
+        return save(book, out, warn)

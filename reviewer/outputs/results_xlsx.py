@@ -126,11 +126,11 @@ def results_xlsx(db: Database, audit: AuditInfo, out: str | Path,
     qs = question_set(db, audit)
     t = tally(db, audit, qs)
     columns = answer_columns(db, audit, qs, not_asked="n/a")
-    book = SafeWorkbook()
-    _results_sheet(book, audit, t, summarize(db, audit))
-    _answers_sheet(book, columns)
-    _records_sheet(book, columns)
-    return save(book, out, warn)
+    with SafeWorkbook() as book:
+        _results_sheet(book, audit, t, summarize(db, audit))
+        _answers_sheet(book, columns)
+        _records_sheet(book, columns)
+        return save(book, out, warn)
 
 
 CSV_RATE_HEADER = CSV_HEADER + ["rate", "ci_low", "ci_high"]

@@ -221,3 +221,42 @@ def test_an_unwritable_path_is_one_line(formulas, tmp_path, capsys, target, comm
     assert len(lines) == 1 and "Traceback" not in err and "cannot write" in lines[0], lines
     assert sorted(p.name for p in tmp_path.iterdir()) == before
     assert list((tmp_path / f"folder.{ext}").iterdir()) == []
+
+
+FORMULA_SET = """\
+id: formula-set
+title: "=T"
+version: 1
+sections:
+  - id: s
+    title: "=SUM(A1)"
+questions:
+  - id: "1"
+    section: s
+    text: "-x question"
+    ref: "+ref"
+    type: choice
+    choices: ["@risk", "-", "plain"]
+"""
+
+
+def test_tally_and_results_csv_are_neutralised(db_path, tmp_path, capsys):
+    set_path = write_set(tmp_path, FORMULA_SET, "formula.yaml")
+    assert cli(capsys, db_path, "audit", "create", "F", "--set", str(set_path))[0] == 0
+    source = write_table(tmp_path / "in.csv", ["ref", "1", "area"],
+                         [["R1", "@risk", "=North"], ["R2", "-", "=North"]])
+    assert cli(capsys, db_path, "answers", "import", "F", str(source))[0] == 0
+    code, out, _ = cli(capsys, db_path, "tally", "F", "--format", "csv")
+    assert code == 0
+    rows = list(csv.reader(out.splitlines()))
+    assert rows[1][:5] == ["'=SUM(A1)", "1", "'-x question", "'+ref", "'@risk"]
+    assert rows[2][4] == "'-"
+    code, out, _ = cli(capsys, db_path, "tally", "F", "--by", "area", "--format", "csv")
+    assert code == 0 and "\n'=SUM(A1),1,'-x question,'+ref,'@risk," in out
+    assert cli(capsys, db_path, "results", "F", "--out", str(tmp_path / "r.csv"))[0] == 0
+    with (tmp_path / "r.csv").open(encoding="utf-8-sig", newline="") as f:
+        results = list(csv.reader(f))
+    assert results[1][:5] == ["'=SUM(A1)", "1", "'-x question", "'+ref", "'@risk"]
+    assert cli(capsys, db_path, "results", "F", "--out", str(tmp_path / "r.xlsx"))[0] == 0
+    values = assert_no_formula(tmp_path / "r.xlsx")
+    assert "'=SUM(A1):" in values and "'=North" in values and "'@risk" in values
