@@ -42,14 +42,7 @@ def answer_columns(db: Database, audit: AuditInfo, qs: QuestionSet | None = None
     """The audit's answer table as columns. A question that was not asked reads as
     ``not_asked`` ("" in an answer table, which re-imports as not asked; "n/a" in results)."""
     qs = qs or question_set(db, audit)
-    records = db.all("SELECT id, ref, fields FROM record WHERE audit_id = ? ORDER BY seq",
-                     (audit.id,))
-    ids = [r[0] for r in records]
-    parsed = [json.loads(r[2] or "{}") for r in records]
-    names: dict[str, None] = {}
-    for f in parsed:
-        names.update(dict.fromkeys(f))
-    fields = {name: [f.get(name) for f in parsed] for name in names}
+    ids, refs, fields = _records(db, audit)
     answers = {}
     for q in qs.questions:
         label = _labeller(q.type, not_asked)
@@ -72,7 +65,32 @@ def answer_columns(db: Database, audit: AuditInfo, qs: QuestionSet | None = None
         noted.setdefault(qid, {})[rid] = note
     notes = {q.id: [noted[q.id].get(rid, "") for rid in ids]
              for q in qs.questions if q.id in noted}
-    return AnswerColumns(qs, ids, [r[1] for r in records], fields, answers, notes)
+    return AnswerColumns(qs, ids, refs, fields, answers, notes)
+
+
+def _records(db: Database, audit: AuditInfo) -> tuple[list[int], list[str], dict[str, list]]:
+    """Record ids, refs and field columns in review order (fields in order of first use). The
+    rows are read as a stream and each record's JSON is dropped once spread over the columns."""
+    count = db.scalar("SELECT COUNT(*) FROM record WHERE audit_id = ?", (audit.id,)) or 0
+    ids: list[int] = []
+    refs: list[str] = []
+    fields: dict[str, list] = {}
+    cursor = db.execute("SELECT id, ref, fields FROM record WHERE audit_id = ? ORDER BY seq",
+                        (audit.id,))
+    for i, (rid, ref, text) in enumerate(cursor):
+        ids.append(rid)
+        refs.append(ref)
+        if i >= count:                     # a record added since it was counted
+            count += 1
+            for column in fields.values():
+                column.append(None)
+        if text and text != "{}":
+            for name, value in json.loads(text).items():
+                column = fields.get(name)
+                if column is None:
+                    column = fields[name] = [None] * count
+                column[i] = value
+    return ids, refs, fields
 
 
 def _labeller(qtype: str, not_asked: str) -> Callable[[int, str | None], str]:
