@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import csv
 import json
+import shutil
 import stat
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -260,3 +262,27 @@ def test_tally_and_results_csv_are_neutralised(db_path, tmp_path, capsys):
     assert cli(capsys, db_path, "results", "F", "--out", str(tmp_path / "r.xlsx"))[0] == 0
     values = assert_no_formula(tmp_path / "r.xlsx")
     assert "'=SUM(A1):" in values and "'=North" in values and "'@risk" in values
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None,
+                    reason="LibreOffice (Debian libreoffice-calc-nogui) is not installed")
+def test_libreoffice_reads_the_workbooks_as_written(formulas, tmp_path, capsys):
+    """A real spreadsheet program opens the bulk-written sheets: every cell as exported."""
+    book = tmp_path / "a.xlsx"
+    assert cli(capsys, formulas, "answers", "export", NAME, str(book))[0] == 0
+    assert cli(capsys, formulas, "results", NAME, "--out", str(tmp_path / "r.xlsx"))[0] == 0
+    out = tmp_path / "lo"
+    done = subprocess.run(
+        ["soffice", f"-env:UserInstallation=file://{tmp_path / 'profile'}", "--headless",
+         "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,"
+         "false,-1", "--outdir", str(out), str(book), str(tmp_path / "r.xlsx")],
+        capture_output=True, text=True, timeout=180, check=False)
+    assert done.returncode == 0, done.stderr
+    header, rows = read_table(book)
+    lo_header, lo_rows = read_table(out / "a-answers.csv")
+    assert (lo_header, lo_rows) == (header, rows)
+    with (out / "r-Answers.csv").open(encoding="utf-8", newline="") as f:
+        answers = list(csv.reader(f))
+    assert answers[0][:3] == ["ref", "1", "note:1"]
+    assert [r[2] for r in answers[1:]] == [f"'{v}" if v[:1] in "=+-@'" and v not in ("-2", "-0.5")
+                                           else v for v in VALUES]
