@@ -35,8 +35,12 @@ def test_export_results_from_the_app(qtbot, make_window, tmp_path, monkeypatch, 
     out_dir.mkdir()
     monkeypatch.setattr(QFileDialog, "getSaveFileName",
                         staticmethod(lambda *a, **k: (str(out_dir / chosen), selected)))
+    shown: list[str] = []                  # a message box would wait for a click
+    for name in ("warning", "information"):
+        monkeypatch.setattr(QMessageBox, name, staticmethod(lambda p, t, text: shown.append(text)))
     window = make_window()
     window.export_results()
+    assert shown == []
     out = out_dir / written
     assert [p.name for p in out_dir.iterdir()] == [written]
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
