@@ -30,7 +30,9 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from bench_cli import NAME, reviewer_cmd, write_files  # noqa: E402
-from bench_sampling import HEADER, rows  # noqa: E402
+
+AREAS = [f"Area {chr(65 + i)}" for i in range(12)]
+HEADER = ["Incident No", "Opened", "Area", "Type", "Closure code", "Operator", "Summary"]
 
 RESULTS_GOAL_S = 5.0
 MEMORY_GOAL_MB = 300.0
@@ -44,12 +46,12 @@ assert len(rows) == 20, len(rows)
 
 IMPORT = """\
 import sys
-from reviewer.files.incidents import import_incident_list
-from reviewer.store.audits import create_audit
-from reviewer.store.db import Database
-db = Database(sys.argv[1])
-audit = create_audit(db, "incidents", sys.argv[2])
-n = import_incident_list(db, audit, sys.argv[3], "Incident No")
+from reviewer.ops.audits import create_audit
+from reviewer.ops.sampling import import_incident_list
+from reviewer.workspace import Workspace
+ws = Workspace.open(sys.argv[1], "bench")
+audit = create_audit(ws, "incidents", sys.argv[2]).value
+n = import_incident_list(ws, audit.id, sys.argv[3], "Incident No").value
 assert n == int(sys.argv[4]), n
 """
 
@@ -65,6 +67,14 @@ def measure(cmd: list[str]) -> tuple[float, float, float]:
     if proc.returncode != 0:
         sys.exit(f"failed ({proc.returncode}): {' '.join(cmd)}\n{err}")
     return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+
+
+def rows(n: int):
+    """The incident list of bench_sampling.py: seven columns, about 100 bytes a row."""
+    for i in range(1, n + 1):
+        yield [f"INC-{i:07d}", f"2024-05-{i % 30 + 1:02d} {i % 24:02d}:{i % 60:02d}",
+               AREAS[(i * 7919) % 97 % len(AREAS)], f"ASB {i % 3 + 1}", f"C{i % 9}",
+               f"op{i % 40:03d}", f"Caller reports nuisance youths, log {i}"]
 
 
 def write_incidents(path: Path, n: int) -> None:

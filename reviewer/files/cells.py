@@ -87,15 +87,23 @@ class SafeCells:
         return values
 
     def column(self, values: Iterable[Any]) -> list[Any]:
-        """A whole column, each distinct value worked out once."""
+        """A whole column: each distinct value worked out once when values repeat, else only
+        the values that need a change looked at twice."""
         values = list(values)
-        if set(map(type, values)) <= {str}:
-            memo = {v: self._safe(v) for v in set(values)}
-            safe = {v: text for v, (text, _) in memo.items()}
+        if not set(map(type, values)) <= {str}:
+            return [self.text(v) if isinstance(v, str) else v for v in values]
+        distinct = set(values)
+        if len(distinct) * 4 <= len(values):
+            memo = {v: self._safe(v) for v in distinct}
             if any(removed for _, removed in memo.values()):
                 self.removed += sum(memo[v][1] for v in values)
-            return list(map(safe.__getitem__, values))
-        return [self.text(v) if isinstance(v, str) else v for v in values]
+            return [memo[v][0] for v in values]
+        xlsx = self.xlsx
+        out = values.copy()
+        for i, v in enumerate(values):
+            if v[:1] in TRIGGERS or (xlsx and not v.isprintable()):
+                out[i] = self.text(v)
+        return out
 
     def warning(self, path: object) -> str | None:
         """The line to show when characters were left out of an XLSX file, else None."""

@@ -36,9 +36,10 @@ MEMO_LIMIT = 100_000                # distinct values remembered per column
 _NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
        "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
        "p": "http://schemas.openxmlformats.org/package/2006/relationships"}
-# XML text escaped (a raw CR would read back as LF), braces doubled for str.format
-_ESCAPE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;",
-                         "{": "{{", "}": "}}"})
+# XML text escaped (a raw CR would read back as LF)
+_ESCAPE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
+_PRESERVE = ' xml:space="preserve"'
+ROW = "\x00"               # the row number's place in a cell template (XLSX text cannot hold it)
 _SHEET_DATA = re.compile(rb"<sheetData\s*/>|</sheetData>")
 _SHEET_PR = re.compile(rb"</sheetPr>|<sheetPr[^>]*/>")       # <dimension> comes after these
 _WORKSHEET = re.compile(rb"<worksheet[^>]*>")
@@ -196,9 +197,10 @@ class SafeSheet:
     def xml_chunks(self) -> Iterator[bytes]:
         """The bulk rows as SpreadsheetML ``<row>`` elements, BATCH rows per chunk.
 
-        Each column's values become cell templates (``<c r="B{0}" t="inlineStr">...</c>``,
-        worked out once per distinct value), and each row is its templates joined and
-        formatted with the row number: two C-level calls per row instead of Python per cell."""
+        Each column's values become cell templates (``<c r="B\0" t="inlineStr">...</c>``,
+        worked out once per distinct value), and each row is its templates joined, with the row
+        number put in place of ``\0`` (which no cell can hold: XLSX text loses it): two C-level
+        calls per row instead of Python per cell."""
         columns = self.bulk_columns or []
         count = len(columns[0]) if columns else 0
         cells = [_ColumnCells(self, k) for k in range(len(columns))]
@@ -208,31 +210,45 @@ class SafeSheet:
             templates = [c.templates(col[start:stop]) for c, col in zip(cells, columns,
                                                                            strict=True)]
             rows = ["".join(t) for t in zip(*templates, strict=True)] if templates else []
-            yield "".join([f'<row r="{n}">' + row.format(n) + "</row>"
+            yield "".join([f'<row r="{n}">' + row.replace(ROW, str(n)) + "</row>"
                            for n, row in enumerate(rows, start=first + start)]).encode()
 
 
 class _ColumnCells:
-    """The cell templates of one bulk column: ``{0}`` stands for the row number."""
+    """The cell templates of one bulk column (ROW stands for the row number)."""
 
     def __init__(self, sheet: SafeSheet, index: int):
         from openpyxl.utils import get_column_letter
 
         self.sheet = sheet
-        self.prefix = f'<c r="{get_column_letter(index + 1)}{{0}}'
+        self.prefix = f'<c r="{get_column_letter(index + 1)}{ROW}'
         self.memo: dict[Any, str] = {None: "", "": ""}
 
     def templates(self, values: Sequence[Any]) -> list[str]:
         out = list(map(self.memo.get, values))
-        if None in out:
-            for i, value in enumerate(values):
-                if out[i] is None:
-                    out[i] = self.make(value)
+        if None not in out:
+            return out
+        missing = [i for i, t in enumerate(out) if t is None]
+        new = [values[i] for i in missing]
+        made = self.texts(new) if set(map(type, new)) <= {str} else list(map(self.make, new))
+        for i, xml in zip(missing, made, strict=True):
+            out[i] = xml
         return out
+
+    def texts(self, texts: list[str]) -> list[str]:
+        """Inline-string cells for many texts at once (text that is new to this column)."""
+        safe = [t.translate(_ESCAPE) for t in self.sheet.book.cells.column(texts)]
+        head, tail = self.prefix + '" t="inlineStr"><is><t', "</t></is></c>"
+        made = [f'{head}{_PRESERVE if t != t.strip() else ""}>{t}{tail}' for t in safe]
+        if len(self.memo) < MEMO_LIMIT:
+            self.memo.update((t, xml) for t, xml in zip(texts, made, strict=True)
+                             if t.isprintable())     # nothing removed from it: safe to reuse
+        return made
 
     def make(self, value: Any) -> str:
         kind = type(value)
-        cells = self.sheet.book.cells
+        if kind is str:
+            return self.texts([value])[0]
         if kind in self.sheet._styles:
             from openpyxl.utils.datetime import to_excel
 
@@ -240,12 +256,7 @@ class _ColumnCells:
         elif kind is int or (kind is float and math.isfinite(value)):
             xml = f'" t="n"><v>{value!r}</v></c>'
         else:
-            text = value if kind is str else str(value)
-            safe = cells.text(text).translate(_ESCAPE)
-            space = ' xml:space="preserve"' if safe[:1].isspace() or safe[-1:].isspace() else ""
-            xml = f'" t="inlineStr"><is><t{space}>{safe}</t></is></c>'
-            if not text.isprintable():
-                return self.prefix + xml    # characters removed: counted again next time
+            return self.texts([str(value)])[0]
         xml = self.prefix + xml
         if len(self.memo) < MEMO_LIMIT:
             self.memo[value] = xml

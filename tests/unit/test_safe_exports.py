@@ -254,7 +254,7 @@ def test_tally_and_results_csv_are_neutralised(db_path, tmp_path, capsys):
     assert rows[1][:5] == ["'=SUM(A1)", "1", "'-x question", "'+ref", "'@risk"]
     assert rows[2][4] == "'-"
     code, out, _ = cli(capsys, db_path, "tally", "F", "--by", "area", "--format", "csv")
-    assert code == 0 and "\n'=SUM(A1),1,'-x question,'+ref,'@risk," in out
+    assert code == 0 and "\n'=North,'=SUM(A1),1,'-x question,'+ref,'@risk," in out
     assert cli(capsys, db_path, "results", "F", "--out", str(tmp_path / "r.csv"))[0] == 0
     with (tmp_path / "r.csv").open(encoding="utf-8-sig", newline="") as f:
         results = list(csv.reader(f))

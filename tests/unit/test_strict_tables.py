@@ -10,7 +10,7 @@ from reviewer.errors import ReviewerError
 from reviewer.files.csv_source import locate_quote
 from reviewer.files.incidents import import_incident_list, population_size, preview_incident_list
 from reviewer.files.tables import head_table, iter_table, read_table
-from reviewer.store.audits import create_audit
+from tests.actions import create_audit
 from tests.conftest import ASB_SET
 from tests.unit.helpers import run_cli, snapshot, write_set, write_xlsx
 
