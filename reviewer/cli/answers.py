@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from reviewer.cli.common import audit_argument, command, open_ws
+from reviewer.cli.common import audit_argument, command, open_ws, warn
 
 
 def add_commands(sub, groups: dict) -> None:
@@ -35,9 +35,12 @@ def _answers_import(args: argparse.Namespace) -> int:
 
 @command("answers export")
 def _answers_export(args: argparse.Namespace) -> int:
+    from reviewer.files.private import check_extension
+    from reviewer.files.tables import TABLE_SUFFIXES
     from reviewer.ops.disclose import write_answers
 
+    check_extension(args.file, TABLE_SUFFIXES, "the answer table")
     ws = open_ws(args)
-    done = write_answers(ws, ws.audit(args.name).id, args.file)
+    done = write_answers(ws, ws.audit(args.name).id, args.file, warn=warn)
     print(f"wrote {done.value} records to {args.file}", file=sys.stderr)
     return 0

@@ -67,6 +67,11 @@ def open_ws(args: argparse.Namespace):
     return ws
 
 
+def warn(line: str) -> None:
+    """A warning for the person running the command (stderr: stdout may carry data)."""
+    print(f"reviewer: warning: {line}", file=sys.stderr)
+
+
 def open_db(args: argparse.Namespace):
     return open_ws(args).db
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from reviewer.cli.common import audit_argument, command, open_ws
+from reviewer.cli.common import audit_argument, command, open_ws, warn
 from reviewer.errors import ReviewerError
 from reviewer.files.private import check_extension
 from reviewer.ops.disclose import (
@@ -63,7 +63,7 @@ def _results(args: argparse.Namespace) -> int:
     check_extension(args.out, (".xlsx", ".csv"), "the results file")
     ws = open_ws(args)
     audit = ws.audit(args.name)
-    write_results(ws, audit.id, args.out)
+    write_results(ws, audit.id, args.out, warn=warn)
     print(f"wrote the results of '{audit.name}' to {args.out}", file=sys.stderr)
     return 0
 
@@ -73,7 +73,7 @@ def _feedback(args: argparse.Namespace) -> int:
     check_extension(args.out, (".xlsx",), "the feedback workbook")
     ws = open_ws(args)
     audit = ws.audit(args.name)
-    write_feedback(ws, audit.id, args.by, args.out)
+    write_feedback(ws, audit.id, args.by, args.out, warn=warn)
     print(f"wrote feedback by {args.by} for '{audit.name}' to {args.out}", file=sys.stderr)
     return 0
 
@@ -91,7 +91,7 @@ def _compare(args: argparse.Namespace) -> int:
 
     result = compare.compare_audits(ws.db, audits)
     for warning in result.warnings:
-        print(f"reviewer: warning: {warning}", file=sys.stderr)
+        warn(warning)
     if args.format == "json":
         import json
 

@@ -20,13 +20,15 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterable, Iterator
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
 from reviewer.clock import now_iso
 from reviewer.errors import Progress, ReviewerError
 from reviewer.files.answer_table import AUDIO_FIELD
-from reviewer.files.tables import Table, _cell_text, read_table
+from reviewer.files.tables import Table, head_table, iter_table
 from reviewer.store.audits import AuditInfo
 from reviewer.store.db import Database
 from reviewer.store.ids import next_id
@@ -55,39 +57,10 @@ def field_names(header: list[str]) -> list[str]:
 
 def preview_incident_list(path: str | Path, max_rows: int = 20) -> Table:
     """(header, [(row number, cells)]) of the first ``max_rows`` non-blank rows, for a column
-    picker. The header is named as :func:`import_incident_list` will store it. An XLSX file is
-    read only as far as needed."""
-    path = Path(path)
-    if path.suffix.lower() not in (".xlsx", ".xlsm"):
-        header, rows = read_table(path)
-        return field_names(header), rows[:max_rows]
-    if not path.exists():
-        raise ReviewerError(f"{path}: no such file")
-    from openpyxl import load_workbook
-
-    try:
-        wb = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # noqa: BLE001 - any unreadable workbook
-        raise ReviewerError(f"{path}: cannot read the workbook: {exc}") from None
-    try:
-        raw: list[tuple[int, list[str]]] = []
-        rows = wb.worksheets[0].iter_rows(values_only=True)
-        for number, values in enumerate(rows, start=1):
-            cells = [_cell_text(v) for v in values]
-            if number == 1 or any(c.strip() for c in cells):
-                raw.append((number, cells))
-            if len(raw) > max_rows:
-                break
-    finally:
-        wb.close()
-    if not raw:
-        raise ReviewerError(f"{path}:1: the file is empty (expected a header row)")
-    header = [h.strip() for h in raw[0][1]]
-    while header and not header[-1]:
-        header.pop()
-    width = len(header)
-    body = [(n, list(c[:width]) + [""] * (width - len(c))) for n, c in raw[1:]]
-    return field_names(header), body
+    picker. The header is named as :func:`import_incident_list` will store it. The file is read
+    only as far as the rows shown."""
+    header, rows = head_table(path, max_rows)
+    return field_names(header), rows
 
 
 def _ref_index(names: list[str], ref_column: str, name: str) -> int:
@@ -109,63 +82,100 @@ def import_incident_list(db: Database, audit: AuditInfo, path: str | Path, ref_c
     else case-insensitively). A blank or repeated ref (compared after trimming, case-sensitive)
     is an error; every problem is reported as ``FILE:ROW:COLUMN: message`` and nothing is
     written. Incidents keep the file's row order as ``seq`` (1, 2, ...). Records already drawn
-    from a previous list are left alone."""
+    from a previous list are left alone.
+
+    The file is read twice, as a stream: once to check it, once to write it, so memory stays
+    flat however long the list is."""
     path = Path(path)
     name = str(path)
-    header, rows = read_table(path)
+    stamp = _stamp(path)
+    header, rows = iter_table(path, problems := [])
     names = field_names(header)
     ref_col = _ref_index(names, ref_column, name)
-    if not rows:
+    count = _check(name, names, ref_col, rows, problems)
+    if not count and not problems:
         raise IncidentListProblems(f"{name}:2: the incident list has no rows below the header")
-    problems: list[str] = []
-    seen: dict[str, int] = {}
+    if problems:
+        raise IncidentListProblems(problems)
     others = [(i, n) for i, n in enumerate(names) if i != ref_col]
-    audio = [i for i, n in others if n == AUDIO_FIELD]
-    base = path.resolve().parent
-    staged: list[tuple[str, str]] = []
+    info = {"source": path.name, "path": str(path.resolve()), "ref_column": names[ref_col],
+            "columns": [n for _, n in others], "rows": count, "imported_at": now_iso()}
+    _write(db, audit.id, _staged(path, ref_col, others, stamp, count), count, info, progress)
+    return count
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    try:
+        st = path.stat()
+    except OSError:
+        return (0, 0)
+    return st.st_size, st.st_mtime_ns
+
+
+def _check(name: str, names: list[str], ref_col: int, rows: Iterator[tuple[int, list[str]]],
+           problems: list[str]) -> int:
+    """The number of rows; blank and repeated refs added to ``problems`` (first ones kept)."""
+    seen: dict[str, int] = {}
+    count = more = 0
+    column = names[ref_col]
     for number, cells in rows:
         ref = cells[ref_col].strip()
-        if not ref:
-            problems.append(f"{name}:{number}:{names[ref_col]}: the ref is blank")
+        if ref and ref not in seen:
+            seen[ref] = number
+            count += 1
             continue
-        if ref in seen:
-            problems.append(f"{name}:{number}:{names[ref_col]}: duplicate ref '{ref}' "
+        if len(problems) >= MAX_PROBLEMS:
+            more += 1
+        elif not ref:
+            problems.append(f"{name}:{number}:{column}: the ref is blank")
+        else:
+            problems.append(f"{name}:{number}:{column}: duplicate ref '{ref}' "
                             f"(also in row {seen[ref]})")
-            continue
-        seen[ref] = number
+    if more:
+        problems.append(f"{name}: ... and {more} more problems (is '{column}' the column "
+                        "with the incident reference?)")
+    return count
+
+
+def _staged(path: Path, ref_col: int, others: list[tuple[int, str]], stamp: tuple[int, int],
+            count: int) -> Iterator[tuple[str, str]]:
+    """(ref, fields JSON) of every row, read again; the file must be as it was checked."""
+    base = path.resolve().parent
+    audio = [i for i, n in others if n == AUDIO_FIELD]
+    _, rows = iter_table(path)
+    written = 0
+    for _, cells in rows:
+        ref = cells[ref_col].strip()
         for i in audio:
-            if cells[i].strip() and not os.path.isabs(cells[i].strip()):
-                cells[i] = str((base / cells[i].strip()).resolve())
-        staged.append((ref, json.dumps({n: cells[i].strip() for i, n in others},
-                                       ensure_ascii=False)))
-    if problems:
-        extra = len(problems) - MAX_PROBLEMS
-        lines = problems[:MAX_PROBLEMS]
-        if extra > 0:
-            lines.append(f"{name}: ... and {extra} more problems (is '{names[ref_col]}' the "
-                         "column with the incident reference?)")
-        raise IncidentListProblems(lines)
-    info = {"source": path.name, "path": str(path.resolve()), "ref_column": names[ref_col],
-            "columns": [n for _, n in others], "rows": len(staged), "imported_at": now_iso()}
-    _write(db, audit.id, staged, info, progress)
-    return len(staged)
+            value = cells[i].strip()
+            if value and not os.path.isabs(value):
+                cells[i] = str((base / value).resolve())
+        if not ref:
+            break
+        written += 1
+        yield ref, json.dumps({n: cells[i].strip() for i, n in others}, ensure_ascii=False)
+    if written != count or _stamp(path) != stamp:
+        raise ReviewerError(f"{path}: the file changed while it was being imported; "
+                            "nothing was written")
 
 
-def _write(db: Database, audit_id: int, staged: list[tuple[str, str]], info: dict[str, Any],
-           progress: Progress | None) -> None:
-    total = len(staged)
+def _write(db: Database, audit_id: int, staged: Iterable[tuple[str, str]], total: int,
+           info: dict[str, Any], progress: Progress | None) -> None:
     key = _meta_key(audit_id)
+    staged = iter(staged)
     with db.transaction():
         db.execute("DELETE FROM incident WHERE audit_id = ?", (audit_id,))
         first = next_id(db, "incident")
         for start in range(0, total, BATCH):
-            chunk = staged[start:start + BATCH]
+            chunk = list(islice(staged, BATCH))
             db.executemany("INSERT INTO incident (id, audit_id, seq, ref, fields) "
                            "VALUES (?, ?, ?, ?, ?)",
                            [(first + start + k, audit_id, start + k + 1, ref, fields)
                             for k, (ref, fields) in enumerate(chunk)])
             if progress:
                 progress(start + len(chunk), total)
+        for _ in staged:        # the check at the end of the stream (file unchanged)
+            pass
         db.execute("DELETE FROM meta WHERE key = ?", (key,))
         db.execute("INSERT INTO meta (key, value) VALUES (?, ?)", (key, json.dumps(info)))
 

@@ -1,63 +1,133 @@
-"""Reading and writing answer tables as CSV (any of , ; tab, with or without Excel's BOM) or XLSX.
+"""Reading and writing tables as CSV (any of , ; tab, with or without Excel's BOM, UTF-8 or
+cp1252) or XLSX (the first worksheet, header in row 1).
 
-Every cell is read as text; row numbers are spreadsheet rows (header = row 1).
+Every cell is read as text, with the cell rules of :mod:`reviewer.files.cells` undone (one
+leading ``'`` before ``=``, ``+``, ``-``, ``@``, tab, CR or ``'`` removed); row numbers are
+spreadsheet rows (header = row 1); blank rows are skipped and short rows padded to the header.
+Reading is strict (SPEC §5): a non-blank cell beyond the header's last column, or a CSV quote
+that is not closed or is followed by more text, is an error ``FILE:ROW:COLUMN: message``.
+
+:func:`iter_table` streams (memory stays flat however long the file); :func:`read_table` is the
+same as one list. Writing goes through ``private_output`` (mode 0600, whole or nothing).
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from itertools import islice, zip_longest
 from pathlib import Path
 
 from reviewer.errors import ReviewerError
+from reviewer.files.cells import SafeCells, restore_row
+from reviewer.files.csv_source import csv_records
+from reviewer.files.private import check_extension, private_output
 
-Table = tuple[list[str], list[tuple[int, list[str]]]]
+Row = tuple[int, list[str]]
+Table = tuple[list[str], list[Row]]
+TABLE_SUFFIXES = (".csv", ".xlsx")
+READ_XLSX = (".xlsx", ".xlsm")
+READ_CSV = (".csv", ".txt", ".tsv", "")
+MAX_PROBLEMS = 50
+
+
+class TableProblems(ReviewerError):
+    """The file is not a well-formed table; ``problems`` holds FILE:ROW:COLUMN lines."""
 
 
 def read_table(path: str | Path) -> Table:
-    """(header, [(row number, cells)]) with blank rows dropped and rows padded to the header."""
-    path = Path(path)
-    if not path.exists():
-        raise ReviewerError(f"{path}: no such file")
-    suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
-        rows = _read_xlsx(path)
-    elif suffix in (".csv", ".txt", ".tsv", ""):
-        rows = _read_csv(path)
-    else:
-        raise ReviewerError(f"{path}: unsupported file type '{suffix}' (use .csv or .xlsx)")
-    if not rows:
-        raise ReviewerError(f"{path}:1: the file is empty (expected a header row)")
-    header = [h.strip() for h in rows[0]]
-    width = len(header)
-    while width and not header[width - 1]:
-        width -= 1
-    header = header[:width]
-    body: list[tuple[int, list[str]]] = []
-    for number, cells in enumerate(rows[1:], start=2):
-        if not "".join(cells).strip():
-            continue
-        if len(cells) != width:
-            cells = list(cells[:width]) + [""] * (width - len(cells))
-        body.append((number, cells))
+    """(header, [(row number, cells)]): :func:`iter_table` as one list."""
+    header, rows = iter_table(path)
+    return header, list(rows)
+
+
+def iter_table(path: str | Path, problems: list[str] | None = None
+               ) -> tuple[list[str], Iterator[Row]]:
+    """(header, iterator of (row number, cells)). The header is read at once (errors in it are
+    raised here); a CSV quoting error is raised when the iterator reaches it. Cells beyond the
+    header's last column are appended to ``problems`` when a list is given, else raised
+    together when the iterator ends, so a caller that writes only after consuming the whole
+    iterator writes nothing from a bad file."""
+    return _shape(str(path), _raw_rows(Path(path)), problems)
+
+
+def head_table(path: str | Path, max_rows: int) -> Table:
+    """The header and the first ``max_rows`` non-blank rows, reading only as far as needed
+    (a CSV's encoding is judged from its first megabyte); problems in them are raised."""
+    problems: list[str] = []
+    header, rows = _shape(str(path), _raw_rows(Path(path), whole=False), problems)
+    try:
+        body = list(islice(rows, max_rows))
+    finally:
+        rows.close()
+    if problems:
+        raise TableProblems(problems)
     return header, body
 
 
-def _read_csv(path: Path) -> list[list[str]]:
-    raw = path.read_bytes()
+def _raw_rows(path: Path, whole: bool = True) -> Iterator[tuple[int, list[str]]]:
+    if not path.exists():
+        raise ReviewerError(f"{path}: no such file")
+    if path.is_dir():
+        raise ReviewerError(f"{path}: is a folder, not a file")
+    suffix = path.suffix.lower()
+    if suffix in READ_XLSX:
+        return _xlsx_rows(path)
+    if suffix in READ_CSV:
+        return csv_records(path, str(path), whole)
+    raise ReviewerError(f"{path}: unsupported file type '{suffix}' (use .csv or .xlsx)")
+
+
+def _shape(name: str, raw: Iterator[tuple[int, list[str]]],
+           problems: list[str] | None) -> tuple[list[str], Iterator[Row]]:
+    first = next(raw, None)
+    if first is None:
+        raise ReviewerError(f"{name}:1: the file is empty (expected a header row)")
+    header = [h.strip() for h in restore_row(first[1])]
+    width = len(header)
+    while width and not header[width - 1]:
+        width -= 1
+    return header[:width], _body(name, raw, width, problems)
+
+
+def _body(name: str, raw: Iterator[tuple[int, list[str]]], width: int,
+          problems: list[str] | None) -> Iterator[Row]:
+    found: list[str] = [] if problems is None else problems
+    more = 0
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("cp1252", errors="replace")
-    first = text.split("\n", 1)[0]
-    counts = {d: first.count(d) for d in (",", ";", "\t")}
-    delimiter = max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
-    return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        for number, cells in raw:
+            if len(cells) > width:
+                extra = cells[width:]
+                if any(c.strip() for c in extra):
+                    if len(found) < MAX_PROBLEMS:
+                        k = next(i for i, c in enumerate(extra) if c.strip())
+                        found.append(f"{name}:{number}:column {width + k + 1}: a value beyond "
+                                     f"the header's last column ({_short(extra[k])})")
+                    else:
+                        more += 1
+                cells = cells[:width]
+            elif len(cells) < width:
+                cells = cells + [""] * (width - len(cells))
+            if not "".join(cells).strip():
+                continue
+            yield number, restore_row(cells)
+    finally:
+        raw.close()
+    if more:
+        found.append(f"{name}: ... and {more} more rows with values beyond the header's last "
+                     "column")
+    if problems is None and found:
+        raise TableProblems(found)
 
 
-def _cell_text(value: object) -> str:
+def _short(text: str, limit: int = 40) -> str:
+    text = " ".join(text.split())
+    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
+
+
+def cell_text(value: object) -> str:
+    """An XLSX cell's value as text (whole numbers without ``.0``, dates as YYYY-MM-DD)."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -71,33 +141,59 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def _read_xlsx(path: Path) -> list[list[str]]:
+_cell_text = cell_text   # the name incidents.py used
+
+
+def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
     from openpyxl import load_workbook
 
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - any unreadable workbook
         raise ReviewerError(f"{path}: cannot read the workbook: {exc}") from None
-    try:
-        ws = wb.worksheets[0]
-        return [[_cell_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
-    finally:
-        wb.close()
+
+    def rows() -> Iterator[tuple[int, list[str]]]:
+        try:
+            ws = wb.worksheets[0]
+            for number, values in enumerate(ws.iter_rows(values_only=True), start=1):
+                yield number, [cell_text(v) for v in values]
+        finally:
+            wb.close()
+    return rows()
 
 
-def write_table(path: str | Path, header: Sequence[str], rows: Iterable[Sequence[str]]) -> None:
-    path = Path(path)
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        from openpyxl import Workbook
+def write_table(path: str | Path, header: Sequence[str], rows: Iterable[Sequence[object]],
+                warn: Callable[[str], None] | None = None) -> Path:
+    """Write ``header`` and ``rows`` to ``path`` (.csv or .xlsx, chosen case-insensitively)
+    with the cell rules applied; ``warn`` receives a line when characters XLSX cannot hold
+    were left out. Nothing is written for another extension (UsageError) or on an error."""
+    check_extension(path, TABLE_SUFFIXES, "a table")
+    columns = [list(c) for c in zip_longest(*rows)]
+    return write_columns(path, header, columns, warn)
 
-        wb = Workbook(write_only=True)
-        ws = wb.create_sheet("answers")
-        ws.append(list(header))
-        for row in rows:
-            ws.append(list(row))
-        wb.save(path)
-        return
-    with path.open("w", newline="", encoding="utf-8-sig") as f:
+
+def write_columns(path: str | Path, header: Sequence[str], columns: Sequence[Sequence[object]],
+                  warn: Callable[[str], None] | None = None) -> Path:
+    """:func:`write_table` for a table held as columns (lists of one length)."""
+    suffix = check_extension(path, TABLE_SUFFIXES, "a table")
+    if suffix == ".xlsx":
+        from reviewer.files.workbook import SafeWorkbook
+
+        with SafeWorkbook() as book:
+            ws = book.sheet("answers")
+            ws.append(list(header))
+            ws.bulk(columns)
+            book.save(path)
+        if warn and (line := book.warning(path)):
+            warn(line)
+        return Path(path)
+    cells = SafeCells()
+    with private_output(path) as tmp, tmp.open("w", newline="", encoding="utf-8-sig") as f:
         writer = csv.writer(f)
-        writer.writerow(header)
-        writer.writerows(rows)
+        writer.writerow(cells.row(header))
+        writer.writerows(zip(*map(cells.column, columns), strict=True))
+    return Path(path)
+
+
+__all__ = ["iter_table", "read_table", "head_table", "write_table", "write_columns",
+           "cell_text", "TableProblems", "TABLE_SUFFIXES"]

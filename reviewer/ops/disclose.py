@@ -18,6 +18,7 @@ from reviewer.ops.importer import file_sha256
 from reviewer.workspace import Workspace
 
 T = TypeVar("T")
+Warn = Callable[[str], None]
 
 
 def record_export(ws: Workspace, audit_ids: Sequence[int], kind: str, path: str | Path) -> Changes:
@@ -49,12 +50,15 @@ def exported(ws: Workspace, audit_ids: Sequence[int], kind: str, path: str | Pat
 
 
 # -- one operation per kind of file ------------------------------------------------------------
-def write_answers(ws: Workspace, audit_id: int, path: str | Path) -> OpResult[int]:
-    """The answer table (SPEC §2) as CSV or XLSX; the number of records."""
+def write_answers(ws: Workspace, audit_id: int, path: str | Path,
+                  warn: Warn | None = None) -> OpResult[int]:
+    """The answer table (SPEC §2) as CSV or XLSX; the number of records. ``warn`` receives a
+    line when characters XLSX cannot hold were left out (as for results and feedback)."""
     from reviewer.files.exporter import export_answers
 
     audit = ws.audit_by_id(audit_id)
-    return exported(ws, [audit_id], "answers", path, lambda: export_answers(ws.db, audit, path))
+    return exported(ws, [audit_id], "answers", path,
+                    lambda: export_answers(ws.db, audit, path, warn=warn))
 
 
 def write_report(ws: Workspace, audit_id: int, path: str | Path,
@@ -68,22 +72,23 @@ def write_report(ws: Workspace, audit_id: int, path: str | Path,
                     lambda: build_report(ws.db, audit, path, compare_with=baseline))
 
 
-def write_results(ws: Workspace, audit_id: int, path: str | Path) -> OpResult[Path]:
+def write_results(ws: Workspace, audit_id: int, path: str | Path,
+                  warn: Warn | None = None) -> OpResult[Path]:
     """The results workbook (XLSX) or table (CSV)."""
     from reviewer.outputs.results_xlsx import write_results as write
 
     audit = ws.audit_by_id(audit_id)
-    return exported(ws, [audit_id], "results", path, lambda: write(ws.db, audit, path))
+    return exported(ws, [audit_id], "results", path, lambda: write(ws.db, audit, path, warn))
 
 
-def write_feedback(ws: Workspace, audit_id: int, field: str,
-                   path: str | Path) -> OpResult[Path]:
+def write_feedback(ws: Workspace, audit_id: int, field: str, path: str | Path,
+                   warn: Warn | None = None) -> OpResult[Path]:
     """The per-person feedback workbook, one sheet per value of a record field."""
     from reviewer.outputs.feedback_xlsx import operator_feedback_xlsx
 
     audit = ws.audit_by_id(audit_id)
     return exported(ws, [audit_id], f"feedback by {field}", path,
-                    lambda: operator_feedback_xlsx(ws.db, audit, field, path))
+                    lambda: operator_feedback_xlsx(ws.db, audit, field, path, warn))
 
 
 def write_comparison_chart(ws: Workspace, comparison, path: str | Path) -> OpResult[Path]:

@@ -10,22 +10,24 @@ Figures come from ``reviewer.tally.tally_by`` (the same counting as the results 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from reviewer.analysis.stats import rate
 from reviewer.analysis.tally import Tally, field_names, tally, tally_by
 from reviewer.errors import ReviewerError
+from reviewer.files.exporter import AnswerColumns, answer_columns
+from reviewer.files.private import check_extension
 from reviewer.outputs.xlsx_util import (
     HEAD_FILL,
     PERCENT_FORMAT,
-    RecordAnswers,
+    SafeWorkbook,
+    answer_cells,
     cell,
     group_value,
-    noted_questions,
-    record_answers,
     save,
     sheet_title,
-    typed,
+    typed_column,
 )
 from reviewer.questions.qset import QuestionSet
 from reviewer.store.audits import AuditInfo, question_set
@@ -38,9 +40,9 @@ def _yes_no(qs: QuestionSet) -> list:
     return [q for q in qs.questions if q.type == "yes_no"]
 
 
-def _summary_sheet(wb, field: str, qs: QuestionSet, overall: Tally,
+def _summary_sheet(book: SafeWorkbook, field: str, qs: QuestionSet, overall: Tally,
                    groups: list[tuple[str, Tally]]) -> None:
-    ws = wb.create_sheet("Summary", 0)
+    ws = book.sheet("Summary", 0)
     questions = _yes_no(qs)
     ws.column_dimensions["A"].width = 24
     ws.freeze_panes = "C3"
@@ -56,9 +58,9 @@ def _summary_sheet(wb, field: str, qs: QuestionSet, overall: Tally,
                   + [cell(ws, r, fmt=PERCENT_FORMAT) for r in rates])
 
 
-def _person_sheet(wb, audit: AuditInfo, field: str, value: str, title: str,
-                  qs: QuestionSet, t: Tally, records: list[RecordAnswers]) -> None:
-    ws = wb.create_sheet(title)
+def _person_sheet(book: SafeWorkbook, audit: AuditInfo, field: str, value: str, title: str,
+                  qs: QuestionSet, t: Tally, c: AnswerColumns, rows: list[int]) -> None:
+    ws = book.sheet(title)
     ws.column_dimensions["A"].width = 60
     ws.append([cell(ws, f"{field}: {value or BLANK_VALUE}", bold=True)])
     ws.append([f"{t.records} records in {audit.name}"])
@@ -71,27 +73,18 @@ def _person_sheet(wb, audit: AuditInfo, field: str, value: str, title: str,
         ws.append([f"{q.id}. {q.text}", qt.yes, qt.no, qt.total,
                    cell(ws, rate(qt.yes, qt.total).rate, fmt=PERCENT_FORMAT)])
     ws.append([])
-    names = [n for n in dict.fromkeys(k for r in records for k in r.fields) if n != field]
-    noted = noted_questions(qs, records)
-    header = ["ref", *names]
-    for q in qs.questions:
-        header += [q.id] + ([f"note:{q.id}"] if q.id in noted else [])
-    ws.append([cell(ws, h, bold=True, fill=HEAD_FILL) for h in header])
-    for r in records:
-        row: list = [r.ref] + [cell(ws, typed(r.fields.get(n))) for n in names]
-        for q in qs.questions:
-            row.append(r.answers.get(q.id))
-            if q.id in noted:
-                row.append(r.notes.get(q.id))
-        ws.append(row)
+    names = [n for n in c.fields if n != field
+             and any(c.fields[n][i] is not None for i in rows)]
+    header, answers = answer_cells(c, rows)
+    ws.append([cell(ws, h, bold=True, fill=HEAD_FILL) for h in ["ref", *names, *header]])
+    fields = [typed_column(c.fields[n][i] for i in rows) for n in names]
+    ws.bulk([[c.refs[i] for i in rows], *fields, *answers])
 
 
-def operator_feedback_xlsx(db: Database, audit: AuditInfo, field: str, out: str | Path) -> Path:
+def operator_feedback_xlsx(db: Database, audit: AuditInfo, field: str, out: str | Path,
+                           warn: Callable[[str], None] | None = None) -> Path:
     """Write the per-``field`` feedback workbook to ``out`` (.xlsx) and return its path."""
-    from openpyxl import Workbook
-
-    if Path(out).suffix.lower() != ".xlsx":
-        raise ReviewerError(f"{out}: the feedback workbook must be an .xlsx file")
+    check_extension(out, (".xlsx",), "the feedback workbook")
     known = field_names(db, audit)
     if field not in known:
         listed = ", ".join(known) if known else "the records have no fields"
@@ -100,11 +93,13 @@ def operator_feedback_xlsx(db: Database, audit: AuditInfo, field: str, out: str 
     groups = tally_by(db, audit, field, qs)
     taken = {"summary"}
     names = {value: sheet_title(value or BLANK_VALUE, taken) for value, _ in groups}
-    wb = Workbook(write_only=True)
-    _summary_sheet(wb, field, qs, tally(db, audit, qs), groups)
-    by_value: dict[str, list[RecordAnswers]] = {}
-    for r in record_answers(db, audit):
-        by_value.setdefault(group_value(r.fields.get(field)), []).append(r)
-    for value, g in groups:
-        _person_sheet(wb, audit, field, value, names[value], qs, g, by_value.get(value, []))
-    return save(wb, out)
+    c = answer_columns(db, audit, qs, not_asked="n/a")
+    by_value: dict[str, list[int]] = {}
+    for i, v in enumerate(c.fields.get(field, [None] * len(c))):
+        by_value.setdefault(group_value(v), []).append(i)
+    with SafeWorkbook() as book:
+        _summary_sheet(book, field, qs, tally(db, audit, qs), groups)
+        for value, g in groups:
+            _person_sheet(book, audit, field, value, names[value], qs, g, c,
+                          by_value.get(value, []))
+        return save(book, out, warn)

@@ -18,40 +18,44 @@ Figures come from ``reviewer.tally.tally``; openpyxl is imported inside the func
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
 from pathlib import Path
 
 from reviewer.analysis.stats import rate
 from reviewer.analysis.tally import QuestionTally, Tally, tally
-from reviewer.errors import ReviewerError
+from reviewer.files.cells import SafeCells
+from reviewer.files.exporter import AnswerColumns, answer_columns
+from reviewer.files.private import check_extension, private_output
 from reviewer.outputs.feedback_xlsx import operator_feedback_xlsx
 from reviewer.outputs.report_data import blocks, question_label, summarize
 from reviewer.outputs.tally_format import CSV_HEADER, NA_NOTE, csv_rows
 from reviewer.outputs.xlsx_util import (
     HEAD_FILL,
     PERCENT_FORMAT,
+    SafeWorkbook,
+    answer_cells,
     cell,
-    field_names,
-    noted_questions,
-    record_answers,
     save,
-    typed,
+    typed_column,
 )
 from reviewer.store.audits import AuditInfo, question_set
 from reviewer.store.db import Database
 
-__all__ = ["write_results", "results_xlsx", "results_csv", "operator_feedback_xlsx"]
+__all__ = ["write_results", "results_xlsx", "results_csv", "operator_feedback_xlsx",
+           "RESULTS_SUFFIXES"]
 
+RESULTS_SUFFIXES = (".xlsx", ".csv")
+Warn = Callable[[str], None]
 RESULTS_HEADER = ["Question", "Y", "N", "Total", "Y rate", "95% CI low", "95% CI high"]
 
 
-def write_results(db: Database, audit: AuditInfo, out: str | Path) -> Path:
-    """``.xlsx`` -> the workbook, ``.csv`` -> the results table as CSV."""
-    suffix = Path(out).suffix.lower()
-    if suffix == ".xlsx":
-        return results_xlsx(db, audit, out)
-    if suffix == ".csv":
-        return results_csv(db, audit, out)
-    raise ReviewerError(f"{out}: unsupported results file type '{suffix}' (use .xlsx or .csv)")
+def write_results(db: Database, audit: AuditInfo, out: str | Path,
+                  warn: Warn | None = None) -> Path:
+    """``.xlsx`` -> the workbook, ``.csv`` -> the results table as CSV (any case); another
+    extension is a UsageError and nothing is written."""
+    if check_extension(out, RESULTS_SUFFIXES, "the results file") == ".xlsx":
+        return results_xlsx(db, audit, out, warn)
+    return results_csv(db, audit, out)
 
 
 def _rate_cells(ws, count: int, total: int) -> list:
@@ -59,8 +63,8 @@ def _rate_cells(ws, count: int, total: int) -> list:
     return [cell(ws, v, fmt=PERCENT_FORMAT) for v in (r.rate, r.low, r.high)]
 
 
-def _results_sheet(wb, audit: AuditInfo, t: Tally, summary) -> None:
-    ws = wb.create_sheet("Results")
+def _results_sheet(book: SafeWorkbook, audit: AuditInfo, t: Tally, summary) -> None:
+    ws = book.sheet("Results")
     for col, width in zip("ABCDEFG", (70, 18, 9, 9, 9, 11, 11), strict=True):
         ws.column_dimensions[col].width = width
     qs = t.qset
@@ -99,47 +103,34 @@ def _breakdown(ws, qt: QuestionTally) -> None:
         ws.append(["", choice, n, qt.total if i == 0 else None, *_rate_cells(ws, n, qt.total)])
 
 
-def _answers_sheet(wb, qs, records) -> None:
-    ws = wb.create_sheet("Answers")
-    noted = noted_questions(qs, records)
-    header = ["ref"]
-    for q in qs.questions:
-        header.append(q.id)
-        if q.id in noted:
-            header.append(f"note:{q.id}")
+def _answers_sheet(book: SafeWorkbook, c: AnswerColumns) -> None:
+    ws = book.sheet("Answers")
+    header, columns = answer_cells(c)
     ws.column_dimensions["A"].width = 20
     ws.freeze_panes = "B2"
-    ws.append([cell(ws, h, bold=True, fill=HEAD_FILL) for h in header])
-    for r in records:
-        row: list = [r.ref]
-        for q in qs.questions:
-            row.append(r.answers.get(q.id))
-            if q.id in noted:
-                row.append(r.notes.get(q.id))
-        ws.append(row)
+    ws.append([cell(ws, h, bold=True, fill=HEAD_FILL) for h in ["ref", *header]])
+    ws.bulk([c.refs, *columns])
 
 
-def _records_sheet(wb, records) -> None:
-    ws = wb.create_sheet("Records")
-    names = field_names(records)
+def _records_sheet(book: SafeWorkbook, c: AnswerColumns) -> None:
+    ws = book.sheet("Records")
     ws.column_dimensions["A"].width = 20
     ws.freeze_panes = "B2"
-    ws.append([cell(ws, h, bold=True, fill=HEAD_FILL) for h in ["ref", *names]])
-    for r in records:
-        ws.append([r.ref] + [cell(ws, typed(r.fields.get(n))) for n in names])
+    ws.append([cell(ws, h, bold=True, fill=HEAD_FILL) for h in ["ref", *c.fields]])
+    ws.bulk([c.refs, *map(typed_column, c.fields.values())])
 
 
-def results_xlsx(db: Database, audit: AuditInfo, out: str | Path) -> Path:
-    from openpyxl import Workbook
-
+def results_xlsx(db: Database, audit: AuditInfo, out: str | Path,
+                 warn: Warn | None = None) -> Path:
+    check_extension(out, (".xlsx",), "the results workbook")
     qs = question_set(db, audit)
     t = tally(db, audit, qs)
-    records = record_answers(db, audit)
-    wb = Workbook(write_only=True)
-    _results_sheet(wb, audit, t, summarize(db, audit))
-    _answers_sheet(wb, qs, records)
-    _records_sheet(wb, records)
-    return save(wb, out)
+    columns = answer_columns(db, audit, qs, not_asked="n/a")
+    with SafeWorkbook() as book:
+        _results_sheet(book, audit, t, summarize(db, audit))
+        _answers_sheet(book, columns)
+        _records_sheet(book, columns)
+        return save(book, out, warn)
 
 
 CSV_RATE_HEADER = CSV_HEADER + ["rate", "ci_low", "ci_high"]
@@ -148,6 +139,7 @@ CSV_RATE_HEADER = CSV_HEADER + ["rate", "ci_low", "ci_high"]
 def results_csv(db: Database, audit: AuditInfo, out: str | Path) -> Path:
     """``tally --format csv``'s columns plus the rate (Y/Total, or number/Total for a choice)
     and its 95% interval, as fractions."""
+    check_extension(out, (".csv",), "the results table")
     t = tally(db, audit)
     rows = []
     total = 0
@@ -156,12 +148,9 @@ def results_csv(db: Database, audit: AuditInfo, out: str | Path) -> Path:
         total = row[8] if row[8] != "" else total
         r = rate(y if number == "" else number, total)
         rows.append(row + ["" if r.rate is None else round(v, 4) for v in (r.rate, r.low, r.high)])
-    path = Path(out)
-    try:
-        with path.open("w", newline="", encoding="utf-8-sig") as f:
-            writer = csv.writer(f)
-            writer.writerow(CSV_RATE_HEADER)
-            writer.writerows(rows)
-    except OSError as exc:
-        raise ReviewerError(f"{path}: cannot write: {exc.strerror or exc}") from None
-    return path
+    cells = SafeCells()
+    with private_output(out) as tmp, tmp.open("w", newline="", encoding="utf-8-sig") as f:
+        writer = csv.writer(f)
+        writer.writerow(CSV_RATE_HEADER)
+        writer.writerows(map(cells.row, rows))
+    return Path(out)

@@ -10,6 +10,7 @@ from typing import Any
 
 from reviewer.analysis.tally import QuestionTally, Tally
 from reviewer.analysis.targets import target_text
+from reviewer.files.cells import SafeCells
 from reviewer.store.audits import AuditInfo
 
 NA_NOTE = ("Any not applicable (n/a) answers have not been counted in the totals, so for some "
@@ -115,10 +116,12 @@ def csv_rows(t: Tally) -> list[list[Any]]:
 
 
 def to_csv(t: Tally) -> str:
+    """The tally as CSV text, cells following the cell rules (SPEC §5: no formulas)."""
+    cells = SafeCells()
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(CSV_HEADER)
-    writer.writerows(csv_rows(t))
+    writer.writerows(map(cells.row, csv_rows(t)))
     return buf.getvalue()
 
 
@@ -126,9 +129,10 @@ def to_grouped_csv(by: str, groups: list[tuple[str, Tally]]) -> str:
     """One CSV table for ``tally --by FIELD``: the group's value first, then the columns of
     ``to_csv``, one block of rows per group (a blank value stays blank)."""
     first = by if by not in CSV_HEADER else f"{by} (group)"
+    cells = SafeCells()
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow([first, *CSV_HEADER])
+    writer.writerow(cells.row([first, *CSV_HEADER]))
     for value, t in groups:
-        writer.writerows([value, *row] for row in csv_rows(t))
+        writer.writerows(cells.row([value, *row]) for row in csv_rows(t))
     return buf.getvalue()

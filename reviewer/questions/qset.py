@@ -20,6 +20,7 @@ from reviewer.errors import ReviewerError
 TYPES = ("yes_no", "choice", "multi_choice", "text")
 NA_TOKENS = frozenset({"n/a", "na", "n.a.", "not applicable"})
 ID_RE = re.compile(r"^[a-z0-9-]+$")
+MAX_DEPTH = 50              # nesting of YAML lists/mappings (a question set uses 5)
 
 SET_KEYS = {"id", "title", "version", "description", "sections", "questions"}
 SECTION_KEYS = {"id", "title"}
@@ -159,8 +160,11 @@ def load_file(path: str | Path) -> QuestionSet:
 
 
 def load_text(text: str, name: str = "<question set>") -> QuestionSet:
+    _check_depth(text, name)
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except RecursionError:  # not reached after _check_depth; never a traceback all the same
+        raise QuestionSetError([f"{name}:1: the YAML is nested too deeply"]) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
@@ -168,6 +172,26 @@ def load_text(text: str, name: str = "<question set>") -> QuestionSet:
     except yaml.YAMLError as exc:
         raise QuestionSetError([f"{name}:1: invalid YAML: {exc}"]) from None
     return _Builder(name).build(node)
+
+
+def _check_depth(text: str, name: str) -> None:
+    """A located error for YAML nested deeper than MAX_DEPTH. PyYAML's composer recurses once
+    per level (a few thousand ``[`` exhaust Python's stack); its parser does not, so the events
+    are counted first, stopping at the first level too deep."""
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    line = event.start_mark.line + 1
+                    raise QuestionSetError([f"{name}:{line}: the YAML is nested more than "
+                                            f"{MAX_DEPTH} levels deep (a question set needs "
+                                            "no more than 5)"])
+            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                depth -= 1
+    except yaml.YAMLError:
+        return              # reported, with its line, by the composer
 
 
 class _Builder:
@@ -356,8 +380,9 @@ class _Builder:
                     self.err(c, f"question '{qid}' has an empty choice")
                 elif label.casefold() in {x.casefold() for x in out}:
                     self.err(c, f"question '{qid}' has the choice '{label}' twice")
-                elif qtype == "multi_choice" and ";" in label:
-                    self.err(c, f"choice '{label}' of multi_choice question '{qid}' contains ';'")
+                elif ";" in label:
+                    self.err(c, f"choice '{label}' of question '{qid}' contains ';' (it "
+                                "separates the labels of a multi_choice answer)")
                 elif label.casefold() in NA_TOKENS:
                     self.err(c, f"choice '{label}' of question '{qid}' would read as n/a")
                 else:

@@ -155,6 +155,15 @@ def test_duplicate_choices(qtype):
     only(text, 11, "'Age' twice")
 
 
+@pytest.mark.parametrize("qtype", ["choice", "multi_choice"])
+def test_a_semicolon_in_any_choice_label(qtype):
+    text = (HEAD + f"questions:\n  - id: '1'\n    text: x\n    type: {qtype}\n"
+            "    choices:\n      - Age\n      - Age; other\n")
+    assert only(text, 10, "'Age; other'", "';'") == (
+        "set.yaml:10: choice 'Age; other' of question '1' contains ';' (it separates the labels "
+        "of a multi_choice answer)")
+
+
 def test_choices_on_a_yes_no_question():
     only(HEAD + "questions:\n  - id: '1'\n    text: x\n    type: yes_no\n    choices: [A]\n",
          8, "cannot have choices")
@@ -283,6 +292,26 @@ def test_validate_never_shows_a_traceback(tmp_path, capsys, content):
     assert out == ""
     assert err.strip() and all(ln.startswith(f"{path}:") for ln in err.splitlines()), err
     assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("content, line", [
+    ("[" * 5000 + "]" * 5000 + "\n", 1),
+    ("{a: " * 5000 + "}" * 5000 + "\n", 1),
+    (HEAD + "questions:\n" + "".join("  " * i + "-\n" for i in range(1, 5000)), 54),
+])
+def test_deep_nesting_is_a_located_error(tmp_path, capsys, content, line):
+    path = write_set(tmp_path, content, "deep.yaml")
+    code, out, err = run_cli(capsys, "sets", "validate", str(path))
+    assert code == 1 and out == ""
+    assert err == (f"{path}:{line}: the YAML is nested more than 50 levels deep (a question set "
+                   "needs no more than 5)\n")
+
+
+def test_nesting_a_set_needs_is_fine():
+    qs = load_text(HEAD + "questions:\n  - id: '1'\n    text: x\n    type: choice\n"
+                   "    choices: [A, B]\n  - id: '2'\n    text: y\n    type: yes_no\n"
+                   "    ask_if: {'1': [A, B]}\n")
+    assert qs.questions[1].ask_if == (("1", ("A", "B")),)
 
 
 def test_validate_a_missing_file(tmp_path, capsys):

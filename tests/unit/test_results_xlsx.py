@@ -130,11 +130,12 @@ def test_results_csv(db, demo_audit, tmp_path):
 
 
 def test_unsupported_suffix(db, demo_audit, tmp_path):
-    from reviewer.errors import ReviewerError
+    from reviewer.errors import UsageError
     from reviewer.outputs.results_xlsx import write_results
 
-    with pytest.raises(ReviewerError, match="use .xlsx or .csv"):
+    with pytest.raises(UsageError, match=r"must be a \.xlsx or \.csv file \(not '\.ods'\)"):
         write_results(db, demo_audit, tmp_path / "results.ods")
+    assert not (tmp_path / "results.ods").exists()
 
 
 def test_operator_feedback(db, demo_audit, tmp_path):
