@@ -34,6 +34,9 @@ CASES = {
                         [r"imported 10 records x 6 questions",
                          rf"PDF report \(\d+ pages, 10 records\): `reviewer report` {SECONDS} wall",
                          rf"results workbook .*: {SECONDS}"]),
+    "bench_outputs.py": (["--records", "200"],
+                         [r"200 records, 10 questions", r"results xlsx\s+\d+\.\d+\s+\d+\.\d+\s+\d+",
+                          r"incident import\s+\d+\.\d+", r"goals met"]),
 }
 
 
