@@ -69,6 +69,12 @@ def css_string(text: str) -> str:
 
 def _style(audit: AuditInfo, header_right: str) -> str:
     """report.css, after the fonts and the running header's and footer's text."""
+    return style_sheet(audit.name, header_right)
+
+
+def style_sheet(header_left: str, header_right: str, extra: str = "") -> str:
+    """The fonts, report.css (and ``extra`` CSS), then the running header's and footer's text:
+    what every printed document of the program is styled with."""
     import matplotlib
 
     ttf = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
@@ -76,11 +82,11 @@ def _style(audit: AuditInfo, header_right: str) -> str:
         f'@font-face {{ font-family: "Report Sans"; font-weight: {weight}; '
         f"src: url({(ttf / name).as_uri()}); }}\n"
         for weight, name in (("normal", "DejaVuSans.ttf"), ("bold", "DejaVuSans-Bold.ttf")))
-    margins = (f"@page {{ @top-left {{ content: {css_string(audit.name[:90])} }}\n"
+    margins = (f"@page {{ @top-left {{ content: {css_string(header_left[:90])} }}\n"
                f"  @top-right {{ content: {css_string(header_right[:70])} }}\n"
                f"  @bottom-left {{ content: {css_string(f'Produced {date.today()}')} }} }}\n")
     sheet = (resources.files("reviewer.outputs") / "report.css").read_text(encoding="utf-8")
-    return fonts + sheet + margins
+    return fonts + sheet + extra + margins
 
 
 def _intro(audit: AuditInfo, t: Tally, s: AuditSummary, baseline: AuditInfo | None) -> str:
@@ -173,7 +179,7 @@ def _document(db: Database, audit: AuditInfo, compare_with: AuditInfo | None = N
     return html, len(parts)
 
 
-def _weasyprint():
+def weasyprint_module():
     """The renderer, or one clear line when it (or the Pango library it loads) is missing."""
     try:
         import weasyprint
@@ -193,7 +199,7 @@ def build_report(db: Database, audit: AuditInfo, out_path: str | Path,
     try:
         with private_output(out) as tmp:          # an unwritable folder fails before the work
             html, sections = _document(db, audit, compare_with, progress, steps=2)
-            document = _weasyprint().HTML(string=html).render()
+            document = weasyprint_module().HTML(string=html).render()
             if progress:
                 progress(sections + 1, sections + 2)
             document.write_pdf(tmp, pdf_variant=PDF_VARIANT)

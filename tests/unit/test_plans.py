@@ -187,3 +187,39 @@ def test_text_status(cli, two_audits):
     assert code == 0
     assert "2.1.1  Repeat victims" in out and "STATUS: improved" in out and "OVERDUE" in out
     assert "target 70%: met" in out
+
+
+# -- reports ------------------------------------------------------------------------------------
+def test_plan_report_pdf_and_xlsx(cli, two_audits, tmp_path):
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+
+    cli("plan", "import", "ASB plan", str(PLAN_CSV))
+    pdf, xlsx = tmp_path / "plan.pdf", tmp_path / "plan.XLSX"
+    for out in (pdf, xlsx):
+        code, _, err = cli("plan", "report", "ASB plan", "--audits", "Base", "Later",
+                           "--out", str(out))
+        assert code == 0, err
+        assert (out.stat().st_mode & 0o777) == 0o600
+    reader = PdfReader(pdf)
+    text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+    assert "Improvement plan: ASB plan" in text and "Area for improvement" in text
+    assert "Base: 10% (6–17%) of 100" in text and "Later: 79% (70–86%) of 100" in text
+    assert "Verdict: improved" in text and "OVERDUE" in text
+    assert reader.trailer["/Root"].get("/StructTreeRoot") is not None
+    assert str(reader.trailer["/Root"]["/Lang"]) == "en-GB"
+    book = load_workbook(xlsx)
+    plan = list(book["Plan"].iter_rows(values_only=True))
+    assert plan[1][:3] == ("Ref", "Area for improvement", "Due date")
+    row = next(r for r in plan if r[0] == "2.1.1")
+    assert row[-1] == "improved" and row[7] == "OVERDUE"
+    evidence = list(book["Evidence"].iter_rows(values_only=True))
+    q1 = next(r for r in evidence if r[0] == "2.1.1" and r[1] == "1")
+    assert q1[4:6] == (10, 100) and q1[9:11] == (79, 100)
+    assert q1[6] == pytest.approx(0.10) and q1[11] == pytest.approx(0.79)
+    assert all(c.data_type != "f" for ws in book for r in ws.iter_rows() for c in r)
+    code, out, _ = cli("history", "Later", "--format", "json")
+    exports = [e for e in json.loads(out)["events"] if e["action"] == "export"]
+    assert [e["detail"].split(" '")[0] for e in exports] == ["plan report", "plan report"]
+    assert cli("plan", "report", "ASB plan", "--audits", "Base", "Later",
+               "--out", str(tmp_path / "plan.docx"))[0] == 2
