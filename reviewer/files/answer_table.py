@@ -58,6 +58,13 @@ class Problems:
         column = self.header[col] if 0 <= col < len(self.header) else f"column {col + 1}"
         self.found.append((number, col, f"{self.name}:{number}:{column}: {message}"))
 
+    def add_lines(self, lines: list[str]) -> None:
+        """Problems already written as ``FILE:ROW:COLUMN: message`` lines."""
+        for line in lines:
+            row = line[len(self.name) + 1:].split(":", 1)[0]
+            # a line without a row ("... and N more") goes last
+            self.found.append((int(row) if row.isdigit() else 1 << 62, -1, line))
+
     def raise_any(self) -> None:
         if self.found:  # in file order: top to bottom, left to right
             raise ImportProblems([text for *_, text in sorted(self.found, key=lambda p: p[:2])])

@@ -35,7 +35,7 @@ from reviewer.files.answer_table import (
     drop,
     stage,
 )
-from reviewer.files.tables import read_table
+from reviewer.files.tables import iter_table
 from reviewer.ops.core import OpResult, Refused, Tx, write
 from reviewer.questions.logic import ANSWERED, BLANK, NA, UNANSWERED, history_label
 from reviewer.questions.qset import QuestionSet
@@ -96,12 +96,14 @@ def import_answers(ws: Workspace, audit_id: int, path: str | Path,
         raise Refused(f"audit '{audit.name}' was signed off by {audit.signed_off_by}: an "
                       "import is refused and nothing was written (reopen it first)")
     qs = ws.question_set(audit)
-    header, rows = read_table(path)
+    shape: list[str] = []                      # cells beyond the header (FILE:ROW:COLUMN)
+    header, rows = iter_table(path, shape)     # streamed: memory stays flat at any size
     digest = file_sha256(path)
     with _gc_paused():
         try:
             staged, problems = stage(ws.db, qs, str(path), header, rows, path.resolve().parent,
-                                     len(rows), progress)
+                                     0, progress)
+            problems.add_lines(shape)
             if problems.found:      # a bad file: report every problem, without the lock
                 with ws.db.staging():
                     _check(ws.db, audit_id, qs, staged, problems, None)
