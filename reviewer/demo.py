@@ -28,6 +28,7 @@ def ensure_demo(ws: Workspace) -> tuple[AuditInfo, bool]:
                          "Appendix A of the 2012 HMIC ASB call-listening results.").value
     import_answers(ws, audit.id, demo_csv())
     ensure_plan_demo(ws)
+    ensure_calibration_demo(ws)
     return ws.audit(DEMO_NAME), True
 
 
@@ -49,3 +50,23 @@ def ensure_plan_demo(ws: Workspace) -> None:
                              "call-handler training of the improvement plan.").value
         import_answers(ws, later.id, demo_file("demo-asb-2013.csv"))
     import_plan(ws, PLAN_NAME, demo_file("asb-improvement-plan-2012.csv"))
+
+
+CALIBRATION_NAME = "BTP ASB 2012 calibration (demo)"
+SECOND_REVIEWER = "B. Second (demo)"
+
+
+def ensure_calibration_demo(ws: Workspace) -> None:
+    """20 records of the demo audit scored again, blind, by a second reviewer (synthetic), so the
+    Calibration view shows agreement, kappa and disagreements to adjudicate."""
+    from reviewer.bundled import demo_file
+    from reviewer.ops.calibrate import create_calibration
+
+    try:
+        ws.audit(CALIBRATION_NAME)
+        return
+    except NotFound:
+        pass
+    made = create_calibration(ws, CALIBRATION_NAME, ws.audit(DEMO_NAME).id, 20, 2012).value
+    second = Workspace(ws.db, SECOND_REVIEWER)
+    import_answers(second, made.audit.id, demo_file("demo-asb-2012-calibration.csv"))

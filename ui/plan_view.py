@@ -149,8 +149,9 @@ class PlanView(QWidget):
         audits = [a for a in ws.audits(include_archived=True) if a.id not in hidden]
         first_time = not self.audits_model.audits
         self.audits_model.set_audits(audits)
-        if first_time and len(audits) >= 2:      # a sensible start: the two latest audits
-            self.audits_model.checked = {audits[-2].id, audits[-1].id}
+        whole = [a for a in audits if a.calibrates is None]     # not partial second scorings
+        if first_time and len(whole) >= 2:       # a sensible start: the two latest audits
+            self.audits_model.checked = {whole[-2].id, whole[-1].id}
 
     def refresh(self) -> None:
         self._dirty = False

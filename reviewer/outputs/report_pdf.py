@@ -26,6 +26,7 @@ from reviewer.analysis.stats import Change, rate
 from reviewer.analysis.tally import Tally, tally
 from reviewer.errors import Progress, ReviewerError
 from reviewer.files.private import private_output
+from reviewer.outputs.agreement_html import agreement_section
 from reviewer.outputs.charts import Bar, describe_bars, rate_bars_png
 from reviewer.outputs.report_data import (
     NOT_RECORDED,
@@ -36,7 +37,7 @@ from reviewer.outputs.report_data import (
     summarize,
 )
 from reviewer.outputs.report_tables import section_table
-from reviewer.outputs.tally_format import NA_NOTE
+from reviewer.outputs.tally_format import NA_NOTE, sign_off_line
 from reviewer.store.audits import AuditInfo, question_set
 from reviewer.store.db import Database
 
@@ -92,7 +93,8 @@ def style_sheet(header_left: str, header_right: str, extra: str = "") -> str:
 def _intro(audit: AuditInfo, t: Tally, s: AuditSummary, baseline: AuditInfo | None) -> str:
     qs = t.qset
     out = [f"<h1>{escape(f'Results tables: {audit.name}')}</h1>",
-           f'<p class="subtitle">{escape(qs.title)}</p>']
+           f'<p class="subtitle">{escape(qs.title)}</p>',
+           f'<p class="status">{escape(sign_off_line(audit))}</p>']
     if audit.description.strip():
         out.append(f"<p>{escape(' '.join(audit.description.split()))}</p>")
     size = s.sample.get("size") or f"{NOT_RECORDED} ({s.records:,} records in the audit)"
@@ -169,6 +171,7 @@ def _document(db: Database, audit: AuditInfo, compare_with: AuditInfo | None = N
         body.append(f"<section{cls}>{heading}\n{table}\n{_chart(block, comparison)}</section>")
         if progress:
             progress(i, len(parts) + steps)
+    body.append(agreement_section(db, audit))
     html = (f'<!DOCTYPE html>\n<html lang="{LANG}">\n<head>\n<meta charset="utf-8">\n'
             f"<title>{escape(title)}</title>\n"
             f'<meta name="description" content="{escape(qs.title)}">\n'

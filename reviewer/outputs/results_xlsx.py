@@ -26,9 +26,10 @@ from reviewer.analysis.tally import QuestionTally, Tally, tally
 from reviewer.files.cells import SafeCells
 from reviewer.files.exporter import AnswerColumns, answer_columns
 from reviewer.files.private import check_extension, private_output
+from reviewer.outputs.agreement_xlsx import agreement_sheet
 from reviewer.outputs.feedback_xlsx import operator_feedback_xlsx
 from reviewer.outputs.report_data import blocks, question_label, summarize
-from reviewer.outputs.tally_format import CSV_HEADER, NA_NOTE, csv_rows
+from reviewer.outputs.tally_format import CSV_HEADER, NA_NOTE, csv_rows, sign_off_line
 from reviewer.outputs.xlsx_util import (
     HEAD_FILL,
     PERCENT_FORMAT,
@@ -46,7 +47,8 @@ __all__ = ["write_results", "results_xlsx", "results_csv", "operator_feedback_xl
 
 RESULTS_SUFFIXES = (".xlsx", ".csv")
 Warn = Callable[[str], None]
-RESULTS_HEADER = ["Question", "Y", "N", "Total", "Y rate", "95% CI low", "95% CI high"]
+RESULTS_HEADER = ["Question", "Y", "N", "Total", "Y rate", "95% CI low", "95% CI high", "Target",
+                  "Target status"]
 
 
 def write_results(db: Database, audit: AuditInfo, out: str | Path,
@@ -65,10 +67,11 @@ def _rate_cells(ws, count: int, total: int) -> list:
 
 def _results_sheet(book: SafeWorkbook, audit: AuditInfo, t: Tally, summary) -> None:
     ws = book.sheet("Results")
-    for col, width in zip("ABCDEFG", (70, 18, 9, 9, 9, 11, 11), strict=True):
+    for col, width in zip("ABCDEFGHI", (70, 18, 9, 9, 9, 11, 11, 9, 14), strict=True):
         ws.column_dimensions[col].width = width
     qs = t.qset
     ws.append([cell(ws, f"Results tables: {audit.name}", bold=True)])
+    ws.append([cell(ws, sign_off_line(audit), bold=True)])
     ws.append([f"{qs.title} (id {qs.id}, version {qs.version})"])
     ws.append([f"{t.records} records; reviewers: {', '.join(summary.reviewers) or 'not recorded'}"
                f"; answers given: {summary.answered_range()}"])
@@ -86,8 +89,10 @@ def _results_sheet(book: SafeWorkbook, audit: AuditInfo, t: Tally, summary) -> N
             if qt.question.type == "yes_no":
                 if after_breakdown:
                     ws.append([""] + head[1:])
+                target = [cell(ws, qt.question.target, fmt=PERCENT_FORMAT),
+                          qt.target_status] if qt.question.target is not None else []
                 ws.append([cell(ws, question_label(qt), wrap=True), qt.yes, qt.no, qt.total,
-                           *_rate_cells(ws, qt.yes, qt.total)])
+                           *_rate_cells(ws, qt.yes, qt.total), *target])
                 after_breakdown = False
             else:
                 _breakdown(ws, qt)
@@ -130,6 +135,7 @@ def results_xlsx(db: Database, audit: AuditInfo, out: str | Path,
         _results_sheet(book, audit, t, summarize(db, audit))
         _answers_sheet(book, columns)
         _records_sheet(book, columns)
+        agreement_sheet(book, db, audit)
         return save(book, out, warn)
 
 

@@ -95,6 +95,12 @@ def list_audits(db: Database, include_archived: bool = False) -> list[AuditInfo]
     return [_info(r) for r in db.all(_AUDIT_SQL + where + " ORDER BY a.created_at, a.id")]
 
 
+def calibrations_of(db: Database, audit: AuditInfo) -> list[AuditInfo]:
+    """The calibration audits (blind double-scorings) of ``audit``, oldest first."""
+    return [_info(r) for r in db.all(_AUDIT_SQL + " WHERE a.calibrates = ? "
+                                     "ORDER BY a.created_at, a.id", (audit.id,))]
+
+
 def question_set(db: Database, audit: AuditInfo) -> QuestionSet:
     definition = db.scalar("SELECT definition FROM question_set WHERE id = ?",
                            (audit.question_set_id,))

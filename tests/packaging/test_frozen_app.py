@@ -72,7 +72,7 @@ def test_the_program_starts_on_a_new_database_and_leaves_it_empty(program, tmp_p
 def test_the_program_carries_the_demo(program, tmp_path):
     db = tmp_path / "demo.db"
     start(program, "--db", str(db), "--demo", cwd=tmp_path)
-    line, later = audits(db)
+    line, later, _calibration = audits(db)
     assert line.startswith("BTP ASB 2012 (demo)\thmic-asb-call-listening-2012 v2\t100/100")
     assert later.startswith("BTP ASB 2013 re-audit (demo)\t")
     internal = program.parent / "_internal" / "reviewer" / "bundled"

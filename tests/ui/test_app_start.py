@@ -36,8 +36,8 @@ def test_python_m_ui_with_demo_makes_the_demo_audit(tmp_path):
     done = run([sys.executable, "-m", "ui", "--db", str(db), "--demo", "--quit-after", "0.5"],
                tmp_path)
     assert done.returncode == 0, done.stderr
-    assert [line.split("\t")[0] for line in audits(db)] == ["BTP ASB 2012 (demo)",
-                                                           "BTP ASB 2013 re-audit (demo)"]
+    assert [line.split("\t")[0] for line in audits(db)] == [
+        "BTP ASB 2012 (demo)", "BTP ASB 2013 re-audit (demo)", "BTP ASB 2012 calibration (demo)"]
 
 
 def test_an_unusable_database_is_one_line_and_exit_1(tmp_path):

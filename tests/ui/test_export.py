@@ -47,7 +47,7 @@ def test_export_results_from_the_app(qtbot, make_window, tmp_path, monkeypatch, 
     assert "Results written to" in window.statusBar().currentMessage()
     if written.lower().endswith(".xlsx"):
         wb = load_workbook(out)
-        assert wb.sheetnames == ["Results", "Answers", "Records"]
+        assert wb.sheetnames == ["Results", "Answers", "Records", "Agreement"]   # demo has one
         assert not [c for ws in wb for row in ws.iter_rows() for c in row if c.data_type == "f"]
 
 

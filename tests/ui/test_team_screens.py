@@ -116,6 +116,8 @@ def test_calibration_dialog_blind_scoring_and_adjudication(qtbot, make_window, m
     window.open_audit(main.id)
     window.show_tab(CALIBRATION)
     v.refresh()
+    v.other_combo.setCurrentIndex(v.other_combo.findData(cal.id))   # the demo has one too
+    v.refresh()
     assert v.model.rowCount() == 10 and "10 records in both" in v.heading.text()
     first = v.model.rows[0]
     v.view.setFocus()

@@ -38,13 +38,16 @@ def test_results_sheet_is_laid_out_like_the_appendix(workbook):
     assert "HOW WELL DOES THE FORCE IDENTIFY REPEAT VICTIMS:" in first
     assert first.index("VICTIM CARE:") < first.index("OWNERSHIP:")
     assert any("have not been counted in the totals" in (c or "") for c in first)
-    assert ("Question", "Y", "N", "Total", "Y rate", "95% CI low", "95% CI high") in rows
+    assert ("Question", "Y", "N", "Total", "Y rate", "95% CI low", "95% CI high", "Target",
+            "Target status") in rows
+    assert "DRAFT: not signed off" in first
     q1 = next(r for r in rows if (r[0] or "").startswith("1. Have repeat occasions"))
     assert q1[0].endswith("LF 2.1.1")
     assert q1[1:4] == (10, 90, 100) and all(type(v) is int for v in q1[1:4])
     low, high = proportion_confint(10, 100, alpha=0.05, method="wilson")
     assert q1[4] == pytest.approx(0.1)
     assert q1[5] == pytest.approx(low) and q1[6] == pytest.approx(high)
+    assert q1[7:9] == (0.7, "not met")                          # SPEC §9: the target
     cell = next(c for c in workbook["Results"]["E"] if c.value == q1[4])
     assert cell.number_format == "0.0%"
 

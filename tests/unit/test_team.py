@@ -259,3 +259,34 @@ def test_adjudication_is_recorded_in_main(cli, main, db):
     assert events[0]["question"] == "2" and events[0]["after"] == other
     assert events[0]["detail"] == "picked Cal (bob)"
     assert events[-1]["detail"].startswith("kept") and kept.value == events[-1]["before"]
+
+
+# -- in the outputs ----------------------------------------------------------------------------
+def test_outputs_say_draft_or_signed_off_and_show_agreement(cli, main, db, tmp_path):
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+
+    def pdf_text(path) -> str:
+        return " ".join(" ".join(p.extract_text().split()) for p in PdfReader(path).pages)
+
+    assert cli("report", MAIN, "--out", str(tmp_path / "draft.pdf"))[0] == 0
+    text = pdf_text(tmp_path / "draft.pdf")
+    assert "DRAFT: not signed off" in text and "AGREEMENT" not in text
+    assert cli("audit", "create", "Cal", "--calibrate", MAIN, "--records", "20",
+               "--seed", "1")[0] == 0
+    rows = [[r, "Y"] for r in refs_of(db, "Cal")]
+    cli("answers", "import", "Cal", str(write_csv(tmp_path / "c.csv", ["ref", "1"], rows)))
+    cli("audit", "sign-off", MAIN)
+    assert cli("report", MAIN, "--out", str(tmp_path / "final.pdf"))[0] == 0
+    text = pdf_text(tmp_path / "final.pdf")
+    day = actions.ws(db).audit(MAIN).signed_off_at[:10]
+    assert f"Signed off by lead on {day}" in text and "DRAFT" not in text
+    assert "AGREEMENT WITH A BLIND SECOND SCORING" in text
+    assert "Cal — 20 records in both" in text and "1. Have repeat occasions" in text
+    assert cli("results", MAIN, "--out", str(tmp_path / "r.xlsx"))[0] == 0
+    book = load_workbook(tmp_path / "r.xlsx")
+    assert f"Signed off by lead on {day}" in [r[0] for r in
+                                               book["Results"].iter_rows(values_only=True)]
+    sheet = list(book["Agreement"].iter_rows(values_only=True))
+    q1 = next(r for r in sheet if (r[0] or "").startswith("1. "))
+    assert q1[1] == 20 and q1[3] == pytest.approx(q1[2] / 20)
