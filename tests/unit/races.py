@@ -199,15 +199,22 @@ class Race:
         return self.spawn(name, {"kind": kind, "db": self.target, "reviewer": name,
                                  "audit": audit, **spec}, gated=gated)
 
+    def wait(self, check: Callable[[], bool], what: str) -> None:
+        """Wait until ``check()`` holds; fail at once if a racer has failed meanwhile (one
+        whose end the test has already collected is not watched)."""
+        def done() -> bool:
+            for r in self.racers:
+                if r.code is None and r.proc.poll() not in (None, 0):
+                    raise AssertionError(f"{r.name} exited {r.proc.returncode} while waiting "
+                                         f"for {what}: {r.finish().err}")
+            return check()
+
+        wait_until(done, what)
+
     def go(self) -> None:
         """Release the racers at the barrier together, once every one is waiting there."""
-        def all_ready() -> bool:
-            for r in self.racers:
-                assert r.proc.poll() is None or not r.gated, \
-                    f"{r.name} exited {r.proc.returncode} before the start: {r.finish().err}"
-            return all(r.events("ready") for r in self.racers if r.gated)
-
-        wait_until(all_ready, "the racers to be ready")
+        self.wait(lambda: all(r.events("ready") for r in self.racers if r.gated),
+                  "the racers to be ready")
         self.gate.touch()
 
     def finish(self) -> list[Racer]:

@@ -35,7 +35,6 @@ from tests.unit.races import (
     refs,
     snapshot,
     stored,
-    wait_until,
     write_answers,
     write_set,
 )
@@ -104,7 +103,7 @@ def both_staged_then_write(race: Race, *importers: Racer) -> None:
     the database's answers), let them all ask for the write lock at once."""
     race.go()
     for r in importers:
-        wait_until(race.paused(r.name).exists, f"{r.name} to stage its file")
+        race.wait(race.paused(r.name).exists, f"{r.name} to stage its file")
     race.resume()
     for r in importers:
         r.ok()
@@ -195,9 +194,9 @@ def test_an_import_during_scoring_keeps_every_answer(target, race, tmp_path):
     race.go()
     # The import has read and staged its file and is about to take the lock: let the scorers
     # answer more in that window, then let it write while they go on.
-    wait_until(race.paused("importer").exists, "the import to stage its file")
+    race.wait(race.paused("importer").exists, "the import to stage its file")
     staged = time.time()
-    wait_until(lambda: all(len([e for e in s.events("scored") if e["t"] > staged]) >= 10
+    race.wait(lambda: all(len([e for e in s.events("scored") if e["t"] > staged]) >= 10
                            for s in scorers), "scores while the import was staged")
     race.resume()
     importer.ok()
@@ -230,7 +229,7 @@ def hold_lock(race: Race, tmp_path: Path) -> tuple[Racer, Path]:
     locked, release = tmp_path / "locked", tmp_path / "release"
     holder = race.worker("hold", "holder", AUDIT, gated=False, locked=str(locked),
                          release=str(release), max=60)
-    wait_until(locked.exists, "the holder to take the write lock")
+    race.wait(locked.exists, "the holder to take the write lock")
     return holder, release
 
 
@@ -262,7 +261,7 @@ def test_a_writer_waits_its_turn_and_one_that_gives_up_writes_nothing(target, ra
     # With the default patience: the writer waits, says so once, and goes on when it can.
     patient = race.cli("patient", "answers", "import", AUDIT, str(tmp_path / "answers.csv"),
                        gated=False)
-    wait_until(lambda: bool(patient.events("request")), "the import to ask for the lock")
+    race.wait(lambda: bool(patient.events("request")), "the import to ask for the lock")
     time.sleep(max(0.0, patient.at("request") + 1.5 - time.time()))
     assert not holder.events("released")
     release.touch()
