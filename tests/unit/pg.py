@@ -4,7 +4,7 @@ The cluster is started once per session from Debian's PostgreSQL binaries (initd
 ``postgres`` user, trust auth, a free port, the socket in the temp dir) and removed at the end;
 every test that asks for ``pg_url`` gets a fresh database of its own. Skipped when the server
 binaries or psycopg are missing (CI installs both: scripts/setup.sh, the ``test`` extra). The
-fixtures are registered for ``tests/unit`` by its ``conftest.py``.
+fixtures are registered once for all tests by ``tests/conftest.py``.
 """
 
 from __future__ import annotations
