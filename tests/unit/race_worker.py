@@ -20,13 +20,16 @@ Kinds:
   done, or the records run out.
 - ``ops``: a list of ``["score", record id, question, answer]`` and ``["undo"]`` steps
   (``score``, ``undo_last``) as one reviewer; ``["touch", FILE]`` and ``["wait", FILE]`` steps
-  put two workers' steps in a set order.
+  put two workers' steps in a set order; ``think`` (seconds) is the most a worker waits
+  before each step, as a person would (without it, one process looping on the write lock can
+  take it again and again before another that waits for it wakes up).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import random
 import runpy
 import sys
 import time
@@ -173,9 +176,11 @@ def run_ops(spec: dict[str, Any], log: Log) -> int:
     from reviewer.ops.scoring import score, undo_last
 
     ws, audit_id, qs = _workspace(spec)
+    think = random.Random(spec["reviewer"]).uniform
     _barrier(spec, log)
     try:
         for step in spec["ops"]:
+            time.sleep(think(0, float(spec.get("think", 0))))
             if step[0] == "wait":
                 _wait_for(step[1])
             elif step[0] == "touch":

@@ -94,8 +94,9 @@ def summary(racer: Racer) -> str:
     return lines[0]
 
 
-def report(what: str, seconds: float) -> None:
-    print(f"{what}: {seconds:.2f} s")          # shown with pytest -s; never asserted on
+def report(what: str, value: float, unit: str = "s") -> None:
+    """A figure, shown with ``pytest -s``; never asserted on."""
+    print(f"{what}: {value:.2f} {unit}" if unit == "s" else f"{what}: {value:g} {unit}")
 
 
 def both_staged_then_write(race: Race, *importers: Racer) -> None:
@@ -207,9 +208,12 @@ def test_an_import_during_scoring_keeps_every_answer(target, race, tmp_path):
 
     start, locked, released = (importer.at(k) for k in ("start", "locked", "released"))
     scored = [(s.name, e) for s in scorers for e in s.events("scored")]
-    assert sum(start < e["t"] < locked for _, e in scored) >= 20    # before it took the lock
-    assert sum(e["t"] > released for _, e in scored) >= 6           # and after it wrote
+    window = sum(start < e["t"] < locked for _, e in scored)
+    assert window >= 20                                          # before it took the lock
+    assert sum(e["t"] > released for _, e in scored) >= 6       # and after it wrote
     report("import at work alongside the scorers", released - start)
+    report("answers scored while the import was at work, before it wrote", window, "answers")
+    report("the import waited for the lock", locked - importer.at("request"))
 
     id_ref = {v: k for k, v in ids.items()}
     given = {(id_ref[e["rid"]], "a"): (e["answer"], who) for who, e in scored}
@@ -295,6 +299,7 @@ def test_two_large_imports_at_once_both_succeed(target, race, tmp_path):
     earlier, later = lock_order(*racers)
     assert later.at("start") < earlier.at("released")
     report("two large imports overlapped", overlap(*racers))
+    report("the later large import waited for the lock", later.at("locked") - later.at("request"))
     with open_db(target) as db:
         assert {k: v for k, (v, _) in stored(db, AUDIT).items()} == cells
         seqs = [s for (s,) in db.all("SELECT seq FROM record ORDER BY seq")]
@@ -352,8 +357,8 @@ def test_undo_never_takes_back_another_reviewers_answer(target, race, tmp_path):
     for name, answer, seed in (("alice", "Y", 1), ("bob", "N", 2)):
         pick = random.Random(seed)
         ops = [["undo"] if pick.random() < 0.4 else ["score", ids[pick.choice(rows)], "a", answer]
-               for _ in range(80)]
-        racers.append(race.worker("ops", name, AUDIT, ops=ops))
+               for _ in range(40)]
+        racers.append(race.worker("ops", name, AUDIT, ops=ops, think=0.04))
     race.go()
     for r in racers:
         r.ok()
@@ -363,6 +368,8 @@ def test_undo_never_takes_back_another_reviewers_answer(target, race, tmp_path):
     events = [e for e in history(target) if e.action in ("answer", "undo")]
     switches = sum(a.reviewer != b.reviewer for a, b in zip(events, events[1:], strict=False))
     assert switches >= 1
+    report("turns between alice and bob in the history", switches, "turns")
+    report("undos done", sum(e.action == "undo" for e in events), "undos")
     with open_db(target) as db:
         assert replay(events, logs) == stored(db, AUDIT)
 
