@@ -16,8 +16,9 @@ Kinds:
 - ``hold``: open the database, take the write lock (``Database.transaction``), create
   ``locked``, keep the lock until ``release`` exists (at most ``max`` seconds), write nothing.
 - ``score``: answer ``question`` on ``records`` ([record id, answer] pairs), one operation each
-  (``reviewer.ops.scoring.score``), until the ``stop`` file exists and ``after_stop`` more are
-  done, or the records run out.
+  (``reviewer.ops.scoring.score``), going over them ``passes`` times with Y and N swapped on
+  every other pass, until the ``stop`` file exists and ``after_stop`` more are done, or the
+  passes run out.
 - ``ops``: a list of ``["score", record id, question, answer]`` and ``["undo"]`` steps
   (``score``, ``undo_last``) as one reviewer; ``["touch", FILE]`` and ``["wait", FILE]`` steps
   put two workers' steps in a set order; ``think`` (seconds) is the most a worker waits
@@ -154,10 +155,13 @@ def run_score(spec: dict[str, Any], log: Log) -> int:
     from reviewer.ops.scoring import score
 
     ws, audit_id, qs = _workspace(spec)
-    _barrier(spec, log)
     stop, extra = spec.get("stop"), int(spec.get("after_stop", 0))
+    flip = {"Y": "N", "N": "Y"}
+    steps = [(rid, answer if p % 2 == 0 else flip[answer])
+             for p in range(int(spec.get("passes", 1))) for rid, answer in spec["records"]]
+    _barrier(spec, log)
     try:
-        for rid, answer in spec["records"]:
+        for rid, answer in steps:
             score(ws, audit_id, qs, rid, spec["question"], answer)
             log("scored", rid=rid, answer=answer)
             if stop and os.path.exists(stop):
