@@ -4,7 +4,8 @@ A :class:`Race` starts worker processes (``tests/unit/race_worker.py``) that wai
 file, releases them together (:meth:`Race.go`), and collects each one's exit status, stdout,
 stderr and log of timed events. Any process still running when a test ends is killed (by its
 own pid). Answer tables use a question set of 26 independent yes/no questions ``a`` .. ``z``,
-so what an answer table should leave in the database is easy to work out by hand.
+so what an answer table should leave in the database is easy to work out by hand. ``replay``
+is the oracle for racing undos: it replays a history and checks each undo against its own log.
 """
 
 from __future__ import annotations
@@ -235,3 +236,42 @@ def overlap(a: Racer, b: Racer) -> float:
 def lock_order(*racers: Racer) -> list[Racer]:
     """The racers in the order they took the write lock."""
     return sorted(racers, key=lambda r: r.at("locked"))
+
+
+# -- the undo oracle --------------------------------------------------------------------------
+def replay(events: list, logs: dict[str, list[dict]]) -> dict[tuple[str, str], tuple]:
+    """Replay the answers and undos of the history, checking that every undo took back its own
+    reviewer's answer; return each cell's (answer, who answered) at the end.
+
+    Each reviewer's log gives the order of its own operations, so each of its undos is linked to
+    the answer it takes back (undo entries are a stack per reviewer; an undo that was refused
+    used one up too)."""
+    takes_back: dict[int, int] = {}      # undo event seq -> the answer event it takes back
+    for who, log in logs.items():
+        answers = iter(e.seq for e in events if e.reviewer == who and e.action == "answer")
+        undos = iter(e.seq for e in events if e.reviewer == who and e.action == "undo")
+        stack: list[int] = []
+        for entry in log:
+            if entry["event"] == "scored" and entry["history"]:
+                stack.append(next(answers))
+            elif entry["event"] == "undo":
+                taken = stack.pop() if stack else None
+                if entry["undone"]:
+                    assert taken is not None
+                    takes_back[next(undos)] = taken
+        assert next(answers, None) is None and next(undos, None) is None
+    cell: dict[tuple[str, str], tuple] = {}
+    replaced: dict[int, tuple] = {}
+    after: dict[int, str | None] = {}
+    for e in events:
+        key = (e.ref, e.question)
+        if e.action == "answer":
+            replaced[e.seq], after[e.seq] = cell.get(key, (None, "")), e.after
+            cell[key] = (e.after, e.reviewer)
+        elif e.action == "undo":
+            value, owner = cell.get(key, (None, ""))
+            assert owner == e.reviewer, f"{e.reviewer}'s undo (event {e.seq}) took back " \
+                                        f"{owner}'s answer"
+            assert value == after[takes_back[e.seq]] == e.before
+            cell[key] = replaced[takes_back[e.seq]]
+    return {k: v for k, v in cell.items() if v[0] is not None}
