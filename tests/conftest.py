@@ -1,4 +1,6 @@
-"""Shared fixtures. QT_QPA_PLATFORM is set before anything can import Qt."""
+"""Shared fixtures. QT_QPA_PLATFORM is set before anything can import Qt. The throwaway
+PostgreSQL cluster's fixtures (``tests/unit/pg.py``) are registered here, once, so that every
+test module shares one cluster."""
 
 from __future__ import annotations
 
@@ -6,6 +8,8 @@ import os
 from pathlib import Path
 
 import pytest
+
+from tests.unit.pg import pg_db, pg_port, pg_url  # noqa: F401 - fixtures
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("REVIEWER_NAME", "test-reviewer")

@@ -16,7 +16,6 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT
-from tests.unit.test_postgres import pg_port, pg_url  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="scripts/build is bash")
 
@@ -82,7 +81,7 @@ def test_the_program_carries_the_demo(program, tmp_path):
 
 
 def test_the_program_opens_the_shared_postgresql_database_named_by_reviewer_db(
-        program, tmp_path, pg_url):  # noqa: F811 - the fixture
+        program, tmp_path, pg_url):
     # as a Group Policy variable would name it for every desk (README, "For IT departments")
     err, _ = start(program, cwd=tmp_path, REVIEWER_DB=pg_url)
     assert "window shown" in err

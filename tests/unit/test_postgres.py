@@ -1,113 +1,25 @@
 """The whole core on PostgreSQL (SPEC §3: a team shares a ``postgresql+psycopg://`` database).
 
-A throwaway cluster is started once per session from Debian's PostgreSQL binaries (initdb as the
-``postgres`` user, trust auth, a free port, the socket in the temp dir; PLATFORM-NOTES
-"Databases") and removed at the end; every test gets a fresh database. Skipped when the server
-binaries or psycopg are missing (CI installs both: scripts/setup.sh, the ``test`` extra).
+Runs on a throwaway cluster (``tests/unit/pg.py``: started once per session from Debian's
+PostgreSQL binaries, a fresh database for every test). Skipped when the server binaries or
+psycopg are missing (CI installs both: scripts/setup.sh, the ``test`` extra).
 """
 
 from __future__ import annotations
 
 import csv
-import glob
 import os
-import shutil
-import socket
 import subprocess
 import sys
-import tempfile
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from tests.conftest import ASB_SET, DEMO_CSV
 from tests.unit.helpers import run_cli, write_csv
+from tests.unit.pg import open_transactions, pg_snapshot
 
 AUDIT = "BTP ASB 2012"
-TABLES = ("meta", "question_set", "audit", "record", "answer", "undo", "incident")
-
-
-def _bin_dir() -> Path | None:
-    """The newest PostgreSQL server binaries under /usr/lib/postgresql/*/bin."""
-    found = [Path(d) for d in glob.glob("/usr/lib/postgresql/*/bin")
-             if os.access(Path(d) / "initdb", os.X_OK) and os.access(Path(d) / "pg_ctl", os.X_OK)]
-    found.sort(key=lambda d: int(d.parent.name) if d.parent.name.isdigit() else 0)
-    return found[-1] if found else None
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="session")
-def pg_port() -> Iterator[int]:
-    """A running throwaway PostgreSQL cluster; its port on 127.0.0.1 (user postgres, trust)."""
-    pytest.importorskip("psycopg", reason="psycopg is not installed (pip install .[test])")
-    bindir = _bin_dir()
-    if bindir is None:
-        pytest.skip("PostgreSQL server binaries not found under /usr/lib/postgresql/*/bin "
-                    "(apt-get install postgresql)")
-    run_as: dict[str, Any] = {}
-    tmp = Path(tempfile.mkdtemp(prefix="reviewer-pg-"))
-    if os.geteuid() == 0:          # initdb refuses to run as root: run the server as postgres
-        try:
-            shutil.chown(tmp, "postgres", "postgres")
-        except (LookupError, PermissionError) as exc:
-            shutil.rmtree(tmp)
-            pytest.skip(f"running as root and cannot hand the cluster to user postgres: {exc}")
-        run_as = {"user": "postgres", "group": "postgres"}
-    tmp.chmod(0o700)
-    data, port = tmp / "data", _free_port()
-    env = {**os.environ, "LC_ALL": "C.UTF-8"}
-    try:
-        subprocess.run([str(bindir / "initdb"), "-D", str(data), "-U", "postgres",
-                        "--auth=trust", "-E", "UTF8", "--no-sync", "--no-instructions"],
-                       check=True, capture_output=True, env=env, **run_as)
-        subprocess.run([str(bindir / "pg_ctl"), "-D", str(data), "-l", str(tmp / "log"), "-w",
-                        "-o", f"-p {port} -k {tmp} -c listen_addresses=127.0.0.1 -c fsync=off",
-                        "start"], check=True, capture_output=True, env=env, **run_as)
-    except subprocess.CalledProcessError as exc:
-        log = (tmp / "log").read_text(errors="replace") if (tmp / "log").exists() else ""
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise RuntimeError(f"cannot start PostgreSQL: {exc.stderr!r} {log}") from None
-    try:
-        yield port
-    finally:
-        subprocess.run([str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w",
-                        "stop"], capture_output=True, env=env, **run_as)
-        shutil.rmtree(tmp, ignore_errors=True)
-
-
-def _admin(port: int, dbname: str = "postgres"):
-    import psycopg
-
-    return psycopg.connect(host="127.0.0.1", port=port, user="postgres", dbname=dbname,
-                           autocommit=True)
-
-
-@pytest.fixture()
-def pg_url(pg_port: int) -> Iterator[str]:
-    """A fresh, empty database of its own for each test."""
-    name = f"t_{uuid.uuid4().hex[:16]}"
-    with _admin(pg_port) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    yield f"postgresql+psycopg://postgres@127.0.0.1:{pg_port}/{name}"
-    with _admin(pg_port) as conn:
-        conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
-
-
-@pytest.fixture()
-def pg_db(pg_url: str):
-    from reviewer.store.db import Database
-
-    database = Database(pg_url)
-    yield database
-    database.close()
 
 
 def reviewer(db: str, *args: str) -> subprocess.CompletedProcess:
@@ -132,26 +44,6 @@ def in_process(capsys: pytest.CaptureFixture[str], db: str, *args: str) -> str:
     code, out, err = run_cli(capsys, "--db", db, *args)
     assert code == 0, err
     return out
-
-
-def _url_admin(url: str):
-    port, name = url.rsplit(":", 1)[1].split("/")
-    return _admin(int(port), name)
-
-
-def pg_snapshot(url: str) -> dict[str, list[tuple]]:
-    """Every row of every table: the database's whole content."""
-    with _url_admin(url) as conn:
-        return {t: sorted(conn.execute(f"SELECT * FROM {t}").fetchall(), key=repr)
-                for t in TABLES}
-
-
-def open_transactions(url: str) -> int:
-    """Sessions on the test's database sitting in a transaction (e.g. left open by a read)."""
-    with _url_admin(url) as conn:
-        return conn.execute("SELECT COUNT(*) FROM pg_stat_activity WHERE datname = "
-                            "current_database() AND state LIKE 'idle in transaction%'"
-                            ).fetchone()[0]
 
 
 # -- the command line -------------------------------------------------------------------------

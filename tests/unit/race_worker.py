@@ -1,0 +1,215 @@
+"""Worker processes for the concurrency tests (``tests/unit/test_concurrency.py``).
+
+Run from the repository root as ``python -m tests.unit.race_worker SPEC``, SPEC being one JSON
+object. Every worker has done its imports and opened nothing yet when it waits at its barrier
+(``gate``: a file the test creates), so processes racing each other start their real work
+together. What a worker did is appended, with wall-clock times, as JSON lines to its ``log``
+file — never to stdout or stderr, which the tests check.
+
+Kinds:
+
+- ``cli``: ``reviewer ARGS`` run exactly as ``python -m reviewer`` runs it (``runpy``), with the
+  times the write lock was asked for (``request``), taken (``locked``) and let go
+  (``released``). With ``pause: [READY, GO]`` it stops before asking for the lock the first
+  time (after an import has staged its file), creates READY and waits for GO: a test uses it to
+  let other writers work in that window, which is where lost updates come from.
+- ``hold``: open the database, take the write lock (``Database.transaction``), create
+  ``locked``, keep the lock until ``release`` exists (at most ``max`` seconds), write nothing.
+- ``score``: answer ``question`` on ``records`` ([record id, answer] pairs), one operation each
+  (``reviewer.ops.scoring.score``), going over them ``passes`` times with Y and N swapped on
+  every other pass, until the ``stop`` file exists and ``after_stop`` more are done, or the
+  passes run out.
+- ``ops``: a list of ``["score", record id, question, answer]`` and ``["undo"]`` steps
+  (``score``, ``undo_last``) as one reviewer; ``["touch", FILE]`` and ``["wait", FILE]`` steps
+  put two workers' steps in a set order; ``think`` (seconds) is the most a worker waits
+  before each step, as a person would (without it, one process looping on the write lock can
+  take it again and again before another that waits for it wakes up).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import runpy
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+GATE_WAIT = 120.0     # seconds a worker waits for its barrier or a release before giving up
+Log = Callable[..., None]
+
+
+def _logger(path: str) -> Log:
+    def log(event: str, **data: Any) -> None:
+        with open(path, "a", encoding="utf-8") as f:
+            f.write(json.dumps({"event": event, "t": time.time(), **data}) + "\n")
+    return log
+
+
+def _barrier(spec: dict[str, Any], log: Log) -> None:
+    """Say this worker is ready, wait for the gate, say it started."""
+    if spec.get("gate"):
+        log("ready")
+        _wait_for(spec["gate"])
+    log("start")
+
+
+def _wait_for(path: str | None, limit: float = GATE_WAIT) -> None:
+    if not path:
+        return
+    deadline = time.monotonic() + limit
+    while not os.path.exists(path):
+        if time.monotonic() > deadline:
+            raise SystemExit(f"race_worker: {path} never appeared")
+        time.sleep(0.002)
+
+
+def _touch(path: str) -> None:
+    Path(path).touch()
+
+
+def _instrument(log: Log, pause: list[str] | None) -> None:
+    """Log the write lock's request, taking and release; optionally pause before the first
+    request."""
+    from reviewer.store.db import Database
+
+    begin, transaction = Database._begin, Database.transaction
+    paused: list[bool] = []
+
+    def timed_begin(self: Database) -> None:
+        if pause and not paused:
+            paused.append(True)
+            log("paused")
+            _touch(pause[0])
+            _wait_for(pause[1])
+            log("resumed")
+        log("request")
+        begin(self)
+        self._race_locked = True       # type: ignore[attr-defined]
+        log("locked")
+
+    @contextmanager
+    def timed_transaction(self: Database) -> Iterator[Database]:
+        outer = not self.in_transaction
+        try:
+            with transaction(self) as db:
+                yield db
+        finally:
+            if outer and getattr(self, "_race_locked", False):
+                self._race_locked = False  # type: ignore[attr-defined]
+                log("released")
+
+    Database._begin = timed_begin            # type: ignore[method-assign]
+    Database.transaction = timed_transaction  # type: ignore[method-assign]
+
+
+def run_cli(spec: dict[str, Any], log: Log) -> int:
+    import reviewer.cli.main  # noqa: F401 - imported before the barrier, as a warm start
+    import reviewer.ops.importer  # noqa: F401
+
+    if any("://" in arg for arg in spec["args"]):
+        import sqlmodel  # noqa: F401 - what opening a server database imports
+
+    _instrument(log, spec.get("pause"))
+    _barrier(spec, log)
+    sys.argv = ["reviewer", *spec["args"]]
+    code: Any = 0
+    try:
+        runpy.run_module("reviewer", run_name="__main__", alter_sys=True)
+    except SystemExit as exc:
+        code = exc.code
+    log("end", code=code)
+    return code if isinstance(code, int) else 1
+
+
+def run_hold(spec: dict[str, Any], log: Log) -> int:
+    from reviewer.store.db import Database
+
+    db = Database(spec["db"])
+    try:
+        with db.transaction():
+            log("locked")
+            _touch(spec["locked"])
+            deadline = time.monotonic() + float(spec.get("max", GATE_WAIT))
+            while not os.path.exists(spec["release"]) and time.monotonic() < deadline:
+                time.sleep(0.005)
+        log("released")
+    finally:
+        db.close()
+    return 0
+
+
+def _workspace(spec: dict[str, Any]):
+    from reviewer.workspace import Workspace
+
+    ws = Workspace.open(spec["db"], spec["reviewer"])
+    audit = ws.audit(spec["audit"])
+    return ws, audit.id, ws.question_set(audit)
+
+
+def run_score(spec: dict[str, Any], log: Log) -> int:
+    from reviewer.ops.scoring import score
+
+    ws, audit_id, qs = _workspace(spec)
+    stop, extra = spec.get("stop"), int(spec.get("after_stop", 0))
+    flip = {"Y": "N", "N": "Y"}
+    steps = [(rid, answer if p % 2 == 0 else flip[answer])
+             for p in range(int(spec.get("passes", 1))) for rid, answer in spec["records"]]
+    _barrier(spec, log)
+    try:
+        for rid, answer in steps:
+            score(ws, audit_id, qs, rid, spec["question"], answer)
+            log("scored", rid=rid, answer=answer)
+            if stop and os.path.exists(stop):
+                if extra <= 0:
+                    break
+                extra -= 1
+        else:
+            log("exhausted")
+    finally:
+        ws.close()
+    log("end")
+    return 0
+
+
+def run_ops(spec: dict[str, Any], log: Log) -> int:
+    from reviewer.ops.scoring import score, undo_last
+
+    ws, audit_id, qs = _workspace(spec)
+    think = random.Random(spec["reviewer"]).uniform
+    _barrier(spec, log)
+    try:
+        for step in spec["ops"]:
+            time.sleep(think(0, float(spec.get("think", 0))))
+            if step[0] == "wait":
+                _wait_for(step[1])
+            elif step[0] == "touch":
+                _touch(step[1])
+            elif step[0] == "score":
+                _, rid, qid, answer = step
+                done = score(ws, audit_id, qs, rid, qid, answer)
+                log("scored", rid=rid, question=qid, answer=answer,
+                    history=done.changes.history)
+            else:
+                done = undo_last(ws, audit_id, qs)
+                log("undo", undone=done.value, message=done.message)
+    finally:
+        ws.close()
+    log("end")
+    return 0
+
+
+KINDS = {"cli": run_cli, "hold": run_hold, "score": run_score, "ops": run_ops}
+
+
+def main() -> int:
+    spec = json.loads(sys.argv[1])
+    return KINDS[spec["kind"]](spec, _logger(spec["log"]))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
