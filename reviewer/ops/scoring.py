@@ -211,9 +211,9 @@ def undo_last(ws: Workspace, audit_id: int,
         view = _load(tx, qs, record_id)
         restored = {k: tuple(v) for k, v in json.loads(before_json).items()}
         left = json.loads(after_json) if after_json else {}
-        for k, row in left.items():
-            now = view.rows.get(k, EMPTY_ROW)
-            if tuple(now[:3]) != tuple(row[:3]):
+        for k, row in left.items():      # the same answer given again by someone else is
+            now = view.rows.get(k, EMPTY_ROW)   # theirs now: compare who answered too
+            if tuple(now[:4]) != tuple(row[:4]):
                 who = now[3] or "someone"
                 return OpResult(None, tx.changes,
                                 f"Not undone: question {k} of {view.ref} was changed since "

@@ -30,7 +30,8 @@ from reviewer.errors import ReviewerError
 
 WRITE_LOCK = 0x72657669    # PostgreSQL advisory lock key taken by every write transaction
 DEFAULT_LOCK_TIMEOUT = 60.0
-POLL = 0.1                 # seconds between attempts at the write lock
+POLL = 0.1                 # seconds each attempt at SQLite's write lock waits
+PG_QUEUE_MS = 1000         # milliseconds a PostgreSQL writer queues for the lock per attempt
 _SECRETS: set[str] = set()  # passwords seen in database URLs, masked in every message
 
 
@@ -123,7 +124,7 @@ class Database:
             if path is not None:
                 self.conn = _open_sqlite(path)
             else:
-                from sqlmodel import create_engine
+                from sqlalchemy import create_engine
 
                 self._engine = create_engine(target)
                 self.conn = self._engine.raw_connection()
@@ -195,7 +196,7 @@ class Database:
     def _begin(self) -> None:
         start = time.monotonic()
         while True:
-            if self._try_begin():
+            if self._try_begin(max(0.0, self.lock_timeout - (time.monotonic() - start))):
                 return
             waited = time.monotonic() - start
             if waited >= self.lock_timeout:
@@ -205,11 +206,12 @@ class Database:
                     "REVIEWER_LOCK_TIMEOUT=SECONDS)")
             if self.on_wait is not None:
                 self.on_wait(waited)
-            time.sleep(POLL if self.dialect != "sqlite" else 0)
 
-    def _try_begin(self) -> bool:
+    def _try_begin(self, patience: float) -> bool:
+        """One attempt at the write lock, waiting at most ``patience`` seconds (and never much
+        longer than a second, so the wait can be reported)."""
         if self.dialect == "sqlite":
-            self.conn.execute(f"PRAGMA busy_timeout={int(POLL * 1000)}")
+            self.conn.execute(f"PRAGMA busy_timeout={int(min(POLL, patience) * 1000)}")
             try:
                 self.conn.execute("BEGIN IMMEDIATE")
             except sqlite3.OperationalError as exc:
@@ -219,11 +221,20 @@ class Database:
             finally:
                 self.conn.execute(f"PRAGMA busy_timeout={int(self.lock_timeout * 1000)}")
             return True
+        # Queue in the server for up to a second at a time (writers get the lock in the order
+        # they asked), then come back to report the wait and try again.
         self.execute("BEGIN")
-        if self.scalar("SELECT pg_try_advisory_xact_lock(?)", (WRITE_LOCK,)):
-            return True
-        self.conn.rollback()
-        return False
+        queue_ms = max(1, min(PG_QUEUE_MS, int(patience * 1000)))     # 0 would mean "forever"
+        self.execute(f"SET LOCAL lock_timeout = '{queue_ms}ms'")
+        try:
+            self.execute("SELECT pg_advisory_xact_lock(?)", (WRITE_LOCK,))
+        except Exception as exc:  # noqa: BLE001 - 55P03 lock_not_available: still queued out
+            self.conn.rollback()
+            if getattr(exc, "sqlstate", None) != "55P03":
+                raise
+            return False
+        self.execute("SET LOCAL lock_timeout = 0")
+        return True
 
     @contextmanager
     def staging(self) -> Iterator[Database]:

@@ -345,9 +345,6 @@ def test_undo_never_takes_back_another_reviewers_answer(target, race, tmp_path):
         assert replay(events, logs) == stored(db, AUDIT)
 
 
-@pytest.mark.xfail(strict=True, reason="scoring.undo_last checks only the state, value and note "
-                   "of the cells it left, not who answered: alice's undo takes back bob's answer "
-                   "when it equals hers (A-B-A)")
 def test_undo_after_another_reviewer_gave_the_same_answer(target, race, tmp_path):
     make_audit(target, tmp_path, ["R-000000"])
     with open_db(target) as db:
