@@ -1,16 +1,20 @@
 """Command-line benchmark: import and tally 100,000 records, against a naive recount of the CSV.
 
-    .venv/bin/python benchmarks/bench_cli.py [--rows N] [--repeat K]
+    .venv/bin/python benchmarks/bench_cli.py [--rows N | --million] [--repeat K]
 
 Writes a 10-question set (yes_no and choice questions, two of them follow-ups) and a CSV of
 N records with four extra fields in a temporary folder, then times whole processes (wall clock,
 best of K):
 
-  import  reviewer --db X answers import NAME FILE   (into a fresh audit; audit create untimed)
-  tally   reviewer --db X tally NAME --format json
-  naive   python -c "<csv + collections.Counter over the same file>"
+  import    reviewer --db X answers import NAME FILE   (into a fresh audit; create untimed)
+  reimport  the same file again into that audit: every record an update, nothing changed
+  tally     reviewer --db X tally NAME --format json
+  tally by  reviewer --db X tally NAME --by area --format json
+  naive     python -c "<csv + collections.Counter over the same file>" (and its --by variant)
 
-and prints the figures with the ratios tally/naive (goal <= 1.0) and import/naive (goal <= 6.0).
+and prints each with its peak memory (the process's maximum resident set) and the ratios to
+the naive recount. Goals: import <= 6x naive, reimport <= 2x import, tally <= 1x, tally by
+<= 1.5x the naive count by area, every process under 300 MB.
 It also checks that the tally JSON equals the naive counts; exit status 1 if it does not.
 
 For scale it also times "sqlite only": SQLite alone writing the same record and answer rows
@@ -23,6 +27,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import random
 import shutil
 import sqlite3
@@ -74,6 +79,22 @@ with open(sys.argv[1], newline='', encoding='utf-8') as f:
             counts[h][row[i]] += 1
 print(json.dumps({'records': n, 'counts': counts}))
 """
+# The naive recount by a field (area): the same, one Counter per area and question.
+NAIVE_BY = """\
+import csv, json, sys
+from collections import Counter, defaultdict
+with open(sys.argv[1], newline='', encoding='utf-8') as f:
+    rows = csv.reader(f)
+    header = next(rows)
+    cols = [(i, h) for i, h in enumerate(header) if h.startswith('q')]
+    by = header.index('area')
+    counts = defaultdict(Counter)
+    for row in rows:
+        g = row[by]
+        for i, h in cols:
+            counts[(g, h)][row[i]] += 1
+print(len(counts))
+"""
 
 
 def write_files(folder: Path, rows: int, seed: int = 2012) -> tuple[Path, Path]:
@@ -115,13 +136,25 @@ def reviewer_cmd() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "reviewer"]
 
 
-def run(cmd: list[str]) -> tuple[float, str]:
+PEAKS: dict[str, float] = {}
+
+
+def run(cmd: list[str], step: str = "") -> tuple[float, str]:
+    """Wall seconds and stdout of a whole process; its peak memory (MB) kept under ``step``."""
     start = time.perf_counter()
-    done = subprocess.run(cmd, capture_output=True, text=True, check=False)
-    elapsed = time.perf_counter() - start
-    if done.returncode != 0:
-        sys.exit(f"failed ({done.returncode}): {' '.join(cmd)}\n{done.stderr}")
-    return elapsed, done.stdout
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        proc = subprocess.Popen(cmd, stdout=out, stderr=err)
+        _, status, usage = os.wait4(proc.pid, 0)
+        elapsed = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read().decode(), err.read().decode()
+    if proc.returncode != 0:
+        sys.exit(f"failed ({proc.returncode}): {' '.join(cmd)}\n{stderr}")
+    if step:
+        PEAKS[step] = max(PEAKS.get(step, 0.0), usage.ru_maxrss / 1024)
+    return elapsed, stdout
 
 
 def expected_from_naive(naive: dict) -> dict[str, dict]:
@@ -166,8 +199,11 @@ def sqlite_only(imported: Path, pristine: Path, target: Path) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--million", action="store_true", help="1,000,000 records")
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
+    if args.million:
+        args.rows = 1_000_000
     reviewer = reviewer_cmd()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -181,17 +217,25 @@ def main() -> int:
             db = folder / f"import-{i}.db"
             shutil.copy(pristine, db)                   # a fresh audit; creating it is untimed
             elapsed, _ = run([*reviewer, "--db", str(db), "answers", "import", NAME,
-                              str(csv_path)])
+                              str(csv_path)], "import")
             imports.append(elapsed)
-        tallies, outputs = [], set()
+        reimports = [run([*reviewer, "--db", str(folder / f"import-{i}.db"), "answers",
+                          "import", NAME, str(csv_path)], "reimport")[0]
+                     for i in range(args.repeat)]
+        tallies, outputs, bys = [], set(), []
         for _ in range(args.repeat):
-            elapsed, out = run([*reviewer, "--db", str(db), "tally", NAME, "--format", "json"])
+            elapsed, out = run([*reviewer, "--db", str(db), "tally", NAME, "--format", "json"],
+                               "tally")
             tallies.append(elapsed)
             outputs.add(out)
-        naives = []
+            bys.append(run([*reviewer, "--db", str(db), "tally", NAME, "--by", "area",
+                            "--format", "json"], "tally by")[0])
+        naives, naive_bys = [], []
         for _ in range(args.repeat):
-            elapsed, out = run([sys.executable, "-c", NAIVE, str(csv_path)])
+            elapsed, out = run([sys.executable, "-c", NAIVE, str(csv_path)], "naive")
             naives.append(elapsed)
+            naive_bys.append(run([sys.executable, "-c", NAIVE_BY, str(csv_path)],
+                                 "naive by")[0])
         naive = json.loads(out)
         floors = [sqlite_only(db, pristine, folder / f"floor-{i}.db")
                   for i in range(args.repeat)]
@@ -202,16 +246,26 @@ def main() -> int:
         same = doc["records"] == naive["records"] == args.rows and got == expected and not outputs
 
     t_import, t_tally, t_naive = min(imports), min(tallies), min(naives)
+    t_reimport, t_by, t_naive_by = min(reimports), min(bys), min(naive_bys)
     print(f"{args.rows:,} records, {len(QUESTIONS)} questions, {len(FIELDS)} fields; "
-          f"CSV {size / 1e6:.1f} MB; best of {args.repeat}, whole processes")
-    print(f"{'step':<10} {'seconds':>8} {'ratio to naive':>15} {'goal':>6}")
-    print(f"{'import':<10} {t_import:8.2f} {t_import / t_naive:15.2f} {'<= 6':>6}")
-    print(f"{'tally':<10} {t_tally:8.2f} {t_tally / t_naive:15.2f} {'<= 1':>6}")
-    print(f"{'naive':<10} {t_naive:8.2f} {1:15.2f}")
+          f"CSV {size / 1e6:.1f} MB; best of {args.repeat}, whole processes; load average "
+          f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+    print(f"{'step':<12} {'seconds':>8} {'ratio':>7} {'to':<10} {'goal':>6} {'peak MB':>8}")
+    rows = [("import", t_import, t_import / t_naive, "naive", 6.0),
+            ("reimport", t_reimport, t_reimport / t_import, "import", 2.0),
+            ("tally", t_tally, t_tally / t_naive, "naive", 1.0),
+            ("tally by", t_by, t_by / t_naive_by, "naive by", 1.5),
+            ("naive", t_naive, 1.0, "", None), ("naive by", t_naive_by, 1.0, "", None)]
+    for step, seconds, ratio, to, goal in rows:
+        print(f"{step:<12} {seconds:8.2f} {ratio:7.2f} {to:<10} "
+              f"{'' if goal is None else f'<= {goal:g}':>6} {PEAKS.get(step, 0):8.0f}")
     t_floor = min(floors)
-    print(f"{'sqlite only':<10} {t_floor:7.2f} {t_floor / t_naive:15.2f}   (part of import)")
+    print(f"{'sqlite only':<12} {t_floor:8.2f} {t_floor / t_naive:7.2f} {'naive':<10} "
+          "  (SQLite alone writing the rows: part of import)")
     print(f"tally JSON equals the naive counts: {'yes' if same else 'NO'}")
-    ok = same and t_tally <= t_naive and t_import <= 6 * t_naive
+    memory = max(PEAKS[s] for s in ("import", "reimport", "tally", "tally by")) < 300
+    ok = (same and memory and t_tally <= t_naive and t_import <= 6 * t_naive
+          and t_reimport <= 2 * t_import and t_by <= 1.5 * t_naive_by)
     print("goals met" if ok else "goals NOT met")
     return 0 if same else 1
 

@@ -109,12 +109,7 @@ def tally_by(db: Database, audit: AuditInfo, by: str,
              qs: QuestionSet | None = None) -> list[tuple[str, Tally]]:
     """One tally per value of the record field ``by`` (blank values grouped as "")."""
     qs = qs or question_set(db, audit)
-    key = db.json_field("r.fields")
-    counts = db.all(f"SELECT {key} AS g, COUNT(*) FROM record r WHERE r.audit_id = ? "
-                    "GROUP BY g", (by, audit.id))
-    rows = db.all(f"SELECT {key} AS g, a.question_id, a.state, a.value, COUNT(*) FROM answer a "
-                  "JOIN record r ON r.id = a.record_id WHERE a.audit_id = ? "
-                  "GROUP BY g, a.question_id, a.state, a.value", (by, audit.id))
+    counts, rows = (_by_sqlite if db.dialect == "sqlite" else _by_server)(db, audit, by)
     grouped: dict[str, list[tuple]] = defaultdict(list)
     for g, *rest in rows:
         grouped[_group(g)].append(tuple(rest))
@@ -122,6 +117,57 @@ def tally_by(db: Database, audit: AuditInfo, by: str,
     for g, n in counts:
         records[_group(g)] += n
     return [(g, _build(qs, records[g], grouped[g])) for g in sorted(records, key=_natural)]
+
+
+SUMS_UP_TO = 16     # groups counted side by side in one pass; more are sorted instead
+
+
+def _by_sqlite(db: Database, audit: AuditInfo, by: str) -> tuple[list[tuple], list[tuple]]:
+    """(group, records) and (group, question, state, value, n) rows. The field is read once
+    per record into a temporary table of group codes; with few groups, one pass over the
+    tally index counts each group in a column of its own (no sort of the answers)."""
+    key = db.json_field("r.fields")
+    db.execute("DROP TABLE IF EXISTS temp.by_value")
+    db.execute("DROP TABLE IF EXISTS temp.by_record")
+    db.execute("CREATE TEMP TABLE by_value (code INTEGER PRIMARY KEY, v UNIQUE)")
+    db.execute(f"INSERT OR IGNORE INTO temp.by_value (v) SELECT DISTINCT {key} FROM record r "
+               "WHERE r.audit_id = ?", (by, audit.id))
+    db.execute("CREATE TEMP TABLE by_record (id INTEGER PRIMARY KEY, g INTEGER)")
+    db.execute(f"INSERT INTO temp.by_record SELECT r.id, v.code FROM record r "
+               f"JOIN temp.by_value v ON v.v IS {key} WHERE r.audit_id = ?", (by, audit.id))
+    values = dict(db.all("SELECT code, v FROM temp.by_value"))
+    counts = [(values[code], n) for code, n in
+              db.all("SELECT g, COUNT(*) FROM temp.by_record GROUP BY g")]
+    join = ("FROM answer a JOIN temp.by_record t ON t.id = a.record_id WHERE a.audit_id = ? ")
+    if len(values) <= SUMS_UP_TO:
+        codes = sorted(values)
+        sums = ", ".join(f"SUM(t.g = {code})" for code in codes)
+        rows = []
+        for qid, state, value, *ns in db.all(
+                f"SELECT a.question_id, a.state, a.value, {sums} {join}"
+                "GROUP BY a.question_id, a.state, a.value", (audit.id,)):
+            rows += [(values[code], qid, state, value, n)
+                     for code, n in zip(codes, ns, strict=True) if n]
+    else:
+        rows = [(values[g], qid, state, value, n) for qid, state, value, g, n in db.all(
+            f"SELECT a.question_id, a.state, a.value, t.g, COUNT(*) {join}"
+            "GROUP BY a.question_id, a.state, a.value, t.g", (audit.id,))]
+    db.execute("DROP TABLE temp.by_record")
+    db.execute("DROP TABLE temp.by_value")
+    return counts, rows
+
+
+def _by_server(db: Database, audit: AuditInfo, by: str) -> tuple[list[tuple], list[tuple]]:
+    """The same on PostgreSQL, whose hash aggregation needs no help: the field read once per
+    record (a materialised CTE)."""
+    key = db.json_field("r.fields")
+    groups = f"WITH g AS MATERIALIZED (SELECT r.id AS id, {key} AS g FROM record r " \
+             "WHERE r.audit_id = ?) "
+    counts = db.all(groups + "SELECT g, COUNT(*) FROM g GROUP BY g", (by, audit.id))
+    rows = db.all(groups + "SELECT g.g, a.question_id, a.state, a.value, COUNT(*) "
+                  "FROM answer a JOIN g ON g.id = a.record_id WHERE a.audit_id = ? "
+                  "GROUP BY g.g, a.question_id, a.state, a.value", (by, audit.id, audit.id))
+    return counts, rows
 
 
 def field_names(db: Database, audit: AuditInfo) -> list[str]:
