@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from reviewer.analysis.plans import PlanStatus
     from reviewer.analysis.tally import Tally
     from reviewer.ops.scoring import RecordView
-    from reviewer.questions.qset import QuestionSet
+    from reviewer.questions.model import QuestionSet
     from reviewer.store.audits import AuditInfo
     from reviewer.store.history import HistoryEvent
     from reviewer.store.plans import PlanInfo

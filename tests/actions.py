@@ -10,7 +10,7 @@ from typing import Any
 from reviewer.ops import audits as audit_ops
 from reviewer.ops import importer, sampling
 from reviewer.ops import scoring as scoring_ops
-from reviewer.questions.qset import QuestionSet
+from reviewer.questions.model import QuestionSet
 from reviewer.store.audits import AuditInfo
 from reviewer.store.db import Database
 from reviewer.workspace import Workspace

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 
 from reviewer.ops.scoring import RecordView
 from reviewer.questions.logic import NOT_ASKED, UNANSWERED
-from reviewer.questions.qset import Question
+from reviewer.questions.model import Question
 
 from .questions_model import COL_ANSWER, COL_ID, COL_NOTE, COL_TEXT, QuestionsModel
 

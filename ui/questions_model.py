@@ -7,7 +7,7 @@ from PySide6.QtGui import QColor, QFont
 
 from reviewer.ops.scoring import RecordView
 from reviewer.questions.logic import ANSWERED, NA, NOT_ASKED, format_value
-from reviewer.questions.qset import Question, QuestionSet
+from reviewer.questions.model import Question, QuestionSet
 
 from .table_model import Index, TableModel
 

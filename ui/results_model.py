@@ -10,7 +10,7 @@ from PySide6.QtGui import QColor, QFont
 
 from reviewer.analysis.stats import rate, rate_text
 from reviewer.analysis.tally import Tally
-from reviewer.outputs.report_data import blocks, question_label
+from reviewer.outputs.report_data import blocks
 
 from .table_model import Index, TableModel
 
@@ -34,10 +34,10 @@ def build_rows(t: Tally) -> list[Row]:
         for qt in block.rows:
             q = qt.question
             if q.type == "yes_no":
-                rows.append(Row("yes_no", question_label(qt), q.id, "",
+                rows.append(Row("yes_no", q.caption(with_ref=True), q.id, "",
                                 (qt.yes, qt.no, qt.total, rate_text(rate(qt.yes, qt.total)))))
                 continue
-            rows.append(Row("choice_head", question_label(qt), q.id, q.label or "Answer",
+            rows.append(Row("choice_head", q.caption(with_ref=True), q.id, q.label or "Answer",
                             ("Number", "", "Total", "")))
             for i, (label, n) in enumerate(qt.counts.items()):
                 rows.append(Row("choice", "", q.id, label, (n, "", qt.total if i == 0 else "",

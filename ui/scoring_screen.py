@@ -25,7 +25,7 @@ from reviewer.errors import ReviewerError
 from reviewer.ops import scoring
 from reviewer.ops.core import Changes
 from reviewer.questions.logic import ANSWERED, MULTI_SEP, NOT_ASKED
-from reviewer.questions.qset import Question
+from reviewer.questions.model import Question
 from reviewer.store.db import DatabaseError
 
 from .call_listening import CallListening

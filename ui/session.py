@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QWidget
 
 from reviewer.errors import ReviewerError
 from reviewer.ops.core import Changes, OpResult
-from reviewer.questions.qset import QuestionSet
+from reviewer.questions.model import QuestionSet
 from reviewer.store.audits import AuditInfo
 from reviewer.workspace import Workspace
 

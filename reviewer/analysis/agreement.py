@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from reviewer.errors import ReviewerError
-from reviewer.questions.logic import ANSWERED, NA, NOT_ASKED, UNANSWERED
-from reviewer.questions.qset import Question
+from reviewer.questions.logic import UNANSWERED, answer_category
+from reviewer.questions.model import Question
 from reviewer.store.audits import AuditInfo, question_set
 from reviewer.store.db import Database
 
@@ -95,14 +95,6 @@ class Agreement:
                             else None}}
 
 
-def category(state: int, value: str | None) -> str | None:
-    """An answer's category for agreement: the answer as in an answer table, ``n/a`` for n/a
-    given or not asked, None for blank (not compared)."""
-    if state == ANSWERED:
-        return value or ""
-    if state in (NA, NOT_ASKED):
-        return "n/a"
-    return None
 
 
 def kappa_of(pairs: list[tuple[str, str]]) -> tuple[float | None, tuple[float, float] | None]:
@@ -160,8 +152,8 @@ def agreement(db: Database, a: AuditInfo, b: AuditInfo) -> Agreement:
         qa_ = QuestionAgreement(q.id, q.type, q.text)
         pairs = []
         for ref in common:
-            ca = category(*ans_a.get(ref, {}).get(q.id, (UNANSWERED, None)))
-            cb = category(*ans_b.get(ref, {}).get(q.id, (UNANSWERED, None)))
+            ca = answer_category(*ans_a.get(ref, {}).get(q.id, (UNANSWERED, None)))
+            cb = answer_category(*ans_b.get(ref, {}).get(q.id, (UNANSWERED, None)))
             if ca is None or cb is None:
                 continue
             pairs.append((ca, cb))

@@ -16,7 +16,7 @@ from typing import Any
 from reviewer.analysis.stats import Change, Rate, compare_counts, percent, rate
 from reviewer.analysis.tally import QuestionTally, Tally, tally
 from reviewer.errors import ReviewerError
-from reviewer.questions.qset import Question
+from reviewer.questions.model import Question
 from reviewer.store.audits import AuditInfo
 from reviewer.store.db import Database
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from reviewer.questions.logic import ANSWERED, MULTI_SEP, NA, NOT_ASKED, UNANSWERED
-from reviewer.questions.qset import Question, QuestionSet
+from reviewer.questions.model import Question, QuestionSet
 from reviewer.store.audits import AuditInfo, question_set
 from reviewer.store.db import Database
 

@@ -51,7 +51,7 @@ def question_set_files() -> list[Path]:
 
 def bundled_sets() -> list[BundledSet]:
     """Every bundled question set with its id, version and title, sorted by id."""
-    from reviewer.questions.qset import load_file
+    from reviewer.questions.loader import load_file
 
     out = []
     for path in question_set_files():

@@ -24,7 +24,7 @@ def add_commands(sub, groups: dict) -> None:
 
 @command("sets validate")
 def _validate(args: argparse.Namespace) -> int:
-    from reviewer.questions.qset import QuestionSetError, load_file
+    from reviewer.questions.loader import QuestionSetError, load_file
 
     status = 0
     for f in args.files:

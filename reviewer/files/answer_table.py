@@ -23,7 +23,7 @@ from typing import Any
 from reviewer.errors import Progress, ReviewerError
 from reviewer.questions import logic
 from reviewer.questions.logic import BLANK, UNANSWERED, Answer
-from reviewer.questions.qset import QuestionSet
+from reviewer.questions.model import QuestionSet
 from reviewer.store.db import Database
 
 AUDIO_FIELD = "audio"

@@ -17,7 +17,7 @@ from typing import Any
 from reviewer.files.private import check_extension
 from reviewer.files.tables import TABLE_SUFFIXES, write_columns
 from reviewer.questions.logic import ANSWERED, NOT_ASKED, format_value
-from reviewer.questions.qset import QuestionSet
+from reviewer.questions.model import QuestionSet
 from reviewer.store.audits import AuditInfo, question_set
 from reviewer.store.db import Database
 

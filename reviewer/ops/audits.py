@@ -7,7 +7,8 @@ from pathlib import Path
 
 from reviewer.errors import ReviewerError
 from reviewer.ops.core import META, OpResult, write
-from reviewer.questions.qset import QuestionSet, load_file
+from reviewer.questions.loader import load_file
+from reviewer.questions.model import QuestionSet
 from reviewer.store.audits import AuditInfo, clean_name, get_audit_by_id, store_question_set
 from reviewer.workspace import Workspace
 

@@ -24,7 +24,7 @@ from reviewer.ops.core import OpResult, write
 from reviewer.ops.scoring import EMPTY_ROW, _load, _rows_for, _write, parse_answer
 from reviewer.questions import logic
 from reviewer.questions.logic import history_label
-from reviewer.questions.qset import QuestionSet
+from reviewer.questions.model import QuestionSet
 from reviewer.store.audits import AuditInfo, clean_name
 from reviewer.store.ids import next_id
 from reviewer.workspace import Workspace

@@ -38,7 +38,7 @@ from reviewer.files.answer_table import (
 from reviewer.files.tables import iter_table
 from reviewer.ops.core import OpResult, Refused, Tx, write
 from reviewer.questions.logic import ANSWERED, BLANK, NA, UNANSWERED, history_label
-from reviewer.questions.qset import QuestionSet
+from reviewer.questions.model import QuestionSet
 from reviewer.store.db import Database
 from reviewer.store.ids import next_id, next_seq
 from reviewer.workspace import Workspace

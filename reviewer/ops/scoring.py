@@ -15,7 +15,7 @@ from reviewer.errors import NotFound, ReviewerError
 from reviewer.ops.core import OpResult, Tx, write
 from reviewer.questions import logic
 from reviewer.questions.logic import ANSWERED, NA, NOT_ASKED, UNANSWERED, Answer, history_label
-from reviewer.questions.qset import QuestionSet
+from reviewer.questions.model import QuestionSet
 from reviewer.store.db import Database
 from reviewer.workspace import Workspace
 

@@ -29,7 +29,7 @@ from reviewer.outputs.xlsx_util import (
     sheet_title,
     typed_column,
 )
-from reviewer.questions.qset import QuestionSet
+from reviewer.questions.model import QuestionSet
 from reviewer.store.audits import AuditInfo, question_set
 from reviewer.store.db import Database
 
@@ -49,7 +49,7 @@ def _summary_sheet(book: SafeWorkbook, field: str, qs: QuestionSet, overall: Tal
     ws.append([cell(ws, f"Y rate per {field}: Y / (Y + N), n/a not counted; blank where there "
                         "was no Y or N answer", bold=True)])
     ws.append([cell(ws, h, bold=True, fill=HEAD_FILL)
-               for h in [field, "Records"] + [f"{q.id}. {q.text}" for q in questions]])
+               for h in [field, "Records"] + [q.caption() for q in questions]])
     rows = [(value or BLANK_VALUE, g) for value, g in groups] + [("All records", overall)]
     for label, t in rows:
         by_id = t.by_id()
@@ -70,7 +70,7 @@ def _person_sheet(book: SafeWorkbook, audit: AuditInfo, field: str, value: str, 
     by_id = t.by_id()
     for q in _yes_no(qs):
         qt = by_id[q.id]
-        ws.append([f"{q.id}. {q.text}", qt.yes, qt.no, qt.total,
+        ws.append([q.caption(), qt.yes, qt.no, qt.total,
                    cell(ws, rate(qt.yes, qt.total).rate, fmt=PERCENT_FORMAT)])
     ws.append([])
     names = [n for n in c.fields if n != field

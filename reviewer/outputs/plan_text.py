@@ -36,7 +36,7 @@ def evidence_text(ev: QuestionEvidence, names: list[str]) -> str:
     target = ""
     if q.target is not None and ev.figures[-1] is not None:
         target = f"; target {percent(q.target)}: {ev.figures[-1].target_status}"
-    return f"    {q.id}. {q.text} {q.ref}".rstrip() + "\n      " + "  ->  ".join(cells) + \
+    return f"    {q.caption(with_ref=True)}" + "\n      " + "  ->  ".join(cells) + \
         f"\n      {verdict}{target}"
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from reviewer.analysis.tally import QuestionTally, Tally
-from reviewer.questions.qset import Section
+from reviewer.questions.model import Section
 from reviewer.store.audits import AuditInfo
 from reviewer.store.db import Database
 
@@ -110,9 +110,7 @@ class Block:
 
     @property
     def heading(self) -> str:
-        """The appendix's heading: bold capitals ending in a colon; "" when untitled."""
-        title = self.section.title.strip()
-        return title.rstrip(":").upper() + ":" if title else ""
+        return self.section.heading
 
 
 def blocks(t: Tally) -> list[Block]:
@@ -126,9 +124,6 @@ def blocks(t: Tally) -> list[Block]:
     return out
 
 
-def question_label(qt: QuestionTally) -> str:
-    q = qt.question
-    return f"{q.id}. {q.text}" + (f" {q.ref}" if q.ref else "")
 
 
 def reviewers_text(names: list[str], limit: int = 12) -> str:

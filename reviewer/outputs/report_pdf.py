@@ -120,7 +120,7 @@ def _intro(audit: AuditInfo, t: Tally, s: AuditSummary, baseline: AuditInfo | No
 
 def _chart(block: Block, comparison: Comparison | None) -> str:
     """The section's chart of Y rates as an ``<img>`` whose alt text states the figures."""
-    bars = [Bar(f"{qt.question.id}. {qt.question.text}", rate(qt.yes, qt.total),
+    bars = [Bar(qt.question.caption(), rate(qt.yes, qt.total),
                 comparison.changes[qt.question.id].then
                 if comparison and qt.question.id in comparison.changes else None)
             for qt in block.rows if qt.question.type == "yes_no"]

@@ -17,7 +17,7 @@ from html import escape
 from reviewer.analysis.stats import Change, percent, rate, rate_text
 from reviewer.analysis.tally import QuestionTally
 from reviewer.analysis.targets import target_text
-from reviewer.outputs.report_data import Block, question_label
+from reviewer.outputs.report_data import Block
 
 HEAD = ["Question", "Y", "N", "Total", "Y rate (95% CI)"]
 BREAKDOWN_HEAD = ["Number", "Total", "Share"]
@@ -101,7 +101,7 @@ def section_table(block: Block, number: int, compare_name: str | None = None,
 def _yes_no_row(qt: QuestionTally, compare: bool, changes: dict[str, Change] | None,
                 baseline_ids: set[str] | None) -> str:
     q = qt.question
-    cells = [_th(question_label(qt), "row", "question")]
+    cells = [_th(qt.question.caption(with_ref=True), "row", "question")]
     cells += [_td(str(n)) for n in (qt.yes, qt.no, qt.total)]
     figure = escape(rate_text(rate(qt.yes, qt.total)))
     if q.target is not None:            # SPEC §9: the tally's words, judged from the interval
@@ -120,7 +120,7 @@ def _breakdown(qt: QuestionTally, compare: bool) -> str:
     """A choice question: its label header, one row per choice, the total on the first row."""
     q = qt.question
     span = 1 + len(qt.counts)
-    rows = ['<tr class="sub">' + _th(question_label(qt), "row", "question", span)
+    rows = ['<tr class="sub">' + _th(qt.question.caption(with_ref=True), "row", "question", span)
             + _th(q.label or "Answer", "col", "label")
             + "".join(_th(h, "col") for h in BREAKDOWN_HEAD)
             + (_td("", "blank", span) if compare else "") + "</tr>"]

@@ -28,7 +28,7 @@ from reviewer.files.exporter import AnswerColumns, answer_columns
 from reviewer.files.private import check_extension, private_output
 from reviewer.outputs.agreement_xlsx import agreement_sheet
 from reviewer.outputs.feedback_xlsx import operator_feedback_xlsx
-from reviewer.outputs.report_data import blocks, question_label, summarize
+from reviewer.outputs.report_data import blocks, summarize
 from reviewer.outputs.tally_format import CSV_HEADER, NA_NOTE, csv_rows, sign_off_line
 from reviewer.outputs.xlsx_util import (
     HEAD_FILL,
@@ -91,7 +91,8 @@ def _results_sheet(book: SafeWorkbook, audit: AuditInfo, t: Tally, summary) -> N
                     ws.append([""] + head[1:])
                 target = [cell(ws, qt.question.target, fmt=PERCENT_FORMAT),
                           qt.target_status] if qt.question.target is not None else []
-                ws.append([cell(ws, question_label(qt), wrap=True), qt.yes, qt.no, qt.total,
+                label = qt.question.caption(with_ref=True)
+                ws.append([cell(ws, label, wrap=True), qt.yes, qt.no, qt.total,
                            *_rate_cells(ws, qt.yes, qt.total), *target])
                 after_breakdown = False
             else:
@@ -102,7 +103,7 @@ def _results_sheet(book: SafeWorkbook, audit: AuditInfo, t: Tally, summary) -> N
 def _breakdown(ws, qt: QuestionTally) -> None:
     sub = [qt.question.label or "Answer", "Number", "Total", "Share", "95% CI low",
            "95% CI high"]
-    ws.append([cell(ws, question_label(qt), wrap=True)]
+    ws.append([cell(ws, qt.question.caption(with_ref=True), wrap=True)]
               + [cell(ws, h, bold=True, fill=HEAD_FILL) for h in sub])
     for i, (choice, n) in enumerate(qt.counts.items()):
         ws.append(["", choice, n, qt.total if i == 0 else None, *_rate_cells(ws, n, qt.total)])

@@ -48,14 +48,6 @@ def to_json(d: dict[str, Any]) -> str:
     return json.dumps(d, indent=2, ensure_ascii=False)
 
 
-def question_label(q) -> str:
-    return f"{q.id}. {q.text}" + (f" {q.ref}" if q.ref else "")
-
-
-def _section_title(title: str) -> str:
-    return title.rstrip(":").upper() + ":" if title else ""
-
-
 def to_text(audit: AuditInfo, t: Tally, width: int = 100) -> str:
     out = [f"{audit.name} — {t.qset.title} (version {t.qset.version})",
            sign_off_line(audit) + ".", f"{t.records} records. {NA_NOTE}", ""]
@@ -66,7 +58,7 @@ def to_text(audit: AuditInfo, t: Tally, width: int = 100) -> str:
         if not rows:
             continue
         if section.title:
-            out.append(_section_title(section.title))
+            out.append(section.heading)
         out.append(f"{'Question':<{text_w}} {'Y':>6} {'N':>6} {'Total':>7}")
         for qt in rows:
             out.extend(_text_rows(qt, text_w))
@@ -75,7 +67,7 @@ def to_text(audit: AuditInfo, t: Tally, width: int = 100) -> str:
 
 
 def _text_rows(qt: QuestionTally, text_w: int) -> list[str]:
-    lines = textwrap.wrap(question_label(qt.question), text_w) or [""]
+    lines = textwrap.wrap(qt.question.caption(with_ref=True), text_w) or [""]
     q = qt.question
     if q.type == "yes_no":
         head = f"{lines[0]:<{text_w}} {qt.yes:>6} {qt.no:>6} {qt.total:>7}"

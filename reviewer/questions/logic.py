@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from reviewer.questions.qset import NA_TOKENS, Question, QuestionSet
+from reviewer.questions.model import NA_TOKENS, Question, QuestionSet
 
 UNANSWERED, ANSWERED, NA, NOT_ASKED = 0, 1, 2, 3
 MULTI_SEP = ";"
@@ -120,10 +120,6 @@ def resolve(qset: QuestionSet, given: Mapping[str, Answer]) -> dict[str, Answer]
     return evaluate(qset, given)[0]
 
 
-def check(qset: QuestionSet, given: Mapping[str, Answer]) -> list[tuple[str, str]]:
-    """Problems with a merged record, as (question id, message): answers to questions whose
-    condition does not hold, and n/a given where the question forbids it."""
-    return evaluate(qset, given)[1]
 
 
 def describe_condition(q: Question) -> str:
@@ -137,5 +133,15 @@ def history_label(state: int, value: str | None) -> str | None:
     if state == ANSWERED:
         return value or ""
     if state == NA:
+        return "n/a"
+    return None
+
+
+def answer_category(state: int, value: str | None) -> str | None:
+    """An answer as a category for agreement (SPEC §8): the answer as in an answer table,
+    ``n/a`` for n/a given or not asked, None for blank (not compared)."""
+    if state == ANSWERED:
+        return value or ""
+    if state in (NA, NOT_ASKED):
         return "n/a"
     return None

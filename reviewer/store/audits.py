@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from reviewer.errors import NotFound, ReviewerError
-from reviewer.questions.qset import QuestionSet
+from reviewer.questions.model import QuestionSet
 from reviewer.store.db import Database
 
 MAX_NAME = 200

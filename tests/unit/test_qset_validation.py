@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from reviewer.questions.qset import QuestionSetError, load_file, load_text
+from reviewer.questions.loader import QuestionSetError, load_file, load_text
 from tests.conftest import ASB_SET, ROOT
 from tests.unit.helpers import SMALL_SET, run_cli, write_set
 
@@ -373,7 +373,7 @@ def test_audit_create_with_a_bad_set_writes_nothing(db, tmp_path, capsys):
 
 
 def test_the_asb_set_round_trips_through_storage():
-    from reviewer.questions.qset import QuestionSet
+    from reviewer.questions.model import QuestionSet
 
     qs = load_file(ASB_SET)
     again = QuestionSet.from_json(qs.to_json())

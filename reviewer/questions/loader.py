@@ -1,30 +1,23 @@
-"""Question sets: the data model and the YAML loader/validator (SPEC §1).
-
-Every problem is reported as ``FILE:LINE: message`` using the YAML node marks; the loader never
-lets a traceback reach the user. Stdlib + PyYAML only, so the CLI stays fast.
-"""
+"""Loading and validating question-set files (SPEC §1): YAML read with PyYAML, every problem
+reported as ``FILE:LINE: message`` from the YAML node marks, never a traceback. Stdlib and
+PyYAML only, so the command line stays fast."""
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from reviewer.errors import ReviewerError
+from reviewer.questions.model import DIRECTIONS, NA_TOKENS, TYPES, Question, QuestionSet, Section
 
-TYPES = ("yes_no", "choice", "multi_choice", "text")
-NA_TOKENS = frozenset({"n/a", "na", "n.a.", "not applicable"})
 ID_RE = re.compile(r"^[a-z0-9-]+$")
 MAX_DEPTH = 50              # nesting of YAML lists/mappings (a question set uses 5)
 
 SET_KEYS = {"id", "title", "version", "description", "sections", "questions"}
 SECTION_KEYS = {"id", "title"}
-DIRECTIONS = ("higher", "lower")
 QUESTION_KEYS = {"id", "section", "text", "ref", "type", "guidance", "label", "choices", "ask_if",
                  "target", "direction",
                  "na"}
@@ -34,120 +27,6 @@ class QuestionSetError(ReviewerError):
     """Raised with every problem found, each as ``FILE:LINE: message``."""
 
 
-@dataclass(frozen=True)
-class Section:
-    id: str
-    title: str = ""
-
-
-@dataclass(frozen=True)
-class Question:
-    id: str
-    text: str
-    type: str
-    section: str = ""
-    ref: str = ""
-    guidance: str = ""
-    label: str = ""
-    choices: tuple[str, ...] = ()
-    ask_if: tuple[tuple[str, tuple[str, ...]], ...] = ()
-    na: bool = True
-    target: float | None = None        # yes_no only: the Y rate that counts as met (SPEC §9)
-    direction: str = "higher"          # "higher": more Y is better; "lower": fewer Y is better
-
-    @property
-    def tallied(self) -> bool:
-        return self.type != "text"
-
-    def allowed_values(self) -> tuple[str, ...]:
-        return ("Y", "N") if self.type == "yes_no" else self.choices
-
-
-@dataclass
-class QuestionSet:
-    id: str
-    title: str
-    version: int
-    questions: list[Question]
-    sections: list[Section] = field(default_factory=list)
-    description: str = ""
-
-    def __post_init__(self) -> None:
-        self.by_id = {q.id: q for q in self.questions}
-        if not self.sections:
-            self.sections = [Section("", "")]
-
-    def question(self, qid: str) -> Question:
-        return self.by_id[qid]
-
-    def section_questions(self, section_id: str) -> list[Question]:
-        if len(self.sections) == 1 and not self.sections[0].id:
-            return list(self.questions)
-        return [q for q in self.questions if q.section == section_id]
-
-    def children(self) -> dict[str, list[str]]:
-        """Question id -> ids of the questions whose ask_if names it."""
-        out: dict[str, list[str]] = {q.id: [] for q in self.questions}
-        for q in self.questions:
-            for parent, _ in q.ask_if:
-                out[parent].append(q.id)
-        return out
-
-    # -- storage form -------------------------------------------------------------------------
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id, "title": self.title, "version": self.version,
-            "description": self.description,
-            "sections": [{"id": s.id, "title": s.title} for s in self.sections if s.id],
-            "questions": [_question_dict(q) for q in self.questions],
-        }
-
-    def to_json(self) -> str:
-        return json.dumps(self.to_dict(), sort_keys=True, ensure_ascii=False)
-
-    def content_hash(self) -> str:
-        return hashlib.sha256(self.to_json().encode()).hexdigest()
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> QuestionSet:
-        questions = [
-            Question(
-                id=q["id"], text=q["text"], type=q["type"], section=q.get("section", ""),
-                ref=q.get("ref", ""), guidance=q.get("guidance", ""), label=q.get("label", ""),
-                choices=tuple(q.get("choices", ())), na=q.get("na", True),
-                target=q.get("target"), direction=q.get("direction", "higher"),
-                ask_if=tuple((k, tuple(v)) for k, v in q.get("ask_if", ())),
-            )
-            for q in d["questions"]
-        ]
-        sections = [Section(s["id"], s.get("title", "")) for s in d.get("sections", [])]
-        return cls(id=d["id"], title=d["title"], version=int(d["version"]), questions=questions,
-                   sections=sections, description=d.get("description", ""))
-
-    @classmethod
-    def from_json(cls, text: str) -> QuestionSet:
-        return cls.from_dict(json.loads(text))
-
-
-def _question_dict(q: Question) -> dict[str, Any]:
-    d: dict[str, Any] = {"id": q.id, "text": q.text, "type": q.type}
-    for key in ("section", "ref", "guidance", "label"):
-        if getattr(q, key):
-            d[key] = getattr(q, key)
-    if q.choices:
-        d["choices"] = list(q.choices)
-    if q.ask_if:
-        d["ask_if"] = [[k, list(v)] for k, v in q.ask_if]
-    if not q.na:
-        d["na"] = False
-    if q.target is not None:
-        d["target"] = q.target
-    if q.direction != "higher":
-        d["direction"] = q.direction
-    return d
-
-
-# -- loading ------------------------------------------------------------------------------------
 def load_file(path: str | Path) -> QuestionSet:
     path = Path(path)
     try:

@@ -1,0 +1,133 @@
+"""Question sets: the model (SPEC §1). A question set is what a reviewer scores each record
+against: sections in print order, questions in asking order, each of a type (yes_no, choice,
+multi_choice, text), with its conditions (``ask_if``) and, on yes/no questions, a target.
+
+Stored with each audit in a canonical JSON form (``to_json``), whose hash decides whether two
+files hold the same questions. The YAML loader and validator is ``questions.loader``."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+TYPES = ("yes_no", "choice", "multi_choice", "text")
+NA_TOKENS = frozenset({"n/a", "na", "n.a.", "not applicable"})
+DIRECTIONS = ("higher", "lower")
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    title: str = ""
+
+    @property
+    def heading(self) -> str:
+        """The appendix's heading: capitals ending in a colon; "" for an untitled section."""
+        title = self.title.strip()
+        return title.rstrip(":").upper() + ":" if title else ""
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    text: str
+    type: str
+    section: str = ""
+    ref: str = ""
+    guidance: str = ""
+    label: str = ""
+    choices: tuple[str, ...] = ()
+    ask_if: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    na: bool = True
+    target: float | None = None        # yes_no only: the Y rate that counts as met (SPEC §9)
+    direction: str = "higher"          # "higher": more Y is better; "lower": fewer Y is better
+
+    def caption(self, with_ref: bool = False) -> str:
+        """How tables and lists name the question: ``2a. As a result was ... [LF 2.1.2]``
+        (the reference after the text, as in the appendix, when ``with_ref``)."""
+        text = f"{self.id}. {self.text}"
+        return f"{text} {self.ref}" if with_ref and self.ref else text
+
+    @property
+    def tallied(self) -> bool:
+        return self.type != "text"
+
+    def allowed_values(self) -> tuple[str, ...]:
+        return ("Y", "N") if self.type == "yes_no" else self.choices
+
+
+@dataclass
+class QuestionSet:
+    id: str
+    title: str
+    version: int
+    questions: list[Question]
+    sections: list[Section] = field(default_factory=list)
+    description: str = ""
+
+    def __post_init__(self) -> None:
+        self.by_id = {q.id: q for q in self.questions}
+        if not self.sections:
+            self.sections = [Section("", "")]
+
+
+    def section_questions(self, section_id: str) -> list[Question]:
+        if len(self.sections) == 1 and not self.sections[0].id:
+            return list(self.questions)
+        return [q for q in self.questions if q.section == section_id]
+
+
+    # -- storage form -------------------------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "title": self.title, "version": self.version,
+            "description": self.description,
+            "sections": [{"id": s.id, "title": s.title} for s in self.sections if s.id],
+            "questions": [_question_dict(q) for q in self.questions],
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), sort_keys=True, ensure_ascii=False)
+
+    def content_hash(self) -> str:
+        return hashlib.sha256(self.to_json().encode()).hexdigest()
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> QuestionSet:
+        questions = [
+            Question(
+                id=q["id"], text=q["text"], type=q["type"], section=q.get("section", ""),
+                ref=q.get("ref", ""), guidance=q.get("guidance", ""), label=q.get("label", ""),
+                choices=tuple(q.get("choices", ())), na=q.get("na", True),
+                target=q.get("target"), direction=q.get("direction", "higher"),
+                ask_if=tuple((k, tuple(v)) for k, v in q.get("ask_if", ())),
+            )
+            for q in d["questions"]
+        ]
+        sections = [Section(s["id"], s.get("title", "")) for s in d.get("sections", [])]
+        return cls(id=d["id"], title=d["title"], version=int(d["version"]), questions=questions,
+                   sections=sections, description=d.get("description", ""))
+
+    @classmethod
+    def from_json(cls, text: str) -> QuestionSet:
+        return cls.from_dict(json.loads(text))
+
+
+def _question_dict(q: Question) -> dict[str, Any]:
+    d: dict[str, Any] = {"id": q.id, "text": q.text, "type": q.type}
+    for key in ("section", "ref", "guidance", "label"):
+        if getattr(q, key):
+            d[key] = getattr(q, key)
+    if q.choices:
+        d["choices"] = list(q.choices)
+    if q.ask_if:
+        d["ask_if"] = [[k, list(v)] for k, v in q.ask_if]
+    if not q.na:
+        d["na"] = False
+    if q.target is not None:
+        d["target"] = q.target
+    if q.direction != "higher":
+        d["direction"] = q.direction
+    return d
