@@ -22,6 +22,7 @@ from reviewer.errors import ReviewerError
 from reviewer.ops import audits
 from reviewer.ops.core import Changes
 
+from .a11y import named
 from .audits_model import COL_NAME, COL_SAMPLE, AuditsModel
 from .new_audit_dialog import NewAuditDialog
 from .session import Session
@@ -38,6 +39,7 @@ class AuditsScreen(QWidget):
         self.table = QTableView()
         self.table.setObjectName("auditsTable")
         self.table.setModel(self.model)
+        named(self.table, "Audits", "Enter opens the selected audit for scoring; F2 renames it")
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().hide()
@@ -47,13 +49,14 @@ class AuditsScreen(QWidget):
         header.setSectionResizeMode(COL_SAMPLE, QHeaderView.ResizeMode.Stretch)
         self.table.activated.connect(lambda index: self.open_row(index.row()))
         buttons = QHBoxLayout()
+        # Alt+letters unique on this screen, with the tabs' and menus' (A S R C L, F U E V H)
         for text, slot in (("&New audit… (Ctrl+N)", self.new_audit),
                            ("&Open (Enter)", lambda: self.open_row(self.current_row())),
-                           ("&Rename… (F2)", self.rename), ("Archive / restore", self.archive)):
+                           ("Rena&me… (F2)", self.rename), ("Archive / res&tore", self.archive)):
             b = QPushButton(text)
             b.clicked.connect(slot)
             buttons.addWidget(b)
-        self.show_archived = QCheckBox("Show archived")
+        self.show_archived = QCheckBox("Show arch&ived")
         self.show_archived.toggled.connect(self._toggle_archived)
         buttons.addStretch(1)
         buttons.addWidget(self.show_archived)

@@ -47,7 +47,7 @@ class CalibrationView(QWidget):
         self.other_combo = QComboBox()
         self.other_combo.setAccessibleName("Audit to compare with")
         self.other_combo.activated.connect(lambda _i: self.refresh())
-        pick = QLabel("&Compared with:")
+        pick = QLabel("Com&pared with:")
         pick.setBuddy(self.other_combo)
         self.summary = AgreementModel(self)
         self.summary_view = self._table(self.summary, "agreementTable", "Agreement per question")

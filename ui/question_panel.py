@@ -3,7 +3,10 @@ question's guidance and the note editor, and moving between questions."""
 
 from __future__ import annotations
 
+from html import escape
+
 from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -18,6 +21,7 @@ from reviewer.ops.scoring import RecordView
 from reviewer.questions.logic import NOT_ASKED, UNANSWERED
 from reviewer.questions.qset import Question
 
+from .a11y import named
 from .questions_model import COL_ANSWER, COL_ID, COL_NOTE, COL_TEXT, QuestionsModel
 
 
@@ -41,18 +45,27 @@ class QuestionPanel(QWidget):
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.setWordWrap(True)
         self.view.verticalHeader().hide()
+        named(self.view, "Questions", "The record's questions in asking order with their "
+              "answers: Y, N, A (n/a) or 1–9 answer the selected one, F1 lists every key.")
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(COL_TEXT, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(COL_ANSWER, QHeaderView.ResizeMode.ResizeToContents)
-        self.view.setColumnWidth(COL_ID, 44)
-        self.view.setColumnWidth(COL_NOTE, 160)
+        header.setSectionResizeMode(COL_ID, QHeaderView.ResizeMode.ResizeToContents)
+        # rows grow to the wrapped question text: nothing is cut off at large system fonts
+        self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.view.setColumnWidth(COL_NOTE, self.view.fontMetrics().horizontalAdvance("x" * 24))
         self.guidance = QLabel("")
         self.guidance.setObjectName("guidanceLabel")
         self.guidance.setWordWrap(True)
-        self.guidance.setStyleSheet("background: #eef3fb; padding: 8px; border-radius: 4px;")
+        self.guidance.setAutoFillBackground(True)          # palette colours: any theme
+        self.guidance.setBackgroundRole(QPalette.ColorRole.AlternateBase)
+        self.guidance.setForegroundRole(QPalette.ColorRole.Text)
+        self.guidance.setMargin(8)
         self.guidance.setTextFormat(Qt.TextFormat.RichText)
         self.note_edit = QLineEdit()
+        self.note_edit.setObjectName("noteEdit")
         self.note_edit.setPlaceholderText("Note on this answer — press E to write, Enter saves")
+        named(self.note_edit, "Note on this answer", "E writes a note, Enter saves it")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.view, 1)
@@ -109,7 +122,8 @@ class QuestionPanel(QWidget):
             return
         skipped = ("<br><i>Not asked for this record (its condition does not hold): counts as "
                    "n/a.</i>" if view.states[q.id][0] == NOT_ASKED else "")
-        ref = f" <small>({q.ref})</small>" if q.ref else ""
-        self.guidance.setText(f"<b>{q.id}. {q.text}</b>{ref}<br>{q.guidance or ''}"
-                              f"{skipped}<br><span style='color:#555'>{keys_help(q)}</span>")
+        ref = f" ({escape(q.ref)})" if q.ref else ""
+        self.guidance.setText(f"<b>{escape(q.id)}. {escape(q.text)}</b>{ref}<br>"
+                              f"{escape(q.guidance or '')}{skipped}<br>"
+                              f"<i>Keys:</i> {escape(keys_help(q))}")
         self.note_edit.setText(view.note(q.id))

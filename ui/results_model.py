@@ -6,15 +6,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QFont
 
 from reviewer.analysis.stats import rate, rate_text
 from reviewer.analysis.tally import Tally
 from reviewer.outputs.report_data import blocks, question_label
 
+from .colours import bold_font, section_background
 from .table_model import Index, TableModel
 
 COL_QUESTION, COL_OPTION, COL_Y, COL_N, COL_TOTAL, COL_RATE = range(6)
+# the roles answered, as plain ints: data() is called thousands of times while Qt lays out
+DISPLAY, ALIGN, FONT, BACKGROUND, TIP = (int(r) for r in (
+    Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.TextAlignmentRole, Qt.ItemDataRole.FontRole,
+    Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ToolTipRole))
+ROLES = frozenset((DISPLAY, ALIGN, FONT, BACKGROUND, TIP))
+RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 HEADERS = ("Question", "Answer", "Y / Number", "N", "Total", "Y rate (95% CI)")
 
 
@@ -27,15 +33,20 @@ class Row:
     cells: tuple = ("", "", "", "")   # Y/Number, N, Total, rate
 
 
-def build_rows(t: Tally) -> list[Row]:
+PENDING = "…"         # the rate cell until the statistics libraries are loaded (ui.warmup)
+
+
+def build_rows(t: Tally, rates: bool = True) -> list[Row]:
+    """The table's rows; with ``rates=False`` the Y-rate cells wait (statsmodels not loaded)."""
     rows: list[Row] = []
     for block in blocks(t):
         rows.append(Row("section", block.heading or "(continued)"))
         for qt in block.rows:
             q = qt.question
             if q.type == "yes_no":
+                shown = rate_text(rate(qt.yes, qt.total)) if rates else PENDING
                 rows.append(Row("yes_no", question_label(qt), q.id, "",
-                                (qt.yes, qt.no, qt.total, rate_text(rate(qt.yes, qt.total)))))
+                                (qt.yes, qt.no, qt.total, shown)))
                 continue
             rows.append(Row("choice_head", question_label(qt), q.id, q.label or "Answer",
                             ("Number", "", "Total", "")))
@@ -53,11 +64,18 @@ class ResultsModel(TableModel):
         self.rows: list[Row] = []
         self.tally: Tally | None = None
 
-    def set_tally(self, t: Tally | None) -> None:
+    def set_tally(self, t: Tally | None, rates: bool = True) -> None:
         self.beginResetModel()
         self.tally = t
-        self.rows = build_rows(t) if t else []
+        self.rows = build_rows(t, rates) if t else []
         self.endResetModel()
+
+    def fill_rates(self) -> None:
+        """Put the Y rates in, once they can be computed (the rows stay as they are)."""
+        if self.tally is None or not any(r.cells[3] == PENDING for r in self.rows):
+            return
+        self.rows = build_rows(self.tally)
+        self.dataChanged.emit(self.index(0, COL_RATE), self.index(len(self.rows) - 1, COL_RATE))
 
     def figure_at(self, row: int, col: int) -> tuple[str, str] | None:
         """(question id, answer key for reviewer.tally.records_behind) of a clickable figure."""
@@ -75,24 +93,24 @@ class ResultsModel(TableModel):
     def row_count(self) -> int:
         return len(self.rows)
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
+    def data(self, index: Index, role: int = DISPLAY):
+        if role not in ROLES or not index.isValid():
             return None
         r, col = self.rows[index.row()], index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == DISPLAY:
             if col == COL_QUESTION:
                 return r.text
             if col == COL_OPTION:
                 return r.option
             return r.cells[col - COL_Y]
-        if role == Qt.ItemDataRole.TextAlignmentRole and col >= COL_Y:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.FontRole and r.kind in ("section", "choice_head"):
-            font = QFont()
-            font.setBold(r.kind == "section" or col >= COL_OPTION)
-            return font
-        if role == Qt.ItemDataRole.BackgroundRole and r.kind == "section":
-            return QColor("#dde6f3")
-        if role == Qt.ItemDataRole.ToolTipRole and self.figure_at(index.row(), col):
+        if role == ALIGN:
+            return RIGHT if col >= COL_Y else None
+        if role == FONT:
+            if r.kind == "section" or (r.kind == "choice_head" and col >= COL_OPTION):
+                return bold_font()
+            return None
+        if role == BACKGROUND:
+            return section_background() if r.kind == "section" else None
+        if self.figure_at(index.row(), col):
             return "Double-click (or Enter) to list the records behind this figure"
         return None

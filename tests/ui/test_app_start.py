@@ -1,5 +1,5 @@
 """The app as a person starts it: ``reviewer gui`` (through the reviewer-gui entry point) and
-``python -m ui`` open on an empty database without filling it; ``--demo`` makes the demo audit."""
+``python -m ui`` open on an empty database without filling it; ``--demo`` makes the demo audits."""
 
 from __future__ import annotations
 
@@ -31,13 +31,16 @@ def test_reviewer_gui_opens_an_empty_database_empty(tmp_path):
     assert db.exists() and audits(db) == []
 
 
-def test_python_m_ui_with_demo_makes_the_demo_audit(tmp_path):
+def test_python_m_ui_with_demo_makes_the_demo_audits(tmp_path):
     db = tmp_path / "demo.db"
     done = run([sys.executable, "-m", "ui", "--db", str(db), "--demo", "--quit-after", "0.5"],
                tmp_path)
     assert done.returncode == 0, done.stderr
-    assert [line.split("\t")[0] for line in audits(db)] == [
-        "BTP ASB 2012 (demo)", "BTP ASB 2013 re-audit (demo)", "BTP ASB 2012 calibration (demo)"]
+    lines = [line.split("\t") for line in audits(db)]
+    assert [line[0] for line in lines] == [
+        "BTP ASB 2012 (demo)", "BTP ASB 2013 re-audit (demo)", "BTP ASB 2012 calibration (demo)",
+        "ASB practice (demo, to score)"]
+    assert lines[3][2] == "8/20 complete"   # partly scored: a newcomer meets blank records
 
 
 def test_an_unusable_database_is_one_line_and_exit_1(tmp_path):
