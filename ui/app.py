@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication
 from reviewer import demo
 from reviewer.errors import NotFound, ReviewerError
 
-from . import warmup
+from . import themes, warmup
 from .main_window import SCORING, MainWindow
 from .session import Session
 
@@ -48,6 +48,7 @@ def run(target: str, reviewer: str, demo: bool = False, quit_after: float | None
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setOrganizationName("reviewer")
     app.setApplicationName("reviewer")
+    themes.apply_from_environment(app)
     try:
         window = create_window(target, reviewer, demo, to_score=demo)
     except ReviewerError as exc:

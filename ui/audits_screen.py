@@ -63,6 +63,7 @@ class AuditsScreen(QWidget):
         layout = QVBoxLayout(self)
         intro = QLabel("<b>Audits</b> — each keeps the exact question set it was created with. "
                        "Enter opens the selected audit for scoring.")
+        intro.setWordWrap(True)
         layout.addWidget(intro)
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)

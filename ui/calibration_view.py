@@ -28,6 +28,7 @@ from reviewer.files.recordings import recording_path
 from reviewer.ops import calibrate
 from reviewer.ops.core import Changes
 
+from .a11y import buddy
 from .agreement_model import COL_QUESTION, AgreementModel
 from .disagreements_model import COL_DECISION, DisagreementsModel, Row
 from .player import CallPlayer
@@ -46,6 +47,9 @@ class CalibrationView(QWidget):
         self.heading.setWordWrap(True)
         self.other_combo = QComboBox()
         self.other_combo.setAccessibleName("Audit to compare with")
+        self.other_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.other_combo.setMinimumContentsLength(24)
         self.other_combo.activated.connect(lambda _i: self.refresh())
         pick = QLabel("Com&pared with:")
         pick.setBuddy(self.other_combo)
@@ -69,8 +73,9 @@ class CalibrationView(QWidget):
         lower = QWidget()
         ll = QVBoxLayout(lower)
         ll.setContentsMargins(0, 0, 0, 0)
-        ll.addWidget(QLabel("Disagreements — A keeps the main audit's answer, B takes the "
-                            "other, Enter opens the record, Space plays the call:"))
+        ll.addWidget(buddy("Disagreements — A keeps the main audit's answer, B takes the "
+                           "other, Enter opens the record, Space plays the call:", self.view,
+                           word_wrap=True))
         ll.addWidget(self.view, 3)
         ll.addWidget(self.detail)
         ll.addWidget(self.player)

@@ -39,9 +39,9 @@ def mix(a: QColor, b: QColor, amount: float) -> QColor:
         (a.redF(), a.greenF(), a.blueF()), (b.redF(), b.greenF(), b.blueF()), strict=True)))
 
 
-def readable(colour: QColor, background: QColor, minimum: float = AA) -> QColor:
+def readable(colour: QColor, background: QColor, minimum: float = AA + 0.1) -> QColor:
     """``colour`` darkened (on a light background) or lightened (on a dark one) just enough to
-    reach ``minimum`` contrast with ``background``."""
+    reach ``minimum`` contrast with ``background`` (AA, with a little to spare)."""
     target = QColor("#000000") if luminance(background) > 0.18 else QColor("#ffffff")
     for step in range(21):
         candidate = mix(colour, target, step / 20)

@@ -7,7 +7,6 @@ from __future__ import annotations
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QPalette, QPixmap
 from PySide6.QtWidgets import (
-    QHeaderView,
     QLabel,
     QListView,
     QScrollArea,
@@ -24,6 +23,7 @@ from .a11y import buddy, named
 from .colours import set_colours, status
 from .compare_model import COL_QUESTION, CompareModel
 from .session import Session
+from .table_fit import ColumnFitter
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -82,18 +82,15 @@ class CompareView(QWidget):
         self.audit_list.setObjectName("compareAudits")
         self.audit_list.setModel(self.audits_model)
         self.audit_list.setMaximumHeight(self.audit_list.fontMetrics().height() * 7)
-        pick = buddy("<b>Compare audits</b> — tick two or more in Audi&ts with Space; the "
-                     "earliest is the baseline. Questions are matched by id.", self.audit_list,
-                     word_wrap=True)
+        pick = buddy("Audi&ts to compare — tick two or more with Space; the earliest is the "
+                     "baseline. Questions are matched by id.", self.audit_list, word_wrap=True)
+        pick.setTextFormat(Qt.TextFormat.PlainText)          # "&" is a mnemonic, not HTML
         self.table = QTableView()
         self.table.setObjectName("compareTable")
         self.table.setModel(self.model)
         self.table.setWordWrap(True)
         self.table.verticalHeader().hide()
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(COL_QUESTION, QHeaderView.ResizeMode.Stretch)
+        self.fitter = ColumnFitter(self.table, COL_QUESTION)    # the question keeps the room
         named(self.table, "Comparison", "Per question: the Y rate in each audit, the change of "
               "the last against the baseline, its interval, Fisher's p and the result")
         self.warnings = QLabel("")
@@ -148,7 +145,7 @@ class CompareView(QWidget):
             return
         c = self.session.ws.compare(chosen)
         self.model.set_comparison(c)
-        self.table.resizeRowsToContents()
+        self.fitter.fit()
         notes = [f"Warning: {w}" for w in c.warnings]
         if len(chosen) < 3:
             notes.append("A trend chart appears with three or more audits.")

@@ -47,9 +47,6 @@ class GroupedView(QWidget):
         self.groups.setSelectionModel(self.frozen.selectionModel())   # one current row
         self.frozen.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.frozen.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header = self.frozen.horizontalHeader()
-        header.setSectionResizeMode(COL_QUESTION, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(COL_OPTION, QHeaderView.ResizeMode.ResizeToContents)
         self.groups.horizontalHeader().setSectionResizeMode(
             QHeaderView.ResizeMode.ResizeToContents)
         self.frozen.verticalHeader().sectionResized.connect(self._row_resized)
@@ -63,7 +60,7 @@ class GroupedView(QWidget):
             view.doubleClicked.connect(self._open)
         self.frozen.selectionModel().currentChanged.connect(self._current_changed)
         model.modelReset.connect(self._columns)
-        split = QSplitter(Qt.Orientation.Horizontal)
+        self.split = split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.frozen)
         split.addWidget(self.groups)
         split.setStretchFactor(0, 5)
@@ -74,10 +71,23 @@ class GroupedView(QWidget):
         layout.addWidget(split)
         QWidget.setTabOrder(self.frozen, self.groups)
 
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().showEvent(event)
+        width = self.split.width()
+        if width and not getattr(self, "_sized", False):   # the question gets 55% at first
+            self._sized = True
+            self.split.setSizes([width * 55 // 100, width - width * 55 // 100])
+            self.sync_rows()
+
     def _columns(self) -> None:
+        """After a reset (the columns are made anew): which table shows which columns."""
         for col in range(self.model.columnCount()):
             self.frozen.setColumnHidden(col, col >= FIRST_GROUP)
             self.groups.setColumnHidden(col, col < FIRST_GROUP)
+        if self.model.columnCount():
+            header = self.frozen.horizontalHeader()
+            header.setSectionResizeMode(COL_QUESTION, QHeaderView.ResizeMode.Stretch)
+            header.setSectionResizeMode(COL_OPTION, QHeaderView.ResizeMode.ResizeToContents)
 
     def sync_rows(self) -> None:
         """Rows as high as their wrapped question text, in both tables."""

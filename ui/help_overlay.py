@@ -5,6 +5,7 @@ from __future__ import annotations
 from html import escape
 
 from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -35,6 +36,7 @@ class HelpOverlay(QDialog):
         self.setWindowTitle("Keyboard shortcuts")
         self.label = QLabel(shortcuts_html())
         self.label.setObjectName("shortcutsLabel")
+        self.label.setWordWrap(True)      # only where the screen is too narrow for a line
         self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard
                                            | Qt.TextInteractionFlag.TextSelectableByMouse)
         self.scroll = QScrollArea()
@@ -50,7 +52,11 @@ class HelpOverlay(QDialog):
         # wide enough for the longest line (it grows with the font), as high as the screen lets
         bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
         margins = layout.contentsMargins()
-        hint = self.label.sizeHint()
-        fit_to_screen(self, QSize(hint.width() + bar + margins.left() + margins.right() + 8
-                                  + 2 * self.scroll.frameWidth(),
-                                  hint.height() + buttons.sizeHint().height() + 40))
+        doc = QTextDocument()
+        doc.setDefaultFont(self.label.font())
+        doc.setHtml(shortcuts_html())
+        self.natural_width = int(doc.idealWidth()) + 2 * self.label.margin() + 4
+        slack = 16                        # the layout's spacing, rounding
+        fit_to_screen(self, QSize(self.natural_width + bar + margins.left() + margins.right()
+                                  + slack + 2 * self.scroll.frameWidth(),
+                                  int(doc.size().height()) + buttons.sizeHint().height() + 60))

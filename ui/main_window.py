@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QInputDialog, QMainWindow, QMessageBox, QTabWidget
+from PySide6.QtWidgets import QInputDialog, QMainWindow, QMessageBox, QTabWidget, QToolButton
 
 from reviewer.errors import ReviewerError
 from reviewer.ops.importer import import_answers
@@ -53,6 +53,9 @@ class MainWindow(QMainWindow):
         self.tabs.currentChanged.connect(self._tab_changed)
         self._menus()
         self.menuBar().setAccessibleName("Menu bar")
+        more = self.menuBar().findChild(QToolButton, "qt_menubar_ext_button")
+        if more is not None:            # ">>" when the menus do not fit: Qt leaves it unnamed
+            more.setAccessibleName("More menus")
         self.statusBar().showMessage(f"Reviewer: {session.reviewer} · "
                                      f"Database: {display_target(session.target)}")
         self.open_maximised = window_geometry.place(self)   # inside the screen, remembered

@@ -37,6 +37,10 @@ class NewAuditDialog(QDialog):
         self.name_edit.setPlaceholderText("e.g. ASB call listening — May 2026")
         self.set_combo = QComboBox()
         self.set_combo.setEditable(True)
+        # long set titles must not make the dialog wider than a small screen at a large font
+        self.set_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.set_combo.setMinimumContentsLength(24)
         try:
             sets = bundled_sets()
         except ReviewerError:

@@ -78,6 +78,7 @@ class CallPlayer(QWidget):
         self.title = QLabel("")
         self.title.setObjectName("playerTitle")
         emphasise(self.title)
+        self.title.setWordWrap(True)
         self.back_button = self._button(sp.SP_MediaSeekBackward, "Back 5 seconds", "skip_back",
                                         lambda: self.skip(-SKIP_MS))
         self.play_button = self._button(sp.SP_MediaPlay, "Play or pause", "play_pause",

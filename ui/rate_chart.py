@@ -60,10 +60,10 @@ class RateChart(QWidget):
         return int(line * 2.2) + self._row() * len(self.bars) + line * 2
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
-        return QSize(self.fontMetrics().horizontalAdvance("x") * 60, self._height())
+        return QSize(self.fontMetrics().horizontalAdvance("x") * 40, self._height())
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt API
-        return QSize(self.fontMetrics().horizontalAdvance("x") * 30, self._height())
+        return QSize(self.fontMetrics().horizontalAdvance("x") * 20, self._height())
 
     # -- painting -----------------------------------------------------------------------------
     def paintEvent(self, _event) -> None:  # noqa: N802 - Qt API

@@ -21,7 +21,7 @@ DISPLAY, ALIGN, FONT, BACKGROUND, TIP = (int(r) for r in (
     Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ToolTipRole))
 ROLES = frozenset((DISPLAY, ALIGN, FONT, BACKGROUND, TIP))
 RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-HEADERS = ("Question", "Answer", "Y / Number", "N", "Total", "Y rate (95% CI)")
+HEADERS = ("Question", "Answer", "Y /\nNumber", "N", "Total", "Y rate\n(95% CI)")
 
 
 @dataclass

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QScrollArea,
     QSplitter,
@@ -33,8 +32,9 @@ from .behind_model import BehindModel
 from .grouped_model import GroupedResultsModel
 from .grouped_view import GroupedView
 from .rate_chart import RateChart
-from .results_model import COL_QUESTION, COL_RATE, ResultsModel
+from .results_model import COL_QUESTION, ResultsModel
 from .session import Session
+from .table_fit import ColumnFitter
 
 
 class ResultsView(QWidget):
@@ -65,16 +65,8 @@ class ResultsView(QWidget):
         self.table.setWordWrap(True)
         self.table.verticalHeader().hide()
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        # sized once per refresh (ResizeToContents would ask for every cell on every layout);
-        # rows follow the question column's width so wrapped text is never cut off
-        self.table.horizontalHeader().setSectionResizeMode(COL_QUESTION,
-                                                           QHeaderView.ResizeMode.Stretch)
-        self._fit_rows = QTimer(self)
-        self._fit_rows.setSingleShot(True)
-        self._fit_rows.setInterval(0)
-        self._fit_rows.timeout.connect(self.table.resizeRowsToContents)
-        self.table.horizontalHeader().sectionResized.connect(
-            lambda col, _old, _new: self._fit_rows.start() if col == COL_QUESTION else None)
+        # the question column keeps 40% of the width and wraps; rows grow to fit it
+        self.fitter = ColumnFitter(self.table, COL_QUESTION)
         named(self.table, "Results table", "Y, N and Total per question with the Y rate and "
               "its 95% interval; Enter on a figure lists the records behind it")
         self.table.activated.connect(self.show_behind)
@@ -113,12 +105,13 @@ class ResultsView(QWidget):
         tl.setContentsMargins(0, 0, 0, 0)
         tl.addWidget(self.table)
         tl.addWidget(self.grouped_view)
-        split = QSplitter(Qt.Orientation.Horizontal)
+        self.split = split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(tables)
         split.addWidget(side)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
         split.setChildrenCollapsible(False)
+        self._split_set = False
         top = QHBoxLayout()
         top.addWidget(self.heading, 1)
         top.addWidget(buddy("&Group by:", self.group_combo))
@@ -145,6 +138,10 @@ class ResultsView(QWidget):
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt API
         super().showEvent(event)
+        if not self._split_set:         # tables 3/5, chart 2/5, whatever the font size
+            self._split_set = True
+            width = self.split.width()
+            self.split.setSizes([width * 3 // 5, width - width * 3 // 5])
         if self._dirty:
             self.refresh()
 
@@ -164,7 +161,7 @@ class ResultsView(QWidget):
         self.heading.setText(f"<b>{audit.name}</b> — {qs.title} (version {qs.version}) — "
                              f"{t.records} records. {NA_NOTE}")
         self.model.set_tally(t, rates=warmup.ready())
-        self._fit_table()
+        self.fitter.fit()
         self._fill_groups(audit)
         by = self.group_combo.currentData()
         self.grouped_view.setVisible(bool(by))
@@ -186,14 +183,9 @@ class ResultsView(QWidget):
             self.chart.show_message("Drawing the chart…")
             QTimer.singleShot(0, lambda: warmup.when_ready(self._rates_ready))
 
-    def _fit_table(self) -> None:
-        for col in range(1, self.model.columnCount()):
-            self.table.resizeColumnToContents(col)
-        self.table.resizeRowsToContents()
-
     def _rates_ready(self) -> None:
         self.model.fill_rates()
-        self.table.resizeColumnToContents(COL_RATE)
+        self.fitter.fit()
         self._draw_chart()
 
     def _fill_groups(self, audit) -> None:

@@ -69,12 +69,17 @@ class ScoringScreen(Answering, QWidget):
         self.ref_edit.setPlaceholderText("Jump to ref (Ctrl+G)")
         named(self.ref_edit, "Jump to ref", "Type a record's ref and press Enter (Ctrl+G)")
         self.ref_edit.returnPressed.connect(self._jump)
-        top = QHBoxLayout()
-        top.addWidget(self.title, 1)
-        top.addWidget(self.progress)
-        top.addWidget(self.only_incomplete)
-        top.addWidget(self.only_mine)
-        top.addWidget(self.ref_edit)
+        heading = QHBoxLayout()           # two rows: nothing pushes the window wider than
+        heading.addWidget(self.title, 1)  # a small screen at a large font
+        heading.addWidget(self.progress)
+        filters = QHBoxLayout()
+        filters.addWidget(self.only_incomplete)
+        filters.addWidget(self.only_mine)
+        filters.addStretch(1)
+        filters.addWidget(self.ref_edit, 1)
+        top = QVBoxLayout()
+        top.addLayout(heading)
+        top.addLayout(filters)
 
         self.banner = QLabel("")
         self.banner.setObjectName("saveBanner")

@@ -16,13 +16,14 @@ KEY, MAXIMISED = "window/geometry", "window/maximised"
 
 
 def initial_geometry(available: QRect, preferred: QSize = PREFERRED) -> QRect:
-    """The window's client area on first start: the preferred size, or 90% of the available
-    area where that is smaller, centred in it."""
-    width = min(preferred.width(), int(available.width() * SHARE))
-    height = min(preferred.height(), int(available.height() * SHARE))
-    rect = QRect(0, 0, width, height)
-    rect.moveCenter(available.center())
-    return rect
+    """The window's client area on first start: the preferred size, or less so that with its
+    title bar and borders it takes at most 90% of the available area; centred in it."""
+    left, top, right, bottom = FRAME
+    width = min(preferred.width(), int(available.width() * SHARE) - left - right)
+    height = min(preferred.height(), int(available.height() * SHARE) - top - bottom)
+    frame = QRect(0, 0, width + left + right, height + top + bottom)
+    frame.moveCenter(available.center())
+    return frame.adjusted(left, top, -right, -bottom)
 
 
 def fits(rect: QRect, available: QRect) -> bool:
