@@ -32,8 +32,9 @@ w.show_tab(RESULTS)
 w.results.table.viewport().repaint()     # the table is painted
 table = time.perf_counter() - t0
 loop = QEventLoop()
+ready = getattr(w.results, "chart_ready", lambda: True)   # older versions: drawn at once
 def poll():
-    if w.results.chart_ready():
+    if ready():
         w.results.chart.repaint()
         loop.quit()
 timer = QTimer(); timer.timeout.connect(poll); timer.start(5)

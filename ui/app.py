@@ -4,6 +4,7 @@ first unanswered record, so a newcomer meets a question and the keys that answer
 
 from __future__ import annotations
 
+import signal
 import sys
 
 from PySide6.QtCore import QSettings, QTimer
@@ -43,6 +44,21 @@ def create_window(target: str, reviewer: str, demo_audit: bool = False,
     return window
 
 
+def _quit_on_signals(app: QApplication, window: MainWindow) -> None:
+    """Ctrl+C in the terminal (SIGINT) or ``kill`` (SIGTERM) closes the window as its close
+    button would. Python sees a signal only when it runs, so a timer gives it the chance."""
+    def close(*_args) -> None:
+        window.close()
+        app.quit()
+
+    for name in ("SIGINT", "SIGTERM"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), close)
+    timer = QTimer(app)
+    timer.timeout.connect(lambda: None)
+    timer.start(250)
+
+
 def run(target: str, reviewer: str, demo: bool = False, quit_after: float | None = None) -> int:
     """Show the window and run the event loop; ``quit_after`` seconds closes it (smoke tests)."""
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -64,6 +80,7 @@ def run(target: str, reviewer: str, demo: bool = False, quit_after: float | None
     else:
         window.show()
     QTimer.singleShot(500, warmup.start)     # statistics libraries, off the GUI thread
+    _quit_on_signals(app, window)
     if quit_after is not None:
         def shown_then_quit() -> None:
             from PySide6.QtMultimedia import QMediaFormat

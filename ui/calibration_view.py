@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QScrollArea,
     QSplitter,
     QTableView,
     QVBoxLayout,
@@ -49,7 +50,7 @@ class CalibrationView(QWidget):
         self.other_combo.setAccessibleName("Audit to compare with")
         self.other_combo.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.other_combo.setMinimumContentsLength(24)
+        self.other_combo.setMinimumContentsLength(36)
         self.other_combo.activated.connect(lambda _i: self.refresh())
         pick = QLabel("Com&pared with:")
         pick.setBuddy(self.other_combo)
@@ -79,10 +80,17 @@ class CalibrationView(QWidget):
         ll.addWidget(self.view, 3)
         ll.addWidget(self.detail)
         ll.addWidget(self.player)
+        lower_scroll = QScrollArea()         # a short window or a large font scrolls, not clips
+        lower_scroll.setWidgetResizable(True)
+        lower_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        lower_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        lower_scroll.setWidget(lower)
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.summary_view)
-        split.addWidget(lower)
-        split.setSizes([220, 480])
+        split.addWidget(lower_scroll)
+        split.setStretchFactor(0, 1)
+        split.setStretchFactor(1, 2)
+        split.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(split, 1)

@@ -46,6 +46,8 @@ class GroupedView(QWidget):
         self.groups.setObjectName("groupedTable")
         self.groups.setSelectionModel(self.frozen.selectionModel())   # one current row
         self.frozen.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        for view in (self.frozen, self.groups):   # equal viewports: the rows line up
+            view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self.frozen.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.groups.horizontalHeader().setSectionResizeMode(
             QHeaderView.ResizeMode.ResizeToContents)
@@ -90,7 +92,12 @@ class GroupedView(QWidget):
             header.setSectionResizeMode(COL_OPTION, QHeaderView.ResizeMode.ResizeToContents)
 
     def sync_rows(self) -> None:
-        """Rows as high as their wrapped question text, in both tables."""
+        """Rows as high as their wrapped question text, in both tables, under headers of one
+        height (the group headers have three lines)."""
+        height = max(self.frozen.horizontalHeader().sizeHint().height(),
+                     self.groups.horizontalHeader().sizeHint().height())
+        for view in (self.frozen, self.groups):
+            view.horizontalHeader().setFixedHeight(height)
         self.frozen.resizeRowsToContents()
         for row in range(self.model.rowCount()):
             self.groups.setRowHeight(row, self.frozen.rowHeight(row))

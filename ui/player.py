@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtCore import QSize, Qt, QUrl, Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
 from PySide6.QtWidgets import (
@@ -67,6 +67,8 @@ class CallPlayer(QWidget):
     def _button(self, icon: QStyle.StandardPixmap, tip: str, action: str, slot) -> QToolButton:
         button = QToolButton()
         button.setIcon(self.style().standardIcon(icon))
+        size = self.fontMetrics().height()          # icons grow with the system font
+        button.setIconSize(QSize(size, size))
         button.setToolTip(f"{tip} ({keys(action)[0]})")
         named(button, tip, f"Key: {keys(action)[0]}")      # icon only: the name is read
         button.setFocusPolicy(NO_FOCUS)

@@ -45,25 +45,46 @@ class RateChart(QWidget):
         self._changed()
 
     def _changed(self) -> None:
-        self.setMinimumHeight(self._height())
+        self.setMinimumHeight(self._height(max(self.width(), 1)))
         self.updateGeometry()
         self.update()
 
-    # -- geometry -----------------------------------------------------------------------------
-    def _row(self) -> int:
-        return int(self.fontMetrics().height() * 1.7)
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        height = self._height(self.width())
+        if height != self.minimumHeight():      # the title wraps, labels move above bars
+            self.setMinimumHeight(height)
 
-    def _height(self) -> int:
-        line = self.fontMetrics().height()
+    # -- geometry -----------------------------------------------------------------------------
+    def _layout(self, width: int) -> dict:
+        """Where things go at ``width``: the title's height, whether labels sit beside the bars
+        (room for 24 characters) or above them, the label column's width, a row's height."""
+        fm = self.fontMetrics()
+        line, pad = fm.height(), fm.height() // 2
+        inner = max(width - 2 * pad, line)
+        title = fm.boundingRect(0, 0, inner, 100000, int(Qt.TextFlag.TextWordWrap),
+                                self.title).height() if self.title else 0
+        widest = max((fm.horizontalAdvance(label) for label, _ in self.bars), default=0)
+        label_w = min(int(width * 0.42), widest + pad)
+        beside = label_w >= min(widest + pad, fm.horizontalAdvance("x") * 24)
+        row = int(line * 1.7) if beside else int(line * 2.9)
+        return {"line": line, "pad": pad, "title": title, "beside": beside, "row": row,
+                "label_w": label_w if beside else 0, "value_w": fm.horizontalAdvance("100%")
+                + pad}
+
+    def _height(self, width: int) -> int:
+        lay = self._layout(width)
         if not self.bars:
-            return line * 3
-        return int(line * 2.2) + self._row() * len(self.bars) + line * 2
+            return lay["line"] * 3
+        return lay["title"] + lay["pad"] * 3 + lay["row"] * len(self.bars) + lay["line"] * 2
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
-        return QSize(self.fontMetrics().horizontalAdvance("x") * 40, self._height())
+        width = self.fontMetrics().horizontalAdvance("x") * 40
+        return QSize(width, self._height(width))
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt API
-        return QSize(self.fontMetrics().horizontalAdvance("x") * 20, self._height())
+        width = self.fontMetrics().horizontalAdvance("x") * 20
+        return QSize(width, self._height(max(self.width(), width)))
 
     # -- painting -----------------------------------------------------------------------------
     def paintEvent(self, _event) -> None:  # noqa: N802 - Qt API
@@ -73,8 +94,8 @@ class RateChart(QWidget):
         base, text = pal.color(QPalette.ColorRole.Base), pal.color(QPalette.ColorRole.Text)
         p.fillRect(self.rect(), base)
         fm = self.fontMetrics()
-        line = fm.height()
-        pad = line // 2
+        lay = self._layout(self.width())
+        line, pad, row = lay["line"], lay["pad"], lay["row"]
         if self.hasFocus():
             p.setPen(QPen(pal.color(QPalette.ColorRole.Highlight), 2))
             p.drawRect(self.rect().adjusted(1, 1, -2, -2))
@@ -86,16 +107,12 @@ class RateChart(QWidget):
         bold = QFont(self.font())
         bold.setBold(True)
         p.setFont(bold)
-        p.drawText(QRectF(pad, pad, self.width() - 2 * pad, line * 1.5),
-                   Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                   fm.elidedText(self.title, Qt.TextElideMode.ElideRight, self.width() - 2 * pad))
+        p.drawText(QRectF(pad, pad, self.width() - 2 * pad, lay["title"] + 2),
+                   Qt.TextFlag.TextWordWrap | Qt.AlignmentFlag.AlignLeft, self.title)
         p.setFont(self.font())
-        top = line * 2.2
-        row = self._row()
-        value_w = fm.horizontalAdvance("100%") + pad
-        label_w = min(int(self.width() * 0.42),
-                      max(fm.horizontalAdvance(label) for label, _ in self.bars) + pad)
-        x0, x1 = pad + label_w, self.width() - pad - value_w
+        top = lay["title"] + pad * 2
+        x0 = pad + lay["label_w"]
+        x1 = self.width() - pad - lay["value_w"]
         if x1 - x0 < line * 3:
             return
         bottom = top + row * len(self.bars)
@@ -111,16 +128,21 @@ class RateChart(QWidget):
         for i, (label, r) in enumerate(self.bars):
             y = top + row * i
             p.setPen(text)
-            p.drawText(QRectF(pad, y, label_w - pad, row),
-                       Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                       fm.elidedText(label, Qt.TextElideMode.ElideRight, label_w - pad))
+            if lay["beside"]:
+                label_rect, bar_top, bar_h = QRectF(pad, y, lay["label_w"] - pad, row), y, row
+            else:           # narrow: the label on a line of its own above its bar
+                label_rect = QRectF(pad, y, self.width() - 2 * pad, line * 1.3)
+                bar_top, bar_h = y + line * 1.2, row - line * 1.2
+            p.drawText(label_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                       fm.elidedText(label, Qt.TextElideMode.ElideRight,
+                                     int(label_rect.width())))
             if r.rate is None:
                 p.setPen(status("muted"))
-                p.drawText(QRectF(x0 + pad, y, x1 - x0, row), Qt.AlignmentFlag.AlignVCenter,
-                           "no Y/N answers")
+                p.drawText(QRectF(x0 + pad, bar_top, x1 - x0, bar_h),
+                           Qt.AlignmentFlag.AlignVCenter, "no Y/N answers")
                 continue
-            mid = y + row / 2
-            height = row * 0.55
+            mid = bar_top + bar_h / 2
+            height = min(bar_h, row) * 0.55
             p.fillRect(QRectF(x0, mid - height / 2, (x1 - x0) * r.rate, height), bar_colour)
             if r.low is not None and r.high is not None:
                 lo, hi = x0 + (x1 - x0) * r.low, x0 + (x1 - x0) * r.high
@@ -129,7 +151,7 @@ class RateChart(QWidget):
                 for x in (lo, hi):
                     p.drawLine(QPointF(x, mid - height / 3), QPointF(x, mid + height / 3))
             p.setPen(text)
-            p.drawText(QRectF(x1 + pad / 2, y, value_w, row),
+            p.drawText(QRectF(x1 + pad / 2, bar_top, lay["value_w"], bar_h),
                        Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
                        f"{100 * r.rate:.0f}%")
 

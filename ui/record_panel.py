@@ -15,7 +15,7 @@ class RecordPanel(QWidget):
         super().__init__(parent)
         self.ref_label = QLabel("No record")
         self.ref_label.setObjectName("refLabel")
-        emphasise(self.ref_label, 1.6)        # follows the system font size
+        emphasise(self.ref_label, 1.3)        # follows the system font size
         self.ref_label.setWordWrap(True)
         self.ref_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.status_label = QLabel("")

@@ -12,6 +12,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QBoxLayout,
     QComboBox,
     QHBoxLayout,
     QLabel,
@@ -94,12 +95,16 @@ class ResultsView(QWidget):
         session.operation_did_execute.connect(self.on_operation)
 
     def _build(self) -> None:
+        behind = QWidget()
+        bl = QVBoxLayout(behind)
+        bl.setContentsMargins(0, 0, 0, 0)
+        bl.addWidget(self.behind_label)
+        bl.addWidget(self.behind_view, 1)
         side = QWidget()
-        sl = QVBoxLayout(side)
+        self.side_layout = sl = QBoxLayout(QBoxLayout.Direction.TopToBottom, side)
         sl.setContentsMargins(0, 0, 0, 0)
-        sl.addWidget(self.chart_scroll, 3)
-        sl.addWidget(self.behind_label)
-        sl.addWidget(self.behind_view, 2)
+        sl.addWidget(self.chart_scroll, 2)
+        sl.addWidget(behind, 1)
         tables = QWidget()
         tl = QVBoxLayout(tables)
         tl.setContentsMargins(0, 0, 0, 0)
@@ -138,12 +143,28 @@ class ResultsView(QWidget):
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt API
         super().showEvent(event)
-        if not self._split_set:         # tables 3/5, chart 2/5, whatever the font size
-            self._split_set = True
-            width = self.split.width()
-            self.split.setSizes([width * 3 // 5, width - width * 3 // 5])
+        self._arrange()
         if self._dirty:
             self.refresh()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        self._arrange()
+
+    def _arrange(self) -> None:
+        """The chart beside the tables when there is room for about 150 characters across,
+        else below them (a small screen, a large font); the tables get 3/5 either way."""
+        chars = self.width() // max(self.fontMetrics().horizontalAdvance("x"), 1)
+        orientation = Qt.Orientation.Horizontal if chars >= 150 else Qt.Orientation.Vertical
+        if self._split_set and orientation == self.split.orientation():
+            return
+        self._split_set = True
+        self.split.setOrientation(orientation)
+        self.side_layout.setDirection(QBoxLayout.Direction.TopToBottom if orientation
+                                      == Qt.Orientation.Horizontal
+                                      else QBoxLayout.Direction.LeftToRight)
+        size = self.width() if orientation == Qt.Orientation.Horizontal else self.height()
+        self.split.setSizes([size * 3 // 5, size - size * 3 // 5])
 
     def chart_ready(self) -> bool:
         """Whether the chart shows what the table shows (benchmarks, tests)."""

@@ -24,6 +24,6 @@ def notice_text(audit: AuditInfo | None) -> str:
     if audit.calibrates is not None:
         return ("Calibration audit: score it blind — the main audit's answers are not shown "
                 "while you score. To score: " + KEYS)
-    if audit.complete * 2 < audit.records:          # mostly unscored: say how to score
-        return "Records to score: " + KEYS
+    if audit.complete == 0:                 # nothing scored yet: say how to score
+        return "Nothing is scored yet: " + KEYS
     return ""

@@ -5,7 +5,7 @@ save is shown in a red banner (and the status bar) until the next successful one
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -14,7 +14,9 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QScrollArea,
     QSplitter,
+    QStyle,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -111,11 +113,18 @@ class ScoringScreen(Answering, Navigation, QWidget):
         self.record_panel = RecordPanel()
         self.history = HistoryPanel(self)
         self.history.hide()
-        left = QSplitter(Qt.Orientation.Vertical)
-        left.addWidget(self.records_view)
-        left.addWidget(self.record_panel)
-        left.addWidget(self.history)
-        left.setSizes([260, 400, 200])
+        split_left = QSplitter(Qt.Orientation.Vertical)
+        split_left.addWidget(self.records_view)
+        split_left.addWidget(self.record_panel)
+        split_left.addWidget(self.history)
+        split_left.setStretchFactor(0, 2)
+        split_left.setStretchFactor(1, 3)
+        split_left.setChildrenCollapsible(False)
+        left = QScrollArea()             # a short window or a large font scrolls, never clips
+        left.setWidgetResizable(True)
+        left.setFrameShape(QScrollArea.Shape.NoFrame)
+        left.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        left.setWidget(split_left)
 
         self.questions = QuestionPanel()
         self.questions_model = self.questions.model
@@ -125,15 +134,30 @@ class ScoringScreen(Answering, Navigation, QWidget):
         self.note_edit.returnPressed.connect(self._save_note)
         right = self.questions
 
-        split = QSplitter(Qt.Orientation.Horizontal)
+        self.split = split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(left)
         split.addWidget(right)
-        split.setSizes([380, 820])
+        self._left = split_left
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.banner)
         layout.addWidget(self.notice)
         layout.addWidget(split, 1)
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt API
+        """The first time: the record side as wide as its contents need (a large font needs
+        more), between 30% and 40% of the screen; the questions get the rest."""
+        super().showEvent(event)
+        if not getattr(self, "_split_set", False):
+            self._split_set = True
+            QTimer.singleShot(0, self._size_split)       # once the layouts have settled
+
+    def _size_split(self) -> None:
+        width = self.split.width()
+        need = self._left.minimumSizeHint().width() + self.style().pixelMetric(
+            QStyle.PixelMetric.PM_ScrollBarExtent)
+        left = min(max(need, width * 30 // 100), width * 40 // 100)
+        self.split.setSizes([left, width - left])
 
     def _actions(self) -> None:
         handlers = {

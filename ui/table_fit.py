@@ -8,10 +8,12 @@ size)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QHeaderView, QTableView
 
 TEXT_SHARE = 0.4
+MARGIN = 3                  # a cell's text margin, each side (Qt's item views)
 
 
 class ColumnFitter(QObject):
@@ -43,12 +45,25 @@ class ColumnFitter(QObject):
             return
         available = view.viewport().width()
         wanted = {c: max(view.sizeHintForColumn(c), header.sectionSizeHint(c)) for c in columns}
-        floor = header.minimumSectionSize()
         room = available - int(available * self.share)
         total = sum(wanted.values())
-        if total > room > 0:
-            wanted = {c: max(floor, int(w * room / total)) for c, w in wanted.items()}
+        if total > room > 0:          # shrink, but never below a column's longest word
+            wanted = {c: min(w, max(self._longest_word(c), int(w * room / total)))
+                      for c, w in wanted.items()}
         for c, width in wanted.items():
             header.resizeSection(c, width)
-        header.resizeSection(self.text_column, max(floor, available - sum(wanted.values())))
+        header.resizeSection(self.text_column, max(self._longest_word(self.text_column),
+                                                   available - sum(wanted.values())))
         view.resizeRowsToContents()
+
+    def _longest_word(self, col: int) -> int:
+        """The width a column cannot go below without clipping: its longest word (header or
+        cell) and the cell margins."""
+        model, metrics = self.view.model(), self.view.fontMetrics()
+        texts = [str(model.headerData(col, Qt.Orientation.Horizontal) or "")]
+        texts += [str(model.data(model.index(r, col)) or "") for r in range(model.rowCount())]
+        words = {w for text in texts for w in text.split()}
+        bold = QFont(self.view.font())
+        bold.setBold(True)                       # headers and some cells are bold
+        widest = max((QFontMetrics(bold).horizontalAdvance(w) for w in words), default=0)
+        return max(widest, metrics.height()) + 4 * MARGIN

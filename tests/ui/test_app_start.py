@@ -4,9 +4,13 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
+
+import pytest
 
 BIN = Path(sys.executable).parent
 
@@ -54,3 +58,31 @@ def test_an_unusable_database_is_one_line_and_exit_1(tmp_path):
     assert done.returncode == 1, done.stderr
     lines = [ln for ln in done.stderr.splitlines() if "x.db" in ln]
     assert len(lines) == 1 and "Traceback" not in done.stderr
+
+
+def caught_signals(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("SigCgt:"):
+            return int(line.split()[1], 16)
+    return 0
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads /proc (Linux)")
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_ctrl_c_or_kill_closes_the_app(tmp_path, sig):
+    """What the README says stops ``./scripts/demo`` (under xvfb-run nothing is visible)."""
+    env = {k: v for k, v in os.environ.items() if k != "REVIEWER_DB"}
+    env["QT_QPA_PLATFORM"] = "offscreen"
+    app = subprocess.Popen([sys.executable, "-m", "ui", "--db", str(tmp_path / "s.db")],
+                           env=env, cwd=tmp_path, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not caught_signals(app.pid) & (1 << (signal.SIGTERM - 1)):   # handlers are in
+            assert app.poll() is None and time.monotonic() < deadline
+            time.sleep(0.1)
+        app.send_signal(sig)
+        assert app.wait(timeout=20) == 0
+    finally:
+        if app.poll() is None:
+            app.kill()
+            app.wait()

@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt
 from reviewer import demo
 from reviewer.bundled import demo_audio_dir
 from reviewer.questions.logic import UNANSWERED
-from tests.ui.test_scoring_keyboard import answer_of, press
+from tests.ui.test_scoring_keyboard import answer_of, blank_audit, press
 from ui.app import create_window
 
 
@@ -32,12 +32,19 @@ def test_the_demo_opens_on_an_unanswered_record_with_the_keys_shown(qtbot, tmp_p
     s = window.scoring
     assert {state for state, _ in s.view.states.values()} == {UNANSWERED}
     assert s.current_question_row() == 0
-    assert "Keys:" in s.guidance.text() and "Y = yes" in s.guidance.text()
-    assert s.notice.isVisible() and "Y, N or A" in s.notice.text()
+    assert "Keys:" in s.guidance.text() and "Y = yes" in s.guidance.text()   # the hint line
     assert s.player.playable()                      # the first demo records have a call
     press(qtbot, window, Qt.Key.Key_Y)
     assert answer_of(window, "1") == "Y"
     assert s.current_question_row() > 0
+
+
+def test_an_audit_with_nothing_scored_says_which_keys_score(qtbot, make_window, tmp_path):
+    window = make_window()
+    blank_audit(window, tmp_path)
+    s = window.scoring
+    assert s.notice.isVisible() and "Y, N or A" in s.notice.text()
+    assert s.current_question_row() == 0 and "Keys:" in s.guidance.text()
 
 
 def test_the_demo_audits_are_made_once(tmp_path):

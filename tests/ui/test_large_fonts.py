@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontMetrics, QTextLayout, QTextOption
-from PySide6.QtWidgets import QStyle
+from PySide6.QtWidgets import QLabel, QStyle
 
 from reviewer.ops.core import Changes
 from tests.ui.surfaces import app_dialogs
@@ -115,3 +115,34 @@ def test_dialogs_fit_a_small_screen_at_twice_the_font(doubled, qtbot, make_windo
         assert size.width() >= least.width() and size.height() >= least.height(), \
             (what, sizes[what])
         dialog.close()
+
+
+def clipped_labels(window) -> list[str]:
+    """Visible labels given less room than their text needs (wrapped: height for their width;
+    not wrapped: width)."""
+    out = []
+    for label in window.findChildren(QLabel):
+        if not label.isVisible() or not label.text() or label.width() <= 0:
+            continue
+        if label.wordWrap():
+            need = label.heightForWidth(label.width())
+            if need > label.height() + 1:
+                out.append(f"{label.text()[:40]!r}: {label.height()} of {need} px high")
+        elif label.pixmap().isNull() and label.minimumSizeHint().width() > label.width() + 1:
+            out.append(f"{label.text()[:40]!r}: {label.width()} of "
+                       f"{label.minimumSizeHint().width()} px wide")
+    return out
+
+
+def test_no_label_is_clipped_on_a_laptop_at_twice_the_font(doubled, qtbot, make_window):
+    window = make_window(demo=True)
+    window.resize(1213, 643)                 # what a 1366×768 screen opens (ui.window_geometry)
+    found = {}
+    for tab in range(window.tabs.count()):
+        window.show_tab(tab)
+        qtbot.wait(50)
+        found[window.tabs.tabText(tab)] = clipped_labels(window)
+    assert found == {tab: [] for tab in found}
+    window.show_tab(1)
+    view = window.scoring.questions_view
+    assert view.viewport().height() >= 3 * view.rowHeight(0)     # questions stay in sight

@@ -61,6 +61,11 @@ def test_grouped_results_keep_the_question_in_view(qtbot, make_window):
     assert gv.frozen.verticalScrollBar().value() == gv.groups.verticalScrollBar().value()
     assert [gv.frozen.rowHeight(r) for r in range(10)] == [gv.groups.rowHeight(r)
                                                            for r in range(10)]
+    for row in range(5, 15):      # each question on the same line as its figures
+        left = gv.frozen.visualRect(view.grouped.index(row, 0))
+        right = gv.groups.visualRect(view.grouped.index(row, FIRST_GROUP))
+        assert gv.frozen.viewport().mapToGlobal(left.topLeft()).y() == \
+            gv.groups.viewport().mapToGlobal(right.topLeft()).y()
 
 
 def test_the_chart_follows_the_grouping(qtbot, make_window):
