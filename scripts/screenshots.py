@@ -89,9 +89,6 @@ def grab(app, window, out: Path, name: str, whole_screen: bool = False) -> None:
 
 
 def charts_ready(app) -> None:
-    from ui import warmup
-
-    warmup.wait(120)             # the statistics libraries (loaded on a thread)
     app.processEvents()
 
 

@@ -52,7 +52,7 @@ class CalibrationView(QWidget):
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.other_combo.setMinimumContentsLength(36)
         self.other_combo.activated.connect(lambda _i: self.refresh())
-        pick = QLabel("Com&pared with:")
+        pick = QLabel("Compared &with:")
         pick.setBuddy(self.other_combo)
         self.summary = AgreementModel(self)
         self.summary_view = self._table(self.summary, "agreementTable", "Agreement per question")

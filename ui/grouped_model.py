@@ -24,7 +24,7 @@ class GroupedResultsModel(QAbstractTableModel):
 
     def set_groups(self, overall: Tally | None, groups: list[tuple[str, Tally]]) -> None:
         self.beginResetModel()
-        self.rows = build_rows(overall, rates=False) if overall else []
+        self.rows = build_rows(overall) if overall else []
         self.groups = ([("All records", overall)] if overall else []) + groups
         self.endResetModel()
 

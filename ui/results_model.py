@@ -33,20 +33,15 @@ class Row:
     cells: tuple = ("", "", "", "")   # Y/Number, N, Total, rate
 
 
-PENDING = "…"         # the rate cell until the statistics libraries are loaded (ui.warmup)
-
-
-def build_rows(t: Tally, rates: bool = True) -> list[Row]:
-    """The table's rows; with ``rates=False`` the Y-rate cells wait (statsmodels not loaded)."""
+def build_rows(t: Tally) -> list[Row]:
     rows: list[Row] = []
     for block in blocks(t):
         rows.append(Row("section", block.heading or "(continued)"))
         for qt in block.rows:
             q = qt.question
             if q.type == "yes_no":
-                shown = rate_text(rate(qt.yes, qt.total)) if rates else PENDING
                 rows.append(Row("yes_no", question_label(qt), q.id, "",
-                                (qt.yes, qt.no, qt.total, shown)))
+                                (qt.yes, qt.no, qt.total, rate_text(rate(qt.yes, qt.total)))))
                 continue
             rows.append(Row("choice_head", question_label(qt), q.id, q.label or "Answer",
                             ("Number", "", "Total", "")))
@@ -64,18 +59,11 @@ class ResultsModel(TableModel):
         self.rows: list[Row] = []
         self.tally: Tally | None = None
 
-    def set_tally(self, t: Tally | None, rates: bool = True) -> None:
+    def set_tally(self, t: Tally | None) -> None:
         self.beginResetModel()
         self.tally = t
-        self.rows = build_rows(t, rates) if t else []
+        self.rows = build_rows(t) if t else []
         self.endResetModel()
-
-    def fill_rates(self) -> None:
-        """Put the Y rates in, once they can be computed (the rows stay as they are)."""
-        if self.tally is None or not any(r.cells[3] == PENDING for r in self.rows):
-            return
-        self.rows = build_rows(self.tally)
-        self.dataChanged.emit(self.index(0, COL_RATE), self.index(len(self.rows) - 1, COL_RATE))
 
     def figure_at(self, row: int, col: int) -> tuple[str, str] | None:
         """(question id, answer key for reviewer.tally.records_behind) of a clickable figure."""

@@ -3,9 +3,8 @@ be opened to list the records behind it, and each of those opens in the scoring 
 
 Grouped by a record field, the question column stays in view beside the scrolling group columns
 (``ui.grouped_view``), the chart shows the current question's Y rate per group, and every group
-figure opens its records too. The table is drawn at once; the Y-rate intervals and the chart
-follow when the statistics libraries are loaded (``ui.warmup``), so the first Results view does
-not wait for them."""
+figure opens its records too. The chart is painted with Qt (``ui.rate_chart``), not matplotlib,
+so the first Results view imports nothing heavy."""
 
 from __future__ import annotations
 
@@ -27,7 +26,6 @@ from reviewer.analysis.stats import rate
 from reviewer.ops.core import Changes
 from reviewer.outputs.tally_format import NA_NOTE
 
-from . import warmup
 from .a11y import buddy, named
 from .behind_model import BehindModel
 from .grouped_model import GroupedResultsModel
@@ -168,7 +166,7 @@ class ResultsView(QWidget):
 
     def chart_ready(self) -> bool:
         """Whether the chart shows what the table shows (benchmarks, tests)."""
-        return warmup.ready() and not self._dirty
+        return not self._dirty
 
     def refresh(self) -> None:
         self._dirty = False
@@ -181,7 +179,7 @@ class ResultsView(QWidget):
         t = self.session.ws.tally(audit, qs)
         self.heading.setText(f"<b>{audit.name}</b> — {qs.title} (version {qs.version}) — "
                              f"{t.records} records. {NA_NOTE}")
-        self.model.set_tally(t, rates=warmup.ready())
+        self.model.set_tally(t)
         self.fitter.fit()
         self._fill_groups(audit)
         by = self.group_combo.currentData()
@@ -198,15 +196,6 @@ class ResultsView(QWidget):
             self.behind.set_records([])
             self.behind_label.setText("Figures changed: pick a figure again to list its records.")
             self._behind_qid = ""
-        if warmup.ready():
-            self._rates_ready()
-        else:        # after the table is painted: the libraries load on a thread meanwhile
-            self.chart.show_message("Drawing the chart…")
-            QTimer.singleShot(0, lambda: warmup.when_ready(self._rates_ready))
-
-    def _rates_ready(self) -> None:
-        self.model.fill_rates()
-        self.fitter.fit()
         self._draw_chart()
 
     def _fill_groups(self, audit) -> None:
@@ -226,7 +215,7 @@ class ResultsView(QWidget):
 
     def _draw_chart(self) -> None:
         t = self.model.tally
-        if t is None or not warmup.ready():
+        if t is None:
             return
         by = self.group_combo.currentData()
         if not by:

@@ -1,10 +1,11 @@
 """Loading the statistics libraries without freezing the window.
 
-The Wilson intervals in the results come from statsmodels, whose first import (with scipy) takes
-one to three seconds. The app starts that import on a background thread soon after its window
-is shown (:func:`start`), and the Results view draws its table at once and fills the intervals
-and the chart in when the import is done (:func:`when_ready`). Nothing else runs on the thread,
-and the GUI thread never imports statsmodels itself while the thread is at it."""
+Comparing audits (Fisher's test, Newcombe's interval) and calibration (Cohen's kappa) use scipy
+and statsmodels, whose first import takes one to three seconds. The app starts that import on a
+background thread soon after its window is shown (:func:`start`), so that by the time someone
+opens Compare or Calibration it is done and the view appears at once; a view opened sooner
+waits for the import as it did before. :func:`when_ready` runs a slot on the GUI thread once
+the libraries are loaded. Nothing else runs on the thread."""
 
 from __future__ import annotations
 
@@ -40,9 +41,11 @@ _notifier: _Notifier | None = None
 
 def _load() -> None:
     try:
-        from reviewer.analysis.stats import wilson
+        from statsmodels.stats.inter_rater import cohens_kappa  # noqa: F401 - calibration
 
-        wilson(1, 2)            # imports statsmodels.stats.proportion (and scipy)
+        from reviewer.analysis.stats import compare_counts
+
+        compare_counts(1, 2, 1, 2)      # imports scipy.stats and statsmodels' proportion
     except Exception:  # noqa: BLE001 - the GUI thread imports it again and reports
         pass
     finally:

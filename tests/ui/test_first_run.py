@@ -56,10 +56,10 @@ def test_the_demo_audits_are_made_once(tmp_path):
         again, made_again = demo.ensure_demo(ws)
         assert made and not made_again and first.id == again.id
         names = [a.name for a in ws.audits()]
-        assert names == [demo.DEMO_NAME, demo.TO_SCORE_NAME]
+        assert names == [demo.DEMO_NAME, demo.REAUDIT_NAME, demo.TO_SCORE_NAME]
         to_score = ws.audit(demo.TO_SCORE_NAME)
         imported = [e for e in ws.history(to_score.id) if e.action == "import"]
-        assert len(imported) == 1 and "asb-follow-up-2013-demo.csv" in imported[0].detail
+        assert len(imported) == 1 and "asb-practice-demo.csv" in imported[0].detail
     finally:
         ws.close()
 
@@ -111,3 +111,20 @@ def test_the_app_with_the_demo_is_quiet(tmp_path):
     assert done.returncode == 0, done.stderr
     lines = noise(done.stderr)
     assert len(lines) == 1 and lines[0].startswith("reviewer-gui: window shown"), lines
+
+
+def test_the_statistics_libraries_load_off_the_gui_thread(qtbot, qapp):
+    import time
+
+    from PySide6.QtCore import QThread
+
+    from ui import warmup
+
+    started = time.perf_counter()
+    warmup.start()
+    assert time.perf_counter() - started < 0.5          # the window is not held up
+    ran_on: list = []
+    warmup.when_ready(lambda: ran_on.append(QThread.currentThread()))
+    qtbot.waitUntil(lambda: bool(ran_on), timeout=60000)
+    assert ran_on == [qapp.thread()]
+    assert "statsmodels.stats.inter_rater" in sys.modules and "scipy.stats" in sys.modules
