@@ -1,10 +1,11 @@
 """The first Results view: time from switching to the Results tab on a freshly started app (the
 demo audit, 100 records) until the table is painted, and until the chart is too. Each run is a
 new process, so imports (matplotlib!) count as they do for a user.
-Run: .venv/bin/python benchmarks/bench_results_view.py [RUNS]"""
+Run: .venv/bin/python benchmarks/bench_results_view.py [--runs N]"""
 
 from __future__ import annotations
 
+import argparse
 import os
 import statistics
 import subprocess
@@ -45,7 +46,9 @@ print(table, time.perf_counter() - t0)
 
 
 def main() -> None:
-    runs = int(sys.argv[1]) if len(sys.argv) > 1 else 5
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5, help="fresh processes (default 5)")
+    runs = parser.parse_args().runs
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     tables, charts = [], []
     for _ in range(runs):
