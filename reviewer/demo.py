@@ -1,6 +1,7 @@
 """The demo audits: the bundled ASB 2012 question set with its 100 demo records, a synthetic
-2013 re-audit with the 2012 improvement plan (for the Plan view), and a small audit left partly
-unscored, for a newcomer to try the keys on.
+2013 re-audit with the 2012 improvement plan (for the Plan view), a calibration audit scored by a
+second (synthetic) reviewer (for the Calibration view), and a small audit left partly unscored,
+for a newcomer to try the keys on.
 
 Only the demo command makes them (``reviewer demo``, ``reviewer gui --demo``, ``scripts/demo``);
 an empty database stays empty, so a real or shared database never receives synthetic records.

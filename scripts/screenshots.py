@@ -117,38 +117,6 @@ def seek_call(window) -> None:
     window.scoring.player.seek(2400)
 
 
-def calibration_demo(window) -> None:
-    """A calibration audit of 12 demo records scored by a second reviewer who disagrees on a
-    few answers, for the Calibration view."""
-    import csv
-
-    from reviewer import demo
-    from reviewer.ops import calibrate
-    from reviewer.ops.core import Changes
-    from reviewer.ops.disclose import write_answers
-    from reviewer.ops.importer import import_answers
-
-    ws = window.session.ws
-    main = ws.audit(demo.DEMO_NAME)
-    made = calibrate.create_calibration(ws, "BTP ASB 2012 calibration (demo)", main.id,
-                                        records=12, seed=7).value
-    folder = Path(tempfile.mkdtemp())
-    write_answers(ws, main.id, folder / "main.csv")
-    with (folder / "main.csv").open(encoding="utf-8-sig", newline="") as f:
-        rows = [r for r in csv.DictReader(f) if r["ref"] in set(made.refs)]
-    flips = {0: ("1", "3"), 3: ("6",), 5: ("1",), 8: ("8", "13"), 10: ("3",)}
-    for i, qids in flips.items():
-        for qid in qids:
-            rows[i][qid] = {"Y": "N", "N": "Y"}.get(rows[i][qid], rows[i][qid])
-    with (folder / "second.csv").open("w", newline="", encoding="utf-8") as f:
-        w = csv.DictWriter(f, fieldnames=list(rows[0]))
-        w.writeheader()
-        w.writerows(rows)
-    import_answers(ws, made.audit.id, folder / "second.csv")
-    window.session.did_execute(Changes(audit_list=True))
-    open_main(window)
-
-
 def steps_for(variant: str, app, window, out: Path) -> list:
     from ui.main_window import AUDITS, CALIBRATION, RESULTS
 
@@ -171,7 +139,7 @@ def steps_for(variant: str, app, window, out: Path) -> list:
         shot("screenshot-scoring.png"),
         lambda: (window.show_tab(RESULTS), charts_ready(app)), shot("screenshot-results.png"),
         lambda: grouped(window), shot("screenshot-results-grouped.png"),
-        lambda: (calibration_demo(window), window.show_tab(CALIBRATION)),
+        lambda: (open_main(window), window.show_tab(CALIBRATION)),   # the demo's calibration
         lambda: window.calibration.decide("a"),      # the lead keeps the main answer
         shot("screenshot-calibration.png"),
     ]

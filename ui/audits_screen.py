@@ -8,7 +8,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QHBoxLayout,
-    QHeaderView,
     QInputDialog,
     QLabel,
     QMessageBox,
@@ -23,9 +22,10 @@ from reviewer.ops import audits
 from reviewer.ops.core import Changes
 
 from .a11y import named
-from .audits_model import COL_NAME, COL_SAMPLE, AuditsModel
+from .audits_model import COL_NAME, AuditsModel
 from .new_audit_dialog import NewAuditDialog
 from .session import Session
+from .table_fit import ColumnFitter
 
 
 class AuditsScreen(QWidget):
@@ -43,10 +43,8 @@ class AuditsScreen(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(COL_NAME, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(COL_SAMPLE, QHeaderView.ResizeMode.Stretch)
+        self.table.setWordWrap(True)
+        self.fitter = ColumnFitter(self.table, COL_NAME, share=0.3)   # names never elided
         self.table.activated.connect(lambda index: self.open_row(index.row()))
         buttons = QHBoxLayout()
         # Alt+letters unique on this screen, with the tabs' and menus' (A S R C L, F U E V H)

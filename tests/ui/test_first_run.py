@@ -56,7 +56,8 @@ def test_the_demo_audits_are_made_once(tmp_path):
         again, made_again = demo.ensure_demo(ws)
         assert made and not made_again and first.id == again.id
         names = [a.name for a in ws.audits()]
-        assert names == [demo.DEMO_NAME, demo.REAUDIT_NAME, demo.TO_SCORE_NAME]
+        assert names == [demo.DEMO_NAME, demo.REAUDIT_NAME, demo.CALIBRATION_NAME,
+                         demo.TO_SCORE_NAME]
         to_score = ws.audit(demo.TO_SCORE_NAME)
         imported = [e for e in ws.history(to_score.id) if e.action == "import"]
         assert len(imported) == 1 and "asb-practice-demo.csv" in imported[0].detail

@@ -80,6 +80,15 @@ def test_the_window_fits_a_small_screen_at_twice_the_font(doubled, qtbot, make_w
     assert least.width() <= SMALL_SCREEN[0] and least.height() <= SMALL_SCREEN[1], least
 
 
+def test_audit_names_wrap_in_full(doubled, qtbot, make_window):
+    window = make_window()
+    window.resize(1213, 643)
+    window.show_tab(0)
+    qtbot.wait(50)
+    assert window.audits.model.rowCount() >= 3
+    assert cut_off(window.audits.table, 0) == []
+
+
 def test_results_and_compare_wrap_in_full_at_twice_the_font(doubled, qtbot, make_window,
                                                              tmp_path):
     window = make_window()
