@@ -113,10 +113,11 @@ class Workspace:
 
         return field_names(self.db, audit)
 
-    def records_behind(self, audit: AuditInfo, qid: str, answer: str) -> list[tuple[int, str]]:
+    def records_behind(self, audit: AuditInfo, qid: str, answer: str, by: str | None = None,
+                       value: str | None = None) -> list[tuple[int, str]]:
         from reviewer.analysis.tally import records_behind
 
-        return records_behind(self.db, audit, qid, answer)
+        return records_behind(self.db, audit, qid, answer, by, value)
 
     def compare(self, chosen: list[AuditInfo]) -> Comparison:
         from reviewer.analysis.compare import compare_audits

@@ -1,65 +1,159 @@
-"""Take the README's screenshots of the real window (run under xvfb-run; see README)."""
+"""Take the README's screenshots of the real window, on a 1366×768 virtual screen:
+
+    xvfb-run -a -s "-screen 0 1366x768x24" .venv/bin/python scripts/screenshots.py [OUT_DIR]
+
+Each variant runs in a process of its own (a fresh QApplication): ``light`` (the audits,
+scoring, results, grouped results and calibration screens, and the whole 1366×768 screen on a
+first run), ``large-font`` (twice the system font size) and ``dark`` (a dark palette). The
+pictures are grabbed from the X server (``QScreen.grabWindow``), as a user would see them."""
 
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
-from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-
-from reviewer.ops.scoring import set_note  # noqa: E402
-from ui.app import create_window  # noqa: E402
-from ui.main_window import AUDITS, RESULTS, SCORING  # noqa: E402
-
-
-def show_call(window) -> None:
-    """The call player part-way through, and a note that points into the recording."""
-    s = window.scoring
-    audit_id, qs, rid = s.session.audit.id, s.session.qset, s.view.id
-    s.session.run(lambda ws, _p: set_note(ws, audit_id, qs, rid, "1", "no repeat check [00:02]"))
-    s.show_record(s.session.ws.record(qs, rid), keep_question=True)
-    s.player.seek(2400)
+VARIANTS = ("light", "large-font", "dark")
 
 
 def main() -> int:
-    out = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "docs"
+    args = sys.argv[1:]
+    if args[:1] == ["--one"]:
+        return one(args[1], Path(args[2]))
+    out = Path(args[0]) if args else ROOT / "docs"
+    out.mkdir(parents=True, exist_ok=True)
+    for variant in VARIANTS:
+        done = subprocess.run([sys.executable, __file__, "--one", variant, str(out)])
+        if done.returncode:
+            return done.returncode
+    return 0
+
+
+def one(variant: str, out: Path) -> int:
+    from PySide6.QtCore import QSettings, QTimer
+    from PySide6.QtWidgets import QApplication
+
     app = QApplication(sys.argv[:1])
     app.setOrganizationName("reviewer-screenshots")
+    app.setApplicationName("reviewer-screenshots")
+    settings_dir = tempfile.mkdtemp()
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, settings_dir)
+    from ui import themes
+
+    if variant == "dark":
+        themes.apply(app, "dark")
+    if variant == "large-font":
+        font = app.font()
+        font.setPointSizeF(font.pointSizeF() * 2)
+        app.setFont(font)
+    from ui.app import create_window
+
     db = os.path.join(tempfile.mkdtemp(), "shots.db")
-    window = create_window(db, "A. Reviewer", demo_audit=True)
-    window.resize(1280, 800)
+    window = create_window(db, "A. Reviewer", demo_audit=True, to_score=True)
     window.show()
+    steps = steps_for(variant, app, window, out)
 
-    def grab(name: str) -> None:
-        app.processEvents()
-        screen = QGuiApplication.primaryScreen()
-        pixmap = screen.grabWindow(0) if os.environ.get("DISPLAY") else window.grab()
-        pixmap.save(str(out / name))
-        print("wrote", out / name)
-
-    steps = [
-        lambda: window.show_tab(AUDITS), lambda: grab("screenshot-audits.png"),
-        lambda: (window.show_tab(SCORING), window.scoring.open_row(3),
-                 window.scoring.select_question(2)),
-        lambda: show_call(window),   # row 3 has a demo recording: a timestamped note, 00:02
-        lambda: grab("screenshot-scoring.png"),
-        lambda: window.show_tab(RESULTS), lambda: grab("screenshot-results.png"),
-        app.quit,
-    ]
     def run_next() -> None:
-        if steps:
+        if not steps:
+            window.close()
+            app.quit()
+            return
+        try:
             steps.pop(0)()
-            QTimer.singleShot(800, run_next)
+        except Exception:          # a broken step fails the run, not only prints
+            import traceback
 
-    QTimer.singleShot(800, run_next)
+            traceback.print_exc()
+            app.exit(1)
+            return
+        QTimer.singleShot(700, run_next)
+
+    QTimer.singleShot(1000, run_next)
     return app.exec()
+
+
+def grab(app, window, out: Path, name: str, whole_screen: bool = False) -> None:
+    """The window (or the whole screen) as the X server shows it."""
+    app.processEvents()
+    screen = app.primaryScreen()
+    pixmap = screen.grabWindow(0) if whole_screen else screen.grabWindow(window.winId())
+    if pixmap.isNull() or not os.environ.get("DISPLAY"):      # offscreen: render it instead
+        pixmap = window.grab()
+    pixmap.save(str(out / name))
+    print("wrote", out / name, f"{pixmap.width()}x{pixmap.height()}")
+
+
+def charts_ready(app) -> None:
+    app.processEvents()
+
+
+def open_main(window):
+    from reviewer import demo
+
+    audit = window.session.ws.audit(demo.DEMO_NAME)
+    window.open_audit(audit.id)
+    return audit
+
+
+def show_call(window) -> None:
+    """Record 4 of the demo with question 1 selected and a note on it that points into the
+    call recording (``seek_call`` then plays it part-way)."""
+    from reviewer.ops.scoring import set_note
+
+    s = window.scoring
+    s.open_row(3)
+    s.select_question(0)
+    audit_id, qs, rid = s.session.audit.id, s.session.qset, s.view.id
+    s.session.run(lambda ws, _p: set_note(ws, audit_id, qs, rid, "1", "no repeat check [00:02]"))
+    s.show_record(s.session.ws.record(qs, rid), keep_question=True)
+
+
+def seek_call(window) -> None:
+    window.scoring.player.seek(2400)
+
+
+def steps_for(variant: str, app, window, out: Path) -> list:
+    from ui.main_window import AUDITS, CALIBRATION, RESULTS
+
+    def shot(name: str, whole: bool = False):
+        return lambda: grab(app, window, out, name, whole)
+
+    if variant == "large-font":      # opens on the audit to score, as a first run does
+        return [lambda: window.scoring.select_question(1), shot("screenshot-large-font.png"),
+                lambda: (window.show_tab(RESULTS), charts_ready(app)),
+                shot("screenshot-large-font-results.png")]
+    if variant == "dark":
+        return [lambda: (open_main(window), show_call(window)), lambda: seek_call(window),
+                shot("screenshot-dark.png"),
+                lambda: (window.show_tab(RESULTS), charts_ready(app)),
+                shot("screenshot-dark-results.png")]
+    return [
+        shot("screenshot-1366x768.png", whole=True),       # a first run, the whole screen
+        lambda: window.show_tab(AUDITS), shot("screenshot-audits.png"),
+        lambda: (open_main(window), show_call(window)), lambda: seek_call(window),
+        shot("screenshot-scoring.png"),
+        lambda: (window.show_tab(RESULTS), charts_ready(app)), shot("screenshot-results.png"),
+        lambda: grouped(window), shot("screenshot-results-grouped.png"),
+        lambda: (open_main(window), window.show_tab(CALIBRATION)),   # the demo's calibration
+        lambda: window.calibration.decide("a"),      # the lead keeps the main answer
+        shot("screenshot-calibration.png"),
+    ]
+
+
+def grouped(window) -> None:
+    """Results by area, question 1's figure for the second area opened."""
+    from ui.grouped_model import FIRST_GROUP
+
+    view = window.results
+    view.group_by("area")
+    row = next(r for r, x in enumerate(view.grouped.rows) if x.qid == "1")
+    view.grouped_view.select_figure(row, FIRST_GROUP + 1)
+    view._show_group_behind(view.grouped.figure_at(row, FIRST_GROUP + 1))
 
 
 if __name__ == "__main__":

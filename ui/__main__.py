@@ -16,7 +16,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--reviewer", help="who is answering (default: REVIEWER_NAME, else the "
                                       "operating-system user)")
     p.add_argument("--demo", action="store_true",
-                   help="create the demo audit (100 demo records) if it is missing")
+                   help="create the demo audits if missing (100 scored records, and 20 "
+                        "partly unscored to practise on)")
     p.add_argument("--quit-after", type=float, metavar="SECONDS",
                    help="close the window after SECONDS (to check that the app starts)")
     return p

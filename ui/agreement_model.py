@@ -13,10 +13,15 @@ COL_QUESTION, COL_PAIRS, COL_AGREED, COL_KAPPA, COL_READING = range(5)
 HEADERS = ("Question", "Pairs", "Agreed", "Kappa (95% CI)", "Reading")
 
 
+def _two(x: float) -> str:
+    text = f"{x:.2f}"
+    return "0.00" if text == "-0.00" else text      # a hair below zero is not negative
+
+
 def kappa_text(q: QuestionAgreement) -> str:
     if q.kappa is None:
         return "–"
-    return f"{q.kappa:.2f} ({q.kappa_ci[0]:.2f} to {q.kappa_ci[1]:.2f})"
+    return f"{_two(q.kappa)} ({_two(q.kappa_ci[0])} to {_two(q.kappa_ci[1])})"
 
 
 class AgreementModel(TableModel):

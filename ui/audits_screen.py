@@ -8,7 +8,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QHBoxLayout,
-    QHeaderView,
     QInputDialog,
     QLabel,
     QMessageBox,
@@ -22,9 +21,11 @@ from reviewer.errors import ReviewerError
 from reviewer.ops import audits
 from reviewer.ops.core import Changes
 
-from .audits_model import COL_NAME, COL_SAMPLE, AuditsModel
+from .a11y import named
+from .audits_model import COL_NAME, AuditsModel
 from .new_audit_dialog import NewAuditDialog
 from .session import Session
+from .table_fit import ColumnFitter
 
 
 class AuditsScreen(QWidget):
@@ -38,28 +39,29 @@ class AuditsScreen(QWidget):
         self.table = QTableView()
         self.table.setObjectName("auditsTable")
         self.table.setModel(self.model)
+        named(self.table, "Audits", "Enter opens the selected audit for scoring; F2 renames it")
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(COL_NAME, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(COL_SAMPLE, QHeaderView.ResizeMode.Stretch)
+        self.table.setWordWrap(True)
+        self.fitter = ColumnFitter(self.table, COL_NAME, share=0.3)   # names never elided
         self.table.activated.connect(lambda index: self.open_row(index.row()))
         buttons = QHBoxLayout()
+        # Alt+letters unique on this screen, with the tabs' and menus' (A S R C L, F U E V H)
         for text, slot in (("&New audit… (Ctrl+N)", self.new_audit),
                            ("&Open (Enter)", lambda: self.open_row(self.current_row())),
-                           ("&Rename… (F2)", self.rename), ("Archive / restore", self.archive)):
+                           ("Rena&me… (F2)", self.rename), ("Archive / res&tore", self.archive)):
             b = QPushButton(text)
             b.clicked.connect(slot)
             buttons.addWidget(b)
-        self.show_archived = QCheckBox("Show archived")
+        self.show_archived = QCheckBox("Show arch&ived")
         self.show_archived.toggled.connect(self._toggle_archived)
         buttons.addStretch(1)
         buttons.addWidget(self.show_archived)
         layout = QVBoxLayout(self)
         intro = QLabel("<b>Audits</b> — each keeps the exact question set it was created with. "
                        "Enter opens the selected audit for scoring.")
+        intro.setWordWrap(True)
         layout.addWidget(intro)
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)

@@ -46,9 +46,11 @@ class CalibrationDialog(QDialog):
         buttons.accepted.connect(self._create)
         buttons.rejected.connect(self.reject)
         form = QFormLayout(self)
-        form.addRow(QLabel(f"Copies of records of '{main.name}' ({main.records} records), "
-                           "without its answers, for a second reviewer to score blind. "
-                           "The same seed draws the same records."))
+        intro = QLabel(f"Copies of records of '{main.name}' ({main.records} records), "
+                       "without its answers, for a second reviewer to score blind. "
+                       "The same seed draws the same records.")
+        intro.setWordWrap(True)
+        form.addRow(intro)
         for text, widget in (("&Name:", self.name_edit), ("&Records:", self.records_spin),
                              ("S&eed:", self.seed_spin), ("Re&viewer:", self.reviewer_edit)):
             label = QLabel(text)

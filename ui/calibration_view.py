@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QScrollArea,
     QSplitter,
     QTableView,
     QVBoxLayout,
@@ -28,6 +29,7 @@ from reviewer.files.recordings import recording_path
 from reviewer.ops import calibrate
 from reviewer.ops.core import Changes
 
+from .a11y import buddy
 from .agreement_model import COL_QUESTION, AgreementModel
 from .disagreements_model import COL_DECISION, DisagreementsModel, Row
 from .player import CallPlayer
@@ -46,8 +48,11 @@ class CalibrationView(QWidget):
         self.heading.setWordWrap(True)
         self.other_combo = QComboBox()
         self.other_combo.setAccessibleName("Audit to compare with")
+        self.other_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.other_combo.setMinimumContentsLength(36)
         self.other_combo.activated.connect(lambda _i: self.refresh())
-        pick = QLabel("&Compared with:")
+        pick = QLabel("Compared &with:")
         pick.setBuddy(self.other_combo)
         self.summary = AgreementModel(self)
         self.summary_view = self._table(self.summary, "agreementTable", "Agreement per question")
@@ -69,15 +74,23 @@ class CalibrationView(QWidget):
         lower = QWidget()
         ll = QVBoxLayout(lower)
         ll.setContentsMargins(0, 0, 0, 0)
-        ll.addWidget(QLabel("Disagreements — A keeps the main audit's answer, B takes the "
-                            "other, Enter opens the record, Space plays the call:"))
+        ll.addWidget(buddy("Disagreements — A keeps the main audit's answer, B takes the "
+                           "other, Enter opens the record, Space plays the call:", self.view,
+                           word_wrap=True))
         ll.addWidget(self.view, 3)
         ll.addWidget(self.detail)
         ll.addWidget(self.player)
+        lower_scroll = QScrollArea()         # a short window or a large font scrolls, not clips
+        lower_scroll.setWidgetResizable(True)
+        lower_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        lower_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        lower_scroll.setWidget(lower)
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.summary_view)
-        split.addWidget(lower)
-        split.setSizes([220, 480])
+        split.addWidget(lower_scroll)
+        split.setStretchFactor(0, 1)
+        split.setStretchFactor(1, 2)
+        split.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(split, 1)

@@ -15,7 +15,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtMultimedia import QMediaPlayer
-from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox, QToolButton
+from PySide6.QtWidgets import QLabel, QMessageBox, QToolButton
 
 from reviewer.files.recordings import (
     LinkResult,
@@ -26,11 +26,12 @@ from reviewer.files.recordings import (
 )
 from reviewer.ops.sampling import link_recordings
 
+from . import file_dialogs
 from .player import SKIP_MS, CallPlayer
 from .shortcuts import keys
 
-HINT = ("<span style='color:#777'>T puts the playing time into the note; click a time "
-        "(or Ctrl+T for the last one) to hear it again.</span>")
+HINT = ("<i>T puts the playing time into the note; click a time (or Ctrl+T for the last one) "
+        "to hear it again.</i>")
 
 
 def note_html(note: str) -> str:
@@ -150,8 +151,8 @@ class CallListening(QObject):
             QMessageBox.information(s, "No audit open", "Open an audit first, then link its "
                                     "call recordings.")
             return
-        folder = QFileDialog.getExistingDirectory(
-            s, "Link recordings: the folder of call recordings named by ref")
+        folder = file_dialogs.choose_folder(
+            s, "recordings", "Link recordings: the folder of call recordings named by ref")
         if folder and self.link_folder(folder) is not None:
             QMessageBox.information(s, "Link recordings", self.last_result.summary())
 

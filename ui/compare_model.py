@@ -3,15 +3,23 @@ last audit against the baseline with its 95% interval, Fisher's p-value and the 
 
 from __future__ import annotations
 
+from textwrap import fill
+
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor
 
 from reviewer.analysis.compare import Comparison
 from reviewer.analysis.stats import IMPROVED, WORSE, percent, rate_text
 
+from .colours import status
+
 COL_QUESTION = 0
+HEADER_WIDTH = 16          # characters per line of an audit's name in a column header
 Index = QModelIndex | QPersistentModelIndex
-FLAG_COLOURS = {IMPROVED: "#1b7f3b", WORSE: "#b00020"}
+FLAG_STATUS = {IMPROVED: "good", WORSE: "bad"}
+
+
+def wrap(text: str, width: int) -> str:
+    return fill(text, width, break_long_words=False)
 
 
 class CompareModel(QAbstractTableModel):
@@ -19,15 +27,21 @@ class CompareModel(QAbstractTableModel):
         super().__init__(parent)
         self.comparison: Comparison | None = None
         self.headers: list[str] = ["Question"]
+        self.tips: list[str] = []
 
     def set_comparison(self, c: Comparison | None) -> None:
         self.beginResetModel()
         self.comparison = c
         self.headers = ["Question"]
         if c is not None:
-            self.headers += [f"{a.name}\nY rate (95% CI)" for a in c.audits]
-            self.headers += [f"Change\n{c.audits[-1].name} vs {c.audits[0].name}",
-                             "95% CI of change", "p (Fisher)", "Result"]
+            # narrow headers (names wrapped): the question column keeps the room
+            self.headers += [f"{wrap(a.name, HEADER_WIDTH)}\nY rate (95% CI)" for a in c.audits]
+            self.headers += ["Change\n(last vs\nbaseline)", "95% CI\nof change", "p\n(Fisher)",
+                             "Result"]
+            self.tips = [f"The Y rate in {a.name} with its 95% interval" for a in c.audits] + [
+                f"{c.audits[-1].name} against {c.audits[0].name}, in percentage points",
+                "95% interval of the change (Newcombe)", "Fisher's exact test, two-sided",
+                "improved / worse when p < 0.05"]
         self.endResetModel()
 
     def _rows(self):
@@ -42,8 +56,12 @@ class CompareModel(QAbstractTableModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole):
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
             return self.headers[section]
+        if role == Qt.ItemDataRole.ToolTipRole and section > COL_QUESTION:
+            return self.tips[section - 1]
         return None
 
     def cell(self, row: int, col: int) -> str:
@@ -69,8 +87,8 @@ class CompareModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return self.cell(index.row(), index.column())
         if role == Qt.ItemDataRole.ForegroundRole and index.column() == len(self.headers) - 1:
-            colour = FLAG_COLOURS.get(self.cell(index.row(), index.column()))
-            return QColor(colour) if colour else None
+            kind = FLAG_STATUS.get(self.cell(index.row(), index.column()))
+            return status(kind) if kind else None
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() > COL_QUESTION:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None

@@ -5,9 +5,8 @@ the rate then and now, the change with its 95% interval, Fisher's p and "improve
 from __future__ import annotations
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QPixmap
+from PySide6.QtGui import QPalette, QPixmap
 from PySide6.QtWidgets import (
-    QHeaderView,
     QLabel,
     QListView,
     QScrollArea,
@@ -20,8 +19,11 @@ from PySide6.QtWidgets import (
 from reviewer.ops.core import Changes
 from reviewer.store.audits import AuditInfo
 
+from .a11y import buddy, named
+from .colours import set_colours, status
 from .compare_model import COL_QUESTION, CompareModel
 from .session import Session
+from .table_fit import ColumnFitter
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -79,33 +81,43 @@ class CompareView(QWidget):
         self.audit_list = QListView()
         self.audit_list.setObjectName("compareAudits")
         self.audit_list.setModel(self.audits_model)
-        self.audit_list.setMaximumHeight(130)
+        self.audit_list.setMaximumHeight(self.audit_list.fontMetrics().height() * 7)
+        pick = buddy("Audi&ts to compare — tick two or more with Space; the earliest is the "
+                     "baseline. Questions are matched by id.", self.audit_list, word_wrap=True)
+        pick.setTextFormat(Qt.TextFormat.PlainText)          # "&" is a mnemonic, not HTML
         self.table = QTableView()
         self.table.setObjectName("compareTable")
         self.table.setModel(self.model)
         self.table.setWordWrap(True)
         self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(COL_QUESTION, QHeaderView.ResizeMode.Stretch)
+        self.fitter = ColumnFitter(self.table, COL_QUESTION)    # the question keeps the room
+        named(self.table, "Comparison", "Per question: the Y rate in each audit, the change of "
+              "the last against the baseline, its interval, Fisher's p and the result")
         self.warnings = QLabel("")
         self.warnings.setObjectName("compareWarnings")
         self.warnings.setWordWrap(True)
-        self.warnings.setStyleSheet("color: #9a6700;")
+        set_colours(self.warnings, status("warn", self.palette().color(QPalette.ColorRole.Window)))
         self.chart = QLabel("")
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(self.chart)
-        split = QSplitter(Qt.Orientation.Vertical)
-        split.addWidget(self.table)
-        split.addWidget(scroll)
-        split.setSizes([420, 260])
+        self.chart.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        named(self.chart, "Trend chart", "The Y rate of each question in each audit; the same "
+              "figures are in the Comparison table above it")
+        self.chart_scroll = QScrollArea()
+        self.chart_scroll.setWidgetResizable(True)
+        self.chart_scroll.setWidget(self.chart)
+        named(self.chart_scroll, "Trend chart")
+        self.split = QSplitter(Qt.Orientation.Vertical)
+        self.split.addWidget(self.table)
+        self.split.addWidget(self.chart_scroll)
+        self.split.setStretchFactor(0, 3)
+        self.split.setStretchFactor(1, 2)
+        self.chart_scroll.hide()            # only with three or more audits: no empty third
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("<b>Compare audits</b> — tick two or more with Space; the "
-                                "earliest is the baseline. Questions are matched by id."))
+        layout.addWidget(pick)
         layout.addWidget(self.audit_list)
         layout.addWidget(self.warnings)
-        layout.addWidget(split, 1)
+        layout.addWidget(self.split, 1)
+        QWidget.setTabOrder(self.audit_list, self.table)
+        QWidget.setTabOrder(self.table, self.chart_scroll)
         session.operation_did_execute.connect(self.on_operation)
         session.audit_opened.connect(self.reload)
         self.reload()
@@ -129,15 +141,20 @@ class CompareView(QWidget):
             self.model.set_comparison(None)
             self.warnings.setText("Tick at least two audits to compare them.")
             self.chart.clear()
+            self.chart_scroll.hide()
             return
         c = self.session.ws.compare(chosen)
         self.model.set_comparison(c)
-        self.table.resizeRowsToContents()
-        self.warnings.setText("\n".join(f"Warning: {w}" for w in c.warnings))
+        self.fitter.fit()
+        notes = [f"Warning: {w}" for w in c.warnings]
+        if len(chosen) < 3:
+            notes.append("A trend chart appears with three or more audits.")
+        self.warnings.setText("\n".join(notes))
+        self.chart_scroll.setVisible(len(chosen) >= 3)
         if len(chosen) >= 3:
             self._trend(c)
         else:
-            self.chart.setText("A trend chart appears with three or more audits.")
+            self.chart.clear()
 
     def _trend(self, c) -> None:
         from reviewer.outputs.charts import trend_png

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from reviewer.errors import ReviewerError, describe_error
 from reviewer.files.private import check_extension
 from reviewer.ops.disclose import write_report, write_results
 
+from . import file_dialogs
 from .session import Session
 
 REPORT_FILTERS = {"PDF (*.pdf)": ".pdf"}
@@ -34,9 +35,9 @@ def export_report(parent: QWidget, session: Session) -> str | None:
     audit = session.audit
     if audit is None:
         return None
-    path, selected = QFileDialog.getSaveFileName(parent, "Export report",
-                                                 f"{_safe_name(audit.name)}.pdf",
-                                                 ";;".join(REPORT_FILTERS))
+    path, selected = file_dialogs.save_file(parent, "reports", "Export report",
+                                            f"{_safe_name(audit.name)}.pdf",
+                                            ";;".join(REPORT_FILTERS))
     path = _chosen(path, selected, REPORT_FILTERS)
     if not path:
         return None
@@ -52,9 +53,9 @@ def export_results(parent: QWidget, session: Session) -> str | None:
     audit = session.audit
     if audit is None:
         return None
-    path, selected = QFileDialog.getSaveFileName(parent, "Export results",
-                                                 f"{_safe_name(audit.name)}.xlsx",
-                                                 ";;".join(RESULTS_FILTERS))
+    path, selected = file_dialogs.save_file(parent, "results", "Export results",
+                                            f"{_safe_name(audit.name)}.xlsx",
+                                            ";;".join(RESULTS_FILTERS))
     path = _chosen(path, selected, RESULTS_FILTERS)
     if not path:
         return None

@@ -1,12 +1,14 @@
-"""The results grouped by a record field: one column per group (e.g. per area or operator)."""
+"""The results grouped by a record field: the question and answer columns, then one column per
+group (e.g. per area or operator), "All records" first; every group figure can be opened."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtGui import QFont
 
 from reviewer.analysis.tally import Tally
 
+from .colours import section_background
 from .results_model import Row, build_rows
 
 COL_QUESTION, COL_OPTION = 0, 1
@@ -25,6 +27,24 @@ class GroupedResultsModel(QAbstractTableModel):
         self.rows = build_rows(overall) if overall else []
         self.groups = ([("All records", overall)] if overall else []) + groups
         self.endResetModel()
+
+    def group_value(self, col: int) -> str | None:
+        """The field value of a group column; None for "All records" (and non-group columns)."""
+        return self.groups[col - FIRST_GROUP][0] if col > FIRST_GROUP else None
+
+    def figure_at(self, row: int, col: int) -> tuple[str, str, str | None] | None:
+        """(question id, answer for records_behind, group value) of a clickable figure."""
+        if not 0 <= row < len(self.rows) or col < FIRST_GROUP or col >= self.columnCount():
+            return None
+        r = self.rows[row]
+        if r.kind in ("yes_no", "choice_head"):
+            return r.qid, "total", self.group_value(col)
+        if r.kind == "choice":
+            return r.qid, r.option, self.group_value(col)
+        return None
+
+    def qid_at(self, row: int) -> str:
+        return self.rows[row].qid if 0 <= row < len(self.rows) else ""
 
     def cell(self, row: int, col: int) -> str:
         r = self.rows[row]
@@ -74,5 +94,7 @@ class GroupedResultsModel(QAbstractTableModel):
             font.setBold(True)
             return font
         if role == Qt.ItemDataRole.BackgroundRole and r.kind == "section":
-            return QColor("#dde6f3")
+            return section_background()
+        if role == Qt.ItemDataRole.ToolTipRole and self.figure_at(index.row(), index.column()):
+            return "Double-click (or Enter) to list the records behind this figure"
         return None

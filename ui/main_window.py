@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMainWindow, QMessageBox, QTabWidget
+from PySide6.QtWidgets import QInputDialog, QMainWindow, QMessageBox, QTabWidget, QToolButton
 
 from reviewer.errors import ReviewerError
 from reviewer.ops.importer import import_answers
 from reviewer.store.db import LockTimeout, display_target
 
-from . import audit_actions, export_actions
+from . import audit_actions, export_actions, file_dialogs, window_geometry
 from .audits_screen import AuditsScreen
 from .calibration_dialog import CalibrationDialog
 from .calibration_view import CalibrationView
@@ -44,6 +44,7 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.compare, "&Compare")
         self.tabs.addTab(self.calibration, "Ca&libration")
         self.tabs.addTab(self.plan, "&Plan")
+        self.tabs.tabBar().setAccessibleName("Screens")
         self.setCentralWidget(self.tabs)
         self.audits.open_requested.connect(self.open_audit)
         self.results.open_record.connect(self.open_record)
@@ -51,9 +52,19 @@ class MainWindow(QMainWindow):
         self.plan.open_record.connect(self.open_audit_record)
         self.tabs.currentChanged.connect(self._tab_changed)
         self._menus()
+        self.menuBar().setAccessibleName("Menu bar")
+        more = self.menuBar().findChild(QToolButton, "qt_menubar_ext_button")
+        if more is not None:            # ">>" when the menus do not fit: Qt leaves it unnamed
+            more.setAccessibleName("More menus")
         self.statusBar().showMessage(f"Reviewer: {session.reviewer} · "
                                      f"Database: {display_target(session.target)}")
-        self.resize(1280, 800)
+        self.open_maximised = window_geometry.place(self)   # inside the screen, remembered
+
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        window_geometry.remember(self)
+        self.scoring.player.shutdown()
+        self.calibration.player.shutdown()
+        super().closeEvent(event)
 
     def _action(self, name: str, slot) -> QAction:
         s = BY_ACTION[name]
@@ -138,8 +149,8 @@ class MainWindow(QMainWindow):
     def import_answers(self) -> None:
         if not self._need_audit():
             return
-        path, _ = QFileDialog.getOpenFileName(self, "Import an answer table", "",
-                                              "Answer tables (*.csv *.xlsx);;All files (*)")
+        path = file_dialogs.open_file(self, "answers", "Import an answer table",
+                                      "Answer tables (*.csv *.xlsx);;All files (*)")
         if path:
             self.import_answers_from(path)
 

@@ -3,16 +3,13 @@ file and line."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
+from PySide6.QtCore import QSize
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
@@ -24,7 +21,10 @@ from reviewer.errors import ReviewerError
 from reviewer.ops.audits import create_audit
 from reviewer.store.audits import AuditInfo
 
+from . import file_dialogs
+from .a11y import buddy
 from .session import Session
+from .window_geometry import fit_to_screen
 
 
 class NewAuditDialog(QDialog):
@@ -37,6 +37,10 @@ class NewAuditDialog(QDialog):
         self.name_edit.setPlaceholderText("e.g. ASB call listening — May 2026")
         self.set_combo = QComboBox()
         self.set_combo.setEditable(True)
+        # long set titles must not make the dialog wider than a small screen at a large font
+        self.set_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.set_combo.setMinimumContentsLength(24)
         try:
             sets = bundled_sets()
         except ReviewerError:
@@ -44,8 +48,7 @@ class NewAuditDialog(QDialog):
         for s in sets:  # the bundled sets, shown by title; their id is what gets created
             self.set_combo.addItem(f"{s.title} ({s.id} v{s.version})", s.id)
         self._labels = {f"{s.title} ({s.id} v{s.version})": s.id for s in sets}
-        self._start_dir = str(sets[0].path.parent) if sets else str(Path.home())
-        browse = QPushButton("Browse…")
+        browse = QPushButton("&Browse…")
         browse.clicked.connect(self._browse)
         browse.setAutoDefault(False)
         row = QHBoxLayout()
@@ -58,21 +61,21 @@ class NewAuditDialog(QDialog):
         self.errors.setReadOnly(True)
         self.errors.setPlaceholderText("Problems with the question set appear here "
                                        "(file:line: message).")
-        self.errors.setMaximumHeight(140)
+        self.errors.setMaximumHeight(self.errors.fontMetrics().height() * 8)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self._create)
         buttons.rejected.connect(self.reject)
         form = QFormLayout(self)
-        form.addRow("Audit &name:", self.name_edit)
-        form.addRow("&Question set:", holder)
-        form.addRow(QLabel("Problems:"), self.errors)
+        form.addRow(buddy("Audit &name:", self.name_edit), self.name_edit)
+        form.addRow(buddy("&Question set:", self.set_combo), holder)
+        form.addRow(buddy("&Problems:", self.errors), self.errors)
         form.addRow(buttons)
-        self.resize(640, 320)
+        fit_to_screen(self, QSize(self.fontMetrics().horizontalAdvance("x") * 90, 0))
 
     def _browse(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Question set", self._start_dir,
-                                              "Question sets (*.yaml *.yml)")
+        path = file_dialogs.open_file(self, "question_sets", "Question set",
+                                      "Question sets (*.yaml *.yml)")
         if path:
             self.set_combo.setCurrentText(path)
 

@@ -11,7 +11,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
@@ -19,6 +18,7 @@ from PySide6.QtWidgets import (
     QListView,
     QMessageBox,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QTableView,
     QVBoxLayout,
@@ -29,6 +29,8 @@ from reviewer.errors import ReviewerError
 from reviewer.ops.core import Changes
 from reviewer.ops.plans import import_plan
 
+from . import file_dialogs
+from .a11y import buddy
 from .behind_model import BehindModel
 from .compare_view import CheckAuditsModel
 from .plan_evidence_model import COL_QUESTION, PlanEvidenceModel
@@ -60,7 +62,7 @@ class PlanView(QWidget):
         self.plan_combo = QComboBox()
         self.plan_combo.setAccessibleName("Improvement plan")
         self.plan_combo.activated.connect(lambda _i: self.refresh())
-        plan_label = QLabel("&Plan:")
+        plan_label = QLabel("Pla&n:")            # Alt+P is the Plan tab
         plan_label.setBuddy(self.plan_combo)
         self.import_button = QPushButton("&Import plan…")
         self.import_button.setAccessibleName("Import an improvement plan")
@@ -71,7 +73,7 @@ class PlanView(QWidget):
         self.audit_list.setObjectName("planAudits")
         self.audit_list.setAccessibleName("Audits giving the evidence (first is the baseline)")
         self.audit_list.setModel(self.audits_model)
-        self.audit_list.setMaximumHeight(110)
+        self.audit_list.setMaximumHeight(self.audit_list.fontMetrics().height() * 6)
         self.heading = QLabel("")
         self.heading.setWordWrap(True)
         self.items = PlanItemsModel(self)
@@ -89,8 +91,9 @@ class PlanView(QWidget):
         self.evidence_view.activated.connect(self.show_behind)
         self.evidence_view.doubleClicked.connect(self.show_behind)
         self.behind = BehindModel(self)
-        self.behind_label = QLabel("Records behind a rate: Enter on it.")
         self.behind_view = _table(self.behind, "planBehind", "Records behind the rate")
+        self.behind_label = buddy("Records behind a rate: Enter on it.", self.behind_view,
+                                  word_wrap=True)
         self.behind_view.activated.connect(self._open_behind)
         self.behind_view.doubleClicked.connect(self._open_behind)
         self._behind: tuple[int, str] | None = None
@@ -110,14 +113,22 @@ class PlanView(QWidget):
         ll.addWidget(self.evidence_view, 2)
         ll.addWidget(self.behind_label)
         ll.addWidget(self.behind_view, 1)
+        lower_scroll = QScrollArea()         # a short window or a large font scrolls, not clips
+        lower_scroll.setWidgetResizable(True)
+        lower_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        lower_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        lower_scroll.setWidget(lower)
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.items_view)
-        split.addWidget(lower)
-        split.setSizes([330, 400])
+        split.addWidget(lower_scroll)
+        split.setStretchFactor(0, 4)
+        split.setStretchFactor(1, 5)
+        split.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
-        layout.addWidget(QLabel("Audits giving the evidence — tick two or more with Space; the "
-                                "first ticked is the baseline:"))
+        layout.addWidget(buddy("Audits giving the evidence — tick two or more with Space; the "
+                               "first ticked is the baseline:", self.audit_list,
+                               word_wrap=True))
         layout.addWidget(self.audit_list)
         layout.addWidget(self.heading)
         layout.addWidget(split, 1)
@@ -218,8 +229,8 @@ class PlanView(QWidget):
             self.open_record.emit(self._behind[0], rid, self._behind[1])
 
     def import_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Import an improvement plan", "",
-                                              "Plans (*.csv *.xlsx);;All files (*)")
+        path = file_dialogs.open_file(self, "plans", "Import an improvement plan",
+                                      "Plans (*.csv *.xlsx);;All files (*)")
         if not path:
             return
         name, ok = QInputDialog.getText(

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtCore import QSize, Qt, QUrl, Signal
+from PySide6.QtGui import QPalette
 from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
 from PySide6.QtWidgets import (
     QComboBox,
@@ -24,12 +25,13 @@ from PySide6.QtWidgets import (
 
 from reviewer.files.recordings import format_time
 
+from .a11y import buddy, named
+from .colours import emphasise, set_colours, status
 from .shortcuts import keys
 
 SKIP_MS = 5000
 SPEEDS: tuple[float, ...] = (0.5, 0.75, 1.0, 1.25, 1.5, 1.75, 2.0)
 NO_FOCUS = Qt.FocusPolicy.NoFocus
-MESSAGE_STYLE = {"info": "color: #555;", "error": "color: #b00020; font-weight: bold;"}
 
 
 def has_pitch_compensation(player: QMediaPlayer) -> bool:
@@ -65,7 +67,10 @@ class CallPlayer(QWidget):
     def _button(self, icon: QStyle.StandardPixmap, tip: str, action: str, slot) -> QToolButton:
         button = QToolButton()
         button.setIcon(self.style().standardIcon(icon))
+        size = self.fontMetrics().height()          # icons grow with the system font
+        button.setIconSize(QSize(size, size))
         button.setToolTip(f"{tip} ({keys(action)[0]})")
+        named(button, tip, f"Key: {keys(action)[0]}")      # icon only: the name is read
         button.setFocusPolicy(NO_FOCUS)
         button.clicked.connect(slot)
         return button
@@ -74,18 +79,20 @@ class CallPlayer(QWidget):
         sp = QStyle.StandardPixmap
         self.title = QLabel("")
         self.title.setObjectName("playerTitle")
-        self.title.setStyleSheet("font-weight: bold;")
-        self.back_button = self._button(sp.SP_MediaSeekBackward, "Back 5 s", "skip_back",
+        emphasise(self.title)
+        self.title.setWordWrap(True)
+        self.back_button = self._button(sp.SP_MediaSeekBackward, "Back 5 seconds", "skip_back",
                                         lambda: self.skip(-SKIP_MS))
-        self.play_button = self._button(sp.SP_MediaPlay, "Play / pause", "play_pause",
+        self.play_button = self._button(sp.SP_MediaPlay, "Play or pause", "play_pause",
                                         self.toggle)
-        self.forward_button = self._button(sp.SP_MediaSeekForward, "Forward 5 s", "skip_forward",
-                                           lambda: self.skip(SKIP_MS))
+        self.forward_button = self._button(sp.SP_MediaSeekForward, "Forward 5 seconds",
+                                           "skip_forward", lambda: self.skip(SKIP_MS))
         self.speed_box = QComboBox()
         self.speed_box.setObjectName("speedBox")
         self.speed_box.setToolTip(f"Speed: {keys('slower')[0]} slower, "
                                   f"{keys('faster')[0]} faster")
         self.speed_box.setFocusPolicy(NO_FOCUS)
+        named(self.speed_box, "Playback speed")
         for rate in SPEEDS:
             self.speed_box.addItem(f"{rate:g}×", rate)
         self.speed_box.setCurrentIndex(SPEEDS.index(1.0))
@@ -94,6 +101,7 @@ class CallPlayer(QWidget):
         self.slider.setObjectName("positionSlider")
         self.slider.setFocusPolicy(NO_FOCUS)
         self.slider.setPageStep(SKIP_MS)
+        named(self.slider, "Position in the recording")
         self.slider.sliderMoved.connect(self.seek)
         self.slider.actionTriggered.connect(self._slider_action)
         self.time_label = QLabel("00:00 / 00:00")
@@ -107,7 +115,7 @@ class CallPlayer(QWidget):
             self.controls.addWidget(w)
         self.controls.addWidget(self.time_label)
         self.controls.addStretch(1)
-        self.controls.addWidget(QLabel("Speed"))
+        self.controls.addWidget(buddy("Speed", self.speed_box))
         self.controls.addWidget(self.speed_box)
         self.head = QHBoxLayout()   # the title, and room for the "Link recordings…" button
         self.head.setContentsMargins(0, 0, 0, 0)
@@ -159,7 +167,11 @@ class CallPlayer(QWidget):
 
     def show_message(self, text: str, kind: str = "info") -> None:
         self.message.setText(text)
-        self.message.setStyleSheet(MESSAGE_STYLE[kind])
+        window = self.palette().color(QPalette.ColorRole.Window)
+        set_colours(self.message, status("bad" if kind == "error" else "muted", window))
+        font = self.message.font()
+        font.setBold(kind == "error")
+        self.message.setFont(font)
         self.message.setVisible(bool(text))
         self.message_changed.emit(text)
 

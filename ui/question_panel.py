@@ -3,12 +3,16 @@ question's guidance and the note editor, and moving between questions."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, Qt
+from html import escape
+
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QHeaderView,
     QLabel,
     QLineEdit,
+    QScrollArea,
+    QSplitter,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -18,7 +22,9 @@ from reviewer.ops.scoring import RecordView
 from reviewer.questions.logic import NOT_ASKED, UNANSWERED
 from reviewer.questions.model import Question
 
-from .questions_model import COL_ANSWER, COL_ID, COL_NOTE, COL_TEXT, QuestionsModel
+from .a11y import named
+from .questions_model import COL_ANSWER, COL_TEXT, QuestionsModel
+from .table_fit import ColumnFitter
 
 
 def keys_help(q: Question) -> str:
@@ -41,24 +47,62 @@ class QuestionPanel(QWidget):
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.setWordWrap(True)
         self.view.verticalHeader().hide()
-        header = self.view.horizontalHeader()
-        header.setSectionResizeMode(COL_TEXT, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(COL_ANSWER, QHeaderView.ResizeMode.ResizeToContents)
-        self.view.setColumnWidth(COL_ID, 44)
-        self.view.setColumnWidth(COL_NOTE, 160)
+        named(self.view, "Questions", "The record's questions in asking order with their "
+              "answers: Y, N, A (n/a) or 1–9 answer the selected one, F1 lists every key.")
+        # the question keeps 55% of the width; rows grow to its wrapped text: nothing is cut
+        # off at large system fonts (the note, answer and id columns give way first)
+        self.fitter = ColumnFitter(self.view, COL_TEXT, share=0.55)
         self.guidance = QLabel("")
         self.guidance.setObjectName("guidanceLabel")
         self.guidance.setWordWrap(True)
-        self.guidance.setStyleSheet("background: #eef3fb; padding: 8px; border-radius: 4px;")
+        self.guidance.setAutoFillBackground(True)          # palette colours: any theme
+        self.guidance.setBackgroundRole(QPalette.ColorRole.AlternateBase)
+        self.guidance.setForegroundRole(QPalette.ColorRole.Text)
+        self.guidance.setMargin(8)
         self.guidance.setTextFormat(Qt.TextFormat.RichText)
         self.note_edit = QLineEdit()
+        self.note_edit.setObjectName("noteEdit")
         self.note_edit.setPlaceholderText("Note on this answer — press E to write, Enter saves")
+        named(self.note_edit, "Note on this answer", "E writes a note, Enter saves it")
+        # questions above, guidance and note below: a splitter the user can move, and the lower
+        # part scrolls rather than clips when the window is short or the font large
+        self.view.setMinimumHeight(self.view.fontMetrics().height() * 6)
+        lower = QWidget()
+        below = QVBoxLayout(lower)
+        below.setContentsMargins(0, 0, 0, 0)
+        below.addWidget(self.guidance)
+        below.addWidget(self.note_edit)
+        below.addStretch(1)
+        self.lower = QScrollArea()
+        self.lower.setWidgetResizable(True)
+        self.lower.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.lower.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.lower.setWidget(lower)
+        self.split = QSplitter(Qt.Orientation.Vertical)
+        self.split.addWidget(self.view)
+        self.split.addWidget(self.lower)
+        self.split.setStretchFactor(0, 3)
+        self.split.setStretchFactor(1, 1)
+        self.split.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.view, 1)
-        layout.addWidget(self.guidance)
-        layout.addWidget(self.note_edit)
+        layout.addWidget(self.split)
         self.view.selectionModel().currentRowChanged.connect(lambda *_: self.update_guidance())
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt API
+        """The first time: room below the questions for the guidance, the note and its
+        times (at most 35% of the height; more scrolls)."""
+        super().showEvent(event)
+        if not getattr(self, "_split_set", False):
+            self._split_set = True
+            QTimer.singleShot(0, self._size_split)       # once the layouts have settled
+
+    def _size_split(self) -> None:
+        height, lower = self.split.height(), self.lower.widget()
+        need = lower.layout().totalHeightForWidth(self.lower.viewport().width()) \
+            if lower.layout().hasHeightForWidth() else lower.sizeHint().height()
+        below = min(need + self.fontMetrics().height(), height * 35 // 100)
+        self.split.setSizes([height - below, below])
 
     def record(self) -> RecordView | None:
         return self.model.view
@@ -109,7 +153,8 @@ class QuestionPanel(QWidget):
             return
         skipped = ("<br><i>Not asked for this record (its condition does not hold): counts as "
                    "n/a.</i>" if view.states[q.id][0] == NOT_ASKED else "")
-        ref = f" <small>({q.ref})</small>" if q.ref else ""
-        self.guidance.setText(f"<b>{q.id}. {q.text}</b>{ref}<br>{q.guidance or ''}"
-                              f"{skipped}<br><span style='color:#555'>{keys_help(q)}</span>")
+        ref = f" ({escape(q.ref)})" if q.ref else ""
+        self.guidance.setText(f"<b>{escape(q.id)}. {escape(q.text)}</b>{ref}<br>"
+                              f"{escape(q.guidance or '')}{skipped}<br>"
+                              f"<i>Keys:</i> {escape(keys_help(q))}")
         self.note_edit.setText(view.note(q.id))

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtGui import QFont
 
 from reviewer.ops.scoring import RecordView
 from reviewer.questions.logic import ANSWERED, NA, NOT_ASKED, format_value
 from reviewer.questions.model import Question, QuestionSet
 
+from .colours import status, tinted
 from .table_model import Index, TableModel
 
 COL_ID, COL_TEXT, COL_ANSWER, COL_NOTE = range(4)
@@ -76,12 +77,12 @@ class QuestionsModel(TableModel):
             return f"Answered by {row[3]} at {row[4]} (Ctrl+H: history)" \
                 if row and row[3] else None
         if role == Qt.ItemDataRole.ForegroundRole and state == NOT_ASKED:
-            return QColor("#8a8a8a")
+            return status("muted")
         if role == Qt.ItemDataRole.FontRole and col == COL_ANSWER and state == ANSWERED:
             font = QFont()
             font.setBold(True)
             return font
         if role == Qt.ItemDataRole.BackgroundRole and col == COL_ANSWER and state == 0 \
                 and q.tallied:
-            return QColor("#fff4d6")
+            return tinted("warn")
         return None

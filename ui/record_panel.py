@@ -7,13 +7,16 @@ from PySide6.QtWidgets import QFormLayout, QLabel, QScrollArea, QVBoxLayout, QWi
 
 from reviewer.ops.scoring import RecordView
 
+from .colours import emphasise
+
 
 class RecordPanel(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.ref_label = QLabel("No record")
         self.ref_label.setObjectName("refLabel")
-        self.ref_label.setStyleSheet("font-size: 20px; font-weight: bold;")
+        emphasise(self.ref_label, 1.3)        # follows the system font size
+        self.ref_label.setWordWrap(True)
         self.ref_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.status_label = QLabel("")
         self.fields = QFormLayout()
@@ -24,6 +27,7 @@ class RecordPanel(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setWidget(inner)
         scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        scroll.setAccessibleName("Fields of the record")
         self.extra = QVBoxLayout()   # room for the call player
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

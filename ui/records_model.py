@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
 
 from reviewer.store.records import RecordRow
 from reviewer.workspace import Workspace
 
+from .colours import status
 from .table_model import Index, TableModel
 
 COL_SEQ, COL_REF, COL_STATUS = range(3)
@@ -95,7 +95,7 @@ class RecordsModel(TableModel):
                 return rec.ref
             return "complete" if rec.complete else "to do"
         if role == Qt.ItemDataRole.ForegroundRole and col == COL_STATUS:
-            return QColor("#1b7f3b") if rec.complete else QColor("#9a6700")
+            return status("good" if rec.complete else "warn")
         if role == Qt.ItemDataRole.UserRole:
             return rec.id
         return None

@@ -6,16 +6,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QFont
 
 from reviewer.analysis.stats import rate, rate_text
 from reviewer.analysis.tally import Tally
 from reviewer.outputs.report_data import blocks
 
+from .colours import bold_font, section_background
 from .table_model import Index, TableModel
 
 COL_QUESTION, COL_OPTION, COL_Y, COL_N, COL_TOTAL, COL_RATE = range(6)
-HEADERS = ("Question", "Answer", "Y / Number", "N", "Total", "Y rate (95% CI)")
+# the roles answered, as plain ints: data() is called thousands of times while Qt lays out
+DISPLAY, ALIGN, FONT, BACKGROUND, TIP = (int(r) for r in (
+    Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.TextAlignmentRole, Qt.ItemDataRole.FontRole,
+    Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ToolTipRole))
+ROLES = frozenset((DISPLAY, ALIGN, FONT, BACKGROUND, TIP))
+RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+HEADERS = ("Question", "Answer", "Y /\nNumber", "N", "Total", "Y rate\n(95% CI)")
 
 
 @dataclass
@@ -75,24 +81,24 @@ class ResultsModel(TableModel):
     def row_count(self) -> int:
         return len(self.rows)
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
+    def data(self, index: Index, role: int = DISPLAY):
+        if role not in ROLES or not index.isValid():
             return None
         r, col = self.rows[index.row()], index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == DISPLAY:
             if col == COL_QUESTION:
                 return r.text
             if col == COL_OPTION:
                 return r.option
             return r.cells[col - COL_Y]
-        if role == Qt.ItemDataRole.TextAlignmentRole and col >= COL_Y:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.FontRole and r.kind in ("section", "choice_head"):
-            font = QFont()
-            font.setBold(r.kind == "section" or col >= COL_OPTION)
-            return font
-        if role == Qt.ItemDataRole.BackgroundRole and r.kind == "section":
-            return QColor("#dde6f3")
-        if role == Qt.ItemDataRole.ToolTipRole and self.figure_at(index.row(), col):
+        if role == ALIGN:
+            return RIGHT if col >= COL_Y else None
+        if role == FONT:
+            if r.kind == "section" or (r.kind == "choice_head" and col >= COL_OPTION):
+                return bold_font()
+            return None
+        if role == BACKGROUND:
+            return section_background() if r.kind == "section" else None
+        if self.figure_at(index.row(), col):
             return "Double-click (or Enter) to list the records behind this figure"
         return None

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import secrets
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDoubleSpinBox,
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -19,9 +18,11 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QRadioButton,
+    QScrollArea,
     QSpinBox,
     QTableView,
     QVBoxLayout,
+    QWidget,
 )
 
 from reviewer.analysis import sampling
@@ -29,8 +30,11 @@ from reviewer.errors import ReviewerError
 from reviewer.files import incidents
 from reviewer.ops import sampling as sampling_ops
 
+from . import file_dialogs
+from .a11y import buddy, named
 from .preview_model import PreviewModel
 from .session import Session
+from .window_geometry import fit_to_screen
 
 REF_HINTS = ("ref", "reference", "incident", "log", "urn", "id")
 
@@ -51,24 +55,35 @@ class SampleDialog(QDialog):
         self.result: sampling.SampleResult | None = None
         self.setWindowTitle(f"Draw a sample — {self.audit.name if self.audit else ''}")
         self.preview = PreviewModel(self)
+        inner = QWidget()
+        steps = QVBoxLayout(inner)
+        steps.addWidget(self._list_box())
+        steps.addWidget(self._sample_box())
+        scroll = QScrollArea()          # at a large system font the steps scroll, never clip
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(inner)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         layout = QVBoxLayout(self)
-        layout.addWidget(self._list_box())
-        layout.addWidget(self._sample_box())
-        self.resize(820, 640)
+        layout.addWidget(scroll)
+        fit_to_screen(self, QSize(inner.sizeHint().width() + 40, inner.sizeHint().height() + 30))
         self._refresh_population()
 
-    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt API
-        """Enter in the path field previews the file; it must not draw a sample."""
-        if self.file_edit.hasFocus() and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            return
-        super().keyPressEvent(event)
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt API
+        """Enter in the path field previews the file and goes to the ref column: it never
+        imports the list (the ref column is not chosen yet) nor draws a sample."""
+        if watched is self.file_edit and event.type() == QEvent.Type.KeyPress and \
+                event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.load_preview()
+            return True
+        return super().eventFilter(watched, event)
 
     # -- step 1: the incident list -------------------------------------------------------------
     def _list_box(self) -> QGroupBox:
         box = QGroupBox("1. Incident list (CSV or XLSX from the command-and-control system)")
         self.file_edit = QLineEdit()
-        self.file_edit.setPlaceholderText("path to the incident list")
-        self.file_edit.returnPressed.connect(self.load_preview)
+        self.file_edit.setPlaceholderText("path to the incident list; Enter shows a preview")
+        self.file_edit.installEventFilter(self)
         browse = QPushButton("&Browse…")
         browse.clicked.connect(self._browse)
         browse.setAutoDefault(False)   # Enter in the path field previews, not browses
@@ -79,20 +94,22 @@ class SampleDialog(QDialog):
         self.import_button = QPushButton("&Import list")
         self.import_button.clicked.connect(self.import_list)
         self.population_label = QLabel("")
+        self.population_label.setWordWrap(True)
         table = QTableView()
         table.setModel(self.preview)
-        table.setMaximumHeight(170)
+        table.setMaximumHeight(table.fontMetrics().height() * 9)
+        self.preview_table = table
         form = QFormLayout()
-        form.addRow("&File:", row)
-        form.addRow("&Ref column:", self.ref_combo)
-        form.addRow("Preview:", table)
+        form.addRow(buddy("&File:", self.file_edit), row)
+        form.addRow(buddy("&Ref column:", self.ref_combo), self.ref_combo)
+        form.addRow(buddy("Pre&view:", table), table)
         form.addRow(self.import_button, self.population_label)
         box.setLayout(form)
         return box
 
     def _browse(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Incident list", "",
-                                              "Tables (*.csv *.xlsx *.txt);;All files (*)")
+        path = file_dialogs.open_file(self, "incidents", "Incident list",
+                                      "Tables (*.csv *.xlsx *.txt);;All files (*)")
         if path:
             self.file_edit.setText(path)
             self.load_preview()
@@ -133,11 +150,13 @@ class SampleDialog(QDialog):
         self.size_spin = QSpinBox()
         self.size_spin.setRange(1, 10_000_000)
         self.size_spin.setValue(100)
+        named(self.size_spin, "Sample size (records)")
         self.by_percent = QRadioButton("&Percentage")
         self.percent_spin = QDoubleSpinBox()
         self.percent_spin.setRange(0.1, 100)
         self.percent_spin.setValue(10)
         self.percent_spin.setSuffix(" %")
+        named(self.percent_spin, "Sample size (percentage of the list)")
         sizes = QHBoxLayout()
         for w in (self.by_size, self.size_spin, self.by_percent, self.percent_spin):
             sizes.addWidget(w)
@@ -149,11 +168,13 @@ class SampleDialog(QDialog):
         self.rate_spin.setRange(1, 99)
         self.rate_spin.setValue(50)
         self.rate_spin.setSuffix(" % expected")
+        named(self.rate_spin, "Expected Y rate (percent)")
         self.margin_spin = QDoubleSpinBox()
         self.margin_spin.setRange(0.5, 50)
         self.margin_spin.setValue(5)
         self.margin_spin.setPrefix("± ")
         self.margin_spin.setSuffix(" points")
+        named(self.margin_spin, "Margin of error (percentage points)")
         suggest = QPushButton("&Suggest size")
         suggest.clicked.connect(self.suggest)
         suggest.setAutoDefault(False)
@@ -161,13 +182,14 @@ class SampleDialog(QDialog):
         for w in (self.rate_spin, self.margin_spin, suggest):
             helper.addWidget(w)
         self.suggest_label = QLabel("at 95% confidence, with the finite-population correction")
+        self.suggest_label.setWordWrap(True)
         self.draw_button = QPushButton("&Draw sample")
         self.draw_button.setDefault(True)
         self.draw_button.clicked.connect(self.draw)
         form = QFormLayout()
         form.addRow("Size:", sizes)
-        form.addRow("&Stratify by:", self.strata_combo)
-        form.addRow("S&eed:", self.seed_spin)
+        form.addRow(buddy("S&tratify by:", self.strata_combo), self.strata_combo)
+        form.addRow(buddy("S&eed:", self.seed_spin), self.seed_spin)
         form.addRow("Size helper:", helper)
         form.addRow("", self.suggest_label)
         form.addRow(self.draw_button)

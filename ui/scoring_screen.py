@@ -5,39 +5,42 @@ save is shown in a red banner (and the status bar) until the next successful one
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QHBoxLayout,
     QHeaderView,
-    QInputDialog,
     QLabel,
     QLineEdit,
+    QScrollArea,
     QSplitter,
+    QStyle,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from reviewer.errors import ReviewerError
 from reviewer.ops import scoring
 from reviewer.ops.core import Changes
-from reviewer.questions.logic import ANSWERED, MULTI_SEP, NOT_ASKED
 from reviewer.questions.model import Question
-from reviewer.store.db import DatabaseError
 
+from .a11y import named
 from .call_listening import CallListening
+from .colours import ERROR_BACKGROUND, ERROR_TEXT, emphasise, set_colours
 from .history_panel import HistoryPanel
 from .question_panel import QuestionPanel
 from .record_panel import RecordPanel
 from .records_model import COL_REF, COL_SEQ, RecordsModel
+from .scoring_answers import Answering
+from .scoring_navigation import Navigation
+from .scoring_notice import notice_text
 from .session import Session
 from .shortcuts import keys
 
 
-class ScoringScreen(QWidget):
+class ScoringScreen(Answering, Navigation, QWidget):
     record_opened = Signal(int)
 
     def __init__(self, session: Session, parent=None):
@@ -56,7 +59,8 @@ class ScoringScreen(QWidget):
     # -- layout -------------------------------------------------------------------------------
     def _build(self) -> None:
         self.title = QLabel("No audit open — open one on the Audits screen (Ctrl+1)")
-        self.title.setStyleSheet("font-weight: bold;")
+        emphasise(self.title)
+        self.title.setWordWrap(True)
         self.progress = QLabel("")
         self.progress.setObjectName("progressLabel")
         self.only_incomplete = QCheckBox("Only incomplete (Ctrl+Shift+I)")
@@ -66,18 +70,25 @@ class ScoringScreen(QWidget):
         self.only_mine.toggled.connect(self._filter_changed)
         self.ref_edit = QLineEdit()
         self.ref_edit.setPlaceholderText("Jump to ref (Ctrl+G)")
+        named(self.ref_edit, "Jump to ref", "Type a record's ref and press Enter (Ctrl+G)")
         self.ref_edit.returnPressed.connect(self._jump)
-        top = QHBoxLayout()
-        top.addWidget(self.title, 1)
-        top.addWidget(self.progress)
-        top.addWidget(self.only_incomplete)
-        top.addWidget(self.only_mine)
-        top.addWidget(self.ref_edit)
+        heading = QHBoxLayout()           # two rows: nothing pushes the window wider than
+        heading.addWidget(self.title, 1)  # a small screen at a large font
+        heading.addWidget(self.progress)
+        filters = QHBoxLayout()
+        filters.addWidget(self.only_incomplete)
+        filters.addWidget(self.only_mine)
+        filters.addStretch(1)
+        filters.addWidget(self.ref_edit, 1)
+        top = QVBoxLayout()
+        top.addLayout(heading)
+        top.addLayout(filters)
 
         self.banner = QLabel("")
         self.banner.setObjectName("saveBanner")
         self.banner.setWordWrap(True)
-        self.banner.setStyleSheet("background: #b00020; color: white; padding: 6px;")
+        set_colours(self.banner, ERROR_TEXT, ERROR_BACKGROUND)     # 7.9:1 in any theme
+        self.banner.setMargin(6)
         self.banner.hide()
         self.notice = QLabel("")
         self.notice.setObjectName("auditNotice")
@@ -88,23 +99,32 @@ class ScoringScreen(QWidget):
 
         self.records_view = QTableView()
         self.records_view.setModel(self.records_model)
+        named(self.records_view, "Records", "PgUp and PgDn move between records")
         self.records_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.records_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.records_view.verticalHeader().hide()
-        self.records_view.verticalHeader().setDefaultSectionSize(22)
+        metrics = self.records_view.fontMetrics()
+        self.records_view.verticalHeader().setDefaultSectionSize(metrics.height() + 8)
         self.records_view.horizontalHeader().setSectionResizeMode(
             COL_REF, QHeaderView.ResizeMode.Stretch)
-        self.records_view.setColumnWidth(COL_SEQ, 56)
+        self.records_view.setColumnWidth(COL_SEQ, metrics.horizontalAdvance("000000"))
         self.records_view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.records_view.clicked.connect(self._record_clicked)
         self.record_panel = RecordPanel()
         self.history = HistoryPanel(self)
         self.history.hide()
-        left = QSplitter(Qt.Orientation.Vertical)
-        left.addWidget(self.records_view)
-        left.addWidget(self.record_panel)
-        left.addWidget(self.history)
-        left.setSizes([260, 400, 200])
+        split_left = QSplitter(Qt.Orientation.Vertical)
+        split_left.addWidget(self.records_view)
+        split_left.addWidget(self.record_panel)
+        split_left.addWidget(self.history)
+        split_left.setStretchFactor(0, 2)
+        split_left.setStretchFactor(1, 3)
+        split_left.setChildrenCollapsible(False)
+        left = QScrollArea()             # a short window or a large font scrolls, never clips
+        left.setWidgetResizable(True)
+        left.setFrameShape(QScrollArea.Shape.NoFrame)
+        left.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        left.setWidget(split_left)
 
         self.questions = QuestionPanel()
         self.questions_model = self.questions.model
@@ -114,15 +134,30 @@ class ScoringScreen(QWidget):
         self.note_edit.returnPressed.connect(self._save_note)
         right = self.questions
 
-        split = QSplitter(Qt.Orientation.Horizontal)
+        self.split = split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(left)
         split.addWidget(right)
-        split.setSizes([380, 820])
+        self._left = split_left
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.banner)
         layout.addWidget(self.notice)
         layout.addWidget(split, 1)
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt API
+        """The first time: the record side as wide as its contents need (a large font needs
+        more), between 30% and 40% of the screen; the questions get the rest."""
+        super().showEvent(event)
+        if not getattr(self, "_split_set", False):
+            self._split_set = True
+            QTimer.singleShot(0, self._size_split)       # once the layouts have settled
+
+    def _size_split(self) -> None:
+        width = self.split.width()
+        need = self._left.minimumSizeHint().width() + self.style().pixelMetric(
+            QStyle.PixelMetric.PM_ScrollBarExtent)
+        left = min(max(need, width * 30 // 100), width * 40 // 100)
+        self.split.setSizes([left, width - left])
 
     def _actions(self) -> None:
         handlers = {
@@ -163,20 +198,8 @@ class ScoringScreen(QWidget):
         self.show_notice()
 
     def show_notice(self) -> None:
-        """What the open audit allows, or what to do next with an empty one."""
-        audit = self.session.audit
-        text = ""
-        if audit is not None and audit.signed_off:
-            text = (f"Signed off by {audit.signed_off_by} on {audit.signed_off_at[:10]}: its "
-                    "records and answers are read-only. Audit ▸ Reopen… (Ctrl+Shift+R) reopens "
-                    "it, with a reason.")
-        elif audit is not None and not audit.records:
-            text = ("This audit has no records yet. Ctrl+D imports an incident list and draws a "
-                    "sample from it; Ctrl+I imports an answer table. Then answer with Y, N, A "
-                    "(n/a) or 1–9, move with Up/Down, and press F1 for every key.")
-        elif audit is not None and audit.calibrates is not None:
-            text = ("Calibration audit: score it blind — the main audit's answers are not shown "
-                    "while you score.")
+        """What the open audit allows, or what to do next (and which keys) when it is new."""
+        text = notice_text(self.session.audit)
         self.notice.setText(text)
         self.notice.setVisible(bool(text))
 
@@ -256,61 +279,6 @@ class ScoringScreen(QWidget):
         self._update_progress()
         self.questions.update_guidance()
 
-    def _count_progress(self) -> None:
-        """Count records and completed ones once per audit/import; answers adjust it."""
-        audit = self.session.audit
-        if audit is None:
-            self._totals = [0, 0]
-            return
-        total = self.session.ws.count_records(audit.id)
-        self._totals = [total, total - self.session.ws.count_records(audit.id,
-                                                                     incomplete_only=True)]
-
-    def _update_progress(self) -> None:
-        if self.session.audit is None:
-            self.progress.setText("")
-            return
-        total, done = self._totals
-        pos = None
-        if self.view is not None:
-            pos = (self.records_view.currentIndex().row()
-                   if not any(self.records_model.filters().values())
-                   else self.session.ws.record_position(self.session.audit.id, self.view.id))
-        at = f"record {pos + 1} of {total}" if pos is not None else f"{total} records"
-        self.progress.setText(f"{at[0].upper()}{at[1:]}, {done} complete")
-
-    def move_record(self, step: int) -> None:
-        row = self.records_view.currentIndex().row()
-        target = row + step
-        if 0 <= target < self.records_model.rowCount():
-            self.open_row(target)
-
-    def next_incomplete(self) -> None:
-        if self.session.audit is None:
-            return
-        rid = self.session.ws.next_incomplete(
-            self.session.audit.id, self.view.seq if self.view else 0,
-            assigned_to=self.session.reviewer if self.only_mine.isChecked() else None)
-        if rid is None:
-            self.session_message("Every record is complete.")
-            return
-        self.open_record(rid)
-
-    def _focus_ref(self) -> None:
-        self.ref_edit.setFocus()
-        self.ref_edit.selectAll()
-
-    def _jump(self) -> None:
-        ref = self.ref_edit.text().strip()
-        if not ref or self.session.audit is None:
-            return
-        rid = self.session.ws.find_ref(self.session.audit.id, ref)
-        if rid is None:
-            self.show_error(f"No record with ref '{ref}' in this audit.")
-            return
-        self.open_record(rid)
-        self.questions_view.setFocus()
-
     # -- questions (the panel does the work) ---------------------------------------------------
     def current_question_row(self) -> int:
         return self.questions.current_row()
@@ -323,109 +291,3 @@ class ScoringScreen(QWidget):
 
     def move_question(self, step: int) -> None:
         self.questions.move(step)
-
-    # -- answering ----------------------------------------------------------------------------
-    def answer(self, value) -> None:
-        q = self.current_question()
-        if q is None or self.view is None:
-            return
-        if self.view.states[q.id][0] == NOT_ASKED and value not in ("", "n/a"):
-            self.show_error(f"Question {q.id} is not asked for this record, so it counts as n/a.")
-            return
-        row = self.current_question_row()
-        audit_id, qs, rid = self.session.audit.id, self.session.qset, self.view.id
-        if self._save(lambda ws, _p: scoring.score(ws, audit_id, qs, rid, q.id, value)):
-            if value != "" and q.type != "multi_choice":
-                self.select_question(self.questions.next_open_row(row))
-
-    def choose(self, n: int) -> None:
-        q = self.current_question()
-        if q is None or self.view is None or not q.choices:
-            return
-        if n > len(q.choices):
-            self.show_error(f"Question {q.id} has only {len(q.choices)} choices.")
-            return
-        label = q.choices[n - 1]
-        if q.type == "multi_choice":
-            state, value = self.view.states[q.id]
-            chosen = set(value.split(MULTI_SEP)) if state == ANSWERED and value else set()
-            chosen ^= {label}
-            self.answer(MULTI_SEP.join(c for c in q.choices if c in chosen))
-        else:
-            self.answer(label)
-
-    def _text_answer(self) -> None:
-        q = self.current_question()
-        if q is None or q.type != "text" or self.view is None:
-            return
-        state, value = self.view.states[q.id]
-        text, ok = QInputDialog.getText(self, f"Question {q.id}", q.text,
-                                        text=value if state == ANSWERED else "")
-        if ok:
-            self.answer(text)
-
-    def _focus_note(self) -> None:
-        if self.current_question() is not None:
-            self.note_edit.setFocus()
-            self.note_edit.selectAll()
-
-    def _save_note(self) -> None:
-        q = self.current_question()
-        if q is None or self.view is None:
-            return
-        text = self.note_edit.text()
-        audit_id, qs, rid = self.session.audit.id, self.session.qset, self.view.id
-        if self._save(lambda ws, _p: scoring.set_note(ws, audit_id, qs, rid, q.id, text)):
-            self.questions_view.setFocus()
-
-    def undo(self) -> None:
-        if self.session.audit is None:
-            return
-        audit_id, qs = self.session.audit.id, self.session.qset
-        try:
-            done = self.session.run(lambda ws, _p: scoring.undo_last(ws, audit_id, qs), self,
-                                    "Undoing…", initiator=self)
-        except Exception as exc:  # noqa: BLE001 - shown to the user
-            self.show_error(f"Could not undo: {exc}")
-            return
-        if done.value is None:
-            self.session_message(done.message)
-            return
-        self.banner.hide()
-        self.records_model.refresh_rows()
-        self._count_progress()
-        self.open_record(*done.value)
-        self.session_message(done.message)
-
-    def _save(self, op) -> bool:
-        try:
-            done = self.session.run(op, self, "Saving…", initiator=self)
-        except DatabaseError as exc:
-            self.show_error(f"NOT SAVED — {exc}")
-            return False
-        except ReviewerError as exc:
-            self.show_error(str(exc))
-            return False
-        except Exception as exc:  # noqa: BLE001 - a failed save is shown, never hidden
-            self.show_error(f"NOT SAVED — the answer could not be written to the database: "
-                            f"{exc}. Check the database and try again.")
-            return False
-        view = done.value
-        self.banner.hide()
-        was_complete = bool(self.view and self.view.complete(self.session.qset))
-        now_complete = view.complete(self.session.qset)
-        if now_complete != was_complete:
-            self._totals[1] += 1 if now_complete else -1
-            self.records_model.refresh_rows()
-        self.show_record(view, keep_question=True)
-        return True
-
-    def show_error(self, message: str) -> None:
-        self.banner.setText(message)
-        self.banner.show()
-        self.session_message(message)
-
-    def session_message(self, message: str) -> None:
-        window = self.window()
-        if hasattr(window, "statusBar"):
-            window.statusBar().showMessage(message, 8000)

@@ -189,10 +189,13 @@ def _natural(value: str) -> tuple:
     return (value == "", value.casefold())
 
 
-def records_behind(db: Database, audit: AuditInfo, qid: str, answer: str) -> list[tuple[int, str]]:
+def records_behind(db: Database, audit: AuditInfo, qid: str, answer: str,
+                   by: str | None = None, value: str | None = None) -> list[tuple[int, str]]:
     """(record id, ref) of the records behind one figure: ``answer`` is ``Y``, ``N``, a choice
-    label, ``n/a``, ``unanswered`` or ``total``."""
-    base = ("SELECT r.id, r.ref FROM record r JOIN answer a ON a.record_id = r.id "
+    label, ``n/a``, ``unanswered`` or ``total``; with ``by``, only the records whose field
+    ``by`` has ``value`` (a group of ``tally_by``, blank as "")."""
+    cols = "r.id, r.ref" + (f", {db.json_field('r.fields')}" if by is not None else "")
+    base = (f"SELECT {cols} FROM record r JOIN answer a ON a.record_id = r.id "
             "AND a.question_id = ? WHERE r.audit_id = ? ")
     params: list[Any] = [qid, audit.id]
     if answer == "n/a":
@@ -202,10 +205,13 @@ def records_behind(db: Database, audit: AuditInfo, qid: str, answer: str) -> lis
         sql = base + "AND a.state = ?"
         params += [ANSWERED]
     elif answer == "unanswered":
-        sql = ("SELECT r.id, r.ref FROM record r WHERE r.audit_id = ? AND NOT EXISTS (SELECT 1 "
+        sql = (f"SELECT {cols} FROM record r WHERE r.audit_id = ? AND NOT EXISTS (SELECT 1 "
                "FROM answer a WHERE a.record_id = r.id AND a.question_id = ? AND a.state <> ?)")
         params = [audit.id, qid, UNANSWERED]
     else:
         sql = base + ("AND a.state = ? AND (a.value = ? OR ';' || a.value || ';' LIKE ?)")
         params += [ANSWERED, answer, f"%;{answer};%"]
-    return [(int(r), ref) for r, ref in db.all(sql + " ORDER BY r.seq", params)]
+    if by is None:
+        return [(int(r), ref) for r, ref in db.all(sql + " ORDER BY r.seq", params)]
+    rows = db.all(sql + " ORDER BY r.seq", [by, *params])
+    return [(int(r), ref) for r, ref, g in rows if _group(g) == (value or "")]

@@ -17,11 +17,12 @@ GUI_ENTRY_POINT = "reviewer-gui"
 
 def add_commands(sub, groups: dict) -> None:
     g = sub.add_parser("gui", help="open the desktop app")
-    g.add_argument("--demo", action="store_true", help="create the demo audit if missing")
+    g.add_argument("--demo", action="store_true", help="create the demo audits if missing")
     g.add_argument("--quit-after", type=float, metavar="SECONDS",
                    help="close the window after SECONDS (to check that the app starts)")
     g.set_defaults(func="gui")
-    d = sub.add_parser("demo", help="create the demo audit (100 records) in the database")
+    d = sub.add_parser("demo", help="create the demo audits in the database (100 scored "
+                                    "records, and 20 partly unscored to practise on)")
     d.add_argument("--files", action="store_true",
                    help="only print the bundled demo answer table and its audio folder")
     d.set_defaults(func="demo")
@@ -63,7 +64,12 @@ def _demo(args: argparse.Namespace) -> int:
         return 0
     from reviewer import demo
 
-    audit, created = demo.ensure_demo(open_ws(args))
+    ws = open_ws(args)
+    audit, created = demo.ensure_demo(ws, to_score=False)
     what = "created" if created else "already there:"
     print(f"{what} the demo audit '{audit.name}' ({audit.records} records)", file=sys.stderr)
+    practice, created = demo.ensure_to_score(ws)
+    what = "created" if created else "already there:"
+    print(f"{what} the demo audit '{practice.name}' ({practice.records} records, "
+          f"{practice.complete} scored)", file=sys.stderr)
     return 0

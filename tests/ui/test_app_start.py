@@ -1,12 +1,16 @@
 """The app as a person starts it: ``reviewer gui`` (through the reviewer-gui entry point) and
-``python -m ui`` open on an empty database without filling it; ``--demo`` makes the demo audit."""
+``python -m ui`` open on an empty database without filling it; ``--demo`` makes the demo audits."""
 
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
+
+import pytest
 
 BIN = Path(sys.executable).parent
 
@@ -31,13 +35,16 @@ def test_reviewer_gui_opens_an_empty_database_empty(tmp_path):
     assert db.exists() and audits(db) == []
 
 
-def test_python_m_ui_with_demo_makes_the_demo_audit(tmp_path):
+def test_python_m_ui_with_demo_makes_the_demo_audits(tmp_path):
     db = tmp_path / "demo.db"
     done = run([sys.executable, "-m", "ui", "--db", str(db), "--demo", "--quit-after", "0.5"],
                tmp_path)
     assert done.returncode == 0, done.stderr
-    assert [line.split("\t")[0] for line in audits(db)] == [
-        "BTP ASB 2012 (demo)", "BTP ASB 2013 re-audit (demo)", "BTP ASB 2012 calibration (demo)"]
+    lines = [line.split("\t") for line in audits(db)]
+    assert [line[0] for line in lines] == [
+        "BTP ASB 2012 (demo)", "BTP ASB 2013 re-audit (demo)", "BTP ASB 2012 calibration (demo)",
+        "ASB practice (demo, to score)"]
+    assert lines[3][2] == "8/20 complete"   # partly scored: a newcomer meets blank records
 
 
 def test_an_unusable_database_is_one_line_and_exit_1(tmp_path):
@@ -51,3 +58,31 @@ def test_an_unusable_database_is_one_line_and_exit_1(tmp_path):
     assert done.returncode == 1, done.stderr
     lines = [ln for ln in done.stderr.splitlines() if "x.db" in ln]
     assert len(lines) == 1 and "Traceback" not in done.stderr
+
+
+def caught_signals(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("SigCgt:"):
+            return int(line.split()[1], 16)
+    return 0
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads /proc (Linux)")
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_ctrl_c_or_kill_closes_the_app(tmp_path, sig):
+    """What the README says stops ``./scripts/demo`` (under xvfb-run nothing is visible)."""
+    env = {k: v for k, v in os.environ.items() if k != "REVIEWER_DB"}
+    env["QT_QPA_PLATFORM"] = "offscreen"
+    app = subprocess.Popen([sys.executable, "-m", "ui", "--db", str(tmp_path / "s.db")],
+                           env=env, cwd=tmp_path, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not caught_signals(app.pid) & (1 << (signal.SIGTERM - 1)):   # handlers are in
+            assert app.poll() is None and time.monotonic() < deadline
+            time.sleep(0.1)
+        app.send_signal(sig)
+        assert app.wait(timeout=20) == 0
+    finally:
+        if app.poll() is None:
+            app.kill()
+            app.wait()

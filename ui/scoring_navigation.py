@@ -1,0 +1,62 @@
+"""Moving between records on the scoring screen, and the progress line: next / previous,
+next incomplete (following "My records"), jump to a ref. Mixed into ``ScoringScreen``, which
+provides the session, the records table and model, and ``open_row`` / ``open_record``."""
+
+from __future__ import annotations
+
+
+class Navigation:
+    def _count_progress(self) -> None:
+        """Count records and completed ones once per audit/import; answers adjust it."""
+        audit = self.session.audit
+        if audit is None:
+            self._totals = [0, 0]
+            return
+        total = self.session.ws.count_records(audit.id)
+        self._totals = [total, total - self.session.ws.count_records(audit.id,
+                                                                     incomplete_only=True)]
+
+    def _update_progress(self) -> None:
+        if self.session.audit is None:
+            self.progress.setText("")
+            return
+        total, done = self._totals
+        pos = None
+        if self.view is not None:
+            pos = (self.records_view.currentIndex().row()
+                   if not any(self.records_model.filters().values())
+                   else self.session.ws.record_position(self.session.audit.id, self.view.id))
+        at = f"record {pos + 1} of {total}" if pos is not None else f"{total} records"
+        self.progress.setText(f"{at[0].upper()}{at[1:]}, {done} complete")
+
+    def move_record(self, step: int) -> None:
+        row = self.records_view.currentIndex().row()
+        target = row + step
+        if 0 <= target < self.records_model.rowCount():
+            self.open_row(target)
+
+    def next_incomplete(self) -> None:
+        if self.session.audit is None:
+            return
+        rid = self.session.ws.next_incomplete(
+            self.session.audit.id, self.view.seq if self.view else 0,
+            assigned_to=self.session.reviewer if self.only_mine.isChecked() else None)
+        if rid is None:
+            self.session_message("Every record is complete.")
+            return
+        self.open_record(rid)
+
+    def _focus_ref(self) -> None:
+        self.ref_edit.setFocus()
+        self.ref_edit.selectAll()
+
+    def _jump(self) -> None:
+        ref = self.ref_edit.text().strip()
+        if not ref or self.session.audit is None:
+            return
+        rid = self.session.ws.find_ref(self.session.audit.id, ref)
+        if rid is None:
+            self.show_error(f"No record with ref '{ref}' in this audit.")
+            return
+        self.open_record(rid)
+        self.questions_view.setFocus()
