@@ -9,19 +9,22 @@ from PySide6.QtCore import Qt
 
 from reviewer.analysis.stats import rate, rate_text
 from reviewer.analysis.tally import Tally
+from reviewer.analysis.targets import MET, NOT_MET
 from reviewer.outputs.report_data import blocks
 
-from .colours import bold_font, section_background
+from .colours import bold_font, section_background, status
 from .table_model import Index, TableModel
 
-COL_QUESTION, COL_OPTION, COL_Y, COL_N, COL_TOTAL, COL_RATE = range(6)
+COL_QUESTION, COL_OPTION, COL_Y, COL_N, COL_TOTAL, COL_RATE, COL_TARGET = range(7)
 # the roles answered, as plain ints: data() is called thousands of times while Qt lays out
-DISPLAY, ALIGN, FONT, BACKGROUND, TIP = (int(r) for r in (
+DISPLAY, ALIGN, FONT, BACKGROUND, TIP, FOREGROUND = (int(r) for r in (
     Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.TextAlignmentRole, Qt.ItemDataRole.FontRole,
-    Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ToolTipRole))
-ROLES = frozenset((DISPLAY, ALIGN, FONT, BACKGROUND, TIP))
+    Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ToolTipRole,
+    Qt.ItemDataRole.ForegroundRole))
+ROLES = frozenset((DISPLAY, ALIGN, FONT, BACKGROUND, TIP, FOREGROUND))
 RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-HEADERS = ("Question", "Answer", "Y /\nNumber", "N", "Total", "Y rate\n(95% CI)")
+HEADERS = ("Question", "Answer", "Y /\nNumber", "N", "Total", "Y rate\n(95% CI)", "Target")
+STATUS_HUE = {MET: "good", NOT_MET: "bad"}       # inconclusive: the palette's own text colour
 
 
 @dataclass
@@ -31,6 +34,8 @@ class Row:
     qid: str = ""
     option: str = ""
     cells: tuple = ("", "", "", "")   # Y/Number, N, Total, rate
+    target: str = ""                  # "≥ 70%: met" (SPEC §9), for a question with a target
+    target_status: str = ""
 
 
 def build_rows(t: Tally) -> list[Row]:
@@ -40,8 +45,13 @@ def build_rows(t: Tally) -> list[Row]:
         for qt in block.rows:
             q = qt.question
             if q.type == "yes_no":
-                rows.append(Row("yes_no", q.caption(with_ref=True), q.id, "",
-                                (qt.yes, qt.no, qt.total, rate_text(rate(qt.yes, qt.total)))))
+                row = Row("yes_no", q.caption(with_ref=True), q.id, "",
+                          (qt.yes, qt.no, qt.total, rate_text(rate(qt.yes, qt.total))))
+                if q.target is not None:
+                    sign = "≤" if q.direction == "lower" else "≥"
+                    row.target_status = qt.target_status or ""
+                    row.target = f"{sign} {q.target * 100:g}%: {row.target_status}"
+                rows.append(row)
                 continue
             rows.append(Row("choice_head", q.caption(with_ref=True), q.id, q.label or "Answer",
                             ("Number", "", "Total", "")))
@@ -90,15 +100,23 @@ class ResultsModel(TableModel):
                 return r.text
             if col == COL_OPTION:
                 return r.option
+            if col == COL_TARGET:
+                return r.target
             return r.cells[col - COL_Y]
         if role == ALIGN:
-            return RIGHT if col >= COL_Y else None
+            return RIGHT if COL_Y <= col < COL_TARGET else None
+        if role == FOREGROUND:
+            hue = STATUS_HUE.get(r.target_status) if col == COL_TARGET else None
+            return status(hue) if hue else None
         if role == FONT:
             if r.kind == "section" or (r.kind == "choice_head" and col >= COL_OPTION):
                 return bold_font()
             return None
         if role == BACKGROUND:
             return section_background() if r.kind == "section" else None
+        if col == COL_TARGET and r.target:
+            return ("Judged from the 95% interval: met when all of it is on the target's side, "
+                    "not met when all of it is short, otherwise inconclusive")
         if self.figure_at(index.row(), col):
             return "Double-click (or Enter) to list the records behind this figure"
         return None

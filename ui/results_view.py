@@ -31,7 +31,7 @@ from .behind_model import BehindModel
 from .grouped_model import GroupedResultsModel
 from .grouped_view import GroupedView
 from .rate_chart import RateChart
-from .results_model import COL_QUESTION, ResultsModel
+from .results_model import COL_QUESTION, COL_TARGET, ResultsModel
 from .session import Session
 from .table_fit import ColumnFitter
 
@@ -180,6 +180,8 @@ class ResultsView(QWidget):
         self.heading.setText(f"<b>{audit.name}</b> — {qs.title} (version {qs.version}) — "
                              f"{t.records} records. {NA_NOTE}")
         self.model.set_tally(t)
+        # the Target column only where the question set sets targets (SPEC §9)
+        self.table.setColumnHidden(COL_TARGET, not any(r.target for r in self.model.rows))
         self.fitter.fit()
         self._fill_groups(audit)
         by = self.group_combo.currentData()

@@ -14,8 +14,10 @@ from reviewer.workspace import Workspace
 
 
 def load_set(set_ref: str | Path) -> tuple[QuestionSet, str, str]:
-    """(question set, its YAML text, its name) for a question-set file."""
-    path = Path(set_ref)
+    """(question set, its YAML text, its name) for a question-set file or a bundled set's id."""
+    from reviewer.bundled import resolve_set
+
+    path = resolve_set(set_ref)
     qs = load_file(path)
     return qs, path.read_text(encoding="utf-8-sig"), str(set_ref)
 
