@@ -118,7 +118,7 @@ def seek_call(window) -> None:
 
 
 def steps_for(variant: str, app, window, out: Path) -> list:
-    from ui.main_window import AUDITS, CALIBRATION, RESULTS
+    from ui.main_window import AUDITS, CALIBRATION, PLAN, RESULTS
 
     def shot(name: str, whole: bool = False):
         return lambda: grab(app, window, out, name, whole)
@@ -142,7 +142,18 @@ def steps_for(variant: str, app, window, out: Path) -> list:
         lambda: (open_main(window), window.show_tab(CALIBRATION)),   # the demo's calibration
         lambda: window.calibration.decide("a"),      # the lead keeps the main answer
         shot("screenshot-calibration.png"),
+        lambda: (window.show_tab(PLAN), plan_item(window, "2.1.1")), shot("screenshot-plan.png"),
     ]
+
+
+def plan_item(window, ref: str) -> None:
+    """The demo plan with one item selected, so its evidence shows below the items."""
+    from ui.plan_items_model import COL_REF
+
+    view, m = window.plan, window.plan.items
+    row = next(r for r in range(m.rowCount()) if m.data(m.index(r, COL_REF)) == ref)
+    view.items_view.setFocus()
+    view.items_view.selectRow(row)
 
 
 def grouped(window) -> None:

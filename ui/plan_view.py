@@ -51,6 +51,15 @@ def _table(model, name: str, accessible: str) -> QTableView:
     return view
 
 
+def default_evidence(audits: list) -> list:
+    """A sensible start: the two latest whole audits (not calibrations, not archived), finished
+    ones preferred over an audit still being scored; none when there are fewer than two."""
+    whole = [a for a in audits if a.calibrates is None and not a.archived]
+    finished = [a for a in whole if a.records and a.complete == a.records]
+    pick = finished if len(finished) >= 2 else whole
+    return pick[-2:] if len(pick) >= 2 else []
+
+
 class PlanView(QWidget):
     open_record = Signal(int, int, str)        # audit id, record id, question id
 
@@ -160,9 +169,8 @@ class PlanView(QWidget):
         audits = [a for a in ws.audits(include_archived=True) if a.id not in hidden]
         first_time = not self.audits_model.audits
         self.audits_model.set_audits(audits)
-        whole = [a for a in audits if a.calibrates is None]     # not partial second scorings
-        if first_time and len(whole) >= 2:       # a sensible start: the two latest audits
-            self.audits_model.checked = {whole[-2].id, whole[-1].id}
+        if first_time:
+            self.audits_model.checked = {a.id for a in default_evidence(audits)}
 
     def refresh(self) -> None:
         self._dirty = False

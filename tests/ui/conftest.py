@@ -24,8 +24,9 @@ def isolated_settings(tmp_path, qapp):
 def make_window(qtbot, tmp_path):
     from ui.app import create_window
 
-    def make(demo: bool = True, name: str = "ui.db"):
-        window = create_window(str(tmp_path / name), "tester", demo_audit=demo)
+    def make(demo: bool = True, name: str = "ui.db", to_score: bool = False):
+        window = create_window(str(tmp_path / name), "tester", demo_audit=demo,
+                               to_score=to_score)
         qtbot.addWidget(window)
         window.show()
         qtbot.waitExposed(window)

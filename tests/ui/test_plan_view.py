@@ -44,3 +44,12 @@ def test_the_demo_plan_and_its_evidence(qtbot, make_window):
     assert window.session.audit.name == "BTP ASB 2013 re-audit (demo)"
     assert window.scoring.record_panel.ref_label.text().startswith("BTP-13-")
     assert window.scoring.current_question().id == "1"
+
+
+def test_the_evidence_starts_from_the_finished_audits(qtbot, make_window):
+    """With the practice audit (partly scored, the latest) in the database, the Plan view still
+    starts on the two latest finished audits, never a calibration."""
+    window = make_window(to_score=True)
+    window.show_tab(PLAN)
+    assert [a.name for a in window.plan.audits_model.chosen()] == [
+        "BTP ASB 2012 (demo)", "BTP ASB 2013 re-audit (demo)"]
