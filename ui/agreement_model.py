@@ -5,23 +5,18 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-from reviewer.analysis.agreement import LOW_KAPPA, Agreement, QuestionAgreement, band
+from reviewer.analysis.agreement import (
+    LOW_KAPPA,
+    Agreement,
+    QuestionAgreement,
+    band,
+    kappa_text,
+)
 
 from .table_model import Index, TableModel
 
 COL_QUESTION, COL_PAIRS, COL_AGREED, COL_KAPPA, COL_READING = range(5)
 HEADERS = ("Question", "Pairs", "Agreed", "Kappa (95% CI)", "Reading")
-
-
-def _two(x: float) -> str:
-    text = f"{x:.2f}"
-    return "0.00" if text == "-0.00" else text      # a hair below zero is not negative
-
-
-def kappa_text(q: QuestionAgreement) -> str:
-    if q.kappa is None:
-        return "–"
-    return f"{_two(q.kappa)} ({_two(q.kappa_ci[0])} to {_two(q.kappa_ci[1])})"
 
 
 class AgreementModel(TableModel):

@@ -29,6 +29,18 @@ BANDS = ((0.0, "poor"), (0.20, "slight"), (0.40, "fair"), (0.60, "moderate"),
 LOW_KAPPA = 0.40         # at or below: "fair" or worse — the question needs clearer guidance
 
 
+def _two(x: float) -> str:
+    text = f"{x:.2f}"
+    return "0.00" if text == "-0.00" else text      # a hair below zero is not negative
+
+
+def kappa_text(q: QuestionAgreement) -> str:
+    """"0.46 (-0.14 to 1.00)", or "–" when kappa is undefined; the same in every output."""
+    if q.kappa is None or q.kappa_ci is None:
+        return "–"
+    return f"{_two(q.kappa)} ({_two(q.kappa_ci[0])} to {_two(q.kappa_ci[1])})"
+
+
 def band(kappa: float | None) -> str:
     """Landis & Koch (1977): < 0 poor, 0–0.20 slight, 0.21–0.40 fair, 0.41–0.60 moderate,
     0.61–0.80 substantial, 0.81–1 almost perfect."""
@@ -184,8 +196,7 @@ def to_text(result: Agreement) -> str:
         label = f"{q.id}. {q.text}"
         label = label if len(label) <= 44 else label[:43] + "…"
         agreed = "–" if q.agreement is None else f"{100 * q.agreement:.0f}%"
-        kappa = "–" if q.kappa is None else (
-            f"{q.kappa:.2f} ({q.kappa_ci[0]:.2f} to {q.kappa_ci[1]:.2f})")
+        kappa = kappa_text(q)
         flag = "  <- low" if q.kappa is not None and q.kappa <= LOW_KAPPA else ""
         lines.append(f"{label:<44} {q.compared:>6} {agreed:>7} {kappa:>22}  {band(q.kappa)}"
                      f"{flag}")

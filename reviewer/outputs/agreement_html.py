@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from html import escape
 
-from reviewer.analysis.agreement import LOW_KAPPA, agreement, band
+from reviewer.analysis.agreement import LOW_KAPPA, agreement, band, kappa_text
 from reviewer.store.audits import AuditInfo, calibrations_of
 from reviewer.store.db import Database
 
@@ -33,8 +33,7 @@ def agreement_section(db: Database, audit: AuditInfo) -> str:
         for q in result.questions:
             if not q.compared:
                 continue
-            kappa = "–" if q.kappa is None else (
-                f"{q.kappa:.2f} ({q.kappa_ci[0]:.2f} to {q.kappa_ci[1]:.2f})")
+            kappa = kappa_text(q)
             low = q.kappa is not None and q.kappa <= LOW_KAPPA
             reading = escape(band(q.kappa)) + (" <strong class=\"worse\">low</strong>"
                                                if low else "")
