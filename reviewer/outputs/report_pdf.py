@@ -69,11 +69,14 @@ def css_string(text: str) -> str:
 
 
 def _style(audit: AuditInfo, header_right: str) -> str:
-    """report.css, after the fonts and the running header's and footer's text."""
-    return style_sheet(audit.name, header_right)
+    """report.css, after the fonts and the running header's and footer's text (the footer says
+    on every page whether the figures are signed off or a DRAFT)."""
+    return style_sheet(audit.name, header_right,
+                       footer=f"Produced {date.today()} · {sign_off_line(audit)}")
 
 
-def style_sheet(header_left: str, header_right: str, extra: str = "") -> str:
+def style_sheet(header_left: str, header_right: str, extra: str = "",
+                footer: str = "") -> str:
     """The fonts, report.css (and ``extra`` CSS), then the running header's and footer's text:
     what every printed document of the program is styled with."""
     import matplotlib
@@ -85,7 +88,8 @@ def style_sheet(header_left: str, header_right: str, extra: str = "") -> str:
         for weight, name in (("normal", "DejaVuSans.ttf"), ("bold", "DejaVuSans-Bold.ttf")))
     margins = (f"@page {{ @top-left {{ content: {css_string(header_left[:90])} }}\n"
                f"  @top-right {{ content: {css_string(header_right[:70])} }}\n"
-               f"  @bottom-left {{ content: {css_string(f'Produced {date.today()}')} }} }}\n")
+               f"  @bottom-left {{ content: "
+               f"{css_string((footer or f'Produced {date.today()}')[:120])} }} }}\n")
     sheet = (resources.files("reviewer.outputs") / "report.css").read_text(encoding="utf-8")
     return fonts + sheet + extra + margins
 

@@ -272,6 +272,8 @@ def test_outputs_say_draft_or_signed_off_and_show_agreement(cli, main, db, tmp_p
     assert cli("report", MAIN, "--out", str(tmp_path / "draft.pdf"))[0] == 0
     text = pdf_text(tmp_path / "draft.pdf")
     assert "DRAFT: not signed off" in text and "AGREEMENT" not in text
+    pages = PdfReader(tmp_path / "draft.pdf").pages      # the footer says so on every page
+    assert len(pages) > 1 and all("DRAFT: not signed off" in p.extract_text() for p in pages)
     assert cli("audit", "create", "Cal", "--calibrate", MAIN, "--records", "20",
                "--seed", "1")[0] == 0
     rows = [[r, "Y"] for r in refs_of(db, "Cal")]
@@ -281,6 +283,8 @@ def test_outputs_say_draft_or_signed_off_and_show_agreement(cli, main, db, tmp_p
     text = pdf_text(tmp_path / "final.pdf")
     day = actions.ws(db).audit(MAIN).signed_off_at[:10]
     assert f"Signed off by lead on {day}" in text and "DRAFT" not in text
+    assert all(f"Signed off by lead on {day}" in p.extract_text()
+               for p in PdfReader(tmp_path / "final.pdf").pages)
     assert "AGREEMENT WITH A BLIND SECOND SCORING" in text
     assert "Cal — 20 records in both" in text and "1. Have repeat occasions" in text
     assert cli("results", MAIN, "--out", str(tmp_path / "r.xlsx"))[0] == 0
