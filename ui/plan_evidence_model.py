@@ -7,7 +7,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 
 from reviewer.analysis.plans import ItemEvidence
-from reviewer.analysis.stats import percent, rate, rate_text
+from reviewer.analysis.stats import rate, rate_text
+from reviewer.analysis.targets import target_label
 from reviewer.store.audits import AuditInfo
 
 from .table_model import Index, TableModel
@@ -63,8 +64,7 @@ class PlanEvidenceModel(TableModel):
         last = ev.figures[-1]
         if q.target is None or last is None:
             return ""
-        return f"{'≤' if q.direction == 'lower' else '≥'} {percent(q.target)}: " \
-               f"{last.target_status}"
+        return target_label(q.target, q.direction, last.target_status)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or self.item is None:

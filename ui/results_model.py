@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 
 from reviewer.analysis.stats import rate, rate_text
 from reviewer.analysis.tally import Tally
-from reviewer.analysis.targets import MET, NOT_MET
+from reviewer.analysis.targets import MET, NOT_MET, target_label
 from reviewer.outputs.report_data import blocks
 
 from .colours import bold_font, section_background, status
@@ -48,9 +48,8 @@ def build_rows(t: Tally) -> list[Row]:
                 row = Row("yes_no", q.caption(with_ref=True), q.id, "",
                           (qt.yes, qt.no, qt.total, rate_text(rate(qt.yes, qt.total))))
                 if q.target is not None:
-                    sign = "≤" if q.direction == "lower" else "≥"
                     row.target_status = qt.target_status or ""
-                    row.target = f"{sign} {q.target * 100:g}%: {row.target_status}"
+                    row.target = target_label(q.target, q.direction, row.target_status)
                 rows.append(row)
                 continue
             rows.append(Row("choice_head", q.caption(with_ref=True), q.id, q.label or "Answer",

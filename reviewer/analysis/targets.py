@@ -27,7 +27,12 @@ def target_status(yes: int, total: int, target: float, direction: str = "higher"
     return NOT_MET if high < target else INCONCLUSIVE
 
 
-def target_text(target: float, direction: str, status: str) -> str:
-    """"target ≥ 70%: not met" for people."""
+def target_label(target: float, direction: str, status: str) -> str:
+    """"≥ 70%: not met" (a Target column's cell)."""
     sign = "≤" if direction == "lower" else "≥"
-    return f"target {sign} {target * 100:g}%: {status}"
+    return f"{sign} {target * 100:g}%: {status}"
+
+
+def target_text(target: float, direction: str, status: str) -> str:
+    """"target ≥ 70%: not met" for people: the same words in every output."""
+    return f"target {target_label(target, direction, status)}"

@@ -11,7 +11,8 @@ from html import escape
 from pathlib import Path
 
 from reviewer.analysis.plans import ItemEvidence, PlanStatus, QuestionEvidence
-from reviewer.analysis.stats import percent, rate, rate_text
+from reviewer.analysis.stats import rate, rate_text
+from reviewer.analysis.targets import target_text
 from reviewer.files.private import private_output
 from reviewer.outputs.report_pdf import LANG, PDF_VARIANT, style_sheet, weasyprint_module
 
@@ -50,7 +51,7 @@ def _evidence(ev: QuestionEvidence, names: list[str]) -> str:
         f"{ev.difference * 100:+.0f} points, p = {ev.p_value:.2g}: {ev.flag}")
     target = ""
     if q.target is not None and ev.figures[-1] is not None:
-        target = f"; target {percent(q.target)}: {ev.figures[-1].target_status}"
+        target = "; " + target_text(q.target, q.direction, ev.figures[-1].target_status)
     return (f'<p class="evidence">{escape(q.id)}. {escape(q.text)} {escape(q.ref)}<br>'
             + "<br>".join(rates) + f"<br><em>{escape(verdict + target)}</em></p>")
 

@@ -5,7 +5,8 @@ verdict, and the item's status."""
 from __future__ import annotations
 
 from reviewer.analysis.plans import ItemEvidence, PlanStatus, QuestionEvidence
-from reviewer.analysis.stats import percent, rate, rate_text
+from reviewer.analysis.stats import rate, rate_text
+from reviewer.analysis.targets import target_text
 
 
 def due_text(item: ItemEvidence) -> str:
@@ -35,7 +36,7 @@ def evidence_text(ev: QuestionEvidence, names: list[str]) -> str:
         verdict = (f"{ev.difference * 100:+.0f} points, p = {ev.p_value:.2g}: {ev.flag}")
     target = ""
     if q.target is not None and ev.figures[-1] is not None:
-        target = f"; target {percent(q.target)}: {ev.figures[-1].target_status}"
+        target = "; " + target_text(q.target, q.direction, ev.figures[-1].target_status)
     return f"    {q.caption(with_ref=True)}" + "\n      " + "  ->  ".join(cells) + \
         f"\n      {verdict}{target}"
 

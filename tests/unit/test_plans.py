@@ -186,7 +186,7 @@ def test_text_status(cli, two_audits):
     code, out, _ = cli("plan", "status", "ASB plan", "--audits", "Base", "Later")
     assert code == 0
     assert "2.1.1  Repeat victims" in out and "STATUS: improved" in out and "OVERDUE" in out
-    assert "target 70%: met" in out
+    assert "target ≥ 70%: met" in out
 
 
 # -- reports ------------------------------------------------------------------------------------
