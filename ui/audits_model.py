@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
+from reviewer.analysis import sampling
 from reviewer.store.audits import AuditInfo
 from reviewer.workspace import Workspace
 
@@ -13,14 +14,6 @@ COL_NAME, COL_SET, COL_VERSION, COL_SAMPLE, COL_PROGRESS, COL_REVIEWERS, COL_STA
     COL_CREATED = range(8)
 HEADERS = ("Audit", "Question set", "Version", "Sample", "Progress", "Reviewers", "Status",
            "Created")
-
-
-def describe_sample(audit: AuditInfo) -> str:
-    s = audit.sample
-    if not s:
-        return "imported records" if audit.records else "no records yet"
-    seed = f", seed {s['seed']}" if s.get("seed") is not None else ""
-    return f"{s.get('size', '?')} of {s.get('population', '?')} ({s.get('method', '?')}{seed})"
 
 
 def status(audit: AuditInfo, names: dict[int, str]) -> str:
@@ -70,7 +63,7 @@ class AuditsModel(TableModel):
         if col == COL_VERSION:
             return a.set_version
         if col == COL_SAMPLE:
-            return describe_sample(a)
+            return sampling.summary(a.sample, a.records)
         if col == COL_REVIEWERS:
             return "; ".join(f"{who} {done}/{n}" for who, n, done in self.people.get(a.id, []))
         if col == COL_STATUS:

@@ -135,6 +135,16 @@ def suggest_sample_size(expected_rate: float, margin: float, population: int | N
     return min(n, population) if population is not None else n
 
 
+def summary(sample: dict[str, Any], records: int) -> str:
+    """A few words for a list of audits: "100 of 4,210 (stratified, seed 42)", or where the
+    records came from when no sample was drawn."""
+    if not sample.get("size"):
+        return "imported records" if records else "no records yet"
+    seed = f", seed {sample['seed']}" if sample.get("seed") is not None else ""
+    return (f"{sample['size']:,} of {sample.get('population', 0):,} "
+            f"({sample.get('method', '?')}{seed})")
+
+
 def describe(sample: dict[str, Any]) -> str:
     """One line for people: "100 of 4,210 incidents, stratified (proportional) by area, seed 42"."""
     if not sample.get("size"):

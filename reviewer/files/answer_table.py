@@ -26,10 +26,18 @@ from reviewer.questions.logic import BLANK, UNANSWERED, Answer
 from reviewer.questions.model import QuestionSet
 from reviewer.store.db import Database
 
-AUDIO_FIELD = "audio"
+# The answer-table columns (SPEC §2), named in one place for the reader and every writer.
+REF_COLUMN = "ref"
+NOTE_PREFIX = "note:"
+AUDIO_FIELD = "audio"     # a record field the importer resolves against the file's folder
 BATCH = 5000
 STAGE = "import_stage"     # the temporary table
 MAX_COLUMNS = 1500        # of the staging table (PostgreSQL allows 1,600)
+
+
+def note_header(qid: str) -> str:
+    """The header of a question's note column: ``note:<id>``."""
+    return f"{NOTE_PREFIX}{qid}"
 
 
 class ImportProblems(ReviewerError):
@@ -98,12 +106,12 @@ def classify(header: list[str], qs: QuestionSet, name: str) -> Columns:
             problems.append(f"{name}:1:{text}: the column '{text}' appears twice")
             continue
         seen.add(text)
-        if text.casefold() == "ref" and ref_col is None:
+        if text.casefold() == REF_COLUMN and ref_col is None:
             ref_col = i
         elif text in index:
             cols.questions[i] = index[text]
-        elif text.casefold().startswith("note:"):
-            qid = text[5:].strip()
+        elif text.casefold().startswith(NOTE_PREFIX):
+            qid = text[len(NOTE_PREFIX):].strip()
             if qid not in index:
                 problems.append(f"{name}:1:{text}: note column for unknown question '{qid}'")
             else:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from reviewer.files.answer_table import AUDIO_FIELD, REF_COLUMN, note_header
 from reviewer.files.private import check_extension
 from reviewer.files.tables import TABLE_SUFFIXES, write_columns
 from reviewer.questions.logic import ANSWERED, NOT_ASKED, format_value
@@ -114,20 +115,18 @@ def answer_rows(db: Database, audit: AuditInfo) -> tuple[list[str], list[list[st
 
 
 def _table(c: AnswerColumns) -> tuple[list[str], list[list[str]]]:
-    header, columns = ["ref"], [c.refs]
+    header, columns = [REF_COLUMN], [c.refs]
     for q in c.qs.questions:
         header.append(q.id)
         columns.append(c.answers[q.id])
         if q.id in c.notes:
-            header.append(f"note:{q.id}")
+            header.append(note_header(q.id))
             columns.append(c.notes[q.id])
     for name, values in c.fields.items():
         header.append(name)
         columns.append([field_text(v) for v in values])
     return header, columns
 
-
-AUDIO_FIELD = "audio"   # the field the importer resolves against the imported file's folder
 
 
 def portable_audio(stored: str, out_folder: Path) -> str:

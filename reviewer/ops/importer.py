@@ -33,6 +33,7 @@ from reviewer.files.answer_table import (
     Rules,
     Staged,
     drop,
+    note_header,
     stage,
 )
 from reviewer.files.tables import iter_table
@@ -115,7 +116,7 @@ def import_answers(ws: Workspace, audit_id: int, path: str | Path,
     if progress:
         progress(staged.rows, staged.rows)
     result.question_columns = [qs.questions[k].id for k in staged.columns.questions.values()]
-    result.note_columns = [f"note:{qs.questions[k].id}" for k in staged.note_questions]
+    result.note_columns = [note_header(qs.questions[k].id) for k in staged.note_questions]
     result.field_columns = staged.field_names
     return OpResult(result, tx.changes, result.summary(str(path)))
 

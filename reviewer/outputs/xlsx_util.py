@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+from reviewer.files.answer_table import note_header
 from reviewer.files.exporter import AnswerColumns
 from reviewer.files.workbook import DATE_FORMAT, DATETIME_FORMAT, SafeSheet, SafeWorkbook
 
@@ -74,7 +75,7 @@ def answer_cells(c: AnswerColumns, rows: list[int] | None = None) -> tuple[list[
         columns.append([v or None for v in pick(c.answers[q.id])])
         notes = pick(c.notes[q.id]) if q.id in c.notes else []
         if any(notes):
-            header.append(f"note:{q.id}")
+            header.append(note_header(q.id))
             columns.append([v or None for v in notes])
     return header, columns
 

@@ -264,3 +264,12 @@ def test_suggest_sample_size():
         suggest_sample_size(0.5, 0)
     with pytest.raises(ReviewerError):
         suggest_sample_size(1.5, 0.05)
+
+
+def test_summary_says_where_the_records_came_from():
+    from reviewer.analysis.sampling import summary
+
+    assert summary({}, 0) == "no records yet"
+    assert summary({}, 12) == "imported records"
+    drawn = {"size": 100, "population": 4210, "method": "stratified", "seed": 42}
+    assert summary(drawn, 100) == "100 of 4,210 (stratified, seed 42)"
