@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication
 from reviewer import demo
 from reviewer.errors import NotFound, ReviewerError
 
-from . import themes, warmup
+from . import error_hook, themes, warmup
 from .main_window import SCORING, MainWindow
 from .session import Session
 
@@ -65,6 +65,7 @@ def run(target: str, reviewer: str, demo: bool = False, quit_after: float | None
     app.setOrganizationName("reviewer")
     app.setApplicationName("reviewer")
     themes.apply_from_environment(app)
+    error_hook.install()
     try:
         window = create_window(target, reviewer, demo, to_score=demo)
     except ReviewerError as exc:

@@ -25,6 +25,7 @@ from .a11y import named
 from .audits_model import COL_NAME, AuditsModel
 from .new_audit_dialog import NewAuditDialog
 from .session import Session
+from .shortcuts import keys
 from .table_fit import ColumnFitter
 
 
@@ -66,7 +67,7 @@ class AuditsScreen(QWidget):
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
         rename = QAction("Rename", self)
-        rename.setShortcut(QKeySequence("F2"))
+        rename.setShortcuts([QKeySequence(k) for k in keys("rename_audit")])
         rename.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         rename.triggered.connect(self.rename)
         self.addAction(rename)

@@ -85,7 +85,7 @@ class CallListening(QObject):
             "seek_last_timestamp": self.seek_last_timestamp,
         }
         for name, fn in handlers.items():
-            screen._add_action(name, fn, keys(name))
+            screen.add_key_action(name, fn, keys(name))
         screen.record_opened.connect(self.on_record_opened)
         screen.session.audit_opened.connect(self._follow_screen)
         screen.session.operation_did_execute.connect(self._follow_operation)
@@ -122,7 +122,7 @@ class CallListening(QObject):
         stamp = timestamp(self.player.position())
         text = s.note_edit.text().rstrip()
         s.note_edit.setText(f"{text} {stamp}" if text else stamp)
-        s._save_note()
+        s.save_note()
 
     def seek_last_timestamp(self) -> None:
         ms = last_timestamp(self.screen.note_edit.text())

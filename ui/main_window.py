@@ -6,7 +6,7 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QInputDialog, QMainWindow, QMessageBox, QTabWidget, QToolButton
 
-from reviewer.errors import ReviewerError
+from reviewer.errors import ReviewerError, describe_error
 from reviewer.ops.importer import import_answers
 from reviewer.store.db import LockTimeout, display_target
 
@@ -168,6 +168,9 @@ class MainWindow(QMainWindow):
             box.setDetailedText("\n".join(exc.problems))
             box.setInformativeText("\n".join(exc.problems[:12]))
             box.exec()
+            return False
+        except Exception as exc:  # noqa: BLE001 - a file or database error: said, never hidden
+            QMessageBox.warning(self, "Import not done", describe_error(exc))
             return False
         self.statusBar().showMessage(done.message, 15000)
         return True

@@ -58,7 +58,7 @@ class Answering:
             self.note_edit.setFocus()
             self.note_edit.selectAll()
 
-    def _save_note(self) -> None:
+    def save_note(self) -> None:
         q = self.current_question()
         if q is None or self.view is None:
             return

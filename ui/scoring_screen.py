@@ -131,7 +131,7 @@ class ScoringScreen(Answering, Navigation, QWidget):
         self.questions_view = self.questions.view
         self.guidance = self.questions.guidance
         self.note_edit = self.questions.note_edit
-        self.note_edit.returnPressed.connect(self._save_note)
+        self.note_edit.returnPressed.connect(self.save_note)
         right = self.questions
 
         self.split = split = QSplitter(Qt.Orientation.Horizontal)
@@ -174,12 +174,12 @@ class ScoringScreen(Answering, Navigation, QWidget):
         }
         self.actions_by_name: dict[str, QAction] = {}
         for name, fn in handlers.items():
-            self._add_action(name, fn, keys(name))
+            self.add_key_action(name, fn, keys(name))
         for n, key in enumerate(keys("answer_choice"), start=1):
-            self._add_action(f"choice_{n}", lambda _c=False, n=n: self.choose(n), (key,))
+            self.add_key_action(f"choice_{n}", lambda _c=False, n=n: self.choose(n), (key,))
         self.questions_view.activated.connect(lambda _i: self._text_answer())
 
-    def _add_action(self, name: str, fn, key_list) -> None:
+    def add_key_action(self, name: str, fn, key_list) -> None:
         action = QAction(name, self)
         action.setShortcuts([QKeySequence(k) for k in key_list])
         action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)

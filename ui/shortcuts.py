@@ -39,6 +39,7 @@ SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut("preferences", ("Ctrl+,",), "Preferences (reviewer name)", "Everywhere"),
     Shortcut("help", ("F1", "?"), "Show this list of shortcuts", "Everywhere"),
     Shortcut("quit", ("Ctrl+Q",), "Quit", "Everywhere"),
+    Shortcut("rename_audit", ("F2",), "Rename the selected audit…", "Audits"),
     Shortcut("answer_yes", ("Y",), "Answer Y", "Scoring"),
     Shortcut("answer_no", ("N",), "Answer N", "Scoring"),
     Shortcut("answer_na", ("A", "-"), "Answer n/a", "Scoring"),
@@ -79,6 +80,7 @@ BY_ACTION = {s.action: s for s in SHORTCUTS}
 
 # The groups of keys live at the same time on each screen: a key may mean one thing per screen.
 SCREENS: dict[str, tuple[str, ...]] = {
+    "Audits": ("Everywhere", "Audits"),
     "Scoring": ("Everywhere", "Scoring", "Player"),
     "Calibration": ("Everywhere", "Calibration", "Player"),
 }

@@ -41,7 +41,7 @@ class IncidentListProblems(ReviewerError):
     """The incident list cannot be imported; ``problems`` holds FILE:ROW:COLUMN lines."""
 
 
-def field_names(header: list[str]) -> list[str]:
+def header_names(header: list[str]) -> list[str]:
     """The header as stored: blank cells named ``column N``, repeats numbered ``name (2)``."""
     out: list[str] = []
     seen: set[str] = set()
@@ -60,7 +60,7 @@ def preview_incident_list(path: str | Path, max_rows: int = 20) -> Table:
     picker. The header is named as :func:`import_incident_list` will store it. The file is read
     only as far as the rows shown."""
     header, rows = head_table(path, max_rows)
-    return field_names(header), rows
+    return header_names(header), rows
 
 
 def _ref_index(names: list[str], ref_column: str, name: str) -> int:
@@ -90,7 +90,7 @@ def import_incident_list(db: Database, audit: AuditInfo, path: str | Path, ref_c
     name = str(path)
     stamp = _stamp(path)
     header, rows = iter_table(path, problems := [])
-    names = field_names(header)
+    names = header_names(header)
     ref_col = _ref_index(names, ref_column, name)
     count = _check(name, names, ref_col, rows, problems)
     if not count and not problems:
