@@ -108,47 +108,71 @@ def tally(db: Database, audit: AuditInfo, qs: QuestionSet | None = None) -> Tall
 def tally_by(db: Database, audit: AuditInfo, by: str,
              qs: QuestionSet | None = None) -> list[tuple[str, Tally]]:
     """One tally per value of the record field ``by`` (blank values grouped as "")."""
+    return tally_grouped(db, audit, by, qs)[1]
+
+
+def tally_grouped(db: Database, audit: AuditInfo, by: str, qs: QuestionSet | None = None
+                  ) -> tuple[Tally, list[tuple[str, Tally]]]:
+    """The whole audit's tally and one per value of ``by``, from one pass over the answers:
+    every record is in exactly one group, so the groups' counts add up to the whole."""
     qs = qs or question_set(db, audit)
     counts, rows = (_by_sqlite if db.dialect == "sqlite" else _by_server)(db, audit, by)
     grouped: dict[str, list[tuple]] = defaultdict(list)
-    for g, *rest in rows:
-        grouped[_group(g)].append(tuple(rest))
+    whole: dict[tuple, int] = defaultdict(int)
+    for g, qid, state, value, n in rows:
+        grouped[_group(g)].append((qid, state, value, n))
+        whole[qid, state, value] += n
     records: dict[str, int] = defaultdict(int)
     for g, n in counts:
         records[_group(g)] += n
-    return [(g, _build(qs, records[g], grouped[g])) for g in sorted(records, key=_natural)]
+    overall = _build(qs, sum(records.values()), [(*k, n) for k, n in whole.items()])
+    return overall, [(g, _build(qs, records[g], grouped[g]))
+                     for g in sorted(records, key=_natural)]
 
 
-SUMS_UP_TO = 16     # groups counted side by side in one pass; more are sorted instead
+SUM_COLUMNS = 16    # groups counted side by side in one pass, packed several to a column
 
 
 def _by_sqlite(db: Database, audit: AuditInfo, by: str) -> tuple[list[tuple], list[tuple]]:
     """(group, records) and (group, question, state, value, n) rows. The field is read once
-    per record into a temporary table of group codes; with few groups, one pass over the
-    tally index counts each group in a column of its own (no sort of the answers)."""
+    per record into a temporary table of group codes. With few groups, one pass over the
+    tally index counts them side by side (no sort of the answers): each record carries a
+    weight ``1 << (slot * bits)``, so one SUM counts several groups at once in fields of
+    ``bits`` bits — no count can exceed the number of records, so fields never carry."""
     key = db.json_field("r.fields")
     db.execute("DROP TABLE IF EXISTS temp.by_value")
     db.execute("DROP TABLE IF EXISTS temp.by_record")
     db.execute("CREATE TEMP TABLE by_value (code INTEGER PRIMARY KEY, v UNIQUE)")
     db.execute(f"INSERT OR IGNORE INTO temp.by_value (v) SELECT DISTINCT {key} FROM record r "
                "WHERE r.audit_id = ?", (by, audit.id))
-    db.execute("CREATE TEMP TABLE by_record (id INTEGER PRIMARY KEY, g INTEGER)")
-    db.execute(f"INSERT INTO temp.by_record SELECT r.id, v.code FROM record r "
+    values = dict(db.all("SELECT code - 1, v FROM temp.by_value"))      # codes from 0
+    total = int(db.scalar("SELECT COUNT(*) FROM record WHERE audit_id = ?", (audit.id,)))
+    bits = max(total.bit_length(), 1)
+    per = max(62 // bits, 1)                    # groups per 63-bit signed sum
+    columns = -(-len(values) // per)
+    packed = 0 < columns <= SUM_COLUMNS
+    weights = "".join(f", CASE WHEN (v.code - 1) / {per} = {c} "
+                      f"THEN 1 << (((v.code - 1) % {per}) * {bits}) ELSE 0 END"
+                      for c in range(columns)) if packed else ""
+    db.execute("CREATE TEMP TABLE by_record (id INTEGER PRIMARY KEY, g INTEGER"
+               + "".join(f", w{c} INTEGER" for c in range(columns if packed else 0)) + ")")
+    db.execute(f"INSERT INTO temp.by_record SELECT r.id, v.code - 1{weights} FROM record r "
                f"JOIN temp.by_value v ON v.v IS {key} WHERE r.audit_id = ?", (by, audit.id))
-    values = dict(db.all("SELECT code, v FROM temp.by_value"))
     counts = [(values[code], n) for code, n in
               db.all("SELECT g, COUNT(*) FROM temp.by_record GROUP BY g")]
     join = ("FROM answer a JOIN temp.by_record t ON t.id = a.record_id WHERE a.audit_id = ? ")
-    if len(values) <= SUMS_UP_TO:
-        codes = sorted(values)
-        sums = ", ".join(f"SUM(t.g = {code})" for code in codes)
-        rows = []
+    rows = []
+    if packed:
+        mask = (1 << bits) - 1
+        sums = ", ".join(f"SUM(t.w{c})" for c in range(columns))
         for qid, state, value, *ns in db.all(
                 f"SELECT a.question_id, a.state, a.value, {sums} {join}"
                 "GROUP BY a.question_id, a.state, a.value", (audit.id,)):
-            rows += [(values[code], qid, state, value, n)
-                     for code, n in zip(codes, ns, strict=True) if n]
-    else:
+            for code, v in values.items():
+                n = (ns[code // per] >> ((code % per) * bits)) & mask
+                if n:
+                    rows.append((v, qid, state, value, n))
+    elif values:
         rows = [(values[g], qid, state, value, n) for qid, state, value, g, n in db.all(
             f"SELECT a.question_id, a.state, a.value, t.g, COUNT(*) {join}"
             "GROUP BY a.question_id, a.state, a.value, t.g", (audit.id,))]

@@ -19,16 +19,15 @@ def add_commands(sub, groups: dict) -> None:
 
 @command("tally")
 def _tally(args: argparse.Namespace) -> int:
-    from reviewer.analysis.tally import tally, tally_by
+    from reviewer.analysis.tally import tally, tally_grouped
     from reviewer.outputs import tally_format as fmt
     from reviewer.store.audits import get_audit, question_set
 
     db = open_db(args)
     audit = get_audit(db, args.name)
     qs = question_set(db, audit)
-    overall = tally(db, audit, qs)
     if args.by:
-        groups = tally_by(db, audit, args.by, qs)
+        overall, groups = tally_grouped(db, audit, args.by, qs)
         if args.format == "json":
             print(fmt.to_json(fmt.grouped_dict(audit, overall, args.by, groups)))
         elif args.format == "csv":
@@ -37,7 +36,9 @@ def _tally(args: argparse.Namespace) -> int:
             for value, g in groups:
                 print(f"== {args.by}: {value or '(blank)'} ==")
                 print(fmt.to_text(audit, g))
-    elif args.format == "json":
+        return 0
+    overall = tally(db, audit, qs)
+    if args.format == "json":
         print(fmt.to_json(fmt.tally_dict(audit, overall)))
     elif args.format == "csv":
         sys.stdout.write(fmt.to_csv(overall))

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 COUNTED = ("yes", "no", "na", "unanswered", "total", "answered")
 
@@ -44,12 +46,69 @@ def test_grouped_json_keeps_the_overall_shape(capsys, db_path, demo_audit):
 
 @pytest.mark.parametrize("field", ["operator", "date", "area"])
 def test_both_ways_of_counting_groups_agree(db, demo_audit, monkeypatch, field):
-    """Few groups are counted side by side, many are sorted: the figures are the same."""
+    """Few groups are counted side by side (packed several to a sum), many are sorted: the
+    figures are the same, and the whole audit's tally from the groups is the plain tally."""
     from reviewer.analysis import tally
 
     def grouped(limit: int):
-        monkeypatch.setattr(tally, "SUMS_UP_TO", limit)
-        return [(g, [q.to_dict() for q in t.questions], t.records)
-                for g, t in tally.tally_by(db, demo_audit, field)]
+        monkeypatch.setattr(tally, "SUM_COLUMNS", limit)
+        overall, groups = tally.tally_grouped(db, demo_audit, field)
+        plain = tally.tally(db, demo_audit)
+        assert overall.records == plain.records
+        assert [q.to_dict() for q in overall.questions] == [q.to_dict() for q in plain.questions]
+        return [(g, [q.to_dict() for q in t.questions], t.records) for g, t in groups]
 
-    assert grouped(0) == grouped(1000)
+    assert grouped(0) == grouped(1000) == grouped(1)
+
+
+GROUP_SET = """id: grouped
+title: Grouped
+version: 1
+questions:
+  - {id: "1", text: First, type: yes_no}
+  - {id: "2", text: Second, type: choice, choices: [a, b, c]}
+"""
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rows=st.lists(st.tuples(st.integers(0, 40), st.sampled_from(["Y", "N", "n/a", ""]),
+                               st.sampled_from(["a", "b", "c", "n/a", ""])), max_size=120),
+       columns=st.sampled_from([0, 1, 16]))
+def test_every_group_equals_a_naive_count(rows, columns):
+    """Any number of groups (packed side by side, or sorted) and any answers: each group's
+    figures are a naive count of its rows, and the whole is the plain tally."""
+    import tempfile
+    from collections import Counter
+    from pathlib import Path
+
+    from reviewer.analysis import tally
+    from reviewer.store.audits import get_audit
+    from reviewer.store.db import Database
+    from tests.actions import create_audit, import_answers
+    from tests.unit.helpers import write_csv
+
+    with tempfile.TemporaryDirectory() as tmp, pytest.MonkeyPatch.context() as mp:
+        mp.setattr(tally, "SUM_COLUMNS", columns)
+        folder = Path(tmp)
+        (folder / "set.yaml").write_text(GROUP_SET, encoding="utf-8")
+        table = [[f"R{i}", f"g{g}" if g else "", y, c] for i, (g, y, c) in enumerate(rows)]
+        write_csv(folder / "a.csv", ["ref", "team", "1", "2"], table)
+        db = Database(str(folder / "t.db"))
+        try:
+            audit = create_audit(db, "G", folder / "set.yaml")
+            import_answers(db, audit, folder / "a.csv", "tester")
+            audit = get_audit(db, "G")
+            overall, groups = tally.tally_grouped(db, audit, "team")
+            plain = tally.tally(db, audit)
+        finally:
+            db.close()
+    assert [q.to_dict() for q in overall.questions] == [q.to_dict() for q in plain.questions]
+    assert [g for g, _ in groups] == sorted({r[1] for r in table}, key=lambda v: (v == "", v))
+    for value, t in groups:
+        mine = [r for r in table if r[1] == value]
+        q1, q2 = t.by_id()["1"], t.by_id()["2"]
+        assert t.records == len(mine)
+        yes_no = Counter(r[2] for r in mine)
+        assert (q1.yes, q1.no, q1.na) == (yes_no["Y"], yes_no["N"], yes_no["n/a"])
+        assert q2.counts == {c: sum(r[3] == c for r in mine) for c in "abc"}
+        assert q2.na == sum(r[3] == "n/a" for r in mine)
