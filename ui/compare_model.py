@@ -5,16 +5,16 @@ from __future__ import annotations
 
 from textwrap import fill
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 
 from reviewer.analysis.compare import Comparison
 from reviewer.analysis.stats import IMPROVED, WORSE, percent, rate_text
 
 from .colours import status
+from .table_model import Index, TableModel
 
 COL_QUESTION = 0
 HEADER_WIDTH = 16          # characters per line of an audit's name in a column header
-Index = QModelIndex | QPersistentModelIndex
 FLAG_STATUS = {IMPROVED: "good", WORSE: "bad"}
 
 
@@ -22,47 +22,43 @@ def wrap(text: str, width: int) -> str:
     return fill(text, width, break_long_words=False)
 
 
-class CompareModel(QAbstractTableModel):
+class CompareModel(TableModel):
+    HEADERS = ("Question",)      # then one column per audit and the change (set_comparison)
+
     def __init__(self, parent=None):
         super().__init__(parent)
         self.comparison: Comparison | None = None
-        self.headers: list[str] = ["Question"]
         self.tips: list[str] = []
 
     def set_comparison(self, c: Comparison | None) -> None:
         self.beginResetModel()
         self.comparison = c
-        self.headers = ["Question"]
+        headers = ["Question"]
         if c is not None:
             # narrow headers (names wrapped): the question column keeps the room
-            self.headers += [f"{wrap(a.name, HEADER_WIDTH)}\nY rate (95% CI)" for a in c.audits]
-            self.headers += ["Change\n(last vs\nbaseline)", "95% CI\nof change", "p\n(Fisher)",
-                             "Result"]
+            headers += [f"{wrap(a.name, HEADER_WIDTH)}\nY rate (95% CI)" for a in c.audits]
+            headers += ["Change\n(last vs\nbaseline)", "95% CI\nof change", "p\n(Fisher)",
+                        "Result"]
             self.tips = [f"The Y rate in {a.name} with its 95% interval" for a in c.audits] + [
                 f"{c.audits[-1].name} against {c.audits[0].name}, in percentage points",
                 "95% interval of the change (Newcombe)", "Fisher's exact test, two-sided",
                 "improved / worse when p < 0.05"]
+        self.HEADERS = tuple(headers)
         self.endResetModel()
 
     def _rows(self):
         return [q for q in self.comparison.questions if q.type == "yes_no"] \
             if self.comparison else []
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows())
+    def row_count(self) -> int:
+        return len(self._rows())
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.headers)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802 - Qt API
                    role: int = Qt.ItemDataRole.DisplayRole):
-        if orientation != Qt.Orientation.Horizontal:
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self.headers[section]
-        if role == Qt.ItemDataRole.ToolTipRole and section > COL_QUESTION:
+        if (role == Qt.ItemDataRole.ToolTipRole and orientation == Qt.Orientation.Horizontal
+                and section > COL_QUESTION):
             return self.tips[section - 1]
-        return None
+        return super().headerData(section, orientation, role)
 
     def cell(self, row: int, col: int) -> str:
         q = self._rows()[row]
@@ -86,7 +82,7 @@ class CompareModel(QAbstractTableModel):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
             return self.cell(index.row(), index.column())
-        if role == Qt.ItemDataRole.ForegroundRole and index.column() == len(self.headers) - 1:
+        if role == Qt.ItemDataRole.ForegroundRole and index.column() == len(self.HEADERS) - 1:
             kind = FLAG_STATUS.get(self.cell(index.row(), index.column()))
             return status(kind) if kind else None
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() > COL_QUESTION:

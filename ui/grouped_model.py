@@ -3,20 +3,22 @@ group (e.g. per area or operator), "All records" first; every group figure can b
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 
 from reviewer.analysis.tally import Tally
 
 from .colours import section_background
 from .results_model import Row, build_rows
+from .table_model import Index, TableModel
 
 COL_QUESTION, COL_OPTION = 0, 1
 FIRST_GROUP = 2
-Index = QModelIndex | QPersistentModelIndex
 
 
-class GroupedResultsModel(QAbstractTableModel):
+class GroupedResultsModel(TableModel):
+    """Columns: the question, the answer, then one per group (set_groups names them)."""
+
     def __init__(self, parent=None):
         super().__init__(parent)
         self.rows: list[Row] = []
@@ -26,6 +28,9 @@ class GroupedResultsModel(QAbstractTableModel):
         self.beginResetModel()
         self.rows = build_rows(overall) if overall else []
         self.groups = ([("All records", overall)] if overall else []) + groups
+        self.HEADERS = ("Question", "Answer", *(
+            f"{value or '(blank)'}\n{t.records} records\nY/Total" for value, t in self.groups)
+        ) if self.groups else ()
         self.endResetModel()
 
     def group_value(self, col: int) -> str | None:
@@ -64,22 +69,8 @@ class GroupedResultsModel(QAbstractTableModel):
             return f"total {t.total}"
         return ""
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() or not self.groups else FIRST_GROUP + len(self.groups)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole):
-        if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal:
-            return None
-        if section == COL_QUESTION:
-            return "Question"
-        if section == COL_OPTION:
-            return "Answer"
-        value, t = self.groups[section - FIRST_GROUP]
-        return f"{value or '(blank)'}\n{t.records} records\nY/Total"
+    def row_count(self) -> int:
+        return len(self.rows)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid():

@@ -2,33 +2,29 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 
-Index = QModelIndex | QPersistentModelIndex
+from .table_model import Index, TableModel
 
 
-class PreviewModel(QAbstractTableModel):
+class PreviewModel(TableModel):
+    """The file's own header names the columns."""
+
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.header: list[str] = []
         self.rows: list[list[str]] = []
+
+    @property
+    def header(self) -> list[str]:
+        return list(self.HEADERS)
 
     def set_table(self, header: list[str], rows: list[list[str]]) -> None:
         self.beginResetModel()
-        self.header, self.rows = header, rows
+        self.HEADERS, self.rows = tuple(header), rows
         self.endResetModel()
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.header)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole):
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.header[section]
-        return None
+    def row_count(self) -> int:
+        return len(self.rows)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
         if index.isValid() and role == Qt.ItemDataRole.DisplayRole:
