@@ -15,17 +15,10 @@ from reviewer import demo
 from reviewer.bundled import demo_audio_dir
 from reviewer.questions.logic import UNANSWERED
 from tests.ui.test_scoring_keyboard import answer_of, blank_audit, press
-from ui.app import create_window
 
 
-def test_the_demo_opens_on_an_unanswered_record_with_the_keys_shown(qtbot, tmp_path):
-    window = create_window(str(tmp_path / "first.db"), "newcomer", demo_audit=True,
-                           to_score=True)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow, timeout=3000)
+def test_the_demo_opens_on_an_unanswered_record_with_the_keys_shown(qtbot, make_window):
+    window = make_window(name="first.db", to_score=True)
     audit = window.session.audit
     assert audit.name == demo.TO_SCORE_NAME
     assert (audit.records, audit.complete) == (demo.TO_SCORE_RECORDS, demo.TO_SCORE_ANSWERED)
