@@ -17,8 +17,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QScrollArea,
-    QSplitter,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -32,6 +30,7 @@ from reviewer.ops.core import Changes
 from .a11y import buddy
 from .agreement_model import COL_QUESTION, AgreementModel
 from .disagreements_model import COL_DECISION, DisagreementsModel, Row
+from .layout import scrolling_split
 from .player import CallPlayer
 from .session import Session
 from .shortcuts import keys
@@ -80,17 +79,7 @@ class CalibrationView(QWidget):
         ll.addWidget(self.view, 3)
         ll.addWidget(self.detail)
         ll.addWidget(self.player)
-        lower_scroll = QScrollArea()         # a short window or a large font scrolls, not clips
-        lower_scroll.setWidgetResizable(True)
-        lower_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        lower_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        lower_scroll.setWidget(lower)
-        split = QSplitter(Qt.Orientation.Vertical)
-        split.addWidget(self.summary_view)
-        split.addWidget(lower_scroll)
-        split.setStretchFactor(0, 1)
-        split.setStretchFactor(1, 2)
-        split.setChildrenCollapsible(False)
+        split = scrolling_split(self.summary_view, lower, (1, 2))
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(split, 1)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -18,8 +18,6 @@ from PySide6.QtWidgets import (
     QListView,
     QMessageBox,
     QPushButton,
-    QScrollArea,
-    QSplitter,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -33,6 +31,7 @@ from . import file_dialogs
 from .a11y import buddy
 from .behind_model import BehindModel
 from .compare_view import CheckAuditsModel
+from .layout import scrolling_split
 from .plan_evidence_model import COL_QUESTION, PlanEvidenceModel
 from .plan_items_model import COL_AREA, PlanItemsModel
 from .session import Session
@@ -122,17 +121,7 @@ class PlanView(QWidget):
         ll.addWidget(self.evidence_view, 2)
         ll.addWidget(self.behind_label)
         ll.addWidget(self.behind_view, 1)
-        lower_scroll = QScrollArea()         # a short window or a large font scrolls, not clips
-        lower_scroll.setWidgetResizable(True)
-        lower_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        lower_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        lower_scroll.setWidget(lower)
-        split = QSplitter(Qt.Orientation.Vertical)
-        split.addWidget(self.items_view)
-        split.addWidget(lower_scroll)
-        split.setStretchFactor(0, 4)
-        split.setStretchFactor(1, 5)
-        split.setChildrenCollapsible(False)
+        split = scrolling_split(self.items_view, lower, (4, 5))
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(buddy("Audits giving the evidence — tick two or more with Space; the "

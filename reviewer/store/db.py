@@ -179,19 +179,7 @@ class Database:
     def transaction(self) -> Iterator[Database]:
         """One write transaction, the write lock taken first: everything inside commits
         together or not at all."""
-        if self._in_tx:
-            yield self
-            return
-        self._begin()
-        self._in_tx = True
-        try:
-            yield self
-            self.conn.commit()
-        except BaseException:
-            self.conn.rollback()
-            raise
-        finally:
-            self._in_tx = False
+        yield from self._held(self._begin)
 
     def _begin(self) -> None:
         start = time.monotonic()
@@ -241,10 +229,15 @@ class Database:
         """A transaction for this connection's temporary tables only: it takes no write lock
         (SQLite's temp database and PostgreSQL's temp tables are private to the connection),
         so work can be staged while other programs write."""
+        yield from self._held(lambda: self.execute("BEGIN"))
+
+    def _held(self, begin: Callable[[], object]) -> Iterator[Database]:
+        """The body of a transaction: nested ones join the outer one; otherwise ``begin``,
+        then commit, or roll back on any error."""
         if self._in_tx:
             yield self
             return
-        self.execute("BEGIN")
+        begin()
         self._in_tx = True
         try:
             yield self
