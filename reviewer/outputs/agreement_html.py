@@ -6,11 +6,14 @@ from __future__ import annotations
 
 from html import escape
 
-from reviewer.analysis.agreement import LOW_KAPPA, agreement, band, kappa_text
+from reviewer.analysis.agreement import LOW_KAPPA, agreement, band
+from reviewer.outputs import numbers
+from reviewer.outputs.agreement_text import PARADOX_NOTE, kappa_cell
 from reviewer.store.audits import AuditInfo, calibrations_of
 from reviewer.store.db import Database
 
-HEAD = ("Question", "Pairs", "Agreed", "Kappa (95% CI)", "Reading")
+HEAD = ("Question", "Pairs", "Agreed", "Kappa (95% CI)", "AC1 (95% CI)",
+        "Alpha (95% CI)", "Reading")
 
 
 def agreement_section(db: Database, audit: AuditInfo) -> str:
@@ -24,7 +27,8 @@ def agreement_section(db: Database, audit: AuditInfo) -> str:
            "Kappa corrects it for chance: 1 is perfect agreement, 0 no better than chance "
            "(Landis &amp; Koch: 0.41–0.60 moderate, 0.61–0.80 substantial, above 0.80 almost "
            f"perfect). A kappa of {LOW_KAPPA:.2f} or less is flagged: the question or its "
-           "guidance needs to be clearer.</p>"]
+           "guidance needs to be clearer. Gwet's AC1 and Krippendorff's alpha are given "
+           f"beside kappa. {escape(PARADOX_NOTE)}.</p>"]
     for n, other in enumerate(calibrations, start=1):
         result = agreement(db, audit, other)
         overall = result.to_dict()["overall"]
@@ -33,13 +37,15 @@ def agreement_section(db: Database, audit: AuditInfo) -> str:
         for q in result.questions:
             if not q.compared:
                 continue
-            kappa = kappa_text(q)
-            low = q.kappa is not None and q.kappa <= LOW_KAPPA
-            reading = escape(band(q.kappa)) + (" <strong class=\"worse\">low</strong>"
-                                               if low else "")
+            kappa = kappa_cell(q)
+            reading = escape(band(q.deciding)) + (" (paradox: judged by AC1)" if q.paradox
+                                                  else "") + (
+                " <strong class=\"worse\">low</strong>" if q.low else "")
             rows.append(f'<tr><th scope="row" class="question">{escape(q.id)}. '
                         f"{escape(q.text)}</th><td>{q.compared}</td>"
-                        f"<td>{100 * q.agreement:.0f}%</td><td>{kappa}</td>"
+                        f"<td>{numbers.percent(q.agreement)}</td><td>{kappa}</td>"
+                        f"<td>{numbers.figure(q.ac1.to_dict())}</td>"
+                        f"<td>{numbers.figure(q.alpha.to_dict())}</td>"
                         f"<td>{reading}</td></tr>")
         caption = (f"Table A{n}: {escape(other.name)} — {result.records} records in both; "
                    f"{overall['agreed']} of {overall['compared']} answers agree")

@@ -4,13 +4,16 @@ Cohen's kappa with its 95% interval and its plain reading, questions with a low 
 
 from __future__ import annotations
 
-from reviewer.analysis.agreement import LOW_KAPPA, agreement, band
+from reviewer.analysis.agreement import agreement, band
+from reviewer.outputs.agreement_text import kappa_cell
+from reviewer.outputs.numbers import figure
 from reviewer.outputs.xlsx_util import HEAD_FILL, PERCENT_FORMAT, SafeWorkbook, cell
 from reviewer.store.audits import AuditInfo, calibrations_of
 from reviewer.store.db import Database
 
 HEADER = ["Question", "Pairs compared", "Agreed", "Agreement", "Kappa", "95% CI low",
-          "95% CI high", "Reading", "Low"]
+          "95% CI high", "Reading", "Low", "AC1", "AC1 low", "AC1 high", "Alpha", "Alpha low",
+          "Alpha high", "Paradox", "Written"]
 
 
 def agreement_sheet(book: SafeWorkbook, db: Database, audit: AuditInfo) -> None:
@@ -33,8 +36,11 @@ def agreement_sheet(book: SafeWorkbook, db: Database, audit: AuditInfo) -> None:
                         bold=True)])
         ws.append([cell(ws, h, bold=True, fill=HEAD_FILL) for h in HEADER])
         for q in result.questions:
-            ci = q.kappa_ci or (None, None)
-            low = q.kappa is not None and q.kappa <= LOW_KAPPA
+            k = q.kappa_fig
             ws.append([cell(ws, f"{q.id}. {q.text}", wrap=True), q.compared, q.agreed,
-                       cell(ws, q.agreement, fmt=PERCENT_FORMAT), q.kappa, ci[0], ci[1],
-                       band(q.kappa), "low" if low else None])
+                       cell(ws, q.agreement, fmt=PERCENT_FORMAT), k.value, k.low, k.high,
+                       band(q.deciding), "low" if q.low else None,
+                       q.ac1.value, q.ac1.low, q.ac1.high, q.alpha.value, q.alpha.low,
+                       q.alpha.high, "paradox" if q.paradox else None,
+                       cell(ws, f"kappa {kappa_cell(q)}; AC1 {figure(q.ac1.to_dict())}; "
+                                f"alpha {figure(q.alpha.to_dict())}", wrap=True)])
