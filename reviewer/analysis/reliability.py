@@ -32,8 +32,8 @@ Row = Sequence[str | None]
 BOOTSTRAP = 1000
 SEED = 20121031
 NOTHING = "nothing compared"
-ONE_CATEGORY = "every answer is the same, so chance agreement is certain"
-ONE_RECORD = "too few records for an interval"
+ONE_CATEGORY = "every answer the same"
+ONE_RECORD = "one record only"
 NO_SPREAD = "no spread between records"
 
 

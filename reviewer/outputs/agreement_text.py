@@ -46,8 +46,13 @@ def to_text(result: Agreement) -> str:
              + "Where agreement is 85% or more but kappa is below 0.40 (the kappa paradox: one "
              "answer dominates), AC1 judges the question. 0.40 or less is low: the question "
              "needs clearer guidance.",
-             "", f"{'Question':<40} {'pairs':>6} {'agreed':>7}  {'kappa (95% CI)':<24} "
-                 f"{'AC1 (95% CI)':<24} {'alpha (95% CI)':<24} reading"]
+             ""]
+    cells = {q.id: (kappa_cell(q), numbers.figure(q.ac1.to_dict()),
+                    numbers.figure(q.alpha.to_dict())) for q in result.questions}
+    w = [max([len(h), *(len(c[i]) for c in cells.values())])
+         for i, h in enumerate(("kappa (95% CI)", "AC1 (95% CI)", "alpha (95% CI)"))]
+    lines.append(f"{'Question':<40} {'pairs':>6} {'agreed':>7}  {'kappa (95% CI)':<{w[0]}}  "
+                 f"{'AC1 (95% CI)':<{w[1]}}  {'alpha (95% CI)':<{w[2]}}  reading")
     for q in result.questions:
         label = _label(f"{q.id}. {q.text}", 40)
         if not q.comparable:
@@ -55,9 +60,9 @@ def to_text(result: Agreement) -> str:
             lines += [f"    '{n}': {w['text']}" for n, w in zip(names, q.wordings, strict=False)]
             continue
         f = flags(q)
+        k, a, al = cells[q.id]
         lines.append(f"{label:<40} {q.compared:>6} {numbers.percent(q.agreement):>7}  "
-                     f"{kappa_cell(q):<24} {numbers.figure(q.ac1.to_dict()):<24} "
-                     f"{numbers.figure(q.alpha.to_dict()):<24} {band(q.deciding)}"
+                     f"{k:<{w[0]}}  {a:<{w[1]}}  {al:<{w[2]}}  {band(q.deciding)}"
                      + (f"  <- {f}" if f else ""))
         if q.why:
             lines.append(f"    same question as before ({q.why})")

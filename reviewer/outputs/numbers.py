@@ -42,11 +42,11 @@ def not_estimable(why: str | None) -> str:
 
 def coefficient(value: float | None, low: float | None = None, high: float | None = None,
                 why: str | None = None) -> str:
-    """"0.46 (-0.14 to 1.00)"; "1.00 (interval not estimable: why)"; "not estimable (why)"."""
+    """"0.46 (-0.14 to 1.00)"; "1.00 (CI not estimable: why)"; "not estimable (why)"."""
     if value is None:
         return not_estimable(why)
     if low is None or high is None or high - low < 1e-9:
-        return f"{two(value)} (interval {not_estimable(why or 'no spread')})"
+        return f"{two(value)} (CI {NOT_ESTIMABLE}: {why or 'no spread'})"
     return f"{two(value)} ({two(low)} to {two(high)})"
 
 
