@@ -26,6 +26,14 @@ def add_commands(sub, groups: dict) -> None:
                    help="with --calibrate: one blind copy per scorer, NAME (a), NAME (b)... "
                         "(e.g. --scorers alice,bob,carol)")
     c.set_defaults(func="audit create")
+    p = audit.add_parser("population", help="the population of each stratum (columns stratum, "
+                                            "population), for weighted estimates of a sample "
+                                            "drawn at unequal fractions")
+    p.add_argument("name")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--by", required=True, metavar="FIELD",
+                   help="the record field whose values are the strata")
+    p.set_defaults(func="audit population")
     ls = audit.add_parser("list", help="list audits with their progress")
     ls.add_argument("--all", action="store_true", help="include archived audits")
     ls.set_defaults(func="audit list")
@@ -76,6 +84,16 @@ def _calibration(args: argparse.Namespace) -> int:
     if args.records is not None and args.seed is None:
         print(f"reviewer: the seed was {seed} (give --seed {seed} to draw the same records "
               "again)", file=sys.stderr)
+    return 0
+
+
+@command("audit population")
+def _audit_population(args: argparse.Namespace) -> int:
+    from reviewer.ops.weights import set_population
+
+    ws = open_ws(args)
+    print(set_population(ws, ws.audit(args.name).id, args.file, args.by).message,
+          file=sys.stderr)
     return 0
 
 

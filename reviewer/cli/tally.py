@@ -20,6 +20,7 @@ def add_commands(sub, groups: dict) -> None:
 @command("tally")
 def _tally(args: argparse.Namespace) -> int:
     from reviewer.analysis.tally import tally, tally_grouped
+    from reviewer.analysis.weighted import for_groups, weighting
     from reviewer.outputs import tally_format as fmt
     from reviewer.store.audits import get_audit, question_set
 
@@ -38,10 +39,14 @@ def _tally(args: argparse.Namespace) -> int:
                 print(fmt.to_text(audit, g))
         return 0
     overall = tally(db, audit, qs)
+    weighted = None
+    scheme = weighting(audit.sample)
+    if scheme is not None:          # a stratified sample: weighted when fractions are unequal
+        weighted = for_groups(tally_grouped(db, audit, scheme[0], qs)[1], scheme[1])
     if args.format == "json":
-        print(fmt.to_json(fmt.tally_dict(audit, overall)))
+        print(fmt.to_json(fmt.tally_dict(audit, overall, weighted)))
     elif args.format == "csv":
         sys.stdout.write(fmt.to_csv(overall))
     else:
-        print(fmt.to_text(audit, overall))
+        print(fmt.to_text(audit, overall, weighted=weighted))
     return 0
