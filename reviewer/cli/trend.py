@@ -48,7 +48,7 @@ def _trend(args: argparse.Namespace) -> int:
 
         print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     else:
-        from reviewer.analysis.trend import to_text
+        from reviewer.outputs.trend_text import to_text
 
         sys.stdout.write(to_text(result))
     if args.chart:
