@@ -50,3 +50,27 @@ def test_compare_two_audits(qtbot, make_window, tmp_path):
     assert m.data(m.index(row, last)) == "improved"
     row3 = next(r for r in range(m.rowCount()) if m.cell(r, 0).startswith("3. "))
     assert m.data(m.index(row3, last)) == "no significant change"
+
+
+def test_three_audits_show_control_limits(qtbot, make_window, tmp_path):
+    """SPEC §13: with three or more audits the chart is the p-chart with control limits, and its
+    text alternative is the trend's table."""
+    window = make_window()
+    later_audit(window.session.ws.db, tmp_path)
+    import_answers(window.session.ws.db, create_audit(window.session.ws.db, "Third", ASB_SET),
+                   DEMO_CSV, "tester")
+    window.session.did_execute(Changes(audit_list=True))
+    qtbot.keyClick(window.scoring.questions_view, Qt.Key_4, Qt.ControlModifier)
+    view = window.compare
+    names = [a.name for a in view.audits_model.audits]
+    assert len(names) >= 3, names
+    lst = view.audit_list
+    for row, audit in enumerate(view.audits_model.audits):
+        if audit.name in ("BTP ASB 2012 (demo)", "BTP ASB 2013 re-audit",
+                          "Third"):
+            lst.setCurrentIndex(view.audits_model.index(row, 0))
+            qtbot.keyClick(lst, Qt.Key_Space)
+    assert len(view.audits_model.chosen()) == 3
+    assert not view.chart.pixmap().isNull()
+    description = view.chart.accessibleDescription()
+    assert "centre line from the baseline" in description and "UCL" in description
