@@ -22,6 +22,8 @@ from reviewer.analysis.reliability import (
     NO_SPREAD,
     NOTHING,
     ONE_CATEGORY,
+    ONE_SIDED,
+    PERFECT,
     Figure,
     ac1,
     alpha,
@@ -291,8 +293,10 @@ def _kappa_figure(kappa: float | None, ci: tuple[float, float] | None,
                   pairs: list[tuple[str, str]]) -> Figure:
     if kappa is None:
         return Figure(None, None, None, NOTHING if not pairs else ONE_CATEGORY)
+    if any(len({p[k] for p in pairs}) == 1 for k in (0, 1)):
+        return Figure(kappa, None, None, ONE_SIDED)     # kappa is 0 by construction
     if ci is None or ci[1] - ci[0] < 1e-9:
-        return Figure(kappa, None, None, NO_SPREAD)
+        return Figure(kappa, None, None, PERFECT if kappa >= 1 - 1e-9 else NO_SPREAD)
     return Figure(kappa, ci[0], ci[1], None)
 
 

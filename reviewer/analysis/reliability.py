@@ -35,6 +35,8 @@ NOTHING = "nothing compared"
 ONE_CATEGORY = "every answer the same"
 ONE_RECORD = "one record only"
 NO_SPREAD = "no spread between records"
+PERFECT = "perfect agreement"
+ONE_SIDED = "one audit gave a single answer throughout"
 
 
 @dataclass(frozen=True)
@@ -58,7 +60,7 @@ def _interval(value: float, low: float, high: float, units: int) -> Figure:
     if units < 2:
         return Figure(value, None, None, ONE_RECORD)
     if not (math.isfinite(low) and math.isfinite(high)) or high - low < 1e-9:
-        return Figure(value, None, None, NO_SPREAD)
+        return Figure(value, None, None, PERFECT if value >= 1 - 1e-9 else NO_SPREAD)
     return Figure(value, _clip(low), _clip(high), None)
 
 
@@ -146,7 +148,7 @@ def alpha(rows: Sequence[Row]) -> Figure:
         boot = 1 - (n - 1) * (n - weights @ agree) / (n * n - (n_c * n_c).sum(axis=1))
     boot = boot[np.isfinite(boot)]
     if len(boot) < BOOTSTRAP // 2:
-        return Figure(value, None, None, NO_SPREAD)
+        return Figure(value, None, None, PERFECT if value >= 1 - 1e-9 else NO_SPREAD)
     low, high = np.percentile(boot, [2.5, 97.5])
     return _interval(value, float(low), float(high), len(usable))
 

@@ -45,7 +45,7 @@ def coefficient(value: float | None, low: float | None = None, high: float | Non
     """"0.46 (-0.14 to 1.00)"; "1.00 (CI not estimable: why)"; "not estimable (why)"."""
     if value is None:
         return not_estimable(why)
-    if low is None or high is None or high - low < 1e-9:
+    if low is None or high is None or two(low) == two(high):     # never a zero-width interval
         return f"{two(value)} (CI {NOT_ESTIMABLE}: {why or 'no spread'})"
     return f"{two(value)} ({two(low)} to {two(high)})"
 

@@ -16,6 +16,21 @@ LIMIT = "#7f7f7f"
 PLAN = "#6a1b9a"
 
 
+def short_names(names: list[str]) -> list[str]:
+    """The audits' names without the words they all share at the start and end ("ASB self-audit
+    2012-01 (demo)" ... -> "2012-01" ...)."""
+    words = [n.split(" ") for n in names]
+    if len(words) < 2:
+        return list(names)
+    lead = 0
+    while all(len(w) > lead + 1 for w in words) and len({w[lead] for w in words}) == 1:
+        lead += 1
+    tail = 0
+    while all(len(w) > lead + tail + 1 for w in words) and len({w[-1 - tail] for w in words}) == 1:
+        tail += 1
+    return [" ".join(w[lead:len(w) - tail]) for w in words]
+
+
 def trend_chart_png(result: Trend, out: str | Path | None = None, columns: int = 2,
                     dpi: int = 120) -> bytes:
     shown = [q for q in result.questions if q.comparable and q.centre is not None]
@@ -48,13 +63,13 @@ def trend_chart_png(result: Trend, out: str | Path | None = None, columns: int =
             ax.annotate(f"plan {item['ref']} due {item['due']}", (at, 2), fontsize=6,
                         color=PLAN, rotation=90, va="bottom", ha="right")
         method = "Laney p′" if q.method == "laney" else "p-chart"
-        ax.set_title(_short(f"{q.id}. {q.text}", 60) + f" ({method})", fontsize=7.5,
+        ax.set_title(_short(f"{q.id}. {q.text}", 52) + f" ({method})", fontsize=7.5,
                      loc="left")
         ax.set_ylim(-3, 103)
-        ax.set_xlim(-0.5, len(xs) - 0.5)
+        ax.set_xlim(-0.5, len(xs) - (0.5 if not q.plan_items else 0.2))
         ax.set_yticks([0, 25, 50, 75, 100], ["0%", "25%", "50%", "75%", "100%"], fontsize=6.5)
-        ax.set_xticks(xs, [_short(a, 14) for a in result.audits], fontsize=6.5, rotation=30,
-                      ha="right")
+        ax.set_xticks(xs, [_short(a, 14) for a in short_names(result.audits)], fontsize=6.5,
+                      rotation=30, ha="right")
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
     fig.suptitle("Y rate with control limits (dashed); centre line from the shaded baseline; "

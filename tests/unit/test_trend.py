@@ -171,3 +171,17 @@ def test_bad_input_is_one_line(cli, months, tmp_path):
                         ([months[0], months[0], months[1]], "only once")]:
         code, out, err = cli("trend", *argv)
         assert code == 1 and out == "" and words in err and len(err.splitlines()) == 1, err
+
+
+def test_the_demo_monthly_self_audits_show_the_training(cli):
+    from reviewer.demo_monthly import month_rows, names
+
+    assert month_rows(3) == month_rows(3)                       # generated, seeded
+    assert cli("demo")[0] == 0
+    code, out, err = cli("trend", *names(), "--question", "1", "--plan",
+                         "ASB improvement plan 2012 (demo)", "--format", "json")
+    assert code == 0, err
+    (q,) = json.loads(out)["questions"]
+    assert [p["signal"] for p in q["points"]][-3:] == ["above"] * 3   # after the training
+    assert all(p["signal"] is None for p in q["points"][:6])
+    assert {"ref": "AFI 1", "due": "2012-06-30"}.items() <= q["plan_items"][0].items()
