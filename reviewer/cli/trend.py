@@ -18,6 +18,8 @@ def add_commands(sub, groups: dict) -> None:
     t.add_argument("--baseline", type=int, metavar="K", help="the first K audits set the "
                    "centre line (default: the first half, at least two)")
     t.add_argument("--chart", metavar="FILE.png", help="also draw the charts as a PNG")
+    t.add_argument("--out", metavar="FILE.pdf", help="also write the charts and their tables "
+                   "as a PDF page")
     t.add_argument("--plan", metavar="PLAN", help="mark this improvement plan's due dates")
     t.add_argument("--format", choices=("text", "json"), default="text")
     t.set_defaults(func="trend")
@@ -32,6 +34,8 @@ def _trend(args: argparse.Namespace) -> int:
         raise ReviewerError("each audit may be named only once in a trend")
     if args.chart:
         check_extension(args.chart, (".png",), "the chart")
+    if args.out:
+        check_extension(args.out, (".pdf",), "the trend report")
     from reviewer.analysis.trend import baseline_size
 
     baseline_size(len(args.audits), args.baseline)
@@ -56,6 +60,11 @@ def _trend(args: argparse.Namespace) -> int:
 
         trend_chart_png(result, args.chart)
         print(f"wrote the chart to {args.chart}", file=sys.stderr)
+    if args.out:
+        from reviewer.outputs.trend_pdf import trend_pdf
+
+        trend_pdf(result, args.out)
+        print(f"wrote the trend to {args.out}", file=sys.stderr)
     return 0
 
 

@@ -185,3 +185,16 @@ def test_the_demo_monthly_self_audits_show_the_training(cli):
     assert [p["signal"] for p in q["points"]][-3:] == ["above"] * 3   # after the training
     assert all(p["signal"] is None for p in q["points"][:6])
     assert {"ref": "AFI 1", "due": "2012-06-30"}.items() <= q["plan_items"][0].items()
+
+
+def test_trend_pdf_page(cli, months, tmp_path):
+    from pypdf import PdfReader
+
+    out = tmp_path / "trend.pdf"
+    code, _, err = cli("trend", *months, "--question", "1", "--out", str(out))
+    assert code == 0, err
+    text = "".join(page.extract_text() for page in PdfReader(out).pages)
+    assert "Trend with control limits" in text and "rule 1" in text and "2012-06" in text
+    assert out.stat().st_mode & 0o777 == 0o600
+    code, _, err = cli("trend", *months, "--out", str(tmp_path / "trend.txt"))
+    assert code == 2 and len(err.splitlines()) == 1
