@@ -20,8 +20,8 @@ def add_commands(sub, groups: dict) -> None:
 @command("tally")
 def _tally(args: argparse.Namespace) -> int:
     from reviewer.analysis.tally import tally, tally_grouped
-    from reviewer.analysis.weighted import for_groups, weighting
     from reviewer.outputs import tally_format as fmt
+    from reviewer.outputs.weighted_out import weighted_figures
     from reviewer.store.audits import get_audit, question_set
 
     db = open_db(args)
@@ -39,10 +39,7 @@ def _tally(args: argparse.Namespace) -> int:
                 print(fmt.to_text(audit, g))
         return 0
     overall = tally(db, audit, qs)
-    weighted = None
-    scheme = weighting(audit.sample)
-    if scheme is not None:          # a stratified sample: weighted when fractions are unequal
-        weighted = for_groups(tally_grouped(db, audit, scheme[0], qs)[1], scheme[1])
+    weighted = weighted_figures(db, audit, overall)    # unequal strata: SPEC §13
     if args.format == "json":
         print(fmt.to_json(fmt.tally_dict(audit, overall, weighted)))
     elif args.format == "csv":

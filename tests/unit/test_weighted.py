@@ -164,3 +164,20 @@ def test_population_file_needs_its_columns_and_a_known_field(cli, audit):
     path = write_csv(audit / "pop2.csv", ["stratum", "population"], [["North", "400"]])
     code, _, err = cli("audit", "population", "W", str(path), "--by", "district")
     assert code == 1 and "no field 'district'" in err and len(err.strip().splitlines()) == 1
+
+
+def test_report_and_workbook_show_weighted_beside_plain(cli, audit):
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+
+    write_csv(audit / "pop.csv", ["stratum", "population"],
+              [[k, str(v)] for k, v in POPULATION.items()])
+    assert cli("audit", "population", "W", str(audit / "pop.csv"), "--by", "area")[0] == 0
+    assert cli("report", "W", "--out", str(audit / "r.pdf"))[0] == 0
+    text = "".join(p.extract_text() for p in PdfReader(audit / "r.pdf").pages)
+    assert "WEIGHTED ESTIMATES" in text and "63% (38/60)" in text
+    assert cli("results", "W", "--out", str(audit / "r.xlsx"))[0] == 0
+    sheet = load_workbook(audit / "r.xlsx")["Weighted"]
+    rows = [r for r in sheet.iter_rows(values_only=True)][2:]
+    assert rows[0][0].startswith("1.") and rows[0][3] == pytest.approx(38 / 60)
+    assert rows[0][4] == pytest.approx((400 * 30 / 40 + 2000 * 8 / 20) / 2400)
