@@ -10,9 +10,9 @@ from PySide6.QtWidgets import QApplication, QDialog
 
 from reviewer.store import records
 from tests.conftest import ASB_SET
-from ui.audits_model import COL_NAME, COL_PROGRESS, COL_SAMPLE, COL_VERSION
-from ui.new_audit_dialog import NewAuditDialog
-from ui.sample_dialog import SampleDialog
+from ui.dialogs.new_audit import NewAuditDialog
+from ui.dialogs.sample import SampleDialog
+from ui.models.audits import COL_NAME, COL_PROGRESS, COL_SAMPLE, COL_VERSION
 
 
 def incident_list(tmp_path, n: int = 300):

@@ -10,7 +10,7 @@ from scipy.stats import fisher_exact
 from reviewer.ops.core import Changes
 from tests.actions import create_audit, import_answers
 from tests.conftest import ASB_SET, DEMO_CSV
-from ui.main_window import COMPARE
+from ui.app.main_window import COMPARE
 
 
 def later_audit(db, tmp_path):

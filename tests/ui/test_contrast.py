@@ -17,8 +17,8 @@ from reviewer import demo
 from reviewer.ops.core import Changes
 from tests.actions import create_audit, import_answers
 from tests.conftest import ASB_SET, DEMO_CSV
-from ui import themes
-from ui.main_window import COMPARE, RESULTS
+from ui.app import themes
+from ui.app.main_window import COMPARE, RESULTS
 
 FG, BG = Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.BackgroundRole
 R = QPalette.ColorRole
@@ -144,8 +144,10 @@ def test_the_chart_bars_stand_out_in_every_theme(themed, qapp):
 def test_no_fixed_colour_is_written_in_the_app_outside_the_colour_module():
     ui = Path(__file__).resolve().parents[2] / "ui"
     import re
-    hexes = {p.name: re.findall(r"#[0-9a-fA-F]{6}\b|#[0-9a-fA-F]{3}\b", p.read_text())
-             for p in ui.glob("*.py") if p.name not in ("colours.py", "themes.py")}
+    fixed = re.compile(r"#[0-9a-fA-F]{6}\b|#[0-9a-fA-F]{3}\b")
+    hexes = {str(p.relative_to(ui)): fixed.findall(p.read_text())
+             for p in ui.rglob("*.py") if p.name not in ("colours.py", "themes.py")}
+    assert len(hexes) > 50                          # every room of ui/ is read
     assert {k: v for k, v in hexes.items() if v} == {}
-    sheets = [p.name for p in ui.glob("*.py") if "setStyleSheet(" in p.read_text()]
+    sheets = [p.name for p in ui.rglob("*.py") if "setStyleSheet(" in p.read_text()]
     assert sheets == []

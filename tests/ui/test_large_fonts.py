@@ -12,9 +12,9 @@ from PySide6.QtWidgets import QLabel, QStyle
 from reviewer.ops.core import Changes
 from tests.ui.surfaces import app_dialogs
 from tests.ui.test_compare_view import later_audit
-from ui.main_window import COMPARE, RESULTS
-from ui.questions_model import COL_TEXT
-from ui.results_model import COL_QUESTION
+from ui.app.main_window import COMPARE, RESULTS
+from ui.models.questions import COL_TEXT
+from ui.models.results import COL_QUESTION
 
 SMALL_SCREEN = (1280, 720)
 
@@ -145,7 +145,7 @@ def clipped_labels(window) -> list[str]:
 
 def test_no_label_is_clipped_on_a_laptop_at_twice_the_font(doubled, qtbot, make_window):
     window = make_window(demo=True)
-    window.resize(1213, 643)                 # what a 1366×768 screen opens (ui.window_geometry)
+    window.resize(1213, 643)                 # what a 1366×768 screen opens (ui.app.window_geometry)
     found = {}
     for tab in range(window.tabs.count()):
         window.show_tab(tab)

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-from ui.main_window import PLAN, SCORING
-from ui.plan_evidence_model import FIRST_AUDIT
-from ui.plan_items_model import COL_DUE, COL_REF, COL_STATUS
+from ui.app.main_window import PLAN, SCORING
+from ui.models.plan_evidence import FIRST_AUDIT
+from ui.models.plan_items import COL_DUE, COL_REF, COL_STATUS
 
 
 def test_the_demo_plan_and_its_evidence(qtbot, make_window):

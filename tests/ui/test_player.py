@@ -18,8 +18,8 @@ from reviewer.files.recordings import timestamp
 from tests.actions import create_audit, import_answers
 from tests.conftest import ASB_SET
 from tests.ui.test_scoring_keyboard import answer_of, press
-from ui.help_overlay import shortcuts_html
-from ui.shortcuts import SCREENS, SHORTCUTS, clashes
+from ui.app.shortcuts import SCREENS, SHORTCUTS, clashes
+from ui.dialogs.help import shortcuts_html
 
 PLAYING = QMediaPlayer.PlaybackState.PlayingState
 STOPPED = QMediaPlayer.PlaybackState.StoppedState

@@ -13,11 +13,11 @@ from PySide6.QtWidgets import QFileDialog
 from reviewer.ops.core import Changes
 from tests.ui.test_audit_and_sample import incident_list
 from tests.ui.test_compare_view import later_audit
-from ui.file_dialogs import default_folder, last_folder
-from ui.grouped_model import FIRST_GROUP
-from ui.help_overlay import HelpOverlay
-from ui.main_window import COMPARE, RESULTS, SCORING
-from ui.sample_dialog import SampleDialog
+from ui.app.main_window import COMPARE, RESULTS, SCORING
+from ui.dialogs.file_dialogs import default_folder, last_folder
+from ui.dialogs.help import HelpOverlay
+from ui.dialogs.sample import SampleDialog
+from ui.models.grouped import FIRST_GROUP
 
 
 def test_enter_in_the_path_field_previews_and_never_imports(qtbot, make_window, tmp_path):

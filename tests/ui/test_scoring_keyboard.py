@@ -10,7 +10,7 @@ from reviewer.analysis import tally
 from reviewer.store.audits import get_audit
 from tests.actions import create_audit, import_answers
 from tests.conftest import ASB_SET
-from ui.questions_model import COL_ANSWER, COL_ID
+from ui.models.questions import COL_ANSWER, COL_ID
 
 
 def blank_audit(window, tmp_path, n: int = 3):
@@ -121,8 +121,8 @@ def test_a_failed_save_is_shown(qtbot, make_window, tmp_path, monkeypatch):
 
 
 def test_results_match_the_tally_and_trace_to_records(qtbot, make_window):
-    from ui.main_window import RESULTS
-    from ui.results_model import COL_N, COL_TOTAL, COL_Y
+    from ui.app.main_window import RESULTS
+    from ui.models.results import COL_N, COL_TOTAL, COL_Y
 
     window = make_window()
     window.show_tab(RESULTS)
@@ -138,7 +138,7 @@ def test_results_match_the_tally_and_trace_to_records(qtbot, make_window):
 
 
 def test_results_grouped_by_a_field_add_up(qtbot, make_window):
-    from ui.main_window import RESULTS
+    from ui.app.main_window import RESULTS
 
     window = make_window()
     window.show_tab(RESULTS)

@@ -8,8 +8,8 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
 
 from reviewer.ops import team
 from tests.ui.test_scoring_keyboard import answer_of, press
-from ui.main_window import CALIBRATION
-from ui.records_model import COL_REF
+from ui.app.main_window import CALIBRATION
+from ui.models.records import COL_REF
 
 
 def refs_shown(window) -> list[str]:
@@ -40,7 +40,7 @@ def test_my_records_and_next_incomplete_follow_the_assignment(qtbot, make_window
     assert s.record_panel.ref_label.text() == first     # the one incomplete record of mine
     window.show_tab(0)
     m = window.audits.model
-    from ui.audits_model import COL_REVIEWERS
+    from ui.models.audits import COL_REVIEWERS
 
     assert "bob 50/50" in m.data(m.index(m.row_of(audit.id), COL_REVIEWERS))
     assert "tester 49/50" in m.data(m.index(m.row_of(audit.id), COL_REVIEWERS))
@@ -79,7 +79,7 @@ def test_sign_off_from_the_app_refuses_scoring(qtbot, make_window):
 def test_calibration_dialog_blind_scoring_and_adjudication(qtbot, make_window, monkeypatch):
     window = make_window()
     main = window.session.audit
-    from ui import calibration_dialog
+    from ui.dialogs import calibration as calibration_dialog
 
     made = {}
 
