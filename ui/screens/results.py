@@ -2,9 +2,9 @@
 be opened to list the records behind it, and each of those opens in the scoring screen.
 
 Grouped by a record field, the question column stays in view beside the scrolling group columns
-(``ui.widgets.grouped_view``), the chart shows the current question's Y rate per group, and every group
-figure opens its records too. The chart is painted with Qt (``ui.widgets.rate_chart``), not matplotlib,
-so the first Results view imports nothing heavy.
+(``ui.widgets.grouped_view``), the chart shows the current question's Y rate per group, and
+every group figure opens its records too. The chart is painted with Qt
+(``ui.widgets.rate_chart``), not matplotlib, so the first Results view imports nothing heavy.
 
 Operations: none (read only): ``Workspace.tally``, ``tally_by``, ``records_behind``."""
 

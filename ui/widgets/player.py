@@ -1,8 +1,8 @@
 """The call player beside the scoring form: play/pause, skip 5 s, speed, position, messages.
 
 It never takes keyboard focus (the keys live in the shortcut table and are wired by
-``ui.screens.call_listening``), and a missing or unplayable file is a message in the player, never an
-error dialog: scoring goes on."""
+``ui.screens.call_listening``), and a missing or unplayable file is a message in the player,
+never an error dialog: scoring goes on."""
 
 from __future__ import annotations
 
