@@ -9,7 +9,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontMetrics, QTextLayout, QTextOption
 from PySide6.QtWidgets import QLabel, QStyle
 
-from reviewer.ops.core import Changes
 from tests.ui.surfaces import app_dialogs
 from tests.ui.test_compare_view import later_audit
 from ui.app.main_window import COMPARE, RESULTS
@@ -99,8 +98,7 @@ def test_results_and_compare_wrap_in_full_at_twice_the_font(doubled, qtbot, make
     window.results.group_by("area")
     qtbot.wait(50)
     assert cut_off(window.results.grouped_view.frozen, 0) == []
-    later_audit(window.session.ws.db, tmp_path)
-    window.session.did_execute(Changes(audit_list=True))
+    later_audit(window, tmp_path)
     window.show_tab(COMPARE)
     for row in range(window.compare.audits_model.rowCount()):
         window.compare.audits_model.setData(window.compare.audits_model.index(row, 0),

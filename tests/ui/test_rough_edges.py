@@ -10,7 +10,6 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
 
-from reviewer.ops.core import Changes
 from tests.ui.test_audit_and_sample import incident_list
 from tests.ui.test_compare_view import later_audit
 from ui.app.main_window import COMPARE, RESULTS, SCORING
@@ -106,8 +105,7 @@ def test_a_grouped_figure_opens_its_records(qtbot, make_window):
 def test_compare_gives_the_question_the_room(qtbot, make_window, tmp_path):
     window = make_window()
     window.resize(1366, 740)
-    later_audit(window.session.ws.db, tmp_path)
-    window.session.did_execute(Changes(audit_list=True))
+    later_audit(window, tmp_path)
     window.show_tab(COMPARE)
     view = window.compare
     names = {"BTP ASB 2012 (demo)", "BTP ASB 2013 re-audit"}

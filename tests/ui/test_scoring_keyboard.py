@@ -8,8 +8,7 @@ from PySide6.QtCore import Qt
 
 from reviewer.analysis import tally
 from reviewer.store.audits import get_audit
-from tests.actions import create_audit, import_answers
-from tests.conftest import ASB_SET
+from tests.ui.app_ops import new_audit
 from ui.models.questions import COL_ANSWER, COL_ID
 
 
@@ -17,11 +16,9 @@ def blank_audit(window, tmp_path, n: int = 3):
     """An ASB audit with n records and no answers, opened on the scoring screen."""
     csv = tmp_path / "records.csv"
     csv.write_text("ref,area\n" + "".join(f"INC-{i},North\n" for i in range(1, n + 1)))
-    db = window.session.ws.db
-    audit = create_audit(db, "Keyboard audit", ASB_SET)
-    import_answers(db, audit, csv, "tester")
+    audit = new_audit(window, "Keyboard audit", csv)
     window.open_audit(audit.id)
-    return get_audit(db, "Keyboard audit")
+    return get_audit(window.session.ws.db, "Keyboard audit")
 
 
 def answer_of(window, qid: str) -> str:

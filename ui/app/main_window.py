@@ -6,9 +6,8 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QInputDialog, QMainWindow, QMessageBox, QTabWidget, QToolButton
 
-from reviewer.errors import ReviewerError, describe_error
 from reviewer.ops.importer import import_answers
-from reviewer.store.db import LockTimeout, display_target
+from reviewer.store.db import display_target
 from ui.app import window_geometry
 from ui.app.session import Session
 from ui.app.shortcuts import BY_ACTION
@@ -156,24 +155,11 @@ class MainWindow(QMainWindow):
 
     def import_answers_from(self, path: str) -> bool:
         audit_id = self.session.audit.id
-        try:
-            done = self.session.run(lambda ws, p: import_answers(ws, audit_id, path, p), self,
-                                    "Importing answers…", background=True)
-        except LockTimeout as exc:
-            QMessageBox.warning(self, "Import not done", str(exc))
-            return False
-        except ReviewerError as exc:
-            box = QMessageBox(QMessageBox.Icon.Warning, "Import refused — nothing was written",
-                              f"{len(exc.problems)} problem(s) in {path}:", parent=self)
-            box.setDetailedText("\n".join(exc.problems))
-            box.setInformativeText("\n".join(exc.problems[:12]))
-            box.exec()
-            return False
-        except Exception as exc:  # noqa: BLE001 - a file or database error: said, never hidden
-            QMessageBox.warning(self, "Import not done", describe_error(exc))
-            return False
-        self.statusBar().showMessage(done.message, 15000)
-        return True
+        done = self.session.run(lambda ws, p: import_answers(ws, audit_id, path, p), self,
+                                "Importing answers…", background=True)
+        if done is not None:
+            self.statusBar().showMessage(done.message, 15000)
+        return done is not None
 
     def draw_sample(self) -> None:
         if not self._need_audit():

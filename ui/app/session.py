@@ -2,9 +2,10 @@
 and the one hook every screen refreshes from.
 
 Screens never run SQL: they read through ``session.ws`` and change things only by running an
-operation with :meth:`Session.run` (``ui.app.operations``). After every operation the session emits
-``operation_did_execute(changes, initiator)`` once (Anki's ``operation_did_execute``); each
-screen decides from the ``Changes`` what to refresh."""
+operation with :meth:`Session.run` (``ui.app.operations``), which also shows a failure the one
+default way. After every operation the session emits ``operation_did_execute(changes,
+initiator)`` once (Anki's ``operation_did_execute``); each screen decides from the ``Changes``
+what to refresh, whoever ran the operation."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from reviewer.ops.core import Changes, OpResult
 from reviewer.questions.model import QuestionSet
 from reviewer.store.audits import AuditInfo
 from reviewer.workspace import Workspace
+from ui.app.operations import Op, report_failure, run_op
 
 
 class Session(QObject):
@@ -58,20 +60,35 @@ class Session(QObject):
             return {audit.calibrates}
         return set()
 
-    def run(self, op: Callable[..., OpResult], parent: QWidget | None = None,
-            title: str = "", initiator: Any = None, background: bool = False) -> OpResult:
-        """Run an operation (see ``ui.operations.run_op``) and tell every screen what changed.
-        Errors are raised for the caller to show."""
-        from ui.app.operations import run_op
+    def run(self, op: Op, parent: QWidget | None = None, title: str = "", *,
+            initiator: Any = None, background: bool = False,
+            on_success: Callable[[OpResult], object] | None = None,
+            on_failure: Callable[[BaseException], object] | None = None) -> OpResult | None:
+        """Run an operation (``op(ws, progress)``, see ``ui.app.operations``), tell every
+        screen what changed (``operation_did_execute``), then call ``on_success(result)``;
+        the result is returned.
 
+        A failure is never raised: it is shown the one default way (``show_failure``: a
+        message box over ``parent`` titled from ``title``), or handed to ``on_failure`` by a
+        screen that shows failures in place (the scoring screen's banner), and None is
+        returned (``report_failure``). Anki's ``CollectionOp`` is the model."""
+        failure: BaseException | None = None
         if self.busy:        # a key pressed while an earlier change waits for the lock
-            raise ReviewerError("Still saving your previous change; try again in a moment.")
-        self.busy = True
-        try:
-            result = run_op(self, op, parent, title, background)
-        finally:
-            self.busy = False
+            failure = ReviewerError("Still saving your previous change; try again in a moment.")
+        else:
+            self.busy = True
+            try:
+                result = run_op(self.ws, op, parent, title, background)
+            except Exception as exc:  # noqa: BLE001 - every failure takes the one path below
+                failure = exc
+            finally:
+                self.busy = False
+        if failure is not None:
+            report_failure(parent, title, failure, on_failure)
+            return None
         self.did_execute(result.changes, initiator)
+        if on_success is not None:
+            on_success(result)
         return result
 
     def did_execute(self, changes: Changes, initiator: Any = None) -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QInputDialog, QMessageBox, QWidget
 
-from reviewer.errors import ReviewerError
 from reviewer.ops import team
+from ui.app.operations import show_status
 from ui.app.session import Session
 
 SIGN_OFF_TEXT = (
@@ -17,15 +17,10 @@ SIGN_OFF_TEXT = (
 
 
 def _done(parent: QWidget, title: str, session: Session, op) -> bool:
-    try:
-        result = session.run(op, parent, title)
-    except ReviewerError as exc:
-        QMessageBox.warning(parent, title, str(exc))
-        return False
-    window = parent.window()
-    if hasattr(window, "statusBar"):
-        window.statusBar().showMessage(result.message, 15000)
-    return True
+    result = session.run(op, parent, title)
+    if result is not None:
+        show_status(parent, result.message, 15000)
+    return result is not None
 
 
 def sign_off(parent: QWidget, session: Session) -> bool:
@@ -74,10 +69,5 @@ def assign(parent: QWidget, session: Session) -> bool:
         "among these reviewers (names separated by commas):", text=session.reviewer)
     if not ok:
         return False
-    try:
-        reviewers = team.reviewer_names(names)
-    except ReviewerError as exc:
-        QMessageBox.warning(parent, "Assign records", str(exc))
-        return False
     return _done(parent, "Assign records", session,
-                 lambda ws, _p: team.assign(ws, audit.id, reviewers))
+                 lambda ws, _p: team.assign(ws, audit.id, team.reviewer_names(names)))

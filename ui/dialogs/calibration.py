@@ -11,11 +11,9 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QSpinBox,
 )
 
-from reviewer.errors import ReviewerError
 from reviewer.ops import calibrate, team
 from ui.app.session import Session
 
@@ -61,15 +59,14 @@ class CalibrationDialog(QDialog):
         name, n, seed = self.name_edit.text(), self.records_spin.value(), self.seed_spin.value()
         who = self.reviewer_edit.text().strip()
         main_id = self.main.id
-        try:
-            made = self.session.run(
-                lambda ws, _p: calibrate.create_calibration(ws, name, main_id, n, seed), self,
-                "Creating the calibration audit…").value
-            if who:
-                self.session.run(lambda ws, _p: team.assign(ws, made.audit.id, [who], seed),
-                                 self, "Assigning the records…")
-        except ReviewerError as exc:
-            QMessageBox.warning(self, "Calibration audit", str(exc))
+        done = self.session.run(
+            lambda ws, _p: calibrate.create_calibration(ws, name, main_id, n, seed), self,
+            "Creating the calibration audit…")
+        if done is None:
+            return
+        made = done.value
+        if who and self.session.run(lambda ws, _p: team.assign(ws, made.audit.id, [who], seed),
+                                    self, "Assigning the records…") is None:
             return
         self.created = made
         self.accept()

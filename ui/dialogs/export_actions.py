@@ -8,7 +8,6 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from reviewer.errors import ReviewerError, describe_error
 from reviewer.files.private import check_extension
 from reviewer.ops.disclose import write_report, write_results
 from ui.app.session import Session
@@ -70,13 +69,5 @@ def export_results(parent: QWidget, session: Session) -> str | None:
 
 
 def _run(parent: QWidget, session: Session, title: str, job, path: str) -> str | None:
-    try:
-        session.run(job, parent, title, background=True)
-    except ReviewerError as exc:
-        QMessageBox.warning(parent, "Export", str(exc))
-        return None
-    except Exception as exc:  # noqa: BLE001 - a failed export is shown, never silent
-        QMessageBox.warning(parent, "Export", f"Nothing was written to {path}: "
-                                              f"{describe_error(exc)}")
-        return None
-    return path
+    """The path written, or None when the export failed (shown by ``Session.run``)."""
+    return path if session.run(job, parent, title, background=True) is not None else None

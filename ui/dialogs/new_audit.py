@@ -17,9 +17,9 @@ from PySide6.QtWidgets import (
 )
 
 from reviewer.bundled import bundled_sets, resolve_set
-from reviewer.errors import ReviewerError
 from reviewer.ops.audits import create_audit
 from reviewer.store.audits import AuditInfo
+from ui.app.operations import attempt, failure_lines
 from ui.app.session import Session
 from ui.app.window_geometry import fit_to_screen
 from ui.dialogs import file_dialogs
@@ -40,10 +40,7 @@ class NewAuditDialog(QDialog):
         self.set_combo.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.set_combo.setMinimumContentsLength(24)
-        try:
-            sets = bundled_sets()
-        except ReviewerError:
-            sets = []
+        sets = attempt(bundled_sets, self, "Question sets", on_failure=lambda _exc: None) or []
         for s in sets:  # the bundled sets, shown by title; their id is what gets created
             self.set_combo.addItem(f"{s.title} ({s.id} v{s.version})", s.id)
         self._labels = {f"{s.title} ({s.id} v{s.version})": s.id for s in sets}
@@ -80,12 +77,13 @@ class NewAuditDialog(QDialog):
 
     def _create(self) -> None:
         text = self.set_combo.currentText().strip()
-        try:
-            path = resolve_set(self._labels.get(text, text))
-            name = self.name_edit.text()
-            self.created = self.session.run(
-                lambda ws, _p: create_audit(ws, name, path), self, "Creating the audit…").value
-        except ReviewerError as exc:
-            self.errors.setPlainText("\n".join(exc.problems))
-            return
-        self.accept()
+        spec, name = self._labels.get(text, text), self.name_edit.text()
+        done = self.session.run(lambda ws, _p: create_audit(ws, name, resolve_set(spec)), self,
+                                "Creating the audit…", on_failure=self._show_problems)
+        if done is not None:
+            self.created = done.value
+            self.accept()
+
+    def _show_problems(self, exc: BaseException) -> None:
+        """The set's problems (file:line: message) in the dialog, where they can be fixed."""
+        self.errors.setPlainText("\n".join(failure_lines(exc)))

@@ -26,9 +26,9 @@ from PySide6.QtWidgets import (
 )
 
 from reviewer.analysis import sampling
-from reviewer.errors import ReviewerError
 from reviewer.files import incidents
 from reviewer.ops import sampling as sampling_ops
+from ui.app.operations import attempt, failure_lines
 from ui.app.session import Session
 from ui.app.window_geometry import fit_to_screen
 from ui.dialogs import file_dialogs
@@ -114,11 +114,11 @@ class SampleDialog(QDialog):
             self.load_preview()
 
     def load_preview(self) -> None:
-        try:
-            header, rows = incidents.preview_incident_list(self.file_edit.text().strip())
-        except ReviewerError as exc:
-            QMessageBox.warning(self, "Incident list", str(exc))
+        path = self.file_edit.text().strip()
+        found = attempt(lambda: incidents.preview_incident_list(path), self, "Incident list")
+        if found is None:
             return
+        header, rows = found
         self.preview.set_table(header, [cells for _, cells in rows])
         self.ref_combo.clear()
         self.ref_combo.addItems(header)
@@ -131,14 +131,12 @@ class SampleDialog(QDialog):
             self.load_preview()
             return
         audit_id = self.audit.id
-        try:
-            n = self.session.run(
-                lambda ws, p: sampling_ops.import_incident_list(ws, audit_id, path, column, p),
-                self, "Importing the incident list…", background=True).value
-        except ReviewerError as exc:
-            QMessageBox.warning(self, "Incident list", "\n".join(exc.problems[:30]))
+        done = self.session.run(
+            lambda ws, p: sampling_ops.import_incident_list(ws, audit_id, path, column, p),
+            self, "Importing the incident list…", background=True)
+        if done is None:
             return
-        self.population_label.setText(f"Imported {n:,} incidents.")
+        self.population_label.setText(f"Imported {done.value:,} incidents.")
         self._refresh_population()
 
     # -- step 2: the sample -------------------------------------------------------------------
@@ -209,11 +207,11 @@ class SampleDialog(QDialog):
 
     def suggest(self) -> None:
         population = self.session.ws.population_size(self.audit.id) or None
-        try:
-            n = sampling.suggest_sample_size(self.rate_spin.value() / 100,
-                                             self.margin_spin.value() / 100, population)
-        except ReviewerError as exc:
-            self.suggest_label.setText(str(exc))
+        rate, margin = self.rate_spin.value() / 100, self.margin_spin.value() / 100
+        n = attempt(lambda: sampling.suggest_sample_size(rate, margin, population), self,
+                    "Suggest a size", on_failure=lambda exc: self.suggest_label.setText(
+                        "\n".join(failure_lines(exc))))
+        if n is None:
             return
         self.size_spin.setValue(n)
         self.by_size.setChecked(True)
@@ -232,13 +230,11 @@ class SampleDialog(QDialog):
         size = self.size_spin.value() if self.by_size.isChecked() else None
         percent = self.percent_spin.value() if self.by_percent.isChecked() else None
         seed, strata = self.seed_spin.value(), self.strata_combo.currentData() or None
-        try:
-            self.result = self.session.run(
-                lambda ws, p: sampling_ops.draw_sample(ws, audit.id, size=size, percent=percent,
-                                                       seed=seed, stratify_by=strata,
-                                                       progress=p),
-                self, "Drawing the sample…", background=True).value
-        except ReviewerError as exc:
-            QMessageBox.warning(self, "Draw sample", str(exc))
+        done = self.session.run(
+            lambda ws, p: sampling_ops.draw_sample(ws, audit.id, size=size, percent=percent,
+                                                   seed=seed, stratify_by=strata, progress=p),
+            self, "Drawing the sample…", background=True)
+        if done is None:
             return
+        self.result = done.value
         self.accept()

@@ -13,16 +13,15 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QInputDialog,
     QLabel,
-    QMessageBox,
     QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from reviewer.errors import ReviewerError
 from reviewer.ops import audits
 from reviewer.ops.core import Changes
+from ui.app.operations import show_status
 from ui.app.session import Session
 from ui.app.shortcuts import keys
 from ui.dialogs.new_audit import NewAuditDialog
@@ -111,7 +110,8 @@ class AuditsScreen(QWidget):
     def new_audit(self) -> None:
         dialog = NewAuditDialog(self.session, self)
         if dialog.exec() and dialog.created is not None:
-            self.reload()
+            if self._dirty:                 # the hook marked the list while it was hidden
+                self.reload()
             self.select_row(self.model.row_of(dialog.created.id) or 0)
             self.open_requested.emit(dialog.created.id)
 
@@ -137,11 +137,4 @@ class AuditsScreen(QWidget):
                   lambda ws, _p: audits.archive_audit(ws, audit.id, not audit.archived))
 
     def _run(self, title: str, op) -> None:
-        try:
-            done = self.session.run(op, self, title)
-        except ReviewerError as exc:
-            QMessageBox.warning(self, title, str(exc))
-            return
-        window = self.window()
-        if hasattr(window, "statusBar"):
-            window.statusBar().showMessage(done.message, 8000)
+        self.session.run(op, self, title, on_success=lambda done: show_status(self, done.message))

@@ -25,10 +25,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reviewer.errors import ReviewerError
 from reviewer.files.recordings import recording_path
 from reviewer.ops import calibrate
 from reviewer.ops.core import Changes
+from reviewer.store.audits import AuditInfo
 from ui.app.session import Session
 from ui.app.shortcuts import keys
 from ui.models.agreement import COL_QUESTION, AgreementModel
@@ -45,6 +45,7 @@ class CalibrationView(QWidget):
         super().__init__(parent)
         self.session = session
         self._dirty = True
+        self._other: AuditInfo | None = None          # the audit compared with
         self.heading = QLabel("")
         self.heading.setWordWrap(True)
         self.other_combo = QComboBox()
@@ -111,7 +112,12 @@ class CalibrationView(QWidget):
 
     # -- following the session ------------------------------------------------------------------
     def _on_operation(self, changes: Changes, initiator) -> None:
-        if initiator is not self and changes.audit_list:
+        """Another screen's change to the audits or to the answers compared; this view's own
+        picks are marked in their rows as they are made."""
+        if initiator is self:
+            return
+        shown = {a.id for a in (self.session.audit, self._other) if a is not None}
+        if changes.audit_list or (changes.audit_id in shown and changes.touches_answers()):
             self.mark_dirty()
 
     def mark_dirty(self) -> None:
@@ -213,12 +219,10 @@ class CalibrationView(QWidget):
         main_id, qs = self.session.audit.id, self.session.qset
         answer = None if which == "a" else r.b
         source = f"{self._other.name}'s answer"
-        try:
-            done = self.session.run(lambda ws, _p: calibrate.adjudicate(
-                ws, main_id, qs, r.ref, r.qid, answer, source), self, "Adjudicating…",
-                initiator=self)
-        except ReviewerError as exc:
-            self.detail.setText(f"<b>Not done:</b> {exc}")
+        done = self.session.run(lambda ws, _p: calibrate.adjudicate(
+            ws, main_id, qs, r.ref, r.qid, answer, source), self, "Adjudicating…",
+            initiator=self)
+        if done is None:
             return
         self.model.decide(row, ("kept " if which == "a" else "took ") + (done.value or "blank"))
         if row + 1 < self.model.rowCount():

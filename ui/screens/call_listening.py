@@ -159,11 +159,9 @@ class CallListening(QObject):
         """Link the folder's recordings to the open audit; reload the current record."""
         s = self.screen
         audit_id = s.session.audit.id
-        try:
-            done = s.session.run(lambda ws, _p: link_recordings(ws, audit_id, folder), s,
-                                 "Linking recordings…", background=True)
-        except Exception as exc:  # noqa: BLE001 - shown to the user
-            s.show_error(f"Could not link recordings: {exc}")
+        done = s.session.run(lambda ws, _p: link_recordings(ws, audit_id, folder), s,
+                             "Linking recordings…", background=True)
+        if done is None:
             return None
         self.last_result = done.value
         s.session_message(done.message)

@@ -8,6 +8,7 @@ Operations: ``ops.plans.import_plan``; reads ``Workspace.plans``, ``plan``, ``pl
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 from PySide6.QtCore import Signal
@@ -19,16 +20,15 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QListView,
-    QMessageBox,
     QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from reviewer.errors import ReviewerError
 from reviewer.ops.core import Changes
 from reviewer.ops.plans import import_plan
+from ui.app.operations import attempt, failure_lines, show_status
 from ui.app.session import Session
 from ui.dialogs import file_dialogs
 from ui.models.behind import BehindModel
@@ -177,11 +177,12 @@ class PlanView(QWidget):
         if len(chosen) < 2:
             self.heading.setText("Tick at least two audits: a baseline and a later one.")
             return
-        ws = self.session.ws
-        try:
-            self.status = ws.plan_status(ws.plan(self.plan_combo.currentText()), chosen)
-        except ReviewerError as exc:
-            self.heading.setText(f"<b>Cannot judge the plan:</b> {exc}")
+        ws, name = self.session.ws, self.plan_combo.currentText()
+        self.status = attempt(lambda: ws.plan_status(ws.plan(name), chosen), self, "Judge the plan",
+                              on_failure=lambda exc: self.heading.setText(
+                                  "<b>Cannot judge the plan:</b> "
+                                  + html.escape(" ".join(failure_lines(exc)))))
+        if self.status is None:
             return
         counts: dict[str, int] = {}
         for item in self.status.items:
@@ -237,13 +238,8 @@ class PlanView(QWidget):
             "again updates its items):", text=self.plan_combo.currentText() or Path(path).stem)
         if not ok:
             return
-        try:
-            done = self.session.run(lambda ws, _p: import_plan(ws, name, path), self,
-                                    "Importing the plan…")
-        except ReviewerError as exc:
-            QMessageBox.warning(self, "Import plan", "\n".join(exc.problems[:20]))
-            return
-        self.plan_combo.setCurrentText(done.value.name)
-        window = self.window()
-        if hasattr(window, "statusBar"):
-            window.statusBar().showMessage(done.message, 15000)
+        done = self.session.run(lambda ws, _p: import_plan(ws, name, path), self,
+                                "Importing the plan…")
+        if done is not None:
+            self.plan_combo.setCurrentText(done.value.name)
+            show_status(self, done.message, 15000)

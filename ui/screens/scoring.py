@@ -217,11 +217,12 @@ class ScoringScreen(Answering, Navigation, QWidget):
             return
         if changes.records or changes.all_answers:
             self.on_records_changed()
-        elif self.view is not None and changes.touches_answers(self.view.id):
+        elif changes.touches_answers():
             self.records_model.refresh_rows()
             self._count_progress()
-            self.show_record(self.session.ws.record(self.session.qset, self.view.id),
-                             keep_question=True)
+            if self.view is not None and changes.touches_answers(self.view.id):
+                self.show_record(self.session.ws.record(self.session.qset, self.view.id),
+                                 keep_question=True)
 
     def on_records_changed(self) -> None:
         current = self.view.id if self.view else None

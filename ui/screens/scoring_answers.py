@@ -6,10 +6,9 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QInputDialog
 
-from reviewer.errors import ReviewerError
 from reviewer.ops import scoring
 from reviewer.questions.logic import ANSWERED, MULTI_SEP, NOT_ASKED
-from reviewer.store.db import DatabaseError
+from ui.app.operations import failure_lines
 
 
 class Answering:
@@ -71,33 +70,23 @@ class Answering:
         if self.session.audit is None:
             return
         audit_id, qs = self.session.audit.id, self.session.qset
-        try:
-            done = self.session.run(lambda ws, _p: scoring.undo_last(ws, audit_id, qs), self,
-                                    "Undoing…", initiator=self)
-        except Exception as exc:  # noqa: BLE001 - shown to the user
-            self.show_error(f"Could not undo: {exc}")
+        # not initiator=self: the records table and progress refresh from the hook, as for any
+        # other screen's change; then the undone answer is shown
+        done = self.session.run(lambda ws, _p: scoring.undo_last(ws, audit_id, qs), self,
+                                "Undoing…", on_failure=self.show_not_saved)
+        if done is None:
             return
         if done.value is None:
             self.session_message(done.message)
             return
         self.banner.hide()
-        self.records_model.refresh_rows()
-        self._count_progress()
         self.open_record(*done.value)
         self.session_message(done.message)
 
     def _save(self, op) -> bool:
-        try:
-            done = self.session.run(op, self, "Saving…", initiator=self)
-        except DatabaseError as exc:
-            self.show_error(f"NOT SAVED — {exc}")
-            return False
-        except ReviewerError as exc:
-            self.show_error(str(exc))
-            return False
-        except Exception as exc:  # noqa: BLE001 - a failed save is shown, never hidden
-            self.show_error(f"NOT SAVED — the answer could not be written to the database: "
-                            f"{exc}. Check the database and try again.")
+        done = self.session.run(op, self, "Saving…", initiator=self,
+                                on_failure=self.show_not_saved)
+        if done is None:
             return False
         view = done.value
         self.banner.hide()
@@ -108,6 +97,11 @@ class Answering:
             self.records_model.refresh_rows()
         self.show_record(view, keep_question=True)
         return True
+
+    def show_not_saved(self, exc: BaseException) -> None:
+        """This screen's place for a failed operation (``Session.run``'s ``on_failure``): the
+        red banner, until the next change is saved."""
+        self.show_error("NOT SAVED — " + " ".join(failure_lines(exc)))
 
     def show_error(self, message: str) -> None:
         self.banner.setText(message)
