@@ -95,3 +95,26 @@ class Session(QObject):
         if self.audit is not None and changes.audit_id == self.audit.id and changes.any():
             self.audit = self.ws.audit_by_id(self.audit.id)
         self.operation_did_execute.emit(changes, initiator)
+
+
+class RefreshedWhenShown:
+    """Mixed into a screen (before ``QWidget``): ``mark_dirty()``, called from the screen's
+    ``operation_did_execute`` handler or connected to ``audit_opened``, refreshes it at once
+    when it is on screen, else the next time it is shown, so a hidden screen costs nothing.
+    The screen provides ``refresh()``, which clears ``_dirty``; ``refresh_soon()`` is what a
+    screen on view runs (the results view batches it on a timer)."""
+
+    _dirty = True
+
+    def mark_dirty(self, *_args: Any) -> None:
+        self._dirty = True
+        if self.isVisible():
+            self.refresh_soon()
+
+    def refresh_soon(self) -> None:
+        self.refresh()
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().showEvent(event)
+        if self._dirty:
+            self.refresh()

@@ -25,7 +25,7 @@ def create_window(target: str, reviewer: str, demo_audit: bool = False,
     if demo_audit:
         demo.ensure_demo(session.ws, to_score=to_score)
     window = MainWindow(session)
-    window.audits.reload()
+    window.audits.refresh()
     audits = session.ws.audits()
     last = QSettings().value("last_audit")
     ids = [a.id for a in audits]

@@ -29,38 +29,39 @@ def _chosen(path: str, selected: str, filters: dict[str, str]) -> str:
     return path
 
 
-def export_report(parent: QWidget, session: Session) -> str | None:
+def _ask_path(parent: QWidget, session: Session, kind: str, title: str,
+              filters: dict[str, str]) -> str | None:
+    """The file the user picks for the open audit's export (named after it), or None."""
     audit = session.audit
     if audit is None:
         return None
-    path, selected = file_dialogs.save_file(parent, "reports", "Export report",
-                                            f"{_safe_name(audit.name)}.pdf",
-                                            ";;".join(REPORT_FILTERS))
-    path = _chosen(path, selected, REPORT_FILTERS)
-    if not path:
+    default = f"{_safe_name(audit.name)}{next(iter(filters.values()))}"
+    path, selected = file_dialogs.save_file(parent, kind, title, default, ";;".join(filters))
+    return _chosen(path, selected, filters) or None
+
+
+def export_report(parent: QWidget, session: Session) -> str | None:
+    path = _ask_path(parent, session, "reports", "Export report", REPORT_FILTERS)
+    if path is None:
         return None
+    audit_id = session.audit.id
 
     def job(ws, _progress):
         check_extension(path, tuple(REPORT_FILTERS.values()), "the report")
-        return write_report(ws, audit.id, path)
+        return write_report(ws, audit_id, path)
 
     return _run(parent, session, "Building the report…", job, path)
 
 
 def export_results(parent: QWidget, session: Session) -> str | None:
-    audit = session.audit
-    if audit is None:
+    path = _ask_path(parent, session, "results", "Export results", RESULTS_FILTERS)
+    if path is None:
         return None
-    path, selected = file_dialogs.save_file(parent, "results", "Export results",
-                                            f"{_safe_name(audit.name)}.xlsx",
-                                            ";;".join(RESULTS_FILTERS))
-    path = _chosen(path, selected, RESULTS_FILTERS)
-    if not path:
-        return None
+    audit_id = session.audit.id
     warnings: list[str] = []
 
     def job(ws, _progress):
-        return write_results(ws, audit.id, path, warn=warnings.append)
+        return write_results(ws, audit_id, path, warn=warnings.append)
 
     done = _run(parent, session, "Writing the results…", job, path)
     if done and warnings:

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from reviewer.ops import audits
 from reviewer.ops.core import Changes
 from ui.app.operations import show_status
-from ui.app.session import Session
+from ui.app.session import RefreshedWhenShown, Session
 from ui.app.shortcuts import keys
 from ui.dialogs.new_audit import NewAuditDialog
 from ui.models.audits import COL_NAME, AuditsModel
@@ -30,7 +30,7 @@ from ui.widgets.a11y import named
 from ui.widgets.table_fit import ColumnFitter
 
 
-class AuditsScreen(QWidget):
+class AuditsScreen(RefreshedWhenShown, QWidget):
     open_requested = Signal(int)   # audit id, to show it on the scoring screen
 
     def __init__(self, session: Session, parent=None):
@@ -78,16 +78,9 @@ class AuditsScreen(QWidget):
     def on_operation(self, changes: Changes, _initiator) -> None:
         """The list shows progress, so answers count too; refreshed when next shown."""
         if changes.audit_list or changes.answers or changes.all_answers or changes.records:
-            self._dirty = True
-            if self.isVisible():
-                self.reload()
+            self.mark_dirty()
 
-    def showEvent(self, event) -> None:  # noqa: N802 - Qt API
-        super().showEvent(event)
-        if self._dirty:
-            self.reload()
-
-    def reload(self) -> None:
+    def refresh(self) -> None:
         self._dirty = False
         current = self.model.audit(self.current_row())
         self.model.reload()
@@ -105,13 +98,13 @@ class AuditsScreen(QWidget):
 
     def _toggle_archived(self, checked: bool) -> None:
         self.model.show_archived = checked
-        self.reload()
+        self.refresh()
 
     def new_audit(self) -> None:
         dialog = NewAuditDialog(self.session, self)
         if dialog.exec() and dialog.created is not None:
             if self._dirty:                 # the hook marked the list while it was hidden
-                self.reload()
+                self.refresh()
             self.select_row(self.model.row_of(dialog.created.id) or 0)
             self.open_requested.emit(dialog.created.id)
 

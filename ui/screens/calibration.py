@@ -15,12 +15,10 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -29,22 +27,21 @@ from reviewer.files.recordings import recording_path
 from reviewer.ops import calibrate
 from reviewer.ops.core import Changes
 from reviewer.store.audits import AuditInfo
-from ui.app.session import Session
+from ui.app.session import RefreshedWhenShown, Session
 from ui.app.shortcuts import keys
 from ui.models.agreement import COL_QUESTION, AgreementModel
 from ui.models.disagreements import COL_DECISION, DisagreementsModel, Row
 from ui.widgets.a11y import buddy
-from ui.widgets.layout import scrolling_split
+from ui.widgets.layout import row_table, scrolling_split
 from ui.widgets.player import CallPlayer
 
 
-class CalibrationView(QWidget):
+class CalibrationView(RefreshedWhenShown, QWidget):
     open_record = Signal(int, str)
 
     def __init__(self, session: Session, parent=None):
         super().__init__(parent)
         self.session = session
-        self._dirty = True
         self._other: AuditInfo | None = None          # the audit compared with
         self.heading = QLabel("")
         self.heading.setWordWrap(True)
@@ -57,11 +54,11 @@ class CalibrationView(QWidget):
         pick = QLabel("Compared &with:")
         pick.setBuddy(self.other_combo)
         self.summary = AgreementModel(self)
-        self.summary_view = self._table(self.summary, "agreementTable", "Agreement per question")
+        self.summary_view = row_table(self.summary, "agreementTable", "Agreement per question")
         self.summary_view.horizontalHeader().setSectionResizeMode(
             COL_QUESTION, QHeaderView.ResizeMode.Stretch)
         self.model = DisagreementsModel(self)
-        self.view = self._table(self.model, "disagreementsTable", "Disagreements")
+        self.view = row_table(self.model, "disagreementsTable", "Disagreements")
         self.view.horizontalHeader().setSectionResizeMode(COL_DECISION,
                                                           QHeaderView.ResizeMode.Stretch)
         self.view.selectionModel().currentRowChanged.connect(lambda *_: self._row_changed())
@@ -98,18 +95,6 @@ class CalibrationView(QWidget):
         session.audit_opened.connect(self.mark_dirty)
         session.operation_did_execute.connect(self._on_operation)
 
-    def _table(self, model, name: str, accessible: str) -> QTableView:
-        view = QTableView()
-        view.setObjectName(name)
-        view.setAccessibleName(accessible)
-        view.setModel(model)
-        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        view.setWordWrap(True)
-        view.verticalHeader().hide()
-        view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        return view
-
     # -- following the session ------------------------------------------------------------------
     def _on_operation(self, changes: Changes, initiator) -> None:
         """Another screen's change to the audits or to the answers compared; this view's own
@@ -120,15 +105,8 @@ class CalibrationView(QWidget):
         if changes.audit_list or (changes.audit_id in shown and changes.touches_answers()):
             self.mark_dirty()
 
-    def mark_dirty(self) -> None:
-        self._dirty = True
-        if self.isVisible():
-            self.refresh()
-
     def showEvent(self, event) -> None:  # noqa: N802 - Qt API
-        super().showEvent(event)
-        if self._dirty:
-            self.refresh()
+        super().showEvent(event)             # refreshed first when the hook marked it
         self.view.setFocus()
 
     def _candidates(self):

@@ -13,7 +13,6 @@ from pathlib import Path
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
@@ -21,7 +20,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QListView,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -29,27 +27,14 @@ from PySide6.QtWidgets import (
 from reviewer.ops.core import Changes
 from reviewer.ops.plans import import_plan
 from ui.app.operations import attempt, failure_lines, show_status
-from ui.app.session import Session
+from ui.app.session import RefreshedWhenShown, Session
 from ui.dialogs import file_dialogs
 from ui.models.behind import BehindModel
 from ui.models.plan_evidence import COL_QUESTION, PlanEvidenceModel
 from ui.models.plan_items import COL_AREA, PlanItemsModel
 from ui.screens.compare import CheckAuditsModel
 from ui.widgets.a11y import buddy
-from ui.widgets.layout import scrolling_split
-
-
-def _table(model, name: str, accessible: str) -> QTableView:
-    view = QTableView()
-    view.setObjectName(name)
-    view.setAccessibleName(accessible)
-    view.setModel(model)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setWordWrap(True)
-    view.verticalHeader().hide()
-    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    return view
+from ui.widgets.layout import row_table, scrolling_split
 
 
 def default_evidence(audits: list) -> list:
@@ -61,13 +46,12 @@ def default_evidence(audits: list) -> list:
     return pick[-2:] if len(pick) >= 2 else []
 
 
-class PlanView(QWidget):
+class PlanView(RefreshedWhenShown, QWidget):
     open_record = Signal(int, int, str)        # audit id, record id, question id
 
     def __init__(self, session: Session, parent=None):
         super().__init__(parent)
         self.session = session
-        self._dirty = True
         self.status = None
         self.plan_combo = QComboBox()
         self.plan_combo.setAccessibleName("Improvement plan")
@@ -87,7 +71,7 @@ class PlanView(QWidget):
         self.heading = QLabel("")
         self.heading.setWordWrap(True)
         self.items = PlanItemsModel(self)
-        self.items_view = _table(self.items, "planItems", "Plan items")
+        self.items_view = row_table(self.items, "planItems", "Plan items")
         self.items_view.horizontalHeader().setSectionResizeMode(
             COL_AREA, QHeaderView.ResizeMode.Stretch)
         self.items_view.selectionModel().currentRowChanged.connect(lambda *_: self._item())
@@ -95,13 +79,13 @@ class PlanView(QWidget):
         self.progress.setObjectName("planProgress")
         self.progress.setWordWrap(True)
         self.evidence = PlanEvidenceModel(self)
-        self.evidence_view = _table(self.evidence, "planEvidence", "Evidence for the item")
+        self.evidence_view = row_table(self.evidence, "planEvidence", "Evidence for the item")
         self.evidence_view.horizontalHeader().setSectionResizeMode(
             COL_QUESTION, QHeaderView.ResizeMode.Stretch)
         self.evidence_view.activated.connect(self.show_behind)
         self.evidence_view.doubleClicked.connect(self.show_behind)
         self.behind = BehindModel(self)
-        self.behind_view = _table(self.behind, "planBehind", "Records behind the rate")
+        self.behind_view = row_table(self.behind, "planBehind", "Records behind the rate")
         self.behind_label = buddy("Records behind a rate: Enter on it.", self.behind_view,
                                   word_wrap=True)
         self.behind_view.activated.connect(self._open_behind)
@@ -137,16 +121,6 @@ class PlanView(QWidget):
     def _on_operation(self, changes: Changes, _initiator) -> None:
         if changes.plans or changes.audit_list or changes.touches_answers():
             self.mark_dirty()
-
-    def mark_dirty(self, *_args) -> None:
-        self._dirty = True
-        if self.isVisible():
-            self.refresh()
-
-    def showEvent(self, event) -> None:  # noqa: N802 - Qt API
-        super().showEvent(event)
-        if self._dirty:
-            self.refresh()
 
     def reload_lists(self) -> None:
         ws = self.session.ws

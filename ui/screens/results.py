@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from reviewer.analysis.stats import rate
 from reviewer.ops.core import Changes
 from reviewer.outputs.tally_format import NA_NOTE
-from ui.app.session import Session
+from ui.app.session import RefreshedWhenShown, Session
 from ui.models.behind import BehindModel
 from ui.models.grouped import GroupedResultsModel
 from ui.models.results import COL_QUESTION, COL_TARGET, ResultsModel
@@ -37,7 +37,7 @@ from ui.widgets.rate_chart import RateChart
 from ui.widgets.table_fit import ColumnFitter
 
 
-class ResultsView(QWidget):
+class ResultsView(RefreshedWhenShown, QWidget):
     open_record = Signal(int, str)      # record id, question id
 
     def __init__(self, session: Session, parent=None):
@@ -46,7 +46,6 @@ class ResultsView(QWidget):
         self.model = ResultsModel(self)
         self.behind = BehindModel(self)
         self.grouped = GroupedResultsModel(self)
-        self._dirty = True
         self._behind_qid = ""
         self._groups: list = []
         self.heading = QLabel("")
@@ -135,16 +134,12 @@ class ResultsView(QWidget):
                 changes.touches_answers() or changes.records):
             self.mark_dirty()
 
-    def mark_dirty(self, *_args) -> None:
-        self._dirty = True
-        if self.isVisible():
-            self._timer.start()
+    def refresh_soon(self) -> None:
+        self._timer.start()                  # answers in quick succession: one refresh
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt API
-        super().showEvent(event)
         self._arrange()
-        if self._dirty:
-            self.refresh()
+        super().showEvent(event)             # refreshed when the hook marked it
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt API
         super().resizeEvent(event)

@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QScrollArea, QSplitter, QWidget
+from PySide6.QtCore import QAbstractItemModel, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QScrollArea,
+    QSplitter,
+    QTableView,
+    QWidget,
+)
 
 
 def scrolling_split(upper: QWidget, lower: QWidget, stretch: tuple[int, int]) -> QSplitter:
@@ -22,3 +29,18 @@ def scrolling_split(upper: QWidget, lower: QWidget, stretch: tuple[int, int]) ->
     split.setStretchFactor(1, stretch[1])
     split.setChildrenCollapsible(False)
     return split
+
+
+def row_table(model: QAbstractItemModel, name: str, accessible: str) -> QTableView:
+    """A read-only table of whole rows on ``model``: one row selected at a time, wrapped text,
+    no row numbers, columns as wide as their contents (the Calibration and Plan views)."""
+    view = QTableView()
+    view.setObjectName(name)
+    view.setAccessibleName(accessible)
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setWordWrap(True)
+    view.verticalHeader().hide()
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    return view
