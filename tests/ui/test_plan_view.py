@@ -38,8 +38,8 @@ def test_the_demo_plan_and_its_evidence(qtbot, make_window):
     v.evidence_view.setFocus()
     v.evidence_view.setCurrentIndex(e.index(0, FIRST_AUDIT + 1))
     qtbot.keyClick(v.evidence_view, Qt.Key_Return)
-    assert v.behind.rowCount() == 100 and v.behind_view.hasFocus()
-    qtbot.keyClick(v.behind_view, Qt.Key_Return)
+    assert v.behind.model.rowCount() == 100 and v.behind.view.hasFocus()
+    qtbot.keyClick(v.behind.view, Qt.Key_Return)
     assert window.tabs.currentIndex() == SCORING
     assert window.session.audit.name == "BTP ASB 2013 re-audit (demo)"
     assert window.scoring.record_panel.ref_label.text().startswith("BTP-13-")

@@ -93,9 +93,9 @@ def test_a_grouped_figure_opens_its_records(qtbot, make_window):
     view.grouped_view.groups.setFocus()
     qtbot.keyClick(view.grouped_view.groups, Qt.Key.Key_Return)
     total = tally.by_id()["1"].total
-    assert view.behind.rowCount() == total > 0
-    assert f"area = {value}" in view.behind_label.text()
-    qtbot.keyClick(view.behind_view, Qt.Key.Key_Return)
+    assert view.behind.model.rowCount() == total > 0
+    assert f"area = {value}" in view.behind.label.text()
+    qtbot.keyClick(view.behind.view, Qt.Key.Key_Return)
     assert window.tabs.currentIndex() == SCORING
     assert window.scoring.record_panel.field_text("area") == value
     every = view.session.ws.records_behind(view.session.audit, "1", "total")

@@ -128,8 +128,8 @@ def test_results_match_the_tally_and_trace_to_records(qtbot, make_window):
     assert [m.data(m.index(row, c)) for c in (COL_Y, COL_N, COL_TOTAL)] == [10, 90, 100]
     window.results.table.setCurrentIndex(m.index(row, COL_N))
     qtbot.keyClick(window.results.table, Qt.Key_Return)
-    assert window.results.behind.rowCount() == 90
-    qtbot.keyClick(window.results.behind_view, Qt.Key_Return)
+    assert window.results.behind.model.rowCount() == 90
+    qtbot.keyClick(window.results.behind.view, Qt.Key_Return)
     assert window.tabs.currentIndex() == 1
     assert window.scoring.view.states["1"] == (1, "N")
 

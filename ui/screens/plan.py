@@ -29,11 +29,11 @@ from reviewer.ops.plans import import_plan
 from ui.app.operations import attempt, failure_lines, show_status
 from ui.app.session import RefreshedWhenShown, Session
 from ui.dialogs import file_dialogs
-from ui.models.behind import BehindModel
 from ui.models.plan_evidence import COL_QUESTION, PlanEvidenceModel
 from ui.models.plan_items import COL_AREA, PlanItemsModel
 from ui.screens.compare import CheckAuditsModel
 from ui.widgets.a11y import buddy
+from ui.widgets.behind_panel import BehindPanel
 from ui.widgets.layout import row_table, scrolling_split
 
 
@@ -84,12 +84,9 @@ class PlanView(RefreshedWhenShown, QWidget):
             COL_QUESTION, QHeaderView.ResizeMode.Stretch)
         self.evidence_view.activated.connect(self.show_behind)
         self.evidence_view.doubleClicked.connect(self.show_behind)
-        self.behind = BehindModel(self)
-        self.behind_view = row_table(self.behind, "planBehind", "Records behind the rate")
-        self.behind_label = buddy("Records behind a rate: Enter on it.", self.behind_view,
-                                  word_wrap=True)
-        self.behind_view.activated.connect(self._open_behind)
-        self.behind_view.doubleClicked.connect(self._open_behind)
+        self.behind = BehindPanel("planBehind", "Records behind the rate",
+                                  "Records behind a rate: Enter on it.")
+        self.behind.chosen.connect(self._open_behind)
         self._behind: tuple[int, str] | None = None
         self._layout(plan_label)
         session.audit_opened.connect(self.mark_dirty)
@@ -105,8 +102,7 @@ class PlanView(RefreshedWhenShown, QWidget):
         ll.setContentsMargins(0, 0, 0, 0)
         ll.addWidget(self.progress)
         ll.addWidget(self.evidence_view, 2)
-        ll.addWidget(self.behind_label)
-        ll.addWidget(self.behind_view, 1)
+        ll.addWidget(self.behind, 1)
         split = scrolling_split(self.items_view, lower, (4, 5))
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -142,7 +138,7 @@ class PlanView(RefreshedWhenShown, QWidget):
         self.reload_lists()
         self.items.set_items([])
         self.evidence.set_item(None, [])
-        self.behind.set_records([])
+        self.behind.clear()
         if not self.plan_combo.count():
             self.heading.setText("No improvement plan yet: Import plan… reads one (CSV or XLSX "
                                  "with ref, area, due, owner, progress, complete, questions).")
@@ -180,7 +176,7 @@ class PlanView(RefreshedWhenShown, QWidget):
                               + (f" (updated {item.item.updated})" if item.item.updated else ""))
         self.evidence.set_item(item, self.status.audits)
         self.evidence_view.resizeRowsToContents()
-        self.behind.set_records([])
+        self.behind.clear()
 
     # -- records behind a rate ------------------------------------------------------------------
     def show_behind(self, index) -> None:
@@ -190,16 +186,10 @@ class PlanView(RefreshedWhenShown, QWidget):
         audit, qid = figure
         found = self.session.ws.records_behind(audit, qid, "total")
         self._behind = (audit.id, qid)
-        self.behind.set_records(found)
-        self.behind_label.setText(f"Question {qid} in {audit.name}: {len(found)} records "
-                                  "answered Y or N. Enter opens one for scoring.")
-        if found:
-            self.behind_view.setFocus()
-            self.behind_view.selectRow(0)
+        self.behind.show_records(found, f"Question {qid} in {audit.name}, answered Y or N")
 
-    def _open_behind(self, index) -> None:
-        rid = self.behind.record_id(index.row())
-        if rid is not None and self._behind is not None:
+    def _open_behind(self, rid: int) -> None:
+        if self._behind is not None:
             self.open_record.emit(self._behind[0], rid, self._behind[1])
 
     def import_dialog(self) -> None:

@@ -28,10 +28,10 @@ from reviewer.analysis.stats import rate
 from reviewer.ops.core import Changes
 from reviewer.outputs.tally_format import NA_NOTE
 from ui.app.session import RefreshedWhenShown, Session
-from ui.models.behind import BehindModel
 from ui.models.grouped import GroupedResultsModel
 from ui.models.results import COL_QUESTION, COL_TARGET, ResultsModel
 from ui.widgets.a11y import buddy, named
+from ui.widgets.behind_panel import BehindPanel
 from ui.widgets.grouped_view import GroupedView
 from ui.widgets.rate_chart import RateChart
 from ui.widgets.table_fit import ColumnFitter
@@ -44,7 +44,6 @@ class ResultsView(RefreshedWhenShown, QWidget):
         super().__init__(parent)
         self.session = session
         self.model = ResultsModel(self)
-        self.behind = BehindModel(self)
         self.grouped = GroupedResultsModel(self)
         self._behind_qid = ""
         self._groups: list = []
@@ -75,15 +74,9 @@ class ResultsView(RefreshedWhenShown, QWidget):
         self.chart_scroll.setWidgetResizable(True)
         self.chart_scroll.setWidget(self.chart)
         self.chart_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.behind_view = QTableView()
-        self.behind_view.setObjectName("behindTable")
-        self.behind_view.setModel(self.behind)
-        self.behind_view.verticalHeader().hide()
-        self.behind_view.horizontalHeader().setStretchLastSection(True)
-        self.behind_view.activated.connect(self._open_behind)
-        self.behind_view.doubleClicked.connect(self._open_behind)
-        self.behind_label = buddy("Records behind a figure: double-click or press Enter on it.",
-                                  self.behind_view, word_wrap=True)
+        self.behind = BehindPanel("behindTable", "Records behind the figure",
+                                  "Records behind a figure: double-click or press Enter on it.")
+        self.behind.chosen.connect(lambda rid: self.open_record.emit(rid, self._behind_qid))
         self._build()
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -93,16 +86,11 @@ class ResultsView(RefreshedWhenShown, QWidget):
         session.operation_did_execute.connect(self.on_operation)
 
     def _build(self) -> None:
-        behind = QWidget()
-        bl = QVBoxLayout(behind)
-        bl.setContentsMargins(0, 0, 0, 0)
-        bl.addWidget(self.behind_label)
-        bl.addWidget(self.behind_view, 1)
         side = QWidget()
         self.side_layout = sl = QBoxLayout(QBoxLayout.Direction.TopToBottom, side)
         sl.setContentsMargins(0, 0, 0, 0)
         sl.addWidget(self.chart_scroll, 2)
-        sl.addWidget(behind, 1)
+        sl.addWidget(self.behind, 1)
         tables = QWidget()
         tl = QVBoxLayout(tables)
         tl.setContentsMargins(0, 0, 0, 0)
@@ -125,7 +113,7 @@ class ResultsView(RefreshedWhenShown, QWidget):
         # the chart's text alternative is the table: the keyboard reaches the table first
         for a, b in ((self.group_combo, self.table), (self.table, self.grouped_view.frozen),
                      (self.grouped_view.frozen, self.grouped_view.groups),
-                     (self.grouped_view.groups, self.chart), (self.chart, self.behind_view)):
+                     (self.grouped_view.groups, self.chart), (self.chart, self.behind.view)):
             QWidget.setTabOrder(a, b)
 
     def on_operation(self, changes: Changes, _initiator) -> None:
@@ -191,8 +179,7 @@ class ResultsView(RefreshedWhenShown, QWidget):
                 first = next((i for i, r in enumerate(self.grouped.rows) if r.kind == "yes_no"), 0)
                 self.grouped_view.select_figure(first)
         if self._behind_qid:
-            self.behind.set_records([])
-            self.behind_label.setText("Figures changed: pick a figure again to list its records.")
+            self.behind.clear("Figures changed: pick a figure again to list its records.")
             self._behind_qid = ""
         self._draw_chart()
 
@@ -262,14 +249,4 @@ class ResultsView(RefreshedWhenShown, QWidget):
 
     def _list_behind(self, qid: str, found: list[tuple[int, str]], what: str) -> None:
         self._behind_qid = qid
-        self.behind.set_records(found)
-        self.behind_label.setText(f"{what}: {len(found)} records. Enter opens one in the "
-                                  "scoring screen.")
-        if found:
-            self.behind_view.setFocus()
-            self.behind_view.selectRow(0)
-
-    def _open_behind(self, index) -> None:
-        rid = self.behind.record_id(index.row())
-        if rid is not None:
-            self.open_record.emit(rid, self._behind_qid)
+        self.behind.show_records(found, what)
