@@ -29,9 +29,9 @@ from reviewer.ops.plans import import_plan
 from ui.app.operations import attempt, failure_lines, show_status
 from ui.app.session import RefreshedWhenShown, Session
 from ui.dialogs import file_dialogs
+from ui.models.check_audits import CheckAuditsModel
 from ui.models.plan_evidence import COL_QUESTION, PlanEvidenceModel
 from ui.models.plan_items import COL_AREA, PlanItemsModel
-from ui.screens.compare import CheckAuditsModel
 from ui.widgets.a11y import buddy
 from ui.widgets.behind_panel import BehindPanel
 from ui.widgets.layout import row_table, scrolling_split
