@@ -53,3 +53,22 @@ def test_the_evidence_starts_from_the_finished_audits(qtbot, make_window):
     window.show_tab(PLAN)
     assert [a.name for a in window.plan.audits_model.chosen()] == [
         "BTP ASB 2012 (demo)", "BTP ASB 2013 re-audit (demo)"]
+
+
+def test_an_imported_plan_is_shown_from_the_hook(qtbot, make_window, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog, QInputDialog
+
+    plan = tmp_path / "follow-up.csv"
+    plan.write_text("ref,area,due,owner,progress,updated,complete,questions\n"
+                    "F1,Ask every caller about repeat calls,2013-06-30,Contacts Manager,,,No,1\n")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (
+        str(plan), "")))
+    monkeypatch.setattr(QInputDialog, "getText",
+                        staticmethod(lambda *a, **k: ("Follow-up plan 2013", True)))
+    window = make_window()
+    window.show_tab(PLAN)
+    v = window.plan
+    v.import_dialog()
+    assert v.plan_combo.currentText() == "Follow-up plan 2013"      # not the demo plan
+    assert v.items.rowCount() == 1 and "1 items" in v.heading.text()
+    assert "Follow-up plan 2013" in window.statusBar().currentMessage()

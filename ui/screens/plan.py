@@ -88,6 +88,7 @@ class PlanView(RefreshedWhenShown, QWidget):
                                   "Records behind a rate: Enter on it.")
         self.behind.chosen.connect(self._open_behind)
         self._behind: tuple[int, str] | None = None
+        self._to_show = ""             # a plan being imported: the hook's refresh shows it
         self._layout(plan_label)
         session.audit_opened.connect(self.mark_dirty)
         session.operation_did_execute.connect(self._on_operation)
@@ -120,7 +121,7 @@ class PlanView(RefreshedWhenShown, QWidget):
 
     def reload_lists(self) -> None:
         ws = self.session.ws
-        chosen = self.plan_combo.currentText()
+        chosen = self._to_show or self.plan_combo.currentText()
         names = [p.name for p in ws.plans()]
         self.plan_combo.clear()
         self.plan_combo.addItems(names)
@@ -202,8 +203,7 @@ class PlanView(RefreshedWhenShown, QWidget):
             "again updates its items):", text=self.plan_combo.currentText() or Path(path).stem)
         if not ok:
             return
-        done = self.session.run(lambda ws, _p: import_plan(ws, name, path), self,
-                                "Importing the plan…")
-        if done is not None:
-            self.plan_combo.setCurrentText(done.value.name)
-            show_status(self, done.message, 15000)
+        self._to_show = name.strip()
+        self.session.run(lambda ws, _p: import_plan(ws, name, path), self, "Importing the plan…",
+                         on_success=lambda done: show_status(self, done.message, 15000))
+        self._to_show = ""
