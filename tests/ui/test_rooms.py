@@ -44,3 +44,10 @@ def test_the_models_room_holds_models_not_widgets():
         assert any(n.name.endswith("Model") for n in classes), path.name
         bases = {b.id for n in classes for b in n.bases if isinstance(b, ast.Name)}
         assert not bases & {"QWidget", "QDialog", "QMainWindow"}, path.name
+
+
+def test_the_app_starts_from_its_plumbing_room():
+    import ui.app
+    from ui.app import start
+
+    assert ui.app.create_window is start.create_window and ui.app.run is start.run
