@@ -27,13 +27,16 @@ def agreement_sheet(book: SafeWorkbook, db: Database, audit: AuditInfo) -> None:
                         "share of pairs with the same answer, and Cohen's kappa (agreement "
                         "corrected for chance; Landis & Koch: above 0.60 substantial, 0.40 or "
                         "less needs clearer guidance)", bold=True)])
-    for other in calibrations:
-        result = agreement(db, audit, other)
+    results = [(other.name, agreement(db, audit, other)) for other in calibrations]
+    if len(calibrations) > 1:          # a team calibration: everyone together (SPEC §13)
+        results.append(("The whole team (Fleiss' kappa)", agreement(db, audit, *calibrations)))
+    for name, result in results:
         overall = result.to_dict()["overall"]
         ws.append([])
-        ws.append([cell(ws, f"{other.name}: {result.records} records in both, "
-                            f"{overall['agreed']} of {overall['compared']} answers agree",
-                        bold=True)])
+        ws.append([cell(ws, f"{name}: {result.records} records in "
+                            + ("both" if len(result.audits) == 2 else "all")
+                            + f", {overall['agreed']} of {overall['compared']} answer pairs "
+                              "agree", bold=True)])
         ws.append([cell(ws, h, bold=True, fill=HEAD_FILL) for h in HEADER])
         for q in result.questions:
             k = q.kappa_fig
@@ -44,3 +47,9 @@ def agreement_sheet(book: SafeWorkbook, db: Database, audit: AuditInfo) -> None:
                        q.alpha.high, "paradox" if q.paradox else None,
                        cell(ws, f"kappa {kappa_cell(q)}; AC1 {figure(q.ac1.to_dict())}; "
                                 f"alpha {figure(q.alpha.to_dict())}", wrap=True)])
+        if len(result.audits) > 2 and result.scorers:
+            ws.append([cell(ws, h, bold=True, fill=HEAD_FILL) for h in (
+                "Scorer", "Answers compared with the lead", "Differ", "Share")])
+            for sc in result.scorers:
+                ws.append([sc["scorer"], sc["compared"], sc["disagreed"],
+                           cell(ws, sc["rate"], fmt=PERCENT_FORMAT)])

@@ -269,3 +269,19 @@ def test_bad_input_is_one_clear_line(cli, team, tmp_path):
     assert code == 2 and len(err.splitlines()) == 1
     code, out, _ = cli("audit", "list")
     assert "Big" not in out and "Dup" not in out
+
+
+def test_report_and_workbook_show_the_team(cli, team, tmp_path):
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+
+    assert cli("report", MAIN, "--out", str(tmp_path / "r.pdf"))[0] == 0
+    text = "".join(p.extract_text() for p in PdfReader(tmp_path / "r.pdf").pages)
+    assert "the whole team" in text and "each scorer against the lead" in text
+    assert "AC1" in text and "0.00 to 0.00" not in text
+    assert cli("results", MAIN, "--out", str(tmp_path / "r.xlsx"))[0] == 0
+    rows = [r for r in load_workbook(tmp_path / "r.xlsx")["Agreement"].iter_rows(
+        values_only=True)]
+    titles = [r[0] for r in rows if r and isinstance(r[0], str)]
+    assert any(t.startswith("The whole team") for t in titles)
+    assert sorted(r[0] for r in rows if r and r[0] in SCORERS) == list(SCORERS)
