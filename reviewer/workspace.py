@@ -124,10 +124,10 @@ class Workspace:
 
         return compare_audits(self.db, chosen)
 
-    def agreement(self, a: AuditInfo, b: AuditInfo) -> Agreement:
+    def agreement(self, a: AuditInfo, *others: AuditInfo) -> Agreement:
         from reviewer.analysis.agreement import agreement
 
-        return agreement(self.db, a, b)
+        return agreement(self.db, a, *others)
 
     # -- improvement plans ----------------------------------------------------------------------
     def plans(self) -> list[PlanInfo]:
