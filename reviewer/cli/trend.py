@@ -13,8 +13,8 @@ def add_commands(sub, groups: dict) -> None:
     t = sub.add_parser("trend", help="p-charts with control limits of each yes/no question's "
                                      "Y rate across three or more audits")
     audit_argument(t, "audits", metavar="AUDIT", nargs="+")
-    t.add_argument("--question", action="append", metavar="Q", help="only this question "
-                   "(again for more)")
+    t.add_argument("--question", action="extend", nargs="+", metavar="Q",
+                   help="only these questions (--question 1 2, or --question 1 --question 2)")
     t.add_argument("--baseline", type=int, metavar="K", help="the first K audits set the "
                    "centre line (default: the first half, at least two)")
     t.add_argument("--chart", metavar="FILE.png", help="also draw the charts as a PNG")

@@ -124,6 +124,8 @@ def test_trend_json_and_text(cli, months, tmp_path):
     code, out, err = cli("trend", *months, "--baseline", "4", "--format", "json")
     doc = json.loads(out)
     assert doc["baseline"] == months[:4] and len(doc["questions"]) == 3
+    code, out, err = cli("trend", *months, "--question", "1", "3", "--format", "json")
+    assert [q["id"] for q in json.loads(out)["questions"]] == ["1", "3"]
     code, text, _ = cli("trend", *months, "--chart", str(tmp_path / "t.png"))
     assert code == 0 and "rule 1: a point above the upper control limit" in text
     assert (tmp_path / "t.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
