@@ -95,7 +95,14 @@ def _cac(rows: Sequence[Row], method: str) -> Figure:
     """AC1 (``gwet``) or Fleiss' kappa (``fleiss``) from irrCAC, unrounded."""
     import warnings
 
-    from irrCAC.raw import CAC
+    try:
+        from irrCAC.raw import CAC
+    except ImportError:
+        from reviewer.errors import ReviewerError
+
+        raise ReviewerError("Gwet's AC1 and Fleiss' kappa need the irrCAC package: install it "
+                            "with  pip install --no-deps irrCAC==0.4.4  (docs/agreement.md)"
+                            ) from None
 
     cats = categories(rows)
     with warnings.catch_warnings():
