@@ -31,7 +31,7 @@ from reviewer.analysis.reliability import (
     mean_pairwise,
     pairwise,
 )
-from reviewer.analysis.versions import Link, wording
+from reviewer.analysis.versions import Link, shown
 from reviewer.errors import ReviewerError
 from reviewer.questions.logic import UNANSWERED, answer_category
 from reviewer.questions.model import QuestionSet
@@ -233,7 +233,7 @@ def agreement(db: Database, *audits: AuditInfo) -> Agreement:
         same, why = comparable(entries)
         qa_ = QuestionAgreement(q.id, q.type, q.text, comparable=same, why=why)
         if not same:
-            qa_.wordings = [wording(e.theirs or q) for e in entries if e is not None]
+            qa_.wordings = [shown(e.theirs or q) for e in entries if e is not None]
             qa_.kappa_fig = qa_.ac1 = qa_.alpha = Figure(None, None, None, why)
             questions.append(qa_)
             continue

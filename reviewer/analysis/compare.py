@@ -17,7 +17,7 @@ from typing import Any
 
 from reviewer.analysis.stats import Change, Rate, compare_counts, percent, rate
 from reviewer.analysis.tally import QuestionTally, Tally, tally
-from reviewer.analysis.versions import chain, comparable, wording
+from reviewer.analysis.versions import chain, comparable, shown
 from reviewer.errors import ReviewerError
 from reviewer.questions.model import Question
 from reviewer.store.audits import AuditInfo
@@ -86,8 +86,11 @@ def _question_dict(q: QuestionComparison, names: list[str]) -> dict[str, Any]:
     d = {"id": q.id, "type": q.type, "text": q.text,
          "audits": [_figures_dict(f, n) for f, n in zip(q.figures, names, strict=True)],
          "changes": changes, "comparable": q.comparable, "why": q.why}
-    if not q.comparable:
+    if not q.comparable:            # SPEC §13: no change, interval or p-value
         d["wordings"] = q.wordings
+        for entry in d["audits"]:
+            if entry is not None:
+                entry.pop("ci", None)
     return d
 
 
@@ -120,7 +123,7 @@ def compare_tallies(audits: Sequence[AuditInfo], tallies: Sequence[Tally]) -> Co
         elif entries is not None:
             qc.comparable, qc.why = comparable(entries)
         if not qc.comparable:
-            qc.wordings = [wording(f.question) for _, f in present]
+            qc.wordings = [shown(f.question) for _, f in present]
             warnings.append(f"question {qid}: not comparable, {qc.why} (see its wordings)")
         base = figures[0]
         for later in figures[1:]:

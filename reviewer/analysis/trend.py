@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from reviewer.analysis.tally import Tally
-from reviewer.analysis.versions import chain, comparable, wording
+from reviewer.analysis.versions import chain, comparable, shown
 from reviewer.errors import ReviewerError
 
 D2 = 1.128
@@ -125,7 +125,7 @@ def trend(names: Sequence[str], tallies: Sequence[Tally], baseline: int | None =
         same, why = comparable(entries)
         if not same:
             out.append(QuestionTrend(q.id, q.text, False, why,
-                                     wordings=[wording(e.theirs or q) for e in entries if e]))
+                                     wordings=[shown(e.theirs or q) for e in entries if e]))
             continue
         counts = []
         for t, e in zip(tallies, entries, strict=True):

@@ -36,6 +36,11 @@ def digest(q: Question) -> str:
                                      ensure_ascii=False).encode()).hexdigest()
 
 
+def shown(q: Question) -> dict[str, Any]:
+    """The wording as outputs list it, with its digest."""
+    return {**wording(q), "digest": digest(q)}
+
+
 @dataclass(frozen=True)
 class Link:
     """One question followed from an earlier set into a later one."""

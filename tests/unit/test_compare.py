@@ -89,6 +89,8 @@ def test_a_reworded_question_is_not_comparable(db, demo_audit, tmp_path):
     assert (d["comparable"], d["why"], d["changes"]) == (False, "wording changed", [])
     assert d["wordings"][1]["text"] == ("Was an attempt to identify a repeat caller recorded "
                                         "on the log?")
+    assert d["wordings"][0]["digest"] != d["wordings"][1]["digest"]
+    assert all("ci" not in a for a in d["audits"])          # no interval for it at all
     assert "not comparable: wording changed" in to_text(c)
     # Said to be the same question, with the reason: compared, and the reason shown.
     path = reworded_set(tmp_path, "5")
