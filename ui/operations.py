@@ -5,8 +5,8 @@ lock is free. If another writer holds it, or the operation is long (an import, a
 export), it runs on a worker thread with its own connection, behind a window-modal progress
 dialog that says what is happening — "Waiting for another writer…" while it waits — so the
 window keeps repainting and nothing else can be typed meanwhile. The wait is the database's
-(SPEC §3: up to 60 s, ``REVIEWER_LOCK_TIMEOUT``); when it runs out the operation has written
-nothing and its error reaches the caller."""
+(docs/contracts.md §3: up to 60 s, ``REVIEWER_LOCK_TIMEOUT``); when it runs out the operation has
+written nothing and its error reaches the caller."""
 
 from __future__ import annotations
 
