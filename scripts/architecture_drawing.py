@@ -10,7 +10,7 @@ OUT = Path(__file__).resolve().parent.parent / "docs" / "architecture-layers.png
 # (x, y, width, height, title, what it holds, fill): y grows upwards, the ground at 0.
 ROOMS = [
     (0.2, 8.6, 6.6, 1.2, "ui/  the desktop app (PySide6)",
-     "screens · models · dialogs · widgets · session (Session.run)", "#dce9f5"),
+     "screens · models · dialogs · widgets · app (session, Session.run)", "#dce9f5"),
     (7.0, 8.6, 2.8, 1.2, "cli/  the command", "one module per group", "#dce9f5"),
     (0.2, 7.0, 7.4, 1.3, "ops/  one operation per user action",
      "write(): lock, re-read, sign-off rule, events, OpResult(Changes)", "#f6e3c6"),
