@@ -1,6 +1,6 @@
-"""Agreement between two audits of the same question set (SPEC §8): per question, how often two
-scorers gave the same answer to the same record, and Cohen's kappa — that agreement corrected
-for what chance alone would give — with its 95% interval.
+"""Agreement between two audits of the same question set (docs/contracts.md §8): per question, how
+often two scorers gave the same answer to the same record, and Cohen's kappa — that agreement
+corrected for what chance alone would give — with its 95% interval.
 
 Records are matched by ``ref``; questions by id and type; ``text`` questions are left out. A
 pair is compared when neither answer is blank; n/a (given or not asked) is a category of its
@@ -41,7 +41,8 @@ from reviewer.store.db import Database
 BANDS = ((0.0, "poor"), (0.20, "slight"), (0.40, "fair"), (0.60, "moderate"),
          (0.80, "substantial"), (1.0, "almost perfect"))
 LOW_KAPPA = 0.40         # at or below: "fair" or worse — the question needs clearer guidance
-PARADOX_AGREEMENT = 0.85  # at or above, with kappa below LOW_KAPPA: the kappa paradox (SPEC §13)
+# At or above, with kappa below LOW_KAPPA: the kappa paradox (docs/contracts.md §13).
+PARADOX_AGREEMENT = 0.85
 
 
 def band(kappa: float | None) -> str:
@@ -202,7 +203,7 @@ MAX_AUDITS = 20
 
 
 def agreement(db: Database, *audits: AuditInfo) -> Agreement:
-    """Agreement among two or more audits of the same question set (SPEC §8, §13)."""
+    """Agreement among two or more audits of the same question set (docs/contracts.md §8, §13)."""
     if len(audits) < 2:
         raise ReviewerError("agreement needs at least two audits (one was given)")
     if len(audits) > MAX_AUDITS:

@@ -2,10 +2,10 @@
 
 Questions are matched by id. Each later audit is compared with the baseline (the first audit):
 the Y rates, their difference with its 95% interval, Fisher's exact p-value and a flag (see
-``reviewer.stats``). A question is paired across audits as ``analysis.versions`` says: one whose
-wording (text, choices, conditions, target, direction) changed without a ``same_as`` in the later
-set is listed as not comparable, with both wordings and no change; one whose type differs, or
-that an audit lacks, is not compared.
+``reviewer.analysis.stats``). A question is paired across audits as ``analysis.versions`` says:
+one whose wording (text, choices, conditions, target, direction) changed without a ``same_as``
+in the later set is listed as not comparable, with both wordings and no change; one whose type
+differs, or that an audit lacks, is not compared.
 """
 
 from __future__ import annotations
@@ -86,7 +86,7 @@ def _question_dict(q: QuestionComparison, names: list[str]) -> dict[str, Any]:
     d = {"id": q.id, "type": q.type, "text": q.text,
          "audits": [_figures_dict(f, n) for f, n in zip(q.figures, names, strict=True)],
          "changes": changes, "comparable": q.comparable, "why": q.why}
-    if not q.comparable:            # SPEC §13: no change, interval or p-value
+    if not q.comparable:            # docs/contracts.md §13: no change, interval or p-value
         d["wordings"] = q.wordings
         for entry in d["audits"]:
             if entry is not None:

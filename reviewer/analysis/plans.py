@@ -1,4 +1,4 @@
-"""Did each action of an improvement plan work? (SPEC §9)
+"""Did each action of an improvement plan work? (docs/contracts.md §9)
 
 Each plan item is linked to questions: the ids in its ``questions`` column, else every question
 whose ``ref`` ends with the item's ``ref`` as a whole paragraph number (``2.1.1`` links
@@ -148,7 +148,8 @@ def _judge(ev: QuestionEvidence) -> None:
     if ev.question.type != "yes_no" or first is None or last is None \
             or first.question.type != "yes_no" or last.question.type != "yes_no":
         return
-    pair = link(first.question, last.question)      # SPEC §13: the same wording, or same_as
+    # docs/contracts.md §13: paired only with the same wording, or same_as
+    pair = link(first.question, last.question)
     ev.why, ev.comparable = pair.why, pair.comparable
     if not pair.comparable:
         return

@@ -1,5 +1,5 @@
-"""A trend with control limits (SPEC §13, docs/trend.md): a p-chart of each yes/no question's Y
-rate over three or more audits, in the order given.
+"""A trend with control limits (docs/contracts.md §13, docs/trend.md): a p-chart of each yes/no
+question's Y rate over three or more audits, in the order given.
 
 * The centre line is the pooled Y rate of the baseline audits (the first K; by default the first
   half, rounded down, and at least two): sum of Ys over sum of Y and N answers.

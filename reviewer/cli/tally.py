@@ -1,4 +1,4 @@
-"""``reviewer tally``: the results tables as text, CSV or JSON (SPEC §3)."""
+"""``reviewer tally``: the results tables as text, CSV or JSON (docs/contracts.md §3)."""
 
 from __future__ import annotations
 
@@ -39,7 +39,7 @@ def _tally(args: argparse.Namespace) -> int:
                 print(fmt.to_text(audit, g))
         return 0
     overall = tally(db, audit, qs)
-    weighted = weighted_figures(db, audit, overall)    # unequal strata: SPEC §13
+    weighted = weighted_figures(db, audit, overall)    # unequal strata: docs/contracts.md §13
     if args.format == "json":
         print(fmt.to_json(fmt.tally_dict(audit, overall, weighted)))
     elif args.format == "csv":

@@ -44,7 +44,7 @@ def _archive(args: argparse.Namespace) -> int:
 def add_team_commands(sub, groups: dict) -> None:
     audit = groups["audit"]
     s = audit.add_parser("sign-off", help="sign off an audit: its figures are final, its records "
-                                          "and answers read-only (SPEC §7)")
+                                          "and answers read-only (docs/contracts.md §7)")
     audit_argument(s)
     s.set_defaults(func="audit sign-off")
     r = audit.add_parser("reopen", help="reopen a signed-off audit, giving the reason")
@@ -58,7 +58,7 @@ def add_team_commands(sub, groups: dict) -> None:
     a.set_defaults(func="assign")
     g = sub.add_parser("agreement", help="agreement, kappa, Gwet's AC1 and Krippendorff's alpha "
                                          "among two or more audits of the same question set "
-                                         "(SPEC §8, §13)")
+                                         "(docs/contracts.md §8, §13)")
     audit_argument(g, "audits", metavar="AUDIT", nargs="+")
     g.add_argument("--format", choices=("text", "json"), default="text")
     g.set_defaults(func="agreement")

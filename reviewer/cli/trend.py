@@ -1,5 +1,6 @@
 """``reviewer trend A B C ... [--question Q ...] [--baseline K] [--chart FILE] [--plan PLAN]
-[--format text|json]`` (SPEC §13, docs/trend.md): p-charts of the Y rates across audits."""
+[--format text|json]`` (docs/contracts.md §13, docs/trend.md): p-charts of the Y rates across
+audits."""
 
 from __future__ import annotations
 

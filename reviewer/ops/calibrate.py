@@ -1,5 +1,5 @@
-"""Blind double-scoring (SPEC §8): a calibration audit over records of a main audit, and the
-lead's adjudication of the disagreements.
+"""Blind double-scoring (docs/contracts.md §8): a calibration audit over records of a main audit,
+and the lead's adjudication of the disagreements.
 
 ``create_calibration`` makes an audit over the same question set (the very version MAIN keeps)
 holding copies of N records of MAIN — ref and fields, no answers, in MAIN's review order — drawn
@@ -140,8 +140,8 @@ def create_team_calibration(ws: Workspace, name: str, main_id: int, scorers: lis
                             records: int | None = None, seed: int | None = None,
                             refs_file: str | Path | None = None
                             ) -> OpResult[list[Calibration]]:
-    """One blind copy per scorer, ``NAME (scorer)``, all over the same records (SPEC §13), in
-    one transaction: all are made or none."""
+    """One blind copy per scorer, ``NAME (scorer)``, all over the same records
+    (docs/contracts.md §13), in one transaction: all are made or none."""
     if records is not None and refs_file is None and seed is None:
         seed = secrets.randbelow(10**6)
     made: list[Calibration] = []

@@ -1,6 +1,6 @@
-"""The report's agreement section (SPEC §8), when the audit has calibration audits: for each, per
-question the pairs compared, agreement, Cohen's kappa with its 95% interval and its reading,
-questions whose kappa is low flagged — the questions too vague to trust."""
+"""The report's agreement section (docs/contracts.md §8), when the audit has calibration audits: for
+each, per question the pairs compared, agreement, Cohen's kappa with its 95% interval and its
+reading, questions whose kappa is low flagged — the questions too vague to trust."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ def agreement_section(db: Database, audit: AuditInfo) -> str:
            "guidance needs to be clearer. Gwet's AC1 and Krippendorff's alpha are given "
            f"beside kappa. {escape(PARADOX_NOTE)}.</p>"]
     results = [(other.name, agreement(db, audit, other)) for other in calibrations]
-    if len(calibrations) > 1:          # a team calibration: everyone together (SPEC §13)
+    if len(calibrations) > 1:          # a team: everyone together (docs/contracts.md §13)
         results.append(("the whole team", agreement(db, audit, *calibrations)))
     for n, (name, result) in enumerate(results, start=1):
         overall = result.to_dict()["overall"]

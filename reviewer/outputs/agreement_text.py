@@ -1,7 +1,7 @@
-"""``reviewer agreement`` as text (SPEC §8, §13): per question the pairs compared, agreement,
-kappa (Cohen's for two audits, Fleiss' for more), Gwet's AC1 and Krippendorff's alpha with their
-intervals, the paradox and low flags; then the scorers' disagreement with the lead and the
-disagreements themselves. Numbers are written by ``reviewer.outputs.numbers``."""
+"""``reviewer agreement`` as text (docs/contracts.md §8, §13): per question the pairs compared,
+agreement, kappa (Cohen's for two audits, Fleiss' for more), Gwet's AC1 and Krippendorff's alpha
+with their intervals, the paradox and low flags; then the scorers' disagreement with the lead and
+the disagreements themselves. Numbers are written by ``reviewer.outputs.numbers``."""
 
 from __future__ import annotations
 

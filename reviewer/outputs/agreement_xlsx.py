@@ -1,6 +1,7 @@
 """The Agreement sheet of the results workbook: for each calibration audit of the audit (a blind
-second scoring of some of its records, SPEC §8), per question the pairs compared, agreement,
-Cohen's kappa with its 95% interval and its plain reading, questions with a low kappa marked."""
+second scoring of some of its records, docs/contracts.md §8), per question the pairs compared,
+agreement, Cohen's kappa with its 95% interval and its plain reading, questions with a low kappa
+marked."""
 
 from __future__ import annotations
 
@@ -28,7 +29,7 @@ def agreement_sheet(book: SafeWorkbook, db: Database, audit: AuditInfo) -> None:
                         "corrected for chance; Landis & Koch: above 0.60 substantial, 0.40 or "
                         "less needs clearer guidance)", bold=True)])
     results = [(other.name, agreement(db, audit, other)) for other in calibrations]
-    if len(calibrations) > 1:          # a team calibration: everyone together (SPEC §13)
+    if len(calibrations) > 1:          # a team: everyone together (docs/contracts.md §13)
         results.append(("The whole team (Fleiss' kappa)", agreement(db, audit, *calibrations)))
     for name, result in results:
         overall = result.to_dict()["overall"]

@@ -1,4 +1,4 @@
-"""Tally output for the command line: JSON (SPEC §3), appendix-style text, and CSV."""
+"""Tally output for the command line: JSON (docs/contracts.md §3), appendix-style text, and CSV."""
 
 from __future__ import annotations
 
@@ -20,8 +20,8 @@ NA_NOTE = ("Any not applicable (n/a) answers have not been counted in the totals
 
 def tally_dict(audit: AuditInfo, t: Tally,
                weighted: dict[str, Weighted] | None = None) -> dict[str, Any]:
-    """The SPEC §3 document; ``weighted`` (SPEC §13) adds each yes/no question's weighted
-    estimate."""
+    """The docs/contracts.md §3 document; ``weighted`` (docs/contracts.md §13) adds each yes/no
+    question's weighted estimate."""
     weighted = weighted or {}
     return {
         "audit": audit.name,
@@ -133,7 +133,7 @@ def csv_rows(t: Tally) -> list[list[Any]]:
 
 
 def to_csv(t: Tally) -> str:
-    """The tally as CSV text, cells following the cell rules (SPEC §5: no formulas)."""
+    """The tally as CSV text, cells following the cell rules (docs/contracts.md §5: no formulas)."""
     cells = SafeCells()
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")

@@ -1,6 +1,6 @@
-"""The trend as a tagged PDF page (SPEC §13, docs/trend.md): the p-charts, then for each question
-the table of the chart (the chart's text alternative, and its ``alt`` text in words), with the
-rules that name each signal. Styled and tagged like the results report (``report_pdf``)."""
+"""The trend as a tagged PDF page (docs/contracts.md §13, docs/trend.md): the p-charts, then for
+each question the table of the chart (the chart's text alternative, and its ``alt`` text in words),
+with the rules that name each signal. Styled and tagged like the results report (``report_pdf``)."""
 
 from __future__ import annotations
 

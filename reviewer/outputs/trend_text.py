@@ -1,4 +1,4 @@
-"""The trend as text (SPEC §13): a table per question, which is also the chart's text
+"""The trend as text (docs/contracts.md §13): a table per question, which is also the chart's text
 alternative."""
 
 from __future__ import annotations

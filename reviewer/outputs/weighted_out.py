@@ -1,6 +1,6 @@
-"""Weighted estimates in the printed outputs (SPEC §13, docs/weighted.md): the PDF report's
-"Weighted estimates" section and the workbook's Weighted sheet, each question's weighted Y rate
-with its interval beside the plain (unweighted) one, and the method. Nothing when the audit's
+"""Weighted estimates in the printed outputs (docs/contracts.md §13, docs/weighted.md): the PDF
+report's "Weighted estimates" section and the workbook's Weighted sheet, each question's weighted Y
+rate with its interval beside the plain (unweighted) one, and the method. Nothing when the audit's
 sample was not stratified at unequal fractions."""
 
 from __future__ import annotations

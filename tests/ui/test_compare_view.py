@@ -50,8 +50,8 @@ def test_compare_two_audits(qtbot, make_window, tmp_path):
 
 
 def test_three_audits_show_control_limits(qtbot, make_window, tmp_path):
-    """SPEC §13: with three or more audits the chart is the p-chart with control limits, and its
-    text alternative is the trend's table."""
+    """docs/contracts.md §13: with three or more audits the chart is the p-chart with control
+    limits, and its text alternative is the trend's table."""
     window = make_window()
     later_audit(window, tmp_path)
     new_audit(window, "Third", DEMO_CSV)

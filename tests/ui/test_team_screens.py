@@ -133,8 +133,8 @@ def test_calibration_dialog_blind_scoring_and_adjudication(qtbot, make_window, m
 
 
 def test_team_calibration_dialog_and_the_whole_team(qtbot, make_window, monkeypatch):
-    """SPEC §13: the dialog makes one blind copy per scorer (names separated by commas), each
-    assigned to its scorer; the Calibration view offers the whole team together."""
+    """docs/contracts.md §13: the dialog makes one blind copy per scorer (names separated by
+    commas), each assigned to its scorer; the Calibration view offers the whole team together."""
     window = make_window()
     main = window.session.audit
     from ui.dialogs import calibration as calibration_dialog

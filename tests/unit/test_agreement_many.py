@@ -1,7 +1,8 @@
-"""Agreement among a team (SPEC §13): `reviewer agreement A B C ...` against the field's packages
-(irrCAC for Gwet's AC1 and Fleiss' kappa, krippendorff for alpha, statsmodels for kappa) to 4
-decimal places, on answers with a one-category question, blanks and a multi-choice question; the
-paradox and low flags; scorers against the lead; team calibration copies; bad input."""
+"""Agreement among a team (docs/contracts.md §13): `reviewer agreement A B C ...` against the
+field's packages (irrCAC for Gwet's AC1 and Fleiss' kappa, krippendorff for alpha, statsmodels for
+kappa) to 4 decimal places, on answers with a one-category question, blanks and a multi-choice
+question; the paradox and low flags; scorers against the lead; team calibration copies; bad
+input."""
 
 from __future__ import annotations
 

@@ -75,8 +75,8 @@ def test_text_and_json(pair):
 
 
 def test_a_reworded_question_is_not_comparable(db, demo_audit, tmp_path):
-    """SPEC §13: a question whose wording changed is listed, with both wordings, and no change,
-    interval or p-value."""
+    """docs/contracts.md §13: a question whose wording changed is listed, with both wordings, and no
+    change, interval or p-value."""
     from reviewer.analysis.compare import compare_audits, to_text
 
     later = make_later_audit(db, tmp_path, "Reworded", changes={},

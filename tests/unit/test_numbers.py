@@ -1,5 +1,6 @@
-"""How numbers are written (SPEC §13, reviewer/outputs/numbers.py): p-values never in exponent
-form, kappa-type figures to two decimals with their interval, never a zero-width interval."""
+"""How numbers are written (docs/contracts.md §13, reviewer/outputs/numbers.py): p-values never in
+exponent form, kappa-type figures to two decimals with their interval, never a zero-width
+interval."""
 
 from __future__ import annotations
 

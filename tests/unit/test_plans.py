@@ -1,5 +1,5 @@
-"""Improvement plans (SPEC §9): import with located errors, linking by paragraph number or by
-ids, status across audits checked against scipy directly."""
+"""Improvement plans (docs/contracts.md §9): import with located errors, linking by paragraph number
+or by ids, status across audits checked against scipy directly."""
 
 from __future__ import annotations
 
@@ -226,8 +226,8 @@ def test_plan_report_pdf_and_xlsx(cli, two_audits, tmp_path):
 
 
 def test_a_reworded_question_is_not_judged(tmp_path):
-    """SPEC §13: plan status pairs a question only when its wording is unchanged (or the later
-    set says same_as); a flipped direction is a change too."""
+    """docs/contracts.md §13: plan status pairs a question only when its wording is unchanged (or
+    the later set says same_as); a flipped direction is a change too."""
     from reviewer.analysis.plans import QuestionEvidence, _judge
     from reviewer.analysis.tally import QuestionTally
     from reviewer.questions.model import Question

@@ -1,6 +1,6 @@
-"""Trend with control limits (SPEC §13): the p-chart against Montgomery's worked example, Laney's
-p′ computed by hand, the run rule, `reviewer trend` end to end (JSON, text, chart, a plan's due
-date), reworded questions and bad input."""
+"""Trend with control limits (docs/contracts.md §13): the p-chart against Montgomery's worked
+example, Laney's p′ computed by hand, the run rule, `reviewer trend` end to end (JSON, text, chart,
+a plan's due date), reworded questions and bad input."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""Question versions (SPEC §13): the loader's same_as/why keys, the wording that pairs a question
-across audits, and agreement between audits of two versions of a set."""
+"""Question versions (docs/contracts.md §13): the loader's same_as/why keys, the wording that pairs
+a question across audits, and agreement between audits of two versions of a set."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
-"""Weighted estimates for a sample stratified at unequal fractions (SPEC §13): the interval's
-coverage by simulation, the figures of `tally --format json` against a computation by hand, and
-bad population files."""
+"""Weighted estimates for a sample stratified at unequal fractions (docs/contracts.md §13): the
+interval's coverage by simulation, the figures of `tally --format json` against a computation by
+hand, and bad population files."""
 
 from __future__ import annotations
 

@@ -164,8 +164,8 @@ class CalibrationView(RefreshedWhenShown, QWidget):
         return {k: v for k, v in groups.items() if len(v) > 1}
 
     def _team(self, team: list[AuditInfo]) -> None:
-        """Everyone together (SPEC §13): Fleiss' kappa, AC1 and alpha per question, and each
-        scorer against the lead; disagreements are adjudicated one scorer at a time."""
+        """Everyone together (docs/contracts.md §13): Fleiss' kappa, AC1 and alpha per question, and
+        each scorer against the lead; disagreements are adjudicated one scorer at a time."""
         from reviewer.outputs.numbers import percent
 
         main = self.session.audit

@@ -113,8 +113,9 @@ class CompareView(QWidget):
             self.chart.clear()
 
     def _trend(self, c) -> None:
-        """Three or more audits: each question's p-chart with control limits (SPEC §13); its
-        text alternative is the trend's table. Audits of different sets: the plain lines."""
+        """Three or more audits: each question's p-chart with control limits (docs/contracts.md
+        §13); its text alternative is the trend's table. Audits of different sets: the plain
+        lines."""
         from reviewer.analysis.trend import trend
         from reviewer.errors import ReviewerError
 
