@@ -329,13 +329,15 @@ def _scorers(db: Database, audits: tuple[AuditInfo, ...], sets: list[QuestionSet
                     continue
                 compared += 1
                 disagreed += mine != lead
+            share = disagreed / compared if compared else None
             per_q.append({"id": q.id, "compared": compared, "disagreed": disagreed,
-                          "rate": disagreed / compared if compared else None})
+                          "rate": share, "disagreement": share})
         total = sum(x["compared"] for x in per_q)
         wrong = sum(x["disagreed"] for x in per_q)
+        share = wrong / total if total else None
         out.append({"audit": a.name, "scorer": scorer_name(a.name), "lead": main.name,
-                    "compared": total, "disagreed": wrong,
-                    "rate": wrong / total if total else None, "questions": per_q})
+                    "compared": total, "disagreed": wrong, "rate": share,
+                    "disagreement": share, "questions": per_q})
     return out
 
 
