@@ -17,7 +17,7 @@ title: Versions
 version: 1
 questions:
   - id: "1"
-    text: Was the caller asked about repeats?
+    text: Were repeat calls checked?
     type: yes_no
   - id: "2"
     text: Was it logged?
@@ -28,7 +28,7 @@ questions:
     choices: [Response, CID]
 """
 V2 = V1.replace("version: 1", "version: 2").replace(
-    "Was the caller asked about repeats?", "Was the caller asked, unprompted, about repeats?"
+    "Were repeat calls checked?", "Were repeat calls checked, unprompted?"
 ).replace("Was it logged?", 'Was the incident logged?\n    same_as: "2"\n    why: plainer')
 
 
@@ -82,7 +82,7 @@ def test_agreement_across_versions_pairs_only_the_same_questions(tmp_path, capsy
     assert by_id["1"]["comparable"] is False and by_id["1"]["why"] == "wording changed"
     assert by_id["1"]["kappa"] is None and by_id["1"]["compared"] == 0
     assert [w["text"] for w in by_id["1"]["wordings"]] == [
-        "Was the caller asked about repeats?", "Was the caller asked, unprompted, about repeats?"]
+        "Were repeat calls checked?", "Were repeat calls checked, unprompted?"]
     assert by_id["2"]["comparable"] is True and by_id["2"]["why"] == "plainer"
     assert by_id["2"]["agreement"] == 1.0
     code, text, _ = cli("agreement", "A", "B")
