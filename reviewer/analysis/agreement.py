@@ -31,11 +31,11 @@ from reviewer.analysis.reliability import (
     mean_pairwise,
     pairwise,
 )
+from reviewer.analysis.scorers import scorers
 from reviewer.analysis.versions import Link, shown
 from reviewer.errors import ReviewerError
 from reviewer.questions.logic import UNANSWERED, answer_category
-from reviewer.questions.model import QuestionSet
-from reviewer.store.audits import AuditInfo, get_audit_by_id, question_set
+from reviewer.store.audits import AuditInfo, question_set
 from reviewer.store.db import Database
 
 BANDS = ((0.0, "poor"), (0.20, "slight"), (0.40, "fair"), (0.60, "moderate"),
@@ -247,7 +247,7 @@ def agreement(db: Database, *audits: AuditInfo) -> Agreement:
     overall = QuestionAgreement("overall", "", "")
     _fill(overall, pooled, [])
     result = Agreement(tuple(a.name for a in audits), len(common), questions, overall)
-    result.scorers = _scorers(db, audits, sets, questions)
+    result.scorers = scorers(db, audits, questions, _answers)
     return result
 
 
@@ -299,57 +299,3 @@ def _kappa_figure(kappa: float | None, ci: tuple[float, float] | None,
     if ci is None or ci[1] - ci[0] < 1e-9:
         return Figure(kappa, None, None, PERFECT if kappa >= 1 - 1e-9 else NO_SPREAD)
     return Figure(kappa, ci[0], ci[1], None)
-
-
-def _scorers(db: Database, audits: tuple[AuditInfo, ...], sets: list[QuestionSet],
-             questions: list[QuestionAgreement]) -> list[dict[str, Any]] | None:
-    """Each calibration copy's disagreement rate with the lead's answers (the main audit the
-    copies calibrate), per question; None when the audits are not copies of one main audit."""
-    ids = {a.id for a in audits}
-    targets = {a.calibrates for a in audits if a.id != _lead_id(audits)}
-    if len(targets) != 1 or None in targets:
-        return None
-    main_id = targets.pop()
-    main = next((a for a in audits if a.id == main_id), None) or get_audit_by_id(db, main_id)
-    _, main_answers = _answers(db, main)
-    out = []
-    for a in audits:
-        if a.id == main.id or a.id not in ids:
-            continue
-        _, ans = _answers(db, a)
-        per_q = []
-        for q in questions:
-            if not q.comparable:
-                continue
-            compared = disagreed = 0
-            for ref, given in ans.items():
-                mine = answer_category(*given.get(q.id, (UNANSWERED, None)))
-                lead = answer_category(*main_answers.get(ref, {}).get(q.id, (UNANSWERED, None)))
-                if mine is None or lead is None:
-                    continue
-                compared += 1
-                disagreed += mine != lead
-            share = disagreed / compared if compared else None
-            per_q.append({"id": q.id, "compared": compared, "disagreed": disagreed,
-                          "rate": share, "disagreement": share})
-        total = sum(x["compared"] for x in per_q)
-        wrong = sum(x["disagreed"] for x in per_q)
-        share = wrong / total if total else None
-        out.append({"audit": a.name, "scorer": scorer_name(a.name), "lead": main.name,
-                    "compared": total, "disagreed": wrong, "rate": share,
-                    "disagreement": share, "questions": per_q})
-    return out
-
-
-def _lead_id(audits: tuple[AuditInfo, ...]) -> int | None:
-    """The main audit among those given, when the others calibrate it."""
-    ids = {a.id for a in audits}
-    leads = {a.calibrates for a in audits if a.calibrates in ids}
-    return leads.pop() if len(leads) == 1 else None
-
-
-def scorer_name(audit_name: str) -> str:
-    """"Calib (alice)" -> "alice": the scorer a team calibration copy is named after."""
-    if audit_name.endswith(")") and " (" in audit_name:
-        return audit_name[audit_name.rindex(" (") + 2:-1]
-    return audit_name
