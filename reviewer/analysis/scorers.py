@@ -24,11 +24,13 @@ def scorers(db: Database, audits: tuple[AuditInfo, ...], questions: list[Any],
     main_id = targets.pop()
     main = next((a for a in audits if a.id == main_id), None) or get_audit_by_id(db, main_id)
     _, main_answers = load(db, main)
+    team = {a.id: load(db, a)[1] for a in audits if a.id != main.id and a.id in ids}
     out = []
     for a in audits:
-        if a.id == main.id or a.id not in ids:
+        if a.id not in team:
             continue
-        _, ans = load(db, a)
+        ans = team[a.id]
+        others = [v for k, v in team.items() if k != a.id]
         per_q = []
         for q in questions:
             if not q.comparable:
@@ -43,7 +45,8 @@ def scorers(db: Database, audits: tuple[AuditInfo, ...], questions: list[Any],
                 disagreed += mine != lead
             share = disagreed / compared if compared else None
             per_q.append({"id": q.id, "compared": compared, "disagreed": disagreed,
-                          "rate": share, "disagreement": share})
+                          "rate": share, "disagreement": share,
+                          "majority": _majority(ans, others, q.id)})
         total = sum(x["compared"] for x in per_q)
         wrong = sum(x["disagreed"] for x in per_q)
         share = wrong / total if total else None
@@ -51,6 +54,23 @@ def scorers(db: Database, audits: tuple[AuditInfo, ...], questions: list[Any],
                     "compared": total, "disagreed": wrong, "rate": share,
                     "disagreement": share, "questions": per_q})
     return out
+
+
+def _majority(mine: dict, others: list[dict], qid: str) -> dict[str, Any]:
+    """The scorer against the other scorers' majority answer (more than half of those who
+    answered), over the records that have one."""
+    compared = disagreed = 0
+    for ref, given in mine.items():
+        answer = answer_category(*given.get(qid, (UNANSWERED, None)))
+        votes = [answer_category(*o.get(ref, {}).get(qid, (UNANSWERED, None))) for o in others]
+        votes = [v for v in votes if v is not None]
+        top = max(set(votes), key=votes.count) if votes else None
+        if answer is None or top is None or 2 * votes.count(top) <= len(votes):
+            continue
+        compared += 1
+        disagreed += answer != top
+    return {"compared": compared, "disagreed": disagreed,
+            "rate": disagreed / compared if compared else None}
 
 
 def _lead_id(audits: tuple[AuditInfo, ...]) -> int | None:

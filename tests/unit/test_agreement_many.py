@@ -233,6 +233,16 @@ def test_scorers_are_judged_against_the_lead(cli, team):
             pairs = [(a, b) for a, b in rows if a is not None and b is not None]
             assert q["compared"] == len(pairs)
             assert q["disagreed"] == sum(a != b for a, b in pairs)
+            # Against the other two scorers' majority: both alike, or the one who answered.
+            rows = reference_rows(team, [f"Cal ({x})" for x in (s, *sorted(set(SCORERS) - {s}))],
+                                  q["id"])
+            votes = []
+            for mine, *others in rows:
+                given = [o for o in others if o is not None]
+                if mine is not None and given and given.count(given[0]) == len(given):
+                    votes.append((mine, given[0]))
+            assert (q["majority"]["compared"], q["majority"]["disagreed"]) == (
+                len(votes), sum(a != b for a, b in votes))
     # With the lead among the audits, the lead is not a scorer of itself.
     doc = json.loads(cli("agreement", MAIN, *names, "--format", "json")[1])
     assert [s["scorer"] for s in doc["scorers"]] == list(SCORERS)
