@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from reviewer.errors import ReviewerError
+from reviewer.store.writer_lock import WriterQueue
 
 WRITE_LOCK = 0x72657669    # PostgreSQL advisory lock key taken by every write transaction
 DEFAULT_LOCK_TIMEOUT = 60.0
@@ -138,6 +139,7 @@ class Database:
             raise DatabaseError(f"cannot open database {display_target(target)}: "
                                 f"{one_line(exc)}") from None
         self._in_tx = False
+        self._queue = WriterQueue.for_file(path) if path is not None else None
         if migrate:
             from reviewer.store.migrations import ensure_schema
 
@@ -183,17 +185,25 @@ class Database:
 
     def _begin(self) -> None:
         start = time.monotonic()
-        while True:
-            if self._try_begin(max(0.0, self.lock_timeout - (time.monotonic() - start))):
-                return
-            waited = time.monotonic() - start
-            if waited >= self.lock_timeout:
-                raise LockTimeout(
-                    f"another writer kept the database busy for {waited:.0f} s; gave up "
-                    "waiting and wrote nothing (try again, or wait longer with "
-                    "REVIEWER_LOCK_TIMEOUT=SECONDS)")
-            if self.on_wait is not None:
-                self.on_wait(waited)
+        # SQLite: queue behind the writer at work first, sleeping until it is done (writer_lock)
+        if self._queue is not None and not self._queue.acquire(self.lock_timeout, self.on_wait):
+            raise _timed_out(time.monotonic() - start)
+        try:
+            while True:
+                if self._try_begin(max(0.0, self.lock_timeout - (time.monotonic() - start))):
+                    return
+                waited = time.monotonic() - start
+                if waited >= self.lock_timeout:
+                    raise _timed_out(waited)
+                if self.on_wait is not None:
+                    self.on_wait(waited)
+        except BaseException:
+            self._release_queue()
+            raise
+
+    def _release_queue(self) -> None:
+        if self._queue is not None:
+            self._queue.release()
 
     def _try_begin(self, patience: float) -> bool:
         """One attempt at the write lock, waiting at most ``patience`` seconds (and never much
@@ -211,17 +221,17 @@ class Database:
             return True
         # Queue in the server for up to a second at a time (writers get the lock in the order
         # they asked), then come back to report the wait and try again.
-        self.execute("BEGIN")
+        # One round trip: a blocking wait in the server, not polling (docs/performance.md).
         queue_ms = max(1, min(PG_QUEUE_MS, int(patience * 1000)))     # 0 would mean "forever"
-        self.execute(f"SET LOCAL lock_timeout = '{queue_ms}ms'")
         try:
-            self.execute("SELECT pg_advisory_xact_lock(?)", (WRITE_LOCK,))
+            self.conn.cursor().execute(
+                f"BEGIN; SET LOCAL lock_timeout = '{queue_ms}ms'; "
+                f"SELECT pg_advisory_xact_lock({WRITE_LOCK}); SET LOCAL lock_timeout = 0")
         except Exception as exc:  # noqa: BLE001 - 55P03 lock_not_available: still queued out
             self.conn.rollback()
             if getattr(exc, "sqlstate", None) != "55P03":
                 raise
             return False
-        self.execute("SET LOCAL lock_timeout = 0")
         return True
 
     @contextmanager
@@ -247,6 +257,7 @@ class Database:
             raise
         finally:
             self._in_tx = False
+            self._release_queue()
 
     # -- helpers ------------------------------------------------------------------------------
     def group_concat(self, column: str) -> str:
@@ -267,6 +278,12 @@ class Database:
         finally:
             if self._engine is not None:
                 self._engine.dispose()
+
+
+def _timed_out(waited: float) -> LockTimeout:
+    return LockTimeout(f"another writer kept the database busy for {waited:.0f} s; gave up "
+                       "waiting and wrote nothing (try again, or wait longer with "
+                       "REVIEWER_LOCK_TIMEOUT=SECONDS)")
 
 
 def one_line(exc: BaseException) -> str:
