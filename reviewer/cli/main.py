@@ -17,7 +17,6 @@ from reviewer import __version__
 from reviewer.cli import answers, app, audits, history, plans, report, sets, tally, team, trend
 from reviewer.cli.common import COMMANDS, CommandParser, add_common_options
 from reviewer.errors import ReviewerError, UsageError, describe_error
-from reviewer.store.db import redact
 
 # In this order: a group may add actions to one made before it (team adds to audit).
 GROUPS = (app, sets, audits, answers, tally, report, history, team, plans, trend)
@@ -67,6 +66,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return handler(args)
     except UsageError as exc:
+        from reviewer.store.db import redact  # only here: ``--help`` stays fast
+
         command_name = getattr(args, "func", "")
         for line in map(redact, exc.problems):      # a located one (FILE: ...) stays as is
             print(line if ":" in line.split(" ")[0] else
@@ -74,6 +75,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                   file=sys.stderr)
         return exc.exit_status
     except ReviewerError as exc:
+        from reviewer.store.db import redact
+
         for line in exc.problems:
             line = redact(line)
             print(f"reviewer: {line}" if ":" not in line.split(" ")[0] else line,

@@ -9,13 +9,6 @@ import sys
 
 from reviewer.cli.common import audit_argument, command, open_ws, warn
 from reviewer.errors import ReviewerError
-from reviewer.files.private import check_extension
-from reviewer.ops.disclose import (
-    write_comparison_chart,
-    write_feedback,
-    write_report,
-    write_results,
-)
 
 
 def add_commands(sub, groups: dict | None = None) -> None:
@@ -47,12 +40,16 @@ def add_commands(sub, groups: dict | None = None) -> None:
 
 @command("report")
 def _report(args: argparse.Namespace) -> int:
+    from reviewer.files.private import check_extension
+
     check_extension(args.out, (".pdf",), "the report")
     ws = open_ws(args)
     audit = ws.audit(args.name)
     baseline = ws.audit(args.compare) if args.compare else None
     if baseline is not None and baseline.id == audit.id:
         raise ReviewerError("--compare names the same audit as the report")
+    from reviewer.ops.disclose import write_report
+
     write_report(ws, audit.id, args.out, baseline.id if baseline else None)
     print(f"wrote the results report of '{audit.name}' to {args.out}", file=sys.stderr)
     return 0
@@ -60,9 +57,13 @@ def _report(args: argparse.Namespace) -> int:
 
 @command("results")
 def _results(args: argparse.Namespace) -> int:
+    from reviewer.files.private import check_extension
+
     check_extension(args.out, (".xlsx", ".csv"), "the results file")
     ws = open_ws(args)
     audit = ws.audit(args.name)
+    from reviewer.ops.disclose import write_results
+
     write_results(ws, audit.id, args.out, warn=warn)
     print(f"wrote the results of '{audit.name}' to {args.out}", file=sys.stderr)
     return 0
@@ -70,9 +71,13 @@ def _results(args: argparse.Namespace) -> int:
 
 @command("feedback")
 def _feedback(args: argparse.Namespace) -> int:
+    from reviewer.files.private import check_extension
+
     check_extension(args.out, (".xlsx",), "the feedback workbook")
     ws = open_ws(args)
     audit = ws.audit(args.name)
+    from reviewer.ops.disclose import write_feedback
+
     write_feedback(ws, audit.id, args.by, args.out, warn=warn)
     print(f"wrote feedback by {args.by} for '{audit.name}' to {args.out}", file=sys.stderr)
     return 0
@@ -84,6 +89,8 @@ def _compare(args: argparse.Namespace) -> int:
     if len(set(names)) != len(names):
         raise ReviewerError("each audit may be named only once in a comparison")
     if args.chart:
+        from reviewer.files.private import check_extension
+
         check_extension(args.chart, (".png",), "the chart")
     ws = open_ws(args)
     audits = [ws.audit(n) for n in names]
@@ -99,6 +106,8 @@ def _compare(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(compare.to_text(result))
     if args.chart:
+        from reviewer.ops.disclose import write_comparison_chart
+
         write_comparison_chart(ws, result, args.chart)
         print(f"wrote the chart to {args.chart}", file=sys.stderr)
     return 0

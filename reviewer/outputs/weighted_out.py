@@ -6,13 +6,16 @@ sample was not stratified at unequal fractions."""
 from __future__ import annotations
 
 from html import escape
+from typing import TYPE_CHECKING
 
 from reviewer.analysis.tally import Tally, tally_grouped
 from reviewer.analysis.weighted import METHOD, Weighted, for_groups, weighting
 from reviewer.outputs.numbers import percent
-from reviewer.outputs.xlsx_util import HEAD_FILL, PERCENT_FORMAT, SafeWorkbook, cell
 from reviewer.store.audits import AuditInfo
 from reviewer.store.db import Database
+
+if TYPE_CHECKING:       # the workbook helpers load only for a workbook: `tally` stays fast
+    from reviewer.outputs.xlsx_util import SafeWorkbook
 
 
 def weighted_figures(db: Database, audit: AuditInfo, t: Tally) -> dict[str, Weighted] | None:
@@ -53,6 +56,8 @@ def weighted_section(db: Database, audit: AuditInfo, t: Tally) -> str:
 
 
 def weighted_sheet(book: SafeWorkbook, db: Database, audit: AuditInfo, t: Tally) -> None:
+    from reviewer.outputs.xlsx_util import HEAD_FILL, PERCENT_FORMAT, cell
+
     figures = weighted_figures(db, audit, t)
     if not figures:
         return
