@@ -262,9 +262,10 @@ class _Merge:
                 if before[2] != note and before[2]:
                     changed += 1
                     tx.event("note", ref, qid, before[2], note or None, self.detail)
-                deletes.append((rid, qid))
-                if state != UNANSWERED or note:
+                if state != UNANSWERED or note:      # written over in place (an upsert)
                     inserts.append((rid, qid, tx.audit.id, state, value, note, who, at, event))
+                elif qid in old:
+                    deletes.append((rid, qid))
             new_fields, was_complete = records[rid]
             merged = {**new_fields, **json.loads(fields)}
             complete = all(final[k][0] != UNANSWERED for k in self.scored)
@@ -273,7 +274,11 @@ class _Merge:
         db.executemany("DELETE FROM answer WHERE record_id = ? AND question_id = ?", deletes)
         db.executemany("INSERT INTO answer (record_id, question_id, audit_id, state, value, "
                        "note, reviewer, answered_at, event_seq) "
-                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", inserts)
+                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                       "ON CONFLICT (record_id, question_id) DO UPDATE SET "
+                       "state = excluded.state, value = excluded.value, note = excluded.note, "
+                       "reviewer = excluded.reviewer, answered_at = excluded.answered_at, "
+                       "event_seq = excluded.event_seq", inserts)
         db.executemany("UPDATE record SET fields = ?, complete = ? WHERE id = ?", record_updates)
         return changed
 
