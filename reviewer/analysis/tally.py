@@ -6,7 +6,7 @@ One ``GROUP BY question_id, state, value`` over the audit's answers (covered by 
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -174,9 +174,12 @@ def _by_sqlite(db: Database, audit: AuditInfo, by: str) -> tuple[list[tuple], li
                 if n:
                     rows.append((v, qid, state, value, n))
     elif values:
-        rows = [(values[g], qid, state, value, n) for qid, state, value, g, n in db.all(
-            f"SELECT a.question_id, a.state, a.value, t.g, COUNT(*) {join}"
-            "GROUP BY a.question_id, a.state, a.value, t.g", (audit.id,))]
+        # Many groups: SQLite would sort every answer to GROUP BY; counting the streamed rows
+        # in a Counter (a C loop, a small dict) is linear and holds one row at a time.
+        counted = Counter(db.execute(f"SELECT a.question_id, a.state, a.value, t.g {join}",
+                                     (audit.id,)))
+        rows = [(values[g], qid, state, value, n)
+                for (qid, state, value, g), n in counted.items()]
     db.execute("DROP TABLE temp.by_record")
     db.execute("DROP TABLE temp.by_value")
     return counts, rows
