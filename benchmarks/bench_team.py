@@ -10,6 +10,8 @@ each (bench_answer.py's ``raw_answer``: the lock, the next history seq, answer, 
 record, commit). Printed per engine and process count: throughput (answers per second over the
 wall time), p50 and p99 latency, and the ratios. Goals (docs/performance.md), for 10 processes:
 throughput >= 0.5x raw on both engines; p99 <= 100 ms on SQLite and <= 3x raw on PostgreSQL.
+Then the first count of scorers answer (at a person's pace) while another process imports
+``--import-rows`` new records into the same audit; printed: the longest any answer waited.
 """
 
 from __future__ import annotations
@@ -73,6 +75,64 @@ def worker(target: str, audit_id: int, who: int, answers: int, raw: bool, start:
     out.put((time.time(), times))
 
 
+def scorer_during(target: str, audit_id: int, who: int, done, out: mp.Queue) -> None:
+    """Answer until the import is done; report every answer's latency."""
+    from reviewer.ops.scoring import score
+    from reviewer.store.audits import get_audit_by_id, question_set
+    from reviewer.workspace import Workspace
+
+    ws = Workspace.open(target, f"scorer{who}")
+    qs = question_set(ws.db, get_audit_by_id(ws.db, audit_id))
+    ids = [r[0] for r in ws.db.all("SELECT id FROM record WHERE audit_id = ? ORDER BY seq "
+                                   "LIMIT 5000", (audit_id,))]
+    rng, times, i = random.Random(who), [], 0
+    while not done.is_set():
+        t0 = time.perf_counter()
+        score(ws, audit_id, qs, rng.choice(ids), QUESTIONS[i % 10], "YN"[(i // 10) % 2])
+        times.append(time.perf_counter() - t0)
+        i += 1
+        time.sleep(0.05)                          # a person's pace, not a flood
+    ws.close()
+    out.put(times)
+
+
+def importer(target: str, audit_id: int, path: str, done, out: mp.Queue) -> None:
+    from reviewer.ops.importer import import_answers
+    from reviewer.workspace import Workspace
+
+    ws = Workspace.open(target, "importer")
+    time.sleep(0.5)                               # the scorers are at work first
+    t0 = time.perf_counter()
+    import_answers(ws, audit_id, path)
+    out.put(time.perf_counter() - t0)
+    done.set()
+    ws.close()
+
+
+def race_import(engine: str, target: str, audit_id: int, processes: int, rows: int) -> None:
+    """``processes`` scorers answering while ``rows`` new records are imported into the same
+    audit: the longest any answer waited (goal: under 1 s)."""
+    path = Path(tempfile.mkdtemp(prefix="bench-team-import-")) / "import.csv"
+    with path.open("w", encoding="utf-8") as f:
+        f.write("ref," + ",".join(QUESTIONS) + "\n")
+        for n in range(rows):
+            f.write(f"IMP-{n:07d}," + ",".join("YN"[(n + k) % 2] for k in range(10)) + "\n")
+    ctx = mp.get_context("spawn")
+    done, scores, took = ctx.Event(), ctx.Queue(), ctx.Queue()
+    procs = [ctx.Process(target=scorer_during, args=(target, audit_id, w, done, scores))
+             for w in range(processes)]
+    procs.append(ctx.Process(target=importer, args=(target, audit_id, str(path), done, took)))
+    for p in procs:
+        p.start()
+    seconds = took.get()
+    times = sorted(t for _ in range(processes) for t in scores.get())
+    for p in procs:
+        p.join()
+    print(f"{engine:<11}{processes:>4}  scorers during a {rows:,}-record import "
+          f"({seconds:.1f} s): {len(times)} answers, p50 {statistics.median(times) * 1000:.0f} "
+          f"ms, longest wait {times[-1]:.2f} s (goal < 1 s)  load {load()}", flush=True)
+
+
 def run(target: str, audit_id: int, processes: int, answers: int,
         raw: bool) -> tuple[float, float, float]:
     """(answers per second, p50 ms, p99 ms) of ``processes`` scorers at once."""
@@ -111,6 +171,8 @@ def main() -> int:
     parser.add_argument("--answers", type=int, default=100, help="answers per process")
     parser.add_argument("--records", type=int, default=100_000)
     parser.add_argument("--engine", choices=["sqlite", "postgresql", "both"], default="both")
+    parser.add_argument("--import-rows", type=int, default=100_000,
+                        help="records of the import the scorers race (0: none)")
     args = parser.parse_args()
     counts = [int(p) for p in args.processes.split(",")]
     print(f"team scoring: {args.answers} answers per process, audit of {args.records} records; "
@@ -121,11 +183,15 @@ def main() -> int:
         audit_id = prepare(target, args.records)
         for p in counts:
             met &= report("sqlite", target, audit_id, p, args.answers)
+        if args.import_rows:
+            race_import("sqlite", target, audit_id, counts[0], args.import_rows)
     if args.engine in ("postgresql", "both"):
         for _, url in pg_targets([args.records]):
             audit_id = prepare(url, args.records)
             for p in counts:
                 met &= report("postgresql", url, audit_id, p, args.answers)
+            if args.import_rows:
+                race_import("postgresql", url, audit_id, counts[0], args.import_rows)
     print("goals met" if met else "goals NOT met")
     return 0
 
