@@ -120,12 +120,16 @@ class Tx:
         return n
 
     def flush(self) -> None:
-        if self._events:
-            self.db.executemany("INSERT INTO event (audit_id, seq, at, reviewer, action, ref, "
-                                "question, before, after, detail) "
-                                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", self._events)
-            self.changes.history += len(self._events)
-            self._events.clear()
+        if len(self._events) == 1:         # an answer's one event: one statement
+            self.db.execute(_EVENT_SQL, self._events[0])
+        elif self._events:
+            self.db.executemany(_EVENT_SQL, self._events)
+        self.changes.history += len(self._events)
+        self._events.clear()
+
+
+_EVENT_SQL = ("INSERT INTO event (audit_id, seq, at, reviewer, action, ref, question, before, "
+              "after, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
 
 
 @contextmanager
