@@ -11,7 +11,7 @@ from reviewer.store.db import Database
 
 ACTIONS = ("create", "answer", "note", "import", "undo", "adjudicate", "sample",
            "link-recordings", "rename", "archive", "assign", "calibrate", "sign-off", "reopen",
-           "export", "incident-list", "upgrade")
+           "export", "incident-list", "upgrade", "link-transcripts", "transcribe")
 
 
 @dataclass(frozen=True)
