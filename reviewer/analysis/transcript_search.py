@@ -46,40 +46,51 @@ def _allowed(word: str) -> int:
     return 1 if len(word) <= 5 else 2
 
 
-def _same(a: str, b: str, near: bool) -> bool:
-    if a == b:
-        return True
-    if not near or abs(len(a) - len(b)) > _allowed(b):
-        return False
+def folded_lines(segments: Sequence[Segment]) -> str:
+    """The segments' texts folded, one a line (what :func:`search` looks in; cacheable)."""
+    return "\n".join(fold(s.text) for s in segments)
+
+
+def _alternatives(word: str, vocabulary: set[str]) -> list[str]:
+    """The words of the transcripts within a small edit of ``word`` (and the word itself)."""
+    from rapidfuzz import process
     from rapidfuzz.distance import Levenshtein
 
-    return Levenshtein.distance(a, b, score_cutoff=_allowed(b)) <= _allowed(b)
+    found = process.extract(word, vocabulary, scorer=Levenshtein.distance,
+                            score_cutoff=_allowed(word), limit=None)
+    return sorted({word, *(w for w, _, _ in found)}, key=lambda w: (-len(w), w))
 
 
-def matches(line_words: Sequence[str], phrase: Sequence[str], near: bool = False) -> bool:
-    """Whether ``phrase`` occurs as consecutive whole words of the line."""
-    n = len(phrase)
-    if n == 0 or n > len(line_words):
-        return False
-    for i in range(len(line_words) - n + 1):
-        if all(_same(line_words[i + k], phrase[k], near) for k in range(n)):
-            return True
-    return False
+def phrase_pattern(wanted: Sequence[Sequence[str]]) -> re.Pattern[str]:
+    """Consecutive whole words, each one of its alternatives, anything but letters between."""
+    parts = ["(?:" + "|".join(map(re.escape, alts)) + ")" for alts in wanted]
+    return re.compile(r"(?<!\w)(?<!\w['’])" + r"\W+".join(parts) + r"(?!['’]?\w)")
 
 
-def search(transcripts: Iterable[tuple[str, Sequence[Segment]]], phrase: str,
-           near: bool = False) -> list[Hit]:
+Transcripts = Iterable[tuple[str, Sequence[Segment]] | tuple[str, Sequence[Segment], str]]
+
+
+def search(transcripts: Transcripts, phrase: str, near: bool = False) -> list[Hit]:
+    """Every line that says ``phrase``; ``transcripts`` are ``(ref, segments)`` or, with the
+    folded text already made (:func:`folded_lines`), ``(ref, segments, folded)``."""
     wanted = words(phrase)
     if not wanted:
         return []
-    first = wanted[0]
+    items = [(t[0], t[1], t[2] if len(t) > 2 else folded_lines(t[1])) for t in transcripts]
+    if near:
+        vocabulary = {w for _, _, text in items for w in WORD_RE.findall(text)}
+        pattern = phrase_pattern([_alternatives(w, vocabulary) for w in wanted])
+    else:
+        pattern = phrase_pattern([[w] for w in wanted])
     hits = []
-    for ref, segments in transcripts:
-        for s in segments:
-            if not near and first not in fold(s.text):
-                continue              # a quick substring test before splitting into words
-            if matches(words(s.text), wanted, near):
+    for ref, segments, text in items:
+        last = -1
+        for m in pattern.finditer(text):
+            row = text.count("\n", 0, m.start())
+            if row != last:
+                s = segments[row]
                 hits.append(Hit(ref, s.start, s.end, s.text, s.speaker))
+                last = row
     return hits
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reviewer.analysis import speech
-from reviewer.analysis.transcript_search import Hit, search
+from reviewer.analysis.transcript_search import Hit, folded_lines, search
 from reviewer.errors import NotFound, ReviewerError
 from reviewer.files import audio, profile_cache
 from reviewer.files.answer_table import AUDIO_FIELD
@@ -23,6 +23,7 @@ from reviewer.files.transcripts import (
     TRANSCRIPT_EXTENSIONS,
     TRANSCRIPT_FIELD,
     Segment,
+    Transcript,
     problems,
     read_transcript,
     transcript_path,
@@ -52,6 +53,31 @@ def call_profile(recording: str | Path, cache: Path | None = None) -> speech.Cal
 
 
 # -- transcripts --------------------------------------------------------------------------------
+TRANSCRIPT_CACHE_VERSION = 1
+
+
+def cached_transcript(path: Path, cache: Path | None = None) -> tuple[Transcript, str]:
+    """A transcript and its folded text (for search), from the cache when the file is
+    unchanged: parsing a hundred WebVTT files takes longer than searching them."""
+    from reviewer.paths import cache_dir
+
+    folder = cache if cache is not None else cache_dir()
+    key = profile_cache.cache_key(path, TRANSCRIPT_CACHE_VERSION)
+    found = profile_cache.load(folder, key, "transcripts")
+    if found:
+        try:
+            return Transcript([Segment(*s) for s in found["segments"]],
+                              bool(found["machine"])), str(found["folded"])
+        except (KeyError, TypeError, ValueError):
+            pass
+    t = read_transcript(path)
+    folded = folded_lines(t.segments)
+    profile_cache.store(folder, key, {"segments": [[s.start, s.end, s.text, s.speaker]
+                                                   for s in t.segments],
+                                      "machine": t.machine, "folded": folded}, "transcripts")
+    return t, folded
+
+
 def _check(path: Path, fields: dict) -> tuple[list[Segment] | None, list[str]]:
     """A linked transcript's lines and what is odd about it (a line each)."""
     try:
@@ -108,9 +134,10 @@ class Found:
 
 
 def audit_transcripts(ws: Workspace, audit_id: int, question: str | None = None
-                      ) -> tuple[list[tuple[str, list[Segment]]], list[str]]:
-    """``(ref, segments)`` of the audit's records that have a readable transcript, in record
-    order (only where ``question`` is asked, when given), and a line per unreadable one."""
+                      ) -> tuple[list[tuple[str, list[Segment], str]], list[str]]:
+    """``(ref, segments, folded text)`` of the audit's records that have a readable
+    transcript, in record order (only where ``question`` is asked, when given), and a line
+    per unreadable one."""
     skip = store.not_asked(ws.db, audit_id, question) if question else set()
     out, bad = [], []
     for rid, ref, fields_json in store.record_fields(ws.db, audit_id):
@@ -118,9 +145,11 @@ def audit_transcripts(ws: Workspace, audit_id: int, question: str | None = None
         if path is None or rid in skip:
             continue
         try:
-            out.append((ref, read_transcript(path).segments))
+            t, folded = cached_transcript(path)
         except ReviewerError as exc:
             bad.extend(f"{ref}: {line}" for line in exc.problems)
+            continue
+        out.append((ref, t.segments, folded))
     return out, bad
 
 
