@@ -5,8 +5,9 @@
 waveform  a generated call of --minutes: the first open (decode + voice detector + cache
           write) and the second (from the cache); goal: second open < 150 ms.
 search    --calls records, each with a WebVTT transcript of --minutes (a line every 4 s), linked
-          with ``transcripts link``; a phrase searched in-process (best of 5) and as the
-          ``reviewer search`` command; goal: < 200 ms in-process.
+          with ``transcripts link``; a phrase searched in-process: the first search (parsing
+          every file and caching it) and the next (best of 5), and as the ``reviewer search``
+          command; goal: < 200 ms in-process, from the cache.
 skip      the demo calls (data/audio) and --generated calls with pauses and hold tones: the
           share of listening time skipping gaps over 1.0 s saves, and the voiced 10 ms frames
           the generator placed that fall into a skipped gap (must be 0).
@@ -79,6 +80,7 @@ def bench_search(tmp: Path, calls: int, minutes: float) -> None:
                                           "hmic-asb-call-listening-2012.yaml")).value
     import_answers(ws, audit.id, table)
     link_transcripts(ws, audit.id, folder)
+    first = _timed(lambda: search_audit(ws, audit.id, "weapons"))
     found = search_audit(ws, audit.id, "weapons")
     best = min(_timed(lambda: search_audit(ws, audit.id, "weapons")) for _ in range(5))
     near = min(_timed(lambda: search_audit(ws, audit.id, "wepons", near=True))
@@ -91,6 +93,7 @@ def bench_search(tmp: Path, calls: int, minutes: float) -> None:
     whole = time.perf_counter() - t
     print(f"search    {calls} calls x {minutes:g} min ({calls * lines} lines): "
           f"{len(found.hits)} hits in {best * 1000:.1f} ms (goal < 200 ms) "
+          f"(first search, parsing the files: {first:.2f} s) "
           f"{'ok' if best < 0.200 else 'MISSED'}; --near {near * 1000:.1f} ms; "
           f"`reviewer search` {whole:.3f} s wall")
 
@@ -136,6 +139,7 @@ def main() -> int:
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         os.environ.setdefault("REVIEWER_NAME", "bench")
+        os.environ["XDG_CACHE_HOME"] = str(Path(tmp) / "user-cache")   # not the user's own
         bench_waveform(Path(tmp), args.minutes)
         bench_search(Path(tmp), args.calls, args.minutes)
         bench_skip(Path(tmp), args.generated, args.generated_minutes)

@@ -15,8 +15,8 @@ from PySide6.QtMultimedia import QMediaPlayer
 from benchmarks.callgen import make_call
 from tests.actions import create_audit, import_answers
 from tests.conftest import ASB_SET
-from ui.help_overlay import shortcuts_html
-from ui.shortcuts import clashes
+from ui.app.shortcuts import clashes
+from ui.dialogs.help import shortcuts_html
 
 pytestmark = pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="needs espeak-ng")
 PLAYING = QMediaPlayer.PlaybackState.PlayingState
@@ -178,7 +178,7 @@ def test_ctrl_f_finds_a_phrase_and_opens_the_record_there_playing(qtbot, calls):
     s = window.scoring
     s.open_row(2)
     qtbot.keyClick(s.questions_view, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
-    from ui.transcript_search import TranscriptSearch
+    from ui.dialogs.transcript_search import TranscriptSearch
 
     dialog = s.findChildren(TranscriptSearch)[-1]
     qtbot.waitUntil(dialog.isVisible, timeout=3000)
