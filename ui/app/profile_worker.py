@@ -21,10 +21,18 @@ def _stamp(path: Path) -> tuple:
     return (str(path), st.st_mtime_ns, st.st_size)
 
 
+class _Signals(QObject):
+    done = Signal(str, object, str)
+
+
 class _Job(QRunnable):
-    def __init__(self, owner: ProfileWorker, path: Path):
+    """Emits through an object of its own, so a window closed meanwhile is no error: the
+    connection went with it."""
+
+    def __init__(self, path: Path):
         super().__init__()
-        self.owner, self.path = owner, path
+        self.path = path
+        self.signals = _Signals()
 
     def run(self) -> None:
         try:
@@ -33,26 +41,29 @@ class _Job(QRunnable):
             result, problem = None, " ".join(exc.problems)
         except Exception as exc:  # noqa: BLE001 - shown in the player; scoring goes on
             result, problem = None, f"{self.path}: cannot find the speech ({exc})"
-        self.owner.finished.emit(str(self.path), result, problem)
+        try:
+            self.signals.done.emit(str(self.path), result, problem)
+        except RuntimeError:      # the app is closing
+            pass
 
 
 class ProfileWorker(QObject):
     ready = Signal(str, object, str)       # path, CallProfile | None, problem
-    finished = Signal(str, object, str)    # from the pool thread (queued to this one)
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(1)
         self.memory: dict[tuple, tuple[object, str]] = {}
-        self.finished.connect(self._finished)
 
     def request(self, path: Path) -> None:
         key = _stamp(path)
         if key in self.memory:
             self.ready.emit(str(path), *self.memory[key])
             return
-        self.pool.start(_Job(self, path))
+        job = _Job(path)
+        job.signals.done.connect(self._finished)      # queued: it comes from a pool thread
+        self.pool.start(job)
 
     def _finished(self, path: str, profile, problem: str) -> None:
         self.memory[_stamp(Path(path))] = (profile, problem)
