@@ -78,14 +78,16 @@ def test_skipping_plays_every_speech_segment_and_none_of_the_silences(qtbot, cal
                     or p.player.position() >= spoken[-1].end * 1000 + 200, timeout=20000)
     poll.stop()
     p.player.pause()
-    for s in spoken:                 # every phrase heard from its first sound to its last
-        inside = sorted(ms for ms in seen if s.start * 1000 - 50 <= ms <= s.end * 1000 + 50)
-        assert inside, s.text
-        # heard to its end, and from its start (the player's clock reports coarsely in the
-        # first half second of playback: there, that playing began before the phrase will do)
-        assert inside[-1] >= s.end * 1000 - 150, (s.text, gaps, skips, seen[-20:])
-        assert inside[0] <= s.start * 1000 + 150 or seen[0] <= s.start * 1000, s.text
-        for a, b in skips:           # no skip jumped over a voiced moment of it
+    # Playback runs on by itself; only a skip jumps. So a phrase is heard whole when playback
+    # began before it, went on past its end, and no skip jumped over any voiced moment of it.
+    # (The player's clock reports in steps of up to half a second: positions are not
+    # sampled densely enough to check more directly.)
+    for x, y in zip(seen, seen[1:], strict=False):
+        if y - x > 1000:             # a jump forward: only to where a skip landed
+            assert any(abs(y - b) < 300 for _, b in skips), (x, y, skips)
+    for s in spoken:
+        assert seen[0] <= s.start * 1000 and max(seen) >= s.end * 1000 - 150, (s.text, seen)
+        for a, b in skips:
             assert not [v for v in s.voiced if a <= v * 1000 < b], (s.text, a, b)
     for a, b in inner:     # and nothing of a long silence but its first moments (a check
         # runs every 40 ms; a busy test machine may be late with it)

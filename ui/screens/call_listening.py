@@ -61,8 +61,9 @@ class CallListening(QObject):
         self.last_result: LinkResult | None = None
         self.player = CallPlayer()
         screen.record_panel.extra.addWidget(self.player)
-        self.transcript = TranscriptPanel()
-        screen.record_panel.extra.addWidget(self.transcript)
+        self.transcript = TranscriptPanel()      # under the record and its player, resizable
+        screen.left_split.insertWidget(2, self.transcript)
+        screen.left_split.setStretchFactor(2, 3)
         self.transcript.seek_requested.connect(self.play_from)
         self.transcript.leave.connect(screen.questions_view.setFocus)
         self.player.waveform.leave.connect(screen.questions_view.setFocus)
@@ -70,6 +71,7 @@ class CallListening(QObject):
         self.profiles = ProfileWorker(self)
         self.profiles.ready.connect(self._profile_ready)
         self._pending_seek: int | None = None        # a search hit to play once loaded
+        self._transcript_shown: Path | None = None
         self.player.player.mediaStatusChanged.connect(self._seek_pending)
         self.link_action = QAction("Link recordings…", screen)
         self.link_action.setToolTip("Attach a folder of call recordings named by ref "
@@ -116,6 +118,7 @@ class CallListening(QObject):
         path = recording_path(self.screen.view)
         self._update_marks()
         if record_id is not None and record_id == self.record_id and path == self.player.path:
+            self._show_transcript(only_if_changed=True)   # it may have been linked just now
             return   # the same record re-shown after a save: keep playing
         self.record_id = record_id
         self.player.load(path)
@@ -132,9 +135,12 @@ class CallListening(QObject):
             if profile is not None and self.transcript.model.segments:
                 self._show_transcript()        # now lines past the call's end can be told
 
-    def _show_transcript(self) -> None:
+    def _show_transcript(self, only_if_changed: bool = False) -> None:
         view = self.screen.view
         path = transcript_path(view.fields) if view is not None else None
+        if only_if_changed and path == self._transcript_shown:
+            return
+        self._transcript_shown = path
         if path is None:
             self.transcript.show_transcript(None, "")
             return
