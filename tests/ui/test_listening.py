@@ -204,3 +204,20 @@ def test_every_new_key_is_in_f1_and_none_is_used_twice():
                  "<h3>Waveform</h3>", "<h3>Transcript</h3>"):
         assert text in html
     assert clashes() == []
+
+
+def test_the_listening_benchmark_draws_the_waveform_at_a_tiny_size():
+    import os
+    import re
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "bench_listening.py"),
+                           "--minutes", "0.3", "--calls", "2", "--generated", "0"],
+                          capture_output=True, text=True, cwd=ROOT, env=env, timeout=300,
+                          check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert re.search(r"\d+\.\d ms with the waveform drawn", done.stdout), done.stdout
