@@ -27,9 +27,12 @@ class Hit:
     end: float
     text: str
     speaker: str = ""
+    machine: bool = False          # from a machine transcript (shown as such; not in JSON)
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        d = asdict(self)
+        del d["machine"]
+        return d
 
 
 def fold(text: str) -> str:
@@ -67,29 +70,31 @@ def phrase_pattern(wanted: Sequence[Sequence[str]]) -> re.Pattern[str]:
     return re.compile(r"(?<!\w)(?<!\w['’])" + r"\W+".join(parts) + r"(?!['’]?\w)")
 
 
-Transcripts = Iterable[tuple[str, Sequence[Segment]] | tuple[str, Sequence[Segment], str]]
+Transcripts = Iterable[tuple]     # (ref, segments[, folded text[, machine]])
 
 
 def search(transcripts: Transcripts, phrase: str, near: bool = False) -> list[Hit]:
     """Every line that says ``phrase``; ``transcripts`` are ``(ref, segments)`` or, with the
-    folded text already made (:func:`folded_lines`), ``(ref, segments, folded)``."""
+    folded text already made (:func:`folded_lines`), ``(ref, segments, folded)``, and whether
+    it is a machine transcript: ``(ref, segments, folded, machine)``."""
     wanted = words(phrase)
     if not wanted:
         return []
-    items = [(t[0], t[1], t[2] if len(t) > 2 else folded_lines(t[1])) for t in transcripts]
+    items = [(t[0], t[1], t[2] if len(t) > 2 else folded_lines(t[1]), len(t) > 3 and t[3])
+             for t in transcripts]
     if near:
-        vocabulary = {w for _, _, text in items for w in WORD_RE.findall(text)}
+        vocabulary = {w for _, _, text, _ in items for w in WORD_RE.findall(text)}
         pattern = phrase_pattern([_alternatives(w, vocabulary) for w in wanted])
     else:
         pattern = phrase_pattern([[w] for w in wanted])
     hits = []
-    for ref, segments, text in items:
+    for ref, segments, text, machine in items:
         last = -1
         for m in pattern.finditer(text):
             row = text.count("\n", 0, m.start())
             if row != last:
                 s = segments[row]
-                hits.append(Hit(ref, s.start, s.end, s.text, s.speaker))
+                hits.append(Hit(ref, s.start, s.end, s.text, s.speaker, bool(machine)))
                 last = row
     return hits
 

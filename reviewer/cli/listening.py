@@ -72,6 +72,10 @@ def _search(args: argparse.Namespace) -> int:
     found = search_audit(ws, ws.audit(args.name).id, args.phrase, args.question, args.near)
     for line in found.problems:
         warn(line)
+    machine = sorted({h.ref for h in found.hits if h.machine})
+    if machine:
+        print(f"reviewer: hits from machine transcripts (speech recognition, words may be "
+              f"wrong): {', '.join(machine)}", file=sys.stderr)
     if args.format == "json":
         print(json.dumps({"hits": [h.to_dict() for h in found.hits]}, indent=2,
                          ensure_ascii=False))
@@ -109,8 +113,9 @@ def _notes_import(args: argparse.Namespace) -> int:
 
 @command("transcribe")
 def _transcribe(args: argparse.Namespace) -> int:
-    from reviewer.ops.transcribe import transcribe_audit
+    from reviewer.ops.transcribe import check_engine, transcribe_audit
 
+    check_engine(args.engine)           # without the [asr] extra: one line, nothing opened
     ws = open_ws(args)
     done = transcribe_audit(ws, ws.audit(args.name).id, args.ref, args.engine)
     for line in done.value:

@@ -134,8 +134,8 @@ class Found:
 
 
 def audit_transcripts(ws: Workspace, audit_id: int, question: str | None = None
-                      ) -> tuple[list[tuple[str, list[Segment], str]], list[str]]:
-    """``(ref, segments, folded text)`` of the audit's records that have a readable
+                      ) -> tuple[list[tuple[str, list[Segment], str, bool]], list[str]]:
+    """``(ref, segments, folded text, machine)`` of the audit's records that have a readable
     transcript, in record order (only where ``question`` is asked, when given), and a line
     per unreadable one."""
     skip = store.not_asked(ws.db, audit_id, question) if question else set()
@@ -149,7 +149,7 @@ def audit_transcripts(ws: Workspace, audit_id: int, question: str | None = None
         except ReviewerError as exc:
             bad.extend(f"{ref}: {line}" for line in exc.problems)
             continue
-        out.append((ref, t.segments, folded))
+        out.append((ref, t.segments, folded, t.machine))
     return out, bad
 
 

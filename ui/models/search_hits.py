@@ -31,4 +31,5 @@ class HitsModel(TableModel):
                                                Qt.ItemDataRole.ToolTipRole):
             return None
         h = self.hits[index.row()]
-        return (h.ref, format_time(int(h.start * 1000)), h.speaker, h.text)[index.column()]
+        speaker = f"{h.speaker} (machine)".strip() if h.machine else h.speaker
+        return (h.ref, format_time(int(h.start * 1000)), speaker, h.text)[index.column()]
