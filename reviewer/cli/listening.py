@@ -39,10 +39,13 @@ def add_commands(sub, groups: dict) -> None:
     e.set_defaults(func="notes export")
     i = n.add_parser("import", help="add Audacity labels to the record's notes")
     audit_argument(i)
-    i.add_argument("file", metavar="FILE.txt")
+    i.add_argument("file", metavar="FILE.txt", nargs="?")
+    i.add_argument("--in", dest="in_file", metavar="FILE.txt", help="the label file (or give "
+                   "it after NAME)")
     i.add_argument("--ref", required=True, metavar="REF")
     i.add_argument("--question", metavar="Q",
-                   help="the question for labels that do not begin with a question id")
+                   help="the question for labels that do not begin with a question id "
+                        "(default: the set's first question)")
     i.set_defaults(func="notes import")
 
     tr = sub.add_parser("transcribe", help="transcribe recordings on this machine (needs the "
@@ -101,12 +104,16 @@ def _notes_export(args: argparse.Namespace) -> int:
 
 @command("notes import")
 def _notes_import(args: argparse.Namespace) -> int:
+    from reviewer.errors import UsageError
     from reviewer.files.private import check_extension
     from reviewer.ops.listening import import_notes
 
-    check_extension(args.file, (".txt",), "an Audacity label file")
+    path = args.file or args.in_file
+    if not path or (args.file and args.in_file):
+        raise UsageError("notes import takes one label file: NAME FILE.txt or --in FILE.txt")
+    check_extension(path, (".txt",), "an Audacity label file")
     ws = open_ws(args)
-    done = import_notes(ws, ws.audit(args.name).id, args.ref, args.file, args.question)
+    done = import_notes(ws, ws.audit(args.name).id, args.ref, path, args.question)
     print(f"reviewer: {done.message}", file=sys.stderr)
     return 0
 

@@ -200,30 +200,26 @@ def export_notes(ws: Workspace, audit_id: int, ref: str, out: str | Path) -> int
 def import_notes(ws: Workspace, audit_id: int, ref: str, path: str | Path,
                  question: str | None = None) -> OpResult:
     """Add each label of an Audacity label file to the record's notes as ``text [mm:ss]``: on
-    the question its text starts with (``3: ...``), else on ``question``. A label already in
-    the note is left alone, so importing a file twice adds nothing."""
+    the question its text starts with (``3: ...``), else on ``question`` (default: the set's
+    first question). A label already in the note is left alone, so importing a file twice adds
+    nothing."""
     qs = ws.question_set(ws.audit_by_id(audit_id))
     if question is not None and question not in qs.by_id:
         raise ReviewerError(f"the audit's question set has no question '{question}'")
     labels = read_labels(path)
+    question = question or qs.questions[0].id
     rid = _record(ws, audit_id, ref)
     view = ws.record(qs, rid)
     notes = {q: view.note(q) for q in qs.by_id}
-    problems_, added = [], 0
+    added = 0
     for label in labels:
         head, sep, rest = label.text.partition(":")
         qid, text = (head.strip(), rest.strip()) if sep and head.strip() in qs.by_id \
             else (question, label.text)
-        if qid is None:
-            problems_.append(f"{path}:{label.line}: no question for this label: begin it with "
-                             "a question id (\"3: ...\") or give --question")
-            continue
         piece = f"{text} {timestamp(int(label.start * 1000))}".strip()
         if piece not in notes[qid]:
             notes[qid] = f"{notes[qid]} {piece}".strip()
             added += 1
-    if problems_:
-        raise ReviewerError(problems_)
     changed = {q: n for q, n in notes.items() if n != view.note(q)}
     done = set_notes(ws, audit_id, qs, rid, changed, detail=f"labels from {Path(path).name}")
     return OpResult(added, done.changes, f"{added} label(s) added to the notes of {ref}; "

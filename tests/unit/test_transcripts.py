@@ -207,7 +207,6 @@ def test_notes_round_trip_through_audacity_labels(calls, tmp_path):
     ("1.5\tabc\tx\n", "in.txt:1: the times must be seconds"),
     ("oops\n", "in.txt:1: not a label"),
     ("5\t2\tx\n", "in.txt:1: the label ends before it starts"),
-    ("1\t1\tno question here\n", "in.txt:1: no question for this label"),
 ])
 def test_bad_label_files_write_nothing(calls, tmp_path, content, expected):
     db, _ = calls
@@ -215,6 +214,18 @@ def test_bad_label_files_write_nothing(calls, tmp_path, content, expected):
     done = reviewer("notes", "import", "Calls", str(labels), "--ref", "C1", db=db)
     assert done.returncode == 1 and expected in done.stderr and "Traceback" not in done.stderr
     assert "note" not in reviewer("history", "Calls", "--ref", "C1", db=db).stdout
+
+
+def test_labels_without_a_question_go_to_the_first_question(calls, tmp_path):
+    db, _ = calls
+    labels = write(tmp_path / "plain.txt", "3.2\t4.0\tcaller upset\n")
+    done = reviewer("notes", "import", "Calls", "--in", str(labels), "--ref", "C2", db=db)
+    assert done.returncode == 0, done.stderr
+    assert 'q1: (blank) -> "caller upset [00:03]"' in reviewer("history", "Calls", "--ref", "C2",
+                                                               db=db).stdout
+    both = reviewer("notes", "import", "Calls", str(labels), "--in", str(labels), "--ref", "C2",
+                    db=db)
+    assert both.returncode == 2
 
 
 def test_label_files_take_only_txt(calls, tmp_path):
