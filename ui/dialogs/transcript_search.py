@@ -7,20 +7,19 @@ from __future__ import annotations
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
-    QTableView,
     QVBoxLayout,
 )
 
 from reviewer.ops.listening import search_audit
-from ui.models.search_hits import COL_REF, COL_SPEAKER, COL_TEXT, COL_TIME, HitsModel
+from ui.models.search_hits import COL_TEXT, HitsModel
 from ui.widgets.a11y import buddy, named
+from ui.widgets.layout import row_table
 
 
 class TranscriptSearch(QDialog):
@@ -36,17 +35,11 @@ class TranscriptSearch(QDialog):
         self.near = QCheckBox("&Near: allow small spelling differences")
         self.near.toggled.connect(lambda _on: self.search())
         self.model = HitsModel(self)
-        self.view = QTableView()
-        self.view.setModel(self.model)
-        named(self.view, "Hits", "Enter opens the record at that time, playing")
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view = row_table(self.model, "searchHits", "Hits")
+        self.view.setAccessibleDescription("Enter opens the record at that time, playing")
         self.view.setTabKeyNavigation(False)
-        self.view.verticalHeader().hide()
-        header = self.view.horizontalHeader()
-        for col in (COL_REF, COL_TIME, COL_SPEAKER):
-            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(COL_TEXT, QHeaderView.ResizeMode.Stretch)
+        self.view.horizontalHeader().setSectionResizeMode(COL_TEXT,
+                                                          QHeaderView.ResizeMode.Stretch)
         self.view.activated.connect(lambda i: self._open(i.row()))
         self.status = QLabel("")
         self.status.setObjectName("searchStatus")

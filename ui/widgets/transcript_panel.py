@@ -9,14 +9,13 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
     QLabel,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from reviewer.files.transcripts import Segment, Transcript
-from ui.models.transcript import COL_SPEAKER, COL_TEXT, COL_TIME, TranscriptModel
-from ui.widgets.a11y import named
+from ui.models.transcript import COL_TEXT, TranscriptModel
+from ui.widgets.layout import row_table
 
 
 class TranscriptPanel(QWidget):
@@ -30,17 +29,10 @@ class TranscriptPanel(QWidget):
         self.status = QLabel("")
         self.status.setObjectName("transcriptStatus")
         self.status.setWordWrap(True)
-        self.view = QTableView()
-        self.view.setModel(self.model)
-        named(self.view, "Transcript", "Enter or a click plays from the line; Esc goes back")
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view = row_table(self.model, "transcriptView", "Transcript")
+        self.view.setAccessibleDescription("Enter or a click plays from the line; Esc goes back")
         self.view.setTabKeyNavigation(False)
-        self.view.verticalHeader().hide()
-        self.view.setWordWrap(True)
         header = self.view.horizontalHeader()
-        header.setSectionResizeMode(COL_TIME, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(COL_SPEAKER, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(COL_TEXT, QHeaderView.ResizeMode.Stretch)
         self.view.activated.connect(self._play_row)
         self.view.clicked.connect(self._play_row)
