@@ -12,6 +12,8 @@ search    --calls records, each with a WebVTT transcript of --minutes (a line ev
 skip      the demo calls (data/audio) and --generated calls with pauses and hold tones: the
           share of listening time skipping gaps over 1.0 s saves, and the voiced 10 ms frames
           the generator placed that fall into a skipped gap (must be 0).
+vad       on the generated calls: the detector's 30 ms speech frames against the phrases the
+          generator placed (precision, recall) and its speed.
 Needs espeak-ng (scripts/setup.sh installs it).
 """
 
@@ -116,6 +118,22 @@ def bench_search(tmp: Path, calls: int, minutes: float) -> None:
           f"`reviewer search` {whole:.3f} s wall")
 
 
+def frame_scores(path: Path, spoken) -> tuple[int, int, int, float]:
+    """The voice detector's 30 ms frames against the phrases the generator placed: true
+    positives, detector's speech frames, phrase frames, seconds taken."""
+    from reviewer.analysis import speech
+    from reviewer.files.audio import read_pcm
+
+    pcm = read_pcm(path)
+    t = time.perf_counter()
+    frames = speech.speech_frames(pcm)
+    took = time.perf_counter() - t
+    truth = [any(s.start <= (i + 0.5) * 0.03 <= s.end for s in spoken)
+             for i in range(len(frames))]
+    tp = sum(1 for f, x in zip(frames, truth, strict=True) if f and x)
+    return tp, sum(frames), sum(truth), took
+
+
 def skip_figures(path: Path, cache: Path, spoken=None) -> tuple[float, float, int]:
     p = call_profile(path, cache=cache)
     gaps = p.silences(longer_than=1.0)
@@ -136,16 +154,25 @@ def bench_skip(tmp: Path, generated: int, minutes: float) -> None:
           f"{saved / max(total, 1e-9):.1%} of the listening time")
     total = saved = 0.0
     lost = frames = 0
+    tp = said = truth = 0
+    took = 0.0
     for i in range(generated):
         path = tmp / f"gen{i}.wav"
         spoken = long_call(path, minutes, seed=i + 1)
         d, s, n = skip_figures(path, cache, spoken)
         total, saved, lost = total + d, saved + s, lost + n
         frames += sum(len(x.voiced) for x in spoken)
+        a, b, c, t = frame_scores(path, spoken)
+        tp, said, truth, took = tp + a, said + b, truth + c, took + t
     print(f"skip      {generated} generated calls with pauses and hold tones "
           f"({total / 60:.1f} min): skipping saves {saved / max(total, 1e-9):.1%}; "
           f"voiced frames skipped: {lost} of {frames} "
           f"{'(every word played)' if lost == 0 else '(WORDS CUT)'}")
+    if generated:
+        print(f"vad       WebRTC (aggressiveness 2) with the tone check, 30 ms frames against "
+              f"the phrases placed: precision {tp / max(said, 1):.3f}, recall "
+              f"{tp / max(truth, 1):.3f}; {took / max(total / 60, 1e-9) * 1000:.0f} ms per "
+              "minute of audio")
 
 
 def main() -> int:

@@ -41,7 +41,8 @@ CASES = {
                             "--generated-minutes", "0.3", "--no-draw"],
                            [r"waveform .* second open \d+\.\d ms from the cache",
                             r"search\s+3 calls .* hits in \d+\.\d ms",
-                            r"skip\s+5 demo calls", r"voiced frames skipped: 0 of \d+"]),
+                            r"skip\s+5 demo calls", r"voiced frames skipped: 0 of \d+",
+                            r"vad .* precision \d\.\d+, recall \d\.\d+"]),
 }
 
 
