@@ -65,9 +65,12 @@ def _alternatives(word: str, vocabulary: set[str]) -> list[str]:
 
 
 def phrase_pattern(wanted: Sequence[Sequence[str]]) -> re.Pattern[str]:
-    """Consecutive whole words, each one of its alternatives, anything but letters between."""
-    parts = ["(?:" + "|".join(map(re.escape, alts)) + ")" for alts in wanted]
-    return re.compile(r"(?<!\w)(?<!\w['’])" + r"\W+".join(parts) + r"(?!['’]?\w)")
+    """Consecutive whole words (as :data:`WORD_RE` cuts them: an apostrophe between letters
+    joins), each one of its alternatives, anything but letters between."""
+    parts = ["(?:" + "|".join(re.escape(a).replace("'", "['’]") for a in alts) + ")"
+             for alts in wanted]
+    between = r"(?:[^\w'’]\W*|['’]\W+)"
+    return re.compile(r"(?<!\w)(?<!\w['’])" + between.join(parts) + r"(?!['’]?\w)")
 
 
 Transcripts = Iterable[tuple]     # (ref, segments[, folded text[, machine]])

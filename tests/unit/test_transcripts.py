@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reviewer.analysis.transcript_search import Hit, fold, hit_line, search
+from reviewer.analysis.transcript_search import Hit, fold, hit_line, search, words
 from reviewer.errors import ReviewerError
 from reviewer.files.transcripts import Segment, problems, read_transcript
 from tests.conftest import ASB_SET
@@ -233,3 +233,19 @@ def test_label_files_take_only_txt(calls, tmp_path):
     done = reviewer("notes", "export", "Calls", "--ref", "C1", "--out",
                     str(tmp_path / "x.csv"), db=db)
     assert done.returncode == 2 and not (tmp_path / "x.csv").exists()
+
+
+def naive(line: str, phrase: str) -> bool:
+    """Whole words, the slow way: the phrase's words as consecutive words of the line."""
+    a, b = words(line), words(phrase)
+    return bool(b) and any(a[i:i + len(b)] == b for i in range(len(a) - len(b) + 1))
+
+
+TEXT = st.text(alphabet=st.sampled_from("abAé' -_.,’"), max_size=14)
+
+
+@settings(max_examples=400, deadline=None)
+@given(TEXT, TEXT)
+def test_the_fast_search_finds_exactly_what_whole_word_matching_finds(line, phrase):
+    found = search([("R", [Segment(0, 1, " ".join(line.split()) or "x")])], phrase)
+    assert bool(found) == naive(" ".join(line.split()) or "x", phrase)
