@@ -70,7 +70,20 @@ def phrase_pattern(wanted: Sequence[Sequence[str]]) -> re.Pattern[str]:
     parts = ["(?:" + "|".join(re.escape(a).replace("'", "['’]") for a in alts) + ")"
              for alts in wanted]
     between = r"(?:[^\w'’]\W*|['’]\W+)"
-    return re.compile(r"(?<!\w)(?<!\w['’])" + between.join(parts) + r"(?!['’]?\w)")
+    # It begins with the words themselves, so the regex engine can skip ahead to them; where
+    # a match begins is checked by :func:`_starts_word` (a lookbehind here would be tried at
+    # every character).
+    return re.compile(between.join(parts) + r"(?!['’]?\w)")
+
+
+def _starts_word(text: str, at: int) -> bool:
+    """Whether ``at`` begins a word: no letter before it, nor a letter and an apostrophe."""
+    if at == 0:
+        return True
+    before = text[at - 1]
+    if before.isalnum() or before == "_":
+        return False
+    return not (before in "'’" and at > 1 and (text[at - 2].isalnum() or text[at - 2] == "_"))
 
 
 Transcripts = Iterable[tuple]     # (ref, segments[, folded text[, machine]])
@@ -92,12 +105,16 @@ def search(transcripts: Transcripts, phrase: str, near: bool = False) -> list[Hi
         pattern = phrase_pattern([[w] for w in wanted])
     hits = []
     for ref, segments, text, machine in items:
-        last = -1
-        for m in pattern.finditer(text):
+        last, at = -1, 0
+        while (m := pattern.search(text, at)) is not None:
+            at = m.start() + 1
+            if not _starts_word(text, m.start()):
+                continue
             row = text.count("\n", 0, m.start())
             if row != last:
-                s = segments[row]
-                hits.append(Hit(ref, s.start, s.end, s.text, s.speaker, bool(machine)))
+                s = segments[row]         # a Segment, or its [start, end, text, speaker]
+                line = (s.start, s.end, s.text, s.speaker) if isinstance(s, Segment) else s
+                hits.append(Hit(ref, *line, machine=bool(machine)))
                 last = row
     return hits
 

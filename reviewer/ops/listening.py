@@ -23,7 +23,6 @@ from reviewer.files.transcripts import (
     TRANSCRIPT_EXTENSIONS,
     TRANSCRIPT_FIELD,
     Segment,
-    Transcript,
     problems,
     read_transcript,
     transcript_path,
@@ -56,26 +55,23 @@ def call_profile(recording: str | Path, cache: Path | None = None) -> speech.Cal
 TRANSCRIPT_CACHE_VERSION = 1
 
 
-def cached_transcript(path: Path, cache: Path | None = None) -> tuple[Transcript, str]:
-    """A transcript and its folded text (for search), from the cache when the file is
-    unchanged: parsing a hundred WebVTT files takes longer than searching them."""
+def cached_lines(path: Path, cache: Path | None = None) -> tuple[list[list], str, bool]:
+    """A transcript's lines as ``[start, end, text, speaker]``, its folded text (for search)
+    and whether a machine made it, from the cache when the file is unchanged: parsing a
+    hundred WebVTT files takes longer than searching them."""
     from reviewer.paths import cache_dir
 
     folder = cache if cache is not None else cache_dir()
     key = profile_cache.cache_key(path, TRANSCRIPT_CACHE_VERSION)
     found = profile_cache.load(folder, key, "transcripts")
-    if found:
-        try:
-            return Transcript([Segment(*s) for s in found["segments"]],
-                              bool(found["machine"])), str(found["folded"])
-        except (KeyError, TypeError, ValueError):
-            pass
+    if found and isinstance(found.get("lines"), list) and isinstance(found.get("folded"), str):
+        return found["lines"], found["folded"], bool(found.get("machine"))
     t = read_transcript(path)
+    lines = [[s.start, s.end, s.text, s.speaker] for s in t.segments]
     folded = folded_lines(t.segments)
-    profile_cache.store(folder, key, {"segments": [[s.start, s.end, s.text, s.speaker]
-                                                   for s in t.segments],
-                                      "machine": t.machine, "folded": folded}, "transcripts")
-    return t, folded
+    profile_cache.store(folder, key, {"lines": lines, "folded": folded, "machine": t.machine},
+                        "transcripts")
+    return lines, folded, t.machine
 
 
 def _check(path: Path, fields: dict) -> tuple[list[Segment] | None, list[str]]:
@@ -134,8 +130,8 @@ class Found:
 
 
 def audit_transcripts(ws: Workspace, audit_id: int, question: str | None = None
-                      ) -> tuple[list[tuple[str, list[Segment], str, bool]], list[str]]:
-    """``(ref, segments, folded text, machine)`` of the audit's records that have a readable
+                      ) -> tuple[list[tuple[str, list[list], str, bool]], list[str]]:
+    """``(ref, lines, folded text, machine)`` of the audit's records that have a readable
     transcript, in record order (only where ``question`` is asked, when given), and a line
     per unreadable one."""
     skip = store.not_asked(ws.db, audit_id, question) if question else set()
@@ -145,11 +141,11 @@ def audit_transcripts(ws: Workspace, audit_id: int, question: str | None = None
         if path is None or rid in skip:
             continue
         try:
-            t, folded = cached_transcript(path)
+            lines, folded, machine = cached_lines(path)
         except ReviewerError as exc:
             bad.extend(f"{ref}: {line}" for line in exc.problems)
             continue
-        out.append((ref, t.segments, folded, t.machine))
+        out.append((ref, lines, folded, machine))
     return out, bad
 
 
