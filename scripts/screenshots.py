@@ -138,7 +138,7 @@ def show_listening(window) -> None:
     s.open_row(3)
     window.resize(1366, 940)                 # run this variant on a 1366x1000 screen
     s.left_split.setSizes([110, 330, 330, 0])
-    window.scoring.player.set_skip(True)
+    window.scoring.player.skipper.set_on(True)
     window.scoring.listening.profiles.wait()
     QApplicationInstance().processEvents()
 

@@ -61,14 +61,14 @@ def wait_profile(qtbot, window):
 def test_skipping_plays_every_speech_segment_and_none_of_the_silences(qtbot, calls):
     window, spoken = calls
     p = wait_profile(qtbot, window)
-    p.set_skip(True)
+    p.skipper.set_on(True)
     p.set_rate(1.5)
-    gaps = list(p.gaps)
+    gaps = list(p.skipper.gaps)
     inner = [(a, b) for a, b in gaps if b < p.player.duration() - 100]
     assert len(inner) >= 2          # the two long pauses between the phrases
     seen: list[int] = []
     skips: list[tuple[int, int]] = []
-    p.skipped.connect(lambda a, b: skips.append((a, b)))
+    p.skipper.skipped.connect(lambda a, b: skips.append((a, b)))
     poll = QTimer()
     poll.setInterval(10)
     poll.timeout.connect(lambda: seen.append(p.player.position()))
@@ -93,18 +93,18 @@ def test_skipping_plays_every_speech_segment_and_none_of_the_silences(qtbot, cal
         # runs every 40 ms; a busy test machine may be late with it)
         assert not [ms for ms in seen if a + 600 <= ms <= b - 60], (a, b, seen)
     assert len(skips) >= len(inner)
-    assert p.skip_mark.text().startswith("» skipped") or not p.mark_timer.isActive()
+    assert p.skipper.mark.text().startswith("» skipped") or not p.skipper.mark_timer.isActive()
 
 
 def test_skip_silence_is_a_key_and_remembered(qtbot, calls):
     window, _ = calls
     p = window.scoring.player
-    p.set_skip(False)
+    p.skipper.set_on(False)
     qtbot.keyClick(window.scoring.questions_view, Qt.Key.Key_S)
-    assert p.skip_on and p.skip_box.isChecked()
+    assert p.skipper.on and p.skipper.button.isChecked()
     assert QSettings().value("player/skip_silence") == "true"
     qtbot.keyClick(window.scoring.questions_view, Qt.Key.Key_S)
-    assert not p.skip_on and QSettings().value("player/skip_silence") == "false"
+    assert not p.skipper.on and QSettings().value("player/skip_silence") == "false"
 
 
 def test_the_waveform_shows_the_speech_and_seeks(qtbot, calls):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, QSize, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QSize, Qt, QUrl, Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
 from PySide6.QtWidgets import (
@@ -29,15 +29,12 @@ from reviewer.files.recordings import format_time
 from ui.app.colours import emphasise, set_colours, status
 from ui.app.shortcuts import keys
 from ui.widgets.a11y import buddy, named
+from ui.widgets.silence_skip import SilenceSkip
 from ui.widgets.waveform import WaveformView
 
 SKIP_MS = 5000
 SPEEDS: tuple[float, ...] = (0.5, 0.75, 1.0, 1.25, 1.5, 1.75, 2.0)
 NO_FOCUS = Qt.FocusPolicy.NoFocus
-SKIP_SETTING, GAP_SETTING = "player/skip_silence", "player/skip_gap_seconds"
-DEFAULT_GAP = 1.0          # seconds: shorter pauses are part of the conversation
-SKIP_CHECK_MS = 40         # how often a playing call checks for a gap to skip
-MARK_MS = 1500             # how long "Skipped 3.2 s of silence" stays
 
 
 def has_pitch_compensation(player: QMediaPlayer) -> bool:
@@ -52,7 +49,6 @@ class CallPlayer(QWidget):
     """Plays one recording at a time; ``load(path)`` shows the next one, stopped at 0:00."""
 
     message_changed = Signal(str)
-    skipped = Signal(int, int)          # a gap of silence skipped: from, to (ms)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -60,23 +56,11 @@ class CallPlayer(QWidget):
         self.path: Path | None = None
         self.rate = 1.0
         self.profile: CallProfile | None = None
-        settings = QSettings()
-        self.skip_on = str(settings.value(SKIP_SETTING, "false")).lower() == "true"
-        try:
-            self.min_gap = float(settings.value(GAP_SETTING, DEFAULT_GAP))
-        except (TypeError, ValueError):
-            self.min_gap = DEFAULT_GAP
-        self.gaps: list[tuple[int, int]] = []
-        self.skip_timer = QTimer(self)
-        self.skip_timer.setInterval(SKIP_CHECK_MS)
-        self.skip_timer.timeout.connect(self._check_skip)
-        self.mark_timer = QTimer(self)
-        self.mark_timer.setSingleShot(True)
-        self.mark_timer.timeout.connect(lambda: self.skip_mark.setText(""))
         self.player = QMediaPlayer(self)
         self.audio = QAudioOutput(self.player)   # parented: an orphan crashes at teardown
         self.player.setAudioOutput(self.audio)
         self.pitch_compensation = has_pitch_compensation(self.player)
+        self.skipper = SilenceSkip(self.player, self)
         self._build()
         self.player.durationChanged.connect(self._duration_changed)
         self.player.positionChanged.connect(self._position_changed)
@@ -132,26 +116,14 @@ class CallPlayer(QWidget):
         self.message.setWordWrap(True)
         self.waveform = WaveformView()
         self.waveform.seek_requested.connect(self.seek)
-        self.skip_box = QToolButton()
-        self.skip_box.setObjectName("skipSilence")
-        self.skip_box.setText("Skip silence")
-        self.skip_box.setCheckable(True)
-        self.skip_box.setChecked(self.skip_on)
-        self.skip_box.setFocusPolicy(NO_FOCUS)
-        self.skip_box.setToolTip(f"Skip pauses longer than {self.min_gap:g} s while playing "
-                                 f"({keys('toggle_skip_silence')[0]})")
-        named(self.skip_box, "Skip silence", f"Key: {keys('toggle_skip_silence')[0]}")
-        self.skip_box.toggled.connect(self.set_skip)
-        self.skip_mark = QLabel("")
-        self.skip_mark.setObjectName("skipMark")
         self.controls = QHBoxLayout()
         self.controls.setContentsMargins(0, 0, 0, 0)
         for w in (self.back_button, self.play_button, self.forward_button):
             self.controls.addWidget(w)
         self.controls.addWidget(self.time_label)
-        self.controls.addWidget(self.skip_mark)
+        self.controls.addWidget(self.skipper.mark)
         self.controls.addStretch(1)
-        self.controls.addWidget(self.skip_box)
+        self.controls.addWidget(self.skipper.button)
         self.controls.addWidget(buddy("Speed", self.speed_box))
         self.controls.addWidget(self.speed_box)
         self.head = QHBoxLayout()   # the title, and room for the "Link recordings…" button
@@ -206,40 +178,11 @@ class CallPlayer(QWidget):
         """The call's speech regions (None: not known, or not found: ``status`` says why)."""
         self.profile = profile
         self.waveform.set_profile(profile, status)
-        self.gaps = [] if profile is None else [
-            (int(a * 1000), int(b * 1000)) for a, b in profile.silences(self.min_gap)]
+        self.skipper.set_profile(profile)
         self.audio.setVolume(volume_for(profile.level_db if profile else None))
-        self._update_skip_timer()
-
-    def set_skip(self, on: bool) -> None:
-        self.skip_on = bool(on)
-        QSettings().setValue(SKIP_SETTING, "true" if self.skip_on else "false")
-        if self.skip_box.isChecked() != self.skip_on:
-            self.skip_box.setChecked(self.skip_on)
-        self._update_skip_timer()
 
     def toggle_skip(self) -> None:
-        self.set_skip(not self.skip_on)
-        self.show_message("Skipping silence: pauses over "
-                          f"{self.min_gap:g} s are skipped." if self.skip_on
-                          else "Playing everything, silence included.")
-
-    def _update_skip_timer(self) -> None:
-        playing = self.player.playbackState() == QMediaPlayer.PlaybackState.PlayingState
-        if self.skip_on and self.gaps and playing:
-            self.skip_timer.start()
-        else:
-            self.skip_timer.stop()
-
-    def _check_skip(self) -> None:
-        pos = self.player.position()
-        for start, end in self.gaps:
-            if start <= pos < end - 2 * SKIP_CHECK_MS:
-                self.player.setPosition(end)
-                self.skip_mark.setText(f"» skipped {(end - pos) / 1000:.1f} s")
-                self.mark_timer.start(MARK_MS)
-                self.skipped.emit(pos, end)
-                return
+        self.show_message(self.skipper.toggle())
 
     def playable(self) -> bool:
         return self.path is not None and not self.player.source().isEmpty() \
@@ -307,8 +250,6 @@ class CallPlayer(QWidget):
             self.slider.setValue(position)
         self.waveform.set_position(position)
         self._update_time(position)
-        if self.skip_timer.isActive():
-            self._check_skip()
 
     def _update_time(self, position: int | None = None) -> None:
         pos = self.player.position() if position is None else position
@@ -319,7 +260,6 @@ class CallPlayer(QWidget):
         icon = QStyle.StandardPixmap.SP_MediaPause if playing else \
             QStyle.StandardPixmap.SP_MediaPlay
         self.play_button.setIcon(self.style().standardIcon(icon))
-        self._update_skip_timer()
 
     def _status_changed(self, status: QMediaPlayer.MediaStatus) -> None:
         if status == QMediaPlayer.MediaStatus.InvalidMedia and self.path is not None:
