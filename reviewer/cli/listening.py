@@ -68,9 +68,12 @@ def _link(args: argparse.Namespace) -> int:
 
 @command("search")
 def _search(args: argparse.Namespace) -> int:
-    from reviewer.analysis.transcript_search import hit_line
+    from reviewer.analysis.transcript_search import hit_line, words
+    from reviewer.errors import UsageError
     from reviewer.ops.listening import search_audit
 
+    if not words(args.phrase):
+        raise UsageError("search takes a word or phrase to find (it has no letters or digits)")
     ws = open_ws(args)
     found = search_audit(ws, ws.audit(args.name).id, args.phrase, args.question, args.near)
     for line in found.problems:

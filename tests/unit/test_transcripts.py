@@ -166,6 +166,7 @@ def test_link_then_search_from_the_command_line(calls, tmp_path):
     assert reviewer("search", "Calls", "anyone hurt", db=db).stdout == \
         "C3  1:01:40  Is anyone hurt?\n"
     assert reviewer("search", "Calls", "nothing said", db=db).stdout == ""
+    assert reviewer("search", "Calls", " ?! ", db=db).returncode == 2
     bad = reviewer("search", "Calls", "x", "--question", "nope", db=db)
     assert bad.returncode == 1 and "no question 'nope'" in bad.stderr
     assert "Traceback" not in bad.stderr
