@@ -250,3 +250,16 @@ TEXT = st.text(alphabet=st.sampled_from("abAé' -_.,’"), max_size=14)
 def test_the_fast_search_finds_exactly_what_whole_word_matching_finds(line, phrase):
     found = search([("R", [Segment(0, 1, " ".join(line.split()) or "x")])], phrase)
     assert bool(found) == naive(" ".join(line.split()) or "x", phrase)
+
+
+def test_search_with_a_question_looks_only_where_it_is_asked(tmp_path):
+    db = tmp_path / "q.db"
+    for ref in ("A1", "A2"):
+        write(tmp_path / f"{ref}.srt", "1\n00:00:01,000 --> 00:00:02,000\nAre you hurt?\n")
+    (tmp_path / "t.csv").write_text("ref,2,transcript\nA1,Y,A1.srt\nA2,N,A2.srt\n")
+    assert reviewer("audit", "create", "Q", "--set", str(ASB_SET), db=db).returncode == 0
+    assert reviewer("answers", "import", "Q", str(tmp_path / "t.csv"), db=db).returncode == 0
+    assert [line.split()[0] for line in reviewer("search", "Q", "hurt", db=db)
+            .stdout.splitlines()] == ["A1", "A2"]
+    only = reviewer("search", "Q", "hurt", "--question", "2a", db=db)
+    assert only.returncode == 0 and only.stdout == "A1  00:01  Are you hurt?\n"
