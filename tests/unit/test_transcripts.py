@@ -263,3 +263,21 @@ def test_search_with_a_question_looks_only_where_it_is_asked(tmp_path):
             .stdout.splitlines()] == ["A1", "A2"]
     only = reviewer("search", "Q", "hurt", "--question", "2a", db=db)
     assert only.returncode == 0 and only.stdout == "A1  00:01  Are you hurt?\n"
+
+
+def test_a_transcript_column_in_an_incident_list_follows_the_sample(tmp_path):
+    from reviewer.ops.audits import create_audit
+    from reviewer.ops.listening import search_audit
+    from reviewer.ops.sampling import draw_sample, import_incident_list
+    from reviewer.workspace import Workspace
+
+    write(tmp_path / "t" / "I1.srt", "1\n00:00:01,000 --> 00:00:02,000\nAny weapons?\n")
+    (tmp_path / "inc.csv").write_text("Incident,area,transcript\nI1,North,t/I1.srt\n"
+                                      "I2,South,\n")
+    ws = Workspace.open(str(tmp_path / "x.db"), "me")
+    audit = create_audit(ws, "S", str(ASB_SET)).value
+    import_incident_list(ws, audit.id, tmp_path / "inc.csv", "Incident")
+    draw_sample(ws, audit.id, 2, seed=1)
+    assert [(h.ref, h.text) for h in search_audit(ws, audit.id, "weapons").hits] == [
+        ("I1", "Any weapons?")]
+    ws.close()
