@@ -34,6 +34,7 @@ from reviewer.analysis.reliability import (
 from reviewer.analysis.scorers import scorers
 from reviewer.analysis.versions import Link, shown
 from reviewer.errors import ReviewerError
+from reviewer.gc_pause import gc_paused
 from reviewer.questions.logic import UNANSWERED, answer_category
 from reviewer.store.audits import AuditInfo, question_set
 from reviewer.store.db import Database
@@ -217,7 +218,8 @@ def agreement(db: Database, *audits: AuditInfo) -> Agreement:
             raise ReviewerError(f"'{audits[0].name}' uses question set {sets[0].id} and "
                                 f"'{a.name}' uses {qs.id}: agreement needs audits of the same "
                                 "question set")
-    loaded = [_answers(db, a) for a in audits]
+    with gc_paused():           # every answer held at once: no full collections over them
+        loaded = [_answers(db, a) for a in audits]
     common = _common(loaded)
     if not common:
         raise ReviewerError("the audits have no records in common (records are matched by ref): "

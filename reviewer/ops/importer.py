@@ -17,11 +17,8 @@ gets an ``answer``/``note`` event of its own with both values.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,6 +34,7 @@ from reviewer.files.answer_table import (
     stage,
 )
 from reviewer.files.tables import iter_table
+from reviewer.gc_pause import gc_paused
 from reviewer.ops.core import OpResult, Refused, Tx, write
 from reviewer.questions.logic import ANSWERED, BLANK, NA, UNANSWERED, history_label
 from reviewer.questions.model import QuestionSet
@@ -76,19 +74,6 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """No cyclic garbage collection while rows are worked on: they are not garbage, and
-    repeated full collections over them would cost more than the import."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def import_answers(ws: Workspace, audit_id: int, path: str | Path,
                    progress: Progress | None = None) -> OpResult[ImportResult]:
     path = Path(path)
@@ -100,7 +85,7 @@ def import_answers(ws: Workspace, audit_id: int, path: str | Path,
     shape: list[str] = []                      # cells beyond the header (FILE:ROW:COLUMN)
     header, rows = iter_table(path, shape)     # streamed: memory stays flat at any size
     digest = file_sha256(path)
-    with _gc_paused():
+    with gc_paused():
         try:
             staged, problems = stage(ws.db, qs, str(path), header, rows, path.resolve().parent,
                                      0, progress)
