@@ -1,4 +1,4 @@
-"""Listening faster (SPEC §12, docs/listening.md): a call's profile (speech regions, waveform,
+"""Listening faster (docs/listening.md, contracts §12): a call's profile (speech regions, waveform,
 level) computed once and cached; transcripts linked like recordings; search across an audit's
 transcripts; timed notes out to and in from Audacity label files.
 
