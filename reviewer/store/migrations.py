@@ -88,6 +88,7 @@ def create(db: Database) -> None:
         db.execute(statement)
     for name in schema.APPEND_ONLY:
         append_only(db, name)
+        never_overwritten(db, name)
 
 
 def append_only(db: Database, table: str) -> None:
@@ -102,6 +103,23 @@ def append_only(db: Database, table: str) -> None:
                f"BEGIN RAISE EXCEPTION '{message}'; END $$ LANGUAGE plpgsql")
     db.execute(f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
                f"FOR EACH ROW EXECUTE FUNCTION {table}_append_only()")
+
+
+def never_overwritten(db: Database, table: str) -> None:
+    """Triggers that close the ways around :func:`append_only` (docs/safe-files.md, "History"):
+    on SQLite, an INSERT over an existing row (``REPLACE INTO``, ``INSERT OR REPLACE``, ``INSERT
+    … ON CONFLICT``) is refused before it can replace the row (REPLACE fires no DELETE trigger);
+    on PostgreSQL, ``TRUNCATE`` (which fires no row trigger) is refused by a statement trigger."""
+    message = f"{table} rows are append-only"
+    if db.dialect == "sqlite":
+        db.execute(f"CREATE TRIGGER {table}_no_overwrite BEFORE INSERT ON {table} "
+                   f"WHEN EXISTS (SELECT 1 FROM {table} WHERE audit_id = NEW.audit_id "
+                   f"AND seq = NEW.seq) BEGIN SELECT RAISE(ABORT, '{message}'); END")
+        return
+    db.execute(f"CREATE OR REPLACE FUNCTION {table}_no_truncate() RETURNS trigger AS $$ "
+               f"BEGIN RAISE EXCEPTION '{message}'; END $$ LANGUAGE plpgsql")
+    db.execute(f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
+               f"FOR EACH STATEMENT EXECUTE FUNCTION {table}_no_truncate()")
 
 
 def add_table(db: Database, name: str) -> None:
@@ -172,4 +190,10 @@ def _to_2(db: Database) -> None:
                     f"1 -> 2), with {records} records and {answers} answer rows"))
 
 
-STEPS: dict[int, Callable[[Database], None]] = {2: _to_2}
+def _to_3(db: Database) -> None:
+    """The history cannot be overwritten by REPLACE / ON CONFLICT (SQLite) or emptied by
+    TRUNCATE (PostgreSQL)."""
+    never_overwritten(db, "event")
+
+
+STEPS: dict[int, Callable[[Database], None]] = {2: _to_2, 3: _to_3}
