@@ -212,7 +212,11 @@ class MainWindow(QMainWindow):
         name, ok = QInputDialog.getText(self, "Preferences", "Your name (stored with every "
                                         "answer you give):", text=self.session.reviewer)
         if ok and name.strip():
-            self.session.set_reviewer(name)
+            try:
+                self.session.set_reviewer(name)
+            except ReviewerError as exc:
+                QMessageBox.warning(self, "Preferences", describe_error(exc))
+                return
             self.statusBar().showMessage(f"Reviewer: {self.session.reviewer}", 8000)
 
     def show_help(self) -> None:

@@ -31,6 +31,7 @@ from reviewer.errors import ReviewerError
 WRITE_LOCK = 0x72657669    # PostgreSQL advisory lock key taken by every write transaction
 DEFAULT_LOCK_TIMEOUT = 60.0
 POLL = 0.1                 # seconds each attempt at SQLite's write lock waits
+STATEMENT_FLOOR_MS = 10_000  # PostgreSQL's statement_timeout is lock_timeout, at least this
 PG_QUEUE_MS = 1000         # milliseconds a PostgreSQL writer queues for the lock per attempt
 _SECRETS: set[str] = set()  # passwords seen in database URLs, masked in every message
 
@@ -47,10 +48,36 @@ def is_url(target: str) -> bool:
     return "://" in target
 
 
+_URL = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*://)(\S*)")
+
+
+def userinfo(rest: str) -> tuple[str, str] | None:
+    """``(userinfo, after)`` of a URL's part after ``scheme://``: the userinfo runs to the
+    *last* ``@`` (a password may hold an unencoded ``@``, ``/`` or ``:``); None without one."""
+    if rest.startswith("/") or "@" not in rest:
+        return None
+    at = rest.rindex("@")
+    return rest[:at], rest[at:]
+
+
+def _mask_userinfo(match: re.Match[str]) -> str:
+    scheme, rest = match.groups()
+    found = userinfo(rest)
+    if found is None:
+        return match.group()
+    info, after = found
+    if "@" in info:                 # ambiguous (an unencoded @): hide the whole userinfo
+        return f"{scheme}***{after}"
+    if ":" not in info:             # a user name, no password
+        return match.group()
+    return f"{scheme}{info.split(':', 1)[0]}:***{after}"
+
+
 def redact(text: str) -> str:
-    """``text`` with every password masked: ``user:pass@`` in a URL, ``password=...`` in a
-    connection string or query, and any password seen in a database URL this run."""
-    text = re.sub(r"(://[^:/@\s]*:)[^@\s]*@", r"\1***@", text)
+    """``text`` with every password masked (docs/settings.md): ``user:pass@`` in a URL (the
+    whole userinfo when it holds an unencoded ``@``), ``password=...`` in a connection string or
+    query, and any password seen in a database URL this run."""
+    text = _URL.sub(_mask_userinfo, text)
     text = re.sub(r"(?i)(password\s*=\s*)('[^']*'|\"[^\"]*\"|[^\s&;]+)", r"\1***", text)
     for secret in _SECRETS:
         text = text.replace(secret, "***")
@@ -65,13 +92,24 @@ def display_target(target: str) -> str:
 def _remember_secret(target: str) -> None:
     from urllib.parse import parse_qs, unquote, urlsplit
 
+    found = userinfo(target.split("://", 1)[1]) if is_url(target) else None
+    secrets = [found[0].partition(":")[2]] if found else []
     try:
-        parts = urlsplit(target)
-        for secret in [parts.password, *parse_qs(parts.query).get("password", [])]:
-            if secret and len(secret) >= 3:
-                _SECRETS.update({secret, unquote(secret)})
+        secrets += parse_qs(urlsplit(target).query).get("password", [])
     except ValueError:
         pass
+    for secret in secrets:
+        if secret and len(secret) >= 3:
+            _SECRETS.update({secret, unquote(secret)})
+
+
+def check_url(target: str) -> None:
+    """Refuse a server URL whose user name or password holds an unencoded ``@``: SQLAlchemy
+    would take part of the password for the host name (and look it up on the network)."""
+    found = userinfo(target.split("://", 1)[1])
+    if found is not None and "@" in found[0]:
+        raise DatabaseError(f"cannot open database {display_target(target)}: the user name or "
+                            "password holds an '@'; write it as %40 (and ':' as %3A, '/' as %2F)")
 
 
 def sqlite_path(target: str) -> str | None:
@@ -86,11 +124,10 @@ def sqlite_path(target: str) -> str | None:
 
 
 def lock_timeout_setting() -> float:
-    raw = os.environ.get("REVIEWER_LOCK_TIMEOUT", "").strip()
-    try:
-        return max(0.0, float(raw)) if raw else DEFAULT_LOCK_TIMEOUT
-    except ValueError:
-        return DEFAULT_LOCK_TIMEOUT
+    """``REVIEWER_LOCK_TIMEOUT``, checked (docs/settings.md): a bad value is a UsageError."""
+    from reviewer.settings import lock_timeout
+
+    return lock_timeout()
 
 
 def _open_sqlite(path: str) -> sqlite3.Connection:
@@ -126,12 +163,14 @@ class Database:
             else:
                 from sqlalchemy import create_engine
 
+                check_url(target)
                 self._engine = create_engine(target)
                 self.conn = self._engine.raw_connection()
                 # Reads commit at once, so none holds a transaction open on the shared server;
                 # transaction() begins one explicitly.
                 self.conn.rollback()
                 self.conn.driver_connection.autocommit = True
+                self._bound_waits()
         except ReviewerError:
             raise
         except Exception as exc:  # noqa: BLE001 - reported to the user
@@ -153,12 +192,51 @@ class Database:
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
         cur = self.conn.cursor()
-        cur.execute(self._sql(sql), tuple(params))
+        try:
+            cur.execute(self._sql(sql), tuple(params))
+        except Exception as exc:
+            waited = self._waited_too_long(exc)
+            if waited is None:
+                raise
+            raise waited from None
         return cur
 
     def executemany(self, sql: str, rows: Any) -> None:
         cur = self.conn.cursor()
-        cur.executemany(self._sql(sql), rows)
+        try:
+            cur.executemany(self._sql(sql), rows)
+        except Exception as exc:
+            waited = self._waited_too_long(exc)
+            if waited is None:
+                raise
+            raise waited from None
+
+    # -- bounded waits on PostgreSQL (docs/settings.md, REVIEWER_LOCK_TIMEOUT) ------------------
+    @property
+    def _lock_ms(self) -> int:
+        return max(1, int(self.lock_timeout * 1000))              # 0 would mean "for ever"
+
+    def _bound_waits(self) -> None:
+        """No statement waits for a lock longer than ``lock_timeout`` (a maintenance ``LOCK
+        TABLE``, a long transaction elsewhere), nor runs longer than that (at least 10 s)."""
+        statement_ms = max(STATEMENT_FLOOR_MS, self._lock_ms)
+        self.execute(f"SET lock_timeout = {self._lock_ms}")
+        self.execute(f"SET statement_timeout = {statement_ms}")
+
+    def _waited_too_long(self, exc: Exception) -> LockTimeout | None:
+        """A LockTimeout for PostgreSQL's lock_timeout (55P03) or statement_timeout (57014)."""
+        state = getattr(exc, "sqlstate", None)
+        if state == "55P03":
+            return LockTimeout(
+                f"another session kept part of the database locked for more than "
+                f"{self.lock_timeout:.0f} s; gave up waiting and wrote nothing (try again, or "
+                "wait longer with REVIEWER_LOCK_TIMEOUT=SECONDS)")
+        if state == "57014":
+            return LockTimeout(
+                f"the database took more than {max(STATEMENT_FLOOR_MS, self._lock_ms) / 1000:.0f}"
+                " s to answer; gave up waiting and wrote nothing (try again, or wait longer "
+                "with REVIEWER_LOCK_TIMEOUT=SECONDS)")
+        return None
 
     def all(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
         return self.execute(sql, params).fetchall()
@@ -216,12 +294,13 @@ class Database:
         self.execute(f"SET LOCAL lock_timeout = '{queue_ms}ms'")
         try:
             self.execute("SELECT pg_advisory_xact_lock(?)", (WRITE_LOCK,))
-        except Exception as exc:  # noqa: BLE001 - 55P03 lock_not_available: still queued out
+        except LockTimeout:             # 55P03 lock_not_available: still queued out
             self.conn.rollback()
-            if getattr(exc, "sqlstate", None) != "55P03":
-                raise
             return False
-        self.execute("SET LOCAL lock_timeout = 0")
+        except BaseException:
+            self.conn.rollback()
+            raise
+        self.execute(f"SET LOCAL lock_timeout = {self._lock_ms}")
         return True
 
     @contextmanager
