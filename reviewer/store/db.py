@@ -8,7 +8,10 @@ Writers take turns. :meth:`Database.transaction` takes the write lock *before* a
 read (``BEGIN IMMEDIATE`` on SQLite, an advisory lock on PostgreSQL). A writer that finds another
 at work waits, telling ``on_wait`` how long it has waited, up to ``lock_timeout`` seconds
 (``REVIEWER_LOCK_TIMEOUT``, default 60); then it gives up with :class:`LockTimeout`, having
-written nothing. Reads never hold a transaction open on the server.
+written nothing. Reads never hold a transaction open on the server. On PostgreSQL every
+statement's waits are bounded too: the session's ``lock_timeout`` is the same setting and its
+``statement_timeout`` that, at least 10 s (docs/settings.md), so a table locked by another
+session ends in :class:`LockTimeout`, never a wait for ever.
 
 A SQLite file and its WAL/journal are created readable by their owner only (mode 0600) and a
 folder made for it gets mode 0700: the records hold victims' personal data. The schema is
@@ -18,7 +21,6 @@ created or upgraded on open by ``store.migrations``.
 from __future__ import annotations
 
 import os
-import re
 import sqlite3
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -27,13 +29,18 @@ from pathlib import Path
 from typing import Any
 
 from reviewer.errors import ReviewerError
+from reviewer.store.urls import (  # noqa: F401 - display_target, is_url, redact: used from here
+    display_target,
+    is_url,
+    redact,
+    remember_secret,
+    userinfo,
+)
 
 WRITE_LOCK = 0x72657669    # PostgreSQL advisory lock key taken by every write transaction
-DEFAULT_LOCK_TIMEOUT = 60.0
 POLL = 0.1                 # seconds each attempt at SQLite's write lock waits
 STATEMENT_FLOOR_MS = 10_000  # PostgreSQL's statement_timeout is lock_timeout, at least this
 PG_QUEUE_MS = 1000         # milliseconds a PostgreSQL writer queues for the lock per attempt
-_SECRETS: set[str] = set()  # passwords seen in database URLs, masked in every message
 
 
 class DatabaseError(ReviewerError):
@@ -42,65 +49,6 @@ class DatabaseError(ReviewerError):
 
 class LockTimeout(DatabaseError):
     """Another writer held the database for longer than this one was willing to wait."""
-
-
-def is_url(target: str) -> bool:
-    return "://" in target
-
-
-_URL = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*://)(\S*)")
-
-
-def userinfo(rest: str) -> tuple[str, str] | None:
-    """``(userinfo, after)`` of a URL's part after ``scheme://``: the userinfo runs to the
-    *last* ``@`` (a password may hold an unencoded ``@``, ``/`` or ``:``); None without one."""
-    if rest.startswith("/") or "@" not in rest:
-        return None
-    at = rest.rindex("@")
-    return rest[:at], rest[at:]
-
-
-def _mask_userinfo(match: re.Match[str]) -> str:
-    scheme, rest = match.groups()
-    found = userinfo(rest)
-    if found is None:
-        return match.group()
-    info, after = found
-    if "@" in info:                 # ambiguous (an unencoded @): hide the whole userinfo
-        return f"{scheme}***{after}"
-    if ":" not in info:             # a user name, no password
-        return match.group()
-    return f"{scheme}{info.split(':', 1)[0]}:***{after}"
-
-
-def redact(text: str) -> str:
-    """``text`` with every password masked (docs/settings.md): ``user:pass@`` in a URL (the
-    whole userinfo when it holds an unencoded ``@``), ``password=...`` in a connection string or
-    query, and any password seen in a database URL this run."""
-    text = _URL.sub(_mask_userinfo, text)
-    text = re.sub(r"(?i)(password\s*=\s*)('[^']*'|\"[^\"]*\"|[^\s&;]+)", r"\1***", text)
-    for secret in _SECRETS:
-        text = text.replace(secret, "***")
-    return text
-
-
-def display_target(target: str) -> str:
-    """The path or URL for messages, a URL's password masked."""
-    return redact(target)
-
-
-def _remember_secret(target: str) -> None:
-    from urllib.parse import parse_qs, unquote, urlsplit
-
-    found = userinfo(target.split("://", 1)[1]) if is_url(target) else None
-    secrets = [found[0].partition(":")[2]] if found else []
-    try:
-        secrets += parse_qs(urlsplit(target).query).get("password", [])
-    except ValueError:
-        pass
-    for secret in secrets:
-        if secret and len(secret) >= 3:
-            _SECRETS.update({secret, unquote(secret)})
 
 
 def check_url(target: str) -> None:
@@ -156,7 +104,7 @@ class Database:
         self.on_wait: Callable[[float], None] | None = None
         path = sqlite_path(target)
         self.dialect = "sqlite" if path is not None else "postgresql"
-        _remember_secret(target)
+        remember_secret(target)
         try:
             if path is not None:
                 self.conn = _open_sqlite(path)
