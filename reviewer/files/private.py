@@ -88,18 +88,20 @@ def write_private_bytes(path: str | Path, data: bytes) -> Path:
 
 # -- outputs that never destroy (docs/safe-files.md, "Outputs") --------------------------------
 @contextmanager
-def staged_output(path: str | Path) -> Iterator[Path]:
+def staged_output(path: str | Path, what: str = "") -> Iterator[Path]:
     """Yield a temporary file (0600) in ``path``'s folder, with ``path``'s extension, to write
     the whole output to; once the body is done it is renamed over ``path`` (``os.replace``).
     If anything fails — the writer, or the disclosure the body records after it — the
-    temporary file is removed and ``path`` is untouched."""
+    temporary file is removed and ``path`` is untouched. Errors name ``path`` (``what`` it is,
+    e.g. "the report"), never the temporary file."""
     target = Path(path).expanduser()
     folder = target.parent if str(target.parent) else Path(".")
+    cannot = f"{target}: cannot write{f' {what}' if what else ''}"
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=f".part{target.suffix}",
                                    dir=folder)
     except OSError as exc:
-        raise ReviewerError(f"{target}: cannot write: {exc.strerror or exc}") from None
+        raise ReviewerError(f"{cannot}: {exc.strerror or exc}") from None
     os.close(fd)
     tmp_path = Path(tmp)
     try:
@@ -108,7 +110,12 @@ def staged_output(path: str | Path) -> Iterator[Path]:
         os.replace(tmp_path, target)
     except OSError as exc:
         tmp_path.unlink(missing_ok=True)
-        raise ReviewerError(f"{target}: cannot write: {exc.strerror or exc}") from None
+        raise ReviewerError(f"{cannot}: {exc.strerror or exc}") from None
+    except ReviewerError as exc:
+        tmp_path.unlink(missing_ok=True)
+        exc.problems = [p.replace(str(tmp_path), str(target)) for p in exc.problems]
+        exc.args = ("\n".join(exc.problems),)
+        raise
     except BaseException:
         tmp_path.unlink(missing_ok=True)
         raise

@@ -51,7 +51,7 @@ def exported(ws: Workspace, audit_ids: Sequence[int], kind: str, path: str | Pat
 
     path = Path(path).expanduser()
     refuse_own_file(path, sqlite_path(ws.db.target))
-    with staged_output(path) as tmp:
+    with staged_output(path, f"the {kind}") as tmp:
         value = writer(tmp)
         changes = record_export(ws, audit_ids, kind, path, content=tmp)
     if isinstance(value, (str, Path)) and Path(value) == tmp:

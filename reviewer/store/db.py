@@ -172,8 +172,12 @@ class Database:
         self.execute(f"SET statement_timeout = {statement_ms}")
 
     def _waited_too_long(self, exc: Exception) -> LockTimeout | None:
-        """A LockTimeout for PostgreSQL's lock_timeout (55P03) or statement_timeout (57014)."""
+        """A LockTimeout for PostgreSQL's lock_timeout (55P03) or statement_timeout (57014), or
+        SQLite's busy timeout running out ("database is locked")."""
         state = getattr(exc, "sqlstate", None)
+        if isinstance(exc, sqlite3.OperationalError) and str(exc) in (
+                "database is locked", "database is busy"):
+            state = "55P03"
         if state == "55P03":
             return LockTimeout(
                 f"another session kept part of the database locked for more than "
