@@ -5,14 +5,16 @@ A reviewer name, a note, a record's field or a ref can hold any character. Print
 escape (ESC), a bell, a carriage return or a right-to-left override can retitle a terminal,
 clear the screen, hide part of a line or reverse it. :func:`printable` shows each such character
 as an escape instead: ``\\x1b`` for the C0 and C1 controls and DEL, ``\\u202e`` for the bidi
-embedding, override and isolate characters. :func:`control_characters` finds them (names refuse
-them at the door, as audit names do).
+embedding, override and isolate characters. :func:`control_characters` finds what a name may not
+hold (audit names and reviewer names refuse them at the door).
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 
+NOT_IN_NAMES = ("Cc", "Cf", "Zl", "Zp")     # Unicode categories a name may not hold
 BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 _UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f" + BIDI + "]")
 
@@ -40,8 +42,11 @@ def json_printable(text: str) -> str:
 
 
 def control_characters(text: str) -> list[str]:
-    """The distinct control and bidi characters in ``text`` as ``U+XXXX``, in code order."""
-    return [f"U+{ord(c):04X}" for c in sorted(set(_UNSAFE.findall(text)))]
+    """The distinct characters a name may not hold, as ``U+XXXX`` in code order: controls (C0,
+    DEL, C1), format characters (bidi overrides, zero-width ones) and line/paragraph
+    separators — the rule for audit names and reviewer names alike."""
+    return [f"U+{ord(c):04X}" for c in sorted(set(text))
+            if unicodedata.category(c) in NOT_IN_NAMES]
 
 
 class EscapingWriter:
