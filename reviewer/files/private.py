@@ -58,26 +58,9 @@ def private_dir(path: str | Path) -> Path:
 def private_output(path: str | Path) -> Iterator[Path]:
     """Yield a temporary path to write ``path``'s content to; on success it replaces ``path``
     with mode 0600. An OSError (unwritable folder, full disk) becomes one ReviewerError line and
-    leaves no file behind."""
-    target = Path(path).expanduser()
-    folder = target.parent if str(target.parent) else Path(".")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=folder)
-    except OSError as exc:
-        raise ReviewerError(f"{target}: cannot write: {exc.strerror or exc}") from None
-    os.close(fd)
-    tmp_path = Path(tmp)
-    try:
-        os.chmod(tmp_path, FILE_MODE)
-        yield tmp_path
-        os.chmod(tmp_path, FILE_MODE)
-        os.replace(tmp_path, target)
-    except OSError as exc:
-        tmp_path.unlink(missing_ok=True)
-        raise ReviewerError(f"{target}: cannot write: {exc.strerror or exc}") from None
-    except BaseException:
-        tmp_path.unlink(missing_ok=True)
-        raise
+    leaves no file behind (:func:`staged_output`)."""
+    with staged_output(path) as tmp:
+        yield tmp
 
 
 def write_private_bytes(path: str | Path, data: bytes) -> Path:
@@ -107,6 +90,7 @@ def staged_output(path: str | Path, what: str = "") -> Iterator[Path]:
     try:
         os.chmod(tmp_path, FILE_MODE)
         yield tmp_path
+        os.chmod(tmp_path, FILE_MODE)         # a writer may have made the file anew
         os.replace(tmp_path, target)
     except OSError as exc:
         tmp_path.unlink(missing_ok=True)
