@@ -131,7 +131,8 @@ def refuse_own_file(path: str | Path, database: str | None) -> None:
     """Refuse (one line, nothing written) an output ``path`` that is the SQLite ``database``,
     its ``-wal``, ``-shm`` or ``-journal``, or any file the program has open: the same file by
     device and inode (a link or another spelling of the name is caught), or by name when it
-    does not exist yet."""
+    does not exist yet. A folder is refused too (the rename would fail after the disclosure
+    was recorded)."""
     target = Path(path).expanduser()
     own = []
     if database:
@@ -144,6 +145,8 @@ def refuse_own_file(path: str | Path, database: str | None) -> None:
     wanted = _identity(target)
     if wanted is None:
         return
+    if target.is_dir():                 # checked now: the rename comes after the disclosure
+        raise ReviewerError(f"{target}: is a folder; give a file name (nothing was written)")
     if any(_identity(p) == wanted for p in own):
         raise _own_database(target)
     if any(_identity(f) == wanted for f in open_files()):

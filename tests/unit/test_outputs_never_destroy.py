@@ -177,6 +177,17 @@ def test_the_sidecar_names_are_refused_even_when_absent(db_path, tmp_path):
     refuse_own_file(tmp_path / "elsewhere.csv", str(db_path))      # anything else is fine
 
 
+@pytest.mark.parametrize("command", ["answers export csv", "report", "compare --chart"])
+def test_a_folder_is_refused_before_anything_is_recorded(command, db_path, capsys):
+    folder = db_path.parent / f"folder{suffix(command)}"
+    folder.mkdir()
+    code, history, _ = run_cli(capsys, "--db", str(db_path), "history", "Base")
+    code, _, err = run_cli(capsys, "--db", str(db_path), *argv(command, folder))
+    assert code == 1 and "is a folder" in err and len(err.strip().splitlines()) == 1
+    assert run_cli(capsys, "--db", str(db_path), "history", "Base")[1] == history
+    assert leftovers(db_path.parent) == [] and folder.is_dir()
+
+
 def test_an_open_file_is_never_an_output(db_path, tmp_path):
     """The file the command's own stdout goes to is open in the program: refused by inode."""
     import subprocess
