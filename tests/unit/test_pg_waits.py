@@ -15,6 +15,8 @@ import pytest
 
 from reviewer.store.db import WRITE_LOCK
 from tests.conftest import ASB_SET, DEMO_CSV
+from tests.unit.helpers import run_cli
+from tests.unit.test_outputs_never_destroy import COMMANDS, argv, suffix
 
 TIMEOUT = 3
 SLACK = 7            # seconds beyond the timeout allowed for starting Python and connecting
@@ -29,10 +31,10 @@ def reviewer(url: str, *args: str, timeout: float = TIMEOUT) -> tuple[int, str, 
 
 
 @pytest.fixture()
-def audit_url(pg_url):
+def audit_url(pg_url, capsys):
     for args in (("audit", "create", "A", "--set", str(ASB_SET)),
                  ("answers", "import", "A", str(DEMO_CSV))):
-        code, err, _ = reviewer(pg_url, *args)
+        code, _, err = run_cli(capsys, "--db", pg_url, *args)
         assert code == 0, err
     return pg_url
 
@@ -79,16 +81,33 @@ def test_the_session_timeouts_follow_the_setting(pg_url, monkeypatch):
         db.close()
 
 
-def test_a_timed_out_export_leaves_the_old_file(audit_url, tmp_path):
-    out = tmp_path / "answers.csv"
+@pytest.fixture()
+def two_audits_url(audit_url, capsys):
+    from tests.unit.test_outputs_never_destroy import LATER_CSV, PLAN_CSV
+
+    for args in (("audit", "rename", "A", "Base"),
+                 ("audit", "create", "Later", "--set", str(ASB_SET)),
+                 ("answers", "import", "Later", str(LATER_CSV)),
+                 ("plan", "import", "ASB plan", str(PLAN_CSV))):
+        code, _, err = run_cli(capsys, "--db", audit_url, *args)
+        assert code == 0, err
+    return audit_url
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_a_timed_out_export_leaves_the_old_file(two_audits_url, command, tmp_path, capsys,
+                                                monkeypatch):
+    """Every command that writes a file, on PostgreSQL: another writer holds the write lock."""
+    out = tmp_path / f"earlier{suffix(command)}"
     out.write_bytes(b"earlier\n")
-    with _connect(audit_url) as other:
+    monkeypatch.setenv("REVIEWER_LOCK_TIMEOUT", "1")
+    with _connect(two_audits_url) as other:
         other.execute("SELECT pg_advisory_lock(%s)", (WRITE_LOCK,))      # another writer
-        code, err, took = reviewer(audit_url, "answers", "export", "A", str(out), timeout=1)
+        code, _, err = run_cli(capsys, "--db", two_audits_url, *argv(command, out))
         other.execute("SELECT pg_advisory_unlock(%s)", (WRITE_LOCK,))
     assert code == 1 and "wrote nothing" in err.strip().splitlines()[-1], err
     assert out.read_bytes() == b"earlier\n"
-    assert sorted(p.name for p in Path(tmp_path).iterdir()) == ["answers.csv"]
-    code, err, _ = reviewer(audit_url, "answers", "export", "A", str(out))
+    assert sorted(p.name for p in Path(tmp_path).iterdir()) == [out.name]
+    code, _, err = run_cli(capsys, "--db", two_audits_url, *argv(command, out))
     assert code == 0, err
     assert out.read_bytes() != b"earlier\n"
