@@ -37,7 +37,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(printable(" ".join(exc.problems)), file=sys.stderr)
         return exc.exit_status
 
-    from .app import run
+    from ui.app.start import run
 
     return run(target, name, demo=args.demo,
                quit_after=args.quit_after)

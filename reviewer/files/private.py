@@ -1,5 +1,5 @@
 """Files that hold personal data: created readable by their owner only, written whole or not at
-all (SPEC §5).
+all (docs/contracts.md §5).
 
 Every file the program writes goes through :func:`private_output`: the content is written to a
 temporary file (mode 0600) beside the target and moved into place only when complete, so a
@@ -146,7 +146,8 @@ def refuse_own_file(path: str | Path, database: str | None) -> None:
     if wanted is None:
         return
     if target.is_dir():                 # checked now: the rename comes after the disclosure
-        raise ReviewerError(f"{target}: is a folder; give a file name (nothing was written)")
+        raise ReviewerError(f"{target}: cannot write: it is a folder; give a file name "
+                            "(nothing was written)")
     if any(_identity(p) == wanted for p in own):
         raise _own_database(target)
     if any(_identity(f) == wanted for f in open_files()):

@@ -72,16 +72,6 @@ def test_sqlite_still_appends(sqlite_file):
     assert (1, 99999) in [row[:2] for row in _history(sqlite_file)]
 
 
-def test_the_fixture_is_schema_2():
-    conn = sqlite3.connect(FIXTURE_V2)
-    try:
-        assert conn.execute("SELECT value FROM meta WHERE key = 'schema_version'"
-                            ).fetchone() == ("2",)
-        assert conn.execute("SELECT COUNT(*) FROM event").fetchone()[0] > 0
-    finally:
-        conn.close()
-
-
 # -- PostgreSQL ---------------------------------------------------------------------------------
 PG_VERBS = {
     "update": "UPDATE event SET detail = 'rewritten'",
@@ -149,14 +139,3 @@ def test_postgres_refuses_alter_and_drop_by_a_non_owner(pg_history, verb):
         clerk.execute(NOT_OWNER[verb])
     assert _pg_history(url) == before
 
-
-def test_an_upgraded_schema_2_database_matches_a_new_one(tmp_path):
-    from tests.unit.test_migrations import schema
-
-    old, new = tmp_path / "old.db", tmp_path / "new.db"
-    shutil.copy(FIXTURE_V2, old)
-    events = _history(old)
-    Database(str(old)).close()
-    Database(str(new)).close()
-    assert schema(old) == schema(new)
-    assert _history(old) == events
