@@ -17,7 +17,7 @@ from reviewer import __version__
 from reviewer.cli import answers, app, audits, history, plans, report, sets, tally, team
 from reviewer.cli.common import COMMANDS, CommandParser, add_common_options
 from reviewer.errors import ReviewerError, UsageError, describe_error
-from reviewer.settings import check_environment
+from reviewer.settings import check_environment, debug
 from reviewer.store.db import redact
 from reviewer.text import EscapingWriter, printable
 
@@ -99,7 +99,7 @@ def _run(args: argparse.Namespace) -> int:
     except BrokenPipeError:
         return 0
     except Exception as exc:  # noqa: BLE001 - never a traceback; REVIEWER_DEBUG=1 shows one
-        if os.environ.get("REVIEWER_DEBUG") == "1":
+        if debug():
             raise
         print(f"reviewer: {_shown(describe_error(exc))}", file=sys.stderr)
         return 1
