@@ -129,3 +129,19 @@ def test_an_unencoded_at_sign_is_refused_before_any_connection(tmp_path):
     with pytest.raises(DatabaseError, match="%40") as caught:
         Database("postgresql+psycopg://postgres:P@ss@w0rd@10.255.255.1/db")
     assert "ss@w0rd" not in str(caught.value) and "P@ss" not in str(caught.value)
+
+
+@pytest.mark.parametrize("entry", [["-m", "ui"], ["-m", "reviewer", "gui"]])
+@pytest.mark.parametrize("var, value", [("REVIEWER_THEME", "pink"),
+                                        ("REVIEWER_LOCK_TIMEOUT", "nan"),
+                                        ("REVIEWER_NAME", "a\x1b[2Jb")])
+def test_the_app_checks_its_settings_before_it_starts(entry, var, value, tmp_path):
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "QT_QPA_PLATFORM": "offscreen",
+           var: value}
+    done = subprocess.run([sys.executable, *entry, "--db", str(tmp_path / "x.db"),
+                           "--quit-after", "0.1"], capture_output=True, text=True, env=env,
+                          timeout=60)
+    assert done.returncode == 2, done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1 and done.stderr.startswith(f"{var}: ")
+    assert "\x1b" not in done.stderr
+    assert not (tmp_path / "x.db").exists()
