@@ -30,8 +30,10 @@ EPILOG = """\
 exit status:
   0  done
   1  a problem with the data, a file or the database (one line per problem on stderr),
-     including a write that waited its turn for another writer for too long
-  2  a usage error (unknown command or option, a missing argument, a wrong file extension)
+     including a write that waited its turn for another writer for too long, and an output
+     path that is the database itself (or its WAL/journal, or a file reviewer has open)
+  2  a usage error (unknown command or option, a missing argument, a wrong file extension,
+     a bad REVIEWER_* setting, a name holding a control character)
 
 shell completion (bash, zsh; argcomplete):
   eval "$(register-python-argcomplete reviewer)"     # add to ~/.bashrc or ~/.zshrc
