@@ -11,7 +11,7 @@ import math
 import os
 
 from reviewer.errors import UsageError
-from reviewer.text import control_characters
+from reviewer.text import control_characters, printable
 
 DEFAULT_LOCK_TIMEOUT = 60.0
 MAX_LOCK_TIMEOUT = 3600.0            # an hour: anything longer is a typo, not a wish
@@ -25,9 +25,8 @@ def _raw(name: str) -> str:
 
 
 def _refuse(name: str, value: str, why: str) -> UsageError:
-    from reviewer.text import printable
-
-    return UsageError(f"{name}: {printable(value)!r} {why}")
+    shown = printable(value if len(value) <= 40 else value[:40] + "…")
+    return UsageError(f"{name}: '{shown}' {why}")
 
 
 def lock_timeout() -> float:
