@@ -181,11 +181,11 @@ class Database:
         if state == "55P03":
             return LockTimeout(
                 f"another session kept part of the database locked for more than "
-                f"{self.lock_timeout:.0f} s; gave up waiting and wrote nothing (try again, or "
+                f"{self.lock_timeout:g} s; gave up waiting and wrote nothing (try again, or "
                 "wait longer with REVIEWER_LOCK_TIMEOUT=SECONDS)")
         if state == "57014":
             return LockTimeout(
-                f"the database took more than {max(STATEMENT_FLOOR_MS, self._lock_ms) / 1000:.0f}"
+                f"the database took more than {max(STATEMENT_FLOOR_MS, self._lock_ms) / 1000:g}"
                 " s to answer; gave up waiting and wrote nothing (try again, or wait longer "
                 "with REVIEWER_LOCK_TIMEOUT=SECONDS)")
         return None
