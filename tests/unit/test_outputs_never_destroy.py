@@ -202,3 +202,26 @@ def test_an_open_file_is_never_an_output(db_path, tmp_path):
     assert done.returncode == 1 and "has this file open" in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
     assert out.read_bytes() == OLD
+
+
+def test_another_process_holding_the_lock(db_path):
+    """The same with two real processes: one holds the write lock, the export gives up."""
+    import subprocess
+    import sys
+
+    out = db_path.parent / "earlier.xlsx"
+    out.write_bytes(OLD)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sqlite3, sys, time; c = sqlite3.connect(sys.argv[1], "
+         "isolation_level=None); c.execute('BEGIN IMMEDIATE'); print('held', flush=True); "
+         "time.sleep(60)", str(db_path)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        done = subprocess.run([sys.executable, "-m", "reviewer", "--db", str(db_path), "answers",
+                               "export", "Base", str(out)], capture_output=True, text=True,
+                              env={**os.environ, "REVIEWER_LOCK_TIMEOUT": "1"}, timeout=60)
+    finally:
+        holder.kill()
+        holder.wait()
+    assert done.returncode == 1 and "wrote nothing" in done.stderr.strip().splitlines()[-1]
+    assert out.read_bytes() == OLD and leftovers(out.parent) == []
