@@ -120,3 +120,21 @@ def write_plan_report(ws: Workspace, status, path: str | Path, suffix: str) -> O
         from reviewer.outputs.plan_xlsx import plan_xlsx as writer
     return exported(ws, [a.id for a in status.audits], f"plan report '{status.plan.name}'",
                     path, lambda out: writer(status, out))
+
+
+def write_trend_chart(ws: Workspace, audit_ids: Sequence[int], result, path: str | Path
+                      ) -> OpResult[Path]:
+    """The trend's control charts (PNG); recorded in every audit charted."""
+    from reviewer.files.private import write_private_bytes
+    from reviewer.outputs.trend_chart import trend_chart_png
+
+    return exported(ws, audit_ids, "trend chart", path,
+                    lambda out: write_private_bytes(out, trend_chart_png(result)))
+
+
+def write_trend_report(ws: Workspace, audit_ids: Sequence[int], result, path: str | Path
+                       ) -> OpResult[Path]:
+    """The trend's charts and tables (PDF); recorded in every audit charted."""
+    from reviewer.outputs.trend_pdf import trend_pdf
+
+    return exported(ws, audit_ids, "trend report", path, lambda out: trend_pdf(result, out))

@@ -35,7 +35,16 @@ COMMANDS = {
                         "--out", "OUT.pdf"),
     "plan report xlsx": ("plan", "report", "ASB plan", "--audits", "Base", "Later",
                          "--out", "OUT.xlsx"),
+    "trend --chart": ("trend", "Base", "Later", "Third", "--chart", "OUT.png"),
+    "trend --out": ("trend", "Base", "Later", "Third", "--out", "OUT.pdf"),
 }
+SETUP = (("audit", "create", "Base", "--set", str(ASB_SET)),
+         ("answers", "import", "Base", str(DEMO_CSV)),
+         ("audit", "create", "Later", "--set", str(ASB_SET)),
+         ("answers", "import", "Later", str(LATER_CSV)),
+         ("audit", "create", "Third", "--set", str(ASB_SET)),
+         ("answers", "import", "Third", str(LATER_CSV)),
+         ("plan", "import", "ASB plan", str(PLAN_CSV)))
 
 
 def argv(command: str, out: Path) -> list[str]:
@@ -49,16 +58,12 @@ def suffix(command: str) -> str:
 
 @pytest.fixture(scope="module")
 def audits(tmp_path_factory) -> Path:
-    """Two audits of the demo records and a plan, made once; each test works on a copy."""
+    """Three audits of the demo records and a plan, made once; each test works on a copy."""
     import subprocess
     import sys
 
     path = tmp_path_factory.mktemp("outputs") / "template.db"
-    for args in (("audit", "create", "Base", "--set", str(ASB_SET)),
-                 ("answers", "import", "Base", str(DEMO_CSV)),
-                 ("audit", "create", "Later", "--set", str(ASB_SET)),
-                 ("answers", "import", "Later", str(LATER_CSV)),
-                 ("plan", "import", "ASB plan", str(PLAN_CSV))):
+    for args in SETUP:
         done = subprocess.run([sys.executable, "-m", "reviewer", "--db", str(path), *args],
                               capture_output=True, text=True)
         assert done.returncode == 0, done.stderr

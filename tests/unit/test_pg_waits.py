@@ -16,7 +16,7 @@ import pytest
 from reviewer.store.db import WRITE_LOCK
 from tests.conftest import ASB_SET, DEMO_CSV
 from tests.unit.helpers import run_cli
-from tests.unit.test_outputs_never_destroy import COMMANDS, argv, suffix
+from tests.unit.test_outputs_never_destroy import COMMANDS, SETUP, argv, suffix
 
 TIMEOUT = 3
 SLACK = 7            # seconds beyond the timeout allowed for starting Python and connecting
@@ -82,32 +82,28 @@ def test_the_session_timeouts_follow_the_setting(pg_url, monkeypatch):
 
 
 @pytest.fixture()
-def two_audits_url(audit_url, capsys):
-    from tests.unit.test_outputs_never_destroy import LATER_CSV, PLAN_CSV
-
-    for args in (("audit", "rename", "A", "Base"),
-                 ("audit", "create", "Later", "--set", str(ASB_SET)),
-                 ("answers", "import", "Later", str(LATER_CSV)),
-                 ("plan", "import", "ASB plan", str(PLAN_CSV))):
-        code, _, err = run_cli(capsys, "--db", audit_url, *args)
+def audits_url(pg_url, capsys):
+    """The audits and plan every command that writes a file needs."""
+    for args in SETUP:
+        code, _, err = run_cli(capsys, "--db", pg_url, *args)
         assert code == 0, err
-    return audit_url
+    return pg_url
 
 
 @pytest.mark.parametrize("command", COMMANDS)
-def test_a_timed_out_export_leaves_the_old_file(two_audits_url, command, tmp_path, capsys,
+def test_a_timed_out_export_leaves_the_old_file(audits_url, command, tmp_path, capsys,
                                                 monkeypatch):
     """Every command that writes a file, on PostgreSQL: another writer holds the write lock."""
     out = tmp_path / f"earlier{suffix(command)}"
     out.write_bytes(b"earlier\n")
     monkeypatch.setenv("REVIEWER_LOCK_TIMEOUT", "1")
-    with _connect(two_audits_url) as other:
+    with _connect(audits_url) as other:
         other.execute("SELECT pg_advisory_lock(%s)", (WRITE_LOCK,))      # another writer
-        code, _, err = run_cli(capsys, "--db", two_audits_url, *argv(command, out))
+        code, _, err = run_cli(capsys, "--db", audits_url, *argv(command, out))
         other.execute("SELECT pg_advisory_unlock(%s)", (WRITE_LOCK,))
     assert code == 1 and "wrote nothing" in err.strip().splitlines()[-1], err
     assert out.read_bytes() == b"earlier\n"
     assert sorted(p.name for p in Path(tmp_path).iterdir()) == [out.name]
-    code, _, err = run_cli(capsys, "--db", two_audits_url, *argv(command, out))
+    code, _, err = run_cli(capsys, "--db", audits_url, *argv(command, out))
     assert code == 0, err
     assert out.read_bytes() != b"earlier\n"
