@@ -37,6 +37,7 @@ COMMANDS = {
                          "--out", "OUT.xlsx"),
     "trend --chart": ("trend", "Base", "Later", "Third", "--chart", "OUT.png"),
     "trend --out": ("trend", "Base", "Later", "Third", "--out", "OUT.pdf"),
+    "notes export": ("notes", "export", "Base", "--ref", "BTP-12-0401-0046", "--out", "OUT.txt"),
 }
 SETUP = (("audit", "create", "Base", "--set", str(ASB_SET)),
          ("answers", "import", "Base", str(DEMO_CSV)),
