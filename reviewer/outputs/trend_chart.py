@@ -1,7 +1,7 @@
 """The trend's p-charts as a PNG (docs/contracts.md §13, docs/trend.md): one panel per question,
 its Y rate per audit, the centre line from the baseline, each audit's control limits (stepped),
 points that signal marked in red with their rule's letter, and a plan item's due date as a dashed
-line. Its text alternative is the trend's table (``reviewer.analysis.trend.to_text``)."""
+line. Its text alternative is the trend's table (``reviewer.outputs.trend_text.to_text``)."""
 
 from __future__ import annotations
 
