@@ -1,7 +1,8 @@
-"""Every document the code cites is in the repository: each ``docs/NAME.md`` exists, each
-``docs/NAME.md §N`` has a section headed ``§N`` (docs/contracts.md keeps the numbers), each
-``docs/NAME.md, "Heading"`` has that heading; and nothing cites the contracts by a name that is
-not in the repository ("SPEC §N")."""
+"""Every document and module the code cites is in the repository: each ``docs/NAME.md`` exists,
+each ``docs/NAME.md §N`` has a section headed ``§N`` (docs/contracts.md keeps the numbers), each
+``docs/NAME.md, "Heading"`` has that heading; nothing cites the contracts by a name that is not in
+the repository ("SPEC §N"); and every module path a docstring or comment names in backticks
+(``reviewer.ops.scoring.score``, :mod:`reviewer.files.cells`, ``tests/unit/pg.py``) exists."""
 
 from __future__ import annotations
 
@@ -85,3 +86,73 @@ def test_a_wrong_citation_is_found(text, wrong):
 def test_a_right_citation_passes():
     assert problems('docs/contracts.md §2, §3, §6 and (docs/architecture.md, "Changing the '
                     'schema")', "x.py") == []
+
+
+# -- module paths named in docstrings and comments ----------------------------------------------
+DOTTED = re.compile(r"(?:``|:\w+:`~?)((?:reviewer|ui)(?:\.[A-Za-z_]\w*)+)`")
+PATH = re.compile(r"`((?:reviewer|ui|tests|benchmarks|scripts|data|docs|packaging|question_sets)"
+                  r"/[\w/.-]+\.(?:py|md|yaml|csv|css|spec))`")
+PLACEHOLDER = re.compile(r"(?<![A-Za-z])[A-Z]{1,4}(?![A-Za-z])|vN")  # NAME.md, schema_vN.py
+# Packages that exist only in the wheel: pyproject.toml maps question_sets/ and data/ there.
+WHEEL_ONLY = ("reviewer.bundled.question_sets", "reviewer.bundled.demo")
+
+
+def defines(source: str, name: str) -> bool:
+    return bool(re.search(rf"^\s*(?:async def|def|class) {name}\b|^{name}\s*[:=]|"
+                          rf"^\s+self\.{name}\s*[:=]|\bimport .*\b{name}\b", source, re.M))
+
+
+def dotted_exists(dotted: str) -> bool:
+    """A module (or package) under the repository, or a name defined in one."""
+    if dotted.startswith(WHEEL_ONLY):
+        return True
+    parts = dotted.split(".")
+    for k in range(len(parts), 0, -1):
+        base = ROOT.joinpath(*parts[:k])
+        module = base.with_suffix(".py") if base.with_suffix(".py").is_file() else \
+            base / "__init__.py"
+        if module.is_file():
+            rest = parts[k:]
+            if not rest:
+                return True
+            source = module.read_text(encoding="utf-8")
+            return defines(source, rest[0]) and (len(rest) == 1 or defines(source, rest[1]))
+    return False
+
+
+def path_problems(text: str, where: str) -> list[str]:
+    out = []
+    for line_no, line in enumerate(text.splitlines(), 1):
+        for m in DOTTED.finditer(line):
+            if not dotted_exists(m.group(1)):
+                out.append(f"{where}:{line_no}: {m.group(1)} does not exist")
+        for m in PATH.finditer(line):
+            if not PLACEHOLDER.search(m.group(1)) and not (ROOT / m.group(1)).exists():
+                out.append(f"{where}:{line_no}: {m.group(1)} does not exist")
+    return out
+
+
+def test_every_module_path_named_in_the_code_exists():
+    found, named = [], 0
+    for path in sources():
+        if path.suffix != ".py":
+            continue
+        text = path.read_text(encoding="utf-8", errors="replace")
+        named += len(DOTTED.findall(text)) + len(PATH.findall(text))
+        found += path_problems(text, str(path.relative_to(ROOT)))
+    assert found == []
+    assert named > 30
+
+
+@pytest.mark.parametrize("text, ok", [
+    ("``reviewer.ops.scoring.score``", True),
+    (":mod:`reviewer.files.cells`", True),
+    ("``tests/unit/pg.py``", True),
+    ("``reviewer.scoring.score``", False),          # a module that moved away
+    ("``reviewer.ops.scoring.no_such_function``", False),
+    ("`reviewer/cli/plan.py`", False),
+    ("``docs/NAME.md``", True),                     # a placeholder, not a path
+    ("``docs/READMEX.md``", False),
+])
+def test_a_stale_module_path_is_found(text, ok):
+    assert (path_problems(text, "x.py") == []) == ok
