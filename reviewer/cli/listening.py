@@ -1,5 +1,5 @@
 """``reviewer transcripts link``, ``search``, ``notes export|import`` and ``transcribe``
-(SPEC §12, docs/listening.md)."""
+(docs/contracts.md §12, docs/listening.md)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
-"""Listening faster (SPEC §12, docs/listening.md): a call's profile (speech regions, waveform,
-level) computed once and cached; transcripts linked like recordings; search across an audit's
-transcripts; timed notes out to and in from Audacity label files.
+"""Listening faster (docs/contracts.md §12, docs/listening.md): a call's profile (speech regions,
+waveform, level) computed once and cached; transcripts linked like recordings; search across an
+audit's transcripts; timed notes out to and in from Audacity label files.
 
 A transcript or recording that cannot be used is one line in ``problems``, never an error that
 stops the rest: scoring goes on.
