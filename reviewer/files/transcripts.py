@@ -21,7 +21,7 @@ from reviewer.errors import ReviewerError
 
 TRANSCRIPT_FIELD = "transcript"
 TRANSCRIPT_EXTENSIONS: tuple[str, ...] = (".vtt", ".srt", ".json")
-STORED_PREFIX = "db:"          # a transcript field linking a row of the database's transcripts
+STORED_PREFIX = "db:"   # db:ID links a row of the database's transcripts (store.transcripts.link)
 MAX_BYTES = 20_000_000          # a day of speech is about 1 MB of text
 
 
@@ -187,7 +187,3 @@ def stored_id(value: object) -> int | None:
     text = str(value or "").strip()
     number = text.removeprefix(STORED_PREFIX)
     return int(number) if text.startswith(STORED_PREFIX) and number.isdigit() else None
-
-
-def stored_link(transcript_id: int) -> str:
-    return f"{STORED_PREFIX}{transcript_id}"

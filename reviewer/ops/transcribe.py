@@ -23,7 +23,6 @@ from reviewer.files.transcripts import (
     Segment,
     Transcript,
     segments_json,
-    stored_link,
 )
 from reviewer.ops.core import OpResult, write
 from reviewer.ops.listening import call_profile, record_transcript
@@ -105,10 +104,11 @@ def store_machine_transcripts(ws: Workspace, audit_id: int, engine_name: str,
             transcripts.delete_record_machine(tx.db, rid)
             tid = transcripts.add(tx.db, audit_id, rid, segments_json(t), True, engine_name,
                                   tx.now, tx.reviewer)
-            fields[TRANSCRIPT_FIELD] = stored_link(tid)
+            fields[TRANSCRIPT_FIELD] = transcripts.link(tid)
             updates.append((rid, json.dumps(fields, ensure_ascii=False)))
             tx.event("transcribe", ref=ref, detail=f"{engine_name}: machine transcript "
-                                                   f"{stored_link(tid)}, {len(t.segments)} lines")
+                                                   f"{fields[TRANSCRIPT_FIELD]}, "
+                                                   f"{len(t.segments)} lines")
         store.set_fields(tx.db, updates)
         tx.event("transcribe", detail=f"{engine_name}: {len(updates)} machine transcript(s) "
                                       f"stored and linked, {not_done} recording(s) not "

@@ -1,7 +1,7 @@
 """The SQL of the ``transcript`` table: transcripts stored in the database (docs/listening.md,
 "Stored transcripts"). ``reviewer transcribe`` stores its machine transcripts here, so everyone
 on a shared database sees them and disposal can remove them; a record's ``transcript`` field
-links one as ``db:ID`` (``reviewer.files.transcripts.stored_link``).
+links one as ``db:ID`` (:func:`link`; ``reviewer.files.transcripts.stored_id`` reads it).
 
 For disposal (docs/listening.md, "Removing transcripts"): :func:`delete_machine` removes an
 audit's machine transcripts and unlinks them from its records, inside the caller's write
@@ -14,8 +14,9 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from reviewer.files.transcripts import TRANSCRIPT_FIELD, stored_id
 from reviewer.store.db import Database
+
+FIELD = "transcript"            # the record field that links a transcript (docs/listening.md)
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,11 @@ class Stored:
 
 
 _COLUMNS = "id, audit_id, record_id, segments, machine, engine, created_at, created_by"
+
+
+def link(transcript_id: int) -> str:
+    """What a record's ``transcript`` field holds to link a stored transcript: ``db:ID``."""
+    return f"db:{transcript_id}"
 
 
 def _stored(row: tuple) -> Stored:
@@ -74,12 +80,12 @@ def delete_machine(db: Database, audit_id: int) -> int:
                                      "machine = ?", (audit_id, True))}
     if not ids:
         return 0
-    updates = []
+    links, updates = {link(i) for i in ids}, []
     for rid, fields_json in db.all("SELECT id, fields FROM record WHERE audit_id = ?",
                                    (audit_id,)):
         fields = json.loads(fields_json or "{}")
-        if stored_id(fields.get(TRANSCRIPT_FIELD)) in ids:
-            fields[TRANSCRIPT_FIELD] = ""
+        if str(fields.get(FIELD) or "").strip() in links:
+            fields[FIELD] = ""
             updates.append((json.dumps(fields, ensure_ascii=False), rid))
     db.executemany("UPDATE record SET fields = ? WHERE id = ?", updates)
     db.execute("DELETE FROM transcript WHERE audit_id = ? AND machine = ?", (audit_id, True))
