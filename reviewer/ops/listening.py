@@ -61,8 +61,9 @@ TRANSCRIPT_CACHE_VERSION = 1
 
 
 def cache_group(ws: Workspace, audit_id: int) -> str:
-    """The cache sub-folder of an audit's parsed transcripts (``transcripts/GROUP``), named by
-    the database (its password masked) and the audit, so one audit's can be cleared."""
+    """The cache sub-folder of an audit's parsed stored transcripts (``transcripts/GROUP``),
+    named by the database (its password masked) and the audit, so one audit's can be cleared.
+    (Files' are keyed by their path, modification time and size, in ``transcripts/``.)"""
     from reviewer.store.urls import display_target
 
     return "transcripts/" + profile_cache.text_key(display_target(ws.db.target), str(audit_id))
@@ -84,13 +85,12 @@ def _cached(key: str | None, kind: str, folder: Path | None,
     return lines, folded, t.machine
 
 
-def cached_lines(path: Path, cache: Path | None = None, kind: str = "transcripts"
-                 ) -> tuple[list[list], str, bool]:
+def cached_lines(path: Path, cache: Path | None = None) -> tuple[list[list], str, bool]:
     """A transcript's lines as ``[start, end, text, speaker]``, its folded text (for search)
     and whether a machine made it, from the cache when the file is unchanged: parsing a
     hundred WebVTT files takes longer than searching them."""
     key = profile_cache.cache_key(path, TRANSCRIPT_CACHE_VERSION)
-    return _cached(key, kind, cache, lambda: read_transcript(path))
+    return _cached(key, "transcripts", cache, lambda: read_transcript(path))
 
 
 def _stored(row: transcripts.Stored | None, link: str, record_id: int) -> Transcript:
@@ -114,8 +114,8 @@ def record_transcript(ws: Workspace, record_id: int, fields: dict) -> tuple[Tran
 def clear_transcript_cache(ws: Workspace, audit_id: int, cache: Path | None = None) -> int:
     """Delete this machine's cached copies of the audit's transcripts (lines and folded text,
     kept for search); the number of files deleted. For disposal (docs/listening.md, "Removing
-    transcripts"): call it with the audit's records still in the database, so that cached
-    copies made before transcripts were cached per audit are found too."""
+    transcripts"): call it while the records still link their transcript files (their copies
+    are found by the files' paths); the stored transcripts' copies are the audit's folder."""
     from reviewer.paths import cache_dir
 
     folder = cache if cache is not None else cache_dir()
@@ -198,7 +198,7 @@ def audit_transcripts(ws: Workspace, audit_id: int, question: str | None = None
             continue
         try:
             if tid is None:
-                lines, folded, machine = cached_lines(path, kind=kind)
+                lines, folded, machine = cached_lines(path)
             else:
                 row = stored.get(tid)
                 key = None if row is None else profile_cache.text_key(
