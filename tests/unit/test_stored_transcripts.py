@@ -14,8 +14,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from reviewer.files.transcripts import Segment, Transcript
+from reviewer.files.transcripts import Segment, Transcript, segments_json, stored_transcript
 from reviewer.ops import team
 from reviewer.ops.core import Refused
 from reviewer.ops.listening import cache_group, clear_transcript_cache, search_audit
@@ -181,3 +183,19 @@ def test_disposal_removes_machine_transcripts_and_this_machines_cache(db, tmp_pa
     assert [h.ref for h in search_audit(ws(db), audit.id, "hurt").hits] == []
     assert [h.ref for h in search_audit(ws(db), other.id, "hurt").hits] == ["X1"]
     assert field(db, "C3").endswith("C3.json")                  # a person's link is kept
+
+
+_line = st.tuples(st.floats(0, 36_000, allow_nan=False), st.floats(0, 600, allow_nan=False),
+                  st.text(st.characters(blacklist_categories=("Cs",)), min_size=1).map(
+                      lambda t: " ".join(t.split())).filter(bool),
+                  st.sampled_from(["", "Caller", "Handler", "Ça"]))
+
+
+@given(st.lists(_line, min_size=1, max_size=20), st.booleans())
+def test_stored_lines_read_back_as_they_were_stored(lines, machine):
+    t = Transcript(sorted((Segment(a, a + d, text, who) for a, d, text, who in lines),
+                          key=lambda s: (s.start, s.end)), machine)
+    back = stored_transcript("db:1", segments_json(t), machine)
+    assert back.machine == machine
+    assert [(s.start, s.end, s.text, s.speaker) for s in back.segments] == \
+        [(s.start, s.end, s.text, s.speaker) for s in t.segments]
