@@ -37,6 +37,7 @@ table.plan col.complete { width: 6%; } table.plan col.evidence { width: 23%; }
 """
 HEAD = ("Ref", "Area for improvement", "Due date", "Action owner", "Progress update",
         "Date of update", "Complete", "Evidence")
+ROWS = 50                           # items per table (see plan_html)
 COLS = ("ref", "area", "due", "owner", "progress", "updated", "complete", "evidence")
 
 
@@ -87,14 +88,19 @@ def plan_html(status: PlanStatus) -> str:
              "reference ends with the item's paragraph number.")
     cols = "".join(f'<col class="{c}">' for c in COLS)
     head = "".join(f'<th scope="col">{h}</th>' for h in HEAD)
-    rows = "".join(_row(item, names) for item in status.items)
+    rows = [_row(item, names) for item in status.items]
+    # Tables of ROWS items each: WeasyPrint lays a table out again from its first remaining
+    # row on every page, so one table of every item grew with items x pages.
+    tables = "".join(
+        '<table class="plan">'
+        + (f"<caption>{escape(title)} — items and evidence</caption>" if k == 0 else "")
+        + f"<colgroup>{cols}</colgroup><thead><tr>{head}</tr></thead>"
+        f"<tbody>{''.join(rows[k:k + ROWS])}</tbody></table>"
+        for k in range(0, len(rows), ROWS))
     body = (f"<h1>{escape(title)}</h1><p>{escape(intro)}</p>"
             f"<p><strong>{len(status.items)} items:</strong> {escape(summary)}; "
             f"{overdue} overdue (past the due date and not complete).</p>"
-            "<h2>Areas for improvement and their evidence</h2>"
-            f'<table class="plan"><caption>{escape(title)} — items and evidence</caption>'
-            f"<colgroup>{cols}</colgroup><thead><tr>{head}</tr></thead>"
-            f"<tbody>{rows}</tbody></table>")
+            f"<h2>Areas for improvement and their evidence</h2>{tables}")
     style = style_sheet(title, f"Evidence: {', '.join(names)}"[:70], PLAN_CSS)
     return (f'<!DOCTYPE html>\n<html lang="{LANG}">\n<head>\n<meta charset="utf-8">\n'
             f"<title>{escape(title)}</title>\n<meta name=\"author\" content=\"reviewer\">\n"
