@@ -152,11 +152,10 @@ def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
 
     from reviewer.files import xlsx_guard
 
-    sheet = xlsx_guard.first_sheet(path)
     try:
-        xlsx_guard.check_parts(path, sheet)
+        xlsx_guard.check_parts(path)
     except xlsx_guard.Oversized as exc:
-        raise _located(path, sheet, exc) from None
+        raise _located(path, exc.sheet, exc) from None
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - any unreadable workbook

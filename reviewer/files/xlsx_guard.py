@@ -48,6 +48,7 @@ class Oversized(ReviewerError):
                  string: int | None = None):
         super().__init__(message)
         self.row, self.column, self.string = row, column, string
+        self.sheet: str | None = None
 
 
 def check_cell(name: str, row: int, column: str, text: str) -> None:
@@ -57,14 +58,14 @@ def check_cell(name: str, row: int, column: str, text: str) -> None:
                             f"more than the {MAX_CELL:,} a spreadsheet cell can hold")
 
 
-def check_parts(path: Path, sheet_part: str | None) -> None:
-    """Check the unpacked sizes, then stream the shared strings and ``sheet_part`` (the first
-    worksheet's part, when known) for overlong text and rows. Raises :class:`Oversized`; a
-    file that is not a zip is left for openpyxl to report."""
+def check_parts(path: Path) -> str | None:
+    """Check the unpacked sizes, then stream the first worksheet's part (returned, when it can
+    be told) and the shared strings for overlong text and rows. Raises :class:`Oversized`,
+    whose ``sheet`` is that part; a file that is not a zip is left for openpyxl to report."""
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError):
-        return
+        return None
     with archive:
         infos = archive.infolist()
         total = sum(i.file_size for i in infos)
@@ -79,10 +80,16 @@ def check_parts(path: Path, sheet_part: str | None) -> None:
                                 f"{MAX_PART // _MB} MB this program reads; save the file as "
                                 "CSV, or split it")
         names = {i.filename for i in infos}
-        if sheet_part in names:
-            _scan(archive, sheet_part, path, cells=True)
-        if _SHARED in names:
-            _scan(archive, _SHARED, path, cells=False)
+        sheet = _first_sheet(archive)           # (the workbook part's size is checked above)
+        try:
+            if sheet in names:
+                _scan(archive, sheet, path, cells=True)
+            if _SHARED in names:
+                _scan(archive, _SHARED, path, cells=False)
+        except Oversized as exc:
+            exc.sheet = sheet
+            raise
+        return sheet
 
 
 def _scan(archive: zipfile.ZipFile, part: str, path: Path, cells: bool) -> None:
@@ -138,13 +145,12 @@ def _row_too_big(path: Path, number: bytes) -> None:
                     "spreadsheet data; save the file as CSV, or split the row")
 
 
-def first_sheet(path: Path) -> str | None:
+def _first_sheet(archive: zipfile.ZipFile) -> str | None:
     """The part of the first worksheet (as openpyxl picks it), or None if it cannot be told."""
     from reviewer.files.workbook import sheet_paths
 
     try:
-        with zipfile.ZipFile(path) as archive:
-            parts = list(sheet_paths(archive).values())
+        parts = list(sheet_paths(archive).values())
     except Exception:  # noqa: BLE001 - a damaged workbook: openpyxl will say what is wrong
         return None
     return parts[0] if parts else None
