@@ -28,7 +28,7 @@ def join_tagged(parts: Sequence[Path], out: Path) -> Path:
             with pikepdf.open(path) as part:
                 next_key = _append(joined, document, nums, next_key, part)
         root.ParentTreeNextKey = next_key
-        joined.save(out)
+        joined.save(out, object_stream_mode=pikepdf.ObjectStreamMode.generate)
     return out
 
 
