@@ -1,79 +1,136 @@
-"""Joining tagged PDFs made by WeasyPrint into one tagged PDF (pikepdf, on qpdf).
+"""Joining tagged PDFs made by WeasyPrint into one tagged PDF, object by object, so that memory
+stays bounded by one part (docs/plans.md, "Large plans").
 
-A long document is laid out in parts so that memory stays bounded (WeasyPrint keeps every page
-of a document until it is written). Each part is a whole tagged PDF: a structure tree whose root
-holds one ``Document`` element, a parent tree keyed by each page's ``/StructParents``, and the
-marked content of its pages. The joined file is the first part (its catalogue: language,
-title, metadata, bookmarks, PDF/UA identification) with every later part's pages appended,
-their structure elements moved under the first part's ``Document`` element in order, and their
-parent-tree keys moved past the keys already used.
+A long document is laid out in parts (WeasyPrint keeps every page of a document until it is
+written). Joining them with qpdf (pikepdf's ``Pdf.pages.append``) held every object of the
+result, about 1.6 KB per structure element, and a 10,000-item plan has half a million. Here
+each part is opened in turn (pikepdf), its objects are written out renumbered (part k's object
+n becomes n plus the objects before it) and the part is closed. Five objects are made afresh
+at the end, numbered 1 to 5: the catalogue (the first part's, with its language, metadata,
+bookmarks and viewer settings), one page tree of every page, the structure tree root, its one
+``Document`` element holding every part's top-level elements in order, and the parent tree,
+each part's keys moved past the keys of the parts before (as are its pages'
+``/StructParents``). Each part's own catalogue, page tree, structure root, ``Document``
+element and parent tree are left out, and every reference to them points to the new ones.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import BinaryIO
+
+CATALOG, PAGES, STRUCT_ROOT, DOCUMENT, PARENT_TREE = 1, 2, 3, 4, 5
+# A string (kept as it is: it may hold text that looks like a reference) or a reference.
+_TOKEN = re.compile(rb"\((?:\\.|[^\\)])*\)|<[0-9A-Fa-f\s]*>|(\d+) (\d+) R\b")
 
 
 def join_tagged(parts: Sequence[Path], out: Path) -> Path:
     """Write ``parts`` (tagged PDFs, in order) to ``out`` as one tagged PDF."""
     import pikepdf
 
-    with pikepdf.open(parts[0]) as joined:
-        root = joined.Root.StructTreeRoot
-        document = _document(root)
-        nums = root.ParentTree.Nums
-        next_key = max((int(nums[i]) for i in range(0, len(nums), 2)), default=-1) + 1
-        for path in parts[1:]:
+    with out.open("wb") as f:
+        w = _Writer(f)
+        base, key_offset = CATALOG + PARENT_TREE, 0
+        pages: list[int] = []
+        kids: list[bytes] = []
+        nums: list[bytes] = []
+        catalog = info = file_id = b""
+        for index, path in enumerate(parts):
             with pikepdf.open(path) as part:
-                next_key = _append(joined, document, nums, next_key, part)
-        root.ParentTreeNextKey = next_key
-        joined.save(out, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+                if index == 0:
+                    w.header(part.pdf_version)
+                root = part.Root
+                struct = root.StructTreeRoot
+                document = struct.K[0] if isinstance(struct.K, pikepdf.Array) else struct.K
+                reserved = {root.objgen: CATALOG, root.Pages.objgen: PAGES,
+                            struct.objgen: STRUCT_ROOT, document.objgen: DOCUMENT}
+                if struct.ParentTree.is_indirect:
+                    reserved[struct.ParentTree.objgen] = PARENT_TREE
+                left_out = set(reserved)
+                if index > 0:               # the later parts' metadata and information
+                    left_out |= {o.objgen for o in (root.get("/Metadata"),
+                                                    part.trailer.get("/Info")) if o is not None}
+                renumber = _renumberer(reserved, base)
+                page_keys = {p.objgen for p in part.pages}
+                for obj in part.objects:
+                    if obj.objgen in left_out or obj.get("/Type") in ("/ObjStm", "/XRef"):
+                        continue
+                    if obj.objgen in page_keys and "/StructParents" in obj:
+                        obj.StructParents = int(obj.StructParents) + key_offset
+                    number = base + obj.objgen[0]
+                    if isinstance(obj, pikepdf.Stream):
+                        raw = obj.read_raw_bytes()
+                        obj.stream_dict.Length = len(raw)
+                        w.stream(number, renumber(obj.stream_dict.unparse(resolved=True)), raw)
+                    else:
+                        w.obj(number, renumber(obj.unparse(resolved=True)))
+                pages += [base + p.objgen[0] for p in part.pages]
+                kids += [renumber(k.unparse()) for k in document.K]
+                part_nums = struct.ParentTree.Nums
+                keys = [int(part_nums[i]) for i in range(0, len(part_nums), 2)]
+                for i, key in zip(range(1, len(part_nums), 2), keys, strict=True):
+                    nums.append(b"%d " % (key + key_offset)
+                                + renumber(part_nums[i].unparse(resolved=True)))
+                if index == 0:
+                    catalog = renumber(root.unparse(resolved=True))
+                    info = renumber(part.trailer.Info.unparse()) if "/Info" in part.trailer \
+                        else b""
+                    file_id = part.trailer.get("/ID").unparse() if "/ID" in part.trailer \
+                        else b""
+                key_offset += max(keys, default=-1) + 1
+                base += int(part.trailer.Size)
+        w.obj(CATALOG, catalog)
+        w.obj(PAGES, b"<< /Type /Pages /Count %d /Kids [ %s ] >>"
+              % (len(pages), b" ".join(b"%d 0 R" % p for p in pages)))
+        w.obj(STRUCT_ROOT, b"<< /Type /StructTreeRoot /K [ %d 0 R ] /ParentTree %d 0 R "
+              b"/ParentTreeNextKey %d >>" % (DOCUMENT, PARENT_TREE, key_offset))
+        w.obj(DOCUMENT, b"<< /Type /StructElem /S /Document /P %d 0 R /K [ %s ] >>"
+              % (STRUCT_ROOT, b" ".join(kids)))
+        w.obj(PARENT_TREE, b"<< /Nums [ %s ] >>" % b" ".join(nums))
+        w.finish(info, file_id)
     return out
 
 
-def _append(joined, document, nums, next_key: int, part) -> int:  # noqa: ANN001 - pikepdf
-    """Append ``part``'s pages and structure; returns the next free parent-tree key."""
-    offset = next_key
-    for page in part.pages:
-        joined.pages.append(page)
-        copied = joined.pages[-1].obj
-        if "/StructParents" in copied:
-            copied.StructParents = int(copied.StructParents) + offset
-            next_key = max(next_key, int(copied.StructParents) + 1)
-    source = part.Root.StructTreeRoot
-    part_nums = source.ParentTree.Nums
-    for k in range(0, len(part_nums), 2):
-        key = int(part_nums[k]) + offset
-        nums.append(key)
-        nums.append(_copy(joined, part_nums[k + 1]))
-        next_key = max(next_key, key + 1)
-    for kid in _copy(joined, _document(source).K):
-        kid.P = document
-        document.K.append(kid)
-    return next_key
+def _renumberer(reserved: dict[tuple[int, int], int], base: int) -> Callable[[bytes], bytes]:
+    def new(m: re.Match) -> bytes:
+        if m.group(1) is None:
+            return m.group(0)
+        old = (int(m.group(1)), int(m.group(2)))
+        return b"%d 0 R" % reserved.get(old, base + old[0])
+
+    return lambda data: _TOKEN.sub(new, data)
 
 
-def _copy(joined, value):  # noqa: ANN001, ANN202 - pikepdf objects
-    """``value`` from another PDF: indirect objects copied (once: qpdf remembers what it has
-    copied from each file, so pages and elements keep pointing at each other), direct arrays
-    element by element."""
-    import pikepdf
+class _Writer:
+    """A PDF written object by object, with a classic cross-reference table at the end."""
 
-    if value.is_indirect:
-        return joined.copy_foreign(value)
-    if isinstance(value, pikepdf.Array):
-        return pikepdf.Array([_copy(joined, v) for v in value])
-    return value
+    def __init__(self, f: BinaryIO):
+        self.f, self.offsets = f, {}
 
+    def header(self, version: str) -> None:
+        self.f.write(b"%%PDF-%s\n%%\xe2\xe3\xcf\xd3\n" % version.encode())
 
-def _document(struct_root):  # noqa: ANN001, ANN202 - pikepdf objects
-    """The structure root's one ``Document`` element, whose kids are an array (WeasyPrint's
-    layout; anything else is not joined rather than joined wrongly)."""
-    import pikepdf
+    def obj(self, number: int, body: bytes) -> None:
+        self.offsets[number] = self.f.tell()
+        self.f.write(b"%d 0 obj\n%s\nendobj\n" % (number, body))
 
-    k = struct_root.K
-    document = k[0] if isinstance(k, pikepdf.Array) and len(k) == 1 else k
-    if document.get("/S") != "/Document" or not isinstance(document.get("/K"), pikepdf.Array):
-        raise ValueError("not a structure tree of one Document element")
-    return document
+    def stream(self, number: int, head: bytes, raw: bytes) -> None:
+        self.offsets[number] = self.f.tell()
+        self.f.write(b"%d 0 obj\n%s\nstream\n" % (number, head))
+        self.f.write(raw)
+        self.f.write(b"\nendstream\nendobj\n")
+
+    def finish(self, info: bytes, file_id: bytes) -> None:
+        start, size = self.f.tell(), max(self.offsets) + 1
+        rows = [b"0000000000 65535 f \n"]
+        rows += [b"%010d 00000 n \n" % self.offsets[n] if n in self.offsets
+                 else b"0000000000 00000 f \n" for n in range(1, size)]
+        self.f.write(b"xref\n0 %d\n" % size + b"".join(rows))
+        trailer = b"trailer\n<< /Size %d /Root %d 0 R" % (size, CATALOG)
+        if info:
+            trailer += b" /Info " + info
+        if file_id:
+            trailer += b" /ID " + file_id
+        self.f.write(trailer + b" >>\nstartxref\n%d\n%%%%EOF\n" % start)

@@ -236,26 +236,30 @@ def test_a_plan_printed_in_parts_is_one_tagged_pdf(cli, two_audits, tmp_path, mo
     from reviewer.outputs import plan_pdf
 
     monkeypatch.setattr(plan_pdf, "PART_ITEMS", 12)
-    cli("plan", "import", "ASB plan", str(PLAN_CSV))          # 33 items: three parts
+    name = "ASB plan (7 0 R) 5 0 R"                # text that looks like PDF references
+    cli("plan", "import", name, str(PLAN_CSV))          # 33 items: three parts
     whole = tmp_path / "out" / "plan.pdf"
     whole.parent.mkdir()
-    code, _, err = cli("plan", "report", "ASB plan", "--audits", "Base", "Later",
+    code, _, err = cli("plan", "report", name, "--audits", "Base", "Later",
                        "--out", str(whole))
     assert code == 0, err
     assert (whole.stat().st_mode & 0o777) == 0o600
     assert [p.name for p in whole.parent.iterdir()] == ["plan.pdf"]    # no part left over
-    reader = PdfReader(whole)
+    reader = PdfReader(whole, strict=True)
     texts = [" ".join(page.extract_text().split()) for page in reader.pages]
     assert [f"Page {n}" in t for n, t in enumerate(texts, start=1)] == [True] * len(texts)
     text = " ".join(texts)
-    assert text.count("Improvement plan: ASB plan — items and evidence") == 1
+    assert text.count(f"Improvement plan: {name} — items and evidence") == 1
     import csv
 
     areas = [" ".join(row["area"].split()[:4]) for row in csv.DictReader(PLAN_CSV.open())]
     at = [text.index(area) for area in areas]
     assert at == sorted(at)                         # every item, in the plan's order
     with pikepdf.open(whole) as pdf:
+        assert pdf.check_pdf_syntax() == []
         assert str(pdf.Root.Lang) == "en-GB" and pdf.Root.MarkInfo.Marked
+        assert str(pdf.docinfo.Title) == f"Improvement plan: {name}"
+        assert str(pdf.Root.Outlines.First.Title) == f"Improvement plan: {name}"
         pages = {page.obj.objgen for page in pdf.pages}
         root = pdf.Root.StructTreeRoot
         document = root.K[0]
