@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 CATALOG, PAGES, STRUCT_ROOT, DOCUMENT, PARENT_TREE = 1, 2, 3, 4, 5
+PACK = 200                          # objects per object stream
 # A string (kept as it is: it may hold text that looks like a reference) or a reference.
 _TOKEN = re.compile(rb"\((?:\\.|[^\\)])*\)|<[0-9A-Fa-f\s]*>|(\d+) (\d+) R\b")
 
@@ -65,7 +66,7 @@ def join_tagged(parts: Sequence[Path], out: Path) -> Path:
                         obj.stream_dict.Length = len(raw)
                         w.stream(number, renumber(obj.stream_dict.unparse(resolved=True)), raw)
                     else:
-                        w.obj(number, renumber(obj.unparse(resolved=True)))
+                        w.packed(number, renumber(obj.unparse(resolved=True)))
                 pages += [base + p.objgen[0] for p in part.pages]
                 kids += [renumber(k.unparse()) for k in document.K]
                 part_nums = struct.ParentTree.Nums
@@ -81,6 +82,7 @@ def join_tagged(parts: Sequence[Path], out: Path) -> Path:
                         else b""
                 key_offset += max(keys, default=-1) + 1
                 base += int(part.trailer.Size)
+                base = w.pack(base)         # the part's plain objects, in object streams
         w.obj(CATALOG, catalog)
         w.obj(PAGES, b"<< /Type /Pages /Count %d /Kids [ %s ] >>"
               % (len(pages), b" ".join(b"%d 0 R" % p for p in pages)))
@@ -104,33 +106,65 @@ def _renumberer(reserved: dict[tuple[int, int], int], base: int) -> Callable[[by
 
 
 class _Writer:
-    """A PDF written object by object, with a classic cross-reference table at the end."""
+    """A PDF written object by object: streams as they come, other objects packed PACK at a time
+    into compressed object streams, and a cross-reference stream at the end."""
 
     def __init__(self, f: BinaryIO):
-        self.f, self.offsets = f, {}
+        self.f = f
+        self.where: dict[int, tuple[int, int, int]] = {}    # number -> (type, field 2, field 3)
+        self.waiting: list[tuple[int, bytes]] = []
 
     def header(self, version: str) -> None:
         self.f.write(b"%%PDF-%s\n%%\xe2\xe3\xcf\xd3\n" % version.encode())
 
     def obj(self, number: int, body: bytes) -> None:
-        self.offsets[number] = self.f.tell()
+        self.where[number] = (1, self.f.tell(), 0)
         self.f.write(b"%d 0 obj\n%s\nendobj\n" % (number, body))
 
     def stream(self, number: int, head: bytes, raw: bytes) -> None:
-        self.offsets[number] = self.f.tell()
+        self.where[number] = (1, self.f.tell(), 0)
         self.f.write(b"%d 0 obj\n%s\nstream\n" % (number, head))
         self.f.write(raw)
         self.f.write(b"\nendstream\nendobj\n")
 
+    def packed(self, number: int, body: bytes) -> None:
+        self.waiting.append((number, body))
+
+    def pack(self, free: int) -> int:
+        """Write the waiting objects into object streams numbered from ``free``; returns the
+        next free number."""
+        import zlib
+
+        for k in range(0, len(self.waiting), PACK):
+            batch, heads, bodies, at = self.waiting[k:k + PACK], [], [], 0
+            for index, (number, body) in enumerate(batch):
+                self.where[number] = (2, free, index)
+                heads.append(b"%d %d" % (number, at))
+                bodies.append(body)
+                at += len(body) + 1
+            head = b" ".join(heads) + b"\n"
+            data = zlib.compress(head + b"\n".join(bodies) + b"\n")
+            self.stream(free, b"<< /Type /ObjStm /N %d /First %d /Filter /FlateDecode "
+                        b"/Length %d >>" % (len(batch), len(head), len(data)), data)
+            free += 1
+        self.waiting = []
+        return free
+
     def finish(self, info: bytes, file_id: bytes) -> None:
-        start, size = self.f.tell(), max(self.offsets) + 1
-        rows = [b"0000000000 65535 f \n"]
-        rows += [b"%010d 00000 n \n" % self.offsets[n] if n in self.offsets
-                 else b"0000000000 00000 f \n" for n in range(1, size)]
-        self.f.write(b"xref\n0 %d\n" % size + b"".join(rows))
-        trailer = b"trailer\n<< /Size %d /Root %d 0 R" % (size, CATALOG)
+        import zlib
+
+        number = max(self.where) + 1
+        self.where[number] = (1, self.f.tell(), 0)
+        rows = [bytes([kind]) + a.to_bytes(4, "big") + b.to_bytes(2, "big")
+                for kind, a, b in (self.where.get(n, (0, 0, 0 if n else 65535))
+                                   for n in range(number + 1))]
+        data = zlib.compress(b"".join(rows))
+        head = (b"<< /Type /XRef /Size %d /W [ 1 4 2 ] /Root %d 0 R /Filter /FlateDecode "
+                b"/Length %d" % (number + 1, CATALOG, len(data)))
         if info:
-            trailer += b" /Info " + info
+            head += b" /Info " + info
         if file_id:
-            trailer += b" /ID " + file_id
-        self.f.write(trailer + b" >>\nstartxref\n%d\n%%%%EOF\n" % start)
+            head += b" /ID " + file_id
+        start = self.f.tell()
+        self.f.write(b"%d 0 obj\n%s >>\nstream\n" % (number, head) + data
+                     + b"\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n" % start)
