@@ -41,7 +41,7 @@ table.plan col.complete { width: 6%; } table.plan col.evidence { width: 23%; }
 HEAD = ("Ref", "Area for improvement", "Due date", "Action owner", "Progress update",
         "Date of update", "Complete", "Evidence")
 ROWS = 50                           # items per table (see plan_html)
-PART_ITEMS = 200                    # items laid out at a time (see plan_pdf)
+PART_ITEMS = 100                    # items laid out at a time (see plan_pdf)
 COLS = ("ref", "area", "due", "owner", "progress", "updated", "complete", "evidence")
 
 
