@@ -1,4 +1,4 @@
-"""``reviewer transcribe`` (SPEC §12, docs/listening.md): speech recognition on this machine,
+"""``reviewer transcribe`` (docs/listening.md, contracts §12): speech recognition on this machine,
 behind the ``[asr]`` extra (PocketSphinx, its model inside the package). Never opens a network
 connection: the engine reads its model from its own package.
 
