@@ -20,9 +20,9 @@ from pathlib import Path
 
 from reviewer.bundled import demo_csv, resolve_set
 from reviewer.errors import NotFound
-from reviewer.files.private import private_output
 from reviewer.ops.audits import create_audit
 from reviewer.ops.importer import import_answers
+from reviewer.private import private_output
 from reviewer.store.audits import AuditInfo
 from reviewer.workspace import Workspace
 

@@ -147,12 +147,12 @@ class Workspace:
 
     # -- incident lists and history -----------------------------------------------------------
     def population_size(self, audit_id: int) -> int:
-        from reviewer.files.incidents import population_size
+        from reviewer.store.incidents import population_size
 
         return population_size(self.db, audit_id)
 
     def incident_columns(self, audit_id: int) -> list[str]:
-        from reviewer.files.incidents import incident_columns
+        from reviewer.store.incidents import incident_columns
 
         return incident_columns(self.db, audit_id)
 

@@ -9,8 +9,8 @@ from pathlib import Path
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from reviewer.errors import ReviewerError, describe_error
-from reviewer.files.private import check_extension
 from reviewer.ops.disclose import write_report, write_results
+from reviewer.private import check_extension
 
 from . import file_dialogs
 from .session import Session

@@ -22,7 +22,7 @@ from typing import Any
 from reviewer.analysis.stats import NOT_COMPARABLE, compare_counts, rate
 from reviewer.analysis.tally import QuestionTally, Tally
 from reviewer.errors import ReviewerError
-from reviewer.files.plan_table import PlanItem
+from reviewer.plans_model import PlanItem
 from reviewer.questions.model import Question
 from reviewer.store.audits import AuditInfo
 from reviewer.store.plans import PlanInfo

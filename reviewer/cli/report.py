@@ -9,13 +9,13 @@ import sys
 
 from reviewer.cli.common import audit_argument, command, open_ws, warn
 from reviewer.errors import ReviewerError
-from reviewer.files.private import check_extension
 from reviewer.ops.disclose import (
     write_comparison_chart,
     write_feedback,
     write_report,
     write_results,
 )
+from reviewer.private import check_extension
 
 
 def add_commands(sub, groups: dict | None = None) -> None:

@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from reviewer.files.answer_table import AUDIO_FIELD, REF_COLUMN, note_header
-from reviewer.files.private import check_extension
 from reviewer.files.tables import TABLE_SUFFIXES, write_columns
+from reviewer.private import check_extension
 from reviewer.questions.logic import ANSWERED, NOT_ASKED, format_value
 from reviewer.questions.model import QuestionSet
 from reviewer.store.audits import AuditInfo, question_set

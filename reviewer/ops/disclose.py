@@ -94,7 +94,7 @@ def write_feedback(ws: Workspace, audit_id: int, field: str, path: str | Path,
 def write_comparison_chart(ws: Workspace, comparison, path: str | Path) -> OpResult[Path]:
     """The trend chart (PNG) of a comparison; recorded in every audit compared."""
     from reviewer.analysis.compare import trend_chart
-    from reviewer.files.private import write_private_bytes
+    from reviewer.private import write_private_bytes
 
     return exported(ws, [a.id for a in comparison.audits], "comparison chart", path,
                     lambda: write_private_bytes(path, trend_chart(comparison)))

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reviewer.analysis.stats import Rate, percent, rate_text
-from reviewer.files.private import write_private_bytes
+from reviewer.private import write_private_bytes
 
 BAR = "#4a6fa5"
 BASE = "#c0504d"

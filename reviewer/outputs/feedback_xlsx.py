@@ -17,7 +17,6 @@ from reviewer.analysis.stats import rate
 from reviewer.analysis.tally import Tally, field_names, tally, tally_by
 from reviewer.errors import ReviewerError
 from reviewer.files.exporter import AnswerColumns, answer_columns
-from reviewer.files.private import check_extension
 from reviewer.outputs.xlsx_util import (
     HEAD_FILL,
     PERCENT_FORMAT,
@@ -29,6 +28,7 @@ from reviewer.outputs.xlsx_util import (
     sheet_title,
     typed_column,
 )
+from reviewer.private import check_extension
 from reviewer.questions.model import QuestionSet
 from reviewer.store.audits import AuditInfo, question_set
 from reviewer.store.db import Database

@@ -25,7 +25,6 @@ from reviewer.analysis.compare import changes_against
 from reviewer.analysis.stats import Change, rate
 from reviewer.analysis.tally import Tally, tally
 from reviewer.errors import Progress, ReviewerError
-from reviewer.files.private import private_output
 from reviewer.outputs.agreement_html import agreement_section
 from reviewer.outputs.charts import Bar, describe_bars, rate_bars_png
 from reviewer.outputs.report_data import (
@@ -38,6 +37,7 @@ from reviewer.outputs.report_data import (
 )
 from reviewer.outputs.report_tables import section_table
 from reviewer.outputs.tally_format import NA_NOTE, sign_off_line
+from reviewer.private import private_output
 from reviewer.store.audits import AuditInfo, question_set
 from reviewer.store.db import Database
 

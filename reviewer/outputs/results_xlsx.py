@@ -25,7 +25,6 @@ from reviewer.analysis.stats import rate
 from reviewer.analysis.tally import QuestionTally, Tally, tally
 from reviewer.files.cells import SafeCells
 from reviewer.files.exporter import AnswerColumns, answer_columns
-from reviewer.files.private import check_extension, private_output
 from reviewer.outputs.agreement_xlsx import agreement_sheet
 from reviewer.outputs.feedback_xlsx import operator_feedback_xlsx
 from reviewer.outputs.report_data import blocks, summarize
@@ -39,6 +38,7 @@ from reviewer.outputs.xlsx_util import (
     save,
     typed_column,
 )
+from reviewer.private import check_extension, private_output
 from reviewer.store.audits import AuditInfo, question_set
 from reviewer.store.db import Database
 

@@ -18,7 +18,6 @@ created or upgraded on open by ``store.migrations``.
 from __future__ import annotations
 
 import os
-import re
 import sqlite3
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -26,17 +25,18 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from reviewer.errors import ReviewerError
+from reviewer.errors import (  # noqa: F401 - DatabaseError, redact: re-exported
+    DatabaseError,
+    ReviewerError,
+    one_line,
+    redact,
+    remember_secret,
+)
 
 WRITE_LOCK = 0x72657669    # PostgreSQL advisory lock key taken by every write transaction
 DEFAULT_LOCK_TIMEOUT = 60.0
 POLL = 0.1                 # seconds each attempt at SQLite's write lock waits
 PG_QUEUE_MS = 1000         # milliseconds a PostgreSQL writer queues for the lock per attempt
-_SECRETS: set[str] = set()  # passwords seen in database URLs, masked in every message
-
-
-class DatabaseError(ReviewerError):
-    """A database that cannot be opened or written, with a user-facing message."""
 
 
 class LockTimeout(DatabaseError):
@@ -47,31 +47,9 @@ def is_url(target: str) -> bool:
     return "://" in target
 
 
-def redact(text: str) -> str:
-    """``text`` with every password masked: ``user:pass@`` in a URL, ``password=...`` in a
-    connection string or query, and any password seen in a database URL this run."""
-    text = re.sub(r"(://[^:/@\s]*:)[^@\s]*@", r"\1***@", text)
-    text = re.sub(r"(?i)(password\s*=\s*)('[^']*'|\"[^\"]*\"|[^\s&;]+)", r"\1***", text)
-    for secret in _SECRETS:
-        text = text.replace(secret, "***")
-    return text
-
-
 def display_target(target: str) -> str:
     """The path or URL for messages, a URL's password masked."""
     return redact(target)
-
-
-def _remember_secret(target: str) -> None:
-    from urllib.parse import parse_qs, unquote, urlsplit
-
-    try:
-        parts = urlsplit(target)
-        for secret in [parts.password, *parse_qs(parts.query).get("password", [])]:
-            if secret and len(secret) >= 3:
-                _SECRETS.update({secret, unquote(secret)})
-    except ValueError:
-        pass
 
 
 def sqlite_path(target: str) -> str | None:
@@ -95,7 +73,7 @@ def lock_timeout_setting() -> float:
 
 def _open_sqlite(path: str) -> sqlite3.Connection:
     if path != ":memory:":
-        from reviewer.files.private import FILE_MODE, private_dir
+        from reviewer.private import FILE_MODE, private_dir
 
         file = Path(path).expanduser()
         private_dir(file.parent)
@@ -117,9 +95,9 @@ class Database:
         self._engine = None
         self.lock_timeout = lock_timeout_setting() if lock_timeout is None else lock_timeout
         self.on_wait: Callable[[float], None] | None = None
-        path = sqlite_path(target)
+        path = self.sqlite_file = sqlite_path(target)     # None for a server URL
         self.dialect = "sqlite" if path is not None else "postgresql"
-        _remember_secret(target)
+        remember_secret(target)
         try:
             if path is not None:
                 self.conn = _open_sqlite(path)
@@ -138,6 +116,7 @@ class Database:
             raise DatabaseError(f"cannot open database {display_target(target)}: "
                                 f"{one_line(exc)}") from None
         self._in_tx = False
+        self.written: dict[str, set[int | None]] = {}   # what this transaction's writes reported
         if migrate:
             from reviewer.store.migrations import ensure_schema
 
@@ -174,6 +153,12 @@ class Database:
     @property
     def in_transaction(self) -> bool:
         return self._in_tx
+
+    def wrote(self, what: str, key: int | None = None) -> None:
+        """Called by the store's writes: ``what`` changed (e.g. ``answers`` of record ``key``).
+        Kept for the current write transaction, from which its operation's ``Changes`` are
+        derived (docs/architecture.md)."""
+        self.written.setdefault(what, set()).add(key)
 
     @contextmanager
     def transaction(self) -> Iterator[Database]:
@@ -239,6 +224,7 @@ class Database:
             return
         begin()
         self._in_tx = True
+        self.written = {}
         try:
             yield self
             self.conn.commit()
@@ -268,7 +254,3 @@ class Database:
             if self._engine is not None:
                 self._engine.dispose()
 
-
-def one_line(exc: BaseException) -> str:
-    """An exception's message on one line, passwords masked (psycopg adds hint lines)."""
-    return redact(" ".join(str(exc).split()) or type(exc).__name__)

@@ -205,9 +205,9 @@ def write_incidents(path: Path, n: int = 240) -> Path:
 
 
 def test_incidents_and_sample_as_on_sqlite(pg_db, tmp_path):
-    from reviewer.files.incidents import population_size
     from reviewer.store.audits import get_audit
     from reviewer.store.db import Database
+    from reviewer.store.incidents import population_size
     from reviewer.store.records import count
     from tests.actions import create_audit, draw_sample, import_incident_list
 

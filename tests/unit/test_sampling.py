@@ -11,13 +11,9 @@ import pytest
 
 from reviewer.analysis.sampling import allocate, describe, suggest_sample_size
 from reviewer.errors import ReviewerError
-from reviewer.files.incidents import (
-    incident_columns,
-    incident_list_info,
-    population_size,
-    preview_incident_list,
-)
+from reviewer.files.incidents import preview_incident_list
 from reviewer.store.audits import get_audit
+from reviewer.store.incidents import incident_columns, incident_list_info, population_size
 from tests.actions import create_audit, draw_sample, import_incident_list
 from tests.conftest import ASB_SET
 
