@@ -72,3 +72,44 @@ def rename_audit(db: Database, audit_id: int, name: str) -> AuditInfo:
 
 def archive_audit(db: Database, audit_id: int, archived: bool = True) -> AuditInfo:
     return audit_ops.archive_audit(ws(db), audit_id, archived).value
+
+
+# -- the outputs, given the figures ``reviewer.figures`` reads (as the operations do) -----------
+def build_report(db: Database, audit: AuditInfo, out: str | Path,
+                 compare_with: AuditInfo | None = None, progress: Any = None) -> Path:
+    from reviewer.figures import report_figures
+    from reviewer.outputs.report_pdf import build_report as build
+
+    return build(report_figures(db, audit, compare_with), out, progress)
+
+
+def write_results(db: Database, audit: AuditInfo, out: str | Path, warn: Any = None) -> Path:
+    from reviewer.figures import results_figures
+    from reviewer.outputs.results_xlsx import check_results_file
+    from reviewer.outputs.results_xlsx import write_results as write
+
+    return write(results_figures(db, audit, check_results_file(out)), out, warn)
+
+
+def results_xlsx(db: Database, audit: AuditInfo, out: str | Path, warn: Any = None) -> Path:
+    from reviewer.figures import report_figures
+    from reviewer.outputs.results_xlsx import results_xlsx as write
+
+    return write(report_figures(db, audit, columns=True), out, warn)
+
+
+def operator_feedback_xlsx(db: Database, audit: AuditInfo, field: str, out: str | Path,
+                           warn: Any = None) -> Path:
+    from reviewer.figures import feedback_figures
+    from reviewer.outputs.feedback_xlsx import check_feedback_file
+    from reviewer.outputs.feedback_xlsx import operator_feedback_xlsx as write
+
+    check_feedback_file(out)
+    return write(feedback_figures(db, audit, field), out, warn)
+
+
+def export_answers(db: Database, audit: AuditInfo, out: str | Path, warn: Any = None) -> int:
+    from reviewer.files.exporter import export_answers as write
+    from reviewer.store.columns import answer_columns
+
+    return write(answer_columns(db, audit), out, warn)

@@ -20,9 +20,8 @@ from typing import Any
 
 from reviewer.errors import ReviewerError
 from reviewer.questions.logic import UNANSWERED, answer_category
-from reviewer.questions.model import Question
-from reviewer.store.audits import AuditInfo, question_set
-from reviewer.store.db import Database
+from reviewer.questions.model import Question, QuestionSet
+from reviewer.store.audits import AuditInfo
 
 BANDS = ((0.0, "poor"), (0.20, "slight"), (0.40, "fair"), (0.60, "moderate"),
          (0.80, "substantial"), (1.0, "almost perfect"))
@@ -137,26 +136,21 @@ def kappa_of(pairs: list[tuple[str, str]]) -> tuple[float | None, tuple[float, f
     return kappa, (max(-1.0, min(1.0, low)), max(-1.0, min(1.0, high)))
 
 
-def _answers(db: Database, audit: AuditInfo) -> tuple[list[str], dict[str, dict[str, tuple]]]:
-    refs = [r[0] for r in db.all("SELECT ref FROM record WHERE audit_id = ? ORDER BY seq",
-                                 (audit.id,))]
-    out: dict[str, dict[str, tuple]] = {}
-    for ref, qid, state, value in db.all(
-            "SELECT r.ref, a.question_id, a.state, a.value FROM answer a JOIN record r "
-            "ON r.id = a.record_id WHERE a.audit_id = ?", (audit.id,)):
-        out.setdefault(ref, {})[qid] = (state, value)
-    return refs, out
+Scores = tuple[list[str], dict[str, dict[str, tuple]]]
+# an audit's record refs in review order, and each ref's (state, value) by question id
+# (``store.counts.answers_by_ref``)
 
 
-def agreement(db: Database, a: AuditInfo, b: AuditInfo) -> Agreement:
-    qa, qb = question_set(db, a), question_set(db, b)
+def agreement(a: AuditInfo, qa: QuestionSet, scores_a: Scores, b: AuditInfo, qb: QuestionSet,
+              scores_b: Scores) -> Agreement:
+    """The agreement of audits ``a`` and ``b`` (``reviewer.figures.agreement`` reads them)."""
     if qa.id != qb.id:
         raise ReviewerError(f"'{a.name}' uses question set {qa.id} and '{b.name}' uses {qb.id}: "
                             "agreement needs two audits of the same question set")
     if a.id == b.id:
         raise ReviewerError("agreement needs two different audits")
-    refs_a, ans_a = _answers(db, a)
-    refs_b, ans_b = _answers(db, b)
+    refs_a, ans_a = scores_a
+    refs_b, ans_b = scores_b
     in_b = set(refs_b)
     common = [ref for ref in refs_a if ref in in_b]
     questions: list[QuestionAgreement] = []

@@ -19,7 +19,7 @@ def add_commands(sub, groups: dict) -> None:
 
 @command("tally")
 def _tally(args: argparse.Namespace) -> int:
-    from reviewer.analysis.tally import tally, tally_grouped
+    from reviewer.figures import tally, tally_grouped
     from reviewer.outputs import tally_format as fmt
     from reviewer.store.audits import get_audit, question_set
 

@@ -104,10 +104,10 @@ def _assign(args: argparse.Namespace) -> int:
 def _agreement(args: argparse.Namespace) -> int:
     import json
 
-    from reviewer.analysis.agreement import agreement, to_text
+    from reviewer.analysis.agreement import to_text
 
     ws = open_ws(args)
-    result = agreement(ws.db, ws.audit(args.audit_a), ws.audit(args.audit_b))
+    result = ws.agreement(ws.audit(args.audit_a), ws.audit(args.audit_b))
     if args.format == "json":
         print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     else:

@@ -54,46 +54,56 @@ def write_answers(ws: Workspace, audit_id: int, path: str | Path,
                   warn: Warn | None = None) -> OpResult[int]:
     """The answer table (SPEC §2) as CSV or XLSX; the number of records. ``warn`` receives a
     line when characters XLSX cannot hold were left out (as for results and feedback)."""
-    from reviewer.files.exporter import export_answers
+    from reviewer.files.exporter import check_answers_file, export_answers
+    from reviewer.store.columns import answer_columns
 
+    check_answers_file(path)
     audit = ws.audit_by_id(audit_id)
     return exported(ws, [audit_id], "answers", path,
-                    lambda: export_answers(ws.db, audit, path, warn=warn))
+                    lambda: export_answers(answer_columns(ws.db, audit), path, warn=warn))
 
 
 def write_report(ws: Workspace, audit_id: int, path: str | Path,
                  baseline_id: int | None = None) -> OpResult[Path]:
     """The results report (PDF), compared with a baseline audit when one is given."""
+    from reviewer.figures import report_figures
     from reviewer.outputs.report_pdf import build_report
 
     audit = ws.audit_by_id(audit_id)
     baseline = ws.audit_by_id(baseline_id) if baseline_id is not None else None
     return exported(ws, [audit_id], "report", path,
-                    lambda: build_report(ws.db, audit, path, compare_with=baseline))
+                    lambda: build_report(report_figures(ws.db, audit, baseline), path))
 
 
 def write_results(ws: Workspace, audit_id: int, path: str | Path,
                   warn: Warn | None = None) -> OpResult[Path]:
     """The results workbook (XLSX) or table (CSV)."""
+    from reviewer.figures import results_figures
+    from reviewer.outputs.results_xlsx import check_results_file
     from reviewer.outputs.results_xlsx import write_results as write
 
+    suffix = check_results_file(path)
     audit = ws.audit_by_id(audit_id)
-    return exported(ws, [audit_id], "results", path, lambda: write(ws.db, audit, path, warn))
+    return exported(ws, [audit_id], "results", path,
+                    lambda: write(results_figures(ws.db, audit, suffix), path, warn))
 
 
 def write_feedback(ws: Workspace, audit_id: int, field: str, path: str | Path,
                    warn: Warn | None = None) -> OpResult[Path]:
     """The per-person feedback workbook, one sheet per value of a record field."""
-    from reviewer.outputs.feedback_xlsx import operator_feedback_xlsx
+    from reviewer.figures import feedback_figures
+    from reviewer.outputs.feedback_xlsx import check_feedback_file, operator_feedback_xlsx
 
+    check_feedback_file(path)
     audit = ws.audit_by_id(audit_id)
     return exported(ws, [audit_id], f"feedback by {field}", path,
-                    lambda: operator_feedback_xlsx(ws.db, audit, field, path, warn))
+                    lambda: operator_feedback_xlsx(feedback_figures(ws.db, audit, field), path,
+                                                   warn))
 
 
 def write_comparison_chart(ws: Workspace, comparison, path: str | Path) -> OpResult[Path]:
     """The trend chart (PNG) of a comparison; recorded in every audit compared."""
-    from reviewer.analysis.compare import trend_chart
+    from reviewer.outputs.charts import trend_chart
     from reviewer.private import write_private_bytes
 
     return exported(ws, [a.id for a in comparison.audits], "comparison chart", path,

@@ -6,16 +6,15 @@ from __future__ import annotations
 
 from html import escape
 
-from reviewer.analysis.agreement import LOW_KAPPA, agreement, band, kappa_text
-from reviewer.store.audits import AuditInfo, calibrations_of
-from reviewer.store.db import Database
+from reviewer.analysis.agreement import LOW_KAPPA, Agreement, band, kappa_text
+from reviewer.store.audits import AuditInfo
 
 HEAD = ("Question", "Pairs", "Agreed", "Kappa (95% CI)", "Reading")
 
 
-def agreement_section(db: Database, audit: AuditInfo) -> str:
-    """HTML of the section, or "" when the audit has no calibration audit."""
-    calibrations = calibrations_of(db, audit)
+def agreement_section(calibrations: list[tuple[AuditInfo, Agreement]]) -> str:
+    """HTML of the section, or "" when the audit has no calibration audit (``calibrations``:
+    each calibration audit with its agreement)."""
     if not calibrations:
         return ""
     out = ["<section><h2>AGREEMENT WITH A BLIND SECOND SCORING:</h2>",
@@ -25,8 +24,7 @@ def agreement_section(db: Database, audit: AuditInfo) -> str:
            "(Landis &amp; Koch: 0.41–0.60 moderate, 0.61–0.80 substantial, above 0.80 almost "
            f"perfect). A kappa of {LOW_KAPPA:.2f} or less is flagged: the question or its "
            "guidance needs to be clearer.</p>"]
-    for n, other in enumerate(calibrations, start=1):
-        result = agreement(db, audit, other)
+    for n, (other, result) in enumerate(calibrations, start=1):
         overall = result.to_dict()["overall"]
         head = "".join(f'<th scope="col">{h}</th>' for h in HEAD)
         rows = []

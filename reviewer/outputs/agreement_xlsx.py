@@ -4,18 +4,18 @@ Cohen's kappa with its 95% interval and its plain reading, questions with a low 
 
 from __future__ import annotations
 
-from reviewer.analysis.agreement import LOW_KAPPA, agreement, band
+from reviewer.analysis.agreement import LOW_KAPPA, Agreement, band
 from reviewer.outputs.xlsx_util import HEAD_FILL, PERCENT_FORMAT, SafeWorkbook, cell
-from reviewer.store.audits import AuditInfo, calibrations_of
-from reviewer.store.db import Database
+from reviewer.store.audits import AuditInfo
 
 HEADER = ["Question", "Pairs compared", "Agreed", "Agreement", "Kappa", "95% CI low",
           "95% CI high", "Reading", "Low"]
 
 
-def agreement_sheet(book: SafeWorkbook, db: Database, audit: AuditInfo) -> None:
-    """Add the sheet when the audit has calibration audits; nothing otherwise."""
-    calibrations = calibrations_of(db, audit)
+def agreement_sheet(book: SafeWorkbook, audit: AuditInfo,
+                    calibrations: list[tuple[AuditInfo, Agreement]]) -> None:
+    """Add the sheet when the audit has calibration audits (each with its agreement); nothing
+    otherwise."""
     if not calibrations:
         return
     ws = book.sheet("Agreement")
@@ -24,8 +24,7 @@ def agreement_sheet(book: SafeWorkbook, db: Database, audit: AuditInfo) -> None:
                         "share of pairs with the same answer, and Cohen's kappa (agreement "
                         "corrected for chance; Landis & Koch: above 0.60 substantial, 0.40 or "
                         "less needs clearer guidance)", bold=True)])
-    for other in calibrations:
-        result = agreement(db, audit, other)
+    for other, result in calibrations:
         overall = result.to_dict()["overall"]
         ws.append([])
         ws.append([cell(ws, f"{other.name}: {result.records} records in both, "

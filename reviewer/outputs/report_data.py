@@ -6,10 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from reviewer.analysis.agreement import Agreement
 from reviewer.analysis.tally import QuestionTally, Tally
-from reviewer.questions.model import Section
+from reviewer.answer_columns import AnswerColumns
+from reviewer.questions.model import QuestionSet, Section
 from reviewer.store.audits import AuditInfo
-from reviewer.store.db import Database
 
 NOT_RECORDED = "not recorded"
 
@@ -44,6 +45,23 @@ class AuditSummary:
         return [(SAMPLE_LABELS[k], self.sample.get(k) or NOT_RECORDED) for k in SAMPLE_LABELS]
 
 
+@dataclass
+class AuditFigures:
+    """Everything the results outputs show of one audit (read by ``reviewer.figures``): the
+    outputs take this, never the database."""
+
+    audit: AuditInfo
+    qs: QuestionSet
+    tally: Tally
+    summary: AuditSummary
+    calibrations: list[tuple[AuditInfo, Agreement]] = field(default_factory=list)
+    baseline: AuditInfo | None = None              # a report compared with an earlier audit
+    base_tally: Tally | None = None
+    columns: AnswerColumns | None = None           # the answers as columns (workbooks)
+    by: str = ""                                   # feedback: the record field grouped by
+    groups: list[tuple[str, Tally]] = field(default_factory=list)
+
+
 def _text(value: Any, grouped: bool) -> str:
     if value is None or value == "":
         return ""
@@ -70,35 +88,6 @@ def sample_description(sample: dict[str, Any]) -> dict[str, str]:
     if out.get("method") and sample.get("stratify_by"):
         out["method"] += f" by {sample['stratify_by']}"
     return out
-
-
-def summarize(db: Database, audit: AuditInfo) -> AuditSummary:
-    """Records, reviewers and the dates answers were given, in one pass over the answers."""
-    rows = db.all(f"SELECT reviewer, MIN(NULLIF(answered_at, '')), MAX(answered_at) FROM answer "
-                  f"WHERE {answers_filter(db, audit)} GROUP BY reviewer", (audit.id,))
-    reviewers = sorted(r for r, _, _ in rows if r)
-    firsts = [f for _, f, _ in rows if f]
-    lasts = [la for _, _, la in rows if la]
-    records = int(db.scalar("SELECT COUNT(*) FROM record WHERE audit_id = ?", (audit.id,)))
-    return AuditSummary(records, reviewers, min(firsts)[:10] if firsts else None,
-                        max(lasts)[:10] if lasts else None,
-                        sample_description(audit.sample or {}))
-
-
-def answers_filter(db: Database, audit: AuditInfo) -> str:
-    """SQLite reads an audit's answers through the tally index one row lookup at a time; when
-    the audit holds a good share of all answers, one sequential scan (``+audit_id`` keeps the
-    index out) is several times faster (600,000 answers: 0.24 s instead of 2 s).
-
-    ``answer`` is a WITHOUT ROWID table (no ``rowid`` to take a maximum of): the whole table is
-    counted instead, which SQLite does from its smallest index (2,000,000 rows: ~30 ms)."""
-    if db.dialect != "sqlite":
-        return "audit_id = ?"
-    mine = db.scalar("SELECT COUNT(*) FROM answer WHERE audit_id = ?", (audit.id,)) or 0
-    if mine < 50_000:
-        return "audit_id = ?"
-    everything = db.scalar("SELECT COUNT(*) FROM answer") or 0
-    return "+audit_id = ?" if mine * 4 >= everything else "audit_id = ?"
 
 
 @dataclass

@@ -22,12 +22,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 from reviewer.analysis.stats import rate
-from reviewer.analysis.tally import QuestionTally, Tally, tally
+from reviewer.analysis.tally import QuestionTally, Tally
+from reviewer.answer_columns import AnswerColumns
 from reviewer.files.cells import SafeCells
-from reviewer.files.exporter import AnswerColumns, answer_columns
 from reviewer.outputs.agreement_xlsx import agreement_sheet
 from reviewer.outputs.feedback_xlsx import operator_feedback_xlsx
-from reviewer.outputs.report_data import blocks, summarize
+from reviewer.outputs.report_data import AuditFigures, blocks
 from reviewer.outputs.tally_format import CSV_HEADER, NA_NOTE, csv_rows, sign_off_line
 from reviewer.outputs.xlsx_util import (
     HEAD_FILL,
@@ -39,8 +39,7 @@ from reviewer.outputs.xlsx_util import (
     typed_column,
 )
 from reviewer.private import check_extension, private_output
-from reviewer.store.audits import AuditInfo, question_set
-from reviewer.store.db import Database
+from reviewer.store.audits import AuditInfo
 
 __all__ = ["write_results", "results_xlsx", "results_csv", "operator_feedback_xlsx",
            "RESULTS_SUFFIXES"]
@@ -51,13 +50,18 @@ RESULTS_HEADER = ["Question", "Y", "N", "Total", "Y rate", "95% CI low", "95% CI
                   "Target status"]
 
 
-def write_results(db: Database, audit: AuditInfo, out: str | Path,
-                  warn: Warn | None = None) -> Path:
+def check_results_file(out: str | Path) -> str:
+    """The results file's extension, or a UsageError before anything is read or written."""
+    return check_extension(out, RESULTS_SUFFIXES, "the results file")
+
+
+def write_results(f: AuditFigures, out: str | Path, warn: Warn | None = None) -> Path:
     """``.xlsx`` -> the workbook, ``.csv`` -> the results table as CSV (any case); another
-    extension is a UsageError and nothing is written."""
-    if check_extension(out, RESULTS_SUFFIXES, "the results file") == ".xlsx":
-        return results_xlsx(db, audit, out, warn)
-    return results_csv(db, audit, out)
+    extension is a UsageError and nothing is written. ``f``: ``figures.report_figures`` with
+    the answers as columns."""
+    if check_results_file(out) == ".xlsx":
+        return results_xlsx(f, out, warn)
+    return results_csv(f, out)
 
 
 def _rate_cells(ws, count: int, total: int) -> list:
@@ -126,28 +130,25 @@ def _records_sheet(book: SafeWorkbook, c: AnswerColumns) -> None:
     ws.bulk([c.refs, *map(typed_column, c.fields.values())])
 
 
-def results_xlsx(db: Database, audit: AuditInfo, out: str | Path,
-                 warn: Warn | None = None) -> Path:
+def results_xlsx(f: AuditFigures, out: str | Path, warn: Warn | None = None) -> Path:
     check_extension(out, (".xlsx",), "the results workbook")
-    qs = question_set(db, audit)
-    t = tally(db, audit, qs)
-    columns = answer_columns(db, audit, qs, not_asked="n/a")
+    assert f.columns is not None, "the workbook needs report_figures(..., columns=True)"
     with SafeWorkbook() as book:
-        _results_sheet(book, audit, t, summarize(db, audit))
-        _answers_sheet(book, columns)
-        _records_sheet(book, columns)
-        agreement_sheet(book, db, audit)
+        _results_sheet(book, f.audit, f.tally, f.summary)
+        _answers_sheet(book, f.columns)
+        _records_sheet(book, f.columns)
+        agreement_sheet(book, f.audit, f.calibrations)
         return save(book, out, warn)
 
 
 CSV_RATE_HEADER = CSV_HEADER + ["rate", "ci_low", "ci_high"]
 
 
-def results_csv(db: Database, audit: AuditInfo, out: str | Path) -> Path:
+def results_csv(f: AuditFigures, out: str | Path) -> Path:
     """``tally --format csv``'s columns plus the rate (Y/Total, or number/Total for a choice)
     and its 95% interval, as fractions."""
     check_extension(out, (".csv",), "the results table")
-    t = tally(db, audit)
+    t = f.tally
     rows = []
     total = 0
     for row in csv_rows(t):

@@ -6,7 +6,7 @@ import sqlite3
 
 from PySide6.QtCore import Qt
 
-from reviewer.analysis import tally
+from reviewer import figures as tally
 from reviewer.store.audits import get_audit
 from tests.actions import create_audit, import_answers
 from tests.conftest import ASB_SET

@@ -1,0 +1,96 @@
+"""The figures of audits in the database: what the store counts (``store.counts``), shaped by
+``analysis`` — the read side beside the operations. Front ends read through ``Workspace``,
+which calls these; the results outputs take the :class:`AuditFigures` gathered here and never
+see the database (docs/architecture.md)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from reviewer.analysis import agreement as agreement_figures
+from reviewer.analysis.agreement import Agreement
+from reviewer.analysis.compare import Comparison, compare_tallies
+from reviewer.analysis.tally import Tally, build, grouped
+from reviewer.errors import ReviewerError
+from reviewer.outputs.report_data import AuditFigures, AuditSummary, sample_description
+from reviewer.questions.model import QuestionSet
+from reviewer.store import counts
+from reviewer.store.audits import AuditInfo, calibrations_of, question_set
+from reviewer.store.columns import answer_columns
+from reviewer.store.db import Database
+
+
+def tally(db: Database, audit: AuditInfo, qs: QuestionSet | None = None) -> Tally:
+    qs = qs or question_set(db, audit)
+    return build(qs, counts.record_count(db, audit.id), counts.tally_rows(db, audit.id))
+
+
+def tally_grouped(db: Database, audit: AuditInfo, by: str, qs: QuestionSet | None = None
+                  ) -> tuple[Tally, list[tuple[str, Tally]]]:
+    """The whole audit's tally and one per value of the record field ``by`` (blank values
+    grouped as ""), from one pass over the answers."""
+    qs = qs or question_set(db, audit)
+    return grouped(qs, *counts.grouped_rows(db, audit.id, by))
+
+
+def tally_by(db: Database, audit: AuditInfo, by: str,
+             qs: QuestionSet | None = None) -> list[tuple[str, Tally]]:
+    """One tally per value of the record field ``by`` (blank values grouped as "")."""
+    return tally_grouped(db, audit, by, qs)[1]
+
+
+def agreement(db: Database, a: AuditInfo, b: AuditInfo) -> Agreement:
+    return agreement_figures.agreement(a, question_set(db, a), counts.answers_by_ref(db, a.id),
+                                       b, question_set(db, b), counts.answers_by_ref(db, b.id))
+
+
+def compare_audits(db: Database, audits: Sequence[AuditInfo]) -> Comparison:
+    return compare_tallies(audits, [tally(db, a) for a in audits])
+
+
+def summarize(db: Database, audit: AuditInfo) -> AuditSummary:
+    """Records, reviewers and the dates answers were given, in one pass over the answers."""
+    rows = counts.answer_dates(db, audit.id)
+    reviewers = sorted(r for r, _, _ in rows if r)
+    firsts = [f for _, f, _ in rows if f]
+    lasts = [la for _, _, la in rows if la]
+    return AuditSummary(counts.record_count(db, audit.id), reviewers,
+                        min(firsts)[:10] if firsts else None,
+                        max(lasts)[:10] if lasts else None,
+                        sample_description(audit.sample or {}))
+
+
+def report_figures(db: Database, audit: AuditInfo, compare_with: AuditInfo | None = None,
+                   columns: bool = False) -> AuditFigures:
+    """What the PDF report and the results workbook (``columns``: with its answer sheets)
+    show of ``audit``."""
+    qs = question_set(db, audit)
+    return AuditFigures(
+        audit, qs, tally(db, audit, qs), summarize(db, audit),
+        [(other, agreement(db, audit, other)) for other in calibrations_of(db, audit)],
+        compare_with, tally(db, compare_with) if compare_with is not None else None,
+        answer_columns(db, audit, qs, not_asked="n/a") if columns else None)
+
+
+def feedback_figures(db: Database, audit: AuditInfo, by: str) -> AuditFigures:
+    """What the per-person feedback workbook shows: a tally per value of the record field
+    ``by``, and the answers."""
+    known = counts.field_names(db, audit.id)
+    if by not in known:
+        listed = ", ".join(known) if known else "the records have no fields"
+        raise ReviewerError(f"audit '{audit.name}' has no record field '{by}' ({listed})")
+    qs = question_set(db, audit)
+    whole, groups = tally_grouped(db, audit, by, qs)
+    return AuditFigures(audit, qs, whole, AuditSummary(whole.records, [], None, None),
+                        columns=answer_columns(db, audit, qs, not_asked="n/a"), by=by,
+                        groups=groups)
+
+
+def results_figures(db: Database, audit: AuditInfo, suffix: str) -> AuditFigures:
+    """What the results file shows: the workbook (``.xlsx``) everything with the answers, the
+    CSV table the tally alone."""
+    if suffix == ".xlsx":
+        return report_figures(db, audit, columns=True)
+    qs = question_set(db, audit)
+    t = tally(db, audit, qs)
+    return AuditFigures(audit, qs, t, AuditSummary(t.records, [], None, None))
