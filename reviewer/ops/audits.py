@@ -11,6 +11,7 @@ from reviewer.questions.loader import load_file
 from reviewer.questions.model import QuestionSet
 from reviewer.store import audits
 from reviewer.store.audits import AuditInfo, clean_name, get_audit_by_id, store_question_set
+from reviewer.store.history import Action
 from reviewer.workspace import Workspace
 
 
@@ -36,7 +37,7 @@ def create_audit(ws: Workspace, name: str, set_ref: str | Path, description: str
         audit_id = audits.insert_audit(tx.db, name, set_id, description or qs.description,
                                        tx.now, calibrates)
         tx.set_audit(get_audit_by_id(tx.db, audit_id))
-        tx.event("create", detail=f"question set {qs.id} version {qs.version} "
+        tx.event(Action.CREATE, detail=f"question set {qs.id} version {qs.version} "
                                   f"({Path(source_name).name})")
     return OpResult(get_audit_by_id(ws.db, audit_id), tx.changes,
                     f"created audit '{name}' with question set {qs.id} version {qs.version}")
@@ -51,7 +52,7 @@ def rename_audit(ws: Workspace, audit_id: int, new_name: str) -> OpResult[AuditI
         if audits.audit_named(tx.db, new_name, other_than=audit_id) is not None:
             raise ReviewerError(f"an audit named '{new_name}' already exists")
         audits.set_name(tx.db, audit_id, new_name)
-        tx.event("rename", before=old, after=new_name)
+        tx.event(Action.RENAME, before=old, after=new_name)
     return OpResult(get_audit_by_id(ws.db, audit_id), tx.changes,
                     f"renamed '{old}' to '{new_name}'")
 
@@ -60,7 +61,7 @@ def archive_audit(ws: Workspace, audit_id: int, archived: bool = True) -> OpResu
     with write(ws, audit_id, META) as tx:
         if tx.audit.archived != archived:
             audits.set_archived(tx.db, audit_id, archived)
-            tx.event("archive", before=str(tx.audit.archived).lower(),
+            tx.event(Action.ARCHIVE, before=str(tx.audit.archived).lower(),
                      after=str(archived).lower(),
                      detail="archived" if archived else "restored from the archive")
     word = "archived" if archived else "restored"

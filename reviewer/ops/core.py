@@ -67,6 +67,13 @@ class Changes:
         changes.plans = changes.plans or PLANS in written
         return changes
 
+    def merge(self, other: Changes) -> Changes:
+        """The changes of two transactions of one operation (this one's audit first)."""
+        return Changes(self.audit_id if self.audit_id is not None else other.audit_id,
+                       self.audit_list or other.audit_list, self.records or other.records,
+                       self.answers | other.answers, self.all_answers or other.all_answers,
+                       self.history + other.history, self.plans or other.plans)
+
     def touches_answers(self, record_id: int | None = None) -> bool:
         return self.all_answers or (bool(self.answers) if record_id is None
                                     else record_id in self.answers)

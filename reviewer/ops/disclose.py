@@ -15,6 +15,7 @@ from typing import TypeVar
 
 from reviewer.ops.core import META, Changes, OpResult, write
 from reviewer.ops.importer import file_sha256
+from reviewer.store.history import Action
 from reviewer.workspace import Workspace
 
 T = TypeVar("T")
@@ -30,8 +31,8 @@ def record_export(ws: Workspace, audit_ids: Sequence[int], kind: str, path: str 
     with ws.db.transaction():
         for audit_id in dict.fromkeys(audit_ids):
             with write(ws, audit_id, META) as tx:
-                tx.event("export", detail=detail)
-            changes.history += tx.changes.history
+                tx.event(Action.EXPORT, detail=detail)
+            changes = changes.merge(tx.changes)
     return changes
 
 
@@ -45,7 +46,6 @@ def exported(ws: Workspace, audit_ids: Sequence[int], kind: str, path: str | Pat
     except BaseException:
         Path(path).unlink(missing_ok=True)
         raise
-    changes.audit_id = audit_ids[0] if audit_ids else None
     return OpResult(value, changes, f"wrote {kind} to {path}")
 
 

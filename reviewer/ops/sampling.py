@@ -23,6 +23,7 @@ from reviewer.files.recordings import LinkResult, match_recordings
 from reviewer.ops.core import OpResult, write
 from reviewer.ops.importer import file_sha256
 from reviewer.store import audits, incidents, records
+from reviewer.store.history import Action
 from reviewer.store.ids import next_id, next_seq
 from reviewer.workspace import Workspace
 
@@ -35,7 +36,7 @@ def import_incident_list(ws: Workspace, audit_id: int, path: str | Path, ref_col
     with write(ws, audit_id, what="an incident list import") as tx:
         n, info, rows = read_incident_list(path, ref_column)
         incidents.replace_list(tx.db, audit_id, rows, n, info, progress)
-        tx.event("incident-list", detail=f"{path.name} sha256={file_sha256(path)} rows={n} "
+        tx.event(Action.INCIDENT_LIST, detail=f"{path.name} sha256={file_sha256(path)} rows={n} "
                                          f"ref column '{ref_column}'")
     return OpResult(n, tx.changes, f"imported {n:,} incidents from {path.name}")
 
@@ -78,7 +79,7 @@ def draw_sample(ws: Workspace, audit_id: int, size: int | None = None,
             description.update(stratify_by=stratify_by, strata=strata,
                                strata_population=strata_population)
         audits.set_sample(db, audit_id, json.dumps(description, sort_keys=True))
-        tx.event("sample", detail=f"{describe(description)}; {len(new)} records added, "
+        tx.event(Action.SAMPLE, detail=f"{describe(description)}; {len(new)} records added, "
                                   f"{len(skipped)} already in the audit")
     if progress:
         progress(n, n)
@@ -98,7 +99,7 @@ def link_recordings(ws: Workspace, audit_id: int, folder: str | Path) -> OpResul
         rows = records.id_fields(tx.db, audit_id)
         result, updates = match_recordings(folder, rows)
         records.set_fields(tx.db, [(fields, rid) for rid, fields in updates])
-        tx.event("link-recordings", detail=f"{Path(folder)}: {len(result.matched)} linked, "
+        tx.event(Action.LINK_RECORDINGS, detail=f"{Path(folder)}: {len(result.matched)} linked, "
                                            f"{len(result.unmatched_files)} files unmatched, "
                                            f"{len(result.records_without_file)} records "
                                            "without a recording")

@@ -17,6 +17,7 @@ from reviewer.questions.logic import ANSWERED, NA, NOT_ASKED, UNANSWERED, Answer
 from reviewer.questions.model import QuestionSet
 from reviewer.store import answers
 from reviewer.store.answers import EMPTY_ROW, GIVEN, RecordView, Row, load_record
+from reviewer.store.history import Action
 from reviewer.workspace import Workspace
 
 __all__ = ["RecordView", "load_record", "parse_answer", "score", "set_note", "undo_last"]
@@ -63,7 +64,7 @@ def _condition_events(tx: Tx, view: RecordView, before: dict[str, Row], cause: s
     for qid, old in after.items():
         if qid == skip or old[0] not in GIVEN:
             continue
-        tx.event("answer", view.ref, qid, history_label(old[0], old[1]), None,
+        tx.event(Action.ANSWER, view.ref, qid, history_label(old[0], old[1]), None,
                  f"condition: {cause}")
 
 
@@ -110,7 +111,7 @@ def score(ws: Workspace, audit_id: int, qs: QuestionSet, record_id: int, qid: st
         new_rows = _rows_for(view, logic.resolve(qs, given), tx.reviewer, tx.now)
         old = view.rows.get(qid, EMPTY_ROW)
         changed = (old[0], old[1]) != (new_rows[qid][0], new_rows[qid][1])
-        seq = tx.event("answer", view.ref, qid, history_label(old[0], old[1]),
+        seq = tx.event(Action.ANSWER, view.ref, qid, history_label(old[0], old[1]),
                        history_label(*parsed), source) if changed else None
         before = _write(tx, view, new_rows, {qid: seq} if seq else None)
         if before:
@@ -132,7 +133,7 @@ def set_note(ws: Workspace, audit_id: int, qs: QuestionSet, record_id: int, qid:
         view = _load(tx, qs, record_id)
         old = view.rows.get(qid, EMPTY_ROW)
         if old[2] != note:
-            tx.event("note", view.ref, qid, old[2] or None, note or None, "app")
+            tx.event(Action.NOTE, view.ref, qid, old[2] or None, note or None, "app")
             new_rows = {qid: (old[0], old[1], note, old[3], old[4])}
             before = _write(tx, view, new_rows)
             _remember(tx, view, qid, before, new_rows)
@@ -164,10 +165,10 @@ def undo_last(ws: Workspace, audit_id: int,
         for k, row in restored.items():
             now = view.rows.get(k, EMPTY_ROW)
             if (now[0], now[1]) != (row[0], row[1]) and (row[0] in GIVEN or now[0] in GIVEN):
-                seqs[k] = tx.event("undo", view.ref, k, history_label(now[0], now[1]),
+                seqs[k] = tx.event(Action.UNDO, view.ref, k, history_label(now[0], now[1]),
                                    history_label(row[0], row[1]), "answer")
             if now[2] != row[2]:
-                tx.event("undo", view.ref, k, now[2] or None, row[2] or None, "note")
+                tx.event(Action.UNDO, view.ref, k, now[2] or None, row[2] or None, "note")
         _write(tx, view, restored, seqs)
         # The record may have changed since (an import): clear what is no longer asked.
         view = load_record(tx.db, qs, record_id)

@@ -20,6 +20,7 @@ from reviewer.errors import ReviewerError, UsageError
 from reviewer.ops.core import META, OpResult, write
 from reviewer.store import audits, records
 from reviewer.store.audits import AuditInfo
+from reviewer.store.history import Action
 from reviewer.workspace import Workspace
 
 
@@ -65,7 +66,7 @@ def assign(ws: Workspace, audit_id: int, reviewers: list[str],
         records.assign(tx.db, updates)
         by_id = dict(free)
         for who, rid in sorted(updates, key=lambda u: u[1]):
-            tx.event("assign", by_id[rid], None, None, who, f"seed {seed}")
+            tx.event(Action.ASSIGN, by_id[rid], None, None, who, f"seed {seed}")
     return OpResult(result, tx.changes, result.summary())
 
 
@@ -77,7 +78,7 @@ def sign_off(ws: Workspace, audit_id: int) -> OpResult[AuditInfo]:
                                 f"{audit.signed_off_by} on {audit.signed_off_at[:10]}")
         audits.set_signed_off(tx.db, audit_id, tx.reviewer, tx.now)
         incomplete = audit.records - audit.complete
-        tx.event("sign-off", after=tx.reviewer,
+        tx.event(Action.SIGN_OFF, after=tx.reviewer,
                  detail=f"{audit.complete} of {audit.records} records complete"
                         + (f"; {incomplete} incomplete" if incomplete else ""))
     done = ws.audit_by_id(audit_id)
@@ -95,7 +96,7 @@ def reopen(ws: Workspace, audit_id: int, reason: str) -> OpResult[AuditInfo]:
         if not audit.signed_off:
             raise ReviewerError(f"'{audit.name}' is not signed off")
         audits.set_signed_off(tx.db, audit_id, None, None)
-        tx.event("reopen", before=audit.signed_off_by, detail=reason)
+        tx.event(Action.REOPEN, before=audit.signed_off_by, detail=reason)
     return OpResult(ws.audit_by_id(audit_id), tx.changes,
                     f"reopened '{audit.name}' (signed off by {audit.signed_off_by} on "
                     f"{audit.signed_off_at[:10]}): {reason}")

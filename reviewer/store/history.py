@@ -59,12 +59,6 @@ CHANGES: dict[Action, frozenset[str]] = {
     Action.UPGRADE: frozenset(),
 }
 
-# The actions that change an audit's records or answers: refused on a signed-off audit
-# (SPEC §7). The others (its name, archiving, exports, signing off itself) are not.
-CHANGES_RECORDS = frozenset(a for a, what in CHANGES.items()
-                            if what & {"records", "answers", "all_answers"})
-
-
 def last_seq(db: Database, audit_id: int) -> int:
     """The ``seq`` of an audit's newest event (0 for none)."""
     return int(db.scalar("SELECT MAX(seq) FROM event WHERE audit_id = ?", (audit_id,)) or 0)
