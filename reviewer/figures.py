@@ -12,7 +12,8 @@ from reviewer.analysis.agreement import Agreement
 from reviewer.analysis.compare import Comparison, compare_tallies
 from reviewer.analysis.tally import Tally, build, grouped
 from reviewer.errors import ReviewerError
-from reviewer.outputs.report_data import AuditFigures, AuditSummary, sample_description
+from reviewer.outputs.report_data import AuditFigures, AuditSummary
+from reviewer.outputs.sample_text import sample_description
 from reviewer.questions.model import QuestionSet
 from reviewer.store import counts
 from reviewer.store.audits import AuditInfo, calibrations_of, question_set

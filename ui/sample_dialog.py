@@ -29,6 +29,7 @@ from reviewer.analysis import sampling
 from reviewer.errors import ReviewerError
 from reviewer.files import incidents
 from reviewer.ops import sampling as sampling_ops
+from reviewer.outputs import sample_text
 
 from . import file_dialogs
 from .a11y import buddy, named
@@ -225,7 +226,7 @@ class SampleDialog(QDialog):
         audit = self.audit
         if audit.sample.get("size") and QMessageBox.question(
                 self, "Draw another sample",
-                f"This audit already has a sample ({sampling.describe(audit.sample)}). Draw "
+                f"This audit already has a sample ({sample_text.describe(audit.sample)}). Draw "
                 "again? New refs are added as records; refs already drawn are skipped, and the "
                 "stored description becomes the new draw's.") \
                 != QMessageBox.StandardButton.Yes:

@@ -163,9 +163,9 @@ def check_open(audit: AuditInfo, what: str) -> None:
     """The sign-off rule (SPEC §7), the one place it is checked: a signed-off audit's records
     and answers are not changed."""
     if audit.signed_off_by:
-        raise Refused(f"audit '{audit.name}' was signed off by {audit.signed_off_by} on "
-                      f"{audit.signed_off_at[:10]}: {what} is refused and nothing was "
-                      "written (reopen it first: reviewer audit reopen NAME --reason TEXT)")
+        raise Refused(f"audit '{audit.name}' was {audit.signed_off_text}: {what} is refused "
+                      "and nothing was written (reopen it first: reviewer audit reopen NAME "
+                      "--reason TEXT)")
 
 
 @contextmanager

@@ -14,7 +14,6 @@ from reviewer.analysis.sampling import (
     STRATIFIED,
     SampleResult,
     choose,
-    describe,
     sample_size,
 )
 from reviewer.errors import Progress, ReviewerError
@@ -22,6 +21,7 @@ from reviewer.files.incidents import read_incident_list
 from reviewer.files.recordings import LinkResult, match_recordings
 from reviewer.ops.core import OpResult, write
 from reviewer.ops.importer import file_sha256
+from reviewer.outputs.sample_text import describe
 from reviewer.store import audits, incidents, records
 from reviewer.store.history import Action
 from reviewer.store.ids import next_id, next_seq

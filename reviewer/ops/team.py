@@ -74,17 +74,15 @@ def sign_off(ws: Workspace, audit_id: int) -> OpResult[AuditInfo]:
     with write(ws, audit_id, META) as tx:
         audit = tx.audit
         if audit.signed_off:
-            raise ReviewerError(f"'{audit.name}' was signed off already, by "
-                                f"{audit.signed_off_by} on {audit.signed_off_at[:10]}")
+            raise ReviewerError(f"'{audit.name}' was {audit.signed_off_text} already")
         audits.set_signed_off(tx.db, audit_id, tx.reviewer, tx.now)
         incomplete = audit.records - audit.complete
         tx.event(Action.SIGN_OFF, after=tx.reviewer,
                  detail=f"{audit.complete} of {audit.records} records complete"
                         + (f"; {incomplete} incomplete" if incomplete else ""))
     done = ws.audit_by_id(audit_id)
-    return OpResult(done, tx.changes, f"'{done.name}' signed off by {done.signed_off_by} on "
-                                      f"{done.signed_off_at[:10]}; its records and answers are "
-                                      "now read-only")
+    return OpResult(done, tx.changes, f"'{done.name}' {done.signed_off_text}; its records and "
+                                      "answers are now read-only")
 
 
 def reopen(ws: Workspace, audit_id: int, reason: str) -> OpResult[AuditInfo]:
@@ -98,5 +96,4 @@ def reopen(ws: Workspace, audit_id: int, reason: str) -> OpResult[AuditInfo]:
         audits.set_signed_off(tx.db, audit_id, None, None)
         tx.event(Action.REOPEN, before=audit.signed_off_by, detail=reason)
     return OpResult(ws.audit_by_id(audit_id), tx.changes,
-                    f"reopened '{audit.name}' (signed off by {audit.signed_off_by} on "
-                    f"{audit.signed_off_at[:10]}): {reason}")
+                    f"reopened '{audit.name}' ({audit.signed_off_text}): {reason}")

@@ -4,27 +4,15 @@ the tally grouped into the appendix's tables. No heavy imports here."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from reviewer.analysis.agreement import Agreement
 from reviewer.analysis.tally import QuestionTally, Tally
 from reviewer.answer_columns import AnswerColumns
+from reviewer.outputs.sample_text import SAMPLE_LABELS
 from reviewer.questions.model import QuestionSet, Section
 from reviewer.store.audits import AuditInfo
 
 NOT_RECORDED = "not recorded"
-
-# The sample description is stored by whoever draws the sample; accept the usual key spellings.
-SAMPLE_KEYS: dict[str, tuple[str, ...]] = {
-    "population": ("population", "population_size", "population_description", "source"),
-    "size": ("size", "sample_size", "n"),
-    "method": ("method", "sampling_method"),
-    "seed": ("seed", "random_seed"),
-    "drawn": ("drawn", "drawn_at", "date_drawn", "date", "created_at"),
-}
-SAMPLE_LABELS = {"population": "Population", "size": "Sample size", "method": "Method",
-                 "seed": "Seed", "drawn": "Date drawn"}
-
 
 @dataclass
 class AuditSummary:
@@ -60,34 +48,6 @@ class AuditFigures:
     columns: AnswerColumns | None = None           # the answers as columns (workbooks)
     by: str = ""                                   # feedback: the record field grouped by
     groups: list[tuple[str, Tally]] = field(default_factory=list)
-
-
-def _text(value: Any, grouped: bool) -> str:
-    if value is None or value == "":
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, int) and not isinstance(value, bool):
-        return f"{value:,}" if grouped else str(value)      # a seed is printed as typed
-    return str(value)
-
-
-def sample_description(sample: dict[str, Any]) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for key, names in SAMPLE_KEYS.items():
-        for name in names:
-            text = _text(sample.get(name), grouped=key in ("size", "population"))
-            if text:
-                if key == "drawn" and len(text) > 10 and text[4:5] == "-":
-                    text = text[:10]             # an ISO timestamp: the date is enough
-                out[key] = text
-                break
-    # As reviewer.sampling stores it: a count of incidents, the list's file, the strata field.
-    if isinstance(sample.get("population"), int) and sample.get("source"):
-        out["population"] += f" incidents in {sample['source']}"
-    if out.get("method") and sample.get("stratify_by"):
-        out["method"] += f" by {sample['stratify_by']}"
-    return out
 
 
 @dataclass

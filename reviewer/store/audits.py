@@ -40,6 +40,14 @@ class AuditInfo:
     def signed_off(self) -> bool:
         return bool(self.signed_off_by)
 
+    @property
+    def signed_off_text(self) -> str:
+        """"signed off by WHO on DATE" ("" when not signed off): the one wording of a sign-off,
+        which every message and output uses (``outputs.tally_format.sign_off_line``)."""
+        if not self.signed_off_by:
+            return ""
+        return f"signed off by {self.signed_off_by} on {(self.signed_off_at or '')[:10]}"
+
 
 _AUDIT_SQL = """
 SELECT a.id, a.name, a.question_set_id, q.key, q.version, q.title, a.description, a.created_at,

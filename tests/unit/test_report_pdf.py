@@ -221,7 +221,7 @@ def test_untitled_set_multi_choice_and_text_questions(db, tmp_path):
 
 
 def test_sample_drawn_by_the_sampling_module_is_described():
-    from reviewer.outputs.report_data import sample_description
+    from reviewer.outputs.sample_text import sample_description
 
     d = sample_description({"population": 4210, "size": 100, "method": "stratified "
                             "(proportional)", "seed": 42, "drawn_at": "2012-05-02T10:00:00+01:00",
