@@ -21,13 +21,14 @@ import csv
 from collections.abc import Callable
 from pathlib import Path
 
-from reviewer.analysis.stats import rate
-from reviewer.analysis.tally import QuestionTally, Tally
+from reviewer.analysis.stats import Rate, rate
+from reviewer.analysis.tally import Tally
 from reviewer.answer_columns import AnswerColumns
 from reviewer.files.cells import SafeCells
 from reviewer.outputs.agreement_xlsx import agreement_sheet
 from reviewer.outputs.feedback_xlsx import operator_feedback_xlsx
-from reviewer.outputs.report_data import AuditFigures, blocks
+from reviewer.outputs.report_data import AuditFigures
+from reviewer.outputs.results_rows import BREAKDOWN, CHOICE, HEAD, SECTION, YES_NO, result_rows
 from reviewer.outputs.tally_format import CSV_HEADER, NA_NOTE, csv_rows, sign_off_line
 from reviewer.outputs.xlsx_util import (
     HEAD_FILL,
@@ -64,8 +65,7 @@ def write_results(f: AuditFigures, out: str | Path, warn: Warn | None = None) ->
     return results_csv(f, out)
 
 
-def _rate_cells(ws, count: int, total: int) -> list:
-    r = rate(count, total)
+def _rate_cells(ws, r: Rate) -> list:
     return [cell(ws, v, fmt=PERCENT_FORMAT) for v in (r.rate, r.low, r.high)]
 
 
@@ -83,34 +83,28 @@ def _results_sheet(book: SafeWorkbook, audit: AuditInfo, t: Tally, summary) -> N
     ws.append([f"Sample — {sample}"])
     ws.append([NA_NOTE + " Y rate = Y / (Y + N), with its 95% confidence interval (Wilson)."])
     head = [cell(ws, h, bold=True, fill=HEAD_FILL) for h in RESULTS_HEADER]
-    for block in blocks(t):
-        ws.append([])
-        if block.heading:
-            ws.append([cell(ws, block.heading, bold=True)])
-        ws.append(head)
-        after_breakdown = False
-        for qt in block.rows:
-            if qt.question.type == "yes_no":
-                if after_breakdown:
-                    ws.append([""] + head[1:])
-                target = [cell(ws, qt.question.target, fmt=PERCENT_FORMAT),
-                          qt.target_status] if qt.question.target is not None else []
-                label = qt.question.caption(with_ref=True)
-                ws.append([cell(ws, label, wrap=True), qt.yes, qt.no, qt.total,
-                           *_rate_cells(ws, qt.yes, qt.total), *target])
-                after_breakdown = False
-            else:
-                _breakdown(ws, qt)
-                after_breakdown = True
-
-
-def _breakdown(ws, qt: QuestionTally) -> None:
-    sub = [qt.question.label or "Answer", "Number", "Total", "Share", "95% CI low",
-           "95% CI high"]
-    ws.append([cell(ws, qt.question.caption(with_ref=True), wrap=True)]
-              + [cell(ws, h, bold=True, fill=HEAD_FILL) for h in sub])
-    for i, (choice, n) in enumerate(qt.counts.items()):
-        ws.append(["", choice, n, qt.total if i == 0 else None, *_rate_cells(ws, n, qt.total)])
+    for row in result_rows(t):
+        qt = row.qt
+        if row.kind == SECTION:
+            ws.append([])
+            if row.text:
+                ws.append([cell(ws, row.text, bold=True)])
+            ws.append(head)
+        elif row.kind == HEAD:
+            ws.append([""] + head[1:])
+        elif row.kind == YES_NO and qt is not None:
+            q = qt.question
+            target = [cell(ws, q.target, fmt=PERCENT_FORMAT),
+                      qt.target_status] if q.target is not None else []
+            ws.append([cell(ws, row.text, wrap=True), qt.yes, qt.no, qt.total,
+                       *_rate_cells(ws, row.rate), *target])
+        elif row.kind == BREAKDOWN:
+            sub = [row.option, "Number", "Total", "Share", "95% CI low", "95% CI high"]
+            ws.append([cell(ws, row.text, wrap=True)]
+                      + [cell(ws, h, bold=True, fill=HEAD_FILL) for h in sub])
+        elif row.kind == CHOICE and qt is not None:
+            ws.append(["", row.option, row.number, qt.total if row.first else None,
+                       *_rate_cells(ws, row.rate)])
 
 
 def _answers_sheet(book: SafeWorkbook, c: AnswerColumns) -> None:
