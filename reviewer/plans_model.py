@@ -1,5 +1,6 @@
-"""An improvement plan's item (SPEC §9), as read from a plan table (``files.plan_table``),
-stored (``store.plans``) and weighed against tallies (``analysis.plans``)."""
+"""An improvement plan's item (docs/contracts.md §9), as read from a plan table
+(``files.plan_table``), stored (``store.plans``) and weighed against tallies
+(``analysis.plans``)."""
 
 from __future__ import annotations
 

@@ -1,8 +1,9 @@
-"""Answer-table export (SPEC §2): the same layout the importer reads, so files round-trip.
+"""Answer-table export (docs/contracts.md §2): the same layout the importer reads, so files
+round-trip.
 
 The audit comes as columns (``store.columns.answer_columns``, which the results and feedback
-workbooks share). Cells follow the rules
-of :mod:`reviewer.files.cells` (SPEC §5) through :func:`reviewer.files.tables.write_table`.
+workbooks share). Cells follow the rules of :mod:`reviewer.files.cells` (docs/contracts.md §5)
+through :func:`reviewer.files.tables.write_table`.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 An operation is one user action: answer a question, import a file, draw a sample, sign off.
 It runs as ``with write(ws, audit_id, ...) as tx:`` — one transaction that takes the write lock
 *before* it reads what it will change (``Database.transaction``), re-reads the audit under that
-lock, refuses changes to a signed-off audit (SPEC §7), appends its history events
+lock, refuses changes to a signed-off audit (docs/contracts.md §7), appends its history events
 (``tx.event``) and commits them with the change, or nothing at all. It returns an
 :class:`OpResult`: its value and a :class:`Changes` saying what changed, from which every front
 end refreshes in one place.
@@ -160,8 +160,8 @@ class Tx:
 
 
 def check_open(audit: AuditInfo, what: str) -> None:
-    """The sign-off rule (SPEC §7), the one place it is checked: a signed-off audit's records
-    and answers are not changed."""
+    """The sign-off rule (docs/contracts.md §7), the one place it is checked: a signed-off
+    audit's records and answers are not changed."""
     if audit.signed_off_by:
         raise Refused(f"audit '{audit.name}' was {audit.signed_off_text}: {what} is refused "
                       "and nothing was written (reopen it first: reviewer audit reopen NAME "

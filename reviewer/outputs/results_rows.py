@@ -1,6 +1,7 @@
-"""The results tables' rows and their wording, in one place (SPEC §4): every renderer — the
-command line's text and CSV (``tally_format``), the PDF's HTML (``report_tables``), the
-workbook (``results_xlsx``) and the app's table (``ui/results_model``) — lays out these rows
+"""The results tables' rows and their wording, in one place (docs/contracts.md §4): every
+renderer — the command line's text and CSV (``tally_format``), the PDF's HTML
+(``report_tables``), the workbook (``results_xlsx``) and the app's table (``ui/models/results``)
+— lays out these rows
 and only renders them.
 
 A table per section (sections without tallied questions left out, ``text`` questions never
@@ -43,7 +44,7 @@ class ResultRow:
 
     @property
     def target(self) -> str:
-        """"target ≥ 70%: met" for a question with a target (SPEC §9), else ""."""
+        """"target ≥ 70%: met" for a question with a target (docs/contracts.md §9), else ""."""
         q = self.qt.question if self.qt is not None else None
         if q is None or q.target is None or self.kind != YES_NO:
             return ""

@@ -1,4 +1,4 @@
-"""An audit's history (SPEC §6): the events repository. Events are appended only by the
+"""An audit's history (docs/contracts.md §6): the events repository. Events are appended only by the
 operations layer (``ops.core.Tx.event``, through :func:`append`) and never changed or deleted:
 triggers in the database refuse it. :class:`Action` names every event's action and
 :data:`CHANGES` says what each one changes."""
@@ -14,7 +14,7 @@ from reviewer.store.db import Database
 
 
 class Action(StrEnum):
-    """An event's action: the values are the history's action strings (SPEC §6), so
+    """An event's action: the values are the history's action strings (docs/contracts.md §6), so
     ``history --format json`` shows exactly these."""
 
     CREATE = "create"

@@ -1,5 +1,5 @@
-"""The Results view shows each target's verdict (SPEC §9) beside the Y rate, in words, and
-hides the Target column for a question set that sets no targets."""
+"""The Results view shows each target's verdict (docs/contracts.md §9) beside the Y rate, in words,
+and hides the Target column for a question set that sets no targets."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from PySide6.QtCore import Qt
 
 from reviewer import demo
 from reviewer.ops.audits import create_audit
-from ui.main_window import RESULTS
-from ui.results_model import COL_QUESTION, COL_RATE, COL_TARGET
+from ui.app.main_window import RESULTS
+from ui.models.results import COL_QUESTION, COL_RATE, COL_TARGET
 
 
 def targets_shown(window) -> dict[str, str]:

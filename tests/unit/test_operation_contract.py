@@ -3,8 +3,8 @@ events of its action, and the changes it returns are derived from them — the o
 ``store.history.CHANGES`` — and from the records whose answers the store wrote. Every operation
 runs here on a real SQLite file, each from the same starting point.
 
-Also: the action strings are the history's (SPEC §6) and the sign-off rule is one rule with
-one wording, whichever operation meets it."""
+Also: the action strings are the history's (docs/contracts.md §6) and the sign-off rule is one
+rule with one wording, whichever operation meets it."""
 
 from __future__ import annotations
 
