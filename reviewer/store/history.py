@@ -66,10 +66,10 @@ def last_seq(db: Database, audit_id: int) -> int:
 
 def append(db: Database, rows: list[tuple]) -> None:
     """Append events: (audit_id, seq, at, reviewer, action, ref, question, before, after,
-    detail) each. Never changed or deleted after: the database's triggers refuse it."""
+    detail) each, the action as its plain string (``Action.value``). Never changed or deleted
+    after: the database's triggers refuse it."""
     db.executemany("INSERT INTO event (audit_id, seq, at, reviewer, action, ref, question, "
-                   "before, after, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                   [(*r[:4], str(r[4]), *r[5:]) for r in rows])
+                   "before, after, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
 
 
 @dataclass(frozen=True)
