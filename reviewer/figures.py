@@ -6,19 +6,19 @@ see the database (docs/architecture.md)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from reviewer.analysis import agreement as agreement_figures
-from reviewer.analysis.agreement import Agreement
-from reviewer.analysis.compare import Comparison, compare_tallies
 from reviewer.analysis.tally import Tally, build, grouped
 from reviewer.errors import ReviewerError
-from reviewer.outputs.report_data import AuditFigures, AuditSummary
-from reviewer.outputs.sample_text import sample_description
-from reviewer.questions.model import QuestionSet
 from reviewer.store import counts
 from reviewer.store.audits import AuditInfo, calibrations_of, question_set
-from reviewer.store.columns import answer_columns
-from reviewer.store.db import Database
+
+if TYPE_CHECKING:     # the rest is imported where it is used: `reviewer tally` starts fast
+    from reviewer.analysis.agreement import Agreement
+    from reviewer.analysis.compare import Comparison
+    from reviewer.outputs.report_data import AuditFigures, AuditSummary
+    from reviewer.questions.model import QuestionSet
+    from reviewer.store.db import Database
 
 
 def tally(db: Database, audit: AuditInfo, qs: QuestionSet | None = None) -> Tally:
@@ -41,16 +41,23 @@ def tally_by(db: Database, audit: AuditInfo, by: str,
 
 
 def agreement(db: Database, a: AuditInfo, b: AuditInfo) -> Agreement:
+    from reviewer.analysis import agreement as agreement_figures
+
     return agreement_figures.agreement(a, question_set(db, a), counts.answers_by_ref(db, a.id),
                                        b, question_set(db, b), counts.answers_by_ref(db, b.id))
 
 
 def compare_audits(db: Database, audits: Sequence[AuditInfo]) -> Comparison:
+    from reviewer.analysis.compare import compare_tallies
+
     return compare_tallies(audits, [tally(db, a) for a in audits])
 
 
 def summarize(db: Database, audit: AuditInfo) -> AuditSummary:
     """Records, reviewers and the dates answers were given, in one pass over the answers."""
+    from reviewer.outputs.report_data import AuditSummary
+    from reviewer.outputs.sample_text import sample_description
+
     rows = counts.answer_dates(db, audit.id)
     reviewers = sorted(r for r, _, _ in rows if r)
     firsts = [f for _, f, _ in rows if f]
@@ -65,6 +72,9 @@ def report_figures(db: Database, audit: AuditInfo, compare_with: AuditInfo | Non
                    columns: bool = False) -> AuditFigures:
     """What the PDF report and the results workbook (``columns``: with its answer sheets)
     show of ``audit``."""
+    from reviewer.outputs.report_data import AuditFigures
+    from reviewer.store.columns import answer_columns
+
     qs = question_set(db, audit)
     return AuditFigures(
         audit, qs, tally(db, audit, qs), summarize(db, audit),
@@ -76,6 +86,9 @@ def report_figures(db: Database, audit: AuditInfo, compare_with: AuditInfo | Non
 def feedback_figures(db: Database, audit: AuditInfo, by: str) -> AuditFigures:
     """What the per-person feedback workbook shows: a tally per value of the record field
     ``by``, and the answers."""
+    from reviewer.outputs.report_data import AuditFigures, AuditSummary
+    from reviewer.store.columns import answer_columns
+
     known = counts.field_names(db, audit.id)
     if by not in known:
         listed = ", ".join(known) if known else "the records have no fields"
@@ -90,6 +103,8 @@ def feedback_figures(db: Database, audit: AuditInfo, by: str) -> AuditFigures:
 def results_figures(db: Database, audit: AuditInfo, suffix: str) -> AuditFigures:
     """What the results file shows: the workbook (``.xlsx``) everything with the answers, the
     CSV table the tally alone."""
+    from reviewer.outputs.report_data import AuditFigures, AuditSummary
+
     if suffix == ".xlsx":
         return report_figures(db, audit, columns=True)
     qs = question_set(db, audit)
