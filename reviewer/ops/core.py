@@ -11,7 +11,8 @@ end refreshes in one place.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Generic, TypeVar
@@ -53,13 +54,14 @@ class Changes:
     plans: bool = False               # an improvement plan imported or updated
 
     @classmethod
-    def derive(cls, audit_id: int | None, actions: Iterable[Action],
+    def derive(cls, audit_id: int | None, actions: Mapping[Action, int],
                written: dict[str, set[int | None]]) -> Changes:
-        """The changes of the events appended (each action's entry in ``store.history
-        .CHANGES``) and of what the store's writes reported (``Database.wrote``)."""
+        """The changes of the events appended (``actions``: how many of each; each action's
+        entry in ``store.history.CHANGES``) and of what the store's writes reported
+        (``Database.wrote``)."""
         changes = cls(audit_id=audit_id)
-        for action in actions:
-            changes.history += 1
+        for action, n in actions.items():
+            changes.history += n
             for what in CHANGES[action]:
                 if what != "answers":
                     setattr(changes, what, True)
@@ -103,7 +105,7 @@ class Tx:
         self.reviewer = ws.reviewer
         self.now = now_iso()
         self._written = ws.db.written
-        self._actions: list[Action] = []
+        self._actions: Counter[Action] = Counter()
         self._events: list[tuple] = []
         self._next_seq: int | None = None
 
@@ -139,7 +141,7 @@ class Tx:
             seq = self.reserve()
         assert self.audit is not None
         action = Action(action)
-        self._actions.append(action)
+        self._actions[action] += 1
         self._events.append((self.audit.id, seq, self.now, self.reviewer, action.value, ref,
                              question, before, after, detail))
         if len(self._events) >= 10_000:
