@@ -16,6 +16,7 @@ from reviewer.store.audits import AuditInfo, calibrations_of, question_set
 if TYPE_CHECKING:     # the rest is imported where it is used: `reviewer tally` starts fast
     from reviewer.analysis.agreement import Agreement
     from reviewer.analysis.compare import Comparison
+    from reviewer.analysis.weighted import Weighted
     from reviewer.outputs.report_data import AuditFigures, AuditSummary
     from reviewer.questions.model import QuestionSet
     from reviewer.store.db import Database
@@ -40,11 +41,34 @@ def tally_by(db: Database, audit: AuditInfo, by: str,
     return tally_grouped(db, audit, by, qs)[1]
 
 
-def agreement(db: Database, a: AuditInfo, b: AuditInfo) -> Agreement:
+def agreement(db: Database, *audits: AuditInfo) -> Agreement:
+    """Agreement among two or more audits of the same question set (docs/contracts.md §8,
+    §13), with each calibration copy against the lead when they copy one main audit."""
     from reviewer.analysis import agreement as agreement_figures
+    from reviewer.analysis.scorers import lead_of
+    from reviewer.store.audits import get_audit_by_id
 
-    return agreement_figures.agreement(a, question_set(db, a), counts.answers_by_ref(db, a.id),
-                                       b, question_set(db, b), counts.answers_by_ref(db, b.id))
+    if not 2 <= len(audits) <= agreement_figures.MAX_AUDITS:      # the figures say why
+        return agreement_figures.agreement(audits, [], [])
+    lead = None
+    main_id = lead_of(audits)
+    if main_id is not None and main_id not in {a.id for a in audits}:
+        main = get_audit_by_id(db, main_id)
+        lead = (main, counts.answers_by_ref(db, main.id))
+    return agreement_figures.agreement(
+        audits, [question_set(db, a) for a in audits],
+        [counts.answers_by_ref(db, a.id) for a in audits], lead)
+
+
+def weighted(db: Database, audit: AuditInfo, t: Tally) -> dict[str, Weighted] | None:
+    """Question id -> weighted estimate where the sample's strata were drawn at unequal
+    fractions (docs/weighted.md), else None."""
+    from reviewer.analysis.weighted import for_groups, weighting
+
+    scheme = weighting(audit.sample)
+    if scheme is None:
+        return None
+    return for_groups(tally_grouped(db, audit, scheme[0], t.qset)[1], scheme[1])
 
 
 def compare_audits(db: Database, audits: Sequence[AuditInfo]) -> Comparison:
@@ -76,11 +100,15 @@ def report_figures(db: Database, audit: AuditInfo, compare_with: AuditInfo | Non
     from reviewer.store.columns import answer_columns
 
     qs = question_set(db, audit)
+    calibrations = calibrations_of(db, audit)
+    t = tally(db, audit, qs)
     return AuditFigures(
-        audit, qs, tally(db, audit, qs), summarize(db, audit),
-        [(other, agreement(db, audit, other)) for other in calibrations_of(db, audit)],
+        audit, qs, t, summarize(db, audit),
+        [(other, agreement(db, audit, other)) for other in calibrations],
         compare_with, tally(db, compare_with) if compare_with is not None else None,
-        answer_columns(db, audit, qs, not_asked="n/a") if columns else None)
+        answer_columns(db, audit, qs, not_asked="n/a") if columns else None,
+        team=agreement(db, audit, *calibrations) if len(calibrations) > 1 else None,
+        weighted=weighted(db, audit, t))
 
 
 def feedback_figures(db: Database, audit: AuditInfo, by: str) -> AuditFigures:

@@ -1,9 +1,11 @@
 """Comparing audits (a baseline and one or more later audits) question by question.
 
-Questions are matched by id. Each later audit is compared with the baseline (the first audit): the Y
-rates, their difference with its 95% interval, Fisher's exact p-value and a flag (see
-``reviewer.analysis.stats``). A question whose wording differs between audits is still compared,
-with a warning; one whose type differs, or that an audit lacks, is not compared.
+Questions are matched by id. Each later audit is compared with the baseline (the first audit):
+the Y rates, their difference with its 95% interval, Fisher's exact p-value and a flag (see
+``reviewer.analysis.stats``). A question is paired across audits as ``analysis.versions`` says:
+one whose wording (text, choices, conditions, target, direction) changed without a ``same_as``
+in the later set is listed as not comparable, with both wordings and no change; one whose type
+differs, or that an audit lacks, is not compared.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import Any
 
 from reviewer.analysis.stats import Change, Rate, compare_counts, rate
 from reviewer.analysis.tally import QuestionTally, Tally
+from reviewer.analysis.versions import chain, comparable, shown
 from reviewer.errors import ReviewerError
 from reviewer.questions.model import Question
 from reviewer.store.audits import AuditInfo
@@ -31,6 +34,9 @@ class QuestionComparison:
     text: str
     figures: list[QuestionTally | None]           # one per audit (None: not in that audit)
     changes: list[Change | None] = field(default_factory=list)   # per later audit vs baseline
+    comparable: bool = True
+    why: str | None = None          # "wording changed" (not compared), or the same_as reason
+    wordings: list[dict[str, Any]] = field(default_factory=list)
 
     def rates(self) -> list[Rate | None]:
         return [rate(f.yes, f.total) if f is not None and f.question.type == "yes_no" else None
@@ -75,22 +81,34 @@ def _question_dict(q: QuestionComparison, names: list[str]) -> dict[str, Any]:
             changes.append({"audit": name, "difference": ch.difference,
                             "ci": [ch.low, ch.high] if ch.difference is not None else None,
                             "p_value": ch.p_value, "flag": ch.flag})
-    return {"id": q.id, "type": q.type, "text": q.text,
-            "audits": [_figures_dict(f, n) for f, n in zip(q.figures, names, strict=True)],
-            "changes": changes}
+    d = {"id": q.id, "type": q.type, "text": q.text,
+         "audits": [_figures_dict(f, n) for f, n in zip(q.figures, names, strict=True)],
+         "changes": changes, "comparable": q.comparable, "why": q.why}
+    if not q.comparable:            # docs/contracts.md §13: no change, interval or p-value
+        d["wordings"] = q.wordings
+        for entry in d["audits"]:
+            if entry is not None:
+                entry.pop("ci", None)
+    return d
 
 
 def compare_tallies(audits: Sequence[AuditInfo], tallies: Sequence[Tally]) -> Comparison:
     if len(audits) < 2:
         raise ReviewerError("a comparison needs at least two audits")
     maps = [t.by_id() for t in tallies]
+    linked = chain([t.qset for t in tallies]) if len({t.qset.id for t in tallies}) == 1 else {}
+    renamed = {(k, e.theirs.id): qid for qid, entries in linked.items()
+               for k, e in enumerate(entries) if e and e.theirs and e.theirs.id != qid}
     order: dict[str, None] = {}
-    for t in tallies:
-        order.update((q.id, None) for q in t.qset.questions if q.tallied)
+    for k, t in enumerate(tallies):
+        order.update((q.id, None) for q in t.qset.questions if q.tallied
+                     and (k, q.id) not in renamed)
     warnings: list[str] = []
     out = []
     for qid in order:
-        figures = [m.get(qid) for m in maps]
+        entries = linked.get(qid)
+        figures = [m.get(e.theirs.id if e is not None and e.theirs is not None else qid)
+                   for m, e in zip(maps, entries or [None] * len(maps), strict=True)]
         present = [(a, f) for a, f in zip(audits, figures, strict=True) if f is not None]
         first = present[0][1].question
         qc = QuestionComparison(qid, first.type, first.text, figures)
@@ -100,14 +118,14 @@ def compare_tallies(audits: Sequence[AuditInfo], tallies: Sequence[Tally]) -> Co
         if any(f.question.type != first.type for _, f in present):
             kinds = ", ".join(f"{f.question.type} in '{a.name}'" for a, f in present)
             warnings.append(f"question {qid} changed type ({kinds}): not compared")
-        elif any(f.question.text.strip() != first.text.strip() for _, f in present):
-            texts = "; ".join(f"'{a.name}': \"{f.question.text}\"" for a, f in present)
-            warnings.append(f"question {qid}: the wording differs ({texts})")
-        elif any(f.question.choices != first.choices for _, f in present):
-            warnings.append(f"question {qid}: the choices differ between audits")
+        elif entries is not None:
+            qc.comparable, qc.why = comparable(entries)
+        if not qc.comparable:
+            qc.wordings = [shown(f.question) for _, f in present]
+            warnings.append(f"question {qid}: not comparable, {qc.why} (see its wordings)")
         base = figures[0]
         for later in figures[1:]:
-            qc.changes.append(_change(base, later))
+            qc.changes.append(_change(base, later) if qc.comparable else None)
         out.append(qc)
     return Comparison(list(audits), list(tallies), out, warnings)
 

@@ -19,6 +19,7 @@ def add_commands(sub, groups: dict) -> None:
 
 @command("tally")
 def _tally(args: argparse.Namespace) -> int:
+    from reviewer import figures
     from reviewer.figures import tally, tally_grouped
     from reviewer.outputs import tally_format as fmt
     from reviewer.store.audits import get_audit, question_set
@@ -38,10 +39,11 @@ def _tally(args: argparse.Namespace) -> int:
                 print(fmt.to_text(audit, g))
         return 0
     overall = tally(db, audit, qs)
+    weighted = figures.weighted(db, audit, overall)    # unequal strata: docs/contracts.md §13
     if args.format == "json":
-        print(fmt.to_json(fmt.tally_dict(audit, overall)))
+        print(fmt.to_json(fmt.tally_dict(audit, overall, weighted)))
     elif args.format == "csv":
         sys.stdout.write(fmt.to_csv(overall))
     else:
-        print(fmt.to_text(audit, overall))
+        print(fmt.to_text(audit, overall, weighted=weighted))
     return 0

@@ -4,7 +4,6 @@ history event (``incident-list``, ``sample``, ``link-recordings``)."""
 
 from __future__ import annotations
 
-import json
 import secrets
 from pathlib import Path
 from typing import Any
@@ -78,7 +77,7 @@ def draw_sample(ws: Workspace, audit_id: int, size: int | None = None,
         if stratify_by is not None:
             description.update(stratify_by=stratify_by, strata=strata,
                                strata_population=strata_population)
-        audits.set_sample(db, audit_id, json.dumps(description, sort_keys=True))
+        audits.set_sample(db, audit_id, description)
         tx.event(Action.SAMPLE, detail=f"{describe(description)}; {len(new)} records added, "
                                   f"{len(skipped)} already in the audit")
     if progress:

@@ -11,10 +11,12 @@ def _points(x: float | None) -> str:
 
 
 def change_text(ch: Change) -> str:
+    from reviewer.outputs.numbers import p_value
+
     if ch.difference is None:
         return ch.flag
     return (f"{_points(ch.difference)} points (95% CI {_points(ch.low)} to {_points(ch.high)}), "
-            f"p = {ch.p_value:.3g}: {ch.flag}")
+            f"{p_value(ch.p_value)}: {ch.flag}")
 
 
 def to_text(c: Comparison, width: int = 60) -> str:
@@ -33,6 +35,12 @@ def to_text(c: Comparison, width: int = 60) -> str:
         cells = [f"{percent(r.rate)} ({r.count}/{r.total})" if r and r.rate is not None else "–"
                  for r in q.rates()]
         lines.append(f"{label:<{width}}  " + "  ".join(f"{s:>{col}}" for s in cells))
+        if not q.comparable:
+            lines.append(f"    not comparable: {q.why}: "
+                         + "; ".join(f"'{n}': \"{w['text']}\"" for n, w in
+                                     zip(names, q.wordings, strict=False)))
+        elif q.why:
+            lines.append(f"    same question, reworded: {q.why}")
         for name, ch in zip(names[1:], q.changes, strict=True):
             if ch is not None:
                 lines.append(f"    {name} vs {names[0]}: {change_text(ch)}")

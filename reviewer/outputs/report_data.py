@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from reviewer.analysis.agreement import Agreement
 from reviewer.analysis.tally import QuestionTally, Tally
+from reviewer.analysis.weighted import Weighted
 from reviewer.answer_columns import AnswerColumns
 from reviewer.outputs.sample_text import SAMPLE_LABELS
 from reviewer.questions.model import QuestionSet, Section
@@ -48,6 +49,8 @@ class AuditFigures:
     columns: AnswerColumns | None = None           # the answers as columns (workbooks)
     by: str = ""                                   # feedback: the record field grouped by
     groups: list[tuple[str, Tally]] = field(default_factory=list)
+    team: Agreement | None = None                  # all the calibration audits together
+    weighted: dict[str, Weighted] | None = None    # weighted estimates (unequal strata)
 
 
 @dataclass

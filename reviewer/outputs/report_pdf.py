@@ -37,6 +37,7 @@ from reviewer.outputs.report_data import (
 )
 from reviewer.outputs.report_tables import section_table
 from reviewer.outputs.tally_format import NA_NOTE, sign_off_line
+from reviewer.outputs.weighted_out import weighted_section
 from reviewer.private import private_output
 from reviewer.store.audits import AuditInfo
 
@@ -173,7 +174,8 @@ def _document(f: AuditFigures, progress: Progress | None = None,
         body.append(f"<section{cls}>{heading}\n{table}\n{_chart(block, comparison)}</section>")
         if progress:
             progress(i, len(parts) + steps)
-    body.append(agreement_section(f.calibrations))
+    body.append(weighted_section(audit, t, f.weighted))
+    body.append(agreement_section(f.calibrations, f.team))
     html = (f'<!DOCTYPE html>\n<html lang="{LANG}">\n<head>\n<meta charset="utf-8">\n'
             f"<title>{escape(title)}</title>\n"
             f'<meta name="description" content="{escape(qs.title)}">\n'

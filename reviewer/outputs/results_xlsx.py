@@ -30,6 +30,7 @@ from reviewer.outputs.feedback_xlsx import operator_feedback_xlsx
 from reviewer.outputs.report_data import AuditFigures
 from reviewer.outputs.results_rows import BREAKDOWN, CHOICE, HEAD, SECTION, YES_NO, result_rows
 from reviewer.outputs.tally_format import CSV_HEADER, NA_NOTE, csv_rows, sign_off_line
+from reviewer.outputs.weighted_out import weighted_sheet
 from reviewer.outputs.xlsx_util import (
     HEAD_FILL,
     PERCENT_FORMAT,
@@ -131,7 +132,8 @@ def results_xlsx(f: AuditFigures, out: str | Path, warn: Warn | None = None) -> 
         _results_sheet(book, f.audit, f.tally, f.summary)
         _answers_sheet(book, f.columns)
         _records_sheet(book, f.columns)
-        agreement_sheet(book, f.audit, f.calibrations)
+        agreement_sheet(book, f.audit, f.calibrations, f.team)
+        weighted_sheet(book, f.tally, f.weighted)
         return save(book, out, warn)
 
 

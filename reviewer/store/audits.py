@@ -167,8 +167,11 @@ def set_signed_off(db: Database, audit_id: int, by: str | None, at: str | None) 
                (by, at, audit_id))
 
 
-def set_sample(db: Database, audit_id: int, sample_json: str) -> None:
-    db.execute("UPDATE audit SET sample = ? WHERE id = ?", (sample_json, audit_id))
+def set_sample(db: Database, audit_id: int, description: dict[str, Any]) -> None:
+    """Store how the audit's records were drawn and weighted (call inside a write
+    transaction)."""
+    db.execute("UPDATE audit SET sample = ? WHERE id = ?",
+               (json.dumps(description, sort_keys=True), audit_id))
 
 
 def question_set_source(db: Database, set_id: int) -> tuple | None:

@@ -33,6 +33,7 @@ class Action(StrEnum):
     REOPEN = "reopen"
     EXPORT = "export"
     INCIDENT_LIST = "incident-list"
+    POPULATION = "population"
     UPGRADE = "upgrade"
 
 
@@ -56,6 +57,7 @@ CHANGES: dict[Action, frozenset[str]] = {
     Action.REOPEN: frozenset({"audit_list"}),
     Action.EXPORT: frozenset(),
     Action.INCIDENT_LIST: frozenset({"audit_list"}),
+    Action.POPULATION: frozenset({"audit_list"}),
     Action.UPGRADE: frozenset(),
 }
 

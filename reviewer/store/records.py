@@ -138,3 +138,9 @@ def fields_complete(db: Database, record_ids: list[int]) -> list[tuple[int, str,
 def set_fields_complete(db: Database, updates: list[tuple[str, bool, int]]) -> None:
     """(fields JSON, complete, record id) triples."""
     db.executemany("UPDATE record SET fields = ?, complete = ? WHERE id = ?", updates)
+
+
+def field_values(db: Database, audit_id: int, name: str) -> list[str]:
+    """The non-blank values of one record field over an audit's records."""
+    return [str(v) for (v,) in db.all(f"SELECT {db.json_field('fields')} FROM record "
+                                      "WHERE audit_id = ?", (name, audit_id)) if v]

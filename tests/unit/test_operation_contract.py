@@ -17,7 +17,17 @@ from typing import Any
 
 import pytest
 
-from reviewer.ops import audits, calibrate, disclose, importer, plans, sampling, scoring, team
+from reviewer.ops import (
+    audits,
+    calibrate,
+    disclose,
+    importer,
+    plans,
+    sampling,
+    scoring,
+    team,
+    weights,
+)
 from reviewer.ops.core import Changes, OpResult, Refused
 from reviewer.questions.logic import ANSWERED
 from reviewer.store.db import Database
@@ -118,6 +128,14 @@ def _changed_file(w: World) -> Path:
     return path
 
 
+def _population(w: World) -> Path:
+    areas = {row.fields["area"] for row in w.ws.records_page(w.main.id, 0, 500)}
+    path = w.tmp / "population.csv"
+    path.write_text("stratum,population\n" + "".join(f"{a},{1000 + 100 * i}\n"
+                                                     for i, a in enumerate(sorted(areas))))
+    return path
+
+
 def _score(w: World, _: Any) -> tuple[OpResult, int]:
     return scoring.score(w.ws, w.main.id, w.qs, rid := w.rid(), "1", "N"), rid
 
@@ -181,6 +199,9 @@ OPERATIONS: dict[str, tuple[Setup, Run, Counter[str], set[str]]] = {
                                                                   records=5, seed=1),
                   Counter(create=1, calibrate=2), {AUDITS, RECORDS}),
     "adjudicate": (_calibration, _adjudicate, Counter(adjudicate=1), {ANSWERS}),
+    "population": (_population, lambda w, path: weights.set_population(w.ws, w.main.id, path,
+                                                                        "area"),
+                   Counter(population=1), {AUDITS}),
     "plan import": (None, lambda w, _: plans.import_plan(w.ws, "ASB plan", PLAN), Counter(),
                     {PLANS}),
     "disclose answers": (None, lambda w, _: disclose.write_answers(w.ws, w.main.id,
@@ -228,7 +249,7 @@ def test_the_actions_are_the_history_strings() -> None:
     assert [a.value for a in Action] == [
         "create", "answer", "note", "import", "undo", "adjudicate", "sample",
         "link-recordings", "rename", "archive", "assign", "calibrate", "sign-off", "reopen",
-        "export", "incident-list", "upgrade"]
+        "export", "incident-list", "population", "upgrade"]
     assert set(CHANGES) == set(Action)
 
 
