@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from reviewer.answer_columns import AnswerColumns
-from reviewer.files.answer_table import AUDIO_FIELD, REF_COLUMN, note_header
+from reviewer.files.answer_table import PATH_FIELDS, REF_COLUMN, note_header
 from reviewer.files.tables import TABLE_SUFFIXES, write_columns
 from reviewer.private import check_extension
 
@@ -71,9 +71,10 @@ def export_answers(c: AnswerColumns, path: str | Path,
     (:func:`portable_audio`)."""
     check_answers_file(path)
     header, columns = _table(c)
-    if AUDIO_FIELD in header:
-        col = header.index(AUDIO_FIELD)
-        folder = Path(os.path.abspath(path)).parent
-        columns[col] = [portable_audio(v, folder) for v in columns[col]]
+    folder = Path(os.path.abspath(path)).parent
+    for name in PATH_FIELDS:
+        if name in header:
+            col = header.index(name)
+            columns[col] = [portable_audio(v, folder) for v in columns[col]]
     write_columns(path, header, columns, warn=warn)
     return len(c)

@@ -34,6 +34,8 @@ class Action(StrEnum):
     EXPORT = "export"
     INCIDENT_LIST = "incident-list"
     POPULATION = "population"
+    LINK_TRANSCRIPTS = "link-transcripts"
+    TRANSCRIBE = "transcribe"
     UPGRADE = "upgrade"
 
 
@@ -58,6 +60,8 @@ CHANGES: dict[Action, frozenset[str]] = {
     Action.EXPORT: frozenset(),
     Action.INCIDENT_LIST: frozenset({"audit_list"}),
     Action.POPULATION: frozenset({"audit_list"}),
+    Action.LINK_TRANSCRIPTS: frozenset({"records"}),
+    Action.TRANSCRIBE: frozenset({"records"}),
     Action.UPGRADE: frozenset(),
 }
 

@@ -22,6 +22,7 @@ from reviewer.ops import (
     calibrate,
     disclose,
     importer,
+    listening,
     plans,
     sampling,
     scoring,
@@ -188,6 +189,9 @@ OPERATIONS: dict[str, tuple[Setup, Run, Counter[str], set[str]]] = {
                Counter(sample=1), {AUDITS, RECORDS}),
     "link recordings": (_recordings, lambda w, folder: sampling.link_recordings(
         w.ws, w.main.id, folder), Counter({"link-recordings": 1}), {RECORDS}),
+    "link transcripts": (None, lambda w, _: listening.link_transcripts(w.ws, w.main.id,
+                                                                       ROOT / "data" / "audio"),
+                         Counter({"link-transcripts": 1}), {RECORDS}),
     "assign": (None, lambda w, _: team.assign(w.ws, w.main.id, ["ann", "bob"], seed=3),
                Counter(assign=100), {AUDITS, RECORDS}),
     "sign-off": (None, lambda w, _: team.sign_off(w.ws, w.main.id), Counter({"sign-off": 1}),
@@ -249,7 +253,7 @@ def test_the_actions_are_the_history_strings() -> None:
     assert [a.value for a in Action] == [
         "create", "answer", "note", "import", "undo", "adjudicate", "sample",
         "link-recordings", "rename", "archive", "assign", "calibrate", "sign-off", "reopen",
-        "export", "incident-list", "population", "upgrade"]
+        "export", "incident-list", "population", "link-transcripts", "transcribe", "upgrade"]
     assert set(CHANGES) == set(Action)
 
 
