@@ -6,11 +6,11 @@ an output file whose extension names no format it writes)."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
+from reviewer.urls import redact
+
 Progress = Callable[[int, int], None]     # progress(done, total) for long work
-_SECRETS: set[str] = set()  # passwords seen in database URLs, masked in every message
 
 
 class ReviewerError(Exception):
@@ -47,28 +47,6 @@ def describe_error(exc: BaseException) -> str:
     if module in ("sqlite3", "psycopg", "sqlalchemy"):
         return f"database error: {one_line(exc)}"
     return f"unexpected error ({type(exc).__name__}): {one_line(exc)}"
-
-
-def redact(text: str) -> str:
-    """``text`` with every password masked: ``user:pass@`` in a URL, ``password=...`` in a
-    connection string or query, and any password seen in a database URL this run."""
-    text = re.sub(r"(://[^:/@\s]*:)[^@\s]*@", r"\1***@", text)
-    text = re.sub(r"(?i)(password\s*=\s*)('[^']*'|\"[^\"]*\"|[^\s&;]+)", r"\1***", text)
-    for secret in _SECRETS:
-        text = text.replace(secret, "***")
-    return text
-
-
-def remember_secret(target: str) -> None:
-    from urllib.parse import parse_qs, unquote, urlsplit
-
-    try:
-        parts = urlsplit(target)
-        for secret in [parts.password, *parse_qs(parts.query).get("password", [])]:
-            if secret and len(secret) >= 3:
-                _SECRETS.update({secret, unquote(secret)})
-    except ValueError:
-        pass
 
 
 def one_line(exc: BaseException) -> str:

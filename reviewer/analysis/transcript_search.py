@@ -1,6 +1,7 @@
-"""Finding a phrase in transcripts (docs/contracts.md §12, docs/listening.md): whole words,
-ignoring case and accents (Unicode NFKD with the combining marks dropped, then casefold), so "cafe"
-finds "Café" and "asked" does not find "unasked". ``near`` lets each word differ by a small edit
+"""Finding a phrase in transcripts (docs/listening.md, contracts §12): whole words, ignoring case
+and
+accents (Unicode NFKD with the combining marks dropped, then casefold), so "cafe" finds "Café"
+and "asked" does not find "unasked". ``near`` lets each word differ by a small edit
 (rapidfuzz's Levenshtein distance: 1 for words of up to 5 letters, 2 for longer ones).
 
 Takes transcripts as data: ``(ref, segments)`` in record order; hits come in record order,

@@ -100,7 +100,7 @@ def _notes_export(args: argparse.Namespace) -> int:
 
     check_extension(args.out, (".txt",), "an Audacity label file")
     ws = open_ws(args)
-    n = export_notes(ws, ws.audit(args.name).id, args.ref, args.out)
+    n = export_notes(ws, ws.audit(args.name).id, args.ref, args.out).value
     print(f"reviewer: {n} timed note(s) written to {args.out}", file=sys.stderr)
     return 0
 

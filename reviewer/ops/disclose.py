@@ -2,9 +2,13 @@
 of every audit it was written from (an ``export`` event: what, which file, its size and
 SHA-256), signed off or not.
 
-The file is written first (owner-only, all-or-nothing, by the output's own writer); then the
-event is appended. If the event cannot be recorded (the wait for the write lock ran out), the
-file is removed again, so no file leaves the program unaccounted for.
+An output never destroys (docs/safe-files.md, "Outputs"): the whole file is written to a
+temporary file (0600) in the target's folder, the disclosure is recorded, and only then is the
+temporary file renamed over the target. If the writer fails or the event cannot be recorded
+(the wait for the write lock ran out), the temporary file is removed and an earlier file at the
+target is untouched, so no file leaves the program unaccounted for. A target that is the
+database itself, its WAL/journal, or any file the program has open is refused before anything
+is written.
 """
 
 from __future__ import annotations
@@ -22,11 +26,14 @@ T = TypeVar("T")
 Warn = Callable[[str], None]
 
 
-def record_export(ws: Workspace, audit_ids: Sequence[int], kind: str, path: str | Path) -> Changes:
-    """Append an ``export`` event to each audit's history for the file at ``path``."""
+def record_export(ws: Workspace, audit_ids: Sequence[int], kind: str, path: str | Path,
+                  content: str | Path | None = None) -> Changes:
+    """Append an ``export`` event to each audit's history for the file at ``path`` (whose
+    bytes are at ``content`` until it is renamed into place, if given)."""
     path = Path(path)
-    detail = (f"{kind} {path.name} ({path.stat().st_size:,} bytes) "
-              f"sha256={file_sha256(path)} path={path.resolve()}")
+    content = Path(content or path)
+    detail = (f"{kind} {path.name} ({content.stat().st_size:,} bytes) "
+              f"sha256={file_sha256(content)} path={path.resolve()}")
     changes = Changes()
     with ws.db.transaction():
         for audit_id in dict.fromkeys(audit_ids):
@@ -37,15 +44,19 @@ def record_export(ws: Workspace, audit_ids: Sequence[int], kind: str, path: str 
 
 
 def exported(ws: Workspace, audit_ids: Sequence[int], kind: str, path: str | Path,
-             writer: Callable[[], T]) -> OpResult[T]:
-    """Run ``writer`` (which writes ``path``), then record the disclosure; remove the file
-    again if it cannot be recorded."""
-    value = writer()
-    try:
-        changes = record_export(ws, audit_ids, kind, path)
-    except BaseException:
-        Path(path).unlink(missing_ok=True)
-        raise
+             writer: Callable[[Path], T]) -> OpResult[T]:
+    """Run ``writer`` on a temporary file beside ``path``, record the disclosure, then rename
+    the file over ``path``; on any failure ``path`` is left as it was."""
+    from reviewer.private import refuse_own_file, staged_output
+    from reviewer.store.db import sqlite_path
+
+    path = Path(path).expanduser()
+    refuse_own_file(path, sqlite_path(ws.db.target))
+    with staged_output(path, f"the {kind}") as tmp:
+        value = writer(tmp)
+        changes = record_export(ws, audit_ids, kind, path, content=tmp)
+    if isinstance(value, (str, Path)) and Path(value) == tmp:
+        value = path                    # a writer that returns the file it wrote
     return OpResult(value, changes, f"wrote {kind} to {path}")
 
 
@@ -61,7 +72,7 @@ def write_answers(ws: Workspace, audit_id: int, path: str | Path,
     check_answers_file(path)
     audit = ws.audit_by_id(audit_id)
     return exported(ws, [audit_id], "answers", path,
-                    lambda: export_answers(answer_columns(ws.db, audit), path, warn=warn))
+                    lambda out: export_answers(answer_columns(ws.db, audit), out, warn=warn))
 
 
 def write_report(ws: Workspace, audit_id: int, path: str | Path,
@@ -73,7 +84,7 @@ def write_report(ws: Workspace, audit_id: int, path: str | Path,
     audit = ws.audit_by_id(audit_id)
     baseline = ws.audit_by_id(baseline_id) if baseline_id is not None else None
     return exported(ws, [audit_id], "report", path,
-                    lambda: build_report(report_figures(ws.db, audit, baseline), path))
+                    lambda out: build_report(report_figures(ws.db, audit, baseline), out))
 
 
 def write_results(ws: Workspace, audit_id: int, path: str | Path,
@@ -86,7 +97,7 @@ def write_results(ws: Workspace, audit_id: int, path: str | Path,
     suffix = check_results_file(path)
     audit = ws.audit_by_id(audit_id)
     return exported(ws, [audit_id], "results", path,
-                    lambda: write(results_figures(ws.db, audit, suffix), path, warn))
+                    lambda out: write(results_figures(ws.db, audit, suffix), out, warn))
 
 
 def write_feedback(ws: Workspace, audit_id: int, field: str, path: str | Path,
@@ -98,8 +109,8 @@ def write_feedback(ws: Workspace, audit_id: int, field: str, path: str | Path,
     check_feedback_file(path)
     audit = ws.audit_by_id(audit_id)
     return exported(ws, [audit_id], f"feedback by {field}", path,
-                    lambda: operator_feedback_xlsx(feedback_figures(ws.db, audit, field), path,
-                                                   warn))
+                    lambda out: operator_feedback_xlsx(feedback_figures(ws.db, audit, field), out,
+                                                       warn))
 
 
 def write_comparison_chart(ws: Workspace, comparison, path: str | Path) -> OpResult[Path]:
@@ -108,7 +119,7 @@ def write_comparison_chart(ws: Workspace, comparison, path: str | Path) -> OpRes
     from reviewer.private import write_private_bytes
 
     return exported(ws, [a.id for a in comparison.audits], "comparison chart", path,
-                    lambda: write_private_bytes(path, trend_chart(comparison)))
+                    lambda out: write_private_bytes(out, trend_chart(comparison)))
 
 
 def write_plan_report(ws: Workspace, status, path: str | Path, suffix: str) -> OpResult[Path]:
@@ -119,4 +130,22 @@ def write_plan_report(ws: Workspace, status, path: str | Path, suffix: str) -> O
     else:
         from reviewer.outputs.plan_xlsx import plan_xlsx as writer
     return exported(ws, [a.id for a in status.audits], f"plan report '{status.plan.name}'",
-                    path, lambda: writer(status, path))
+                    path, lambda out: writer(status, out))
+
+
+def write_trend_chart(ws: Workspace, audit_ids: Sequence[int], result, path: str | Path
+                      ) -> OpResult[Path]:
+    """The trend's control charts (PNG); recorded in every audit charted."""
+    from reviewer.outputs.trend_chart import trend_chart_png
+    from reviewer.private import write_private_bytes
+
+    return exported(ws, audit_ids, "trend chart", path,
+                    lambda out: write_private_bytes(out, trend_chart_png(result)))
+
+
+def write_trend_report(ws: Workspace, audit_ids: Sequence[int], result, path: str | Path
+                       ) -> OpResult[Path]:
+    """The trend's charts and tables (PDF); recorded in every audit charted."""
+    from reviewer.outputs.trend_pdf import trend_pdf
+
+    return exported(ws, audit_ids, "trend report", path, lambda out: trend_pdf(result, out))

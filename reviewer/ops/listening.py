@@ -1,6 +1,6 @@
-"""Listening faster (docs/contracts.md §12, docs/listening.md): a call's profile (speech regions,
-waveform, level) computed once and cached; transcripts linked like recordings; search across an
-audit's transcripts; timed notes out to and in from Audacity label files.
+"""Listening faster (docs/listening.md, contracts §12): a call's profile (speech regions, waveform,
+level) computed once and cached; transcripts linked like recordings; search across an audit's
+transcripts; timed notes out to and in from Audacity label files.
 
 A transcript or recording that cannot be used is one line in ``problems``, never an error that
 stops the rest: scoring goes on.
@@ -184,13 +184,20 @@ def _record(ws: Workspace, audit_id: int, ref: str):
     return rid
 
 
-def export_notes(ws: Workspace, audit_id: int, ref: str, out: str | Path) -> int:
-    """Write the record's timed notes to an Audacity label file; the number of labels."""
+def export_notes(ws: Workspace, audit_id: int, ref: str, out: str | Path) -> OpResult[int]:
+    """Write the record's timed notes to an Audacity label file; the number of labels. A
+    disclosure, written as every output is (docs/safe-files.md, "Outputs")."""
+    from reviewer.ops.disclose import exported
+
     qs = ws.question_set(ws.audit_by_id(audit_id))
     view = ws.record(qs, _record(ws, audit_id, ref))
     labels = note_labels(qs, {q: view.note(q) for q in view.rows})
-    write_labels(out, labels)
-    return len(labels)
+
+    def write_file(path: Path) -> int:
+        write_labels(path, labels)
+        return len(labels)
+
+    return exported(ws, [audit_id], f"timed notes of {ref}", out, write_file)
 
 
 def import_notes(ws: Workspace, audit_id: int, ref: str, path: str | Path,

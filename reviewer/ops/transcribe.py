@@ -1,6 +1,6 @@
-"""``reviewer transcribe`` (docs/contracts.md §12, docs/listening.md): speech recognition on this
-machine, behind the ``[asr]`` extra (PocketSphinx, its model inside the package). Never opens a
-network connection: the engine reads its model from its own package.
+"""``reviewer transcribe`` (docs/listening.md, contracts §12): speech recognition on this machine,
+behind the ``[asr]`` extra (PocketSphinx, its model inside the package). Never opens a network
+connection: the engine reads its model from its own package.
 
 Each stretch of speech the voice detector found (``ops.listening.call_profile``) is recognised
 on its own and becomes one line of a JSON transcript marked ``"machine": true``. The transcripts

@@ -208,4 +208,23 @@ def _to_2(db: Database) -> None:
                     f"1 -> 2), with {records} records and {answers} answer rows"))
 
 
-STEPS: dict[int, Callable[[Database], None]] = {1: _to_1, 2: _to_2}
+def _to_3(db: Database) -> None:
+    """The history cannot be rewritten by SQL (docs/safe-files.md, "History"): on SQLite an
+    INSERT over an existing event (``REPLACE INTO``, ``INSERT OR REPLACE``, ``INSERT … ON
+    CONFLICT``) is refused before it can replace the row (REPLACE fires no DELETE trigger); on
+    PostgreSQL ``TRUNCATE event`` (which fires no row trigger) is refused by a statement
+    trigger."""
+    if db.dialect == "sqlite":
+        db.execute("CREATE TRIGGER event_no_overwrite BEFORE INSERT ON event "
+                   "WHEN EXISTS (SELECT 1 FROM event WHERE audit_id = NEW.audit_id "
+                   "AND seq = NEW.seq) "
+                   "BEGIN SELECT RAISE(ABORT, 'event rows are append-only'); END")
+    else:
+        db.execute("CREATE OR REPLACE FUNCTION event_no_truncate() RETURNS trigger AS $$ "
+                   "BEGIN RAISE EXCEPTION 'event rows are append-only'; END $$ "
+                   "LANGUAGE plpgsql")
+        db.execute("CREATE TRIGGER event_no_truncate BEFORE TRUNCATE ON event "
+                   "FOR EACH STATEMENT EXECUTE FUNCTION event_no_truncate()")
+
+
+STEPS: dict[int, Callable[[Database], None]] = {1: _to_1, 2: _to_2, 3: _to_3}

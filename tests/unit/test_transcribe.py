@@ -1,6 +1,6 @@
 """``reviewer transcribe`` (docs/contracts.md §12): without the [asr] extra, one line saying how to
-get it; with it (PocketSphinx), machine transcripts linked and marked as such, with sockets
-blocked."""
+get it;
+with it (PocketSphinx), machine transcripts linked and marked as such, with sockets blocked."""
 
 from __future__ import annotations
 
