@@ -32,7 +32,18 @@ def tally_grouped(db: Database, audit: AuditInfo, by: str, qs: QuestionSet | Non
     """The whole audit's tally and one per value of the record field ``by`` (blank values
     grouped as ""), from one pass over the answers."""
     qs = qs or question_set(db, audit)
-    return grouped(qs, *counts.grouped_rows(db, audit.id, by))
+    found, rows = counts.grouped_rows(db, audit.id, by)
+    if found and all(g in (None, "") for g, _ in found):    # all blank: a field, or a typo
+        require_field(db, audit, by)
+    return grouped(qs, found, rows)
+
+
+def require_field(db: Database, audit: AuditInfo, by: str) -> None:
+    """Refuse a field that no record has, naming the fields there are (docs/answer-tables.md)."""
+    known = counts.field_names(db, audit.id)
+    if by not in known:
+        listed = ", ".join(known) if known else "the records have no fields"
+        raise ReviewerError(f"audit '{audit.name}' has no record field '{by}' ({listed})")
 
 
 def tally_by(db: Database, audit: AuditInfo, by: str,
@@ -117,10 +128,7 @@ def feedback_figures(db: Database, audit: AuditInfo, by: str) -> AuditFigures:
     from reviewer.outputs.report_data import AuditFigures, AuditSummary
     from reviewer.store.columns import answer_columns
 
-    known = counts.field_names(db, audit.id)
-    if by not in known:
-        listed = ", ".join(known) if known else "the records have no fields"
-        raise ReviewerError(f"audit '{audit.name}' has no record field '{by}' ({listed})")
+    require_field(db, audit, by)
     qs = question_set(db, audit)
     whole, groups = tally_grouped(db, audit, by, qs)
     return AuditFigures(audit, qs, whole, AuditSummary(whole.records, [], None, None),

@@ -18,14 +18,13 @@ all-or-nothing and replaces the audit's previous list.
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from reviewer.clock import now_iso
 from reviewer.errors import ReviewerError
-from reviewer.files.answer_table import PATH_FIELDS
+from reviewer.files.answer_table import PATH_FIELDS, resolve_path_cell
 from reviewer.files.tables import Table, head_table, iter_table
 
 MAX_PROBLEMS = 50          # lines reported before "... and N more" (a wrong ref column repeats)
@@ -142,9 +141,7 @@ def _staged(path: Path, ref_col: int, others: list[tuple[int, str]], stamp: tupl
     for _, cells in rows:
         ref = cells[ref_col].strip()
         for i in audio:
-            value = cells[i].strip()
-            if value and not os.path.isabs(value):
-                cells[i] = str((base / value).resolve())
+            cells[i] = resolve_path_cell(cells[i].strip(), base)
         if not ref:
             break
         written += 1

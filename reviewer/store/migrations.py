@@ -227,4 +227,17 @@ def _to_3(db: Database) -> None:
                    "FOR EACH STATEMENT EXECUTE FUNCTION event_no_truncate()")
 
 
-STEPS: dict[int, Callable[[Database], None]] = {1: _to_1, 2: _to_2, 3: _to_3}
+def _to_4(db: Database) -> None:
+    """Transcripts stored in the database (docs/listening.md, "Stored transcripts"): the lines
+    of a transcript ``reviewer transcribe`` made, as JSON segments, with who made it, when and
+    with which engine; a record's ``transcript`` field links one as ``db:ID``."""
+    _ddl(db,
+         'CREATE TABLE transcript (id SERIAL NOT NULL, audit_id INTEGER NOT NULL, '
+         'record_id INTEGER NOT NULL, segments VARCHAR NOT NULL, machine BOOLEAN NOT NULL, '
+         'engine VARCHAR NOT NULL, created_at VARCHAR NOT NULL, created_by VARCHAR NOT NULL, '
+         'PRIMARY KEY (id), FOREIGN KEY(audit_id) REFERENCES audit (id), '
+         'FOREIGN KEY(record_id) REFERENCES record (id))',
+         'CREATE INDEX ix_transcript_record ON transcript (audit_id, record_id)')
+
+
+STEPS: dict[int, Callable[[Database], None]] = {1: _to_1, 2: _to_2, 3: _to_3, 4: _to_4}
