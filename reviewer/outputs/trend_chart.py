@@ -8,8 +8,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from reviewer.analysis.trend import Trend
-from reviewer.files.private import write_private_bytes
 from reviewer.outputs.charts import BAR, _figure, _png, _short
+from reviewer.private import write_private_bytes
 
 SIGNAL = "#c62828"
 LIMIT = "#7f7f7f"
