@@ -12,7 +12,7 @@ Workbook sheets:
 * **Records** — ``ref`` and every record field; ``YYYY-MM-DD`` values are real dates, numbers are
   numbers.
 
-Figures come from ``reviewer.analysis.tally.tally``; openpyxl is imported inside the functions.
+Figures come from ``reviewer.figures.tally``; openpyxl is imported inside the functions.
 """
 
 from __future__ import annotations
