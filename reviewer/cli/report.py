@@ -40,7 +40,7 @@ def add_commands(sub, groups: dict | None = None) -> None:
 
 @command("report")
 def _report(args: argparse.Namespace) -> int:
-    from reviewer.files.private import check_extension
+    from reviewer.private import check_extension
 
     check_extension(args.out, (".pdf",), "the report")
     ws = open_ws(args)
@@ -57,7 +57,7 @@ def _report(args: argparse.Namespace) -> int:
 
 @command("results")
 def _results(args: argparse.Namespace) -> int:
-    from reviewer.files.private import check_extension
+    from reviewer.private import check_extension
 
     check_extension(args.out, (".xlsx", ".csv"), "the results file")
     ws = open_ws(args)
@@ -71,7 +71,7 @@ def _results(args: argparse.Namespace) -> int:
 
 @command("feedback")
 def _feedback(args: argparse.Namespace) -> int:
-    from reviewer.files.private import check_extension
+    from reviewer.private import check_extension
 
     check_extension(args.out, (".xlsx",), "the feedback workbook")
     ws = open_ws(args)
@@ -89,14 +89,14 @@ def _compare(args: argparse.Namespace) -> int:
     if len(set(names)) != len(names):
         raise ReviewerError("each audit may be named only once in a comparison")
     if args.chart:
-        from reviewer.files.private import check_extension
+        from reviewer.private import check_extension
 
         check_extension(args.chart, (".png",), "the chart")
     ws = open_ws(args)
     audits = [ws.audit(n) for n in names]
-    from reviewer.analysis import compare
+    from reviewer.outputs.compare_text import to_text
 
-    result = compare.compare_audits(ws.db, audits)
+    result = ws.compare(audits)
     for warning in result.warnings:
         warn(warning)
     if args.format == "json":
@@ -104,7 +104,7 @@ def _compare(args: argparse.Namespace) -> int:
 
         print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     else:
-        sys.stdout.write(compare.to_text(result))
+        sys.stdout.write(to_text(result))
     if args.chart:
         from reviewer.ops.disclose import write_comparison_chart
 

@@ -9,6 +9,7 @@ stops the rest: scoring goes on.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,14 +24,19 @@ from reviewer.files.transcripts import (
     TRANSCRIPT_EXTENSIONS,
     TRANSCRIPT_FIELD,
     Segment,
+    Transcript,
     problems,
     read_transcript,
+    stored_id,
+    stored_transcript,
     transcript_path,
 )
 from reviewer.ops.core import OpResult, write
 from reviewer.ops.scoring import set_notes
 from reviewer.questions.model import QuestionSet
 from reviewer.store import listening as store
+from reviewer.store import transcripts
+from reviewer.store.history import Action
 from reviewer.workspace import Workspace
 
 
@@ -51,27 +57,74 @@ def call_profile(recording: str | Path, cache: Path | None = None) -> speech.Cal
     return result
 
 
-# -- transcripts --------------------------------------------------------------------------------
+# -- transcripts ----------------------------------------------------------------------------------
 TRANSCRIPT_CACHE_VERSION = 1
+
+
+def cache_group(ws: Workspace, audit_id: int) -> str:
+    """The cache sub-folder of an audit's parsed stored transcripts (``transcripts/GROUP``),
+    named by the database (its password masked) and the audit, so one audit's can be cleared.
+    (Files' are keyed by their path, modification time and size, in ``transcripts/``.)"""
+    from reviewer.urls import display_target
+
+    return "transcripts/" + profile_cache.text_key(display_target(ws.db.target), str(audit_id))
+
+
+def _cached(key: str | None, kind: str, folder: Path | None,
+            read: Callable[[], Transcript]) -> tuple[list[list], str, bool]:
+    from reviewer.paths import cache_dir
+
+    folder = folder if folder is not None else cache_dir()
+    found = profile_cache.load(folder, key, kind)
+    if found and isinstance(found.get("lines"), list) and isinstance(found.get("folded"), str):
+        return found["lines"], found["folded"], bool(found.get("machine"))
+    t = read()
+    lines = [[s.start, s.end, s.text, s.speaker] for s in t.segments]
+    folded = folded_lines(t.segments)
+    profile_cache.store(folder, key, {"lines": lines, "folded": folded, "machine": t.machine},
+                        kind)
+    return lines, folded, t.machine
 
 
 def cached_lines(path: Path, cache: Path | None = None) -> tuple[list[list], str, bool]:
     """A transcript's lines as ``[start, end, text, speaker]``, its folded text (for search)
     and whether a machine made it, from the cache when the file is unchanged: parsing a
     hundred WebVTT files takes longer than searching them."""
+    key = profile_cache.cache_key(path, TRANSCRIPT_CACHE_VERSION)
+    return _cached(key, "transcripts", cache, lambda: read_transcript(path))
+
+
+def _stored(row: transcripts.Stored | None, link: str, record_id: int) -> Transcript:
+    if row is None or row.record_id != record_id:
+        raise ReviewerError(f"{link}: no transcript of this record is stored in the database "
+                            "(it was removed, or the link came from another database)")
+    return stored_transcript(link, row.segments, row.machine)
+
+
+def record_transcript(ws: Workspace, record_id: int, fields: dict) -> tuple[Transcript, str] | None:
+    """The record's transcript, a linked file or one stored in the database (``db:ID``), and
+    its name for messages; None without one; ReviewerError (one line) if it cannot be read."""
+    value = str(fields.get(TRANSCRIPT_FIELD) or "").strip()
+    found = stored_id(value)
+    if found is not None:
+        return _stored(transcripts.get(ws.db, found), value, record_id), value
+    path = transcript_path(fields)
+    return (read_transcript(path), path.name) if path is not None else None
+
+
+def clear_transcript_cache(ws: Workspace, audit_id: int, cache: Path | None = None) -> int:
+    """Delete this machine's cached copies of the audit's transcripts (lines and folded text,
+    kept for search); the number of files deleted. For disposal (docs/listening.md, "Removing
+    transcripts"): call it while the records still link their transcript files (their copies
+    are found by the files' paths); the stored transcripts' copies are the audit's folder."""
     from reviewer.paths import cache_dir
 
     folder = cache if cache is not None else cache_dir()
-    key = profile_cache.cache_key(path, TRANSCRIPT_CACHE_VERSION)
-    found = profile_cache.load(folder, key, "transcripts")
-    if found and isinstance(found.get("lines"), list) and isinstance(found.get("folded"), str):
-        return found["lines"], found["folded"], bool(found.get("machine"))
-    t = read_transcript(path)
-    lines = [[s.start, s.end, s.text, s.speaker] for s in t.segments]
-    folded = folded_lines(t.segments)
-    profile_cache.store(folder, key, {"lines": lines, "folded": folded, "machine": t.machine},
-                        "transcripts")
-    return lines, folded, t.machine
+    old = [profile_cache.cache_key(path, TRANSCRIPT_CACHE_VERSION)
+           for _, _, fields_json in store.record_fields(ws.db, audit_id)
+           if (path := transcript_path(json.loads(fields_json or "{}"))) is not None]
+    return (profile_cache.remove(folder, "transcripts", old)
+            + profile_cache.remove(folder, cache_group(ws, audit_id)))
 
 
 def _check(path: Path, fields: dict) -> tuple[list[Segment] | None, list[str]]:
@@ -116,10 +169,9 @@ def link_transcripts(ws: Workspace, audit_id: int, folder: str | Path) -> OpResu
             result.problems.append(f"{len(bad)} transcript(s) not linked: "
                                    f"{', '.join(sorted(bad))}.")
         store.set_fields(tx.db, kept)
-        tx.event("link-transcripts", detail=f"{Path(folder)}: {len(result.matched)} linked, "
+        tx.event(Action.LINK_TRANSCRIPTS, detail=f"{Path(folder)}: {len(result.matched)} linked, "
                                             f"{len(result.unmatched_files)} files unmatched, "
                                             f"{len(bad)} unreadable")
-        tx.changes.records = True
     return OpResult(result, tx.changes, result.summary().splitlines()[0])
 
 
@@ -135,13 +187,24 @@ def audit_transcripts(ws: Workspace, audit_id: int, question: str | None = None
     transcript, in record order (only where ``question`` is asked, when given), and a line
     per unreadable one."""
     skip = store.not_asked(ws.db, audit_id, question) if question else set()
+    kind = cache_group(ws, audit_id)
+    stored = transcripts.for_audit(ws.db, audit_id)
     out, bad = [], []
     for rid, ref, fields_json in store.record_fields(ws.db, audit_id):
-        path = transcript_path(json.loads(fields_json or "{}"))
-        if path is None or rid in skip:
+        value = json.loads(fields_json or "{}").get(TRANSCRIPT_FIELD)
+        tid = stored_id(value)
+        path = transcript_path({TRANSCRIPT_FIELD: value})
+        if (path is None and tid is None) or rid in skip:
             continue
         try:
-            lines, folded, machine = cached_lines(path)
+            if tid is None:
+                lines, folded, machine = cached_lines(path)
+            else:
+                row = stored.get(tid)
+                key = None if row is None else profile_cache.text_key(
+                    str(tid), str(rid), row.segments, str(row.machine))
+                lines, folded, machine = _cached(
+                    key, kind, None, lambda r=row, v=str(value), i=rid: _stored(r, v, i))
         except ReviewerError as exc:
             bad.extend(f"{ref}: {line}" for line in exc.problems)
             continue

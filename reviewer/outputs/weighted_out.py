@@ -8,22 +8,13 @@ from __future__ import annotations
 from html import escape
 from typing import TYPE_CHECKING
 
-from reviewer.analysis.tally import Tally, tally_grouped
-from reviewer.analysis.weighted import METHOD, Weighted, for_groups, weighting
+from reviewer.analysis.tally import Tally
+from reviewer.analysis.weighted import METHOD, Weighted, weighting
 from reviewer.outputs.numbers import percent
 from reviewer.store.audits import AuditInfo
-from reviewer.store.db import Database
 
 if TYPE_CHECKING:       # the workbook helpers load only for a workbook: `tally` stays fast
     from reviewer.outputs.xlsx_util import SafeWorkbook
-
-
-def weighted_figures(db: Database, audit: AuditInfo, t: Tally) -> dict[str, Weighted] | None:
-    """Question id -> weighted estimate, or None when no weighting applies."""
-    scheme = weighting(audit.sample)
-    if scheme is None:
-        return None
-    return for_groups(tally_grouped(db, audit, scheme[0], t.qset)[1], scheme[1])
 
 
 def _rows(t: Tally, figures: dict[str, Weighted]):
@@ -33,8 +24,8 @@ def _rows(t: Tally, figures: dict[str, Weighted]):
             yield qt, w
 
 
-def weighted_section(db: Database, audit: AuditInfo, t: Tally) -> str:
-    figures = weighted_figures(db, audit, t)
+def weighted_section(audit: AuditInfo, t: Tally, figures: dict[str, Weighted] | None) -> str:
+    """``figures``: ``reviewer.figures.weighted``."""
     if not figures:
         return ""
     by = weighting(audit.sample)[0]                               # type: ignore[index]
@@ -55,10 +46,9 @@ def weighted_section(db: Database, audit: AuditInfo, t: Tally) -> str:
             f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></section>")
 
 
-def weighted_sheet(book: SafeWorkbook, db: Database, audit: AuditInfo, t: Tally) -> None:
+def weighted_sheet(book: SafeWorkbook, t: Tally, figures: dict[str, Weighted] | None) -> None:
     from reviewer.outputs.xlsx_util import HEAD_FILL, PERCENT_FORMAT, cell
 
-    figures = weighted_figures(db, audit, t)
     if not figures:
         return
     ws = book.sheet("Weighted")

@@ -33,25 +33,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from reviewer import SCHEMA_VERSION
 from reviewer.clock import now_iso
-
-if TYPE_CHECKING:
-    from reviewer.store.db import Database
+from reviewer.errors import DatabaseError, one_line, redact
+from reviewer.store.conn import Connection as Database
 
 
 def _error(db: Database, message: str):
-    from reviewer.store.db import DatabaseError, display_target
-
-    return DatabaseError(f"{display_target(db.target)}: {message}")
+    return DatabaseError(f"{redact(db.target)}: {message}")
 
 
 def read_version(db: Database) -> int:
     """The stored schema version; 0 for a database with no tables at all."""
-    from reviewer.store.db import one_line
-
     try:
         if db.dialect == "sqlite":
             tables = {r[0] for r in db.all("SELECT name FROM sqlite_master WHERE type = 'table'")}
@@ -97,12 +91,10 @@ def set_version(db: Database, version: int) -> None:
 
 def _backup(db: Database, version: int) -> None:
     """Keep a copy of a SQLite file as it was before an upgrade (owner-only)."""
-    from reviewer.store.db import sqlite_path
-
-    path = sqlite_path(db.target)
+    path = db.sqlite_file
     if path is None or path == ":memory:":
         return
-    from reviewer.files.private import private_output
+    from reviewer.private import private_output
 
     target = Path(path).expanduser().with_name(Path(path).name + f".schema{version}.bak")
     if target.exists():
@@ -236,6 +228,19 @@ def _to_3(db: Database) -> None:
 
 
 def _to_4(db: Database) -> None:
+    """Transcripts stored in the database (docs/listening.md, "Stored transcripts"): the lines
+    of a transcript ``reviewer transcribe`` made, as JSON segments, with who made it, when and
+    with which engine; a record's ``transcript`` field links one as ``db:ID``."""
+    _ddl(db,
+         'CREATE TABLE transcript (id SERIAL NOT NULL, audit_id INTEGER NOT NULL, '
+         'record_id INTEGER NOT NULL, segments VARCHAR NOT NULL, machine BOOLEAN NOT NULL, '
+         'engine VARCHAR NOT NULL, created_at VARCHAR NOT NULL, created_by VARCHAR NOT NULL, '
+         'PRIMARY KEY (id), FOREIGN KEY(audit_id) REFERENCES audit (id), '
+         'FOREIGN KEY(record_id) REFERENCES record (id))',
+         'CREATE INDEX ix_transcript_record ON transcript (audit_id, record_id)')
+
+
+def _to_5(db: Database) -> None:
     """Progress counts kept as records change (docs/performance.md): ``audit_count`` holds each
     audit's number of records and of complete ones, kept by triggers in the transaction that
     changes ``record``, so reading an audit costs the same at any size. SQLite counts row by
@@ -277,4 +282,5 @@ def _to_4(db: Database) -> None:
                "FROM record GROUP BY audit_id")
 
 
-STEPS: dict[int, Callable[[Database], None]] = {1: _to_1, 2: _to_2, 3: _to_3, 4: _to_4}
+STEPS: dict[int, Callable[[Database], None]] = {1: _to_1, 2: _to_2, 3: _to_3, 4: _to_4,
+                                                5: _to_5}

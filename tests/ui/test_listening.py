@@ -183,6 +183,22 @@ def test_a_transcript_without_audio_is_shown_and_a_bad_one_is_one_line(qtbot, ca
     assert not panel.view.isVisible()
 
 
+def test_a_machine_transcript_stored_in_the_database_is_shown_marked(qtbot, calls):
+    from reviewer.files.transcripts import Segment, Transcript
+    from reviewer.ops.transcribe import store_machine_transcripts
+
+    window, _ = calls
+    ws = window.session.ws
+    c3 = ws.find_ref(window.session.audit.id, "C3")
+    store_machine_transcripts(ws, window.session.audit.id, "pocketsphinx", [
+        (c3, Transcript([Segment(1.0, 2.0, "Which road are you on?")], machine=True))])
+    window.scoring.open_row(2)
+    panel = listening(window).transcript
+    assert panel.model.row_count() == 1
+    assert panel.model.segments[0].text == "Which road are you on?"
+    assert panel.status.text().startswith("Machine transcript (speech recognition)")
+
+
 def test_ctrl_f_finds_a_phrase_and_opens_the_record_there_playing(qtbot, calls):
     window, spoken = calls
     s = window.scoring

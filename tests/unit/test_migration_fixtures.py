@@ -67,7 +67,7 @@ def sqlite_rows(path: Path) -> dict[str, list[tuple]]:
         conn.close()
 
 
-# Tables the database keeps itself (triggers fill them as rows are copied in): step 4's counts.
+# Tables the database keeps itself (triggers fill them as rows are copied in): step 5's counts.
 DERIVED = {"audit_count"}
 
 
