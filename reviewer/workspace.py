@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from reviewer.store import audits, records
 from reviewer.store.db import Database
+from reviewer.store.identity import session_login
 
 if TYPE_CHECKING:
     from reviewer.analysis.agreement import Agreement
@@ -31,6 +32,12 @@ class Workspace:
     def __init__(self, db: Database, reviewer: str):
         self.db = db
         self.reviewer = reviewer
+        self.login = session_login(db)
+
+    @property
+    def desk_file(self) -> bool:
+        """A SQLite file: names are the operating system's and not verified (SPEC §10)."""
+        return self.db.dialect == "sqlite"
 
     @classmethod
     def open(cls, target: str, reviewer: str, lock_timeout: float | None = None) -> Workspace:
@@ -160,3 +167,10 @@ class Workspace:
         from reviewer.store.history import events
 
         return events(self.db, audit_id, ref)
+
+    def access_log(self, audit_id: int, ref: str | None = None,
+                   login: str | None = None) -> list[HistoryEvent]:
+        """The ``view`` and ``export`` events (docs/evidence.md)."""
+        from reviewer.store.history import ACCESS, events
+
+        return events(self.db, audit_id, ref, ACCESS, login)

@@ -67,6 +67,21 @@ def open_ws(args: argparse.Namespace):
     return ws
 
 
+def disclosure_options(parser: argparse.ArgumentParser) -> None:
+    """``--purpose`` and ``--recipient``: why a file is written and for whom (the access log,
+    docs/evidence.md)."""
+    parser.add_argument("--purpose", metavar="TEXT",
+                        help="why this file is written (recorded in the access log)")
+    parser.add_argument("--recipient", metavar="TEXT",
+                        help="who receives it (recorded in the access log)")
+
+
+def disclosure(args: argparse.Namespace):
+    from reviewer.ops.disclose import Disclosure
+
+    return Disclosure(getattr(args, "purpose", None), getattr(args, "recipient", None))
+
+
 def warn(line: str) -> None:
     """A warning for the person running the command (stderr: stdout may carry data)."""
     print(f"reviewer: warning: {line}", file=sys.stderr)

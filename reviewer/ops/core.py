@@ -18,7 +18,9 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 
 from reviewer.clock import now_iso
 from reviewer.errors import ReviewerError
+from reviewer.store import chain
 from reviewer.store.audits import AuditInfo, get_audit_by_id
+from reviewer.store.history import chain_head, insert_events, last_seq
 
 if TYPE_CHECKING:
     from reviewer.workspace import Workspace
@@ -74,23 +76,27 @@ class Tx:
     def __init__(self, ws: Workspace, audit: AuditInfo | None):
         self.ws, self.db, self.audit = ws, ws.db, audit
         self.reviewer = ws.reviewer
+        self.login = ws.login
         self.now = now_iso()
         self.changes = Changes(audit_id=audit.id if audit else None)
-        self._events: list[tuple] = []
+        self._events: dict[int, tuple] = {}
         self._next_seq: int | None = None
+        self._head: tuple[int, bytes | None] | None = None    # (seq, hash) last written
 
     def set_audit(self, audit: AuditInfo) -> None:
         """For an operation that creates the audit it writes history for."""
         self.audit = audit
         self.changes.audit_id = audit.id
 
+    @property
+    def audit_key(self) -> int:
+        """The chain the events go to: the audit's, or 0 for the database's own (team)."""
+        return self.audit.id if self.audit is not None else 0
+
     def next_seq(self) -> int:
         """The ``seq`` the next event will get (to store with the answers it gives)."""
         if self._next_seq is None:
-            assert self.audit is not None
-            last = self.db.scalar("SELECT MAX(seq) FROM event WHERE audit_id = ?",
-                                  (self.audit.id,))
-            self._next_seq = int(last or 0) + 1
+            self._next_seq = last_seq(self.db, self.audit_key) + 1
         return self._next_seq
 
     def reserve(self) -> int:
@@ -102,12 +108,10 @@ class Tx:
 
     def event(self, action: str, ref: str | None = None, question: str | None = None,
               before: str | None = None, after: str | None = None, detail: str = "",
-              seq: int | None = None) -> int:
+              seq: int | None = None, rows: bytes | None = None) -> int:
         if seq is None:
             seq = self.reserve()
-        assert self.audit is not None
-        self._events.append((self.audit.id, seq, self.now, self.reviewer, action, ref, question,
-                             before, after, detail))
+        self._events[seq] = (action, ref, question, before, after, detail, rows)
         if len(self._events) >= 10_000:
             self.flush()
         return seq
@@ -119,13 +123,40 @@ class Tx:
             n += 1
         return n
 
-    def flush(self) -> None:
-        if self._events:
-            self.db.executemany("INSERT INTO event (audit_id, seq, at, reviewer, action, ref, "
-                                "question, before, after, detail) "
-                                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", self._events)
-            self.changes.history += len(self._events)
-            self._events.clear()
+    def head(self) -> bytes | None:
+        """The hash of the last event written (the chain's head so far)."""
+        self.flush()
+        if self._head is None:
+            self._head = chain_head(self.db, self.audit_key)
+        return self._head[1]
+
+    def flush(self, final: bool = False) -> None:
+        """Write the events whose turn has come: the chain is hashed in ``seq`` order, so
+        events after a reserved seq not yet given wait for it."""
+        if not self._events:
+            return
+        if self._head is None:
+            self._head = chain_head(self.db, self.audit_key)
+        last, prev = self._head
+        out = []
+        while last + 1 in self._events:
+            last += 1
+            action, ref, question, before, after, detail, rows = self._events.pop(last)
+            salt = chain.new_salt()
+            body = chain.canonical(self.audit_key, last, self.now, self.login, self.reviewer,
+                                   action, question,
+                                   chain.commitments(salt, ref, before, after, detail), rows)
+            digest = chain.event_hash(prev, body)
+            out.append((self.audit_key, last, self.now, self.reviewer, action, ref, question,
+                        before, after, detail, self.login, salt, prev, digest, rows))
+            prev = digest
+        self._head = (last, prev)
+        if out:
+            insert_events(self.db, out)
+            self.changes.history += len(out)
+        if final and self._events:
+            raise RuntimeError(f"history events {sorted(self._events)[:3]} were reserved "
+                               "after a seq that was never written")
 
 
 @contextmanager
@@ -141,4 +172,4 @@ def write(ws: Workspace, audit_id: int | None, kind: str = RECORDS,
                           "written (reopen it first: reviewer audit reopen NAME --reason TEXT)")
         tx = Tx(ws, audit)
         yield tx
-        tx.flush()
+        tx.flush(final=True)

@@ -1,6 +1,8 @@
 """Files written from audits are disclosures of personal data: each is recorded in the history
-of every audit it was written from (an ``export`` event: what, which file, its size and
-SHA-256), signed off or not.
+of every audit it was written from, signed off or not: an ``export`` event whose detail is a
+JSON object with the file's name, SHA-256, the purpose and recipient given (``Disclosure``), and
+the chain's head when written (docs/evidence.md). An audit whose policy requires a purpose
+refuses an output without one before anything is written.
 
 The file is written first (owner-only, all-or-nothing, by the output's own writer); then the
 event is appended. If the event cannot be recorded (the wait for the write lock ran out), the
@@ -9,39 +11,92 @@ file is removed again, so no file leaves the program unaccounted for.
 
 from __future__ import annotations
 
+import json
+import unicodedata
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
-from reviewer.ops.core import META, Changes, OpResult, write
+from reviewer.errors import ReviewerError
+from reviewer.ops.core import META, Changes, OpResult, Refused, write
 from reviewer.ops.importer import file_sha256
+from reviewer.store.policy import get_policy
 from reviewer.workspace import Workspace
 
 T = TypeVar("T")
 Warn = Callable[[str], None]
+MAX_PURPOSE = 500
 
 
-def record_export(ws: Workspace, audit_ids: Sequence[int], kind: str, path: str | Path) -> Changes:
-    """Append an ``export`` event to each audit's history for the file at ``path``."""
+@dataclass(frozen=True)
+class Disclosure:
+    """Why a file leaves the program and to whom (DPA 2018 s.62; docs/evidence.md)."""
+
+    purpose: str | None = None
+    recipient: str | None = None
+
+
+def checked_text(text: str | None, what: str) -> str | None:
+    """A purpose or recipient as recorded: trimmed; one clear line for control characters or
+    more than 500 characters."""
+    if text is None or not text.strip():
+        return None
+    text = text.strip()
+    bad = sorted({c for c in text if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp")})
+    if bad:
+        shown = ", ".join(f"U+{ord(c):04X}" for c in bad[:5])
+        raise ReviewerError(f"the {what} cannot hold control characters ({shown}); nothing "
+                            "was written")
+    if len(text) > MAX_PURPOSE:
+        raise ReviewerError(f"the {what} can be at most {MAX_PURPOSE} characters (this one has "
+                            f"{len(text):,}); nothing was written")
+    return text
+
+
+def check_disclosure(ws: Workspace, audit_ids: Sequence[int],
+                     disclosure: Disclosure | None) -> Disclosure:
+    """The disclosure checked before anything is written: its texts, and every audit whose
+    policy requires a purpose."""
+    d = disclosure or Disclosure()
+    d = Disclosure(checked_text(d.purpose, "purpose"), checked_text(d.recipient, "recipient"))
+    if d.purpose is None:
+        for audit_id in dict.fromkeys(audit_ids):
+            if get_policy(ws.db, audit_id).require_purpose:
+                name = ws.audit_by_id(audit_id).name
+                raise Refused(f"audit '{name}' requires a purpose for every file written from it "
+                              "(give --purpose TEXT, and --recipient TEXT); nothing was written")
+    return d
+
+
+def record_export(ws: Workspace, audit_ids: Sequence[int], kind: str, path: str | Path,
+                  disclosure: Disclosure | None = None) -> Changes:
+    """Append an ``export`` event to each audit's history for the file at ``path``: its detail
+    is a JSON object (file, sha256, purpose, recipient, head, kind, bytes)."""
     path = Path(path)
-    detail = (f"{kind} {path.name} ({path.stat().st_size:,} bytes) "
-              f"sha256={file_sha256(path)} path={path.resolve()}")
+    d = disclosure or Disclosure()
+    sha, size = file_sha256(path), path.stat().st_size
     changes = Changes()
     with ws.db.transaction():
         for audit_id in dict.fromkeys(audit_ids):
             with write(ws, audit_id, META) as tx:
-                tx.event("export", detail=detail)
+                head = tx.head()
+                tx.event("export", detail=json.dumps(
+                    {"file": path.name, "sha256": sha, "purpose": d.purpose,
+                     "recipient": d.recipient, "head": head.hex() if head else None,
+                     "kind": kind, "bytes": size}, ensure_ascii=False))
             changes.history += tx.changes.history
     return changes
 
 
 def exported(ws: Workspace, audit_ids: Sequence[int], kind: str, path: str | Path,
-             writer: Callable[[], T]) -> OpResult[T]:
-    """Run ``writer`` (which writes ``path``), then record the disclosure; remove the file
-    again if it cannot be recorded."""
+             writer: Callable[[], T], disclosure: Disclosure | None = None) -> OpResult[T]:
+    """Check the disclosure, run ``writer`` (which writes ``path``), then record it; remove the
+    file again if it cannot be recorded."""
+    disclosure = check_disclosure(ws, audit_ids, disclosure)
     value = writer()
     try:
-        changes = record_export(ws, audit_ids, kind, path)
+        changes = record_export(ws, audit_ids, kind, path, disclosure)
     except BaseException:
         Path(path).unlink(missing_ok=True)
         raise
@@ -51,56 +106,72 @@ def exported(ws: Workspace, audit_ids: Sequence[int], kind: str, path: str | Pat
 
 # -- one operation per kind of file ------------------------------------------------------------
 def write_answers(ws: Workspace, audit_id: int, path: str | Path,
-                  warn: Warn | None = None) -> OpResult[int]:
+                  warn: Warn | None = None, disclosure: Disclosure | None = None,
+                  pseudonymise: bool = False, keep: Sequence[str] = ()) -> OpResult[int]:
     """The answer table (SPEC §2) as CSV or XLSX; the number of records. ``warn`` receives a
     line when characters XLSX cannot hold were left out (as for results and feedback)."""
     from reviewer.files.exporter import export_answers
 
     audit = ws.audit_by_id(audit_id)
+    if pseudonymise:
+        from reviewer.files.pseudonymise import export_pseudonymised
+
+        return exported(ws, [audit_id], "pseudonymised answers", path,
+                        lambda: export_pseudonymised(ws.db, audit, path, keep, warn=warn),
+                        disclosure)
     return exported(ws, [audit_id], "answers", path,
-                    lambda: export_answers(ws.db, audit, path, warn=warn))
+                    lambda: export_answers(ws.db, audit, path, warn=warn), disclosure)
 
 
 def write_report(ws: Workspace, audit_id: int, path: str | Path,
-                 baseline_id: int | None = None) -> OpResult[Path]:
+                 baseline_id: int | None = None,
+                 disclosure: Disclosure | None = None) -> OpResult[Path]:
     """The results report (PDF), compared with a baseline audit when one is given."""
     from reviewer.outputs.report_pdf import build_report
+    from reviewer.store.history import chain_head
 
     audit = ws.audit_by_id(audit_id)
     baseline = ws.audit_by_id(baseline_id) if baseline_id is not None else None
+    head = chain_head(ws.db, audit_id)[1]
     return exported(ws, [audit_id], "report", path,
-                    lambda: build_report(ws.db, audit, path, compare_with=baseline))
+                    lambda: build_report(ws.db, audit, path, compare_with=baseline,
+                                         head=head.hex() if head else None), disclosure)
 
 
 def write_results(ws: Workspace, audit_id: int, path: str | Path,
-                  warn: Warn | None = None) -> OpResult[Path]:
+                  warn: Warn | None = None,
+                  disclosure: Disclosure | None = None) -> OpResult[Path]:
     """The results workbook (XLSX) or table (CSV)."""
     from reviewer.outputs.results_xlsx import write_results as write
 
     audit = ws.audit_by_id(audit_id)
-    return exported(ws, [audit_id], "results", path, lambda: write(ws.db, audit, path, warn))
+    return exported(ws, [audit_id], "results", path, lambda: write(ws.db, audit, path, warn),
+                    disclosure)
 
 
 def write_feedback(ws: Workspace, audit_id: int, field: str, path: str | Path,
-                   warn: Warn | None = None) -> OpResult[Path]:
+                   warn: Warn | None = None,
+                   disclosure: Disclosure | None = None) -> OpResult[Path]:
     """The per-person feedback workbook, one sheet per value of a record field."""
     from reviewer.outputs.feedback_xlsx import operator_feedback_xlsx
 
     audit = ws.audit_by_id(audit_id)
     return exported(ws, [audit_id], f"feedback by {field}", path,
-                    lambda: operator_feedback_xlsx(ws.db, audit, field, path, warn))
+                    lambda: operator_feedback_xlsx(ws.db, audit, field, path, warn), disclosure)
 
 
-def write_comparison_chart(ws: Workspace, comparison, path: str | Path) -> OpResult[Path]:
+def write_comparison_chart(ws: Workspace, comparison, path: str | Path,
+                           disclosure: Disclosure | None = None) -> OpResult[Path]:
     """The trend chart (PNG) of a comparison; recorded in every audit compared."""
     from reviewer.analysis.compare import trend_chart
     from reviewer.files.private import write_private_bytes
 
     return exported(ws, [a.id for a in comparison.audits], "comparison chart", path,
-                    lambda: write_private_bytes(path, trend_chart(comparison)))
+                    lambda: write_private_bytes(path, trend_chart(comparison)), disclosure)
 
 
-def write_plan_report(ws: Workspace, status, path: str | Path, suffix: str) -> OpResult[Path]:
+def write_plan_report(ws: Workspace, status, path: str | Path, suffix: str,
+                      disclosure: Disclosure | None = None) -> OpResult[Path]:
     """An improvement plan with its evidence (PDF or XLSX); recorded in every audit whose
     figures it shows."""
     if suffix == ".pdf":
@@ -108,4 +179,4 @@ def write_plan_report(ws: Workspace, status, path: str | Path, suffix: str) -> O
     else:
         from reviewer.outputs.plan_xlsx import plan_xlsx as writer
     return exported(ws, [a.id for a in status.audits], f"plan report '{status.plan.name}'",
-                    path, lambda: writer(status, path))
+                    path, lambda: writer(status, path), disclosure)

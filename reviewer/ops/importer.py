@@ -41,6 +41,7 @@ from reviewer.ops.core import OpResult, Refused, Tx, write
 from reviewer.questions.logic import ANSWERED, BLANK, NA, UNANSWERED, history_label
 from reviewer.questions.model import QuestionSet
 from reviewer.store.db import Database
+from reviewer.store.history import given_rows
 from reviewer.store.ids import next_id, next_seq
 from reviewer.workspace import Workspace
 
@@ -130,7 +131,8 @@ def _apply(tx: Tx, qs: QuestionSet, st: Staged, header: list[str], path: Path,
     problems.raise_any()
     result.new = _insert_new(tx, qs, st, seq)
     tx.event("import", detail=f"{path.name} sha256={digest} rows={st.rows} new={result.new} "
-                              f"updated={result.updated}", seq=seq)
+                              f"updated={result.updated}", seq=seq,
+             rows=given_rows(tx.db, tx.audit.id, seq))
     tx.changes.all_answers = tx.changes.records = tx.changes.audit_list = True
     return result
 

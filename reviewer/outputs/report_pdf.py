@@ -94,7 +94,8 @@ def style_sheet(header_left: str, header_right: str, extra: str = "",
     return fonts + sheet + extra + margins
 
 
-def _intro(audit: AuditInfo, t: Tally, s: AuditSummary, baseline: AuditInfo | None) -> str:
+def _intro(audit: AuditInfo, t: Tally, s: AuditSummary, baseline: AuditInfo | None,
+           head: str | None = None) -> str:
     qs = t.qset
     out = [f"<h1>{escape(f'Results tables: {audit.name}')}</h1>",
            f'<p class="subtitle">{escape(qs.title)}</p>',
@@ -119,6 +120,10 @@ def _intro(audit: AuditInfo, t: Tally, s: AuditSummary, baseline: AuditInfo | No
                   "Fisher's exact test, p < 0.05; a higher Y rate is an improvement.")
     out += ['<table class="facts"><caption>The audit and its sample</caption>'
             f"<tbody>{rows}</tbody></table>", f'<p class="notes">{escape(notes)}</p>']
+    if head:
+        out.append('<p class="notes">Audit chain head (check it with reviewer verify NAME '
+                   '--head HASH):<br><span style="font-family: monospace; font-size: 7pt">'
+                   f"{escape(head)}</span></p>")
     return "\n".join(out)
 
 
@@ -154,7 +159,8 @@ def report_html(db: Database, audit: AuditInfo, compare_with: AuditInfo | None =
 
 
 def _document(db: Database, audit: AuditInfo, compare_with: AuditInfo | None = None,
-              progress: Progress | None = None, steps: int = 0) -> tuple[str, int]:
+              progress: Progress | None = None, steps: int = 0,
+              head: str | None = None) -> tuple[str, int]:
     """(the HTML, the number of sections); ``progress`` counts the sections plus ``steps``."""
     qs = question_set(db, audit)
     t = tally(db, audit, qs)
@@ -164,7 +170,7 @@ def _document(db: Database, audit: AuditInfo, compare_with: AuditInfo | None = N
         comparison = Comparison(compare_with, changes_against(base, t),
                                 {q.question.id for q in base.questions})
     title = f"Results tables: {audit.name}"
-    body = [_intro(audit, t, summarize(db, audit), compare_with)]
+    body = [_intro(audit, t, summarize(db, audit), compare_with, head)]
     parts = blocks(t)
     for i, block in enumerate(parts, start=1):
         heading = f"<h2>{escape(block.heading)}</h2>" if block.heading else ""
@@ -199,13 +205,13 @@ def weasyprint_module():
 
 def build_report(db: Database, audit: AuditInfo, out_path: str | Path,
                  compare_with: AuditInfo | None = None,
-                 progress: Progress | None = None) -> Path:
+                 progress: Progress | None = None, head: str | None = None) -> Path:
     """Write the audit's results report to ``out_path`` (A4, PDF/UA-1) and return the path. The
     file is written whole or not at all, readable by its owner only (``private_output``)."""
     out = Path(out_path)
     try:
         with private_output(out) as tmp:          # an unwritable folder fails before the work
-            html, sections = _document(db, audit, compare_with, progress, steps=2)
+            html, sections = _document(db, audit, compare_with, progress, steps=2, head=head)
             document = weasyprint_module().HTML(string=html).render()
             if progress:
                 progress(sections + 1, sections + 2)

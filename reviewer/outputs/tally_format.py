@@ -31,7 +31,8 @@ def tally_dict(audit: AuditInfo, t: Tally) -> dict[str, Any]:
 def sign_off_line(audit: AuditInfo) -> str:
     """"Signed off by WHO on DATE", or DRAFT: what every output says of its figures."""
     if audit.signed_off:
-        return f"Signed off by {audit.signed_off_by} on {audit.signed_off_at[:10]}"
+        desk = " (desk file: names not verified)" if getattr(audit, "desk", False) else ""
+        return f"Signed off by {audit.signed_off_by} on {audit.signed_off_at[:10]}{desk}"
     return "DRAFT: not signed off"
 
 

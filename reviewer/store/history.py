@@ -11,7 +11,11 @@ from reviewer.store.db import Database
 
 ACTIONS = ("create", "answer", "note", "import", "undo", "adjudicate", "sample",
            "link-recordings", "rename", "archive", "assign", "calibrate", "sign-off", "reopen",
-           "export", "incident-list", "upgrade")
+           "export", "incident-list", "upgrade", "view", "policy", "retention", "dispose",
+           "grant", "revoke")
+ACCESS = ("view", "export")         # the access log (docs/evidence.md)
+EVENT_COLUMNS = ("audit_id", "seq", "at", "reviewer", "action", "ref", "question", "before",
+                 "after", "detail", "login", "salt", "prev", "hash", "rows")
 
 
 @dataclass(frozen=True)
@@ -25,13 +29,19 @@ class HistoryEvent:
     before: str | None
     after: str | None
     detail: str
+    login: str | None = None
+    prev: str | None = None          # hex
+    hash: str | None = None          # hex
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
     def text(self) -> str:
         """One line for people: ``12 2026-11-23T10:17:40Z bob answer INC-7 q1: Y -> N (app)``."""
-        parts = [f"{self.seq:>4}", self.at, self.reviewer or "-", self.action]
+        who = self.reviewer or "-"
+        if self.login and self.login != self.reviewer:
+            who += f" [{self.login}]"
+        parts = [f"{self.seq:>4}", self.at, who, self.action]
         if self.ref is not None:
             parts.append(self.ref)
         if self.question is not None:
@@ -39,10 +49,25 @@ class HistoryEvent:
         if self.before is not None or self.after is not None or self.action in (
                 "answer", "note", "undo", "adjudicate"):
             parts.append(f"{_shown(self.before)} -> {_shown(self.after)}")
-        if self.detail:
+        if self.action == "export" and self.detail.startswith("{"):
+            parts.append(_export_text(self.detail))
+        elif self.detail:
             parts.append(f"({self.detail})" if self.action in ("answer", "note", "undo",
                                                                "adjudicate") else self.detail)
         return " ".join(parts)
+
+
+def _export_text(detail: str) -> str:
+    """An export's JSON detail for people: ``answers out.csv sha256=… purpose: …``."""
+    try:
+        d = json.loads(detail)
+    except ValueError:
+        return detail
+    text = f"{d.get('kind') or 'file'} {d.get('file')} sha256={d.get('sha256')}"
+    for key in ("purpose", "recipient"):
+        if d.get(key):
+            text += f"; {key}: {d[key]}"
+    return text
 
 
 def _shown(value: str | None) -> str:
@@ -50,16 +75,69 @@ def _shown(value: str | None) -> str:
         if (not value or value != value.strip() or " " in value) else value
 
 
-def events(db: Database, audit_id: int, ref: str | None = None) -> list[HistoryEvent]:
-    sql = ("SELECT seq, at, reviewer, action, ref, question, before, after, detail FROM event "
-           "WHERE audit_id = ?")
-    params: list[Any] = [audit_id]
+_SELECT = ("SELECT seq, at, reviewer, action, ref, question, before, after, detail, login, "
+           "prev, hash FROM event WHERE audit_id = ?")
+
+
+def _event(row: tuple) -> HistoryEvent:
+    from reviewer.store.chain import hex_or_none
+
+    return HistoryEvent(*row[:8], detail=row[8] or "", login=row[9], prev=hex_or_none(row[10]),
+                        hash=hex_or_none(row[11]))
+
+
+def events(db: Database, audit_id: int, ref: str | None = None,
+           actions: tuple[str, ...] | None = None,
+           login: str | None = None) -> list[HistoryEvent]:
+    sql, params = _SELECT, [audit_id]
     if ref is not None:
         sql += " AND ref = ?"
         params.append(ref)
-    return [HistoryEvent(*row[:8], detail=row[8] or "")
-            for row in db.all(sql + " ORDER BY seq", params)]
+    if actions:
+        sql += f" AND action IN ({', '.join('?' * len(actions))})"
+        params.extend(actions)
+    if login is not None:
+        sql += " AND login = ?"
+        params.append(login)
+    return [_event(row) for row in db.all(sql + " ORDER BY seq", params)]
 
 
 def history_dict(audit_name: str, found: list[HistoryEvent]) -> dict[str, Any]:
     return {"audit": audit_name, "events": [e.to_dict() for e in found]}
+
+
+# -- writing (only through ops.core.Tx) -----------------------------------------------------------
+def last_seq(db: Database, audit_key: int) -> int:
+    return int(db.scalar("SELECT MAX(seq) FROM event WHERE audit_id = ?", (audit_key,)) or 0)
+
+
+def chain_head(db: Database, audit_key: int) -> tuple[int, bytes | None]:
+    """(seq, hash) of the chain's last event; (0, None) for an empty chain."""
+    row = db.one("SELECT seq, hash FROM event WHERE audit_id = ? ORDER BY seq DESC LIMIT 1",
+                 (audit_key,))
+    return (0, None) if row is None else (int(row[0]), bytes(row[1]) if row[1] else None)
+
+
+def insert_events(db: Database, rows: list[tuple]) -> None:
+    db.executemany(f"INSERT INTO event ({', '.join(EVENT_COLUMNS)}) "
+                   f"VALUES ({', '.join('?' * len(EVENT_COLUMNS))})", rows)
+
+
+def last_view(db: Database, audit_id: int, ref: str, login: str, detail: str) -> str | None:
+    """When ``login`` last viewed ``ref`` (``detail`` record or audio), or None."""
+    return db.scalar("SELECT MAX(at) FROM event WHERE audit_id = ? AND ref = ? AND "
+                     "action = 'view' AND login = ? AND detail = ?",
+                     (audit_id, ref, login, detail))
+
+
+def given_rows(db: Database, audit_id: int, seq: int | None) -> bytes:
+    """The answers an event gave (``event_seq`` = ``seq``; None: before history was kept),
+    packed for the chain: an import's event commits them (docs/evidence.md)."""
+    from reviewer.questions.logic import history_label
+    from reviewer.store.chain import pack_rows
+
+    where = "event_seq IS NULL" if seq is None else "event_seq = ?"
+    params = (audit_id,) if seq is None else (audit_id, seq)
+    return pack_rows((rid, qid, history_label(state, value)) for rid, qid, state, value in db.all(
+        "SELECT record_id, question_id, state, value FROM answer WHERE audit_id = ? AND "
+        f"{where} AND state IN (1, 2) ORDER BY record_id, question_id", params))

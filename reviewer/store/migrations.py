@@ -70,9 +70,9 @@ def ensure_schema(db: Database) -> None:
         current = read_version(db)       # again, under the lock
         if current == 0:
             create(db)
-        else:
-            for version in range(current + 1, SCHEMA_VERSION + 1):
-                STEPS[version](db)
+            current = 2
+        for version in range(current + 1, SCHEMA_VERSION + 1):
+            STEPS[version](db)
         set_version(db, SCHEMA_VERSION)
 
 
@@ -82,6 +82,7 @@ def set_version(db: Database, version: int) -> None:
 
 
 def create(db: Database) -> None:
+    """A new database at schema 2 (the steps after it follow, as for an upgrade)."""
     from reviewer.store import schema
 
     for statement in schema.ddl(db.dialect):
@@ -172,4 +173,101 @@ def _to_2(db: Database) -> None:
                     f"1 -> 2), with {records} records and {answers} answer rows"))
 
 
-STEPS: dict[int, Callable[[Database], None]] = {2: _to_2}
+def _to_3(db: Database) -> None:
+    """Accountable evidence (docs/evidence.md): who (login) on answers and events, the history's
+    hash chain, sealed commitments of disposed texts, per-audit policy (purpose required,
+    review date, disposal), the team's roles, and the database's pseudonym secret. Events
+    written before are hashed now, in order, so the chain starts complete."""
+    blob = "BLOB" if db.dialect == "sqlite" else "BYTEA"
+    boolean = "BOOLEAN"
+    for table, column, kind in (("answer", "login", "VARCHAR"), ("event", "login", "VARCHAR"),
+                                ("event", "salt", blob), ("event", "prev", blob),
+                                ("event", "hash", blob), ("event", "rows", blob)):
+        db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
+    db.execute(f"CREATE TABLE event_seal (audit_id INTEGER NOT NULL, seq INTEGER NOT NULL, "
+               f"ref {blob}, before {blob}, after {blob}, detail {blob}, "
+               "PRIMARY KEY (audit_id, seq))")
+    db.execute(f"CREATE TABLE audit_policy (audit_id INTEGER NOT NULL, require_purpose "
+               f"{boolean} NOT NULL, retain_until VARCHAR, disposed_at VARCHAR, "
+               "PRIMARY KEY (audit_id))")
+    db.execute("CREATE TABLE team_member (login VARCHAR NOT NULL, role VARCHAR NOT NULL, "
+               "display_name VARCHAR, granted_by VARCHAR NOT NULL, granted_at VARCHAR NOT NULL, "
+               "PRIMARY KEY (login))")
+    _drop_append_only_2(db)
+    _hash_existing_3(db)
+    event_triggers_3(db)
+    append_only(db, "event_seal")
+    db.execute("INSERT INTO meta (key, value) VALUES ('pseudonym_secret', ?)", (_secret(),))
+
+
+def _secret() -> str:
+    import secrets
+
+    return secrets.token_hex(32)
+
+
+def _drop_append_only_2(db: Database) -> None:
+    if db.dialect == "sqlite":
+        db.execute("DROP TRIGGER event_no_update")
+        db.execute("DROP TRIGGER event_no_delete")
+    else:
+        db.execute("DROP TRIGGER event_append_only ON event")
+
+
+def _hash_existing_3(db: Database) -> None:
+    """Salt and hash the events written before schema 3 (login = the name they recorded); an
+    ``upgrade`` event gets the rows of the answers given before history was kept."""
+    from reviewer.questions.logic import history_label
+    from reviewer.store import chain
+
+    heads: dict[int, bytes | None] = {}
+    for (audit_id, seq, at, reviewer, action, ref, question, before, after,
+         detail) in db.all("SELECT audit_id, seq, at, reviewer, action, ref, question, before, "
+                           "after, detail FROM event ORDER BY audit_id, seq"):
+        rows = None
+        if action in ("upgrade", "import"):
+            rows = chain.pack_rows(
+                (rid, qid, history_label(state, value)) for rid, qid, state, value in db.all(
+                    "SELECT record_id, question_id, state, value FROM answer WHERE audit_id = ? "
+                    f"AND event_seq {'IS NULL' if action == 'upgrade' else '= ?'} "
+                    "AND state IN (1, 2) ORDER BY record_id, question_id",
+                    (audit_id,) if action == "upgrade" else (audit_id, seq)))
+        salt, prev = chain.new_salt(), heads.get(audit_id)
+        body = chain.canonical(audit_id, seq, at, reviewer, reviewer, action, question,
+                               chain.commitments(salt, ref, before, after, detail), rows)
+        digest = chain.event_hash(prev, body)
+        db.execute("UPDATE event SET login = ?, salt = ?, prev = ?, hash = ?, rows = ? "
+                   "WHERE audit_id = ? AND seq = ?",
+                   (reviewer, salt, prev, digest, rows, audit_id, seq))
+        heads[audit_id] = digest
+    db.execute("UPDATE answer SET login = reviewer WHERE reviewer <> ''")
+
+
+# Disposal (and nothing else) may blank an event's texts and salt, once their commitments are
+# sealed and the audit has a dispose event; every other UPDATE or DELETE of history is refused.
+_SAME_3 = ("audit_id", "seq", "at", "login", "reviewer", "action", "question", "prev", "hash",
+           "rows")
+
+
+def event_triggers_3(db: Database) -> None:
+    message = "event rows are append-only"
+    same = " AND ".join(f"NEW.{c} IS NOT DISTINCT FROM OLD.{c}" if db.dialect != "sqlite"
+                        else f"NEW.{c} IS OLD.{c}" for c in _SAME_3)
+    allowed = (f"{same} AND NEW.salt IS NULL AND "
+               "EXISTS (SELECT 1 FROM event_seal s WHERE s.audit_id = OLD.audit_id AND "
+               "s.seq = OLD.seq) AND EXISTS (SELECT 1 FROM event d WHERE d.audit_id = "
+               "OLD.audit_id AND d.action = 'dispose')")
+    if db.dialect == "sqlite":
+        db.execute(f"CREATE TRIGGER event_no_update BEFORE UPDATE ON event "
+                   f"WHEN NOT ({allowed}) BEGIN SELECT RAISE(ABORT, '{message}'); END")
+        db.execute(f"CREATE TRIGGER event_no_delete BEFORE DELETE ON event "
+                   f"BEGIN SELECT RAISE(ABORT, '{message}'); END")
+        return
+    db.execute("CREATE OR REPLACE FUNCTION event_append_only() RETURNS trigger AS $$ BEGIN "
+               f"IF TG_OP = 'UPDATE' AND {allowed} THEN RETURN NEW; END IF; "
+               f"RAISE EXCEPTION '{message}'; END $$ LANGUAGE plpgsql")
+    db.execute("CREATE TRIGGER event_append_only BEFORE UPDATE OR DELETE ON event "
+               "FOR EACH ROW EXECUTE FUNCTION event_append_only()")
+
+
+STEPS: dict[int, Callable[[Database], None]] = {2: _to_2, 3: _to_3}

@@ -220,6 +220,7 @@ def test_plan_report_pdf_and_xlsx(cli, two_audits, tmp_path):
     assert all(c.data_type != "f" for ws in book for r in ws.iter_rows() for c in r)
     code, out, _ = cli("history", "Later", "--format", "json")
     exports = [e for e in json.loads(out)["events"] if e["action"] == "export"]
-    assert [e["detail"].split(" '")[0] for e in exports] == ["plan report", "plan report"]
+    kinds = [json.loads(e["detail"])["kind"].split(" '")[0] for e in exports]   # SPEC §11
+    assert kinds == ["plan report", "plan report"]
     assert cli("plan", "report", "ASB plan", "--audits", "Base", "Later",
                "--out", str(tmp_path / "plan.docx"))[0] == 2

@@ -1,0 +1,58 @@
+"""Disposal of an audit's personal data at the end of its retention (docs/evidence.md): a lead
+removes record fields, notes (also their texts and salts in the history), recording and
+transcript links and the incident list, and replaces every ref by its keyed pseudonym. Answers,
+figures and the hash chain stay: the tally and results are byte-identical before and after,
+and ``verify`` still passes. The disposal is itself an event."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from reviewer.errors import ReviewerError
+from reviewer.ops.core import META, OpResult, Refused, write
+from reviewer.ops.evidence import reason_text, require_role
+from reviewer.store import disposal
+from reviewer.store.policy import (
+    default_years,
+    get_policy,
+    pseudonym,
+    pseudonym_secret,
+    put_policy,
+    review_date,
+)
+from reviewer.workspace import Workspace
+
+
+def dispose(ws: Workspace, audit_id: int, reason: str, force: bool = False) -> OpResult[int]:
+    reason = reason_text(reason)
+    require_role(ws, "lead", "disposing of an audit's personal data")
+    secret = pseudonym_secret(ws.db)
+    disposal.secure_delete(ws.db, True)
+    try:
+        with write(ws, audit_id, META) as tx:
+            audit, policy = tx.audit, get_policy(tx.db, audit_id)
+            if policy.disposed_at:
+                raise ReviewerError(f"'{audit.name}' was disposed of already, on "
+                                    f"{policy.disposed_at[:10]}; nothing was changed")
+            when = review_date(audit.created_at, policy, default_years(tx.db))
+            if not force and not audit.signed_off:
+                raise Refused(f"'{audit.name}' is not signed off: disposing of it is refused "
+                              "(sign it off first, or give --force)")
+            if not force and when > date.today().isoformat():
+                raise Refused(f"'{audit.name}' is not due for review until {when}: disposing "
+                              "of it now is refused (give --force to dispose of it early)")
+            tx.event("dispose", detail=reason)
+            tx.flush()
+            def key(ref: str) -> str:
+                return ref if ref.startswith("P-") and len(ref) == 18 else pseudonym(secret, ref)
+            sealed = disposal.seal_events(tx.db, audit_id, key)
+            records = disposal.remove_personal_data(tx.db, audit_id, key)
+            put_policy(tx.db, audit_id, type(policy)(policy.require_purpose,
+                                                     policy.retain_until, tx.now))
+            tx.changes.records = tx.changes.all_answers = tx.changes.audit_list = True
+    finally:
+        disposal.secure_delete(ws.db, False)
+    disposal.scrub_file(ws.db)
+    return OpResult(records, tx.changes,
+                    f"disposed of the personal data of '{audit.name}': {records} records "
+                    f"pseudonymised, {sealed} history events sealed; answers and figures kept")
