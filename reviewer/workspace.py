@@ -168,6 +168,12 @@ class Workspace:
 
         return events(self.db, audit_id, ref)
 
+    def policy(self, audit_id: int):
+        """The audit's disclosure and retention policy (``store.policy.Policy``)."""
+        from reviewer.store.policy import get_policy
+
+        return get_policy(self.db, audit_id)
+
     def access_log(self, audit_id: int, ref: str | None = None,
                    login: str | None = None) -> list[HistoryEvent]:
         """The ``view`` and ``export`` events (docs/evidence.md)."""

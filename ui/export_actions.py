@@ -31,9 +31,19 @@ def _chosen(path: str, selected: str, filters: dict[str, str]) -> str:
     return path
 
 
+def _disclosure(parent: QWidget, session: Session, what: str):
+    from .disclosure_dialog import ask_disclosure
+
+    audit = session.audit
+    return ask_disclosure(parent, what, session.ws.policy(audit.id).require_purpose)
+
+
 def export_report(parent: QWidget, session: Session) -> str | None:
     audit = session.audit
     if audit is None:
+        return None
+    disclosure = _disclosure(parent, session, "report")
+    if disclosure is None:
         return None
     path, selected = file_dialogs.save_file(parent, "reports", "Export report",
                                             f"{_safe_name(audit.name)}.pdf",
@@ -44,7 +54,7 @@ def export_report(parent: QWidget, session: Session) -> str | None:
 
     def job(ws, _progress):
         check_extension(path, tuple(REPORT_FILTERS.values()), "the report")
-        return write_report(ws, audit.id, path)
+        return write_report(ws, audit.id, path, disclosure=disclosure)
 
     return _run(parent, session, "Building the report…", job, path)
 
@@ -52,6 +62,9 @@ def export_report(parent: QWidget, session: Session) -> str | None:
 def export_results(parent: QWidget, session: Session) -> str | None:
     audit = session.audit
     if audit is None:
+        return None
+    disclosure = _disclosure(parent, session, "results file")
+    if disclosure is None:
         return None
     path, selected = file_dialogs.save_file(parent, "results", "Export results",
                                             f"{_safe_name(audit.name)}.xlsx",
@@ -62,7 +75,7 @@ def export_results(parent: QWidget, session: Session) -> str | None:
     warnings: list[str] = []
 
     def job(ws, _progress):
-        return write_results(ws, audit.id, path, warn=warnings.append)
+        return write_results(ws, audit.id, path, warn=warnings.append, disclosure=disclosure)
 
     done = _run(parent, session, "Writing the results…", job, path)
     if done and warnings:

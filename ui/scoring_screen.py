@@ -55,6 +55,7 @@ class ScoringScreen(Answering, Navigation, QWidget):
         session.operation_did_execute.connect(self.on_operation)
         self.listening = CallListening(self)   # the call player under the record (issue #5)
         self.player = self.listening.player
+        self.player.player.playbackStateChanged.connect(self._playing)
 
     # -- layout -------------------------------------------------------------------------------
     def _build(self) -> None:
@@ -275,9 +276,24 @@ class ScoringScreen(Answering, Navigation, QWidget):
                 self.select_question(self.questions.first_open_row(0))
             else:
                 self.select_question(row)
+            if not same:
+                self._viewed(view.ref, "record")
             self.record_opened.emit(view.id)
         self._update_progress()
         self.questions.update_guidance()
+
+    def _viewed(self, ref: str, what: str) -> None:
+        from .access_log import record_viewed
+
+        problem = record_viewed(self.session, ref, what)
+        if problem and self.window() is not None and hasattr(self.window(), "statusBar"):
+            self.window().statusBar().showMessage(problem, 15000)
+
+    def _playing(self, state) -> None:
+        from PySide6.QtMultimedia import QMediaPlayer
+
+        if state == QMediaPlayer.PlaybackState.PlayingState and self.view is not None:
+            self._viewed(self.view.ref, "audio")
 
     # -- questions (the panel does the work) ---------------------------------------------------
     def current_question_row(self) -> int:
