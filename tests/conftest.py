@@ -4,7 +4,10 @@ test module shares one cluster."""
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -13,6 +16,19 @@ from tests.unit.pg import pg_db, pg_port, pg_url  # noqa: F401 - fixtures
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("REVIEWER_NAME", "test-reviewer")
+
+# Each test process gets a home and config, data and cache folders of its own, so no test (nor
+# a command or app it starts) reads or writes the user's real settings, data or recent files.
+# The user's real home is kept in REVIEWER_TEST_REAL_HOME for the test that checks this.
+if "REVIEWER_TEST_REAL_HOME" not in os.environ:
+    os.environ["REVIEWER_TEST_REAL_HOME"] = os.path.expanduser("~")
+    _home = Path(tempfile.mkdtemp(prefix="reviewer-test-home-"))
+    os.environ["HOME"] = str(_home)
+    for _var, _sub in (("XDG_CONFIG_HOME", ".config"), ("XDG_DATA_HOME", ".local/share"),
+                       ("XDG_CACHE_HOME", ".cache"), ("XDG_STATE_HOME", ".local/state")):
+        (_home / _sub).mkdir(parents=True, exist_ok=True)
+        os.environ[_var] = str(_home / _sub)
+    atexit.register(shutil.rmtree, _home, True)
 
 ROOT = Path(__file__).resolve().parent.parent
 ASB_SET = ROOT / "question_sets" / "hmic-asb-call-listening-2012.yaml"
