@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from reviewer.store import audits, records
 from reviewer.store.db import Database
-from reviewer.store.identity import session_login
+from reviewer.store.identity import display_name, session_login
 
 if TYPE_CHECKING:
     from reviewer.analysis.agreement import Agreement
@@ -31,8 +31,12 @@ if TYPE_CHECKING:
 class Workspace:
     def __init__(self, db: Database, reviewer: str):
         self.db = db
-        self.reviewer = reviewer
         self.login = session_login(db)
+        self.reviewer = display_name(db, self.login, reviewer)
+
+    def set_reviewer(self, name: str) -> None:
+        """Choose the display name (on PostgreSQL only the one attached to the login)."""
+        self.reviewer = display_name(self.db, self.login, name.strip() or self.reviewer)
 
     @property
     def desk_file(self) -> bool:
@@ -41,7 +45,12 @@ class Workspace:
 
     @classmethod
     def open(cls, target: str, reviewer: str, lock_timeout: float | None = None) -> Workspace:
-        return cls(Database(target, lock_timeout=lock_timeout), reviewer)
+        db = Database(target, lock_timeout=lock_timeout)
+        try:
+            return cls(db, reviewer)
+        except BaseException:
+            db.close()
+            raise
 
     @property
     def target(self) -> str:

@@ -42,7 +42,7 @@ class Session(QObject):
         return self.ws.reviewer
 
     def set_reviewer(self, name: str) -> None:
-        self.ws.reviewer = name.strip() or self.ws.reviewer
+        self.ws.set_reviewer(name)
         QSettings().setValue("reviewer_name", self.ws.reviewer)
 
     def open_audit(self, audit_id: int | None) -> None:

@@ -22,6 +22,7 @@ from reviewer.cli import (
     history,
     plans,
     report,
+    roles,
     sets,
     tally,
     team,
@@ -31,7 +32,7 @@ from reviewer.errors import ReviewerError, UsageError, describe_error
 from reviewer.store.db import redact
 
 # In this order: a group may add actions to one made before it (team adds to audit).
-GROUPS = (app, sets, audits, answers, tally, report, history, team, plans, evidence)
+GROUPS = (app, sets, audits, answers, tally, report, history, team, plans, evidence, roles)
 
 EPILOG = """\
 --db and --reviewer may come before or after the subcommand.

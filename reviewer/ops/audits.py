@@ -7,6 +7,7 @@ from pathlib import Path
 
 from reviewer.errors import ReviewerError
 from reviewer.ops.core import META, OpResult, write
+from reviewer.ops.rights import require_role
 from reviewer.questions.loader import load_file
 from reviewer.questions.model import QuestionSet
 from reviewer.store.audits import AuditInfo, clean_name, get_audit_by_id, store_question_set
@@ -26,6 +27,7 @@ def create_audit(ws: Workspace, name: str, set_ref: str | Path, description: str
                  calibrates: int | None = None,
                  qs_source: tuple[QuestionSet, str, str] | None = None) -> OpResult[AuditInfo]:
     """A new audit keeping this exact question set (a file or a bundled set's id)."""
+    require_role(ws, "lead", "creating an audit")
     name = clean_name(name)
     qs, source, source_name = qs_source or load_set(set_ref)
     with write(ws, None) as tx:
@@ -46,6 +48,7 @@ def create_audit(ws: Workspace, name: str, set_ref: str | Path, description: str
 
 
 def rename_audit(ws: Workspace, audit_id: int, new_name: str) -> OpResult[AuditInfo]:
+    require_role(ws, "lead", "renaming an audit")
     new_name = clean_name(new_name)
     with write(ws, audit_id, META) as tx:
         old = tx.audit.name
@@ -63,6 +66,7 @@ def rename_audit(ws: Workspace, audit_id: int, new_name: str) -> OpResult[AuditI
 
 
 def archive_audit(ws: Workspace, audit_id: int, archived: bool = True) -> OpResult[AuditInfo]:
+    require_role(ws, "lead", "archiving an audit")
     with write(ws, audit_id, META) as tx:
         if tx.audit.archived != archived:
             tx.db.execute("UPDATE audit SET archived = ? WHERE id = ?", (archived, audit_id))

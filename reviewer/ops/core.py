@@ -164,6 +164,10 @@ def write(ws: Workspace, audit_id: int | None, kind: str = RECORDS,
           what: str = "this change") -> Iterator[Tx]:
     """Run an operation: the write lock, the audit re-read under it, the sign-off rule, the
     history appended, one commit."""
+    if kind == RECORDS:
+        from reviewer.ops.rights import require_role
+
+        require_role(ws, "reviewer", what)
     with ws.db.transaction():
         audit = get_audit_by_id(ws.db, audit_id) if audit_id is not None else None
         if audit is not None and kind == RECORDS and audit.signed_off_by:

@@ -10,7 +10,8 @@ from datetime import date
 
 from reviewer.errors import ReviewerError
 from reviewer.ops.core import META, OpResult, Refused, write
-from reviewer.ops.evidence import reason_text, require_role
+from reviewer.ops.evidence import reason_text
+from reviewer.ops.rights import require_role
 from reviewer.store import disposal
 from reviewer.store.policy import (
     default_years,

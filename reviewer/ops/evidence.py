@@ -11,9 +11,9 @@ import re
 from datetime import UTC, date, datetime, timedelta
 
 from reviewer.errors import ReviewerError, UsageError
-from reviewer.ops.core import META, Changes, OpResult, Refused, write
+from reviewer.ops.core import META, Changes, OpResult, write
 from reviewer.ops.disclose import checked_text
-from reviewer.store import identity
+from reviewer.ops.rights import require_role
 from reviewer.store.history import last_view
 from reviewer.store.policy import (
     default_years,
@@ -26,17 +26,6 @@ from reviewer.workspace import Workspace
 
 VIEW_WINDOW = timedelta(minutes=60)
 VIEW_KINDS = ("record", "audio")
-
-
-def require_role(ws: Workspace, needed: str, what: str) -> str:
-    """The login's role, if it ranks at least ``needed``; else one clear refusal."""
-    role = identity.role_of(ws.db, ws.login)
-    if role is None:
-        raise Refused(f"{ws.login} is not in this database's team: {what} is refused "
-                      "(a lead grants roles: reviewer team grant LOGIN --role ROLE)")
-    if identity.RANK[role] < identity.RANK[needed]:
-        raise Refused(f"{ws.login} is a {role}: {what} needs a {needed}; nothing was written")
-    return role
 
 
 def log_view(ws: Workspace, audit_id: int, ref: str, what: str = "record") -> OpResult[bool]:

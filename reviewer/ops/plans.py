@@ -9,6 +9,7 @@ from pathlib import Path
 from reviewer.files.plan_table import read_plan
 from reviewer.ops.core import OpResult, write
 from reviewer.ops.importer import file_sha256
+from reviewer.ops.rights import require_role
 from reviewer.store.audits import clean_name
 from reviewer.workspace import Workspace
 
@@ -27,6 +28,7 @@ class PlanImport:
 
 
 def import_plan(ws: Workspace, name: str, path: str | Path) -> OpResult[PlanImport]:
+    require_role(ws, "lead", "importing a plan")
     name = clean_name(name)
     table = read_plan(path)
     digest = file_sha256(Path(path))

@@ -22,6 +22,7 @@ from reviewer.files import incidents
 from reviewer.files.recordings import LinkResult, match_recordings
 from reviewer.ops.core import OpResult, write
 from reviewer.ops.importer import file_sha256
+from reviewer.ops.rights import require_role
 from reviewer.store.ids import next_id, next_seq
 from reviewer.workspace import Workspace
 
@@ -30,6 +31,7 @@ def import_incident_list(ws: Workspace, audit_id: int, path: str | Path, ref_col
                          progress: Progress | None = None) -> OpResult[int]:
     """Make the file the audit's population (see ``files.incidents``); the number of
     incidents."""
+    require_role(ws, "lead", "importing an incident list")
     path = Path(path)
     with write(ws, audit_id, what="an incident list import") as tx:
         n = incidents.import_incident_list(tx.db, tx.audit, path, ref_column, progress)
@@ -45,6 +47,7 @@ def draw_sample(ws: Workspace, audit_id: int, size: int | None = None,
                 progress: Progress | None = None) -> OpResult[SampleResult]:
     """Draw a sample from the audit's incident list and append it to the audit's records
     (reproducible from the seed; see ``analysis.sampling``)."""
+    require_role(ws, "lead", "drawing a sample")
     stratify_by = stratify_by or None
     with write(ws, audit_id, what="drawing a sample") as tx:
         db, audit = tx.db, tx.audit

@@ -84,3 +84,23 @@ def role_of(db: Database, login: str) -> str | None:
         return "owner"
     m = member(db, login)
     return m.role if m else None
+
+
+def display_name(db: Database, login: str, given: str | None) -> str:
+    """The name shown for ``login`` (SPEC §10). On a desk file: the name given (not verified).
+    On PostgreSQL: the display name a lead attached (whatever name is given), else the name
+    given or the login; naming another known person is refused."""
+    from reviewer.errors import ReviewerError
+    from reviewer.paths import os_user
+
+    if db.dialect == "sqlite":
+        return given or login
+    mine = member(db, login)
+    attached = mine.display_name if mine and mine.display_name else None
+    if not given or given in (login, attached) or given == os_user():
+        return attached or login
+    owner = known_names(db).get(given)
+    if owner is not None and owner != login:
+        raise ReviewerError(f"'{given}' is another person of this team ({owner}): you are "
+                            f"{login}; a name can only be your own")
+    return attached or given          # a lead's name for the login wins over any other

@@ -198,6 +198,13 @@ def _to_3(db: Database) -> None:
     event_triggers_3(db)
     append_only(db, "event_seal")
     db.execute("INSERT INTO meta (key, value) VALUES ('pseudonym_secret', ?)", (_secret(),))
+    if db.dialect != "sqlite":      # the server writes who: session_user, whatever is sent
+        db.execute("CREATE OR REPLACE FUNCTION reviewer_set_login() RETURNS trigger AS $$ "
+                   "BEGIN NEW.login := session_user; RETURN NEW; END $$ LANGUAGE plpgsql")
+        db.execute("CREATE TRIGGER event_login BEFORE INSERT ON event FOR EACH ROW "
+                   "EXECUTE FUNCTION reviewer_set_login()")
+        db.execute("CREATE TRIGGER answer_login BEFORE INSERT OR UPDATE ON answer FOR EACH ROW "
+                   "EXECUTE FUNCTION reviewer_set_login()")
 
 
 def _secret() -> str:
