@@ -23,8 +23,8 @@ app = QApplication([])
 app.setOrganizationName("reviewer-bench"); app.setApplicationName("reviewer-bench")
 QSettings.setDefaultFormat(QSettings.Format.IniFormat)
 QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, sys.argv[2])
-from ui.app import create_window
-from ui.main_window import RESULTS
+from ui.app.start import create_window
+from ui.app.main_window import RESULTS
 w = create_window(sys.argv[1], "bench", demo_audit=True)
 w.show()
 app.processEvents()

@@ -28,7 +28,7 @@ import sys, time
 t0 = time.perf_counter()
 from PySide6.QtWidgets import QApplication
 app = QApplication([])
-from ui.app import create_window
+from ui.app.start import create_window
 w = create_window(sys.argv[1], "bench")
 w.show()
 app.processEvents()
@@ -89,7 +89,7 @@ def measure(args: argparse.Namespace, n: int, tmp: str) -> None:
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication([])
-    from ui.app import create_window
+    from ui.app.start import create_window
 
     window = create_window(path, "bench")
     window.show()

@@ -43,7 +43,7 @@ def one(variant: str, out: Path) -> int:
     settings_dir = tempfile.mkdtemp()
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, settings_dir)
-    from ui import themes
+    from ui.app import themes
 
     if variant == "dark":
         themes.apply(app, "dark")
@@ -51,7 +51,7 @@ def one(variant: str, out: Path) -> int:
         font = app.font()
         font.setPointSizeF(font.pointSizeF() * 2)
         app.setFont(font)
-    from ui.app import create_window
+    from ui.app.start import create_window
 
     db = os.path.join(tempfile.mkdtemp(), "shots.db")
     window = create_window(db, "A. Reviewer", demo_audit=True, to_score=True)
@@ -118,7 +118,7 @@ def seek_call(window) -> None:
 
 
 def steps_for(variant: str, app, window, out: Path) -> list:
-    from ui.main_window import AUDITS, CALIBRATION, PLAN, RESULTS
+    from ui.app.main_window import AUDITS, CALIBRATION, PLAN, RESULTS
 
     def shot(name: str, whole: bool = False):
         return lambda: grab(app, window, out, name, whole)
@@ -148,7 +148,7 @@ def steps_for(variant: str, app, window, out: Path) -> list:
 
 def plan_item(window, ref: str) -> None:
     """The demo plan with one item selected, so its evidence shows below the items."""
-    from ui.plan_items_model import COL_REF
+    from ui.models.plan_items import COL_REF
 
     view, m = window.plan, window.plan.items
     row = next(r for r in range(m.rowCount()) if m.data(m.index(r, COL_REF)) == ref)
@@ -158,7 +158,7 @@ def plan_item(window, ref: str) -> None:
 
 def grouped(window) -> None:
     """Results by area, question 1's figure for the second area opened."""
-    from ui.grouped_model import FIRST_GROUP
+    from ui.models.grouped import FIRST_GROUP
 
     view = window.results
     view.group_by("area")

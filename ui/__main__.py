@@ -26,8 +26,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from reviewer.paths import database_target, reviewer_name
-
-    from .app import run
+    from ui.app.start import run
 
     return run(database_target(args.db), reviewer_name(args.reviewer), demo=args.demo,
                quit_after=args.quit_after)

@@ -22,7 +22,7 @@ def isolated_settings(tmp_path, qapp):
 
 @pytest.fixture()
 def make_window(qtbot, tmp_path):
-    from ui.app import create_window
+    from ui.app.start import create_window
 
     def make(demo: bool = True, name: str = "ui.db", to_score: bool = False):
         window = create_window(str(tmp_path / name), "tester", demo_audit=demo,

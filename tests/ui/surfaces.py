@@ -31,12 +31,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui import audit_actions
-from ui.a11y import mnemonic
-from ui.calibration_dialog import CalibrationDialog
-from ui.help_overlay import HelpOverlay
-from ui.new_audit_dialog import NewAuditDialog
-from ui.sample_dialog import SampleDialog
+from ui.dialogs import audit_actions
+from ui.dialogs.calibration import CalibrationDialog
+from ui.dialogs.help import HelpOverlay
+from ui.dialogs.new_audit import NewAuditDialog
+from ui.dialogs.sample import SampleDialog
+from ui.widgets.a11y import mnemonic
 
 INTERACTIVE = (QAbstractButton, QLineEdit, QComboBox, QAbstractSpinBox, QAbstractItemView,
                QAbstractSlider, QTabBar, QPlainTextEdit, QTextEdit, QMenuBar)

@@ -10,7 +10,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QDialogButtonBox, QFileDialog
 
 from reviewer.ops.evidence import set_require_purpose
-from ui.disclosure_dialog import DisclosureDialog
+from ui.dialogs.disclosure import DisclosureDialog
 
 
 def test_the_purpose_form_is_keyboard_and_screen_reader_ready(qtbot):

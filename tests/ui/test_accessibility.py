@@ -19,7 +19,7 @@ from tests.ui.surfaces import (
     unnamed,
     while_open,
 )
-from ui.main_window import RESULTS
+from ui.app.main_window import RESULTS
 
 
 def test_every_control_of_every_screen_has_a_name(qtbot, make_window):

@@ -10,9 +10,9 @@ from PySide6.QtWidgets import QApplication, QDialog
 
 from reviewer.store import records
 from tests.conftest import ASB_SET
-from ui.audits_model import COL_NAME, COL_PROGRESS, COL_SAMPLE, COL_VERSION
-from ui.new_audit_dialog import NewAuditDialog
-from ui.sample_dialog import SampleDialog
+from ui.dialogs.new_audit import NewAuditDialog
+from ui.dialogs.sample import SampleDialog
+from ui.models.audits import COL_NAME, COL_PROGRESS, COL_SAMPLE, COL_VERSION
 
 
 def incident_list(tmp_path, n: int = 300):
@@ -107,12 +107,13 @@ def test_create_sample_and_score_from_the_keyboard(qtbot, make_window, tmp_path)
     sample = window.session.audit.sample
     assert (sample["population"], sample["size"], sample["seed"]) == (300, 30, 4242)
     assert sample["strata"] == {"East": 10, "North": 10, "South": 10}
-    window.audits.reload()
+    window.show_tab(0)                  # the Audits screen, refreshed from the hook when shown
     row = next(r for r in range(m.rowCount())
                if m.data(m.index(r, COL_NAME)) == "October self-audit")
     assert m.data(m.index(row, COL_SAMPLE)).startswith("30 of 300")
     assert m.data(m.index(row, COL_PROGRESS)) == "0 of 30 complete (0%)"
     first = refs_of(window)
+    window.show_tab(1)                  # back to scoring
 
     # Score the first record: fields from the incident list are shown beside the questions.
     s = window.scoring

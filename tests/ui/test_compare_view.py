@@ -7,13 +7,12 @@ import csv
 from PySide6.QtCore import Qt
 from scipy.stats import fisher_exact
 
-from reviewer.ops.core import Changes
-from tests.actions import create_audit, import_answers
-from tests.conftest import ASB_SET, DEMO_CSV
-from ui.main_window import COMPARE
+from tests.conftest import DEMO_CSV
+from tests.ui.app_ops import new_audit
+from ui.app.main_window import COMPARE
 
 
-def later_audit(db, tmp_path):
+def later_audit(window, tmp_path):
     """The demo answers, except that question 1 is now Y for 60 of the 100 calls."""
     rows = list(csv.DictReader(DEMO_CSV.open(encoding="utf-8-sig")))
     for i, row in enumerate(rows):
@@ -23,14 +22,12 @@ def later_audit(db, tmp_path):
         w = csv.DictWriter(f, fieldnames=list(rows[0]))
         w.writeheader()
         w.writerows(rows)
-    audit = create_audit(db, "BTP ASB 2013 re-audit", ASB_SET)
-    import_answers(db, audit, path, "tester")
+    new_audit(window, "BTP ASB 2013 re-audit", path)
 
 
 def test_compare_two_audits(qtbot, make_window, tmp_path):
     window = make_window()
-    later_audit(window.session.ws.db, tmp_path)
-    window.session.did_execute(Changes(audit_list=True))
+    later_audit(window, tmp_path)
     qtbot.keyClick(window.scoring.questions_view, Qt.Key_4, Qt.ControlModifier)
     assert window.tabs.currentIndex() == COMPARE
     view = window.compare

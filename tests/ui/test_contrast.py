@@ -14,11 +14,10 @@ from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
 from reviewer import demo
-from reviewer.ops.core import Changes
-from tests.actions import create_audit, import_answers
-from tests.conftest import ASB_SET, DEMO_CSV
-from ui import themes
-from ui.main_window import COMPARE, RESULTS
+from tests.conftest import DEMO_CSV
+from tests.ui.app_ops import new_audit
+from ui.app import themes
+from ui.app.main_window import COMPARE, RESULTS
 
 FG, BG = Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.BackgroundRole
 R = QPalette.ColorRole
@@ -50,7 +49,7 @@ def themed(request, qapp):
     qapp.setPalette(palette)
 
 
-def audit_with_q1(db, tmp_path, name: str, yes: int) -> None:
+def audit_with_q1(window, tmp_path, name: str, yes: int) -> None:
     """The demo answers, except that question 1 is Y for ``yes`` of the 100 calls."""
     rows = list(csv.DictReader(DEMO_CSV.open(encoding="utf-8-sig")))
     for i, row in enumerate(rows):
@@ -60,7 +59,7 @@ def audit_with_q1(db, tmp_path, name: str, yes: int) -> None:
         w = csv.DictWriter(f, fieldnames=list(rows[0]))
         w.writeheader()
         w.writerows(rows)
-    import_answers(db, create_audit(db, name, ASB_SET), path, "tester")
+    new_audit(window, name, path)
 
 
 def compare_flags(view, names: set[str]) -> dict[str, QColor]:
@@ -82,6 +81,7 @@ def key_text(window, qtbot, tmp_path) -> dict[str, tuple[QColor, QColor]]:
     """(text, background) of each piece of key text, read from the widgets and models."""
     pal = QApplication.palette()
     base, text = pal.color(R.Base), pal.color(R.Text)
+    window.open_audit(window.session.ws.audit(demo.DEMO_NAME).id)
     s = window.scoring
     pairs = {"guidance": label_pair(s.guidance)}
     s.show_error("NOT SAVED — test")
@@ -95,9 +95,7 @@ def key_text(window, qtbot, tmp_path) -> dict[str, tuple[QColor, QColor]]:
     qm = s.questions_model
     not_asked = next(r for r in range(qm.rowCount()) if not qm.is_asked(r))
     pairs["not asked question"] = (qm.data(qm.index(not_asked, 1), FG), base)
-    to_score, _ = demo.ensure_to_score(window.session.ws)
-    window.session.did_execute(Changes(audit_list=True))
-    window.open_audit(to_score.id)                 # its first record is unanswered
+    window.open_audit(window.session.ws.audit(demo.TO_SCORE_NAME).id)   # first one unanswered
     pairs["unanswered answer cell"] = (text, qm.data(qm.index(0, 2), BG))
     rm = s.records_model
     states = {rm.data(rm.index(r, 2)): rm.data(rm.index(r, 2), FG) for r in range(rm.rowCount())}
@@ -113,9 +111,8 @@ def key_text(window, qtbot, tmp_path) -> dict[str, tuple[QColor, QColor]]:
     section = next(r for r, row in enumerate(g.rows) if row.kind == "section")
     pairs["grouped section heading"] = (text, g.data(g.index(section, 0), BG))
     pairs["chart labels"] = (text, base)
-    audit_with_q1(window.session.ws.db, tmp_path, "Later", 60)
-    audit_with_q1(window.session.ws.db, tmp_path, "Latest", 5)
-    window.session.did_execute(Changes(audit_list=True))
+    audit_with_q1(window, tmp_path, "Later", 60)
+    audit_with_q1(window, tmp_path, "Latest", 5)
     window.show_tab(COMPARE)
     view = window.compare
     pairs["compare 'improved'"] = (compare_flags(view, {demo.DEMO_NAME, "Later"})["improved"],
@@ -126,7 +123,7 @@ def key_text(window, qtbot, tmp_path) -> dict[str, tuple[QColor, QColor]]:
 
 
 def test_key_text_reaches_aa_in_every_theme(themed, qtbot, make_window, tmp_path):
-    window = make_window()
+    window = make_window(to_score=True)
     pairs = key_text(window, qtbot, tmp_path)
     assert all(isinstance(c, QColor) for pair in pairs.values() for c in pair), pairs
     low = {what: round(ratio(fg, bg), 2) for what, (fg, bg) in pairs.items()
@@ -144,8 +141,10 @@ def test_the_chart_bars_stand_out_in_every_theme(themed, qapp):
 def test_no_fixed_colour_is_written_in_the_app_outside_the_colour_module():
     ui = Path(__file__).resolve().parents[2] / "ui"
     import re
-    hexes = {p.name: re.findall(r"#[0-9a-fA-F]{6}\b|#[0-9a-fA-F]{3}\b", p.read_text())
-             for p in ui.glob("*.py") if p.name not in ("colours.py", "themes.py")}
+    fixed = re.compile(r"#[0-9a-fA-F]{6}\b|#[0-9a-fA-F]{3}\b")
+    hexes = {str(p.relative_to(ui)): fixed.findall(p.read_text())
+             for p in ui.rglob("*.py") if p.name not in ("colours.py", "themes.py")}
+    assert len(hexes) > 50                          # every room of ui/ is read
     assert {k: v for k, v in hexes.items() if v} == {}
-    sheets = [p.name for p in ui.glob("*.py") if "setStyleSheet(" in p.read_text()]
+    sheets = [p.name for p in ui.rglob("*.py") if "setStyleSheet(" in p.read_text()]
     assert sheets == []

@@ -7,7 +7,7 @@ import sys
 
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from ui import error_hook
+from ui.app import error_hook
 
 
 def test_an_unplanned_error_is_shown_in_one_line(qtbot, make_window, monkeypatch, capsys):

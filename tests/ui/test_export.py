@@ -11,7 +11,7 @@ from pypdf import PdfReader
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
 
-from ui.disclosure_dialog import DisclosureDialog
+from ui.dialogs.disclosure import DisclosureDialog
 
 
 @pytest.fixture(autouse=True)

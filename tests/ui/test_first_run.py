@@ -112,7 +112,7 @@ def test_the_statistics_libraries_load_off_the_gui_thread(qtbot, qapp):
 
     from PySide6.QtCore import QThread
 
-    from ui import warmup
+    from ui.app import warmup
 
     started = time.perf_counter()
     warmup.start()

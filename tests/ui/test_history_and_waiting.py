@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QProgressDialog
 
 from tests.ui.test_scoring_keyboard import answer_of, blank_audit, press
-from ui.history_model import COL_AFTER, COL_BEFORE, COL_QUESTION, COL_WHO
+from ui.models.history import COL_AFTER, COL_BEFORE, COL_QUESTION, COL_WHO
 
 HOLD = """
 import sys, time

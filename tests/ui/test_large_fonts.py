@@ -9,12 +9,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontMetrics, QTextLayout, QTextOption
 from PySide6.QtWidgets import QLabel, QStyle
 
-from reviewer.ops.core import Changes
 from tests.ui.surfaces import app_dialogs
 from tests.ui.test_compare_view import later_audit
-from ui.main_window import COMPARE, RESULTS
-from ui.questions_model import COL_TEXT
-from ui.results_model import COL_QUESTION
+from ui.app.main_window import COMPARE, RESULTS
+from ui.models.questions import COL_TEXT
+from ui.models.results import COL_QUESTION
 
 SMALL_SCREEN = (1280, 720)
 
@@ -99,8 +98,7 @@ def test_results_and_compare_wrap_in_full_at_twice_the_font(doubled, qtbot, make
     window.results.group_by("area")
     qtbot.wait(50)
     assert cut_off(window.results.grouped_view.frozen, 0) == []
-    later_audit(window.session.ws.db, tmp_path)
-    window.session.did_execute(Changes(audit_list=True))
+    later_audit(window, tmp_path)
     window.show_tab(COMPARE)
     for row in range(window.compare.audits_model.rowCount()):
         window.compare.audits_model.setData(window.compare.audits_model.index(row, 0),
@@ -145,7 +143,7 @@ def clipped_labels(window) -> list[str]:
 
 def test_no_label_is_clipped_on_a_laptop_at_twice_the_font(doubled, qtbot, make_window):
     window = make_window(demo=True)
-    window.resize(1213, 643)                 # what a 1366×768 screen opens (ui.window_geometry)
+    window.resize(1213, 643)                 # what a 1366×768 screen opens (ui.app.window_geometry)
     found = {}
     for tab in range(window.tabs.count()):
         window.show_tab(tab)

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-from ui.main_window import PLAN, SCORING
-from ui.plan_evidence_model import FIRST_AUDIT
-from ui.plan_items_model import COL_DUE, COL_REF, COL_STATUS
+from ui.app.main_window import PLAN, SCORING
+from ui.models.plan_evidence import FIRST_AUDIT
+from ui.models.plan_items import COL_DUE, COL_REF, COL_STATUS
 
 
 def test_the_demo_plan_and_its_evidence(qtbot, make_window):
@@ -38,8 +38,8 @@ def test_the_demo_plan_and_its_evidence(qtbot, make_window):
     v.evidence_view.setFocus()
     v.evidence_view.setCurrentIndex(e.index(0, FIRST_AUDIT + 1))
     qtbot.keyClick(v.evidence_view, Qt.Key_Return)
-    assert v.behind.rowCount() == 100 and v.behind_view.hasFocus()
-    qtbot.keyClick(v.behind_view, Qt.Key_Return)
+    assert v.behind.model.rowCount() == 100 and v.behind.view.hasFocus()
+    qtbot.keyClick(v.behind.view, Qt.Key_Return)
     assert window.tabs.currentIndex() == SCORING
     assert window.session.audit.name == "BTP ASB 2013 re-audit (demo)"
     assert window.scoring.record_panel.ref_label.text().startswith("BTP-13-")
@@ -53,3 +53,22 @@ def test_the_evidence_starts_from_the_finished_audits(qtbot, make_window):
     window.show_tab(PLAN)
     assert [a.name for a in window.plan.audits_model.chosen()] == [
         "BTP ASB 2012 (demo)", "BTP ASB 2013 re-audit (demo)"]
+
+
+def test_an_imported_plan_is_shown_from_the_hook(qtbot, make_window, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog, QInputDialog
+
+    plan = tmp_path / "follow-up.csv"
+    plan.write_text("ref,area,due,owner,progress,updated,complete,questions\n"
+                    "F1,Ask every caller about repeat calls,2013-06-30,Contacts Manager,,,No,1\n")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (
+        str(plan), "")))
+    monkeypatch.setattr(QInputDialog, "getText",
+                        staticmethod(lambda *a, **k: ("Follow-up plan 2013", True)))
+    window = make_window()
+    window.show_tab(PLAN)
+    v = window.plan
+    v.import_dialog()
+    assert v.plan_combo.currentText() == "Follow-up plan 2013"      # not the demo plan
+    assert v.items.rowCount() == 1 and "1 items" in v.heading.text()
+    assert "Follow-up plan 2013" in window.statusBar().currentMessage()

@@ -15,11 +15,10 @@ from PySide6.QtGui import QFontMetrics
 from PySide6.QtMultimedia import QMediaPlayer
 
 from reviewer.files.recordings import timestamp
-from tests.actions import create_audit, import_answers
-from tests.conftest import ASB_SET
+from tests.ui.app_ops import new_audit
 from tests.ui.test_scoring_keyboard import answer_of, press
-from ui.help_overlay import shortcuts_html
-from ui.shortcuts import SCREENS, SHORTCUTS, clashes
+from ui.app.shortcuts import SCREENS, SHORTCUTS, clashes
+from ui.dialogs.help import shortcuts_html
 
 PLAYING = QMediaPlayer.PlaybackState.PlayingState
 STOPPED = QMediaPlayer.PlaybackState.StoppedState
@@ -48,10 +47,7 @@ def call_audit(make_window, tmp_path):
     csv.write_text("ref,area,audio\nINC-1,North,calls/INC-1.wav\nINC-2,North,calls/INC-2.wav\n"
                    "INC-3,South,calls/gone.wav\nINC-4,South,calls/INC-4.wav\nINC-5,East,\n")
     window = make_window()
-    db = window.session.ws.db
-    audit = create_audit(db, "Call audit", ASB_SET)
-    import_answers(db, audit, csv, "tester")
-    window.open_audit(audit.id)
+    window.open_audit(new_audit(window, "Call audit", csv).id)
     return window
 
 
@@ -217,9 +213,7 @@ def test_link_recordings_from_the_screen(qtbot, make_window, tmp_path):
     window = make_window()
     csv = tmp_path / "plain.csv"
     csv.write_text("ref,area\nINC-7,North\nINC-8,North\n")
-    audit = create_audit(window.session.ws.db, "Plain audit", ASB_SET)
-    import_answers(window.session.ws.db, audit, csv, "tester")
-    window.open_audit(audit.id)
+    window.open_audit(new_audit(window, "Plain audit", csv).id)
     p = player_of(window)
     assert p.message.text().startswith("No recording")
     write_tone(tmp_path / "folder" / "inc-7.wav", 3)

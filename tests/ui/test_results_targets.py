@@ -7,8 +7,8 @@ from PySide6.QtCore import Qt
 
 from reviewer import demo
 from reviewer.ops.audits import create_audit
-from ui.main_window import RESULTS
-from ui.results_model import COL_QUESTION, COL_RATE, COL_TARGET
+from ui.app.main_window import RESULTS
+from ui.models.results import COL_QUESTION, COL_RATE, COL_TARGET
 
 
 def targets_shown(window) -> dict[str, str]:

@@ -10,14 +10,13 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
 
-from reviewer.ops.core import Changes
 from tests.ui.test_audit_and_sample import incident_list
 from tests.ui.test_compare_view import later_audit
-from ui.file_dialogs import default_folder, last_folder
-from ui.grouped_model import FIRST_GROUP
-from ui.help_overlay import HelpOverlay
-from ui.main_window import COMPARE, RESULTS, SCORING
-from ui.sample_dialog import SampleDialog
+from ui.app.main_window import COMPARE, RESULTS, SCORING
+from ui.dialogs.file_dialogs import default_folder, last_folder
+from ui.dialogs.help import HelpOverlay
+from ui.dialogs.sample import SampleDialog
+from ui.models.grouped import FIRST_GROUP
 
 
 def test_enter_in_the_path_field_previews_and_never_imports(qtbot, make_window, tmp_path):
@@ -94,9 +93,9 @@ def test_a_grouped_figure_opens_its_records(qtbot, make_window):
     view.grouped_view.groups.setFocus()
     qtbot.keyClick(view.grouped_view.groups, Qt.Key.Key_Return)
     total = tally.by_id()["1"].total
-    assert view.behind.rowCount() == total > 0
-    assert f"area = {value}" in view.behind_label.text()
-    qtbot.keyClick(view.behind_view, Qt.Key.Key_Return)
+    assert view.behind.model.rowCount() == total > 0
+    assert f"area = {value}" in view.behind.label.text()
+    qtbot.keyClick(view.behind.view, Qt.Key.Key_Return)
     assert window.tabs.currentIndex() == SCORING
     assert window.scoring.record_panel.field_text("area") == value
     every = view.session.ws.records_behind(view.session.audit, "1", "total")
@@ -106,8 +105,7 @@ def test_a_grouped_figure_opens_its_records(qtbot, make_window):
 def test_compare_gives_the_question_the_room(qtbot, make_window, tmp_path):
     window = make_window()
     window.resize(1366, 740)
-    later_audit(window.session.ws.db, tmp_path)
-    window.session.did_execute(Changes(audit_list=True))
+    later_audit(window, tmp_path)
     window.show_tab(COMPARE)
     view = window.compare
     names = {"BTP ASB 2012 (demo)", "BTP ASB 2013 re-audit"}

@@ -8,20 +8,17 @@ from PySide6.QtCore import Qt
 
 from reviewer.analysis import tally
 from reviewer.store.audits import get_audit
-from tests.actions import create_audit, import_answers
-from tests.conftest import ASB_SET
-from ui.questions_model import COL_ANSWER, COL_ID
+from tests.ui.app_ops import new_audit
+from ui.models.questions import COL_ANSWER, COL_ID
 
 
 def blank_audit(window, tmp_path, n: int = 3):
     """An ASB audit with n records and no answers, opened on the scoring screen."""
     csv = tmp_path / "records.csv"
     csv.write_text("ref,area\n" + "".join(f"INC-{i},North\n" for i in range(1, n + 1)))
-    db = window.session.ws.db
-    audit = create_audit(db, "Keyboard audit", ASB_SET)
-    import_answers(db, audit, csv, "tester")
+    audit = new_audit(window, "Keyboard audit", csv)
     window.open_audit(audit.id)
-    return get_audit(db, "Keyboard audit")
+    return get_audit(window.session.ws.db, "Keyboard audit")
 
 
 def answer_of(window, qid: str) -> str:
@@ -121,8 +118,8 @@ def test_a_failed_save_is_shown(qtbot, make_window, tmp_path, monkeypatch):
 
 
 def test_results_match_the_tally_and_trace_to_records(qtbot, make_window):
-    from ui.main_window import RESULTS
-    from ui.results_model import COL_N, COL_TOTAL, COL_Y
+    from ui.app.main_window import RESULTS
+    from ui.models.results import COL_N, COL_TOTAL, COL_Y
 
     window = make_window()
     window.show_tab(RESULTS)
@@ -131,14 +128,14 @@ def test_results_match_the_tally_and_trace_to_records(qtbot, make_window):
     assert [m.data(m.index(row, c)) for c in (COL_Y, COL_N, COL_TOTAL)] == [10, 90, 100]
     window.results.table.setCurrentIndex(m.index(row, COL_N))
     qtbot.keyClick(window.results.table, Qt.Key_Return)
-    assert window.results.behind.rowCount() == 90
-    qtbot.keyClick(window.results.behind_view, Qt.Key_Return)
+    assert window.results.behind.model.rowCount() == 90
+    qtbot.keyClick(window.results.behind.view, Qt.Key_Return)
     assert window.tabs.currentIndex() == 1
     assert window.scoring.view.states["1"] == (1, "N")
 
 
 def test_results_grouped_by_a_field_add_up(qtbot, make_window):
-    from ui.main_window import RESULTS
+    from ui.app.main_window import RESULTS
 
     window = make_window()
     window.show_tab(RESULTS)

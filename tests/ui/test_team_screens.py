@@ -7,9 +7,10 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
 
 from reviewer.ops import team
+from tests.ui.app_ops import run
 from tests.ui.test_scoring_keyboard import answer_of, press
-from ui.main_window import CALIBRATION
-from ui.records_model import COL_REF
+from ui.app.main_window import CALIBRATION
+from ui.models.records import COL_REF
 
 
 def refs_shown(window) -> list[str]:
@@ -17,14 +18,10 @@ def refs_shown(window) -> list[str]:
     return [m.data(m.index(r, COL_REF)) for r in range(m.rowCount())]
 
 
-def run_op(window, op):
-    return window.session.run(op)
-
-
 def test_my_records_and_next_incomplete_follow_the_assignment(qtbot, make_window):
     window = make_window()
     audit = window.session.audit
-    run_op(window, lambda ws, _p: team.assign(ws, audit.id, ["tester", "bob"], seed=5))
+    run(window, lambda ws, _p: team.assign(ws, audit.id, ["tester", "bob"], seed=5))
     s = window.scoring
     qtbot.keyClick(s.questions_view, Qt.Key_M, Qt.ControlModifier | Qt.ShiftModifier)
     assert s.only_mine.isChecked()
@@ -40,7 +37,7 @@ def test_my_records_and_next_incomplete_follow_the_assignment(qtbot, make_window
     assert s.record_panel.ref_label.text() == first     # the one incomplete record of mine
     window.show_tab(0)
     m = window.audits.model
-    from ui.audits_model import COL_REVIEWERS
+    from ui.models.audits import COL_REVIEWERS
 
     assert "bob 50/50" in m.data(m.index(m.row_of(audit.id), COL_REVIEWERS))
     assert "tester 49/50" in m.data(m.index(m.row_of(audit.id), COL_REVIEWERS))
@@ -79,7 +76,7 @@ def test_sign_off_from_the_app_refuses_scoring(qtbot, make_window):
 def test_calibration_dialog_blind_scoring_and_adjudication(qtbot, make_window, monkeypatch):
     window = make_window()
     main = window.session.audit
-    from ui import calibration_dialog
+    from ui.dialogs import calibration as calibration_dialog
 
     made = {}
 
@@ -110,14 +107,16 @@ def test_calibration_dialog_blind_scoring_and_adjudication(qtbot, make_window, m
     for rid in [ws.find_ref(cal.id, r.ref) for r in ws.records_page(cal.id, 0, 10)]:
         main_view = ws.record(qs, ws.find_ref(main.id, ws.record(qs, rid).ref))
         value = "N" if main_view.states["1"] == (1, "Y") else "Y"
-        run_op(window, lambda w, _p, rid=rid, value=value:
+        run(window, lambda w, _p, rid=rid, value=value:
                scoring.score(w, cal.id, qs, rid, "1", value))
     # The lead opens the main audit and adjudicates from the keyboard.
     window.open_audit(main.id)
-    window.show_tab(CALIBRATION)
-    v.refresh()
-    v.other_combo.setCurrentIndex(v.other_combo.findData(cal.id))   # the demo has one too
-    v.refresh()
+    window.show_tab(CALIBRATION)                         # refreshed from the hook when shown
+    v.other_combo.setFocus()                             # the demo has a calibration audit too
+    for _ in range(v.other_combo.count()):
+        if v.other_combo.currentData() == cal.id:
+            break
+        qtbot.keyClick(v.other_combo, Qt.Key_Down)       # picking one compares with it
     assert v.model.rowCount() == 10 and "10 records in both" in v.heading.text()
     first = v.model.rows[0]
     v.view.setFocus()

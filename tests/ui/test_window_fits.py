@@ -14,7 +14,7 @@ import sys
 import pytest
 from PySide6.QtCore import QRect, QSettings
 
-from ui.window_geometry import KEY, SHARE, chosen_geometry, fits, initial_geometry
+from ui.app.window_geometry import KEY, SHARE, chosen_geometry, fits, initial_geometry
 
 SCREENS = [(1366, 768), (1280, 720), (1920, 1080), (3840, 2160), (1024, 600)]
 

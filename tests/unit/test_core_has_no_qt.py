@@ -42,9 +42,9 @@ def banned(names: list[str]) -> list[str]:
 
 
 @pytest.mark.parametrize("source", [
-    "import ui.app",
+    "import ui.app.start",
     "from PySide6.QtWidgets import QApplication",
-    "import importlib\napp = importlib.import_module('ui.app')",
+    "import importlib\napp = importlib.import_module('ui.app.start')",
     "from importlib import import_module\nimport_module('PySide6')",
     "m = __import__('ui')",
     "import importlib as il\nil.__import__('shiboken6')",

@@ -1,0 +1,1 @@
+"""The dialogs and the menu actions that open them."""

@@ -1,0 +1,125 @@
+"""Compare audits: tick two or more (the earliest created is the baseline) to see per question
+the rate then and now, the change with its 95% interval, Fisher's p and "improved" / "worse" /
+"no significant change"; a trend chart appears for three or more audits.
+
+Operations: none (read only): ``Workspace.audits``, ``compare``."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QPalette, QPixmap
+from PySide6.QtWidgets import (
+    QLabel,
+    QListView,
+    QScrollArea,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reviewer.ops.core import Changes
+from ui.app.colours import set_colours, status
+from ui.app.session import Session
+from ui.models.check_audits import CheckAuditsModel
+from ui.models.compare import COL_QUESTION, CompareModel
+from ui.widgets.a11y import buddy, named
+from ui.widgets.table_fit import ColumnFitter
+
+
+class CompareView(QWidget):
+    def __init__(self, session: Session, parent=None):
+        super().__init__(parent)
+        self.session = session
+        self.audits_model = CheckAuditsModel(self)
+        self.audits_model.dataChanged.connect(lambda *_: self.refresh())
+        self.model = CompareModel(self)
+        self.audit_list = QListView()
+        self.audit_list.setObjectName("compareAudits")
+        self.audit_list.setModel(self.audits_model)
+        self.audit_list.setMaximumHeight(self.audit_list.fontMetrics().height() * 7)
+        pick = buddy("Audi&ts to compare — tick two or more with Space; the earliest is the "
+                     "baseline. Questions are matched by id.", self.audit_list, word_wrap=True)
+        pick.setTextFormat(Qt.TextFormat.PlainText)          # "&" is a mnemonic, not HTML
+        self.table = QTableView()
+        self.table.setObjectName("compareTable")
+        self.table.setModel(self.model)
+        self.table.setWordWrap(True)
+        self.table.verticalHeader().hide()
+        self.fitter = ColumnFitter(self.table, COL_QUESTION)    # the question keeps the room
+        named(self.table, "Comparison", "Per question: the Y rate in each audit, the change of "
+              "the last against the baseline, its interval, Fisher's p and the result")
+        self.warnings = QLabel("")
+        self.warnings.setObjectName("compareWarnings")
+        self.warnings.setWordWrap(True)
+        set_colours(self.warnings, status("warn", self.palette().color(QPalette.ColorRole.Window)))
+        self.chart = QLabel("")
+        self.chart.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        named(self.chart, "Trend chart", "The Y rate of each question in each audit; the same "
+              "figures are in the Comparison table above it")
+        self.chart_scroll = QScrollArea()
+        self.chart_scroll.setWidgetResizable(True)
+        self.chart_scroll.setWidget(self.chart)
+        named(self.chart_scroll, "Trend chart")
+        self.split = QSplitter(Qt.Orientation.Vertical)
+        self.split.addWidget(self.table)
+        self.split.addWidget(self.chart_scroll)
+        self.split.setStretchFactor(0, 3)
+        self.split.setStretchFactor(1, 2)
+        self.chart_scroll.hide()            # only with three or more audits: no empty third
+        layout = QVBoxLayout(self)
+        layout.addWidget(pick)
+        layout.addWidget(self.audit_list)
+        layout.addWidget(self.warnings)
+        layout.addWidget(self.split, 1)
+        QWidget.setTabOrder(self.audit_list, self.table)
+        QWidget.setTabOrder(self.table, self.chart_scroll)
+        session.operation_did_execute.connect(self.on_operation)
+        session.audit_opened.connect(self.reload)
+        self.reload()
+
+    def on_operation(self, changes: Changes, _initiator) -> None:
+        if changes.audit_list:
+            self.reload()
+        elif changes.audit_id in {a.id for a in self.audits_model.chosen()} and (
+                changes.touches_answers() or changes.records):
+            self.refresh()
+
+    def reload(self) -> None:
+        hidden = self.session.hidden_audit_ids()      # blind scoring: its main audit
+        self.audits_model.set_audits([a for a in self.session.ws.audits(include_archived=True)
+                                      if a.id not in hidden])
+        self.refresh()
+
+    def refresh(self) -> None:
+        chosen = self.audits_model.chosen()
+        if len(chosen) < 2:
+            self.model.set_comparison(None)
+            self.warnings.setText("Tick at least two audits to compare them.")
+            self.chart.clear()
+            self.chart_scroll.hide()
+            return
+        c = self.session.ws.compare(chosen)
+        self.model.set_comparison(c)
+        self.fitter.fit()
+        notes = [f"Warning: {w}" for w in c.warnings]
+        if len(chosen) < 3:
+            notes.append("A trend chart appears with three or more audits.")
+        self.warnings.setText("\n".join(notes))
+        self.chart_scroll.setVisible(len(chosen) >= 3)
+        if len(chosen) >= 3:
+            self._trend(c)
+        else:
+            self.chart.clear()
+
+    def _trend(self, c) -> None:
+        from reviewer.outputs.charts import trend_png
+
+        rows = [q for q in c.questions if q.type == "yes_no"]
+        flags = [q.changes[-1].flag if q.changes and q.changes[-1] else "" for q in rows]
+        png = trend_png([a.name for a in c.audits], [(f"{q.id}. {q.text}", q.rates())
+                                                      for q in rows], columns=5, dpi=80,
+                        flags=flags)
+        pixmap = QPixmap()
+        pixmap.loadFromData(png)
+        self.chart.setPixmap(pixmap)
