@@ -95,7 +95,8 @@ def _access(args: argparse.Namespace) -> int:
     audit = ws.audit(args.name)
     found = ws.access_log(audit.id, args.ref, args.person)
     if args.format == "json":
-        print(json.dumps(history_dict(audit.name, found), indent=2, ensure_ascii=False))
+        print(json.dumps(history_dict(audit.name, found, not ws.desk_file), indent=2,
+                         ensure_ascii=False))
         return 0
     if not found:
         print(f"reviewer: nothing in the access log of '{audit.name}'", file=sys.stderr)

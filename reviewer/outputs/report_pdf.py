@@ -106,7 +106,9 @@ def _intro(audit: AuditInfo, t: Tally, s: AuditSummary, baseline: AuditInfo | No
     facts = [("Question set", f"{qs.title} (id {qs.id}, version {qs.version})"),
              ("Records", f"{s.records:,} ({audit.complete:,} complete)")]
     facts += [(k, size if k == "Sample size" else v) for k, v in s.sample_lines()]
-    facts += [("Reviewers", reviewers_text(s.reviewers)), ("Answers given", s.answered_range())]
+    desk = " (desk file: names not verified)" if audit.desk else ""
+    facts += [("Reviewers", reviewers_text(s.reviewers) + desk),
+              ("Answers given", s.answered_range())]
     if baseline is not None:
         facts.append(("Compared with", f"{baseline.name} ({baseline.records:,} records)"))
     muted = ' class="muted"'

@@ -102,8 +102,13 @@ def events(db: Database, audit_id: int, ref: str | None = None,
     return [_event(row) for row in db.all(sql + " ORDER BY seq", params)]
 
 
-def history_dict(audit_name: str, found: list[HistoryEvent]) -> dict[str, Any]:
-    return {"audit": audit_name, "events": [e.to_dict() for e in found]}
+def history_dict(audit_name: str, found: list[HistoryEvent],
+                 names_verified: bool | None = None) -> dict[str, Any]:
+    """``names_verified`` false: the names come from a SQLite desk file (SPEC §10)."""
+    doc: dict[str, Any] = {"audit": audit_name, "events": [e.to_dict() for e in found]}
+    if names_verified is not None:
+        doc["names_verified"] = names_verified
+    return doc
 
 
 # -- writing (only through ops.core.Tx) -----------------------------------------------------------
