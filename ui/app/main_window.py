@@ -200,7 +200,13 @@ class MainWindow(QMainWindow):
         name, ok = QInputDialog.getText(self, "Preferences", "Your name (stored with every "
                                         "answer you give):", text=self.session.reviewer)
         if ok and name.strip():
-            self.session.set_reviewer(name)
+            from reviewer.errors import ReviewerError
+
+            try:        # on a team database only the name a lead attached (SPEC §10)
+                self.session.set_reviewer(name)
+            except ReviewerError as exc:
+                QMessageBox.warning(self, "Preferences", str(exc))
+                return
             self.statusBar().showMessage(f"Reviewer: {self.session.reviewer}", 8000)
 
     def show_help(self) -> None:
