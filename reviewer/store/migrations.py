@@ -223,9 +223,19 @@ def _drop_append_only_2(db: Database) -> None:
 
 def _hash_existing_3(db: Database) -> None:
     """Salt and hash the events written before schema 3 (login = the name they recorded); an
-    ``upgrade`` event gets the rows of the answers given before history was kept."""
-    from reviewer.questions.logic import history_label
-    from reviewer.store import chain
+    ``upgrade`` event gets the rows of the answers given before history was kept, an ``import``
+    event those still carrying its seq. Frozen: the canonical form of version 1, written out
+    here (``store.chain`` may move on)."""
+    import hashlib
+    import json
+    import os
+    import zlib
+
+    def commit(salt: bytes, text: str | None) -> str | None:
+        return None if text is None else hashlib.sha256(salt + text.encode("utf-8")).hexdigest()
+
+    def label(state: int, value: str | None) -> str:
+        return (value or "") if state == 1 else "n/a"          # 1 answered, 2 n/a
 
     heads: dict[int, bytes | None] = {}
     for (audit_id, seq, at, reviewer, action, ref, question, before, after,
@@ -233,16 +243,19 @@ def _hash_existing_3(db: Database) -> None:
                            "after, detail FROM event ORDER BY audit_id, seq"):
         rows = None
         if action in ("upgrade", "import"):
-            rows = chain.pack_rows(
-                (rid, qid, history_label(state, value)) for rid, qid, state, value in db.all(
-                    "SELECT record_id, question_id, state, value FROM answer WHERE audit_id = ? "
-                    f"AND event_seq {'IS NULL' if action == 'upgrade' else '= ?'} "
-                    "AND state IN (1, 2) ORDER BY record_id, question_id",
-                    (audit_id,) if action == "upgrade" else (audit_id, seq)))
-        salt, prev = chain.new_salt(), heads.get(audit_id)
-        body = chain.canonical(audit_id, seq, at, reviewer, reviewer, action, question,
-                               chain.commitments(salt, ref, before, after, detail), rows)
-        digest = chain.event_hash(prev, body)
+            given = [[rid, qid, label(state, value)] for rid, qid, state, value in db.all(
+                "SELECT record_id, question_id, state, value FROM answer WHERE audit_id = ? "
+                f"AND event_seq {'IS NULL' if action == 'upgrade' else '= ?'} "
+                "AND state IN (1, 2) ORDER BY record_id, question_id",
+                (audit_id,) if action == "upgrade" else (audit_id, seq))]
+            rows = zlib.compress(json.dumps(given, ensure_ascii=False, separators=(",", ":"))
+                                 .encode("utf-8"), 6)
+        salt, prev = os.urandom(16), heads.get(audit_id)
+        doc = [1, audit_id, seq, at, reviewer, reviewer, action, question,
+               *(commit(salt, t) for t in (ref, before, after, detail)),
+               hashlib.sha256(rows).hexdigest() if rows is not None else None]
+        body = json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        digest = hashlib.sha256((prev or b"\0" * 32) + body).digest()
         db.execute("UPDATE event SET login = ?, salt = ?, prev = ?, hash = ?, rows = ? "
                    "WHERE audit_id = ? AND seq = ?",
                    (reviewer, salt, prev, digest, rows, audit_id, seq))

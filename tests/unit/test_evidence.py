@@ -248,3 +248,22 @@ def test_verify_runs_as_a_command(db_path, scored):
     done = subprocess.run([sys.executable, "-m", "reviewer", "--db", str(db_path), "verify",
                            NAME], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0 and done.stdout.startswith("verified ")
+
+
+def test_an_upgraded_database_is_chained_and_verifies(capsys, tmp_path):
+    """Events written before schema 3 are salted and hashed in order by the upgrade; the
+    answers given before history was kept ride on the ``upgrade`` event."""
+    import shutil
+    from pathlib import Path
+
+    old = tmp_path / "old.db"
+    shutil.copy(Path(__file__).resolve().parent.parent / "fixtures" / "schema-v1.db", old)
+    code, out, err = run_cli(capsys, "--db", str(old), "verify")
+    assert code == 0 and out.startswith("verified "), err
+    conn = sqlite3.connect(old)
+    rid = conn.execute("SELECT record_id FROM answer WHERE state = 1 LIMIT 1").fetchone()[0]
+    conn.execute(f"UPDATE answer SET value = 'Tampered' WHERE record_id = {rid} AND state = 1")
+    conn.commit()
+    conn.close()
+    code, out, _ = run_cli(capsys, "--db", str(old), "verify")
+    assert code == 1 and re.fullmatch(r"broken at event 1: changed\n", out)
