@@ -89,22 +89,12 @@ def _verify(args: argparse.Namespace) -> int:
 
 @command("access")
 def _access(args: argparse.Namespace) -> int:
-    from reviewer.store.history import history_dict
+    from reviewer.cli.history import print_events
 
     ws = open_ws(args)
     audit = ws.audit(args.name)
-    found = ws.access_log(audit.id, args.ref, args.person)
-    if args.format == "json":
-        print(json.dumps(history_dict(audit.name, found, not ws.desk_file), indent=2,
-                         ensure_ascii=False))
-        return 0
-    if not found:
-        print(f"reviewer: nothing in the access log of '{audit.name}'", file=sys.stderr)
-    for event in found:
-        print(event.text())
-    if ws.desk_file and found:
-        print("reviewer: (desk file: names not verified)", file=sys.stderr)
-    return 0
+    return print_events(ws, audit.name, ws.access_log(audit.id, args.ref, args.person),
+                        args.format, f"nothing in the access log of '{audit.name}'")
 
 
 @command("audit policy")

@@ -12,7 +12,7 @@ import json
 import pytest
 
 from tests import actions
-from tests.unit.helpers import SMALL_HEADER, SMALL_ROWS, run_cli, write_csv, write_set
+from tests.unit.helpers import SMALL_HEADER, SMALL_ROWS, cli_as, run_cli, write_csv, write_set
 
 NAME = "Small"
 NOTE = "caller gave her address: 12 Acacia Avenue"
@@ -20,9 +20,7 @@ NOTE = "caller gave her address: 12 Acacia Avenue"
 
 @pytest.fixture()
 def cli(capsys, db_path):
-    def call(*argv: str, who: str = "lead"):
-        return run_cli(capsys, "--db", str(db_path), "--reviewer", who, *argv)
-    return call
+    return cli_as(capsys, db_path, "lead")
 
 
 @pytest.fixture()

@@ -17,7 +17,7 @@ from pypdf import PdfReader
 from reviewer.ops.evidence import log_view
 from reviewer.store import chain
 from tests import actions
-from tests.unit.helpers import SMALL_HEADER, SMALL_ROWS, run_cli, write_csv, write_set
+from tests.unit.helpers import SMALL_HEADER, SMALL_ROWS, cli_as, run_cli, write_csv, write_set
 
 NAME = "Small"
 HEX64 = re.compile(r"[0-9a-f]{64}")
@@ -25,9 +25,7 @@ HEX64 = re.compile(r"[0-9a-f]{64}")
 
 @pytest.fixture()
 def cli(capsys, db_path):
-    def call(*argv: str, who: str = "alice"):
-        return run_cli(capsys, "--db", str(db_path), "--reviewer", who, *argv)
-    return call
+    return cli_as(capsys, db_path, "alice")
 
 
 @pytest.fixture()
