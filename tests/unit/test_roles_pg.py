@@ -200,3 +200,46 @@ def test_a_lead_cannot_change_or_delete_history(team):
     assert sql("owner", "SELECT COUNT(*) FROM meta WHERE key = 'pseudonym_secret'") == [(1,)]
     assert cli("lead", "retention", "default", "--years", "7")[0] == 0
     assert cli("viewer", "verify")[0] == 0
+
+
+def test_only_a_lead_makes_renames_archives_and_assigns_audits(team):
+    cli, sql = team["cli"], team["sql"]
+    for who in ("viewer", "rev"):
+        for argv in (("audit", "create", "New", "--set", str(ASB_SET)),
+                     ("audit", "rename", AUDIT, "Renamed"), ("audit", "archive", AUDIT),
+                     ("audit", "create", "Cal", "--calibrate", AUDIT, "--records", "2")):
+            assert refused(cli(who, *argv)), (who, argv)
+        for statement in ("INSERT INTO audit (name, question_set_id, description, created_at, "
+                          "archived, sample) VALUES ('x', 1, '', 'now', false, '')",
+                          "UPDATE audit SET archived = true", "DELETE FROM incident",
+                          "INSERT INTO audit_policy VALUES (1, false, '2020-01-01', NULL)"):
+            assert denied(sql, who, statement), (who, statement)
+    assert cli("lead", "assign", AUDIT, "--to", "PC Rev,Mr View", "--seed", "1")[0] == 0
+    assert cli("lead", "audit", "create", "Cal", "--calibrate", AUDIT, "--records", "2",
+               "--seed", "1")[0] == 0
+    assert cli("lead", "audit", "rename", "Cal", "Calibration")[0] == 0
+    assert cli("lead", "audit", "archive", "Calibration")[0] == 0
+    code, out, err = cli("viewer", "verify")
+    assert code == 0, out + err
+
+
+def test_a_viewers_views_are_logged_as_itself(team):
+    from reviewer.ops.evidence import log_view
+    from reviewer.workspace import Workspace
+
+    sql, names = team["sql"], team["names"]
+    _, ref = first_record(sql)
+    url = (f"postgresql+psycopg://{names['viewer']}@127.0.0.1:{team['port']}/"
+           f"{team['dbname']}")
+    ws = Workspace.open(url, "anything")
+    try:
+        audit = ws.audit(AUDIT)
+        assert log_view(ws, audit.id, ref).value is True
+        assert log_view(ws, audit.id, ref).value is False         # within the hour
+        found = ws.access_log(audit.id, ref)
+        assert [(e.action, e.login, e.reviewer) for e in found] == [
+            ("view", names["viewer"], "Mr View")]
+    finally:
+        ws.close()
+    code, out, err = team["cli"]("viewer", "verify", AUDIT)
+    assert code == 0, out + err
