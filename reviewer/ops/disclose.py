@@ -175,7 +175,13 @@ def write_plan_report(ws: Workspace, status, path: str | Path, suffix: str,
     """An improvement plan with its evidence (PDF or XLSX); recorded in every audit whose
     figures it shows."""
     if suffix == ".pdf":
-        from reviewer.outputs.plan_pdf import plan_pdf as writer
+        from reviewer.outputs.plan_pdf import plan_pdf
+        from reviewer.store.history import chain_head
+
+        heads = {a.name: (chain_head(ws.db, a.id)[1] or b"").hex() for a in status.audits}
+
+        def writer(status, path):
+            return plan_pdf(status, path, heads)
     else:
         from reviewer.outputs.plan_xlsx import plan_xlsx as writer
     return exported(ws, [a.id for a in status.audits], f"plan report '{status.plan.name}'",

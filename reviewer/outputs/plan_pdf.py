@@ -72,7 +72,8 @@ def _row(item: ItemEvidence, names: list[str]) -> str:
     return "<tr>" + "".join(cells) + "</tr>"
 
 
-def plan_html(status: PlanStatus) -> str:
+def plan_html(status: PlanStatus, heads: dict[str, str] | None = None) -> str:
+    """The plan as HTML; ``heads`` (audit name -> chain head) printed at the end."""
     names = [a.name for a in status.audits]
     title = f"Improvement plan: {status.plan.name}"
     counts: dict[str, int] = {}
@@ -95,16 +96,22 @@ def plan_html(status: PlanStatus) -> str:
             f'<table class="plan"><caption>{escape(title)} — items and evidence</caption>'
             f"<colgroup>{cols}</colgroup><thead><tr>{head}</tr></thead>"
             f"<tbody>{rows}</tbody></table>")
+    if heads:
+        lines = "".join(f"<br>{escape(name)}: <span style=\"font-family: monospace; "
+                        f"font-size: 7pt\">{escape(h)}</span>" for name, h in heads.items())
+        body += ("<p>Audit chain heads (check each with reviewer verify NAME --head HASH):"
+                 f"{lines}</p>")
     style = style_sheet(title, f"Evidence: {', '.join(names)}"[:70], PLAN_CSS)
     return (f'<!DOCTYPE html>\n<html lang="{LANG}">\n<head>\n<meta charset="utf-8">\n'
             f"<title>{escape(title)}</title>\n<meta name=\"author\" content=\"reviewer\">\n"
             f"<style>\n{style}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n")
 
 
-def plan_pdf(status: PlanStatus, out: str | Path) -> Path:
-    """Write the plan with its evidence to ``out`` (A4 landscape, PDF/UA-1, owner-only)."""
+def plan_pdf(status: PlanStatus, out: str | Path, heads: dict[str, str] | None = None) -> Path:
+    """Write the plan with its evidence to ``out`` (A4 landscape, PDF/UA-1, owner-only), with
+    the chain head of every audit it shows (docs/evidence.md)."""
     out = Path(out)
     with private_output(out) as tmp:
-        document = weasyprint_module().HTML(string=plan_html(status)).render()
+        document = weasyprint_module().HTML(string=plan_html(status, heads)).render()
         document.write_pdf(tmp, pdf_variant=PDF_VARIANT)
     return out

@@ -4,6 +4,7 @@ ids, status across audits checked against scipy directly."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from hypothesis import given
@@ -206,6 +207,7 @@ def test_plan_report_pdf_and_xlsx(cli, two_audits, tmp_path):
     assert "Improvement plan: ASB plan" in text and "Area for improvement" in text
     assert "Base: 10% (6–17%) of 100" in text and "Later: 79% (70–86%) of 100" in text
     assert "Verdict: improved" in text and "OVERDUE" in text
+    assert re.search(r"Audit chain heads .*Base: [0-9a-f]{64} Later: [0-9a-f]{64}", text)
     assert reader.trailer["/Root"].get("/StructTreeRoot") is not None
     assert str(reader.trailer["/Root"]["/Lang"]) == "en-GB"
     book = load_workbook(xlsx)
