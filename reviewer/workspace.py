@@ -40,7 +40,8 @@ class Workspace:
 
     @property
     def desk_file(self) -> bool:
-        """A SQLite file: names are the operating system's and not verified (SPEC §10)."""
+        """A SQLite file: names are the operating system's, not verified (docs/contracts.md
+        §10)."""
         return self.db.dialect == "sqlite"
 
     @classmethod

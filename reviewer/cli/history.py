@@ -1,5 +1,5 @@
 """``reviewer history NAME [--ref REF] [--format text|json]``: every change to an audit, who
-and when, before and after (SPEC §6)."""
+and when, before and after (docs/contracts.md §6)."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ def _history(args: argparse.Namespace) -> int:
 
 def print_events(ws, audit_name: str, found: list, fmt: str, none: str) -> int:
     """Events as ``history`` prints them (JSON, or one line each); ``none`` when there are
-    none. Names from a desk file are said to be unverified (SPEC §10)."""
+    none. Names from a desk file are said to be unverified (docs/contracts.md §10)."""
     from reviewer.store.history import history_dict
 
     if fmt == "json":

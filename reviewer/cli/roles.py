@@ -1,4 +1,4 @@
-"""``reviewer team grant|revoke|list``: who may do what in a database (SPEC §10)."""
+"""``reviewer team grant|revoke|list``: who may do what in a database (docs/contracts.md §10)."""
 
 from __future__ import annotations
 

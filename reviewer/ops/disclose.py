@@ -108,8 +108,10 @@ def exported(ws: Workspace, audit_ids: Sequence[int], kind: str, path: str | Pat
 def write_answers(ws: Workspace, audit_id: int, path: str | Path,
                   warn: Warn | None = None, disclosure: Disclosure | None = None,
                   pseudonymise: bool = False, keep: Sequence[str] = ()) -> OpResult[int]:
-    """The answer table (SPEC §2) as CSV or XLSX; the number of records. ``warn`` receives a
-    line when characters XLSX cannot hold were left out (as for results and feedback)."""
+    """The answer table (docs/contracts.md §2) as CSV or XLSX; the number of records. ``warn``
+    receives a line when characters XLSX cannot hold were left out (as for results and
+    feedback). ``pseudonymise``: refs as keyed pseudonyms, notes and fields dropped except
+    ``keep`` (docs/evidence.md)."""
     from reviewer.files.exporter import export_answers
 
     audit = ws.audit_by_id(audit_id)

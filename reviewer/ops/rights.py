@@ -1,6 +1,6 @@
-"""The program's own check of the rights table (SPEC §10, docs/evidence.md "Rights"): one clear
-line when a login's role does not allow an action. On PostgreSQL the server enforces the same
-table (``store.roles_pg``); on a SQLite desk file the operating-system user has every right."""
+"""The program's own check of the rights table (docs/contracts.md §10; docs/evidence.md, "Rights"):
+one clear line when a login's role does not allow an action. On PostgreSQL the server enforces the
+same table (``store.roles_pg``); on a SQLite desk file the operating-system user has every right."""
 
 from __future__ import annotations
 

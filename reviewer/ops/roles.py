@@ -1,4 +1,4 @@
-"""The team of a database (SPEC §10): ``team grant LOGIN --role ROLE [--name NAME]``,
+"""The team of a database (docs/contracts.md §10): ``team grant LOGIN --role ROLE [--name NAME]``,
 ``team revoke LOGIN``, ``team list``. Granting and revoking are for a lead or the owner login,
 and are events in the database's own history (chain 0). On PostgreSQL the grant is a membership
 of the database's group role (``store.roles_pg``); the owner's first grant also sets the groups,

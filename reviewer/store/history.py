@@ -1,5 +1,5 @@
-"""Reading an audit's history (SPEC §6). Events are written only by the operations layer
-(``ops.core.Tx.event``) and never changed or deleted: triggers in the database refuse it."""
+"""Reading an audit's history (docs/contracts.md §6). Events are written only by the operations
+layer (``ops.core.Tx.event``) and never changed or deleted: triggers in the database refuse it."""
 
 from __future__ import annotations
 
@@ -9,14 +9,9 @@ from typing import Any
 
 from reviewer.store.db import Database
 
-ACTIONS = ("create", "answer", "note", "import", "undo", "adjudicate", "sample",
-           "link-recordings", "rename", "archive", "assign", "calibrate", "sign-off", "reopen",
-           "export", "incident-list", "upgrade", "view", "policy", "retention", "dispose",
-           "grant", "revoke")
 ACCESS = ("view", "export")         # the access log (docs/evidence.md)
 EVENT_COLUMNS = ("audit_id", "seq", "at", "reviewer", "action", "ref", "question", "before",
                  "after", "detail", "login", "salt", "prev", "hash", "rows")
-
 
 @dataclass(frozen=True)
 class HistoryEvent:
@@ -104,7 +99,7 @@ def events(db: Database, audit_id: int, ref: str | None = None,
 
 def history_dict(audit_name: str, found: list[HistoryEvent],
                  names_verified: bool | None = None) -> dict[str, Any]:
-    """``names_verified`` false: the names come from a SQLite desk file (SPEC §10)."""
+    """``names_verified`` false: the names come from a SQLite desk file (docs/contracts.md §10)."""
     doc: dict[str, Any] = {"audit": audit_name, "events": [e.to_dict() for e in found]}
     if names_verified is not None:
         doc["names_verified"] = names_verified

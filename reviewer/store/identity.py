@@ -1,5 +1,5 @@
-"""Who is at work (SPEC §10): the server's login on PostgreSQL, the operating-system user on a
-SQLite desk file; the team's roles and display names (table ``team_member``)."""
+"""Who is at work (docs/contracts.md §10): the server's login on PostgreSQL, the operating-system
+user on a SQLite desk file; the team's roles and display names (table ``team_member``)."""
 
 from __future__ import annotations
 
@@ -66,8 +66,8 @@ def known_names(db: Database) -> dict[str, str]:
 
 
 def is_owner(db: Database, login: str) -> bool:
-    """The owner login of the tables (or a superuser): every right (SPEC §10); on a SQLite desk
-    file, the operating-system user who opens it."""
+    """The owner login of the tables (or a superuser): every right (docs/contracts.md §10); on
+    a SQLite desk file, the operating-system user who opens it."""
     if db.dialect == "sqlite":
         return True
     row = db.one("SELECT r.rolsuper, t.tableowner = r.rolname FROM pg_roles r, pg_tables t "
@@ -87,9 +87,9 @@ def role_of(db: Database, login: str) -> str | None:
 
 
 def display_name(db: Database, login: str, given: str | None) -> str:
-    """The name shown for ``login`` (SPEC §10). On a desk file: the name given (not verified).
-    On PostgreSQL: the display name a lead attached (whatever name is given), else the name
-    given or the login; naming another known person is refused."""
+    """The name shown for ``login`` (docs/contracts.md §10). On a desk file: the name given (not
+    verified). On PostgreSQL: the display name a lead attached (whatever name is given), else the
+    name given or the login; naming another known person is refused."""
     from reviewer.errors import ReviewerError
     from reviewer.paths import os_user
 

@@ -1,4 +1,4 @@
-"""Is a SQLite file on a network drive? (SPEC §11, docs/evidence.md "Network drives")
+"""Is a SQLite file on a network drive? (docs/contracts.md §11; docs/evidence.md, "Network drives")
 
 SQLite documents WAL mode as unsafe on a network file system, and its locks as unreliable over
 one. Before a file is opened, its folder's file system is judged by an ALLOW-list of local

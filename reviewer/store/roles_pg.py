@@ -1,6 +1,6 @@
-"""Roles enforced by PostgreSQL itself (SPEC §10, docs/evidence.md "Rights"): three group roles
-named per database, GRANTs, row-level security and triggers, so that a login connecting with
-any client (psql too) has exactly its role's rights.
+"""Roles enforced by PostgreSQL itself (docs/contracts.md §10; docs/evidence.md, "Rights"): three
+group roles named per database, GRANTs, row-level security and triggers, so that a login connecting
+with any client (psql too) has exactly its role's rights.
 
 ``set_up`` is run by the owner login (which holds CREATEROLE, never superuser) whenever it
 grants a role, and is idempotent: run it again after an upgrade so new tables get their grants.

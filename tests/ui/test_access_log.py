@@ -1,6 +1,6 @@
-"""The access log in the app (SPEC §11): the purpose form before a file is written (accessible,
-keyboard only, required by the audit's policy), and a ``view`` event when the scoring screen
-shows a record, shown in the record's history panel (Ctrl+H)."""
+"""The access log in the app (docs/contracts.md §11): the purpose form before a file is written
+(accessible, keyboard only, required by the audit's policy), and a ``view`` event when the scoring
+screen shows a record, shown in the record's history panel (Ctrl+H)."""
 
 from __future__ import annotations
 

@@ -16,7 +16,7 @@ from ui.dialogs.disclosure import DisclosureDialog
 
 @pytest.fixture(autouse=True)
 def purpose_given(monkeypatch):
-    """The purpose form (SPEC §11) answered at once: a modal dialog would wait for keys."""
+    """The purpose form (docs/contracts.md §11) answered at once (a modal dialog would wait)."""
     def answer(dialog):
         dialog.purpose.setText("inspection")
         return QDialog.DialogCode.Accepted

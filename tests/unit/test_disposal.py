@@ -1,5 +1,5 @@
-"""Retention, disposal and pseudonymised exports (SPEC §11, docs/evidence.md): personal data
-removed, figures kept byte for byte, the chain still verified, no removed text left in the
+"""Retention, disposal and pseudonymised exports (docs/contracts.md §11, docs/evidence.md): personal
+data removed, figures kept byte for byte, the chain still verified, no removed text left in the
 file; pseudonyms keyed per database."""
 
 from __future__ import annotations

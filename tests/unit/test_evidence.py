@@ -1,5 +1,5 @@
-"""Tamper evidence and the access log (SPEC §11, docs/evidence.md): the history's hash chain,
-``reviewer verify`` on a SQLite file edited behind the program's back, disclosures with their
+"""Tamper evidence and the access log (docs/contracts.md §11, docs/evidence.md): the history's hash
+chain, ``reviewer verify`` on a SQLite file edited behind the program's back, disclosures with their
 purpose and recipient, the policy that requires a purpose, consultation (``view``) events."""
 
 from __future__ import annotations
@@ -144,7 +144,7 @@ def test_the_last_event_deleted_is_caught_by_the_reports_head(cli, db_path, scor
 
 
 def test_an_answer_updated_by_raw_sql_is_found(cli, db_path, db, scored):
-    """The SPEC's example: ``update answer set value='Y'`` on a signed-off audit."""
+    """The contract's example: ``update answer set value='Y'`` on a signed-off audit."""
     code, before, _ = cli("tally", NAME, "--format", "json")
     rid = db.scalar("SELECT id FROM record WHERE ref = 'R3'")
     raw(db_path, f"UPDATE answer SET value = 'N' WHERE record_id = {rid} AND question_id = '1'")

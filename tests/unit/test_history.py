@@ -1,5 +1,5 @@
-"""History (SPEC §6): every change to an audit, who and when, before and after, append-only,
-printed by ``reviewer history``."""
+"""History (docs/contracts.md §6): every change to an audit, who and when, before and after,
+append-only, printed by ``reviewer history``."""
 
 from __future__ import annotations
 
@@ -74,7 +74,7 @@ def test_a_reimport_records_each_replaced_or_cleared_answer(cli, imported, tmp_p
     assert by_q["2a"]["detail"].startswith("condition") and "fix.csv" in by_q["2a"]["detail"]
     assert by_q["2"]["detail"] == "import fix.csv"
     assert all(e["ref"] == "R1" for e in found)
-    # The first note on a blank note is covered by the import event (SPEC §6).
+    # The first note on a blank note is covered by the import event (docs/contracts.md §6).
     assert not any(e["action"] == "note" for e in found)
 
 
@@ -126,7 +126,7 @@ def test_files_written_are_recorded_as_disclosures(cli, imported, tmp_path):
         code, _, err = cli(*argv)
         assert code == 0, err
     found = [json.loads(e["detail"]) for e in events(cli) if e["action"] == "export"]
-    # SPEC §11: the detail is a JSON object (file, sha256, purpose, recipient, head)
+    # docs/contracts.md §11: the detail is a JSON object (file, sha256, purpose, recipient, head)
     assert [d["kind"].split()[0] for d in found] == ["answers", "results", "report", "feedback"]
     assert all(re.fullmatch(r"[0-9a-f]{64}", d["sha256"]) for d in found)
     assert [d["file"] for d in found] == ["out.xlsx", "res.csv", "rep.pdf", "fb.xlsx"]

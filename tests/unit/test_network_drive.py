@@ -1,5 +1,5 @@
-"""Network drives (SPEC §11): a SQLite file on a network file system is refused before it is
-opened, judged by an allow-list of local types read from the mount table; with
+"""Network drives (docs/contracts.md §11): a SQLite file on a network file system is refused
+before it is opened, judged by an allow-list of local types read from the mount table; with
 ``--allow-network-drive`` it opens without WAL, with an exclusive lock, and says so."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
-"""Improvement plans (SPEC §9): import with located errors, linking by paragraph number or by
-ids, status across audits checked against scipy directly."""
+"""Improvement plans (docs/contracts.md §9): import with located errors, linking by paragraph number
+or by ids, status across audits checked against scipy directly."""
 
 from __future__ import annotations
 
@@ -222,7 +222,8 @@ def test_plan_report_pdf_and_xlsx(cli, two_audits, tmp_path):
     assert all(c.data_type != "f" for ws in book for r in ws.iter_rows() for c in r)
     code, out, _ = cli("history", "Later", "--format", "json")
     exports = [e for e in json.loads(out)["events"] if e["action"] == "export"]
-    kinds = [json.loads(e["detail"])["kind"].split(" '")[0] for e in exports]   # SPEC §11
+    # docs/contracts.md §11: the detail is a JSON object
+    kinds = [json.loads(e["detail"])["kind"].split(" '")[0] for e in exports]
     assert kinds == ["plan report", "plan report"]
     assert cli("plan", "report", "ASB plan", "--audits", "Base", "Later",
                "--out", str(tmp_path / "plan.docx"))[0] == 2

@@ -1,5 +1,5 @@
-"""Identity and roles enforced by PostgreSQL (SPEC §10, docs/evidence.md "Rights"): a real
-login per role on the throwaway server, every right tried both ways — through the program and
+"""Identity and roles enforced by PostgreSQL (docs/contracts.md §10; docs/evidence.md, "Rights"): a
+real login per role on the throwaway server, every right tried both ways — through the program and
 through raw SQL with psycopg, as a login with psql would."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
-"""Team work (SPEC §7, §8): assignment, sign-off, calibration audits, agreement, adjudication —
-through the ``reviewer`` command and the operations."""
+"""Team work (docs/contracts.md §7, §8): assignment, sign-off, calibration audits, agreement,
+adjudication — through the ``reviewer`` command and the operations."""
 
 from __future__ import annotations
 
@@ -289,7 +289,7 @@ def test_outputs_say_draft_or_signed_off_and_show_agreement(cli, main, db, tmp_p
     assert "Cal — 20 records in both" in text and "1. Have repeat occasions" in text
     assert cli("results", MAIN, "--out", str(tmp_path / "r.xlsx"))[0] == 0
     book = load_workbook(tmp_path / "r.xlsx")
-    # SPEC §10: a name from a desk file says it is not verified
+    # docs/contracts.md §10: a name from a desk file says it is not verified
     assert f"Signed off by lead on {day} (desk file: names not verified)" in [
         r[0] for r in book["Results"].iter_rows(values_only=True)]
     sheet = list(book["Agreement"].iter_rows(values_only=True))

@@ -1,8 +1,8 @@
-"""Consultation logged from the app (SPEC §11, docs/evidence.md): showing a record's fields on
-the scoring screen and playing its recording are ``view`` events, through the core's
-``log_view`` operation (repeats by the same login within an hour are one event). A view that
-cannot be logged (the database busy for too long) is said in the status line; the record stays
-on screen."""
+"""Consultation logged from the app (docs/contracts.md §11, docs/evidence.md): showing a record's
+fields on the scoring screen and playing its recording are ``view`` events, through the core's
+``log_view`` operation (repeats by the same login within an hour are one event). A view that cannot
+be logged (the database busy for too long) is said in the status line; the record stays on
+screen."""
 
 from __future__ import annotations
 

@@ -202,7 +202,7 @@ class MainWindow(QMainWindow):
         if ok and name.strip():
             from reviewer.errors import ReviewerError
 
-            try:        # on a team database only the name a lead attached (SPEC §10)
+            try:        # on a team database only the name a lead attached (docs/contracts.md §10)
                 self.session.set_reviewer(name)
             except ReviewerError as exc:
                 QMessageBox.warning(self, "Preferences", str(exc))

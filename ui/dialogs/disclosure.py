@@ -1,6 +1,6 @@
-"""The small form the app shows before a file leaves it (SPEC §11, docs/evidence.md): why it is
-written (purpose) and for whom (recipient), recorded in the access log with the file's SHA-256.
-An audit whose policy requires a purpose keeps OK disabled until one is typed. Keyboard:
+"""The small form the app shows before a file leaves it (docs/contracts.md §11, docs/evidence.md):
+why it is written (purpose) and for whom (recipient), recorded in the access log with the file's
+SHA-256. An audit whose policy requires a purpose keeps OK disabled until one is typed. Keyboard:
 Alt+P and Alt+R go to the fields, Enter accepts, Escape cancels."""
 
 from __future__ import annotations

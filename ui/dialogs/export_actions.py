@@ -1,5 +1,5 @@
-"""Export the open audit's report (PDF) and results (XLSX/CSV) from the app, in a worker
-thread behind a progress dialog, through the same core functions as the command line (SPEC §5:
+"""Export the open audit's report (PDF) and results (XLSX/CSV) from the app, in a worker thread
+behind a progress dialog, through the same core functions as the command line (docs/contracts.md §5:
 the extension picks the format, files are the owner's only, cells never act as formulas)."""
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ def _ask_path(parent: QWidget, session: Session, kind: str, title: str,
 
 
 def _disclosure(parent: QWidget, session: Session, what: str):
-    """The purpose and recipient (SPEC §11), or None when the person cancelled."""
+    """The purpose and recipient (docs/contracts.md §11), or None when the person cancelled."""
     from ui.dialogs.disclosure import ask_disclosure
 
     audit = session.audit
