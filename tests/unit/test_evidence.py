@@ -265,3 +265,22 @@ def test_an_upgraded_database_is_chained_and_verifies(capsys, tmp_path):
     conn.close()
     code, out, _ = run_cli(capsys, "--db", str(old), "verify")
     assert code == 1 and re.fullmatch(r"broken at event 1: changed\n", out)
+
+
+def test_team_on_a_desk_file(cli):
+    """On a SQLite file the OS user has every right; grants are events of the database's own
+    chain, which ``verify`` covers; the names are said to be unverified."""
+    code, _, err = cli("team", "grant", "bob", "--role", "reviewer", "--name", "PC Bob")
+    assert code == 0, err
+    assert cli("team", "grant", "bob", "--role", "boss")[0] == 2
+    code, _, err = cli("team", "grant", chain_login(), "--role", "lead")
+    assert code == 1 and "your own login" in err and err.count("\n") == 1
+    code, out, _ = cli("team", "list", "--format", "json")
+    doc = json.loads(out)
+    assert doc["names_verified"] is False
+    assert [(m["login"], m["role"], m["display_name"]) for m in doc["members"]] == [
+        ("bob", "reviewer", "PC Bob")]
+    assert cli("team", "revoke", "bob")[0] == 0
+    assert cli("team", "revoke", "bob")[0] == 1
+    code, out, _ = cli("verify")
+    assert code == 0 and out.startswith("verified 2 events; head ")
