@@ -60,9 +60,18 @@ def hex_or_none(value: bytes | memoryview | None) -> str | None:
 
 # -- an import's rows ---------------------------------------------------------------------------
 def pack_rows(rows: Iterable[tuple[int, str, str]]) -> bytes:
-    """(record id, question id, answer as in answer tables) rows, compressed."""
-    return zlib.compress(json.dumps(list(rows), ensure_ascii=False,
-                                    separators=(",", ":")).encode("utf-8"), 6)
+    """(record id, question id, answer as in answer tables) rows as one compressed JSON list,
+    streamed (memory stays flat for an import of millions of answers)."""
+    packer = zlib.compressobj(6)
+    out = [packer.compress(b"[")]
+    sep = b""
+    for row in rows:
+        out.append(packer.compress(sep + json.dumps(list(row), ensure_ascii=False,
+                                                    separators=(",", ":")).encode("utf-8")))
+        sep = b","
+    out.append(packer.compress(b"]"))
+    out.append(packer.flush())
+    return b"".join(out)
 
 
 def unpack_rows(blob: bytes | memoryview) -> list[list[Any]]:

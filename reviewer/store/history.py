@@ -138,6 +138,7 @@ def given_rows(db: Database, audit_id: int, seq: int | None) -> bytes:
 
     where = "event_seq IS NULL" if seq is None else "event_seq = ?"
     params = (audit_id,) if seq is None else (audit_id, seq)
-    return pack_rows((rid, qid, history_label(state, value)) for rid, qid, state, value in db.all(
-        "SELECT record_id, question_id, state, value FROM answer WHERE audit_id = ? AND "
-        f"{where} AND state IN (1, 2) ORDER BY record_id, question_id", params))
+    cursor = db.execute("SELECT record_id, question_id, state, value FROM answer WHERE "
+                        f"audit_id = ? AND {where} AND state IN (1, 2) "
+                        "ORDER BY record_id, question_id", params)
+    return pack_rows((rid, qid, history_label(state, value)) for rid, qid, state, value in cursor)
