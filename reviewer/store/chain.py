@@ -17,7 +17,7 @@ import hashlib
 import json
 import os
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 SALT_BYTES = 16
@@ -59,19 +59,10 @@ def hex_or_none(value: bytes | memoryview | None) -> str | None:
 
 
 # -- an import's rows ---------------------------------------------------------------------------
-def pack_rows(rows: Iterable[tuple[int, str, str]]) -> bytes:
-    """(record id, question id, answer as in answer tables) rows as one compressed JSON list,
-    streamed (memory stays flat for an import of millions of answers)."""
-    packer = zlib.compressobj(6)
-    out = [packer.compress(b"[")]
-    sep = b""
-    for row in rows:
-        out.append(packer.compress(sep + json.dumps(list(row), ensure_ascii=False,
-                                                    separators=(",", ":")).encode("utf-8")))
-        sep = b","
-    out.append(packer.compress(b"]"))
-    out.append(packer.flush())
-    return b"".join(out)
+def pack_rows(rows_json: str) -> bytes:
+    """An import's rows — a JSON list of [record id, question id, answer as in answer tables],
+    built by the database (``store.history.given_rows``) — compressed."""
+    return zlib.compress(rows_json.encode("utf-8"), 1)
 
 
 def unpack_rows(blob: bytes | memoryview) -> list[list[Any]]:
