@@ -26,13 +26,15 @@ from reviewer.cli import (
     sets,
     tally,
     team,
+    trend,
 )
 from reviewer.cli.common import COMMANDS, CommandParser, add_common_options
 from reviewer.errors import ReviewerError, UsageError, describe_error
 from reviewer.store.db import redact
 
 # In this order: a group may add actions to one made before it (team adds to audit).
-GROUPS = (app, sets, audits, answers, tally, report, history, team, plans, evidence, roles)
+GROUPS = (app, sets, audits, answers, tally, report, history, team, plans, trend, evidence,
+          roles)
 
 EPILOG = """\
 --db and --reviewer may come before or after the subcommand.

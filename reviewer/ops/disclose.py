@@ -188,3 +188,15 @@ def write_plan_report(ws: Workspace, status, path: str | Path, suffix: str,
         from reviewer.outputs.plan_xlsx import plan_xlsx as writer
     return exported(ws, [a.id for a in status.audits], f"plan report '{status.plan.name}'",
                     path, lambda: writer(status, path), disclosure)
+
+
+def write_trend(ws: Workspace, audit_ids: Sequence[int], result, path: str | Path, suffix: str,
+                disclosure: Disclosure | None = None) -> OpResult[Path]:
+    """A trend's charts (PNG) or its charts and tables (PDF); recorded in every audit charted."""
+    if suffix == ".png":
+        from reviewer.outputs.trend_chart import trend_chart_png as writer
+        kind = "trend chart"
+    else:
+        from reviewer.outputs.trend_pdf import trend_pdf as writer
+        kind = "trend report"
+    return exported(ws, list(audit_ids), kind, path, lambda: writer(result, path), disclosure)

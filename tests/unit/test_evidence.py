@@ -284,3 +284,27 @@ def test_team_on_a_desk_file(cli):
     assert cli("team", "revoke", "bob")[0] == 1
     code, out, _ = cli("verify")
     assert code == 0 and out.startswith("verified 2 events; head ")
+
+
+def test_trend_files_are_disclosures_too(cli, capsys, tmp_path):
+    """A trend's chart and PDF, like every file written from an audit, are ``export`` events in
+    each audit charted, refused without a purpose where the policy requires one."""
+    names = []
+    for i in range(3):
+        name = f"T{i}"
+        cli("audit", "create", name, "--set", str(write_set(tmp_path)))
+        cli("answers", "import", name, str(write_csv(tmp_path / f"t{i}.csv", SMALL_HEADER,
+                                                      SMALL_ROWS)))
+        names.append(name)
+    assert cli("audit", "policy", "T1", "--require-purpose", "on")[0] == 0
+    chart = tmp_path / "trend.png"
+    code, _, err = cli("trend", *names, "--chart", str(chart))
+    assert code == 1 and "requires a purpose" in err and not chart.exists()
+    code, _, err = cli("trend", *names, "--chart", str(chart), "--out", str(tmp_path / "t.pdf"),
+                       "--purpose", "board", "--recipient", "committee")
+    assert code == 0, err
+    for name in names:
+        _, out, _ = cli("access", name, "--format", "json")
+        found = [json.loads(e["detail"]) for e in json.loads(out)["events"]]
+        assert [(d["kind"], d["purpose"]) for d in found] == [("trend chart", "board"),
+                                                             ("trend report", "board")]
