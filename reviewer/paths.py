@@ -17,6 +17,14 @@ def data_dir() -> Path:
     return Path(user_data_dir(APP_NAME, appauthor=False))
 
 
+def cache_dir() -> Path:
+    """Where what can be computed again is kept (speech regions and waveforms of recordings):
+    the platform's user cache folder (``XDG_CACHE_HOME`` on Linux)."""
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir(APP_NAME, appauthor=False))
+
+
 
 
 def database_target(cli_value: str | None = None) -> str:

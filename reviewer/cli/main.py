@@ -20,6 +20,7 @@ from reviewer.cli import (
     audits,
     evidence,
     history,
+    listening,
     plans,
     report,
     roles,
@@ -33,8 +34,8 @@ from reviewer.errors import ReviewerError, UsageError, describe_error
 from reviewer.store.db import redact
 
 # In this order: a group may add actions to one made before it (team adds to audit).
-GROUPS = (app, sets, audits, answers, tally, report, history, team, plans, trend, evidence,
-          roles)
+GROUPS = (app, sets, audits, answers, tally, report, history, team, plans, trend, listening,
+          evidence, roles)
 
 EPILOG = """\
 --db and --reviewer may come before or after the subcommand.

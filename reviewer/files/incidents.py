@@ -27,7 +27,7 @@ from typing import Any
 
 from reviewer.clock import now_iso
 from reviewer.errors import Progress, ReviewerError
-from reviewer.files.answer_table import AUDIO_FIELD
+from reviewer.files.answer_table import PATH_FIELDS
 from reviewer.files.tables import Table, head_table, iter_table
 from reviewer.store.audits import AuditInfo
 from reviewer.store.db import Database
@@ -141,7 +141,7 @@ def _staged(path: Path, ref_col: int, others: list[tuple[int, str]], stamp: tupl
             count: int) -> Iterator[tuple[str, str]]:
     """(ref, fields JSON) of every row, read again; the file must be as it was checked."""
     base = path.resolve().parent
-    audio = [i for i, n in others if n == AUDIO_FIELD]
+    audio = [i for i, n in others if n in PATH_FIELDS]
     _, rows = iter_table(path)
     written = 0
     for _, cells in rows:

@@ -28,6 +28,7 @@ def dispose(ws: Workspace, audit_id: int, reason: str, force: bool = False) -> O
     reason = reason_text(reason)
     require_role(ws, "lead", "disposing of an audit's personal data")
     secret = pseudonym_secret(ws.db)
+    linked = _linked_files(ws, audit_id)
     disposal.secure_delete(ws.db, True)
     try:
         with write(ws, audit_id, META) as tx:
@@ -54,6 +55,45 @@ def dispose(ws: Workspace, audit_id: int, reason: str, force: bool = False) -> O
     finally:
         disposal.secure_delete(ws.db, False)
     disposal.scrub_file(ws.db)
+    _forget_files(audit_id, linked)
     return OpResult(records, tx.changes,
                     f"disposed of the personal data of '{audit.name}': {records} records "
                     f"pseudonymised, {sealed} history events sealed; answers and figures kept")
+
+
+def _linked_files(ws: Workspace, audit_id: int) -> list[tuple[str, str]]:
+    """(kind, path) of the recordings and transcripts linked to the audit's records, with the
+    key of what the program cached from each (read before the links are removed)."""
+    import json
+
+    from reviewer.analysis.speech import PROFILE_VERSION
+    from reviewer.files.answer_table import AUDIO_FIELD
+    from reviewer.files.profile_cache import cache_key
+    from reviewer.files.transcripts import TRANSCRIPT_FIELD
+    from reviewer.ops.listening import TRANSCRIPT_CACHE_VERSION
+    from reviewer.store.listening import record_fields
+
+    out = []
+    for _rid, _ref, fields in record_fields(ws.db, audit_id):
+        values = json.loads(fields or "{}")
+        for field, kind, version in ((AUDIO_FIELD, "profiles", PROFILE_VERSION),
+                                     (TRANSCRIPT_FIELD, "transcripts",
+                                      TRANSCRIPT_CACHE_VERSION)):
+            path = str(values.get(field) or "").strip()
+            key = cache_key(path, version) if path else None
+            if key:
+                out.append((kind, key))
+    return out
+
+
+def _forget_files(audit_id: int, linked: list[tuple[str, str]]) -> None:
+    """The program's own copies: its machine transcripts of the audit (data folder) and what
+    it cached from the recordings and transcripts (waveforms, parsed transcript text)."""
+    import shutil
+
+    from reviewer.files.profile_cache import forget
+    from reviewer.paths import cache_dir, data_dir
+
+    shutil.rmtree(data_dir() / "transcripts" / str(audit_id), ignore_errors=True)
+    for kind, key in linked:
+        forget(cache_dir(), key, kind)

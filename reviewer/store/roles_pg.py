@@ -21,7 +21,8 @@ REVIEWER_WRITES = ("answer", "undo")
 LEAD_WRITES = ("audit", "question_set", "incident", "record", "plan", "plan_item", "audit_policy",
                "team_member", "meta")
 VIEWER_ACTIONS = ("view", "export")
-REVIEWER_ACTIONS = (*VIEWER_ACTIONS, "answer", "note", "undo", "import", "link-recordings")
+REVIEWER_ACTIONS = (*VIEWER_ACTIONS, "answer", "note", "undo", "import", "link-recordings",
+                    "link-transcripts", "transcribe")
 RECORD_TABLES = ("answer", "record", "undo", "incident")
 
 

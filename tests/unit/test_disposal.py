@@ -150,3 +150,30 @@ def test_a_missing_secret_file_is_one_line(cli, audit, tmp_path, monkeypatch):
     expected = "P-" + hmac.new(key.read_bytes().strip(), b"INC-SECRET-R1",
                                hashlib.sha256).hexdigest()[:16]
     assert read_table(out)[0]["ref"] == expected
+
+
+def test_disposal_removes_transcript_links_and_the_programs_own_copies(cli, db, audit,
+                                                                        tmp_path):
+    """Transcript links go with the record fields; the program's machine transcripts of the
+    audit (data folder) and what it cached from a transcript (its text) are deleted."""
+    from reviewer.paths import cache_dir, data_dir
+
+    folder = tmp_path / "transcripts"
+    folder.mkdir()
+    (folder / "INC-SECRET-R1.vtt").write_text(
+        "WEBVTT\n\n00:00:00.500 --> 00:00:02.000\nthe caller lives at Acacia Avenue\n",
+        encoding="utf-8")
+    assert cli("transcripts", "link", NAME, "--folder", str(folder))[0] == 0
+    code, out, err = cli("search", NAME, "Acacia")
+    assert code == 0 and "Acacia" in out, err
+    cached = list((cache_dir() / "transcripts").glob("*.json"))
+    assert cached and b"acacia" in cached[0].read_bytes().lower()
+    own = data_dir() / "transcripts" / str(audit.id)
+    own.mkdir(parents=True)
+    (own / "INC-SECRET-R2.json").write_text('{"machine": true}', encoding="utf-8")
+    assert cli("audit", "sign-off", NAME)[0] == 0
+    assert cli("dispose", NAME, "--reason", "review", "--force")[0] == 0
+    assert not own.exists() and not any(p.exists() for p in cached)
+    assert db.scalar("SELECT COUNT(*) FROM record WHERE fields LIKE '%transcript%'") == 0
+    code, out, _ = cli("search", NAME, "Acacia")
+    assert "Acacia" not in out

@@ -142,7 +142,7 @@ class ScoringScreen(Answering, Navigation, QWidget):
         self.split = split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(left)
         split.addWidget(right)
-        self._left = split_left
+        self._left = self.left_split = split_left     # call listening adds the transcript
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.banner)
