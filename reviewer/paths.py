@@ -5,8 +5,9 @@ demo data) are found by ``reviewer.bundled``, never next to the source tree."""
 from __future__ import annotations
 
 import getpass
-import os
 from pathlib import Path
+
+from reviewer import settings
 
 APP_NAME = "reviewer"
 
@@ -31,17 +32,18 @@ def database_target(cli_value: str | None = None) -> str:
     """A path or SQLAlchemy URL for the database."""
     if cli_value:
         return cli_value
-    env = os.environ.get("REVIEWER_DB")
+    env = settings.database()
     if env:
         return env
     return str(data_dir() / "reviewer.db")
 
 
 def reviewer_name(cli_value: str | None = None) -> str:
-    """Who is answering: ``--reviewer``, else ``REVIEWER_NAME``, else the OS user."""
+    """Who is answering: ``--reviewer``, else ``REVIEWER_NAME``, else the OS user. A name
+    holding a control character is refused (docs/settings.md)."""
     if cli_value:
-        return cli_value
-    env = os.environ.get("REVIEWER_NAME")
+        return settings.check_name(cli_value, "--reviewer")
+    env = settings.reviewer_name()
     if env:
         return env
     return os_user()

@@ -35,8 +35,12 @@ class Workspace:
         self.reviewer = display_name(db, self.login, reviewer)
 
     def set_reviewer(self, name: str) -> None:
-        """Choose the display name (on PostgreSQL only the one attached to the login)."""
-        self.reviewer = display_name(self.db, self.login, name.strip() or self.reviewer)
+        """Choose the display name (on PostgreSQL only the one attached to the login); a name
+        holding a control character is refused (docs/settings.md)."""
+        from reviewer.settings import check_name
+
+        name = check_name(name, "the reviewer name")
+        self.reviewer = display_name(self.db, self.login, name or self.reviewer)
 
     @property
     def desk_file(self) -> bool:
@@ -46,6 +50,11 @@ class Workspace:
 
     @classmethod
     def open(cls, target: str, reviewer: str, lock_timeout: float | None = None) -> Workspace:
+        """The database at ``target``, worked on by ``reviewer`` (a name holding a control
+        character is refused, docs/settings.md)."""
+        from reviewer.settings import check_name
+
+        reviewer = check_name(reviewer, "the reviewer name")
         db = Database(target, lock_timeout=lock_timeout)
         try:
             return cls(db, reviewer)

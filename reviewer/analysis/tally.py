@@ -10,6 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from reviewer.errors import ReviewerError
 from reviewer.questions.logic import ANSWERED, MULTI_SEP, NA, NOT_ASKED, UNANSWERED
 from reviewer.questions.model import Question, QuestionSet
 from reviewer.store.audits import AuditInfo, question_set
@@ -126,6 +127,8 @@ def tally_grouped(db: Database, audit: AuditInfo, by: str, qs: QuestionSet | Non
     records: dict[str, int] = defaultdict(int)
     for g, n in counts:
         records[_group(g)] += n
+    if set(records) == {""}:          # all blank: a real field, or a typo (refused)
+        require_field(db, audit, by)
     overall = _build(qs, sum(records.values()), [(*k, n) for k, n in whole.items()])
     return overall, [(g, _build(qs, records[g], grouped[g]))
                      for g in sorted(records, key=_natural)]
@@ -204,6 +207,14 @@ def field_names(db: Database, audit: AuditInfo) -> list[str]:
                             (audit.id,)):
         names.update(dict.fromkeys(json.loads(fields or "{}")))
     return list(names)
+
+
+def require_field(db: Database, audit: AuditInfo, by: str) -> None:
+    """Refuse a field that no record has, naming the fields there are (docs/answer-tables.md)."""
+    known = field_names(db, audit)
+    if by not in known:
+        listed = ", ".join(known) if known else "the records have no fields"
+        raise ReviewerError(f"audit '{audit.name}' has no record field '{by}' ({listed})")
 
 
 def _group(value: Any) -> str:

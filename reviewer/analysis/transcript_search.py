@@ -1,4 +1,5 @@
-"""Finding a phrase in transcripts (SPEC §12, docs/listening.md): whole words, ignoring case and
+"""Finding a phrase in transcripts (docs/listening.md, contracts §12): whole words, ignoring case
+and
 accents (Unicode NFKD with the combining marks dropped, then casefold), so "cafe" finds "Café"
 and "asked" does not find "unasked". ``near`` lets each word differ by a small edit
 (rapidfuzz's Levenshtein distance: 1 for words of up to 5 letters, 2 for longer ones).

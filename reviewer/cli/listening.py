@@ -1,5 +1,5 @@
 """``reviewer transcripts link``, ``search``, ``notes export|import`` and ``transcribe``
-(SPEC §12, docs/listening.md)."""
+(docs/contracts.md §12, docs/listening.md)."""
 
 from __future__ import annotations
 
@@ -104,14 +104,11 @@ def _search(args: argparse.Namespace) -> int:
 @command("notes export")
 def _notes_export(args: argparse.Namespace) -> int:
     from reviewer.files.private import check_extension
-    from reviewer.ops.disclose import exported
     from reviewer.ops.listening import export_notes
 
     check_extension(args.out, (".txt",), "an Audacity label file")
     ws = open_ws(args)
-    audit_id = ws.audit(args.name).id      # a file written from an audit: a disclosure
-    n = exported(ws, [audit_id], "timed notes", args.out,
-                 lambda: export_notes(ws, audit_id, args.ref, args.out), disclosure(args)).value
+    n = export_notes(ws, ws.audit(args.name).id, args.ref, args.out, disclosure(args)).value
     print(f"reviewer: {n} timed note(s) written to {args.out}", file=sys.stderr)
     return 0
 

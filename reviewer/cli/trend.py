@@ -57,14 +57,17 @@ def _trend(args: argparse.Namespace) -> int:
         from reviewer.outputs.trend_text import to_text
 
         sys.stdout.write(to_text(result))
-    from reviewer.ops.disclose import write_trend
+    if args.chart:              # disclosures, written as every output is (docs/safe-files.md)
+        from reviewer.ops.disclose import write_trend_chart
 
-    ids = [a.id for a in audits]           # files written are disclosures (docs/evidence.md)
-    if args.chart:
-        write_trend(ws, ids, result, args.chart, ".png", disclosure(args))
+        write_trend_chart(ws, [a.id for a in audits], result, args.chart,
+                          disclosure(args))
         print(f"wrote the chart to {args.chart}", file=sys.stderr)
     if args.out:
-        write_trend(ws, ids, result, args.out, ".pdf", disclosure(args))
+        from reviewer.ops.disclose import write_trend_report
+
+        write_trend_report(ws, [a.id for a in audits], result, args.out,
+                           disclosure(args))
         print(f"wrote the trend to {args.out}", file=sys.stderr)
     return 0
 

@@ -284,12 +284,21 @@ def _fields(st: Staged, cells: list[tuple[str, ...]], base: Path) -> list[str]:
     for col, name in st.columns.fields:
         column = [c.strip() for c in cells[col]]
         if name in PATH_FIELDS:
-            column = [str((base / v).resolve()) if v and not os.path.isabs(v) else v
-                      for v in column]
+            column = [resolve_path_cell(v, base) for v in column]
         values.append(map(_quote, column))
     keys = [_quote(n).replace("{", "{{").replace("}", "}}") + ": {}"
             for _, n in st.columns.fields]
     return list(map(("{{" + ", ".join(keys) + "}}").format, *values))
+
+
+def resolve_path_cell(value: str, base: Path) -> str:
+    """An ``audio`` or ``transcript`` cell as stored: a relative path taken relative to the
+    file's folder; blank, an absolute path and a ``db:ID`` link to a stored transcript kept."""
+    from reviewer.files.transcripts import stored_id
+
+    if not value or os.path.isabs(value) or stored_id(value) is not None:
+        return value
+    return str((base / value).resolve())
 
 
 _quote = json.encoder.encode_basestring_ascii    # what json.dumps uses for each string

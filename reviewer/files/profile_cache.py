@@ -45,7 +45,28 @@ def store(folder: Path, key: str | None, data: dict, kind: str = "profiles") -> 
         pass
 
 
-def forget(folder: Path, key: str | None, kind: str = "profiles") -> None:
-    """Remove one cached entry (disposal: nothing derived from a disposed record stays)."""
-    if key is not None:
-        (folder / kind / f"{key}.json").unlink(missing_ok=True)
+def text_key(*parts: str) -> str:
+    """A cache key for something that is not a file (a transcript stored in the database)."""
+    return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogateescape")).hexdigest()[:32]
+
+
+def remove(folder: Path, kind: str, keys: list[str | None] | None = None) -> int:
+    """Delete cache files of ``kind``: those named by ``keys``, or (without) the whole
+    sub-folder; the number of files deleted. For disposal: the cache holds call content."""
+    import shutil
+
+    where = folder / kind
+    if keys is not None:
+        gone = 0
+        for key in filter(None, keys):
+            try:
+                (where / f"{key}.json").unlink()
+                gone += 1
+            except FileNotFoundError:
+                pass
+        return gone
+    if not where.is_dir():
+        return 0
+    gone = sum(1 for p in where.rglob("*") if p.is_file())
+    shutil.rmtree(where)
+    return gone

@@ -4,7 +4,8 @@ SRT (``.srt``, read with srt) and JSON segments (``.json``)::
     {"segments": [{"start": 1.2, "end": 3.4, "text": "...", "speaker": "caller"}],
      "machine": false}
 
-A transcript is linked like a recording: the absolute path in the record's ``transcript`` field.
+A transcript is linked like a recording: the absolute path in the record's ``transcript`` field,
+or ``db:ID`` for one stored in the database (``reviewer.store.transcripts``).
 Reading one checks it: an empty, binary or wrongly encoded file, a malformed one, or times that
 run backwards are one located line each (:class:`ReviewerError`); lines that overlap or run past
 the call's end are kept and reported by :func:`problems` (scoring goes on).
@@ -20,6 +21,7 @@ from reviewer.errors import ReviewerError
 
 TRANSCRIPT_FIELD = "transcript"
 TRANSCRIPT_EXTENSIONS: tuple[str, ...] = (".vtt", ".srt", ".json")
+STORED_PREFIX = "db:"   # db:ID links a row of the database's transcripts (store.transcripts.link)
 MAX_BYTES = 20_000_000          # a day of speech is about 1 MB of text
 
 
@@ -92,19 +94,51 @@ def _json(path: Path, text: str) -> tuple[list[Segment], bool]:
         raise ReviewerError(f"{path}:{exc.lineno}: not JSON ({exc.msg})") from None
     if not isinstance(data, dict) or not isinstance(data.get("segments"), list):
         raise ReviewerError(f"{path}: a JSON transcript is an object with a \"segments\" list")
+    return _segments(str(path), data["segments"]), bool(data.get("machine", False))
+
+
+def _segments(where: str, items: list) -> list[Segment]:
     out = []
-    for i, s in enumerate(data["segments"], start=1):
-        where = f"{path}: segment {i}"
+    for i, s in enumerate(items, start=1):
+        at = f"{where}: segment {i}"
         if not isinstance(s, dict):
-            raise ReviewerError(f"{where}: not an object")
+            raise ReviewerError(f"{at}: not an object")
         start, end = s.get("start"), s.get("end")
         if not all(isinstance(t, int | float) and not isinstance(t, bool) for t in (start, end)):
-            raise ReviewerError(f"{where}: \"start\" and \"end\" must be numbers of seconds")
+            raise ReviewerError(f"{at}: \"start\" and \"end\" must be numbers of seconds")
         if not isinstance(s.get("text", ""), str) or not isinstance(s.get("speaker", ""), str):
-            raise ReviewerError(f"{where}: \"text\" and \"speaker\" must be text")
+            raise ReviewerError(f"{at}: \"text\" and \"speaker\" must be text")
         out.append(Segment(float(start), float(end), " ".join(s.get("text", "").split()),
                            s.get("speaker") or ""))
-    return out, bool(data.get("machine", False))
+    return out
+
+
+def _checked(where: str | Path, segments: list[Segment], machine: bool) -> Transcript:
+    for i, s in enumerate(segments, start=1):
+        if s.start < 0 or s.end < s.start:
+            raise ReviewerError(f"{where}: line {i} ends before it starts "
+                                f"({s.start:.2f} s to {s.end:.2f} s)")
+    if not segments:
+        raise ReviewerError(f"{where}: the transcript has no lines")
+    segments.sort(key=lambda s: (s.start, s.end))
+    return Transcript(segments, machine)
+
+
+def segments_json(transcript: Transcript) -> str:
+    """The lines as stored in the database's ``transcript`` table (a JSON list)."""
+    return json.dumps([asdict(s) for s in transcript.segments], ensure_ascii=False)
+
+
+def stored_transcript(where: str, segments: str, machine: bool) -> Transcript:
+    """A transcript stored in the database (``segments`` as :func:`segments_json` wrote it),
+    checked as a file is; ``where`` names it in messages (``db:ID``)."""
+    try:
+        items = json.loads(segments)
+    except json.JSONDecodeError as exc:
+        raise ReviewerError(f"{where}: the stored transcript is not JSON ({exc.msg})") from None
+    if not isinstance(items, list):
+        raise ReviewerError(f"{where}: the stored transcript is not a list of lines")
+    return _checked(where, _segments(where, items), machine)
 
 
 def read_transcript(path: str | Path) -> Transcript:
@@ -121,14 +155,7 @@ def read_transcript(path: str | Path) -> Transcript:
         segments = _srt(path, text)
     else:
         segments, machine = _json(path, text)
-    for i, s in enumerate(segments, start=1):
-        if s.start < 0 or s.end < s.start:
-            raise ReviewerError(f"{path}: line {i} ends before it starts "
-                                f"({s.start:.2f} s to {s.end:.2f} s)")
-    if not segments:
-        raise ReviewerError(f"{path}: the transcript has no lines")
-    segments.sort(key=lambda s: (s.start, s.end))
-    return Transcript(segments, machine)
+    return _checked(path, segments, machine)
 
 
 def problems(path: str | Path, transcript: Transcript, duration: float | None) -> list[str]:
@@ -148,5 +175,15 @@ def problems(path: str | Path, transcript: Transcript, duration: float | None) -
 
 
 def transcript_path(fields: dict[str, str]) -> Path | None:
+    """The linked transcript file; None when there is none, or when the link is ``db:ID`` (a
+    transcript stored in the database: ``reviewer.ops.listening.record_transcript``)."""
     value = str(fields.get(TRANSCRIPT_FIELD) or "").strip()
-    return Path(value) if value else None
+    return Path(value) if value and stored_id(value) is None else None
+
+
+def stored_id(value: object) -> int | None:
+    """The ID of a ``db:ID`` link (a transcript stored in the database, docs/listening.md);
+    None for anything else (a file's path, blank)."""
+    text = str(value or "").strip()
+    number = text.removeprefix(STORED_PREFIX)
+    return int(number) if text.startswith(STORED_PREFIX) and number.isdigit() else None

@@ -4,9 +4,13 @@ JSON object with the file's name, SHA-256, the purpose and recipient given (``Di
 the chain's head when written (docs/evidence.md). An audit whose policy requires a purpose
 refuses an output without one before anything is written.
 
-The file is written first (owner-only, all-or-nothing, by the output's own writer); then the
-event is appended. If the event cannot be recorded (the wait for the write lock ran out), the
-file is removed again, so no file leaves the program unaccounted for.
+An output never destroys (docs/safe-files.md, "Outputs"): the whole file is written to a
+temporary file (0600) in the target's folder, the disclosure is recorded, and only then is the
+temporary file renamed over the target. If the writer fails or the event cannot be recorded
+(the wait for the write lock ran out), the temporary file is removed and an earlier file at the
+target is untouched, so no file leaves the program unaccounted for. A target that is the
+database itself, its WAL/journal, or any file the program has open is refused before anything
+is written.
 """
 
 from __future__ import annotations
@@ -70,12 +74,15 @@ def check_disclosure(ws: Workspace, audit_ids: Sequence[int],
 
 
 def record_export(ws: Workspace, audit_ids: Sequence[int], kind: str, path: str | Path,
-                  disclosure: Disclosure | None = None) -> Changes:
-    """Append an ``export`` event to each audit's history for the file at ``path``: its detail
-    is a JSON object (file, sha256, purpose, recipient, head, kind, bytes)."""
+                  disclosure: Disclosure | None = None,
+                  content: str | Path | None = None) -> Changes:
+    """Append an ``export`` event to each audit's history for the file at ``path`` (whose
+    bytes are at ``content`` until it is renamed into place, if given): its detail is a JSON
+    object (file, sha256, purpose, recipient, head, kind, bytes)."""
     path = Path(path)
+    content = Path(content or path)
     d = disclosure or Disclosure()
-    sha, size = file_sha256(path), path.stat().st_size
+    sha, size = file_sha256(content), content.stat().st_size
     changes = Changes()
     with ws.db.transaction():
         for audit_id in dict.fromkeys(audit_ids):
@@ -90,16 +97,20 @@ def record_export(ws: Workspace, audit_ids: Sequence[int], kind: str, path: str 
 
 
 def exported(ws: Workspace, audit_ids: Sequence[int], kind: str, path: str | Path,
-             writer: Callable[[], T], disclosure: Disclosure | None = None) -> OpResult[T]:
-    """Check the disclosure, run ``writer`` (which writes ``path``), then record it; remove the
-    file again if it cannot be recorded."""
+             writer: Callable[[Path], T], disclosure: Disclosure | None = None) -> OpResult[T]:
+    """Check the disclosure, run ``writer`` on a temporary file beside ``path``, record the
+    disclosure, then rename the file over ``path``; on any failure ``path`` is left as it was."""
+    from reviewer.files.private import refuse_own_file, staged_output
+    from reviewer.store.db import sqlite_path
+
     disclosure = check_disclosure(ws, audit_ids, disclosure)
-    value = writer()
-    try:
-        changes = record_export(ws, audit_ids, kind, path, disclosure)
-    except BaseException:
-        Path(path).unlink(missing_ok=True)
-        raise
+    path = Path(path).expanduser()
+    refuse_own_file(path, sqlite_path(ws.db.target))
+    with staged_output(path, f"the {kind}") as tmp:
+        value = writer(tmp)
+        changes = record_export(ws, audit_ids, kind, path, disclosure, content=tmp)
+    if isinstance(value, (str, Path)) and Path(value) == tmp:
+        value = path                    # a writer that returns the file it wrote
     changes.audit_id = audit_ids[0] if audit_ids else None
     return OpResult(value, changes, f"wrote {kind} to {path}")
 
@@ -119,10 +130,10 @@ def write_answers(ws: Workspace, audit_id: int, path: str | Path,
         from reviewer.files.pseudonymise import export_pseudonymised
 
         return exported(ws, [audit_id], "pseudonymised answers", path,
-                        lambda: export_pseudonymised(ws.db, audit, path, keep, warn=warn),
+                        lambda out: export_pseudonymised(ws.db, audit, out, keep, warn=warn),
                         disclosure)
     return exported(ws, [audit_id], "answers", path,
-                    lambda: export_answers(ws.db, audit, path, warn=warn), disclosure)
+                    lambda out: export_answers(ws.db, audit, out, warn=warn), disclosure)
 
 
 def write_report(ws: Workspace, audit_id: int, path: str | Path,
@@ -136,8 +147,8 @@ def write_report(ws: Workspace, audit_id: int, path: str | Path,
     baseline = ws.audit_by_id(baseline_id) if baseline_id is not None else None
     head = chain_head(ws.db, audit_id)[1]
     return exported(ws, [audit_id], "report", path,
-                    lambda: build_report(ws.db, audit, path, compare_with=baseline,
-                                         head=head.hex() if head else None), disclosure)
+                    lambda out: build_report(ws.db, audit, out, compare_with=baseline,
+                                             head=head.hex() if head else None), disclosure)
 
 
 def write_results(ws: Workspace, audit_id: int, path: str | Path,
@@ -147,7 +158,7 @@ def write_results(ws: Workspace, audit_id: int, path: str | Path,
     from reviewer.outputs.results_xlsx import write_results as write
 
     audit = ws.audit_by_id(audit_id)
-    return exported(ws, [audit_id], "results", path, lambda: write(ws.db, audit, path, warn),
+    return exported(ws, [audit_id], "results", path, lambda out: write(ws.db, audit, out, warn),
                     disclosure)
 
 
@@ -159,7 +170,8 @@ def write_feedback(ws: Workspace, audit_id: int, field: str, path: str | Path,
 
     audit = ws.audit_by_id(audit_id)
     return exported(ws, [audit_id], f"feedback by {field}", path,
-                    lambda: operator_feedback_xlsx(ws.db, audit, field, path, warn), disclosure)
+                    lambda out: operator_feedback_xlsx(ws.db, audit, field, out, warn),
+                    disclosure)
 
 
 def write_comparison_chart(ws: Workspace, comparison, path: str | Path,
@@ -169,7 +181,7 @@ def write_comparison_chart(ws: Workspace, comparison, path: str | Path,
     from reviewer.files.private import write_private_bytes
 
     return exported(ws, [a.id for a in comparison.audits], "comparison chart", path,
-                    lambda: write_private_bytes(path, trend_chart(comparison)), disclosure)
+                    lambda out: write_private_bytes(out, trend_chart(comparison)), disclosure)
 
 
 def write_plan_report(ws: Workspace, status, path: str | Path, suffix: str,
@@ -187,16 +199,23 @@ def write_plan_report(ws: Workspace, status, path: str | Path, suffix: str,
     else:
         from reviewer.outputs.plan_xlsx import plan_xlsx as writer
     return exported(ws, [a.id for a in status.audits], f"plan report '{status.plan.name}'",
-                    path, lambda: writer(status, path), disclosure)
+                    path, lambda out: writer(status, out), disclosure)
 
 
-def write_trend(ws: Workspace, audit_ids: Sequence[int], result, path: str | Path, suffix: str,
-                disclosure: Disclosure | None = None) -> OpResult[Path]:
-    """A trend's charts (PNG) or its charts and tables (PDF); recorded in every audit charted."""
-    if suffix == ".png":
-        from reviewer.outputs.trend_chart import trend_chart_png as writer
-        kind = "trend chart"
-    else:
-        from reviewer.outputs.trend_pdf import trend_pdf as writer
-        kind = "trend report"
-    return exported(ws, list(audit_ids), kind, path, lambda: writer(result, path), disclosure)
+def write_trend_chart(ws: Workspace, audit_ids: Sequence[int], result, path: str | Path,
+                      disclosure: Disclosure | None = None) -> OpResult[Path]:
+    """The trend's control charts (PNG); recorded in every audit charted."""
+    from reviewer.files.private import write_private_bytes
+    from reviewer.outputs.trend_chart import trend_chart_png
+
+    return exported(ws, audit_ids, "trend chart", path,
+                    lambda out: write_private_bytes(out, trend_chart_png(result)), disclosure)
+
+
+def write_trend_report(ws: Workspace, audit_ids: Sequence[int], result, path: str | Path,
+                       disclosure: Disclosure | None = None) -> OpResult[Path]:
+    """The trend's charts and tables (PDF); recorded in every audit charted."""
+    from reviewer.outputs.trend_pdf import trend_pdf
+
+    return exported(ws, audit_ids, "trend report", path, lambda out: trend_pdf(result, out),
+                    disclosure)

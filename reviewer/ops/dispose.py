@@ -11,8 +11,9 @@ from datetime import date
 from reviewer.errors import ReviewerError
 from reviewer.ops.core import META, OpResult, Refused, write
 from reviewer.ops.evidence import reason_text
+from reviewer.ops.listening import clear_transcript_cache
 from reviewer.ops.rights import require_role
-from reviewer.store import disposal
+from reviewer.store import disposal, transcripts
 from reviewer.store.policy import (
     default_years,
     get_policy,
@@ -47,6 +48,11 @@ def dispose(ws: Workspace, audit_id: int, reason: str, force: bool = False) -> O
             tx.flush()
             def key(ref: str) -> str:
                 return ref if ref.startswith("P-") and len(ref) == 18 else pseudonym(secret, ref)
+            # the program's machine transcripts (docs/listening.md, "Removing transcripts"):
+            # this machine's cached copies found while the records still link them, then the
+            # stored ones, before any record's fields go
+            clear_transcript_cache(ws, audit_id)
+            transcripts.delete_machine(tx.db, audit_id)
             sealed = disposal.seal_events(tx.db, audit_id, key)
             records = disposal.remove_personal_data(tx.db, audit_id, key)
             put_policy(tx.db, audit_id, type(policy)(policy.require_purpose,
@@ -61,39 +67,32 @@ def dispose(ws: Workspace, audit_id: int, reason: str, force: bool = False) -> O
                     f"pseudonymised, {sealed} history events sealed; answers and figures kept")
 
 
-def _linked_files(ws: Workspace, audit_id: int) -> list[tuple[str, str]]:
-    """(kind, path) of the recordings and transcripts linked to the audit's records, with the
-    key of what the program cached from each (read before the links are removed)."""
+def _linked_files(ws: Workspace, audit_id: int) -> list[str]:
+    """The cache keys of what the program made from the recordings linked to the audit's
+    records (waveforms; read before the links are removed)."""
     import json
 
     from reviewer.analysis.speech import PROFILE_VERSION
     from reviewer.files.answer_table import AUDIO_FIELD
     from reviewer.files.profile_cache import cache_key
-    from reviewer.files.transcripts import TRANSCRIPT_FIELD
-    from reviewer.ops.listening import TRANSCRIPT_CACHE_VERSION
     from reviewer.store.listening import record_fields
 
     out = []
     for _rid, _ref, fields in record_fields(ws.db, audit_id):
-        values = json.loads(fields or "{}")
-        for field, kind, version in ((AUDIO_FIELD, "profiles", PROFILE_VERSION),
-                                     (TRANSCRIPT_FIELD, "transcripts",
-                                      TRANSCRIPT_CACHE_VERSION)):
-            path = str(values.get(field) or "").strip()
-            key = cache_key(path, version) if path else None
-            if key:
-                out.append((kind, key))
+        path = str(json.loads(fields or "{}").get(AUDIO_FIELD) or "").strip()
+        key = cache_key(path, PROFILE_VERSION) if path else None
+        if key:
+            out.append(key)
     return out
 
 
-def _forget_files(audit_id: int, linked: list[tuple[str, str]]) -> None:
-    """The program's own copies: its machine transcripts of the audit (data folder) and what
-    it cached from the recordings and transcripts (waveforms, parsed transcript text)."""
+def _forget_files(audit_id: int, linked: list[str]) -> None:
+    """The program's own copies: machine transcripts of the audit that earlier versions wrote
+    as files (data folder), and the waveforms it cached from the recordings."""
     import shutil
 
-    from reviewer.files.profile_cache import forget
+    from reviewer.files.profile_cache import remove
     from reviewer.paths import cache_dir, data_dir
 
     shutil.rmtree(data_dir() / "transcripts" / str(audit_id), ignore_errors=True)
-    for kind, key in linked:
-        forget(cache_dir(), key, kind)
+    remove(cache_dir(), "profiles", list(linked))

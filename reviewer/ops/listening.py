@@ -1,4 +1,4 @@
-"""Listening faster (SPEC §12, docs/listening.md): a call's profile (speech regions, waveform,
+"""Listening faster (docs/listening.md, contracts §12): a call's profile (speech regions, waveform,
 level) computed once and cached; transcripts linked like recordings; search across an audit's
 transcripts; timed notes out to and in from Audacity label files.
 
@@ -9,8 +9,10 @@ stops the rest: scoring goes on.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reviewer.analysis import speech
 from reviewer.analysis.transcript_search import Hit, folded_lines, search
@@ -23,15 +25,22 @@ from reviewer.files.transcripts import (
     TRANSCRIPT_EXTENSIONS,
     TRANSCRIPT_FIELD,
     Segment,
+    Transcript,
     problems,
     read_transcript,
+    stored_id,
+    stored_transcript,
     transcript_path,
 )
 from reviewer.ops.core import OpResult, write
 from reviewer.ops.scoring import set_notes
 from reviewer.questions.model import QuestionSet
 from reviewer.store import listening as store
+from reviewer.store import transcripts
 from reviewer.workspace import Workspace
+
+if TYPE_CHECKING:
+    from reviewer.ops.disclose import Disclosure
 
 
 # -- a call's profile ---------------------------------------------------------------------------
@@ -51,27 +60,74 @@ def call_profile(recording: str | Path, cache: Path | None = None) -> speech.Cal
     return result
 
 
-# -- transcripts --------------------------------------------------------------------------------
+# -- transcripts ----------------------------------------------------------------------------------
 TRANSCRIPT_CACHE_VERSION = 1
+
+
+def cache_group(ws: Workspace, audit_id: int) -> str:
+    """The cache sub-folder of an audit's parsed stored transcripts (``transcripts/GROUP``),
+    named by the database (its password masked) and the audit, so one audit's can be cleared.
+    (Files' are keyed by their path, modification time and size, in ``transcripts/``.)"""
+    from reviewer.store.urls import display_target
+
+    return "transcripts/" + profile_cache.text_key(display_target(ws.db.target), str(audit_id))
+
+
+def _cached(key: str | None, kind: str, folder: Path | None,
+            read: Callable[[], Transcript]) -> tuple[list[list], str, bool]:
+    from reviewer.paths import cache_dir
+
+    folder = folder if folder is not None else cache_dir()
+    found = profile_cache.load(folder, key, kind)
+    if found and isinstance(found.get("lines"), list) and isinstance(found.get("folded"), str):
+        return found["lines"], found["folded"], bool(found.get("machine"))
+    t = read()
+    lines = [[s.start, s.end, s.text, s.speaker] for s in t.segments]
+    folded = folded_lines(t.segments)
+    profile_cache.store(folder, key, {"lines": lines, "folded": folded, "machine": t.machine},
+                        kind)
+    return lines, folded, t.machine
 
 
 def cached_lines(path: Path, cache: Path | None = None) -> tuple[list[list], str, bool]:
     """A transcript's lines as ``[start, end, text, speaker]``, its folded text (for search)
     and whether a machine made it, from the cache when the file is unchanged: parsing a
     hundred WebVTT files takes longer than searching them."""
+    key = profile_cache.cache_key(path, TRANSCRIPT_CACHE_VERSION)
+    return _cached(key, "transcripts", cache, lambda: read_transcript(path))
+
+
+def _stored(row: transcripts.Stored | None, link: str, record_id: int) -> Transcript:
+    if row is None or row.record_id != record_id:
+        raise ReviewerError(f"{link}: no transcript of this record is stored in the database "
+                            "(it was removed, or the link came from another database)")
+    return stored_transcript(link, row.segments, row.machine)
+
+
+def record_transcript(ws: Workspace, record_id: int, fields: dict) -> tuple[Transcript, str] | None:
+    """The record's transcript, a linked file or one stored in the database (``db:ID``), and
+    its name for messages; None without one; ReviewerError (one line) if it cannot be read."""
+    value = str(fields.get(TRANSCRIPT_FIELD) or "").strip()
+    found = stored_id(value)
+    if found is not None:
+        return _stored(transcripts.get(ws.db, found), value, record_id), value
+    path = transcript_path(fields)
+    return (read_transcript(path), path.name) if path is not None else None
+
+
+def clear_transcript_cache(ws: Workspace, audit_id: int, cache: Path | None = None) -> int:
+    """Delete this machine's cached copies of the audit's transcripts (lines and folded text,
+    kept for search); the number of files deleted. For disposal (docs/listening.md, "Removing
+    transcripts"): call it while the records still link their transcript files (their copies
+    are found by the files' paths); the stored transcripts' copies are the audit's folder."""
     from reviewer.paths import cache_dir
 
     folder = cache if cache is not None else cache_dir()
-    key = profile_cache.cache_key(path, TRANSCRIPT_CACHE_VERSION)
-    found = profile_cache.load(folder, key, "transcripts")
-    if found and isinstance(found.get("lines"), list) and isinstance(found.get("folded"), str):
-        return found["lines"], found["folded"], bool(found.get("machine"))
-    t = read_transcript(path)
-    lines = [[s.start, s.end, s.text, s.speaker] for s in t.segments]
-    folded = folded_lines(t.segments)
-    profile_cache.store(folder, key, {"lines": lines, "folded": folded, "machine": t.machine},
-                        "transcripts")
-    return lines, folded, t.machine
+    old = [profile_cache.cache_key(path, TRANSCRIPT_CACHE_VERSION)
+           for _, _, fields_json in store.record_fields(ws.db, audit_id)
+           if (path := transcript_path(json.loads(fields_json or "{}"))) is not None]
+    return (profile_cache.remove(folder, "transcripts", old)
+            + profile_cache.remove(folder, cache_group(ws, audit_id)))
 
 
 def _check(path: Path, fields: dict) -> tuple[list[Segment] | None, list[str]]:
@@ -135,13 +191,24 @@ def audit_transcripts(ws: Workspace, audit_id: int, question: str | None = None
     transcript, in record order (only where ``question`` is asked, when given), and a line
     per unreadable one."""
     skip = store.not_asked(ws.db, audit_id, question) if question else set()
+    kind = cache_group(ws, audit_id)
+    stored = transcripts.for_audit(ws.db, audit_id)
     out, bad = [], []
     for rid, ref, fields_json in store.record_fields(ws.db, audit_id):
-        path = transcript_path(json.loads(fields_json or "{}"))
-        if path is None or rid in skip:
+        value = json.loads(fields_json or "{}").get(TRANSCRIPT_FIELD)
+        tid = stored_id(value)
+        path = transcript_path({TRANSCRIPT_FIELD: value})
+        if (path is None and tid is None) or rid in skip:
             continue
         try:
-            lines, folded, machine = cached_lines(path)
+            if tid is None:
+                lines, folded, machine = cached_lines(path)
+            else:
+                row = stored.get(tid)
+                key = None if row is None else profile_cache.text_key(
+                    str(tid), str(rid), row.segments, str(row.machine))
+                lines, folded, machine = _cached(
+                    key, kind, None, lambda r=row, v=str(value), i=rid: _stored(r, v, i))
         except ReviewerError as exc:
             bad.extend(f"{ref}: {line}" for line in exc.problems)
             continue
@@ -184,13 +251,22 @@ def _record(ws: Workspace, audit_id: int, ref: str):
     return rid
 
 
-def export_notes(ws: Workspace, audit_id: int, ref: str, out: str | Path) -> int:
-    """Write the record's timed notes to an Audacity label file; the number of labels."""
+def export_notes(ws: Workspace, audit_id: int, ref: str, out: str | Path,
+                 disclosure: Disclosure | None = None) -> OpResult[int]:
+    """Write the record's timed notes to an Audacity label file; the number of labels. A
+    disclosure (with its purpose and recipient, docs/evidence.md), written as every output is
+    (docs/safe-files.md, "Outputs")."""
+    from reviewer.ops.disclose import exported
+
     qs = ws.question_set(ws.audit_by_id(audit_id))
     view = ws.record(qs, _record(ws, audit_id, ref))
     labels = note_labels(qs, {q: view.note(q) for q in view.rows})
-    write_labels(out, labels)
-    return len(labels)
+
+    def write_file(path: Path) -> int:
+        write_labels(path, labels)
+        return len(labels)
+
+    return exported(ws, [audit_id], f"timed notes of {ref}", out, write_file, disclosure)
 
 
 def import_notes(ws: Workspace, audit_id: int, ref: str, path: str | Path,

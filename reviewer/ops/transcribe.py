@@ -1,11 +1,12 @@
-"""``reviewer transcribe`` (SPEC §12, docs/listening.md): speech recognition on this machine,
+"""``reviewer transcribe`` (docs/listening.md, contracts §12): speech recognition on this machine,
 behind the ``[asr]`` extra (PocketSphinx, its model inside the package). Never opens a network
 connection: the engine reads its model from its own package.
 
 Each stretch of speech the voice detector found (``ops.listening.call_profile``) is recognised
-on its own and becomes one line of a JSON transcript marked ``"machine": true``. The transcripts
-are written owner-only to the data folder (``transcripts/AUDIT-ID/REF.json``) and linked to
-their records like any transcript; a record with a transcript a person made is left alone.
+on its own and becomes one line of a transcript marked ``"machine": true``. The transcripts are
+stored in the database (``reviewer.store.transcripts``, so everyone on a shared database sees
+them and disposal can remove them) by :func:`store_machine_transcripts`, and linked to their
+records as ``db:ID``; a record with a transcript a person made is left alone.
 """
 
 from __future__ import annotations
@@ -17,11 +18,16 @@ from pathlib import Path
 from reviewer.errors import NotFound, ReviewerError
 from reviewer.files import audio
 from reviewer.files.answer_table import AUDIO_FIELD
-from reviewer.files.private import private_dir, write_private_bytes
-from reviewer.files.transcripts import TRANSCRIPT_FIELD, Segment, Transcript, read_transcript
+from reviewer.files.transcripts import (
+    TRANSCRIPT_FIELD,
+    Segment,
+    Transcript,
+    segments_json,
+)
 from reviewer.ops.core import OpResult, write
-from reviewer.ops.listening import call_profile
+from reviewer.ops.listening import call_profile, record_transcript
 from reviewer.store import listening as store
+from reviewer.store import transcripts
 from reviewer.workspace import Workspace
 
 ENGINES = ("pocketsphinx",)
@@ -71,47 +77,68 @@ def recognise_call(recording: Path, recognise: Recogniser) -> Transcript:
     return Transcript(lines, machine=True)
 
 
-def _by_person(fields: dict) -> bool:
-    value = str(fields.get(TRANSCRIPT_FIELD) or "").strip()
-    if not value:
-        return False
+def _by_person(ws: Workspace, record_id: int, fields: dict) -> bool:
+    """Whether the record's transcript was made by a person (a machine's may be replaced)."""
     try:
-        return not read_transcript(value).machine
+        found = record_transcript(ws, record_id, fields)
     except ReviewerError:
         return False
+    return found is not None and not found[0].machine
 
 
-def transcribe_audit(ws: Workspace, audit_id: int, ref: str | None, engine_name: str,
-                     folder: Path | None = None) -> OpResult[list[str]]:
-    """Transcribe the audit's recordings (or ``ref``'s); the value is a line per problem."""
-    from reviewer.paths import data_dir
+def store_machine_transcripts(ws: Workspace, audit_id: int, engine_name: str,
+                              made: list[tuple[int, Transcript]],
+                              not_done: int = 0) -> OpResult[int]:
+    """Store machine transcripts ``(record id, transcript)`` in the database and link each to
+    its record as ``db:ID``, replacing the record's earlier machine transcript; a record whose
+    transcript a person made is left alone. One ``transcribe`` event per record stored, and
+    one for the run; the value is how many were stored."""
+    with write(ws, audit_id, what="storing machine transcripts") as tx:
+        rows = {rid: (ref, json.loads(f or "{}")) for rid, ref, f in
+                store.record_fields(tx.db, audit_id)}
+        updates = []
+        for rid, t in made:
+            ref, fields = rows[rid]
+            if _by_person(ws, rid, fields):
+                continue
+            transcripts.delete_record_machine(tx.db, rid)
+            tid = transcripts.add(tx.db, audit_id, rid, segments_json(t), True, engine_name,
+                                  tx.now, tx.reviewer)
+            fields[TRANSCRIPT_FIELD] = transcripts.link(tid)
+            updates.append((rid, json.dumps(fields, ensure_ascii=False)))
+            tx.event("transcribe", ref=ref, detail=f"{engine_name}: machine transcript "
+                                                   f"{fields[TRANSCRIPT_FIELD]}, "
+                                                   f"{len(t.segments)} lines")
+        store.set_fields(tx.db, updates)
+        tx.event("transcribe", detail=f"{engine_name}: {len(updates)} machine transcript(s) "
+                                      f"stored and linked, {not_done} recording(s) not "
+                                      "transcribed")
+        tx.changes.records = True
+    return OpResult(len(updates), tx.changes, f"{len(updates)} recording(s) transcribed by "
+                                              f"{engine_name} (machine transcripts, marked as "
+                                              "such)")
 
+
+def transcribe_audit(ws: Workspace, audit_id: int, ref: str | None,
+                     engine_name: str) -> OpResult[list[str]]:
+    """Transcribe the audit's recordings (or ``ref``'s); the value is a line per problem.
+    Recognition runs outside any transaction (it takes seconds a call); the transcripts are
+    stored in one operation at the end."""
     recognise = engine(engine_name)
     rows = store.record_fields(ws.db, audit_id)
     if ref is not None:
         rows = [r for r in rows if r[1] == ref]
         if not rows:
             raise NotFound(f"no record '{ref}' in this audit")
-    out = folder if folder is not None else data_dir() / "transcripts" / str(audit_id)
-    problems, updates = [], []
+    problems, made = [], []
     for rid, rec_ref, fields_json in rows:
         fields = json.loads(fields_json or "{}")
         recording = str(fields.get(AUDIO_FIELD) or "").strip()
-        if not recording or _by_person(fields):
+        if not recording or _by_person(ws, rid, fields):
             continue
         try:
-            t = recognise_call(Path(recording), recognise)
+            made.append((rid, recognise_call(Path(recording), recognise)))
         except ReviewerError as exc:
             problems.extend(f"{rec_ref}: {line}" for line in exc.problems)
-            continue
-        target = private_dir(out) / f"{rec_ref}.json"
-        write_private_bytes(target, t.to_json().encode("utf-8"))
-        fields[TRANSCRIPT_FIELD] = str(target.resolve())
-        updates.append((rid, json.dumps(fields, ensure_ascii=False)))
-    with write(ws, audit_id, what="storing machine transcripts") as tx:
-        store.set_fields(tx.db, updates)
-        tx.event("transcribe", detail=f"{engine_name}: {len(updates)} machine transcript(s) "
-                                      f"linked, {len(problems)} recording(s) not transcribed")
-        tx.changes.records = True
-    return OpResult(problems, tx.changes, f"{len(updates)} recording(s) transcribed by "
-                                          f"{engine_name} (machine transcripts, marked as such)")
+    done = store_machine_transcripts(ws, audit_id, engine_name, made, len(problems))
+    return OpResult(problems, done.changes, done.message)

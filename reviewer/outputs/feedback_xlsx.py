@@ -14,8 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from reviewer.analysis.stats import rate
-from reviewer.analysis.tally import Tally, field_names, tally, tally_by
-from reviewer.errors import ReviewerError
+from reviewer.analysis.tally import Tally, require_field, tally, tally_by
 from reviewer.files.exporter import AnswerColumns, answer_columns
 from reviewer.files.private import check_extension
 from reviewer.outputs.xlsx_util import (
@@ -85,10 +84,7 @@ def operator_feedback_xlsx(db: Database, audit: AuditInfo, field: str, out: str 
                            warn: Callable[[str], None] | None = None) -> Path:
     """Write the per-``field`` feedback workbook to ``out`` (.xlsx) and return its path."""
     check_extension(out, (".xlsx",), "the feedback workbook")
-    known = field_names(db, audit)
-    if field not in known:
-        listed = ", ".join(known) if known else "the records have no fields"
-        raise ReviewerError(f"audit '{audit.name}' has no record field '{field}' ({listed})")
+    require_field(db, audit, field)
     qs = question_set(db, audit)
     groups = tally_by(db, audit, field, qs)
     taken = {"summary"}

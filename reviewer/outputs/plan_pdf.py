@@ -7,6 +7,7 @@ table header cells, a bookmark per part of the plan."""
 
 from __future__ import annotations
 
+import tempfile
 from html import escape
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from reviewer.analysis.stats import rate, rate_text
 from reviewer.analysis.targets import target_text
 from reviewer.files.private import private_output
 from reviewer.outputs.numbers import p_value
+from reviewer.outputs.pdf_join import join_tagged
 from reviewer.outputs.report_pdf import LANG, PDF_VARIANT, style_sheet, weasyprint_module
 
 PLAN_CSS = """
@@ -38,6 +40,8 @@ table.plan col.complete { width: 6%; } table.plan col.evidence { width: 23%; }
 """
 HEAD = ("Ref", "Area for improvement", "Due date", "Action owner", "Progress update",
         "Date of update", "Complete", "Evidence")
+ROWS = 50                           # items per table (see plan_html)
+PART_ITEMS = 100                    # items laid out at a time (see plan_pdf)
 COLS = ("ref", "area", "due", "owner", "progress", "updated", "complete", "evidence")
 
 
@@ -73,10 +77,44 @@ def _row(item: ItemEvidence, names: list[str]) -> str:
     return "<tr>" + "".join(cells) + "</tr>"
 
 
-def plan_html(status: PlanStatus, heads: dict[str, str] | None = None) -> str:
-    """The plan as HTML; ``heads`` (audit name -> chain head) printed at the end."""
+def plan_html(status: PlanStatus, part: slice | None = None, first_page: int = 1,
+              heads: dict[str, str] | None = None) -> str:
+    """The plan as HTML: the title, the introduction and every item's row, or with ``part``
+    only those items (the introduction with the first part), numbered from ``first_page``;
+    ``heads`` (audit name -> chain head) printed after the last item."""
     names = [a.name for a in status.audits]
     title = f"Improvement plan: {status.plan.name}"
+    items = status.items if part is None else status.items[part]
+    first = part is None or not part.start
+    body = _intro(status, names, title) if first else ""
+    cols = "".join(f'<col class="{c}">' for c in COLS)
+    head = "".join(f'<th scope="col">{h}</th>' for h in HEAD)
+    rows = [_row(item, names) for item in items]
+    # Tables of ROWS items each: WeasyPrint lays a table out again from its first remaining
+    # row on every page, so one table of every item grew with items x pages.
+    body += "".join(
+        '<table class="plan">'
+        + (f"<caption>{escape(title)} — items and evidence</caption>" if k == 0 and first
+           else "")
+        + f"<colgroup>{cols}</colgroup><thead><tr>{head}</tr></thead>"
+        f"<tbody>{''.join(rows[k:k + ROWS])}</tbody></table>"
+        for k in range(0, len(rows), ROWS))
+    last = part is None or (part.stop or len(status.items)) >= len(status.items)
+    if heads and last:
+        lines = "".join(f"<br>{escape(name)}: <span style=\"font-family: monospace; "
+                        f"font-size: 7pt\">{escape(h)}</span>" for name, h in heads.items())
+        body += ("<p>Audit chain heads (check each with reviewer verify NAME --head HASH):"
+                 f"{lines}</p>")
+    style = style_sheet(title, f"Evidence: {', '.join(names)}"[:70], PLAN_CSS)
+    if part is not None:        # one part of several: its page numbers follow the last part's
+        style += (f"@page :first {{ counter-reset: page {first_page} }}\n"
+                  '@page { @bottom-right { content: "Page " counter(page) } }\n')
+    return (f'<!DOCTYPE html>\n<html lang="{LANG}">\n<head>\n<meta charset="utf-8">\n'
+            f"<title>{escape(title)}</title>\n<meta name=\"author\" content=\"reviewer\">\n"
+            f"<style>\n{style}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n")
+
+
+def _intro(status: PlanStatus, names: list[str], title: str) -> str:
     counts: dict[str, int] = {}
     for item in status.items:
         counts[item.status] = counts.get(item.status, 0) + 1
@@ -87,32 +125,33 @@ def plan_html(status: PlanStatus, heads: dict[str, str] | None = None) -> str:
              "(Fisher's exact test, two-sided, p < 0.05, read with each question's direction). "
              "An item is linked to the questions it names, else to every question whose "
              "reference ends with the item's paragraph number.")
-    cols = "".join(f'<col class="{c}">' for c in COLS)
-    head = "".join(f'<th scope="col">{h}</th>' for h in HEAD)
-    rows = "".join(_row(item, names) for item in status.items)
-    body = (f"<h1>{escape(title)}</h1><p>{escape(intro)}</p>"
+    return (f"<h1>{escape(title)}</h1><p>{escape(intro)}</p>"
             f"<p><strong>{len(status.items)} items:</strong> {escape(summary)}; "
             f"{overdue} overdue (past the due date and not complete).</p>"
-            "<h2>Areas for improvement and their evidence</h2>"
-            f'<table class="plan"><caption>{escape(title)} — items and evidence</caption>'
-            f"<colgroup>{cols}</colgroup><thead><tr>{head}</tr></thead>"
-            f"<tbody>{rows}</tbody></table>")
-    if heads:
-        lines = "".join(f"<br>{escape(name)}: <span style=\"font-family: monospace; "
-                        f"font-size: 7pt\">{escape(h)}</span>" for name, h in heads.items())
-        body += ("<p>Audit chain heads (check each with reviewer verify NAME --head HASH):"
-                 f"{lines}</p>")
-    style = style_sheet(title, f"Evidence: {', '.join(names)}"[:70], PLAN_CSS)
-    return (f'<!DOCTYPE html>\n<html lang="{LANG}">\n<head>\n<meta charset="utf-8">\n'
-            f"<title>{escape(title)}</title>\n<meta name=\"author\" content=\"reviewer\">\n"
-            f"<style>\n{style}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n")
+            "<h2>Areas for improvement and their evidence</h2>")
 
 
 def plan_pdf(status: PlanStatus, out: str | Path, heads: dict[str, str] | None = None) -> Path:
     """Write the plan with its evidence to ``out`` (A4 landscape, PDF/UA-1, owner-only), with
-    the chain head of every audit it shows (docs/evidence.md)."""
+    the chain head of every audit it shows (docs/evidence.md). A plan of more than PART_ITEMS
+    items is laid out PART_ITEMS at a time, each part written and let go before the next, and
+    the parts joined into one tagged PDF (docs/plans.md, "Large plans"): WeasyPrint holds every
+    page of a document in memory until it is written."""
     out = Path(out)
+    weasyprint = weasyprint_module()
     with private_output(out) as tmp:
-        document = weasyprint_module().HTML(string=plan_html(status, heads)).render()
-        document.write_pdf(tmp, pdf_variant=PDF_VARIANT)
+        if len(status.items) <= PART_ITEMS:
+            document = weasyprint.HTML(string=plan_html(status, heads=heads)).render()
+            document.write_pdf(tmp, pdf_variant=PDF_VARIANT)
+            return out
+        with tempfile.TemporaryDirectory(dir=tmp.parent) as folder:     # mode 0700
+            parts, page = [], 1
+            for k in range(0, len(status.items), PART_ITEMS):
+                html = plan_html(status, slice(k, k + PART_ITEMS), page, heads)
+                document = weasyprint.HTML(string=html).render()
+                parts.append(Path(folder) / f"part-{len(parts)}.pdf")
+                document.write_pdf(parts[-1], pdf_variant=PDF_VARIANT)
+                page += len(document.pages)
+                del document
+            join_tagged(parts, tmp)
     return out

@@ -204,7 +204,30 @@ def weasyprint_module():
         raise ReviewerError("the PDF report needs WeasyPrint and the Pango library, which could "
                             f"not be loaded ({str(exc).splitlines()[0] if str(exc) else exc!r}); "
                             "see docs/reports.md") from None
+    _cache_page_references()
     return weasyprint
+
+
+def _cache_page_references() -> None:
+    """pydyf rebuilds the tuple of every page's reference each time WeasyPrint asks for one
+    (once per tagged element), which made a tagged PDF's writing grow with elements x pages
+    (docs/plans.md, "Large plans"). The same tuple is kept until a page is added."""
+    import pydyf
+
+    prop = pydyf.PDF.__dict__.get("page_references")
+    if not isinstance(prop, property) or getattr(prop.fget, "cached", False):
+        return
+    build = prop.fget
+
+    def page_references(pdf):  # noqa: ANN001, ANN202 - pydyf's property
+        pages = len(pdf.pages["Kids"])
+        kept = pdf.__dict__.get("_page_references")
+        if kept is None or kept[0] != pages:
+            kept = pdf.__dict__["_page_references"] = (pages, build(pdf))
+        return kept[1]
+
+    page_references.cached = True
+    pydyf.PDF.page_references = property(page_references)
 
 
 def build_report(db: Database, audit: AuditInfo, out_path: str | Path,

@@ -217,6 +217,40 @@ def _to_2(db: Database) -> None:
 
 
 def _to_3(db: Database) -> None:
+    """The history cannot be rewritten by SQL (docs/safe-files.md, "History"): on SQLite an
+    INSERT over an existing event (``REPLACE INTO``, ``INSERT OR REPLACE``, ``INSERT … ON
+    CONFLICT``) is refused before it can replace the row (REPLACE fires no DELETE trigger); on
+    PostgreSQL ``TRUNCATE event`` (which fires no row trigger) is refused by a statement
+    trigger."""
+    if db.dialect == "sqlite":
+        db.execute("CREATE TRIGGER event_no_overwrite BEFORE INSERT ON event "
+                   "WHEN EXISTS (SELECT 1 FROM event WHERE audit_id = NEW.audit_id "
+                   "AND seq = NEW.seq) "
+                   "BEGIN SELECT RAISE(ABORT, 'event rows are append-only'); END")
+    else:
+        db.execute("CREATE OR REPLACE FUNCTION event_no_truncate() RETURNS trigger AS $$ "
+                   "BEGIN RAISE EXCEPTION 'event rows are append-only'; END $$ "
+                   "LANGUAGE plpgsql")
+        db.execute("CREATE TRIGGER event_no_truncate BEFORE TRUNCATE ON event "
+                   "FOR EACH STATEMENT EXECUTE FUNCTION event_no_truncate()")
+
+
+def _to_4(db: Database) -> None:
+    """Transcripts stored in the database (docs/listening.md, "Stored transcripts"): the lines
+    of a transcript ``reviewer transcribe`` made, as JSON segments, with who made it, when and
+    with which engine; a record's ``transcript`` field links one as ``db:ID``."""
+    _ddl(db,
+         'CREATE TABLE transcript (id SERIAL NOT NULL, audit_id INTEGER NOT NULL, '
+         'record_id INTEGER NOT NULL, segments VARCHAR NOT NULL, machine BOOLEAN NOT NULL, '
+         'engine VARCHAR NOT NULL, created_at VARCHAR NOT NULL, created_by VARCHAR NOT NULL, '
+         'PRIMARY KEY (id), FOREIGN KEY(audit_id) REFERENCES audit (id), '
+         'FOREIGN KEY(record_id) REFERENCES record (id))',
+         'CREATE INDEX ix_transcript_record ON transcript (audit_id, record_id)')
+
+
+
+
+def _to_5(db: Database) -> None:
     """Accountable evidence (docs/evidence.md): who (login) on answers and events, the history's
     hash chain, sealed commitments of disposed texts, per-audit policy (purpose required,
     review date, disposal), the team's roles, and the database's pseudonym secret. Events
@@ -238,9 +272,9 @@ def _to_3(db: Database) -> None:
          "display_name VARCHAR, granted_by VARCHAR NOT NULL, granted_at VARCHAR NOT NULL, "
          "PRIMARY KEY (login))")
     _drop_append_only_2(db)
-    _hash_existing_3(db)
-    _event_triggers_3(db)
-    _seal_append_only_3(db)
+    _hash_existing_5(db)
+    _event_triggers_5(db)
+    _seal_append_only_5(db)
     db.execute("INSERT INTO meta (key, value) VALUES ('pseudonym_secret', ?)", (_secret(),))
     if db.dialect != "sqlite":      # the server writes who: session_user, whatever is sent
         db.execute("CREATE OR REPLACE FUNCTION reviewer_set_login() RETURNS trigger AS $$ "
@@ -251,7 +285,7 @@ def _to_3(db: Database) -> None:
                    "EXECUTE FUNCTION reviewer_set_login()")
 
 
-def _seal_append_only_3(db: Database) -> None:
+def _seal_append_only_5(db: Database) -> None:
     """Sealed commitments are never changed or deleted either."""
     message = "event_seal rows are append-only"
     if db.dialect == "sqlite":
@@ -279,8 +313,8 @@ def _drop_append_only_2(db: Database) -> None:
         db.execute("DROP TRIGGER event_append_only ON event")
 
 
-def _hash_existing_3(db: Database) -> None:
-    """Salt and hash the events written before schema 3 (login = the name they recorded); an
+def _hash_existing_5(db: Database) -> None:
+    """Salt and hash the events written before schema 5 (login = the name they recorded); an
     ``upgrade`` event gets the rows of the answers given before history was kept, an ``import``
     event those still carrying its seq. Frozen: the canonical form of version 1, written out
     here (``store.chain`` may move on)."""
@@ -323,14 +357,14 @@ def _hash_existing_3(db: Database) -> None:
 
 # Disposal (and nothing else) may blank an event's texts and salt, once their commitments are
 # sealed and the audit has a dispose event; every other UPDATE or DELETE of history is refused.
-_SAME_3 = ("audit_id", "seq", "at", "login", "reviewer", "action", "question", "prev", "hash",
+_SAME_5 = ("audit_id", "seq", "at", "login", "reviewer", "action", "question", "prev", "hash",
            "rows")
 
 
-def _event_triggers_3(db: Database) -> None:
+def _event_triggers_5(db: Database) -> None:
     message = "event rows are append-only"
     same = " AND ".join(f"NEW.{c} IS NOT DISTINCT FROM OLD.{c}" if db.dialect != "sqlite"
-                        else f"NEW.{c} IS OLD.{c}" for c in _SAME_3)
+                        else f"NEW.{c} IS OLD.{c}" for c in _SAME_5)
     allowed = (f"{same} AND NEW.salt IS NULL AND "
                "EXISTS (SELECT 1 FROM event_seal s WHERE s.audit_id = OLD.audit_id AND "
                "s.seq = OLD.seq) AND EXISTS (SELECT 1 FROM event d WHERE d.audit_id = "
@@ -348,4 +382,6 @@ def _event_triggers_3(db: Database) -> None:
                "FOR EACH ROW EXECUTE FUNCTION event_append_only()")
 
 
-STEPS: dict[int, Callable[[Database], None]] = {1: _to_1, 2: _to_2, 3: _to_3}
+
+
+STEPS: dict[int, Callable[[Database], None]] = {1: _to_1, 2: _to_2, 3: _to_3, 4: _to_4, 5: _to_5}

@@ -59,12 +59,12 @@ def review_date(created_at: str, policy: Policy, years: int) -> str:
 def pseudonym_secret(db: Database) -> bytes:
     """The database's pseudonym key: ``REVIEWER_SECRET_FILE`` when set (a file only its owner
     can read), else the secret the database was made with (``meta``)."""
-    import os
     from pathlib import Path
 
     from reviewer.errors import ReviewerError
+    from reviewer.settings import secret_file
 
-    named = os.environ.get("REVIEWER_SECRET_FILE", "").strip()
+    named = secret_file()
     if named:
         try:
             text = Path(named).expanduser().read_text(encoding="utf-8").strip()

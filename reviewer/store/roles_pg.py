@@ -16,14 +16,17 @@ import re
 from reviewer.store.db import Database
 
 READ_ONLY_FOR_ALL = ("meta", "question_set", "audit", "record", "answer", "undo", "incident",
-                     "event", "event_seal", "plan", "plan_item", "audit_policy", "team_member")
-REVIEWER_WRITES = ("answer", "undo")
+                     "event", "event_seal", "plan", "plan_item", "audit_policy", "team_member",
+                     "transcript")
+# a reviewer stores machine transcripts (``transcribe``, replacing a record's earlier one); a
+# lead's disposal removes them (docs/listening.md, "Removing transcripts")
+REVIEWER_WRITES = ("answer", "undo", "transcript")
 LEAD_WRITES = ("audit", "question_set", "incident", "record", "plan", "plan_item", "audit_policy",
                "team_member", "meta")
 VIEWER_ACTIONS = ("view", "export")
 REVIEWER_ACTIONS = (*VIEWER_ACTIONS, "answer", "note", "undo", "import", "link-recordings",
                     "link-transcripts", "transcribe")
-RECORD_TABLES = ("answer", "record", "undo", "incident")
+RECORD_TABLES = ("answer", "record", "undo", "incident", "transcript")
 
 
 def group_names(db: Database) -> dict[str, str]:
@@ -110,6 +113,9 @@ def _triggers(db: Database, lead: str) -> None:
         "END IF; IF TG_OP = 'DELETE' THEN RETURN OLD; END IF; RETURN NEW; END $$ "
         "LANGUAGE plpgsql")
     for table in RECORD_TABLES:
+        if not db.scalar("SELECT 1 FROM pg_tables WHERE schemaname = current_schema() AND "
+                         "tablename = ?", (table,)):
+            continue
         db.execute(f"DROP TRIGGER IF EXISTS {table}_signed_off ON {table}")
         db.execute(f"CREATE TRIGGER {table}_signed_off BEFORE INSERT OR UPDATE OR DELETE ON "
                    f"{table} FOR EACH ROW EXECUTE FUNCTION reviewer_signed_off_guard()")

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import time
 
 import pytest
 from PySide6.QtCore import QPoint, QSettings, Qt, QTimer
@@ -69,32 +68,34 @@ def test_skipping_plays_every_speech_segment_and_none_of_the_silences(qtbot, cal
     assert len(inner) >= 2          # the two long pauses between the phrases
     seen: list[int] = []
     skips: list[tuple[int, int]] = []
+    seeks: list[tuple[int, int]] = []     # every seek during playback: (from, to)
     p.skipper.skipped.connect(lambda a, b: skips.append((a, b)))
+    seek = p.player.setPosition
+
+    def recorded_seek(ms: int) -> None:
+        seeks.append((p.player.position(), ms))
+        seek(ms)
+
+    p.player.setPosition = recorded_seek
     poll = QTimer()
     poll.setInterval(10)
-    wall: list[float] = []
-
-    def sample() -> None:
-        seen.append(p.player.position())
-        wall.append(time.perf_counter() * 1000)
-
-    poll.timeout.connect(sample)
+    poll.timeout.connect(lambda: seen.append(p.player.position()))
     poll.start()
     p.player.play()
     qtbot.waitUntil(lambda: p.player.playbackState() != PLAYING
                     or p.player.position() >= spoken[-1].end * 1000 + 200, timeout=20000)
     poll.stop()
     p.player.pause()
-    # Playback runs on by itself; only a skip jumps. So a phrase is heard whole when playback
-    # began before it, went on past its end, and no skip jumped over any voiced moment of it.
-    # (The player's clock reports in steps of up to half a second: positions are not
-    # sampled densely enough to check more directly.)
-    for i in range(1, len(seen)):    # a jump (ahead of the clock at 1.5x): where a skip landed
-        if seen[i] - seen[i - 1] > (wall[i] - wall[i - 1]) * 1.5 * 1.25 + 400:
-            assert any(abs(seen[i] - b) < 300 for _, b in skips), (seen[i - 1], seen[i], skips)
+    # Playback runs on by itself; only a seek jumps. So a phrase is heard whole when playback
+    # began before it, went on past its end, and no seek jumped over any voiced moment of it.
+    # Every seek is recorded where it is made (the player's clock reports in steps, and late
+    # on a busy machine, so sampled positions cannot tell a seek from a late report).
+    assert len(seeks) == len(skips)
+    for (_, to), (_, b) in zip(seeks, skips, strict=True):
+        assert to == b
     for s in spoken:
         assert seen[0] <= s.start * 1000 and max(seen) >= s.end * 1000 - 150, (s.text, seen)
-        for a, b in skips:
+        for a, b in seeks:
             assert not [v for v in s.voiced if a <= v * 1000 < b], (s.text, a, b)
     for a, b in inner:     # and nothing of a long silence but its first moments (a check
         # runs every 40 ms; a busy test machine may be late with it)
@@ -180,6 +181,22 @@ def test_a_transcript_without_audio_is_shown_and_a_bad_one_is_one_line(qtbot, ca
     s.open_row(1)
     assert panel.model.row_count() == 0 and "binary file" in panel.status.text()
     assert not panel.view.isVisible()
+
+
+def test_a_machine_transcript_stored_in_the_database_is_shown_marked(qtbot, calls):
+    from reviewer.files.transcripts import Segment, Transcript
+    from reviewer.ops.transcribe import store_machine_transcripts
+
+    window, _ = calls
+    ws = window.session.ws
+    c3 = ws.find_ref(window.session.audit.id, "C3")
+    store_machine_transcripts(ws, window.session.audit.id, "pocketsphinx", [
+        (c3, Transcript([Segment(1.0, 2.0, "Which road are you on?")], machine=True))])
+    window.scoring.open_row(2)
+    panel = listening(window).transcript
+    assert panel.model.row_count() == 1
+    assert panel.model.segments[0].text == "Which road are you on?"
+    assert panel.status.text().startswith("Machine transcript (speech recognition)")
 
 
 def test_ctrl_f_finds_a_phrase_and_opens_the_record_there_playing(qtbot, calls):

@@ -177,3 +177,34 @@ def test_disposal_removes_transcript_links_and_the_programs_own_copies(cli, db, 
     assert db.scalar("SELECT COUNT(*) FROM record WHERE fields LIKE '%transcript%'") == 0
     code, out, _ = cli("search", NAME, "Acacia")
     assert "Acacia" not in out
+
+
+def test_disposal_leaves_no_stored_machine_transcript_text(cli, db, db_path, audit):
+    """A machine transcript stored in the database (schema 4) and searched (so cached on this
+    machine): disposal deletes its row and unlinks it, clears the cached copies, and no byte of
+    its text stays in the database file (docs/listening.md, "Removing transcripts")."""
+    from reviewer.files.transcripts import Segment, Transcript
+    from reviewer.ops.transcribe import store_machine_transcripts
+    from reviewer.paths import cache_dir
+
+    rid = db.scalar("SELECT id FROM record WHERE ref = 'INC-SECRET-R1'")
+    lines = Transcript([Segment(0.5, 2.0, "she lives at Quixotic Mews, flat nine")],
+                       machine=True)
+    store_machine_transcripts(actions.ws(db), audit.id, "pocketsphinx", [(rid, lines)])
+    assert db.scalar("SELECT COUNT(*) FROM transcript WHERE audit_id = ?", (audit.id,)) == 1
+    code, out, err = cli("search", NAME, "Quixotic")
+    assert code == 0 and "Quixotic" in out, err
+    cached = [p for p in (cache_dir() / "transcripts").rglob("*.json")
+              if b"quixotic" in p.read_bytes().lower()]
+    assert cached
+    assert cli("audit", "sign-off", NAME)[0] == 0
+    assert cli("dispose", NAME, "--reason", "review", "--force")[0] == 0
+    assert db.scalar("SELECT COUNT(*) FROM transcript WHERE audit_id = ?", (audit.id,)) == 0
+    assert db.scalar("SELECT COUNT(*) FROM record WHERE fields LIKE '%db:%'") == 0
+    assert not any(p.exists() for p in cached)
+    code, out, _ = cli("search", NAME, "Quixotic")
+    assert "Quixotic" not in out
+    db.close()
+    data = b"".join(p.read_bytes() for p in db_path.parent.glob(db_path.name + "*")
+                    if not p.name.endswith(".bak"))
+    assert b"Quixotic" not in data

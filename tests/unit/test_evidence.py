@@ -128,6 +128,31 @@ def test_an_event_deleted_behind_the_programs_back(cli, db_path, scored):
     assert code == 1 and out == "broken at event 2: missing\n"
 
 
+def test_an_event_inserted_behind_the_programs_back(cli, db_path, scored):
+    """A well-formed event slipped in after event 2 (its own hash right, linked to event 2, the
+    later events renumbered to make room): the event after it still links to event 2, so the
+    chain reports the slipped-in event as inserted."""
+    conn = sqlite3.connect(db_path)
+    at, login, who, prev = conn.execute(
+        "SELECT at, login, reviewer, hash FROM event WHERE audit_id = ? AND seq = 2",
+        (scored.id,)).fetchone()
+    conn.close()
+    salt = chain.new_salt()
+    body = chain.canonical(scored.id, 3, at, login, who, "answer", "1",
+                           chain.commitments(salt, "R1", None, "Y", ""), None)
+    digest = chain.event_hash(bytes(prev), body)
+    raw(db_path, "DROP TRIGGER event_no_update", "DROP TRIGGER event_no_overwrite",
+        f"UPDATE event SET seq = seq + 100000 WHERE audit_id = {scored.id} AND seq >= 3",
+        f"UPDATE event SET seq = seq - 99999 WHERE audit_id = {scored.id} AND seq > 100000",
+        "INSERT INTO event (audit_id, seq, at, login, reviewer, action, ref, question, before, "
+        f"after, detail, salt, prev, hash, rows) VALUES ({scored.id}, 3, '{at}', '{login}', "
+        f"'{who}', 'answer', 'R1', '1', NULL, 'Y', '', X'{salt.hex()}', X'{bytes(prev).hex()}', "
+        f"X'{digest.hex()}', NULL)")
+    code, out, err = verify(cli)
+    assert code == 1 and out == "broken at event 3: inserted\n", out + err
+    assert err.count("\n") == 1
+
+
 def test_the_last_event_deleted_is_caught_by_the_reports_head(cli, db_path, scored, tmp_path):
     assert cli("report", NAME, "--out", str(tmp_path / "r.pdf"))[0] == 0
     text = " ".join(p.extract_text() for p in PdfReader(tmp_path / "r.pdf").pages)
@@ -249,7 +274,7 @@ def test_verify_runs_as_a_command(db_path, scored):
 
 
 def test_an_upgraded_database_is_chained_and_verifies(capsys, tmp_path):
-    """Events written before schema 3 are salted and hashed in order by the upgrade; the
+    """Events written before schema 5 are salted and hashed in order by the upgrade; the
     answers given before history was kept ride on the ``upgrade`` event."""
     import shutil
     from pathlib import Path

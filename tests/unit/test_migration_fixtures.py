@@ -85,19 +85,19 @@ def copy_rows(source: Path, put) -> None:
         conn.close()
 
 
-OWN_META = ("schema_version", "pseudonym_secret")   # each database's own (the secret: step 3)
-# Columns step 3 derives from what was there (the hash chain, who): a new database given the
-# same old rows has no reason to hold them. Step 3 appends them, so they end each row.
-DERIVED_3 = {"event": 10, "answer": 9}
+OWN_META = ("schema_version", "pseudonym_secret")   # each database's own (the secret: step 5)
+# Columns step 5 derives from what was there (the hash chain, who): a new database given the
+# same old rows has no reason to hold them. Step 5 appends them, so they end each row.
+DERIVED_5 = {"event": 10, "answer": 9}
 
 
 def comparable(rows: dict[str, list[tuple]], version: int) -> dict[str, list[tuple]]:
     """``rows`` without what the database makes itself: its secret, and for a fixture older
-    than schema 3 the columns step 3 derives."""
+    than schema 5 the columns step 5 derives."""
     out = dict(rows)
     out["meta"] = [r for r in rows["meta"] if r[0] != "pseudonym_secret"]
-    if version < 3:
-        for table, keep in DERIVED_3.items():
+    if version < 5:
+        for table, keep in DERIVED_5.items():
             out[table] = sorted((r[:keep] for r in rows[table]), key=repr)
     return out
 

@@ -18,8 +18,7 @@ def run_json(capsys, db_path, *args: str) -> dict:
     return json.loads(capsys.readouterr().out)
 
 
-@pytest.mark.parametrize("field", ["operator", "area", "channel", "audio", "date",
-                                   "no-such-field"])
+@pytest.mark.parametrize("field", ["operator", "area", "channel", "audio", "date"])
 def test_groups_add_up_to_the_overall_tally(capsys, db_path, demo_audit, field):
     doc = run_json(capsys, db_path, "--by", field)
     assert doc["by"] == field
@@ -34,8 +33,23 @@ def test_groups_add_up_to_the_overall_tally(capsys, db_path, demo_audit, field):
                 assert sum(p[key] for p in parts) == overall[key], (field, overall["id"], key)
         for choice, n in overall.get("counts", {}).items():
             assert sum(p["counts"][choice] for p in parts) == n, (field, overall["id"], choice)
-    if field == "no-such-field":                     # blank everywhere: one group, ""
-        assert [g["value"] for g in groups] == [""]
+
+
+@pytest.mark.parametrize("fmt", ["text", "csv", "json"])
+def test_an_unknown_field_is_one_line_naming_the_fields(db_path, demo_audit, fmt):
+    """A typo in --by is refused (as ``feedback --by`` refuses it), not one "(blank)" group."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "reviewer", "--db", str(db_path), "tally",
+                           "BTP ASB 2012", "--by", "operater", "--format", fmt],
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert done.stdout == ""
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, done.stderr
+    assert "'operater'" in lines[0] and "operator" in lines[0].replace("'operater'", "")
+    assert "area" in lines[0] and "Traceback" not in done.stderr
 
 
 def test_grouped_json_keeps_the_overall_shape(capsys, db_path, demo_audit):

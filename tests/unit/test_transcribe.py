@@ -1,5 +1,7 @@
-"""``reviewer transcribe`` (SPEC §12): without the [asr] extra, one line saying how to get it;
-with it (PocketSphinx), machine transcripts linked and marked as such, with sockets blocked."""
+"""``reviewer transcribe`` (docs/contracts.md §12): without the [asr] extra, one line saying how to
+get it;
+with it (PocketSphinx), machine transcripts stored in the database, linked and marked as such,
+with sockets blocked."""
 
 from __future__ import annotations
 
@@ -13,7 +15,6 @@ import sys
 import pytest
 
 from benchmarks.callgen import make_call
-from reviewer.files.transcripts import read_transcript
 from tests.actions import create_audit, import_answers, ws
 from tests.conftest import ASB_SET
 
@@ -42,7 +43,7 @@ def test_an_unknown_engine_is_one_line(tmp_path):
 @pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="needs espeak-ng")
 def test_machine_transcripts_are_made_offline_linked_and_marked(db, tmp_path, monkeypatch):
     pytest.importorskip("pocketsphinx")
-    from reviewer.ops.listening import search_audit
+    from reviewer.ops.listening import record_transcript, search_audit
     from reviewer.ops.transcribe import transcribe_audit
 
     make_call(tmp_path / "C1.wav", [("pause", 0.5), ("say", "Police, what is your emergency?"),
@@ -60,14 +61,15 @@ def test_machine_transcripts_are_made_offline_linked_and_marked(db, tmp_path, mo
 
     monkeypatch.setattr(socket, "socket", no_network)
     monkeypatch.setattr(socket, "create_connection", no_network)
-    done = transcribe_audit(ws(db), audit.id, None, "pocketsphinx", folder=tmp_path / "asr")
+    done = transcribe_audit(ws(db), audit.id, None, "pocketsphinx")
     assert done.value == [] and "1 recording(s) transcribed" in done.message
-    made = read_transcript(tmp_path / "asr" / "C1.json")
-    assert made.machine and made.segments
-    assert (tmp_path / "asr" / "C1.json").stat().st_mode & 0o777 == 0o600
-    assert not (tmp_path / "asr" / "C2.json").exists()      # a person's transcript is kept
     fields = json.loads(db.scalar("SELECT fields FROM record WHERE ref = 'C1'"))
-    assert fields["transcript"] == str((tmp_path / "asr" / "C1.json").resolve())
+    assert fields["transcript"].startswith("db:")             # stored in the database
+    rid = db.scalar("SELECT id FROM record WHERE ref = 'C1'")
+    made = record_transcript(ws(db), rid, fields)[0]
+    assert made.machine and made.segments
+    person = json.loads(db.scalar("SELECT fields FROM record WHERE ref = 'C2'"))
+    assert person["transcript"] == str(human.resolve())      # a person's transcript is kept
     word = made.segments[0].text.split()[0]
     hits = search_audit(ws(db), audit.id, word).hits
     assert hits and all(h.machine for h in hits if h.ref == "C1")

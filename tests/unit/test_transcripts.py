@@ -1,4 +1,4 @@
-"""Transcripts (SPEC §12): WebVTT, SRT and JSON read with their libraries, linked like
+"""Transcripts (docs/contracts.md §12): WebVTT, SRT and JSON read with their libraries, linked like
 recordings (a folder, or a ``transcript`` column), bad files as one line each; ``reviewer
 search`` and Audacity label files for timed notes, run as the command a person types."""
 

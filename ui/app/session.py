@@ -19,6 +19,7 @@ from reviewer.errors import ReviewerError
 from reviewer.ops.core import Changes, OpResult
 from reviewer.questions.model import QuestionSet
 from reviewer.store.audits import AuditInfo
+from reviewer.text import control_characters
 from reviewer.workspace import Workspace
 from ui.app.operations import Op, report_failure, run_op
 
@@ -30,7 +31,10 @@ class Session(QObject):
     def __init__(self, target: str, reviewer: str):
         super().__init__()
         settings = QSettings()
-        self.ws = Workspace.open(target, str(settings.value("reviewer_name", "") or reviewer))
+        stored = str(settings.value("reviewer_name", "") or "")
+        if control_characters(stored):          # set before names were checked: not used
+            stored = ""
+        self.ws = Workspace.open(target, stored or reviewer)
         self.audit: AuditInfo | None = None
         self.qset: QuestionSet | None = None
         self.busy = False
@@ -44,6 +48,8 @@ class Session(QObject):
         return self.ws.reviewer
 
     def set_reviewer(self, name: str) -> None:
+        """Raises a UsageError for a name holding a control character (docs/settings.md), or
+        on a team database a name other than the one a lead attached (docs/contracts.md §10)."""
         self.ws.set_reviewer(name)
         QSettings().setValue("reviewer_name", self.ws.reviewer)
 

@@ -1,4 +1,4 @@
-"""Ctrl+F: search the open audit's transcripts (SPEC §12, docs/listening.md). Type a phrase and
+"""Ctrl+F: search the open audit's transcripts (docs/listening.md, contracts §12). Type a phrase and
 press Enter; the hits list ref, time and line; Enter (or a double click) on a hit opens that
 record at that second, playing. Whole words, any case, any accents; "Near" allows small
 spelling differences."""

@@ -26,7 +26,8 @@ from reviewer.files.recordings import (
     timestamp,
     timestamps,
 )
-from reviewer.files.transcripts import problems, read_transcript, transcript_path
+from reviewer.files.transcripts import TRANSCRIPT_FIELD, problems
+from reviewer.ops.listening import record_transcript
 from reviewer.ops.sampling import link_recordings
 from ui.app.profile_worker import ProfileWorker
 from ui.app.shortcuts import keys
@@ -71,7 +72,7 @@ class CallListening(QObject):
         self.profiles = ProfileWorker(self)
         self.profiles.ready.connect(self._profile_ready)
         self._pending_seek: int | None = None        # a search hit to play once loaded
-        self._transcript_shown: Path | None = None
+        self._transcript_shown: str | None = None
         self.player.player.mediaStatusChanged.connect(self._seek_pending)
         self.link_action = QAction("Link recordings…", screen)
         self.link_action.setToolTip("Attach a folder of call recordings named by ref "
@@ -137,20 +138,24 @@ class CallListening(QObject):
 
     def _show_transcript(self, only_if_changed: bool = False) -> None:
         view = self.screen.view
-        path = transcript_path(view.fields) if view is not None else None
-        if only_if_changed and path == self._transcript_shown:
+        link = str(view.fields.get(TRANSCRIPT_FIELD) or "").strip() if view is not None else ""
+        if only_if_changed and link == self._transcript_shown:
             return
-        self._transcript_shown = path
-        if path is None:
+        self._transcript_shown = link
+        if view is None or not link:
             self.transcript.show_transcript(None, "")
             return
         try:
-            t = read_transcript(path)
+            found = record_transcript(self.screen.session.ws, view.id, view.fields)
         except ReviewerError as exc:
             self.transcript.show_transcript(None, " ".join(exc.problems))
             return
+        if found is None:
+            self.transcript.show_transcript(None, "")
+            return
+        t, name = found
         profile = self.player.profile
-        notes = problems(path.name, t, profile.duration if profile else None)
+        notes = problems(name, t, profile.duration if profile else None)
         if self.player.path is None:
             notes.append("No recording: the transcript is here to read.")
         self.transcript.show_transcript(t, " ".join(notes))
