@@ -7,28 +7,31 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from reviewer.answer_columns import AnswerColumns
 from reviewer.errors import ReviewerError
 from reviewer.files.answer_table import note_header
-from reviewer.files.exporter import _table, answer_columns
-from reviewer.files.private import check_extension
+from reviewer.files.exporter import _table
 from reviewer.files.tables import TABLE_SUFFIXES, write_columns
-from reviewer.store.audits import AuditInfo
-from reviewer.store.db import Database
-from reviewer.store.policy import pseudonym, pseudonym_secret
+from reviewer.private import check_extension
 
 
-def export_pseudonymised(db: Database, audit: AuditInfo, path: str | Path, keep: Sequence[str],
-                         warn: Callable[[str], None] | None = None) -> int:
+def check_pseudonymised_file(path: str | Path) -> None:
     check_extension(path, TABLE_SUFFIXES, "an answer table")
-    secret = pseudonym_secret(db)
-    c = answer_columns(db, audit)
+
+
+def export_pseudonymised(c: AnswerColumns, audit_name: str, pseudonym: Callable[[str], str],
+                         path: str | Path, keep: Sequence[str],
+                         warn: Callable[[str], None] | None = None) -> int:
+    """Write the audit's answer columns ``c`` with each ref replaced by ``pseudonym(ref)`` and
+    only the fields and notes named in ``keep``; the number of records."""
+    check_pseudonymised_file(path)
     notes = {note_header(qid): qid for qid in c.notes}
     unknown = [k for k in keep if k not in c.fields and k not in notes]
     if unknown:
         known = ", ".join(c.fields) or "none"
-        raise ReviewerError(f"--keep {unknown[0]}: no such record field in '{audit.name}' "
+        raise ReviewerError(f"--keep {unknown[0]}: no such record field in '{audit_name}' "
                             f"(fields: {known}); nothing was written")
-    c.refs = [pseudonym(secret, ref) for ref in c.refs]
+    c.refs = [pseudonym(ref) for ref in c.refs]
     c.fields = {name: values for name, values in c.fields.items() if name in keep}
     c.notes = {qid: values for qid, values in c.notes.items() if note_header(qid) in keep}
     header, columns = _table(c)

@@ -11,16 +11,19 @@ end refreshes in one place.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Generic, TypeVar
 
 from reviewer.clock import now_iso
 from reviewer.errors import ReviewerError
-from reviewer.store import chain
+from reviewer.store import chain, history
+from reviewer.store.answers import ANSWERS
 from reviewer.store.audits import AuditInfo, get_audit_by_id
-from reviewer.store.history import chain_head, insert_events, last_seq
+from reviewer.store.history import CHANGES, Action
+from reviewer.store.plans import PLANS
 
 if TYPE_CHECKING:
     from reviewer.workspace import Workspace
@@ -39,7 +42,8 @@ class Refused(ReviewerError):
 
 @dataclass
 class Changes:
-    """What an operation changed, for front ends to refresh from."""
+    """What an operation changed, for front ends to refresh from. Derived from what the store
+    wrote (:meth:`derive`), never set by hand."""
 
     audit_id: int | None = None
     audit_list: bool = False          # audits created, renamed, archived, signed off ...
@@ -48,6 +52,29 @@ class Changes:
     all_answers: bool = False         # answers of many records changed (an import)
     history: int = 0                  # events appended
     plans: bool = False               # an improvement plan imported or updated
+
+    @classmethod
+    def derive(cls, audit_id: int | None, actions: Mapping[Action, int],
+               written: dict[str, set[int | None]]) -> Changes:
+        """The changes of the events appended (``actions``: how many of each; each action's
+        entry in ``store.history.CHANGES``) and of what the store's writes reported
+        (``Database.wrote``)."""
+        changes = cls(audit_id=audit_id)
+        for action, n in actions.items():
+            changes.history += n
+            for what in CHANGES[action]:
+                if what != "answers":
+                    setattr(changes, what, True)
+        changes.answers = {k for k in written.get(ANSWERS, ()) if k is not None}
+        changes.plans = changes.plans or PLANS in written
+        return changes
+
+    def merge(self, other: Changes) -> Changes:
+        """The changes of two transactions of one operation (this one's audit first)."""
+        return Changes(self.audit_id if self.audit_id is not None else other.audit_id,
+                       self.audit_list or other.audit_list, self.records or other.records,
+                       self.answers | other.answers, self.all_answers or other.all_answers,
+                       self.history + other.history, self.plans or other.plans)
 
     def touches_answers(self, record_id: int | None = None) -> bool:
         return self.all_answers or (bool(self.answers) if record_id is None
@@ -78,15 +105,22 @@ class Tx:
         self.reviewer = ws.reviewer
         self.login = ws.login
         self.now = now_iso()
-        self.changes = Changes(audit_id=audit.id if audit else None)
+        self._written = ws.db.written
+        self._actions: Counter[Action] = Counter()
         self._events: dict[int, tuple] = {}
         self._next_seq: int | None = None
         self._head: tuple[int, bytes | None] | None = None    # (seq, hash) last written
 
+    @property
+    def changes(self) -> Changes:
+        """What this operation has changed so far (the events it appended, what the store
+        reported)."""
+        return Changes.derive(self.audit.id if self.audit else None, self._actions,
+                              self._written)
+
     def set_audit(self, audit: AuditInfo) -> None:
         """For an operation that creates the audit it writes history for."""
         self.audit = audit
-        self.changes.audit_id = audit.id
 
     @property
     def audit_key(self) -> int:
@@ -96,7 +130,7 @@ class Tx:
     def next_seq(self) -> int:
         """The ``seq`` the next event will get (to store with the answers it gives)."""
         if self._next_seq is None:
-            self._next_seq = last_seq(self.db, self.audit_key) + 1
+            self._next_seq = history.last_seq(self.db, self.audit_key) + 1
         return self._next_seq
 
     def reserve(self) -> int:
@@ -106,12 +140,14 @@ class Tx:
         self._next_seq = seq + 1
         return seq
 
-    def event(self, action: str, ref: str | None = None, question: str | None = None,
+    def event(self, action: Action, ref: str | None = None, question: str | None = None,
               before: str | None = None, after: str | None = None, detail: str = "",
               seq: int | None = None, rows: bytes | None = None) -> int:
         if seq is None:
             seq = self.reserve()
-        self._events[seq] = (action, ref, question, before, after, detail, rows)
+        action = Action(action)
+        self._actions[action] += 1
+        self._events[seq] = (action.value, ref, question, before, after, detail, rows)
         if len(self._events) >= 10_000:
             self.flush()
         return seq
@@ -127,7 +163,7 @@ class Tx:
         """The hash of the last event written (the chain's head so far)."""
         self.flush()
         if self._head is None:
-            self._head = chain_head(self.db, self.audit_key)
+            self._head = history.chain_head(self.db, self.audit_key)
         return self._head[1]
 
     def flush(self, final: bool = False) -> None:
@@ -136,7 +172,7 @@ class Tx:
         if not self._events:
             return
         if self._head is None:
-            self._head = chain_head(self.db, self.audit_key)
+            self._head = history.chain_head(self.db, self.audit_key)
         last, prev = self._head
         out = []
         while last + 1 in self._events:
@@ -152,11 +188,35 @@ class Tx:
             prev = digest
         self._head = (last, prev)
         if out:
-            insert_events(self.db, out)
-            self.changes.history += len(out)
+            history.insert_events(self.db, out)
         if final and self._events:
             raise RuntimeError(f"history events {sorted(self._events)[:3]} were reserved "
                                "after a seq that was never written")
+
+
+def check_open(audit: AuditInfo, what: str) -> None:
+    """The sign-off rule (docs/contracts.md §7), the one place it is checked: a signed-off
+    audit's records and answers are not changed."""
+    if audit.signed_off_by:
+        raise Refused(f"audit '{audit.name}' was {audit.signed_off_text}: {what} is refused "
+                      "and nothing was written (reopen it first: reviewer audit reopen NAME "
+                      "--reason TEXT)")
+
+
+def require_role(ws: Workspace, needed: str, what: str) -> str:
+    """The program's own check of the rights table (docs/contracts.md §10; docs/evidence.md,
+    "Rights"): the login's role, if it ranks at least ``needed``; else one clear refusal. On
+    PostgreSQL the server enforces the same table (``store.roles_pg``); on a SQLite desk file the
+    operating-system user has every right."""
+    from reviewer.store import identity
+
+    role = identity.role_of(ws.db, ws.login)
+    if role is None:
+        raise Refused(f"{ws.login} has no role in this database: {what} is refused (a lead "
+                      "grants roles: reviewer team grant LOGIN --role ROLE)")
+    if identity.RANK[role] < identity.RANK[needed]:
+        raise Refused(f"{ws.login} is a {role}: {what} needs a {needed}; nothing was written")
+    return role
 
 
 @contextmanager
@@ -165,15 +225,11 @@ def write(ws: Workspace, audit_id: int | None, kind: str = RECORDS,
     """Run an operation: the write lock, the audit re-read under it, the sign-off rule, the
     history appended, one commit."""
     if kind == RECORDS:
-        from reviewer.ops.rights import require_role
-
         require_role(ws, "reviewer", what)
     with ws.db.transaction():
         audit = get_audit_by_id(ws.db, audit_id) if audit_id is not None else None
-        if audit is not None and kind == RECORDS and audit.signed_off_by:
-            raise Refused(f"audit '{audit.name}' was signed off by {audit.signed_off_by} on "
-                          f"{audit.signed_off_at[:10]}: {what} is refused and nothing was "
-                          "written (reopen it first: reviewer audit reopen NAME --reason TEXT)")
+        if audit is not None and kind == RECORDS:
+            check_open(audit, what)
         tx = Tx(ws, audit)
         yield tx
         tx.flush(final=True)

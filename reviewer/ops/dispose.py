@@ -9,11 +9,11 @@ from __future__ import annotations
 from datetime import date
 
 from reviewer.errors import ReviewerError
-from reviewer.ops.core import META, OpResult, Refused, write
+from reviewer.ops.core import META, OpResult, Refused, require_role, write
 from reviewer.ops.evidence import reason_text
 from reviewer.ops.listening import clear_transcript_cache
-from reviewer.ops.rights import require_role
 from reviewer.store import disposal, transcripts
+from reviewer.store.history import Action
 from reviewer.store.policy import (
     default_years,
     get_policy,
@@ -44,7 +44,7 @@ def dispose(ws: Workspace, audit_id: int, reason: str, force: bool = False) -> O
             if not force and when > date.today().isoformat():
                 raise Refused(f"'{audit.name}' is not due for review until {when}: disposing "
                               "of it now is refused (give --force to dispose of it early)")
-            tx.event("dispose", detail=reason)
+            tx.event(Action.DISPOSE, detail=reason)
             tx.flush()
             def key(ref: str) -> str:
                 return ref if ref.startswith("P-") and len(ref) == 18 else pseudonym(secret, ref)
@@ -57,7 +57,6 @@ def dispose(ws: Workspace, audit_id: int, reason: str, force: bool = False) -> O
             records = disposal.remove_personal_data(tx.db, audit_id, key)
             put_policy(tx.db, audit_id, type(policy)(policy.require_purpose,
                                                      policy.retain_until, tx.now))
-            tx.changes.records = tx.changes.all_answers = tx.changes.audit_list = True
     finally:
         disposal.secure_delete(ws.db, False)
     disposal.scrub_file(ws.db)

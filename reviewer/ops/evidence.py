@@ -11,10 +11,9 @@ import re
 from datetime import UTC, date, datetime, timedelta
 
 from reviewer.errors import ReviewerError, UsageError
-from reviewer.ops.core import META, Changes, OpResult, write
+from reviewer.ops.core import META, Changes, OpResult, require_role, write
 from reviewer.ops.disclose import checked_text
-from reviewer.ops.rights import require_role
-from reviewer.store.history import last_view
+from reviewer.store.history import Action, last_view
 from reviewer.store.policy import (
     default_years,
     get_policy,
@@ -42,7 +41,7 @@ def log_view(ws: Workspace, audit_id: int, ref: str, what: str = "record") -> Op
         last = last_view(tx.db, audit_id, ref, ws.login, what)
         if last is not None and last >= cutoff:
             return OpResult(False, tx.changes)
-        tx.event("view", ref, detail=what)
+        tx.event(Action.VIEW, ref, detail=what)
     return OpResult(True, tx.changes)
 
 
@@ -51,7 +50,7 @@ def set_require_purpose(ws: Workspace, audit_id: int, on: bool) -> OpResult[bool
     with write(ws, audit_id, META) as tx:
         policy = get_policy(tx.db, audit_id)
         put_policy(tx.db, audit_id, type(policy)(on, policy.retain_until, policy.disposed_at))
-        tx.event("policy", before=_on(policy.require_purpose), after=_on(on),
+        tx.event(Action.POLICY, before=_on(policy.require_purpose), after=_on(on),
                  detail="require purpose")
     state = "now requires" if on else "no longer requires"
     return OpResult(on, tx.changes, f"'{tx.audit.name}' {state} a purpose for every file "
@@ -81,7 +80,7 @@ def set_retention(ws: Workspace, audit_id: int, until: str) -> OpResult[str]:
                                 f"{policy.disposed_at[:10]}: its review date is spent")
         before = review_date(tx.audit.created_at, policy, default_years(tx.db))
         put_policy(tx.db, audit_id, type(policy)(policy.require_purpose, until, None))
-        tx.event("retention", before=before, after=until)
+        tx.event(Action.RETENTION, before=before, after=until)
     return OpResult(until, tx.changes, f"'{tx.audit.name}' is due for review on {until}")
 
 
@@ -92,7 +91,7 @@ def set_default_retention(ws: Workspace, years: int) -> OpResult[int]:
     with write(ws, None, META) as tx:
         before = default_years(tx.db)
         put_meta(tx.db, "retention_years", str(years))
-        tx.event("retention", before=str(before), after=str(years), detail="default years")
+        tx.event(Action.RETENTION, before=str(before), after=str(years), detail="default years")
     return OpResult(years, tx.changes, f"audits without a review date of their own are due "
                                        f"{years} years after they were made")
 

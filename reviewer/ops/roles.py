@@ -7,10 +7,10 @@ grants, row-level security and triggers up."""
 from __future__ import annotations
 
 from reviewer.errors import ReviewerError, UsageError
-from reviewer.ops.core import META, OpResult, write
+from reviewer.ops.core import META, OpResult, require_role, write
 from reviewer.ops.disclose import checked_text
-from reviewer.ops.rights import require_role
 from reviewer.store import identity
+from reviewer.store.history import Action
 from reviewer.workspace import Workspace
 
 
@@ -51,7 +51,7 @@ def grant_role(ws: Workspace, login: str, role: str,
         done = identity.Member(login, role, name or (old.display_name if old else None),
                                tx.login, tx.now)
         identity.put_member(tx.db, done)
-        tx.event("grant", login, None, old.role if old else None, role,
+        tx.event(Action.GRANT, login, None, old.role if old else None, role,
                  f"display name: {done.display_name}" if done.display_name else "")
     shown = f" ({done.display_name})" if done.display_name else ""
     return OpResult(done, tx.changes, f"{login}{shown} is now a {role}")
@@ -69,5 +69,5 @@ def revoke_role(ws: Workspace, login: str) -> OpResult[str]:
 
             roles_pg.revoke(tx.db, login)
         identity.remove_member(tx.db, login)
-        tx.event("revoke", login, None, old.role, None, "")
+        tx.event(Action.REVOKE, login, None, old.role, None, "")
     return OpResult(login, tx.changes, f"{login} no longer has a role ({old.role} revoked)")

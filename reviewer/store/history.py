@@ -1,10 +1,13 @@
-"""Reading an audit's history (docs/contracts.md §6). Events are written only by the operations
-layer (``ops.core.Tx.event``) and never changed or deleted: triggers in the database refuse it."""
+"""An audit's history (docs/contracts.md §6): the events repository. Events are appended only by the
+operations layer (``ops.core.Tx.event``, through :func:`insert_events`) and never changed or
+deleted: triggers in the database refuse it. :class:`Action` names every event's action and
+:data:`CHANGES` says what each one changes."""
 
 from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass
+from enum import StrEnum
 from typing import Any
 
 from reviewer.store.db import Database
@@ -12,6 +15,72 @@ from reviewer.store.db import Database
 ACCESS = ("view", "export")         # the access log (docs/evidence.md)
 EVENT_COLUMNS = ("audit_id", "seq", "at", "reviewer", "action", "ref", "question", "before",
                  "after", "detail", "login", "salt", "prev", "hash", "rows")
+
+class Action(StrEnum):
+    """An event's action: the values are the history's action strings (docs/contracts.md §6), so
+    ``history --format json`` shows exactly these."""
+
+    CREATE = "create"
+    ANSWER = "answer"
+    NOTE = "note"
+    IMPORT = "import"
+    UNDO = "undo"
+    ADJUDICATE = "adjudicate"
+    SAMPLE = "sample"
+    LINK_RECORDINGS = "link-recordings"
+    RENAME = "rename"
+    ARCHIVE = "archive"
+    ASSIGN = "assign"
+    CALIBRATE = "calibrate"
+    SIGN_OFF = "sign-off"
+    REOPEN = "reopen"
+    EXPORT = "export"
+    INCIDENT_LIST = "incident-list"
+    POPULATION = "population"
+    LINK_TRANSCRIPTS = "link-transcripts"
+    TRANSCRIBE = "transcribe"
+    UPGRADE = "upgrade"
+    # accountable evidence (docs/evidence.md)
+    VIEW = "view"
+    POLICY = "policy"
+    RETENTION = "retention"
+    DISPOSE = "dispose"
+    GRANT = "grant"
+    REVOKE = "revoke"
+
+
+# What each action changes, for front ends to refresh (the fields of ``ops.core.Changes``;
+# every event also counts in ``history``). Answers of single records are named by the store's
+# writes (``Database.wrote``); ``all_answers`` is an import's "every record may have changed".
+CHANGES: dict[Action, frozenset[str]] = {
+    Action.CREATE: frozenset({"audit_list"}),
+    Action.ANSWER: frozenset({"answers"}),
+    Action.NOTE: frozenset({"answers"}),
+    Action.IMPORT: frozenset({"records", "all_answers", "audit_list"}),
+    Action.UNDO: frozenset({"answers"}),
+    Action.ADJUDICATE: frozenset({"answers"}),
+    Action.SAMPLE: frozenset({"records", "audit_list"}),
+    Action.LINK_RECORDINGS: frozenset({"records"}),
+    Action.RENAME: frozenset({"audit_list"}),
+    Action.ARCHIVE: frozenset({"audit_list"}),
+    Action.ASSIGN: frozenset({"records", "audit_list"}),
+    Action.CALIBRATE: frozenset({"records", "audit_list"}),
+    Action.SIGN_OFF: frozenset({"audit_list"}),
+    Action.REOPEN: frozenset({"audit_list"}),
+    Action.EXPORT: frozenset(),
+    Action.INCIDENT_LIST: frozenset({"audit_list"}),
+    Action.POPULATION: frozenset({"audit_list"}),
+    Action.LINK_TRANSCRIPTS: frozenset({"records"}),
+    Action.TRANSCRIBE: frozenset({"records"}),
+    Action.UPGRADE: frozenset(),
+    Action.VIEW: frozenset(),
+    Action.POLICY: frozenset({"audit_list"}),
+    Action.RETENTION: frozenset({"audit_list"}),
+    Action.DISPOSE: frozenset({"records", "all_answers", "audit_list"}),
+    Action.GRANT: frozenset(),
+    Action.REVOKE: frozenset(),
+}
+
 
 @dataclass(frozen=True)
 class HistoryEvent:
@@ -108,6 +177,7 @@ def history_dict(audit_name: str, found: list[HistoryEvent],
 
 # -- writing (only through ops.core.Tx) -----------------------------------------------------------
 def last_seq(db: Database, audit_key: int) -> int:
+    """The ``seq`` of an audit's newest event (0 for none; audit 0: the database's own)."""
     return int(db.scalar("SELECT MAX(seq) FROM event WHERE audit_id = ?", (audit_key,)) or 0)
 
 
