@@ -67,14 +67,18 @@ def reviewer_name() -> str:
     return check_name(raw, "REVIEWER_NAME") if raw else ""
 
 
-def database() -> str:
-    """``REVIEWER_DB``, checked (no control characters); "" when not given."""
-    raw = _raw("REVIEWER_DB")
+def _path(name: str, what: str) -> str:
+    """A path setting as given, never holding a control character; "" when not given."""
+    raw = _raw(name)
     bad = control_characters(raw)
     if bad:
-        raise UsageError(f"REVIEWER_DB: the path or URL holds control characters "
-                         f"({', '.join(bad)})")
+        raise UsageError(f"{name}: {what} holds control characters ({', '.join(bad)})")
     return raw
+
+
+def database() -> str:
+    """``REVIEWER_DB``, checked (no control characters); "" when not given."""
+    return _path("REVIEWER_DB", "the path or URL")
 
 
 def theme() -> str | None:
@@ -107,12 +111,7 @@ def allow_network_drive() -> bool:
 def secret_file() -> str:
     """``REVIEWER_SECRET_FILE``: the pseudonym key's file (docs/evidence.md), a path without
     control characters; "" when not given. (Whether it can be read is checked where it is.)"""
-    raw = _raw("REVIEWER_SECRET_FILE")
-    bad = control_characters(raw)
-    if bad:
-        raise UsageError(f"REVIEWER_SECRET_FILE: the path holds control characters "
-                         f"({', '.join(bad)})")
-    return raw
+    return _path("REVIEWER_SECRET_FILE", "the path")
 
 
 def check_environment() -> None:
