@@ -243,3 +243,29 @@ def test_a_viewers_views_are_logged_as_itself(team):
         ws.close()
     code, out, err = team["cli"]("viewer", "verify", AUDIT)
     assert code == 0, out + err
+
+
+def test_machine_transcripts_by_role_and_gone_after_disposal(team):
+    """The transcript table (schema 4) in the roles: a reviewer stores a machine transcript
+    (``transcribe``), a viewer cannot write one, no one changes a signed-off audit's, and a
+    lead's disposal removes them (docs/evidence.md, docs/listening.md "Removing transcripts")."""
+    from reviewer.files.transcripts import Segment, Transcript
+    from reviewer.ops.transcribe import store_machine_transcripts
+    from reviewer.workspace import Workspace
+
+    sql, names = team["sql"], team["names"]
+    rid, _ = first_record(sql)
+    url = (f"postgresql+psycopg://{names['rev']}@127.0.0.1:{team['port']}/{team['dbname']}")
+    ws = Workspace.open(url, "PC Rev")
+    try:
+        lines = Transcript([Segment(0.5, 2.0, "she lives at Quixotic Mews")], machine=True)
+        store_machine_transcripts(ws, ws.audit(AUDIT).id, "pocketsphinx", [(rid, lines)])
+    finally:
+        ws.close()
+    assert sql("viewer", "SELECT COUNT(*) FROM transcript")[0][0] == 1
+    assert denied(sql, "viewer", "DELETE FROM transcript")
+    assert team["cli"]("lead", "audit", "sign-off", AUDIT)[0] == 0
+    assert denied(sql, "rev", "DELETE FROM transcript")
+    assert team["cli"]("lead", "dispose", AUDIT, "--reason", "end of retention",
+                       "--force")[0] == 0
+    assert sql("owner", "SELECT COUNT(*) FROM transcript")[0][0] == 0
