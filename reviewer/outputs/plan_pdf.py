@@ -23,12 +23,10 @@ from reviewer.outputs.report_pdf import LANG, PDF_VARIANT, style_sheet, weasypri
 
 PLAN_CSS = """
 @page { size: A4; }
-section.item { border-top: 0.5pt solid #9a9a9a; padding: 4pt 0 2pt; }
-section.item h3 { font-size: 10pt; margin: 0 0 2pt; break-after: avoid; }
-section.item p { margin: 0 0 3pt; orphans: 2; widows: 2; }
-section.item p.facts { color: #333; }
-section.item p.evidence { margin-left: 10pt; break-inside: avoid; }
-section.item p.verdict { font-weight: bold; }
+h3.item { font-size: 10pt; margin: 0; padding: 4pt 0 2pt; border-top: 0.5pt solid #9a9a9a;
+          break-after: avoid; }
+p.item { margin: 0 0 3pt; white-space: pre-line; orphans: 2; widows: 2; }
+p.evidence { margin: 0 0 4pt; break-inside: avoid; }
 strong.overdue { color: #b00020; }
 """
 PART_ITEMS = 100                    # items laid out at a time (see plan_pdf)
@@ -46,38 +44,56 @@ def _evidence(ev: QuestionEvidence, names: list[str]) -> str:
     target = ""
     if q.target is not None and ev.figures[-1] is not None:
         target = "; " + target_text(q.target, q.direction, ev.figures[-1].target_status)
-    return (f'<p class="evidence">{escape(q.id)}. {escape(q.text)} {escape(q.ref)}<br>'
+    return (f'<p class="evidence">{escape(q.id)}. {escape(q.text)} ({escape(q.ref)})<br>'
             + "<br>".join(rates) + f"<br><em>{escape(verdict + target)}</em></p>")
 
 
-def _item(item: ItemEvidence, names: list[str]) -> str:
+def _questions(status: PlanStatus, names: list[str]) -> str:
+    """Every linked question's evidence, once however many items link it (docs/plans.md)."""
+    seen: dict[str, QuestionEvidence] = {}
+    for item in status.items:
+        for ev in item.questions:
+            seen.setdefault(ev.question.id, ev)
+    if not seen:
+        return ""
+    return ("<h2>Linked questions and their evidence</h2>"
+            + "".join(_evidence(ev, names) for ev in seen.values()))
+
+
+def _line(text: str | None) -> str:
+    """A field on its line (its own line breaks would be kept by ``pre-line``)."""
+    return escape(" ".join((text or "").split()) or "—")
+
+
+def _item(item: ItemEvidence) -> str:
     """One item, one block after another (not columns side by side): read aloud or extracted,
-    it reads in order — the ref and area, its facts, its progress, its evidence, its verdict."""
+    it reads in order — the ref, the area, its facts, its progress, its linked questions (their
+    evidence is printed once, above) and its verdict. One paragraph whose lines are kept apart
+    by ``white-space: pre-line``: line-break elements (``<br>``) took WeasyPrint twice the time
+    (docs/plans.md, "Large plans")."""
     i = item.item
     due = escape(i.due or "—") + (' <strong class="overdue">OVERDUE</strong>'
                                   if item.overdue() else "")
-    evidence = "".join(_evidence(ev, names) for ev in item.questions) or \
-        "<p>No question of these audits is linked to this item.</p>"
+    linked = ", ".join(f"{escape(ev.question.id)} ({escape(ev.flag)})"
+                       for ev in item.questions) or "none in these audits"
     complete = {True: "Yes", False: "No", None: "—"}[i.complete]
-    return (f'<section class="item"><h3>{escape(i.ref)}</h3>'
-            f"<p><strong>Area for improvement:</strong> {escape(i.area)}</p>"
-            f'<p class="facts"><strong>Due date:</strong> {due} · <strong>Action owner:'
-            f"</strong> {escape(i.owner or '—')} · <strong>Complete:</strong> {complete} · "
-            f"<strong>Date of update:</strong> {escape(i.updated or '—')}</p>"
-            f"<p><strong>Progress update:</strong> {escape(i.progress or '—')}</p>"
-            f"{evidence}"
-            f'<p class="verdict">Verdict: {escape(item.status)}</p></section>')
+    lines = (f"Area for improvement: {_line(i.area)}",
+             f"Due date: {due} · Action owner: {_line(i.owner)} · Complete: {complete}"
+             f" · Date of update: {_line(i.updated)}",
+             f"Progress update: {_line(i.progress)}",
+             f"Linked questions: {linked} · Verdict: {escape(item.status)}")
+    return f'<h3 class="item">{escape(i.ref)}</h3><p class="item">' + "\n".join(lines) + "</p>"
 
 
 def plan_html(status: PlanStatus, part: slice | None = None, first_page: int = 1) -> str:
-    """The plan as HTML: the title, the introduction and every item's row, or with ``part``
+    """The plan as HTML: the title, the introduction and every item, or with ``part``
     only those items (the introduction with the first part), numbered from ``first_page``."""
     names = [a.name for a in status.audits]
     title = f"Improvement plan: {status.plan.name}"
     items = status.items if part is None else status.items[part]
     first = part is None or not part.start
     body = _intro(status, names, title) if first else ""
-    body += "".join(_item(item, names) for item in items)
+    body += "".join(_item(item) for item in items)
     style = style_sheet(title, f"Evidence: {', '.join(names)}"[:70], PLAN_CSS)
     if part is not None:        # one part of several: its page numbers follow the last part's
         style += (f"@page :first {{ counter-reset: page {first_page} }}\n"
@@ -101,7 +117,7 @@ def _intro(status: PlanStatus, names: list[str], title: str) -> str:
     return (f"<h1>{escape(title)}</h1><p>{escape(intro)}</p>"
             f"<p><strong>{len(status.items)} items:</strong> {escape(summary)}; "
             f"{overdue} overdue (past the due date and not complete).</p>"
-            "<h2>Areas for improvement and their evidence</h2>")
+            f"{_questions(status, names)}<h2>Areas for improvement</h2>")
 
 
 def plan_pdf(status: PlanStatus, out: str | Path) -> Path:
