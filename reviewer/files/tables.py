@@ -22,7 +22,7 @@ from pathlib import Path
 from reviewer.errors import ReviewerError
 from reviewer.files.cells import SafeCells, restore_row
 from reviewer.files.csv_source import csv_records
-from reviewer.files.private import check_extension, private_output
+from reviewer.private import check_extension, private_output
 
 Row = tuple[int, list[str]]
 Table = tuple[list[str], list[Row]]

@@ -26,7 +26,7 @@ from typing import Any
 from xml.etree import ElementTree
 
 from reviewer.files.cells import SafeCells
-from reviewer.files.private import private_output
+from reviewer.private import private_output
 
 DATE_FORMAT, DATETIME_FORMAT = "yyyy-mm-dd", "yyyy-mm-dd hh:mm"
 BATCH = 2_000                       # rows per chunk of XML text

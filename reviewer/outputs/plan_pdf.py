@@ -19,10 +19,10 @@ from pathlib import Path
 from reviewer.analysis.plans import ItemEvidence, PlanStatus, QuestionEvidence
 from reviewer.analysis.stats import rate, rate_text
 from reviewer.analysis.targets import target_text
-from reviewer.files.private import private_output
 from reviewer.outputs.numbers import p_value
 from reviewer.outputs.pdf_join import join_tagged
 from reviewer.outputs.report_pdf import LANG, PDF_VARIANT, style_sheet, weasyprint_module
+from reviewer.private import private_output
 
 PLAN_CSS = """
 @page { size: A4; }

@@ -62,10 +62,11 @@ def test_grouped_json_keeps_the_overall_shape(capsys, db_path, demo_audit):
 def test_both_ways_of_counting_groups_agree(db, demo_audit, monkeypatch, field):
     """Few groups are counted side by side (packed several to a sum), many are sorted: the
     figures are the same, and the whole audit's tally from the groups is the plain tally."""
-    from reviewer.analysis import tally
+    from reviewer import figures as tally
+    from reviewer.store import counts
 
     def grouped(limit: int):
-        monkeypatch.setattr(tally, "SUM_COLUMNS", limit)
+        monkeypatch.setattr(counts, "SUM_COLUMNS", limit)
         overall, groups = tally.tally_grouped(db, demo_audit, field)
         plain = tally.tally(db, demo_audit)
         assert overall.records == plain.records
@@ -95,14 +96,15 @@ def test_every_group_equals_a_naive_count(rows, columns):
     from collections import Counter
     from pathlib import Path
 
-    from reviewer.analysis import tally
+    from reviewer import figures as tally
+    from reviewer.store import counts
     from reviewer.store.audits import get_audit
     from reviewer.store.db import Database
     from tests.actions import create_audit, import_answers
     from tests.unit.helpers import write_csv
 
     with tempfile.TemporaryDirectory() as tmp, pytest.MonkeyPatch.context() as mp:
-        mp.setattr(tally, "SUM_COLUMNS", columns)
+        mp.setattr(counts, "SUM_COLUMNS", columns)
         folder = Path(tmp)
         (folder / "set.yaml").write_text(GROUP_SET, encoding="utf-8")
         table = [[f"R{i}", f"g{g}" if g else "", y, c] for i, (g, y, c) in enumerate(rows)]
