@@ -124,7 +124,7 @@ def _intro(status: PlanStatus, names: list[str], title: str) -> str:
 
 
 def plan_pdf(status: PlanStatus, out: str | Path) -> Path:
-    """Write the plan with its evidence to ``out`` (A4 landscape, PDF/UA-1, owner-only). A
+    """Write the plan with its evidence to ``out`` (A4, PDF/UA-1, owner-only). A
     plan of more than PART_ITEMS items is laid out PART_ITEMS at a time, each part written
     and let go before the next, and the parts joined into one tagged PDF (docs/plans.md,
     "Large plans"): WeasyPrint holds every page of a document in memory until it is written."""

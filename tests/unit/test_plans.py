@@ -3,7 +3,9 @@ or by ids, status across audits checked against scipy directly."""
 
 from __future__ import annotations
 
+import gc
 import json
+import re
 
 import pytest
 from hypothesis import given
@@ -225,6 +227,28 @@ def test_plan_report_pdf_and_xlsx(cli, two_audits, tmp_path):
                "--out", str(tmp_path / "plan.docx"))[0] == 2
 
 
+def test_each_linked_question_evidence_is_printed_once(cli, two_audits, tmp_path):
+    """docs/plans.md: the PDF prints each linked question's evidence once, in its own section,
+    and each item names its linked questions with their verdicts (not their figures again)."""
+    import csv
+
+    from pypdf import PdfReader
+
+    cli("plan", "import", "ASB plan", str(PLAN_CSV))
+    pdf = tmp_path / "plan.pdf"
+    assert cli("plan", "report", "ASB plan", "--audits", "Base", "Later", "--out", str(pdf))[0] == 0
+    text = "\n".join(page.extract_text() for page in PdfReader(pdf).pages)
+    rows = list(csv.DictReader(PLAN_CSV.open()))
+    linked = {q for row in rows for q in row["questions"].split(";") if q}
+    assert len(linked) > 1 and sum(len(row["questions"].split(";")) for row in rows) > len(linked)
+    evidence, items = text.split("Areas for improvement\n", 1)
+    assert "Linked questions and their evidence" in evidence
+    assert len(re.findall(r"^Base: ", evidence, re.M)) >= len(linked)
+    assert "Base: " not in items and "Later: " not in items
+    assert "Linked questions: 1 (improved), 2 (improved) · Verdict: improved" in items
+    assert items.count("Linked questions: ") == len(rows)
+
+
 def test_a_plan_printed_in_parts_is_one_tagged_pdf(cli, two_audits, tmp_path, monkeypatch):
     """Over PART_ITEMS items the PDF is laid out in parts and joined: one document whose pages
     are numbered on, whose text keeps the items' order, and whose structure tree reaches every
@@ -236,6 +260,7 @@ def test_a_plan_printed_in_parts_is_one_tagged_pdf(cli, two_audits, tmp_path, mo
     from reviewer.outputs import plan_pdf
 
     monkeypatch.setattr(plan_pdf, "PART_ITEMS", 12)
+    threshold = gc.get_threshold()
     name = "ASB plan (7 0 R) 5 0 R"                # text that looks like PDF references
     cli("plan", "import", name, str(PLAN_CSV))          # 32 items: three parts
     whole = tmp_path / "out" / "plan.pdf"
@@ -243,6 +268,7 @@ def test_a_plan_printed_in_parts_is_one_tagged_pdf(cli, two_audits, tmp_path, mo
     code, _, err = cli("plan", "report", name, "--audits", "Base", "Later",
                        "--out", str(whole))
     assert code == 0, err
+    assert gc.get_threshold() == threshold and gc.get_freeze_count() == 0    # as it was
     assert (whole.stat().st_mode & 0o777) == 0o600
     assert [p.name for p in whole.parent.iterdir()] == ["plan.pdf"]    # no part left over
     reader = PdfReader(whole, strict=True)
