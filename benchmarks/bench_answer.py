@@ -8,10 +8,10 @@ schema with SQL: the import is timed by bench_cli.py), then gives K answers thro
 ``reviewer.ops.scoring.score`` (the write lock, the audit read under it, the sign-off rule, the
 record read, the answer, the history event, the undo entry, the record's completeness, one
 commit) and K "raw" transactions issuing the same writes by hand with the engine's own driver
-(lock, next history seq, answer, event, undo, record, commit), and prints the median
-milliseconds of each and their ratio. Goal (docs/performance.md): op <= 3x raw at every size,
-on SQLite and PostgreSQL (a throwaway cluster, as the tests start one; skipped when the server
-binaries are missing).
+(lock, the history chain's head, answer, event with its salt and hash, undo, record, commit),
+and prints the median milliseconds of each and their ratio. Goal (docs/performance.md): op <= 3x
+raw at every size, on SQLite and PostgreSQL (a throwaway cluster, as the tests start one; skipped
+when the server binaries are missing).
 """
 
 from __future__ import annotations
@@ -59,6 +59,8 @@ def fill(db, audit_id: int, n: int) -> None:
 
 def raw_answer(db, audit_id: int, rid: int, qid: str, value: str) -> None:
     """The same writes as the operation, issued by hand on the driver's connection."""
+    from reviewer.store import chain
+
     conn, pg = db.conn, db.dialect == "postgresql"
     mark = "%s" if pg else "?"
     cur = conn.cursor()
@@ -71,18 +73,27 @@ def raw_answer(db, audit_id: int, rid: int, qid: str, value: str) -> None:
         run("SELECT pg_advisory_xact_lock(1)")
     else:
         run("BEGIN IMMEDIATE")
-    run("SELECT MAX(seq) FROM event WHERE audit_id = ?", (audit_id,))
-    seq = (cur.fetchone()[0] or 0) + 1
+    run("SELECT seq, hash FROM event WHERE audit_id = ? ORDER BY seq DESC LIMIT 1",
+        (audit_id,))
+    head = cur.fetchone()
+    seq = head[0] + 1 if head else 1
+    prev = bytes(head[1]) if head and head[1] else None
     at = "2026-01-01T00:00:00Z"
-    run("UPDATE answer SET state = 1, value = ?, reviewer = 'raw', answered_at = ?, "
-        "event_seq = ? WHERE record_id = ? AND question_id = ?", (value, at, seq, rid, qid))
+    run("UPDATE answer SET state = 1, value = ?, reviewer = 'raw', login = 'raw', "
+        "answered_at = ?, event_seq = ? WHERE record_id = ? AND question_id = ?",
+        (value, at, seq, rid, qid))
     if cur.rowcount == 0:
         run("INSERT INTO answer (record_id, question_id, audit_id, state, value, note, "
-            "reviewer, answered_at, event_seq) VALUES (?, ?, ?, 1, ?, '', 'raw', ?, ?)",
-            (rid, qid, audit_id, value, at, seq))
+            "reviewer, login, answered_at, event_seq) "
+            "VALUES (?, ?, ?, 1, ?, '', 'raw', 'raw', ?, ?)", (rid, qid, audit_id, value, at, seq))
+    # the history event hash-chained as ops.core.Tx does (docs/evidence.md)
+    ref, salt = f"INC-{rid}", chain.new_salt()
+    body = chain.canonical(audit_id, seq, at, "raw", "raw", "answer", qid,
+                           chain.commitments(salt, ref, None, value, "app"), None)
     run("INSERT INTO event (audit_id, seq, at, reviewer, action, ref, question, before, after, "
-        "detail) VALUES (?, ?, ?, 'raw', 'answer', ?, ?, NULL, ?, 'app')",
-        (audit_id, seq, at, f"INC-{rid}", qid, value))
+        "detail, login, salt, prev, hash) "
+        "VALUES (?, ?, ?, 'raw', 'answer', ?, ?, NULL, ?, 'app', 'raw', ?, ?, ?)",
+        (audit_id, seq, at, ref, qid, value, salt, prev, chain.event_hash(prev, body)))
     run("INSERT INTO undo (audit_id, record_id, question_id, before, reviewer, at, after) "
         "VALUES (?, ?, ?, '{}', 'raw', ?, '{}')", (audit_id, rid, qid, at))
     run("UPDATE record SET complete = FALSE WHERE id = ?", (rid,))
