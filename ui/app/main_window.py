@@ -21,6 +21,7 @@ from ui.screens.compare import CompareView
 from ui.screens.plan import PlanView
 from ui.screens.results import ResultsView
 from ui.screens.scoring import ScoringScreen
+from ui.widgets.focus import untrap
 
 AUDITS, SCORING, RESULTS, COMPARE, CALIBRATION, PLAN = range(6)
 
@@ -57,6 +58,7 @@ class MainWindow(QMainWindow):
             more.setAccessibleName("More menus")
         self.statusBar().showMessage(f"Reviewer: {session.reviewer} · "
                                      f"Database: {display_target(session.target)}")
+        untrap(self)                           # Tab leaves every table (docs/keyboard.md)
         self.open_maximised = window_geometry.place(self)   # inside the screen, remembered
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt API

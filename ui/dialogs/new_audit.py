@@ -24,6 +24,7 @@ from ui.app.session import Session
 from ui.app.window_geometry import fit_to_screen
 from ui.dialogs import file_dialogs
 from ui.widgets.a11y import buddy
+from ui.widgets.focus import untrap
 
 
 class NewAuditDialog(QDialog):
@@ -67,6 +68,7 @@ class NewAuditDialog(QDialog):
         form.addRow(buddy("&Question set:", self.set_combo), holder)
         form.addRow(buddy("&Problems:", self.errors), self.errors)
         form.addRow(buttons)
+        untrap(self)
         fit_to_screen(self, QSize(self.fontMetrics().horizontalAdvance("x") * 90, 0))
 
     def _browse(self) -> None:

@@ -34,6 +34,7 @@ from ui.app.window_geometry import fit_to_screen
 from ui.dialogs import file_dialogs
 from ui.models.preview import PreviewModel
 from ui.widgets.a11y import buddy, named
+from ui.widgets.focus import untrap
 
 REF_HINTS = ("ref", "reference", "incident", "log", "urn", "id")
 
@@ -67,6 +68,7 @@ class SampleDialog(QDialog):
         layout.addWidget(scroll)
         fit_to_screen(self, QSize(inner.sizeHint().width() + 40, inner.sizeHint().height() + 30))
         self._refresh_population()
+        untrap(self)
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt API
         """Enter in the path field previews the file and goes to the ref column: it never

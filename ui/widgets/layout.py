@@ -35,6 +35,7 @@ def row_table(model: QAbstractItemModel, name: str, accessible: str) -> QTableVi
     """A read-only table of whole rows on ``model``: one row selected at a time, wrapped text,
     no row numbers, columns as wide as their contents (the Calibration and Plan views)."""
     view = QTableView()
+    view.setTabKeyNavigation(False)      # Tab leaves the table (docs/keyboard.md)
     view.setObjectName(name)
     view.setAccessibleName(accessible)
     view.setModel(model)
