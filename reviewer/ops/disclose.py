@@ -109,3 +109,33 @@ def write_plan_report(ws: Workspace, status, path: str | Path, suffix: str) -> O
         from reviewer.outputs.plan_xlsx import plan_xlsx as writer
     return exported(ws, [a.id for a in status.audits], f"plan report '{status.plan.name}'",
                     path, lambda: writer(status, path))
+
+
+def write_agreement(ws: Workspace, audit_id: int, other_id: int,
+                    path: str | Path) -> OpResult[Path]:
+    """Agreement and kappa between two audits (``reviewer agreement``'s output) as text (.txt)
+    or JSON (.json); recorded in both audits."""
+    import json
+
+    from reviewer.analysis.agreement import to_text
+    from reviewer.files.private import write_private_bytes
+
+    result = ws.agreement(ws.audit_by_id(audit_id), ws.audit_by_id(other_id))
+    text = (json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n"
+            if str(path).lower().endswith(".json") else to_text(result))
+    return exported(ws, [audit_id, other_id], "agreement", path,
+                    lambda: write_private_bytes(path, text.encode("utf-8")))
+
+
+def write_results_chart(ws: Workspace, audit_id: int, path: str | Path) -> OpResult[Path]:
+    """The Y-rate chart of an audit's yes/no questions with their 95% intervals (PNG), the
+    report's chart."""
+    from reviewer.analysis.stats import rate
+    from reviewer.files.private import write_private_bytes
+    from reviewer.outputs.charts import Bar, rate_bars_png
+
+    tally = ws.tally(ws.audit_by_id(audit_id))
+    bars = [Bar(qt.question.caption(), rate(qt.yes, qt.total)) for qt in tally.questions
+            if qt.question.type == "yes_no"]
+    return exported(ws, [audit_id], "results chart", path,
+                    lambda: write_private_bytes(path, rate_bars_png(bars)))

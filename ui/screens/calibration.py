@@ -109,6 +109,14 @@ class CalibrationView(RefreshedWhenShown, QWidget):
         super().showEvent(event)             # refreshed first when the hook marked it
         self.view.setFocus()
 
+    def other_audit(self) -> AuditInfo | None:
+        """The audit the open one is compared with (for the agreement export), if any."""
+        data = self.other_combo.currentData()
+        if data is not None:
+            return self.session.ws.audit_by_id(data)
+        main = self.session.audit           # not shown yet: its first choice
+        return next(iter(self._candidates()), None) if main and main.calibrates is None else None
+
     def _candidates(self):
         main = self.session.audit
         same = [a for a in self.session.ws.audits(include_archived=True)
