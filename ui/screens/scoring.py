@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QScrollArea,
     QSplitter,
     QStyle,
@@ -38,6 +37,7 @@ from ui.screens.scoring_answers import Answering
 from ui.screens.scoring_navigation import Navigation
 from ui.widgets.a11y import named
 from ui.widgets.history_panel import HistoryPanel
+from ui.widgets.jump_box import JumpBox
 from ui.widgets.question_panel import QuestionPanel
 from ui.widgets.record_panel import RecordPanel
 from ui.widgets.scoring_notice import notice_text
@@ -71,9 +71,10 @@ class ScoringScreen(Answering, Navigation, QWidget):
         self.only_mine = QCheckBox("My records (Ctrl+Shift+M)")
         self.only_mine.setToolTip("Only the records assigned to you; Ctrl+Return follows it")
         self.only_mine.toggled.connect(self._filter_changed)
-        self.ref_edit = QLineEdit()
-        self.ref_edit.setPlaceholderText("Jump to ref (Ctrl+G)")
-        named(self.ref_edit, "Jump to ref", "Type a record's ref and press Enter (Ctrl+G)")
+        self.ref_edit = JumpBox(lambda: self.questions_view.setFocus())
+        self.ref_edit.setPlaceholderText("Jump to ref, operator, area… (Ctrl+G)")
+        named(self.ref_edit, "Jump to ref", "Type any part of a record's ref or fields, pick "
+              "it and press Enter (Ctrl+G); Esc goes back to the questions")
         self.ref_edit.returnPressed.connect(self._jump)
         heading = QHBoxLayout()           # two rows: nothing pushes the window wider than
         heading.addWidget(self.title, 1)  # a small screen at a large font
