@@ -86,7 +86,7 @@ def normalise(q, cell):
 
 
 def condition(q, answers):
-    """'asked', 'not asked' or 'unanswered' for q given earlier answers (SPEC 1)."""
+    """'asked', 'not asked' or 'unanswered' for q given earlier answers (docs/contracts.md §1)."""
     state = "asked"
     for parent, allowed in (q.get("ask_if") or {}).items():
         allowed = allowed if isinstance(allowed, list) else [allowed]

@@ -1,6 +1,6 @@
-"""Agreement between two audits of the same question set (SPEC §8): per question, how often two
-scorers gave the same answer to the same record, and Cohen's kappa — that agreement corrected
-for what chance alone would give — with its 95% interval.
+"""Agreement between two audits of the same question set (docs/contracts.md §8): per question, how
+often two scorers gave the same answer to the same record, and Cohen's kappa — that agreement
+corrected for what chance alone would give — with its 95% interval.
 
 Records are matched by ``ref``; questions by id and type; ``text`` questions are left out. A
 pair is compared when neither answer is blank; n/a (given or not asked) is a category of its

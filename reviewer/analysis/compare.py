@@ -1,9 +1,9 @@
 """Comparing audits (a baseline and one or more later audits) question by question.
 
-Questions are matched by id. Each later audit is compared with the baseline (the first audit):
-the Y rates, their difference with its 95% interval, Fisher's exact p-value and a flag (see
-``reviewer.stats``). A question whose wording differs between audits is still compared, with a
-warning; one whose type differs, or that an audit lacks, is not compared.
+Questions are matched by id. Each later audit is compared with the baseline (the first audit): the Y
+rates, their difference with its 95% interval, Fisher's exact p-value and a flag (see
+``reviewer.analysis.stats``). A question whose wording differs between audits is still compared,
+with a warning; one whose type differs, or that an audit lacks, is not compared.
 """
 
 from __future__ import annotations

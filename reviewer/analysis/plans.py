@@ -1,4 +1,4 @@
-"""Did each action of an improvement plan work? (SPEC §9)
+"""Did each action of an improvement plan work? (docs/contracts.md §9)
 
 Each plan item is linked to questions: the ids in its ``questions`` column, else every question
 whose ``ref`` ends with the item's ``ref`` as a whole paragraph number (``2.1.1`` links

@@ -50,7 +50,8 @@ class QuestionTally:
 
     @property
     def target_status(self) -> str | None:
-        """met / not met / inconclusive for a question with a target (SPEC §9), else None."""
+        """met / not met / inconclusive for a question with a target (docs/contracts.md §9),
+        else None."""
         q = self.question
         if q.target is None:
             return None

@@ -1,5 +1,5 @@
-"""Targets (SPEC §9): is a yes/no question's Y rate at its standard, judged from the Wilson 95%
-interval rather than the rate alone, so a small sample is not over-read.
+"""Targets (docs/contracts.md §9): is a yes/no question's Y rate at its standard, judged from the
+Wilson 95% interval rather than the rate alone, so a small sample is not over-read.
 
 With ``direction: higher`` (more Y is better): "met" when the interval's lower bound is at or
 above the target, "not met" when its upper bound is below it; with ``direction: lower``: "met"

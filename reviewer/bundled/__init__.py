@@ -61,7 +61,7 @@ def bundled_sets() -> list[BundledSet]:
 
 
 def resolve_set(spec: str | Path) -> Path:
-    """A question-set file path, or the id of a bundled set (SPEC §3: ``--set``)."""
+    """A question-set file path, or the id of a bundled set (docs/contracts.md §3: ``--set``)."""
     text = str(spec).strip()
     if not text:
         raise UsageError("no question set given (a file, or a bundled set's id)")

@@ -1,4 +1,4 @@
-"""The ``reviewer`` command line (SPEC §3)."""
+"""The ``reviewer`` command line (docs/contracts.md §3)."""
 
 from reviewer.cli.main import main
 

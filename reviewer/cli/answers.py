@@ -1,4 +1,4 @@
-"""``reviewer answers``: import and export answer tables (CSV or XLSX, SPEC §2)."""
+"""``reviewer answers``: import and export answer tables (CSV or XLSX, docs/contracts.md §2)."""
 
 from __future__ import annotations
 

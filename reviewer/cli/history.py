@@ -1,5 +1,5 @@
 """``reviewer history NAME [--ref REF] [--format text|json]``: every change to an audit, who
-and when, before and after (SPEC §6)."""
+and when, before and after (docs/contracts.md §6)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
-"""The ``reviewer`` command (SPEC §3): builds the parser from the groups of subcommands and runs
-the chosen handler. Errors: one clear line each on stderr, exit 1; usage errors exit 2; never a
-traceback. Data goes to stdout, messages for people to stderr.
+"""The ``reviewer`` command (docs/contracts.md §3): builds the parser from the groups of subcommands
+and runs the chosen handler. Errors: one clear line each on stderr, exit 1; usage errors exit 2;
+never a traceback. Data goes to stdout, messages for people to stderr.
 
 To add a group (say ``plan``): write ``reviewer/cli/plan.py`` with ``add_commands(sub, groups)``
 and its ``@command`` handlers (see ``cli/common.py``), and add the module to ``GROUPS``.

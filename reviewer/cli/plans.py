@@ -1,4 +1,4 @@
-"""``reviewer plan``: improvement plans tied to the audits' evidence (SPEC §9)."""
+"""``reviewer plan``: improvement plans tied to the audits' evidence (docs/contracts.md §9)."""
 
 from __future__ import annotations
 

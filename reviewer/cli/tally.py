@@ -1,4 +1,4 @@
-"""``reviewer tally``: the results tables as text, CSV or JSON (SPEC §3)."""
+"""``reviewer tally``: the results tables as text, CSV or JSON (docs/contracts.md §3)."""
 
 from __future__ import annotations
 

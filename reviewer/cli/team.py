@@ -44,7 +44,7 @@ def _archive(args: argparse.Namespace) -> int:
 def add_team_commands(sub, groups: dict) -> None:
     audit = groups["audit"]
     s = audit.add_parser("sign-off", help="sign off an audit: its figures are final, its records "
-                                          "and answers read-only (SPEC §7)")
+                                          "and answers read-only (docs/contracts.md §7)")
     audit_argument(s)
     s.set_defaults(func="audit sign-off")
     r = audit.add_parser("reopen", help="reopen a signed-off audit, giving the reason")
@@ -57,7 +57,7 @@ def add_team_commands(sub, groups: dict) -> None:
     a.add_argument("--seed", type=int, metavar="S", help="the random seed (printed if left out)")
     a.set_defaults(func="assign")
     g = sub.add_parser("agreement", help="agreement and Cohen's kappa between two audits of "
-                                         "the same question set (SPEC §8)")
+                                         "the same question set (docs/contracts.md §8)")
     audit_argument(g, "audit_a", metavar="AUDIT_A")
     audit_argument(g, "audit_b", metavar="AUDIT_B")
     g.add_argument("--format", choices=("text", "json"), default="text")

@@ -1,4 +1,4 @@
-"""Reading an answer table (SPEC §2) into a staging table, before any lock is taken.
+"""Reading an answer table (docs/contracts.md §2) into a staging table, before any lock is taken.
 
 The file is read in batches; each distinct cell text of a question is parsed once, and each
 distinct combination of the answers that ask_if conditions depend on is resolved once (as if the
@@ -26,7 +26,8 @@ from reviewer.questions.logic import BLANK, UNANSWERED, Answer
 from reviewer.questions.model import QuestionSet
 from reviewer.store.db import Database
 
-# The answer-table columns (SPEC §2), named in one place for the reader and every writer.
+# The answer-table columns (docs/contracts.md §2), named in one place for the reader and every
+# writer.
 REF_COLUMN = "ref"
 NOTE_PREFIX = "note:"
 AUDIO_FIELD = "audio"     # a record field the importer resolves against the file's folder

@@ -1,5 +1,5 @@
-"""The cell rules of every table file the program writes or reads (SPEC §5): the one place
-that decides them.
+"""The cell rules of every table file the program writes or reads (docs/contracts.md §5): the one
+place that decides them.
 
 Writing (CSV and XLSX alike): a text value that begins with ``=``, ``+``, ``-``, ``@``, a tab, a
 carriage return or ``'`` gets one leading ``'``, so no spreadsheet takes it for a formula (the

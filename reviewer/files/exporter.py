@@ -1,8 +1,10 @@
-"""Answer-table export (SPEC §2): the same layout the importer reads, so files round-trip.
+"""Answer-table export (docs/contracts.md §2): the same layout the importer reads, so files
+round-trip.
 
-The audit is read a column at a time (one query per question, covered by the tally index), which
-the results and feedback workbooks share through :func:`answer_columns`. Cells follow the rules
-of :mod:`reviewer.files.cells` (SPEC §5) through :func:`reviewer.files.tables.write_table`.
+The audit is read a column at a time (one query per question, covered by the tally index), which the
+results and feedback workbooks share through :func:`answer_columns`. Cells follow the rules of
+:mod:`reviewer.files.cells` (docs/contracts.md §5) through
+:func:`reviewer.files.tables.write_table`.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""Reading an improvement plan (SPEC §9): a CSV or XLSX table, header in row 1, one row per item.
+"""Reading an improvement plan (docs/contracts.md §9): a CSV or XLSX table, header in row 1, one row
+per item.
 
 Columns (matched ignoring case and spaces; the headings of a printed plan are understood too):
 ``ref`` (required, unique: the plan item, e.g. ``2.1.1``), ``area`` (required: the area for

@@ -1,5 +1,5 @@
 """Files that hold personal data: created readable by their owner only, written whole or not at
-all (SPEC §5).
+all (docs/contracts.md §5).
 
 Every file the program writes goes through :func:`private_output`: the content is written to a
 temporary file (mode 0600) beside the target and moved into place only when complete, so a

@@ -4,8 +4,8 @@ cp1252) or XLSX (the first worksheet, header in row 1).
 Every cell is read as text, with the cell rules of :mod:`reviewer.files.cells` undone (one
 leading ``'`` before ``=``, ``+``, ``-``, ``@``, tab, CR or ``'`` removed); row numbers are
 spreadsheet rows (header = row 1); blank rows are skipped and short rows padded to the header.
-Reading is strict (SPEC §5): a non-blank cell beyond the header's last column, or a CSV quote
-that is not closed or is followed by more text, is an error ``FILE:ROW:COLUMN: message``.
+Reading is strict (docs/contracts.md §5): a non-blank cell beyond the header's last column, or a CSV
+quote that is not closed or is followed by more text, is an error ``FILE:ROW:COLUMN: message``.
 
 :func:`iter_table` streams (memory stays flat however long the file); :func:`read_table` is the
 same as one list. Writing goes through ``private_output`` (mode 0600, whole or nothing).

@@ -1,5 +1,5 @@
-"""Blind double-scoring (SPEC §8): a calibration audit over records of a main audit, and the
-lead's adjudication of the disagreements.
+"""Blind double-scoring (docs/contracts.md §8): a calibration audit over records of a main audit,
+and the lead's adjudication of the disagreements.
 
 ``create_calibration`` makes an audit over the same question set (the very version MAIN keeps)
 holding copies of N records of MAIN — ref and fields, no answers, in MAIN's review order — drawn

@@ -3,7 +3,7 @@
 An operation is one user action: answer a question, import a file, draw a sample, sign off.
 It runs as ``with write(ws, audit_id, ...) as tx:`` — one transaction that takes the write lock
 *before* it reads what it will change (``Database.transaction``), re-reads the audit under that
-lock, refuses changes to a signed-off audit (SPEC §7), appends its history events
+lock, refuses changes to a signed-off audit (docs/contracts.md §7), appends its history events
 (``tx.event``) and commits them with the change, or nothing at all. It returns an
 :class:`OpResult`: its value and a :class:`Changes` saying what changed, from which every front
 end refreshes in one place.

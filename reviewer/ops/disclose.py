@@ -52,8 +52,8 @@ def exported(ws: Workspace, audit_ids: Sequence[int], kind: str, path: str | Pat
 # -- one operation per kind of file ------------------------------------------------------------
 def write_answers(ws: Workspace, audit_id: int, path: str | Path,
                   warn: Warn | None = None) -> OpResult[int]:
-    """The answer table (SPEC §2) as CSV or XLSX; the number of records. ``warn`` receives a
-    line when characters XLSX cannot hold were left out (as for results and feedback)."""
+    """The answer table (docs/contracts.md §2) as CSV or XLSX; the number of records. ``warn``
+    receives a line when characters XLSX cannot hold were left out (as for results and feedback)."""
     from reviewer.files.exporter import export_answers
 
     audit = ws.audit_by_id(audit_id)

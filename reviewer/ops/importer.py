@@ -1,5 +1,5 @@
-"""Answer-table import (SPEC §2) as one operation: all-or-nothing, nothing lost to a concurrent
-writer.
+"""Answer-table import (docs/contracts.md §2) as one operation: all-or-nothing, nothing lost to a
+concurrent writer.
 
 1. Without any lock, ``files.answer_table.stage`` reads the file, checks every cell and stages
    every row in a temporary table private to this connection.
@@ -9,9 +9,9 @@ writer.
    answer, other questions are left alone, conditions are checked on the merged record), and
    only the cells that differ are written. Any problem rolls everything back.
 
-History (SPEC §6): one ``import`` event (file name, SHA-256 of its bytes, rows, new and updated
-records) covers the answers the file brings to blank cells — each answer row keeps the event's
-``seq`` — and every answer or note the file replaces or clears, or that a condition clears,
+History (docs/contracts.md §6): one ``import`` event (file name, SHA-256 of its bytes, rows, new and
+updated records) covers the answers the file brings to blank cells — each answer row keeps the
+event's ``seq`` — and every answer or note the file replaces or clears, or that a condition clears,
 gets an ``answer``/``note`` event of its own with both values.
 """
 

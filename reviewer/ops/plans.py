@@ -1,5 +1,5 @@
-"""Importing an improvement plan (SPEC §9): all-or-nothing; importing a plan of the same name
-again updates its items (matched by ``ref``), adds the new ones and keeps the others."""
+"""Importing an improvement plan (docs/contracts.md §9): all-or-nothing; importing a plan of the
+same name again updates its items (matched by ``ref``), adds the new ones and keeps the others."""
 
 from __future__ import annotations
 

@@ -1,8 +1,8 @@
 """Scoring one record at a time: answer, note, undo — each an operation of its own.
 
 ``score`` saves an answer the moment it is given, clearing the follow-ups it stops from being
-asked (SPEC §1); ``set_note`` saves a note; ``undo_last`` takes back the reviewer's own last
-answer or note change (never someone else's, never an import), and only if nobody has changed
+asked (docs/contracts.md §1); ``set_note`` saves a note; ``undo_last`` takes back the reviewer's own
+last answer or note change (never someone else's, never an import), and only if nobody has changed
 those cells since. Every change appends its history events (``answer``, ``note``, ``undo``).
 """
 
@@ -110,9 +110,9 @@ def _rows_for(view: RecordView, states: dict[str, Answer], reviewer: str,
 
 def _condition_events(tx: Tx, view: RecordView, before: dict[str, Row], cause: str,
                       skip: str | None = None) -> None:
-    """An ``answer`` event for each given answer a condition cleared."""
-    after = {q: r for q, r in before.items()}   # keys only; values read from the new state
-    for qid, old in after.items():
+    """An ``answer`` event for each given answer a condition cleared: ``before`` holds the rows
+    as they were, and each event goes from that answer to blank."""
+    for qid, old in before.items():
         if qid == skip or old[0] not in GIVEN:
             continue
         tx.event("answer", view.ref, qid, history_label(old[0], old[1]), None,

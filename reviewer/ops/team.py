@@ -1,4 +1,5 @@
-"""Team work on an audit: sharing its records out, signing it off, reopening it (SPEC §7).
+"""Team work on an audit: sharing its records out, signing it off, reopening it
+(docs/contracts.md §7).
 
 ``assign`` deals the records nobody has yet to the reviewers named, evenly (their counts differ
 by at most one) and at random: the unassigned records, in review order, are shuffled with

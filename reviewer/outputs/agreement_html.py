@@ -1,6 +1,6 @@
-"""The report's agreement section (SPEC §8), when the audit has calibration audits: for each, per
-question the pairs compared, agreement, Cohen's kappa with its 95% interval and its reading,
-questions whose kappa is low flagged — the questions too vague to trust."""
+"""The report's agreement section (docs/contracts.md §8), when the audit has calibration audits: for
+each, per question the pairs compared, agreement, Cohen's kappa with its 95% interval and its
+reading, questions whose kappa is low flagged — the questions too vague to trust."""
 
 from __future__ import annotations
 

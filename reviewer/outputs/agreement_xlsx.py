@@ -1,6 +1,7 @@
 """The Agreement sheet of the results workbook: for each calibration audit of the audit (a blind
-second scoring of some of its records, SPEC §8), per question the pairs compared, agreement,
-Cohen's kappa with its 95% interval and its plain reading, questions with a low kappa marked."""
+second scoring of some of its records, docs/contracts.md §8), per question the pairs compared,
+agreement, Cohen's kappa with its 95% interval and its plain reading, questions with a low kappa
+marked."""
 
 from __future__ import annotations
 

@@ -5,7 +5,7 @@
 * one sheet per value — that person's Y | N | Total | Y rate per yes_no question, then their
   records: ``ref``, the other record fields, each answer as a label and any notes.
 
-Figures come from ``reviewer.tally.tally_by`` (the same counting as the results tables).
+Figures come from ``reviewer.analysis.tally.tally_by`` (the same counting as the results tables).
 """
 
 from __future__ import annotations

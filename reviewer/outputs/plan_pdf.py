@@ -1,9 +1,9 @@
-"""An improvement plan with its evidence as a tagged PDF (SPEC §9): laid out as the printed
-improvement plan of the inspection paper — Ref, Area for improvement, Due date, Action owner,
-Progress update, Date of update, Complete — with an Evidence column: each linked question's Y
-rate in every audit with its 95% interval, the change, Fisher's p and the verdict, then the
-item's verdict. A4 landscape, PDF/UA-1 like the results report (``report_pdf``): language,
-title, headings, table header cells, a bookmark per part of the plan."""
+"""An improvement plan with its evidence as a tagged PDF (docs/contracts.md §9): laid out as the
+printed improvement plan of the inspection paper — Ref, Area for improvement, Due date, Action
+owner, Progress update, Date of update, Complete — with an Evidence column: each linked question's Y
+rate in every audit with its 95% interval, the change, Fisher's p and the verdict, then the item's
+verdict. A4 landscape, PDF/UA-1 like the results report (``report_pdf``): language, title, headings,
+table header cells, a bookmark per part of the plan."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""An improvement plan with its evidence as a workbook (SPEC §9).
+"""An improvement plan with its evidence as a workbook (docs/contracts.md §9).
 
 * **Plan** — one row per item, laid out as a printed improvement plan (ref, area for
   improvement, due date, owner, progress, date of update, complete) plus whether it is overdue,

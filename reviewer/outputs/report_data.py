@@ -64,7 +64,7 @@ def sample_description(sample: dict[str, Any]) -> dict[str, str]:
                     text = text[:10]             # an ISO timestamp: the date is enough
                 out[key] = text
                 break
-    # As reviewer.sampling stores it: a count of incidents, the list's file, the strata field.
+    # As reviewer.ops.sampling stores it: a count of incidents, the list's file, the strata field.
     if isinstance(sample.get("population"), int) and sample.get("source"):
         out["population"] += f" incidents in {sample['source']}"
     if out.get("method") and sample.get("stratify_by"):

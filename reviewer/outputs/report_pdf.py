@@ -1,5 +1,5 @@
 """The printable results report: an A4, tagged (accessible) PDF laid out as the inspection
-appendix (SPEC §4).
+appendix (docs/contracts.md §4).
 
 The report is semantic HTML rendered by WeasyPrint as PDF/UA-1: the document's language and
 title, an ``h1`` title and an ``h2`` per section (the PDF's bookmarks), tables with header cells

@@ -1,9 +1,10 @@
-"""The appendix tables of the PDF report as semantic HTML (SPEC §4), for ``report_pdf`` to render.
+"""The appendix tables of the PDF report as semantic HTML (docs/contracts.md §4), for ``report_pdf``
+to render.
 
 One ``<table>`` per section with a ``<caption>``, a header row of ``<th scope="col">`` cells and
 each question's label as its row's ``<th scope="row">``, so a screen reader announces every
 figure with its question and column. A ``yes_no`` question is one row (``Y | N | Total | Y rate
-(95% CI)``, with its target's status when it has one, SPEC §9); a ``choice`` or
+(95% CI)``, with its target's status when it has one, docs/contracts.md §9); a ``choice`` or
 ``multi_choice`` question is a breakdown in a ``<tbody>`` of its own (kept on one page): its
 label header, one row per choice in the set's order, the total on the first row. As in the
 appendix, ``Y | N | Total`` is repeated before a ``yes_no`` question that follows a breakdown.
@@ -104,7 +105,7 @@ def _yes_no_row(qt: QuestionTally, compare: bool, changes: dict[str, Change] | N
     cells = [_th(qt.question.caption(with_ref=True), "row", "question")]
     cells += [_td(str(n)) for n in (qt.yes, qt.no, qt.total)]
     figure = escape(rate_text(rate(qt.yes, qt.total)))
-    if q.target is not None:            # SPEC §9: the tally's words, judged from the interval
+    if q.target is not None:  # docs/contracts.md §9: the tally's words, judged from the interval
         status = qt.target_status or ""
         figure += (f'<br><span class="target {status.replace(" ", "-")}">'
                    f"{escape(target_text(q.target, q.direction, status))}</span>")

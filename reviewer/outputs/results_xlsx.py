@@ -1,4 +1,4 @@
-"""The results as a spreadsheet (XLSX) or CSV (SPEC §4).
+"""The results as a spreadsheet (XLSX) or CSV (docs/contracts.md §4).
 
 Workbook sheets:
 
@@ -12,7 +12,7 @@ Workbook sheets:
 * **Records** — ``ref`` and every record field; ``YYYY-MM-DD`` values are real dates, numbers are
   numbers.
 
-Figures come from ``reviewer.tally.tally``; openpyxl is imported inside the functions.
+Figures come from ``reviewer.analysis.tally.tally``; openpyxl is imported inside the functions.
 """
 
 from __future__ import annotations

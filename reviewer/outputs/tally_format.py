@@ -1,4 +1,4 @@
-"""Tally output for the command line: JSON (SPEC §3), appendix-style text, and CSV."""
+"""Tally output for the command line: JSON (docs/contracts.md §3), appendix-style text, and CSV."""
 
 from __future__ import annotations
 
@@ -108,7 +108,7 @@ def csv_rows(t: Tally) -> list[list[Any]]:
 
 
 def to_csv(t: Tally) -> str:
-    """The tally as CSV text, cells following the cell rules (SPEC §5: no formulas)."""
+    """The tally as CSV text, cells following the cell rules (docs/contracts.md §5: no formulas)."""
     cells = SafeCells()
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")

@@ -1,7 +1,7 @@
 """Shared pieces of the spreadsheet outputs: typed record fields, styled cells, safe sheet names,
 and saving. Workbooks are :class:`reviewer.files.workbook.SafeWorkbook`: every cell follows the
-cell rules of SPEC §5 (text never a formula), one-row-per-record tables go in bulk, and the file
-is written through ``private_output``. openpyxl is imported inside the functions."""
+cell rules of docs/contracts.md §5 (text never a formula), one-row-per-record tables go in bulk, and
+the file is written through ``private_output``. openpyxl is imported inside the functions."""
 
 from __future__ import annotations
 

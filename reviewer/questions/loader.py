@@ -1,5 +1,5 @@
-"""Loading and validating question-set files (SPEC §1): YAML read with PyYAML, every problem
-reported as ``FILE:LINE: message`` from the YAML node marks, never a traceback. Stdlib and
+"""Loading and validating question-set files (docs/contracts.md §1): YAML read with PyYAML, every
+problem reported as ``FILE:LINE: message`` from the YAML node marks, never a traceback. Stdlib and
 PyYAML only, so the command line stays fast."""
 
 from __future__ import annotations
@@ -224,7 +224,7 @@ class _Builder:
     def target(self, keys: dict[str, yaml.Node], qid: str,
                qtype: str) -> tuple[float | None, str]:
         """``target`` (a number strictly between 0 and 1) and ``direction`` (higher | lower):
-        on yes_no questions only (SPEC §9)."""
+        on yes_no questions only (docs/contracts.md §9)."""
         target, direction = None, "higher"
         for key in ("target", "direction"):
             if key in keys and qtype and qtype != "yes_no":

@@ -114,8 +114,8 @@ def evaluate(qset: QuestionSet,
 
 
 def resolve(qset: QuestionSet, given: Mapping[str, Answer]) -> dict[str, Answer]:
-    """The full state of a record: every question, with not-asked ones marked NOT_ASKED and
-    answers to not-asked questions cleared (SPEC §1: a change that stops a follow-up from being
+    """The full state of a record: every question, with not-asked ones marked NOT_ASKED and answers
+    to not-asked questions cleared (docs/contracts.md §1: a change that stops a follow-up from being
     asked clears its stored answer); follow-ups of an unanswered parent are unanswered."""
     return evaluate(qset, given)[0]
 
@@ -127,8 +127,8 @@ def describe_condition(q: Question) -> str:
 
 
 def history_label(state: int, value: str | None) -> str | None:
-    """An answer as the history writes it (SPEC §6), as in an answer table: ``Y``, ``N``,
-    ``n/a`` (given), a label, labels joined with ``;``; None for blank — and for a question
+    """An answer as the history writes it (docs/contracts.md §6), as in an answer table: ``Y``,
+    ``N``, ``n/a`` (given), a label, labels joined with ``;``; None for blank — and for a question
     not asked, which an answer table leaves blank too."""
     if state == ANSWERED:
         return value or ""
@@ -138,8 +138,8 @@ def history_label(state: int, value: str | None) -> str | None:
 
 
 def answer_category(state: int, value: str | None) -> str | None:
-    """An answer as a category for agreement (SPEC §8): the answer as in an answer table,
-    ``n/a`` for n/a given or not asked, None for blank (not compared)."""
+    """An answer as a category for agreement (docs/contracts.md §8): the answer as in an answer
+    table, ``n/a`` for n/a given or not asked, None for blank (not compared)."""
     if state == ANSWERED:
         return value or ""
     if state in (NA, NOT_ASKED):

@@ -1,5 +1,5 @@
-"""Question sets: the model (SPEC §1). A question set is what a reviewer scores each record
-against: sections in print order, questions in asking order, each of a type (yes_no, choice,
+"""Question sets: the model (docs/contracts.md §1). A question set is what a reviewer scores each
+record against: sections in print order, questions in asking order, each of a type (yes_no, choice,
 multi_choice, text), with its conditions (``ask_if``) and, on yes/no questions, a target.
 
 Stored with each audit in a canonical JSON form (``to_json``), whose hash decides whether two
@@ -41,7 +41,7 @@ class Question:
     choices: tuple[str, ...] = ()
     ask_if: tuple[tuple[str, tuple[str, ...]], ...] = ()
     na: bool = True
-    target: float | None = None        # yes_no only: the Y rate that counts as met (SPEC §9)
+    target: float | None = None  # yes_no only: the Y rate that counts as met (docs/contracts.md §9)
     direction: str = "higher"          # "higher": more Y is better; "lower": fewer Y is better
 
     def caption(self, with_ref: bool = False) -> str:

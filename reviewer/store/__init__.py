@@ -1,1 +1,1 @@
-"""The database: opening it, its schema and migrations, bulk writes and read queries."""
+"""The database: opening it, its schema and migrations, and the SQL of every table."""

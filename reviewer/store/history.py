@@ -1,5 +1,5 @@
-"""Reading an audit's history (SPEC §6). Events are written only by the operations layer
-(``ops.core.Tx.event``) and never changed or deleted: triggers in the database refuse it."""
+"""Reading an audit's history (docs/contracts.md §6). Events are written only by the operations
+layer (``ops.core.Tx.event``) and never changed or deleted: triggers in the database refuse it."""
 
 from __future__ import annotations
 
@@ -8,10 +8,6 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from reviewer.store.db import Database
-
-ACTIONS = ("create", "answer", "note", "import", "undo", "adjudicate", "sample",
-           "link-recordings", "rename", "archive", "assign", "calibrate", "sign-off", "reopen",
-           "export", "incident-list", "upgrade")
 
 
 @dataclass(frozen=True)

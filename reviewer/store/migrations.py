@@ -1,15 +1,32 @@
-"""Creating and upgrading the schema: numbered steps written as code, each tested on a stored
-database of the version before it (``tests/fixtures``).
+"""Creating and upgrading the schema: numbered steps, each spelling out its own SQL as it was on
+the day it was written, each tested on a stored database of every older version
+(``tests/fixtures/schema-vN.db``).
 
 ``ensure_schema`` runs when a database is opened. It reads ``meta.schema_version``; a database
-with no tables at all is new and gets the whole schema; anything it cannot read (a locked or
-corrupt file, a file that is not a reviewer database) is an error, never taken for "no schema
-yet". Upgrades run in one write transaction, re-checking the version once the lock is held (two
-programs opening an old database at once upgrade it once). Before a SQLite file is upgraded, a
-copy is kept beside it as ``FILE.schemaN.bak`` (mode 0600).
+with no tables at all is new; anything it cannot read (a locked or corrupt file, a file that is
+not a reviewer database) is an error, never taken for "no schema yet". A new database is made by
+the same steps as an old one is upgraded by, from step 1, so the two cannot differ. Upgrades run
+in one write transaction, re-checking the version once the lock is held (two programs opening an
+old database at once upgrade it once). Before a SQLite file is upgraded, a copy is kept beside
+it as ``FILE.schemaN.bak`` (mode 0600).
 
-Steps build their SQL from the SQLModel tables in ``schema`` (``CREATE TABLE``, ``ADD COLUMN``
-compiled for the database's dialect), so a new and an upgraded database end up the same.
+How to add a step (docs/architecture.md, "Changing the schema"):
+
+1. Write ``_to_N`` at the end of this module, N one past the newest step, and add it to
+   ``STEPS``; set ``reviewer.SCHEMA_VERSION`` to N.
+2. Spell out its SQL in the step itself, as text: ``CREATE TABLE``, ``ALTER TABLE ... ADD
+   COLUMN``, indexes, triggers, for SQLite and PostgreSQL (``_ddl`` writes ``SERIAL`` and
+   `` WITHOUT ROWID`` once for both; write the rest per dialect where they differ). Never build
+   it from today's code (models, constants, helpers that may change): a step is frozen the day
+   it is released, and an old database must come out of it the same in ten years. Prefer new
+   tables to changing old ones; SQLite cannot drop or alter a column in place.
+3. Move data the same way, with SQL written in the step.
+4. Make a fixture of the new version with that version's code: copy
+   ``tests/fixtures/make_schema_vN-1.py`` to ``make_schema_vN.py``, make it fill the new tables
+   and columns, run it once and commit both files. ``tests/unit/test_migrations.py`` then
+   upgrades every fixture and compares it with a new database given the same data.
+
+Never edit a released step or its fixture: a database somewhere was made by it.
 """
 
 from __future__ import annotations
@@ -68,62 +85,14 @@ def ensure_schema(db: Database) -> None:
         _backup(db, current)
     with db.transaction():
         current = read_version(db)       # again, under the lock
-        if current == 0:
-            create(db)
-        else:
-            for version in range(current + 1, SCHEMA_VERSION + 1):
-                STEPS[version](db)
+        for version in range(current + 1, SCHEMA_VERSION + 1):
+            STEPS[version](db)
         set_version(db, SCHEMA_VERSION)
 
 
 def set_version(db: Database, version: int) -> None:
     db.execute("DELETE FROM meta WHERE key = 'schema_version'")
     db.execute("INSERT INTO meta (key, value) VALUES ('schema_version', ?)", (str(version),))
-
-
-def create(db: Database) -> None:
-    from reviewer.store import schema
-
-    for statement in schema.ddl(db.dialect):
-        db.execute(statement)
-    for name in schema.APPEND_ONLY:
-        append_only(db, name)
-
-
-def append_only(db: Database, table: str) -> None:
-    """Triggers that refuse any UPDATE or DELETE of ``table`` (the history is never edited)."""
-    message = f"{table} rows are append-only"
-    if db.dialect == "sqlite":
-        for op in ("UPDATE", "DELETE"):
-            db.execute(f"CREATE TRIGGER {table}_no_{op.lower()} BEFORE {op} ON {table} "
-                       f"BEGIN SELECT RAISE(ABORT, '{message}'); END")
-        return
-    db.execute(f"CREATE OR REPLACE FUNCTION {table}_append_only() RETURNS trigger AS $$ "
-               f"BEGIN RAISE EXCEPTION '{message}'; END $$ LANGUAGE plpgsql")
-    db.execute(f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
-               f"FOR EACH ROW EXECUTE FUNCTION {table}_append_only()")
-
-
-def add_table(db: Database, name: str) -> None:
-    from sqlalchemy.schema import CreateIndex, CreateTable
-
-    from reviewer.store import schema
-
-    dialect, t = schema.sql_dialect(db.dialect), schema.table(name)
-    db.execute(str(CreateTable(t).compile(dialect=dialect)))
-    for ix in t.indexes:
-        db.execute(str(CreateIndex(ix).compile(dialect=dialect)))
-
-
-def add_columns(db: Database, table: str, columns: list[str]) -> None:
-    from sqlalchemy.schema import CreateColumn
-
-    from reviewer.store import schema
-
-    dialect, t = schema.sql_dialect(db.dialect), schema.table(table)
-    for name in columns:
-        spec = str(CreateColumn(t.c[name]).compile(dialect=dialect))
-        db.execute(f"ALTER TABLE {table} ADD COLUMN {spec}")
 
 
 def _backup(db: Database, version: int) -> None:
@@ -149,17 +118,92 @@ def _backup(db: Database, version: int) -> None:
 
 
 # -- the steps: STEPS[n] brings a database from version n-1 to n ---------------------------------
+# Frozen: everything below is history. Add a step; never edit one (see the module docstring).
+
+def _ddl(db: Database, *statements: str) -> None:
+    """Run DDL written once for both databases: ``SERIAL`` (an id the database numbers) is
+    SQLite's ``INTEGER`` primary key, and `` WITHOUT ROWID`` is SQLite's alone."""
+    for sql in statements:
+        if db.dialect == "sqlite":
+            sql = sql.replace(" SERIAL ", " INTEGER ")
+        else:
+            sql = sql.replace(" WITHOUT ROWID", "")
+        db.execute(sql)
+
+
+def _to_1(db: Database) -> None:
+    """The first release: question sets, audits, records, answers, undo, incident lists."""
+    _ddl(db,
+         'CREATE TABLE meta ("key" VARCHAR NOT NULL, value VARCHAR NOT NULL, '
+         'PRIMARY KEY ("key"))',
+         'CREATE TABLE question_set (id SERIAL NOT NULL, "key" VARCHAR NOT NULL, '
+         'version INTEGER NOT NULL, title VARCHAR NOT NULL, content_hash VARCHAR NOT NULL, '
+         'definition VARCHAR NOT NULL, source VARCHAR NOT NULL, source_name VARCHAR NOT NULL, '
+         'PRIMARY KEY (id), UNIQUE ("key", version))',
+         'CREATE TABLE undo (id SERIAL NOT NULL, audit_id INTEGER NOT NULL, '
+         'record_id INTEGER NOT NULL, question_id VARCHAR NOT NULL, "before" VARCHAR NOT NULL, '
+         'reviewer VARCHAR NOT NULL, at VARCHAR NOT NULL, PRIMARY KEY (id))',
+         'CREATE INDEX ix_undo_audit_id ON undo (audit_id)',
+         'CREATE TABLE audit (id SERIAL NOT NULL, name VARCHAR NOT NULL, '
+         'question_set_id INTEGER NOT NULL, description VARCHAR NOT NULL, '
+         'created_at VARCHAR NOT NULL, archived BOOLEAN NOT NULL, sample VARCHAR NOT NULL, '
+         'PRIMARY KEY (id), UNIQUE (name), '
+         'FOREIGN KEY(question_set_id) REFERENCES question_set (id))',
+         'CREATE TABLE incident (id SERIAL NOT NULL, audit_id INTEGER NOT NULL, '
+         'seq INTEGER NOT NULL, ref VARCHAR NOT NULL, fields VARCHAR NOT NULL, '
+         'PRIMARY KEY (id), FOREIGN KEY(audit_id) REFERENCES audit (id))',
+         'CREATE INDEX ix_incident_audit_seq ON incident (audit_id, seq)',
+         'CREATE TABLE record (id SERIAL NOT NULL, audit_id INTEGER NOT NULL, '
+         'seq INTEGER NOT NULL, ref VARCHAR NOT NULL, fields VARCHAR NOT NULL, '
+         'complete BOOLEAN NOT NULL, PRIMARY KEY (id), UNIQUE (audit_id, ref), '
+         'FOREIGN KEY(audit_id) REFERENCES audit (id))',
+         'CREATE INDEX ix_record_audit_seq ON record (audit_id, seq)',
+         # WITHOUT ROWID: answers stored in primary-key order, one B-tree fewer to keep up.
+         'CREATE TABLE answer (record_id INTEGER NOT NULL, question_id VARCHAR NOT NULL, '
+         'audit_id INTEGER NOT NULL, state INTEGER NOT NULL, value VARCHAR, '
+         'note VARCHAR NOT NULL, reviewer VARCHAR NOT NULL, answered_at VARCHAR NOT NULL, '
+         'PRIMARY KEY (record_id, question_id), '
+         'FOREIGN KEY(record_id) REFERENCES record (id)) WITHOUT ROWID',
+         'CREATE INDEX ix_answer_tally ON answer (audit_id, question_id, state, value)')
+
+
 def _to_2(db: Database) -> None:
-    """History (SPEC §6), sign-off and calibration of audits, assignment of records, undo that
-    checks what it overwrites, improvement plans."""
-    add_table(db, "event")
-    append_only(db, "event")
-    add_table(db, "plan")
-    add_table(db, "plan_item")
-    add_columns(db, "audit", ["signed_off_by", "signed_off_at", "calibrates"])
-    add_columns(db, "record", ["assigned_to"])
-    add_columns(db, "answer", ["event_seq"])
-    add_columns(db, "undo", ["after"])
+    """History (docs/contracts.md §6), sign-off and calibration of audits, assignment of
+    records, undo that checks what it overwrites, improvement plans."""
+    _ddl(db,
+         'CREATE TABLE event (audit_id INTEGER NOT NULL, seq INTEGER NOT NULL, '
+         'at VARCHAR NOT NULL, reviewer VARCHAR NOT NULL, action VARCHAR NOT NULL, '
+         'ref VARCHAR, question VARCHAR, "before" VARCHAR, "after" VARCHAR, '
+         'detail VARCHAR NOT NULL, PRIMARY KEY (audit_id, seq))',
+         'CREATE INDEX ix_event_ref ON event (audit_id, ref, seq)',
+         'CREATE TABLE "plan" (id SERIAL NOT NULL, name VARCHAR NOT NULL, '
+         'created_at VARCHAR NOT NULL, updated_at VARCHAR NOT NULL, '
+         'source_name VARCHAR NOT NULL, sha256 VARCHAR NOT NULL, PRIMARY KEY (id), '
+         'UNIQUE (name))',
+         'CREATE TABLE plan_item (id SERIAL NOT NULL, plan_id INTEGER NOT NULL, '
+         'seq INTEGER NOT NULL, ref VARCHAR NOT NULL, area VARCHAR NOT NULL, '
+         'due VARCHAR NOT NULL, owner VARCHAR NOT NULL, progress VARCHAR NOT NULL, '
+         'updated VARCHAR NOT NULL, complete BOOLEAN, questions VARCHAR NOT NULL, '
+         'PRIMARY KEY (id), UNIQUE (plan_id, ref), '
+         'FOREIGN KEY(plan_id) REFERENCES "plan" (id))',
+         'ALTER TABLE audit ADD COLUMN signed_off_by VARCHAR',
+         'ALTER TABLE audit ADD COLUMN signed_off_at VARCHAR',
+         'ALTER TABLE audit ADD COLUMN calibrates INTEGER',
+         'ALTER TABLE record ADD COLUMN assigned_to VARCHAR',
+         'ALTER TABLE answer ADD COLUMN event_seq INTEGER',
+         'ALTER TABLE undo ADD COLUMN "after" VARCHAR')
+    # The history is append-only: triggers refuse any UPDATE or DELETE of an event.
+    if db.dialect == "sqlite":
+        db.execute("CREATE TRIGGER event_no_update BEFORE UPDATE ON event "
+                   "BEGIN SELECT RAISE(ABORT, 'event rows are append-only'); END")
+        db.execute("CREATE TRIGGER event_no_delete BEFORE DELETE ON event "
+                   "BEGIN SELECT RAISE(ABORT, 'event rows are append-only'); END")
+    else:
+        db.execute("CREATE OR REPLACE FUNCTION event_append_only() RETURNS trigger AS $$ "
+                   "BEGIN RAISE EXCEPTION 'event rows are append-only'; END $$ "
+                   "LANGUAGE plpgsql")
+        db.execute("CREATE TRIGGER event_append_only BEFORE UPDATE OR DELETE ON event "
+                   "FOR EACH ROW EXECUTE FUNCTION event_append_only()")
     # The history of an audit made before it was kept begins with one event that says so.
     at = now_iso()
     for audit_id, records, answers in db.all(
@@ -172,4 +216,4 @@ def _to_2(db: Database) -> None:
                     f"1 -> 2), with {records} records and {answers} answer rows"))
 
 
-STEPS: dict[int, Callable[[Database], None]] = {2: _to_2}
+STEPS: dict[int, Callable[[Database], None]] = {1: _to_1, 2: _to_2}

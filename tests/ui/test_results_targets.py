@@ -1,5 +1,5 @@
-"""The Results view shows each target's verdict (SPEC §9) beside the Y rate, in words, and
-hides the Target column for a question set that sets no targets."""
+"""The Results view shows each target's verdict (docs/contracts.md §9) beside the Y rate, in words,
+and hides the Target column for a question set that sets no targets."""
 
 from __future__ import annotations
 

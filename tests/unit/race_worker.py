@@ -112,7 +112,7 @@ def run_cli(spec: dict[str, Any], log: Log) -> int:
     import reviewer.ops.importer  # noqa: F401
 
     if any("://" in arg for arg in spec["args"]):
-        import sqlmodel  # noqa: F401 - what opening a server database imports
+        import sqlalchemy  # noqa: F401 - what opening a server database imports
 
     _instrument(log, spec.get("pause"))
     _barrier(spec, log)

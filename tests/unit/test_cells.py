@@ -1,5 +1,5 @@
-"""SPEC §5 cell rules (reviewer/files/cells.py): formula-like text gets one leading ', reading
-takes it off again, for every text; XLSX loses only the characters it cannot hold."""
+"""docs/contracts.md §5 cell rules (reviewer/files/cells.py): formula-like text gets one leading ',
+reading takes it off again, for every text; XLSX loses only the characters it cannot hold."""
 
 from __future__ import annotations
 

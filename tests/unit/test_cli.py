@@ -1,5 +1,5 @@
-"""SPEC §3: the ``reviewer`` command — exit codes, error lines, --db / REVIEWER_DB, tally
-formats and ``--by`` groups."""
+"""docs/contracts.md §3: the ``reviewer`` command — exit codes, error lines, --db / REVIEWER_DB,
+tally formats and ``--by`` groups."""
 
 from __future__ import annotations
 

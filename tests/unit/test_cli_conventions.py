@@ -1,6 +1,6 @@
 """Command-line conventions: --db/--reviewer before or after the subcommand, the documented exit
-statuses, bundled question sets by id (SPEC §3 ``sets list``, ``--set ID``), the demo command,
-and shell completion through a real bash."""
+statuses, bundled question sets by id (docs/contracts.md §3 ``sets list``, ``--set ID``), the demo
+command, and shell completion through a real bash."""
 
 from __future__ import annotations
 

@@ -93,7 +93,7 @@ def test_compare_warnings_go_to_stderr(cli, db, demo_audit, tmp_path):
 def test_errors_are_one_line(cli, demo_audit, tmp_path, monkeypatch, args, message):
     monkeypatch.chdir(tmp_path)
     code, out, err = cli(*args)
-    assert code == (2 if "must be a" in message else 1) and out == ""   # SPEC §5: usage
+    assert code == (2 if "must be a" in message else 1) and out == ""  # docs/contracts.md §5: usage
     assert err.startswith(message), err
     assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
 

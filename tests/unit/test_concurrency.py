@@ -1,4 +1,4 @@
-"""Concurrent use loses nothing (SPEC §2, §3, §6), on SQLite and on PostgreSQL.
+"""Concurrent use loses nothing (docs/contracts.md §2, §3, §6), on SQLite and on PostgreSQL.
 
 Every racer is a real process of its own (``tests/unit/races.py`` starts them,
 ``tests/unit/race_worker.py`` is what they run): ``reviewer`` command lines run as

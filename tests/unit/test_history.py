@@ -1,5 +1,5 @@
-"""History (SPEC §6): every change to an audit, who and when, before and after, append-only,
-printed by ``reviewer history``."""
+"""History (docs/contracts.md §6): every change to an audit, who and when, before and after,
+append-only, printed by ``reviewer history``."""
 
 from __future__ import annotations
 
@@ -74,7 +74,7 @@ def test_a_reimport_records_each_replaced_or_cleared_answer(cli, imported, tmp_p
     assert by_q["2a"]["detail"].startswith("condition") and "fix.csv" in by_q["2a"]["detail"]
     assert by_q["2"]["detail"] == "import fix.csv"
     assert all(e["ref"] == "R1" for e in found)
-    # The first note on a blank note is covered by the import event (SPEC §6).
+    # The first note on a blank note is covered by the import event (docs/contracts.md §6).
     assert not any(e["action"] == "note" for e in found)
 
 

@@ -1,5 +1,5 @@
-"""SPEC §2: answer-table import (values, formats, all-or-nothing errors, re-import) and export
-round trips. Real SQLite files, real CSV and XLSX files."""
+"""docs/contracts.md §2: answer-table import (values, formats, all-or-nothing errors, re-import) and
+export round trips. Real SQLite files, real CSV and XLSX files."""
 
 from __future__ import annotations
 

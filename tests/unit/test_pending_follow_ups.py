@@ -1,5 +1,6 @@
-"""SPEC §1: while a parent is unanswered its follow-ups are unanswered too (not n/a), an answer
-to such a follow-up is refused at import and when scoring, and clearing a parent clears them."""
+"""docs/contracts.md §1: while a parent is unanswered its follow-ups are unanswered too (not n/a),
+an answer to such a follow-up is refused at import and when scoring, and clearing a parent clears
+them."""
 
 from __future__ import annotations
 

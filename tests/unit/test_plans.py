@@ -1,5 +1,5 @@
-"""Improvement plans (SPEC §9): import with located errors, linking by paragraph number or by
-ids, status across audits checked against scipy directly."""
+"""Improvement plans (docs/contracts.md §9): import with located errors, linking by paragraph number
+or by ids, status across audits checked against scipy directly."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""The whole core on PostgreSQL (SPEC §3: a team shares a ``postgresql+psycopg://`` database).
+"""The whole core on PostgreSQL (docs/contracts.md §3: a team shares a ``postgresql+psycopg://``
+database).
 
 Runs on a throwaway cluster (``tests/unit/pg.py``: started once per session from Debian's
 PostgreSQL binaries, a fresh database for every test). Skipped when the server binaries or

@@ -1,5 +1,5 @@
-"""Personal data stays private (SPEC §5): owner-only database files and folders, no password
-ever printed, audit names cleaned one way everywhere."""
+"""Personal data stays private (docs/contracts.md §5): owner-only database files and folders, no
+password ever printed, audit names cleaned one way everywhere."""
 
 from __future__ import annotations
 

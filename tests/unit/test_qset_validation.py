@@ -1,5 +1,5 @@
-"""SPEC §1: every validation error is reported as ``FILE:LINE: message`` with the line of the
-offending question or key, never a traceback; and the question-set storage rule."""
+"""docs/contracts.md §1: every validation error is reported as ``FILE:LINE: message`` with the line
+of the offending question or key, never a traceback; and the question-set storage rule."""
 
 from __future__ import annotations
 

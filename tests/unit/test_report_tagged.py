@@ -175,8 +175,8 @@ def test_names_that_look_like_markup_print_as_typed(db, tmp_path):
 
 
 def test_targets_are_judged_in_the_rate_column(tagged):
-    """SPEC §9: "Reports show the same words" as the tally (questions 1 and 2 have a target of
-    70% in the ASB set; 10 of 100 is far below it)."""
+    """docs/contracts.md §9: "Reports show the same words" as the tally (questions 1 and 2 have a
+    target of 70% in the ASB set; 10 of 100 is far below it)."""
     from pypdf import PdfReader
 
     text = " ".join(" ".join(p.extract_text() for p in PdfReader(tagged).pages).split())

@@ -47,7 +47,7 @@ def test_results_sheet_is_laid_out_like_the_appendix(workbook):
     low, high = proportion_confint(10, 100, alpha=0.05, method="wilson")
     assert q1[4] == pytest.approx(0.1)
     assert q1[5] == pytest.approx(low) and q1[6] == pytest.approx(high)
-    assert q1[7:9] == (0.7, "not met")                          # SPEC §9: the target
+    assert q1[7:9] == (0.7, "not met")                          # docs/contracts.md §9: the target
     cell = next(c for c in workbook["Results"]["E"] if c.value == q1[4])
     assert cell.number_format == "0.0%"
 

@@ -1,7 +1,7 @@
-"""SPEC §5 on every export, through the real command line: formula-like values round-trip
-through CSV and XLSX, no XLSX cell is a formula, control characters never stop an export, files
-are 0600, extensions pick the format (anything else: exit 2, nothing written), an unwritable path
-is one line with exit 1."""
+"""docs/contracts.md §5 on every export, through the real command line: formula-like values
+round-trip through CSV and XLSX, no XLSX cell is a formula, control characters never stop an export,
+files are 0600, extensions pick the format (anything else: exit 2, nothing written), an unwritable
+path is one line with exit 1."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Scoring one record at a time (reviewer.scoring) and browsing records (reviewer.records)."""
+"""Scoring one record at a time (reviewer.ops.scoring) and browsing records
+(reviewer.store.records)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """The Wilson interval is statsmodels' (computed without importing it on the tally path), and
-targets are judged from it at their boundaries (SPEC §9)."""
+targets are judged from it at their boundaries (docs/contracts.md §9)."""
 
 from __future__ import annotations
 

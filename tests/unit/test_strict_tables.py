@@ -1,6 +1,6 @@
-"""SPEC §5 strict reading (reviewer/files/tables.py, csv_source.py): cells beyond the header and
-broken CSV quoting are FILE:ROW:COLUMN errors and nothing is written; what already worked (BOM,
-';' and tab separators, cp1252, blank rows, XLSX) still does; reading streams."""
+"""docs/contracts.md §5 strict reading (reviewer/files/tables.py, csv_source.py): cells beyond the
+header and broken CSV quoting are FILE:ROW:COLUMN errors and nothing is written; what already worked
+(BOM, ';' and tab separators, cp1252, blank rows, XLSX) still does; reading streams."""
 
 from __future__ import annotations
 

@@ -1,8 +1,8 @@
 """Property: for random question sets and random answer tables that respect the conditions, the
 tally (imported through ``import_answers``) equals a naive count made here from the raw cells.
 
-The condition semantics of SPEC §1 are re-implemented independently below: a question whose
-condition fails is "not asked" and counts as n/a; while no condition fails but a parent has no
+The condition semantics of docs/contracts.md §1 are re-implemented independently below: a question
+whose condition fails is "not asked" and counts as n/a; while no condition fails but a parent has no
 answer, the question is pending and counts as unanswered."""
 
 from __future__ import annotations

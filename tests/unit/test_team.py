@@ -1,5 +1,5 @@
-"""Team work (SPEC §7, §8): assignment, sign-off, calibration audits, agreement, adjudication —
-through the ``reviewer`` command and the operations."""
+"""Team work (docs/contracts.md §7, §8): assignment, sign-off, calibration audits, agreement,
+adjudication — through the ``reviewer`` command and the operations."""
 
 from __future__ import annotations
 

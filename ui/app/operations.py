@@ -1,14 +1,13 @@
 """Running operations from the app without freezing it, and showing the ones that fail.
 
-A quick operation (an answer, a note, undo, rename) runs at once on the GUI thread if the write
-lock is free. If another writer holds it, or the operation is long (an import, a sample, an
-export), it runs on a worker thread with its own connection, behind a window-modal progress
-dialog that says what is happening — "Waiting for another writer…" while it waits — so the
-window keeps repainting and nothing else can be typed meanwhile. The wait is the database's
-(SPEC §3: up to 60 s, ``REVIEWER_LOCK_TIMEOUT``); when it runs out the operation has written
-nothing and its error reaches ``Session.run``, which shows it the one default way
-(:func:`show_failure`, a message box) unless the screen shows failures in place (the scoring
-screen's "NOT SAVED" banner).
+A quick operation (an answer, a note, undo, rename) runs at once on the GUI thread if the write lock
+is free. If another writer holds it, or the operation is long (an import, a sample, an export), it
+runs on a worker thread with its own connection, behind a window-modal progress dialog that says
+what is happening — "Waiting for another writer…" while it waits — so the window keeps repainting
+and nothing else can be typed meanwhile. The wait is the database's (docs/contracts.md §3: up to
+60 s, ``REVIEWER_LOCK_TIMEOUT``); when it runs out the operation has written nothing and its error
+reaches ``Session.run``, which shows it the one default way (:func:`show_failure`, a message box)
+unless the screen shows failures in place (the scoring screen's "NOT SAVED" banner).
 
 This module knows the Workspace, never the Session: ``ui.app.session`` imports it, not the
 other way round."""

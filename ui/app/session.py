@@ -54,7 +54,7 @@ class Session(QObject):
 
     def hidden_audit_ids(self) -> set[int]:
         """Audits whose figures no screen may show now: the main audit of a calibration audit
-        that is open to be scored blind (SPEC §8)."""
+        that is open to be scored blind (docs/contracts.md §8)."""
         audit = self.audit
         if audit is not None and audit.calibrates is not None and not audit.signed_off:
             return {audit.calibrates}

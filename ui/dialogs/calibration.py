@@ -1,5 +1,5 @@
-"""New calibration audit (blind double-scoring, SPEC §8): how many of the open audit's records,
-the seed that draws them, and the reviewer who scores them blind."""
+"""New calibration audit (blind double-scoring, docs/contracts.md §8): how many of the open audit's
+records, the seed that draws them, and the reviewer who scores them blind."""
 
 from __future__ import annotations
 

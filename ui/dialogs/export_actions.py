@@ -1,5 +1,5 @@
-"""Export the open audit's report (PDF) and results (XLSX/CSV) from the app, in a worker
-thread behind a progress dialog, through the same core functions as the command line (SPEC §5:
+"""Export the open audit's report (PDF) and results (XLSX/CSV) from the app, in a worker thread
+behind a progress dialog, through the same core functions as the command line (docs/contracts.md §5:
 the extension picks the format, files are the owner's only, cells never act as formulas)."""
 
 from __future__ import annotations

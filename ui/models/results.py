@@ -33,7 +33,7 @@ class Row:
     qid: str = ""
     option: str = ""
     cells: tuple = ("", "", "", "")   # Y/Number, N, Total, rate
-    target: str = ""                  # "≥ 70%: met" (SPEC §9), for a question with a target
+    target: str = ""  # "≥ 70%: met" (docs/contracts.md §9), for a question with a target
     target_status: str = ""
 
 
@@ -74,7 +74,8 @@ class ResultsModel(TableModel):
         self.endResetModel()
 
     def figure_at(self, row: int, col: int) -> tuple[str, str] | None:
-        """(question id, answer key for reviewer.tally.records_behind) of a clickable figure."""
+        """(question id, answer key for reviewer.analysis.tally.records_behind) of a clickable
+        figure."""
         if not 0 <= row < len(self.rows):
             return None
         r = self.rows[row]

@@ -164,7 +164,7 @@ class ResultsView(RefreshedWhenShown, QWidget):
         self.heading.setText(f"<b>{audit.name}</b> — {qs.title} (version {qs.version}) — "
                              f"{t.records} records. {NA_NOTE}")
         self.model.set_tally(t)
-        # the Target column only where the question set sets targets (SPEC §9)
+        # the Target column only where the question set sets targets (docs/contracts.md §9)
         self.table.setColumnHidden(COL_TARGET, not any(r.target for r in self.model.rows))
         self.fitter.fit()
         self._fill_groups(audit)

@@ -1,6 +1,6 @@
 """The scoring screen: record on the left, questions on the right, everything on the keyboard.
 
-Every answer is saved by ``reviewer.scoring.score`` the moment the key is pressed; a failed
+Every answer is saved by ``reviewer.ops.scoring.score`` the moment the key is pressed; a failed
 save is shown in a red banner (and the status bar) until the next successful one.
 
 Operations (through ``scoring_answers``, ``call_listening``): ``ops.scoring.score``,
