@@ -1,6 +1,6 @@
-"""The lead's outputs from the app, one per screen, with the command line's options (SPEC §5;
-docs/keyboard.md lists their keys): each asks for a file (the extension picks the format) and
-runs the core's operation behind a progress dialog, as ``reviewer`` would.
+"""The lead's outputs from the app, one per screen, with the command line's options (safe files:
+docs/contracts.md §5; docs/keyboard.md lists their keys): each asks for a file (the extension
+picks the format) and runs the core's operation behind a progress dialog, as ``reviewer`` would.
 
 - Results: the feedback workbook by a record field (``reviewer feedback --by``), the Y-rate
   chart (PNG); the report and the results table are in ``export_actions``.
