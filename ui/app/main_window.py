@@ -38,12 +38,10 @@ class MainWindow(QMainWindow):
         self.compare = CompareView(session)
         self.calibration = CalibrationView(session)
         self.plan = PlanView(session)
-        self.tabs.addTab(self.audits, "&Audits")
-        self.tabs.addTab(self.scoring, "&Scoring")
-        self.tabs.addTab(self.results, "&Results")
-        self.tabs.addTab(self.compare, "&Compare")
-        self.tabs.addTab(self.calibration, "Ca&libration")
-        self.tabs.addTab(self.plan, "&Plan")
+        for page, title in ((self.audits, "&Audits"), (self.scoring, "&Scoring"),
+                            (self.results, "&Results"), (self.compare, "&Compare"),
+                            (self.calibration, "Ca&libration"), (self.plan, "&Plan")):
+            self.tabs.addTab(window_geometry.scrolling_page(page), title)
         self.tabs.tabBar().setAccessibleName("Screens")
         self.setCentralWidget(self.tabs)
         self.audits.open_requested.connect(self.open_audit)

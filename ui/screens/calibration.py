@@ -32,7 +32,7 @@ from ui.app.shortcuts import keys
 from ui.models.agreement import COL_QUESTION, AgreementModel
 from ui.models.disagreements import COL_DECISION, DisagreementsModel, Row
 from ui.widgets.a11y import buddy
-from ui.widgets.layout import row_table, scrolling_split
+from ui.widgets.layout import RowKeeper, one_line_rows, row_table, rows_height, scrolling_split
 from ui.widgets.player import CallPlayer
 
 
@@ -54,11 +54,12 @@ class CalibrationView(RefreshedWhenShown, QWidget):
         pick = QLabel("Compared &with:")
         pick.setBuddy(self.other_combo)
         self.summary = AgreementModel(self)
-        self.summary_view = row_table(self.summary, "agreementTable", "Agreement per question")
+        self.summary_view = one_line_rows(row_table(self.summary, "agreementTable",
+                                                    "Agreement per question"))
         self.summary_view.horizontalHeader().setSectionResizeMode(
             COL_QUESTION, QHeaderView.ResizeMode.Stretch)
         self.model = DisagreementsModel(self)
-        self.view = row_table(self.model, "disagreementsTable", "Disagreements")
+        self.view = one_line_rows(row_table(self.model, "disagreementsTable", "Disagreements"))
         self.view.horizontalHeader().setSectionResizeMode(COL_DECISION,
                                                           QHeaderView.ResizeMode.Stretch)
         self.view.selectionModel().currentRowChanged.connect(lambda *_: self._row_changed())
@@ -80,6 +81,9 @@ class CalibrationView(RefreshedWhenShown, QWidget):
         ll.addWidget(self.detail)
         ll.addWidget(self.player)
         split = scrolling_split(self.summary_view, lower, (1, 2))
+        # eight questions in sight, and eight disagreements (the lower part scrolls if need be)
+        self._keeper = RowKeeper(split, self.summary_view)
+        self.view.setMinimumHeight(rows_height(self.view))
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(split, 1)

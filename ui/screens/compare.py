@@ -106,11 +106,31 @@ class CompareView(QWidget):
         if len(chosen) < 3:
             notes.append("A trend chart appears with three or more audits.")
         self.warnings.setText("\n".join(notes))
+        shown = self.chart_scroll.isVisible()
         self.chart_scroll.setVisible(len(chosen) >= 3)
         if len(chosen) >= 3:
             self._trend(c)
+            if not shown:
+                self._arrange(force=True)
         else:
             self.chart.clear()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        self._arrange()
+
+    def _arrange(self, force: bool = False) -> None:
+        """The trend chart beside the table when there is room for about 150 characters
+        across (a laptop screen), else below it; it gets 2/5 either way, so it is never a strip
+        (docs/keyboard.md, "Laptop screens")."""
+        chars = self.width() // max(self.fontMetrics().horizontalAdvance("x"), 1)
+        orientation = Qt.Orientation.Horizontal if chars >= 150 else Qt.Orientation.Vertical
+        if not force and orientation == self.split.orientation():
+            return
+        self.split.setOrientation(orientation)
+        size = self.width() if orientation == Qt.Orientation.Horizontal else \
+            self.split.height()
+        self.split.setSizes([size * 3 // 5, size - size * 3 // 5])
 
     def _trend(self, c) -> None:
         from reviewer.outputs.charts import trend_png

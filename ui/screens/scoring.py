@@ -14,6 +14,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
+    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -38,6 +39,7 @@ from ui.screens.scoring_navigation import Navigation
 from ui.widgets.a11y import named
 from ui.widgets.history_panel import HistoryPanel
 from ui.widgets.jump_box import JumpBox
+from ui.widgets.layout import RowKeeper
 from ui.widgets.question_panel import QuestionPanel
 from ui.widgets.record_panel import RecordPanel
 from ui.widgets.scoring_notice import notice_text
@@ -72,12 +74,28 @@ class ScoringScreen(Answering, Navigation, QWidget):
         self.only_mine.setToolTip("Only the records assigned to you; Ctrl+Return follows it")
         self.only_mine.toggled.connect(self._filter_changed)
         self.ref_edit = JumpBox(lambda: self.questions_view.setFocus())
-        self.ref_edit.setPlaceholderText("Jump to ref, operator, area… (Ctrl+G)")
+        self.ref_edit.setPlaceholderText("Jump to ref… (Ctrl+G)")
         named(self.ref_edit, "Jump to ref", "Type any part of a record's ref or fields, pick "
               "it and press Enter (Ctrl+G); Esc goes back to the questions")
         self.ref_edit.returnPressed.connect(self._jump)
+        self.banner = QLabel("")
+        self.banner.setObjectName("saveBanner")
+        set_colours(self.banner, ERROR_TEXT, ERROR_BACKGROUND)     # 7.9:1 in any theme
+        self.banner.setAutoFillBackground(True)
+        self.banner.setMargin(6)
+        # the banner lies over the title, in a place kept for it while it is hidden: showing
+        # it never moves the questions (one line; the whole message is its tooltip and in the
+        # status bar)
+        policy = self.banner.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        policy.setHorizontalPolicy(policy.Policy.Ignored)
+        self.banner.setSizePolicy(policy)
+        self.banner.hide()
+        headline = QGridLayout()
+        headline.addWidget(self.title, 0, 0)
+        headline.addWidget(self.banner, 0, 0)
         heading = QHBoxLayout()           # two rows: nothing pushes the window wider than
-        heading.addWidget(self.title, 1)  # a small screen at a large font
+        heading.addLayout(headline, 1)    # a small screen at a large font
         heading.addWidget(self.progress)
         filters = QHBoxLayout()
         filters.addWidget(self.only_incomplete)
@@ -88,12 +106,6 @@ class ScoringScreen(Answering, Navigation, QWidget):
         top.addLayout(heading)
         top.addLayout(filters)
 
-        self.banner = QLabel("")
-        self.banner.setObjectName("saveBanner")
-        self.banner.setWordWrap(True)
-        set_colours(self.banner, ERROR_TEXT, ERROR_BACKGROUND)     # 7.9:1 in any theme
-        self.banner.setMargin(6)
-        self.banner.hide()
         self.notice = QLabel("")
         self.notice.setObjectName("auditNotice")
         self.notice.setWordWrap(True)
@@ -124,6 +136,9 @@ class ScoringScreen(Answering, Navigation, QWidget):
         split_left.setStretchFactor(0, 2)
         split_left.setStretchFactor(1, 3)
         split_left.setChildrenCollapsible(False)
+        # the history takes its room from itself, never from the record list (8 rows)
+        self._records_keeper = RowKeeper(split_left, self.records_view, donors=(2, 1),
+                                         watch=(self.history,))
         left = QScrollArea()             # a short window or a large font scrolls, never clips
         left.setWidgetResizable(True)
         left.setFrameShape(QScrollArea.Shape.NoFrame)
@@ -144,7 +159,6 @@ class ScoringScreen(Answering, Navigation, QWidget):
         self._left = split_left
         layout = QVBoxLayout(self)
         layout.addLayout(top)
-        layout.addWidget(self.banner)
         layout.addWidget(self.notice)
         layout.addWidget(split, 1)
 
@@ -162,6 +176,7 @@ class ScoringScreen(Answering, Navigation, QWidget):
             QStyle.PixelMetric.PM_ScrollBarExtent)
         left = min(max(need, width * 30 // 100), width * 40 // 100)
         self.split.setSizes([left, width - left])
+        self._records_keeper.keep()
 
     def _actions(self) -> None:
         handlers = {

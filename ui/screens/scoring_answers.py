@@ -105,6 +105,7 @@ class Answering:
 
     def show_error(self, message: str) -> None:
         self.banner.setText(message)
+        self.banner.setToolTip(message)
         self.banner.show()
         self.session_message(message)
 
