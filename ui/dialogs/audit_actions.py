@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QInputDialog, QMessageBox, QWidget
 
+from reviewer.clock import now_iso
 from reviewer.ops import team
 from ui.app.operations import show_status
 from ui.app.session import Session
@@ -32,7 +33,7 @@ def sign_off(parent: QWidget, session: Session) -> bool:
                                 f"{audit.signed_off_by} on {audit.signed_off_at[:10]}.")
         return False
     incomplete = audit.records - audit.complete
-    text = SIGN_OFF_TEXT.format(who=session.reviewer, date="today")
+    text = SIGN_OFF_TEXT.format(who=session.reviewer, date=now_iso()[:10])   # as it will say
     if incomplete:
         text += f"\n\nWarning: {incomplete} of {audit.records} records are still incomplete."
     box = QMessageBox(QMessageBox.Icon.Question, f"Sign off '{audit.name}'?", text,

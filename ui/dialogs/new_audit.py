@@ -36,6 +36,7 @@ class NewAuditDialog(QDialog):
         self.name_edit = QLineEdit()
         self.name_edit.setPlaceholderText("e.g. ASB call listening — May 2026")
         self.set_combo = QComboBox()
+        self.set_combo.setAccessibleName("Question set")   # read by its label, not its value
         self.set_combo.setEditable(True)
         # long set titles must not make the dialog wider than a small screen at a large font
         self.set_combo.setSizeAdjustPolicy(

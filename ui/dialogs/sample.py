@@ -92,6 +92,7 @@ class SampleDialog(QDialog):
         row.addWidget(self.file_edit, 1)
         row.addWidget(browse)
         self.ref_combo = QComboBox()
+        self.ref_combo.setAccessibleName("Ref column")     # read by its label, not its value
         self.import_button = QPushButton("&Import list")
         self.import_button.clicked.connect(self.import_list)
         self.population_label = QLabel("")
@@ -160,6 +161,7 @@ class SampleDialog(QDialog):
         for w in (self.by_size, self.size_spin, self.by_percent, self.percent_spin):
             sizes.addWidget(w)
         self.strata_combo = QComboBox()
+        self.strata_combo.setAccessibleName("Stratify by")
         self.seed_spin = QSpinBox()
         self.seed_spin.setRange(0, 2_000_000_000)
         self.seed_spin.setValue(secrets.randbelow(1_000_000))
