@@ -1,7 +1,8 @@
 """The demo audits: the bundled ASB 2012 question set with its 100 demo records, a synthetic
 2013 re-audit with the 2012 improvement plan (for the Plan view), a calibration audit scored by a
-second (synthetic) reviewer (for the Calibration view), and a small audit left partly unscored,
-for a newcomer to try the keys on.
+second (synthetic) reviewer (for the Calibration view), twelve monthly self-audits (for the
+trend, ``reviewer.demo_monthly``), and a small audit left partly unscored, for a newcomer to try
+the keys on.
 
 Only the demo command makes them (``reviewer demo``, ``reviewer gui --demo``, ``scripts/demo``);
 an empty database stays empty, so a real or shared database never receives synthetic records.
@@ -36,10 +37,15 @@ TO_SCORE_ANSWERED = 8
 FIELDS = ("ref", "date", "area", "operator", "channel", "audio")
 
 
-def ensure_demo(ws: Workspace, to_score: bool = True) -> tuple[AuditInfo, bool]:
+def ensure_demo(ws: Workspace, to_score: bool = True,
+                monthly: bool = False) -> tuple[AuditInfo, bool]:
     """The demo audit, and whether it was created now (from the bundled files, with the
     re-audit, the plan and the calibration audit); with ``to_score`` the audit to score is made
-    too if missing."""
+    too if missing, with ``monthly`` the twelve monthly self-audits."""
+    from reviewer.demo_monthly import ensure_monthly_demo
+
+    if monthly:
+        ensure_monthly_demo(ws)             # first: the audits below stay the latest
     try:
         main, created = ws.audit(DEMO_NAME), False
     except NotFound:

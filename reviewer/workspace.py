@@ -124,10 +124,17 @@ class Workspace:
 
         return compare_audits(self.db, chosen)
 
-    def agreement(self, a: AuditInfo, b: AuditInfo) -> Agreement:
+    def weighted(self, audit: AuditInfo, t: Tally) -> dict[str, Any] | None:
+        """Question id -> weighted estimate where the sample's strata were drawn at unequal
+        fractions (docs/weighted.md), else None."""
+        from reviewer.outputs.weighted_out import weighted_figures
+
+        return weighted_figures(self.db, audit, t)
+
+    def agreement(self, a: AuditInfo, *others: AuditInfo) -> Agreement:
         from reviewer.analysis.agreement import agreement
 
-        return agreement(self.db, a, b)
+        return agreement(self.db, a, *others)
 
     # -- improvement plans ----------------------------------------------------------------------
     def plans(self) -> list[PlanInfo]:

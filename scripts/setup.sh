@@ -42,5 +42,9 @@ stamp=".venv/.installed${EXTRA:+-$EXTRA}"
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   echo "setup: installing the project into .venv" >&2
   .venv/bin/python -m pip install -q --disable-pip-version-check -e ".${EXTRA:+[$EXTRA]}"
+  # Gwet's AC1 (docs/agreement.md): irrCAC pins scipy==1.12.0, pandas<3 and coverage<7, which
+  # the rest of the stack has outgrown; what it really uses (numpy, pandas, scipy) is installed
+  # above, so it goes in without its pins.
+  .venv/bin/python -m pip install -q --disable-pip-version-check --no-deps "irrCAC==0.4.4"
   touch "$stamp"
 fi

@@ -18,27 +18,31 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from reviewer.analysis.reliability import (
+    NO_SPREAD,
+    NOTHING,
+    ONE_CATEGORY,
+    ONE_SIDED,
+    PERFECT,
+    Figure,
+    ac1,
+    alpha,
+    fleiss,
+    mean_pairwise,
+    pairwise,
+)
+from reviewer.analysis.scorers import scorers
+from reviewer.analysis.versions import Link, shown
 from reviewer.errors import ReviewerError
 from reviewer.questions.logic import UNANSWERED, answer_category
-from reviewer.questions.model import Question
 from reviewer.store.audits import AuditInfo, question_set
 from reviewer.store.db import Database
 
 BANDS = ((0.0, "poor"), (0.20, "slight"), (0.40, "fair"), (0.60, "moderate"),
          (0.80, "substantial"), (1.0, "almost perfect"))
 LOW_KAPPA = 0.40         # at or below: "fair" or worse — the question needs clearer guidance
-
-
-def _two(x: float) -> str:
-    text = f"{x:.2f}"
-    return "0.00" if text == "-0.00" else text      # a hair below zero is not negative
-
-
-def kappa_text(q: QuestionAgreement) -> str:
-    """"0.46 (-0.14 to 1.00)", or "–" when kappa is undefined; the same in every output."""
-    if q.kappa is None or q.kappa_ci is None:
-        return "–"
-    return f"{_two(q.kappa)} ({_two(q.kappa_ci[0])} to {_two(q.kappa_ci[1])})"
+# At or above, with kappa below LOW_KAPPA: the kappa paradox (docs/contracts.md §13).
+PARADOX_AGREEMENT = 0.85
 
 
 def band(kappa: float | None) -> str:
@@ -59,6 +63,12 @@ class Disagreement:
     ref: str
     a: str
     b: str
+    answers: tuple[str | None, ...] = ()      # every audit's answer (three or more audits)
+
+    def to_dict(self) -> dict[str, Any]:
+        if len(self.answers) > 2:
+            return {"ref": self.ref, "answers": list(self.answers)}
+        return {"ref": self.ref, "a": self.a, "b": self.b}
 
 
 @dataclass
@@ -71,25 +81,57 @@ class QuestionAgreement:
     kappa: float | None = None
     kappa_ci: tuple[float, float] | None = None
     disagreements: list[Disagreement] = field(default_factory=list)
+    share: float | None = None                 # agreement (mean pairwise with three or more)
+    kappa_fig: Figure = field(default_factory=lambda: Figure(None, None, None, NOTHING))
+    ac1: Figure = field(default_factory=lambda: Figure(None, None, None, NOTHING))
+    alpha: Figure = field(default_factory=lambda: Figure(None, None, None, NOTHING))
+    comparable: bool = True
+    why: str | None = None                     # "wording changed", or the same_as reason
+    wordings: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def agreement(self) -> float | None:
+        if self.share is not None:
+            return self.share
         return self.agreed / self.compared if self.compared else None
 
+    @property
+    def paradox(self) -> bool:
+        """High agreement but a low kappa: chance agreement is high (one answer dominates)."""
+        return (self.agreement is not None and self.agreement >= PARADOX_AGREEMENT
+                and self.kappa is not None and self.kappa < LOW_KAPPA)
+
+    @property
+    def deciding(self) -> float | None:
+        """The figure that judges "low": AC1 where kappa is paradoxical, else kappa."""
+        return self.ac1.value if self.paradox else self.kappa
+
+    @property
+    def low(self) -> bool:
+        return self.deciding is not None and self.deciding <= LOW_KAPPA
+
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "type": self.type, "text": self.text, "compared": self.compared,
-                "agreed": self.agreed, "agreement": self.agreement, "kappa": self.kappa,
-                "kappa_ci": list(self.kappa_ci) if self.kappa_ci else None,
-                "band": band(self.kappa),
-                "disagreements": [{"ref": d.ref, "a": d.a, "b": d.b}
-                                  for d in self.disagreements]}
+        d: dict[str, Any] = {
+            "id": self.id, "type": self.type, "text": self.text, "compared": self.compared,
+            "agreed": self.agreed, "agreement": self.agreement, "kappa": self.kappa,
+            "kappa_ci": list(self.kappa_ci) if self.kappa_ci else None,
+            "band": band(self.kappa),
+            "disagreements": [x.to_dict() for x in self.disagreements],
+            "kappa_why": self.kappa_fig.why, "ac1": self.ac1.to_dict(),
+            "alpha": self.alpha.to_dict(), "paradox": self.paradox, "low": self.low,
+            "comparable": self.comparable, "why": self.why}
+        if not self.comparable:
+            d["wordings"] = self.wordings
+        return d
 
 
 @dataclass
 class Agreement:
-    audits: tuple[str, str]
+    audits: tuple[str, ...]
     records: int
     questions: list[QuestionAgreement]
+    overall_figures: QuestionAgreement | None = None
+    scorers: list[dict[str, Any]] | None = None
 
     @property
     def compared(self) -> int:
@@ -100,13 +142,22 @@ class Agreement:
         return sum(q.agreed for q in self.questions)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"audits": list(self.audits), "records": self.records,
-                "questions": [q.to_dict() for q in self.questions],
-                "overall": {"compared": self.compared, "agreed": self.agreed,
-                            "agreement": self.agreed / self.compared if self.compared
-                            else None}}
-
-
+        overall: dict[str, Any] = {"compared": self.compared, "agreed": self.agreed,
+                                   "agreement": self.agreed / self.compared if self.compared
+                                   else None}
+        o = self.overall_figures
+        if o is not None:
+            if len(self.audits) > 2:
+                overall["agreement"] = o.agreement
+            overall.update(kappa=o.kappa, kappa_ci=list(o.kappa_ci) if o.kappa_ci else None,
+                           kappa_why=o.kappa_fig.why, ac1=o.ac1.to_dict(),
+                           alpha=o.alpha.to_dict(), paradox=o.paradox, low=o.low)
+        d = {"audits": list(self.audits), "records": self.records,
+             "kappa_method": "cohen" if len(self.audits) == 2 else "fleiss",
+             "questions": [q.to_dict() for q in self.questions], "overall": overall}
+        if self.scorers is not None:
+            d["scorers"] = self.scorers
+        return d
 
 
 def kappa_of(pairs: list[tuple[str, str]]) -> tuple[float | None, tuple[float, float] | None]:
@@ -148,63 +199,103 @@ def _answers(db: Database, audit: AuditInfo) -> tuple[list[str], dict[str, dict[
     return refs, out
 
 
-def agreement(db: Database, a: AuditInfo, b: AuditInfo) -> Agreement:
-    qa, qb = question_set(db, a), question_set(db, b)
-    if qa.id != qb.id:
-        raise ReviewerError(f"'{a.name}' uses question set {qa.id} and '{b.name}' uses {qb.id}: "
-                            "agreement needs two audits of the same question set")
-    if a.id == b.id:
-        raise ReviewerError("agreement needs two different audits")
-    refs_a, ans_a = _answers(db, a)
-    refs_b, ans_b = _answers(db, b)
-    in_b = set(refs_b)
-    common = [ref for ref in refs_a if ref in in_b]
+MAX_AUDITS = 20
+
+
+def agreement(db: Database, *audits: AuditInfo) -> Agreement:
+    """Agreement among two or more audits of the same question set (docs/contracts.md §8, §13)."""
+    if len(audits) < 2:
+        raise ReviewerError("agreement needs at least two audits (one was given)")
+    if len(audits) > MAX_AUDITS:
+        raise ReviewerError(f"agreement compares at most {MAX_AUDITS} audits "
+                            f"({len(audits)} were given)")
+    if len({a.id for a in audits}) < len(audits):
+        raise ReviewerError("agreement needs different audits (one was given twice)")
+    sets = [question_set(db, a) for a in audits]
+    for a, qs in zip(audits[1:], sets[1:], strict=True):
+        if qs.id != sets[0].id:
+            raise ReviewerError(f"'{audits[0].name}' uses question set {sets[0].id} and "
+                                f"'{a.name}' uses {qs.id}: agreement needs audits of the same "
+                                "question set")
+    loaded = [_answers(db, a) for a in audits]
+    common = _common(loaded)
+    if not common:
+        raise ReviewerError("the audits have no records in common (records are matched by ref): "
+                            + ", ".join(f"'{a.name}'" for a in audits))
+    from reviewer.analysis.versions import chain, comparable
+
+    linked = chain(sets)
     questions: list[QuestionAgreement] = []
-    for q in _shared(qa.questions, qb.by_id):
-        qa_ = QuestionAgreement(q.id, q.type, q.text)
-        pairs = []
-        for ref in common:
-            ca = answer_category(*ans_a.get(ref, {}).get(q.id, (UNANSWERED, None)))
-            cb = answer_category(*ans_b.get(ref, {}).get(q.id, (UNANSWERED, None)))
-            if ca is None or cb is None:
-                continue
-            pairs.append((ca, cb))
-            if ca == cb:
-                qa_.agreed += 1
-            else:
-                qa_.disagreements.append(Disagreement(ref, ca, cb))
-        qa_.compared = len(pairs)
-        qa_.kappa, qa_.kappa_ci = kappa_of(pairs)
+    pooled: list[list[str | None]] = []
+    for q in sets[0].questions:
+        entries = linked[q.id]
+        if q.type == "text" or any(e is None for e in entries):
+            continue
+        same, why = comparable(entries)
+        qa_ = QuestionAgreement(q.id, q.type, q.text, comparable=same, why=why)
+        if not same:
+            qa_.wordings = [shown(e.theirs or q) for e in entries if e is not None]
+            qa_.kappa_fig = qa_.ac1 = qa_.alpha = Figure(None, None, None, why)
+            questions.append(qa_)
+            continue
+        ids = [_own_id(e, q.id) for e in entries]
+        rows = [[answer_category(*ans.get(ref, {}).get(qid, (UNANSWERED, None)))
+                 for (_, ans), qid in zip(loaded, ids, strict=True)] for ref in common]
+        _fill(qa_, rows, common)
+        pooled.extend(rows)
         questions.append(qa_)
-    return Agreement((a.name, b.name), len(common), questions)
+    overall = QuestionAgreement("overall", "", "")
+    _fill(overall, pooled, [])
+    result = Agreement(tuple(a.name for a in audits), len(common), questions, overall)
+    result.scorers = scorers(db, audits, questions, _answers)
+    return result
 
 
-def _shared(questions: list[Question], other: dict[str, Question]) -> list[Question]:
-    return [q for q in questions if q.type != "text" and q.id in other
-            and other[q.id].type == q.type]
+def _common(loaded: list[tuple[list[str], dict]]) -> list[str]:
+    others = [set(refs) for refs, _ in loaded[1:]]
+    return [ref for ref in loaded[0][0] if all(ref in o for o in others)]
 
 
-def to_text(result: Agreement) -> str:
-    a, b = result.audits
-    lines = [f"Agreement between '{a}' and '{b}': {result.records} records in both.",
-             "Agreement = share of pairs with the same answer (blank answers not compared; "
-             "n/a is an answer of its own). Kappa corrects that share for chance: 1 is perfect, "
-             "0 no better than chance (Landis & Koch: 0.41-0.60 moderate, 0.61-0.80 "
-             "substantial, above 0.80 almost perfect). A low kappa marks a question to clarify.",
-             "", f"{'Question':<44} {'pairs':>6} {'agreed':>7} {'kappa (95% CI)':>22}  reading"]
-    for q in result.questions:
-        label = f"{q.id}. {q.text}"
-        label = label if len(label) <= 44 else label[:43] + "…"
-        agreed = "–" if q.agreement is None else f"{100 * q.agreement:.0f}%"
-        kappa = kappa_text(q)
-        flag = "  <- low" if q.kappa is not None and q.kappa <= LOW_KAPPA else ""
-        lines.append(f"{label:<44} {q.compared:>6} {agreed:>7} {kappa:>22}  {band(q.kappa)}"
-                     f"{flag}")
-    overall = result.to_dict()["overall"]
-    share = "–" if overall["agreement"] is None else f"{100 * overall['agreement']:.1f}%"
-    lines += ["", f"Overall: {overall['agreed']} of {overall['compared']} pairs agreed ({share})."]
-    shown = [(q, d) for q in result.questions for d in q.disagreements]
-    if shown:
-        lines += ["", "Disagreements (ref, question: a / b):"]
-        lines += [f"  {d.ref}, {q.id}: {d.a or '(blank)'} / {d.b or '(blank)'}" for q, d in shown]
-    return "\n".join(lines) + "\n"
+def _own_id(e: Link | None, first_id: str) -> str:
+    """The id the question has in that audit's set."""
+    return e.theirs.id if e is not None and e.theirs is not None else first_id
+
+
+def _fill(qa_: QuestionAgreement, rows: list[list[str | None]], refs: list[str]) -> None:
+    """Count and compute the figures of one question (or of all, pooled) from its rows."""
+    width = len(rows[0]) if rows else 0
+    if width == 2 or not rows:
+        pairs = [(a, b) for a, b in rows if a is not None and b is not None] if rows else []
+        qa_.compared, qa_.agreed = len(pairs), sum(a == b for a, b in pairs)
+        qa_.kappa, qa_.kappa_ci = kappa_of(pairs)
+        qa_.kappa_fig = _kappa_figure(qa_.kappa, qa_.kappa_ci, pairs)
+        for ref, (a, b) in zip(refs, rows, strict=False):
+            if a is not None and b is not None and a != b:
+                qa_.disagreements.append(Disagreement(ref, a, b))
+    else:
+        stats = pairwise(rows)
+        qa_.compared = sum(s[2] for s in stats)
+        qa_.agreed = sum(s[3] for s in stats)
+        qa_.share = mean_pairwise(rows)
+        qa_.kappa_fig = fleiss(rows)
+        qa_.kappa = qa_.kappa_fig.value
+        if qa_.kappa_fig.low is not None and qa_.kappa_fig.high is not None:
+            qa_.kappa_ci = (qa_.kappa_fig.low, qa_.kappa_fig.high)
+        for ref, row in zip(refs, rows, strict=False):
+            given = {c for c in row if c is not None}
+            if len(given) > 1:
+                qa_.disagreements.append(Disagreement(ref, row[0] or "", row[1] or "",
+                                                      tuple(row)))
+    if rows:
+        qa_.ac1, qa_.alpha = ac1(rows), alpha(rows)
+
+
+def _kappa_figure(kappa: float | None, ci: tuple[float, float] | None,
+                  pairs: list[tuple[str, str]]) -> Figure:
+    if kappa is None:
+        return Figure(None, None, None, NOTHING if not pairs else ONE_CATEGORY)
+    if any(len({p[k] for p in pairs}) == 1 for k in (0, 1)):
+        return Figure(kappa, None, None, ONE_SIDED)     # kappa is 0 by construction
+    if ci is None or ci[1] - ci[0] < 1e-9:
+        return Figure(kappa, None, None, PERFECT if kappa >= 1 - 1e-9 else NO_SPREAD)
+    return Figure(kappa, ci[0], ci[1], None)

@@ -1,9 +1,11 @@
 """Comparing audits (a baseline and one or more later audits) question by question.
 
-Questions are matched by id. Each later audit is compared with the baseline (the first audit): the Y
-rates, their difference with its 95% interval, Fisher's exact p-value and a flag (see
-``reviewer.analysis.stats``). A question whose wording differs between audits is still compared,
-with a warning; one whose type differs, or that an audit lacks, is not compared.
+Questions are matched by id. Each later audit is compared with the baseline (the first audit):
+the Y rates, their difference with its 95% interval, Fisher's exact p-value and a flag (see
+``reviewer.analysis.stats``). A question is paired across audits as ``analysis.versions`` says:
+one whose wording (text, choices, conditions, target, direction) changed without a ``same_as``
+in the later set is listed as not comparable, with both wordings and no change; one whose type
+differs, or that an audit lacks, is not compared.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Any
 
 from reviewer.analysis.stats import Change, Rate, compare_counts, percent, rate
 from reviewer.analysis.tally import QuestionTally, Tally, tally
+from reviewer.analysis.versions import chain, comparable, shown
 from reviewer.errors import ReviewerError
 from reviewer.questions.model import Question
 from reviewer.store.audits import AuditInfo
@@ -33,6 +36,9 @@ class QuestionComparison:
     text: str
     figures: list[QuestionTally | None]           # one per audit (None: not in that audit)
     changes: list[Change | None] = field(default_factory=list)   # per later audit vs baseline
+    comparable: bool = True
+    why: str | None = None          # "wording changed" (not compared), or the same_as reason
+    wordings: list[dict[str, Any]] = field(default_factory=list)
 
     def rates(self) -> list[Rate | None]:
         return [rate(f.yes, f.total) if f is not None and f.question.type == "yes_no" else None
@@ -77,22 +83,34 @@ def _question_dict(q: QuestionComparison, names: list[str]) -> dict[str, Any]:
             changes.append({"audit": name, "difference": ch.difference,
                             "ci": [ch.low, ch.high] if ch.difference is not None else None,
                             "p_value": ch.p_value, "flag": ch.flag})
-    return {"id": q.id, "type": q.type, "text": q.text,
-            "audits": [_figures_dict(f, n) for f, n in zip(q.figures, names, strict=True)],
-            "changes": changes}
+    d = {"id": q.id, "type": q.type, "text": q.text,
+         "audits": [_figures_dict(f, n) for f, n in zip(q.figures, names, strict=True)],
+         "changes": changes, "comparable": q.comparable, "why": q.why}
+    if not q.comparable:            # docs/contracts.md §13: no change, interval or p-value
+        d["wordings"] = q.wordings
+        for entry in d["audits"]:
+            if entry is not None:
+                entry.pop("ci", None)
+    return d
 
 
 def compare_tallies(audits: Sequence[AuditInfo], tallies: Sequence[Tally]) -> Comparison:
     if len(audits) < 2:
         raise ReviewerError("a comparison needs at least two audits")
     maps = [t.by_id() for t in tallies]
+    linked = chain([t.qset for t in tallies]) if len({t.qset.id for t in tallies}) == 1 else {}
+    renamed = {(k, e.theirs.id): qid for qid, entries in linked.items()
+               for k, e in enumerate(entries) if e and e.theirs and e.theirs.id != qid}
     order: dict[str, None] = {}
-    for t in tallies:
-        order.update((q.id, None) for q in t.qset.questions if q.tallied)
+    for k, t in enumerate(tallies):
+        order.update((q.id, None) for q in t.qset.questions if q.tallied
+                     and (k, q.id) not in renamed)
     warnings: list[str] = []
     out = []
     for qid in order:
-        figures = [m.get(qid) for m in maps]
+        entries = linked.get(qid)
+        figures = [m.get(e.theirs.id if e is not None and e.theirs is not None else qid)
+                   for m, e in zip(maps, entries or [None] * len(maps), strict=True)]
         present = [(a, f) for a, f in zip(audits, figures, strict=True) if f is not None]
         first = present[0][1].question
         qc = QuestionComparison(qid, first.type, first.text, figures)
@@ -102,14 +120,14 @@ def compare_tallies(audits: Sequence[AuditInfo], tallies: Sequence[Tally]) -> Co
         if any(f.question.type != first.type for _, f in present):
             kinds = ", ".join(f"{f.question.type} in '{a.name}'" for a, f in present)
             warnings.append(f"question {qid} changed type ({kinds}): not compared")
-        elif any(f.question.text.strip() != first.text.strip() for _, f in present):
-            texts = "; ".join(f"'{a.name}': \"{f.question.text}\"" for a, f in present)
-            warnings.append(f"question {qid}: the wording differs ({texts})")
-        elif any(f.question.choices != first.choices for _, f in present):
-            warnings.append(f"question {qid}: the choices differ between audits")
+        elif entries is not None:
+            qc.comparable, qc.why = comparable(entries)
+        if not qc.comparable:
+            qc.wordings = [shown(f.question) for _, f in present]
+            warnings.append(f"question {qid}: not comparable, {qc.why} (see its wordings)")
         base = figures[0]
         for later in figures[1:]:
-            qc.changes.append(_change(base, later))
+            qc.changes.append(_change(base, later) if qc.comparable else None)
         out.append(qc)
     return Comparison(list(audits), list(tallies), out, warnings)
 
@@ -142,10 +160,12 @@ def _points(x: float | None) -> str:
 
 
 def change_text(ch: Change) -> str:
+    from reviewer.outputs.numbers import p_value
+
     if ch.difference is None:
         return ch.flag
     return (f"{_points(ch.difference)} points (95% CI {_points(ch.low)} to {_points(ch.high)}), "
-            f"p = {ch.p_value:.3g}: {ch.flag}")
+            f"{p_value(ch.p_value)}: {ch.flag}")
 
 
 def to_text(c: Comparison, width: int = 60) -> str:
@@ -164,6 +184,12 @@ def to_text(c: Comparison, width: int = 60) -> str:
         cells = [f"{percent(r.rate)} ({r.count}/{r.total})" if r and r.rate is not None else "–"
                  for r in q.rates()]
         lines.append(f"{label:<{width}}  " + "  ".join(f"{s:>{col}}" for s in cells))
+        if not q.comparable:
+            lines.append(f"    not comparable: {q.why}: "
+                         + "; ".join(f"'{n}': \"{w['text']}\"" for n, w in
+                                     zip(names, q.wordings, strict=False)))
+        elif q.why:
+            lines.append(f"    same question, reworded: {q.why}")
         for name, ch in zip(names[1:], q.changes, strict=True):
             if ch is not None:
                 lines.append(f"    {name} vs {names[0]}: {change_text(ch)}")

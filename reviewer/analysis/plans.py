@@ -21,6 +21,7 @@ from typing import Any
 
 from reviewer.analysis.stats import NOT_COMPARABLE, compare_counts, rate
 from reviewer.analysis.tally import QuestionTally, Tally
+from reviewer.analysis.versions import link
 from reviewer.errors import ReviewerError
 from reviewer.files.plan_table import PlanItem
 from reviewer.questions.model import Question
@@ -46,6 +47,8 @@ class QuestionEvidence:
     flag: str = NOT_COMPARABLE
     difference: float | None = None
     p_value: float | None = None
+    why: str | None = None          # "wording changed" (not compared), or the same_as reason
+    comparable: bool = True
 
     def to_dict(self, names: list[str]) -> dict[str, Any]:
         q = self.question
@@ -59,7 +62,8 @@ class QuestionEvidence:
                 entry["target_status"] = f.target_status
             rates.append(entry)
         d = {"id": q.id, "ref": q.ref or None, "text": q.text, "type": q.type, "rates": rates,
-             "difference": self.difference, "p_value": self.p_value, "flag": self.flag}
+             "difference": self.difference, "p_value": self.p_value, "flag": self.flag,
+             "comparable": self.comparable, "why": self.why}
         if q.target is not None:
             d.update(target=q.target, direction=q.direction)
         return d
@@ -143,6 +147,11 @@ def _judge(ev: QuestionEvidence) -> None:
     first, last = ev.figures[0], ev.figures[-1]
     if ev.question.type != "yes_no" or first is None or last is None \
             or first.question.type != "yes_no" or last.question.type != "yes_no":
+        return
+    # docs/contracts.md §13: paired only with the same wording, or same_as
+    pair = link(first.question, last.question)
+    ev.why, ev.comparable = pair.why, pair.comparable
+    if not pair.comparable:
         return
     change = compare_counts(first.yes, first.total, last.yes, last.total,
                             ev.question.direction != "lower")

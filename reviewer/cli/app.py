@@ -65,7 +65,7 @@ def _demo(args: argparse.Namespace) -> int:
     from reviewer import demo
 
     ws = open_ws(args)
-    audit, created = demo.ensure_demo(ws, to_score=False)
+    audit, created = demo.ensure_demo(ws, to_score=False, monthly=True)
     what = "created" if created else "already there:"
     print(f"{what} the demo audit '{audit.name}' ({audit.records} records)", file=sys.stderr)
     practice, created = demo.ensure_to_score(ws)

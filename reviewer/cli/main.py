@@ -14,13 +14,13 @@ import sys
 from collections.abc import Sequence
 
 from reviewer import __version__
-from reviewer.cli import answers, app, audits, history, plans, report, sets, tally, team
+from reviewer.cli import answers, app, audits, history, plans, report, sets, tally, team, trend
 from reviewer.cli.common import COMMANDS, CommandParser, add_common_options
 from reviewer.errors import ReviewerError, UsageError, describe_error
 from reviewer.store.db import redact
 
 # In this order: a group may add actions to one made before it (team adds to audit).
-GROUPS = (app, sets, audits, answers, tally, report, history, team, plans)
+GROUPS = (app, sets, audits, answers, tally, report, history, team, plans, trend)
 
 EPILOG = """\
 --db and --reviewer may come before or after the subcommand.

@@ -56,10 +56,10 @@ def add_team_commands(sub, groups: dict) -> None:
     a.add_argument("--to", required=True, metavar="NAMES", help="e.g. alice,bob,carol")
     a.add_argument("--seed", type=int, metavar="S", help="the random seed (printed if left out)")
     a.set_defaults(func="assign")
-    g = sub.add_parser("agreement", help="agreement and Cohen's kappa between two audits of "
-                                         "the same question set (docs/contracts.md §8)")
-    audit_argument(g, "audit_a", metavar="AUDIT_A")
-    audit_argument(g, "audit_b", metavar="AUDIT_B")
+    g = sub.add_parser("agreement", help="agreement, kappa, Gwet's AC1 and Krippendorff's alpha "
+                                         "among two or more audits of the same question set "
+                                         "(docs/contracts.md §8, §13)")
+    audit_argument(g, "audits", metavar="AUDIT", nargs="+")
     g.add_argument("--format", choices=("text", "json"), default="text")
     g.set_defaults(func="agreement")
 
@@ -104,10 +104,11 @@ def _assign(args: argparse.Namespace) -> int:
 def _agreement(args: argparse.Namespace) -> int:
     import json
 
-    from reviewer.analysis.agreement import agreement, to_text
+    from reviewer.analysis.agreement import agreement
+    from reviewer.outputs.agreement_text import to_text
 
     ws = open_ws(args)
-    result = agreement(ws.db, ws.audit(args.audit_a), ws.audit(args.audit_b))
+    result = agreement(ws.db, *[ws.audit(name) for name in args.audits])
     if args.format == "json":
         print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     else:

@@ -118,6 +118,45 @@ def create_calibration(ws: Workspace, name: str, main_id: int, records: int | No
                                         f"records of '{main.name}' ({how})")
 
 
+MAX_SCORERS = 20
+
+
+def scorer_names(text: str) -> list[str]:
+    """``a,b,c`` -> the team's names (each makes ``NAME (a)``...); blank or repeated names, or
+    more than MAX_SCORERS of them, are a usage error."""
+    names = [n.strip() for n in text.split(",")]
+    if any(not n for n in names):
+        raise UsageError("--scorers needs names separated by commas, e.g. --scorers alice,bob")
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if repeated:
+        raise UsageError(f"--scorers names {', '.join(repeated)} more than once")
+    if len(names) > MAX_SCORERS:
+        raise UsageError(f"--scorers names {len(names)} people; a calibration session takes at "
+                         f"most {MAX_SCORERS}")
+    return names
+
+
+def create_team_calibration(ws: Workspace, name: str, main_id: int, scorers: list[str],
+                            records: int | None = None, seed: int | None = None,
+                            refs_file: str | Path | None = None
+                            ) -> OpResult[list[Calibration]]:
+    """One blind copy per scorer, ``NAME (scorer)``, all over the same records
+    (docs/contracts.md §13), in one transaction: all are made or none."""
+    if records is not None and refs_file is None and seed is None:
+        seed = secrets.randbelow(10**6)
+    made: list[Calibration] = []
+    with ws.db.transaction():
+        for scorer in scorers:
+            done = create_calibration(ws, f"{clean_name(name)} ({scorer})", main_id, records,
+                                      seed, refs_file)
+            made.append(done.value)
+    first = made[0]
+    return OpResult(made, done.changes,
+                    f"created {len(made)} calibration audits ("
+                    + ", ".join(f"'{c.audit.name}'" for c in made)
+                    + f") with the same {len(first.refs)} records of '{first.main}'")
+
+
 def adjudicate(ws: Workspace, main_id: int, qs: QuestionSet, ref: str, qid: str,
                answer: str | None, source: str) -> OpResult[str | None]:
     """Set MAIN's answer to question ``qid`` of record ``ref`` to ``answer`` (a typed value;

@@ -5,13 +5,16 @@ marked."""
 
 from __future__ import annotations
 
-from reviewer.analysis.agreement import LOW_KAPPA, agreement, band
+from reviewer.analysis.agreement import agreement, band
+from reviewer.outputs.agreement_text import kappa_cell
+from reviewer.outputs.numbers import figure
 from reviewer.outputs.xlsx_util import HEAD_FILL, PERCENT_FORMAT, SafeWorkbook, cell
 from reviewer.store.audits import AuditInfo, calibrations_of
 from reviewer.store.db import Database
 
 HEADER = ["Question", "Pairs compared", "Agreed", "Agreement", "Kappa", "95% CI low",
-          "95% CI high", "Reading", "Low"]
+          "95% CI high", "Reading", "Low", "AC1", "AC1 low", "AC1 high", "Alpha", "Alpha low",
+          "Alpha high", "Paradox", "Written"]
 
 
 def agreement_sheet(book: SafeWorkbook, db: Database, audit: AuditInfo) -> None:
@@ -25,17 +28,29 @@ def agreement_sheet(book: SafeWorkbook, db: Database, audit: AuditInfo) -> None:
                         "share of pairs with the same answer, and Cohen's kappa (agreement "
                         "corrected for chance; Landis & Koch: above 0.60 substantial, 0.40 or "
                         "less needs clearer guidance)", bold=True)])
-    for other in calibrations:
-        result = agreement(db, audit, other)
+    results = [(other.name, agreement(db, audit, other)) for other in calibrations]
+    if len(calibrations) > 1:          # a team: everyone together (docs/contracts.md §13)
+        results.append(("The whole team (Fleiss' kappa)", agreement(db, audit, *calibrations)))
+    for name, result in results:
         overall = result.to_dict()["overall"]
         ws.append([])
-        ws.append([cell(ws, f"{other.name}: {result.records} records in both, "
-                            f"{overall['agreed']} of {overall['compared']} answers agree",
-                        bold=True)])
+        ws.append([cell(ws, f"{name}: {result.records} records in "
+                            + ("both" if len(result.audits) == 2 else "all")
+                            + f", {overall['agreed']} of {overall['compared']} answer pairs "
+                              "agree", bold=True)])
         ws.append([cell(ws, h, bold=True, fill=HEAD_FILL) for h in HEADER])
         for q in result.questions:
-            ci = q.kappa_ci or (None, None)
-            low = q.kappa is not None and q.kappa <= LOW_KAPPA
+            k = q.kappa_fig
             ws.append([cell(ws, f"{q.id}. {q.text}", wrap=True), q.compared, q.agreed,
-                       cell(ws, q.agreement, fmt=PERCENT_FORMAT), q.kappa, ci[0], ci[1],
-                       band(q.kappa), "low" if low else None])
+                       cell(ws, q.agreement, fmt=PERCENT_FORMAT), k.value, k.low, k.high,
+                       band(q.deciding), "low" if q.low else None,
+                       q.ac1.value, q.ac1.low, q.ac1.high, q.alpha.value, q.alpha.low,
+                       q.alpha.high, "paradox" if q.paradox else None,
+                       cell(ws, f"kappa {kappa_cell(q)}; AC1 {figure(q.ac1.to_dict())}; "
+                                f"alpha {figure(q.alpha.to_dict())}", wrap=True)])
+        if len(result.audits) > 2 and result.scorers:
+            ws.append([cell(ws, h, bold=True, fill=HEAD_FILL) for h in (
+                "Scorer", "Answers compared with the lead", "Differ", "Share")])
+            for sc in result.scorers:
+                ws.append([sc["scorer"], sc["compared"], sc["disagreed"],
+                           cell(ws, sc["rate"], fmt=PERCENT_FORMAT)])

@@ -14,6 +14,7 @@ from reviewer.analysis.plans import ItemEvidence, PlanStatus, QuestionEvidence
 from reviewer.analysis.stats import rate, rate_text
 from reviewer.analysis.targets import target_text
 from reviewer.files.private import private_output
+from reviewer.outputs.numbers import p_value
 from reviewer.outputs.report_pdf import LANG, PDF_VARIANT, style_sheet, weasyprint_module
 
 PLAN_CSS = """
@@ -48,7 +49,7 @@ def _evidence(ev: QuestionEvidence, names: list[str]) -> str:
                  else f"{rate_text(rate(f.yes, f.total))} of {f.total}")
         rates.append(f"{escape(name)}: {escape(shown)}")
     verdict = ev.flag if ev.difference is None else (
-        f"{ev.difference * 100:+.0f} points, p = {ev.p_value:.2g}: {ev.flag}")
+        f"{ev.difference * 100:+.0f} points, {p_value(ev.p_value)}: {ev.flag}")
     target = ""
     if q.target is not None and ev.figures[-1] is not None:
         target = "; " + target_text(q.target, q.direction, ev.figures[-1].target_status)

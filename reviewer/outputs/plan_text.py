@@ -7,6 +7,7 @@ from __future__ import annotations
 from reviewer.analysis.plans import ItemEvidence, PlanStatus, QuestionEvidence
 from reviewer.analysis.stats import rate, rate_text
 from reviewer.analysis.targets import target_text
+from reviewer.outputs.numbers import p_value
 
 
 def due_text(item: ItemEvidence) -> str:
@@ -33,7 +34,7 @@ def evidence_text(ev: QuestionEvidence, names: list[str]) -> str:
             cells.append(f"{name}: {rate_text(rate(f.yes, f.total))} of {f.total}")
     verdict = ev.flag
     if ev.difference is not None:
-        verdict = (f"{ev.difference * 100:+.0f} points, p = {ev.p_value:.2g}: {ev.flag}")
+        verdict = (f"{ev.difference * 100:+.0f} points, {p_value(ev.p_value)}: {ev.flag}")
     target = ""
     if q.target is not None and ev.figures[-1] is not None:
         target = "; " + target_text(q.target, q.direction, ev.figures[-1].target_status)

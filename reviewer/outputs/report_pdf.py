@@ -38,6 +38,7 @@ from reviewer.outputs.report_data import (
 )
 from reviewer.outputs.report_tables import section_table
 from reviewer.outputs.tally_format import NA_NOTE, sign_off_line
+from reviewer.outputs.weighted_out import weighted_section
 from reviewer.store.audits import AuditInfo, question_set
 from reviewer.store.db import Database
 
@@ -175,6 +176,7 @@ def _document(db: Database, audit: AuditInfo, compare_with: AuditInfo | None = N
         body.append(f"<section{cls}>{heading}\n{table}\n{_chart(block, comparison)}</section>")
         if progress:
             progress(i, len(parts) + steps)
+    body.append(weighted_section(db, audit, t))
     body.append(agreement_section(db, audit))
     html = (f'<!DOCTYPE html>\n<html lang="{LANG}">\n<head>\n<meta charset="utf-8">\n'
             f"<title>{escape(title)}</title>\n"

@@ -18,6 +18,7 @@ from html import escape
 from reviewer.analysis.stats import Change, percent, rate, rate_text
 from reviewer.analysis.tally import QuestionTally
 from reviewer.analysis.targets import target_text
+from reviewer.outputs.numbers import p_value
 from reviewer.outputs.report_data import Block
 
 HEAD = ["Question", "Y", "N", "Total", "Y rate (95% CI)"]
@@ -63,7 +64,7 @@ def compare_cell(ch: Change | None, note: str) -> str:
     if ch.flag in ("improved", "worse"):
         flag = f'<strong class="{ch.flag}">{flag}</strong>'
     points = f"{ch.difference * 100:+.0f}".replace("-", "\u2212")
-    return f"{was} ({points} pts)<br>{flag}<br>p = {ch.p_value:.2g}"
+    return f"{was} ({points} pts)<br>{flag}<br>{p_value(ch.p_value)}"
 
 
 def section_table(block: Block, number: int, compare_name: str | None = None,

@@ -30,6 +30,7 @@ from reviewer.outputs.agreement_xlsx import agreement_sheet
 from reviewer.outputs.feedback_xlsx import operator_feedback_xlsx
 from reviewer.outputs.report_data import blocks, summarize
 from reviewer.outputs.tally_format import CSV_HEADER, NA_NOTE, csv_rows, sign_off_line
+from reviewer.outputs.weighted_out import weighted_sheet
 from reviewer.outputs.xlsx_util import (
     HEAD_FILL,
     PERCENT_FORMAT,
@@ -137,6 +138,7 @@ def results_xlsx(db: Database, audit: AuditInfo, out: str | Path,
         _answers_sheet(book, columns)
         _records_sheet(book, columns)
         agreement_sheet(book, db, audit)
+        weighted_sheet(book, db, audit, t)
         return save(book, out, warn)
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from reviewer.analysis.tally import QuestionTally, Tally
 from reviewer.analysis.targets import target_text
+from reviewer.analysis.weighted import METHOD, Weighted
 from reviewer.files.cells import SafeCells
 from reviewer.store.audits import AuditInfo
 
@@ -17,12 +18,18 @@ NA_NOTE = ("Any not applicable (n/a) answers have not been counted in the totals
            "questions the total may be less than the number of records.")
 
 
-def tally_dict(audit: AuditInfo, t: Tally) -> dict[str, Any]:
+def tally_dict(audit: AuditInfo, t: Tally,
+               weighted: dict[str, Weighted] | None = None) -> dict[str, Any]:
+    """The docs/contracts.md §3 document; ``weighted`` (docs/contracts.md §13) adds each yes/no
+    question's weighted estimate."""
+    weighted = weighted or {}
     return {
         "audit": audit.name,
         "question_set": {"id": t.qset.id, "version": t.qset.version},
         "records": t.records,
-        "questions": [q.to_dict() for q in t.questions],
+        "questions": [q.to_dict() | ({"weighted": weighted[q.question.id].to_dict()}
+                                     if q.question.id in weighted else {})
+                      for q in t.questions],
         "signed_off": {"by": audit.signed_off_by, "at": audit.signed_off_at}
         if audit.signed_off else None,
     }
@@ -48,9 +55,13 @@ def to_json(d: dict[str, Any]) -> str:
     return json.dumps(d, indent=2, ensure_ascii=False)
 
 
-def to_text(audit: AuditInfo, t: Tally, width: int = 100) -> str:
+def to_text(audit: AuditInfo, t: Tally, width: int = 100,
+            weighted: dict[str, Weighted] | None = None) -> str:
     out = [f"{audit.name} — {t.qset.title} (version {t.qset.version})",
            sign_off_line(audit) + ".", f"{t.records} records. {NA_NOTE}", ""]
+    if weighted:
+        out[-1:-1] = [f"Weighted: the strata were sampled at unequal fractions; \"weighted\" "
+                      f"lines give the {METHOD}.", ""]
     by_id = t.by_id()
     text_w = width - 24
     for section in t.qset.sections:
@@ -62,8 +73,22 @@ def to_text(audit: AuditInfo, t: Tally, width: int = 100) -> str:
         out.append(f"{'Question':<{text_w}} {'Y':>6} {'N':>6} {'Total':>7}")
         for qt in rows:
             out.extend(_text_rows(qt, text_w))
+            if weighted and qt.question.id in weighted:
+                out.append("    " + weighted_text(weighted[qt.question.id], qt))
         out.append("")
     return "\n".join(out)
+
+
+def weighted_text(w: Weighted, qt: QuestionTally) -> str:
+    """"weighted 62% (95% CI 55% to 69%); unweighted 58%" — beside the plain figure."""
+    from reviewer.outputs.numbers import percent
+
+    plain = percent(qt.yes / qt.total) if qt.total else "–"
+    if w.rate is None:
+        return f"weighted: not estimable (no Y/N answers); unweighted {plain}"
+    ci = (f" (95% CI {percent(w.low)} to {percent(w.high)})" if w.low is not None
+          and w.high is not None and w.high > w.low else " (CI not estimable)")
+    return f"weighted {percent(w.rate)}{ci}; unweighted {plain}"
 
 
 def _text_rows(qt: QuestionTally, text_w: int) -> list[str]:

@@ -20,7 +20,7 @@ SET_KEYS = {"id", "title", "version", "description", "sections", "questions"}
 SECTION_KEYS = {"id", "title"}
 QUESTION_KEYS = {"id", "section", "text", "ref", "type", "guidance", "label", "choices", "ask_if",
                  "target", "direction",
-                 "na"}
+                 "na", "same_as", "why"}
 
 
 class QuestionSetError(ReviewerError):
@@ -219,7 +219,24 @@ class _Builder:
         )
         if "ask_if" in keys:
             q = Question(**{**q.__dict__, "ask_if": self.ask_if(keys["ask_if"], qid, earlier)})
+        same_as, why = self.same_as(keys, qid)
+        if same_as:
+            q = Question(**{**q.__dict__, "same_as": same_as, "same_as_why": why})
         return q if not missing and qid else None
+
+    def same_as(self, keys: dict[str, yaml.Node], qid: str) -> tuple[str, str]:
+        """``same_as`` (the question's id in the set's earlier version) with ``why`` (the
+        reason it is the same question): each needs the other."""
+        same_as = self.text(keys["same_as"], "same_as") if "same_as" in keys else ""
+        why = self.text(keys["why"], "why") if "why" in keys else ""
+        if "same_as" in keys and not same_as:
+            self.err(keys["same_as"], f"same_as of question '{qid}' must name a question id")
+        if same_as and not why:
+            self.err(keys["same_as"], f"question '{qid}' says same_as '{same_as}' without "
+                                      "'why' (the reason it is the same question)")
+        if "why" in keys and not same_as:
+            self.err(keys["why"], f"question '{qid}' has 'why' without 'same_as'")
+        return (same_as, why) if same_as and why else ("", "")
 
     def target(self, keys: dict[str, yaml.Node], qid: str,
                qtype: str) -> tuple[float | None, str]:

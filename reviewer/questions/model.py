@@ -43,6 +43,8 @@ class Question:
     na: bool = True
     target: float | None = None  # yes_no only: the Y rate that counts as met (docs/contracts.md §9)
     direction: str = "higher"          # "higher": more Y is better; "lower": fewer Y is better
+    same_as: str = ""                  # the id of this question in the set's earlier version
+    same_as_why: str = ""              # why it is the same question though worded differently
 
     def caption(self, with_ref: bool = False) -> str:
         """How tables and lists name the question: ``2a. As a result was ... [LF 2.1.2]``
@@ -103,6 +105,7 @@ class QuestionSet:
                 choices=tuple(q.get("choices", ())), na=q.get("na", True),
                 target=q.get("target"), direction=q.get("direction", "higher"),
                 ask_if=tuple((k, tuple(v)) for k, v in q.get("ask_if", ())),
+                same_as=q.get("same_as", ""), same_as_why=q.get("why", ""),
             )
             for q in d["questions"]
         ]
@@ -130,4 +133,6 @@ def _question_dict(q: Question) -> dict[str, Any]:
         d["target"] = q.target
     if q.direction != "higher":
         d["direction"] = q.direction
+    if q.same_as:                      # only when given: older sets keep their digest
+        d.update(same_as=q.same_as, why=q.same_as_why)
     return d

@@ -127,3 +127,10 @@ def store_question_set(db: Database, qs: QuestionSet, source: str = "",
                (qs.id, qs.version, qs.title, digest, qs.to_json(), source, source_name))
     return int(db.scalar("SELECT id FROM question_set WHERE key = ? AND version = ?",
                          (qs.id, qs.version)))
+
+
+def set_sample(db: Database, audit_id: int, description: dict[str, Any]) -> None:
+    """Store how the audit's records were drawn and weighted (call inside a write
+    transaction)."""
+    db.execute("UPDATE audit SET sample = ? WHERE id = ?",
+               (json.dumps(description, sort_keys=True), audit_id))

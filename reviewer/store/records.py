@@ -87,3 +87,9 @@ def progress_by_reviewer(db: Database, audit_id: int) -> list[tuple[str, int, in
                   "FROM record WHERE audit_id = ? AND assigned_to IS NOT NULL "
                   "GROUP BY assigned_to ORDER BY assigned_to", (audit_id,))
     return [(who, int(n), int(done or 0)) for who, n, done in rows]
+
+
+def field_values(db: Database, audit_id: int, name: str) -> list[str]:
+    """The non-blank values of one record field over an audit's records."""
+    return [str(v) for (v,) in db.all(f"SELECT {db.json_field('fields')} FROM record "
+                                      "WHERE audit_id = ?", (name, audit_id)) if v]

@@ -71,7 +71,10 @@ def test_the_program_starts_on_a_new_database_and_leaves_it_empty(program, tmp_p
 def test_the_program_carries_the_demo(program, tmp_path):
     db = tmp_path / "demo.db"
     start(program, "--db", str(db), "--demo", cwd=tmp_path)
-    line, later, _calibration, practice = audits(db)
+    *months, line, later, _calibration, practice = audits(db)
+    assert [m.split("\t")[0] for m in months] == [f"ASB self-audit {y}-{m:02d} (demo)" for y, m
+                                                  in [(2011, 10), (2011, 11), (2011, 12)]
+                                                  + [(2012, k) for k in range(1, 10)]]
     assert line.startswith("BTP ASB 2012 (demo)\thmic-asb-call-listening-2012 v2\t100/100")
     assert later.startswith("BTP ASB 2013 re-audit (demo)\t")
     assert practice.startswith("ASB practice (demo, to score)\t") and "\t8/20" in practice

@@ -43,7 +43,29 @@ def test_compare_two_audits(qtbot, make_window, tmp_path):
     assert m.cell(row, 1).startswith("10%") and m.cell(row, 2).startswith("60%")
     assert m.cell(row, last - 3) == "+50 pts"
     p = fisher_exact([[60, 40], [10, 90]])[1]
-    assert m.cell(row, last - 1) == f"{p:.3f}"
+    assert p < 0.001 and m.cell(row, last - 1) == "< 0.001"        # outputs/numbers.py
     assert m.data(m.index(row, last)) == "improved"
     row3 = next(r for r in range(m.rowCount()) if m.cell(r, 0).startswith("3. "))
     assert m.data(m.index(row3, last)) == "no significant change"
+
+
+def test_three_audits_show_control_limits(qtbot, make_window, tmp_path):
+    """docs/contracts.md §13: with three or more audits the chart is the p-chart with control
+    limits, and its text alternative is the trend's table."""
+    window = make_window()
+    later_audit(window, tmp_path)
+    new_audit(window, "Third", DEMO_CSV)
+    qtbot.keyClick(window.scoring.questions_view, Qt.Key_4, Qt.ControlModifier)
+    view = window.compare
+    names = [a.name for a in view.audits_model.audits]
+    assert len(names) >= 3, names
+    lst = view.audit_list
+    for row, audit in enumerate(view.audits_model.audits):
+        if audit.name in ("BTP ASB 2012 (demo)", "BTP ASB 2013 re-audit",
+                          "Third"):
+            lst.setCurrentIndex(view.audits_model.index(row, 0))
+            qtbot.keyClick(lst, Qt.Key_Space)
+    assert len(view.audits_model.chosen()) == 3
+    assert not view.chart.pixmap().isNull()
+    description = view.chart.accessibleDescription()
+    assert "centre line from the baseline" in description and "UCL" in description

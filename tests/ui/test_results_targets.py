@@ -43,3 +43,25 @@ def test_no_target_column_without_targets(qtbot, make_window):
     window.show_tab(RESULTS)
     qtbot.waitUntil(window.results.chart_ready)
     assert window.results.table.isColumnHidden(COL_TARGET)
+
+
+def test_weighted_rates_beside_the_plain_ones(qtbot, make_window, tmp_path):
+    """docs/contracts.md §13: strata sampled at unequal fractions: the Results view gives the
+    weighted Y rates beside the plain ones."""
+    from reviewer.ops.weights import set_population
+    from tests.conftest import DEMO_CSV
+    from tests.ui.app_ops import new_audit, run
+
+    window = make_window(demo=False)
+    audit = new_audit(window, "Areas", DEMO_CSV)
+    areas = sorted({line.split(",")[2] for line in
+                    DEMO_CSV.read_text(encoding="utf-8-sig").splitlines()[1:]})
+    pop = tmp_path / "pop.csv"
+    pop.write_text("stratum,population\n" + "".join(
+        f"{a},{1000 * (k + 1) ** 2}\n" for k, a in enumerate(areas)), encoding="utf-8")
+    run(window, lambda ws, _p: set_population(ws, audit.id, pop, "area"))
+    window.open_audit(audit.id)
+    window.show_tab(RESULTS)
+    qtbot.waitUntil(window.results.chart_ready)
+    text = window.results.heading.text()
+    assert "weighted by population" in text and "1: weighted" in text and "unweighted 10%" in text

@@ -130,3 +130,39 @@ def test_calibration_dialog_blind_scoring_and_adjudication(qtbot, make_window, m
     assert adjudications[0].after == first.b and len(adjudications) == 2
     view = ws.record(qs, ws.find_ref(main.id, first.ref))
     assert view.states["1"][1] == first.b
+
+
+def test_team_calibration_dialog_and_the_whole_team(qtbot, make_window, monkeypatch):
+    """docs/contracts.md §13: the dialog makes one blind copy per scorer (names separated by
+    commas), each assigned to its scorer; the Calibration view offers the whole team together."""
+    window = make_window()
+    main = window.session.audit
+    from ui.dialogs import calibration as calibration_dialog
+    from ui.screens.calibration import TEAM
+
+    def fill_and_accept(dialog) -> int:
+        dialog.name_edit.setText("Team")
+        dialog.records_spin.setValue(8)
+        dialog.reviewer_edit.setText("alice,bob")
+        dialog._create()
+        return 1
+
+    monkeypatch.setattr(calibration_dialog.CalibrationDialog, "exec", fill_and_accept)
+    qtbot.keyClick(window.scoring.questions_view, Qt.Key_K,
+                   Qt.ControlModifier | Qt.ShiftModifier)
+    ws = window.session.ws
+    copies = [ws.audit("Team (alice)"), ws.audit("Team (bob)")]
+    assert all(c.calibrates == main.id and c.records == 8 for c in copies)
+    assert [who for who, _n, _done in ws.progress_by_reviewer(copies[1].id)] == ["bob"]
+    window.open_audit(main.id)
+    window.show_tab(CALIBRATION)
+    v = window.calibration
+    v.other_combo.setFocus()
+    for _ in range(v.other_combo.count()):
+        if v.other_combo.currentData() == TEAM + "Team":
+            break
+        qtbot.keyClick(v.other_combo, Qt.Key_Down)
+    assert v.other_combo.currentData() == TEAM + "Team"
+    assert "2 scorers' calibration audits: 8 records in all" in v.heading.text()
+    assert "Fleiss" in v.heading.text() and "bob differs from the lead" in v.heading.text()
+    assert v.summary.rowCount() == 0 and v.model.rowCount() == 0     # nothing scored yet

@@ -23,6 +23,10 @@ def bench(script: str, *args: str) -> str:
 
 
 CASES = {
+    "bench_agreement.py": (["--records", "12", "--scorers", "3", "--questions", "3",
+                            "--months", "3"],
+                           [rf"3 scorers x 12 records x 3 questions: agreement {SECONDS}",
+                            rf"trend of 3 audits x 3 questions: {SECONDS}", r"goals met"]),
     "bench_cli.py": (["--rows", "200", "--repeat", "1"],
                      [r"200 records, 10 questions", r"import\s+\d+\.\d+\s+\d+\.\d+",
                       r"tally\s+\d+\.\d+", r"tally JSON equals the naive counts: yes"]),

@@ -78,7 +78,9 @@ def test_the_demo_audit_is_made_only_by_the_demo_command(capsys, tmp_path):
     assert code == 0 and "created the demo audit 'BTP ASB 2012 (demo)' (100 records)" in err
     code, _, err = run_cli(capsys, "--db", db, "demo")
     assert code == 0 and "already there" in err
-    assert run_cli(capsys, "--db", db, "audit", "list")[1].startswith("BTP ASB 2012 (demo)\t")
+    listed = run_cli(capsys, "--db", db, "audit", "list")[1].splitlines()
+    assert listed[0].startswith("ASB self-audit 2011-10 (demo)\t")     # the monthly ones first
+    assert sum(line.startswith("BTP ASB 2012 (demo)\t") for line in listed) == 1
     code, out, _ = run_cli(capsys, "demo", "--files")
     assert out.splitlines() == [str(demo_csv()), str(demo_audio_dir())]
     assert demo_csv().read_bytes() == DEMO_CSV.read_bytes()

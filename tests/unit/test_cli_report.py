@@ -77,8 +77,9 @@ def test_compare_warnings_go_to_stderr(cli, db, demo_audit, tmp_path):
     make_later_audit(db, tmp_path, "Reworded", {}, reworded_set(tmp_path))
     code, out, err = cli("compare", "BTP ASB 2012", "Reworded", "--format", "json")
     assert code == 0
-    json.loads(out)
-    assert err.startswith("reviewer: warning: question 5: the wording differs")
+    q5 = next(q for q in json.loads(out)["questions"] if q["id"] == "5")
+    assert (q5["comparable"], q5["changes"]) == (False, [])      # docs/contracts.md §13
+    assert err.startswith("reviewer: warning: question 5: not comparable, wording changed")
 
 
 @pytest.mark.parametrize("args, message", [

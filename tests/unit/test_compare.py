@@ -74,17 +74,36 @@ def test_text_and_json(pair):
     assert q3["changes"][0]["flag"] == "worse" and q3["changes"][0]["audit"] == "BTP ASB 2013"
 
 
-def test_wording_difference_is_a_warning_but_still_compared(db, demo_audit, tmp_path):
-    from reviewer.analysis.compare import compare_audits
+def test_a_reworded_question_is_not_comparable(db, demo_audit, tmp_path):
+    """docs/contracts.md §13: a question whose wording changed is listed, with both wordings, and no
+    change, interval or p-value."""
+    from reviewer.analysis.compare import compare_audits, to_text
 
     later = make_later_audit(db, tmp_path, "Reworded", changes={},
                              set_file=reworded_set(tmp_path, "5"))
     c = compare_audits(db, [demo_audit, later])
-    assert len(c.warnings) == 1
-    assert c.warnings[0].startswith("question 5: the wording differs")
-    assert "Was an attempt to identify a repeat caller recorded on the log?" in c.warnings[0]
+    assert len(c.warnings) == 1 and c.warnings[0].startswith("question 5: not comparable")
     q5 = next(q for q in c.questions if q.id == "5")
-    assert q5.changes[0].flag == "no significant change" and q5.changes[0].p_value == 1
+    assert q5.changes == [None] and q5.comparable is False
+    d = next(q for q in c.to_dict()["questions"] if q["id"] == "5")
+    assert (d["comparable"], d["why"], d["changes"]) == (False, "wording changed", [])
+    assert d["wordings"][1]["text"] == ("Was an attempt to identify a repeat caller recorded "
+                                        "on the log?")
+    assert d["wordings"][0]["digest"] != d["wordings"][1]["digest"]
+    assert all("ci" not in a for a in d["audits"])          # no interval for it at all
+    assert "not comparable: wording changed" in to_text(c)
+    # Said to be the same question, with the reason: compared, and the reason shown.
+    path = reworded_set(tmp_path, "5")
+    text = path.read_text(encoding="utf-8").replace(
+        "text: Was an attempt to identify a repeat caller recorded on the log?",
+        "text: Was an attempt to identify a repeat caller recorded on the log?\n"
+        "    same_as: \"5\"\n    why: plainer words").replace("version: 3", "version: 4")
+    path.write_text(text, encoding="utf-8")
+    again = make_later_audit(db, tmp_path, "Same", changes={}, set_file=path)
+    c = compare_audits(db, [demo_audit, again])
+    q5 = next(q for q in c.questions if q.id == "5")
+    assert q5.comparable and q5.why == "plainer words" and q5.changes[0].p_value == 1
+    assert "same question, reworded: plainer words" in to_text(c)
 
 
 SET_A = """id: cmp-a

@@ -223,3 +223,25 @@ def test_plan_report_pdf_and_xlsx(cli, two_audits, tmp_path):
     assert [e["detail"].split(" '")[0] for e in exports] == ["plan report", "plan report"]
     assert cli("plan", "report", "ASB plan", "--audits", "Base", "Later",
                "--out", str(tmp_path / "plan.docx"))[0] == 2
+
+
+def test_a_reworded_question_is_not_judged(tmp_path):
+    """docs/contracts.md §13: plan status pairs a question only when its wording is unchanged (or
+    the later set says same_as); a flipped direction is a change too."""
+    from reviewer.analysis.plans import QuestionEvidence, _judge
+    from reviewer.analysis.tally import QuestionTally
+    from reviewer.questions.model import Question
+
+    before = Question("1", "Asked about repeats?", "yes_no")
+    flipped = Question("1", "Asked about repeats?", "yes_no", direction="lower")
+    ev = QuestionEvidence(flipped, [QuestionTally(before, yes=10, no=90),
+                                    QuestionTally(flipped, yes=79, no=21)])
+    _judge(ev)
+    assert ev.to_dict(["a", "b"])["comparable"] is False and ev.flag == "not comparable"
+    assert ev.why == "wording changed" and ev.p_value is None
+    same = Question("1", "Asked, unprompted, about repeats?", "yes_no", same_as="1",
+                    same_as_why="clearer")
+    ev = QuestionEvidence(same, [QuestionTally(before, yes=10, no=90),
+                                 QuestionTally(same, yes=79, no=21)])
+    _judge(ev)
+    assert ev.flag == "improved" and ev.why == "clearer"

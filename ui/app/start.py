@@ -18,12 +18,13 @@ from ui.app.session import Session
 
 
 def create_window(target: str, reviewer: str, demo_audit: bool = False,
-                  to_score: bool = False) -> MainWindow:
+                  to_score: bool = False, monthly: bool = False) -> MainWindow:
     """The main window on a database, opened on the last (or the first) audit. ``demo_audit``
-    makes the demo audit, and ``to_score`` the partly unscored one too (``--demo`` does both)."""
+    makes the demo audit, ``to_score`` the partly unscored one too and ``monthly`` the monthly
+    self-audits (``--demo`` does all three)."""
     session = Session(target, reviewer)
     if demo_audit:
-        demo.ensure_demo(session.ws, to_score=to_score)
+        demo.ensure_demo(session.ws, to_score=to_score, monthly=monthly)
     window = MainWindow(session)
     window.audits.refresh()
     audits = session.ws.audits()
@@ -66,7 +67,7 @@ def run(target: str, reviewer: str, demo: bool = False, quit_after: float | None
     themes.apply_from_environment(app)
     error_hook.install()
     try:
-        window = create_window(target, reviewer, demo, to_score=demo)
+        window = create_window(target, reviewer, demo, to_score=demo, monthly=demo)
     except ReviewerError as exc:
         if sys.stderr is None:  # the packaged program on Windows has no console: say it here
             from PySide6.QtWidgets import QMessageBox

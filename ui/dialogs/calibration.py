@@ -37,7 +37,8 @@ class CalibrationDialog(QDialog):
         self.seed_spin.setValue(secrets.randbelow(1_000_000))
         self.seed_spin.setAccessibleName("Seed")
         self.reviewer_edit = QLineEdit()
-        self.reviewer_edit.setPlaceholderText("who scores them blind, e.g. bob")
+        self.reviewer_edit.setPlaceholderText("who scores them blind, e.g. bob (a team: "
+                                              "alice,bob,carol)")
         self.reviewer_edit.setAccessibleName("Second reviewer")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)
@@ -63,6 +64,9 @@ class CalibrationDialog(QDialog):
         name, n, seed = self.name_edit.text(), self.records_spin.value(), self.seed_spin.value()
         who = self.reviewer_edit.text().strip()
         main_id = self.main.id
+        if "," in who:                  # a team: one blind copy each, "NAME (alice)" ...
+            self._create_team(name, n, seed, who)
+            return
         done = self.session.run(
             lambda ws, _p: calibrate.create_calibration(ws, name, main_id, n, seed), self,
             "Creating the calibration audit…")
@@ -73,4 +77,25 @@ class CalibrationDialog(QDialog):
                                     self, "Assigning the records…") is None:
             return
         self.created = made
+        self.accept()
+
+    def _create_team(self, name: str, n: int, seed: int, who: str) -> None:
+        from reviewer.errors import UsageError
+
+        try:
+            names = calibrate.scorer_names(who)
+        except UsageError as exc:
+            self.reviewer_edit.setToolTip(exc.problems[0])
+            self.reviewer_edit.setFocus()
+            return
+        main_id = self.main.id
+        done = self.session.run(lambda ws, _p: calibrate.create_team_calibration(
+            ws, name, main_id, names, n, seed), self, "Creating the calibration audits…")
+        if done is None:
+            return
+        for scorer, made in zip(names, done.value, strict=True):
+            if self.session.run(lambda ws, _p, m=made, s=scorer: team.assign(
+                    ws, m.audit.id, [s], seed), self, "Assigning the records…") is None:
+                return
+        self.created = done.value[0]
         self.accept()

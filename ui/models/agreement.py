@@ -5,17 +5,13 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-from reviewer.analysis.agreement import (
-    LOW_KAPPA,
-    Agreement,
-    QuestionAgreement,
-    band,
-    kappa_text,
-)
+from reviewer.analysis.agreement import Agreement, QuestionAgreement, band
+from reviewer.outputs import numbers
+from reviewer.outputs.agreement_text import flags, kappa_cell
 from ui.models.table import Index, TableModel
 
-COL_QUESTION, COL_PAIRS, COL_AGREED, COL_KAPPA, COL_READING = range(5)
-HEADERS = ("Question", "Pairs", "Agreed", "Kappa (95% CI)", "Reading")
+COL_QUESTION, COL_PAIRS, COL_AGREED, COL_KAPPA, COL_AC1, COL_READING = range(6)
+HEADERS = ("Question", "Pairs", "Agreed", "Kappa (95% CI)", "AC1 (95% CI)", "Reading")
 
 
 class AgreementModel(TableModel):
@@ -43,11 +39,14 @@ class AgreementModel(TableModel):
             if col == COL_PAIRS:
                 return q.compared
             if col == COL_AGREED:
-                return "–" if q.agreement is None else f"{100 * q.agreement:.0f}%"
+                return numbers.percent(q.agreement)
             if col == COL_KAPPA:
-                return kappa_text(q)
-            low = q.kappa is not None and q.kappa <= LOW_KAPPA
-            return band(q.kappa) + (" — needs clearer guidance" if low else "")
+                return kappa_cell(q)
+            if col == COL_AC1:
+                return numbers.figure(q.ac1.to_dict())
+            note = flags(q)
+            return band(q.deciding) + (f" — {note}" if note else "") + (
+                " — needs clearer guidance" if q.low else "")
         if role == Qt.ItemDataRole.TextAlignmentRole and col in (COL_PAIRS, COL_AGREED):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None

@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 
 from reviewer.analysis.compare import Comparison
 from reviewer.analysis.stats import IMPROVED, WORSE, percent, rate_text
+from reviewer.outputs.numbers import p_plain
 from ui.app.colours import status
 from ui.models.table import Index, TableModel
 
@@ -74,7 +75,7 @@ class CompareModel(TableModel):
             return change.flag if col == n + 4 else "—"
         pts = f"{100 * change.difference:+.0f} pts"
         return {n + 1: pts, n + 2: f"{percent(change.low)} to {percent(change.high)}",
-                n + 3: f"{change.p_value:.3f}", n + 4: change.flag}[col]
+                n + 3: p_plain(change.p_value), n + 4: change.flag}[col]
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid():

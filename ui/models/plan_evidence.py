@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 from reviewer.analysis.plans import ItemEvidence
 from reviewer.analysis.stats import rate, rate_text
 from reviewer.analysis.targets import target_label
+from reviewer.outputs.numbers import p_value
 from reviewer.store.audits import AuditInfo
 from ui.models.table import Index, TableModel
 
@@ -57,7 +58,7 @@ class PlanEvidenceModel(TableModel):
         if col == FIRST_AUDIT + n:
             if ev.difference is None:
                 return "—"
-            return f"{ev.difference * 100:+.0f} points, p = {ev.p_value:.2g}"
+            return f"{ev.difference * 100:+.0f} points, {p_value(ev.p_value)}"
         if col == FIRST_AUDIT + n + 1:
             return ev.flag
         last = ev.figures[-1]

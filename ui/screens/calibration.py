@@ -12,6 +12,8 @@ through ``ui.dialogs.calibration``); reads ``Workspace.agreement``, ``history``.
 
 from __future__ import annotations
 
+from html import escape
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
@@ -23,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from reviewer.errors import ReviewerError
 from reviewer.files.recordings import recording_path
 from reviewer.ops import calibrate
 from reviewer.ops.core import Changes
@@ -34,6 +37,8 @@ from ui.models.disagreements import COL_DECISION, DisagreementsModel, Row
 from ui.widgets.a11y import buddy
 from ui.widgets.layout import RowKeeper, one_line_rows, row_table, rows_height, scrolling_split
 from ui.widgets.player import CallPlayer
+
+TEAM = "team:"      # the combo's entries for a team's calibration audits together
 
 
 class CalibrationView(RefreshedWhenShown, QWidget):
@@ -151,12 +156,57 @@ class CalibrationView(RefreshedWhenShown, QWidget):
             self.heading.setText(f"<b>{main.name}</b>: no other audit of this question set to "
                                  "compare with. Audit ▸ New calibration audit… makes one.")
             return
+        teams = self._teams(main)
+        for prefix, members in teams.items():
+            self.other_combo.addItem(f"{prefix}: the whole team ({len(members)} scorers)",
+                                     TEAM + prefix)
         self.other_combo.setCurrentIndex(max(0, self.other_combo.findData(chosen)))
+        current = self.other_combo.currentData()
+        if isinstance(current, str) and current.startswith(TEAM):
+            self._team(teams[current.removeprefix(TEAM)])
+            return
         self._compare(self.session.ws.audit_by_id(self.other_combo.currentData()))
+
+    def _teams(self, main: AuditInfo) -> dict[str, list[AuditInfo]]:
+        """The team calibrations of ``main``: copies named ``NAME (scorer)`` that share NAME."""
+        groups: dict[str, list[AuditInfo]] = {}
+        for a in self._candidates():
+            if a.calibrates == main.id and a.name.endswith(")") and " (" in a.name:
+                groups.setdefault(a.name[:a.name.rindex(" (")], []).append(a)
+        return {k: v for k, v in groups.items() if len(v) > 1}
+
+    def _team(self, team: list[AuditInfo]) -> None:
+        """Everyone together (docs/contracts.md §13): Fleiss' kappa, AC1 and alpha per question, and
+        each scorer against the lead; disagreements are adjudicated one scorer at a time."""
+        from reviewer.outputs.numbers import percent
+
+        main = self.session.audit
+        try:
+            result = self.session.ws.agreement(main, *team)
+        except ReviewerError as exc:
+            self.heading.setText(f"<b>{main.name}</b> and its team: {escape(exc.problems[0])}")
+            return
+        overall = result.to_dict()["overall"]
+        scorers = "; ".join(f"{s['scorer']} differs from the lead on {s['disagreed']} of "
+                            f"{s['compared']} ({percent(s['rate'])})"
+                            for s in result.scorers or [])
+        self.heading.setText(
+            f"<b>{main.name}</b> and {len(team)} scorers' calibration audits: {result.records} "
+            f"records in all, mean pairwise agreement {percent(overall['agreement'])}; kappa is "
+            f"Fleiss'. {scorers}. Pick one scorer above to adjudicate their disagreements.")
+        self.summary.set_agreement(result)
+        self._other = None
+        self.model.set_rows([])
 
     def _compare(self, other) -> None:
         main, ws = self.session.audit, self.session.ws
-        result = ws.agreement(main, other)
+        try:
+            result = ws.agreement(main, other)
+        except ReviewerError as exc:           # e.g. no records in common: said, not raised
+            self.heading.setText(f"<b>{main.name}</b> compared with <b>{other.name}</b>: "
+                                 + escape(exc.problems[0]))
+            self._other = None
+            return
         overall = result.to_dict()["overall"]
         share = "–" if overall["agreement"] is None else f"{100 * overall['agreement']:.0f}%"
         self.heading.setText(

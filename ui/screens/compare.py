@@ -133,6 +133,30 @@ class CompareView(QWidget):
         self.split.setSizes([size * 3 // 5, size - size * 3 // 5])
 
     def _trend(self, c) -> None:
+        """Three or more audits: each question's p-chart with control limits (docs/contracts.md
+        §13); its text alternative is the trend's table. Audits of different sets: the plain
+        lines."""
+        from reviewer.analysis.trend import trend
+        from reviewer.errors import ReviewerError
+
+        try:
+            result = trend([a.name for a in c.audits], c.tallies)
+        except ReviewerError as exc:
+            self._lines(c)
+            self.warnings.setText("\n".join(filter(None, [self.warnings.text(),
+                                                         f"No control limits: {exc}"])))
+            return
+        from reviewer.outputs.trend_chart import trend_chart_png
+        from reviewer.outputs.trend_text import to_text
+
+        pixmap = QPixmap()
+        pixmap.loadFromData(trend_chart_png(result, columns=3, dpi=80))
+        self.chart.setPixmap(pixmap)
+        text = to_text(result)
+        self.chart.setToolTip(text)
+        named(self.chart, "Trend chart with control limits", text)
+
+    def _lines(self, c) -> None:
         from reviewer.outputs.charts import trend_png
 
         rows = [q for q in c.questions if q.type == "yes_no"]

@@ -10,6 +10,8 @@ Operations: none (read only): ``Workspace.tally``, ``tally_by``, ``records_behin
 
 from __future__ import annotations
 
+from html import escape
+
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -163,7 +165,7 @@ class ResultsView(RefreshedWhenShown, QWidget):
             return
         t = self.session.ws.tally(audit, qs)
         self.heading.setText(f"<b>{audit.name}</b> — {qs.title} (version {qs.version}) — "
-                             f"{t.records} records. {NA_NOTE}")
+                             f"{t.records} records. {NA_NOTE}" + self._weighted(audit, t))
         self.model.set_tally(t)
         # the Target column only where the question set sets targets (docs/contracts.md §9)
         self.table.setColumnHidden(COL_TARGET, not any(r.target for r in self.model.rows))
@@ -183,6 +185,19 @@ class ResultsView(RefreshedWhenShown, QWidget):
             self.behind.clear("Figures changed: pick a figure again to list its records.")
             self._behind_qid = ""
         self._draw_chart()
+
+    def _weighted(self, audit, t) -> str:
+        """The weighted Y rates beside the plain ones, where the strata were sampled at unequal
+        fractions (docs/weighted.md)."""
+        from reviewer.outputs.tally_format import weighted_text
+
+        figures = self.session.ws.weighted(audit, t)
+        if not figures:
+            return ""
+        lines = [f"{qt.question.id}: {weighted_text(figures[qt.question.id], qt)}"
+                 for qt in t.questions if qt.question.id in figures]
+        return ("<br>Strata sampled at unequal fractions — weighted by population: "
+                + escape("; ".join(lines)))
 
     def _fill_groups(self, audit) -> None:
         fields = self.session.ws.field_names(audit)

@@ -1,0 +1,97 @@
+"""``reviewer agreement`` as text (docs/contracts.md §8, §13): per question the pairs compared,
+agreement, kappa (Cohen's for two audits, Fleiss' for more), Gwet's AC1 and Krippendorff's alpha
+with their intervals, the paradox and low flags; then the scorers' disagreement with the lead and
+the disagreements themselves. Numbers are written by ``reviewer.outputs.numbers``."""
+
+from __future__ import annotations
+
+from reviewer.analysis.agreement import Agreement, QuestionAgreement, band
+from reviewer.outputs import numbers
+
+PARADOX_NOTE = ("paradox: agreement is high but one answer dominates, so kappa is low; AC1 "
+                "judges this question")
+
+
+def _label(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def flags(q: QuestionAgreement) -> str:
+    """"paradox", "low", or both, for the table's last column."""
+    out = []
+    if q.paradox:
+        out.append("paradox (judged by AC1)")
+    if q.low:
+        out.append("low")
+    return ", ".join(out)
+
+
+def kappa_cell(q: QuestionAgreement) -> str:
+    f = q.kappa_fig
+    return numbers.coefficient(f.value, f.low, f.high, f.why)
+
+
+def to_text(result: Agreement) -> str:
+    names = result.audits
+    many = len(names) > 2
+    kappa_name = "Fleiss' kappa" if many else "Cohen's kappa"
+    lines = [f"Agreement among {len(names)} audits: " + ", ".join(f"'{n}'" for n in names)
+             + f"; {result.records} records in all of them.",
+             "Agreement = share of pairs with the same answer" + (" (mean over pairs of audits)"
+                                                                  if many else "")
+             + " (blank answers not compared; n/a is an answer of its own). Kappa, AC1 and "
+             "alpha correct it for chance: 1 is perfect, 0 no better than chance (Landis & "
+             f"Koch: 0.41-0.60 moderate, 0.61-0.80 substantial). {kappa_name}"
+             + (" uses the records every audit answered. " if many else ". ")
+             + "Where agreement is 85% or more but kappa is below 0.40 (the kappa paradox: one "
+             "answer dominates), AC1 judges the question. 0.40 or less is low: the question "
+             "needs clearer guidance.",
+             ""]
+    cells = {q.id: (kappa_cell(q), numbers.figure(q.ac1.to_dict()),
+                    numbers.figure(q.alpha.to_dict())) for q in result.questions}
+    w = [max([len(h), *(len(c[i]) for c in cells.values())])
+         for i, h in enumerate(("kappa (95% CI)", "AC1 (95% CI)", "alpha (95% CI)"))]
+    lines.append(f"{'Question':<40} {'pairs':>6} {'agreed':>7}  {'kappa (95% CI)':<{w[0]}}  "
+                 f"{'AC1 (95% CI)':<{w[1]}}  {'alpha (95% CI)':<{w[2]}}  reading")
+    for q in result.questions:
+        label = _label(f"{q.id}. {q.text}", 40)
+        if not q.comparable:
+            lines.append(f"{label:<40} not comparable: {q.why}")
+            lines += [f"    '{n}': {w['text']}" for n, w in zip(names, q.wordings, strict=False)]
+            continue
+        f = flags(q)
+        k, a, al = cells[q.id]
+        lines.append(f"{label:<40} {q.compared:>6} {numbers.percent(q.agreement):>7}  "
+                     f"{k:<{w[0]}}  {a:<{w[1]}}  {al:<{w[2]}}  {band(q.deciding)}"
+                     + (f"  <- {f}" if f else ""))
+        if q.why:
+            lines.append(f"    same question as before ({q.why})")
+    overall = result.to_dict()["overall"]
+    lines += ["", f"Overall: {overall['agreed']} of {overall['compared']} pairs agreed "
+                  f"({numbers.percent(overall['agreement'], 1)})."]
+    if result.overall_figures is not None:
+        o = result.overall_figures
+        lines.append(f"All questions pooled: kappa {kappa_cell(o)}, "
+                     f"AC1 {numbers.figure(o.ac1.to_dict())}, "
+                     f"alpha {numbers.figure(o.alpha.to_dict())}.")
+    if any(q.paradox for q in result.questions):
+        lines.append(PARADOX_NOTE + ".")
+    if result.scorers:
+        lines += ["", f"Scorers against the lead ('{result.scorers[0]['lead']}'): share of "
+                      "answers that differ from the lead's"]
+        for s in result.scorers:
+            worst = sorted((x for x in s["questions"] if x["rate"]),
+                           key=lambda x: -x["rate"])[:3]
+            worst_text = ", ".join(f"{x['id']} {numbers.percent(x['rate'])}" for x in worst)
+            lines.append(f"  {s['scorer']}: {s['disagreed']} of {s['compared']} "
+                         f"({numbers.percent(s['rate'])})"
+                         + (f"; most on {worst_text}" if worst_text else ""))
+    shown = [(q, d) for q in result.questions for d in q.disagreements]
+    if shown:
+        lines += ["", "Disagreements (ref, question: " + " / ".join(
+            "abcdefghijklmnopqrstuvwxyz"[i] if not many else n for i, n in
+            enumerate(names)) + "):"]
+        for q, d in shown:
+            answers = d.answers if many else (d.a, d.b)
+            lines.append(f"  {d.ref}, {q.id}: " + " / ".join(a or "(blank)" for a in answers))
+    return "\n".join(lines) + "\n"
