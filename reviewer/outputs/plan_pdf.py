@@ -1,9 +1,11 @@
-"""An improvement plan with its evidence as a tagged PDF (docs/contracts.md §9): laid out as the
-printed improvement plan of the inspection paper — Ref, Area for improvement, Due date, Action
-owner, Progress update, Date of update, Complete — with an Evidence column: each linked question's Y
-rate in every audit with its 95% interval, the change, Fisher's p and the verdict, then the item's
-verdict. A4 landscape, PDF/UA-1 like the results report (``report_pdf``): language, title, headings,
-table header cells, a bookmark per part of the plan."""
+"""An improvement plan with its evidence as a tagged PDF (docs/contracts.md §9), with the fields
+of the inspection paper's printed plan — Ref, Area for improvement, Due date, Action owner,
+Progress update, Date of update, Complete — and the evidence: each linked question's Y rate in
+every audit with its 95% interval, the change, Fisher's p and the verdict, then the item's
+verdict. Each item is one block under its own heading, so the text reads item by item when it is
+read aloud or extracted (side-by-side columns interleaved), and items follow one another without
+leaving half pages empty. A4, body text 9 pt or more, PDF/UA-1 like the results report
+(``report_pdf``): language, title, headings, a bookmark per item."""
 
 from __future__ import annotations
 
@@ -18,29 +20,15 @@ from reviewer.outputs.numbers import p_value
 from reviewer.outputs.report_pdf import LANG, PDF_VARIANT, style_sheet, weasyprint_module
 
 PLAN_CSS = """
-@page { size: A4 landscape; margin: 1.4cm 1.3cm 1.4cm 1.3cm; }
-table.plan { width: 100%; border-collapse: collapse; table-layout: fixed; font-size: 7.5pt;
-             line-height: 1.25; }
-table.plan caption { caption-side: top; text-align: left; font-size: 7.5pt; color: #555;
-                     padding-bottom: 2pt; }
-table.plan th, table.plan td { border: 0.5pt solid #9a9a9a; padding: 2pt 3pt;
-                               vertical-align: top; text-align: left; }
-table.plan thead th { background: #e4e8ee; font-weight: bold; }
-table.plan tr { break-inside: avoid; }
-table.plan td.progress { font-size: 6.8pt; }
-table.plan p.evidence { margin: 0 0 3pt; }
-table.plan p.verdict { font-weight: bold; margin: 2pt 0 0; }
-table.plan strong.overdue { color: #b00020; }
-table.plan col.ref { width: 5%; } table.plan col.area { width: 20%; }
-table.plan col.due { width: 7%; } table.plan col.owner { width: 10%; }
-table.plan col.progress { width: 22%; } table.plan col.updated { width: 7%; }
-table.plan col.complete { width: 6%; } table.plan col.evidence { width: 23%; }
+@page { size: A4; }
+section.item { border-top: 0.5pt solid #9a9a9a; padding: 4pt 0 2pt; }
+section.item h3 { font-size: 10pt; margin: 0 0 2pt; break-after: avoid; }
+section.item p { margin: 0 0 3pt; orphans: 2; widows: 2; }
+section.item p.facts { color: #333; }
+section.item p.evidence { margin-left: 10pt; break-inside: avoid; }
+section.item p.verdict { font-weight: bold; }
+strong.overdue { color: #b00020; }
 """
-HEAD = ("Ref", "Area for improvement", "Due date", "Action owner", "Progress update",
-        "Date of update", "Complete", "Evidence")
-COLS = ("ref", "area", "due", "owner", "progress", "updated", "complete", "evidence")
-
-
 def _evidence(ev: QuestionEvidence, names: list[str]) -> str:
     q = ev.question
     rates = []
@@ -57,20 +45,23 @@ def _evidence(ev: QuestionEvidence, names: list[str]) -> str:
             + "<br>".join(rates) + f"<br><em>{escape(verdict + target)}</em></p>")
 
 
-def _row(item: ItemEvidence, names: list[str]) -> str:
+def _item(item: ItemEvidence, names: list[str]) -> str:
+    """One item, one block after another (not columns side by side): read aloud or extracted,
+    it reads in order — the ref and area, its facts, its progress, its evidence, its verdict."""
     i = item.item
     due = escape(i.due or "—") + (' <strong class="overdue">OVERDUE</strong>'
                                   if item.overdue() else "")
     evidence = "".join(_evidence(ev, names) for ev in item.questions) or \
         "<p>No question of these audits is linked to this item.</p>"
-    evidence += f'<p class="verdict">Verdict: {escape(item.status)}</p>'
     complete = {True: "Yes", False: "No", None: "—"}[i.complete]
-    cells = [f'<th scope="row">{escape(i.ref)}</th>', f"<td>{escape(i.area)}</td>",
-             f"<td>{due}</td>", f"<td>{escape(i.owner)}</td>",
-             f'<td class="progress">{escape(i.progress)}</td>',
-             f"<td>{escape(i.updated or '—')}</td>", f"<td>{complete}</td>",
-             f"<td>{evidence}</td>"]
-    return "<tr>" + "".join(cells) + "</tr>"
+    return (f'<section class="item"><h3>{escape(i.ref)}</h3>'
+            f"<p><strong>Area for improvement:</strong> {escape(i.area)}</p>"
+            f'<p class="facts"><strong>Due date:</strong> {due} · <strong>Action owner:'
+            f"</strong> {escape(i.owner or '—')} · <strong>Complete:</strong> {complete} · "
+            f"<strong>Date of update:</strong> {escape(i.updated or '—')}</p>"
+            f"<p><strong>Progress update:</strong> {escape(i.progress or '—')}</p>"
+            f"{evidence}"
+            f'<p class="verdict">Verdict: {escape(item.status)}</p></section>')
 
 
 def plan_html(status: PlanStatus) -> str:
@@ -86,16 +77,11 @@ def plan_html(status: PlanStatus) -> str:
              "(Fisher's exact test, two-sided, p < 0.05, read with each question's direction). "
              "An item is linked to the questions it names, else to every question whose "
              "reference ends with the item's paragraph number.")
-    cols = "".join(f'<col class="{c}">' for c in COLS)
-    head = "".join(f'<th scope="col">{h}</th>' for h in HEAD)
-    rows = "".join(_row(item, names) for item in status.items)
+    items = "".join(_item(item, names) for item in status.items)
     body = (f"<h1>{escape(title)}</h1><p>{escape(intro)}</p>"
             f"<p><strong>{len(status.items)} items:</strong> {escape(summary)}; "
             f"{overdue} overdue (past the due date and not complete).</p>"
-            "<h2>Areas for improvement and their evidence</h2>"
-            f'<table class="plan"><caption>{escape(title)} — items and evidence</caption>'
-            f"<colgroup>{cols}</colgroup><thead><tr>{head}</tr></thead>"
-            f"<tbody>{rows}</tbody></table>")
+            f"<h2>Areas for improvement and their evidence</h2>{items}")
     style = style_sheet(title, f"Evidence: {', '.join(names)}"[:70], PLAN_CSS)
     return (f'<!DOCTYPE html>\n<html lang="{LANG}">\n<head>\n<meta charset="utf-8">\n'
             f"<title>{escape(title)}</title>\n<meta name=\"author\" content=\"reviewer\">\n"

@@ -173,7 +173,9 @@ def _document(db: Database, audit: AuditInfo, compare_with: AuditInfo | None = N
                               comparison.changes if comparison else None,
                               comparison.baseline_ids if comparison else None)
         cls = "" if block.heading else ' class="untitled"'
-        body.append(f"<section{cls}>{heading}\n{table}\n{_chart(block, comparison)}</section>")
+        # the heading and table kept together; the chart may go to the next page (report.css)
+        body.append(f'<section{cls}><div class="keep">{heading}\n{table}</div>\n'
+                    f"{_chart(block, comparison)}</section>")
         if progress:
             progress(i, len(parts) + steps)
     body.append(weighted_section(db, audit, t))

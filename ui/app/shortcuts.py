@@ -77,6 +77,8 @@ SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut("open_disagreement", ("Return", "Enter"), "Open the record to pick another answer",
              "Calibration"),
     Shortcut("refresh", ("F5",), "Compare again", "Calibration"),
+    Shortcut("undo_decision", ("Ctrl+Z",), "Undo your last decision here (the row shows what "
+             "it was)", "Calibration"),
     Shortcut("play_pause", ("Space",), "Play / pause the call recording", "Player"),
     Shortcut("skip_back", ("Ctrl+Left",), "Back 5 seconds", "Player"),
     Shortcut("skip_forward", ("Ctrl+Right",), "Forward 5 seconds", "Player"),

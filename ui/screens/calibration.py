@@ -27,9 +27,10 @@ from PySide6.QtWidgets import (
 
 from reviewer.errors import ReviewerError
 from reviewer.files.recordings import recording_path
-from reviewer.ops import calibrate
+from reviewer.ops import calibrate, scoring
 from reviewer.ops.core import Changes
 from reviewer.store.audits import AuditInfo
+from ui.app.operations import show_status
 from ui.app.session import RefreshedWhenShown, Session
 from ui.app.shortcuts import keys
 from ui.models.agreement import COL_QUESTION, AgreementModel
@@ -48,6 +49,7 @@ class CalibrationView(RefreshedWhenShown, QWidget):
         super().__init__(parent)
         self.session = session
         self._other: AuditInfo | None = None          # the audit compared with
+        self._decided: list[tuple[int, str, str]] = []  # (row, decision, main's answer) before
         self.heading = QLabel("")
         self.heading.setWordWrap(True)
         self.other_combo = QComboBox()
@@ -95,7 +97,7 @@ class CalibrationView(RefreshedWhenShown, QWidget):
         for name, fn in (("keep_main", lambda: self.decide("a")),
                          ("take_other", lambda: self.decide("b")),
                          ("open_disagreement", self._open), ("play_pause", self.player.toggle),
-                         ("refresh", self.refresh)):
+                         ("refresh", self.refresh), ("undo_decision", self.undo_decision)):
             action = QAction(name, self)
             action.setShortcuts([QKeySequence(k) for k in keys(name)])
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -227,6 +229,7 @@ class CalibrationView(RefreshedWhenShown, QWidget):
                 rows.append(Row(d.ref, q.id, q.text, d.a, d.b, a_view.note(q.id),
                                 b_view.note(q.id), self._decision(d.ref, q.id)))
         self.model.set_rows(rows)
+        self._decided = []
         if rows:
             self.view.selectRow(0)
 
@@ -264,9 +267,27 @@ class CalibrationView(RefreshedWhenShown, QWidget):
             initiator=self)
         if done is None:
             return
-        self.model.decide(row, ("kept " if which == "a" else "took ") + (done.value or "blank"))
+        self._decided.append((row, r.decision, r.a))
+        self.model.decide(row, ("kept " if which == "a" else "took ") + (done.value or "blank"),
+                          done.value or "")
         if row + 1 < self.model.rowCount():
             self.view.selectRow(row + 1)
+
+    def undo_decision(self) -> None:
+        """Ctrl+Z: take back the last decision made here, through the core's undo (an ``undo``
+        event in the main audit's history); the row shows what it showed before."""
+        if not self._decided or self.session.audit is None:
+            return
+        main_id, qs = self.session.audit.id, self.session.qset
+        done = self.session.run(lambda ws, _p: scoring.undo_last(ws, main_id, qs), self,
+                                "Undoing…", initiator=self)
+        if done is None:
+            return
+        row, decision, main_was = self._decided.pop()
+        if done.value is not None and row < self.model.rowCount():
+            self.model.undecide(row, decision, main_was)
+            self.view.selectRow(row)
+        show_status(self, done.message)
 
     def _open(self) -> None:
         row = self.view.currentIndex().row()
