@@ -102,3 +102,23 @@ def test_the_light_highlight_was_too_pale(name):
     assert ratio(fusion.color(R.Highlight), fusion.color(R.HighlightedText)) < 4.5   # 3.69
     fixed = light_palette()
     assert ratio(fixed.color(R.Highlight), fixed.color(R.HighlightedText)) >= 4.5
+
+
+def test_the_trend_chart_is_drawn_in_the_theme(themed, qtbot, make_window):
+    from PySide6.QtCore import Qt
+
+    window = make_window()
+    window.show_tab(3)
+    model = window.compare.audits_model
+    for row in range(model.rowCount()):
+        model.setData(model.index(row, 0), Qt.CheckState.Checked.value,
+                      Qt.ItemDataRole.CheckStateRole)
+    qtbot.wait(200)
+    image = window.compare.chart.pixmap().toImage()
+    assert not image.isNull()
+    colours = [image.pixelColor(x, y).rgb() for x in range(0, image.width(), 3)
+               for y in range(0, image.height(), 3)]
+    behind = QColor.fromRgb(max(set(colours), key=colours.count))
+    base = window.compare.palette().color(R.Base)
+    assert ratio(behind, base) < 1.2, (themed, behind.name(), base.name())
+    assert best([QColor.fromRgb(c) for c in set(colours)], behind) >= 3.0

@@ -149,8 +149,10 @@ class CompareView(QWidget):
         from reviewer.outputs.trend_chart import trend_chart_png
         from reviewer.outputs.trend_text import to_text
 
+        with self._chart_colours():                           # the theme's, not white
+            png = trend_chart_png(result, columns=3, dpi=80)
         pixmap = QPixmap()
-        pixmap.loadFromData(trend_chart_png(result, columns=3, dpi=80))
+        pixmap.loadFromData(png)
         self.chart.setPixmap(pixmap)
         text = to_text(result)
         self.chart.setToolTip(text)
@@ -161,9 +163,24 @@ class CompareView(QWidget):
 
         rows = [q for q in c.questions if q.type == "yes_no"]
         flags = [q.changes[-1].flag if q.changes and q.changes[-1] else "" for q in rows]
-        png = trend_png([a.name for a in c.audits], [(f"{q.id}. {q.text}", q.rates())
-                                                      for q in rows], columns=5, dpi=80,
-                        flags=flags)
+        with self._chart_colours():
+            png = trend_png([a.name for a in c.audits], [(f"{q.id}. {q.text}", q.rates())
+                                                          for q in rows], columns=5, dpi=80,
+                            flags=flags)
         pixmap = QPixmap()
         pixmap.loadFromData(png)
         self.chart.setPixmap(pixmap)
+
+    def _chart_colours(self):
+        """matplotlib drawing in the palette's colours (a context): the chart's background is
+        the screen's base, its text and axes the screen's text, in any theme."""
+        import matplotlib
+
+        pal = self.palette()
+        base = pal.color(QPalette.ColorRole.Base).name()
+        text = pal.color(QPalette.ColorRole.Text).name()
+        return matplotlib.rc_context({
+            "figure.facecolor": base, "axes.facecolor": base, "savefig.facecolor": base,
+            "text.color": text, "axes.labelcolor": text, "axes.edgecolor": text,
+            "axes.titlecolor": text, "xtick.color": text, "ytick.color": text,
+            "legend.facecolor": base, "legend.edgecolor": text, "legend.labelcolor": text})
