@@ -5,12 +5,16 @@ The calls are synthetic speech (espeak-ng) describing invented incidents; no rea
 person is in them. Each is made to sound like a phone line and kept small: 8 kHz mono, 8-bit
 u-law WAV, band-passed to 300-3400 Hz (sox), 4-6 s, under 50 KB.
 
+Beside each call it writes its transcript, <ref>.vtt (WebVTT, the caller's words a clause a
+line, timed in proportion to their length: docs/listening.md), which the demo links.
+
 The files are committed, so this only needs running when the calls change. It needs the
 Debian packages espeak-ng and sox.  Run:  python data/make_demo_audio.py
 (after python data/make_demo_data.py, which writes the `audio` column).
 """
 
 import csv
+import re
 import shutil
 import subprocess
 import sys
@@ -41,6 +45,28 @@ def speak(text, voice, out):
                         "highpass", "300", "lowpass", "3400", "norm", "-1"], check=True)
 
 
+def clock(seconds):
+    return "%02d:%02d.%03d" % (seconds // 60, int(seconds) % 60, round(seconds * 1000) % 1000)
+
+
+def write_transcript(text, wav, out):
+    """<ref>.vtt: the call's clauses, spread over the recording by their length."""
+    import wave
+
+    try:
+        with wave.open(str(wav)) as w:
+            length = w.getnframes() / w.getframerate()
+    except wave.Error:           # u-law: the header's size is enough
+        length = (wav.stat().st_size - 58) / 8000
+    clauses = [c.strip() for c in re.split(r"(?<=[,.])\s+", text) if c.strip()]
+    total, at, lines = sum(len(c) for c in clauses), 0.0, ["WEBVTT", ""]
+    for c in clauses:
+        end = at + length * len(c) / total
+        lines += ["%s --> %s" % (clock(at), clock(end)), "<v Caller>" + c, ""]
+        at = end
+    out.write_text("\n".join(lines), encoding="utf-8")
+
+
 def main():
     missing = [tool for tool in ("espeak-ng", "sox") if shutil.which(tool) is None]
     if missing:
@@ -58,7 +84,9 @@ def main():
         out = HERE / rel
         out.parent.mkdir(parents=True, exist_ok=True)
         speak(CALLS[n], VOICES[n % len(VOICES)], out)
-        print("wrote %s (%d bytes) for %s" % (out.relative_to(HERE), out.stat().st_size, ref))
+        write_transcript(CALLS[n], out, out.with_suffix(".vtt"))
+        print("wrote %s (%d bytes) and its transcript for %s"
+              % (out.relative_to(HERE), out.stat().st_size, ref))
     return 0
 
 

@@ -5,8 +5,9 @@ demo data) are found by ``reviewer.bundled``, never next to the source tree."""
 from __future__ import annotations
 
 import getpass
-import os
 from pathlib import Path
+
+from reviewer import settings
 
 APP_NAME = "reviewer"
 
@@ -17,23 +18,32 @@ def data_dir() -> Path:
     return Path(user_data_dir(APP_NAME, appauthor=False))
 
 
+def cache_dir() -> Path:
+    """Where what can be computed again is kept (speech regions and waveforms of recordings):
+    the platform's user cache folder (``XDG_CACHE_HOME`` on Linux)."""
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir(APP_NAME, appauthor=False))
+
+
 
 
 def database_target(cli_value: str | None = None) -> str:
     """A path or SQLAlchemy URL for the database."""
     if cli_value:
         return cli_value
-    env = os.environ.get("REVIEWER_DB")
+    env = settings.database()
     if env:
         return env
     return str(data_dir() / "reviewer.db")
 
 
 def reviewer_name(cli_value: str | None = None) -> str:
-    """Who is answering: ``--reviewer``, else ``REVIEWER_NAME``, else the OS user."""
+    """Who is answering: ``--reviewer``, else ``REVIEWER_NAME``, else the OS user. A name
+    holding a control character is refused (docs/settings.md)."""
     if cli_value:
-        return cli_value
-    env = os.environ.get("REVIEWER_NAME")
+        return settings.check_name(cli_value, "--reviewer")
+    env = settings.reviewer_name()
     if env:
         return env
     try:

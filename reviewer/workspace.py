@@ -34,6 +34,11 @@ class Workspace:
 
     @classmethod
     def open(cls, target: str, reviewer: str, lock_timeout: float | None = None) -> Workspace:
+        """The database at ``target``, worked on by ``reviewer`` (a name holding a control
+        character is refused, docs/settings.md)."""
+        from reviewer.settings import check_name
+
+        reviewer = check_name(reviewer, "the reviewer name")
         return cls(Database(target, lock_timeout=lock_timeout), reviewer)
 
     @property

@@ -5,7 +5,10 @@
 
 Each variant runs in a process of its own (a fresh QApplication): ``light`` (the audits,
 scoring, results, grouped results and calibration screens, and the whole 1280×720 screen on a
-first run), ``large-font`` (twice the system font size) and ``dark`` (a dark palette). The
+first run), ``large-font`` (twice the system font size), ``dark`` (a dark palette) and
+``listening`` (a generated two-minute call with pauses and hold tones, and its transcript,
+linked to a demo record: the waveform and the transcript beside the player; run it alone on
+a taller screen: ``xvfb-run -a -s "-screen 0 1366x1000x24" ... --one listening docs``). The
 pictures are grabbed from the X server (``QScreen.grabWindow``), as a user would see them."""
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-VARIANTS = ("light", "large-font", "dark")
+VARIANTS = ("light", "large-font", "dark", "listening")
 
 
 def main() -> int:
@@ -114,6 +117,43 @@ def show_call(window) -> None:
     s.show_record(s.session.ws.record(qs, rid), keep_question=True)
 
 
+def show_listening(window) -> None:
+    """A generated call (benchmarks/callgen.py) and its WebVTT transcript linked to the fourth
+    demo record, opened with silence skipping on and the speech found."""
+    from benchmarks.callgen import long_call
+    from reviewer.ops.listening import link_transcripts
+    from reviewer.ops.sampling import link_recordings
+
+    s = window.scoring
+    s.open_row(3)
+    ref, audit_id = s.view.ref, s.session.audit.id
+    folder = Path(tempfile.mkdtemp())
+    spoken = long_call(folder / f"{ref}.wav", minutes=2.0)
+    cues = ["WEBVTT", ""]
+    for n, x in enumerate(spoken):
+        who = "Handler" if n % 2 == 0 else "Caller"
+        cues += [f"{clock(x.start)} --> {clock(x.end)}", f"<v {who}>{x.text}", ""]
+    (folder / f"{ref}.vtt").write_text("\n".join(cues), encoding="utf-8")
+    s.session.run(lambda ws, _p: link_recordings(ws, audit_id, folder))
+    s.session.run(lambda ws, _p: link_transcripts(ws, audit_id, folder))
+    s.open_row(3)
+    window.resize(1366, 940)                 # run this variant on a 1366x1000 screen
+    s.left_split.setSizes([110, 330, 330, 0])
+    window.scoring.player.skipper.set_on(True)
+    window.scoring.listening.profiles.wait()
+    QApplicationInstance().processEvents()
+
+
+def clock(seconds: float) -> str:
+    return f"{int(seconds) // 60:02d}:{int(seconds) % 60:02d}.{int(seconds * 1000) % 1000:03d}"
+
+
+def QApplicationInstance():  # noqa: N802 - Qt's name
+    from PySide6.QtWidgets import QApplication
+
+    return QApplication.instance()
+
+
 def seek_call(window) -> None:
     window.scoring.player.seek(2400)
 
@@ -128,6 +168,16 @@ def steps_for(variant: str, app, window, out: Path) -> list:
         return [lambda: window.scoring.select_question(1), shot("screenshot-large-font.png"),
                 lambda: (window.show_tab(RESULTS), charts_ready(app)),
                 shot("screenshot-large-font-results.png")]
+    if variant == "listening":
+        return [lambda: (open_main(window), show_listening(window)),
+                lambda: window.scoring.listening.play_from(41_000),
+                lambda: window.scoring.player.player.pause(),
+                shot("screenshot-listening.png")]
+    if variant == "listening":
+        return [lambda: (open_main(window), show_listening(window)),
+                lambda: window.scoring.listening.play_from(41_000),
+                lambda: window.scoring.player.player.pause(),
+                shot("screenshot-listening.png")]
     if variant == "dark":
         return [lambda: (open_main(window), show_call(window)), lambda: seek_call(window),
                 shot("screenshot-dark.png"),

@@ -25,10 +25,21 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    from reviewer.errors import ReviewerError
     from reviewer.paths import database_target, reviewer_name
+    from reviewer.settings import check_environment
+    from reviewer.text import printable
+
+    try:                # a bad setting or name: one line, as the reviewer command says it
+        check_environment()
+        target, name = database_target(args.db), reviewer_name(args.reviewer)
+    except ReviewerError as exc:
+        print(printable(" ".join(exc.problems)), file=sys.stderr)
+        return exc.exit_status
+
     from ui.app.start import run
 
-    return run(database_target(args.db), reviewer_name(args.reviewer), demo=args.demo,
+    return run(target, name, demo=args.demo,
                quit_after=args.quit_after)
 
 

@@ -14,13 +14,27 @@ import sys
 from collections.abc import Sequence
 
 from reviewer import __version__
-from reviewer.cli import answers, app, audits, history, plans, report, sets, tally, team, trend
+from reviewer.cli import (
+    answers,
+    app,
+    audits,
+    history,
+    listening,
+    plans,
+    report,
+    sets,
+    tally,
+    team,
+    trend,
+)
 from reviewer.cli.common import COMMANDS, CommandParser, add_common_options
 from reviewer.errors import ReviewerError, UsageError, describe_error
+from reviewer.settings import check_environment, debug
 from reviewer.store.db import redact
+from reviewer.text import EscapingWriter, printable
 
 # In this order: a group may add actions to one made before it (team adds to audit).
-GROUPS = (app, sets, audits, answers, tally, report, history, team, plans, trend)
+GROUPS = (app, sets, audits, answers, tally, report, history, team, plans, trend, listening)
 
 EPILOG = """\
 --db and --reviewer may come before or after the subcommand.
@@ -28,8 +42,10 @@ EPILOG = """\
 exit status:
   0  done
   1  a problem with the data, a file or the database (one line per problem on stderr),
-     including a write that waited its turn for another writer for too long
-  2  a usage error (unknown command or option, a missing argument, a wrong file extension)
+     including a write that waited its turn for another writer for too long, and an output
+     path that is the database itself (or its WAL/journal, or a file reviewer has open)
+  2  a usage error (unknown command or option, a missing argument, a wrong file extension,
+     a bad REVIEWER_* setting, a name holding a control character)
 
 shell completion (bash, zsh; argcomplete):
   eval "$(register-python-argcomplete reviewer)"     # add to ~/.bashrc or ~/.zshrc
@@ -60,22 +76,35 @@ def _complete(parser: argparse.ArgumentParser) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command. Whatever it prints passes through ``reviewer.text``'s escaping, so text
+    from a file or a person never reaches the terminal as a control character."""
     parser = build_parser()
     _complete(parser)
-    args = parser.parse_args(argv)
+    out, err = sys.stdout, sys.stderr
+    sys.stderr = EscapingWriter(err, keep="\n")
+    try:
+        sys.stdout = EscapingWriter(out)            # argparse echoes what it was given
+        args = parser.parse_args(argv)
+        sys.stdout = EscapingWriter(out, json=getattr(args, "format", None) == "json")
+        return _run(args)
+    finally:
+        sys.stdout, sys.stderr = out, err
+
+
+def _run(args: argparse.Namespace) -> int:
     handler = COMMANDS[args.func]
     try:
+        check_environment()
         return handler(args)
     except UsageError as exc:
         command_name = getattr(args, "func", "")
-        for line in map(redact, exc.problems):      # a located one (FILE: ...) stays as is
+        for line in map(_shown, exc.problems):      # a located one (FILE: ...) stays as is
             print(line if ":" in line.split(" ")[0] else
                   f"reviewer: usage: {line} (see: reviewer {command_name} --help)",
                   file=sys.stderr)
         return exc.exit_status
     except ReviewerError as exc:
-        for line in exc.problems:
-            line = redact(line)
+        for line in map(_shown, exc.problems):
             print(f"reviewer: {line}" if ":" not in line.split(" ")[0] else line,
                   file=sys.stderr)
         return exc.exit_status
@@ -84,10 +113,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return 0
     except Exception as exc:  # noqa: BLE001 - never a traceback; REVIEWER_DEBUG=1 shows one
-        if os.environ.get("REVIEWER_DEBUG"):
+        if debug():
             raise
-        print(f"reviewer: {describe_error(exc)}", file=sys.stderr)
+        print(f"reviewer: {_shown(describe_error(exc))}", file=sys.stderr)
         return 1
+
+
+def _shown(line: str) -> str:
+    """An error line as printed: passwords masked, control characters escaped."""
+    return printable(redact(line))
 
 
 if __name__ == "__main__":

@@ -56,15 +56,15 @@ def _trend(args: argparse.Namespace) -> int:
         from reviewer.outputs.trend_text import to_text
 
         sys.stdout.write(to_text(result))
-    if args.chart:
-        from reviewer.outputs.trend_chart import trend_chart_png
+    if args.chart:              # disclosures, written as every output is (docs/safe-files.md)
+        from reviewer.ops.disclose import write_trend_chart
 
-        trend_chart_png(result, args.chart)
+        write_trend_chart(ws, [a.id for a in audits], result, args.chart)
         print(f"wrote the chart to {args.chart}", file=sys.stderr)
     if args.out:
-        from reviewer.outputs.trend_pdf import trend_pdf
+        from reviewer.ops.disclose import write_trend_report
 
-        trend_pdf(result, args.out)
+        write_trend_report(ws, [a.id for a in audits], result, args.out)
         print(f"wrote the trend to {args.out}", file=sys.stderr)
     return 0
 

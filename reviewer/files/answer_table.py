@@ -31,6 +31,7 @@ from reviewer.store.db import Database
 REF_COLUMN = "ref"
 NOTE_PREFIX = "note:"
 AUDIO_FIELD = "audio"     # a record field the importer resolves against the file's folder
+PATH_FIELDS = (AUDIO_FIELD, "transcript")   # the fields holding a path (docs/listening.md)
 BATCH = 5000
 STAGE = "import_stage"     # the temporary table
 MAX_COLUMNS = 1500        # of the staging table (PostgreSQL allows 1,600)
@@ -275,19 +276,29 @@ def _batch_rows(st: Staged, qs: QuestionSet, rules: Rules, parsers: dict[int, Me
 
 def _fields(st: Staged, cells: list[tuple[str, ...]], base: Path) -> list[str]:
     """Each row's field columns as JSON text (what ``json.dumps`` writes, made by one format
-    string per batch); a relative ``audio`` path is taken relative to the file's folder."""
+    string per batch); a relative ``audio`` or ``transcript`` path is taken relative to the
+    file's folder."""
     if not st.columns.fields:
         return ["{}"] * len(cells[0])
     values = []
     for col, name in st.columns.fields:
         column = [c.strip() for c in cells[col]]
-        if name == AUDIO_FIELD:
-            column = [str((base / v).resolve()) if v and not os.path.isabs(v) else v
-                      for v in column]
+        if name in PATH_FIELDS:
+            column = [resolve_path_cell(v, base) for v in column]
         values.append(map(_quote, column))
     keys = [_quote(n).replace("{", "{{").replace("}", "}}") + ": {}"
             for _, n in st.columns.fields]
     return list(map(("{{" + ", ".join(keys) + "}}").format, *values))
+
+
+def resolve_path_cell(value: str, base: Path) -> str:
+    """An ``audio`` or ``transcript`` cell as stored: a relative path taken relative to the
+    file's folder; blank, an absolute path and a ``db:ID`` link to a stored transcript kept."""
+    from reviewer.files.transcripts import stored_id
+
+    if not value or os.path.isabs(value) or stored_id(value) is not None:
+        return value
+    return str((base / value).resolve())
 
 
 _quote = json.encoder.encode_basestring_ascii    # what json.dumps uses for each string

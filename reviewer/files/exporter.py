@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from reviewer.files.answer_table import AUDIO_FIELD, REF_COLUMN, note_header
+from reviewer.files.answer_table import PATH_FIELDS, REF_COLUMN, note_header
 from reviewer.files.private import check_extension
 from reviewer.files.tables import TABLE_SUFFIXES, write_columns
 from reviewer.questions.logic import ANSWERED, NOT_ASKED, format_value
@@ -154,9 +154,10 @@ def export_answers(db: Database, audit: AuditInfo, path: str | Path,
     check_extension(path, TABLE_SUFFIXES, "an answer table")
     c = answer_columns(db, audit)
     header, columns = _table(c)
-    if AUDIO_FIELD in header:
-        col = header.index(AUDIO_FIELD)
-        folder = Path(os.path.abspath(path)).parent
-        columns[col] = [portable_audio(v, folder) for v in columns[col]]
+    folder = Path(os.path.abspath(path)).parent
+    for name in PATH_FIELDS:
+        if name in header:
+            col = header.index(name)
+            columns[col] = [portable_audio(v, folder) for v in columns[col]]
     write_columns(path, header, columns, warn=warn)
     return len(c)

@@ -19,7 +19,6 @@ Importing is all-or-nothing and replaces the audit's previous list. Where the li
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterable, Iterator
 from itertools import islice
 from pathlib import Path
@@ -27,7 +26,7 @@ from typing import Any
 
 from reviewer.clock import now_iso
 from reviewer.errors import Progress, ReviewerError
-from reviewer.files.answer_table import AUDIO_FIELD
+from reviewer.files.answer_table import PATH_FIELDS, resolve_path_cell
 from reviewer.files.tables import Table, head_table, iter_table
 from reviewer.store.audits import AuditInfo
 from reviewer.store.db import Database
@@ -141,15 +140,13 @@ def _staged(path: Path, ref_col: int, others: list[tuple[int, str]], stamp: tupl
             count: int) -> Iterator[tuple[str, str]]:
     """(ref, fields JSON) of every row, read again; the file must be as it was checked."""
     base = path.resolve().parent
-    audio = [i for i, n in others if n == AUDIO_FIELD]
+    audio = [i for i, n in others if n in PATH_FIELDS]
     _, rows = iter_table(path)
     written = 0
     for _, cells in rows:
         ref = cells[ref_col].strip()
         for i in audio:
-            value = cells[i].strip()
-            if value and not os.path.isabs(value):
-                cells[i] = str((base / value).resolve())
+            cells[i] = resolve_path_cell(cells[i].strip(), base)
         if not ref:
             break
         written += 1

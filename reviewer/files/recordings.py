@@ -32,9 +32,11 @@ class LinkResult:
     unmatched_files: list[Path] = field(default_factory=list)       # no record has that ref
     duplicates: list[Path] = field(default_factory=list)   # a 2nd file for an already-matched ref
     records_without_file: list[str] = field(default_factory=list)   # refs still without audio
+    noun: str = "recording"        # or "transcript": the same linking, another kind of file
+    problems: list[str] = field(default_factory=list)   # linked files with something odd
 
     def summary(self) -> str:
-        lines = [f"{len(self.matched)} recording(s) linked to records."]
+        lines = [f"{len(self.matched)} {self.noun}(s) linked to records."]
         if self.unmatched_files:
             names = ", ".join(p.name for p in self.unmatched_files[:10])
             more = f" and {len(self.unmatched_files) - 10} more" \
@@ -48,35 +50,40 @@ class LinkResult:
             refs = ", ".join(self.records_without_file[:10])
             more = f" and {len(self.records_without_file) - 10} more" \
                 if len(self.records_without_file) > 10 else ""
-            lines.append(f"{len(self.records_without_file)} record(s) have no recording: "
+            lines.append(f"{len(self.records_without_file)} record(s) have no {self.noun}: "
                          f"{refs}{more}.")
-        return "\n".join(lines)
+        return "\n".join(lines + self.problems)
 
 
-def audio_files(folder: str | Path) -> list[Path]:
-    """The audio files directly in ``folder`` (not its subfolders), sorted by name."""
+def audio_files(folder: str | Path,
+                extensions: tuple[str, ...] = AUDIO_EXTENSIONS) -> list[Path]:
+    """The audio files (or files with ``extensions``, in order of preference) directly in
+    ``folder`` (not its subfolders), sorted by name."""
     folder = Path(folder)
     if not folder.is_dir():
         raise ReviewerError(f"{folder}: not a folder")
     return sorted((p for p in folder.iterdir()
                    if p.is_file() and not p.name.startswith(".")
-                   and p.suffix.lower() in AUDIO_EXTENSIONS),
-                  key=lambda p: (p.stem.casefold(), AUDIO_EXTENSIONS.index(p.suffix.lower()),
+                   and p.suffix.lower() in extensions),
+                  key=lambda p: (p.stem.casefold(), extensions.index(p.suffix.lower()),
                                  p.name))
 
 
-def match_recordings(folder: str | Path,
-                     rows: list[tuple[int, str, str]]) -> tuple[LinkResult, list[tuple[int, str]]]:
+def match_recordings(folder: str | Path, rows: list[tuple[int, str, str]],
+                     extensions: tuple[str, ...] = AUDIO_EXTENSIONS,
+                     field_name: str = AUDIO_FIELD,
+                     noun: str = "recording") -> tuple[LinkResult, list[tuple[int, str]]]:
     """Match a folder's audio files to records ``(id, ref, fields JSON)`` by file stem: the
     stem must equal the ref, exactly, else ignoring case (when that picks one record). Returns
     the summary and the ``(record id, new fields JSON)`` to store; records with no file keep
-    whatever recording they had."""
-    files = audio_files(folder)
+    whatever recording they had. Transcripts are linked the same way (``extensions``,
+    ``field_name``, ``noun``)."""
+    files = audio_files(folder, extensions)
     by_ref = {ref: (rid, ref) for rid, ref, _ in rows}
     by_folded: dict[str, list[tuple[int, str]]] = {}
     for rid, ref, _ in rows:
         by_folded.setdefault(ref.casefold(), []).append((rid, ref))
-    result = LinkResult()
+    result = LinkResult(noun=noun)
     chosen: dict[int, Path] = {}
     for path in files:
         target = by_ref.get(path.stem)
@@ -93,10 +100,10 @@ def match_recordings(folder: str | Path,
     for rid, ref, fields_json in rows:
         fields = json.loads(fields_json or "{}")
         if rid in chosen:
-            fields[AUDIO_FIELD] = str(chosen[rid])
+            fields[field_name] = str(chosen[rid])
             updates.append((rid, json.dumps(fields)))
             result.matched.append((ref, chosen[rid]))
-        elif not str(fields.get(AUDIO_FIELD) or "").strip():
+        elif not str(fields.get(field_name) or "").strip():
             result.records_without_file.append(ref)
     return result, updates
 

@@ -2,9 +2,13 @@
 of every audit it was written from (an ``export`` event: what, which file, its size and
 SHA-256), signed off or not.
 
-The file is written first (owner-only, all-or-nothing, by the output's own writer); then the
-event is appended. If the event cannot be recorded (the wait for the write lock ran out), the
-file is removed again, so no file leaves the program unaccounted for.
+An output never destroys (docs/safe-files.md, "Outputs"): the whole file is written to a
+temporary file (0600) in the target's folder, the disclosure is recorded, and only then is the
+temporary file renamed over the target. If the writer fails or the event cannot be recorded
+(the wait for the write lock ran out), the temporary file is removed and an earlier file at the
+target is untouched, so no file leaves the program unaccounted for. A target that is the
+database itself, its WAL/journal, or any file the program has open is refused before anything
+is written.
 """
 
 from __future__ import annotations
@@ -21,11 +25,14 @@ T = TypeVar("T")
 Warn = Callable[[str], None]
 
 
-def record_export(ws: Workspace, audit_ids: Sequence[int], kind: str, path: str | Path) -> Changes:
-    """Append an ``export`` event to each audit's history for the file at ``path``."""
+def record_export(ws: Workspace, audit_ids: Sequence[int], kind: str, path: str | Path,
+                  content: str | Path | None = None) -> Changes:
+    """Append an ``export`` event to each audit's history for the file at ``path`` (whose
+    bytes are at ``content`` until it is renamed into place, if given)."""
     path = Path(path)
-    detail = (f"{kind} {path.name} ({path.stat().st_size:,} bytes) "
-              f"sha256={file_sha256(path)} path={path.resolve()}")
+    content = Path(content or path)
+    detail = (f"{kind} {path.name} ({content.stat().st_size:,} bytes) "
+              f"sha256={file_sha256(content)} path={path.resolve()}")
     changes = Changes()
     with ws.db.transaction():
         for audit_id in dict.fromkeys(audit_ids):
@@ -36,15 +43,19 @@ def record_export(ws: Workspace, audit_ids: Sequence[int], kind: str, path: str 
 
 
 def exported(ws: Workspace, audit_ids: Sequence[int], kind: str, path: str | Path,
-             writer: Callable[[], T]) -> OpResult[T]:
-    """Run ``writer`` (which writes ``path``), then record the disclosure; remove the file
-    again if it cannot be recorded."""
-    value = writer()
-    try:
-        changes = record_export(ws, audit_ids, kind, path)
-    except BaseException:
-        Path(path).unlink(missing_ok=True)
-        raise
+             writer: Callable[[Path], T]) -> OpResult[T]:
+    """Run ``writer`` on a temporary file beside ``path``, record the disclosure, then rename
+    the file over ``path``; on any failure ``path`` is left as it was."""
+    from reviewer.files.private import refuse_own_file, staged_output
+    from reviewer.store.db import sqlite_path
+
+    path = Path(path).expanduser()
+    refuse_own_file(path, sqlite_path(ws.db.target))
+    with staged_output(path, f"the {kind}") as tmp:
+        value = writer(tmp)
+        changes = record_export(ws, audit_ids, kind, path, content=tmp)
+    if isinstance(value, (str, Path)) and Path(value) == tmp:
+        value = path                    # a writer that returns the file it wrote
     changes.audit_id = audit_ids[0] if audit_ids else None
     return OpResult(value, changes, f"wrote {kind} to {path}")
 
@@ -58,7 +69,7 @@ def write_answers(ws: Workspace, audit_id: int, path: str | Path,
 
     audit = ws.audit_by_id(audit_id)
     return exported(ws, [audit_id], "answers", path,
-                    lambda: export_answers(ws.db, audit, path, warn=warn))
+                    lambda out: export_answers(ws.db, audit, out, warn=warn))
 
 
 def write_report(ws: Workspace, audit_id: int, path: str | Path,
@@ -69,7 +80,7 @@ def write_report(ws: Workspace, audit_id: int, path: str | Path,
     audit = ws.audit_by_id(audit_id)
     baseline = ws.audit_by_id(baseline_id) if baseline_id is not None else None
     return exported(ws, [audit_id], "report", path,
-                    lambda: build_report(ws.db, audit, path, compare_with=baseline))
+                    lambda out: build_report(ws.db, audit, out, compare_with=baseline))
 
 
 def write_results(ws: Workspace, audit_id: int, path: str | Path,
@@ -78,7 +89,7 @@ def write_results(ws: Workspace, audit_id: int, path: str | Path,
     from reviewer.outputs.results_xlsx import write_results as write
 
     audit = ws.audit_by_id(audit_id)
-    return exported(ws, [audit_id], "results", path, lambda: write(ws.db, audit, path, warn))
+    return exported(ws, [audit_id], "results", path, lambda out: write(ws.db, audit, out, warn))
 
 
 def write_feedback(ws: Workspace, audit_id: int, field: str, path: str | Path,
@@ -88,7 +99,7 @@ def write_feedback(ws: Workspace, audit_id: int, field: str, path: str | Path,
 
     audit = ws.audit_by_id(audit_id)
     return exported(ws, [audit_id], f"feedback by {field}", path,
-                    lambda: operator_feedback_xlsx(ws.db, audit, field, path, warn))
+                    lambda out: operator_feedback_xlsx(ws.db, audit, field, out, warn))
 
 
 def write_comparison_chart(ws: Workspace, comparison, path: str | Path) -> OpResult[Path]:
@@ -97,7 +108,7 @@ def write_comparison_chart(ws: Workspace, comparison, path: str | Path) -> OpRes
     from reviewer.files.private import write_private_bytes
 
     return exported(ws, [a.id for a in comparison.audits], "comparison chart", path,
-                    lambda: write_private_bytes(path, trend_chart(comparison)))
+                    lambda out: write_private_bytes(out, trend_chart(comparison)))
 
 
 def write_plan_report(ws: Workspace, status, path: str | Path, suffix: str) -> OpResult[Path]:
@@ -108,7 +119,25 @@ def write_plan_report(ws: Workspace, status, path: str | Path, suffix: str) -> O
     else:
         from reviewer.outputs.plan_xlsx import plan_xlsx as writer
     return exported(ws, [a.id for a in status.audits], f"plan report '{status.plan.name}'",
-                    path, lambda: writer(status, path))
+                    path, lambda out: writer(status, out))
+
+
+def write_trend_chart(ws: Workspace, audit_ids: Sequence[int], result, path: str | Path
+                      ) -> OpResult[Path]:
+    """The trend's control charts (PNG); recorded in every audit charted."""
+    from reviewer.files.private import write_private_bytes
+    from reviewer.outputs.trend_chart import trend_chart_png
+
+    return exported(ws, audit_ids, "trend chart", path,
+                    lambda out: write_private_bytes(out, trend_chart_png(result)))
+
+
+def write_trend_report(ws: Workspace, audit_ids: Sequence[int], result, path: str | Path
+                       ) -> OpResult[Path]:
+    """The trend's charts and tables (PDF); recorded in every audit charted."""
+    from reviewer.outputs.trend_pdf import trend_pdf
+
+    return exported(ws, audit_ids, "trend report", path, lambda out: trend_pdf(result, out))
 
 
 def write_agreement(ws: Workspace, audit_id: int, other_id: int,
@@ -117,14 +146,14 @@ def write_agreement(ws: Workspace, audit_id: int, other_id: int,
     or JSON (.json); recorded in both audits."""
     import json
 
-    from reviewer.analysis.agreement import to_text
     from reviewer.files.private import write_private_bytes
+    from reviewer.outputs.agreement_text import to_text
 
     result = ws.agreement(ws.audit_by_id(audit_id), ws.audit_by_id(other_id))
     text = (json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n"
             if str(path).lower().endswith(".json") else to_text(result))
     return exported(ws, [audit_id, other_id], "agreement", path,
-                    lambda: write_private_bytes(path, text.encode("utf-8")))
+                    lambda out: write_private_bytes(out, text.encode("utf-8")))
 
 
 def write_results_chart(ws: Workspace, audit_id: int, path: str | Path) -> OpResult[Path]:
@@ -138,4 +167,4 @@ def write_results_chart(ws: Workspace, audit_id: int, path: str | Path) -> OpRes
     bars = [Bar(qt.question.caption(), rate(qt.yes, qt.total)) for qt in tally.questions
             if qt.question.type == "yes_no"]
     return exported(ws, [audit_id], "results chart", path,
-                    lambda: write_private_bytes(path, rate_bars_png(bars)))
+                    lambda out: write_private_bytes(out, rate_bars_png(bars)))

@@ -181,17 +181,27 @@ def score(ws: Workspace, audit_id: int, qs: QuestionSet, record_id: int, qid: st
 
 def set_note(ws: Workspace, audit_id: int, qs: QuestionSet, record_id: int, qid: str,
              note: str) -> OpResult[RecordView]:
-    if qid not in qs.by_id:
-        raise ReviewerError(f"question set has no question '{qid}'")
-    note = note.strip()
+    return set_notes(ws, audit_id, qs, record_id, {qid: note})
+
+
+def set_notes(ws: Workspace, audit_id: int, qs: QuestionSet, record_id: int,
+              notes: dict[str, str], detail: str = "app") -> OpResult[RecordView]:
+    """Save notes on one record's questions (one transaction; a ``note`` event for each note
+    that changed, each one the reviewer can undo)."""
+    for qid in notes:
+        if qid not in qs.by_id:
+            raise ReviewerError(f"question set has no question '{qid}'")
     with write(ws, audit_id, what="a note") as tx:
         view = _load(tx, qs, record_id)
-        old = view.rows.get(qid, EMPTY_ROW)
-        if old[2] != note:
-            tx.event("note", view.ref, qid, old[2] or None, note or None, "app")
-            new_rows = {qid: (old[0], old[1], note, old[3], old[4])}
-            before = _write(tx, view, new_rows)
-            _remember(tx, view, qid, before, new_rows)
+        for qid, note in notes.items():
+            note = note.strip()
+            old = view.rows.get(qid, EMPTY_ROW)
+            if old[2] != note:
+                tx.event("note", view.ref, qid, old[2] or None, note or None, detail)
+                new_rows = {qid: (old[0], old[1], note, old[3], old[4])}
+                before = _write(tx, view, new_rows)
+                _remember(tx, view, qid, before, new_rows)
+                view.rows[qid] = new_rows[qid]
         view = _finish(tx, qs, record_id)
     return OpResult(view, tx.changes)
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from reviewer.errors import ReviewerError, UsageError
 from reviewer.ops.core import META, OpResult, write
+from reviewer.settings import check_name
 from reviewer.store.audits import AuditInfo
 from reviewer.workspace import Workspace
 
@@ -39,6 +40,7 @@ def reviewer_names(text: str) -> list[str]:
     names = [n.strip() for n in text.split(",")]
     if not names or any(not n for n in names):
         raise UsageError("--to needs reviewer names separated by commas, e.g. --to alice,bob")
+    names = [check_name(n, "--to") for n in names]
     repeated = sorted({n for n in names if names.count(n) > 1})
     if repeated:
         raise UsageError(f"--to names {', '.join(repeated)} more than once")

@@ -14,6 +14,7 @@ from typing import Any
 from reviewer.errors import NotFound, ReviewerError
 from reviewer.questions.model import QuestionSet
 from reviewer.store.db import Database
+from reviewer.text import control_characters
 
 MAX_NAME = 200
 
@@ -63,9 +64,9 @@ def clean_name(text: str) -> str:
     name = unicodedata.normalize("NFC", str(text)).strip()
     if not name:
         raise ReviewerError("an audit needs a name")
-    bad = sorted({c for c in name if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp")})
+    bad = control_characters(name)          # the rule reviewer names share (reviewer.text)
     if bad:
-        shown = ", ".join(f"U+{ord(c):04X}" for c in bad)
+        shown = ", ".join(bad)
         raise ReviewerError(f"an audit name cannot hold control characters ({shown})")
     if len(name) > MAX_NAME:
         raise ReviewerError(f"an audit name can be at most {MAX_NAME} characters "

@@ -8,7 +8,10 @@ Writers take turns. :meth:`Database.transaction` takes the write lock *before* a
 read (``BEGIN IMMEDIATE`` on SQLite, an advisory lock on PostgreSQL). A writer that finds another
 at work waits, telling ``on_wait`` how long it has waited, up to ``lock_timeout`` seconds
 (``REVIEWER_LOCK_TIMEOUT``, default 60); then it gives up with :class:`LockTimeout`, having
-written nothing. Reads never hold a transaction open on the server.
+written nothing. Reads never hold a transaction open on the server. On PostgreSQL every
+statement's waits are bounded too: the session's ``lock_timeout`` is the same setting and its
+``statement_timeout`` that, at least 10 s (docs/settings.md), so a table locked by another
+session ends in :class:`LockTimeout`, never a wait for ever.
 
 A SQLite file and its WAL/journal are created readable by their owner only (mode 0600) and a
 folder made for it gets mode 0700: the records hold victims' personal data. The schema is
@@ -18,7 +21,6 @@ created or upgraded on open by ``store.migrations``.
 from __future__ import annotations
 
 import os
-import re
 import sqlite3
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -27,12 +29,18 @@ from pathlib import Path
 from typing import Any
 
 from reviewer.errors import ReviewerError
+from reviewer.store.urls import (  # noqa: F401 - display_target, is_url, redact: used from here
+    display_target,
+    is_url,
+    redact,
+    remember_secret,
+    userinfo,
+)
 
 WRITE_LOCK = 0x72657669    # PostgreSQL advisory lock key taken by every write transaction
-DEFAULT_LOCK_TIMEOUT = 60.0
 POLL = 0.1                 # seconds each attempt at SQLite's write lock waits
+STATEMENT_FLOOR_MS = 10_000  # PostgreSQL's statement_timeout is lock_timeout, at least this
 PG_QUEUE_MS = 1000         # milliseconds a PostgreSQL writer queues for the lock per attempt
-_SECRETS: set[str] = set()  # passwords seen in database URLs, masked in every message
 
 
 class DatabaseError(ReviewerError):
@@ -43,35 +51,13 @@ class LockTimeout(DatabaseError):
     """Another writer held the database for longer than this one was willing to wait."""
 
 
-def is_url(target: str) -> bool:
-    return "://" in target
-
-
-def redact(text: str) -> str:
-    """``text`` with every password masked: ``user:pass@`` in a URL, ``password=...`` in a
-    connection string or query, and any password seen in a database URL this run."""
-    text = re.sub(r"(://[^:/@\s]*:)[^@\s]*@", r"\1***@", text)
-    text = re.sub(r"(?i)(password\s*=\s*)('[^']*'|\"[^\"]*\"|[^\s&;]+)", r"\1***", text)
-    for secret in _SECRETS:
-        text = text.replace(secret, "***")
-    return text
-
-
-def display_target(target: str) -> str:
-    """The path or URL for messages, a URL's password masked."""
-    return redact(target)
-
-
-def _remember_secret(target: str) -> None:
-    from urllib.parse import parse_qs, unquote, urlsplit
-
-    try:
-        parts = urlsplit(target)
-        for secret in [parts.password, *parse_qs(parts.query).get("password", [])]:
-            if secret and len(secret) >= 3:
-                _SECRETS.update({secret, unquote(secret)})
-    except ValueError:
-        pass
+def check_url(target: str) -> None:
+    """Refuse a server URL whose user name or password holds an unencoded ``@``: SQLAlchemy
+    would take part of the password for the host name (and look it up on the network)."""
+    found = userinfo(target.split("://", 1)[1])
+    if found is not None and "@" in found[0]:
+        raise DatabaseError(f"cannot open database {display_target(target)}: the user name or "
+                            "password holds an '@'; write it as %40 (and ':' as %3A, '/' as %2F)")
 
 
 def sqlite_path(target: str) -> str | None:
@@ -86,11 +72,10 @@ def sqlite_path(target: str) -> str | None:
 
 
 def lock_timeout_setting() -> float:
-    raw = os.environ.get("REVIEWER_LOCK_TIMEOUT", "").strip()
-    try:
-        return max(0.0, float(raw)) if raw else DEFAULT_LOCK_TIMEOUT
-    except ValueError:
-        return DEFAULT_LOCK_TIMEOUT
+    """``REVIEWER_LOCK_TIMEOUT``, checked (docs/settings.md): a bad value is a UsageError."""
+    from reviewer.settings import lock_timeout
+
+    return lock_timeout()
 
 
 def _open_sqlite(path: str) -> sqlite3.Connection:
@@ -119,19 +104,21 @@ class Database:
         self.on_wait: Callable[[float], None] | None = None
         path = sqlite_path(target)
         self.dialect = "sqlite" if path is not None else "postgresql"
-        _remember_secret(target)
+        remember_secret(target)
         try:
             if path is not None:
                 self.conn = _open_sqlite(path)
             else:
                 from sqlalchemy import create_engine
 
+                check_url(target)
                 self._engine = create_engine(target)
                 self.conn = self._engine.raw_connection()
                 # Reads commit at once, so none holds a transaction open on the shared server;
                 # transaction() begins one explicitly.
                 self.conn.rollback()
                 self.conn.driver_connection.autocommit = True
+                self._bound_waits()
         except ReviewerError:
             raise
         except Exception as exc:  # noqa: BLE001 - reported to the user
@@ -153,12 +140,55 @@ class Database:
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
         cur = self.conn.cursor()
-        cur.execute(self._sql(sql), tuple(params))
+        try:
+            cur.execute(self._sql(sql), tuple(params))
+        except Exception as exc:
+            waited = self._waited_too_long(exc)
+            if waited is None:
+                raise
+            raise waited from None
         return cur
 
     def executemany(self, sql: str, rows: Any) -> None:
         cur = self.conn.cursor()
-        cur.executemany(self._sql(sql), rows)
+        try:
+            cur.executemany(self._sql(sql), rows)
+        except Exception as exc:
+            waited = self._waited_too_long(exc)
+            if waited is None:
+                raise
+            raise waited from None
+
+    # -- bounded waits on PostgreSQL (docs/settings.md, REVIEWER_LOCK_TIMEOUT) ------------------
+    @property
+    def _lock_ms(self) -> int:
+        return max(1, int(self.lock_timeout * 1000))              # 0 would mean "for ever"
+
+    def _bound_waits(self) -> None:
+        """No statement waits for a lock longer than ``lock_timeout`` (a maintenance ``LOCK
+        TABLE``, a long transaction elsewhere), nor runs longer than that (at least 10 s)."""
+        statement_ms = max(STATEMENT_FLOOR_MS, self._lock_ms)
+        self.execute(f"SET lock_timeout = {self._lock_ms}")
+        self.execute(f"SET statement_timeout = {statement_ms}")
+
+    def _waited_too_long(self, exc: Exception) -> LockTimeout | None:
+        """A LockTimeout for PostgreSQL's lock_timeout (55P03) or statement_timeout (57014), or
+        SQLite's busy timeout running out ("database is locked")."""
+        state = getattr(exc, "sqlstate", None)
+        if isinstance(exc, sqlite3.OperationalError) and str(exc) in (
+                "database is locked", "database is busy"):
+            state = "55P03"
+        if state == "55P03":
+            return LockTimeout(
+                f"another session kept part of the database locked for more than "
+                f"{self.lock_timeout:g} s; gave up waiting and wrote nothing (try again, or "
+                "wait longer with REVIEWER_LOCK_TIMEOUT=SECONDS)")
+        if state == "57014":
+            return LockTimeout(
+                f"the database took more than {max(STATEMENT_FLOOR_MS, self._lock_ms) / 1000:g}"
+                " s to answer; gave up waiting and wrote nothing (try again, or wait longer "
+                "with REVIEWER_LOCK_TIMEOUT=SECONDS)")
+        return None
 
     def all(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
         return self.execute(sql, params).fetchall()
@@ -216,12 +246,13 @@ class Database:
         self.execute(f"SET LOCAL lock_timeout = '{queue_ms}ms'")
         try:
             self.execute("SELECT pg_advisory_xact_lock(?)", (WRITE_LOCK,))
-        except Exception as exc:  # noqa: BLE001 - 55P03 lock_not_available: still queued out
+        except LockTimeout:             # 55P03 lock_not_available: still queued out
             self.conn.rollback()
-            if getattr(exc, "sqlstate", None) != "55P03":
-                raise
             return False
-        self.execute("SET LOCAL lock_timeout = 0")
+        except BaseException:
+            self.conn.rollback()
+            raise
+        self.execute(f"SET LOCAL lock_timeout = {self._lock_ms}")
         return True
 
     @contextmanager

@@ -216,4 +216,36 @@ def _to_2(db: Database) -> None:
                     f"1 -> 2), with {records} records and {answers} answer rows"))
 
 
-STEPS: dict[int, Callable[[Database], None]] = {1: _to_1, 2: _to_2}
+def _to_3(db: Database) -> None:
+    """The history cannot be rewritten by SQL (docs/safe-files.md, "History"): on SQLite an
+    INSERT over an existing event (``REPLACE INTO``, ``INSERT OR REPLACE``, ``INSERT … ON
+    CONFLICT``) is refused before it can replace the row (REPLACE fires no DELETE trigger); on
+    PostgreSQL ``TRUNCATE event`` (which fires no row trigger) is refused by a statement
+    trigger."""
+    if db.dialect == "sqlite":
+        db.execute("CREATE TRIGGER event_no_overwrite BEFORE INSERT ON event "
+                   "WHEN EXISTS (SELECT 1 FROM event WHERE audit_id = NEW.audit_id "
+                   "AND seq = NEW.seq) "
+                   "BEGIN SELECT RAISE(ABORT, 'event rows are append-only'); END")
+    else:
+        db.execute("CREATE OR REPLACE FUNCTION event_no_truncate() RETURNS trigger AS $$ "
+                   "BEGIN RAISE EXCEPTION 'event rows are append-only'; END $$ "
+                   "LANGUAGE plpgsql")
+        db.execute("CREATE TRIGGER event_no_truncate BEFORE TRUNCATE ON event "
+                   "FOR EACH STATEMENT EXECUTE FUNCTION event_no_truncate()")
+
+
+def _to_4(db: Database) -> None:
+    """Transcripts stored in the database (docs/listening.md, "Stored transcripts"): the lines
+    of a transcript ``reviewer transcribe`` made, as JSON segments, with who made it, when and
+    with which engine; a record's ``transcript`` field links one as ``db:ID``."""
+    _ddl(db,
+         'CREATE TABLE transcript (id SERIAL NOT NULL, audit_id INTEGER NOT NULL, '
+         'record_id INTEGER NOT NULL, segments VARCHAR NOT NULL, machine BOOLEAN NOT NULL, '
+         'engine VARCHAR NOT NULL, created_at VARCHAR NOT NULL, created_by VARCHAR NOT NULL, '
+         'PRIMARY KEY (id), FOREIGN KEY(audit_id) REFERENCES audit (id), '
+         'FOREIGN KEY(record_id) REFERENCES record (id))',
+         'CREATE INDEX ix_transcript_record ON transcript (audit_id, record_id)')
+
+
+STEPS: dict[int, Callable[[Database], None]] = {1: _to_1, 2: _to_2, 3: _to_3, 4: _to_4}

@@ -41,6 +41,12 @@ CASES = {
     "bench_outputs.py": (["--records", "200"],
                          [r"200 records, 10 questions", r"results xlsx\s+\d+\.\d+\s+\d+\.\d+\s+\d+",
                           r"incident import\s+\d+\.\d+", r"goals met"]),
+    "bench_listening.py": (["--minutes", "0.3", "--calls", "3", "--generated", "1",
+                            "--generated-minutes", "0.3", "--no-draw"],
+                           [r"waveform .* second open \d+\.\d ms from the cache",
+                            r"search\s+3 calls .* hits in \d+\.\d ms",
+                            r"skip\s+5 demo calls", r"voiced frames skipped: 0 of \d+",
+                            r"vad .* precision \d\.\d+, recall \d\.\d+"]),
 }
 
 

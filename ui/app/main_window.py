@@ -6,6 +6,7 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QInputDialog, QMainWindow, QMessageBox, QTabWidget, QToolButton
 
+from reviewer.errors import ReviewerError, describe_error
 from reviewer.ops.importer import import_answers
 from reviewer.store.db import display_target
 from ui.app import window_geometry
@@ -224,7 +225,11 @@ class MainWindow(QMainWindow):
         name, ok = QInputDialog.getText(self, "Preferences", "Your name (stored with every "
                                         "answer you give):", text=self.session.reviewer)
         if ok and name.strip():
-            self.session.set_reviewer(name)
+            try:
+                self.session.set_reviewer(name)
+            except ReviewerError as exc:
+                QMessageBox.warning(self, "Preferences", describe_error(exc))
+                return
             self.statusBar().showMessage(f"Reviewer: {self.session.reviewer}", 8000)
 
     def show_help(self) -> None:

@@ -18,7 +18,9 @@ from PySide6.QtWidgets import QWidget
 from reviewer.errors import ReviewerError
 from reviewer.ops.core import Changes, OpResult
 from reviewer.questions.model import QuestionSet
+from reviewer.settings import check_name
 from reviewer.store.audits import AuditInfo
+from reviewer.text import control_characters
 from reviewer.workspace import Workspace
 from ui.app.operations import Op, report_failure, run_op
 
@@ -30,7 +32,10 @@ class Session(QObject):
     def __init__(self, target: str, reviewer: str):
         super().__init__()
         settings = QSettings()
-        self.ws = Workspace.open(target, str(settings.value("reviewer_name", "") or reviewer))
+        stored = str(settings.value("reviewer_name", "") or "")
+        if control_characters(stored):          # set before names were checked: not used
+            stored = ""
+        self.ws = Workspace.open(target, stored or reviewer)
         self.audit: AuditInfo | None = None
         self.qset: QuestionSet | None = None
         self.busy = False
@@ -44,7 +49,8 @@ class Session(QObject):
         return self.ws.reviewer
 
     def set_reviewer(self, name: str) -> None:
-        self.ws.reviewer = name.strip() or self.ws.reviewer
+        """Raises a UsageError for a name holding a control character (docs/settings.md)."""
+        self.ws.reviewer = check_name(name, "the reviewer name") or self.ws.reviewer
         QSettings().setValue("reviewer_name", self.ws.reviewer)
 
     def open_audit(self, audit_id: int | None) -> None:

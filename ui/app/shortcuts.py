@@ -42,7 +42,7 @@ SHORTCUTS: tuple[Shortcut, ...] = (
              "Everywhere"),
     Shortcut("export_comparison_report", ("Ctrl+Shift+C",), "Export the comparison report of "
              "the audits ticked on Compare (PDF)…", "Everywhere"),
-    Shortcut("export_trend_chart", ("Ctrl+Shift+T",), "Export the trend chart of the audits "
+    Shortcut("export_trend_chart", ("Ctrl+Shift+D",), "Export the trend chart of the audits "
              "ticked on Compare (PNG)…", "Everywhere"),
     Shortcut("export_plan_report", ("Ctrl+Shift+P",), "Export the plan report with its evidence "
              "(PDF or XLSX)…", "Everywhere"),
@@ -63,7 +63,9 @@ SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut("next_record", ("PgDown", "Ctrl+Down"), "Next record", "Scoring"),
     Shortcut("prev_record", ("PgUp", "Ctrl+Up"), "Previous record", "Scoring"),
     Shortcut("next_incomplete", ("Ctrl+Return",), "Next incomplete record", "Scoring"),
-    Shortcut("jump_ref", ("Ctrl+G", "Ctrl+F"), "Jump to a record by ref", "Scoring"),
+    Shortcut("jump_ref", ("Ctrl+G",), "Jump to a record by ref", "Scoring"),
+    Shortcut("search_transcripts", ("Ctrl+F",), "Search the audit's transcripts (Enter on a "
+             "hit opens that record there, playing)", "Scoring"),
     Shortcut("toggle_incomplete", ("Ctrl+Shift+I",), "Show only incomplete records", "Scoring"),
     Shortcut("toggle_mine", ("Ctrl+Shift+M",), "My records: only those assigned to me "
              "(Ctrl+Return follows it)", "Scoring"),
@@ -88,6 +90,23 @@ SHORTCUTS: tuple[Shortcut, ...] = (
              "Player"),
     Shortcut("seek_last_timestamp", ("Ctrl+T",), "Play from the last [mm:ss] in the note "
              "(or click a time)", "Player"),
+    Shortcut("toggle_skip_silence", ("S",), "Skip silence on or off (pauses over 1 s; "
+             "remembered)", "Player"),
+    Shortcut("focus_waveform", ("Ctrl+Shift+W",), "Go to the waveform (Esc goes back)",
+             "Player"),
+    Shortcut("focus_transcript", ("Ctrl+L",), "Go to the transcript (Esc goes back)",
+             "Player"),
+    Shortcut("note_from_line", ("Ctrl+Shift+T",), "Timed note from the transcript line "
+             "under the cursor", "Player"),
+    Shortcut("waveform_step", ("Left", "Right"), "Waveform: back / forward 1 second",
+             "Waveform"),
+    Shortcut("waveform_page", ("Shift+Left", "Shift+Right"), "Waveform: back / forward 10 "
+             "seconds",
+             "Waveform"),
+    Shortcut("waveform_ends", ("Home", "End"), "Waveform: start / end of the call",
+             "Waveform"),
+    Shortcut("transcript_play", ("Return", "Enter"), "Transcript: play from the line "
+             "(or click it)", "Transcript"),
 )
 
 BY_ACTION = {s.action: s for s in SHORTCUTS}
@@ -95,7 +114,7 @@ BY_ACTION = {s.action: s for s in SHORTCUTS}
 # The groups of keys live at the same time on each screen: a key may mean one thing per screen.
 SCREENS: dict[str, tuple[str, ...]] = {
     "Audits": ("Everywhere", "Audits"),
-    "Scoring": ("Everywhere", "Scoring", "Player"),
+    "Scoring": ("Everywhere", "Scoring", "Player", "Waveform", "Transcript"),
     "Calibration": ("Everywhere", "Calibration", "Player"),
 }
 

@@ -7,8 +7,6 @@ start, for machines whose desktop has no dark theme."""
 
 from __future__ import annotations
 
-import os
-
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPalette, QPen, QPixmap
 from PySide6.QtWidgets import QApplication, QProxyStyle, QStyle, QStyleFactory
@@ -116,6 +114,8 @@ def apply(app: QApplication, name: str) -> None:
 
 
 def apply_from_environment(app: QApplication) -> None:
-    name = os.environ.get("REVIEWER_THEME", "").strip().lower()
+    from reviewer.settings import theme
+
+    name = theme()                  # checked at start-up (ui.__main__): a bad one never gets here
     if name in THEMES:
         apply(app, name)

@@ -136,8 +136,11 @@ class ScoringScreen(Answering, Navigation, QWidget):
         split_left.setStretchFactor(0, 2)
         split_left.setStretchFactor(1, 3)
         split_left.setChildrenCollapsible(False)
+        # the history's table may be short (it scrolls): the record list keeps its eight rows
+        self.history.view.setMinimumHeight(self.history.view.fontMetrics().height() * 3)
         # the history takes its room from itself, never from the record list (8 rows)
-        self._records_keeper = RowKeeper(split_left, self.records_view, donors=(2, 1),
+        self._records_keeper = RowKeeper(split_left, self.records_view,
+                                         donors=(self.history, self.record_panel),
                                          watch=(self.history,))
         left = QScrollArea()             # a short window or a large font scrolls, never clips
         left.setWidgetResizable(True)
@@ -156,7 +159,7 @@ class ScoringScreen(Answering, Navigation, QWidget):
         self.split = split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(left)
         split.addWidget(right)
-        self._left = split_left
+        self._left = self.left_split = split_left     # call listening adds the transcript
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.notice)

@@ -67,14 +67,14 @@ def rows_height(view: QTableView, rows: int = 8) -> int:
 
 def _floor(pane: QWidget) -> int:
     """The least height a pane keeps: its minimum, or what its wrapped text needs at its
-    width (a large font), or for a pane without a table, its preferred height."""
+    width (a large font)."""
     if pane.isHidden():
         return 0
     need = pane.minimumSizeHint().height()
     if pane.hasHeightForWidth():
         need = max(need, pane.heightForWidth(pane.width()))
-    if not isinstance(pane, QAbstractItemView) and pane.findChild(QAbstractItemView) is None:
-        need = max(need, pane.sizeHint().height())
+    if isinstance(pane, QAbstractItemView) or pane.findChild(QAbstractItemView) is not None:
+        return need                  # its table scrolls
     # a line to spare: nested wrapped labels ask for more than their pane reports
     return need + pane.fontMetrics().height()
 
@@ -86,10 +86,11 @@ class RowKeeper(QObject):
     need, until the user moves the handle themselves."""
 
     def __init__(self, split: QSplitter, view: QTableView, pane: int = 0, rows: int = 8,
-                 donors: tuple[int, ...] = (), watch: tuple[QWidget, ...] | None = None):
+                 donors: tuple[int | QWidget, ...] = (),
+                 watch: tuple[QWidget, ...] | None = None):
         super().__init__(split)
         self.split, self.view, self.pane, self.rows = split, view, pane, rows
-        self.donors = donors or tuple(i for i in range(split.count()) if i != pane)
+        self.donors = donors        # panes (widgets or indexes); none given: all the others
         self.moved_by_user = False
         split.splitterMoved.connect(self._moved)
         # what is watched: the splitter and its panes, or only ``watch`` (the screen calls
@@ -111,7 +112,9 @@ class RowKeeper(QObject):
         if self.moved_by_user or not sum(sizes) or short <= 0:
             return
         given = 0
-        for i in self.donors:
+        donors = [d if isinstance(d, int) else split.indexOf(d) for d in self.donors] or \
+            [i for i in range(split.count()) if i != self.pane]
+        for i in donors:
             give = min(short - given, max(sizes[i] - _floor(split.widget(i)), 0))
             sizes[i] -= give
             given += give

@@ -1,4 +1,5 @@
-"""The call player beside the scoring form: play/pause, skip 5 s, speed, position, messages.
+"""The call player beside the scoring form: play/pause, skip 5 s, speed, position, messages;
+the waveform above it, silence skipping and levelled loudness (docs/listening.md).
 
 It never takes keyboard focus (the keys live in the shortcut table and are wired by
 ``ui.screens.call_listening``), and a missing or unplayable file is a message in the player,
@@ -23,11 +24,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from reviewer.analysis.speech import CallProfile, volume_for
 from reviewer.files.recordings import format_time
 from ui.app.colours import emphasise, set_colours, status
 from ui.app.shortcuts import keys
 from ui.app.themes import icon_in
 from ui.widgets.a11y import buddy, named
+from ui.widgets.silence_skip import SilenceSkip
+from ui.widgets.waveform import WaveformView
 
 SKIP_MS = 5000
 SPEEDS: tuple[float, ...] = (0.5, 0.75, 1.0, 1.25, 1.5, 1.75, 2.0)
@@ -52,10 +56,12 @@ class CallPlayer(QWidget):
         self.setObjectName("callPlayer")
         self.path: Path | None = None
         self.rate = 1.0
+        self.profile: CallProfile | None = None
         self.player = QMediaPlayer(self)
         self.audio = QAudioOutput(self.player)   # parented: an orphan crashes at teardown
         self.player.setAudioOutput(self.audio)
         self.pitch_compensation = has_pitch_compensation(self.player)
+        self.skipper = SilenceSkip(self.player, self)
         self._build()
         self.player.durationChanged.connect(self._duration_changed)
         self.player.positionChanged.connect(self._position_changed)
@@ -110,12 +116,16 @@ class CallPlayer(QWidget):
         self.message = QLabel("")
         self.message.setObjectName("playerMessage")
         self.message.setWordWrap(True)
+        self.waveform = WaveformView()
+        self.waveform.seek_requested.connect(self.seek)
         self.controls = QHBoxLayout()
         self.controls.setContentsMargins(0, 0, 0, 0)
         for w in (self.back_button, self.play_button, self.forward_button):
             self.controls.addWidget(w)
         self.controls.addWidget(self.time_label)
+        self.controls.addWidget(self.skipper.mark)
         self.controls.addStretch(1)
+        self.controls.addWidget(self.skipper.button)
         self.controls.addWidget(buddy("Speed", self.speed_box))
         self.controls.addWidget(self.speed_box)
         self.head = QHBoxLayout()   # the title, and room for the "Link recordings…" button
@@ -129,6 +139,7 @@ class CallPlayer(QWidget):
         layout.setSpacing(2)
         layout.addWidget(line)
         layout.addLayout(self.head)
+        layout.addWidget(self.waveform)
         layout.addWidget(self.slider)
         layout.addLayout(self.controls)
         layout.addWidget(self.message)
@@ -138,6 +149,7 @@ class CallPlayer(QWidget):
         """Show this recording, stopped at 0:00 (None: the record has none)."""
         self.player.stop()
         self.path = path
+        self.set_profile(None, "Finding the speech…" if path is not None else "")
         self.player.setSource(QUrl())
         self._duration_changed(0)
         self._position_changed(0)
@@ -159,8 +171,20 @@ class CallPlayer(QWidget):
         self._apply_rate()
 
     def _set_enabled(self, on: bool) -> None:
-        for w in (self.back_button, self.play_button, self.forward_button, self.slider):
+        for w in (self.back_button, self.play_button, self.forward_button, self.slider,
+                  self.waveform):
             w.setEnabled(on)
+
+    # -- speech, silence skipping, loudness -----------------------------------------------------
+    def set_profile(self, profile: CallProfile | None, status: str = "") -> None:
+        """The call's speech regions (None: not known, or not found: ``status`` says why)."""
+        self.profile = profile
+        self.waveform.set_profile(profile, status)
+        self.skipper.set_profile(profile)
+        self.audio.setVolume(volume_for(profile.level_db if profile else None))
+
+    def toggle_skip(self) -> None:
+        self.show_message(self.skipper.toggle())
 
     def playable(self) -> bool:
         return self.path is not None and not self.player.source().isEmpty() \
@@ -226,6 +250,7 @@ class CallPlayer(QWidget):
     def _position_changed(self, position: int) -> None:
         if not self.slider.isSliderDown():
             self.slider.setValue(position)
+        self.waveform.set_position(position)
         self._update_time(position)
 
     def _update_time(self, position: int | None = None) -> None:
