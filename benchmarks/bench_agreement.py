@@ -59,8 +59,8 @@ def main() -> int:
     p.add_argument("--questions", type=int, default=30)
     p.add_argument("--months", type=int, default=24)
     a = p.parse_args()
-    from reviewer.analysis.agreement import agreement
     from reviewer.analysis.trend import trend
+    from reviewer.figures import agreement
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)

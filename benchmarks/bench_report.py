@@ -93,7 +93,9 @@ def breakdown(db, audit, folder: Path) -> str:
     report_pdf.rate_bars_png = timed_draw
     try:
         t = time.perf_counter()
-        html = report_pdf.report_html(db, audit)
+        from reviewer.figures import report_figures
+
+        html = report_pdf.report_html(report_figures(db, audit))
         spent["data and HTML"] = time.perf_counter() - t - spent["charts"]
     finally:
         report_pdf.rate_bars_png = draw
@@ -169,21 +171,23 @@ def measure(args, tmp: Path, db, db_path: str) -> None:
     pages = len(PdfReader(tmp / "cli.pdf").pages)
     in_process = "in-process runs skipped (--repeat 0)"
     if args.repeat > 0:
+        from reviewer.figures import report_figures
         from reviewer.outputs.report_pdf import build_report
 
         t = time.perf_counter()
-        build_report(db, audit, tmp / "first.pdf")
+        build_report(report_figures(db, audit), tmp / "first.pdf")
         first_s = time.perf_counter() - t
         runs = []
         for _ in range(args.repeat):
             t = time.perf_counter()
-            build_report(db, audit, tmp / "warm.pdf")
+            build_report(report_figures(db, audit), tmp / "warm.pdf")
             runs.append(time.perf_counter() - t)
         in_process = f"in-process first {first_s:.2f} s, warm best {min(runs):.2f} s"
+    from reviewer.figures import report_figures
     from reviewer.outputs.results_xlsx import results_xlsx
 
     t = time.perf_counter()
-    results_xlsx(db, audit, tmp / "results.xlsx")
+    results_xlsx(report_figures(db, audit, columns=True), tmp / "results.xlsx")
     xlsx_s = time.perf_counter() - t
     if args.keep:
         import shutil

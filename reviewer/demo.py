@@ -19,16 +19,15 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from reviewer.bundled import demo_csv, resolve_set
+from reviewer.bundled import DEMO_SET, demo_csv, resolve_set
 from reviewer.errors import NotFound
-from reviewer.files.private import private_output
 from reviewer.ops.audits import create_audit
 from reviewer.ops.importer import import_answers
+from reviewer.private import private_output
 from reviewer.store.audits import AuditInfo
 from reviewer.workspace import Workspace
 
 DEMO_NAME = "BTP ASB 2012 (demo)"
-DEMO_SET = "hmic-asb-call-listening-2012"
 REAUDIT_NAME = "BTP ASB 2013 re-audit (demo)"
 PLAN_NAME = "ASB improvement plan 2012 (demo)"
 TO_SCORE_NAME = "ASB practice (demo, to score)"

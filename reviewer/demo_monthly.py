@@ -17,7 +17,7 @@ import tempfile
 from pathlib import Path
 
 from reviewer.errors import NotFound
-from reviewer.files.private import private_output
+from reviewer.private import private_output
 from reviewer.workspace import Workspace
 
 SEED = 2012
@@ -62,8 +62,7 @@ def month_rows(k: int) -> list[list[str]]:
 
 
 def ensure_monthly_demo(ws: Workspace) -> None:
-    from reviewer.bundled import resolve_set
-    from reviewer.demo import DEMO_SET
+    from reviewer.bundled import DEMO_SET, resolve_set
     from reviewer.ops.audits import create_audit
     from reviewer.ops.importer import import_answers
 

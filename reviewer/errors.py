@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from reviewer.urls import redact
+
 Progress = Callable[[int, int], None]     # progress(done, total) for long work
 
 
@@ -23,6 +25,10 @@ class NotFound(ReviewerError):
     pass
 
 
+class DatabaseError(ReviewerError):
+    """A database that cannot be opened or written, with a user-facing message."""
+
+
 class UsageError(ReviewerError):
     """The command was asked for something it cannot do (exit status 2, nothing written)."""
 
@@ -32,8 +38,6 @@ class UsageError(ReviewerError):
 def describe_error(exc: BaseException) -> str:
     """One line for an error nobody planned for (a file, the database, or something else),
     passwords masked."""
-    from reviewer.store.db import one_line, redact
-
     if isinstance(exc, ReviewerError):
         return redact(" ".join(exc.problems))
     if isinstance(exc, OSError):
@@ -43,3 +47,8 @@ def describe_error(exc: BaseException) -> str:
     if module in ("sqlite3", "psycopg", "sqlalchemy"):
         return f"database error: {one_line(exc)}"
     return f"unexpected error ({type(exc).__name__}): {one_line(exc)}"
+
+
+def one_line(exc: BaseException) -> str:
+    """An exception's message on one line, passwords masked (psycopg adds hint lines)."""
+    return redact(" ".join(str(exc).split()) or type(exc).__name__)

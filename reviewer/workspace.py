@@ -20,8 +20,8 @@ if TYPE_CHECKING:
     from reviewer.analysis.compare import Comparison
     from reviewer.analysis.plans import PlanStatus
     from reviewer.analysis.tally import Tally
-    from reviewer.ops.scoring import RecordView
     from reviewer.questions.model import QuestionSet
+    from reviewer.store.answers import RecordView
     from reviewer.store.audits import AuditInfo
     from reviewer.store.history import HistoryEvent
     from reviewer.store.plans import PlanInfo
@@ -78,7 +78,7 @@ class Workspace:
 
     # -- records ------------------------------------------------------------------------------
     def record(self, qs: QuestionSet, record_id: int) -> RecordView:
-        from reviewer.ops.scoring import load_record
+        from reviewer.store.answers import load_record
 
         return load_record(self.db, qs, record_id)
 
@@ -103,41 +103,41 @@ class Workspace:
 
     # -- figures ------------------------------------------------------------------------------
     def tally(self, audit: AuditInfo, qs: QuestionSet | None = None) -> Tally:
-        from reviewer.analysis.tally import tally
+        from reviewer.figures import tally
 
         return tally(self.db, audit, qs)
 
     def tally_by(self, audit: AuditInfo, field: str,
                  qs: QuestionSet | None = None) -> list[tuple[str, Tally]]:
-        from reviewer.analysis.tally import tally_by
+        from reviewer.figures import tally_by
 
         return tally_by(self.db, audit, field, qs)
 
     def field_names(self, audit: AuditInfo) -> list[str]:
-        from reviewer.analysis.tally import field_names
+        from reviewer.store.counts import field_names
 
-        return field_names(self.db, audit)
+        return field_names(self.db, audit.id)
 
     def records_behind(self, audit: AuditInfo, qid: str, answer: str, by: str | None = None,
                        value: str | None = None) -> list[tuple[int, str]]:
-        from reviewer.analysis.tally import records_behind
+        from reviewer.store.counts import records_behind
 
-        return records_behind(self.db, audit, qid, answer, by, value)
+        return records_behind(self.db, audit.id, qid, answer, by, value)
 
     def compare(self, chosen: list[AuditInfo]) -> Comparison:
-        from reviewer.analysis.compare import compare_audits
+        from reviewer.figures import compare_audits
 
         return compare_audits(self.db, chosen)
 
     def weighted(self, audit: AuditInfo, t: Tally) -> dict[str, Any] | None:
         """Question id -> weighted estimate where the sample's strata were drawn at unequal
         fractions (docs/weighted.md), else None."""
-        from reviewer.outputs.weighted_out import weighted_figures
+        from reviewer.figures import weighted
 
-        return weighted_figures(self.db, audit, t)
+        return weighted(self.db, audit, t)
 
     def agreement(self, a: AuditInfo, *others: AuditInfo) -> Agreement:
-        from reviewer.analysis.agreement import agreement
+        from reviewer.figures import agreement
 
         return agreement(self.db, a, *others)
 
@@ -159,12 +159,12 @@ class Workspace:
 
     # -- incident lists and history -----------------------------------------------------------
     def population_size(self, audit_id: int) -> int:
-        from reviewer.files.incidents import population_size
+        from reviewer.store.incidents import population_size
 
         return population_size(self.db, audit_id)
 
     def incident_columns(self, audit_id: int) -> list[str]:
-        from reviewer.files.incidents import incident_columns
+        from reviewer.store.incidents import incident_columns
 
         return incident_columns(self.db, audit_id)
 

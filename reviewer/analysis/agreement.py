@@ -15,6 +15,7 @@ Landis & Koch's bands are the usual plain-words reading of kappa (:func:`band`).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,8 +36,8 @@ from reviewer.analysis.scorers import scorers
 from reviewer.analysis.versions import Link, shown
 from reviewer.errors import ReviewerError
 from reviewer.questions.logic import UNANSWERED, answer_category
-from reviewer.store.audits import AuditInfo, question_set
-from reviewer.store.db import Database
+from reviewer.questions.model import QuestionSet
+from reviewer.store.audits import AuditInfo
 
 BANDS = ((0.0, "poor"), (0.20, "slight"), (0.40, "fair"), (0.60, "moderate"),
          (0.80, "substantial"), (1.0, "almost perfect"))
@@ -188,22 +189,21 @@ def kappa_of(pairs: list[tuple[str, str]]) -> tuple[float | None, tuple[float, f
     return kappa, (max(-1.0, min(1.0, low)), max(-1.0, min(1.0, high)))
 
 
-def _answers(db: Database, audit: AuditInfo) -> tuple[list[str], dict[str, dict[str, tuple]]]:
-    refs = [r[0] for r in db.all("SELECT ref FROM record WHERE audit_id = ? ORDER BY seq",
-                                 (audit.id,))]
-    out: dict[str, dict[str, tuple]] = {}
-    for ref, qid, state, value in db.all(
-            "SELECT r.ref, a.question_id, a.state, a.value FROM answer a JOIN record r "
-            "ON r.id = a.record_id WHERE a.audit_id = ?", (audit.id,)):
-        out.setdefault(ref, {})[qid] = (state, value)
-    return refs, out
+Scores = tuple[list[str], dict[str, dict[str, tuple]]]
+# an audit's record refs in review order, and each ref's (state, value) by question id
+# (``store.counts.answers_by_ref``)
 
 
 MAX_AUDITS = 20
 
 
-def agreement(db: Database, *audits: AuditInfo) -> Agreement:
-    """Agreement among two or more audits of the same question set (docs/contracts.md §8, §13)."""
+def agreement(audits: Sequence[AuditInfo], sets: Sequence[QuestionSet],
+              loaded: Sequence[Scores], lead: tuple[AuditInfo, Scores] | None = None
+              ) -> Agreement:
+    """Agreement among two or more audits of the same question set (docs/contracts.md §8, §13):
+    each audit with its question set and its answers (``reviewer.figures.agreement`` reads
+    them); ``lead``: the main audit the copies calibrate, when it is not among them."""
+    audits = tuple(audits)
     if len(audits) < 2:
         raise ReviewerError("agreement needs at least two audits (one was given)")
     if len(audits) > MAX_AUDITS:
@@ -211,20 +211,18 @@ def agreement(db: Database, *audits: AuditInfo) -> Agreement:
                             f"({len(audits)} were given)")
     if len({a.id for a in audits}) < len(audits):
         raise ReviewerError("agreement needs different audits (one was given twice)")
-    sets = [question_set(db, a) for a in audits]
     for a, qs in zip(audits[1:], sets[1:], strict=True):
         if qs.id != sets[0].id:
             raise ReviewerError(f"'{audits[0].name}' uses question set {sets[0].id} and "
                                 f"'{a.name}' uses {qs.id}: agreement needs audits of the same "
                                 "question set")
-    loaded = [_answers(db, a) for a in audits]
-    common = _common(loaded)
+    common = _common(list(loaded))
     if not common:
         raise ReviewerError("the audits have no records in common (records are matched by ref): "
                             + ", ".join(f"'{a.name}'" for a in audits))
     from reviewer.analysis.versions import chain, comparable
 
-    linked = chain(sets)
+    linked = chain(list(sets))
     questions: list[QuestionAgreement] = []
     pooled: list[list[str | None]] = []
     for q in sets[0].questions:
@@ -247,7 +245,8 @@ def agreement(db: Database, *audits: AuditInfo) -> Agreement:
     overall = QuestionAgreement("overall", "", "")
     _fill(overall, pooled, [])
     result = Agreement(tuple(a.name for a in audits), len(common), questions, overall)
-    result.scorers = scorers(db, audits, questions, _answers)
+    result.scorers = scorers(audits, questions, dict(zip((a.id for a in audits), loaded,
+                                                         strict=True)), lead)
     return result
 
 

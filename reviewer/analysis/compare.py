@@ -12,16 +12,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from reviewer.analysis.stats import Change, Rate, compare_counts, percent, rate
-from reviewer.analysis.tally import QuestionTally, Tally, tally
+from reviewer.analysis.stats import Change, Rate, compare_counts, rate
+from reviewer.analysis.tally import QuestionTally, Tally
 from reviewer.analysis.versions import chain, comparable, shown
 from reviewer.errors import ReviewerError
 from reviewer.questions.model import Question
 from reviewer.store.audits import AuditInfo
-from reviewer.store.db import Database
 
 
 def higher_is_better(q: Question) -> bool:
@@ -140,10 +138,6 @@ def _change(base: QuestionTally | None, later: QuestionTally | None) -> Change |
                           higher_is_better(later.question))
 
 
-def compare_audits(db: Database, audits: Sequence[AuditInfo]) -> Comparison:
-    return compare_tallies(audits, [tally(db, a) for a in audits])
-
-
 def changes_against(base: Tally, later: Tally) -> dict[str, Change]:
     """Question id -> change from ``base`` to ``later``, for the yes_no questions both have."""
     b = base.by_id()
@@ -153,55 +147,3 @@ def changes_against(base: Tally, later: Tally) -> dict[str, Change]:
         if ch is not None:
             out[qt.question.id] = ch
     return out
-
-
-def _points(x: float | None) -> str:
-    return "–" if x is None else f"{x * 100:+.0f}"
-
-
-def change_text(ch: Change) -> str:
-    from reviewer.outputs.numbers import p_value
-
-    if ch.difference is None:
-        return ch.flag
-    return (f"{_points(ch.difference)} points (95% CI {_points(ch.low)} to {_points(ch.high)}), "
-            f"{p_value(ch.p_value)}: {ch.flag}")
-
-
-def to_text(c: Comparison, width: int = 60) -> str:
-    names = [a.name for a in c.audits]
-    lines = [f"Baseline: {names[0]}. Later: {', '.join(names[1:])}.",
-             "Y rate = Y / (Y + N), n/a not counted; change tested with Fisher's exact test "
-             "(p < 0.05 = significant; a higher Y rate is an improvement, unless the question set "
-             "says direction: lower).", ""]
-    col = max(14, *(len(n) for n in names))
-    lines.append(f"{'Question':<{width}}  " + "  ".join(f"{n:>{col}}" for n in names))
-    for q in c.questions:
-        if q.type != "yes_no":
-            continue
-        label = f"{q.id}. {q.text}"
-        label = label if len(label) <= width else label[: width - 1] + "…"
-        cells = [f"{percent(r.rate)} ({r.count}/{r.total})" if r and r.rate is not None else "–"
-                 for r in q.rates()]
-        lines.append(f"{label:<{width}}  " + "  ".join(f"{s:>{col}}" for s in cells))
-        if not q.comparable:
-            lines.append(f"    not comparable: {q.why}: "
-                         + "; ".join(f"'{n}': \"{w['text']}\"" for n, w in
-                                     zip(names, q.wordings, strict=False)))
-        elif q.why:
-            lines.append(f"    same question, reworded: {q.why}")
-        for name, ch in zip(names[1:], q.changes, strict=True):
-            if ch is not None:
-                lines.append(f"    {name} vs {names[0]}: {change_text(ch)}")
-    return "\n".join(lines) + "\n"
-
-
-def trend_chart(c: Comparison, out: str | Path | None = None) -> bytes:
-    """A PNG of each yes_no question's Y rate across the audits (small multiples); a line is
-    green or red when the last audit differs significantly from the baseline."""
-    from reviewer.outputs.charts import trend_png
-
-    shown = [q for q in c.questions if q.type == "yes_no"]
-    series = [(f"{q.id}. {q.text}", q.rates()) for q in shown]
-    flags = [q.changes[-1].flag if q.changes and q.changes[-1] else "" for q in shown]
-    return trend_png([a.name for a in c.audits], series, out, flags=flags)

@@ -23,7 +23,7 @@ from reviewer.analysis.stats import NOT_COMPARABLE, compare_counts, rate
 from reviewer.analysis.tally import QuestionTally, Tally
 from reviewer.analysis.versions import link
 from reviewer.errors import ReviewerError
-from reviewer.files.plan_table import PlanItem
+from reviewer.plans_model import PlanItem
 from reviewer.questions.model import Question
 from reviewer.store.audits import AuditInfo
 from reviewer.store.plans import PlanInfo

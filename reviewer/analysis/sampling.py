@@ -133,24 +133,3 @@ def suggest_sample_size(expected_rate: float, margin: float, population: int | N
         n = n / (1 + (n - 1) / population)
     n = max(1, math.ceil(round(n, 9)))
     return min(n, population) if population is not None else n
-
-
-def summary(sample: dict[str, Any], records: int) -> str:
-    """A few words for a list of audits: "100 of 4,210 (stratified, seed 42)", or where the
-    records came from when no sample was drawn."""
-    if not sample.get("size"):
-        return "imported records" if records else "no records yet"
-    seed = f", seed {sample['seed']}" if sample.get("seed") is not None else ""
-    return (f"{sample['size']:,} of {sample.get('population', 0):,} "
-            f"({sample.get('method', '?')}{seed})")
-
-
-def describe(sample: dict[str, Any]) -> str:
-    """One line for people: "100 of 4,210 incidents, stratified (proportional) by area, seed 42"."""
-    if not sample.get("size"):
-        return "no sample drawn"
-    by = f" by {sample['stratify_by']}" if sample.get("stratify_by") else ""
-    source = f" from {sample['source']}" if sample.get("source") else ""
-    return (f"{sample['size']:,} of {sample['population']:,} incidents{source}, "
-            f"{sample['method']}{by}, seed {sample['seed']}, drawn {sample.get('drawn_at', '')}")
-

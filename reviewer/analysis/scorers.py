@@ -4,27 +4,32 @@ per question and overall."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from reviewer.questions.logic import UNANSWERED, answer_category
-from reviewer.store.audits import AuditInfo, get_audit_by_id
-from reviewer.store.db import Database
+from reviewer.store.audits import AuditInfo
 
 
-def scorers(db: Database, audits: tuple[AuditInfo, ...], questions: list[Any],
-            load: Callable[[Database, AuditInfo], tuple[list[str], dict]]
+def scorers(audits: tuple[AuditInfo, ...], questions: list[Any],
+            loaded: dict[int, tuple[list[str], dict]],
+            lead: tuple[AuditInfo, tuple[list[str], dict]] | None = None
             ) -> list[dict[str, Any]] | None:
     """Each calibration copy's disagreement rate with the lead's answers (the main audit the
-    copies calibrate), per question; None when the audits are not copies of one main audit."""
+    copies calibrate), per question; None when the audits are not copies of one main audit.
+    ``loaded``: each audit's answers by its id; ``lead``: the main audit and its answers when
+    it is not among ``audits`` (``lead_of`` names it)."""
     ids = {a.id for a in audits}
-    targets = {a.calibrates for a in audits if a.id != _lead_id(audits)}
-    if len(targets) != 1 or None in targets:
+    main_id = lead_of(audits)
+    if main_id is None:
         return None
-    main_id = targets.pop()
-    main = next((a for a in audits if a.id == main_id), None) or get_audit_by_id(db, main_id)
-    _, main_answers = load(db, main)
-    team = {a.id: load(db, a)[1] for a in audits if a.id != main.id and a.id in ids}
+    main = next((a for a in audits if a.id == main_id), None)
+    if main is None:
+        if lead is None or lead[0].id != main_id:
+            return None
+        main, main_answers = lead[0], lead[1][1]
+    else:
+        main_answers = loaded[main.id][1]
+    team = {a.id: loaded[a.id][1] for a in audits if a.id != main.id and a.id in ids}
     out = []
     for a in audits:
         if a.id not in team:
@@ -71,6 +76,13 @@ def _majority(mine: dict, others: list[dict], qid: str) -> dict[str, Any]:
         disagreed += answer != top
     return {"compared": compared, "disagreed": disagreed,
             "rate": disagreed / compared if compared else None}
+
+
+def lead_of(audits: tuple[AuditInfo, ...]) -> int | None:
+    """The id of the main audit the calibration copies among ``audits`` calibrate (one of them
+    or another), or None when they are not copies of one main audit."""
+    targets = {a.calibrates for a in audits if a.id != _lead_id(audits)}
+    return next(iter(targets)) if len(targets) == 1 and None not in targets else None
 
 
 def _lead_id(audits: tuple[AuditInfo, ...]) -> int | None:

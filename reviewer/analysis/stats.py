@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 from typing import Any
 
 ALPHA = 0.05
@@ -36,6 +37,7 @@ class Rate:
     high: float | None
 
 
+@lru_cache(maxsize=8192)    # pure, and a plan of 10,000 items asks the same few again and again
 def wilson(count: int, total: int, alpha: float = ALPHA) -> tuple[float, float] | None:
     """The Wilson score interval of count/total (None when total is 0).
 
@@ -84,6 +86,7 @@ class Change:
         return asdict(self)
 
 
+@lru_cache(maxsize=8192)    # pure (Change is frozen); Fisher's test costs ~1 ms a call
 def compare_counts(y_then: int, n_then: int, y_now: int, n_now: int,
                    higher_is_better: bool = True, alpha: float = ALPHA) -> Change:
     """Compare Y rates: ``y_*`` are the Y counts, ``n_*`` the totals (Y + N)."""

@@ -17,6 +17,7 @@ from reviewer.errors import ReviewerError, UsageError
 SETS_PACKAGE = "reviewer.bundled.question_sets"
 DEMO_PACKAGE = "reviewer.bundled.demo"
 DEMO_CSV = "demo-asb-2012.csv"
+DEMO_SET = "hmic-asb-call-listening-2012"   # the demo audits' question set
 
 
 @dataclass(frozen=True)

@@ -35,9 +35,9 @@ def _answers_import(args: argparse.Namespace) -> int:
 
 @command("answers export")
 def _answers_export(args: argparse.Namespace) -> int:
-    from reviewer.files.private import check_extension
     from reviewer.files.tables import TABLE_SUFFIXES
     from reviewer.ops.disclose import write_answers
+    from reviewer.private import check_extension
 
     check_extension(args.file, TABLE_SUFFIXES, "the answer table")
     ws = open_ws(args)

@@ -102,7 +102,7 @@ def _audit_list(args: argparse.Namespace) -> int:
     ws = open_ws(args)
     for a in ws.audits(include_archived=args.all):
         flags = (" (archived)" if a.archived else "") + (
-            f" (signed off by {a.signed_off_by} {a.signed_off_at[:10]})" if a.signed_off else "")
+            f" ({a.signed_off_text})" if a.signed_off else "")
         people = "; ".join(f"{who} {done}/{n}" for who, n, done in
                            ws.progress_by_reviewer(a.id))
         print(f"{a.name}\t{a.set_key} v{a.set_version}\t{a.complete}/{a.records} complete"

@@ -95,8 +95,8 @@ def _search(args: argparse.Namespace) -> int:
 
 @command("notes export")
 def _notes_export(args: argparse.Namespace) -> int:
-    from reviewer.files.private import check_extension
     from reviewer.ops.listening import export_notes
+    from reviewer.private import check_extension
 
     check_extension(args.out, (".txt",), "an Audacity label file")
     ws = open_ws(args)
@@ -108,8 +108,8 @@ def _notes_export(args: argparse.Namespace) -> int:
 @command("notes import")
 def _notes_import(args: argparse.Namespace) -> int:
     from reviewer.errors import UsageError
-    from reviewer.files.private import check_extension
     from reviewer.ops.listening import import_notes
+    from reviewer.private import check_extension
 
     path = args.file or args.in_file
     if not path or (args.file and args.in_file):

@@ -2,8 +2,8 @@
 and runs the chosen handler. Errors: one clear line each on stderr, exit 1; usage errors exit 2;
 never a traceback. Data goes to stdout, messages for people to stderr.
 
-To add a group (say ``plan``): write ``reviewer/cli/plan.py`` with ``add_commands(sub, groups)``
-and its ``@command`` handlers (see ``cli/common.py``), and add the module to ``GROUPS``.
+To add a group: write a module beside this one with ``add_commands(sub, groups)`` and its
+``@command`` handlers (see ``cli/common.py``; ``cli/plans.py`` is one), and add it to ``GROUPS``.
 """
 
 from __future__ import annotations

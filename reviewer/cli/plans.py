@@ -74,8 +74,8 @@ def _plan_status(args: argparse.Namespace) -> int:
 @command("plan report")
 def _plan_report(args: argparse.Namespace) -> int:
     from reviewer.errors import UsageError
-    from reviewer.files.private import check_extension
     from reviewer.ops.disclose import write_plan_report
+    from reviewer.private import check_extension
 
     suffix = check_extension(args.out, (".pdf", ".xlsx"), "the plan report")
     if len(args.audits) < 2:

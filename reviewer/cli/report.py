@@ -9,13 +9,13 @@ import sys
 
 from reviewer.cli.common import audit_argument, command, open_ws, warn
 from reviewer.errors import ReviewerError
-from reviewer.files.private import check_extension
 from reviewer.ops.disclose import (
     write_comparison_chart,
     write_feedback,
     write_report,
     write_results,
 )
+from reviewer.private import check_extension
 
 
 def add_commands(sub, groups: dict | None = None) -> None:
@@ -87,9 +87,9 @@ def _compare(args: argparse.Namespace) -> int:
         check_extension(args.chart, (".png",), "the chart")
     ws = open_ws(args)
     audits = [ws.audit(n) for n in names]
-    from reviewer.analysis import compare
+    from reviewer.outputs.compare_text import to_text
 
-    result = compare.compare_audits(ws.db, audits)
+    result = ws.compare(audits)
     for warning in result.warnings:
         warn(warning)
     if args.format == "json":
@@ -97,7 +97,7 @@ def _compare(args: argparse.Namespace) -> int:
 
         print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     else:
-        sys.stdout.write(compare.to_text(result))
+        sys.stdout.write(to_text(result))
     if args.chart:
         write_comparison_chart(ws, result, args.chart)
         print(f"wrote the chart to {args.chart}", file=sys.stderr)

@@ -19,9 +19,9 @@ def add_commands(sub, groups: dict) -> None:
 
 @command("tally")
 def _tally(args: argparse.Namespace) -> int:
-    from reviewer.analysis.tally import tally, tally_grouped
+    from reviewer import figures
+    from reviewer.figures import tally, tally_grouped
     from reviewer.outputs import tally_format as fmt
-    from reviewer.outputs.weighted_out import weighted_figures
     from reviewer.store.audits import get_audit, question_set
 
     db = open_db(args)
@@ -39,7 +39,7 @@ def _tally(args: argparse.Namespace) -> int:
                 print(fmt.to_text(audit, g))
         return 0
     overall = tally(db, audit, qs)
-    weighted = weighted_figures(db, audit, overall)    # unequal strata: docs/contracts.md §13
+    weighted = figures.weighted(db, audit, overall)    # unequal strata: docs/contracts.md §13
     if args.format == "json":
         print(fmt.to_json(fmt.tally_dict(audit, overall, weighted)))
     elif args.format == "csv":

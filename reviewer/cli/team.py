@@ -104,11 +104,11 @@ def _assign(args: argparse.Namespace) -> int:
 def _agreement(args: argparse.Namespace) -> int:
     import json
 
-    from reviewer.analysis.agreement import agreement
     from reviewer.outputs.agreement_text import to_text
 
     ws = open_ws(args)
-    result = agreement(ws.db, *[ws.audit(name) for name in args.audits])
+    audits = [ws.audit(name) for name in args.audits]
+    result = ws.agreement(*audits)
     if args.format == "json":
         print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     else:

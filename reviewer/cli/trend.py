@@ -29,7 +29,7 @@ def add_commands(sub, groups: dict) -> None:
 @command("trend")
 def _trend(args: argparse.Namespace) -> int:
     from reviewer.errors import ReviewerError
-    from reviewer.files.private import check_extension
+    from reviewer.private import check_extension
 
     if len(set(args.audits)) != len(args.audits):
         raise ReviewerError("each audit may be named only once in a trend")

@@ -1,11 +1,12 @@
-"""Reading an answer table (docs/contracts.md §2) into a staging table, before any lock is taken.
+"""Reading an answer table (docs/contracts.md §2) for a staging table, before any lock is taken.
 
 The file is read in batches; each distinct cell text of a question is parsed once, and each
 distinct combination of the answers that ask_if conditions depend on is resolved once (as if the
 record were new), so a big file costs a few C-speed passes rather than Python work per cell.
-Every row goes to ``import_stage`` on the importing connection — a temporary table, private to
-it, that needs no write lock — with both the answers as given (for merging with a stored
-record) and, for the questions conditions involve, as resolved for a new record. Memory stays
+Every row goes to a staging table (``store.staging``) on the importing connection — a
+temporary table, private to it, that needs no write lock — with both the answers as given (for
+merging with a stored record) and, for the questions conditions involve, as resolved for a new
+record. Memory stays
 flat at any size. Problems are collected as ``FILE:ROW:COLUMN: message``; the ones that cannot
 depend on stored records are raised here, before the database is locked.
 """
@@ -24,7 +25,6 @@ from reviewer.errors import Progress, ReviewerError
 from reviewer.questions import logic
 from reviewer.questions.logic import BLANK, UNANSWERED, Answer
 from reviewer.questions.model import QuestionSet
-from reviewer.store.db import Database
 
 # The answer-table columns (docs/contracts.md §2), named in one place for the reader and every
 # writer.
@@ -33,7 +33,6 @@ NOTE_PREFIX = "note:"
 AUDIO_FIELD = "audio"     # a record field the importer resolves against the file's folder
 PATH_FIELDS = (AUDIO_FIELD, "transcript")   # the fields holding a path (docs/listening.md)
 BATCH = 5000
-STAGE = "import_stage"     # the temporary table
 MAX_COLUMNS = 1500        # of the staging table (PostgreSQL allows 1,600)
 
 
@@ -168,6 +167,8 @@ class Staged:
     note_questions: list[int]          # question indexes with a note column in the file
     deferred: bool                     # condition problems wait for the stored records
     field_names: list[str]
+    table: list[str] = field(default_factory=list)   # the staging table's column definitions
+    width: int = 0                     # values per staging row
 
 
 def stage_columns(n_questions: int, involved: list[int], notes: list[int]) -> list[str]:
@@ -179,46 +180,50 @@ def stage_columns(n_questions: int, involved: list[int], notes: list[int]) -> li
     return cols
 
 
-def stage(db: Database, qs: QuestionSet, name: str, header: list[str],
-          rows: Iterable[tuple[int, list[str]]], base: Path, total: int = 0,
-          progress: Progress | None = None) -> tuple[Staged, Problems]:
-    """Check every cell and put every row into ``import_stage``; return the problems found
-    that stored records cannot change (a header problem is raised at once)."""
+def plan_stage(qs: QuestionSet, name: str, header: list[str]) -> tuple[Staged, Problems]:
+    """What staging the file needs: its columns (``Staged.table``: the staging table's column
+    definitions), and the problems found so far (a header problem is raised at once)."""
     cols = classify(header, qs, name)
     rules = Rules(qs)
     notes = sorted(set(cols.notes.values()))
     in_file = set(cols.questions.values())
     deferred = not set(rules.involved) <= in_file
     n = len(qs.questions)
-    staged = Staged(name, 0, cols, rules.involved, notes, deferred,
-                    [f for _, f in cols.fields])
-    problems = Problems(name, header)
-    db.execute(f"DROP TABLE IF EXISTS {STAGE}")
-    columns = ", ".join(stage_columns(n, rules.involved, notes))
-    db.execute(f"CREATE TEMP TABLE {STAGE} ({columns})")
     width = 7 + 2 * n + 2 * len(rules.involved) + len(notes)
     if width > MAX_COLUMNS:
         raise ImportProblems(f"{name}: the question set has too many questions to import at "
                              f"once ({n}; up to {(MAX_COLUMNS - 7) // 4} can be)")
-    sql = f"INSERT INTO {STAGE} VALUES ({', '.join('?' * width)})"
-    parsers = {k: Memo(lambda cell, q=qs.questions[k]: _parse(q, cell)) for k in in_file}
+    staged = Staged(name, 0, cols, rules.involved, notes, deferred,
+                    [f for _, f in cols.fields], stage_columns(n, rules.involved, notes), width)
+    return staged, Problems(name, header)
+
+
+def stage_batches(staged: Staged, qs: QuestionSet, rows: Iterable[tuple[int, list[str]]],
+                  base: Path, problems: Problems, total: int = 0,
+                  progress: Progress | None = None) -> Iterator[Iterator[tuple]]:
+    """Check every cell: each batch of rows as staging rows (``Staged.table``'s columns), to be
+    stored before the next is read; problems that stored records cannot change are added to
+    ``problems``."""
+    rules = Rules(qs)
+    parsers = {k: Memo(lambda cell, q=qs.questions[k]: _parse(q, cell))
+               for k in set(staged.columns.questions.values())}
     it = iter(rows)
     if progress:
         progress(0, total)
-    with db.staging():
-        while batch := list(islice(it, BATCH)):
-            db.executemany(sql, _batch_rows(staged, qs, rules, parsers, batch, base, problems,
-                                            staged.rows))
-            staged.rows += len(batch)
-            if progress:
-                progress(staged.rows, total)
-        db.execute(f"CREATE INDEX ix_{STAGE}_ref ON {STAGE} (ref)")
-        for ref, numbers in db.all(f"SELECT ref, {db.group_concat('row')} FROM {STAGE} "
-                                   "WHERE ref <> '' GROUP BY ref HAVING COUNT(*) > 1"):
-            rows_in = sorted(int(x) for x in str(numbers).split(","))
-            for number in rows_in[1:]:
-                problems.add(number, cols.ref, f"duplicate ref '{ref}' (also in row {rows_in[0]})")
-    return staged, problems
+    while batch := list(islice(it, BATCH)):
+        yield _batch_rows(staged, qs, rules, parsers, batch, base, problems, staged.rows)
+        staged.rows += len(batch)
+        if progress:
+            progress(staged.rows, total)
+
+
+def add_duplicates(staged: Staged, problems: Problems, found: Iterable[tuple[str, str]]) -> None:
+    """Report repeated refs: (ref, its row numbers joined by commas) each."""
+    for ref, numbers in found:
+        rows_in = sorted(int(x) for x in str(numbers).split(","))
+        for number in rows_in[1:]:
+            problems.add(number, staged.columns.ref,
+                         f"duplicate ref '{ref}' (also in row {rows_in[0]})")
 
 
 def _batch_rows(st: Staged, qs: QuestionSet, rules: Rules, parsers: dict[int, Memo],
@@ -302,7 +307,3 @@ def resolve_path_cell(value: str, base: Path) -> str:
 
 
 _quote = json.encoder.encode_basestring_ascii    # what json.dumps uses for each string
-
-
-def drop(db: Database) -> None:
-    db.execute(f"DROP TABLE IF EXISTS {STAGE}")

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reviewer.errors import ReviewerError
-from reviewer.files.private import check_extension, private_output
+from reviewer.private import check_extension, private_output
 
 
 @dataclass(frozen=True)

@@ -11,29 +11,23 @@ is kept, as text, in the incident's JSON ``fields``:
 - an ``audio`` column holding a relative path is resolved against the list's folder, as in an
   answer table.
 
-Importing is all-or-nothing and replaces the audit's previous list. Where the list came from
-(file name, ref column, row count, time) is kept in the ``meta`` table under
-``incident_list:<audit id>`` (the schema has no column for it).
+Importing (``ops.sampling.import_incident_list``, stored by ``store.incidents``) is
+all-or-nothing and replaces the audit's previous list.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
-from itertools import islice
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from reviewer.clock import now_iso
-from reviewer.errors import Progress, ReviewerError
+from reviewer.errors import ReviewerError
 from reviewer.files.answer_table import PATH_FIELDS, resolve_path_cell
 from reviewer.files.tables import Table, head_table, iter_table
-from reviewer.store.audits import AuditInfo
-from reviewer.store.db import Database
-from reviewer.store.ids import next_id
 
 MAX_PROBLEMS = 50          # lines reported before "... and N more" (a wrong ref column repeats)
-BATCH = 10_000             # rows per executemany, so progress can be reported while writing
 
 
 class IncidentListProblems(ReviewerError):
@@ -73,9 +67,11 @@ def _ref_index(names: list[str], ref_column: str, name: str) -> int:
                                f"header (columns: {', '.join(names) or 'none'})")
 
 
-def import_incident_list(db: Database, audit: AuditInfo, path: str | Path, ref_column: str,
-                         progress: Progress | None = None) -> int:
-    """Store every row of an incident list as ``audit``'s population; the number of incidents.
+def read_incident_list(path: str | Path, ref_column: str
+                       ) -> tuple[int, dict[str, Any], Iterator[tuple[str, str]]]:
+    """Check an incident list: its number of incidents, where it came from (``info``), and its
+    rows as (ref, fields JSON), read again as they are stored (``store.incidents``, by the
+    operation ``ops.sampling.import_incident_list``).
 
     ``ref_column`` is the header of the column holding the incident reference (matched exactly,
     else case-insensitively). A blank or repeated ref (compared after trimming, case-sensitive)
@@ -99,8 +95,7 @@ def import_incident_list(db: Database, audit: AuditInfo, path: str | Path, ref_c
     others = [(i, n) for i, n in enumerate(names) if i != ref_col]
     info = {"source": path.name, "path": str(path.resolve()), "ref_column": names[ref_col],
             "columns": [n for _, n in others], "rows": count, "imported_at": now_iso()}
-    _write(db, audit.id, _staged(path, ref_col, others, stamp, count), count, info, progress)
-    return count
+    return count, info, _staged(path, ref_col, others, stamp, count)
 
 
 def _stamp(path: Path) -> tuple[int, int]:
@@ -154,52 +149,3 @@ def _staged(path: Path, ref_col: int, others: list[tuple[int, str]], stamp: tupl
     if written != count or _stamp(path) != stamp:
         raise ReviewerError(f"{path}: the file changed while it was being imported; "
                             "nothing was written")
-
-
-def _write(db: Database, audit_id: int, staged: Iterable[tuple[str, str]], total: int,
-           info: dict[str, Any], progress: Progress | None) -> None:
-    key = _meta_key(audit_id)
-    staged = iter(staged)
-    with db.transaction():
-        db.execute("DELETE FROM incident WHERE audit_id = ?", (audit_id,))
-        first = next_id(db, "incident")
-        for start in range(0, total, BATCH):
-            chunk = list(islice(staged, BATCH))
-            db.executemany("INSERT INTO incident (id, audit_id, seq, ref, fields) "
-                           "VALUES (?, ?, ?, ?, ?)",
-                           [(first + start + k, audit_id, start + k + 1, ref, fields)
-                            for k, (ref, fields) in enumerate(chunk)])
-            if progress:
-                progress(start + len(chunk), total)
-        for _ in staged:        # the check at the end of the stream (file unchanged)
-            pass
-        db.execute("DELETE FROM meta WHERE key = ?", (key,))
-        db.execute("INSERT INTO meta (key, value) VALUES (?, ?)", (key, json.dumps(info)))
-
-
-def _meta_key(audit_id: int) -> str:
-    return f"incident_list:{audit_id}"
-
-
-def incident_list_info(db: Database, audit_id: int) -> dict[str, Any]:
-    """Where the audit's incident list came from: source (file name), path, ref_column,
-    columns, rows, imported_at; ``{}`` when no list has been imported."""
-    value = db.scalar("SELECT value FROM meta WHERE key = ?", (_meta_key(audit_id),))
-    return json.loads(value) if value else {}
-
-
-def population_size(db: Database, audit_id: int) -> int:
-    """The number of incidents in the audit's imported list (0 when none)."""
-    return int(db.scalar("SELECT COUNT(*) FROM incident WHERE audit_id = ?", (audit_id,)) or 0)
-
-
-def incident_columns(db: Database, audit_id: int) -> list[str]:
-    """The field columns of the audit's incident list in file order (the ref column excluded),
-    e.g. for choosing a stratification field; ``[]`` when no list has been imported."""
-    columns = incident_list_info(db, audit_id).get("columns")
-    if columns is not None:
-        return list(columns)
-    fields = db.scalar("SELECT fields FROM incident WHERE audit_id = ? ORDER BY seq LIMIT 1",
-                       (audit_id,))
-    return list(json.loads(fields or "{}"))
-

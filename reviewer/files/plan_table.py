@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from reviewer.errors import ReviewerError
 from reviewer.files.tables import read_table
+from reviewer.plans_model import PlanItem
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "ref": ("ref", "reference"),
@@ -37,18 +38,6 @@ UK = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 
 class PlanProblems(ReviewerError):
     pass
-
-
-@dataclass
-class PlanItem:
-    ref: str
-    area: str
-    due: str = ""              # YYYY-MM-DD or ""
-    owner: str = ""
-    progress: str = ""
-    updated: str = ""
-    complete: bool | None = None
-    questions: list[str] = field(default_factory=list)
 
 
 @dataclass

@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 
 from reviewer.errors import ReviewerError
-from reviewer.files.private import private_dir, write_private_bytes
+from reviewer.private import private_dir, write_private_bytes
 
 
 def cache_key(recording: str | Path, version: int) -> str | None:

@@ -22,7 +22,7 @@ from pathlib import Path
 from reviewer.errors import ReviewerError
 from reviewer.files.cells import SafeCells, restore_row
 from reviewer.files.csv_source import csv_records
-from reviewer.files.private import check_extension, private_output
+from reviewer.private import check_extension, private_output
 
 Row = tuple[int, list[str]]
 Table = tuple[list[str], list[Row]]
@@ -145,21 +145,110 @@ _cell_text = cell_text   # the name incidents.py used
 
 
 def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
+    """The first worksheet's rows as text, after :mod:`reviewer.files.xlsx_guard` has bounded
+    the file. A formula cell without a saved value, or a cell over Excel's length limit, is a
+    located error: never read as blank (docs/answer-tables.md)."""
     from openpyxl import load_workbook
 
+    from reviewer.files import xlsx_guard
+
+    try:
+        xlsx_guard.check_parts(path)
+    except xlsx_guard.Oversized as exc:
+        raise _located(path, exc.sheet, exc) from None
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - any unreadable workbook
         raise ReviewerError(f"{path}: cannot read the workbook: {exc}") from None
 
     def rows() -> Iterator[tuple[int, list[str]]]:
+        header: list[str] = []
         try:
-            ws = wb.worksheets[0]
-            for number, values in enumerate(ws.iter_rows(values_only=True), start=1):
-                yield number, [cell_text(v) for v in values]
+            for number, values in _sheet_values(wb):
+                texts = []
+                for k, value in enumerate(values):
+                    if value is _NO_VALUE:
+                        raise ReviewerError(
+                            f"{path}:{number}:{_column(header, k)}: a formula with no saved "
+                            "value (the file was not saved by a spreadsheet program); open it "
+                            "in Excel or LibreOffice, save it, and read it again")
+                    text = cell_text(value)
+                    xlsx_guard.check_cell(str(path), number, _column(header, k), text)
+                    texts.append(text)
+                if number == 1:
+                    header = texts
+                yield number, texts
         finally:
             wb.close()
     return rows()
+
+
+_NO_VALUE = object()        # a formula cell that holds no saved value
+
+
+def _sheet_values(wb) -> Iterator[tuple[int, list[object]]]:
+    """(row number, values) of the first worksheet, as openpyxl's read-only worksheet reads
+    them (its own parser), with a formula cell that has no saved value marked _NO_VALUE."""
+    from openpyxl.worksheet._reader import FORMULA_TAG, VALUE_TAG, WorkSheetParser
+
+    class Parser(WorkSheetParser):
+        def parse_cell(self, element):  # noqa: ANN001, ANN202 - openpyxl's signature
+            cell = super().parse_cell(element)
+            if (cell["value"] is None and element.find(FORMULA_TAG) is not None
+                    and not (element.get("t") == "str" and element.find(VALUE_TAG) is not None)):
+                cell["value"] = _NO_VALUE       # (a string formula's empty <v> is an empty text)
+            return cell
+
+    ws = wb.worksheets[0]
+    with ws._get_source() as src:
+        parser = Parser(src, ws._shared_strings, data_only=True, epoch=wb.epoch,
+                        date_formats=wb._date_formats, timedelta_formats=wb._timedelta_formats)
+        first = True
+        for number, cells in parser.parse():
+            if first and number > 1:
+                yield 1, []                     # no header row: the file says so, not row 3
+            first = False
+            values: list[object] = [None] * (cells[-1]["column"] if cells else 0)
+            for cell in cells:
+                values[cell["column"] - 1] = cell["value"]
+            yield number, values
+
+
+def _column(header: list[str], k: int) -> str:
+    """The COLUMN of a located error: the header's text, else the column's letter."""
+    from openpyxl.utils import get_column_letter
+
+    name = header[k].strip() if k < len(header) else ""
+    return name or f"column {get_column_letter(k + 1)}"
+
+
+def _located(path: Path, sheet: str | None, exc) -> ReviewerError:  # noqa: ANN001
+    """An Oversized error with its cell's row and header text, when they can be found."""
+    from openpyxl.utils import column_index_from_string
+
+    from reviewer.files import xlsx_guard
+
+    row, letter = exc.row, exc.column
+    if exc.string is not None and sheet is not None:
+        row, letter = xlsx_guard.string_cell(path, sheet, exc.string) or (None, None)
+    if row is None or letter is None:
+        return ReviewerError(str(exc))
+    header: list[str] = []
+    if row > 1 and exc.string is None:      # (shared strings too long to load: the letter)
+        from openpyxl import load_workbook
+
+        try:
+            wb = load_workbook(path, read_only=True, data_only=True)
+            try:
+                number, values = next(_sheet_values(wb))
+                header = [cell_text(v) for v in values] if number == 1 else []
+            finally:
+                wb.close()
+        except Exception:  # noqa: BLE001 - the letter will do
+            header = []
+    column = _column(header, column_index_from_string(letter) - 1)
+    return ReviewerError(f"{path}:{row}:{column}: the cell holds more than the "
+                         f"{xlsx_guard.MAX_CELL:,} characters a spreadsheet cell can hold")
 
 
 def write_table(path: str | Path, header: Sequence[str], rows: Iterable[Sequence[object]],

@@ -9,7 +9,9 @@ from reviewer.errors import ReviewerError
 from reviewer.ops.core import META, OpResult, write
 from reviewer.questions.loader import load_file
 from reviewer.questions.model import QuestionSet
+from reviewer.store import audits
 from reviewer.store.audits import AuditInfo, clean_name, get_audit_by_id, store_question_set
+from reviewer.store.history import Action
 from reviewer.workspace import Workspace
 
 
@@ -29,18 +31,14 @@ def create_audit(ws: Workspace, name: str, set_ref: str | Path, description: str
     name = clean_name(name)
     qs, source, source_name = qs_source or load_set(set_ref)
     with write(ws, None) as tx:
-        if tx.db.scalar("SELECT id FROM audit WHERE name = ?", (name,)) is not None:
+        if audits.audit_named(tx.db, name) is not None:
             raise ReviewerError(f"an audit named '{name}' already exists")
         set_id = store_question_set(tx.db, qs, source, source_name)
-        tx.db.execute("INSERT INTO audit (name, question_set_id, description, created_at, "
-                      "archived, sample, calibrates) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                      (name, set_id, description or qs.description, tx.now, False, "{}",
-                       calibrates))
-        audit_id = int(tx.db.scalar("SELECT id FROM audit WHERE name = ?", (name,)))
+        audit_id = audits.insert_audit(tx.db, name, set_id, description or qs.description,
+                                       tx.now, calibrates)
         tx.set_audit(get_audit_by_id(tx.db, audit_id))
-        tx.event("create", detail=f"question set {qs.id} version {qs.version} "
+        tx.event(Action.CREATE, detail=f"question set {qs.id} version {qs.version} "
                                   f"({Path(source_name).name})")
-        tx.changes.audit_list = True
     return OpResult(get_audit_by_id(ws.db, audit_id), tx.changes,
                     f"created audit '{name}' with question set {qs.id} version {qs.version}")
 
@@ -51,13 +49,10 @@ def rename_audit(ws: Workspace, audit_id: int, new_name: str) -> OpResult[AuditI
         old = tx.audit.name
         if new_name == old:
             return OpResult(tx.audit, tx.changes, "the name is unchanged")
-        clash = tx.db.scalar("SELECT id FROM audit WHERE name = ? AND id <> ?",
-                             (new_name, audit_id))
-        if clash is not None:
+        if audits.audit_named(tx.db, new_name, other_than=audit_id) is not None:
             raise ReviewerError(f"an audit named '{new_name}' already exists")
-        tx.db.execute("UPDATE audit SET name = ? WHERE id = ?", (new_name, audit_id))
-        tx.event("rename", before=old, after=new_name)
-        tx.changes.audit_list = True
+        audits.set_name(tx.db, audit_id, new_name)
+        tx.event(Action.RENAME, before=old, after=new_name)
     return OpResult(get_audit_by_id(ws.db, audit_id), tx.changes,
                     f"renamed '{old}' to '{new_name}'")
 
@@ -65,11 +60,10 @@ def rename_audit(ws: Workspace, audit_id: int, new_name: str) -> OpResult[AuditI
 def archive_audit(ws: Workspace, audit_id: int, archived: bool = True) -> OpResult[AuditInfo]:
     with write(ws, audit_id, META) as tx:
         if tx.audit.archived != archived:
-            tx.db.execute("UPDATE audit SET archived = ? WHERE id = ?", (archived, audit_id))
-            tx.event("archive", before=str(tx.audit.archived).lower(),
+            audits.set_archived(tx.db, audit_id, archived)
+            tx.event(Action.ARCHIVE, before=str(tx.audit.archived).lower(),
                      after=str(archived).lower(),
                      detail="archived" if archived else "restored from the archive")
-            tx.changes.audit_list = True
     word = "archived" if archived else "restored"
     return OpResult(get_audit_by_id(ws.db, audit_id), tx.changes,
                     f"{word} '{tx.audit.name}'")

@@ -32,7 +32,10 @@ from reviewer.ops.scoring import (
 from reviewer.questions import logic
 from reviewer.questions.logic import history_label
 from reviewer.questions.model import QuestionSet
+from reviewer.store import answers, audits
+from reviewer.store import records as record_rows
 from reviewer.store.audits import AuditInfo, clean_name
+from reviewer.store.history import Action
 from reviewer.store.ids import next_id
 from reviewer.workspace import Workspace
 
@@ -83,8 +86,7 @@ def create_calibration(ws: Workspace, name: str, main_id: int, records: int | No
         raise UsageError("--calibrate needs either --records N or --refs FILE")
     main = ws.audit_by_id(main_id)
     name = clean_name(name)
-    all_refs = [r[0] for r in ws.db.all("SELECT ref FROM record WHERE audit_id = ? "
-                                        "ORDER BY seq", (main_id,))]
+    all_refs = record_rows.refs(ws.db, main_id)
     if refs_file is not None:
         chosen = set(read_refs(refs_file, set(all_refs)))
     else:
@@ -97,32 +99,28 @@ def create_calibration(ws: Workspace, name: str, main_id: int, records: int | No
         chosen = set(random.Random(seed).sample(all_refs, records))
     refs = [r for r in all_refs if r in chosen]
     qs = ws.question_set(main)
-    source = ws.db.one("SELECT source, source_name FROM question_set WHERE id = ?",
-                       (main.question_set_id,))
+    source = audits.question_set_source(ws.db, main.question_set_id)
     how = f"seed {seed}" if refs_file is None else f"refs from {Path(refs_file).name}"
     with ws.db.transaction():
-        made = create_audit(ws, name, source[1], f"Blind double-scoring of {len(refs)} records "
-                            f"of '{main.name}' ({how}).", calibrates=main_id,
-                            qs_source=(qs, source[0], source[1])).value
+        created = create_audit(ws, name, source[1], f"Blind double-scoring of {len(refs)} "
+                               f"records of '{main.name}' ({how}).", calibrates=main_id,
+                               qs_source=(qs, source[0], source[1]))
+        made = created.value
         with write(ws, made.id, what="a calibration") as tx:
-            rows = tx.db.all("SELECT ref, fields FROM record WHERE audit_id = ? ORDER BY seq",
-                             (main_id,))
             first = next_id(tx.db, "record")
-            copies = [(ref, fields) for ref, fields in rows if ref in chosen]
-            tx.db.executemany("INSERT INTO record (id, audit_id, seq, ref, fields, complete) "
-                              "VALUES (?, ?, ?, ?, ?, ?)",
-                              [(first + k, made.id, k + 1, ref, fields, False)
+            copies = [(ref, fields) for _, ref, fields in record_rows.id_fields(tx.db, main_id)
+                      if ref in chosen]
+            record_rows.insert(tx.db, [(first + k, made.id, k + 1, ref, fields, False)
                                for k, (ref, fields) in enumerate(copies)])
-            tx.event("calibrate", detail=f"{len(refs)} records of '{main.name}' ({how}), "
+            tx.event(Action.CALIBRATE, detail=f"{len(refs)} records of '{main.name}' ({how}), "
                                          "to be scored blind")
-            tx.changes.records = tx.changes.audit_list = True
         with write(ws, main_id, "meta") as main_tx:
-            main_tx.event("calibrate", detail=f"calibration audit '{name}' made with "
+            main_tx.event(Action.CALIBRATE, detail=f"calibration audit '{name}' made with "
                                               f"{len(refs)} of its records ({how})")
     result = Calibration(ws.audit_by_id(made.id), main.name, refs, seed)
-    tx.changes.audit_list = True
-    return OpResult(result, tx.changes, f"created calibration audit '{name}' with {len(refs)} "
-                                        f"records of '{main.name}' ({how})")
+    return OpResult(result, created.changes.merge(tx.changes).merge(main_tx.changes),
+                    f"created calibration audit '{name}' with {len(refs)} records of "
+                    f"'{main.name}' ({how})")
 
 
 MAX_SCORERS = 20
@@ -172,15 +170,14 @@ def adjudicate(ws: Workspace, main_id: int, qs: QuestionSet, ref: str, qid: str,
     if q is None:
         raise ReviewerError(f"question set has no question '{qid}'")
     with write(ws, main_id, what="adjudication") as tx:
-        rid = tx.db.scalar("SELECT id FROM record WHERE audit_id = ? AND ref = ?",
-                           (main_id, ref))
+        rid = record_rows.record_id(tx.db, main_id, ref)
         if rid is None:
             raise ReviewerError(f"'{tx.audit.name}' has no record '{ref}'")
         view = _load(tx, qs, rid)
         old = view.rows.get(qid, EMPTY_ROW)
         before = history_label(*view.states[qid])
         if answer is None:
-            tx.event("adjudicate", ref, qid, before, before, f"kept {tx.audit.name}'s answer")
+            tx.event(Action.ADJUDICATE, ref, qid, before, before, f"kept {tx.audit.name}'s answer")
             _remember(tx, view, qid, {qid: old}, {qid: old})     # Ctrl+Z takes it back too
             return OpResult(before, tx.changes, f"kept {before or '(blank)'} for {ref}, {qid}")
         parsed = parse_answer(q, answer)
@@ -190,7 +187,7 @@ def adjudicate(ws: Workspace, main_id: int, qs: QuestionSet, ref: str, qid: str,
         mine = [m for k, m in problems if k == qid]
         if mine:
             raise ReviewerError(mine[0])
-        seq = tx.event("adjudicate", ref, qid, history_label(old[0], old[1]),
+        seq = tx.event(Action.ADJUDICATE, ref, qid, history_label(old[0], old[1]),
                        history_label(*parsed), f"picked {source}")
         new_rows = _rows_for(view, states, tx.reviewer, tx.now)
         cleared = _write(tx, view, new_rows, {qid: seq})
@@ -198,10 +195,9 @@ def adjudicate(ws: Workspace, main_id: int, qs: QuestionSet, ref: str, qid: str,
             _remember(tx, view, qid, cleared, new_rows)
         for k, row in cleared.items():
             if k != qid and row[0] in (logic.ANSWERED, logic.NA):
-                tx.event("adjudicate", ref, k, history_label(row[0], row[1]), None,
+                tx.event(Action.ADJUDICATE, ref, k, history_label(row[0], row[1]), None,
                          f"condition: question {qid} adjudicated {history_label(*parsed)}")
         final = ws.record(qs, rid)
-        tx.db.execute("UPDATE record SET complete = ? WHERE id = ?", (final.complete(qs), rid))
-        tx.changes.answers.add(rid)
+        answers.set_complete(tx.db, rid, final.complete(qs))
     return OpResult(history_label(*parsed), tx.changes,
                     f"set {ref}, question {qid} to {history_label(*parsed) or '(blank)'}")

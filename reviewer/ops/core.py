@@ -11,14 +11,19 @@ end refreshes in one place.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Generic, TypeVar
 
 from reviewer.clock import now_iso
 from reviewer.errors import ReviewerError
+from reviewer.store import history
+from reviewer.store.answers import ANSWERS
 from reviewer.store.audits import AuditInfo, get_audit_by_id
+from reviewer.store.history import CHANGES, Action
+from reviewer.store.plans import PLANS
 
 if TYPE_CHECKING:
     from reviewer.workspace import Workspace
@@ -37,7 +42,8 @@ class Refused(ReviewerError):
 
 @dataclass
 class Changes:
-    """What an operation changed, for front ends to refresh from."""
+    """What an operation changed, for front ends to refresh from. Derived from what the store
+    wrote (:meth:`derive`), never set by hand."""
 
     audit_id: int | None = None
     audit_list: bool = False          # audits created, renamed, archived, signed off ...
@@ -46,6 +52,29 @@ class Changes:
     all_answers: bool = False         # answers of many records changed (an import)
     history: int = 0                  # events appended
     plans: bool = False               # an improvement plan imported or updated
+
+    @classmethod
+    def derive(cls, audit_id: int | None, actions: Mapping[Action, int],
+               written: dict[str, set[int | None]]) -> Changes:
+        """The changes of the events appended (``actions``: how many of each; each action's
+        entry in ``store.history.CHANGES``) and of what the store's writes reported
+        (``Database.wrote``)."""
+        changes = cls(audit_id=audit_id)
+        for action, n in actions.items():
+            changes.history += n
+            for what in CHANGES[action]:
+                if what != "answers":
+                    setattr(changes, what, True)
+        changes.answers = {k for k in written.get(ANSWERS, ()) if k is not None}
+        changes.plans = changes.plans or PLANS in written
+        return changes
+
+    def merge(self, other: Changes) -> Changes:
+        """The changes of two transactions of one operation (this one's audit first)."""
+        return Changes(self.audit_id if self.audit_id is not None else other.audit_id,
+                       self.audit_list or other.audit_list, self.records or other.records,
+                       self.answers | other.answers, self.all_answers or other.all_answers,
+                       self.history + other.history, self.plans or other.plans)
 
     def touches_answers(self, record_id: int | None = None) -> bool:
         return self.all_answers or (bool(self.answers) if record_id is None
@@ -75,22 +104,27 @@ class Tx:
         self.ws, self.db, self.audit = ws, ws.db, audit
         self.reviewer = ws.reviewer
         self.now = now_iso()
-        self.changes = Changes(audit_id=audit.id if audit else None)
+        self._written = ws.db.written
+        self._actions: Counter[Action] = Counter()
         self._events: list[tuple] = []
         self._next_seq: int | None = None
+
+    @property
+    def changes(self) -> Changes:
+        """What this operation has changed so far (the events it appended, what the store
+        reported)."""
+        return Changes.derive(self.audit.id if self.audit else None, self._actions,
+                              self._written)
 
     def set_audit(self, audit: AuditInfo) -> None:
         """For an operation that creates the audit it writes history for."""
         self.audit = audit
-        self.changes.audit_id = audit.id
 
     def next_seq(self) -> int:
         """The ``seq`` the next event will get (to store with the answers it gives)."""
         if self._next_seq is None:
             assert self.audit is not None
-            last = self.db.scalar("SELECT MAX(seq) FROM event WHERE audit_id = ?",
-                                  (self.audit.id,))
-            self._next_seq = int(last or 0) + 1
+            self._next_seq = history.last_seq(self.db, self.audit.id) + 1
         return self._next_seq
 
     def reserve(self) -> int:
@@ -100,14 +134,16 @@ class Tx:
         self._next_seq = seq + 1
         return seq
 
-    def event(self, action: str, ref: str | None = None, question: str | None = None,
+    def event(self, action: Action, ref: str | None = None, question: str | None = None,
               before: str | None = None, after: str | None = None, detail: str = "",
               seq: int | None = None) -> int:
         if seq is None:
             seq = self.reserve()
         assert self.audit is not None
-        self._events.append((self.audit.id, seq, self.now, self.reviewer, action, ref, question,
-                             before, after, detail))
+        action = Action(action)
+        self._actions[action] += 1
+        self._events.append((self.audit.id, seq, self.now, self.reviewer, action.value, ref,
+                             question, before, after, detail))
         if len(self._events) >= 10_000:
             self.flush()
         return seq
@@ -121,11 +157,17 @@ class Tx:
 
     def flush(self) -> None:
         if self._events:
-            self.db.executemany("INSERT INTO event (audit_id, seq, at, reviewer, action, ref, "
-                                "question, before, after, detail) "
-                                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", self._events)
-            self.changes.history += len(self._events)
+            history.append(self.db, self._events)
             self._events.clear()
+
+
+def check_open(audit: AuditInfo, what: str) -> None:
+    """The sign-off rule (docs/contracts.md §7), the one place it is checked: a signed-off
+    audit's records and answers are not changed."""
+    if audit.signed_off_by:
+        raise Refused(f"audit '{audit.name}' was {audit.signed_off_text}: {what} is refused "
+                      "and nothing was written (reopen it first: reviewer audit reopen NAME "
+                      "--reason TEXT)")
 
 
 @contextmanager
@@ -135,10 +177,8 @@ def write(ws: Workspace, audit_id: int | None, kind: str = RECORDS,
     history appended, one commit."""
     with ws.db.transaction():
         audit = get_audit_by_id(ws.db, audit_id) if audit_id is not None else None
-        if audit is not None and kind == RECORDS and audit.signed_off_by:
-            raise Refused(f"audit '{audit.name}' was signed off by {audit.signed_off_by} on "
-                          f"{audit.signed_off_at[:10]}: {what} is refused and nothing was "
-                          "written (reopen it first: reviewer audit reopen NAME --reason TEXT)")
+        if audit is not None and kind == RECORDS:
+            check_open(audit, what)
         tx = Tx(ws, audit)
         yield tx
         tx.flush()

@@ -19,6 +19,7 @@ from typing import TypeVar
 
 from reviewer.ops.core import META, Changes, OpResult, write
 from reviewer.ops.importer import file_sha256
+from reviewer.store.history import Action
 from reviewer.workspace import Workspace
 
 T = TypeVar("T")
@@ -37,8 +38,8 @@ def record_export(ws: Workspace, audit_ids: Sequence[int], kind: str, path: str 
     with ws.db.transaction():
         for audit_id in dict.fromkeys(audit_ids):
             with write(ws, audit_id, META) as tx:
-                tx.event("export", detail=detail)
-            changes.history += tx.changes.history
+                tx.event(Action.EXPORT, detail=detail)
+            changes = changes.merge(tx.changes)
     return changes
 
 
@@ -46,7 +47,7 @@ def exported(ws: Workspace, audit_ids: Sequence[int], kind: str, path: str | Pat
              writer: Callable[[Path], T]) -> OpResult[T]:
     """Run ``writer`` on a temporary file beside ``path``, record the disclosure, then rename
     the file over ``path``; on any failure ``path`` is left as it was."""
-    from reviewer.files.private import refuse_own_file, staged_output
+    from reviewer.private import refuse_own_file, staged_output
     from reviewer.store.db import sqlite_path
 
     path = Path(path).expanduser()
@@ -56,7 +57,6 @@ def exported(ws: Workspace, audit_ids: Sequence[int], kind: str, path: str | Pat
         changes = record_export(ws, audit_ids, kind, path, content=tmp)
     if isinstance(value, (str, Path)) and Path(value) == tmp:
         value = path                    # a writer that returns the file it wrote
-    changes.audit_id = audit_ids[0] if audit_ids else None
     return OpResult(value, changes, f"wrote {kind} to {path}")
 
 
@@ -64,48 +64,59 @@ def exported(ws: Workspace, audit_ids: Sequence[int], kind: str, path: str | Pat
 def write_answers(ws: Workspace, audit_id: int, path: str | Path,
                   warn: Warn | None = None) -> OpResult[int]:
     """The answer table (docs/contracts.md §2) as CSV or XLSX; the number of records. ``warn``
-    receives a line when characters XLSX cannot hold were left out (as for results and feedback)."""
-    from reviewer.files.exporter import export_answers
+    receives a line when characters XLSX cannot hold were left out (as for results and
+    feedback)."""
+    from reviewer.files.exporter import check_answers_file, export_answers
+    from reviewer.store.columns import answer_columns
 
+    check_answers_file(path)
     audit = ws.audit_by_id(audit_id)
     return exported(ws, [audit_id], "answers", path,
-                    lambda out: export_answers(ws.db, audit, out, warn=warn))
+                    lambda out: export_answers(answer_columns(ws.db, audit), out, warn=warn))
 
 
 def write_report(ws: Workspace, audit_id: int, path: str | Path,
                  baseline_id: int | None = None) -> OpResult[Path]:
     """The results report (PDF), compared with a baseline audit when one is given."""
+    from reviewer.figures import report_figures
     from reviewer.outputs.report_pdf import build_report
 
     audit = ws.audit_by_id(audit_id)
     baseline = ws.audit_by_id(baseline_id) if baseline_id is not None else None
     return exported(ws, [audit_id], "report", path,
-                    lambda out: build_report(ws.db, audit, out, compare_with=baseline))
+                    lambda out: build_report(report_figures(ws.db, audit, baseline), out))
 
 
 def write_results(ws: Workspace, audit_id: int, path: str | Path,
                   warn: Warn | None = None) -> OpResult[Path]:
     """The results workbook (XLSX) or table (CSV)."""
+    from reviewer.figures import results_figures
+    from reviewer.outputs.results_xlsx import check_results_file
     from reviewer.outputs.results_xlsx import write_results as write
 
+    suffix = check_results_file(path)
     audit = ws.audit_by_id(audit_id)
-    return exported(ws, [audit_id], "results", path, lambda out: write(ws.db, audit, out, warn))
+    return exported(ws, [audit_id], "results", path,
+                    lambda out: write(results_figures(ws.db, audit, suffix), out, warn))
 
 
 def write_feedback(ws: Workspace, audit_id: int, field: str, path: str | Path,
                    warn: Warn | None = None) -> OpResult[Path]:
     """The per-person feedback workbook, one sheet per value of a record field."""
-    from reviewer.outputs.feedback_xlsx import operator_feedback_xlsx
+    from reviewer.figures import feedback_figures
+    from reviewer.outputs.feedback_xlsx import check_feedback_file, operator_feedback_xlsx
 
+    check_feedback_file(path)
     audit = ws.audit_by_id(audit_id)
     return exported(ws, [audit_id], f"feedback by {field}", path,
-                    lambda out: operator_feedback_xlsx(ws.db, audit, field, out, warn))
+                    lambda out: operator_feedback_xlsx(feedback_figures(ws.db, audit, field), out,
+                                                       warn))
 
 
 def write_comparison_chart(ws: Workspace, comparison, path: str | Path) -> OpResult[Path]:
     """The trend chart (PNG) of a comparison; recorded in every audit compared."""
-    from reviewer.analysis.compare import trend_chart
-    from reviewer.files.private import write_private_bytes
+    from reviewer.outputs.charts import trend_chart
+    from reviewer.private import write_private_bytes
 
     return exported(ws, [a.id for a in comparison.audits], "comparison chart", path,
                     lambda out: write_private_bytes(out, trend_chart(comparison)))
@@ -125,8 +136,8 @@ def write_plan_report(ws: Workspace, status, path: str | Path, suffix: str) -> O
 def write_trend_chart(ws: Workspace, audit_ids: Sequence[int], result, path: str | Path
                       ) -> OpResult[Path]:
     """The trend's control charts (PNG); recorded in every audit charted."""
-    from reviewer.files.private import write_private_bytes
     from reviewer.outputs.trend_chart import trend_chart_png
+    from reviewer.private import write_private_bytes
 
     return exported(ws, audit_ids, "trend chart", path,
                     lambda out: write_private_bytes(out, trend_chart_png(result)))

@@ -36,6 +36,7 @@ from reviewer.ops.scoring import set_notes
 from reviewer.questions.model import QuestionSet
 from reviewer.store import listening as store
 from reviewer.store import transcripts
+from reviewer.store.history import Action
 from reviewer.workspace import Workspace
 
 
@@ -64,7 +65,7 @@ def cache_group(ws: Workspace, audit_id: int) -> str:
     """The cache sub-folder of an audit's parsed stored transcripts (``transcripts/GROUP``),
     named by the database (its password masked) and the audit, so one audit's can be cleared.
     (Files' are keyed by their path, modification time and size, in ``transcripts/``.)"""
-    from reviewer.store.urls import display_target
+    from reviewer.urls import display_target
 
     return "transcripts/" + profile_cache.text_key(display_target(ws.db.target), str(audit_id))
 
@@ -168,10 +169,9 @@ def link_transcripts(ws: Workspace, audit_id: int, folder: str | Path) -> OpResu
             result.problems.append(f"{len(bad)} transcript(s) not linked: "
                                    f"{', '.join(sorted(bad))}.")
         store.set_fields(tx.db, kept)
-        tx.event("link-transcripts", detail=f"{Path(folder)}: {len(result.matched)} linked, "
+        tx.event(Action.LINK_TRANSCRIPTS, detail=f"{Path(folder)}: {len(result.matched)} linked, "
                                             f"{len(result.unmatched_files)} files unmatched, "
                                             f"{len(bad)} unreadable")
-        tx.changes.records = True
     return OpResult(result, tx.changes, result.summary().splitlines()[0])
 
 

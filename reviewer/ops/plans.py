@@ -9,6 +9,7 @@ from pathlib import Path
 from reviewer.files.plan_table import read_plan
 from reviewer.ops.core import OpResult, write
 from reviewer.ops.importer import file_sha256
+from reviewer.store import plans
 from reviewer.store.audits import clean_name
 from reviewer.workspace import Workspace
 
@@ -31,34 +32,7 @@ def import_plan(ws: Workspace, name: str, path: str | Path) -> OpResult[PlanImpo
     table = read_plan(path)
     digest = file_sha256(Path(path))
     with write(ws, None) as tx:
-        db = tx.db
-        plan_id = db.scalar("SELECT id FROM plan WHERE name = ?", (name,))
-        if plan_id is None:
-            db.execute("INSERT INTO plan (name, created_at, updated_at, source_name, sha256) "
-                       "VALUES (?, ?, ?, ?, ?)", (name, tx.now, tx.now, Path(path).name, digest))
-            plan_id = db.scalar("SELECT id FROM plan WHERE name = ?", (name,))
-        else:
-            db.execute("UPDATE plan SET updated_at = ?, source_name = ?, sha256 = ? WHERE id = ?",
-                       (tx.now, Path(path).name, digest, plan_id))
-        stored = dict(db.all("SELECT ref, id FROM plan_item WHERE plan_id = ?", (plan_id,)))
-        last = db.scalar("SELECT COALESCE(MAX(seq), 0) FROM plan_item WHERE plan_id = ?",
-                         (plan_id,))
-        new = updated = 0
-        for item in table.items:
-            values = (item.area, item.due, item.owner, item.progress, item.updated,
-                      item.complete, ";".join(item.questions))
-            if item.ref in stored:
-                db.execute("UPDATE plan_item SET area = ?, due = ?, owner = ?, progress = ?, "
-                           "updated = ?, complete = ?, questions = ? WHERE id = ?",
-                           (*values, stored[item.ref]))
-                updated += 1
-            else:
-                last += 1
-                db.execute("INSERT INTO plan_item (plan_id, seq, ref, area, due, owner, "
-                           "progress, updated, complete, questions) "
-                           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                           (plan_id, last, item.ref, *values))
-                new += 1
-        tx.changes.plans = True
+        plan_id = plans.save_plan(tx.db, name, tx.now, Path(path).name, digest)
+        new, updated = plans.save_items(tx.db, plan_id, table.items)
     result = PlanImport(name, new, updated, table.ignored)
     return OpResult(result, tx.changes, result.summary(str(path)))

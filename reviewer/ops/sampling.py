@@ -4,7 +4,6 @@ history event (``incident-list``, ``sample``, ``link-recordings``)."""
 
 from __future__ import annotations
 
-import json
 import secrets
 from pathlib import Path
 from typing import Any
@@ -14,14 +13,16 @@ from reviewer.analysis.sampling import (
     STRATIFIED,
     SampleResult,
     choose,
-    describe,
     sample_size,
 )
 from reviewer.errors import Progress, ReviewerError
-from reviewer.files import incidents
+from reviewer.files.incidents import read_incident_list
 from reviewer.files.recordings import LinkResult, match_recordings
 from reviewer.ops.core import OpResult, write
 from reviewer.ops.importer import file_sha256
+from reviewer.outputs.sample_text import describe
+from reviewer.store import audits, incidents, records
+from reviewer.store.history import Action
 from reviewer.store.ids import next_id, next_seq
 from reviewer.workspace import Workspace
 
@@ -32,10 +33,10 @@ def import_incident_list(ws: Workspace, audit_id: int, path: str | Path, ref_col
     incidents."""
     path = Path(path)
     with write(ws, audit_id, what="an incident list import") as tx:
-        n = incidents.import_incident_list(tx.db, tx.audit, path, ref_column, progress)
-        tx.event("incident-list", detail=f"{path.name} sha256={file_sha256(path)} rows={n} "
+        n, info, rows = read_incident_list(path, ref_column)
+        incidents.replace_list(tx.db, audit_id, rows, n, info, progress)
+        tx.event(Action.INCIDENT_LIST, detail=f"{path.name} sha256={file_sha256(path)} rows={n} "
                                          f"ref column '{ref_column}'")
-        tx.changes.audit_list = True
     return OpResult(n, tx.changes, f"imported {n:,} incidents from {path.name}")
 
 
@@ -53,10 +54,7 @@ def draw_sample(ws: Workspace, audit_id: int, size: int | None = None,
         if stratify_by is not None and stratify_by not in columns:
             raise ReviewerError(f"the incident list has no column '{stratify_by}' to stratify "
                                 f"by (columns: {', '.join(columns) or 'none'})")
-        stratum_sql = ", NULL" if stratify_by is None else ", " + db.json_field("fields")
-        params: list[Any] = [] if stratify_by is None else [stratify_by]
-        rows = db.all(f"SELECT seq, ref, fields{stratum_sql} FROM incident WHERE audit_id = ? "
-                      "ORDER BY seq", [*params, audit_id])
+        rows = incidents.incidents(db, audit_id, stratify_by)
         if not rows:
             raise ReviewerError(f"audit '{audit.name}' has no incident list: import one before "
                                 "drawing a sample")
@@ -66,14 +64,11 @@ def draw_sample(ws: Workspace, audit_id: int, size: int | None = None,
             progress(0, n)
         chosen, strata, strata_population = choose(rows, n, seed, stratify_by is not None)
         picked = [rows[i] for i in chosen]
-        existing = {r[0] for r in db.all("SELECT ref FROM record WHERE audit_id = ?",
-                                         (audit_id,))}
+        existing = set(records.refs(db, audit_id))
         new = [r for r in picked if r[1] not in existing]
         skipped = [r[1] for r in picked if r[1] in existing]
         first_id, first_seq = next_id(db, "record"), next_seq(db, "record", audit_id)
-        db.executemany("INSERT INTO record (id, audit_id, seq, ref, fields, complete) "
-                       "VALUES (?, ?, ?, ?, ?, ?)",
-                       [(first_id + k, audit_id, first_seq + k, r[1], r[2] or "{}", False)
+        records.insert(db, [(first_id + k, audit_id, first_seq + k, r[1], r[2] or "{}", False)
                         for k, r in enumerate(new)])
         description: dict[str, Any] = {
             "population": len(rows), "size": n, "method": SIMPLE if stratify_by is None
@@ -82,11 +77,9 @@ def draw_sample(ws: Workspace, audit_id: int, size: int | None = None,
         if stratify_by is not None:
             description.update(stratify_by=stratify_by, strata=strata,
                                strata_population=strata_population)
-        db.execute("UPDATE audit SET sample = ? WHERE id = ?",
-                   (json.dumps(description, sort_keys=True), audit_id))
-        tx.event("sample", detail=f"{describe(description)}; {len(new)} records added, "
+        audits.set_sample(db, audit_id, description)
+        tx.event(Action.SAMPLE, detail=f"{describe(description)}; {len(new)} records added, "
                                   f"{len(skipped)} already in the audit")
-        tx.changes.records = tx.changes.audit_list = True
     if progress:
         progress(n, n)
     result = SampleResult(population=len(rows), size=n, seed=seed,
@@ -102,14 +95,11 @@ def link_recordings(ws: Workspace, audit_id: int, folder: str | Path) -> OpResul
     """Store, in each record's ``audio`` field, the absolute path of the file named by its
     ref (``files.recordings.match_recordings``)."""
     with write(ws, audit_id, what="linking recordings") as tx:
-        rows = tx.db.all("SELECT id, ref, fields FROM record WHERE audit_id = ? ORDER BY seq",
-                         (audit_id,))
+        rows = records.id_fields(tx.db, audit_id)
         result, updates = match_recordings(folder, rows)
-        tx.db.executemany("UPDATE record SET fields = ? WHERE id = ?",
-                          [(fields, rid) for rid, fields in updates])
-        tx.event("link-recordings", detail=f"{Path(folder)}: {len(result.matched)} linked, "
+        records.set_fields(tx.db, [(fields, rid) for rid, fields in updates])
+        tx.event(Action.LINK_RECORDINGS, detail=f"{Path(folder)}: {len(result.matched)} linked, "
                                            f"{len(result.unmatched_files)} files unmatched, "
                                            f"{len(result.records_without_file)} records "
                                            "without a recording")
-        tx.changes.records = True
     return OpResult(result, tx.changes, result.summary().splitlines()[0])

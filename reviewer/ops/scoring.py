@@ -9,56 +9,18 @@ those cells since. Every change appends its history events (``answer``, ``note``
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 
 from reviewer.errors import NotFound, ReviewerError
 from reviewer.ops.core import OpResult, Tx, write
 from reviewer.questions import logic
 from reviewer.questions.logic import ANSWERED, NA, NOT_ASKED, UNANSWERED, Answer, history_label
 from reviewer.questions.model import QuestionSet
-from reviewer.store.db import Database
+from reviewer.store import answers
+from reviewer.store.answers import EMPTY_ROW, GIVEN, RecordView, Row, load_record
+from reviewer.store.history import Action
 from reviewer.workspace import Workspace
 
-Row = tuple[int, str | None, str, str, str]   # state, value, note, reviewer, answered_at
-EMPTY_ROW: Row = (UNANSWERED, None, "", "", "")
-GIVEN = (ANSWERED, NA)                          # states someone chose (not derived)
-
-
-@dataclass
-class RecordView:
-    id: int
-    audit_id: int
-    seq: int
-    ref: str
-    fields: dict[str, str]
-    rows: dict[str, Row] = field(default_factory=dict)
-    states: dict[str, Answer] = field(default_factory=dict)   # resolved, every question
-    assigned_to: str | None = None
-
-    def note(self, qid: str) -> str:
-        return self.rows.get(qid, EMPTY_ROW)[2]
-
-    def answered_by(self, qid: str) -> str:
-        return self.rows.get(qid, EMPTY_ROW)[3]
-
-    def complete(self, qs: QuestionSet) -> bool:
-        return all(self.states[q.id][0] != UNANSWERED for q in qs.questions if q.tallied)
-
-
-def load_record(db: Database, qs: QuestionSet, record_id: int) -> RecordView:
-    row = db.one("SELECT id, audit_id, seq, ref, fields, assigned_to FROM record WHERE id = ?",
-                 (record_id,))
-    if row is None:
-        raise NotFound(f"no record with id {record_id}")
-    view = RecordView(row[0], row[1], row[2], row[3], json.loads(row[4] or "{}"),
-                      assigned_to=row[5])
-    for qid, state, value, note, who, at in db.all(
-            "SELECT question_id, state, value, note, reviewer, answered_at FROM answer "
-            "WHERE record_id = ?", (record_id,)):
-        view.rows[qid] = (state, value, note or "", who or "", at or "")
-    view.states = logic.resolve(qs, {q: (r[0], r[1]) for q, r in view.rows.items()})
-    return view
-
+__all__ = ["RecordView", "load_record", "parse_answer", "score", "set_note", "undo_last"]
 
 def _load(tx: Tx, qs: QuestionSet, record_id: int) -> RecordView:
     view = load_record(tx.db, qs, record_id)
@@ -78,20 +40,7 @@ def _write(tx: Tx, view: RecordView, new_rows: dict[str, Row],
         if old == row:
             continue
         before[qid] = old
-        keep = row[0] != UNANSWERED or row[2]
-        seq = (seqs or {}).get(qid)
-        if qid in view.rows and keep:
-            tx.db.execute("UPDATE answer SET state = ?, value = ?, note = ?, reviewer = ?, "
-                          "answered_at = ?, event_seq = COALESCE(?, event_seq) "
-                          "WHERE record_id = ? AND question_id = ?", (*row, seq, view.id, qid))
-        elif qid in view.rows:
-            tx.db.execute("DELETE FROM answer WHERE record_id = ? AND question_id = ?",
-                          (view.id, qid))
-        elif keep:
-            tx.db.execute("INSERT INTO answer (record_id, question_id, audit_id, state, value, "
-                          "note, reviewer, answered_at, event_seq) "
-                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                          (view.id, qid, view.audit_id, *row, seq))
+        answers.put(tx.db, view, qid, row, (seqs or {}).get(qid))
     return before
 
 
@@ -115,24 +64,20 @@ def _condition_events(tx: Tx, view: RecordView, before: dict[str, Row], cause: s
     for qid, old in before.items():
         if qid == skip or old[0] not in GIVEN:
             continue
-        tx.event("answer", view.ref, qid, history_label(old[0], old[1]), None,
+        tx.event(Action.ANSWER, view.ref, qid, history_label(old[0], old[1]), None,
                  f"condition: {cause}")
 
 
 def _finish(tx: Tx, qs: QuestionSet, record_id: int) -> RecordView:
     view = load_record(tx.db, qs, record_id)
-    tx.db.execute("UPDATE record SET complete = ? WHERE id = ?", (view.complete(qs), record_id))
-    tx.changes.answers.add(record_id)
+    answers.set_complete(tx.db, record_id, view.complete(qs))
     return view
 
 
 def _remember(tx: Tx, view: RecordView, qid: str, before: dict[str, Row],
               new_rows: dict[str, Row]) -> None:
     after = {q: new_rows.get(q, EMPTY_ROW) for q in before}
-    tx.db.execute("INSERT INTO undo (audit_id, record_id, question_id, before, reviewer, at, "
-                  "after) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                  (view.audit_id, view.id, qid, json.dumps(before), tx.reviewer, tx.now,
-                   json.dumps(after)))
+    answers.remember(tx.db, view, qid, before, after, tx.reviewer, tx.now)
 
 
 def parse_answer(q: logic.Question, answer: str | Answer | None) -> Answer:
@@ -166,7 +111,7 @@ def score(ws: Workspace, audit_id: int, qs: QuestionSet, record_id: int, qid: st
         new_rows = _rows_for(view, logic.resolve(qs, given), tx.reviewer, tx.now)
         old = view.rows.get(qid, EMPTY_ROW)
         changed = (old[0], old[1]) != (new_rows[qid][0], new_rows[qid][1])
-        seq = tx.event("answer", view.ref, qid, history_label(old[0], old[1]),
+        seq = tx.event(Action.ANSWER, view.ref, qid, history_label(old[0], old[1]),
                        history_label(*parsed), source) if changed else None
         before = _write(tx, view, new_rows, {qid: seq} if seq else None)
         if before:
@@ -197,7 +142,7 @@ def set_notes(ws: Workspace, audit_id: int, qs: QuestionSet, record_id: int,
             note = note.strip()
             old = view.rows.get(qid, EMPTY_ROW)
             if old[2] != note:
-                tx.event("note", view.ref, qid, old[2] or None, note or None, detail)
+                tx.event(Action.NOTE, view.ref, qid, old[2] or None, note or None, detail)
                 new_rows = {qid: (old[0], old[1], note, old[3], old[4])}
                 before = _write(tx, view, new_rows)
                 _remember(tx, view, qid, before, new_rows)
@@ -211,13 +156,11 @@ def undo_last(ws: Workspace, audit_id: int,
     """Take back the reviewer's own last answer or note change in this audit: value
     (record id, question id), or None when there is nothing (or it changed since)."""
     with write(ws, audit_id, what="undo") as tx:
-        entry = tx.db.one("SELECT id, record_id, question_id, before, after FROM undo "
-                          "WHERE audit_id = ? AND reviewer = ? ORDER BY id DESC LIMIT 1",
-                          (audit_id, tx.reviewer))
+        entry = answers.last_undo(tx.db, audit_id, tx.reviewer)
         if entry is None:
             return OpResult(None, tx.changes, "Nothing of yours to undo in this audit.")
         undo_id, record_id, qid, before_json, after_json = entry
-        tx.db.execute("DELETE FROM undo WHERE id = ?", (undo_id,))
+        answers.forget_undo(tx.db, undo_id)
         view = _load(tx, qs, record_id)
         restored = {k: tuple(v) for k, v in json.loads(before_json).items()}
         left = json.loads(after_json) if after_json else {}
@@ -232,10 +175,10 @@ def undo_last(ws: Workspace, audit_id: int,
         for k, row in restored.items():
             now = view.rows.get(k, EMPTY_ROW)
             if (now[0], now[1]) != (row[0], row[1]) and (row[0] in GIVEN or now[0] in GIVEN):
-                seqs[k] = tx.event("undo", view.ref, k, history_label(now[0], now[1]),
+                seqs[k] = tx.event(Action.UNDO, view.ref, k, history_label(now[0], now[1]),
                                    history_label(row[0], row[1]), "answer")
             if now[2] != row[2]:
-                tx.event("undo", view.ref, k, now[2] or None, row[2] or None, "note")
+                tx.event(Action.UNDO, view.ref, k, now[2] or None, row[2] or None, "note")
         _write(tx, view, restored, seqs)
         # The record may have changed since (an import): clear what is no longer asked.
         view = load_record(tx.db, qs, record_id)

@@ -20,7 +20,9 @@ from dataclasses import dataclass, field
 from reviewer.errors import ReviewerError, UsageError
 from reviewer.ops.core import META, OpResult, write
 from reviewer.settings import check_name
+from reviewer.store import audits, records
 from reviewer.store.audits import AuditInfo
+from reviewer.store.history import Action
 from reviewer.workspace import Workspace
 
 
@@ -53,8 +55,7 @@ def assign(ws: Workspace, audit_id: int, reviewers: list[str],
         raise UsageError("name at least one reviewer to assign records to")
     seed = secrets.randbelow(10**6) if seed is None else seed
     with write(ws, audit_id, what="assigning records") as tx:
-        free = tx.db.all("SELECT id, ref FROM record WHERE audit_id = ? AND assigned_to IS NULL "
-                         "ORDER BY seq", (audit_id,))
+        free = records.unassigned(tx.db, audit_id)
         if not free:
             raise ReviewerError(f"every record of '{tx.audit.name}' is assigned already")
         order = list(free)
@@ -65,11 +66,10 @@ def assign(ws: Workspace, audit_id: int, reviewers: list[str],
             who = reviewers[i % len(reviewers)]
             result.shares[who].append(ref)
             updates.append((who, rid))
-        tx.db.executemany("UPDATE record SET assigned_to = ? WHERE id = ?", updates)
+        records.assign(tx.db, updates)
         by_id = dict(free)
         for who, rid in sorted(updates, key=lambda u: u[1]):
-            tx.event("assign", by_id[rid], None, None, who, f"seed {seed}")
-        tx.changes.records = tx.changes.audit_list = True
+            tx.event(Action.ASSIGN, by_id[rid], None, None, who, f"seed {seed}")
     return OpResult(result, tx.changes, result.summary())
 
 
@@ -77,19 +77,15 @@ def sign_off(ws: Workspace, audit_id: int) -> OpResult[AuditInfo]:
     with write(ws, audit_id, META) as tx:
         audit = tx.audit
         if audit.signed_off:
-            raise ReviewerError(f"'{audit.name}' was signed off already, by "
-                                f"{audit.signed_off_by} on {audit.signed_off_at[:10]}")
-        tx.db.execute("UPDATE audit SET signed_off_by = ?, signed_off_at = ? WHERE id = ?",
-                      (tx.reviewer, tx.now, audit_id))
+            raise ReviewerError(f"'{audit.name}' was {audit.signed_off_text} already")
+        audits.set_signed_off(tx.db, audit_id, tx.reviewer, tx.now)
         incomplete = audit.records - audit.complete
-        tx.event("sign-off", after=tx.reviewer,
+        tx.event(Action.SIGN_OFF, after=tx.reviewer,
                  detail=f"{audit.complete} of {audit.records} records complete"
                         + (f"; {incomplete} incomplete" if incomplete else ""))
-        tx.changes.audit_list = True
     done = ws.audit_by_id(audit_id)
-    return OpResult(done, tx.changes, f"'{done.name}' signed off by {done.signed_off_by} on "
-                                      f"{done.signed_off_at[:10]}; its records and answers are "
-                                      "now read-only")
+    return OpResult(done, tx.changes, f"'{done.name}' {done.signed_off_text}; its records and "
+                                      "answers are now read-only")
 
 
 def reopen(ws: Workspace, audit_id: int, reason: str) -> OpResult[AuditInfo]:
@@ -100,10 +96,7 @@ def reopen(ws: Workspace, audit_id: int, reason: str) -> OpResult[AuditInfo]:
         audit = tx.audit
         if not audit.signed_off:
             raise ReviewerError(f"'{audit.name}' is not signed off")
-        tx.db.execute("UPDATE audit SET signed_off_by = NULL, signed_off_at = NULL "
-                      "WHERE id = ?", (audit_id,))
-        tx.event("reopen", before=audit.signed_off_by, detail=reason)
-        tx.changes.audit_list = True
+        audits.set_signed_off(tx.db, audit_id, None, None)
+        tx.event(Action.REOPEN, before=audit.signed_off_by, detail=reason)
     return OpResult(ws.audit_by_id(audit_id), tx.changes,
-                    f"reopened '{audit.name}' (signed off by {audit.signed_off_by} on "
-                    f"{audit.signed_off_at[:10]}): {reason}")
+                    f"reopened '{audit.name}' ({audit.signed_off_text}): {reason}")

@@ -28,6 +28,7 @@ from reviewer.ops.core import OpResult, write
 from reviewer.ops.listening import call_profile, record_transcript
 from reviewer.store import listening as store
 from reviewer.store import transcripts
+from reviewer.store.history import Action
 from reviewer.workspace import Workspace
 
 ENGINES = ("pocketsphinx",)
@@ -106,14 +107,13 @@ def store_machine_transcripts(ws: Workspace, audit_id: int, engine_name: str,
                                   tx.now, tx.reviewer)
             fields[TRANSCRIPT_FIELD] = transcripts.link(tid)
             updates.append((rid, json.dumps(fields, ensure_ascii=False)))
-            tx.event("transcribe", ref=ref, detail=f"{engine_name}: machine transcript "
-                                                   f"{fields[TRANSCRIPT_FIELD]}, "
-                                                   f"{len(t.segments)} lines")
+            tx.event(Action.TRANSCRIBE, ref=ref,
+                     detail=f"{engine_name}: machine transcript {fields[TRANSCRIPT_FIELD]}, "
+                            f"{len(t.segments)} lines")
         store.set_fields(tx.db, updates)
-        tx.event("transcribe", detail=f"{engine_name}: {len(updates)} machine transcript(s) "
-                                      f"stored and linked, {not_done} recording(s) not "
-                                      "transcribed")
-        tx.changes.records = True
+        tx.event(Action.TRANSCRIBE,
+                 detail=f"{engine_name}: {len(updates)} machine transcript(s) stored and "
+                        f"linked, {not_done} recording(s) not transcribed")
     return OpResult(len(updates), tx.changes, f"{len(updates)} recording(s) transcribed by "
                                               f"{engine_name} (machine transcripts, marked as "
                                               "such)")

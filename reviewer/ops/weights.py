@@ -15,6 +15,7 @@ from pathlib import Path
 from reviewer.errors import ReviewerError
 from reviewer.ops.core import OpResult, write
 from reviewer.store.audits import set_sample
+from reviewer.store.history import Action
 from reviewer.workspace import Workspace
 
 
@@ -64,11 +65,12 @@ def read_population(path: str | Path, records: dict[str, int]) -> dict[str, int]
 
 def set_population(ws: Workspace, audit_id: int, path: str | Path,
                    by: str) -> OpResult[dict[str, int]]:
-    from reviewer.analysis.tally import field_names, tally_grouped
     from reviewer.analysis.weighted import unequal
+    from reviewer.figures import tally_grouped
+    from reviewer.store.counts import field_names
 
     with write(ws, audit_id, what="population figures") as tx:      # changes the figures
-        fields = field_names(tx.db, tx.audit)
+        fields = field_names(tx.db, tx.audit.id)
         if by not in fields:
             raise ReviewerError(f"the records of '{tx.audit.name}' have no field '{by}' "
                                 f"(fields: {', '.join(fields) or 'none'})")
@@ -78,9 +80,8 @@ def set_population(ws: Workspace, audit_id: int, path: str | Path,
         sample = dict(tx.audit.sample)
         sample["weights"] = {"by": by, "population": population, "source": Path(path).name}
         set_sample(tx.db, audit_id, sample)
-        tx.event("population", detail=f"{Path(path).name}: population of {len(population)} "
+        tx.event(Action.POPULATION, detail=f"{Path(path).name}: population of {len(population)} "
                                       f"strata by {by}")
-        tx.changes.audit_list = True
     note = ("the strata were sampled at unequal fractions: tallies add weighted estimates"
             if unequal(records, population) else "the strata were sampled in proportion: "
             "figures need no weighting")

@@ -6,19 +6,19 @@ from __future__ import annotations
 
 from html import escape
 
-from reviewer.analysis.agreement import LOW_KAPPA, Agreement, agreement, band
+from reviewer.analysis.agreement import LOW_KAPPA, Agreement, band
 from reviewer.outputs import numbers
 from reviewer.outputs.agreement_text import PARADOX_NOTE, kappa_cell
-from reviewer.store.audits import AuditInfo, calibrations_of
-from reviewer.store.db import Database
+from reviewer.store.audits import AuditInfo
 
 HEAD = ("Question", "Pairs", "Agreed", "Kappa (95% CI)", "AC1 (95% CI)",
         "Alpha (95% CI)", "Reading")
 
 
-def agreement_section(db: Database, audit: AuditInfo) -> str:
-    """HTML of the section, or "" when the audit has no calibration audit."""
-    calibrations = calibrations_of(db, audit)
+def agreement_section(calibrations: list[tuple[AuditInfo, Agreement]],
+                      team: Agreement | None = None) -> str:
+    """HTML of the section, or "" when the audit has no calibration audit (``calibrations``:
+    each calibration audit with its agreement; ``team``: all of them together, for a team)."""
     if not calibrations:
         return ""
     out = ["<section><h2>AGREEMENT WITH A BLIND SECOND SCORING:</h2>",
@@ -29,9 +29,9 @@ def agreement_section(db: Database, audit: AuditInfo) -> str:
            f"perfect). A kappa of {LOW_KAPPA:.2f} or less is flagged: the question or its "
            "guidance needs to be clearer. Gwet's AC1 and Krippendorff's alpha are given "
            f"beside kappa. {escape(PARADOX_NOTE)}.</p>"]
-    results = [(other.name, agreement(db, audit, other)) for other in calibrations]
-    if len(calibrations) > 1:          # a team: everyone together (docs/contracts.md §13)
-        results.append(("the whole team", agreement(db, audit, *calibrations)))
+    results = [(other.name, result) for other, result in calibrations]
+    if team is not None:               # a team: everyone together (docs/contracts.md §13)
+        results.append(("the whole team", team))
     for n, (name, result) in enumerate(results, start=1):
         overall = result.to_dict()["overall"]
         caption = (f"Table A{n}: {escape(name)} — {result.records} records in "

@@ -5,21 +5,22 @@ marked."""
 
 from __future__ import annotations
 
-from reviewer.analysis.agreement import agreement, band
+from reviewer.analysis.agreement import Agreement, band
 from reviewer.outputs.agreement_text import kappa_cell
 from reviewer.outputs.numbers import figure
 from reviewer.outputs.xlsx_util import HEAD_FILL, PERCENT_FORMAT, SafeWorkbook, cell
-from reviewer.store.audits import AuditInfo, calibrations_of
-from reviewer.store.db import Database
+from reviewer.store.audits import AuditInfo
 
 HEADER = ["Question", "Pairs compared", "Agreed", "Agreement", "Kappa", "95% CI low",
           "95% CI high", "Reading", "Low", "AC1", "AC1 low", "AC1 high", "Alpha", "Alpha low",
           "Alpha high", "Paradox", "Written"]
 
 
-def agreement_sheet(book: SafeWorkbook, db: Database, audit: AuditInfo) -> None:
-    """Add the sheet when the audit has calibration audits; nothing otherwise."""
-    calibrations = calibrations_of(db, audit)
+def agreement_sheet(book: SafeWorkbook, audit: AuditInfo,
+                    calibrations: list[tuple[AuditInfo, Agreement]],
+                    team: Agreement | None = None) -> None:
+    """Add the sheet when the audit has calibration audits (each with its agreement; ``team``:
+    all of them together); nothing otherwise."""
     if not calibrations:
         return
     ws = book.sheet("Agreement")
@@ -28,9 +29,9 @@ def agreement_sheet(book: SafeWorkbook, db: Database, audit: AuditInfo) -> None:
                         "share of pairs with the same answer, and Cohen's kappa (agreement "
                         "corrected for chance; Landis & Koch: above 0.60 substantial, 0.40 or "
                         "less needs clearer guidance)", bold=True)])
-    results = [(other.name, agreement(db, audit, other)) for other in calibrations]
-    if len(calibrations) > 1:          # a team: everyone together (docs/contracts.md §13)
-        results.append(("The whole team (Fleiss' kappa)", agreement(db, audit, *calibrations)))
+    results = [(other.name, result) for other, result in calibrations]
+    if team is not None:               # a team: everyone together (docs/contracts.md §13)
+        results.append(("The whole team (Fleiss' kappa)", team))
     for name, result in results:
         overall = result.to_dict()["overall"]
         ws.append([])

@@ -8,9 +8,13 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reviewer.analysis.stats import Rate, percent, rate_text
-from reviewer.files.private import write_private_bytes
+from reviewer.private import write_private_bytes
+
+if TYPE_CHECKING:
+    from reviewer.analysis.compare import Comparison
 
 BAR = "#4a6fa5"
 BASE = "#c0504d"
@@ -155,3 +159,15 @@ def trend_png(audit_names: Sequence[str], series: Sequence[tuple[str, Sequence[R
     if out is not None:
         write_private_bytes(out, data)
     return data
+
+
+def trend_chart(c: Comparison, out: str | Path | None = None, columns: int = 4,
+                dpi: int = 120) -> bytes:
+    """A PNG of each yes_no question's Y rate across the audits of a comparison (small
+    multiples); a line is green or red when the last audit differs significantly from the
+    baseline. The one trend chart: the app, the command line and the files all draw this."""
+    shown = [q for q in c.questions if q.type == "yes_no"]
+    series = [(f"{q.id}. {q.text}", q.rates()) for q in shown]
+    flags = [q.changes[-1].flag if q.changes and q.changes[-1] else "" for q in shown]
+    return trend_png([a.name for a in c.audits], series, out, columns=columns, dpi=dpi,
+                     flags=flags)

@@ -5,7 +5,7 @@
 * one sheet per value — that person's Y | N | Total | Y rate per yes_no question, then their
   records: ``ref``, the other record fields, each answer as a label and any notes.
 
-Figures come from ``reviewer.analysis.tally.tally_by`` (the same counting as the results tables).
+Figures come from ``reviewer.figures.tally_by`` (the same counting as the results tables).
 """
 
 from __future__ import annotations
@@ -14,10 +14,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from reviewer.analysis.stats import rate
-from reviewer.analysis.tally import Tally, field_names, tally, tally_by
-from reviewer.errors import ReviewerError
-from reviewer.files.exporter import AnswerColumns, answer_columns
-from reviewer.files.private import check_extension
+from reviewer.analysis.tally import Tally
+from reviewer.answer_columns import AnswerColumns
+from reviewer.outputs.report_data import AuditFigures
 from reviewer.outputs.xlsx_util import (
     HEAD_FILL,
     PERCENT_FORMAT,
@@ -29,9 +28,9 @@ from reviewer.outputs.xlsx_util import (
     sheet_title,
     typed_column,
 )
+from reviewer.private import check_extension
 from reviewer.questions.model import QuestionSet
-from reviewer.store.audits import AuditInfo, question_set
-from reviewer.store.db import Database
+from reviewer.store.audits import AuditInfo
 
 BLANK_VALUE = "(blank)"
 
@@ -81,24 +80,24 @@ def _person_sheet(book: SafeWorkbook, audit: AuditInfo, field: str, value: str, 
     ws.bulk([[c.refs[i] for i in rows], *fields, *answers])
 
 
-def operator_feedback_xlsx(db: Database, audit: AuditInfo, field: str, out: str | Path,
-                           warn: Callable[[str], None] | None = None) -> Path:
-    """Write the per-``field`` feedback workbook to ``out`` (.xlsx) and return its path."""
+def check_feedback_file(out: str | Path) -> None:
     check_extension(out, (".xlsx",), "the feedback workbook")
-    known = field_names(db, audit)
-    if field not in known:
-        listed = ", ".join(known) if known else "the records have no fields"
-        raise ReviewerError(f"audit '{audit.name}' has no record field '{field}' ({listed})")
-    qs = question_set(db, audit)
-    groups = tally_by(db, audit, field, qs)
+
+
+def operator_feedback_xlsx(f: AuditFigures, out: str | Path,
+                           warn: Callable[[str], None] | None = None) -> Path:
+    """Write the per-field feedback workbook (``figures.feedback_figures``) to ``out`` (.xlsx)
+    and return its path."""
+    check_feedback_file(out)
+    audit, field, qs, groups, c = f.audit, f.by, f.qs, f.groups, f.columns
+    assert c is not None
     taken = {"summary"}
     names = {value: sheet_title(value or BLANK_VALUE, taken) for value, _ in groups}
-    c = answer_columns(db, audit, qs, not_asked="n/a")
     by_value: dict[str, list[int]] = {}
     for i, v in enumerate(c.fields.get(field, [None] * len(c))):
         by_value.setdefault(group_value(v), []).append(i)
     with SafeWorkbook() as book:
-        _summary_sheet(book, field, qs, tally(db, audit, qs), groups)
+        _summary_sheet(book, field, qs, f.tally, groups)
         for value, g in groups:
             _person_sheet(book, audit, field, value, names[value], qs, g, c,
                           by_value.get(value, []))

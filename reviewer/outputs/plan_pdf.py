@@ -9,15 +9,17 @@ leaving half pages empty. A4, body text 9 pt or more, PDF/UA-1 like the results 
 
 from __future__ import annotations
 
+import tempfile
 from html import escape
 from pathlib import Path
 
 from reviewer.analysis.plans import ItemEvidence, PlanStatus, QuestionEvidence
 from reviewer.analysis.stats import rate, rate_text
 from reviewer.analysis.targets import target_text
-from reviewer.files.private import private_output
 from reviewer.outputs.numbers import p_value
+from reviewer.outputs.pdf_join import join_tagged
 from reviewer.outputs.report_pdf import LANG, PDF_VARIANT, style_sheet, weasyprint_module
+from reviewer.private import private_output
 
 PLAN_CSS = """
 @page { size: A4; }
@@ -29,6 +31,9 @@ section.item p.evidence { margin-left: 10pt; break-inside: avoid; }
 section.item p.verdict { font-weight: bold; }
 strong.overdue { color: #b00020; }
 """
+PART_ITEMS = 100                    # items laid out at a time (see plan_pdf)
+
+
 def _evidence(ev: QuestionEvidence, names: list[str]) -> str:
     q = ev.question
     rates = []
@@ -64,9 +69,25 @@ def _item(item: ItemEvidence, names: list[str]) -> str:
             f'<p class="verdict">Verdict: {escape(item.status)}</p></section>')
 
 
-def plan_html(status: PlanStatus) -> str:
+def plan_html(status: PlanStatus, part: slice | None = None, first_page: int = 1) -> str:
+    """The plan as HTML: the title, the introduction and every item's row, or with ``part``
+    only those items (the introduction with the first part), numbered from ``first_page``."""
     names = [a.name for a in status.audits]
     title = f"Improvement plan: {status.plan.name}"
+    items = status.items if part is None else status.items[part]
+    first = part is None or not part.start
+    body = _intro(status, names, title) if first else ""
+    body += "".join(_item(item, names) for item in items)
+    style = style_sheet(title, f"Evidence: {', '.join(names)}"[:70], PLAN_CSS)
+    if part is not None:        # one part of several: its page numbers follow the last part's
+        style += (f"@page :first {{ counter-reset: page {first_page} }}\n"
+                  '@page { @bottom-right { content: "Page " counter(page) } }\n')
+    return (f'<!DOCTYPE html>\n<html lang="{LANG}">\n<head>\n<meta charset="utf-8">\n'
+            f"<title>{escape(title)}</title>\n<meta name=\"author\" content=\"reviewer\">\n"
+            f"<style>\n{style}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n")
+
+
+def _intro(status: PlanStatus, names: list[str], title: str) -> str:
     counts: dict[str, int] = {}
     for item in status.items:
         counts[item.status] = counts.get(item.status, 0) + 1
@@ -77,21 +98,32 @@ def plan_html(status: PlanStatus) -> str:
              "(Fisher's exact test, two-sided, p < 0.05, read with each question's direction). "
              "An item is linked to the questions it names, else to every question whose "
              "reference ends with the item's paragraph number.")
-    items = "".join(_item(item, names) for item in status.items)
-    body = (f"<h1>{escape(title)}</h1><p>{escape(intro)}</p>"
+    return (f"<h1>{escape(title)}</h1><p>{escape(intro)}</p>"
             f"<p><strong>{len(status.items)} items:</strong> {escape(summary)}; "
             f"{overdue} overdue (past the due date and not complete).</p>"
-            f"<h2>Areas for improvement and their evidence</h2>{items}")
-    style = style_sheet(title, f"Evidence: {', '.join(names)}"[:70], PLAN_CSS)
-    return (f'<!DOCTYPE html>\n<html lang="{LANG}">\n<head>\n<meta charset="utf-8">\n'
-            f"<title>{escape(title)}</title>\n<meta name=\"author\" content=\"reviewer\">\n"
-            f"<style>\n{style}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n")
+            "<h2>Areas for improvement and their evidence</h2>")
 
 
 def plan_pdf(status: PlanStatus, out: str | Path) -> Path:
-    """Write the plan with its evidence to ``out`` (A4 landscape, PDF/UA-1, owner-only)."""
+    """Write the plan with its evidence to ``out`` (A4 landscape, PDF/UA-1, owner-only). A
+    plan of more than PART_ITEMS items is laid out PART_ITEMS at a time, each part written
+    and let go before the next, and the parts joined into one tagged PDF (docs/plans.md,
+    "Large plans"): WeasyPrint holds every page of a document in memory until it is written."""
     out = Path(out)
+    weasyprint = weasyprint_module()
     with private_output(out) as tmp:
-        document = weasyprint_module().HTML(string=plan_html(status)).render()
-        document.write_pdf(tmp, pdf_variant=PDF_VARIANT)
+        if len(status.items) <= PART_ITEMS:
+            document = weasyprint.HTML(string=plan_html(status)).render()
+            document.write_pdf(tmp, pdf_variant=PDF_VARIANT)
+            return out
+        with tempfile.TemporaryDirectory(dir=tmp.parent) as folder:     # mode 0700
+            parts, page = [], 1
+            for k in range(0, len(status.items), PART_ITEMS):
+                html = plan_html(status, slice(k, k + PART_ITEMS), page)
+                document = weasyprint.HTML(string=html).render()
+                parts.append(Path(folder) / f"part-{len(parts)}.pdf")
+                document.write_pdf(parts[-1], pdf_variant=PDF_VARIANT)
+                page += len(document.pages)
+                del document
+            join_tagged(parts, tmp)
     return out

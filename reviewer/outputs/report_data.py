@@ -4,26 +4,16 @@ the tally grouped into the appendix's tables. No heavy imports here."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
+from reviewer.analysis.agreement import Agreement
 from reviewer.analysis.tally import QuestionTally, Tally
-from reviewer.questions.model import Section
+from reviewer.analysis.weighted import Weighted
+from reviewer.answer_columns import AnswerColumns
+from reviewer.outputs.sample_text import SAMPLE_LABELS
+from reviewer.questions.model import QuestionSet, Section
 from reviewer.store.audits import AuditInfo
-from reviewer.store.db import Database
 
 NOT_RECORDED = "not recorded"
-
-# The sample description is stored by whoever draws the sample; accept the usual key spellings.
-SAMPLE_KEYS: dict[str, tuple[str, ...]] = {
-    "population": ("population", "population_size", "population_description", "source"),
-    "size": ("size", "sample_size", "n"),
-    "method": ("method", "sampling_method"),
-    "seed": ("seed", "random_seed"),
-    "drawn": ("drawn", "drawn_at", "date_drawn", "date", "created_at"),
-}
-SAMPLE_LABELS = {"population": "Population", "size": "Sample size", "method": "Method",
-                 "seed": "Seed", "drawn": "Date drawn"}
-
 
 @dataclass
 class AuditSummary:
@@ -44,61 +34,23 @@ class AuditSummary:
         return [(SAMPLE_LABELS[k], self.sample.get(k) or NOT_RECORDED) for k in SAMPLE_LABELS]
 
 
-def _text(value: Any, grouped: bool) -> str:
-    if value is None or value == "":
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, int) and not isinstance(value, bool):
-        return f"{value:,}" if grouped else str(value)      # a seed is printed as typed
-    return str(value)
+@dataclass
+class AuditFigures:
+    """Everything the results outputs show of one audit (read by ``reviewer.figures``): the
+    outputs take this, never the database."""
 
-
-def sample_description(sample: dict[str, Any]) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for key, names in SAMPLE_KEYS.items():
-        for name in names:
-            text = _text(sample.get(name), grouped=key in ("size", "population"))
-            if text:
-                if key == "drawn" and len(text) > 10 and text[4:5] == "-":
-                    text = text[:10]             # an ISO timestamp: the date is enough
-                out[key] = text
-                break
-    # As reviewer.ops.sampling stores it: a count of incidents, the list's file, the strata field.
-    if isinstance(sample.get("population"), int) and sample.get("source"):
-        out["population"] += f" incidents in {sample['source']}"
-    if out.get("method") and sample.get("stratify_by"):
-        out["method"] += f" by {sample['stratify_by']}"
-    return out
-
-
-def summarize(db: Database, audit: AuditInfo) -> AuditSummary:
-    """Records, reviewers and the dates answers were given, in one pass over the answers."""
-    rows = db.all(f"SELECT reviewer, MIN(NULLIF(answered_at, '')), MAX(answered_at) FROM answer "
-                  f"WHERE {answers_filter(db, audit)} GROUP BY reviewer", (audit.id,))
-    reviewers = sorted(r for r, _, _ in rows if r)
-    firsts = [f for _, f, _ in rows if f]
-    lasts = [la for _, _, la in rows if la]
-    records = int(db.scalar("SELECT COUNT(*) FROM record WHERE audit_id = ?", (audit.id,)))
-    return AuditSummary(records, reviewers, min(firsts)[:10] if firsts else None,
-                        max(lasts)[:10] if lasts else None,
-                        sample_description(audit.sample or {}))
-
-
-def answers_filter(db: Database, audit: AuditInfo) -> str:
-    """SQLite reads an audit's answers through the tally index one row lookup at a time; when
-    the audit holds a good share of all answers, one sequential scan (``+audit_id`` keeps the
-    index out) is several times faster (600,000 answers: 0.24 s instead of 2 s).
-
-    ``answer`` is a WITHOUT ROWID table (no ``rowid`` to take a maximum of): the whole table is
-    counted instead, which SQLite does from its smallest index (2,000,000 rows: ~30 ms)."""
-    if db.dialect != "sqlite":
-        return "audit_id = ?"
-    mine = db.scalar("SELECT COUNT(*) FROM answer WHERE audit_id = ?", (audit.id,)) or 0
-    if mine < 50_000:
-        return "audit_id = ?"
-    everything = db.scalar("SELECT COUNT(*) FROM answer") or 0
-    return "+audit_id = ?" if mine * 4 >= everything else "audit_id = ?"
+    audit: AuditInfo
+    qs: QuestionSet
+    tally: Tally
+    summary: AuditSummary
+    calibrations: list[tuple[AuditInfo, Agreement]] = field(default_factory=list)
+    baseline: AuditInfo | None = None              # a report compared with an earlier audit
+    base_tally: Tally | None = None
+    columns: AnswerColumns | None = None           # the answers as columns (workbooks)
+    by: str = ""                                   # feedback: the record field grouped by
+    groups: list[tuple[str, Tally]] = field(default_factory=list)
+    team: Agreement | None = None                  # all the calibration audits together
+    weighted: dict[str, Weighted] | None = None    # weighted estimates (unequal strata)
 
 
 @dataclass

@@ -8,7 +8,7 @@ Its content: title and audit description (question set, sample, reviewers, dates
 n/a note, one table per section in section order with the Y rate and its 95% interval, a chart
 per section, "Page N of M" and a running header (CSS paged media, ``report.css``). With
 ``compare_with``, an extra column shows the baseline's rate and whether the change is
-significant. Numbers come from ``reviewer.analysis.tally.tally``. WeasyPrint and matplotlib are
+significant. Numbers come from ``reviewer.figures.report_figures``. WeasyPrint and matplotlib are
 imported inside the functions (the CLI must start fast).
 """
 
@@ -23,24 +23,23 @@ from pathlib import Path
 
 from reviewer.analysis.compare import changes_against
 from reviewer.analysis.stats import Change, rate
-from reviewer.analysis.tally import Tally, tally
+from reviewer.analysis.tally import Tally
 from reviewer.errors import Progress, ReviewerError
-from reviewer.files.private import private_output
 from reviewer.outputs.agreement_html import agreement_section
 from reviewer.outputs.charts import Bar, describe_bars, rate_bars_png
 from reviewer.outputs.report_data import (
     NOT_RECORDED,
+    AuditFigures,
     AuditSummary,
     Block,
     blocks,
     reviewers_text,
-    summarize,
 )
 from reviewer.outputs.report_tables import section_table
 from reviewer.outputs.tally_format import NA_NOTE, sign_off_line
 from reviewer.outputs.weighted_out import weighted_section
-from reviewer.store.audits import AuditInfo, question_set
-from reviewer.store.db import Database
+from reviewer.private import private_output
+from reviewer.store.audits import AuditInfo
 
 LANG = "en-GB"
 PDF_VARIANT = "pdf/ua-1"           # tagged: structure tree, language, title, bookmarks
@@ -149,23 +148,22 @@ def _png_size(png: bytes) -> tuple[int, int]:
     return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
 
 
-def report_html(db: Database, audit: AuditInfo, compare_with: AuditInfo | None = None) -> str:
+def report_html(f: AuditFigures) -> str:
     """The report as one HTML document (the charts inline as PNG data)."""
-    return _document(db, audit, compare_with)[0]
+    return _document(f)[0]
 
 
-def _document(db: Database, audit: AuditInfo, compare_with: AuditInfo | None = None,
-              progress: Progress | None = None, steps: int = 0) -> tuple[str, int]:
+def _document(f: AuditFigures, progress: Progress | None = None,
+              steps: int = 0) -> tuple[str, int]:
     """(the HTML, the number of sections); ``progress`` counts the sections plus ``steps``."""
-    qs = question_set(db, audit)
-    t = tally(db, audit, qs)
+    audit, qs, t, compare_with = f.audit, f.qs, f.tally, f.baseline
     comparison = None
-    if compare_with is not None:
-        base = tally(db, compare_with)
+    if compare_with is not None and f.base_tally is not None:
+        base = f.base_tally
         comparison = Comparison(compare_with, changes_against(base, t),
                                 {q.question.id for q in base.questions})
     title = f"Results tables: {audit.name}"
-    body = [_intro(audit, t, summarize(db, audit), compare_with)]
+    body = [_intro(audit, t, f.summary, compare_with)]
     parts = blocks(t)
     for i, block in enumerate(parts, start=1):
         heading = f"<h2>{escape(block.heading)}</h2>" if block.heading else ""
@@ -178,8 +176,8 @@ def _document(db: Database, audit: AuditInfo, compare_with: AuditInfo | None = N
                     f"{_chart(block, comparison)}</section>")
         if progress:
             progress(i, len(parts) + steps)
-    body.append(weighted_section(db, audit, t))
-    body.append(agreement_section(db, audit))
+    body.append(weighted_section(audit, t, f.weighted))
+    body.append(agreement_section(f.calibrations, f.team))
     html = (f'<!DOCTYPE html>\n<html lang="{LANG}">\n<head>\n<meta charset="utf-8">\n'
             f"<title>{escape(title)}</title>\n"
             f'<meta name="description" content="{escape(qs.title)}">\n'
@@ -198,18 +196,41 @@ def weasyprint_module():
         raise ReviewerError("the PDF report needs WeasyPrint and the Pango library, which could "
                             f"not be loaded ({str(exc).splitlines()[0] if str(exc) else exc!r}); "
                             "see docs/reports.md") from None
+    _cache_page_references()
     return weasyprint
 
 
-def build_report(db: Database, audit: AuditInfo, out_path: str | Path,
-                 compare_with: AuditInfo | None = None,
+def _cache_page_references() -> None:
+    """pydyf rebuilds the tuple of every page's reference each time WeasyPrint asks for one
+    (once per tagged element), which made a tagged PDF's writing grow with elements x pages
+    (docs/plans.md, "Large plans"). The same tuple is kept until a page is added."""
+    import pydyf
+
+    prop = pydyf.PDF.__dict__.get("page_references")
+    if not isinstance(prop, property) or getattr(prop.fget, "cached", False):
+        return
+    build = prop.fget
+
+    def page_references(pdf):  # noqa: ANN001, ANN202 - pydyf's property
+        pages = len(pdf.pages["Kids"])
+        kept = pdf.__dict__.get("_page_references")
+        if kept is None or kept[0] != pages:
+            kept = pdf.__dict__["_page_references"] = (pages, build(pdf))
+        return kept[1]
+
+    page_references.cached = True
+    pydyf.PDF.page_references = property(page_references)
+
+
+def build_report(f: AuditFigures, out_path: str | Path,
                  progress: Progress | None = None) -> Path:
-    """Write the audit's results report to ``out_path`` (A4, PDF/UA-1) and return the path. The
-    file is written whole or not at all, readable by its owner only (``private_output``)."""
+    """Write the audit's results report (``reviewer.figures.report_figures``) to ``out_path``
+    (A4, PDF/UA-1) and return the path. The file is written whole or not at all, readable by
+    its owner only (``private_output``)."""
     out = Path(out_path)
     try:
         with private_output(out) as tmp:          # an unwritable folder fails before the work
-            html, sections = _document(db, audit, compare_with, progress, steps=2)
+            html, sections = _document(f, progress, steps=2)
             document = weasyprint_module().HTML(string=html).render()
             if progress:
                 progress(sections + 1, sections + 2)

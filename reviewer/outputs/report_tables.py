@@ -15,13 +15,12 @@ from __future__ import annotations
 
 from html import escape
 
-from reviewer.analysis.stats import Change, percent, rate, rate_text
-from reviewer.analysis.tally import QuestionTally
-from reviewer.analysis.targets import target_text
+from reviewer.analysis.stats import Change, percent, rate_text
 from reviewer.outputs.numbers import p_value
 from reviewer.outputs.report_data import Block
+from reviewer.outputs.results_rows import BREAKDOWN, CHOICE, HEAD, YES_NO, ResultRow, block_rows
 
-HEAD = ["Question", "Y", "N", "Total", "Y rate (95% CI)"]
+HEAD_CELLS = ["Question", "Y", "N", "Total", "Y rate (95% CI)"]
 BREAKDOWN_HEAD = ["Number", "Total", "Share"]
 
 
@@ -72,44 +71,45 @@ def section_table(block: Block, number: int, compare_name: str | None = None,
                   baseline_ids: set[str] | None = None) -> str:
     """The section's table as an HTML string."""
     compare = compare_name is not None
-    head = HEAD + ([f"compared with {compare_name}"] if compare else [])
+    head = HEAD_CELLS + ([f"compared with {compare_name}"] if compare else [])
     widths = "".join(f'<col style="width: {w}cm">' for w in column_widths(compare))
     out = [f'<table class="results{" compare" if compare else ""}">',
            f"<caption>{escape(caption(block, number))}</caption>",
            f'<colgroup><col class="question">{widths}</colgroup>',
            "<thead><tr>" + "".join(_th(h, "col") for h in head) + "</tr></thead>"]
-    previous_breakdown = False
     body: list[str] = []
-    for qt in block.rows:
-        if qt.question.type != "yes_no":
+    rows = list(block_rows(block))
+    for row in rows:
+        if row.kind == BREAKDOWN:
             if body:
                 out.append("<tbody>" + "".join(body) + "</tbody>")
                 body = []
-            out.append(_breakdown(qt, compare))
-            previous_breakdown = True
-            continue
-        if previous_breakdown:     # the appendix repeats Y | N | Total after a breakdown
+            out.append(_breakdown(row, [r for r in rows if r.qt is row.qt and r.kind == CHOICE],
+                                  compare))
+        elif row.kind == HEAD:     # the appendix repeats Y | N | Total after a breakdown
             body.append('<tr class="sub">' + _td("", "blank")
-                        + "".join(_th(h, "col") for h in HEAD[1:])
+                        + "".join(_th(h, "col") for h in HEAD_CELLS[1:])
                         + (_td("", "blank") if compare else "") + "</tr>")
-            previous_breakdown = False
-        body.append(_yes_no_row(qt, compare, changes, baseline_ids))
+        elif row.kind == YES_NO:
+            body.append(_yes_no_row(row, compare, changes, baseline_ids))
     if body:
         out.append("<tbody>" + "".join(body) + "</tbody>")
     out.append("</table>")
     return "\n".join(out)
 
 
-def _yes_no_row(qt: QuestionTally, compare: bool, changes: dict[str, Change] | None,
+def _yes_no_row(row: ResultRow, compare: bool, changes: dict[str, Change] | None,
                 baseline_ids: set[str] | None) -> str:
+    qt = row.qt
+    assert qt is not None
     q = qt.question
-    cells = [_th(qt.question.caption(with_ref=True), "row", "question")]
+    cells = [_th(row.text, "row", "question")]
     cells += [_td(str(n)) for n in (qt.yes, qt.no, qt.total)]
-    figure = escape(rate_text(rate(qt.yes, qt.total)))
-    if q.target is not None:  # docs/contracts.md §9: the tally's words, judged from the interval
+    figure = escape(rate_text(row.rate))
+    if row.target:          # docs/contracts.md §9: the tally's words, judged from the interval
         status = qt.target_status or ""
         figure += (f'<br><span class="target {status.replace(" ", "-")}">'
-                   f"{escape(target_text(q.target, q.direction, status))}</span>")
+                   f"{escape(row.target)}</span>")
     cells.append(_td(figure, "rate"))
     if compare:
         note = ("not in baseline" if baseline_ids is not None and q.id not in baseline_ids
@@ -118,16 +118,17 @@ def _yes_no_row(qt: QuestionTally, compare: bool, changes: dict[str, Change] | N
     return "<tr>" + "".join(cells) + "</tr>"
 
 
-def _breakdown(qt: QuestionTally, compare: bool) -> str:
+def _breakdown(head: ResultRow, choices: list[ResultRow], compare: bool) -> str:
     """A choice question: its label header, one row per choice, the total on the first row."""
-    q = qt.question
-    span = 1 + len(qt.counts)
-    rows = ['<tr class="sub">' + _th(qt.question.caption(with_ref=True), "row", "question", span)
-            + _th(q.label or "Answer", "col", "label")
+    qt = head.qt
+    assert qt is not None
+    span = 1 + len(choices)
+    rows = ['<tr class="sub">' + _th(head.text, "row", "question", span)
+            + _th(head.option, "col", "label")
             + "".join(_th(h, "col") for h in BREAKDOWN_HEAD)
             + (_td("", "blank", span) if compare else "") + "</tr>"]
-    for i, (choice, n) in enumerate(qt.counts.items()):
-        share = percent(n / qt.total) if qt.total else "–"
-        rows.append("<tr>" + _th(choice, "row", "choice") + _td(str(n))
-                    + _td(str(qt.total) if i == 0 else "") + _td(escape(share)) + "</tr>")
+    for row in choices:
+        share = percent(row.rate.rate) if qt.total else "–"
+        rows.append("<tr>" + _th(row.option, "row", "choice") + _td(str(row.number))
+                    + _td(str(qt.total) if row.first else "") + _td(escape(share)) + "</tr>")
     return '<tbody class="breakdown">' + "".join(rows) + "</tbody>"

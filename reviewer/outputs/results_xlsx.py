@@ -12,7 +12,7 @@ Workbook sheets:
 * **Records** — ``ref`` and every record field; ``YYYY-MM-DD`` values are real dates, numbers are
   numbers.
 
-Figures come from ``reviewer.analysis.tally.tally``; openpyxl is imported inside the functions.
+Figures come from ``reviewer.figures.tally``; openpyxl is imported inside the functions.
 """
 
 from __future__ import annotations
@@ -21,14 +21,14 @@ import csv
 from collections.abc import Callable
 from pathlib import Path
 
-from reviewer.analysis.stats import rate
-from reviewer.analysis.tally import QuestionTally, Tally, tally
+from reviewer.analysis.stats import Rate, rate
+from reviewer.analysis.tally import Tally
+from reviewer.answer_columns import AnswerColumns
 from reviewer.files.cells import SafeCells
-from reviewer.files.exporter import AnswerColumns, answer_columns
-from reviewer.files.private import check_extension, private_output
 from reviewer.outputs.agreement_xlsx import agreement_sheet
 from reviewer.outputs.feedback_xlsx import operator_feedback_xlsx
-from reviewer.outputs.report_data import blocks, summarize
+from reviewer.outputs.report_data import AuditFigures
+from reviewer.outputs.results_rows import BREAKDOWN, CHOICE, HEAD, SECTION, YES_NO, result_rows
 from reviewer.outputs.tally_format import CSV_HEADER, NA_NOTE, csv_rows, sign_off_line
 from reviewer.outputs.weighted_out import weighted_sheet
 from reviewer.outputs.xlsx_util import (
@@ -40,8 +40,8 @@ from reviewer.outputs.xlsx_util import (
     save,
     typed_column,
 )
-from reviewer.store.audits import AuditInfo, question_set
-from reviewer.store.db import Database
+from reviewer.private import check_extension, private_output
+from reviewer.store.audits import AuditInfo
 
 __all__ = ["write_results", "results_xlsx", "results_csv", "operator_feedback_xlsx",
            "RESULTS_SUFFIXES"]
@@ -52,17 +52,21 @@ RESULTS_HEADER = ["Question", "Y", "N", "Total", "Y rate", "95% CI low", "95% CI
                   "Target status"]
 
 
-def write_results(db: Database, audit: AuditInfo, out: str | Path,
-                  warn: Warn | None = None) -> Path:
+def check_results_file(out: str | Path) -> str:
+    """The results file's extension, or a UsageError before anything is read or written."""
+    return check_extension(out, RESULTS_SUFFIXES, "the results file")
+
+
+def write_results(f: AuditFigures, out: str | Path, warn: Warn | None = None) -> Path:
     """``.xlsx`` -> the workbook, ``.csv`` -> the results table as CSV (any case); another
-    extension is a UsageError and nothing is written."""
-    if check_extension(out, RESULTS_SUFFIXES, "the results file") == ".xlsx":
-        return results_xlsx(db, audit, out, warn)
-    return results_csv(db, audit, out)
+    extension is a UsageError and nothing is written. ``f``: ``figures.report_figures`` with
+    the answers as columns."""
+    if check_results_file(out) == ".xlsx":
+        return results_xlsx(f, out, warn)
+    return results_csv(f, out)
 
 
-def _rate_cells(ws, count: int, total: int) -> list:
-    r = rate(count, total)
+def _rate_cells(ws, r: Rate) -> list:
     return [cell(ws, v, fmt=PERCENT_FORMAT) for v in (r.rate, r.low, r.high)]
 
 
@@ -81,34 +85,28 @@ def _results_sheet(book: SafeWorkbook, audit: AuditInfo, t: Tally, summary) -> N
     ws.append([f"Sample — {sample}"])
     ws.append([NA_NOTE + " Y rate = Y / (Y + N), with its 95% confidence interval (Wilson)."])
     head = [cell(ws, h, bold=True, fill=HEAD_FILL) for h in RESULTS_HEADER]
-    for block in blocks(t):
-        ws.append([])
-        if block.heading:
-            ws.append([cell(ws, block.heading, bold=True)])
-        ws.append(head)
-        after_breakdown = False
-        for qt in block.rows:
-            if qt.question.type == "yes_no":
-                if after_breakdown:
-                    ws.append([""] + head[1:])
-                target = [cell(ws, qt.question.target, fmt=PERCENT_FORMAT),
-                          qt.target_status] if qt.question.target is not None else []
-                label = qt.question.caption(with_ref=True)
-                ws.append([cell(ws, label, wrap=True), qt.yes, qt.no, qt.total,
-                           *_rate_cells(ws, qt.yes, qt.total), *target])
-                after_breakdown = False
-            else:
-                _breakdown(ws, qt)
-                after_breakdown = True
-
-
-def _breakdown(ws, qt: QuestionTally) -> None:
-    sub = [qt.question.label or "Answer", "Number", "Total", "Share", "95% CI low",
-           "95% CI high"]
-    ws.append([cell(ws, qt.question.caption(with_ref=True), wrap=True)]
-              + [cell(ws, h, bold=True, fill=HEAD_FILL) for h in sub])
-    for i, (choice, n) in enumerate(qt.counts.items()):
-        ws.append(["", choice, n, qt.total if i == 0 else None, *_rate_cells(ws, n, qt.total)])
+    for row in result_rows(t):
+        qt = row.qt
+        if row.kind == SECTION:
+            ws.append([])
+            if row.text:
+                ws.append([cell(ws, row.text, bold=True)])
+            ws.append(head)
+        elif row.kind == HEAD:
+            ws.append([""] + head[1:])
+        elif row.kind == YES_NO and qt is not None:
+            q = qt.question
+            target = [cell(ws, q.target, fmt=PERCENT_FORMAT),
+                      qt.target_status] if q.target is not None else []
+            ws.append([cell(ws, row.text, wrap=True), qt.yes, qt.no, qt.total,
+                       *_rate_cells(ws, row.rate), *target])
+        elif row.kind == BREAKDOWN:
+            sub = [row.option, "Number", "Total", "Share", "95% CI low", "95% CI high"]
+            ws.append([cell(ws, row.text, wrap=True)]
+                      + [cell(ws, h, bold=True, fill=HEAD_FILL) for h in sub])
+        elif row.kind == CHOICE and qt is not None:
+            ws.append(["", row.option, row.number, qt.total if row.first else None,
+                       *_rate_cells(ws, row.rate)])
 
 
 def _answers_sheet(book: SafeWorkbook, c: AnswerColumns) -> None:
@@ -128,29 +126,26 @@ def _records_sheet(book: SafeWorkbook, c: AnswerColumns) -> None:
     ws.bulk([c.refs, *map(typed_column, c.fields.values())])
 
 
-def results_xlsx(db: Database, audit: AuditInfo, out: str | Path,
-                 warn: Warn | None = None) -> Path:
+def results_xlsx(f: AuditFigures, out: str | Path, warn: Warn | None = None) -> Path:
     check_extension(out, (".xlsx",), "the results workbook")
-    qs = question_set(db, audit)
-    t = tally(db, audit, qs)
-    columns = answer_columns(db, audit, qs, not_asked="n/a")
+    assert f.columns is not None, "the workbook needs report_figures(..., columns=True)"
     with SafeWorkbook() as book:
-        _results_sheet(book, audit, t, summarize(db, audit))
-        _answers_sheet(book, columns)
-        _records_sheet(book, columns)
-        agreement_sheet(book, db, audit)
-        weighted_sheet(book, db, audit, t)
+        _results_sheet(book, f.audit, f.tally, f.summary)
+        _answers_sheet(book, f.columns)
+        _records_sheet(book, f.columns)
+        agreement_sheet(book, f.audit, f.calibrations, f.team)
+        weighted_sheet(book, f.tally, f.weighted)
         return save(book, out, warn)
 
 
 CSV_RATE_HEADER = CSV_HEADER + ["rate", "ci_low", "ci_high"]
 
 
-def results_csv(db: Database, audit: AuditInfo, out: str | Path) -> Path:
+def results_csv(f: AuditFigures, out: str | Path) -> Path:
     """``tally --format csv``'s columns plus the rate (Y/Total, or number/Total for a choice)
     and its 95% interval, as fractions."""
     check_extension(out, (".csv",), "the results table")
-    t = tally(db, audit)
+    t = f.tally
     rows = []
     total = 0
     for row in csv_rows(t):

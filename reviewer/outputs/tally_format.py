@@ -9,9 +9,17 @@ import textwrap
 from typing import Any
 
 from reviewer.analysis.tally import QuestionTally, Tally
-from reviewer.analysis.targets import target_text
 from reviewer.analysis.weighted import METHOD, Weighted
 from reviewer.files.cells import SafeCells
+from reviewer.outputs.report_data import blocks
+from reviewer.outputs.results_rows import (
+    BREAKDOWN,
+    CHOICE,
+    YES_NO,
+    ResultRow,
+    block_rows,
+    result_rows,
+)
 from reviewer.store.audits import AuditInfo
 
 NA_NOTE = ("Any not applicable (n/a) answers have not been counted in the totals, so for some "
@@ -38,7 +46,7 @@ def tally_dict(audit: AuditInfo, t: Tally,
 def sign_off_line(audit: AuditInfo) -> str:
     """"Signed off by WHO on DATE", or DRAFT: what every output says of its figures."""
     if audit.signed_off:
-        return f"Signed off by {audit.signed_off_by} on {audit.signed_off_at[:10]}"
+        return audit.signed_off_text[:1].upper() + audit.signed_off_text[1:]
     return "DRAFT: not signed off"
 
 
@@ -62,21 +70,32 @@ def to_text(audit: AuditInfo, t: Tally, width: int = 100,
     if weighted:
         out[-1:-1] = [f"Weighted: the strata were sampled at unequal fractions; \"weighted\" "
                       f"lines give the {METHOD}.", ""]
-    by_id = t.by_id()
     text_w = width - 24
-    for section in t.qset.sections:
-        rows = [by_id[q.id] for q in t.qset.section_questions(section.id) if q.tallied]
-        if not rows:
-            continue
-        if section.title:
-            out.append(section.heading)
+    for block in blocks(t):
+        if block.heading:
+            out.append(block.heading)
         out.append(f"{'Question':<{text_w}} {'Y':>6} {'N':>6} {'Total':>7}")
-        for qt in rows:
-            out.extend(_text_rows(qt, text_w))
-            if weighted and qt.question.id in weighted:
-                out.append("    " + weighted_text(weighted[qt.question.id], qt))
+        for row in block_rows(block):
+            out.extend(_text_lines(row, text_w))
+            if weighted and row.kind == YES_NO and row.qt is not None \
+                    and row.qt.question.id in weighted:
+                out.append("    " + weighted_text(weighted[row.qt.question.id], row.qt))
         out.append("")
     return "\n".join(out)
+
+
+def _text_lines(row: ResultRow, text_w: int) -> list[str]:
+    qt = row.qt
+    if row.kind == CHOICE and qt is not None:
+        total = f"{qt.total:>7}" if row.first else ""
+        return [f"    {row.option:<{text_w - 4}} {row.number:>13} {total}".rstrip()]
+    if row.kind not in (YES_NO, BREAKDOWN) or qt is None:
+        return []                   # the text repeats no column heads
+    lines = textwrap.wrap(row.text, text_w) or [""]
+    if row.kind == BREAKDOWN:
+        return lines + [f"    {row.option:<{text_w - 4}} {'Number':>13} {'Total':>7}"]
+    head = f"{lines[0]:<{text_w}} {qt.yes:>6} {qt.no:>6} {qt.total:>7}"
+    return [head] + lines[1:] + ([f"    {row.target}"] if row.target else [])
 
 
 def weighted_text(w: Weighted, qt: QuestionTally) -> str:
@@ -91,44 +110,24 @@ def weighted_text(w: Weighted, qt: QuestionTally) -> str:
     return f"weighted {percent(w.rate)}{ci}; unweighted {plain}"
 
 
-def _text_rows(qt: QuestionTally, text_w: int) -> list[str]:
-    lines = textwrap.wrap(qt.question.caption(with_ref=True), text_w) or [""]
-    q = qt.question
-    if q.type == "yes_no":
-        head = f"{lines[0]:<{text_w}} {qt.yes:>6} {qt.no:>6} {qt.total:>7}"
-        target = [f"    {target_text(q.target, q.direction, qt.target_status)}"] \
-            if q.target is not None else []
-        return [head] + lines[1:] + target
-    out = list(lines)
-    label = q.label or "Answer"
-    out.append(f"    {label:<{text_w - 4}} {'Number':>13} {'Total':>7}")
-    for i, (choice, n) in enumerate(qt.counts.items()):
-        total = f"{qt.total:>7}" if i == 0 else ""
-        out.append(f"    {choice:<{text_w - 4}} {n:>13} {total}".rstrip())
-    return out
-
-
 CSV_HEADER = ["section", "id", "question", "ref", "option", "Y", "N", "number", "total", "na",
               "unanswered", "target", "target_status"]
 
 
 def csv_rows(t: Tally) -> list[list[Any]]:
     rows: list[list[Any]] = []
-    by_id = t.by_id()
-    for section in t.qset.sections:
-        for q in t.qset.section_questions(section.id):
-            qt = by_id[q.id]
-            if not q.tallied:
-                continue
-            base = [section.title, q.id, q.text, q.ref]
-            if q.type == "yes_no":
-                target = [q.target, qt.target_status] if q.target is not None else ["", ""]
-                rows.append(base + ["", qt.yes, qt.no, "", qt.total, qt.na, qt.unanswered]
-                            + target)
-                continue
-            for i, (choice, n) in enumerate(qt.counts.items()):
-                extra = [qt.total, qt.na, qt.unanswered] if i == 0 else ["", "", ""]
-                rows.append(base + [choice, "", "", n] + extra + ["", ""])
+    for row in result_rows(t):
+        qt = row.qt
+        if qt is None or row.kind not in (YES_NO, CHOICE):
+            continue
+        q = qt.question
+        base = [row.block.section.title, q.id, q.text, q.ref]
+        if row.kind == YES_NO:
+            target = [q.target, qt.target_status] if q.target is not None else ["", ""]
+            rows.append(base + ["", qt.yes, qt.no, "", qt.total, qt.na, qt.unanswered] + target)
+        else:
+            extra = [qt.total, qt.na, qt.unanswered] if row.first else ["", "", ""]
+            rows.append(base + [row.option, "", "", row.number] + extra + ["", ""])
     return rows
 
 

@@ -1,15 +1,15 @@
 """The trend's p-charts as a PNG (docs/contracts.md §13, docs/trend.md): one panel per question,
 its Y rate per audit, the centre line from the baseline, each audit's control limits (stepped),
 points that signal marked in red with their rule's letter, and a plan item's due date as a dashed
-line. Its text alternative is the trend's table (``reviewer.analysis.trend.to_text``)."""
+line. Its text alternative is the trend's table (``reviewer.outputs.trend_text.to_text``)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from reviewer.analysis.trend import Trend
-from reviewer.files.private import write_private_bytes
 from reviewer.outputs.charts import BAR, _figure, _png, _short
+from reviewer.private import write_private_bytes
 
 SIGNAL = "#c62828"
 LIMIT = "#7f7f7f"

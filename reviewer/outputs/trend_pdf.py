@@ -9,9 +9,9 @@ from html import escape
 from pathlib import Path
 
 from reviewer.analysis.trend import RULES, Trend
-from reviewer.files.private import private_output
 from reviewer.outputs.numbers import percent
 from reviewer.outputs.report_pdf import LANG, PDF_VARIANT, style_sheet, weasyprint_module
+from reviewer.private import private_output
 
 TREND_CSS = """
 @page { size: A4 landscape; margin: 1.4cm 1.3cm 1.4cm 1.3cm; }

@@ -7,20 +7,11 @@ from __future__ import annotations
 
 from html import escape
 
-from reviewer.analysis.tally import Tally, tally_grouped
-from reviewer.analysis.weighted import METHOD, Weighted, for_groups, weighting
+from reviewer.analysis.tally import Tally
+from reviewer.analysis.weighted import METHOD, Weighted, weighting
 from reviewer.outputs.numbers import percent
 from reviewer.outputs.xlsx_util import HEAD_FILL, PERCENT_FORMAT, SafeWorkbook, cell
 from reviewer.store.audits import AuditInfo
-from reviewer.store.db import Database
-
-
-def weighted_figures(db: Database, audit: AuditInfo, t: Tally) -> dict[str, Weighted] | None:
-    """Question id -> weighted estimate, or None when no weighting applies."""
-    scheme = weighting(audit.sample)
-    if scheme is None:
-        return None
-    return for_groups(tally_grouped(db, audit, scheme[0], t.qset)[1], scheme[1])
 
 
 def _rows(t: Tally, figures: dict[str, Weighted]):
@@ -30,8 +21,8 @@ def _rows(t: Tally, figures: dict[str, Weighted]):
             yield qt, w
 
 
-def weighted_section(db: Database, audit: AuditInfo, t: Tally) -> str:
-    figures = weighted_figures(db, audit, t)
+def weighted_section(audit: AuditInfo, t: Tally, figures: dict[str, Weighted] | None) -> str:
+    """``figures``: ``reviewer.figures.weighted``."""
     if not figures:
         return ""
     by = weighting(audit.sample)[0]                               # type: ignore[index]
@@ -52,8 +43,7 @@ def weighted_section(db: Database, audit: AuditInfo, t: Tally) -> str:
             f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></section>")
 
 
-def weighted_sheet(book: SafeWorkbook, db: Database, audit: AuditInfo, t: Tally) -> None:
-    figures = weighted_figures(db, audit, t)
+def weighted_sheet(book: SafeWorkbook, t: Tally, figures: dict[str, Weighted] | None) -> None:
     if not figures:
         return
     ws = book.sheet("Weighted")

@@ -11,8 +11,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+from reviewer.answer_columns import AnswerColumns
 from reviewer.files.answer_table import note_header
-from reviewer.files.exporter import AnswerColumns
 from reviewer.files.workbook import DATE_FORMAT, DATETIME_FORMAT, SafeSheet, SafeWorkbook
 
 __all__ = ["DATE_FORMAT", "DATETIME_FORMAT", "PERCENT_FORMAT", "HEAD_FILL", "cell", "typed",

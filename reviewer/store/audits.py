@@ -41,6 +41,14 @@ class AuditInfo:
     def signed_off(self) -> bool:
         return bool(self.signed_off_by)
 
+    @property
+    def signed_off_text(self) -> str:
+        """"signed off by WHO on DATE" ("" when not signed off): the one wording of a sign-off,
+        which every message and output uses (``outputs.tally_format.sign_off_line``)."""
+        if not self.signed_off_by:
+            return ""
+        return f"signed off by {self.signed_off_by} on {(self.signed_off_at or '')[:10]}"
+
 
 _AUDIT_SQL = """
 SELECT a.id, a.name, a.question_set_id, q.key, q.version, q.title, a.description, a.created_at,
@@ -130,8 +138,43 @@ def store_question_set(db: Database, qs: QuestionSet, source: str = "",
                          (qs.id, qs.version)))
 
 
+# -- writes (by the operations in ``reviewer.ops``) ----------------------------------------------
+def audit_named(db: Database, name: str, other_than: int | None = None) -> int | None:
+    """The id of the audit called ``name`` (other than ``other_than``), if any."""
+    if other_than is None:
+        return db.scalar("SELECT id FROM audit WHERE name = ?", (name,))
+    return db.scalar("SELECT id FROM audit WHERE name = ? AND id <> ?", (name, other_than))
+
+
+def insert_audit(db: Database, name: str, set_id: int, description: str, created_at: str,
+                 calibrates: int | None) -> int:
+    db.execute("INSERT INTO audit (name, question_set_id, description, created_at, "
+               "archived, sample, calibrates) VALUES (?, ?, ?, ?, ?, ?, ?)",
+               (name, set_id, description, created_at, False, "{}", calibrates))
+    return int(db.scalar("SELECT id FROM audit WHERE name = ?", (name,)))
+
+
+def set_name(db: Database, audit_id: int, name: str) -> None:
+    db.execute("UPDATE audit SET name = ? WHERE id = ?", (name, audit_id))
+
+
+def set_archived(db: Database, audit_id: int, archived: bool) -> None:
+    db.execute("UPDATE audit SET archived = ? WHERE id = ?", (archived, audit_id))
+
+
+def set_signed_off(db: Database, audit_id: int, by: str | None, at: str | None) -> None:
+    """Sign the audit off (``by``, ``at``), or reopen it (None, None)."""
+    db.execute("UPDATE audit SET signed_off_by = ?, signed_off_at = ? WHERE id = ?",
+               (by, at, audit_id))
+
+
 def set_sample(db: Database, audit_id: int, description: dict[str, Any]) -> None:
     """Store how the audit's records were drawn and weighted (call inside a write
     transaction)."""
     db.execute("UPDATE audit SET sample = ? WHERE id = ?",
                (json.dumps(description, sort_keys=True), audit_id))
+
+
+def question_set_source(db: Database, set_id: int) -> tuple | None:
+    """(source, source_name) of a stored question set."""
+    return db.one("SELECT source, source_name FROM question_set WHERE id = ?", (set_id,))

@@ -28,8 +28,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from reviewer.errors import ReviewerError
-from reviewer.store.urls import (  # noqa: F401 - display_target, is_url, redact: used from here
+from reviewer.errors import (  # noqa: F401 - DatabaseError: re-exported
+    DatabaseError,
+    ReviewerError,
+    one_line,
+)
+from reviewer.urls import (  # noqa: F401 - display_target, is_url, redact: used from here
     display_target,
     is_url,
     redact,
@@ -41,10 +45,6 @@ WRITE_LOCK = 0x72657669    # PostgreSQL advisory lock key taken by every write t
 POLL = 0.1                 # seconds each attempt at SQLite's write lock waits
 STATEMENT_FLOOR_MS = 10_000  # PostgreSQL's statement_timeout is lock_timeout, at least this
 PG_QUEUE_MS = 1000         # milliseconds a PostgreSQL writer queues for the lock per attempt
-
-
-class DatabaseError(ReviewerError):
-    """A database that cannot be opened or written, with a user-facing message."""
 
 
 class LockTimeout(DatabaseError):
@@ -80,7 +80,7 @@ def lock_timeout_setting() -> float:
 
 def _open_sqlite(path: str) -> sqlite3.Connection:
     if path != ":memory:":
-        from reviewer.files.private import FILE_MODE, private_dir
+        from reviewer.private import FILE_MODE, private_dir
 
         file = Path(path).expanduser()
         private_dir(file.parent)
@@ -102,7 +102,7 @@ class Database:
         self._engine = None
         self.lock_timeout = lock_timeout_setting() if lock_timeout is None else lock_timeout
         self.on_wait: Callable[[float], None] | None = None
-        path = sqlite_path(target)
+        path = self.sqlite_file = sqlite_path(target)     # None for a server URL
         self.dialect = "sqlite" if path is not None else "postgresql"
         remember_secret(target)
         try:
@@ -125,6 +125,7 @@ class Database:
             raise DatabaseError(f"cannot open database {display_target(target)}: "
                                 f"{one_line(exc)}") from None
         self._in_tx = False
+        self.written: dict[str, set[int | None]] = {}   # what this transaction's writes reported
         if migrate:
             from reviewer.store.migrations import ensure_schema
 
@@ -205,6 +206,12 @@ class Database:
     def in_transaction(self) -> bool:
         return self._in_tx
 
+    def wrote(self, what: str, key: int | None = None) -> None:
+        """Called by the store's writes: ``what`` changed (e.g. ``answers`` of record ``key``).
+        Kept for the current write transaction, from which its operation's ``Changes`` are
+        derived (docs/architecture.md)."""
+        self.written.setdefault(what, set()).add(key)
+
     @contextmanager
     def transaction(self) -> Iterator[Database]:
         """One write transaction, the write lock taken first: everything inside commits
@@ -270,6 +277,7 @@ class Database:
             return
         begin()
         self._in_tx = True
+        self.written = {}
         try:
             yield self
             self.conn.commit()
@@ -299,7 +307,3 @@ class Database:
             if self._engine is not None:
                 self._engine.dispose()
 
-
-def one_line(exc: BaseException) -> str:
-    """An exception's message on one line, passwords masked (psycopg adds hint lines)."""
-    return redact(" ".join(str(exc).split()) or type(exc).__name__)

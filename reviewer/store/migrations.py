@@ -33,25 +33,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from reviewer import SCHEMA_VERSION
 from reviewer.clock import now_iso
-
-if TYPE_CHECKING:
-    from reviewer.store.db import Database
+from reviewer.errors import DatabaseError, one_line, redact
+from reviewer.store.conn import Connection as Database
 
 
 def _error(db: Database, message: str):
-    from reviewer.store.db import DatabaseError, display_target
-
-    return DatabaseError(f"{display_target(db.target)}: {message}")
+    return DatabaseError(f"{redact(db.target)}: {message}")
 
 
 def read_version(db: Database) -> int:
     """The stored schema version; 0 for a database with no tables at all."""
-    from reviewer.store.db import one_line
-
     try:
         if db.dialect == "sqlite":
             tables = {r[0] for r in db.all("SELECT name FROM sqlite_master WHERE type = 'table'")}
@@ -97,12 +91,10 @@ def set_version(db: Database, version: int) -> None:
 
 def _backup(db: Database, version: int) -> None:
     """Keep a copy of a SQLite file as it was before an upgrade (owner-only)."""
-    from reviewer.store.db import sqlite_path
-
-    path = sqlite_path(db.target)
+    path = db.sqlite_file
     if path is None or path == ":memory:":
         return
-    from reviewer.files.private import private_output
+    from reviewer.private import private_output
 
     target = Path(path).expanduser().with_name(Path(path).name + f".schema{version}.bak")
     if target.exists():

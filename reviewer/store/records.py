@@ -89,6 +89,57 @@ def progress_by_reviewer(db: Database, audit_id: int) -> list[tuple[str, int, in
     return [(who, int(n), int(done or 0)) for who, n, done in rows]
 
 
+# -- writes (by the operations in ``reviewer.ops``) ----------------------------------------------
+def unassigned(db: Database, audit_id: int) -> list[tuple[int, str]]:
+    """(id, ref) of the audit's records nobody is assigned, in review order."""
+    return db.all("SELECT id, ref FROM record WHERE audit_id = ? AND assigned_to IS NULL "
+                  "ORDER BY seq", (audit_id,))
+
+
+def assign(db: Database, updates: list[tuple[str, int]]) -> None:
+    """(reviewer, record id) pairs."""
+    db.executemany("UPDATE record SET assigned_to = ? WHERE id = ?", updates)
+
+
+def refs(db: Database, audit_id: int) -> list[str]:
+    """The audit's record refs in review order."""
+    return [r[0] for r in db.all("SELECT ref FROM record WHERE audit_id = ? ORDER BY seq",
+                                 (audit_id,))]
+
+
+def id_fields(db: Database, audit_id: int) -> list[tuple[int, str, str]]:
+    """(id, ref, fields JSON) of the audit's records in review order."""
+    return db.all("SELECT id, ref, fields FROM record WHERE audit_id = ? ORDER BY seq",
+                  (audit_id,))
+
+
+def insert(db: Database, rows: list[tuple]) -> None:
+    """Whole records: (id, audit_id, seq, ref, fields JSON, complete)."""
+    db.executemany("INSERT INTO record (id, audit_id, seq, ref, fields, complete) "
+                   "VALUES (?, ?, ?, ?, ?, ?)", rows)
+
+
+def set_fields(db: Database, updates: list[tuple[str, int]]) -> None:
+    """(fields JSON, record id) pairs."""
+    db.executemany("UPDATE record SET fields = ? WHERE id = ?", updates)
+
+
+def record_id(db: Database, audit_id: int, ref: str) -> int | None:
+    """The id of the record with exactly this ref."""
+    return db.scalar("SELECT id FROM record WHERE audit_id = ? AND ref = ?", (audit_id, ref))
+
+
+def fields_complete(db: Database, record_ids: list[int]) -> list[tuple[int, str, bool]]:
+    """(id, fields JSON, complete) of these records."""
+    marks = ", ".join("?" * len(record_ids))
+    return db.all(f"SELECT id, fields, complete FROM record WHERE id IN ({marks})", record_ids)
+
+
+def set_fields_complete(db: Database, updates: list[tuple[str, bool, int]]) -> None:
+    """(fields JSON, complete, record id) triples."""
+    db.executemany("UPDATE record SET fields = ?, complete = ? WHERE id = ?", updates)
+
+
 def field_values(db: Database, audit_id: int, name: str) -> list[str]:
     """The non-blank values of one record field over an audit's records."""
     return [str(v) for (v,) in db.all(f"SELECT {db.json_field('fields')} FROM record "

@@ -75,7 +75,9 @@ def test_the_wheel_carries_the_bundled_files_and_no_tests(installed):
                   if n.startswith("reviewer/bundled/question_sets/") and n.endswith(".yaml")) \
         == sets
     assert "reviewer/bundled/demo/demo-asb-2012.csv" in names
-    assert len([n for n in names if n.startswith("reviewer/bundled/demo/audio/")]) == 5
+    audio = [n for n in names if n.startswith("reviewer/bundled/demo/audio/")]
+    assert len([n for n in audio if n.endswith(".wav")]) == 5       # the demo calls
+    assert len([n for n in audio if n.endswith(".vtt")]) == 5       # and their transcripts
     assert "ui/__main__.py" in names
     assert "reviewer/outputs/report.css" in names          # the PDF report's style sheet
     assert not [n for n in names if n.startswith(("tests/", "benchmarks/", "scripts/"))]

@@ -6,7 +6,7 @@ import sqlite3
 
 from PySide6.QtCore import Qt
 
-from reviewer.analysis import tally
+from reviewer import figures as tally
 from reviewer.store.audits import get_audit
 from tests.ui.app_ops import new_audit
 from ui.models.questions import COL_ANSWER, COL_ID

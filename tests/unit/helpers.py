@@ -131,7 +131,7 @@ def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, s
 
 
 def tally_json(db, name: str) -> dict:
-    from reviewer.analysis.tally import tally
+    from reviewer.figures import tally
     from reviewer.outputs.tally_format import tally_dict, to_json
     from reviewer.store.audits import get_audit
 
@@ -140,8 +140,8 @@ def tally_json(db, name: str) -> dict:
 
 
 def export_text(db, name: str, path: Path) -> str:
-    from reviewer.files.exporter import export_answers
     from reviewer.store.audits import get_audit
+    from tests.actions import export_answers
 
     export_answers(db, get_audit(db, name), path)
     return path.read_text(encoding="utf-8-sig")

@@ -67,14 +67,14 @@ def test_appendix_a_through_the_command_line(tmp_path):
 
 
 def test_appendix_a_in_process(demo_audit, db):
-    from reviewer.analysis.tally import tally
+    from reviewer.figures import tally
     from reviewer.outputs.tally_format import tally_dict
 
     check_figures(tally_dict(demo_audit, tally(db, demo_audit)))
 
 
 def test_text_tables_follow_the_appendix_layout(demo_audit, db):
-    from reviewer.analysis.tally import tally
+    from reviewer.figures import tally
     from reviewer.outputs.tally_format import to_text
 
     text = to_text(demo_audit, tally(db, demo_audit))

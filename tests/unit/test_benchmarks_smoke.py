@@ -1,6 +1,6 @@
 """Every benchmark runs, at a tiny size, as the command a person would type: it exits 0 and prints
 its figures. (The speed goals are judged at full size, one command each: see benchmarks/.)
-bench_ui.py and bench_results_view.py need Qt and are smoke-tested in tests/ui."""
+bench_ui.py, bench_results_view.py and bench_soak.py need Qt and are smoke-tested in tests/ui."""
 
 from __future__ import annotations
 
@@ -38,6 +38,10 @@ CASES = {
                         [r"imported 10 records x 6 questions",
                          rf"PDF report \(\d+ pages, 10 records\): `reviewer report` {SECONDS} wall",
                          rf"results workbook .*: {SECONDS}"]),
+    "bench_plans.py": (["--items", "4", "8"],
+                       [r"\s8\s+status\s+\d+\.\d+\s+\d+", r"\s8\s+report XLSX\s+\d+\.\d+\s+\d+",
+                        r"\s8\s+report PDF\s+\d+\.\d+\s+\d+",
+                        r"report PDF: 2x the items took \d+\.\d+x the time"]),
     "bench_outputs.py": (["--records", "200"],
                          [r"200 records, 10 questions", r"results xlsx\s+\d+\.\d+\s+\d+\.\d+\s+\d+",
                           r"incident import\s+\d+\.\d+", r"goals met"]),
@@ -60,6 +64,7 @@ def test_benchmark_runs_at_a_tiny_size(script):
 
 def test_every_benchmark_is_smoke_tested():
     scripts = {p.name for p in (ROOT / "benchmarks").glob("bench_*.py")}
-    assert scripts == set(CASES) | {"bench_ui.py", "bench_results_view.py"}
+    assert scripts == set(CASES) | {"bench_ui.py", "bench_results_view.py", "bench_soak.py"}
     assert (ROOT / "tests" / "ui" / "test_bench_ui_smoke.py").exists()
     assert (ROOT / "tests" / "ui" / "test_bench_results_view_smoke.py").exists()
+    assert (ROOT / "tests" / "ui" / "test_bench_soak_smoke.py").exists()

@@ -190,13 +190,12 @@ def test_tally_by_area_groups_add_up(demo_db):
         assert q1["yes"] + q1["no"] + q1["na"] + q1["unanswered"] == g["records"]
 
 
-def test_tally_by_a_field_no_record_has(demo_db, capsys):
-    code, out, _ = run_cli(capsys, "--db", demo_db, "tally", AUDIT, "--by", "colour",
-                           "--format", "json")
-    assert code == 0
-    doc = json.loads(out)
-    assert [(g["value"], g["records"]) for g in doc["groups"]] == [("", 100)]
-    assert doc["groups"][0]["questions"] == doc["questions"]
+def test_tally_by_a_field_no_record_has_is_refused_naming_the_fields(demo_db, capsys):
+    code, out, err = run_cli(capsys, "--db", demo_db, "tally", AUDIT, "--by", "colour",
+                             "--format", "json")
+    assert code == 1 and out == ""
+    assert len(err.strip().splitlines()) == 1
+    assert "'colour'" in err and "area" in err and "operator" in err
 
 
 def test_tally_by_in_text(demo_db, capsys):
@@ -206,7 +205,14 @@ def test_tally_by_in_text(demo_db, capsys):
 
 
 @pytest.mark.parametrize("field", ["channel", "section"])
-def test_tally_by_in_csv_is_one_table_with_the_group_first(demo_db, capsys, field):
+def test_tally_by_in_csv_is_one_table_with_the_group_first(demo_db, capsys, tmp_path, field):
+    if field == "section":        # a record field named like a column of the CSV tally
+        refs = [r["ref"] for r in csv.DictReader(DEMO_CSV.open(encoding="utf-8-sig"))]
+        fields = tmp_path / "sections.csv"
+        fields.write_text("ref,section\n" + "".join(f"{r},S{i % 3}\n"
+                                                    for i, r in enumerate(refs)))
+        code, _, err = run_cli(capsys, "--db", demo_db, "answers", "import", AUDIT, str(fields))
+        assert code == 0, err
     code, out, err = run_cli(capsys, "--db", demo_db, "tally", AUDIT, "--by", field,
                              "--format", "csv")
     assert code == 0, err

@@ -29,7 +29,7 @@ def newcombe(y1: int, n1: int, y2: int, n2: int) -> tuple[float, float]:
 
 @pytest.fixture()
 def pair(db, demo_audit, tmp_path):
-    from reviewer.analysis.compare import compare_audits
+    from reviewer.figures import compare_audits
 
     later = make_later_audit(db, tmp_path)
     return compare_audits(db, [demo_audit, later])
@@ -62,7 +62,7 @@ def test_only_tallied_questions_and_choices_carry_no_test(pair):
 
 
 def test_text_and_json(pair):
-    from reviewer.analysis.compare import to_text
+    from reviewer.outputs.compare_text import to_text
 
     text = to_text(pair)
     assert "10% (10/100)" in text and "30% (30/100)" in text
@@ -77,7 +77,8 @@ def test_text_and_json(pair):
 def test_a_reworded_question_is_not_comparable(db, demo_audit, tmp_path):
     """docs/contracts.md §13: a question whose wording changed is listed, with both wordings, and no
     change, interval or p-value."""
-    from reviewer.analysis.compare import compare_audits, to_text
+    from reviewer.figures import compare_audits
+    from reviewer.outputs.compare_text import to_text
 
     later = make_later_audit(db, tmp_path, "Reworded", changes={},
                              set_file=reworded_set(tmp_path, "5"))
@@ -124,7 +125,7 @@ questions:
 
 
 def test_type_change_and_missing_questions(db, tmp_path):
-    from reviewer.analysis.compare import compare_audits
+    from reviewer.figures import compare_audits
     from tests.actions import create_audit, import_answers
 
     audits = []
@@ -158,7 +159,8 @@ def test_flag_rule_and_edge_cases():
 
 
 def test_trend_chart_for_three_audits(db, demo_audit, tmp_path):
-    from reviewer.analysis.compare import compare_audits, trend_chart
+    from reviewer.figures import compare_audits
+    from reviewer.outputs.charts import trend_chart
 
     later = make_later_audit(db, tmp_path)
     latest = make_later_audit(db, tmp_path, "BTP ASB 2014", {"1": ("N", "Y", 40)})
@@ -170,8 +172,8 @@ def test_trend_chart_for_three_audits(db, demo_audit, tmp_path):
 
 
 def test_fewer_than_two_audits(db, demo_audit):
-    from reviewer.analysis.compare import compare_audits
     from reviewer.errors import ReviewerError
+    from reviewer.figures import compare_audits
 
     with pytest.raises(ReviewerError, match="at least two"):
         compare_audits(db, [demo_audit])

@@ -356,7 +356,7 @@ def test_export_import_round_trip(db, populated, tmp_path, suffix):
         name="more.csv")
     tally1 = tally_json(db, NAME)
     out1 = tmp_path / f"out1{suffix}"
-    from reviewer.files.exporter import export_answers
+    from tests.actions import export_answers
 
     assert export_answers(db, get_audit(db, NAME), out1) == 4
 

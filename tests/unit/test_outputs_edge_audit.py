@@ -81,7 +81,7 @@ EXPECTED_CHOICES = {"E7": ("Kind", {"Alpha": 0, "Beta": 0}, 0),
 
 
 def test_report_of_edge_counts(db, edge, tmp_path):
-    from reviewer.outputs.report_pdf import build_report
+    from tests.actions import build_report
 
     out = build_report(db, edge, tmp_path / "edge.pdf")
     yes_no, choices = figures(read_tables(out))
@@ -97,8 +97,8 @@ def test_report_of_edge_counts(db, edge, tmp_path):
 
 
 def test_report_of_an_empty_audit_and_against_it(db, edge, tmp_path):
-    from reviewer.outputs.report_pdf import build_report
     from reviewer.store.audits import get_audit
+    from tests.actions import build_report
 
     empty = get_audit(db, "Empty")
     out = build_report(db, empty, tmp_path / "empty.pdf", compare_with=edge)
@@ -112,7 +112,7 @@ def test_report_of_an_empty_audit_and_against_it(db, edge, tmp_path):
 
 
 def test_results_workbook_and_csv_of_edge_counts(db, edge, tmp_path):
-    from reviewer.outputs.results_xlsx import write_results
+    from tests.actions import write_results
 
     rows = read_xlsx(write_results(db, edge, tmp_path / "edge.xlsx"))
     by_id = {str(r[0]).split(".")[0]: r for r in rows if r and r[0] and str(r[0])[:1] == "E"}
@@ -139,7 +139,7 @@ def test_results_workbook_and_csv_of_edge_counts(db, edge, tmp_path):
 def test_feedback_workbook_of_edge_counts(db, edge, tmp_path):
     from openpyxl import load_workbook
 
-    from reviewer.outputs.feedback_xlsx import operator_feedback_xlsx
+    from tests.actions import operator_feedback_xlsx
 
     out = operator_feedback_xlsx(db, edge, "operator", tmp_path / "feedback.xlsx")
     wb = load_workbook(out, read_only=True)
@@ -161,8 +161,8 @@ def test_feedback_workbook_of_edge_counts(db, edge, tmp_path):
 
 
 def test_empty_audit_workbooks(db, edge, tmp_path):
-    from reviewer.outputs.results_xlsx import write_results
     from reviewer.store.audits import get_audit
+    from tests.actions import write_results
 
     empty = get_audit(db, "Empty")
     rows = read_xlsx(write_results(db, empty, tmp_path / "empty.xlsx"))

@@ -1,5 +1,5 @@
 """report, results and feedback on an audit of 50,000 answers or more, where the answer readers
-switch to one sequential scan (``report_data.answers_filter``): ``answer`` is a WITHOUT ROWID
+switch to one sequential scan (``store.counts.answers_filter``): ``answer`` is a WITHOUT ROWID
 table, so that switch must not ask for ``rowid``."""
 
 from __future__ import annotations
@@ -36,15 +36,15 @@ def big_db(tmp_path_factory):
 
 
 def test_the_audit_is_past_the_scan_threshold(big_db):
-    from reviewer.outputs.report_data import answers_filter
     from reviewer.store.audits import get_audit
+    from reviewer.store.counts import answers_filter
     from reviewer.store.db import Database
 
     db = Database(str(big_db))
     try:
         audit = get_audit(db, "Big")
         assert db.scalar("SELECT COUNT(*) FROM answer WHERE audit_id = ?", (audit.id,)) >= 50_000
-        assert answers_filter(db, audit) == "+audit_id = ?"
+        assert answers_filter(db, audit.id) == "+audit_id = ?"
     finally:
         db.close()
 

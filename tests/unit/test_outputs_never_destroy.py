@@ -170,7 +170,7 @@ def test_the_sidecar_names_are_refused_even_when_absent(db_path, tmp_path):
     """Writing ``DB-journal`` (or ``-wal``) while it is absent would plant a file SQLite reads
     as part of the database: refused by name (the folder compared by inode)."""
     from reviewer.errors import ReviewerError
-    from reviewer.files.private import refuse_own_file
+    from reviewer.private import refuse_own_file
 
     for end in ("-wal", "-shm", "-journal"):
         target = Path(f"{db_path}{end}")

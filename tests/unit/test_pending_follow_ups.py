@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from reviewer.analysis.tally import tally
 from reviewer.errors import ReviewerError
+from reviewer.figures import tally
 from reviewer.ops import scoring
 from reviewer.ops.importer import ImportProblems
 from reviewer.store.audits import question_set

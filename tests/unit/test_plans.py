@@ -225,6 +225,68 @@ def test_plan_report_pdf_and_xlsx(cli, two_audits, tmp_path):
                "--out", str(tmp_path / "plan.docx"))[0] == 2
 
 
+def test_a_plan_printed_in_parts_is_one_tagged_pdf(cli, two_audits, tmp_path, monkeypatch):
+    """Over PART_ITEMS items the PDF is laid out in parts and joined: one document whose pages
+    are numbered on, whose text keeps the items' order, and whose structure tree reaches every
+    part's elements (each on a page of the file, its parent the Document element, and each
+    page's marked content found through the parent tree)."""
+    import pikepdf
+    from pypdf import PdfReader
+
+    from reviewer.outputs import plan_pdf
+
+    monkeypatch.setattr(plan_pdf, "PART_ITEMS", 12)
+    name = "ASB plan (7 0 R) 5 0 R"                # text that looks like PDF references
+    cli("plan", "import", name, str(PLAN_CSV))          # 33 items: three parts
+    whole = tmp_path / "out" / "plan.pdf"
+    whole.parent.mkdir()
+    code, _, err = cli("plan", "report", name, "--audits", "Base", "Later",
+                       "--out", str(whole))
+    assert code == 0, err
+    assert (whole.stat().st_mode & 0o777) == 0o600
+    assert [p.name for p in whole.parent.iterdir()] == ["plan.pdf"]    # no part left over
+    reader = PdfReader(whole, strict=True)
+    texts = [" ".join(page.extract_text().split()) for page in reader.pages]
+    assert [f"Page {n}" in t for n, t in enumerate(texts, start=1)] == [True] * len(texts)
+    text = " ".join(texts)
+    assert text.count(f"Improvement plan: {name} — items and evidence") == 1
+    import csv
+
+    areas = [" ".join(row["area"].split()[:4]) for row in csv.DictReader(PLAN_CSV.open())]
+    at = [text.index(area) for area in areas]
+    assert at == sorted(at)                         # every item, in the plan's order
+    with pikepdf.open(whole) as pdf:
+        assert pdf.check_pdf_syntax() == []
+        assert str(pdf.Root.Lang) == "en-GB" and pdf.Root.MarkInfo.Marked
+        assert str(pdf.docinfo.Title) == f"Improvement plan: {name}"
+        assert str(pdf.Root.Outlines.First.Title) == f"Improvement plan: {name}"
+        pages = {page.obj.objgen for page in pdf.pages}
+        root = pdf.Root.StructTreeRoot
+        document = root.K[0]
+        nums = root.ParentTree.Nums
+        tree = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
+        assert sorted(int(p.obj.StructParents) for p in pdf.pages) == sorted(tree)
+        assert int(root.ParentTreeNextKey) == len(tree) == len(pdf.pages)
+        for page in pdf.pages:
+            marked = [e for e in tree[int(page.obj.StructParents)]
+                      if isinstance(e, pikepdf.Dictionary)]
+            assert marked and all(e.Pg.objgen == page.obj.objgen for e in marked if "/Pg" in e)
+        assert all(kid.P.objgen == document.objgen for kid in document.K)
+        headers = [k for k in document.K if k.S == "/Table"]
+        assert len(headers) >= 3                     # a table (or more) from every part
+        seen = []
+
+        def walk(element):
+            seen.append(element)
+            kids = element.get("/K")
+            for kid in (kids if isinstance(kids, pikepdf.Array) else [kids]):
+                if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+                    walk(kid)
+
+        walk(document)
+        assert all(e.Pg.objgen in pages for e in seen if "/Pg" in e)
+
+
 def test_a_reworded_question_is_not_judged(tmp_path):
     """docs/contracts.md §13: plan status pairs a question only when its wording is unchanged (or
     the later set says same_as); a flipped direction is a change too."""

@@ -117,7 +117,7 @@ def pg_demo(pg_db):
 
 
 def test_score_and_undo(pg_db, pg_demo):
-    from reviewer.analysis.tally import tally
+    from reviewer.figures import tally
     from reviewer.ops.scoring import load_record
     from reviewer.questions.logic import ANSWERED, UNANSWERED
     from reviewer.store import records
@@ -206,9 +206,9 @@ def write_incidents(path: Path, n: int = 240) -> Path:
 
 
 def test_incidents_and_sample_as_on_sqlite(pg_db, tmp_path):
-    from reviewer.files.incidents import population_size
     from reviewer.store.audits import get_audit
     from reviewer.store.db import Database
+    from reviewer.store.incidents import population_size
     from reviewer.store.records import count
     from tests.actions import create_audit, draw_sample, import_incident_list
 
@@ -235,7 +235,7 @@ def test_incidents_and_sample_as_on_sqlite(pg_db, tmp_path):
 def test_report_pdf(pg_db, pg_demo, tmp_path):
     from pypdf import PdfReader
 
-    from reviewer.outputs.report_pdf import build_report
+    from tests.actions import build_report
 
     out = build_report(pg_db, pg_demo, tmp_path / "report.pdf")
     text = "\n".join(p.extract_text() for p in PdfReader(out).pages)

@@ -18,6 +18,7 @@ from reviewer.files.recordings import (
     timestamps,
 )
 from reviewer.store.audits import get_audit
+from reviewer.store.columns import answer_columns
 from tests.actions import create_audit, import_answers, link_recordings
 from tests.conftest import ASB_SET
 
@@ -64,7 +65,7 @@ def test_files_are_matched_by_ref_ignoring_case(db, audit, tmp_path):
     assert text.startswith("3 recording(s) linked to records.")
     assert "other.ogg" in text and "INC-3" in text and "INC-1.flac" in text
     # Export writes the stored path, so the table round-trips.
-    header, rows = answer_rows(db, audit)
+    header, rows = answer_rows(answer_columns(db, audit))
     audio = header.index("audio")
     assert rows[0][0] == "INC-1" and rows[0][audio] == stored["audio"]
 

@@ -73,7 +73,7 @@ def figures(tables) -> tuple[dict, dict]:
 
 @pytest.fixture()
 def demo_pdf(db, demo_audit, tmp_path):
-    from reviewer.outputs.report_pdf import build_report
+    from tests.actions import build_report
 
     steps = []
     out = build_report(db, demo_audit, tmp_path / "demo.pdf",
@@ -137,8 +137,8 @@ def test_untitled_section_prints_its_table_without_a_heading(demo_pdf):
 
 
 def test_sample_description_when_recorded(db, demo_audit, tmp_path):
-    from reviewer.outputs.report_pdf import build_report
     from reviewer.store.audits import get_audit
+    from tests.actions import build_report
 
     sample = {"population": "ASB incidents, April 2012", "size": 100,
               "method": "simple random", "seed": 20120401, "drawn_at": "2012-05-02T10:00:00"}
@@ -153,7 +153,7 @@ def test_sample_description_when_recorded(db, demo_audit, tmp_path):
 
 
 def test_comparison_column(db, demo_audit, tmp_path):
-    from reviewer.outputs.report_pdf import build_report
+    from tests.actions import build_report
 
     later = make_later_audit(db, tmp_path)
     out = build_report(db, later, tmp_path / "c.pdf", compare_with=demo_audit)
@@ -171,7 +171,7 @@ def test_comparison_column(db, demo_audit, tmp_path):
 
 def test_unwritable_output_is_a_clear_error(db, demo_audit, tmp_path):
     from reviewer.errors import ReviewerError
-    from reviewer.outputs.report_pdf import build_report
+    from tests.actions import build_report
 
     with pytest.raises(ReviewerError, match="cannot write the report"):
         build_report(db, demo_audit, tmp_path / "missing" / "r.pdf")
@@ -199,8 +199,7 @@ questions:
 
 
 def test_untitled_set_multi_choice_and_text_questions(db, tmp_path):
-    from reviewer.outputs.report_pdf import build_report
-    from tests.actions import create_audit, import_answers
+    from tests.actions import build_report, create_audit, import_answers
 
     (tmp_path / "small.yaml").write_text(SMALL_SET, encoding="utf-8")
     (tmp_path / "small.csv").write_text(
@@ -222,7 +221,7 @@ def test_untitled_set_multi_choice_and_text_questions(db, tmp_path):
 
 
 def test_sample_drawn_by_the_sampling_module_is_described():
-    from reviewer.outputs.report_data import sample_description
+    from reviewer.outputs.sample_text import sample_description
 
     d = sample_description({"population": 4210, "size": 100, "method": "stratified "
                             "(proportional)", "seed": 42, "drawn_at": "2012-05-02T10:00:00+01:00",

@@ -19,10 +19,9 @@ TITLE = "Results tables: BTP ASB 2012"
 @pytest.fixture(scope="module")
 def tagged(tmp_path_factory):
     """The demo audit's report, built once for the module; WeasyPrint's warnings collected."""
-    from reviewer.outputs.report_pdf import build_report
     from reviewer.store.audits import get_audit
     from reviewer.store.db import Database
-    from tests.actions import create_audit, import_answers
+    from tests.actions import build_report, create_audit, import_answers
     from tests.conftest import ASB_SET, DEMO_CSV
 
     folder = tmp_path_factory.mktemp("tagged")
@@ -147,7 +146,7 @@ def test_a_missing_renderer_is_one_line_and_writes_nothing(db, demo_audit, tmp_p
     import sys
 
     from reviewer.errors import ReviewerError
-    from reviewer.outputs.report_pdf import build_report
+    from tests.actions import build_report
 
     monkeypatch.setitem(sys.modules, "weasyprint", None)      # as if it could not be imported
     out = tmp_path / "out"
@@ -162,8 +161,7 @@ def test_a_missing_renderer_is_one_line_and_writes_nothing(db, demo_audit, tmp_p
 def test_names_that_look_like_markup_print_as_typed(db, tmp_path):
     from pypdf import PdfReader
 
-    from reviewer.outputs.report_pdf import build_report
-    from tests.actions import create_audit
+    from tests.actions import build_report, create_audit
     from tests.conftest import ASB_SET
 
     name = 'Q3 "North" </style><img src=x> \\ & <b>'

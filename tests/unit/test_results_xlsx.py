@@ -23,7 +23,7 @@ def rows_of(ws) -> list[tuple]:
 
 @pytest.fixture()
 def workbook(db, demo_audit, tmp_path):
-    from reviewer.outputs.results_xlsx import write_results
+    from tests.actions import write_results
 
     return load(write_results(db, demo_audit, tmp_path / "results.xlsx"))
 
@@ -92,8 +92,7 @@ def test_records_sheet_types(workbook):
 
 
 def test_field_types_notes_and_blank_answers(db, tmp_path):
-    from reviewer.outputs.results_xlsx import results_xlsx
-    from tests.actions import create_audit, import_answers
+    from tests.actions import create_audit, import_answers, results_xlsx
     from tests.conftest import ASB_SET
 
     (tmp_path / "a.csv").write_text(
@@ -119,7 +118,7 @@ def test_field_types_notes_and_blank_answers(db, tmp_path):
 
 
 def test_results_csv(db, demo_audit, tmp_path):
-    from reviewer.outputs.results_xlsx import write_results
+    from tests.actions import write_results
 
     path = write_results(db, demo_audit, tmp_path / "results.csv")
     with path.open(encoding="utf-8-sig", newline="") as f:
@@ -134,7 +133,7 @@ def test_results_csv(db, demo_audit, tmp_path):
 
 def test_unsupported_suffix(db, demo_audit, tmp_path):
     from reviewer.errors import UsageError
-    from reviewer.outputs.results_xlsx import write_results
+    from tests.actions import write_results
 
     with pytest.raises(UsageError, match=r"must be a \.xlsx or \.csv file \(not '\.ods'\)"):
         write_results(db, demo_audit, tmp_path / "results.ods")
@@ -142,8 +141,8 @@ def test_unsupported_suffix(db, demo_audit, tmp_path):
 
 
 def test_operator_feedback(db, demo_audit, tmp_path):
-    from reviewer.analysis.tally import tally_by
-    from reviewer.outputs.results_xlsx import operator_feedback_xlsx
+    from reviewer.figures import tally_by
+    from tests.actions import operator_feedback_xlsx
 
     wb = load(operator_feedback_xlsx(db, demo_audit, "operator", tmp_path / "f.xlsx"))
     groups = dict(tally_by(db, demo_audit, "operator"))
@@ -170,7 +169,7 @@ def test_operator_feedback(db, demo_audit, tmp_path):
 
 def test_feedback_unknown_field(db, demo_audit, tmp_path):
     from reviewer.errors import ReviewerError
-    from reviewer.outputs.results_xlsx import operator_feedback_xlsx
+    from tests.actions import operator_feedback_xlsx
 
     with pytest.raises(ReviewerError, match="no record field 'shift'.*operator"):
         operator_feedback_xlsx(db, demo_audit, "shift", tmp_path / "f.xlsx")

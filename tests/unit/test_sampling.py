@@ -9,15 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from reviewer.analysis.sampling import allocate, describe, suggest_sample_size
+from reviewer.analysis.sampling import allocate, suggest_sample_size
 from reviewer.errors import ReviewerError
-from reviewer.files.incidents import (
-    incident_columns,
-    incident_list_info,
-    population_size,
-    preview_incident_list,
-)
+from reviewer.files.incidents import preview_incident_list
+from reviewer.outputs.sample_text import describe
 from reviewer.store.audits import get_audit
+from reviewer.store.incidents import incident_columns, incident_list_info, population_size
 from tests.actions import create_audit, draw_sample, import_incident_list
 from tests.conftest import ASB_SET
 
@@ -267,7 +264,7 @@ def test_suggest_sample_size():
 
 
 def test_summary_says_where_the_records_came_from():
-    from reviewer.analysis.sampling import summary
+    from reviewer.outputs.sample_text import summary
 
     assert summary({}, 0) == "no records yet"
     assert summary({}, 12) == "imported records"

@@ -264,7 +264,7 @@ def test_undo_after_an_import_never_stores_an_answer_to_a_question_not_asked(db,
     assert actions.undo_last(db, qs, audit.id, "rev") is None    # changed since: not undone
     rows = dict(db.all("SELECT question_id, state FROM answer WHERE record_id = ?", (rid,)))
     assert rows["2a"] == NOT_ASKED
-    from reviewer.analysis.tally import tally
+    from reviewer.figures import tally
 
     t = tally(db, get_audit(db, NAME)).by_id()["2a"]
     assert (t.yes, t.no) == (0, 0)

@@ -8,9 +8,10 @@ import pytest
 
 from reviewer.errors import ReviewerError
 from reviewer.files.csv_source import locate_quote
-from reviewer.files.incidents import import_incident_list, population_size, preview_incident_list
+from reviewer.files.incidents import preview_incident_list
 from reviewer.files.tables import head_table, iter_table, read_table
-from tests.actions import create_audit
+from reviewer.store.incidents import population_size
+from tests.actions import create_audit, import_incident_list
 from tests.conftest import ASB_SET
 from tests.unit.helpers import run_cli, snapshot, write_set, write_xlsx
 

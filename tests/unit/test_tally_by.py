@@ -18,8 +18,7 @@ def run_json(capsys, db_path, *args: str) -> dict:
     return json.loads(capsys.readouterr().out)
 
 
-@pytest.mark.parametrize("field", ["operator", "area", "channel", "audio", "date",
-                                   "no-such-field"])
+@pytest.mark.parametrize("field", ["operator", "area", "channel", "audio", "date"])
 def test_groups_add_up_to_the_overall_tally(capsys, db_path, demo_audit, field):
     doc = run_json(capsys, db_path, "--by", field)
     assert doc["by"] == field
@@ -34,8 +33,23 @@ def test_groups_add_up_to_the_overall_tally(capsys, db_path, demo_audit, field):
                 assert sum(p[key] for p in parts) == overall[key], (field, overall["id"], key)
         for choice, n in overall.get("counts", {}).items():
             assert sum(p["counts"][choice] for p in parts) == n, (field, overall["id"], choice)
-    if field == "no-such-field":                     # blank everywhere: one group, ""
-        assert [g["value"] for g in groups] == [""]
+
+
+@pytest.mark.parametrize("fmt", ["text", "csv", "json"])
+def test_an_unknown_field_is_one_line_naming_the_fields(db_path, demo_audit, fmt):
+    """A typo in --by is refused (as ``feedback --by`` refuses it), not one "(blank)" group."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "reviewer", "--db", str(db_path), "tally",
+                           "BTP ASB 2012", "--by", "operater", "--format", fmt],
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert done.stdout == ""
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, done.stderr
+    assert "'operater'" in lines[0] and "operator" in lines[0].replace("'operater'", "")
+    assert "area" in lines[0] and "Traceback" not in done.stderr
 
 
 def test_grouped_json_keeps_the_overall_shape(capsys, db_path, demo_audit):
@@ -48,10 +62,11 @@ def test_grouped_json_keeps_the_overall_shape(capsys, db_path, demo_audit):
 def test_both_ways_of_counting_groups_agree(db, demo_audit, monkeypatch, field):
     """Few groups are counted side by side (packed several to a sum), many are sorted: the
     figures are the same, and the whole audit's tally from the groups is the plain tally."""
-    from reviewer.analysis import tally
+    from reviewer import figures as tally
+    from reviewer.store import counts
 
     def grouped(limit: int):
-        monkeypatch.setattr(tally, "SUM_COLUMNS", limit)
+        monkeypatch.setattr(counts, "SUM_COLUMNS", limit)
         overall, groups = tally.tally_grouped(db, demo_audit, field)
         plain = tally.tally(db, demo_audit)
         assert overall.records == plain.records
@@ -81,14 +96,15 @@ def test_every_group_equals_a_naive_count(rows, columns):
     from collections import Counter
     from pathlib import Path
 
-    from reviewer.analysis import tally
+    from reviewer import figures as tally
+    from reviewer.store import counts
     from reviewer.store.audits import get_audit
     from reviewer.store.db import Database
     from tests.actions import create_audit, import_answers
     from tests.unit.helpers import write_csv
 
     with tempfile.TemporaryDirectory() as tmp, pytest.MonkeyPatch.context() as mp:
-        mp.setattr(tally, "SUM_COLUMNS", columns)
+        mp.setattr(counts, "SUM_COLUMNS", columns)
         folder = Path(tmp)
         (folder / "set.yaml").write_text(GROUP_SET, encoding="utf-8")
         table = [[f"R{i}", f"g{g}" if g else "", y, c] for i, (g, y, c) in enumerate(rows)]

@@ -14,7 +14,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reviewer.analysis.tally import tally
+from reviewer.figures import tally
 from reviewer.outputs.tally_format import tally_dict
 from reviewer.store.audits import get_audit
 from reviewer.store.db import Database

@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QInputDialog, QMessageBox, QWidget
 
 from reviewer.clock import now_iso
 from reviewer.ops import team
+from reviewer.outputs.tally_format import sign_off_line
 from ui.app.operations import show_status
 from ui.app.session import Session
 
@@ -29,8 +30,8 @@ def sign_off(parent: QWidget, session: Session) -> bool:
     if audit is None:
         return False
     if audit.signed_off:
-        QMessageBox.information(parent, "Sign off", f"'{audit.name}' was signed off by "
-                                f"{audit.signed_off_by} on {audit.signed_off_at[:10]}.")
+        QMessageBox.information(parent, "Sign off", f"'{audit.name}' was "
+                                f"{audit.signed_off_text}.")
         return False
     incomplete = audit.records - audit.complete
     text = SIGN_OFF_TEXT.format(who=session.reviewer, date=now_iso()[:10])   # as it will say
@@ -54,8 +55,8 @@ def reopen(parent: QWidget, session: Session) -> bool:
         QMessageBox.information(parent, "Reopen", "The open audit is not signed off.")
         return False
     reason, ok = QInputDialog.getText(
-        parent, f"Reopen '{audit.name}'", f"Signed off by {audit.signed_off_by} on "
-        f"{audit.signed_off_at[:10]}. Why reopen it? (kept in the history)")
+        parent, f"Reopen '{audit.name}'", f"{sign_off_line(audit)}. Why reopen it? (kept in "
+        "the history)")
     if not ok:
         return False
     return _done(parent, "Reopen", session, lambda ws, _p: team.reopen(ws, audit.id, reason))

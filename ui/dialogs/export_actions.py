@@ -8,8 +8,8 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from reviewer.files.private import check_extension
 from reviewer.ops.disclose import write_report, write_results
+from reviewer.private import check_extension
 from ui.app.session import Session
 from ui.dialogs import file_dialogs
 

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from reviewer.analysis import sampling
 from reviewer.files import incidents
 from reviewer.ops import sampling as sampling_ops
+from reviewer.outputs import sample_text
 from ui.app.operations import attempt, failure_lines
 from ui.app.session import Session
 from ui.app.window_geometry import fit_to_screen
@@ -226,7 +227,7 @@ class SampleDialog(QDialog):
         audit = self.audit
         if audit.sample.get("size") and QMessageBox.question(
                 self, "Draw another sample",
-                f"This audit already has a sample ({sampling.describe(audit.sample)}). Draw "
+                f"This audit already has a sample ({sample_text.describe(audit.sample)}). Draw "
                 "again? New refs are added as records; refs already drawn are skipped, and the "
                 "stored description becomes the new draw's.") \
                 != QMessageBox.StandardButton.Yes:

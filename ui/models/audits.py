@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-from reviewer.analysis import sampling
+from reviewer.outputs import sample_text
 from reviewer.store.audits import AuditInfo
 from reviewer.workspace import Workspace
 from ui.models.table import Index, TableModel
@@ -17,8 +17,7 @@ HEADERS = ("Audit", "Question set", "Version", "Sample", "Progress", "Reviewers"
 
 def status(audit: AuditInfo, names: dict[int, str]) -> str:
     """Draft or signed off, and what a calibration audit double-scores."""
-    text = (f"signed off by {audit.signed_off_by} {audit.signed_off_at[:10]}"
-            if audit.signed_off else "draft")
+    text = audit.signed_off_text or "draft"
     if audit.calibrates is not None:
         text += f"; calibration of {names.get(audit.calibrates, 'another audit')}"
     return text
@@ -62,7 +61,7 @@ class AuditsModel(TableModel):
         if col == COL_VERSION:
             return a.set_version
         if col == COL_SAMPLE:
-            return sampling.summary(a.sample, a.records)
+            return sample_text.summary(a.sample, a.records)
         if col == COL_REVIEWERS:
             return "; ".join(f"{who} {done}/{n}" for who, n, done in self.people.get(a.id, []))
         if col == COL_STATUS:

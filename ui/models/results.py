@@ -7,10 +7,10 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
 
-from reviewer.analysis.stats import rate, rate_text
+from reviewer.analysis.stats import rate_text
 from reviewer.analysis.tally import Tally
 from reviewer.analysis.targets import MET, NOT_MET, target_label
-from reviewer.outputs.report_data import blocks
+from reviewer.outputs.results_rows import BREAKDOWN, CHOICE, SECTION, YES_NO, result_rows
 from ui.app.colours import bold_font, section_background, status
 from ui.models.table import Index, TableModel
 
@@ -38,24 +38,26 @@ class Row:
 
 
 def build_rows(t: Tally) -> list[Row]:
+    """The model's rows from the results rows (``reviewer.outputs.results_rows``)."""
     rows: list[Row] = []
-    for block in blocks(t):
-        rows.append(Row("section", block.heading or "(continued)"))
-        for qt in block.rows:
-            q = qt.question
-            if q.type == "yes_no":
-                row = Row("yes_no", q.caption(with_ref=True), q.id, "",
-                          (qt.yes, qt.no, qt.total, rate_text(rate(qt.yes, qt.total))))
-                if q.target is not None:
-                    row.target_status = qt.target_status or ""
-                    row.target = target_label(q.target, q.direction, row.target_status)
-                rows.append(row)
-                continue
-            rows.append(Row("choice_head", q.caption(with_ref=True), q.id, q.label or "Answer",
+    for r in result_rows(t):
+        qt = r.qt
+        if r.kind == SECTION:
+            rows.append(Row("section", r.text or "(continued)"))
+        elif r.kind == YES_NO and qt is not None:
+            row = Row("yes_no", r.text, qt.question.id, "",
+                      (qt.yes, qt.no, qt.total, rate_text(r.rate)))
+            if qt.question.target is not None:
+                row.target_status = qt.target_status or ""
+                row.target = target_label(qt.question.target, qt.question.direction,
+                                          row.target_status)
+            rows.append(row)
+        elif r.kind == BREAKDOWN and qt is not None:
+            rows.append(Row("choice_head", r.text, qt.question.id, r.option,
                             ("Number", "", "Total", "")))
-            for i, (label, n) in enumerate(qt.counts.items()):
-                rows.append(Row("choice", "", q.id, label, (n, "", qt.total if i == 0 else "",
-                                                             "")))
+        elif r.kind == CHOICE and qt is not None:
+            rows.append(Row("choice", "", qt.question.id, r.option,
+                            (r.number, "", qt.total if r.first else "", "")))
     return rows
 
 

@@ -159,14 +159,10 @@ class CompareView(QWidget):
         named(self.chart, "Trend chart with control limits", text)
 
     def _lines(self, c) -> None:
-        from reviewer.outputs.charts import trend_png
+        from reviewer.outputs.charts import trend_chart
 
-        rows = [q for q in c.questions if q.type == "yes_no"]
-        flags = [q.changes[-1].flag if q.changes and q.changes[-1] else "" for q in rows]
-        with self._chart_colours():
-            png = trend_png([a.name for a in c.audits], [(f"{q.id}. {q.text}", q.rates())
-                                                          for q in rows], columns=5, dpi=80,
-                            flags=flags)
+        with self._chart_colours():                           # the theme's, not white
+            png = trend_chart(c, columns=5, dpi=80)
         pixmap = QPixmap()
         pixmap.loadFromData(png)
         self.chart.setPixmap(pixmap)

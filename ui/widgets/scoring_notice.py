@@ -3,6 +3,7 @@ off, calibration), and for a newcomer what to do next and which keys answer."""
 
 from __future__ import annotations
 
+from reviewer.outputs.tally_format import sign_off_line
 from reviewer.store.audits import AuditInfo
 
 KEYS = ("answer the selected question with Y, N or A (n/a), or 1–9 for a choice; Up/Down move "
@@ -14,9 +15,8 @@ def notice_text(audit: AuditInfo | None) -> str:
     if audit is None:
         return ""
     if audit.signed_off:
-        return (f"Signed off by {audit.signed_off_by} on {audit.signed_off_at[:10]}: its "
-                "records and answers are read-only. Audit ▸ Reopen… (Ctrl+Shift+R) reopens "
-                "it, with a reason.")
+        return (f"{sign_off_line(audit)}: its records and answers are read-only. Audit ▸ "
+                "Reopen… (Ctrl+Shift+R) reopens it, with a reason.")
     if not audit.records:
         return ("This audit has no records yet. Ctrl+D imports an incident list and draws a "
                 "sample from it; Ctrl+I imports an answer table. Then answer with Y, N, A "

@@ -1,0 +1,117 @@
+"""The answer table's SQL (with the ``undo`` list and a record's ``complete`` flag, which
+answers decide): one record's answers as a read model (:class:`RecordView`), and the writes an
+operation makes to them. Every write reports the record whose answers it changed
+(``Database.wrote``), from which the operation's ``Changes`` are derived (docs/architecture.md).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+from reviewer.errors import NotFound
+from reviewer.questions import logic
+from reviewer.questions.logic import ANSWERED, NA, UNANSWERED, Answer
+from reviewer.questions.model import QuestionSet
+from reviewer.store.db import Database
+
+Row = tuple[int, str | None, str, str, str]   # state, value, note, reviewer, answered_at
+EMPTY_ROW: Row = (UNANSWERED, None, "", "", "")
+GIVEN = (ANSWERED, NA)                          # states someone chose (not derived)
+ANSWERS = "answers"                             # what ``Database.wrote`` is told
+
+
+@dataclass
+class RecordView:
+    id: int
+    audit_id: int
+    seq: int
+    ref: str
+    fields: dict[str, str]
+    rows: dict[str, Row] = field(default_factory=dict)
+    states: dict[str, Answer] = field(default_factory=dict)   # resolved, every question
+    assigned_to: str | None = None
+
+    def note(self, qid: str) -> str:
+        return self.rows.get(qid, EMPTY_ROW)[2]
+
+    def answered_by(self, qid: str) -> str:
+        return self.rows.get(qid, EMPTY_ROW)[3]
+
+    def complete(self, qs: QuestionSet) -> bool:
+        return all(self.states[q.id][0] != UNANSWERED for q in qs.questions if q.tallied)
+
+
+def load_record(db: Database, qs: QuestionSet, record_id: int) -> RecordView:
+    row = db.one("SELECT id, audit_id, seq, ref, fields, assigned_to FROM record WHERE id = ?",
+                 (record_id,))
+    if row is None:
+        raise NotFound(f"no record with id {record_id}")
+    view = RecordView(row[0], row[1], row[2], row[3], json.loads(row[4] or "{}"),
+                      assigned_to=row[5])
+    view.rows = stored_rows(db, [record_id])[record_id]
+    view.states = logic.resolve(qs, {q: (r[0], r[1]) for q, r in view.rows.items()})
+    return view
+
+
+def stored_rows(db: Database, record_ids: list[int]) -> dict[int, dict[str, Row]]:
+    """Each record's stored answer rows by question."""
+    marks = ", ".join("?" * len(record_ids))
+    stored: dict[int, dict[str, Row]] = {rid: {} for rid in record_ids}
+    for rid, qid, state, value, note, who, at in db.all(
+            "SELECT record_id, question_id, state, value, note, reviewer, answered_at "
+            f"FROM answer WHERE record_id IN ({marks})", record_ids):
+        stored[rid][qid] = (state, value, note or "", who or "", at or "")
+    return stored
+
+
+def put(db: Database, view: RecordView, qid: str, row: Row, seq: int | None) -> None:
+    """Store one question's row of a record: replaced, inserted, or (blank, no note)
+    deleted. ``seq`` is the history event that gave the answer (None keeps the stored one)."""
+    keep = row[0] != UNANSWERED or row[2]
+    if qid in view.rows and keep:
+        db.execute("UPDATE answer SET state = ?, value = ?, note = ?, reviewer = ?, "
+                   "answered_at = ?, event_seq = COALESCE(?, event_seq) "
+                   "WHERE record_id = ? AND question_id = ?", (*row, seq, view.id, qid))
+    elif qid in view.rows:
+        db.execute("DELETE FROM answer WHERE record_id = ? AND question_id = ?",
+                   (view.id, qid))
+    elif keep:
+        db.execute("INSERT INTO answer (record_id, question_id, audit_id, state, value, "
+                   "note, reviewer, answered_at, event_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                   (view.id, qid, view.audit_id, *row, seq))
+    db.wrote(ANSWERS, view.id)
+
+
+def replace_many(db: Database, deletes: list[tuple], inserts: list[tuple]) -> None:
+    """Bulk: delete (record, question) rows, then insert whole answer rows (an import's
+    merge, which reports its records as a whole)."""
+    db.executemany("DELETE FROM answer WHERE record_id = ? AND question_id = ?", deletes)
+    db.executemany("INSERT INTO answer (record_id, question_id, audit_id, state, value, "
+                   "note, reviewer, answered_at, event_seq) "
+                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", inserts)
+
+
+def set_complete(db: Database, record_id: int, complete: bool) -> None:
+    db.execute("UPDATE record SET complete = ? WHERE id = ?", (complete, record_id))
+    db.wrote(ANSWERS, record_id)
+
+
+# -- the undo list ------------------------------------------------------------------------------
+def remember(db: Database, view: RecordView, qid: str, before: dict[str, Row],
+             after: dict[str, Row], reviewer: str, at: str) -> None:
+    db.execute("INSERT INTO undo (audit_id, record_id, question_id, before, reviewer, at, "
+               "after) VALUES (?, ?, ?, ?, ?, ?, ?)",
+               (view.audit_id, view.id, qid, json.dumps(before), reviewer, at,
+                json.dumps(after)))
+
+
+def last_undo(db: Database, audit_id: int, reviewer: str) -> tuple | None:
+    """(id, record id, question id, before json, after json) of the reviewer's last change."""
+    return db.one("SELECT id, record_id, question_id, before, after FROM undo "
+                  "WHERE audit_id = ? AND reviewer = ? ORDER BY id DESC LIMIT 1",
+                  (audit_id, reviewer))
+
+
+def forget_undo(db: Database, undo_id: int) -> None:
+    db.execute("DELETE FROM undo WHERE id = ?", (undo_id,))
