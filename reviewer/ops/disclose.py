@@ -157,8 +157,8 @@ def write_agreement(ws: Workspace, audit_id: int, other_id: int,
     or JSON (.json); recorded in both audits."""
     import json
 
-    from reviewer.files.private import write_private_bytes
     from reviewer.outputs.agreement_text import to_text
+    from reviewer.private import write_private_bytes
 
     result = ws.agreement(ws.audit_by_id(audit_id), ws.audit_by_id(other_id))
     text = (json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n"
@@ -171,8 +171,8 @@ def write_results_chart(ws: Workspace, audit_id: int, path: str | Path) -> OpRes
     """The Y-rate chart of an audit's yes/no questions with their 95% intervals (PNG), the
     report's chart."""
     from reviewer.analysis.stats import rate
-    from reviewer.files.private import write_private_bytes
     from reviewer.outputs.charts import Bar, rate_bars_png
+    from reviewer.private import write_private_bytes
 
     tally = ws.tally(ws.audit_by_id(audit_id))
     bars = [Bar(qt.question.caption(), rate(qt.yes, qt.total)) for qt in tally.questions

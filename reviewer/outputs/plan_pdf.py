@@ -77,6 +77,8 @@ def plan_html(status: PlanStatus, part: slice | None = None, first_page: int = 1
     items = status.items if part is None else status.items[part]
     first = part is None or not part.start
     body = _intro(status, names, title) if first else ""
+    if first:
+        body += f'<p class="caption">{escape(title)} — items and evidence</p>'
     body += "".join(_item(item, names) for item in items)
     style = style_sheet(title, f"Evidence: {', '.join(names)}"[:70], PLAN_CSS)
     if part is not None:        # one part of several: its page numbers follow the last part's

@@ -22,14 +22,20 @@ def main_answer(window, ref: str, qid: str) -> str | None:
     return view.rows.get(qid, (None, None))[1]
 
 
-def test_take_then_undo(qtbot, make_window):
-    window = make_window()
+def calibration(qtbot, window):
+    """The main demo audit's disagreements, the first one selected."""
     window.open_audit(window.session.ws.audit(BASE).id)
     window.show_tab(CALIBRATION)
     cal = window.calibration
     qtbot.waitUntil(lambda: cal.model.rowCount() > 0, timeout=5000)
     cal.view.setFocus()
     cal.view.selectRow(0)
+    return cal
+
+
+def test_take_then_undo(qtbot, make_window):
+    window = make_window()
+    cal = calibration(qtbot, window)
     r = cal.model.rows[0]
     before, other = r.a, r.b
     qtbot.keyClick(cal.view, Qt.Key_B)
@@ -49,12 +55,7 @@ def test_take_then_undo(qtbot, make_window):
 
 def test_keep_then_undo(qtbot, make_window):
     window = make_window()
-    window.open_audit(window.session.ws.audit(BASE).id)
-    window.show_tab(CALIBRATION)
-    cal = window.calibration
-    qtbot.waitUntil(lambda: cal.model.rowCount() > 0, timeout=5000)
-    cal.view.setFocus()
-    cal.view.selectRow(0)
+    cal = calibration(qtbot, window)
     before = cal.model.rows[0].a
     qtbot.keyClick(cal.view, Qt.Key_A)
     assert shown(cal.model, 0, COL_A) == (before or "(blank)")          # kept: no arrow

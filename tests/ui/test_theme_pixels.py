@@ -12,19 +12,9 @@ from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QCheckBox
 
 from tests.ui.test_contrast import luminance, ratio
-from ui.app import themes
 from ui.app.main_window import RESULTS, SCORING
 
 R = QPalette.ColorRole
-
-
-@pytest.fixture(params=["light", "dark", "high-contrast"])
-def themed(request, qapp):
-    style, palette = qapp.style().name(), qapp.palette()
-    themes.apply(qapp, request.param)
-    yield request.param
-    qapp.setStyle(style)
-    qapp.setPalette(palette)
 
 
 def pixels(widget, box=None) -> list[QColor]:
