@@ -245,6 +245,8 @@ def test_each_linked_question_evidence_is_printed_once(cli, two_audits, tmp_path
     linked = {q for row in rows for q in row["questions"].split(";") if q}
     assert len(linked) > 1 and sum(len(row["questions"].split(";")) for row in rows) > len(linked)
     evidence, items = text.split("Areas for improvement\n", 1)
+    items, heads = items.split("Audit chain heads", 1)     # docs/evidence.md: after the items
+    assert "Base: " in heads and "Later: " in heads
     assert "Linked questions and their evidence" in evidence
     assert len(re.findall(r"^Base: ", evidence, re.M)) >= len(linked)
     assert "Base: " not in items and "Later: " not in items
