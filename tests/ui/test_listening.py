@@ -262,6 +262,7 @@ def test_with_a_call_and_a_transcript_the_scoring_screen_fits_a_laptop(qtbot, ca
     s = window.scoring
     wait_profile(qtbot, window)
     s.player.skipper.mark.setText("» 12.3 s skipped")
+    s.player.title.setText("Call recording: " + "2012-04-01-handset-" * 6 + ".wav")   # no spaces
     at_size(qtbot, window, size)
     width = s.split.width()
     s.split.setSizes([width * 30 // 100, width - width * 30 // 100])
