@@ -8,7 +8,7 @@ scoring, results, grouped results and calibration screens, and the whole 1280×7
 first run), ``large-font`` (twice the system font size), ``dark`` (a dark palette) and
 ``listening`` (a generated two-minute call with pauses and hold tones, and its transcript,
 linked to a demo record: the waveform and the transcript beside the player; run it alone on
-a taller screen: ``xvfb-run -a -s "-screen 0 1366x1000x24" ... --one listening docs``). The
+a laptop's screen: ``xvfb-run -a -s "-screen 0 1366x768x24" ... --one listening docs``). The
 pictures are grabbed from the X server (``QScreen.grabWindow``), as a user would see them."""
 
 from __future__ import annotations
@@ -137,8 +137,11 @@ def show_listening(window) -> None:
     s.session.run(lambda ws, _p: link_recordings(ws, audit_id, folder))
     s.session.run(lambda ws, _p: link_transcripts(ws, audit_id, folder))
     s.open_row(3)
-    window.resize(1366, 940)                 # run this variant on a 1366x1000 screen
-    s.left_split.setSizes([110, 330, 330, 0])
+    window.setGeometry(0, 0, 1366, 768 - 48)   # a 1366x768 laptop, less a title bar and panel
+    QApplicationInstance().processEvents()
+    total = sum(s.left_split.sizes())    # eight records, the record's fields at their least,
+    records = s._records_keeper.need()   # the transcript the rest (as a user drags it)
+    s.left_split.setSizes([records, 1, total - records - 1, 0])
     window.scoring.player.skipper.set_on(True)
     window.scoring.listening.profiles.wait()
     QApplicationInstance().processEvents()

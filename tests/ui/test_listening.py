@@ -101,7 +101,7 @@ def test_skipping_plays_every_speech_segment_and_none_of_the_silences(qtbot, cal
         # runs every 40 ms; a busy test machine may be late with it)
         assert not [ms for ms in seen if a + 600 <= ms <= b - 60], (a, b, seen)
     assert len(skips) >= len(inner)
-    assert p.skipper.mark.text().startswith("» skipped") or not p.skipper.mark_timer.isActive()
+    assert p.skipper.mark.text().endswith(" s skipped") or not p.skipper.mark_timer.isActive()
 
 
 def test_skip_silence_is_a_key_and_remembered(qtbot, calls):
@@ -245,3 +245,39 @@ def test_the_listening_benchmark_draws_the_waveform_at_a_tiny_size():
                           check=False)
     assert done.returncode == 0, done.stdout + done.stderr
     assert re.search(r"\d+\.\d ms with the waveform drawn", done.stdout), done.stdout
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (1366, 768)])
+def test_with_a_call_and_a_transcript_the_scoring_screen_fits_a_laptop(qtbot, calls, size):
+    """Issue #20: with the record side at its smallest share (30%, ScoringScreen._size_split),
+    the waveform, the player's controls (a skip mark showing) and the transcript need no
+    sideways scrolling, and the questions' Answer column is whole; the transcript is shown by
+    its file name, its path on hover (like the recording)."""
+    from PySide6.QtWidgets import QScrollArea
+
+    from tests.ui.test_laptop_layouts import at_size
+    from ui.models.questions import COL_ANSWER
+
+    window, _ = calls
+    s = window.scoring
+    wait_profile(qtbot, window)
+    s.player.skipper.mark.setText("» 12.3 s skipped")
+    s.player.title.setText("Call recording: " + "2012-04-01-handset-" * 6 + ".wav")   # no spaces
+    at_size(qtbot, window, size)
+    width = s.split.width()
+    s.split.setSizes([width * 30 // 100, width - width * 30 // 100])
+    qtbot.wait(150)
+    page = s.parentWidget().parentWidget()
+    assert isinstance(page, QScrollArea)
+    left = s.left_split.parentWidget().parentWidget()
+    for area in (page, left):
+        need = area.widget().minimumSizeHint().width()
+        assert need <= area.viewport().width(), (area, need, area.viewport().width())
+    view = s.questions_view
+    right = view.columnViewportPosition(COL_ANSWER) + view.columnWidth(COL_ANSWER)
+    assert right <= view.viewport().width()
+    corner = view.viewport().mapTo(window, view.viewport().rect().topLeft())
+    assert corner.x() + right <= window.centralWidget().width()
+    path = str(s.view.fields["transcript"])
+    assert s.record_panel.field_text("transcript") == "C1.json"
+    assert s.record_panel.field_label("transcript").toolTip() == path

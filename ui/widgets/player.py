@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QSizePolicy,
     QSlider,
     QStyle,
     QToolButton,
@@ -123,8 +124,10 @@ class CallPlayer(QWidget):
         for w in (self.back_button, self.play_button, self.forward_button):
             self.controls.addWidget(w)
         self.controls.addWidget(self.time_label)
-        self.controls.addWidget(self.skipper.mark)
-        self.controls.addStretch(1)
+        # the skip mark takes the row's spare room, never widens it (issue #20: laptop screens)
+        mark = self.skipper.mark
+        mark.setSizePolicy(QSizePolicy.Policy.Ignored, mark.sizePolicy().verticalPolicy())
+        self.controls.addWidget(mark, 1)
         self.controls.addWidget(self.skipper.button)
         self.controls.addWidget(buddy("Speed", self.speed_box))
         self.controls.addWidget(self.speed_box)

@@ -7,6 +7,7 @@ from pathlib import PurePath
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
+from reviewer.files.answer_table import PATH_FIELDS
 from reviewer.ops.scoring import RecordView
 from ui.app.colours import emphasise
 
@@ -48,7 +49,7 @@ class RecordPanel(QWidget):
         self.status_label.setText("Complete" if complete else "Incomplete")
         for name, value in view.fields.items():
             label = QLabel(str(value))
-            if name == "audio" and value:     # a recording: its name, the folder on hover
+            if name in PATH_FIELDS and value:   # a file: its name, the whole path on hover
                 label.setText(PurePath(str(value)).name)
                 label.setToolTip(str(value))
             label.setWordWrap(True)

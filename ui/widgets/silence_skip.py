@@ -1,6 +1,6 @@
 """Skipping silence while a call plays (docs/listening.md): gaps between stretches of speech
 longer than a set length (default 1.0 s; setting ``player/skip_gap_seconds``) are jumped over,
-at any speed, with a short mark ("» skipped 3.2 s") beside the time. On or off with its button
+at any speed, with a short mark ("» 3.2 s skipped") beside the time. On or off with its button
 or the S key; remembered (QSettings ``player/skip_silence``)."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from ui.widgets.a11y import named
 SKIP_SETTING, GAP_SETTING = "player/skip_silence", "player/skip_gap_seconds"
 DEFAULT_GAP = 1.0          # seconds: shorter pauses are part of the conversation
 CHECK_MS = 40              # how often a playing call checks for a gap to skip
-MARK_MS = 1500             # how long "» skipped 3.2 s" stays
+MARK_MS = 1500             # how long "» 3.2 s skipped" stays
 
 
 def _setting_gap() -> float:
@@ -87,7 +87,7 @@ class SilenceSkip(QObject):
         for start, end in self.gaps:
             if start <= pos < end - 2 * CHECK_MS:
                 self.player.setPosition(end)
-                self.mark.setText(f"» skipped {(end - pos) / 1000:.1f} s")
+                self.mark.setText(f"» {(end - pos) / 1000:.1f} s skipped")
                 self.mark_timer.start(MARK_MS)
                 self.skipped.emit(pos, end)
                 return
