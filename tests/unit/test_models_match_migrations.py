@@ -72,6 +72,9 @@ def differences(by_steps: dict[str, object], by_models: dict[str, object]) -> li
     lines = []
     for key in sorted(by_steps.keys() | by_models.keys()):
         steps, models = by_steps.get(key), by_models.get(key)
+        table = key.split(" ", 1)[1] if key.startswith("table ") else key.split(".")[0].split()[0]
+        if key != f"table {table}" and f"table {table}" not in by_steps.keys() & by_models.keys():
+            continue            # a whole table missing on one side: said once, by its name
         if key not in by_models:
             lines.append(f"{key}: made by the migrations ({steps}) but not declared in "
                          "reviewer/store/models.py")
@@ -141,7 +144,7 @@ def test_a_step_not_mirrored_in_the_models_is_named(tmp_path, monkeypatch):
 def test_a_model_edit_with_no_step_is_named(tmp_path):
     by_steps, by_models = (describe(u) for u in sqlite_pair(tmp_path))
     by_models["record.assigned_to"] = "text NOT NULL default=None"
-    by_models["table orphan"] = "present"
+    by_models.update({"table orphan": "present", "orphan.id": "integer NOT NULL default=None"})
     assert differences(by_steps, by_models) == [
         "record.assigned_to: the migrations make text NULL default=None; "
         "reviewer/store/models.py declares text NOT NULL default=None",
