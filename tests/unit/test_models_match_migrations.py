@@ -160,3 +160,20 @@ def test_on_postgresql_the_models_are_the_schema_the_migrations_make(pg_pair):  
     assert_same(by_steps, by_models)
     assert by_steps["audit.id"].startswith("integer NOT NULL default=nextval(")
     assert by_steps["event.audit_id"] == "integer NOT NULL default=None"
+
+
+def test_the_program_never_imports_the_models():
+    """The models are for people and this test: the frozen app leaves them out
+    (packaging/reviewer.spec) and a command's start-up must not pay SQLModel's import."""
+    import ast
+
+    root = Path(__file__).resolve().parents[2]
+    importers = []
+    for path in sorted(p for d in ("reviewer", "ui") for p in (root / d).rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import) else
+                     [f"{node.module}.{a.name}" for a in node.names]
+                     if isinstance(node, ast.ImportFrom) and node.module else [])
+            if any(n.startswith(("reviewer.store.models", "sqlmodel")) for n in names):
+                importers.append(str(path.relative_to(root)))
+    assert importers == ["reviewer/store/models.py"]
