@@ -46,6 +46,11 @@ def reviewer_name(cli_value: str | None = None) -> str:
     env = settings.reviewer_name()
     if env:
         return env
+    return os_user()
+
+
+def os_user() -> str:
+    """The operating-system user: the person on a SQLite desk file (docs/evidence.md)."""
     try:
         return getpass.getuser()
     except Exception:  # noqa: BLE001 - no user database entry (containers)

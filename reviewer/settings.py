@@ -67,14 +67,18 @@ def reviewer_name() -> str:
     return check_name(raw, "REVIEWER_NAME") if raw else ""
 
 
-def database() -> str:
-    """``REVIEWER_DB``, checked (no control characters); "" when not given."""
-    raw = _raw("REVIEWER_DB")
+def _path(name: str, what: str) -> str:
+    """A path setting as given, never holding a control character; "" when not given."""
+    raw = _raw(name)
     bad = control_characters(raw)
     if bad:
-        raise UsageError(f"REVIEWER_DB: the path or URL holds control characters "
-                         f"({', '.join(bad)})")
+        raise UsageError(f"{name}: {what} holds control characters ({', '.join(bad)})")
     return raw
+
+
+def database() -> str:
+    """``REVIEWER_DB``, checked (no control characters); "" when not given."""
+    return _path("REVIEWER_DB", "the path or URL")
 
 
 def theme() -> str | None:
@@ -95,6 +99,21 @@ def debug() -> bool:
     return raw == "1"
 
 
+def allow_network_drive() -> bool:
+    """``REVIEWER_ALLOW_NETWORK_DRIVE=1`` opens a database file on a network drive (one person
+    at a time, docs/evidence.md); ``0`` or unset refuses it."""
+    raw = _raw("REVIEWER_ALLOW_NETWORK_DRIVE")
+    if raw not in FLAGS:
+        raise _refuse("REVIEWER_ALLOW_NETWORK_DRIVE", raw, "must be 1 (allow) or 0 (refuse)")
+    return raw == "1"
+
+
+def secret_file() -> str:
+    """``REVIEWER_SECRET_FILE``: the pseudonym key's file (docs/evidence.md), a path without
+    control characters; "" when not given. (Whether it can be read is checked where it is.)"""
+    return _path("REVIEWER_SECRET_FILE", "the path")
+
+
 def check_environment() -> None:
     """Check every setting at once, before a command does anything (one line for the first
     bad one)."""
@@ -103,3 +122,5 @@ def check_environment() -> None:
     database()
     theme()
     debug()
+    allow_network_drive()
+    secret_file()

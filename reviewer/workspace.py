@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from reviewer.store import audits, records
 from reviewer.store.db import Database
+from reviewer.store.identity import display_name, session_login
 
 if TYPE_CHECKING:
     from reviewer.analysis.agreement import Agreement
@@ -30,7 +31,22 @@ if TYPE_CHECKING:
 class Workspace:
     def __init__(self, db: Database, reviewer: str):
         self.db = db
-        self.reviewer = reviewer
+        self.login = session_login(db)
+        self.reviewer = display_name(db, self.login, reviewer)
+
+    def set_reviewer(self, name: str) -> None:
+        """Choose the display name (on PostgreSQL only the one attached to the login); a name
+        holding a control character is refused (docs/settings.md)."""
+        from reviewer.settings import check_name
+
+        name = check_name(name, "the reviewer name")
+        self.reviewer = display_name(self.db, self.login, name or self.reviewer)
+
+    @property
+    def desk_file(self) -> bool:
+        """A SQLite file: names are the operating system's, not verified (docs/contracts.md
+        §10)."""
+        return self.db.dialect == "sqlite"
 
     @classmethod
     def open(cls, target: str, reviewer: str, lock_timeout: float | None = None) -> Workspace:
@@ -39,7 +55,12 @@ class Workspace:
         from reviewer.settings import check_name
 
         reviewer = check_name(reviewer, "the reviewer name")
-        return cls(Database(target, lock_timeout=lock_timeout), reviewer)
+        db = Database(target, lock_timeout=lock_timeout)
+        try:
+            return cls(db, reviewer)
+        except BaseException:
+            db.close()
+            raise
 
     @property
     def target(self) -> str:
@@ -172,3 +193,16 @@ class Workspace:
         from reviewer.store.history import events
 
         return events(self.db, audit_id, ref)
+
+    def policy(self, audit_id: int):
+        """The audit's disclosure and retention policy (``store.policy.Policy``)."""
+        from reviewer.store.policy import get_policy
+
+        return get_policy(self.db, audit_id)
+
+    def access_log(self, audit_id: int, ref: str | None = None,
+                   login: str | None = None) -> list[HistoryEvent]:
+        """The ``view`` and ``export`` events (docs/evidence.md)."""
+        from reviewer.store.history import ACCESS, events
+
+        return events(self.db, audit_id, ref, ACCESS, login)

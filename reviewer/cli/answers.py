@@ -5,7 +5,14 @@ from __future__ import annotations
 import argparse
 import sys
 
-from reviewer.cli.common import audit_argument, command, open_ws, warn
+from reviewer.cli.common import (
+    audit_argument,
+    command,
+    disclosure,
+    disclosure_options,
+    open_ws,
+    warn,
+)
 
 
 def add_commands(sub, groups: dict) -> None:
@@ -20,6 +27,13 @@ def add_commands(sub, groups: dict) -> None:
                                           "the exported file where possible)")
     audit_argument(e)
     e.add_argument("file")
+    e.add_argument("--pseudonymise", action="store_true",
+                   help="refs become keyed pseudonyms; notes and record fields are dropped "
+                        "unless kept with --keep")
+    e.add_argument("--keep", action="append", default=[], metavar="FIELD",
+                   help="with --pseudonymise: keep this record field (or note:ID column); "
+                        "repeat for more")
+    disclosure_options(e)
     e.set_defaults(func="answers export")
 
 
@@ -40,7 +54,13 @@ def _answers_export(args: argparse.Namespace) -> int:
     from reviewer.private import check_extension
 
     check_extension(args.file, TABLE_SUFFIXES, "the answer table")
+    if args.keep and not args.pseudonymise:
+        from reviewer.errors import UsageError
+
+        raise UsageError("--keep goes with --pseudonymise")
     ws = open_ws(args)
-    done = write_answers(ws, ws.audit(args.name).id, args.file, warn=warn)
+    done = write_answers(ws, ws.audit(args.name).id, args.file, warn=warn,
+                         disclosure=disclosure(args), pseudonymise=args.pseudonymise,
+                         keep=args.keep)
     print(f"wrote {done.value} records to {args.file}", file=sys.stderr)
     return 0

@@ -44,8 +44,12 @@ def gui_main():
 
 @command("gui")
 def _gui(args: argparse.Namespace) -> int:
+    import os
+
     from reviewer.paths import database_target, reviewer_name
 
+    if args.allow_network_drive:
+        os.environ["REVIEWER_ALLOW_NETWORK_DRIVE"] = "1"
     argv = ["--db", database_target(args.db), "--reviewer", reviewer_name(args.reviewer)]
     if args.demo:
         argv.append("--demo")

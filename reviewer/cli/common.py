@@ -36,6 +36,10 @@ def command(name: str) -> Callable[[Handler], Handler]:
 def add_common_options(parser: argparse.ArgumentParser, default: object) -> None:
     parser.add_argument("--db", default=default, help=DB_HELP)
     parser.add_argument("--reviewer", default=default, help=REVIEWER_HELP)
+    parser.add_argument("--allow-network-drive", action="store_true",
+                        default=default if default is argparse.SUPPRESS else False,
+                        help="open a SQLite file on a network drive anyway: no WAL, an "
+                             "exclusive lock, one person at a time")
 
 
 class CommandParser(argparse.ArgumentParser):
@@ -51,10 +55,18 @@ def open_ws(args: argparse.Namespace):
     """The Workspace for a command: the database (``--db``, else ``REVIEWER_DB``, else the
     user's data folder) and who is working (``--reviewer``, else ``REVIEWER_NAME``, else the
     operating-system user). A writer that must wait for another says so once on stderr."""
+    import os
+
     from reviewer.paths import database_target, reviewer_name
     from reviewer.workspace import Workspace
 
+    if getattr(args, "allow_network_drive", False):
+        os.environ["REVIEWER_ALLOW_NETWORK_DRIVE"] = "1"      # the app started from here too
     ws = Workspace.open(database_target(args.db), reviewer_name(args.reviewer))
+    if ws.db.network_drive:
+        print("reviewer: the database is on a network drive: opened without WAL, with an "
+              "exclusive lock; one person at a time (others wait until this command ends)",
+              file=sys.stderr)
     told = []
 
     def waiting(seconds: float) -> None:
@@ -65,6 +77,21 @@ def open_ws(args: argparse.Namespace):
 
     ws.on_wait(waiting)
     return ws
+
+
+def disclosure_options(parser: argparse.ArgumentParser) -> None:
+    """``--purpose`` and ``--recipient``: why a file is written and for whom (the access log,
+    docs/evidence.md)."""
+    parser.add_argument("--purpose", metavar="TEXT",
+                        help="why this file is written (recorded in the access log)")
+    parser.add_argument("--recipient", metavar="TEXT",
+                        help="who receives it (recorded in the access log)")
+
+
+def disclosure(args: argparse.Namespace):
+    from reviewer.ops.disclose import Disclosure
+
+    return Disclosure(getattr(args, "purpose", None), getattr(args, "recipient", None))
 
 
 def warn(line: str) -> None:

@@ -20,17 +20,26 @@ def add_commands(sub, groups: dict) -> None:
 
 @command("history")
 def _history(args: argparse.Namespace) -> int:
-    from reviewer.store.history import history_dict
-
     ws = open_ws(args)
     audit = ws.audit(args.name)
-    found = ws.history(audit.id, args.ref)
-    if args.format == "json":
-        print(json.dumps(history_dict(audit.name, found), indent=2, ensure_ascii=False))
+    what = f" about '{args.ref}'" if args.ref else ""
+    return print_events(ws, audit.name, ws.history(audit.id, args.ref), args.format,
+                        f"no events{what} in the history of '{audit.name}'")
+
+
+def print_events(ws, audit_name: str, found: list, fmt: str, none: str) -> int:
+    """Events as ``history`` prints them (JSON, or one line each); ``none`` when there are
+    none. Names from a desk file are said to be unverified (docs/contracts.md §10)."""
+    from reviewer.store.history import history_dict
+
+    if fmt == "json":
+        print(json.dumps(history_dict(audit_name, found, not ws.desk_file), indent=2,
+                         ensure_ascii=False))
         return 0
     if not found:
-        what = f" about '{args.ref}'" if args.ref else ""
-        print(f"reviewer: no events{what} in the history of '{audit.name}'", file=sys.stderr)
+        print(f"reviewer: {none}", file=sys.stderr)
     for event in found:
         print(event.text())
+    if ws.desk_file and found:
+        print("reviewer: (desk file: names not verified)", file=sys.stderr)
     return 0

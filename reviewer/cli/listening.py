@@ -7,7 +7,14 @@ import argparse
 import json
 import sys
 
-from reviewer.cli.common import audit_argument, command, open_ws, warn
+from reviewer.cli.common import (
+    audit_argument,
+    command,
+    disclosure,
+    disclosure_options,
+    open_ws,
+    warn,
+)
 
 
 def add_commands(sub, groups: dict) -> None:
@@ -36,6 +43,7 @@ def add_commands(sub, groups: dict) -> None:
     audit_argument(e)
     e.add_argument("--ref", required=True, metavar="REF")
     e.add_argument("--out", required=True, metavar="FILE.txt")
+    disclosure_options(e)
     e.set_defaults(func="notes export")
     i = n.add_parser("import", help="add Audacity labels to the record's notes")
     audit_argument(i)
@@ -100,7 +108,7 @@ def _notes_export(args: argparse.Namespace) -> int:
 
     check_extension(args.out, (".txt",), "an Audacity label file")
     ws = open_ws(args)
-    n = export_notes(ws, ws.audit(args.name).id, args.ref, args.out).value
+    n = export_notes(ws, ws.audit(args.name).id, args.ref, args.out, disclosure(args)).value
     print(f"reviewer: {n} timed note(s) written to {args.out}", file=sys.stderr)
     return 0
 

@@ -18,10 +18,12 @@ from reviewer.cli import (
     answers,
     app,
     audits,
+    evidence,
     history,
     listening,
     plans,
     report,
+    roles,
     sets,
     tally,
     team,
@@ -34,7 +36,8 @@ from reviewer.store.db import redact
 from reviewer.text import EscapingWriter, printable
 
 # In this order: a group may add actions to one made before it (team adds to audit).
-GROUPS = (app, sets, audits, answers, tally, report, history, team, plans, trend, listening)
+GROUPS = (app, sets, audits, answers, tally, report, history, team, plans, trend, listening,
+          evidence, roles)
 
 EPILOG = """\
 --db and --reviewer may come before or after the subcommand.

@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 
-from reviewer.cli.common import command, open_ws
+from reviewer.cli.common import command, disclosure_options, open_ws
 
 
 def add_commands(sub, groups: dict) -> None:
@@ -29,6 +29,7 @@ def add_commands(sub, groups: dict) -> None:
             p.add_argument("--format", choices=("text", "json"), default="text")
         else:
             p.add_argument("--out", required=True, metavar="FILE.pdf|FILE.xlsx")
+            disclosure_options(p)
         p.set_defaults(func=f"plan {action}")
 
 
@@ -73,6 +74,7 @@ def _plan_status(args: argparse.Namespace) -> int:
 
 @command("plan report")
 def _plan_report(args: argparse.Namespace) -> int:
+    from reviewer.cli.common import disclosure
     from reviewer.errors import UsageError
     from reviewer.ops.disclose import write_plan_report
     from reviewer.private import check_extension
@@ -81,6 +83,6 @@ def _plan_report(args: argparse.Namespace) -> int:
     if len(args.audits) < 2:
         raise UsageError("--audits needs a baseline and at least one later audit")
     ws, status = _status(args)
-    write_plan_report(ws, status, args.out, suffix)
+    write_plan_report(ws, status, args.out, suffix, disclosure(args))
     print(f"wrote the status of plan '{status.plan.name}' to {args.out}", file=sys.stderr)
     return 0

@@ -7,7 +7,14 @@ from __future__ import annotations
 import argparse
 import sys
 
-from reviewer.cli.common import audit_argument, command, open_ws, warn
+from reviewer.cli.common import (
+    audit_argument,
+    command,
+    disclosure,
+    disclosure_options,
+    open_ws,
+    warn,
+)
 from reviewer.errors import ReviewerError
 from reviewer.ops.disclose import (
     write_comparison_chart,
@@ -24,17 +31,20 @@ def add_commands(sub, groups: dict | None = None) -> None:
     r.add_argument("--out", required=True, metavar="FILE.pdf")
     r.add_argument("--compare", metavar="BASELINE",
                    help="add a column comparing each Y rate with this earlier audit")
+    disclosure_options(r)
     r.set_defaults(func="report")
 
     x = sub.add_parser("results", help="the results as a spreadsheet (XLSX) or CSV")
     audit_argument(x)
     x.add_argument("--out", required=True, metavar="FILE.xlsx|FILE.csv")
+    disclosure_options(x)
     x.set_defaults(func="results")
 
     f = sub.add_parser("feedback", help="a workbook with one sheet per value of a record field")
     audit_argument(f)
     f.add_argument("--by", required=True, metavar="FIELD", help="record field, e.g. operator")
     f.add_argument("--out", required=True, metavar="FILE.xlsx")
+    disclosure_options(f)
     f.set_defaults(func="feedback")
 
     c = sub.add_parser("compare", help="compare audits question by question with a baseline")
@@ -42,6 +52,7 @@ def add_commands(sub, groups: dict | None = None) -> None:
     audit_argument(c, "later", nargs="+", metavar="LATER")
     c.add_argument("--format", choices=("text", "json"), default="text")
     c.add_argument("--chart", metavar="FILE.png", help="also draw the Y rates as a PNG chart")
+    disclosure_options(c)
     c.set_defaults(func="compare")
 
 
@@ -53,7 +64,7 @@ def _report(args: argparse.Namespace) -> int:
     baseline = ws.audit(args.compare) if args.compare else None
     if baseline is not None and baseline.id == audit.id:
         raise ReviewerError("--compare names the same audit as the report")
-    write_report(ws, audit.id, args.out, baseline.id if baseline else None)
+    write_report(ws, audit.id, args.out, baseline.id if baseline else None, disclosure(args))
     print(f"wrote the results report of '{audit.name}' to {args.out}", file=sys.stderr)
     return 0
 
@@ -63,7 +74,7 @@ def _results(args: argparse.Namespace) -> int:
     check_extension(args.out, (".xlsx", ".csv"), "the results file")
     ws = open_ws(args)
     audit = ws.audit(args.name)
-    write_results(ws, audit.id, args.out, warn=warn)
+    write_results(ws, audit.id, args.out, warn=warn, disclosure=disclosure(args))
     print(f"wrote the results of '{audit.name}' to {args.out}", file=sys.stderr)
     return 0
 
@@ -73,7 +84,7 @@ def _feedback(args: argparse.Namespace) -> int:
     check_extension(args.out, (".xlsx",), "the feedback workbook")
     ws = open_ws(args)
     audit = ws.audit(args.name)
-    write_feedback(ws, audit.id, args.by, args.out, warn=warn)
+    write_feedback(ws, audit.id, args.by, args.out, warn=warn, disclosure=disclosure(args))
     print(f"wrote feedback by {args.by} for '{audit.name}' to {args.out}", file=sys.stderr)
     return 0
 
@@ -99,6 +110,6 @@ def _compare(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(to_text(result))
     if args.chart:
-        write_comparison_chart(ws, result, args.chart)
+        write_comparison_chart(ws, result, args.chart, disclosure(args))
         print(f"wrote the chart to {args.chart}", file=sys.stderr)
     return 0

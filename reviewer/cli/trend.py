@@ -7,7 +7,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from reviewer.cli.common import audit_argument, command, open_ws
+from reviewer.cli.common import audit_argument, command, disclosure, disclosure_options, open_ws
 
 
 def add_commands(sub, groups: dict) -> None:
@@ -23,6 +23,7 @@ def add_commands(sub, groups: dict) -> None:
                    "as a PDF page")
     t.add_argument("--plan", metavar="PLAN", help="mark this improvement plan's due dates")
     t.add_argument("--format", choices=("text", "json"), default="text")
+    disclosure_options(t)
     t.set_defaults(func="trend")
 
 
@@ -59,12 +60,14 @@ def _trend(args: argparse.Namespace) -> int:
     if args.chart:              # disclosures, written as every output is (docs/safe-files.md)
         from reviewer.ops.disclose import write_trend_chart
 
-        write_trend_chart(ws, [a.id for a in audits], result, args.chart)
+        write_trend_chart(ws, [a.id for a in audits], result, args.chart,
+                          disclosure(args))
         print(f"wrote the chart to {args.chart}", file=sys.stderr)
     if args.out:
         from reviewer.ops.disclose import write_trend_report
 
-        write_trend_report(ws, [a.id for a in audits], result, args.out)
+        write_trend_report(ws, [a.id for a in audits], result, args.out,
+                           disclosure(args))
         print(f"wrote the trend to {args.out}", file=sys.stderr)
     return 0
 

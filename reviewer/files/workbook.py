@@ -59,6 +59,7 @@ class SafeWorkbook:
 
     def sheet(self, title: str, index: int | None = None) -> SafeSheet:
         ws = SafeSheet(self, self.wb.create_sheet(title, index))
+        ws.page_set_up()           # before any row: a write-only sheet writes its head then
         self.sheets.append(ws)
         return ws
 
@@ -74,6 +75,8 @@ class SafeWorkbook:
 
     def _skeleton(self) -> io.BytesIO:
         self._saved = True
+        for sheet in self.sheets:
+            sheet.print_titles()
         out = io.BytesIO()
         self.wb.save(out)
         return out
@@ -95,7 +98,7 @@ class SafeWorkbook:
         with zipfile.ZipFile(skeleton) as src, \
                 zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, allowZip64=True,
                                 compresslevel=ZIP_LEVEL) as dst:
-            paths = sheet_paths(src)
+            paths = _sheet_paths(src)
             by_path = {paths[title]: sheet for title, sheet in bulk.items()}
             for info in src.infolist():
                 sheet = by_path.get(info.filename)
@@ -135,6 +138,7 @@ class SafeSheet:
         self.book, self.ws = book, ws
         self.rows = self.width = 0
         self.bulk_columns: Sequence[Sequence[Any]] | None = None
+        self.header_rows = 0           # rows printed atop every page (else: above the freeze)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.ws, name)
@@ -144,6 +148,27 @@ class SafeSheet:
             setattr(self.ws, name, value)
         else:
             super().__setattr__(name, value)
+
+    def page_set_up(self) -> None:
+        """Printed as people print a results table: A4 landscape, as wide as one page."""
+        ws = self.ws
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.paperSize = "9"          # A4
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0         # as many pages down as it takes
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+
+    def print_titles(self) -> None:
+        """The header rows (``header_rows``, else the rows above the frozen pane) printed atop
+        every page."""
+        ws = self.ws
+        header = self.header_rows
+        if not header and ws.freeze_panes:
+            from openpyxl.utils.cell import coordinate_from_string
+
+            header = coordinate_from_string(ws.freeze_panes)[1] - 1
+        if header >= 1:
+            ws.print_title_rows = f"1:{header}"
 
     def append(self, row: Sequence[Any]) -> None:
         """Append one row of plain values and cells made by :meth:`cell`."""
@@ -274,7 +299,7 @@ def _with_dimension(head: bytes, ref: str) -> bytes:
     return head[:found.end()] + element + head[found.end():]
 
 
-def sheet_paths(archive: zipfile.ZipFile) -> dict[str, str]:
+def _sheet_paths(archive: zipfile.ZipFile) -> dict[str, str]:
     """Sheet title -> the path of its XML part inside the archive."""
     book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
     rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from reviewer.errors import ReviewerError
-from reviewer.ops.core import META, OpResult, write
+from reviewer.ops.core import META, OpResult, require_role, write
 from reviewer.questions.loader import load_file
 from reviewer.questions.model import QuestionSet
 from reviewer.store import audits
@@ -28,6 +28,7 @@ def create_audit(ws: Workspace, name: str, set_ref: str | Path, description: str
                  calibrates: int | None = None,
                  qs_source: tuple[QuestionSet, str, str] | None = None) -> OpResult[AuditInfo]:
     """A new audit keeping this exact question set (a file or a bundled set's id)."""
+    require_role(ws, "lead", "creating an audit")
     name = clean_name(name)
     qs, source, source_name = qs_source or load_set(set_ref)
     with write(ws, None) as tx:
@@ -44,6 +45,7 @@ def create_audit(ws: Workspace, name: str, set_ref: str | Path, description: str
 
 
 def rename_audit(ws: Workspace, audit_id: int, new_name: str) -> OpResult[AuditInfo]:
+    require_role(ws, "lead", "renaming an audit")
     new_name = clean_name(new_name)
     with write(ws, audit_id, META) as tx:
         old = tx.audit.name
@@ -58,6 +60,7 @@ def rename_audit(ws: Workspace, audit_id: int, new_name: str) -> OpResult[AuditI
 
 
 def archive_audit(ws: Workspace, audit_id: int, archived: bool = True) -> OpResult[AuditInfo]:
+    require_role(ws, "lead", "archiving an audit")
     with write(ws, audit_id, META) as tx:
         if tx.audit.archived != archived:
             audits.set_archived(tx.db, audit_id, archived)

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from reviewer.errors import ReviewerError, UsageError
 from reviewer.ops.audits import create_audit
-from reviewer.ops.core import OpResult, write
+from reviewer.ops.core import OpResult, require_role, write
 from reviewer.ops.scoring import EMPTY_ROW, _load, _rows_for, _write, parse_answer
 from reviewer.questions import logic
 from reviewer.questions.logic import history_label
@@ -75,6 +75,7 @@ def read_refs(path: str | Path, known: set[str]) -> list[str]:
 def create_calibration(ws: Workspace, name: str, main_id: int, records: int | None = None,
                        seed: int | None = None,
                        refs_file: str | Path | None = None) -> OpResult[Calibration]:
+    require_role(ws, "lead", "making a calibration audit")
     if (records is None) == (refs_file is None):
         raise UsageError("--calibrate needs either --records N or --refs FILE")
     main = ws.audit_by_id(main_id)
@@ -159,6 +160,7 @@ def adjudicate(ws: Workspace, main_id: int, qs: QuestionSet, ref: str, qid: str,
                answer: str | None, source: str) -> OpResult[str | None]:
     """Set MAIN's answer to question ``qid`` of record ``ref`` to ``answer`` (a typed value;
     None keeps MAIN's). ``source`` says whose answer was picked, for the history."""
+    require_role(ws, "lead", "adjudicating")
     q = qs.by_id.get(qid)
     if q is None:
         raise ReviewerError(f"question set has no question '{qid}'")

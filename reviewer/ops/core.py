@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 
 from reviewer.clock import now_iso
 from reviewer.errors import ReviewerError
-from reviewer.store import history
+from reviewer.store import chain, history
 from reviewer.store.answers import ANSWERS
 from reviewer.store.audits import AuditInfo, get_audit_by_id
 from reviewer.store.history import CHANGES, Action
@@ -103,11 +103,13 @@ class Tx:
     def __init__(self, ws: Workspace, audit: AuditInfo | None):
         self.ws, self.db, self.audit = ws, ws.db, audit
         self.reviewer = ws.reviewer
+        self.login = ws.login
         self.now = now_iso()
         self._written = ws.db.written
         self._actions: Counter[Action] = Counter()
-        self._events: list[tuple] = []
+        self._events: dict[int, tuple] = {}
         self._next_seq: int | None = None
+        self._head: tuple[int, bytes | None] | None = None    # (seq, hash) last written
 
     @property
     def changes(self) -> Changes:
@@ -120,11 +122,15 @@ class Tx:
         """For an operation that creates the audit it writes history for."""
         self.audit = audit
 
+    @property
+    def audit_key(self) -> int:
+        """The chain the events go to: the audit's, or 0 for the database's own (team)."""
+        return self.audit.id if self.audit is not None else 0
+
     def next_seq(self) -> int:
         """The ``seq`` the next event will get (to store with the answers it gives)."""
         if self._next_seq is None:
-            assert self.audit is not None
-            self._next_seq = history.last_seq(self.db, self.audit.id) + 1
+            self._next_seq = history.last_seq(self.db, self.audit_key) + 1
         return self._next_seq
 
     def reserve(self) -> int:
@@ -136,14 +142,12 @@ class Tx:
 
     def event(self, action: Action, ref: str | None = None, question: str | None = None,
               before: str | None = None, after: str | None = None, detail: str = "",
-              seq: int | None = None) -> int:
+              seq: int | None = None, rows: bytes | None = None) -> int:
         if seq is None:
             seq = self.reserve()
-        assert self.audit is not None
         action = Action(action)
         self._actions[action] += 1
-        self._events.append((self.audit.id, seq, self.now, self.reviewer, action.value, ref,
-                             question, before, after, detail))
+        self._events[seq] = (action.value, ref, question, before, after, detail, rows)
         if len(self._events) >= 10_000:
             self.flush()
         return seq
@@ -155,10 +159,39 @@ class Tx:
             n += 1
         return n
 
-    def flush(self) -> None:
-        if self._events:
-            history.append(self.db, self._events)
-            self._events.clear()
+    def head(self) -> bytes | None:
+        """The hash of the last event written (the chain's head so far)."""
+        self.flush()
+        if self._head is None:
+            self._head = history.chain_head(self.db, self.audit_key)
+        return self._head[1]
+
+    def flush(self, final: bool = False) -> None:
+        """Write the events whose turn has come: the chain is hashed in ``seq`` order, so
+        events after a reserved seq not yet given wait for it."""
+        if not self._events:
+            return
+        if self._head is None:
+            self._head = history.chain_head(self.db, self.audit_key)
+        last, prev = self._head
+        out = []
+        while last + 1 in self._events:
+            last += 1
+            action, ref, question, before, after, detail, rows = self._events.pop(last)
+            salt = chain.new_salt()
+            body = chain.canonical(self.audit_key, last, self.now, self.login, self.reviewer,
+                                   action, question,
+                                   chain.commitments(salt, ref, before, after, detail), rows)
+            digest = chain.event_hash(prev, body)
+            out.append((self.audit_key, last, self.now, self.reviewer, action, ref, question,
+                        before, after, detail, self.login, salt, prev, digest, rows))
+            prev = digest
+        self._head = (last, prev)
+        if out:
+            history.insert_events(self.db, out)
+        if final and self._events:
+            raise RuntimeError(f"history events {sorted(self._events)[:3]} were reserved "
+                               "after a seq that was never written")
 
 
 def check_open(audit: AuditInfo, what: str) -> None:
@@ -170,15 +203,33 @@ def check_open(audit: AuditInfo, what: str) -> None:
                       "--reason TEXT)")
 
 
+def require_role(ws: Workspace, needed: str, what: str) -> str:
+    """The program's own check of the rights table (docs/contracts.md §10; docs/evidence.md,
+    "Rights"): the login's role, if it ranks at least ``needed``; else one clear refusal. On
+    PostgreSQL the server enforces the same table (``store.roles_pg``); on a SQLite desk file the
+    operating-system user has every right."""
+    from reviewer.store import identity
+
+    role = identity.role_of(ws.db, ws.login)
+    if role is None:
+        raise Refused(f"{ws.login} has no role in this database: {what} is refused (a lead "
+                      "grants roles: reviewer team grant LOGIN --role ROLE)")
+    if identity.RANK[role] < identity.RANK[needed]:
+        raise Refused(f"{ws.login} is a {role}: {what} needs a {needed}; nothing was written")
+    return role
+
+
 @contextmanager
 def write(ws: Workspace, audit_id: int | None, kind: str = RECORDS,
           what: str = "this change") -> Iterator[Tx]:
     """Run an operation: the write lock, the audit re-read under it, the sign-off rule, the
     history appended, one commit."""
+    if kind == RECORDS:
+        require_role(ws, "reviewer", what)
     with ws.db.transaction():
         audit = get_audit_by_id(ws.db, audit_id) if audit_id is not None else None
         if audit is not None and kind == RECORDS:
             check_open(audit, what)
         tx = Tx(ws, audit)
         yield tx
-        tx.flush()
+        tx.flush(final=True)

@@ -43,7 +43,7 @@ from reviewer.questions.model import QuestionSet
 from reviewer.store import answers, records, staging
 from reviewer.store.answers import GIVEN
 from reviewer.store.db import Database
-from reviewer.store.history import Action
+from reviewer.store.history import Action, given_rows
 from reviewer.workspace import Workspace
 
 __all__ = ["ImportProblems", "ImportResult", "import_answers"]
@@ -130,7 +130,8 @@ def _apply(tx: Tx, qs: QuestionSet, st: Staged, header: list[str], path: Path,
     problems.raise_any()
     result.new = _insert_new(tx, qs, st, seq)
     tx.event(Action.IMPORT, detail=f"{path.name} sha256={digest} rows={st.rows} new={result.new} "
-                              f"updated={result.updated}", seq=seq)
+                              f"updated={result.updated}", seq=seq,
+             rows=given_rows(tx.db, tx.audit.id, seq))
     return result
 
 

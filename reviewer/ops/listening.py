@@ -12,6 +12,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reviewer.analysis import speech
 from reviewer.analysis.transcript_search import Hit, folded_lines, search
@@ -38,6 +39,9 @@ from reviewer.store import listening as store
 from reviewer.store import transcripts
 from reviewer.store.history import Action
 from reviewer.workspace import Workspace
+
+if TYPE_CHECKING:
+    from reviewer.ops.disclose import Disclosure
 
 
 # -- a call's profile ---------------------------------------------------------------------------
@@ -247,9 +251,11 @@ def _record(ws: Workspace, audit_id: int, ref: str):
     return rid
 
 
-def export_notes(ws: Workspace, audit_id: int, ref: str, out: str | Path) -> OpResult[int]:
+def export_notes(ws: Workspace, audit_id: int, ref: str, out: str | Path,
+                 disclosure: Disclosure | None = None) -> OpResult[int]:
     """Write the record's timed notes to an Audacity label file; the number of labels. A
-    disclosure, written as every output is (docs/safe-files.md, "Outputs")."""
+    disclosure (with its purpose and recipient, docs/evidence.md), written as every output is
+    (docs/safe-files.md, "Outputs")."""
     from reviewer.ops.disclose import exported
 
     qs = ws.question_set(ws.audit_by_id(audit_id))
@@ -260,7 +266,7 @@ def export_notes(ws: Workspace, audit_id: int, ref: str, out: str | Path) -> OpR
         write_labels(path, labels)
         return len(labels)
 
-    return exported(ws, [audit_id], f"timed notes of {ref}", out, write_file)
+    return exported(ws, [audit_id], f"timed notes of {ref}", out, write_file, disclosure)
 
 
 def import_notes(ws: Workspace, audit_id: int, ref: str, path: str | Path,

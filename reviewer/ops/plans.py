@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reviewer.files.plan_table import read_plan
-from reviewer.ops.core import OpResult, write
+from reviewer.ops.core import OpResult, require_role, write
 from reviewer.ops.importer import file_sha256
 from reviewer.store import plans
 from reviewer.store.audits import clean_name
@@ -28,6 +28,7 @@ class PlanImport:
 
 
 def import_plan(ws: Workspace, name: str, path: str | Path) -> OpResult[PlanImport]:
+    require_role(ws, "lead", "importing a plan")
     name = clean_name(name)
     table = read_plan(path)
     digest = file_sha256(Path(path))

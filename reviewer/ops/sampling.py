@@ -18,7 +18,7 @@ from reviewer.analysis.sampling import (
 from reviewer.errors import Progress, ReviewerError
 from reviewer.files.incidents import read_incident_list
 from reviewer.files.recordings import LinkResult, match_recordings
-from reviewer.ops.core import OpResult, write
+from reviewer.ops.core import OpResult, require_role, write
 from reviewer.ops.importer import file_sha256
 from reviewer.outputs.sample_text import describe
 from reviewer.store import audits, incidents, records
@@ -31,6 +31,7 @@ def import_incident_list(ws: Workspace, audit_id: int, path: str | Path, ref_col
                          progress: Progress | None = None) -> OpResult[int]:
     """Make the file the audit's population (see ``files.incidents``); the number of
     incidents."""
+    require_role(ws, "lead", "importing an incident list")
     path = Path(path)
     with write(ws, audit_id, what="an incident list import") as tx:
         n, info, rows = read_incident_list(path, ref_column)
@@ -46,6 +47,7 @@ def draw_sample(ws: Workspace, audit_id: int, size: int | None = None,
                 progress: Progress | None = None) -> OpResult[SampleResult]:
     """Draw a sample from the audit's incident list and append it to the audit's records
     (reproducible from the seed; see ``analysis.sampling``)."""
+    require_role(ws, "lead", "drawing a sample")
     stratify_by = stratify_by or None
     with write(ws, audit_id, what="drawing a sample") as tx:
         db, audit = tx.db, tx.audit

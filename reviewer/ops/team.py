@@ -18,7 +18,7 @@ import secrets
 from dataclasses import dataclass, field
 
 from reviewer.errors import ReviewerError, UsageError
-from reviewer.ops.core import META, OpResult, write
+from reviewer.ops.core import META, OpResult, require_role, write
 from reviewer.settings import check_name
 from reviewer.store import audits, records
 from reviewer.store.audits import AuditInfo
@@ -51,6 +51,7 @@ def reviewer_names(text: str) -> list[str]:
 
 def assign(ws: Workspace, audit_id: int, reviewers: list[str],
            seed: int | None = None) -> OpResult[Assignment]:
+    require_role(ws, "lead", "assigning records")
     if not reviewers:
         raise UsageError("name at least one reviewer to assign records to")
     seed = secrets.randbelow(10**6) if seed is None else seed
@@ -74,6 +75,7 @@ def assign(ws: Workspace, audit_id: int, reviewers: list[str],
 
 
 def sign_off(ws: Workspace, audit_id: int) -> OpResult[AuditInfo]:
+    require_role(ws, "lead", "signing off")
     with write(ws, audit_id, META) as tx:
         audit = tx.audit
         if audit.signed_off:
@@ -89,6 +91,7 @@ def sign_off(ws: Workspace, audit_id: int) -> OpResult[AuditInfo]:
 
 
 def reopen(ws: Workspace, audit_id: int, reason: str) -> OpResult[AuditInfo]:
+    require_role(ws, "lead", "reopening an audit")
     reason = " ".join(reason.split())
     if not reason:
         raise UsageError("reopening a signed-off audit needs a reason (--reason TEXT)")

@@ -1,13 +1,18 @@
-"""An improvement plan with its evidence as a tagged PDF (docs/contracts.md §9): laid out as the
-printed improvement plan of the inspection paper — Ref, Area for improvement, Due date, Action
-owner, Progress update, Date of update, Complete — with an Evidence column: each linked question's Y
-rate in every audit with its 95% interval, the change, Fisher's p and the verdict, then the item's
-verdict. A4 landscape, PDF/UA-1 like the results report (``report_pdf``): language, title, headings,
-table header cells, a bookmark per part of the plan."""
+"""An improvement plan with its evidence as a tagged PDF (docs/contracts.md §9), with the fields
+of the inspection paper's printed plan — Ref, Area for improvement, Due date, Action owner,
+Progress update, Date of update, Complete — and the evidence: each linked question's Y rate in
+every audit with its 95% interval, the change, Fisher's p and the verdict, then the item's
+verdict. Each item is one block under its own heading, so the text reads item by item when it is
+read aloud or extracted (side-by-side columns interleaved), and items follow one another without
+leaving half pages empty. A4, body text 9 pt or more, PDF/UA-1 like the results report
+(``report_pdf``): language, title, headings, a bookmark per item."""
 
 from __future__ import annotations
 
+import gc
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from html import escape
 from pathlib import Path
 
@@ -20,29 +25,15 @@ from reviewer.outputs.report_pdf import LANG, PDF_VARIANT, style_sheet, weasypri
 from reviewer.private import private_output
 
 PLAN_CSS = """
-@page { size: A4 landscape; margin: 1.4cm 1.3cm 1.4cm 1.3cm; }
-table.plan { width: 100%; border-collapse: collapse; table-layout: fixed; font-size: 7.5pt;
-             line-height: 1.25; }
-table.plan caption { caption-side: top; text-align: left; font-size: 7.5pt; color: #555;
-                     padding-bottom: 2pt; }
-table.plan th, table.plan td { border: 0.5pt solid #9a9a9a; padding: 2pt 3pt;
-                               vertical-align: top; text-align: left; }
-table.plan thead th { background: #e4e8ee; font-weight: bold; }
-table.plan tr { break-inside: avoid; }
-table.plan td.progress { font-size: 6.8pt; }
-table.plan p.evidence { margin: 0 0 3pt; }
-table.plan p.verdict { font-weight: bold; margin: 2pt 0 0; }
-table.plan strong.overdue { color: #b00020; }
-table.plan col.ref { width: 5%; } table.plan col.area { width: 20%; }
-table.plan col.due { width: 7%; } table.plan col.owner { width: 10%; }
-table.plan col.progress { width: 22%; } table.plan col.updated { width: 7%; }
-table.plan col.complete { width: 6%; } table.plan col.evidence { width: 23%; }
+@page { size: A4; }
+h3.item { font-size: 10pt; margin: 0; padding: 4pt 0 2pt; border-top: 0.5pt solid #9a9a9a;
+          break-after: avoid; }
+p.item { margin: 0 0 3pt; white-space: pre-line; orphans: 2; widows: 2; }
+p.evidence { margin: 0 0 4pt; break-inside: avoid; }
+strong.overdue { color: #b00020; }
+span.head { font-family: monospace; font-size: 9pt; overflow-wrap: anywhere; }
 """
-HEAD = ("Ref", "Area for improvement", "Due date", "Action owner", "Progress update",
-        "Date of update", "Complete", "Evidence")
-ROWS = 50                           # items per table (see plan_html)
 PART_ITEMS = 100                    # items laid out at a time (see plan_pdf)
-COLS = ("ref", "area", "due", "owner", "progress", "updated", "complete", "evidence")
 
 
 def _evidence(ev: QuestionEvidence, names: list[str]) -> str:
@@ -57,46 +48,64 @@ def _evidence(ev: QuestionEvidence, names: list[str]) -> str:
     target = ""
     if q.target is not None and ev.figures[-1] is not None:
         target = "; " + target_text(q.target, q.direction, ev.figures[-1].target_status)
-    return (f'<p class="evidence">{escape(q.id)}. {escape(q.text)} {escape(q.ref)}<br>'
+    return (f'<p class="evidence">{escape(q.id)}. {escape(q.text)} ({escape(q.ref)})<br>'
             + "<br>".join(rates) + f"<br><em>{escape(verdict + target)}</em></p>")
 
 
-def _row(item: ItemEvidence, names: list[str]) -> str:
+def _questions(status: PlanStatus, names: list[str]) -> str:
+    """Every linked question's evidence, once however many items link it (docs/plans.md)."""
+    seen: dict[str, QuestionEvidence] = {}
+    for item in status.items:
+        for ev in item.questions:
+            seen.setdefault(ev.question.id, ev)
+    if not seen:
+        return ""
+    return ("<h2>Linked questions and their evidence</h2>"
+            + "".join(_evidence(ev, names) for ev in seen.values()))
+
+
+def _line(text: str | None) -> str:
+    """A field on its line (its own line breaks would be kept by ``pre-line``)."""
+    return escape(" ".join((text or "").split()) or "—")
+
+
+def _item(item: ItemEvidence) -> str:
+    """One item, one block after another (not columns side by side): read aloud or extracted,
+    it reads in order — the ref, the area, its facts, its progress, its linked questions (their
+    evidence is printed once, above) and its verdict. One paragraph whose lines are kept apart
+    by ``white-space: pre-line``: line-break elements (``<br>``) took WeasyPrint twice the time
+    (docs/plans.md, "Large plans")."""
     i = item.item
     due = escape(i.due or "—") + (' <strong class="overdue">OVERDUE</strong>'
                                   if item.overdue() else "")
-    evidence = "".join(_evidence(ev, names) for ev in item.questions) or \
-        "<p>No question of these audits is linked to this item.</p>"
-    evidence += f'<p class="verdict">Verdict: {escape(item.status)}</p>'
+    linked = ", ".join(f"{escape(ev.question.id)} ({escape(ev.flag)})"
+                       for ev in item.questions) or "none in these audits"
     complete = {True: "Yes", False: "No", None: "—"}[i.complete]
-    cells = [f'<th scope="row">{escape(i.ref)}</th>', f"<td>{escape(i.area)}</td>",
-             f"<td>{due}</td>", f"<td>{escape(i.owner)}</td>",
-             f'<td class="progress">{escape(i.progress)}</td>',
-             f"<td>{escape(i.updated or '—')}</td>", f"<td>{complete}</td>",
-             f"<td>{evidence}</td>"]
-    return "<tr>" + "".join(cells) + "</tr>"
+    lines = (f"Area for improvement: {_line(i.area)}",
+             f"Due date: {due} · Action owner: {_line(i.owner)} · Complete: {complete}"
+             f" · Date of update: {_line(i.updated)}",
+             f"Progress update: {_line(i.progress)}",
+             f"Linked questions: {linked} · Verdict: {escape(item.status)}")
+    return f'<h3 class="item">{escape(i.ref)}</h3><p class="item">' + "\n".join(lines) + "</p>"
 
 
-def plan_html(status: PlanStatus, part: slice | None = None, first_page: int = 1) -> str:
-    """The plan as HTML: the title, the introduction and every item's row, or with ``part``
-    only those items (the introduction with the first part), numbered from ``first_page``."""
+def plan_html(status: PlanStatus, part: slice | None = None, first_page: int = 1,
+              heads: dict[str, str] | None = None) -> str:
+    """The plan as HTML: the title, the introduction and every item, or with ``part``
+    only those items (the introduction with the first part), numbered from ``first_page``;
+    ``heads`` (audit name -> chain head) printed after the last item."""
     names = [a.name for a in status.audits]
     title = f"Improvement plan: {status.plan.name}"
     items = status.items if part is None else status.items[part]
     first = part is None or not part.start
     body = _intro(status, names, title) if first else ""
-    cols = "".join(f'<col class="{c}">' for c in COLS)
-    head = "".join(f'<th scope="col">{h}</th>' for h in HEAD)
-    rows = [_row(item, names) for item in items]
-    # Tables of ROWS items each: WeasyPrint lays a table out again from its first remaining
-    # row on every page, so one table of every item grew with items x pages.
-    body += "".join(
-        '<table class="plan">'
-        + (f"<caption>{escape(title)} — items and evidence</caption>" if k == 0 and first
-           else "")
-        + f"<colgroup>{cols}</colgroup><thead><tr>{head}</tr></thead>"
-        f"<tbody>{''.join(rows[k:k + ROWS])}</tbody></table>"
-        for k in range(0, len(rows), ROWS))
+    body += "".join(_item(item) for item in items)
+    last = part is None or (part.stop or len(status.items)) >= len(status.items)
+    if heads and last:
+        lines = "".join(f"<br>{escape(name)}: <span class=\"head\">{escape(h)}</span>"
+                        for name, h in heads.items())
+        body += ("<p>Audit chain heads (check each with reviewer verify NAME --head HASH):"
+                 f"{lines}</p>")
     style = style_sheet(title, f"Evidence: {', '.join(names)}"[:70], PLAN_CSS)
     if part is not None:        # one part of several: its page numbers follow the last part's
         style += (f"@page :first {{ counter-reset: page {first_page} }}\n"
@@ -120,29 +129,47 @@ def _intro(status: PlanStatus, names: list[str], title: str) -> str:
     return (f"<h1>{escape(title)}</h1><p>{escape(intro)}</p>"
             f"<p><strong>{len(status.items)} items:</strong> {escape(summary)}; "
             f"{overdue} overdue (past the due date and not complete).</p>"
-            "<h2>Areas for improvement and their evidence</h2>")
+            f"{_questions(status, names)}<h2>Areas for improvement</h2>")
 
 
-def plan_pdf(status: PlanStatus, out: str | Path) -> Path:
-    """Write the plan with its evidence to ``out`` (A4 landscape, PDF/UA-1, owner-only). A
-    plan of more than PART_ITEMS items is laid out PART_ITEMS at a time, each part written
-    and let go before the next, and the parts joined into one tagged PDF (docs/plans.md,
-    "Large plans"): WeasyPrint holds every page of a document in memory until it is written."""
+def plan_pdf(status: PlanStatus, out: str | Path, heads: dict[str, str] | None = None) -> Path:
+    """Write the plan with its evidence to ``out`` (A4, PDF/UA-1, owner-only), with the chain
+    head of every audit it shows (docs/evidence.md). A plan of more than PART_ITEMS items is
+    laid out PART_ITEMS at a time, each part written and let go before the next, and the parts
+    joined into one tagged PDF (docs/plans.md, "Large plans"): WeasyPrint holds every page of a
+    document in memory until it is written."""
     out = Path(out)
     weasyprint = weasyprint_module()
     with private_output(out) as tmp:
         if len(status.items) <= PART_ITEMS:
-            document = weasyprint.HTML(string=plan_html(status)).render()
+            document = weasyprint.HTML(string=plan_html(status, heads=heads)).render()
             document.write_pdf(tmp, pdf_variant=PDF_VARIANT)
             return out
-        with tempfile.TemporaryDirectory(dir=tmp.parent) as folder:     # mode 0700
-            parts, page = [], 1
+        with tempfile.TemporaryDirectory(dir=tmp.parent) as folder, _collected_per_part():
+            parts, page = [], 1                                         # folder: mode 0700
             for k in range(0, len(status.items), PART_ITEMS):
-                html = plan_html(status, slice(k, k + PART_ITEMS), page)
+                html = plan_html(status, slice(k, k + PART_ITEMS), page, heads)
                 document = weasyprint.HTML(string=html).render()
                 parts.append(Path(folder) / f"part-{len(parts)}.pdf")
                 document.write_pdf(parts[-1], pdf_variant=PDF_VARIANT)
                 page += len(document.pages)
                 del document
+                gc.collect()                    # the part's boxes, before the next part
             join_tagged(parts, tmp)
     return out
+
+
+@contextmanager
+def _collected_per_part() -> Iterator[None]:
+    """Python's cycle collector run once per part rather than every 700 new objects: the
+    objects made before (the plan, the libraries) are frozen, not scanned again and again while
+    WeasyPrint makes its millions of boxes — about an eighth of the time (docs/plans.md)."""
+    threshold = gc.get_threshold()
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(100_000, 50, 100)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*threshold)
+        gc.unfreeze()

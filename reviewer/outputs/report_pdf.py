@@ -94,7 +94,8 @@ def style_sheet(header_left: str, header_right: str, extra: str = "",
     return fonts + sheet + extra + margins
 
 
-def _intro(audit: AuditInfo, t: Tally, s: AuditSummary, baseline: AuditInfo | None) -> str:
+def _intro(audit: AuditInfo, t: Tally, s: AuditSummary, baseline: AuditInfo | None,
+           head: str | None = None) -> str:
     qs = t.qset
     out = [f"<h1>{escape(f'Results tables: {audit.name}')}</h1>",
            f'<p class="subtitle">{escape(qs.title)}</p>',
@@ -105,7 +106,9 @@ def _intro(audit: AuditInfo, t: Tally, s: AuditSummary, baseline: AuditInfo | No
     facts = [("Question set", f"{qs.title} (id {qs.id}, version {qs.version})"),
              ("Records", f"{s.records:,} ({audit.complete:,} complete)")]
     facts += [(k, size if k == "Sample size" else v) for k, v in s.sample_lines()]
-    facts += [("Reviewers", reviewers_text(s.reviewers)), ("Answers given", s.answered_range())]
+    desk = " (desk file: names not verified)" if audit.desk else ""
+    facts += [("Reviewers", reviewers_text(s.reviewers) + desk),
+              ("Answers given", s.answered_range())]
     if baseline is not None:
         facts.append(("Compared with", f"{baseline.name} ({baseline.records:,} records)"))
     muted = ' class="muted"'
@@ -119,6 +122,10 @@ def _intro(audit: AuditInfo, t: Tally, s: AuditSummary, baseline: AuditInfo | No
                   "Fisher's exact test, p < 0.05; a higher Y rate is an improvement.")
     out += ['<table class="facts"><caption>The audit and its sample</caption>'
             f"<tbody>{rows}</tbody></table>", f'<p class="notes">{escape(notes)}</p>']
+    if head:
+        out.append('<p class="notes">Audit chain head (check it with reviewer verify NAME '
+                   '--head HASH):<br><span style="font-family: monospace; font-size: 9pt; overflow-wrap: anywhere">'
+                   f"{escape(head)}</span></p>")
     return "\n".join(out)
 
 
@@ -153,8 +160,8 @@ def report_html(f: AuditFigures) -> str:
     return _document(f)[0]
 
 
-def _document(f: AuditFigures, progress: Progress | None = None,
-              steps: int = 0) -> tuple[str, int]:
+def _document(f: AuditFigures, progress: Progress | None = None, steps: int = 0,
+              head: str | None = None) -> tuple[str, int]:
     """(the HTML, the number of sections); ``progress`` counts the sections plus ``steps``."""
     audit, qs, t, compare_with = f.audit, f.qs, f.tally, f.baseline
     comparison = None
@@ -163,7 +170,7 @@ def _document(f: AuditFigures, progress: Progress | None = None,
         comparison = Comparison(compare_with, changes_against(base, t),
                                 {q.question.id for q in base.questions})
     title = f"Results tables: {audit.name}"
-    body = [_intro(audit, t, f.summary, compare_with)]
+    body = [_intro(audit, t, f.summary, compare_with, head)]
     parts = blocks(t)
     for i, block in enumerate(parts, start=1):
         heading = f"<h2>{escape(block.heading)}</h2>" if block.heading else ""
@@ -171,7 +178,9 @@ def _document(f: AuditFigures, progress: Progress | None = None,
                               comparison.changes if comparison else None,
                               comparison.baseline_ids if comparison else None)
         cls = "" if block.heading else ' class="untitled"'
-        body.append(f"<section{cls}>{heading}\n{table}\n{_chart(block, comparison)}</section>")
+        # the heading and table kept together; the chart may go to the next page (report.css)
+        body.append(f'<section{cls}><div class="keep">{heading}\n{table}</div>\n'
+                    f"{_chart(block, comparison)}</section>")
         if progress:
             progress(i, len(parts) + steps)
     body.append(weighted_section(audit, t, f.weighted))
@@ -221,14 +230,14 @@ def _cache_page_references() -> None:
 
 
 def build_report(f: AuditFigures, out_path: str | Path,
-                 progress: Progress | None = None) -> Path:
+                 progress: Progress | None = None, head: str | None = None) -> Path:
     """Write the audit's results report (``reviewer.figures.report_figures``) to ``out_path``
-    (A4, PDF/UA-1) and return the path. The file is written whole or not at all, readable by
-    its owner only (``private_output``)."""
+    (A4, PDF/UA-1) and return the path, with the audit's chain head ``head`` (docs/evidence.md).
+    The file is written whole or not at all, readable by its owner only (``private_output``)."""
     out = Path(out_path)
     try:
         with private_output(out) as tmp:          # an unwritable folder fails before the work
-            html, sections = _document(f, progress, steps=2)
+            html, sections = _document(f, progress, steps=2, head=head)
             document = weasyprint_module().HTML(string=html).render()
             if progress:
                 progress(sections + 1, sections + 2)

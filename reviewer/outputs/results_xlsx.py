@@ -72,6 +72,7 @@ def _rate_cells(ws, r: Rate) -> list:
 
 def _results_sheet(book: SafeWorkbook, audit: AuditInfo, t: Tally, summary) -> None:
     ws = book.sheet("Results")
+    ws.header_rows = 2                 # the audit's name and sign-off atop every printed page
     for col, width in zip("ABCDEFGHI", (70, 18, 9, 9, 9, 11, 11, 9, 14), strict=True):
         ws.column_dimensions[col].width = width
     qs = t.qset

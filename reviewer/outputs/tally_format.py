@@ -46,7 +46,8 @@ def tally_dict(audit: AuditInfo, t: Tally,
 def sign_off_line(audit: AuditInfo) -> str:
     """"Signed off by WHO on DATE", or DRAFT: what every output says of its figures."""
     if audit.signed_off:
-        return audit.signed_off_text[:1].upper() + audit.signed_off_text[1:]
+        desk = " (desk file: names not verified)" if getattr(audit, "desk", False) else ""
+        return audit.signed_off_text[:1].upper() + audit.signed_off_text[1:] + desk
     return "DRAFT: not signed off"
 
 

@@ -36,6 +36,7 @@ class AuditInfo:
     signed_off_by: str | None = None
     signed_off_at: str | None = None
     calibrates: int | None = None       # the main audit this one double-scores
+    desk: bool = False                  # from a SQLite desk file: names not verified
 
     @property
     def signed_off(self) -> bool:
@@ -60,10 +61,10 @@ FROM audit a JOIN question_set q ON q.id = a.question_set_id
 """
 
 
-def _info(row: tuple) -> AuditInfo:
+def _info(row: tuple, db: Database) -> AuditInfo:
     return AuditInfo(*row[:8], archived=bool(row[8]), sample=json.loads(row[9] or "{}"),
                      records=row[10], complete=row[11], signed_off_by=row[12],
-                     signed_off_at=row[13], calibrates=row[14])
+                     signed_off_at=row[13], calibrates=row[14], desk=db.dialect == "sqlite")
 
 
 def clean_name(text: str) -> str:
@@ -89,24 +90,24 @@ def get_audit(db: Database, name: str) -> AuditInfo:
         known = [r[0] for r in db.all("SELECT name FROM audit ORDER BY name")]
         hint = f" (audits: {', '.join(known)})" if known else " (there are no audits yet)"
         raise NotFound(f"no audit named '{wanted}'{hint}")
-    return _info(row)
+    return _info(row, db)
 
 
 def get_audit_by_id(db: Database, audit_id: int) -> AuditInfo:
     row = db.one(_AUDIT_SQL + " WHERE a.id = ?", (audit_id,))
     if row is None:
         raise NotFound(f"no audit with id {audit_id}")
-    return _info(row)
+    return _info(row, db)
 
 
 def list_audits(db: Database, include_archived: bool = False) -> list[AuditInfo]:
     where = "" if include_archived else " WHERE a.archived = FALSE"
-    return [_info(r) for r in db.all(_AUDIT_SQL + where + " ORDER BY a.created_at, a.id")]
+    return [_info(r, db) for r in db.all(_AUDIT_SQL + where + " ORDER BY a.created_at, a.id")]
 
 
 def calibrations_of(db: Database, audit: AuditInfo) -> list[AuditInfo]:
     """The calibration audits (blind double-scorings) of ``audit``, oldest first."""
-    return [_info(r) for r in db.all(_AUDIT_SQL + " WHERE a.calibrates = ? "
+    return [_info(r, db) for r in db.all(_AUDIT_SQL + " WHERE a.calibrates = ? "
                                      "ORDER BY a.created_at, a.id", (audit.id,))]
 
 

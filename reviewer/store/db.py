@@ -78,7 +78,23 @@ def lock_timeout_setting() -> float:
     return lock_timeout()
 
 
-def _open_sqlite(path: str) -> sqlite3.Connection:
+def allow_network_setting() -> bool:
+    """``REVIEWER_ALLOW_NETWORK_DRIVE``, checked (docs/settings.md)."""
+    from reviewer.settings import allow_network_drive
+
+    return allow_network_drive()
+
+
+def _open_sqlite(path: str, allow_network: bool = False) -> tuple[sqlite3.Connection, bool]:
+    """The connection, and whether the file is on a network drive (opened then without WAL,
+    with an exclusive lock: one person at a time; docs/evidence.md)."""
+    network = None
+    if path != ":memory:":
+        from reviewer.store.netfs import network_reason, refuse
+
+        network = network_reason(path)
+        if network and not allow_network:
+            raise refuse(path, network)
     if path != ":memory:":
         from reviewer.private import FILE_MODE, private_dir
 
@@ -89,16 +105,22 @@ def _open_sqlite(path: str) -> sqlite3.Connection:
         path = str(file)
     conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
     conn.execute(f"PRAGMA busy_timeout={int(lock_timeout_setting() * 1000)}")
-    conn.execute("PRAGMA journal_mode=WAL")
+    if network:
+        conn.execute("PRAGMA locking_mode=EXCLUSIVE")
+        conn.execute("PRAGMA journal_mode=DELETE")
+    else:
+        conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA foreign_keys=ON")
     conn.execute("PRAGMA cache_size=-65536")       # 64 MB: big imports build their indexes
     conn.execute("PRAGMA temp_store=FILE")         # staged imports never fill the memory
-    return conn
+    return conn, bool(network)
 
 
 class Database:
-    def __init__(self, target: str, lock_timeout: float | None = None, migrate: bool = True):
+    def __init__(self, target: str, lock_timeout: float | None = None, migrate: bool = True,
+                 allow_network: bool | None = None):
         self.target = target
+        self.network_drive = False
         self._engine = None
         self.lock_timeout = lock_timeout_setting() if lock_timeout is None else lock_timeout
         self.on_wait: Callable[[float], None] | None = None
@@ -107,7 +129,8 @@ class Database:
         remember_secret(target)
         try:
             if path is not None:
-                self.conn = _open_sqlite(path)
+                self.conn, self.network_drive = _open_sqlite(
+                    path, allow_network_setting() if allow_network is None else allow_network)
             else:
                 from sqlalchemy import create_engine
 

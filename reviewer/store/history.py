@@ -1,6 +1,6 @@
 """An audit's history (docs/contracts.md §6): the events repository. Events are appended only by the
-operations layer (``ops.core.Tx.event``, through :func:`append`) and never changed or deleted:
-triggers in the database refuse it. :class:`Action` names every event's action and
+operations layer (``ops.core.Tx.event``, through :func:`insert_events`) and never changed or
+deleted: triggers in the database refuse it. :class:`Action` names every event's action and
 :data:`CHANGES` says what each one changes."""
 
 from __future__ import annotations
@@ -12,6 +12,9 @@ from typing import Any
 
 from reviewer.store.db import Database
 
+ACCESS = ("view", "export")         # the access log (docs/evidence.md)
+EVENT_COLUMNS = ("audit_id", "seq", "at", "reviewer", "action", "ref", "question", "before",
+                 "after", "detail", "login", "salt", "prev", "hash", "rows")
 
 class Action(StrEnum):
     """An event's action: the values are the history's action strings (docs/contracts.md §6), so
@@ -37,6 +40,13 @@ class Action(StrEnum):
     LINK_TRANSCRIPTS = "link-transcripts"
     TRANSCRIBE = "transcribe"
     UPGRADE = "upgrade"
+    # accountable evidence (docs/evidence.md)
+    VIEW = "view"
+    POLICY = "policy"
+    RETENTION = "retention"
+    DISPOSE = "dispose"
+    GRANT = "grant"
+    REVOKE = "revoke"
 
 
 # What each action changes, for front ends to refresh (the fields of ``ops.core.Changes``;
@@ -63,19 +73,13 @@ CHANGES: dict[Action, frozenset[str]] = {
     Action.LINK_TRANSCRIPTS: frozenset({"records"}),
     Action.TRANSCRIBE: frozenset({"records"}),
     Action.UPGRADE: frozenset(),
+    Action.VIEW: frozenset(),
+    Action.POLICY: frozenset({"audit_list"}),
+    Action.RETENTION: frozenset({"audit_list"}),
+    Action.DISPOSE: frozenset({"records", "all_answers", "audit_list"}),
+    Action.GRANT: frozenset(),
+    Action.REVOKE: frozenset(),
 }
-
-def last_seq(db: Database, audit_id: int) -> int:
-    """The ``seq`` of an audit's newest event (0 for none)."""
-    return int(db.scalar("SELECT MAX(seq) FROM event WHERE audit_id = ?", (audit_id,)) or 0)
-
-
-def append(db: Database, rows: list[tuple]) -> None:
-    """Append events: (audit_id, seq, at, reviewer, action, ref, question, before, after,
-    detail) each, the action as its plain string (``Action.value``). Never changed or deleted
-    after: the database's triggers refuse it."""
-    db.executemany("INSERT INTO event (audit_id, seq, at, reviewer, action, ref, question, "
-                   "before, after, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
 
 
 @dataclass(frozen=True)
@@ -89,13 +93,19 @@ class HistoryEvent:
     before: str | None
     after: str | None
     detail: str
+    login: str | None = None
+    prev: str | None = None          # hex
+    hash: str | None = None          # hex
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
     def text(self) -> str:
         """One line for people: ``12 2026-11-23T10:17:40Z bob answer INC-7 q1: Y -> N (app)``."""
-        parts = [f"{self.seq:>4}", self.at, self.reviewer or "-", self.action]
+        who = self.reviewer or "-"
+        if self.login and self.login != self.reviewer:
+            who += f" [{self.login}]"
+        parts = [f"{self.seq:>4}", self.at, who, self.action]
         if self.ref is not None:
             parts.append(self.ref)
         if self.question is not None:
@@ -103,10 +113,25 @@ class HistoryEvent:
         if self.before is not None or self.after is not None or self.action in (
                 "answer", "note", "undo", "adjudicate"):
             parts.append(f"{_shown(self.before)} -> {_shown(self.after)}")
-        if self.detail:
+        if self.action == "export" and self.detail.startswith("{"):
+            parts.append(_export_text(self.detail))
+        elif self.detail:
             parts.append(f"({self.detail})" if self.action in ("answer", "note", "undo",
                                                                "adjudicate") else self.detail)
         return " ".join(parts)
+
+
+def _export_text(detail: str) -> str:
+    """An export's JSON detail for people: ``answers out.csv sha256=… purpose: …``."""
+    try:
+        d = json.loads(detail)
+    except ValueError:
+        return detail
+    text = f"{d.get('kind') or 'file'} {d.get('file')} sha256={d.get('sha256')}"
+    for key in ("purpose", "recipient"):
+        if d.get(key):
+            text += f"; {key}: {d[key]}"
+    return text
 
 
 def _shown(value: str | None) -> str:
@@ -114,16 +139,85 @@ def _shown(value: str | None) -> str:
         if (not value or value != value.strip() or " " in value) else value
 
 
-def events(db: Database, audit_id: int, ref: str | None = None) -> list[HistoryEvent]:
-    sql = ("SELECT seq, at, reviewer, action, ref, question, before, after, detail FROM event "
-           "WHERE audit_id = ?")
-    params: list[Any] = [audit_id]
+_SELECT = ("SELECT seq, at, reviewer, action, ref, question, before, after, detail, login, "
+           "prev, hash FROM event WHERE audit_id = ?")
+
+
+def _event(row: tuple) -> HistoryEvent:
+    from reviewer.store.chain import hex_or_none
+
+    return HistoryEvent(*row[:8], detail=row[8] or "", login=row[9], prev=hex_or_none(row[10]),
+                        hash=hex_or_none(row[11]))
+
+
+def events(db: Database, audit_id: int, ref: str | None = None,
+           actions: tuple[str, ...] | None = None,
+           login: str | None = None) -> list[HistoryEvent]:
+    sql, params = _SELECT, [audit_id]
     if ref is not None:
         sql += " AND ref = ?"
         params.append(ref)
-    return [HistoryEvent(*row[:8], detail=row[8] or "")
-            for row in db.all(sql + " ORDER BY seq", params)]
+    if actions:
+        sql += f" AND action IN ({', '.join('?' * len(actions))})"
+        params.extend(actions)
+    if login is not None:
+        sql += " AND login = ?"
+        params.append(login)
+    return [_event(row) for row in db.all(sql + " ORDER BY seq", params)]
 
 
-def history_dict(audit_name: str, found: list[HistoryEvent]) -> dict[str, Any]:
-    return {"audit": audit_name, "events": [e.to_dict() for e in found]}
+def history_dict(audit_name: str, found: list[HistoryEvent],
+                 names_verified: bool | None = None) -> dict[str, Any]:
+    """``names_verified`` false: the names come from a SQLite desk file (docs/contracts.md §10)."""
+    doc: dict[str, Any] = {"audit": audit_name, "events": [e.to_dict() for e in found]}
+    if names_verified is not None:
+        doc["names_verified"] = names_verified
+    return doc
+
+
+# -- writing (only through ops.core.Tx) -----------------------------------------------------------
+def last_seq(db: Database, audit_key: int) -> int:
+    """The ``seq`` of an audit's newest event (0 for none; audit 0: the database's own)."""
+    return int(db.scalar("SELECT MAX(seq) FROM event WHERE audit_id = ?", (audit_key,)) or 0)
+
+
+def chain_head(db: Database, audit_key: int) -> tuple[int, bytes | None]:
+    """(seq, hash) of the chain's last event; (0, None) for an empty chain."""
+    row = db.one("SELECT seq, hash FROM event WHERE audit_id = ? ORDER BY seq DESC LIMIT 1",
+                 (audit_key,))
+    return (0, None) if row is None else (int(row[0]), bytes(row[1]) if row[1] else None)
+
+
+def insert_events(db: Database, rows: list[tuple]) -> None:
+    db.executemany(f"INSERT INTO event ({', '.join(EVENT_COLUMNS)}) "
+                   f"VALUES ({', '.join('?' * len(EVENT_COLUMNS))})", rows)
+
+
+def last_view(db: Database, audit_id: int, ref: str, login: str, detail: str) -> str | None:
+    """When ``login`` last viewed ``ref`` (``detail`` record or audio), or None."""
+    return db.scalar("SELECT MAX(at) FROM event WHERE audit_id = ? AND ref = ? AND "
+                     "action = 'view' AND login = ? AND detail = ?",
+                     (audit_id, ref, login, detail))
+
+
+def given_rows(db: Database, audit_id: int, seq: int) -> bytes:
+    """The answers event ``seq`` gave (an import's, to blank cells), packed for the chain: the
+    import's event commits them (docs/evidence.md). The database builds the JSON list itself,
+    each answer written as in answer tables (``questions.logic.history_label``: the value, or
+    ``n/a``); on SQLite over the primary key's range of the audit's records (``+audit_id``
+    keeps the planner off the tally index): under a second per million answers."""
+    from reviewer.store.chain import pack_rows
+
+    label = "CASE state WHEN 1 THEN COALESCE(value, '') ELSE 'n/a' END"
+    if db.dialect == "sqlite":
+        sql = (f"SELECT json_group_array(json_array(record_id, question_id, {label})) "
+               "FROM answer WHERE record_id BETWEEN (SELECT MIN(id) FROM record WHERE "
+               "audit_id = ?) AND (SELECT MAX(id) FROM record WHERE audit_id = ?) "
+               "AND +audit_id = ? AND event_seq = ? AND state IN (1, 2)")
+        params: tuple = (audit_id, audit_id, audit_id, seq)
+    else:
+        sql = (f"SELECT COALESCE(json_agg(json_build_array(record_id, question_id, {label})), "
+               "'[]'::json)::text FROM answer WHERE audit_id = ? AND event_seq = ? "
+               "AND state IN (1, 2)")
+        params = (audit_id, seq)
+    return pack_rows(db.scalar(sql, params) or "[]")

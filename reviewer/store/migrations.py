@@ -242,4 +242,140 @@ def _to_4(db: Database) -> None:
          'CREATE INDEX ix_transcript_record ON transcript (audit_id, record_id)')
 
 
-STEPS: dict[int, Callable[[Database], None]] = {1: _to_1, 2: _to_2, 3: _to_3, 4: _to_4}
+
+
+def _to_5(db: Database) -> None:
+    """Accountable evidence (docs/evidence.md): who (login) on answers and events, the history's
+    hash chain, sealed commitments of disposed texts, per-audit policy (purpose required,
+    review date, disposal), the team's roles, and the database's pseudonym secret. Events
+    written before are hashed now, in order, so the chain starts complete."""
+    blob = "BLOB" if db.dialect == "sqlite" else "BYTEA"
+    _ddl(db,
+         "ALTER TABLE answer ADD COLUMN login VARCHAR",
+         "ALTER TABLE event ADD COLUMN login VARCHAR",
+         f"ALTER TABLE event ADD COLUMN salt {blob}",
+         f"ALTER TABLE event ADD COLUMN prev {blob}",
+         f"ALTER TABLE event ADD COLUMN hash {blob}",
+         f"ALTER TABLE event ADD COLUMN rows {blob}",
+         f'CREATE TABLE event_seal (audit_id INTEGER NOT NULL, seq INTEGER NOT NULL, '
+         f'ref {blob}, "before" {blob}, "after" {blob}, detail {blob}, '
+         'PRIMARY KEY (audit_id, seq))',
+         "CREATE TABLE audit_policy (audit_id INTEGER NOT NULL, require_purpose BOOLEAN "
+         "NOT NULL, retain_until VARCHAR, disposed_at VARCHAR, PRIMARY KEY (audit_id))",
+         "CREATE TABLE team_member (login VARCHAR NOT NULL, role VARCHAR NOT NULL, "
+         "display_name VARCHAR, granted_by VARCHAR NOT NULL, granted_at VARCHAR NOT NULL, "
+         "PRIMARY KEY (login))")
+    _drop_append_only_2(db)
+    _hash_existing_5(db)
+    _event_triggers_5(db)
+    _seal_append_only_5(db)
+    db.execute("INSERT INTO meta (key, value) VALUES ('pseudonym_secret', ?)", (_secret(),))
+    if db.dialect != "sqlite":      # the server writes who: session_user, whatever is sent
+        db.execute("CREATE OR REPLACE FUNCTION reviewer_set_login() RETURNS trigger AS $$ "
+                   "BEGIN NEW.login := session_user; RETURN NEW; END $$ LANGUAGE plpgsql")
+        db.execute("CREATE TRIGGER event_login BEFORE INSERT ON event FOR EACH ROW "
+                   "EXECUTE FUNCTION reviewer_set_login()")
+        db.execute("CREATE TRIGGER answer_login BEFORE INSERT OR UPDATE ON answer FOR EACH ROW "
+                   "EXECUTE FUNCTION reviewer_set_login()")
+
+
+def _seal_append_only_5(db: Database) -> None:
+    """Sealed commitments are never changed or deleted either."""
+    message = "event_seal rows are append-only"
+    if db.dialect == "sqlite":
+        for op in ("UPDATE", "DELETE"):
+            db.execute(f"CREATE TRIGGER event_seal_no_{op.lower()} BEFORE {op} ON event_seal "
+                       f"BEGIN SELECT RAISE(ABORT, '{message}'); END")
+        return
+    db.execute("CREATE OR REPLACE FUNCTION event_seal_append_only() RETURNS trigger AS $$ "
+               f"BEGIN RAISE EXCEPTION '{message}'; END $$ LANGUAGE plpgsql")
+    db.execute("CREATE TRIGGER event_seal_append_only BEFORE UPDATE OR DELETE ON event_seal "
+               "FOR EACH ROW EXECUTE FUNCTION event_seal_append_only()")
+
+
+def _secret() -> str:
+    import secrets
+
+    return secrets.token_hex(32)
+
+
+def _drop_append_only_2(db: Database) -> None:
+    if db.dialect == "sqlite":
+        db.execute("DROP TRIGGER event_no_update")
+        db.execute("DROP TRIGGER event_no_delete")
+    else:
+        db.execute("DROP TRIGGER event_append_only ON event")
+
+
+def _hash_existing_5(db: Database) -> None:
+    """Salt and hash the events written before schema 5 (login = the name they recorded); an
+    ``upgrade`` event gets the rows of the answers given before history was kept, an ``import``
+    event those still carrying its seq. Frozen: the canonical form of version 1, written out
+    here (``store.chain`` may move on)."""
+    import hashlib
+    import json
+    import os
+    import zlib
+
+    def commit(salt: bytes, text: str | None) -> str | None:
+        return None if text is None else hashlib.sha256(salt + text.encode("utf-8")).hexdigest()
+
+    def label(state: int, value: str | None) -> str:
+        return (value or "") if state == 1 else "n/a"          # 1 answered, 2 n/a
+
+    heads: dict[int, bytes | None] = {}
+    for (audit_id, seq, at, reviewer, action, ref, question, before, after,
+         detail) in db.all("SELECT audit_id, seq, at, reviewer, action, ref, question, before, "
+                           "after, detail FROM event ORDER BY audit_id, seq"):
+        rows = None
+        if action in ("upgrade", "import"):
+            given = [[rid, qid, label(state, value)] for rid, qid, state, value in db.all(
+                "SELECT record_id, question_id, state, value FROM answer WHERE audit_id = ? "
+                f"AND event_seq {'IS NULL' if action == 'upgrade' else '= ?'} "
+                "AND state IN (1, 2) ORDER BY record_id, question_id",
+                (audit_id,) if action == "upgrade" else (audit_id, seq))]
+            rows = zlib.compress(json.dumps(given, ensure_ascii=False, separators=(",", ":"))
+                                 .encode("utf-8"), 6)
+        salt, prev = os.urandom(16), heads.get(audit_id)
+        doc = [1, audit_id, seq, at, reviewer, reviewer, action, question,
+               *(commit(salt, t) for t in (ref, before, after, detail)),
+               hashlib.sha256(rows).hexdigest() if rows is not None else None]
+        body = json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        digest = hashlib.sha256((prev or b"\0" * 32) + body).digest()
+        db.execute("UPDATE event SET login = ?, salt = ?, prev = ?, hash = ?, rows = ? "
+                   "WHERE audit_id = ? AND seq = ?",
+                   (reviewer, salt, prev, digest, rows, audit_id, seq))
+        heads[audit_id] = digest
+    db.execute("UPDATE answer SET login = reviewer WHERE reviewer <> ''")
+
+
+# Disposal (and nothing else) may blank an event's texts and salt, once their commitments are
+# sealed and the audit has a dispose event; every other UPDATE or DELETE of history is refused.
+_SAME_5 = ("audit_id", "seq", "at", "login", "reviewer", "action", "question", "prev", "hash",
+           "rows")
+
+
+def _event_triggers_5(db: Database) -> None:
+    message = "event rows are append-only"
+    same = " AND ".join(f"NEW.{c} IS NOT DISTINCT FROM OLD.{c}" if db.dialect != "sqlite"
+                        else f"NEW.{c} IS OLD.{c}" for c in _SAME_5)
+    allowed = (f"{same} AND NEW.salt IS NULL AND "
+               "EXISTS (SELECT 1 FROM event_seal s WHERE s.audit_id = OLD.audit_id AND "
+               "s.seq = OLD.seq) AND EXISTS (SELECT 1 FROM event d WHERE d.audit_id = "
+               "OLD.audit_id AND d.action = 'dispose')")
+    if db.dialect == "sqlite":
+        db.execute(f"CREATE TRIGGER event_no_update BEFORE UPDATE ON event "
+                   f"WHEN NOT ({allowed}) BEGIN SELECT RAISE(ABORT, '{message}'); END")
+        db.execute(f"CREATE TRIGGER event_no_delete BEFORE DELETE ON event "
+                   f"BEGIN SELECT RAISE(ABORT, '{message}'); END")
+        return
+    db.execute("CREATE OR REPLACE FUNCTION event_append_only() RETURNS trigger AS $$ BEGIN "
+               f"IF TG_OP = 'UPDATE' AND {allowed} THEN RETURN NEW; END IF; "
+               f"RAISE EXCEPTION '{message}'; END $$ LANGUAGE plpgsql")
+    db.execute("CREATE TRIGGER event_append_only BEFORE UPDATE OR DELETE ON event "
+               "FOR EACH ROW EXECUTE FUNCTION event_append_only()")
+
+
+
+
+STEPS: dict[int, Callable[[Database], None]] = {1: _to_1, 2: _to_2, 3: _to_3, 4: _to_4, 5: _to_5}

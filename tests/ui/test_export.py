@@ -9,7 +9,18 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
+
+from ui.dialogs.disclosure import DisclosureDialog
+
+
+@pytest.fixture(autouse=True)
+def purpose_given(monkeypatch):
+    """The purpose form (docs/contracts.md §11) answered at once (a modal dialog would wait)."""
+    def answer(dialog):
+        dialog.purpose.setText("inspection")
+        return QDialog.DialogCode.Accepted
+    monkeypatch.setattr(DisclosureDialog, "exec", answer)
 
 
 def test_ctrl_p_exports_the_report(qtbot, make_window, tmp_path, monkeypatch):

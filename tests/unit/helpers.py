@@ -130,6 +130,13 @@ def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, s
     return code, out, err
 
 
+def cli_as(capsys: pytest.CaptureFixture[str], db_path: Path, default: str):
+    """``call(*argv, who=default)``: the command line on ``db_path`` as reviewer ``who``."""
+    def call(*argv: str, who: str = default) -> tuple[int, str, str]:
+        return run_cli(capsys, "--db", str(db_path), "--reviewer", who, *argv)
+    return call
+
+
 def tally_json(db, name: str) -> dict:
     from reviewer.figures import tally
     from reviewer.outputs.tally_format import tally_dict, to_json

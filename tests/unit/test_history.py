@@ -125,10 +125,13 @@ def test_files_written_are_recorded_as_disclosures(cli, imported, tmp_path):
                  ("feedback", NAME, "--by", "area", "--out", str(tmp_path / "fb.xlsx"))):
         code, _, err = cli(*argv)
         assert code == 0, err
-    found = [e for e in events(cli) if e["action"] == "export"]
-    assert [e["detail"].split()[0] for e in found] == ["answers", "results", "report", "feedback"]
-    assert all(re.search(r"sha256=[0-9a-f]{64}", e["detail"]) for e in found)
-    assert "out.xlsx" in found[0]["detail"]
+    found = [json.loads(e["detail"]) for e in events(cli) if e["action"] == "export"]
+    # docs/contracts.md §11: the detail is a JSON object (file, sha256, purpose, recipient, head)
+    assert [d["kind"].split()[0] for d in found] == ["answers", "results", "report", "feedback"]
+    assert all(re.fullmatch(r"[0-9a-f]{64}", d["sha256"]) for d in found)
+    assert [d["file"] for d in found] == ["out.xlsx", "res.csv", "rep.pdf", "fb.xlsx"]
+    assert all(d["purpose"] is None and d["recipient"] is None for d in found)
+    assert all(re.fullmatch(r"[0-9a-f]{64}", d["head"]) for d in found)
 
 
 def test_rename_and_archive_are_recorded(cli, imported):

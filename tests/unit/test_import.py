@@ -345,7 +345,7 @@ def test_reimporting_the_same_file_changes_nothing(db, populated, tmp_path):
     new_events = [e for e in after.pop("event") if e not in events]
     assert after == snap
     assert [e[4] for e in new_events] == ["import"]          # the import itself is recorded
-    assert "new=0 updated=4" in new_events[0][-1]
+    assert "new=0 updated=4" in new_events[0][9]          # detail
 
 
 # -- export round trips ------------------------------------------------------------------------

@@ -253,7 +253,8 @@ def test_the_actions_are_the_history_strings() -> None:
     assert [a.value for a in Action] == [
         "create", "answer", "note", "import", "undo", "adjudicate", "sample",
         "link-recordings", "rename", "archive", "assign", "calibrate", "sign-off", "reopen",
-        "export", "incident-list", "population", "link-transcripts", "transcribe", "upgrade"]
+        "export", "incident-list", "population", "link-transcripts", "transcribe", "upgrade",
+        "view", "policy", "retention", "dispose", "grant", "revoke"]
     assert set(CHANGES) == set(Action)
 
 

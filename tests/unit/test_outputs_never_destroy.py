@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sqlite3
 from pathlib import Path
@@ -129,7 +130,8 @@ def test_the_output_replaces_the_old_file_when_recorded(command, db_path, capsys
     assert out.read_bytes() != OLD and (out.stat().st_mode & 0o777) == 0o600
     assert leftovers(out.parent) == []
     code, history, _ = run_cli(capsys, "--db", str(db_path), "history", "Base")
-    assert f"{out.name} (" in history and f"path={out.resolve()}" in history
+    # the export event names the file and its SHA-256 (docs/contracts.md §11)
+    assert f"{out.name} sha256={hashlib.sha256(out.read_bytes()).hexdigest()}" in history
 
 
 def _own_targets(db_path: Path, ext: str) -> dict[str, Path]:

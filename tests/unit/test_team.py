@@ -289,8 +289,9 @@ def test_outputs_say_draft_or_signed_off_and_show_agreement(cli, main, db, tmp_p
     assert "Cal — 20 records in both" in text and "1. Have repeat occasions" in text
     assert cli("results", MAIN, "--out", str(tmp_path / "r.xlsx"))[0] == 0
     book = load_workbook(tmp_path / "r.xlsx")
-    assert f"Signed off by lead on {day}" in [r[0] for r in
-                                               book["Results"].iter_rows(values_only=True)]
+    # docs/contracts.md §10: a name from a desk file says it is not verified
+    assert f"Signed off by lead on {day} (desk file: names not verified)" in [
+        r[0] for r in book["Results"].iter_rows(values_only=True)]
     sheet = list(book["Agreement"].iter_rows(values_only=True))
     q1 = next(r for r in sheet if (r[0] or "").startswith("1. "))
     assert q1[1] == 20 and q1[3] == pytest.approx(q1[2] / 20)

@@ -56,8 +56,10 @@ class MainWindow(QMainWindow):
         more = self.menuBar().findChild(QToolButton, "qt_menubar_ext_button")
         if more is not None:            # ">>" when the menus do not fit: Qt leaves it unnamed
             more.setAccessibleName("More menus")
+        network = (" · on a network drive: no WAL, exclusive lock, one person at a time"
+                   if session.ws.db.network_drive else "")
         self.statusBar().showMessage(f"Reviewer: {session.reviewer} · "
-                                     f"Database: {display_target(session.target)}")
+                                     f"Database: {display_target(session.target)}{network}")
         self.open_maximised = window_geometry.place(self)   # inside the screen, remembered
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt API
@@ -199,7 +201,7 @@ class MainWindow(QMainWindow):
         name, ok = QInputDialog.getText(self, "Preferences", "Your name (stored with every "
                                         "answer you give):", text=self.session.reviewer)
         if ok and name.strip():
-            try:
+            try:        # on a team database only the name a lead attached (docs/contracts.md §10)
                 self.session.set_reviewer(name)
             except ReviewerError as exc:
                 QMessageBox.warning(self, "Preferences", describe_error(exc))

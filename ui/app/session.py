@@ -18,7 +18,6 @@ from PySide6.QtWidgets import QWidget
 from reviewer.errors import ReviewerError
 from reviewer.ops.core import Changes, OpResult
 from reviewer.questions.model import QuestionSet
-from reviewer.settings import check_name
 from reviewer.store.audits import AuditInfo
 from reviewer.text import control_characters
 from reviewer.workspace import Workspace
@@ -49,8 +48,9 @@ class Session(QObject):
         return self.ws.reviewer
 
     def set_reviewer(self, name: str) -> None:
-        """Raises a UsageError for a name holding a control character (docs/settings.md)."""
-        self.ws.reviewer = check_name(name, "the reviewer name") or self.ws.reviewer
+        """Raises a UsageError for a name holding a control character (docs/settings.md), or
+        on a team database a name other than the one a lead attached (docs/contracts.md §10)."""
+        self.ws.set_reviewer(name)
         QSettings().setValue("reviewer_name", self.ws.reviewer)
 
     def open_audit(self, audit_id: int | None) -> None:

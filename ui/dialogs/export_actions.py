@@ -40,7 +40,20 @@ def _ask_path(parent: QWidget, session: Session, kind: str, title: str,
     return _chosen(path, selected, filters) or None
 
 
+def _disclosure(parent: QWidget, session: Session, what: str):
+    """The purpose and recipient (docs/contracts.md §11), or None when the person cancelled."""
+    from ui.dialogs.disclosure import ask_disclosure
+
+    audit = session.audit
+    if audit is None:
+        return None
+    return ask_disclosure(parent, what, session.ws.policy(audit.id).require_purpose)
+
+
 def export_report(parent: QWidget, session: Session) -> str | None:
+    disclosure = _disclosure(parent, session, "report")
+    if disclosure is None:
+        return None
     path = _ask_path(parent, session, "reports", "Export report", REPORT_FILTERS)
     if path is None:
         return None
@@ -48,12 +61,15 @@ def export_report(parent: QWidget, session: Session) -> str | None:
 
     def job(ws, _progress):
         check_extension(path, tuple(REPORT_FILTERS.values()), "the report")
-        return write_report(ws, audit_id, path)
+        return write_report(ws, audit_id, path, disclosure=disclosure)
 
     return _run(parent, session, "Building the report…", job, path)
 
 
 def export_results(parent: QWidget, session: Session) -> str | None:
+    disclosure = _disclosure(parent, session, "results file")
+    if disclosure is None:
+        return None
     path = _ask_path(parent, session, "results", "Export results", RESULTS_FILTERS)
     if path is None:
         return None
@@ -61,7 +77,7 @@ def export_results(parent: QWidget, session: Session) -> str | None:
     warnings: list[str] = []
 
     def job(ws, _progress):
-        return write_results(ws, audit_id, path, warn=warnings.append)
+        return write_results(ws, audit_id, path, warn=warnings.append, disclosure=disclosure)
 
     done = _run(parent, session, "Writing the results…", job, path)
     if done and warnings:

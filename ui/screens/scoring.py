@@ -4,7 +4,8 @@ Every answer is saved by ``reviewer.ops.scoring.score`` the moment the key is pr
 save is shown in a red banner (and the status bar) until the next successful one.
 
 Operations (through ``scoring_answers``, ``call_listening``): ``ops.scoring.score``,
-``set_note``, ``undo_last``; ``ops.sampling.link_recordings``. Reads ``Workspace.record``,
+``set_note``, ``undo_last``; ``ops.sampling.link_recordings``; ``ops.evidence.log_view`` (a
+record shown or its call played, through ``ui.app.access_log``). Reads ``Workspace.record``,
 ``records_page``, ``next_incomplete``."""
 
 from __future__ import annotations
@@ -58,6 +59,7 @@ class ScoringScreen(Answering, Navigation, QWidget):
         session.operation_did_execute.connect(self.on_operation)
         self.listening = CallListening(self)   # the call player under the record (issue #5)
         self.player = self.listening.player
+        self.player.player.playbackStateChanged.connect(self._playing)
 
     # -- layout -------------------------------------------------------------------------------
     def _build(self) -> None:
@@ -279,9 +281,24 @@ class ScoringScreen(Answering, Navigation, QWidget):
                 self.select_question(self.questions.first_open_row(0))
             else:
                 self.select_question(row)
+            if not same:
+                self._viewed(view.ref, "record")
             self.record_opened.emit(view.id)
         self._update_progress()
         self.questions.update_guidance()
+
+    def _viewed(self, ref: str, what: str) -> None:
+        from ui.app.access_log import record_viewed
+
+        problem = record_viewed(self.session, ref, what)
+        if problem and self.window() is not None and hasattr(self.window(), "statusBar"):
+            self.window().statusBar().showMessage(problem, 15000)
+
+    def _playing(self, state) -> None:
+        from PySide6.QtMultimedia import QMediaPlayer
+
+        if state == QMediaPlayer.PlaybackState.PlayingState and self.view is not None:
+            self._viewed(self.view.ref, "audio")
 
     # -- questions (the panel does the work) ---------------------------------------------------
     def current_question_row(self) -> int:

@@ -53,7 +53,9 @@ class HistoryPanel(QWidget):
             self.model.set_events([])
             return
         events = session.ws.history(session.audit.id, view.ref)
-        self.heading.setText(f"History of {view.ref} ({len(events)} events, newest first)")
+        views = sum(e.action == "view" for e in events)
+        self.heading.setText(f"History and access log of {view.ref} ({len(events)} events, "
+                             f"{views} views logged; newest first)")
         self.model.set_events(events)
 
     def toggle(self) -> None:

@@ -1,0 +1,75 @@
+"""The history's hash chain (docs/evidence.md, "Tamper evidence"): what each event commits to.
+
+Every event stores ``salt`` (16 random bytes), ``prev`` (the ``hash`` of the audit's event
+before it; NULL for the first) and ``hash`` = SHA-256(prev ‖ canonical JSON of the event). In
+the canonical JSON every text — ``ref``, ``before``, ``after``, ``detail`` — enters only as its
+commitment SHA-256(salt ‖ text), so disposal can delete a text *and its salt* and keep the
+commitment (table ``event_seal``): the chain still verifies and a short text cannot be guessed
+back from its digest. An import event also commits the SHA-256 of its ``rows`` (the answers
+it brought to blank cells, compressed), from which ``verify`` replays every stored answer.
+
+Hashes, salts and rows are stored as bytes (BLOB / bytea) and printed as hex.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import zlib
+from collections.abc import Sequence
+from typing import Any
+
+SALT_BYTES = 16
+ZERO = b"\0" * 32
+VERSION = 1          # of the canonical form
+
+
+def new_salt() -> bytes:
+    return os.urandom(SALT_BYTES)
+
+
+def commit(salt: bytes, text: str | None) -> str | None:
+    """SHA-256(salt ‖ text) in hex; None for a blank (NULL) text."""
+    if text is None:
+        return None
+    return hashlib.sha256(salt + text.encode("utf-8")).hexdigest()
+
+
+def commitments(salt: bytes, ref: str | None, before: str | None, after: str | None,
+                detail: str | None) -> list[str | None]:
+    return [commit(salt, ref), commit(salt, before), commit(salt, after), commit(salt, detail)]
+
+
+def canonical(audit_id: int, seq: int, at: str, login: str | None, reviewer: str, action: str,
+              question: str | None, commits: Sequence[str | None],
+              rows: bytes | None) -> bytes:
+    """The bytes an event's hash is taken over (its texts as commitments)."""
+    doc = [VERSION, audit_id, seq, at, login, reviewer, action, question, *commits,
+           hashlib.sha256(rows).hexdigest() if rows is not None else None]
+    return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def event_hash(prev: bytes | None, body: bytes) -> bytes:
+    return hashlib.sha256((prev or ZERO) + body).digest()
+
+
+def hex_or_none(value: bytes | memoryview | None) -> str | None:
+    return bytes(value).hex() if value is not None else None
+
+
+# -- an import's rows ---------------------------------------------------------------------------
+def pack_rows(rows_json: str) -> bytes:
+    """An import's rows — a JSON list of [record id, question id, answer as in answer tables],
+    built by the database (``store.history.given_rows``) — compressed."""
+    return zlib.compress(rows_json.encode("utf-8"), 1)
+
+
+def unpack_rows(blob: bytes | memoryview) -> list[list[Any]]:
+    return json.loads(zlib.decompress(bytes(blob)).decode("utf-8"))
+
+
+def combined_head(heads: Sequence[bytes]) -> bytes:
+    """One head for several chains (``verify`` of a whole database): SHA-256 over each audit's
+    head in audit order."""
+    return hashlib.sha256(b"".join(heads)).digest()

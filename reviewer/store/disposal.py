@@ -1,0 +1,60 @@
+"""The SQL of disposal (docs/evidence.md, "Retention and disposal"): an audit's personal data
+removed, its figures and its hash chain kept. Called only by ``ops.dispose`` inside its
+transaction, after the ``dispose`` event is written (the history's trigger allows blanking an
+event's texts only then, and only once their commitments are sealed)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from reviewer.store import chain
+from reviewer.store.db import Database
+
+NOTE_EVENTS = ("note",)
+
+
+def seal_events(db: Database, audit_id: int, pseudonym: Callable[[str], str]) -> int:
+    """Seal the commitments of every event that names a record or holds a note, then replace
+    its ref by the pseudonym, blank its note texts and delete its salt. The number sealed."""
+    rows = db.all("SELECT seq, action, ref, before, after, detail, salt FROM event "
+                  "WHERE audit_id = ? AND salt IS NOT NULL AND action <> 'dispose' AND "
+                  "(ref IS NOT NULL OR action = 'note' OR (action = 'undo' AND detail = 'note'))"
+                  " ORDER BY seq", (audit_id,))
+    seals, updates = [], []
+    for seq, action, ref, before, after, detail, salt in rows:
+        c = chain.commitments(bytes(salt), ref, before, after, detail)
+        seals.append((audit_id, seq, *(bytes.fromhex(x) if x else None for x in c)))
+        note = action in NOTE_EVENTS or (action == "undo" and detail == "note")
+        updates.append((pseudonym(ref) if ref is not None else None,
+                        None if note else before, None if note else after, audit_id, seq))
+    db.executemany('INSERT INTO event_seal (audit_id, seq, ref, "before", "after", detail) '
+                   "VALUES (?, ?, ?, ?, ?, ?)", seals)
+    db.executemany('UPDATE event SET ref = ?, "before" = ?, "after" = ?, salt = NULL '
+                   "WHERE audit_id = ? AND seq = ?", updates)
+    return len(updates)
+
+
+def remove_personal_data(db: Database, audit_id: int, pseudonym: Callable[[str], str]) -> int:
+    """Record fields (recording and transcript links among them), notes, undo entries and the
+    incident list removed; refs replaced by pseudonyms. The number of records."""
+    records = db.all("SELECT id, ref FROM record WHERE audit_id = ?", (audit_id,))
+    db.executemany("UPDATE record SET ref = ?, fields = '{}' WHERE id = ?",
+                   [(pseudonym(ref), rid) for rid, ref in records])
+    db.execute("DELETE FROM answer WHERE audit_id = ? AND state = 0", (audit_id,))
+    db.execute("UPDATE answer SET note = '' WHERE audit_id = ? AND note <> ''", (audit_id,))
+    db.execute("DELETE FROM undo WHERE audit_id = ?", (audit_id,))
+    db.execute("DELETE FROM incident WHERE audit_id = ?", (audit_id,))
+    return len(records)
+
+
+def scrub_file(db: Database) -> None:
+    """Leave no byte of deleted text in a SQLite file: rebuild it and empty its WAL."""
+    if db.dialect != "sqlite":
+        return
+    db.execute("VACUUM")
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def secure_delete(db: Database, on: bool) -> None:
+    if db.dialect == "sqlite":
+        db.execute(f"PRAGMA secure_delete = {'ON' if on else 'OFF'}")

@@ -1,0 +1,106 @@
+"""Who is at work (docs/contracts.md §10): the server's login on PostgreSQL, the operating-system
+user on a SQLite desk file; the team's roles and display names (table ``team_member``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from reviewer.store.db import Database
+
+ROLES = ("viewer", "reviewer", "lead")
+DESK_NOTE = "(desk file: names not verified)"
+
+
+@dataclass(frozen=True)
+class Member:
+    login: str
+    role: str
+    display_name: str | None
+    granted_by: str
+    granted_at: str
+
+    def to_dict(self) -> dict:
+        return {"login": self.login, "role": self.role, "display_name": self.display_name,
+                "granted_by": self.granted_by, "granted_at": self.granted_at}
+
+
+def session_login(db: Database) -> str:
+    if db.dialect == "sqlite":
+        from reviewer.paths import os_user
+
+        return os_user()
+    return str(db.scalar("SELECT session_user"))
+
+
+def members(db: Database) -> list[Member]:
+    return [Member(*row) for row in db.all(
+        "SELECT login, role, display_name, granted_by, granted_at FROM team_member "
+        "ORDER BY login")]
+
+
+def member(db: Database, login: str) -> Member | None:
+    row = db.one("SELECT login, role, display_name, granted_by, granted_at FROM team_member "
+                 "WHERE login = ?", (login,))
+    return Member(*row) if row else None
+
+
+def put_member(db: Database, m: Member) -> None:
+    db.execute("DELETE FROM team_member WHERE login = ?", (m.login,))
+    db.execute("INSERT INTO team_member (login, role, display_name, granted_by, granted_at) "
+               "VALUES (?, ?, ?, ?, ?)",
+               (m.login, m.role, m.display_name, m.granted_by, m.granted_at))
+
+
+def remove_member(db: Database, login: str) -> None:
+    db.execute("DELETE FROM team_member WHERE login = ?", (login,))
+
+
+def known_names(db: Database) -> dict[str, str]:
+    """Display names and logins of the team -> the login they belong to."""
+    out: dict[str, str] = {}
+    for m in members(db):
+        out[m.login] = m.login
+        if m.display_name:
+            out[m.display_name] = m.login
+    return out
+
+
+def is_owner(db: Database, login: str) -> bool:
+    """The owner login of the tables (or a superuser): every right (docs/contracts.md §10); on
+    a SQLite desk file, the operating-system user who opens it."""
+    if db.dialect == "sqlite":
+        return True
+    row = db.one("SELECT r.rolsuper, t.tableowner = r.rolname FROM pg_roles r, pg_tables t "
+                 "WHERE r.rolname = ? AND t.tablename = 'event' "
+                 "AND t.schemaname = current_schema()", (login,))
+    return bool(row and (row[0] or row[1]))
+
+
+RANK = {"viewer": 1, "reviewer": 2, "lead": 3, "owner": 4}
+
+
+def role_of(db: Database, login: str) -> str | None:
+    if is_owner(db, login):
+        return "owner"
+    m = member(db, login)
+    return m.role if m else None
+
+
+def display_name(db: Database, login: str, given: str | None) -> str:
+    """The name shown for ``login`` (docs/contracts.md §10). On a desk file: the name given (not
+    verified). On PostgreSQL: the display name a lead attached (whatever name is given), else the
+    name given or the login; naming another known person is refused."""
+    from reviewer.errors import ReviewerError
+    from reviewer.paths import os_user
+
+    if db.dialect == "sqlite":
+        return given or login
+    mine = member(db, login)
+    attached = mine.display_name if mine and mine.display_name else None
+    if not given or given in (login, attached) or given == os_user():
+        return attached or login
+    owner = known_names(db).get(given)
+    if owner is not None and owner != login:
+        raise ReviewerError(f"'{given}' is another person of this team ({owner}): you are "
+                            f"{login}; a name can only be your own")
+    return attached or given          # a lead's name for the login wins over any other

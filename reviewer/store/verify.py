@@ -1,0 +1,151 @@
+"""``reviewer verify``: recompute an audit's hash chain and replay its history against the
+stored answers (docs/evidence.md, "Tamper evidence").
+
+The first problem found is reported as ``broken at event SEQ: changed|missing|inserted``:
+
+* ``changed`` — an event whose stored hash is not the hash of its content (or whose texts were
+  blanked with no ``dispose`` event after them), or an answer stored that the history does not
+  give (SEQ is then the event that gave the answer the history knows);
+* ``missing`` — a gap in the seqs, or a ``--head`` the chain no longer reaches (SEQ is the
+  first event not there);
+* ``inserted`` — an event whose own hash is consistent but that the next event does not link
+  to (a row slipped in between).
+"""
+
+from __future__ import annotations
+
+import hmac
+from dataclasses import dataclass
+
+from reviewer.errors import ReviewerError
+from reviewer.questions.logic import history_label
+from reviewer.store import chain
+from reviewer.store.db import Database
+
+VALUE_ACTIONS = ("answer", "adjudicate", "undo")     # events that set an answer's value
+
+
+class ChainBroken(ReviewerError):
+    def __init__(self, seq: int, kind: str, why: str = ""):
+        self.seq, self.kind, self.why = seq, kind, why
+        super().__init__(self.line + (f" ({why})" if why else ""))
+
+    @property
+    def line(self) -> str:
+        return f"broken at event {self.seq}: {self.kind}"
+
+
+@dataclass
+class Verified:
+    events: int
+    head: bytes | None
+
+    @property
+    def head_hex(self) -> str:
+        return self.head.hex() if self.head else "none"
+
+
+_COLUMNS = ("seq, at, login, reviewer, action, ref, question, before, after, detail, salt, "
+            "prev, hash, rows")
+
+
+def verify_chain(db: Database, audit_key: int, head: bytes | None = None) -> Verified:
+    """Check the chain of one audit (0: the database's own events); with ``head``, check that
+    the chain still reaches it."""
+    seals = {int(r[0]): [chain.hex_or_none(c) for c in r[1:]] for r in db.all(
+        "SELECT seq, ref, before, after, detail FROM event_seal WHERE audit_id = ?",
+        (audit_key,))}
+    disposed = db.scalar("SELECT MAX(seq) FROM event WHERE audit_id = ? AND action = 'dispose'",
+                         (audit_key,))
+    expected_seq, prev, prev_prev, last_seq = 1, None, None, 0
+    seen_head = head is None
+    n = 0
+    for (seq, at, login, reviewer, action, ref, question, before, after, detail, salt, stored_prev,
+         stored_hash, rows) in db.all(f"SELECT {_COLUMNS} FROM event WHERE audit_id = ? "
+                                      "ORDER BY seq", (audit_key,)):
+        stored_prev = bytes(stored_prev) if stored_prev is not None else None
+        stored_hash = bytes(stored_hash) if stored_hash is not None else None
+        if seq != expected_seq:
+            raise ChainBroken(expected_seq, "missing" if seq > expected_seq else "inserted")
+        if stored_prev != prev:
+            if n and stored_prev == prev_prev:
+                raise ChainBroken(last_seq, "inserted")
+            raise ChainBroken(seq, "changed", "its link to the event before")
+        if salt is not None:
+            commits = chain.commitments(bytes(salt), ref, before, after, detail)
+        elif seq in seals and disposed is not None and disposed > seq:
+            commits = seals[seq]
+        else:
+            raise ChainBroken(seq, "changed", "its texts were removed without a disposal")
+        body = chain.canonical(audit_key, seq, at, login, reviewer, action, question, commits,
+                               bytes(rows) if rows is not None else None)
+        digest = chain.event_hash(stored_prev, body)
+        if stored_hash is None or not hmac.compare_digest(digest, stored_hash):
+            raise ChainBroken(seq, "changed")
+        if head is not None and digest == head:
+            seen_head = True
+        prev_prev, prev, last_seq = prev, digest, seq
+        expected_seq += 1
+        n += 1
+    if not seen_head:
+        raise ChainBroken(expected_seq, "missing", "the chain no longer reaches the head given")
+    return Verified(n, prev)
+
+
+def replay_answers(db: Database, audit_id: int) -> None:
+    """Every stored answer must be the one the history gives (an import's rows, then each
+    answer, undo and adjudication event in order)."""
+    ids = dict(db.all("SELECT ref, id FROM record WHERE audit_id = ?", (audit_id,)))
+    expected: dict[tuple[int, str], tuple[str | None, int]] = {}
+    for seq, action, ref, question, after, detail, rows in db.all(
+            "SELECT seq, action, ref, question, after, detail, rows FROM event "
+            "WHERE audit_id = ? AND (rows IS NOT NULL OR action IN ('answer', 'adjudicate', "
+            "'undo')) ORDER BY seq", (audit_id,)):
+        if rows is not None:
+            for rid, qid, label in chain.unpack_rows(rows):
+                expected[(rid, qid)] = (label, seq)
+            continue
+        if action == "undo" and detail == "note":
+            continue
+        rid = ids.get(ref)
+        if rid is not None and question is not None:
+            expected[(rid, question)] = (after, seq)
+    wrong: list[tuple[tuple[int, str], str | None, str | None, int]] = []
+    for rid, qid, state, value, given_by in stored_answers(db, audit_id):
+        got = history_label(state, value)
+        want, seq = expected.pop((rid, qid), (None, 0))
+        if want != got:
+            wrong.append(((rid, qid), got, want, seq or given_by or 0))
+    wrong += [(cell, None, want, seq) for cell, (want, seq) in expected.items()
+              if want is not None]
+    if wrong:
+        cell, got, want, seq = min(wrong, key=lambda w: w[0])
+        refs = {rid: ref for ref, rid in ids.items()}
+        raise ChainBroken(seq, "changed",
+                          f"answer {refs.get(cell[0], cell[0])} question {cell[1]} is "
+                          f"{_shown(got)} in the database but {_shown(want)} in the history")
+
+
+def stored_answers(db: Database, audit_id: int):
+    """The audit's given answers (answered or n/a): record, question, state, value, event. On
+    SQLite read over the primary key's range of the audit's records (fast at millions)."""
+    if db.dialect == "sqlite":
+        return db.execute(
+            "SELECT record_id, question_id, state, value, event_seq FROM answer WHERE "
+            "record_id BETWEEN (SELECT MIN(id) FROM record WHERE audit_id = ?) AND "
+            "(SELECT MAX(id) FROM record WHERE audit_id = ?) AND +audit_id = ? "
+            "AND state IN (1, 2)", (audit_id, audit_id, audit_id))
+    return db.execute("SELECT record_id, question_id, state, value, event_seq FROM answer "
+                      "WHERE audit_id = ? AND state IN (1, 2)", (audit_id,))
+
+
+def _shown(label: str | None) -> str:
+    return "blank" if label is None else repr(label)
+
+
+def audit_keys(db: Database) -> list[tuple[int, str]]:
+    """Every chain in the database: each audit's, then the database's own (key 0) if any."""
+    out = [(int(i), str(n)) for i, n in db.all("SELECT id, name FROM audit ORDER BY id")]
+    if db.scalar("SELECT 1 FROM event WHERE audit_id = 0 LIMIT 1"):
+        out.append((0, "(the database)"))
+    return out
