@@ -9,7 +9,9 @@ PostgreSQL, and fails naming the table or column where they differ (tables, colu
 type, nullability and default, primary keys, foreign keys, unique constraints, indexes).
 
 Not here, because SQLModel does not declare them: the triggers and functions the steps make
-(the append-only history, ``event_no_overwrite``, ``event_no_truncate``) stay in the steps.
+(the append-only history and seals, ``event_no_overwrite``, ``event_no_truncate``, the server's
+``login`` triggers), the rows a step writes (``meta.pseudonym_secret``) and the PostgreSQL roles
+and grants (``store/roles_pg.py``) stay in the steps and their modules.
 
 Columns added by a later step come last in their table (``ALTER TABLE ... ADD COLUMN`` puts them
 there) and are marked with their schema version. Importing this module costs SQLModel's import
@@ -118,6 +120,8 @@ class AnswerRow(SQLModel, table=True):
     answered_at: str = ""
     # schema 2: the history event that gave this answer (an import's event for its answers)
     event_seq: int | None = None
+    # schema 5: the login that gave it (on PostgreSQL the server's session_user, by trigger)
+    login: str | None = None
 
 
 class Event(SQLModel, table=True):
@@ -136,6 +140,47 @@ class Event(SQLModel, table=True):
     before: str | None = None
     after: str | None = None
     detail: str = ""
+    # schema 5 (docs/evidence.md): who, and the hash chain. ``rows`` is the zlib-compressed
+    # JSON of the answers an upgrade or import event gave.
+    login: str | None = None
+    salt: bytes | None = None
+    prev: bytes | None = None
+    hash: bytes | None = None
+    rows: bytes | None = None
+
+
+class EventSeal(SQLModel, table=True):
+    """Schema 5: sealed commitments of an event's texts after disposal (docs/evidence.md);
+    append-only, like the history (triggers)."""
+
+    __tablename__ = "event_seal"
+    audit_id: int = Field(primary_key=True)
+    seq: int = Field(primary_key=True)
+    ref: bytes | None = None
+    before: bytes | None = None
+    after: bytes | None = None
+    detail: bytes | None = None
+
+
+class AuditPolicy(SQLModel, table=True):
+    """Schema 5: an audit's policy: purpose required on disclosures, review date, disposal."""
+
+    __tablename__ = "audit_policy"
+    audit_id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    require_purpose: bool
+    retain_until: str | None = None
+    disposed_at: str | None = None
+
+
+class TeamMember(SQLModel, table=True):
+    """Schema 5: the team's roles, by login (docs/evidence.md)."""
+
+    __tablename__ = "team_member"
+    login: str = Field(primary_key=True)
+    role: str
+    display_name: str | None = None
+    granted_by: str
+    granted_at: str
 
 
 class Plan(SQLModel, table=True):
