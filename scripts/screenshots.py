@@ -1,9 +1,10 @@
-"""Take the README's screenshots of the real window, on a 1366×768 virtual screen:
+"""Take the README's screenshots of the real window, on a 1280×720 virtual screen (a laptop at
+1080p and 150%, the smallest the app is measured at: docs/keyboard.md, "Laptop screens"):
 
-    xvfb-run -a -s "-screen 0 1366x768x24" .venv/bin/python scripts/screenshots.py [OUT_DIR]
+    xvfb-run -a -s "-screen 0 1280x720x24" .venv/bin/python scripts/screenshots.py [OUT_DIR]
 
 Each variant runs in a process of its own (a fresh QApplication): ``light`` (the audits,
-scoring, results, grouped results and calibration screens, and the whole 1366×768 screen on a
+scoring, results, grouped results and calibration screens, and the whole 1280×720 screen on a
 first run), ``large-font`` (twice the system font size), ``dark`` (a dark palette) and
 ``listening`` (a generated two-minute call with pauses and hold tones, and its transcript,
 linked to a demo record: the waveform and the transcript beside the player; run it alone on
@@ -183,7 +184,7 @@ def steps_for(variant: str, app, window, out: Path) -> list:
                 lambda: (window.show_tab(RESULTS), charts_ready(app)),
                 shot("screenshot-dark-results.png")]
     return [
-        shot("screenshot-1366x768.png", whole=True),       # a first run, the whole screen
+        shot("screenshot-1280x720.png", whole=True),       # a first run, the whole screen
         lambda: window.show_tab(AUDITS), shot("screenshot-audits.png"),
         lambda: (open_main(window), show_call(window)), lambda: seek_call(window),
         shot("screenshot-scoring.png"),

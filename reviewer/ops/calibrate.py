@@ -21,7 +21,14 @@ from pathlib import Path
 from reviewer.errors import ReviewerError, UsageError
 from reviewer.ops.audits import create_audit
 from reviewer.ops.core import OpResult, require_role, write
-from reviewer.ops.scoring import EMPTY_ROW, _load, _rows_for, _write, parse_answer
+from reviewer.ops.scoring import (
+    EMPTY_ROW,
+    _load,
+    _remember,
+    _rows_for,
+    _write,
+    parse_answer,
+)
 from reviewer.questions import logic
 from reviewer.questions.logic import history_label
 from reviewer.questions.model import QuestionSet
@@ -173,6 +180,7 @@ def adjudicate(ws: Workspace, main_id: int, qs: QuestionSet, ref: str, qid: str,
         before = history_label(*view.states[qid])
         if answer is None:
             tx.event(Action.ADJUDICATE, ref, qid, before, before, f"kept {tx.audit.name}'s answer")
+            _remember(tx, view, qid, {qid: old}, {qid: old})     # Ctrl+Z takes it back too
             return OpResult(before, tx.changes, f"kept {before or '(blank)'} for {ref}, {qid}")
         parsed = parse_answer(q, answer)
         given = {k: (r[0], r[1]) for k, r in view.rows.items()}
@@ -185,6 +193,8 @@ def adjudicate(ws: Workspace, main_id: int, qs: QuestionSet, ref: str, qid: str,
                        history_label(*parsed), f"picked {source}")
         new_rows = _rows_for(view, states, tx.reviewer, tx.now)
         cleared = _write(tx, view, new_rows, {qid: seq})
+        if cleared:            # undone by ``scoring.undo_last`` (Ctrl+Z), a history event
+            _remember(tx, view, qid, cleared, new_rows)
         for k, row in cleared.items():
             if k != qid and row[0] in (logic.ANSWERED, logic.NA):
                 tx.event(Action.ADJUDICATE, ref, k, history_label(row[0], row[1]), None,

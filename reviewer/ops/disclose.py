@@ -234,3 +234,33 @@ def write_trend_report(ws: Workspace, audit_ids: Sequence[int], result, path: st
 
     return exported(ws, audit_ids, "trend report", path, lambda out: trend_pdf(result, out),
                     disclosure)
+
+
+def write_agreement(ws: Workspace, audit_id: int, other_id: int,
+                    path: str | Path) -> OpResult[Path]:
+    """Agreement and kappa between two audits (``reviewer agreement``'s output) as text (.txt)
+    or JSON (.json); recorded in both audits."""
+    import json
+
+    from reviewer.outputs.agreement_text import to_text
+    from reviewer.private import write_private_bytes
+
+    result = ws.agreement(ws.audit_by_id(audit_id), ws.audit_by_id(other_id))
+    text = (json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n"
+            if str(path).lower().endswith(".json") else to_text(result))
+    return exported(ws, [audit_id, other_id], "agreement", path,
+                    lambda out: write_private_bytes(out, text.encode("utf-8")))
+
+
+def write_results_chart(ws: Workspace, audit_id: int, path: str | Path) -> OpResult[Path]:
+    """The Y-rate chart of an audit's yes/no questions with their 95% intervals (PNG), the
+    report's chart."""
+    from reviewer.analysis.stats import rate
+    from reviewer.outputs.charts import Bar, rate_bars_png
+    from reviewer.private import write_private_bytes
+
+    tally = ws.tally(ws.audit_by_id(audit_id))
+    bars = [Bar(qt.question.caption(), rate(qt.yes, qt.total)) for qt in tally.questions
+            if qt.question.type == "yes_no"]
+    return exported(ws, [audit_id], "results chart", path,
+                    lambda out: write_private_bytes(out, rate_bars_png(bars)))

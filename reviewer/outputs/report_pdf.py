@@ -124,7 +124,8 @@ def _intro(audit: AuditInfo, t: Tally, s: AuditSummary, baseline: AuditInfo | No
             f"<tbody>{rows}</tbody></table>", f'<p class="notes">{escape(notes)}</p>']
     if head:
         out.append('<p class="notes">Audit chain head (check it with reviewer verify NAME '
-                   '--head HASH):<br><span style="font-family: monospace; font-size: 9pt; overflow-wrap: anywhere">'
+                   '--head HASH):<br><span style="font-family: monospace; font-size: 9pt; '
+                   'overflow-wrap: anywhere">'
                    f"{escape(head)}</span></p>")
     return "\n".join(out)
 

@@ -33,6 +33,8 @@ def short_names(names: list[str]) -> list[str]:
 
 def trend_chart_png(result: Trend, out: str | Path | None = None, columns: int = 2,
                     dpi: int = 120) -> bytes:
+    import matplotlib
+
     shown = [q for q in result.questions if q.comparable and q.centre is not None]
     n = max(1, len(shown))
     cols = min(columns, n)
@@ -41,7 +43,8 @@ def trend_chart_png(result: Trend, out: str | Path | None = None, columns: int =
     xs = list(range(len(result.audits)))
     for i, q in enumerate(shown):
         ax = fig.add_subplot(rows, cols, i + 1)
-        ax.axvspan(-0.5, result.baseline - 0.5, color="#f2f2f2", lw=0)
+        ink = matplotlib.rcParams["text.color"]     # dark on paper; the app's theme on screen
+        ax.axvspan(-0.5, result.baseline - 0.5, color=ink, alpha=0.06, lw=0)
         ax.axhline(100 * q.centre, color=BAR, lw=1, ls="-")
         lcl = [100 * p.lcl if p.lcl is not None else None for p in q.points]
         ucl = [100 * p.ucl if p.ucl is not None else None for p in q.points]
@@ -51,7 +54,7 @@ def trend_chart_png(result: Trend, out: str | Path | None = None, columns: int =
                 color=LIMIT, lw=0.8, ls="--")
         pts = [(x, p) for x, p in zip(xs, q.points, strict=True) if p.rate is not None]
         ax.plot([x for x, _ in pts], [100 * p.rate for _, p in pts], "-o", ms=3.5, lw=1.2,
-                color="#333333")
+                color=ink)
         for x, p in pts:
             if p.signal:
                 ax.plot([x], [100 * p.rate], "o", ms=7, mfc="none", mec=SIGNAL, mew=1.5)

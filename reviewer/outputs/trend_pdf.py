@@ -16,11 +16,11 @@ from reviewer.private import private_output
 TREND_CSS = """
 @page { size: A4 landscape; margin: 1.4cm 1.3cm 1.4cm 1.3cm; }
 figure.trend img { width: 100%; }
-table.trend { border-collapse: collapse; font-size: 7.5pt; margin-bottom: 8pt; }
+table.trend { border-collapse: collapse; font-size: 9pt; margin-bottom: 8pt; }
 table.trend th, table.trend td { border: 0.5pt solid #9a9a9a; padding: 1.5pt 4pt;
                                  text-align: right; }
 table.trend th[scope="row"] { text-align: left; }
-table.trend caption { caption-side: top; text-align: left; font-weight: bold; font-size: 8pt; }
+table.trend caption { caption-side: top; text-align: left; font-weight: bold; font-size: 9pt; }
 """
 
 

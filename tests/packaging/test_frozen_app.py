@@ -101,3 +101,41 @@ def test_the_program_carries_the_report_renderer(program):
     if sys.platform.startswith("linux"):
         names = {p.name.split(".so")[0] for p in internal.glob("lib*.so*")}
         assert {"libpango-1.0", "libpangoft2-1.0", "libharfbuzz", "libharfbuzz-subset"} <= names
+
+
+def command(program: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess:
+    env = {"HOME": str(cwd), "QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin:/bin"}
+    return subprocess.run([str(program), *args], capture_output=True, text=True, cwd=cwd,
+                          env=env, timeout=300)
+
+
+def test_the_program_carries_the_reviewer_command(program, tmp_path):
+    """A managed desktop has only the packaged folder: every output the lead makes from the
+    command line is made by it too (``reviewer <subcommand>``, or ``reviewer-cli``)."""
+    db = str(tmp_path / "cli.db")
+    cli = program.parent / ("reviewer-cli.exe" if os.name == "nt" else "reviewer-cli")
+    assert cli.is_file()
+    made = command(program, "--db", db, "demo", cwd=tmp_path)
+    assert made.returncode == 0, made.stderr
+    tally = command(program, "--db", db, "tally", "BTP ASB 2012 (demo)", cwd=tmp_path)
+    assert tally.returncode == 0, tally.stderr
+    assert tally.stdout.startswith("BTP ASB 2012 (demo) — HMIC ASB call listening")
+    base, later = "BTP ASB 2012 (demo)", "BTP ASB 2013 re-audit (demo)"
+    plan = "ASB improvement plan 2012 (demo)"
+    outputs = {
+        "report.pdf": ("report", later, "--compare", base, "--out"),
+        "results.xlsx": ("results", base, "--out"),
+        "feedback.xlsx": ("feedback", base, "--by", "operator", "--out"),
+        "plan.pdf": ("plan", "report", plan, "--audits", base, later, "--out"),
+        "trend.png": ("compare", base, later, "--chart"),
+    }
+    for name, args in outputs.items():
+        done = command(cli, "--db", db, *args, str(tmp_path / name), cwd=tmp_path)
+        assert done.returncode == 0, (name, done.stderr)
+    assert (tmp_path / "report.pdf").read_bytes().startswith(b"%PDF")
+    assert (tmp_path / "plan.pdf").read_bytes().startswith(b"%PDF")
+    assert (tmp_path / "trend.png").read_bytes().startswith(b"\x89PNG")
+    assert (tmp_path / "results.xlsx").read_bytes().startswith(b"PK")
+    wrong = command(program, "--db", db, "tallly", cwd=tmp_path)
+    assert wrong.returncode == 2 and "invalid choice" in wrong.stderr
+    assert "Traceback" not in wrong.stderr

@@ -35,3 +35,15 @@ def make_window(qtbot, tmp_path):
         return window
 
     return make
+
+
+@pytest.fixture(params=["light", "dark", "high-contrast"])
+def themed(request, qapp):
+    """Each of the app's themes in turn (tests/ui/test_contrast.py, test_theme_pixels.py)."""
+    from ui.app import themes
+
+    style, palette = qapp.style().name(), qapp.palette()
+    themes.apply(qapp, request.param)
+    yield request.param
+    qapp.setStyle(style)
+    qapp.setPalette(palette)

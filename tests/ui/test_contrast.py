@@ -16,7 +16,6 @@ from PySide6.QtWidgets import QApplication
 from reviewer import demo
 from tests.conftest import DEMO_CSV
 from tests.ui.app_ops import new_audit
-from ui.app import themes
 from ui.app.main_window import COMPARE, RESULTS
 
 FG, BG = Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.BackgroundRole
@@ -38,15 +37,6 @@ def test_the_formula():
     assert ratio(QColor("#000000"), QColor("#ffffff")) == pytest.approx(21)
     assert ratio(QColor("#777777"), QColor("#ffffff")) == pytest.approx(4.48, abs=0.01)
     assert ratio(QColor("#8a8a8a"), QColor("#ffffff")) < 4.5     # the old "not asked" grey
-
-
-@pytest.fixture(params=["light", "dark", "high-contrast"])
-def themed(request, qapp):
-    style, palette = qapp.style().name(), qapp.palette()
-    themes.apply(qapp, request.param)
-    yield request.param
-    qapp.setStyle(style)
-    qapp.setPalette(palette)
 
 
 def audit_with_q1(window, tmp_path, name: str, yes: int) -> None:

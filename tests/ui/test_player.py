@@ -225,7 +225,8 @@ def test_link_recordings_from_the_screen(qtbot, make_window, tmp_path):
     assert window.scoring.record_panel.ref_label.text() == "INC-7"
     assert p.path == (tmp_path / "folder" / "inc-7.wav").resolve()
     wait_loaded(qtbot, window, "00:03")
-    assert window.scoring.record_panel.field_text("audio") == str(p.path)
+    audio = window.scoring.record_panel.field_label("audio")     # its name, the folder on hover
+    assert (audio.text(), audio.toolTip()) == (p.path.name, str(p.path))
     menu = window.menuBar().actions()[0].menu()
     assert "Link recordings…" in [a.text() for a in menu.actions()]
 

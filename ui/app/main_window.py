@@ -12,7 +12,7 @@ from reviewer.store.db import display_target
 from ui.app import window_geometry
 from ui.app.session import Session
 from ui.app.shortcuts import BY_ACTION
-from ui.dialogs import audit_actions, export_actions, file_dialogs
+from ui.dialogs import audit_actions, export_actions, file_dialogs, lead_exports
 from ui.dialogs.calibration import CalibrationDialog
 from ui.dialogs.help import HelpOverlay
 from ui.dialogs.sample import SampleDialog
@@ -22,6 +22,7 @@ from ui.screens.compare import CompareView
 from ui.screens.plan import PlanView
 from ui.screens.results import ResultsView
 from ui.screens.scoring import ScoringScreen
+from ui.widgets.focus import untrap
 
 AUDITS, SCORING, RESULTS, COMPARE, CALIBRATION, PLAN = range(6)
 
@@ -38,12 +39,10 @@ class MainWindow(QMainWindow):
         self.compare = CompareView(session)
         self.calibration = CalibrationView(session)
         self.plan = PlanView(session)
-        self.tabs.addTab(self.audits, "&Audits")
-        self.tabs.addTab(self.scoring, "&Scoring")
-        self.tabs.addTab(self.results, "&Results")
-        self.tabs.addTab(self.compare, "&Compare")
-        self.tabs.addTab(self.calibration, "Ca&libration")
-        self.tabs.addTab(self.plan, "&Plan")
+        for page, title in ((self.audits, "&Audits"), (self.scoring, "&Scoring"),
+                            (self.results, "&Results"), (self.compare, "&Compare"),
+                            (self.calibration, "Ca&libration"), (self.plan, "&Plan")):
+            self.tabs.addTab(window_geometry.scrolling_page(page), title)
         self.tabs.tabBar().setAccessibleName("Screens")
         self.setCentralWidget(self.tabs)
         self.audits.open_requested.connect(self.open_audit)
@@ -60,6 +59,7 @@ class MainWindow(QMainWindow):
                    if session.ws.db.network_drive else "")
         self.statusBar().showMessage(f"Reviewer: {session.reviewer} · "
                                      f"Database: {display_target(session.target)}{network}")
+        untrap(self)                           # Tab leaves every table (docs/keyboard.md)
         self.open_maximised = window_geometry.place(self)   # inside the screen, remembered
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt API
@@ -83,8 +83,6 @@ class MainWindow(QMainWindow):
         file.addAction(self._action("import_answers", self.import_answers))
         file.addAction(self._action("draw_sample", self.draw_sample))
         file.addAction(self.scoring.listening.link_action)   # call recordings (issue #5)
-        file.addAction(self._action("export_report", self.export_report))
-        file.addAction(self._action("export_results", self.export_results))
         file.addSeparator()
         file.addAction(self._action("quit", self.close))
         audit = self.menuBar().addMenu("A&udit")
@@ -96,6 +94,7 @@ class MainWindow(QMainWindow):
             audit_actions.sign_off)))
         audit.addAction(self._action("reopen", lambda: self._audit_action(
             audit_actions.reopen)))
+        self._export_menu()
         edit = self.menuBar().addMenu("&Edit")
         edit.addAction(self.scoring.actions_by_name["undo"])
         edit.addAction(self._action("preferences", self.preferences))
@@ -106,6 +105,33 @@ class MainWindow(QMainWindow):
             view.addAction(self._action(name, lambda _=False, t=tab: self.show_tab(t)))
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.addAction(self._action("help", self.show_help))
+
+    def _export_menu(self) -> None:
+        """Every output of the command line, from the app (docs/keyboard.md)."""
+        menu = self.menuBar().addMenu("E&xport")
+        menu.addAction(self._action("export_report", self.export_report))
+        menu.addAction(self._action("export_results", self.export_results))
+        for name, fn in (
+                ("export_feedback", lambda: lead_exports.export_feedback(self, self.session)),
+                ("export_results_chart",
+                 lambda: lead_exports.export_results_chart(self, self.session))):
+            menu.addAction(self._action(name, lambda _=False, fn=fn: self._export(fn, True)))
+        menu.addSeparator()
+        for name, fn in (
+                ("export_comparison_report", lambda: lead_exports.export_comparison_report(
+                    self, self.session, self.compare.audits_model.chosen())),
+                ("export_trend_chart", lambda: lead_exports.export_trend_chart(
+                    self, self.session, self.compare.audits_model.chosen())),
+                ("export_plan_report", lambda: lead_exports.export_plan_report(
+                    self, self.session, self.plan.plan_combo.currentText(),
+                    self.plan.audits_model.chosen())),
+                ("export_agreement", lambda: lead_exports.export_agreement(
+                    self, self.session, self.calibration.other_audit()))):
+            menu.addAction(self._action(name, lambda _=False, fn=fn: self._export(fn, False)))
+
+    def _export(self, export, needs_audit: bool) -> None:
+        if (not needs_audit or self._need_audit()) and (path := export()):
+            self.statusBar().showMessage(f"Written to {path}", 15000)
 
     def show_tab(self, tab: int) -> None:
         self.tabs.setCurrentIndex(tab)

@@ -5,7 +5,9 @@ FFmpeg logs through Qt's ``qt.multimedia.ffmpeg`` category (Qt sets FFmpeg's log
 so logging rules are enough for both; they must be set before ``PySide6.QtMultimedia`` is
 imported, which is why ``ui/__init__.py`` calls :func:`quiet_media_logs`. The PulseAudio client
 says "pa_context_connect() failed" in Qt's default category on a machine without a sound server:
-that one line is dropped by a message handler, every other message is printed as Qt would.
+that one line is dropped by a message handler, and so is "No audio device detected", which Qt
+prints on every play on a machine without a sound card (the time still runs, so notes can be
+timed); every other message is printed as Qt would.
 
 Rules given in ``QT_LOGGING_RULES`` (or a qtlogging.ini) take precedence over these, so
 ``QT_LOGGING_RULES="qt.multimedia*=true"`` brings the lines back when audio needs debugging."""
@@ -18,7 +20,7 @@ from PySide6.QtCore import QLoggingCategory, QtMsgType, qFormatLogMessage, qInst
 
 RULES = ("qt.multimedia*.debug=false", "qt.multimedia*.info=false",
          "qt.multimedia*.warning=false")
-DROPPED_PREFIXES = ("PulseAudioService:",)
+DROPPED_PREFIXES = ("PulseAudioService:", "No audio device detected")
 
 _installed = False
 

@@ -36,6 +36,18 @@ SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut("export_report", ("Ctrl+P",), "Export report (PDF)…", "Everywhere"),
     Shortcut("export_results", ("Ctrl+Shift+E",), "Export results (XLSX or CSV)…",
              "Everywhere"),
+    Shortcut("export_feedback", ("Ctrl+Shift+F",), "Export a feedback workbook, one sheet per "
+             "operator, area… (XLSX)…", "Everywhere"),
+    Shortcut("export_results_chart", ("Ctrl+Shift+Y",), "Export the Y-rate chart (PNG)…",
+             "Everywhere"),
+    Shortcut("export_comparison_report", ("Ctrl+Shift+C",), "Export the comparison report of "
+             "the audits ticked on Compare (PDF)…", "Everywhere"),
+    Shortcut("export_trend_chart", ("Ctrl+Shift+D",), "Export the trend chart of the audits "
+             "ticked on Compare (PNG)…", "Everywhere"),
+    Shortcut("export_plan_report", ("Ctrl+Shift+P",), "Export the plan report with its evidence "
+             "(PDF or XLSX)…", "Everywhere"),
+    Shortcut("export_agreement", ("Ctrl+Shift+G",), "Export the agreement shown on Calibration "
+             "(text or JSON)…", "Everywhere"),
     Shortcut("preferences", ("Ctrl+,",), "Preferences (reviewer name)", "Everywhere"),
     Shortcut("help", ("F1", "?"), "Show this list of shortcuts", "Everywhere"),
     Shortcut("quit", ("Ctrl+Q",), "Quit", "Everywhere"),
@@ -67,6 +79,8 @@ SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut("open_disagreement", ("Return", "Enter"), "Open the record to pick another answer",
              "Calibration"),
     Shortcut("refresh", ("F5",), "Compare again", "Calibration"),
+    Shortcut("undo_decision", ("Ctrl+Z",), "Undo your last decision here (the row shows what "
+             "it was)", "Calibration"),
     Shortcut("play_pause", ("Space",), "Play / pause the call recording", "Player"),
     Shortcut("skip_back", ("Ctrl+Left",), "Back 5 seconds", "Player"),
     Shortcut("skip_forward", ("Ctrl+Right",), "Forward 5 seconds", "Player"),

@@ -22,6 +22,7 @@ def create_window(target: str, reviewer: str, demo_audit: bool = False,
     """The main window on a database, opened on the last (or the first) audit. ``demo_audit``
     makes the demo audit, ``to_score`` the partly unscored one too and ``monthly`` the monthly
     self-audits (``--demo`` does all three)."""
+    themes.make_readable(QApplication.instance())
     session = Session(target, reviewer)
     if demo_audit:
         demo.ensure_demo(session.ws, to_score=to_score, monthly=monthly)

@@ -6,8 +6,8 @@ user left it at are remembered (QSettings) and used again only if they fit the c
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRect, QSettings, QSize
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import QRect, QSettings, QSize, Qt
+from PySide6.QtWidgets import QScrollArea, QWidget
 
 PREFERRED = QSize(1440, 900)      # roomy, where the screen allows it
 SHARE = 0.9                       # of the available area, at most
@@ -70,3 +70,15 @@ def fit_to_screen(widget: QWidget, preferred: QSize) -> None:
     width = min(max(preferred.width(), hint.width()), int(available.width() * SHARE))
     height = min(max(preferred.height(), hint.height()), int(available.height() * SHARE))
     widget.resize(width, height)
+
+
+def scrolling_page(page: QWidget) -> QScrollArea:
+    """``page`` in a frameless scroll area: on a screen smaller than the page needs (a laptop at
+    Qt's 2× scaling: 640×360 logical pixels) the page scrolls and the window still fits the
+    screen; wherever it fits, the page fills the area exactly as without it."""
+    scroll = QScrollArea()
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+    scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    scroll.setWidget(page)
+    return scroll

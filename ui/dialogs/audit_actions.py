@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QInputDialog, QMessageBox, QWidget
 
+from reviewer.clock import now_iso
 from reviewer.ops import team
 from reviewer.outputs.tally_format import sign_off_line
 from ui.app.operations import show_status
@@ -33,7 +34,7 @@ def sign_off(parent: QWidget, session: Session) -> bool:
                                 f"{audit.signed_off_text}.")
         return False
     incomplete = audit.records - audit.complete
-    text = SIGN_OFF_TEXT.format(who=session.reviewer, date="today")
+    text = SIGN_OFF_TEXT.format(who=session.reviewer, date=now_iso()[:10])   # as it will say
     if incomplete:
         text += f"\n\nWarning: {incomplete} of {audit.records} records are still incomplete."
     box = QMessageBox(QMessageBox.Icon.Question, f"Sign off '{audit.name}'?", text,

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 
 from reviewer.ops import calibrate, team
 from ui.app.session import Session
+from ui.widgets.focus import untrap
 
 
 class CalibrationDialog(QDialog):
@@ -55,6 +56,9 @@ class CalibrationDialog(QDialog):
             label.setBuddy(widget)
             form.addRow(label, widget)
         form.addRow(buttons)
+        # wide enough for its name field: a long audit name is read whole (issue #20)
+        self.name_edit.setMinimumWidth(self.fontMetrics().horizontalAdvance("x") * 48)
+        untrap(self)
 
     def _create(self) -> None:
         name, n, seed = self.name_edit.text(), self.records_spin.value(), self.seed_spin.value()

@@ -17,8 +17,12 @@ REPORT_FILTERS = {"PDF (*.pdf)": ".pdf"}
 RESULTS_FILTERS = {"Excel workbook (*.xlsx)": ".xlsx", "CSV (*.csv)": ".csv"}
 
 
-def _safe_name(name: str) -> str:
-    return "".join(c if c.isalnum() or c in "-_ " else "_" for c in name).strip() or "audit"
+def safe_name(name: str) -> str:
+    """``name`` as a file name that reads as the audit's name: only the characters no file
+    system takes (``<>:"/\\|?*`` and control characters) become "-" ("BTP ASB 2012 (demo)" is
+    kept as it is)."""
+    kept = "".join("-" if c in '<>:"/\\|?*' or ord(c) < 32 else c for c in name)
+    return " ".join(kept.split()).strip(" .") or "audit"
 
 
 def _chosen(path: str, selected: str, filters: dict[str, str]) -> str:
@@ -29,15 +33,30 @@ def _chosen(path: str, selected: str, filters: dict[str, str]) -> str:
     return path
 
 
+def ask_path(parent: QWidget, kind: str, title: str, filters: dict[str, str],
+             name: str) -> str | None:
+    """The file the user picks (suggested: ``name`` made safe, with the first filter's
+    extension), or None."""
+    default = f"{safe_name(name)}{next(iter(filters.values()))}"
+    path, selected = file_dialogs.save_file(parent, kind, title, default, ";;".join(filters))
+    return _chosen(path, selected, filters) or None
+
+
 def _ask_path(parent: QWidget, session: Session, kind: str, title: str,
               filters: dict[str, str]) -> str | None:
     """The file the user picks for the open audit's export (named after it), or None."""
-    audit = session.audit
-    if audit is None:
+    if session.audit is None:
         return None
-    default = f"{_safe_name(audit.name)}{next(iter(filters.values()))}"
-    path, selected = file_dialogs.save_file(parent, kind, title, default, ";;".join(filters))
-    return _chosen(path, selected, filters) or None
+    return ask_path(parent, kind, title, filters, session.audit.name)
+
+
+def export_job(path: str, allowed: tuple[str, ...], what: str, write):
+    """A worker-thread job: check the extension (a located usage error), then ``write(ws)``."""
+    def job(ws, _progress):
+        check_extension(path, allowed, what)
+        return write(ws)
+
+    return job
 
 
 def _disclosure(parent: QWidget, session: Session, what: str):
@@ -58,12 +77,9 @@ def export_report(parent: QWidget, session: Session) -> str | None:
     if path is None:
         return None
     audit_id = session.audit.id
-
-    def job(ws, _progress):
-        check_extension(path, tuple(REPORT_FILTERS.values()), "the report")
-        return write_report(ws, audit_id, path, disclosure=disclosure)
-
-    return _run(parent, session, "Building the report…", job, path)
+    job = export_job(path, tuple(REPORT_FILTERS.values()), "the report",
+                     lambda ws: write_report(ws, audit_id, path, disclosure=disclosure))
+    return run_export(parent, session, "Building the report…", job, path)
 
 
 def export_results(parent: QWidget, session: Session) -> str | None:
@@ -79,12 +95,12 @@ def export_results(parent: QWidget, session: Session) -> str | None:
     def job(ws, _progress):
         return write_results(ws, audit_id, path, warn=warnings.append, disclosure=disclosure)
 
-    done = _run(parent, session, "Writing the results…", job, path)
+    done = run_export(parent, session, "Writing the results…", job, path)
     if done and warnings:
         QMessageBox.information(parent, "Export", "\n".join(warnings))
     return done
 
 
-def _run(parent: QWidget, session: Session, title: str, job, path: str) -> str | None:
+def run_export(parent: QWidget, session: Session, title: str, job, path: str) -> str | None:
     """The path written, or None when the export failed (shown by ``Session.run``)."""
     return path if session.run(job, parent, title, background=True) is not None else None

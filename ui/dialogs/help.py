@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from ui.app.shortcuts import SHORTCUTS
 from ui.app.window_geometry import fit_to_screen
 from ui.widgets.a11y import named
+from ui.widgets.focus import untrap
 
 
 def shortcuts_html() -> str:
@@ -49,6 +50,7 @@ class HelpOverlay(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.scroll)
         layout.addWidget(buttons)
+        untrap(self)
         # wide enough for the longest line (it grows with the font), as high as the screen lets
         bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
         margins = layout.contentsMargins()

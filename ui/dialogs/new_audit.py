@@ -24,6 +24,7 @@ from ui.app.session import Session
 from ui.app.window_geometry import fit_to_screen
 from ui.dialogs import file_dialogs
 from ui.widgets.a11y import buddy
+from ui.widgets.focus import untrap
 
 
 class NewAuditDialog(QDialog):
@@ -35,6 +36,7 @@ class NewAuditDialog(QDialog):
         self.name_edit = QLineEdit()
         self.name_edit.setPlaceholderText("e.g. ASB call listening — May 2026")
         self.set_combo = QComboBox()
+        self.set_combo.setAccessibleName("Question set")   # read by its label, not its value
         self.set_combo.setEditable(True)
         # long set titles must not make the dialog wider than a small screen at a large font
         self.set_combo.setSizeAdjustPolicy(
@@ -67,6 +69,7 @@ class NewAuditDialog(QDialog):
         form.addRow(buddy("&Question set:", self.set_combo), holder)
         form.addRow(buddy("&Problems:", self.errors), self.errors)
         form.addRow(buttons)
+        untrap(self)
         fit_to_screen(self, QSize(self.fontMetrics().horizontalAdvance("x") * 90, 0))
 
     def _browse(self) -> None:

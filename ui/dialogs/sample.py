@@ -35,6 +35,7 @@ from ui.app.window_geometry import fit_to_screen
 from ui.dialogs import file_dialogs
 from ui.models.preview import PreviewModel
 from ui.widgets.a11y import buddy, named
+from ui.widgets.focus import untrap
 
 REF_HINTS = ("ref", "reference", "incident", "log", "urn", "id")
 
@@ -68,6 +69,7 @@ class SampleDialog(QDialog):
         layout.addWidget(scroll)
         fit_to_screen(self, QSize(inner.sizeHint().width() + 40, inner.sizeHint().height() + 30))
         self._refresh_population()
+        untrap(self)
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt API
         """Enter in the path field previews the file and goes to the ref column: it never
@@ -91,6 +93,7 @@ class SampleDialog(QDialog):
         row.addWidget(self.file_edit, 1)
         row.addWidget(browse)
         self.ref_combo = QComboBox()
+        self.ref_combo.setAccessibleName("Ref column")     # read by its label, not its value
         self.import_button = QPushButton("&Import list")
         self.import_button.clicked.connect(self.import_list)
         self.population_label = QLabel("")
@@ -159,6 +162,7 @@ class SampleDialog(QDialog):
         for w in (self.by_size, self.size_spin, self.by_percent, self.percent_spin):
             sizes.addWidget(w)
         self.strata_combo = QComboBox()
+        self.strata_combo.setAccessibleName("Stratify by")
         self.seed_spin = QSpinBox()
         self.seed_spin.setRange(0, 2_000_000_000)
         self.seed_spin.setValue(secrets.randbelow(1_000_000))

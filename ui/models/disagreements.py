@@ -22,6 +22,7 @@ class Row:
     note_a: str = ""
     note_b: str = ""
     decision: str = ""
+    was: str | None = None      # the main audit's answer before the lead's pick, once changed
 
 
 class DisagreementsModel(TableModel):
@@ -41,9 +42,30 @@ class DisagreementsModel(TableModel):
         self.rows = rows
         self.endResetModel()
 
-    def decide(self, row: int, decision: str) -> None:
-        self.rows[row].decision = decision
-        self.dataChanged.emit(self.index(row, COL_DECISION), self.index(row, COL_DECISION))
+    def decide(self, row: int, decision: str, main_now: str | None = None) -> None:
+        """The lead's decision on ``row``; ``main_now`` is the main audit's answer after it (its
+        column then reads "before → after", never a stale answer beside the decision)."""
+        r = self.rows[row]
+        r.decision = decision
+        if main_now is not None and main_now != r.a:
+            r.was, r.a = (r.a if r.was is None else r.was), main_now
+            if r.a == r.was:
+                r.was = None
+        self.dataChanged.emit(self.index(row, COL_A), self.index(row, COL_DECISION))
+
+    def undecide(self, row: int, decision: str, main_was: str) -> None:
+        """Back to what ``row`` was before the last decision (after an undo)."""
+        r = self.rows[row]
+        r.decision = decision
+        if r.was is not None and main_was == r.was:
+            r.a, r.was = r.was, None
+        else:
+            r.a = main_was
+        self.dataChanged.emit(self.index(row, COL_A), self.index(row, COL_DECISION))
+
+    def main_text(self, r: Row) -> str:
+        now = r.a or "(blank)"
+        return now if r.was is None else f"{r.was or '(blank)'} → {now}"
 
     def row_count(self) -> int:
         return len(self.rows)
@@ -53,7 +75,7 @@ class DisagreementsModel(TableModel):
             return None
         r, col = self.rows[index.row()], index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            return (r.ref, r.qid, r.a or "(blank)", r.b or "(blank)", r.note_a, r.note_b,
+            return (r.ref, r.qid, self.main_text(r), r.b or "(blank)", r.note_a, r.note_b,
                     r.decision or "to decide")[col]
         if role == Qt.ItemDataRole.ToolTipRole and col == COL_QUESTION:
             return r.text

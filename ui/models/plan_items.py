@@ -45,8 +45,8 @@ class PlanItemsModel(TableModel):
             complete = {True: "yes", False: "no", None: "—"}[it.item.complete]
             return (it.item.ref, it.item.area, it.item.owner, due_text(it), complete,
                     it.status)[col]
-        if role == Qt.ItemDataRole.ToolTipRole and col == COL_AREA:
-            return it.item.area
+        if role == Qt.ItemDataRole.ToolTipRole and col in (COL_AREA, COL_OWNER):
+            return it.item.area if col == COL_AREA else it.item.owner
         if role == Qt.ItemDataRole.FontRole and (
                 (col == COL_DUE and it.overdue()) or col == COL_STATUS):
             font = QFont()

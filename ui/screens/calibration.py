@@ -27,15 +27,16 @@ from PySide6.QtWidgets import (
 
 from reviewer.errors import ReviewerError
 from reviewer.files.recordings import recording_path
-from reviewer.ops import calibrate
+from reviewer.ops import calibrate, scoring
 from reviewer.ops.core import Changes
 from reviewer.store.audits import AuditInfo
+from ui.app.operations import show_status
 from ui.app.session import RefreshedWhenShown, Session
 from ui.app.shortcuts import keys
 from ui.models.agreement import COL_QUESTION, AgreementModel
 from ui.models.disagreements import COL_DECISION, DisagreementsModel, Row
 from ui.widgets.a11y import buddy
-from ui.widgets.layout import row_table, scrolling_split
+from ui.widgets.layout import RowKeeper, one_line_rows, row_table, rows_height, scrolling_split
 from ui.widgets.player import CallPlayer
 
 TEAM = "team:"      # the combo's entries for a team's calibration audits together
@@ -48,6 +49,7 @@ class CalibrationView(RefreshedWhenShown, QWidget):
         super().__init__(parent)
         self.session = session
         self._other: AuditInfo | None = None          # the audit compared with
+        self._decided: list[tuple[int, str, str]] = []  # (row, decision, main's answer) before
         self.heading = QLabel("")
         self.heading.setWordWrap(True)
         self.other_combo = QComboBox()
@@ -59,11 +61,12 @@ class CalibrationView(RefreshedWhenShown, QWidget):
         pick = QLabel("Compared &with:")
         pick.setBuddy(self.other_combo)
         self.summary = AgreementModel(self)
-        self.summary_view = row_table(self.summary, "agreementTable", "Agreement per question")
+        self.summary_view = one_line_rows(row_table(self.summary, "agreementTable",
+                                                    "Agreement per question"))
         self.summary_view.horizontalHeader().setSectionResizeMode(
             COL_QUESTION, QHeaderView.ResizeMode.Stretch)
         self.model = DisagreementsModel(self)
-        self.view = row_table(self.model, "disagreementsTable", "Disagreements")
+        self.view = one_line_rows(row_table(self.model, "disagreementsTable", "Disagreements"))
         self.view.horizontalHeader().setSectionResizeMode(COL_DECISION,
                                                           QHeaderView.ResizeMode.Stretch)
         self.view.selectionModel().currentRowChanged.connect(lambda *_: self._row_changed())
@@ -85,13 +88,16 @@ class CalibrationView(RefreshedWhenShown, QWidget):
         ll.addWidget(self.detail)
         ll.addWidget(self.player)
         split = scrolling_split(self.summary_view, lower, (1, 2))
+        # eight questions in sight, and eight disagreements (the lower part scrolls if need be)
+        self._keeper = RowKeeper(split, self.summary_view)
+        self.view.setMinimumHeight(rows_height(self.view))
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(split, 1)
         for name, fn in (("keep_main", lambda: self.decide("a")),
                          ("take_other", lambda: self.decide("b")),
                          ("open_disagreement", self._open), ("play_pause", self.player.toggle),
-                         ("refresh", self.refresh)):
+                         ("refresh", self.refresh), ("undo_decision", self.undo_decision)):
             action = QAction(name, self)
             action.setShortcuts([QKeySequence(k) for k in keys(name)])
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -113,6 +119,14 @@ class CalibrationView(RefreshedWhenShown, QWidget):
     def showEvent(self, event) -> None:  # noqa: N802 - Qt API
         super().showEvent(event)             # refreshed first when the hook marked it
         self.view.setFocus()
+
+    def other_audit(self) -> AuditInfo | None:
+        """The audit the open one is compared with (for the agreement export), if any."""
+        data = self.other_combo.currentData()
+        if data is not None:
+            return self.session.ws.audit_by_id(data)
+        main = self.session.audit           # not shown yet: its first choice
+        return next(iter(self._candidates()), None) if main and main.calibrates is None else None
 
     def _candidates(self):
         main = self.session.audit
@@ -215,6 +229,7 @@ class CalibrationView(RefreshedWhenShown, QWidget):
                 rows.append(Row(d.ref, q.id, q.text, d.a, d.b, a_view.note(q.id),
                                 b_view.note(q.id), self._decision(d.ref, q.id)))
         self.model.set_rows(rows)
+        self._decided = []
         if rows:
             self.view.selectRow(0)
 
@@ -252,9 +267,27 @@ class CalibrationView(RefreshedWhenShown, QWidget):
             initiator=self)
         if done is None:
             return
-        self.model.decide(row, ("kept " if which == "a" else "took ") + (done.value or "blank"))
+        self._decided.append((row, r.decision, r.a))
+        self.model.decide(row, ("kept " if which == "a" else "took ") + (done.value or "blank"),
+                          done.value or "")
         if row + 1 < self.model.rowCount():
             self.view.selectRow(row + 1)
+
+    def undo_decision(self) -> None:
+        """Ctrl+Z: take back the last decision made here, through the core's undo (an ``undo``
+        event in the main audit's history); the row shows what it showed before."""
+        if not self._decided or self.session.audit is None:
+            return
+        main_id, qs = self.session.audit.id, self.session.qset
+        done = self.session.run(lambda ws, _p: scoring.undo_last(ws, main_id, qs), self,
+                                "Undoing…", initiator=self)
+        if done is None:
+            return
+        row, decision, main_was = self._decided.pop()
+        if done.value is not None and row < self.model.rowCount():
+            self.model.undecide(row, decision, main_was)
+            self.view.selectRow(row)
+        show_status(self, done.message)
 
     def _open(self) -> None:
         row = self.view.currentIndex().row()

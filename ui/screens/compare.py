@@ -106,11 +106,31 @@ class CompareView(QWidget):
         if len(chosen) < 3:
             notes.append("A trend chart appears with three or more audits.")
         self.warnings.setText("\n".join(notes))
+        shown = self.chart_scroll.isVisible()
         self.chart_scroll.setVisible(len(chosen) >= 3)
         if len(chosen) >= 3:
             self._trend(c)
+            if not shown:
+                self._arrange(force=True)
         else:
             self.chart.clear()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        self._arrange()
+
+    def _arrange(self, force: bool = False) -> None:
+        """The trend chart beside the table when there is room for about 150 characters
+        across (a laptop screen), else below it; it gets 2/5 either way, so it is never a strip
+        (docs/keyboard.md, "Laptop screens")."""
+        chars = self.width() // max(self.fontMetrics().horizontalAdvance("x"), 1)
+        orientation = Qt.Orientation.Horizontal if chars >= 150 else Qt.Orientation.Vertical
+        if not force and orientation == self.split.orientation():
+            return
+        self.split.setOrientation(orientation)
+        size = self.width() if orientation == Qt.Orientation.Horizontal else \
+            self.split.height()
+        self.split.setSizes([size * 3 // 5, size - size * 3 // 5])
 
     def _trend(self, c) -> None:
         """Three or more audits: each question's p-chart with control limits (docs/contracts.md
@@ -129,8 +149,10 @@ class CompareView(QWidget):
         from reviewer.outputs.trend_chart import trend_chart_png
         from reviewer.outputs.trend_text import to_text
 
+        with self._chart_colours():                           # the theme's, not white
+            png = trend_chart_png(result, columns=3, dpi=80)
         pixmap = QPixmap()
-        pixmap.loadFromData(trend_chart_png(result, columns=3, dpi=80))
+        pixmap.loadFromData(png)
         self.chart.setPixmap(pixmap)
         text = to_text(result)
         self.chart.setToolTip(text)
@@ -139,7 +161,22 @@ class CompareView(QWidget):
     def _lines(self, c) -> None:
         from reviewer.outputs.charts import trend_chart
 
-        png = trend_chart(c, columns=5, dpi=80)
+        with self._chart_colours():                           # the theme's, not white
+            png = trend_chart(c, columns=5, dpi=80)
         pixmap = QPixmap()
         pixmap.loadFromData(png)
         self.chart.setPixmap(pixmap)
+
+    def _chart_colours(self):
+        """matplotlib drawing in the palette's colours (a context): the chart's background is
+        the screen's base, its text and axes the screen's text, in any theme."""
+        import matplotlib
+
+        pal = self.palette()
+        base = pal.color(QPalette.ColorRole.Base).name()
+        text = pal.color(QPalette.ColorRole.Text).name()
+        return matplotlib.rc_context({
+            "figure.facecolor": base, "axes.facecolor": base, "savefig.facecolor": base,
+            "text.color": text, "axes.labelcolor": text, "axes.edgecolor": text,
+            "axes.titlecolor": text, "xtick.color": text, "ytick.color": text,
+            "legend.facecolor": base, "legend.edgecolor": text, "legend.labelcolor": text})

@@ -34,7 +34,7 @@ from ui.models.plan_evidence import COL_QUESTION, PlanEvidenceModel
 from ui.models.plan_items import COL_AREA, PlanItemsModel
 from ui.widgets.a11y import buddy
 from ui.widgets.behind_panel import BehindPanel
-from ui.widgets.layout import row_table, scrolling_split
+from ui.widgets.layout import RowKeeper, one_line_rows, row_table, scrolling_split
 
 
 def default_evidence(audits: list) -> list:
@@ -71,7 +71,7 @@ class PlanView(RefreshedWhenShown, QWidget):
         self.heading = QLabel("")
         self.heading.setWordWrap(True)
         self.items = PlanItemsModel(self)
-        self.items_view = row_table(self.items, "planItems", "Plan items")
+        self.items_view = one_line_rows(row_table(self.items, "planItems", "Plan items"))
         self.items_view.horizontalHeader().setSectionResizeMode(
             COL_AREA, QHeaderView.ResizeMode.Stretch)
         self.items_view.selectionModel().currentRowChanged.connect(lambda *_: self._item())
@@ -105,6 +105,7 @@ class PlanView(RefreshedWhenShown, QWidget):
         ll.addWidget(self.evidence_view, 2)
         ll.addWidget(self.behind, 1)
         split = scrolling_split(self.items_view, lower, (4, 5))
+        self._keeper = RowKeeper(split, self.items_view)     # eight items on a laptop screen
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(buddy("Audits giving the evidence — tick two or more with Space; the "
@@ -164,7 +165,6 @@ class PlanView(RefreshedWhenShown, QWidget):
             + ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
             + f". {overdue} overdue (past due and not complete).")
         self.items.set_items(self.status.items)
-        self.items_view.resizeRowsToContents()
         if self.status.items:
             self.items_view.selectRow(0)
 

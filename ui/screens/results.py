@@ -52,6 +52,7 @@ class ResultsView(RefreshedWhenShown, QWidget):
         self.heading = QLabel("")
         self.heading.setWordWrap(True)
         self.group_combo = QComboBox()
+        self.group_combo.setAccessibleName("Group by")     # read by its label, not its value
         self.group_combo.setObjectName("groupBy")
         self.group_combo.activated.connect(lambda _i: self.refresh())
         self.grouped_view = GroupedView(self.grouped)

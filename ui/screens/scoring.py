@@ -15,10 +15,10 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
+    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QScrollArea,
     QSplitter,
     QStyle,
@@ -39,6 +39,8 @@ from ui.screens.scoring_answers import Answering
 from ui.screens.scoring_navigation import Navigation
 from ui.widgets.a11y import named
 from ui.widgets.history_panel import HistoryPanel
+from ui.widgets.jump_box import JumpBox
+from ui.widgets.layout import RowKeeper
 from ui.widgets.question_panel import QuestionPanel
 from ui.widgets.record_panel import RecordPanel
 from ui.widgets.scoring_notice import notice_text
@@ -73,12 +75,29 @@ class ScoringScreen(Answering, Navigation, QWidget):
         self.only_mine = QCheckBox("My records (Ctrl+Shift+M)")
         self.only_mine.setToolTip("Only the records assigned to you; Ctrl+Return follows it")
         self.only_mine.toggled.connect(self._filter_changed)
-        self.ref_edit = QLineEdit()
-        self.ref_edit.setPlaceholderText("Jump to ref (Ctrl+G)")
-        named(self.ref_edit, "Jump to ref", "Type a record's ref and press Enter (Ctrl+G)")
+        self.ref_edit = JumpBox(lambda: self.questions_view.setFocus())
+        self.ref_edit.setPlaceholderText("Jump to ref… (Ctrl+G)")
+        named(self.ref_edit, "Jump to ref", "Type any part of a record's ref or fields, pick "
+              "it and press Enter (Ctrl+G); Esc goes back to the questions")
         self.ref_edit.returnPressed.connect(self._jump)
+        self.banner = QLabel("")
+        self.banner.setObjectName("saveBanner")
+        set_colours(self.banner, ERROR_TEXT, ERROR_BACKGROUND)     # 7.9:1 in any theme
+        self.banner.setAutoFillBackground(True)
+        self.banner.setMargin(6)
+        # the banner lies over the title, in a place kept for it while it is hidden: showing
+        # it never moves the questions (one line; the whole message is its tooltip and in the
+        # status bar)
+        policy = self.banner.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        policy.setHorizontalPolicy(policy.Policy.Ignored)
+        self.banner.setSizePolicy(policy)
+        self.banner.hide()
+        headline = QGridLayout()
+        headline.addWidget(self.title, 0, 0)
+        headline.addWidget(self.banner, 0, 0)
         heading = QHBoxLayout()           # two rows: nothing pushes the window wider than
-        heading.addWidget(self.title, 1)  # a small screen at a large font
+        heading.addLayout(headline, 1)    # a small screen at a large font
         heading.addWidget(self.progress)
         filters = QHBoxLayout()
         filters.addWidget(self.only_incomplete)
@@ -89,12 +108,6 @@ class ScoringScreen(Answering, Navigation, QWidget):
         top.addLayout(heading)
         top.addLayout(filters)
 
-        self.banner = QLabel("")
-        self.banner.setObjectName("saveBanner")
-        self.banner.setWordWrap(True)
-        set_colours(self.banner, ERROR_TEXT, ERROR_BACKGROUND)     # 7.9:1 in any theme
-        self.banner.setMargin(6)
-        self.banner.hide()
         self.notice = QLabel("")
         self.notice.setObjectName("auditNotice")
         self.notice.setWordWrap(True)
@@ -125,6 +138,12 @@ class ScoringScreen(Answering, Navigation, QWidget):
         split_left.setStretchFactor(0, 2)
         split_left.setStretchFactor(1, 3)
         split_left.setChildrenCollapsible(False)
+        # the history's table may be short (it scrolls): the record list keeps its eight rows
+        self.history.view.setMinimumHeight(self.history.view.fontMetrics().height() * 3)
+        # the history takes its room from itself, never from the record list (8 rows)
+        self._records_keeper = RowKeeper(split_left, self.records_view,
+                                         donors=(self.history, self.record_panel),
+                                         watch=(self.history,))
         left = QScrollArea()             # a short window or a large font scrolls, never clips
         left.setWidgetResizable(True)
         left.setFrameShape(QScrollArea.Shape.NoFrame)
@@ -145,7 +164,6 @@ class ScoringScreen(Answering, Navigation, QWidget):
         self._left = self.left_split = split_left     # call listening adds the transcript
         layout = QVBoxLayout(self)
         layout.addLayout(top)
-        layout.addWidget(self.banner)
         layout.addWidget(self.notice)
         layout.addWidget(split, 1)
 
@@ -163,6 +181,7 @@ class ScoringScreen(Answering, Navigation, QWidget):
             QStyle.PixelMetric.PM_ScrollBarExtent)
         left = min(max(need, width * 30 // 100), width * 40 // 100)
         self.split.setSizes([left, width - left])
+        self._records_keeper.keep()
 
     def _actions(self) -> None:
         handlers = {

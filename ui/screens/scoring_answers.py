@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QInputDialog
 from reviewer.ops import scoring
 from reviewer.questions.logic import ANSWERED, MULTI_SEP, NOT_ASKED
 from ui.app.operations import failure_lines
+from ui.app.shortcuts import keys
 
 
 class Answering:
@@ -96,7 +97,18 @@ class Answering:
             self._totals[1] += 1 if now_complete else -1
             self.records_model.refresh_rows()
         self.show_record(view, keep_question=True)
+        if now_complete and not was_complete:
+            self.completion_cue()
         return True
+
+    def completion_cue(self) -> None:
+        """The record is complete: say so, and name the key to the next incomplete one."""
+        left = self._totals[0] - self._totals[1]
+        nxt = keys("next_incomplete")[0]
+        self.session_message(
+            f"Record {self.view.ref} is complete. " + (
+                f"{nxt} opens the next incomplete record ({left} left)." if left > 0 else
+                "Every record of this audit is complete."))
 
     def show_not_saved(self, exc: BaseException) -> None:
         """This screen's place for a failed operation (``Session.run``'s ``on_failure``): the
@@ -105,6 +117,7 @@ class Answering:
 
     def show_error(self, message: str) -> None:
         self.banner.setText(message)
+        self.banner.setToolTip(message)
         self.banner.show()
         self.session_message(message)
 

@@ -47,14 +47,22 @@ class Navigation:
         self.open_record(rid)
 
     def _focus_ref(self) -> None:
+        if self.session.audit is not None:      # the records as they are now, to complete on
+            from ui.widgets.jump_box import LIMIT
+
+            self.ref_edit.set_records(self.session.ws.records_page(
+                self.session.audit.id, 0, LIMIT))
         self.ref_edit.setFocus()
         self.ref_edit.selectAll()
 
     def _jump(self) -> None:
-        ref = self.ref_edit.text().strip()
+        ref = self.ref_edit.ref()
         if not ref or self.session.audit is None:
             return
         rid = self.session.ws.find_ref(self.session.audit.id, ref)
+        if rid is None:                          # a part of a ref that only one record has
+            found = self.session.ws.records_page(self.session.audit.id, 0, 2, search=ref)
+            rid = found[0].id if len(found) == 1 else None
         if rid is None:
             self.show_error(f"No record with ref '{ref}' in this audit.")
             return

@@ -21,6 +21,7 @@ from ui.widgets.a11y import named
 
 def _table(model: GroupedResultsModel, name: str, description: str) -> QTableView:
     view = QTableView()
+    view.setTabKeyNavigation(False)      # Tab leaves the table (docs/keyboard.md)
     view.setModel(model)
     view.setWordWrap(True)
     view.verticalHeader().hide()

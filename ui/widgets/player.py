@@ -28,6 +28,7 @@ from reviewer.analysis.speech import CallProfile, volume_for
 from reviewer.files.recordings import format_time
 from ui.app.colours import emphasise, set_colours, status
 from ui.app.shortcuts import keys
+from ui.app.themes import icon_in
 from ui.widgets.a11y import buddy, named
 from ui.widgets.silence_skip import SilenceSkip
 from ui.widgets.waveform import WaveformView
@@ -71,8 +72,9 @@ class CallPlayer(QWidget):
 
     def _button(self, icon: QStyle.StandardPixmap, tip: str, action: str, slot) -> QToolButton:
         button = QToolButton()
-        button.setIcon(self.style().standardIcon(icon))
         size = self.fontMetrics().height()          # icons grow with the system font
+        button.setIcon(icon_in(self.style().standardIcon(icon),       # the theme's colour
+                               self.palette().color(QPalette.ColorRole.ButtonText), size * 2))
         button.setIconSize(QSize(size, size))
         button.setToolTip(f"{tip} ({keys(action)[0]})")
         named(button, tip, f"Key: {keys(action)[0]}")      # icon only: the name is read

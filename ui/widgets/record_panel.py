@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import PurePath
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
@@ -46,13 +48,20 @@ class RecordPanel(QWidget):
         self.status_label.setText("Complete" if complete else "Incomplete")
         for name, value in view.fields.items():
             label = QLabel(str(value))
+            if name == "audio" and value:     # a recording: its name, the folder on hover
+                label.setText(PurePath(str(value)).name)
+                label.setToolTip(str(value))
             label.setWordWrap(True)
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self.fields.addRow(f"{name}:", label)
 
-    def field_text(self, name: str) -> str | None:
+    def field_label(self, name: str) -> QLabel | None:
         for row in range(self.fields.rowCount()):
             label = self.fields.itemAt(row, QFormLayout.ItemRole.LabelRole)
             if label and label.widget().text() == f"{name}:":
-                return self.fields.itemAt(row, QFormLayout.ItemRole.FieldRole).widget().text()
+                return self.fields.itemAt(row, QFormLayout.ItemRole.FieldRole).widget()
         return None
+
+    def field_text(self, name: str) -> str | None:
+        label = self.field_label(name)
+        return label.text() if label is not None else None
