@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from reviewer.analysis.tally import Tally, build, grouped
 from reviewer.errors import ReviewerError
+from reviewer.gc_pause import gc_paused
 from reviewer.store import counts
 from reviewer.store.audits import AuditInfo, calibrations_of, question_set
 
@@ -66,9 +67,10 @@ def agreement(db: Database, *audits: AuditInfo) -> Agreement:
     if main_id is not None and main_id not in {a.id for a in audits}:
         main = get_audit_by_id(db, main_id)
         lead = (main, counts.answers_by_ref(db, main.id))
-    return agreement_figures.agreement(
-        audits, [question_set(db, a) for a in audits],
-        [counts.answers_by_ref(db, a.id) for a in audits], lead)
+    with gc_paused():           # every answer held at once: no full collections over them
+        return agreement_figures.agreement(
+            audits, [question_set(db, a) for a in audits],
+            [counts.answers_by_ref(db, a.id) for a in audits], lead)
 
 
 def weighted(db: Database, audit: AuditInfo, t: Tally) -> dict[str, Weighted] | None:

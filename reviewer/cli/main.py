@@ -32,7 +32,6 @@ from reviewer.cli import (
 from reviewer.cli.common import COMMANDS, CommandParser, add_common_options
 from reviewer.errors import ReviewerError, UsageError, describe_error
 from reviewer.settings import check_environment, debug
-from reviewer.store.db import redact
 from reviewer.text import EscapingWriter, printable
 
 # In this order: a group may add actions to one made before it (team adds to audit).
@@ -124,6 +123,8 @@ def _run(args: argparse.Namespace) -> int:
 
 def _shown(line: str) -> str:
     """An error line as printed: passwords masked, control characters escaped."""
+    from reviewer.urls import redact  # only here: ``reviewer --help`` stays fast
+
     return printable(redact(line))
 
 

@@ -16,13 +16,6 @@ from reviewer.cli.common import (
     warn,
 )
 from reviewer.errors import ReviewerError
-from reviewer.ops.disclose import (
-    write_comparison_chart,
-    write_feedback,
-    write_report,
-    write_results,
-)
-from reviewer.private import check_extension
 
 
 def add_commands(sub, groups: dict | None = None) -> None:
@@ -58,12 +51,16 @@ def add_commands(sub, groups: dict | None = None) -> None:
 
 @command("report")
 def _report(args: argparse.Namespace) -> int:
+    from reviewer.private import check_extension
+
     check_extension(args.out, (".pdf",), "the report")
     ws = open_ws(args)
     audit = ws.audit(args.name)
     baseline = ws.audit(args.compare) if args.compare else None
     if baseline is not None and baseline.id == audit.id:
         raise ReviewerError("--compare names the same audit as the report")
+    from reviewer.ops.disclose import write_report
+
     write_report(ws, audit.id, args.out, baseline.id if baseline else None, disclosure(args))
     print(f"wrote the results report of '{audit.name}' to {args.out}", file=sys.stderr)
     return 0
@@ -71,9 +68,13 @@ def _report(args: argparse.Namespace) -> int:
 
 @command("results")
 def _results(args: argparse.Namespace) -> int:
+    from reviewer.private import check_extension
+
     check_extension(args.out, (".xlsx", ".csv"), "the results file")
     ws = open_ws(args)
     audit = ws.audit(args.name)
+    from reviewer.ops.disclose import write_results
+
     write_results(ws, audit.id, args.out, warn=warn, disclosure=disclosure(args))
     print(f"wrote the results of '{audit.name}' to {args.out}", file=sys.stderr)
     return 0
@@ -81,9 +82,13 @@ def _results(args: argparse.Namespace) -> int:
 
 @command("feedback")
 def _feedback(args: argparse.Namespace) -> int:
+    from reviewer.private import check_extension
+
     check_extension(args.out, (".xlsx",), "the feedback workbook")
     ws = open_ws(args)
     audit = ws.audit(args.name)
+    from reviewer.ops.disclose import write_feedback
+
     write_feedback(ws, audit.id, args.by, args.out, warn=warn, disclosure=disclosure(args))
     print(f"wrote feedback by {args.by} for '{audit.name}' to {args.out}", file=sys.stderr)
     return 0
@@ -95,6 +100,8 @@ def _compare(args: argparse.Namespace) -> int:
     if len(set(names)) != len(names):
         raise ReviewerError("each audit may be named only once in a comparison")
     if args.chart:
+        from reviewer.private import check_extension
+
         check_extension(args.chart, (".png",), "the chart")
     ws = open_ws(args)
     audits = [ws.audit(n) for n in names]
@@ -110,6 +117,8 @@ def _compare(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(to_text(result))
     if args.chart:
+        from reviewer.ops.disclose import write_comparison_chart
+
         write_comparison_chart(ws, result, args.chart, disclosure(args))
         print(f"wrote the chart to {args.chart}", file=sys.stderr)
     return 0

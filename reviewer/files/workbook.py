@@ -98,7 +98,7 @@ class SafeWorkbook:
         with zipfile.ZipFile(skeleton) as src, \
                 zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, allowZip64=True,
                                 compresslevel=ZIP_LEVEL) as dst:
-            paths = _sheet_paths(src)
+            paths = sheet_paths(src)
             by_path = {paths[title]: sheet for title, sheet in bulk.items()}
             for info in src.infolist():
                 sheet = by_path.get(info.filename)
@@ -299,7 +299,7 @@ def _with_dimension(head: bytes, ref: str) -> bytes:
     return head[:found.end()] + element + head[found.end():]
 
 
-def _sheet_paths(archive: zipfile.ZipFile) -> dict[str, str]:
+def sheet_paths(archive: zipfile.ZipFile) -> dict[str, str]:
     """Sheet title -> the path of its XML part inside the archive."""
     book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
     rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))

@@ -17,11 +17,8 @@ gets an ``answer``/``note`` event of its own with both values.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,6 +34,7 @@ from reviewer.files.answer_table import (
     stage_batches,
 )
 from reviewer.files.tables import iter_table
+from reviewer.gc_pause import gc_paused
 from reviewer.ops.core import OpResult, Tx, check_open, write
 from reviewer.questions.logic import BLANK, UNANSWERED, history_label
 from reviewer.questions.model import QuestionSet
@@ -76,19 +74,6 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """No cyclic garbage collection while rows are worked on: they are not garbage, and
-    repeated full collections over them would cost more than the import."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def import_answers(ws: Workspace, audit_id: int, path: str | Path,
                    progress: Progress | None = None) -> OpResult[ImportResult]:
     path = Path(path)
@@ -98,7 +83,7 @@ def import_answers(ws: Workspace, audit_id: int, path: str | Path,
     shape: list[str] = []                      # cells beyond the header (FILE:ROW:COLUMN)
     header, rows = iter_table(path, shape)     # streamed: memory stays flat at any size
     digest = file_sha256(path)
-    with _gc_paused():
+    with gc_paused():
         try:
             staged, problems = plan_stage(qs, str(path), header)
             add_duplicates(staged, problems, staging.fill(
@@ -211,9 +196,10 @@ class _Merge:
                 if before[2] != note and before[2]:
                     changed += 1
                     tx.event(Action.NOTE, ref, qid, before[2], note or None, self.detail)
-                deletes.append((rid, qid))
-                if state != UNANSWERED or note:
+                if state != UNANSWERED or note:      # written over in place (an upsert)
                     inserts.append((rid, qid, tx.audit.id, state, value, note, who, at, event))
+                elif qid in old:
+                    deletes.append((rid, qid))
             new_fields, was_complete = known[rid]
             merged = {**new_fields, **json.loads(fields)}
             complete = all(final[k][0] != UNANSWERED for k in self.scored)

@@ -9,6 +9,7 @@ those cells since. Every change appends its history events (``answer``, ``note``
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 from reviewer.errors import NotFound, ReviewerError
 from reviewer.ops.core import OpResult, Tx, write
@@ -68,10 +69,21 @@ def _condition_events(tx: Tx, view: RecordView, before: dict[str, Row], cause: s
                  f"condition: {cause}")
 
 
-def _finish(tx: Tx, qs: QuestionSet, record_id: int) -> RecordView:
-    view = load_record(tx.db, qs, record_id)
+def _finish(tx: Tx, qs: QuestionSet, record_id: int,
+            view: RecordView | None = None) -> RecordView:
+    """Store whether the record is complete now; ``view`` is the record as just written (read
+    again when not given)."""
+    view = view or load_record(tx.db, qs, record_id)
     answers.set_complete(tx.db, record_id, view.complete(qs))
     return view
+
+
+def _written(qs: QuestionSet, view: RecordView, new_rows: dict[str, Row]) -> RecordView:
+    """The record as ``_write`` leaves it (without reading it back: an answer costs the same
+    few statements at any size, docs/performance.md)."""
+    rows = {q: r for q, r in {**view.rows, **new_rows}.items() if r[0] != UNANSWERED or r[2]}
+    return replace(view, rows=rows,
+                   states=logic.resolve(qs, {q: (r[0], r[1]) for q, r in rows.items()}))
 
 
 def _remember(tx: Tx, view: RecordView, qid: str, before: dict[str, Row],
@@ -120,7 +132,7 @@ def score(ws: Workspace, audit_id: int, qs: QuestionSet, record_id: int, qid: st
                               f"question {qid} answered {history_label(*parsed) or 'blank'}",
                               skip=qid)
             _remember(tx, view, qid, before, new_rows)
-        view = _finish(tx, qs, record_id)
+        view = _finish(tx, qs, record_id, _written(qs, view, new_rows))
     return OpResult(view, tx.changes)
 
 

@@ -6,12 +6,15 @@ sample was not stratified at unequal fractions."""
 from __future__ import annotations
 
 from html import escape
+from typing import TYPE_CHECKING
 
 from reviewer.analysis.tally import Tally
 from reviewer.analysis.weighted import METHOD, Weighted, weighting
 from reviewer.outputs.numbers import percent
-from reviewer.outputs.xlsx_util import HEAD_FILL, PERCENT_FORMAT, SafeWorkbook, cell
 from reviewer.store.audits import AuditInfo
+
+if TYPE_CHECKING:       # the workbook helpers load only for a workbook: `tally` stays fast
+    from reviewer.outputs.xlsx_util import SafeWorkbook
 
 
 def _rows(t: Tally, figures: dict[str, Weighted]):
@@ -44,6 +47,8 @@ def weighted_section(audit: AuditInfo, t: Tally, figures: dict[str, Weighted] | 
 
 
 def weighted_sheet(book: SafeWorkbook, t: Tally, figures: dict[str, Weighted] | None) -> None:
+    from reviewer.outputs.xlsx_util import HEAD_FILL, PERCENT_FORMAT, cell
+
     if not figures:
         return
     ws = book.sheet("Weighted")

@@ -53,11 +53,10 @@ class AuditInfo:
 
 _AUDIT_SQL = """
 SELECT a.id, a.name, a.question_set_id, q.key, q.version, q.title, a.description, a.created_at,
-       a.archived, a.sample,
-       (SELECT COUNT(*) FROM record r WHERE r.audit_id = a.id),
-       (SELECT COUNT(*) FROM record r WHERE r.audit_id = a.id AND r.complete = TRUE),
+       a.archived, a.sample, COALESCE(c.records, 0), COALESCE(c.complete, 0),
        a.signed_off_by, a.signed_off_at, a.calibrates
 FROM audit a JOIN question_set q ON q.id = a.question_set_id
+LEFT JOIN audit_count c ON c.audit_id = a.id
 """
 
 

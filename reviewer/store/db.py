@@ -33,6 +33,7 @@ from reviewer.errors import (  # noqa: F401 - DatabaseError: re-exported
     ReviewerError,
     one_line,
 )
+from reviewer.store.writer_lock import WriterQueue
 from reviewer.urls import (  # noqa: F401 - display_target, is_url, redact: used from here
     display_target,
     is_url,
@@ -148,6 +149,7 @@ class Database:
             raise DatabaseError(f"cannot open database {display_target(target)}: "
                                 f"{one_line(exc)}") from None
         self._in_tx = False
+        self._queue = WriterQueue.for_file(path) if path is not None else None
         self.written: dict[str, set[int | None]] = {}   # what this transaction's writes reported
         if migrate:
             from reviewer.store.migrations import ensure_schema
@@ -243,17 +245,25 @@ class Database:
 
     def _begin(self) -> None:
         start = time.monotonic()
-        while True:
-            if self._try_begin(max(0.0, self.lock_timeout - (time.monotonic() - start))):
-                return
-            waited = time.monotonic() - start
-            if waited >= self.lock_timeout:
-                raise LockTimeout(
-                    f"another writer kept the database busy for {waited:.0f} s; gave up "
-                    "waiting and wrote nothing (try again, or wait longer with "
-                    "REVIEWER_LOCK_TIMEOUT=SECONDS)")
-            if self.on_wait is not None:
-                self.on_wait(waited)
+        # SQLite: queue behind the writer at work first, sleeping until it is done (writer_lock)
+        if self._queue is not None and not self._queue.acquire(self.lock_timeout, self.on_wait):
+            raise _timed_out(time.monotonic() - start)
+        try:
+            while True:
+                if self._try_begin(max(0.0, self.lock_timeout - (time.monotonic() - start))):
+                    return
+                waited = time.monotonic() - start
+                if waited >= self.lock_timeout:
+                    raise _timed_out(waited)
+                if self.on_wait is not None:
+                    self.on_wait(waited)
+        except BaseException:
+            self._release_queue()
+            raise
+
+    def _release_queue(self) -> None:
+        if self._queue is not None:
+            self._queue.release()
 
     def _try_begin(self, patience: float) -> bool:
         """One attempt at the write lock, waiting at most ``patience`` seconds (and never much
@@ -271,18 +281,22 @@ class Database:
             return True
         # Queue in the server for up to a second at a time (writers get the lock in the order
         # they asked), then come back to report the wait and try again.
-        self.execute("BEGIN")
+        # One round trip (no parameters: the four statements go as one simple query): a blocking
+        # wait in the server, not polling (docs/performance.md).
         queue_ms = max(1, min(PG_QUEUE_MS, int(patience * 1000)))     # 0 would mean "forever"
-        self.execute(f"SET LOCAL lock_timeout = '{queue_ms}ms'")
         try:
-            self.execute("SELECT pg_advisory_xact_lock(?)", (WRITE_LOCK,))
-        except LockTimeout:             # 55P03 lock_not_available: still queued out
+            self.conn.cursor().execute(
+                f"BEGIN; SET LOCAL lock_timeout = '{queue_ms}ms'; "
+                f"SELECT pg_advisory_xact_lock({WRITE_LOCK}); "
+                f"SET LOCAL lock_timeout = {self._lock_ms}")
+        except Exception as exc:
             self.conn.rollback()
-            return False
+            if getattr(exc, "sqlstate", None) == "55P03":
+                return False            # lock_not_available: still queued out
+            raise
         except BaseException:
             self.conn.rollback()
             raise
-        self.execute(f"SET LOCAL lock_timeout = {self._lock_ms}")
         return True
 
     @contextmanager
@@ -309,6 +323,7 @@ class Database:
             raise
         finally:
             self._in_tx = False
+            self._release_queue()
 
     # -- helpers ------------------------------------------------------------------------------
     def group_concat(self, column: str) -> str:
@@ -330,3 +345,8 @@ class Database:
             if self._engine is not None:
                 self._engine.dispose()
 
+
+def _timed_out(waited: float) -> LockTimeout:
+    return LockTimeout(f"another writer kept the database busy for {waited:.0f} s; gave up "
+                       "waiting and wrote nothing (try again, or wait longer with "
+                       "REVIEWER_LOCK_TIMEOUT=SECONDS)")

@@ -189,8 +189,16 @@ def chain_head(db: Database, audit_key: int) -> tuple[int, bytes | None]:
 
 
 def insert_events(db: Database, rows: list[tuple]) -> None:
-    db.executemany(f"INSERT INTO event ({', '.join(EVENT_COLUMNS)}) "
-                   f"VALUES ({', '.join('?' * len(EVENT_COLUMNS))})", rows)
+    """Write hashed events (``ops.core.Tx.flush`` builds the chain). One event (an answer's)
+    is one statement (docs/performance.md)."""
+    if len(rows) == 1:
+        db.execute(_INSERT_EVENT, rows[0])
+    else:
+        db.executemany(_INSERT_EVENT, rows)
+
+
+_INSERT_EVENT = (f"INSERT INTO event ({', '.join(EVENT_COLUMNS)}) "
+                 f"VALUES ({', '.join('?' * len(EVENT_COLUMNS))})")
 
 
 def last_view(db: Database, audit_id: int, ref: str, login: str, detail: str) -> str | None:

@@ -242,8 +242,6 @@ def _to_4(db: Database) -> None:
          'CREATE INDEX ix_transcript_record ON transcript (audit_id, record_id)')
 
 
-
-
 def _to_5(db: Database) -> None:
     """Accountable evidence (docs/evidence.md): who (login) on answers and events, the history's
     hash chain, sealed commitments of disposed texts, per-audit policy (purpose required,
@@ -376,6 +374,50 @@ def _event_triggers_5(db: Database) -> None:
                "FOR EACH ROW EXECUTE FUNCTION event_append_only()")
 
 
+def _to_6(db: Database) -> None:
+    """Progress counts kept as records change (docs/performance.md): ``audit_count`` holds each
+    audit's number of records and of complete ones, kept by triggers in the transaction that
+    changes ``record``, so reading an audit costs the same at any size. SQLite counts row by
+    row; PostgreSQL once per statement from its transition tables (a million-row import is one
+    update of the counter, not a million versions of one row)."""
+    _ddl(db, 'CREATE TABLE audit_count (audit_id INTEGER NOT NULL, records INTEGER NOT NULL, '
+             'complete INTEGER NOT NULL, PRIMARY KEY (audit_id)) WITHOUT ROWID')
+    if db.dialect == "sqlite":
+        add = ("INSERT INTO audit_count (audit_id, records, complete) "
+               "VALUES (NEW.audit_id, 1, NEW.complete) ON CONFLICT (audit_id) DO UPDATE SET "
+               "records = records + 1, complete = complete + excluded.complete;")
+        take = ("UPDATE audit_count SET records = records - 1, complete = complete - OLD.complete "
+                "WHERE audit_id = OLD.audit_id;")
+        db.execute(f"CREATE TRIGGER audit_count_insert AFTER INSERT ON record BEGIN {add} END")
+        db.execute(f"CREATE TRIGGER audit_count_delete AFTER DELETE ON record BEGIN {take} END")
+        db.execute("CREATE TRIGGER audit_count_update AFTER UPDATE OF audit_id, complete ON record "
+                   "WHEN OLD.audit_id IS NOT NEW.audit_id OR OLD.complete IS NOT NEW.complete "
+                   f"BEGIN {take} {add} END")
+    else:
+        delta = ("INSERT INTO audit_count AS c (audit_id, records, complete) "
+                 "SELECT audit_id, SUM(n), SUM(k) FROM ({rows}) d GROUP BY audit_id "
+                 "HAVING SUM(n) <> 0 OR SUM(k) <> 0 ON CONFLICT (audit_id) DO UPDATE SET "
+                 "records = c.records + excluded.records, "
+                 "complete = c.complete + excluded.complete")
+        plus = "SELECT audit_id, 1 AS n, CASE WHEN complete THEN 1 ELSE 0 END AS k FROM new_rows"
+        minus = "SELECT audit_id, -1, CASE WHEN complete THEN -1 ELSE 0 END FROM old_rows"
+        for name, rows, refs in (
+                ("insert", plus, "NEW TABLE AS new_rows"),
+                ("delete", minus, "OLD TABLE AS old_rows"),
+                ("update", f"{plus} UNION ALL {minus}",
+                 "OLD TABLE AS old_rows NEW TABLE AS new_rows")):
+            # SECURITY DEFINER: the counter is written as its owner, so the roles
+            # (store.roles_pg) may read it but change it only through these triggers
+            db.execute(f"CREATE FUNCTION audit_count_{name}() RETURNS trigger AS $$ BEGIN "
+                       f"{delta.format(rows=rows)}; RETURN NULL; END $$ LANGUAGE plpgsql "
+                       "SECURITY DEFINER SET search_path FROM CURRENT")
+            db.execute(f"CREATE TRIGGER audit_count_{name} AFTER {name.upper()} ON record "
+                       f"REFERENCING {refs} FOR EACH STATEMENT "
+                       f"EXECUTE FUNCTION audit_count_{name}()")
+    db.execute("INSERT INTO audit_count (audit_id, records, complete) "
+               "SELECT audit_id, COUNT(*), SUM(CASE WHEN complete THEN 1 ELSE 0 END) "
+               "FROM record GROUP BY audit_id")
 
 
-STEPS: dict[int, Callable[[Database], None]] = {1: _to_1, 2: _to_2, 3: _to_3, 4: _to_4, 5: _to_5}
+STEPS: dict[int, Callable[[Database], None]] = {1: _to_1, 2: _to_2, 3: _to_3, 4: _to_4,
+                                                5: _to_5, 6: _to_6}

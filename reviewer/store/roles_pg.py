@@ -15,9 +15,11 @@ import re
 
 from reviewer.store.db import Database
 
+# ``audit_count`` (schema step 6) is read by all, written only by its SECURITY DEFINER triggers on
+# ``record`` (docs/performance.md)
 READ_ONLY_FOR_ALL = ("meta", "question_set", "audit", "record", "answer", "undo", "incident",
                      "event", "event_seal", "plan", "plan_item", "audit_policy", "team_member",
-                     "transcript")
+                     "transcript", "audit_count")
 # a reviewer stores machine transcripts (``transcribe``, replacing a record's earlier one); a
 # lead's disposal removes them (docs/listening.md, "Removing transcripts")
 REVIEWER_WRITES = ("answer", "undo", "transcript")

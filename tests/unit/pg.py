@@ -17,6 +17,7 @@ import subprocess
 import tempfile
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +46,17 @@ def pg_port() -> Iterator[int]:
     if bindir is None:
         pytest.skip("PostgreSQL server binaries not found under /usr/lib/postgresql/*/bin "
                     "(apt-get install postgresql)")
+    try:
+        with cluster(bindir) as port:
+            yield port
+    except LookupError as exc:
+        pytest.skip(str(exc))
+
+
+@contextmanager
+def cluster(bindir: Path) -> Iterator[int]:
+    """Start a throwaway cluster from ``bindir`` (also used by benchmarks/bench_answer.py and
+    bench_team.py); yield its port; remove it at the end. LookupError when it cannot be run."""
     run_as: dict[str, Any] = {}
     tmp = Path(tempfile.mkdtemp(prefix="reviewer-pg-"))
     if os.geteuid() == 0:          # initdb refuses to run as root: run the server as postgres
@@ -52,7 +64,8 @@ def pg_port() -> Iterator[int]:
             shutil.chown(tmp, "postgres", "postgres")
         except (LookupError, PermissionError) as exc:
             shutil.rmtree(tmp)
-            pytest.skip(f"running as root and cannot hand the cluster to user postgres: {exc}")
+            raise LookupError("running as root and cannot hand the cluster to user postgres: "
+                              f"{exc}") from None
         run_as = {"user": "postgres", "group": "postgres"}
     tmp.chmod(0o700)
     data, port = tmp / "data", _free_port()

@@ -16,6 +16,7 @@ waits) are printed for ``pytest -s`` and never asserted on beyond their order.
 
 from __future__ import annotations
 
+import itertools
 import random
 import time
 from pathlib import Path
@@ -217,6 +218,12 @@ def test_an_import_during_scoring_keeps_every_answer(target, race, tmp_path):
     report("import at work alongside the scorers", released - start)
     report("answers scored while the import was at work, before it wrote", window, "answers")
     report("the import waited for the lock", locked - importer.at("request"))
+    # How long a scorer waited behind the import (docs/performance.md): the longest gap between
+    # two of one scorer's answers that overlaps the import's hold of the lock.
+    gaps = [b["t"] - a["t"] for s in scorers
+            for a, b in itertools.pairwise(s.events("scored"))
+            if a["t"] < released and b["t"] > locked]
+    report("the longest a scorer waited while the import wrote", max(gaps, default=0.0))
 
     id_ref = {v: k for k, v in ids.items()}
     given: dict[str, list[tuple[str, str]]] = {}     # ref -> the answers to a, in order

@@ -3,7 +3,7 @@ app, or the ``reviewer`` command when its arguments name one of the command's su
 
 A managed desktop gets only the packaged folder, so it carries both (docs/packaging.md):
 
-- ``reviewer`` (``reviewer.exe``): no arguments, or only the app's options, opens the app;
+- ``reviewer`` (with ``.exe`` on Windows): no arguments, or only the app's options, opens the app;
   ``reviewer tally "BTP ASB 2012 (demo)"`` (any word: a subcommand) runs the command;
   ``reviewer cli …`` always runs the command, ``reviewer gui …`` always opens the app.
 - ``reviewer-cli`` (``reviewer-cli.exe``, a console program on Windows, where the app has no

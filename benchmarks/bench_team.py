@@ -1,0 +1,201 @@
+"""A team scoring at once: P processes answering one audit, against P processes doing the same
+writes as raw transactions.
+
+    .venv/bin/python benchmarks/bench_team.py [--processes 10,50] [--answers K] [--records N]
+                                              [--engine sqlite|postgresql|both]
+
+Each process opens its own connection and gives K answers (``reviewer.ops.scoring.score``) as
+fast as it can, all starting together; then the same number of processes run K raw transactions
+each (bench_answer.py's ``raw_answer``: the lock, the next history seq, answer, event, undo,
+record, commit). Printed per engine and process count: throughput (answers per second over the
+wall time), p50 and p99 latency, and the ratios. Goals (docs/performance.md), for 10 processes:
+throughput >= 0.5x raw on both engines; p99 <= 100 ms on SQLite and <= 3x raw on PostgreSQL.
+Then the first count of scorers answer (at a person's pace) while another process imports
+``--import-rows`` new records into the same audit; printed: the longest any answer waited.
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing as mp
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_answer import QUESTIONS, SET_YAML, fill, load, pg_targets, raw_answer  # noqa: E402
+
+
+def prepare(target: str, n: int) -> int:
+    from reviewer.ops.audits import create_audit
+    from reviewer.workspace import Workspace
+
+    set_file = Path(tempfile.mkdtemp(prefix="bench-team-")) / "set.yaml"
+    set_file.write_text(SET_YAML, encoding="utf-8")
+    ws = Workspace.open(target, "lead")
+    try:
+        audit = create_audit(ws, "Team", set_file).value
+        fill(ws.db, audit.id, n)
+        return audit.id
+    finally:
+        ws.close()
+
+
+def worker(target: str, audit_id: int, who: int, answers: int, raw: bool, start: float,
+           out: mp.Queue) -> None:
+    from reviewer.store.audits import get_audit_by_id, question_set
+    from reviewer.workspace import Workspace
+
+    ws = Workspace.open(target, f"scorer{who}")
+    qs = question_set(ws.db, get_audit_by_id(ws.db, audit_id))
+    ids = [r[0] for r in ws.db.all("SELECT id FROM record WHERE audit_id = ? ORDER BY seq "
+                                   "LIMIT 5000", (audit_id,))]
+    if not raw:
+        from reviewer.ops.scoring import score
+    rng = random.Random(who)
+    times = []
+    while time.time() < start:
+        time.sleep(0.001)
+    for i in range(answers):
+        rid, qid = rng.choice(ids), QUESTIONS[i % 10]
+        value = "Y" if (i // 10 + who) % 2 else "N"
+        t0 = time.perf_counter()
+        if raw:
+            raw_answer(ws.db, audit_id, rid, qid, value)
+        else:
+            score(ws, audit_id, qs, rid, qid, value)
+        times.append(time.perf_counter() - t0)
+    ws.close()
+    out.put((time.time(), times))
+
+
+def scorer_during(target: str, audit_id: int, who: int, done, out: mp.Queue) -> None:
+    """Answer until the import is done; report every answer's latency."""
+    from reviewer.ops.scoring import score
+    from reviewer.store.audits import get_audit_by_id, question_set
+    from reviewer.workspace import Workspace
+
+    ws = Workspace.open(target, f"scorer{who}")
+    qs = question_set(ws.db, get_audit_by_id(ws.db, audit_id))
+    ids = [r[0] for r in ws.db.all("SELECT id FROM record WHERE audit_id = ? ORDER BY seq "
+                                   "LIMIT 5000", (audit_id,))]
+    rng, times, i = random.Random(who), [], 0
+    while not done.is_set():
+        t0 = time.perf_counter()
+        score(ws, audit_id, qs, rng.choice(ids), QUESTIONS[i % 10], "YN"[(i // 10) % 2])
+        times.append(time.perf_counter() - t0)
+        i += 1
+        time.sleep(0.05)                          # a person's pace, not a flood
+    ws.close()
+    out.put(times)
+
+
+def importer(target: str, audit_id: int, path: str, done, out: mp.Queue) -> None:
+    from reviewer.ops.importer import import_answers
+    from reviewer.workspace import Workspace
+
+    ws = Workspace.open(target, "importer")
+    time.sleep(0.5)                               # the scorers are at work first
+    t0 = time.perf_counter()
+    import_answers(ws, audit_id, path)
+    out.put(time.perf_counter() - t0)
+    done.set()
+    ws.close()
+
+
+def race_import(engine: str, target: str, audit_id: int, processes: int, rows: int) -> bool:
+    """``processes`` scorers answering while ``rows`` new records are imported into the same
+    audit: the longest any answer waited (goal: under 1 s)."""
+    path = Path(tempfile.mkdtemp(prefix="bench-team-import-")) / "import.csv"
+    with path.open("w", encoding="utf-8") as f:
+        f.write("ref," + ",".join(QUESTIONS) + "\n")
+        for n in range(rows):
+            f.write(f"IMP-{n:07d}," + ",".join("YN"[(n + k) % 2] for k in range(10)) + "\n")
+    ctx = mp.get_context("spawn")
+    done, scores, took = ctx.Event(), ctx.Queue(), ctx.Queue()
+    procs = [ctx.Process(target=scorer_during, args=(target, audit_id, w, done, scores))
+             for w in range(processes)]
+    procs.append(ctx.Process(target=importer, args=(target, audit_id, str(path), done, took)))
+    for p in procs:
+        p.start()
+    seconds = took.get()
+    times = sorted(t for _ in range(processes) for t in scores.get())
+    for p in procs:
+        p.join()
+    print(f"{engine:<11}{processes:>4}  scorers during a {rows:,}-record import "
+          f"({seconds:.1f} s): {len(times)} answers, p50 {statistics.median(times) * 1000:.0f} "
+          f"ms, longest wait {times[-1]:.2f} s (goal < 1 s)  load {load()}", flush=True)
+    return times[-1] < 1.0
+
+
+def run(target: str, audit_id: int, processes: int, answers: int,
+        raw: bool) -> tuple[float, float, float]:
+    """(answers per second, p50 ms, p99 ms) of ``processes`` scorers at once."""
+    ctx = mp.get_context("spawn")
+    out = ctx.Queue()
+    start = time.time() + 2.0 + processes * 0.15     # every process ready before the start
+    procs = [ctx.Process(target=worker, args=(target, audit_id, w, answers, raw, start, out))
+             for w in range(processes)]
+    for p in procs:
+        p.start()
+    results = [out.get() for _ in procs]
+    for p in procs:
+        p.join()
+    end = max(r[0] for r in results)
+    times = sorted(t for r in results for t in r[1])
+    p99 = times[min(len(times) - 1, int(len(times) * 0.99))]
+    return len(times) / (end - start), statistics.median(times) * 1000, p99 * 1000
+
+
+def report(engine: str, target: str, audit_id: int, processes: int, answers: int) -> bool:
+    op = run(target, audit_id, processes, answers, raw=False)
+    raw = run(target, audit_id, processes, answers, raw=True)
+    print(f"{engine:<11}{processes:>4}  op {op[0]:>7.0f}/s p50 {op[1]:>7.1f} p99 {op[2]:>7.1f}"
+          f"  raw {raw[0]:>7.0f}/s p50 {raw[1]:>7.1f} p99 {raw[2]:>7.1f}"
+          f"  throughput {op[0] / raw[0]:.2f}x  p99 {op[2] / raw[2]:.2f}x  load {load()}",
+          flush=True)
+    if processes > 10:
+        return True
+    p99_ok = op[2] <= 100 if engine == "sqlite" else op[2] <= 3 * raw[2]
+    return op[0] >= 0.5 * raw[0] and p99_ok
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--processes", default="10,50")
+    parser.add_argument("--answers", type=int, default=100, help="answers per process")
+    parser.add_argument("--records", type=int, default=100_000)
+    parser.add_argument("--engine", choices=["sqlite", "postgresql", "both"], default="both")
+    parser.add_argument("--import-rows", type=int, default=100_000,
+                        help="records of the import the scorers race (0: none)")
+    args = parser.parse_args()
+    counts = [int(p) for p in args.processes.split(",")]
+    print(f"team scoring: {args.answers} answers per process, audit of {args.records} records; "
+          "goals at 10: throughput >= 0.5x raw, p99 <= 100 ms (SQLite) / <= 3x raw (PostgreSQL)")
+    met = True
+    if args.engine in ("sqlite", "both"):
+        target = str(Path(tempfile.mkdtemp(prefix="bench-team-db-")) / "team.db")
+        audit_id = prepare(target, args.records)
+        for p in counts:
+            met &= report("sqlite", target, audit_id, p, args.answers)
+        if args.import_rows:
+            met &= race_import("sqlite", target, audit_id, counts[0], args.import_rows)
+    if args.engine in ("postgresql", "both"):
+        for _, url in pg_targets([args.records]):
+            audit_id = prepare(url, args.records)
+            for p in counts:
+                met &= report("postgresql", url, audit_id, p, args.answers)
+            if args.import_rows:
+                met &= race_import("postgresql", url, audit_id, counts[0], args.import_rows)
+    print("goals met" if met else "goals NOT met")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
