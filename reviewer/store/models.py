@@ -10,8 +10,9 @@ type, nullability and default, primary keys, foreign keys, unique constraints, i
 
 Not here, because SQLModel does not declare them: the triggers and functions the steps make
 (the append-only history and seals, ``event_no_overwrite``, ``event_no_truncate``, the server's
-``login`` triggers), the rows a step writes (``meta.pseudonym_secret``) and the PostgreSQL roles
-and grants (``store/roles_pg.py``) stay in the steps and their modules.
+``login`` triggers, the ``audit_count`` triggers on ``record``), the rows a step writes
+(``meta.pseudonym_secret``) and the PostgreSQL roles and grants (``store/roles_pg.py``): they
+stay in the steps and their modules.
 
 Columns added by a later step come last in their table (``ALTER TABLE ... ADD COLUMN`` puts them
 there) and are marked with their schema version. Importing this module costs SQLModel's import
@@ -181,6 +182,17 @@ class TeamMember(SQLModel, table=True):
     display_name: str | None = None
     granted_by: str
     granted_at: str
+
+class AuditCount(SQLModel, table=True):
+    """Schema 6: each audit's number of records and of complete ones, kept by triggers on
+    ``record`` in the transaction that changes it (docs/performance.md)."""
+
+    __tablename__ = "audit_count"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+    audit_id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    records: int
+    complete: int
+
 
 
 class Plan(SQLModel, table=True):
