@@ -13,7 +13,9 @@ it as ``FILE.schemaN.bak`` (mode 0600).
 How to add a step (docs/architecture.md, "Changing the schema"):
 
 1. Write ``_to_N`` at the end of this module, N one past the newest step, and add it to
-   ``STEPS``; set ``reviewer.SCHEMA_VERSION`` to N.
+   ``STEPS``; set ``reviewer.SCHEMA_VERSION`` to N. Make the same change in
+   ``reviewer/store/models.py`` (today's schema as SQLModel classes; never used to make a
+   database): ``tests/unit/test_models_match_migrations.py`` fails until the two agree.
 2. Spell out its SQL in the step itself, as text: ``CREATE TABLE``, ``ALTER TABLE ... ADD
    COLUMN``, indexes, triggers, for SQLite and PostgreSQL (``_ddl`` writes ``SERIAL`` and
    `` WITHOUT ROWID`` once for both; write the rest per dialect where they differ). Never build
