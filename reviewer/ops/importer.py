@@ -3,16 +3,21 @@ concurrent writer.
 
 1. Without any lock, ``files.answer_table`` reads the file and checks every cell, and
    ``store.staging`` stages every row in a temporary table private to this connection.
-2. Under the write lock, in one transaction: refs are matched to the audit's records *as they
-   are now*; new records are inserted from the staging table in SQL; rows for existing records
-   are merged with the stored answers (each question column in the file replaces the stored
-   answer, other questions are left alone, conditions are checked on the merged record), and
-   only the cells that differ are written. Any problem rolls everything back.
+2. In one transaction: refs are matched to the audit's records *as they are now*; new records
+   are inserted from the staging table in SQL; rows for existing records are merged with the
+   stored answers (each question column in the file replaces the stored answer, other questions
+   are left alone, conditions are checked on the merged record), and only the cells that differ
+   are written. Any problem rolls everything back. On SQLite all of it runs under the write
+   lock. On PostgreSQL the import first takes only the imports' own lock (one import at a
+   time), matches and writes its new records — unseen by others until it commits — while
+   scorers go on, then takes the write lock for the merge, the history and the commit
+   (docs/performance.md, "Imports and scorers").
 
 History (docs/contracts.md §6): one ``import`` event (file name, SHA-256 of its bytes, rows, new and
 updated records) covers the answers the file brings to blank cells — each answer row keeps the
-event's ``seq`` — and every answer or note the file replaces or clears, or that a condition clears,
-gets an ``answer``/``note`` event of its own with both values.
+event's ``seq``, except a new record's on PostgreSQL (written before the seq was known; the
+event's rows list them) — and every answer or note the file replaces or clears, or that a
+condition clears, gets an ``answer``/``note`` event of its own with both values.
 """
 
 from __future__ import annotations
@@ -38,10 +43,10 @@ from reviewer.gc_pause import gc_paused
 from reviewer.ops.core import OpResult, Tx, check_open, write
 from reviewer.questions.logic import BLANK, UNANSWERED, history_label
 from reviewer.questions.model import QuestionSet
-from reviewer.store import answers, records, staging
+from reviewer.store import answers, history, records, staging
 from reviewer.store.answers import GIVEN
 from reviewer.store.db import Database
-from reviewer.store.history import Action, given_rows
+from reviewer.store.history import Action
 from reviewer.workspace import Workspace
 
 __all__ = ["ImportProblems", "ImportResult", "import_answers"]
@@ -92,9 +97,9 @@ def import_answers(ws: Workspace, audit_id: int, path: str | Path,
             problems.add_lines(shape)
             if problems.found:      # a bad file: report every problem, without the lock
                 with ws.db.staging():
-                    _check(ws.db, audit_id, qs, staged, problems, None)
+                    _check(ws.db, audit_id, qs, staged, problems)
                 problems.raise_any()
-            with write(ws, audit_id, what="an import") as tx:
+            with write(ws, audit_id, what="an import", late=True) as tx:
                 result = _apply(tx, qs, staged, header, path, digest)
         finally:
             staging.drop(ws.db)
@@ -108,31 +113,45 @@ def import_answers(ws: Workspace, audit_id: int, path: str | Path,
 
 def _apply(tx: Tx, qs: QuestionSet, st: Staged, header: list[str], path: Path,
            digest: str) -> ImportResult:
-    seq = tx.reserve()
+    """On PostgreSQL the refs are matched and the new records written before the write lock,
+    invisible to others until the commit; the rest (existing records, history) under it
+    (docs/performance.md, "Imports and scorers")."""
     problems = Problems(st.name, header)
-    result = _check(tx.db, tx.audit.id, qs, st, problems, tx, seq, path.name)
-    result.rows, result.sha256 = st.rows, digest
+    _match(tx.db, tx.audit.id, problems)
+    new: tuple[int, int] | None = None
+    rows: str | None = None
+    if not tx.locked and not problems.found:
+        new = _insert_new(tx, qs, st, None)
+        if new[0]:
+            rows = history.new_rows(tx.db, new[1], new[1] + new[0] - 1)
+    tx.lock()
+    seq = tx.reserve()
+    result = ImportResult(rows=st.rows, sha256=digest)
+    _Merge(tx.db, tx, qs, st, problems, seq, path.name).run(result)
     problems.raise_any()
-    result.new = _insert_new(tx, qs, st, seq)
+    result.new = (new if new is not None else _insert_new(tx, qs, st, seq))[0]
     tx.event(Action.IMPORT, detail=f"{path.name} sha256={digest} rows={st.rows} new={result.new} "
                               f"updated={result.updated}", seq=seq,
-             rows=given_rows(tx.db, tx.audit.id, seq))
+             rows=history.given_rows(tx.db, tx.audit.id, seq, rows,
+                                     merged=new is None or bool(result.updated)))
     return result
 
 
-def _check(db: Database, audit_id: int, qs: QuestionSet, st: Staged, problems: Problems,
-           tx: Tx | None, seq: int = 0, file_name: str = "") -> ImportResult:
-    """Match the staged refs to the audit's records as they are now; collect the problems of
-    new rows and of the merged existing ones, and with ``tx`` write the merged changes."""
+def _match(db: Database, audit_id: int, problems: Problems) -> None:
+    """Match the staged refs to the audit's records as they are now; the problems of new rows."""
     for number, found in staging.match(db, audit_id):
         for col, message in json.loads(found):
             problems.add(number, col, message)
-    result = ImportResult()
-    _Merge(db, tx, qs, st, problems, seq, file_name).run(result)
-    return result
 
 
-def _insert_new(tx: Tx, qs: QuestionSet, st: Staged, seq: int) -> int:
+def _check(db: Database, audit_id: int, qs: QuestionSet, st: Staged,
+           problems: Problems) -> None:
+    """Every problem of a bad file: its new rows', and its existing rows' merged."""
+    _match(db, audit_id, problems)
+    _Merge(db, None, qs, st, problems, 0, "").run(ImportResult())
+
+
+def _insert_new(tx: Tx, qs: QuestionSet, st: Staged, seq: int | None) -> tuple[int, int]:
     return staging.insert_new(tx.db, tx.audit.id, [q.id for q in qs.questions], set(st.involved),
                               set(st.note_questions), tx.reviewer, tx.now, seq)
 

@@ -43,6 +43,7 @@ from reviewer.urls import (  # noqa: F401 - display_target, is_url, redact: used
 )
 
 WRITE_LOCK = 0x72657669    # PostgreSQL advisory lock key taken by every write transaction
+IMPORT_LOCK = 0x72657670   # PostgreSQL: taken first by an import, which takes WRITE_LOCK last
 POLL = 0.1                 # seconds each attempt at SQLite's write lock waits
 STATEMENT_FLOOR_MS = 10_000  # PostgreSQL's statement_timeout is lock_timeout, at least this
 PG_QUEUE_MS = 1000         # milliseconds a PostgreSQL writer queues for the lock per attempt
@@ -149,6 +150,8 @@ class Database:
             raise DatabaseError(f"cannot open database {display_target(target)}: "
                                 f"{one_line(exc)}") from None
         self._in_tx = False
+        self.late = False              # PostgreSQL: the next transaction takes WRITE_LOCK late
+        self._late_pending = False     # ... and has not taken it yet (lock_writers)
         self._queue = WriterQueue.for_file(path) if path is not None else None
         self.written: dict[str, set[int | None]] = {}   # what this transaction's writes reported
         if migrate:
@@ -261,6 +264,42 @@ class Database:
             self._release_queue()
             raise
 
+    @property
+    def writers_locked(self) -> bool:
+        """Whether the current transaction holds the write lock (False only in the first part of
+        a late-locked import on PostgreSQL, before :meth:`lock_writers`)."""
+        return not self._late_pending
+
+    def lock_writers(self) -> None:
+        """In a transaction begun with ``late`` (PostgreSQL): take the write lock now, waiting
+        as :meth:`transaction` does; what was written before it stays invisible to others until
+        the commit (docs/performance.md, "Imports and scorers"). Elsewhere: nothing to do."""
+        if not self._late_pending:
+            return
+        start = time.monotonic()
+        while True:
+            patience = max(0.0, self.lock_timeout - (time.monotonic() - start))
+            queue_ms = max(1, min(PG_QUEUE_MS, int(patience * 1000)))
+            self.execute("SAVEPOINT reviewer_writers")
+            try:
+                self.conn.cursor().execute(
+                    f"SET LOCAL lock_timeout = '{queue_ms}ms'; "
+                    f"SELECT pg_advisory_xact_lock({WRITE_LOCK}); "
+                    f"SET LOCAL lock_timeout = {self._lock_ms}")
+            except Exception as exc:
+                if getattr(exc, "sqlstate", None) != "55P03":
+                    raise
+                self.execute("ROLLBACK TO SAVEPOINT reviewer_writers")
+                waited = time.monotonic() - start
+                if waited >= self.lock_timeout:
+                    raise _timed_out(waited) from None
+                if self.on_wait is not None:
+                    self.on_wait(waited)
+                continue
+            self.execute("RELEASE SAVEPOINT reviewer_writers")
+            self._late_pending = False
+            return
+
     def _release_queue(self) -> None:
         if self._queue is not None:
             self._queue.release()
@@ -284,10 +323,11 @@ class Database:
         # One round trip (no parameters: the four statements go as one simple query): a blocking
         # wait in the server, not polling (docs/performance.md).
         queue_ms = max(1, min(PG_QUEUE_MS, int(patience * 1000)))     # 0 would mean "forever"
+        key = IMPORT_LOCK if self.late else WRITE_LOCK
         try:
             self.conn.cursor().execute(
                 f"BEGIN; SET LOCAL lock_timeout = '{queue_ms}ms'; "
-                f"SELECT pg_advisory_xact_lock({WRITE_LOCK}); "
+                f"SELECT pg_advisory_xact_lock({key}); "
                 f"SET LOCAL lock_timeout = {self._lock_ms}")
         except Exception as exc:
             self.conn.rollback()
@@ -297,6 +337,7 @@ class Database:
         except BaseException:
             self.conn.rollback()
             raise
+        self._late_pending = self.late
         return True
 
     @contextmanager
@@ -322,7 +363,7 @@ class Database:
             self.conn.rollback()
             raise
         finally:
-            self._in_tx = False
+            self._in_tx = self._late_pending = self.late = False
             self._release_queue()
 
     # -- helpers ------------------------------------------------------------------------------

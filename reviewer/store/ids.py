@@ -1,6 +1,11 @@
 """New row ids, in one place. Records and incidents get explicit ids (so a bulk insert can
 number its rows in SQL); call inside a write transaction, where no other writer can take the
-same ids (``Database.transaction`` holds the write lock)."""
+same ids (``Database.transaction`` holds the write lock).
+
+On PostgreSQL an import writes its new records before it takes the write lock
+(docs/performance.md, "Imports and scorers"): it reserves their ids with
+:func:`reserve_records`, advancing the table's sequence past them (a sequence is not rolled
+back and is seen by every session at once), and :func:`next_id` starts past the sequence too."""
 
 from __future__ import annotations
 
@@ -14,7 +19,33 @@ def next_id(db: Database, table: str) -> int:
     if table not in TABLES:
         raise ValueError(table)
     assert db.in_transaction, "new ids are taken inside a write transaction"
-    return int(db.scalar(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {table}"))
+    first = int(db.scalar(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {table}"))
+    if db.dialect == "postgresql" and table == "record":
+        first = max(first, _sequence_next(db))
+    return first
+
+
+def _sequence_next(db: Database) -> int:
+    """The first record id the sequence has not handed out (PostgreSQL)."""
+    last, called = db.one(f"SELECT last_value, is_called FROM {_SEQUENCE}")
+    return int(last) + 1 if called else int(last)
+
+
+_SEQUENCE = "record_id_seq"        # record.id's sequence (SERIAL, schema step 1)
+
+
+def reserve_records(db: Database, audit_id: int, count: int) -> tuple[int, int]:
+    """PostgreSQL, an import before it takes the write lock (it holds the imports' own lock):
+    ``count`` record ids no one else will take — the first, and the audit's next review order.
+    The ids are taken from the sequence (``nextval``, which every reviewer may call); a writer
+    holding the write lock meanwhile starts past them (:func:`next_id`)."""
+    first = max(int(db.scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM record")),
+                _sequence_next(db))
+    upto = first + count - 1
+    db.scalar(f"SELECT MAX(nextval('{_SEQUENCE}')) FROM generate_series(1, "
+              f"GREATEST(0, ? - (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 "
+              f"END FROM {_SEQUENCE})))", (upto,))
+    return first, next_seq(db, "record", audit_id)
 
 
 def next_seq(db: Database, table: str, audit_id: int) -> int:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from reviewer.store.db import Database
-from reviewer.store.ids import next_id, next_seq
+from reviewer.store.ids import next_id, next_seq, reserve_records
 
 STAGE = "import_stage"     # the temporary table
 MERGE_BATCH = 2000
@@ -43,17 +43,31 @@ def match(db: Database, audit_id: int) -> list[tuple[int, str]]:
 
 
 def insert_new(db: Database, audit_id: int, question_ids: list[str], involved: set[int],
-               notes: set[int], reviewer: str, now: str, seq: int) -> int:
+               notes: set[int], reviewer: str, now: str, seq: int | None) -> tuple[int, int]:
     """Insert the staged rows no record matched, as records and their answers (given by the
-    history event ``seq``), in SQL; how many."""
+    history event ``seq``), in SQL; how many, and the first new record's id.
+
+    ``seq`` None: PostgreSQL, before the write lock (docs/performance.md, "Imports and
+    scorers"): the ids are reserved (``ids.reserve_records``), the answers carry no event yet
+    (the import's event, written under the lock, holds them: ``history.given_rows``), and the
+    audit's count of records is kept in a row of its own (``reviewer.count_part``) so that
+    scorers changing the count meanwhile do not wait for this transaction. Their review order
+    (``seq``) is the audit's next: the other writers that add records (an import, which waits
+    for this one's own lock, a sample or a calibration, which make new audits) never add them to
+    the same audit meanwhile."""
     count = int(db.scalar(f"SELECT COUNT(*) FROM {STAGE} WHERE rid IS NULL"))
     if not count:
-        return 0
-    first_id = next_id(db, "record")
-    first_seq = next_seq(db, "record", audit_id)
+        return 0, 0
+    if seq is None:
+        first_id, first_seq = reserve_records(db, audit_id, count)
+        db.execute("SELECT set_config('reviewer.count_part', '1', true)")
+    else:
+        first_id, first_seq = next_id(db, "record"), next_seq(db, "record", audit_id)
     db.execute("INSERT INTO record (id, audit_id, seq, ref, fields, complete) "
                f"SELECT ? + k, ?, ? + k, ref, fields, complete FROM {STAGE} WHERE rid IS NULL",
                (first_id, audit_id, first_seq))
+    if seq is None:
+        db.execute("SELECT set_config('reviewer.count_part', '0', true)")
     n = len(question_ids)
     db.execute("DROP TABLE IF EXISTS import_questions")
     db.execute("CREATE TEMP TABLE import_questions (k INTEGER PRIMARY KEY, qid TEXT NOT NULL)")
@@ -72,7 +86,7 @@ def insert_new(db: Database, audit_id: int, question_ids: list[str], involved: s
                "WHERE COALESCE(state, 0) <> 0 OR note <> ''",
                (audit_id, reviewer, now, seq, first_id))
     db.execute("DROP TABLE import_questions")
-    return count
+    return count, first_id
 
 
 def matched(db: Database, questions: int, notes: list[int]) -> Iterator[list[tuple]]:
