@@ -99,8 +99,14 @@ def import_answers(ws: Workspace, audit_id: int, path: str | Path,
                 with ws.db.staging():
                     _check(ws.db, audit_id, qs, staged, problems)
                 problems.raise_any()
+            prepared = None
+            if ws.db.dialect == "sqlite":
+                with ws.db.staging():
+                    prepared = staging.prepare_new(ws.db, audit_id, [q.id for q in qs.questions],
+                                                   set(staged.involved),
+                                                   set(staged.note_questions))
             with write(ws, audit_id, what="an import", late=True) as tx:
-                result = _apply(tx, qs, staged, header, path, digest)
+                result = _apply(tx, qs, staged, header, path, digest, prepared)
         finally:
             staging.drop(ws.db)
     if progress:
@@ -111,15 +117,16 @@ def import_answers(ws: Workspace, audit_id: int, path: str | Path,
     return OpResult(result, tx.changes, result.summary(str(path)))
 
 
-def _apply(tx: Tx, qs: QuestionSet, st: Staged, header: list[str], path: Path,
-           digest: str) -> ImportResult:
+def _apply(tx: Tx, qs: QuestionSet, st: Staged, header: list[str], path: Path, digest: str,
+           prepared: tuple[int, int, str] | None) -> ImportResult:
     """On PostgreSQL the refs are matched and the new records written before the write lock,
-    invisible to others until the commit; the rest (existing records, history) under it
-    (docs/performance.md, "Imports and scorers")."""
+    invisible to others until the commit; the rest (existing records, history) under it. On
+    SQLite the new records' answers were built before the lock (``prepared``), so the lock is
+    held for little more than their writing (docs/performance.md, "Imports and scorers")."""
     problems = Problems(st.name, header)
     _match(tx.db, tx.audit.id, problems)
     new: tuple[int, int] | None = None
-    rows: str | None = None
+    rows: str | None = prepared[2] if prepared else None
     if not tx.locked and not problems.found:
         new = _insert_new(tx, qs, st, None)
         if new[0]:
@@ -129,11 +136,17 @@ def _apply(tx: Tx, qs: QuestionSet, st: Staged, header: list[str], path: Path,
     result = ImportResult(rows=st.rows, sha256=digest)
     _Merge(tx.db, tx, qs, st, problems, seq, path.name).run(result)
     problems.raise_any()
-    result.new = (new if new is not None else _insert_new(tx, qs, st, seq))[0]
+    early = (new is not None or (prepared is not None and prepared[1] > 0))
+    # before the new answers, which on SQLite carry the seq too
+    given = history.given_rows(tx.db, tx.audit.id, seq, rows,
+                               merged=bool(result.updated)) if early else None
+    if new is None:
+        new = _insert_new(tx, qs, st, seq, prepared[:2] if prepared else None)
+        if given is None or prepared is not None and (new[1], new[0]) != prepared[:2]:
+            given = history.given_rows(tx.db, tx.audit.id, seq)      # the file's rows as stored
+    result.new = new[0]
     tx.event(Action.IMPORT, detail=f"{path.name} sha256={digest} rows={st.rows} new={result.new} "
-                              f"updated={result.updated}", seq=seq,
-             rows=history.given_rows(tx.db, tx.audit.id, seq, rows,
-                                     merged=new is None or bool(result.updated)))
+                              f"updated={result.updated}", seq=seq, rows=given)
     return result
 
 
@@ -151,9 +164,10 @@ def _check(db: Database, audit_id: int, qs: QuestionSet, st: Staged,
     _Merge(db, None, qs, st, problems, 0, "").run(ImportResult())
 
 
-def _insert_new(tx: Tx, qs: QuestionSet, st: Staged, seq: int | None) -> tuple[int, int]:
+def _insert_new(tx: Tx, qs: QuestionSet, st: Staged, seq: int | None,
+                prepared: tuple[int, int] | None = None) -> tuple[int, int]:
     return staging.insert_new(tx.db, tx.audit.id, [q.id for q in qs.questions], set(st.involved),
-                              set(st.note_questions), tx.reviewer, tx.now, seq)
+                              set(st.note_questions), tx.reviewer, tx.now, seq, prepared)
 
 
 class _Merge:

@@ -30,6 +30,7 @@ def fill(db: Database, table: list[str], width: int,
 
 def drop(db: Database) -> None:
     db.execute(f"DROP TABLE IF EXISTS {STAGE}")
+    db.execute(f"DROP TABLE IF EXISTS {NEW}")
 
 
 def match(db: Database, audit_id: int) -> list[tuple[int, str]]:
@@ -43,7 +44,8 @@ def match(db: Database, audit_id: int) -> list[tuple[int, str]]:
 
 
 def insert_new(db: Database, audit_id: int, question_ids: list[str], involved: set[int],
-               notes: set[int], reviewer: str, now: str, seq: int | None) -> tuple[int, int]:
+               notes: set[int], reviewer: str, now: str, seq: int | None,
+               prepared: tuple[int, int] | None = None) -> tuple[int, int]:
     """Insert the staged rows no record matched, as records and their answers (given by the
     history event ``seq``), in SQL; how many, and the first new record's id.
 
@@ -54,7 +56,8 @@ def insert_new(db: Database, audit_id: int, question_ids: list[str], involved: s
     scorers changing the count meanwhile do not wait for this transaction. Their review order
     (``seq``) is the audit's next: the other writers that add records (an import, which waits
     for this one's own lock, a sample or a calibration, which make new audits) never add them to
-    the same audit meanwhile."""
+    the same audit meanwhile. ``prepared``: the first id and the count :func:`prepare_new` built
+    the answer rows for, before the lock (SQLite); used if they are still so."""
     count = int(db.scalar(f"SELECT COUNT(*) FROM {STAGE} WHERE rid IS NULL"))
     if not count:
         return 0, 0
@@ -68,6 +71,27 @@ def insert_new(db: Database, audit_id: int, question_ids: list[str], involved: s
                (first_id, audit_id, first_seq))
     if seq is None:
         db.execute("SELECT set_config('reviewer.count_part', '0', true)")
+    given = ("INSERT INTO answer (record_id, question_id, audit_id, state, value, note, "
+             "reviewer, answered_at, event_seq) "
+             "SELECT ? + k, qid, ?, state, value, note, CASE WHEN state <> 0 THEN ? ELSE '' END, "
+             "CASE WHEN state <> 0 THEN ? ELSE '' END, ? FROM ")
+    if prepared == (first_id, count):
+        db.execute(given + NEW, (first_id, audit_id, reviewer, now, seq))
+        db.execute(f"DROP TABLE {NEW}")
+    else:
+        db.execute(given + "(" + _answer_rows(db, question_ids, involved, notes) + ") x",
+                   (first_id, audit_id, reviewer, now, seq))
+        db.execute("DROP TABLE import_questions")
+    return count, first_id
+
+
+NEW = "import_new"       # SQLite: the new records' answer rows, built before the write lock
+
+
+def _answer_rows(db: Database, question_ids: list[str], involved: set[int],
+                 notes: set[int]) -> str:
+    """A SELECT of the new rows' answers (k, qid, state, value, note), in the answer table's
+    order (record, question)."""
     n = len(question_ids)
     db.execute("DROP TABLE IF EXISTS import_questions")
     db.execute("CREATE TEMP TABLE import_questions (k INTEGER PRIMARY KEY, qid TEXT NOT NULL)")
@@ -75,18 +99,31 @@ def insert_new(db: Database, audit_id: int, question_ids: list[str], involved: s
     state = " ".join(f"WHEN {k} THEN s.{'r' if k in involved else 's'}{k}" for k in range(n))
     value = " ".join(f"WHEN {k} THEN s.{'w' if k in involved else 'v'}{k}" for k in range(n))
     note = " ".join(f"WHEN {k} THEN s.n{k}" for k in sorted(notes)) or "WHEN -1 THEN ''"
-    db.execute("INSERT INTO answer (record_id, question_id, audit_id, state, value, note, "
-               "reviewer, answered_at, event_seq) "
-               "SELECT rid, qid, ?, COALESCE(state, 0), value, note, "
-               "CASE WHEN COALESCE(state, 0) <> 0 THEN ? ELSE '' END, "
-               "CASE WHEN COALESCE(state, 0) <> 0 THEN ? ELSE '' END, ? FROM ("
-               f"SELECT ? + s.k AS rid, q.qid AS qid, CASE q.k {state} END AS state, "
-               f"CASE q.k {value} END AS value, COALESCE(CASE q.k {note} END, '') AS note "
-               f"FROM {STAGE} s CROSS JOIN import_questions q WHERE s.rid IS NULL) x "
-               "WHERE COALESCE(state, 0) <> 0 OR note <> ''",
-               (audit_id, reviewer, now, seq, first_id))
+    return ("SELECT k, qid, COALESCE(state, 0) AS state, value, note FROM ("
+            f"SELECT s.k AS k, q.qid AS qid, CASE q.k {state} END AS state, "
+            f"CASE q.k {value} END AS value, COALESCE(CASE q.k {note} END, '') AS note "
+            f"FROM {STAGE} s CROSS JOIN import_questions q WHERE s.rid IS NULL) y "
+            "WHERE COALESCE(state, 0) <> 0 OR note <> '' ORDER BY k, qid")
+
+
+def prepare_new(db: Database, audit_id: int, question_ids: list[str], involved: set[int],
+                notes: set[int]) -> tuple[int, int, str]:
+    """SQLite, before the write lock, in the staging transaction: match the refs as they are
+    now and build the new rows' answers in a temporary table, in the order they will be stored,
+    for the ids they will get if no other writer adds records first; that first id, how many
+    new records, and the answers the import gives them as ``history.given_rows`` lists them.
+    Under the lock :func:`insert_new` uses the table if the first id is still free."""
+    match(db, audit_id)
+    db.execute(f"DROP TABLE IF EXISTS {NEW}")
+    db.execute(f"CREATE TEMP TABLE {NEW} AS "
+               + _answer_rows(db, question_ids, involved, notes))
     db.execute("DROP TABLE import_questions")
-    return count, first_id
+    first_id = int(db.scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM record"))
+    count = int(db.scalar(f"SELECT COUNT(*) FROM {STAGE} WHERE rid IS NULL"))
+    rows = db.scalar("SELECT json_group_array(json_array(? + k, qid, CASE state WHEN 1 THEN "
+                     f"COALESCE(value, '') ELSE 'n/a' END)) FROM {NEW} WHERE state IN (1, 2)",
+                     (first_id,))
+    return first_id, count, str(rows)
 
 
 def matched(db: Database, questions: int, notes: list[int]) -> Iterator[list[tuple]]:
