@@ -9,7 +9,7 @@ back and is seen by every session at once), and :func:`next_id` starts past the 
 
 from __future__ import annotations
 
-from reviewer.store.db import Database
+from reviewer.store.db import WRITE_LOCK, Database
 
 TABLES = ("record", "incident")
 
@@ -37,14 +37,23 @@ _SEQUENCE = "record_id_seq"        # record.id's sequence (SERIAL, schema step 1
 def reserve_records(db: Database, audit_id: int, count: int) -> tuple[int, int]:
     """PostgreSQL, an import before it takes the write lock (it holds the imports' own lock):
     ``count`` record ids no one else will take — the first, and the audit's next review order.
-    The ids are taken from the sequence (``nextval``, which every reviewer may call); a writer
-    holding the write lock meanwhile starts past them (:func:`next_id`)."""
-    first = max(int(db.scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM record")),
-                _sequence_next(db))
-    upto = first + count - 1
-    db.scalar(f"SELECT MAX(nextval('{_SEQUENCE}')) FROM generate_series(1, "
-              f"GREATEST(0, ? - (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 "
-              f"END FROM {_SEQUENCE})))", (upto,))
+    The ids are taken from the sequence (``nextval``, which every reviewer may call), holding
+    the write lock for that moment only (a session lock, let go at once), so that no writer
+    adding records of another audit meanwhile (a sample, a calibration) reads the sequence
+    half-way; such writers start past them (:func:`next_id`)."""
+    db.execute(f"SELECT pg_advisory_lock({WRITE_LOCK})")
+    try:
+        first = max(int(db.scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM record")),
+                    _sequence_next(db))
+        upto = first + count - 1
+        db.scalar(f"SELECT MAX(nextval('{_SEQUENCE}')) FROM generate_series(1, GREATEST(0, ? - "
+                  f"(SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END "
+                  f"FROM {_SEQUENCE})))", (upto,))
+    except BaseException:
+        db.conn.rollback()          # a session lock outlives the transaction: let it go
+        db.execute(f"SELECT pg_advisory_unlock({WRITE_LOCK})")
+        raise
+    db.execute(f"SELECT pg_advisory_unlock({WRITE_LOCK})")
     return first, next_seq(db, "record", audit_id)
 
 
