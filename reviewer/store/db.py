@@ -277,28 +277,16 @@ class Database:
         if not self._late_pending:
             return
         start = time.monotonic()
-        while True:
-            patience = max(0.0, self.lock_timeout - (time.monotonic() - start))
-            queue_ms = max(1, min(PG_QUEUE_MS, int(patience * 1000)))
-            self.execute("SAVEPOINT reviewer_writers")
-            try:
-                self.conn.cursor().execute(
-                    f"SET LOCAL lock_timeout = '{queue_ms}ms'; "
-                    f"SELECT pg_advisory_xact_lock({WRITE_LOCK}); "
-                    f"SET LOCAL lock_timeout = {self._lock_ms}")
-            except Exception as exc:
-                if getattr(exc, "sqlstate", None) != "55P03":
-                    raise
-                self.execute("ROLLBACK TO SAVEPOINT reviewer_writers")
-                waited = time.monotonic() - start
-                if waited >= self.lock_timeout:
-                    raise _timed_out(waited) from None
-                if self.on_wait is not None:
-                    self.on_wait(waited)
-                continue
-            self.execute("RELEASE SAVEPOINT reviewer_writers")
-            self._late_pending = False
-            return
+        while not self._pg_queue(max(0.0, self.lock_timeout - (time.monotonic() - start)),
+                                 WRITE_LOCK, "SAVEPOINT reviewer_writers",
+                                 lambda: self.execute("ROLLBACK TO SAVEPOINT reviewer_writers")):
+            waited = time.monotonic() - start
+            if waited >= self.lock_timeout:
+                raise _timed_out(waited)
+            if self.on_wait is not None:
+                self.on_wait(waited)
+        self.execute("RELEASE SAVEPOINT reviewer_writers")
+        self._late_pending = False
 
     def _release_queue(self) -> None:
         if self._queue is not None:
@@ -322,22 +310,29 @@ class Database:
         # they asked), then come back to report the wait and try again.
         # One round trip (no parameters: the four statements go as one simple query): a blocking
         # wait in the server, not polling (docs/performance.md).
+        if not self._pg_queue(patience, IMPORT_LOCK if self.late else WRITE_LOCK, "BEGIN",
+                              self.conn.rollback):
+            return False
+        self._late_pending = self.late
+        return True
+
+    def _pg_queue(self, patience: float, key: int, begin: str, undo: Callable[[], object]) -> bool:
+        """``begin`` (a transaction, or a savepoint in one), then queue in the server for the
+        advisory lock ``key`` for up to a second (``patience`` at most); on failure ``undo``."""
         queue_ms = max(1, min(PG_QUEUE_MS, int(patience * 1000)))     # 0 would mean "forever"
-        key = IMPORT_LOCK if self.late else WRITE_LOCK
         try:
             self.conn.cursor().execute(
-                f"BEGIN; SET LOCAL lock_timeout = '{queue_ms}ms'; "
+                f"{begin}; SET LOCAL lock_timeout = '{queue_ms}ms'; "
                 f"SELECT pg_advisory_xact_lock({key}); "
                 f"SET LOCAL lock_timeout = {self._lock_ms}")
         except Exception as exc:
-            self.conn.rollback()
+            undo()
             if getattr(exc, "sqlstate", None) == "55P03":
                 return False            # lock_not_available: still queued out
             raise
         except BaseException:
-            self.conn.rollback()
+            undo()
             raise
-        self._late_pending = self.late
         return True
 
     @contextmanager
