@@ -284,6 +284,10 @@ def test_progress_counts_are_read_by_all_and_kept_only_by_their_triggers(team):
               f"JOIN audit a ON a.id = r.audit_id WHERE a.name = '{AUDIT}'")
     rid, ref = first_record(sql)
     assert cli("rev", "answers", "import", AUDIT, str(write_one(ref)))[0] == 0
+    # a new record, written before the write lock: its id from the sequence, counted aside
+    code, _, err = cli("rev", "answers", "import", AUDIT, str(write_one("NEW-1")))
+    assert code == 0 and "1 new records" in err, err
+    assert sql("viewer", "SELECT COUNT(*) FROM audit_count_part")[0][0] >= 1
     # a change to a record by a reviewer's own login fires the triggers with its rights
     sql("rev", f"UPDATE record SET complete = NOT complete WHERE id = {rid}")
     for who in ("viewer", "rev", "lead"):
