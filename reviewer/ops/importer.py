@@ -99,12 +99,9 @@ def import_answers(ws: Workspace, audit_id: int, path: str | Path,
                 with ws.db.staging():
                     _check(ws.db, audit_id, qs, staged, problems)
                 problems.raise_any()
-            prepared = None
-            if ws.db.dialect == "sqlite":
-                with ws.db.staging():
-                    prepared = staging.prepare_new(ws.db, audit_id, [q.id for q in qs.questions],
-                                                   set(staged.involved),
-                                                   set(staged.note_questions))
+            with ws.db.staging():
+                prepared = staging.prepare_new(ws.db, audit_id, [q.id for q in qs.questions],
+                                               set(staged.involved), set(staged.note_questions))
             with write(ws, audit_id, what="an import", late=True) as tx:
                 result = _apply(tx, qs, staged, header, path, digest, prepared)
         finally:

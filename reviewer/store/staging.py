@@ -107,12 +107,15 @@ def _answer_rows(db: Database, question_ids: list[str], involved: set[int],
 
 
 def prepare_new(db: Database, audit_id: int, question_ids: list[str], involved: set[int],
-                notes: set[int]) -> tuple[int, int, str]:
+                notes: set[int]) -> tuple[int, int, str] | None:
     """SQLite, before the write lock, in the staging transaction: match the refs as they are
     now and build the new rows' answers in a temporary table, in the order they will be stored,
     for the ids they will get if no other writer adds records first; that first id, how many
     new records, and the answers the import gives them as ``history.given_rows`` lists them.
-    Under the lock :func:`insert_new` uses the table if the first id is still free."""
+    Under the lock :func:`insert_new` uses the table if the first id is still free. None on
+    PostgreSQL, where the new records are written before the write lock instead."""
+    if db.dialect != "sqlite":
+        return None
     match(db, audit_id)
     db.execute(f"DROP TABLE IF EXISTS {NEW}")
     db.execute(f"CREATE TEMP TABLE {NEW} AS "
