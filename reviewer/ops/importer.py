@@ -45,6 +45,7 @@ from reviewer.questions.logic import BLANK, UNANSWERED, history_label
 from reviewer.questions.model import QuestionSet
 from reviewer.store import answers, history, records, staging
 from reviewer.store.answers import GIVEN
+from reviewer.store.chain import pack_rows
 from reviewer.store.db import Database
 from reviewer.store.history import Action
 from reviewer.workspace import Workspace
@@ -115,32 +116,35 @@ def import_answers(ws: Workspace, audit_id: int, path: str | Path,
 
 
 def _apply(tx: Tx, qs: QuestionSet, st: Staged, header: list[str], path: Path, digest: str,
-           prepared: tuple[int, int, str] | None) -> ImportResult:
+           prepared: tuple[int, int, str, bytes] | None) -> ImportResult:
     """On PostgreSQL the refs are matched and the new records written before the write lock,
     invisible to others until the commit; the rest (existing records, history) under it. On
     SQLite the new records' answers were built before the lock (``prepared``), so the lock is
     held for little more than their writing (docs/performance.md, "Imports and scorers")."""
     problems = Problems(st.name, header)
     _match(tx.db, tx.audit.id, problems)
-    new: tuple[int, int] | None = None
-    rows: str | None = prepared[2] if prepared else None
+    new: tuple[int, int, int] | None = None
+    rows, packed = prepared[2:] if prepared and prepared[1] else (None, None)
     if not tx.locked and not problems.found:
         new = _insert_new(tx, qs, st, None)
         if new[0]:
-            rows = history.new_rows(tx.db, new[1], new[1] + new[0] - 1)
+            rows = history.new_rows(tx.db, new[1], new[2])
+            packed = pack_rows(rows)
     tx.lock()
     seq = tx.reserve()
     result = ImportResult(rows=st.rows, sha256=digest)
     _Merge(tx.db, tx, qs, st, problems, seq, path.name).run(result)
     problems.raise_any()
-    early = (new is not None or (prepared is not None and prepared[1] > 0))
-    # before the new answers, which on SQLite carry the seq too
-    given = history.given_rows(tx.db, tx.audit.id, seq, rows,
-                               merged=bool(result.updated)) if early else None
+    # the new records' answers packed before the lock, with the merged ones' if any (on SQLite
+    # read before the new answers are written, which carry the seq there too)
+    given = packed if not result.updated else (
+        history.given_rows(tx.db, tx.audit.id, seq, rows) if rows is not None else None)
     if new is None:
         new = _insert_new(tx, qs, st, seq, prepared[:2] if prepared else None)
-        if given is None or prepared is not None and (new[1], new[0]) != prepared[:2]:
-            given = history.given_rows(tx.db, tx.audit.id, seq)      # the file's rows as stored
+        if prepared is not None and (new[1], new[0]) != prepared[:2]:
+            given = None                     # built again under the lock
+    if given is None:
+        given = history.given_rows(tx.db, tx.audit.id, seq)      # the file's rows as stored
     result.new = new[0]
     tx.event(Action.IMPORT, detail=f"{path.name} sha256={digest} rows={st.rows} new={result.new} "
                               f"updated={result.updated}", seq=seq, rows=given)
@@ -162,7 +166,7 @@ def _check(db: Database, audit_id: int, qs: QuestionSet, st: Staged,
 
 
 def _insert_new(tx: Tx, qs: QuestionSet, st: Staged, seq: int | None,
-                prepared: tuple[int, int] | None = None) -> tuple[int, int]:
+                prepared: tuple[int, int] | None = None) -> tuple[int, int, int]:
     return staging.insert_new(tx.db, tx.audit.id, [q.id for q in qs.questions], set(st.involved),
                               set(st.note_questions), tx.reviewer, tx.now, seq, prepared)
 

@@ -211,15 +211,14 @@ def last_view(db: Database, audit_id: int, ref: str, login: str, detail: str) ->
 _LABEL = "CASE state WHEN 1 THEN COALESCE(value, '') ELSE 'n/a' END"
 
 
-def given_rows(db: Database, audit_id: int, seq: int, new: str | None = None,
-               merged: bool = True) -> bytes:
+def given_rows(db: Database, audit_id: int, seq: int, new: str | None = None) -> bytes:
     """The answers event ``seq`` gave (an import's, to blank cells), packed for the chain: the
     import's event commits them (docs/evidence.md). The database builds the JSON list itself,
     each answer written as in answer tables (``questions.logic.history_label``: the value, or
     ``n/a``); on SQLite over the primary key's range of the audit's records (``+audit_id``
     keeps the planner off the tally index): under a second per million answers. ``new``: the
-    list of the import's new records (:func:`new_rows`), written before ``seq`` was known;
-    ``merged`` False: no other answer carries ``seq`` (nothing to look for)."""
+    list of the import's new records' answers, made before the lock (:func:`new_rows`,
+    ``store.staging.prepare_new``), which no answer carries ``seq`` for yet."""
     from reviewer.store.chain import pack_rows
 
     label = _LABEL
@@ -234,7 +233,7 @@ def given_rows(db: Database, audit_id: int, seq: int, new: str | None = None,
                "'[]'::json)::text FROM answer WHERE audit_id = ? AND event_seq = ? "
                "AND state IN (1, 2)")
         params = (audit_id, seq)
-    found = (db.scalar(sql, params) or "[]") if merged else "[]"
+    found = db.scalar(sql, params) or "[]"
     if new is not None:
         found = "[" + ",".join(part[1:-1] for part in (new, found) if part.strip() != "[]") + "]"
     return pack_rows(found)

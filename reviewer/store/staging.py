@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
+from reviewer.store.chain import pack_rows
 from reviewer.store.db import Database
 from reviewer.store.ids import next_id, next_seq, reserve_records
 
@@ -45,9 +46,10 @@ def match(db: Database, audit_id: int) -> list[tuple[int, str]]:
 
 def insert_new(db: Database, audit_id: int, question_ids: list[str], involved: set[int],
                notes: set[int], reviewer: str, now: str, seq: int | None,
-               prepared: tuple[int, int] | None = None) -> tuple[int, int]:
+               prepared: tuple[int, int] | None = None) -> tuple[int, int, int]:
     """Insert the staged rows no record matched, as records and their answers (given by the
-    history event ``seq``), in SQL; how many, and the first new record's id.
+    history event ``seq``), in SQL; how many, and the first and last ids they may have (the
+    staged rows' ids follow their order in the file, the matched ones' left out).
 
     ``seq`` None: PostgreSQL, before the write lock (docs/performance.md, "Imports and
     scorers"): the ids are reserved (``ids.reserve_records``), the answers carry no event yet
@@ -58,11 +60,11 @@ def insert_new(db: Database, audit_id: int, question_ids: list[str], involved: s
     for this one's own lock, a sample or a calibration, which make new audits) never add them to
     the same audit meanwhile. ``prepared``: the first id and the count :func:`prepare_new` built
     the answer rows for, before the lock (SQLite); used if they are still so."""
-    count = int(db.scalar(f"SELECT COUNT(*) FROM {STAGE} WHERE rid IS NULL"))
+    count, top = db.one(f"SELECT COUNT(*), MAX(k) FROM {STAGE} WHERE rid IS NULL")
     if not count:
-        return 0, 0
-    if seq is None:
-        first_id, first_seq = reserve_records(db, audit_id, count)
+        return 0, 0, 0
+    if seq is None:          # ids first_id + k: the rows' k run from 0 to top, with gaps
+        first_id, first_seq = reserve_records(db, audit_id, int(top) + 1)
         db.execute("SELECT set_config('reviewer.count_part', '1', true)")
     else:
         first_id, first_seq = next_id(db, "record"), next_seq(db, "record", audit_id)
@@ -75,14 +77,14 @@ def insert_new(db: Database, audit_id: int, question_ids: list[str], involved: s
              "reviewer, answered_at, event_seq) "
              "SELECT ? + k, qid, ?, state, value, note, CASE WHEN state <> 0 THEN ? ELSE '' END, "
              "CASE WHEN state <> 0 THEN ? ELSE '' END, ? FROM ")
-    if prepared == (first_id, count):
+    if prepared == (first_id, int(count)):
         db.execute(given + NEW, (first_id, audit_id, reviewer, now, seq))
         db.execute(f"DROP TABLE {NEW}")
     else:
         db.execute(given + "(" + _answer_rows(db, question_ids, involved, notes) + ") x",
                    (first_id, audit_id, reviewer, now, seq))
         db.execute("DROP TABLE import_questions")
-    return count, first_id
+    return int(count), first_id, first_id + int(top)
 
 
 NEW = "import_new"       # SQLite: the new records' answer rows, built before the write lock
@@ -107,11 +109,12 @@ def _answer_rows(db: Database, question_ids: list[str], involved: set[int],
 
 
 def prepare_new(db: Database, audit_id: int, question_ids: list[str], involved: set[int],
-                notes: set[int]) -> tuple[int, int, str] | None:
+                notes: set[int]) -> tuple[int, int, str, bytes] | None:
     """SQLite, before the write lock, in the staging transaction: match the refs as they are
     now and build the new rows' answers in a temporary table, in the order they will be stored,
     for the ids they will get if no other writer adds records first; that first id, how many
-    new records, and the answers the import gives them as ``history.given_rows`` lists them.
+    new records, and the answers the import gives them as ``history.given_rows`` lists them (and
+    packs them).
     Under the lock :func:`insert_new` uses the table if the first id is still free. None on
     PostgreSQL, where the new records are written before the write lock instead."""
     if db.dialect != "sqlite":
@@ -126,7 +129,7 @@ def prepare_new(db: Database, audit_id: int, question_ids: list[str], involved: 
     rows = db.scalar("SELECT json_group_array(json_array(? + k, qid, CASE state WHEN 1 THEN "
                      f"COALESCE(value, '') ELSE 'n/a' END)) FROM {NEW} WHERE state IN (1, 2)",
                      (first_id,))
-    return first_id, count, str(rows)
+    return first_id, count, str(rows), pack_rows(str(rows))
 
 
 def matched(db: Database, questions: int, notes: list[int]) -> Iterator[list[tuple]]:

@@ -11,7 +11,10 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 from reviewer.ops import audits, importer, scoring, team
+from reviewer.store import staging
 from reviewer.store.audits import get_audit_by_id, question_set
 from reviewer.store.db import IMPORT_LOCK, WRITE_LOCK
 from reviewer.store.verify import replay_answers, verify_chain
@@ -129,4 +132,54 @@ def test_an_import_refused_at_its_end_leaves_nothing(pg_url, tmp_path):
     assert ws.db.scalar("SELECT COUNT(*) FROM record") == 0
     assert ws.db.scalar("SELECT COUNT(*) FROM answer") == 0
     assert get_audit_by_id(ws.db, audit.id).records == 0
+    ws.close()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def target(request: pytest.FixtureRequest, tmp_path) -> str:
+    if request.param == "sqlite":
+        return str(tmp_path / "w.db")
+    return request.getfixturevalue("pg_url")
+
+
+def test_new_and_existing_records_in_one_import_are_in_the_chain(target, tmp_path):
+    """The import event lists the answers it gave, whether to new records (on PostgreSQL
+    written before the write lock, on SQLite prepared before it) or to blank cells of existing
+    ones; a second writer adding records between the preparing and the lock is caught."""
+    set_file = tmp_path / "set.yaml"
+    set_file.write_text(SET_YAML, encoding="utf-8")
+    ws = Workspace.open(target, "alice")
+    audit = audits.create_audit(ws, AUDIT, set_file).value
+    importer.import_answers(ws, audit.id, write_csv(
+        tmp_path / "first.csv", ["ref", "q1"], [[f"R{n}", "Y"] for n in range(20)]))
+    other = audits.create_audit(ws, "Other", set_file).value
+    real = staging.prepare_new
+
+    def prepare_then_another_writer(*args):   # records of another audit take the next ids
+        prepared = real(*args)
+        staging.prepare_new = real               # type: ignore[assignment]
+        second = Workspace.open(target, "bob")
+        try:
+            importer.import_answers(second, other.id, write_csv(
+                tmp_path / "other.csv", ["ref", "q1"], [["X1", "N"], ["X2", "Y"]]))
+        finally:
+            second.close()
+        return prepared
+
+    rows = [[f"R{n}", "N" if n % 2 else "Y", "Y"] for n in range(10, 30)]
+    path = write_csv(tmp_path / "second.csv", ["ref", "q1", "q2"], rows)
+    for prepare in (prepare_then_another_writer, real):
+        staging.prepare_new = prepare            # type: ignore[assignment]
+        try:
+            done = importer.import_answers(ws, audit.id, path).value
+        finally:
+            staging.prepare_new = real           # type: ignore[assignment]
+        verify_chain(ws.db, audit.id)
+        replay_answers(ws.db, audit.id)
+        path = write_csv(tmp_path / "third.csv", ["ref", "q3"],
+                         [[f"R{n}", "Y"] for n in range(25, 40)])
+    assert (done.new, done.updated) == (10, 5)
+    info = get_audit_by_id(ws.db, audit.id)
+    assert info.records == 40 and get_audit_by_id(ws.db, other.id).records == 2
+    assert ws.db.scalar("SELECT COUNT(*) FROM record WHERE audit_id = ?", (audit.id,)) == 40
     ws.close()
