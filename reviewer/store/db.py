@@ -350,8 +350,11 @@ class Database:
             return
         begin()
         self._in_tx = True
+        bulk = self.late and self.dialect == "sqlite"   # an import: see _checkpoint
         self.written = {}
         try:
+            if bulk:
+                self.conn.execute("PRAGMA wal_autocheckpoint=0")
             yield self
             self.conn.commit()
         except BaseException:
@@ -360,6 +363,18 @@ class Database:
         finally:
             self._in_tx = self._late_pending = self.late = False
             self._release_queue()
+            if bulk:
+                self._checkpoint()
+
+    def _checkpoint(self) -> None:
+        """After an import on SQLite, with the writers' queue let go: copy the WAL back into
+        the file (what SQLite's automatic checkpoint would have done inside the commit, the
+        queue still held), without blocking other writers (``PASSIVE``)."""
+        try:
+            self.conn.execute("PRAGMA wal_autocheckpoint=1000")
+            self.conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        except sqlite3.Error:
+            pass                    # the next commits' automatic checkpoints will do it
 
     # -- helpers ------------------------------------------------------------------------------
     def group_concat(self, column: str) -> str:

@@ -182,4 +182,7 @@ def test_new_and_existing_records_in_one_import_are_in_the_chain(target, tmp_pat
     info = get_audit_by_id(ws.db, audit.id)
     assert info.records == 40 and get_audit_by_id(ws.db, other.id).records == 2
     assert ws.db.scalar("SELECT COUNT(*) FROM record WHERE audit_id = ?", (audit.id,)) == 40
+    if ws.db.dialect == "sqlite":    # the import's checkpoint, after the lock, is put back
+        assert ws.db.scalar("PRAGMA wal_autocheckpoint") == 1000
+        assert ws.db.one("PRAGMA wal_checkpoint(PASSIVE)")[0] == 0
     ws.close()
