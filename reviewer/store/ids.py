@@ -37,24 +37,30 @@ _SEQUENCE = "record_id_seq"        # record.id's sequence (SERIAL, schema step 1
 def reserve_records(db: Database, audit_id: int, count: int) -> tuple[int, int]:
     """PostgreSQL, an import before it takes the write lock (it holds the imports' own lock):
     ``count`` record ids no one else will take — the first, and the audit's next review order.
-    The ids are taken from the sequence (``nextval``, which every reviewer may call), holding
-    the write lock for that moment only (a session lock, let go at once), so that no writer
-    adding records of another audit meanwhile (a sample, a calibration) reads the sequence
-    half-way; such writers start past them (:func:`next_id`)."""
+    Only imports call ``nextval`` (which every reviewer may), one at a time: the sequence is
+    first moved past the ids the import will take; then, holding the write lock for a moment
+    only (a session lock, let go at once: no writer adding records of another audit, a sample
+    or a calibration, is half-way), the import takes the ids after every record there is, and
+    moves the sequence past the few records added meanwhile. Such writers start past the
+    sequence (:func:`next_id`)."""
+    _advance(db, int(db.scalar("SELECT COALESCE(MAX(id), 0) FROM record")) + count)
     db.execute(f"SELECT pg_advisory_lock({WRITE_LOCK})")
     try:
-        first = max(int(db.scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM record")),
-                    _sequence_next(db))
-        upto = first + count - 1
-        db.scalar(f"SELECT MAX(nextval('{_SEQUENCE}')) FROM generate_series(1, GREATEST(0, ? - "
-                  f"(SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END "
-                  f"FROM {_SEQUENCE})))", (upto,))
+        first = int(db.scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM record"))
+        _advance(db, first + count - 1)
     except BaseException:
         db.conn.rollback()          # a session lock outlives the transaction: let it go
         db.execute(f"SELECT pg_advisory_unlock({WRITE_LOCK})")
         raise
     db.execute(f"SELECT pg_advisory_unlock({WRITE_LOCK})")
     return first, next_seq(db, "record", audit_id)
+
+
+def _advance(db: Database, upto: int) -> None:
+    """Move the record sequence on until it has handed out ``upto`` (nothing if it has)."""
+    db.scalar(f"SELECT MAX(nextval('{_SEQUENCE}')) FROM generate_series(1, GREATEST(0, ? - "
+              f"(SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END "
+              f"FROM {_SEQUENCE})))", (upto,))
 
 
 def next_seq(db: Database, table: str, audit_id: int) -> int:

@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from reviewer.ops import audits, importer, scoring, team
+from reviewer.ops import audits, calibrate, importer, scoring, team
 from reviewer.store import staging
 from reviewer.store.audits import get_audit_by_id, question_set
 from reviewer.store.db import IMPORT_LOCK, WRITE_LOCK
@@ -185,4 +185,39 @@ def test_new_and_existing_records_in_one_import_are_in_the_chain(target, tmp_pat
     if ws.db.dialect == "sqlite":    # the import's checkpoint, after the lock, is put back
         assert ws.db.scalar("PRAGMA wal_autocheckpoint") == 1000
         assert ws.db.one("PRAGMA wal_checkpoint(PASSIVE)")[0] == 0
+    ws.close()
+
+
+def test_records_added_while_an_import_writes_take_other_ids(pg_url, tmp_path):
+    """On PostgreSQL a calibration made between an import's reserving its record ids and its
+    commit (it holds the write lock meanwhile, the import does not) numbers its records past
+    them: both land."""
+    set_file = tmp_path / "set.yaml"
+    set_file.write_text(SET_YAML, encoding="utf-8")
+    ws = Workspace.open(pg_url, "alice")
+    audit = audits.create_audit(ws, AUDIT, set_file).value
+    importer.import_answers(ws, audit.id, write_csv(
+        tmp_path / "first.csv", ["ref", "q1"], [[f"R{n}", "Y"] for n in range(10)]))
+    real = staging.reserve_records
+
+    def reserve_then_calibrate(*args):
+        reserved = real(*args)
+        other = Workspace.open(pg_url, "lead")
+        try:
+            calibrate.create_calibration(other, "Calib", audit.id, records=4, seed=1)
+        finally:
+            other.close()
+        return reserved
+
+    staging.reserve_records = reserve_then_calibrate     # type: ignore[assignment]
+    try:
+        done = importer.import_answers(ws, audit.id, write_csv(
+            tmp_path / "second.csv", ["ref", "q1"], [[f"N{n}", "N"] for n in range(30)])).value
+    finally:
+        staging.reserve_records = real                   # type: ignore[assignment]
+    assert done.new == 30
+    counts = dict(ws.db.all("SELECT a.name, COUNT(*) FROM record r JOIN audit a "
+                            "ON a.id = r.audit_id GROUP BY a.name"))
+    assert counts == {AUDIT: 40, "Calib": 4}
+    assert get_audit_by_id(ws.db, audit.id).records == 40
     ws.close()
