@@ -91,9 +91,9 @@ NEW = "import_new"       # SQLite: the new records' answer rows, built before th
 
 
 def _answer_rows(db: Database, question_ids: list[str], involved: set[int],
-                 notes: set[int]) -> str:
-    """A SELECT of the new rows' answers (k, qid, state, value, note), in the answer table's
-    order (record, question)."""
+                 notes: set[int], order: str = "") -> str:
+    """A SELECT of the new rows' answers (k, qid, state, value, note); ``order``: " ORDER BY
+    k, qid", the answer table's order (record, question)."""
     n = len(question_ids)
     db.execute("DROP TABLE IF EXISTS import_questions")
     db.execute("CREATE TEMP TABLE import_questions (k INTEGER PRIMARY KEY, qid TEXT NOT NULL)")
@@ -105,7 +105,7 @@ def _answer_rows(db: Database, question_ids: list[str], involved: set[int],
             f"SELECT s.k AS k, q.qid AS qid, CASE q.k {state} END AS state, "
             f"CASE q.k {value} END AS value, COALESCE(CASE q.k {note} END, '') AS note "
             f"FROM {STAGE} s CROSS JOIN import_questions q WHERE s.rid IS NULL) y "
-            "WHERE COALESCE(state, 0) <> 0 OR note <> '' ORDER BY k, qid")
+            "WHERE COALESCE(state, 0) <> 0 OR note <> ''" + order)
 
 
 def prepare_new(db: Database, audit_id: int, question_ids: list[str], involved: set[int],
@@ -122,7 +122,7 @@ def prepare_new(db: Database, audit_id: int, question_ids: list[str], involved: 
     match(db, audit_id)
     db.execute(f"DROP TABLE IF EXISTS {NEW}")
     db.execute(f"CREATE TEMP TABLE {NEW} AS "
-               + _answer_rows(db, question_ids, involved, notes))
+               + _answer_rows(db, question_ids, involved, notes, " ORDER BY k, qid"))
     db.execute("DROP TABLE import_questions")
     first_id = int(db.scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM record"))
     count = int(db.scalar(f"SELECT COUNT(*) FROM {STAGE} WHERE rid IS NULL"))
