@@ -80,6 +80,12 @@ def insert_new(db: Database, audit_id: int, question_ids: list[str], involved: s
     if prepared == (first_id, int(count)):
         db.execute(given + NEW, (first_id, audit_id, reviewer, now, seq))
         db.execute(f"DROP TABLE {NEW}")
+    elif seq is None:    # PostgreSQL: a statement per CHUNK staged rows (each within the
+        #                  statement timeout, docs/settings.md), all in the one transaction
+        sql = given + "(" + _answer_rows(db, question_ids, involved, notes, chunk=True) + ") x"
+        for low in range(0, int(top) + 1, CHUNK):
+            db.execute(sql, (first_id, audit_id, reviewer, now, seq, low, low + CHUNK - 1))
+        db.execute("DROP TABLE import_questions")
     else:
         db.execute(given + "(" + _answer_rows(db, question_ids, involved, notes) + ") x",
                    (first_id, audit_id, reviewer, now, seq))
@@ -87,13 +93,15 @@ def insert_new(db: Database, audit_id: int, question_ids: list[str], involved: s
     return int(count), first_id, first_id + int(top)
 
 
+CHUNK = 100_000          # staged rows per statement of a PostgreSQL import's new answers
 NEW = "import_new"       # SQLite: the new records' answer rows, built before the write lock
 
 
 def _answer_rows(db: Database, question_ids: list[str], involved: set[int],
-                 notes: set[int], order: str = "") -> str:
+                 notes: set[int], order: str = "", chunk: bool = False) -> str:
     """A SELECT of the new rows' answers (k, qid, state, value, note); ``order``: " ORDER BY
-    k, qid", the answer table's order (record, question)."""
+    k, qid", the answer table's order (record, question); ``chunk``: of the staged rows whose
+    k is between the two parameters."""
     n = len(question_ids)
     db.execute("DROP TABLE IF EXISTS import_questions")
     db.execute("CREATE TEMP TABLE import_questions (k INTEGER PRIMARY KEY, qid TEXT NOT NULL)")
@@ -104,7 +112,8 @@ def _answer_rows(db: Database, question_ids: list[str], involved: set[int],
     return ("SELECT k, qid, COALESCE(state, 0) AS state, value, note FROM ("
             f"SELECT s.k AS k, q.qid AS qid, CASE q.k {state} END AS state, "
             f"CASE q.k {value} END AS value, COALESCE(CASE q.k {note} END, '') AS note "
-            f"FROM {STAGE} s CROSS JOIN import_questions q WHERE s.rid IS NULL) y "
+            f"FROM {STAGE} s CROSS JOIN import_questions q WHERE s.rid IS NULL"
+            + (" AND s.k BETWEEN ? AND ?" if chunk else "") + ") y "
             "WHERE COALESCE(state, 0) <> 0 OR note <> ''" + order)
 
 

@@ -142,10 +142,13 @@ def target(request: pytest.FixtureRequest, tmp_path) -> str:
     return request.getfixturevalue("pg_url")
 
 
-def test_new_and_existing_records_in_one_import_are_in_the_chain(target, tmp_path):
+def test_new_and_existing_records_in_one_import_are_in_the_chain(target, tmp_path,
+                                                                 monkeypatch):
     """The import event lists the answers it gave, whether to new records (on PostgreSQL
-    written before the write lock, on SQLite prepared before it) or to blank cells of existing
-    ones; a second writer adding records between the preparing and the lock is caught."""
+    written before the write lock, a statement per few rows here, on SQLite prepared before
+    it) or to blank cells of existing ones; a second writer adding records between the
+    preparing and the lock is caught."""
+    monkeypatch.setattr(staging, "CHUNK", 7)
     set_file = tmp_path / "set.yaml"
     set_file.write_text(SET_YAML, encoding="utf-8")
     ws = Workspace.open(target, "alice")
