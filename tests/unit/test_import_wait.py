@@ -185,6 +185,8 @@ def test_new_and_existing_records_in_one_import_are_in_the_chain(target, tmp_pat
     info = get_audit_by_id(ws.db, audit.id)
     assert info.records == 40 and get_audit_by_id(ws.db, other.id).records == 2
     assert ws.db.scalar("SELECT COUNT(*) FROM record WHERE audit_id = ?", (audit.id,)) == 40
+    assert ws.db.scalar("SELECT COUNT(*) FROM answer WHERE audit_id = ?", (audit.id,)) == \
+        20 + 10 + 20 + 5 + 10       # R0-19 q1; R10-19 q2, R20-29 q1 q2; R25-29 q3, R30-39 q3
     if ws.db.dialect == "sqlite":    # the import's checkpoint, after the lock, is put back
         assert ws.db.scalar("PRAGMA wal_autocheckpoint") == 1000
         assert ws.db.one("PRAGMA wal_checkpoint(PASSIVE)")[0] == 0
