@@ -453,6 +453,14 @@ def _to_7(db: Database) -> None:
                    f"{whole.format(rows=rows)}; ELSE {aside.format(rows=rows)}; END IF; "
                    "RETURN NULL; END $$ LANGUAGE plpgsql "
                    "SECURITY DEFINER SET search_path FROM CURRENT")
+    # Whoever may read the counts (the team's roles, docs/evidence.md) may read the new table
+    # at once, before the owner next runs ``team grant``. No parameters: ``%I`` is format()'s.
+    db.conn.cursor().execute(
+        "DO $$ DECLARE g text; BEGIN FOR g IN SELECT DISTINCT grantee FROM "
+        "information_schema.role_table_grants WHERE table_name = 'audit_count' "
+        "AND table_schema = current_schema() AND privilege_type = 'SELECT' "
+        "AND grantee <> current_user LOOP "
+        "EXECUTE format('GRANT SELECT ON audit_count_part TO %I', g); END LOOP; END $$")
 
 
 STEPS: dict[int, Callable[[Database], None]] = {1: _to_1, 2: _to_2, 3: _to_3, 4: _to_4,
