@@ -7,12 +7,14 @@ concurrent writer.
    are now*; new records are inserted from the staging table in SQL; rows for existing records
    are merged with the stored answers (each question column in the file replaces the stored
    answer, other questions are left alone, conditions are checked on the merged record), and
-   only the cells that differ are written. Any problem rolls everything back.
+   only the cells that differ are written — set-based, by the database (``store.merge``;
+   docs/performance.md, "Re-import"). Any problem rolls everything back.
 
 History (docs/contracts.md §6): one ``import`` event (file name, SHA-256 of its bytes, rows, new and
 updated records) covers the answers the file brings to blank cells — each answer row keeps the
 event's ``seq`` — and every answer or note the file replaces or clears, or that a condition clears,
-gets an ``answer``/``note`` event of its own with both values.
+gets an ``answer``/``note`` event of its own with both values, written after the ``import``
+event in bulk (``Tx.append``).
 """
 
 from __future__ import annotations
