@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from reviewer.clock import now_iso
@@ -192,7 +193,8 @@ class Tx:
             head, prev = self._chain_head()
             if events[0][0] != head + 1 or events[-1][0] != head + len(events):
                 raise RuntimeError(f"history events from {events[0][0]} are out of turn")
-            self._actions.update(Action(e[1]) for e in events)
+            for action, n in Counter(map(itemgetter(1), events)).items():
+                self._actions[Action(action)] += n
             chained = self._chain(prev, [(*e, None) for e in events])
             hashes = b"".join(digest for _, digest in chained)
             history.insert_selected(self.db, select, params, self.audit_key, self.now,

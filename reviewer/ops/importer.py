@@ -204,23 +204,26 @@ class _Merge:
         (appended by ``_apply`` after the import's own: ``events``)."""
         db = self.db
         first = tx.next_seq()
-        answers_n, notes_n = merge.changes(db, self.questions, first, self.seq, tx.reviewer,
-                                           tx.now)
+        answers_n, notes_n = merge.changes(db, self.questions, first)
         tx.reserve(answers_n + notes_n)
-        merge.apply(db, tx.audit.id)
+        merge.apply(db, tx.audit.id, tx.reviewer, tx.now, self.seq)
         merge.set_records(db, self._fields())
         self.events = merge.event_batches(db, self.detail)
         return answers_n + notes_n
 
     def _fields(self) -> list[tuple[int, str]]:
         """(record, merged fields JSON) of the records whose fields the file changes: the
-        file's fields over the stored ones (what ``json.dumps`` writes)."""
+        file's fields over the stored ones, as ``json.dumps`` writes them (the staged text
+        itself where the record has just the file's fields, in the file's order)."""
         out = []
+        names = self.st.field_names
         for rows in merge.fields(self.db):
             for rid, stored_text, staged_text in rows:
-                stored, staged = json.loads(stored_text or "{}"), json.loads(staged_text)
-                if staged.items() <= stored.items():
+                stored = json.loads(stored_text or "{}")
+                if list(stored) == names:
+                    out.append((rid, staged_text))
                     continue
-                out.append((rid, staged_text if list(stored) == list(staged)
-                            else json.dumps({**stored, **staged})))
+                staged = json.loads(staged_text)
+                if not staged.items() <= stored.items():
+                    out.append((rid, json.dumps({**stored, **staged})))
         return out

@@ -102,15 +102,11 @@ def _final(questions: list[Question]) -> tuple[str, str, str]:
             case(note, "COALESCE(a.note, '')"))
 
 
-def changes(db: Database, questions: list[Question], first_seq: int, import_seq: int,
-            reviewer: str, now: str) -> tuple[int, int]:
+def changes(db: Database, questions: list[Question], first_seq: int) -> tuple[int, int]:
     """Fill the change table with every cell of a matched record whose answer or note the
     merge changes, numbered (``n``) in file order, then asking order, each with the seq of its
     first event (events numbered from ``first_seq``; ``ans``/``nte``: whether it needs an
-    ``answer``/``note`` event) and its answer row as it will be written: an answer someone
-    gives is theirs, now, given by its ``answer`` event, or by the import's (``import_seq``)
-    where none was stored; a blank or not-asked one is no one's; a changed note keeps the
-    answer's who and when. (answer events, note events)."""
+    ``answer``/``note`` event); (answer events, note events)."""
     db.execute(f"DROP TABLE IF EXISTS {QUESTIONS}")
     db.execute(f"CREATE TEMP TABLE {QUESTIONS} (k INTEGER PRIMARY KEY, qid TEXT NOT NULL, "
                "in_file INTEGER NOT NULL, tallied INTEGER NOT NULL)")
@@ -120,52 +116,54 @@ def changes(db: Database, questions: list[Question], first_seq: int, import_seq:
     db.execute(f"CREATE TEMP TABLE {CHANGE} (n INTEGER PRIMARY KEY, rid INTEGER NOT NULL, "
                "qid TEXT NOT NULL, ref TEXT NOT NULL, in_file INTEGER NOT NULL, "
                "old_state INTEGER NOT NULL, old_value TEXT, old_note TEXT NOT NULL, "
-               "stored INTEGER NOT NULL, state INTEGER NOT NULL, value TEXT, note TEXT NOT NULL, "
-               "who TEXT NOT NULL, at TEXT NOT NULL, given_by INTEGER, seq INTEGER NOT NULL, "
+               "state INTEGER NOT NULL, value TEXT, note TEXT NOT NULL, seq INTEGER NOT NULL, "
                "ans INTEGER NOT NULL, nte INTEGER NOT NULL)")
     same = "IS" if db.dialect == "sqlite" else "IS NOT DISTINCT FROM"
     state, value, note = _final(questions)
     db.execute(
-        f"INSERT INTO {CHANGE} SELECT n, rid, qid, ref, in_file, old_state, old_value, old_note, "
-        "stored, state, value, note, "
-        "CASE WHEN moved = 0 THEN old_who WHEN state IN (1, 2) THEN ? ELSE '' END, "
-        "CASE WHEN moved = 0 THEN old_at WHEN state IN (1, 2) THEN ? ELSE '' END, "
-        "CASE WHEN moved = 0 THEN NULL WHEN ans = 1 THEN seq WHEN state IN (1, 2) THEN ? END, "
-        "seq, ans, nte FROM ("
-        "SELECT y.*, ROW_NUMBER() OVER w AS n, ? + SUM(ans + nte) OVER w - ans - nte AS seq "
-        "FROM ("
-        "SELECT x.*, CASE WHEN moved = 1 AND old_state IN (1, 2) THEN 1 ELSE 0 END AS ans, "
+        f"INSERT INTO {CHANGE} SELECT ROW_NUMBER() OVER w, rid, qid, ref, in_file, old_state, "
+        "old_value, old_note, state, value, note, ? + SUM(ans + nte) OVER w - ans - nte, "
+        "ans, nte FROM ("
+        "SELECT x.*, CASE WHEN old_state IN (1, 2) AND NOT (state = old_state AND "
+        f"value {same} old_value) THEN 1 ELSE 0 END AS ans, "
         "CASE WHEN old_note <> '' AND old_note <> note THEN 1 ELSE 0 END AS nte FROM ("
-        f"SELECT c.*, CASE WHEN state = old_state AND value {same} old_value THEN 0 "
-        "ELSE 1 END AS moved FROM ("
         "SELECT s.k AS k, q.k AS qk, s.rid AS rid, s.ref AS ref, q.qid AS qid, "
         "q.in_file AS in_file, COALESCE(a.state, 0) AS old_state, a.value AS old_value, "
-        "COALESCE(a.note, '') AS old_note, COALESCE(a.reviewer, '') AS old_who, "
-        "COALESCE(a.answered_at, '') AS old_at, "
-        "CASE WHEN a.record_id IS NULL THEN 0 ELSE 1 END AS stored, "
+        "COALESCE(a.note, '') AS old_note, "
         f"{state} AS state, {value} AS value, {note} AS note "
         f"FROM {STAGE} s CROSS JOIN {QUESTIONS} q "
         "LEFT JOIN answer a ON a.record_id = s.rid AND a.question_id = q.qid "
-        "WHERE s.rid IS NOT NULL) c) x WHERE moved = 1 OR note <> old_note) y "
-        "WINDOW w AS (ORDER BY k, qk ROWS UNBOUNDED PRECEDING)) z",
-        (reviewer, now, import_seq, first_seq))
+        "WHERE s.rid IS NOT NULL) x "
+        f"WHERE NOT (state = old_state AND value {same} old_value AND note = old_note)) y "
+        "WINDOW w AS (ORDER BY k, qk ROWS UNBOUNDED PRECEDING)", (first_seq,))
     row = db.one(f"SELECT COALESCE(SUM(ans), 0), COALESCE(SUM(nte), 0) FROM {CHANGE}")
     return (int(row[0]), int(row[1])) if row else (0, 0)
 
 
-def apply(db: Database, audit_id: int) -> None:
+def apply(db: Database, audit_id: int, reviewer: str, now: str, import_seq: int) -> None:
     """Write the change table over the stored answers: a cell left blank without a note is
-    deleted, every other one written over in place (one upsert)."""
+    deleted, every other one written over in place (one upsert). An answer that changes to
+    one someone gives is theirs, now, given by its ``answer`` event, or by the import's
+    (``import_seq``) where none was stored; a blank or not-asked one is no one's; a note that
+    changes alone keeps the answer's who and when."""
+    same = "IS" if db.dialect == "sqlite" else "IS NOT DISTINCT FROM"
+    kept = f"answer.state = excluded.state AND answer.value {same} excluded.value"
     db.executemany("DELETE FROM answer WHERE record_id = ? AND question_id = ?", db.all(
-        f"SELECT rid, qid FROM {CHANGE} WHERE state = 0 AND note = '' AND stored = 1"))
+        f"SELECT rid, qid FROM {CHANGE} WHERE state = 0 AND note = ''"))
     db.execute(
         "INSERT INTO answer (record_id, question_id, audit_id, state, value, note, reviewer, "
-        f"answered_at, event_seq) SELECT rid, qid, ?, state, value, note, who, at, given_by "
+        f"answered_at, event_seq) SELECT rid, qid, ?, state, value, note, "
+        "CASE WHEN state IN (1, 2) THEN ? ELSE '' END, "
+        "CASE WHEN state IN (1, 2) THEN ? ELSE '' END, "
+        "CASE WHEN ans = 1 THEN seq WHEN state IN (1, 2) THEN ? END "
         f"FROM {CHANGE} WHERE state <> 0 OR note <> '' "
         "ON CONFLICT (record_id, question_id) DO UPDATE SET "
         "state = excluded.state, value = excluded.value, note = excluded.note, "
-        "reviewer = excluded.reviewer, answered_at = excluded.answered_at, "
-        "event_seq = excluded.event_seq", (audit_id,))
+        f"reviewer = CASE WHEN {kept} THEN answer.reviewer ELSE excluded.reviewer END, "
+        f"answered_at = CASE WHEN {kept} THEN answer.answered_at "
+        "ELSE excluded.answered_at END, "
+        f"event_seq = CASE WHEN {kept} THEN NULL ELSE excluded.event_seq END",
+        (audit_id, reviewer, now, import_seq))
 
 
 def event_batches(db: Database, detail: str) -> Iterator[tuple[list[tuple], str, tuple]]:
@@ -180,7 +178,8 @@ def event_batches(db: Database, detail: str) -> Iterator[tuple[list[tuple], str,
               f"{after} AS after, CASE WHEN in_file = 1 THEN ? ELSE ? END AS detail "
               f"FROM {CHANGE} WHERE n BETWEEN ? AND ? AND ans = 1 "
               "UNION ALL SELECT seq + ans, 'note', ref, qid, old_note, NULLIF(note, ''), ? "
-              f"FROM {CHANGE} WHERE n BETWEEN ? AND ? AND nte = 1")
+              f"FROM {CHANGE} WHERE n BETWEEN ? AND ? AND nte = 1 AND ? = 1")
+    notes = int(db.scalar(f"SELECT COUNT(*) FROM {CHANGE} WHERE nte = 1") > 0)
     for low in range(1, total + 1, EVENT_BATCH):
         high = low + EVENT_BATCH - 1
         events = []
@@ -193,7 +192,7 @@ def event_batches(db: Database, detail: str) -> Iterator[tuple[list[tuple], str,
             if nte:
                 events.append((seq + ans, "note", ref, qid, old_note, note or None, detail))
         if events:
-            yield events, select, (*why[::-1], low, high, detail, low, high)
+            yield events, select, (*why[::-1], low, high, detail, low, high, notes)
 
 
 def fields(db: Database) -> Iterator[list[tuple]]:
@@ -211,10 +210,12 @@ def set_records(db: Database, new_fields: list[tuple[int, str]]) -> None:
     db.execute(f"CREATE TEMP TABLE {RECORDS} (id INTEGER PRIMARY KEY, fields TEXT, "
                "complete BOOLEAN)")
     tallied = int(db.scalar(f"SELECT COUNT(*) FROM {QUESTIONS} WHERE tallied = 1"))
+    # only a tallied answer that becomes blank, or stops being blank, changes completeness
     db.execute(f"INSERT INTO {RECORDS} (id, complete) SELECT rid, (SELECT COUNT(*) FROM answer "
                "a WHERE a.record_id = c.rid AND a.state <> 0 AND a.question_id IN "
                f"(SELECT qid FROM {QUESTIONS} WHERE tallied = 1)) = ? "
-               f"FROM (SELECT DISTINCT rid FROM {CHANGE}) c", (tallied,))
+               f"FROM (SELECT DISTINCT rid FROM {CHANGE} WHERE (state = 0) <> (old_state = 0) "
+               f"AND qid IN (SELECT qid FROM {QUESTIONS} WHERE tallied = 1)) c", (tallied,))
     db.executemany(f"INSERT INTO {RECORDS} (id, fields) VALUES (?, ?) ON CONFLICT (id) "
                    "DO UPDATE SET fields = excluded.fields", new_fields)
     db.execute(f"UPDATE record SET fields = COALESCE(u.fields, record.fields), "
