@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -211,13 +211,13 @@ class _Merge:
         self.events = merge.event_batches(db, self.detail)
         return answers_n + notes_n
 
-    def _fields(self) -> list[tuple[int, str]]:
-        """(record, merged fields JSON) of the records whose fields the file changes: the
-        file's fields over the stored ones, as ``json.dumps`` writes them (the staged text
-        itself where the record has just the file's fields, in the file's order)."""
-        out = []
+    def _fields(self) -> Iterator[list[tuple[int, str]]]:
+        """(record, merged fields JSON) of the records whose fields the file changes, a batch
+        at a time: the file's fields over the stored ones, as ``json.dumps`` writes them (the
+        staged text itself where the record has just the file's fields, in the file's order)."""
         names = self.st.field_names
         for rows in merge.fields(self.db):
+            out = []
             for rid, stored_text, staged_text in rows:
                 stored = json.loads(stored_text or "{}")
                 if list(stored) == names:
@@ -226,4 +226,4 @@ class _Merge:
                 staged = json.loads(staged_text)
                 if not staged.items() <= stored.items():
                     out.append((rid, json.dumps({**stored, **staged})))
-        return out
+            yield out

@@ -18,7 +18,7 @@ tables (``store.staging``).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from reviewer.store.db import Database
@@ -202,10 +202,10 @@ def fields(db: Database) -> Iterator[list[tuple]]:
                            "JOIN record r ON r.id = s.rid", "AND r.fields <> s.fields")
 
 
-def set_records(db: Database, new_fields: list[tuple[int, str]]) -> None:
-    """Write the merged fields ((record, JSON) pairs) and the completeness of the records whose
-    answers changed (every tallied question has an answer), as one ``UPDATE`` (PostgreSQL keeps
-    the progress counts once per statement: docs/performance.md)."""
+def set_records(db: Database, new_fields: Iterable[list[tuple[int, str]]]) -> None:
+    """Write the merged fields (batches of (record, JSON) pairs) and the completeness of the
+    records whose answers changed (every tallied question has an answer), as one ``UPDATE``
+    (PostgreSQL keeps the progress counts once per statement: docs/performance.md)."""
     db.execute(f"DROP TABLE IF EXISTS {RECORDS}")
     db.execute(f"CREATE TEMP TABLE {RECORDS} (id INTEGER PRIMARY KEY, fields TEXT, "
                "complete BOOLEAN)")
@@ -216,8 +216,9 @@ def set_records(db: Database, new_fields: list[tuple[int, str]]) -> None:
                f"(SELECT qid FROM {QUESTIONS} WHERE tallied = 1)) = ? "
                f"FROM (SELECT DISTINCT rid FROM {CHANGE} WHERE (state = 0) <> (old_state = 0) "
                f"AND qid IN (SELECT qid FROM {QUESTIONS} WHERE tallied = 1)) c", (tallied,))
-    db.executemany(f"INSERT INTO {RECORDS} (id, fields) VALUES (?, ?) ON CONFLICT (id) "
-                   "DO UPDATE SET fields = excluded.fields", new_fields)
+    for batch in new_fields:
+        db.executemany(f"INSERT INTO {RECORDS} (id, fields) VALUES (?, ?) ON CONFLICT (id) "
+                       "DO UPDATE SET fields = excluded.fields", batch)
     db.execute(f"UPDATE record SET fields = COALESCE(u.fields, record.fields), "
                f"complete = COALESCE(u.complete, record.complete) FROM {RECORDS} u "
                "WHERE record.id = u.id "
