@@ -28,6 +28,7 @@ CHANGE = "merge_change"           # every cell of a matched record that changes
 QUESTIONS = "merge_questions"     # the audit's questions: k, id, in the file, tallied
 RECORDS = "merge_record"          # records whose fields or completeness change
 BATCH = 2000                      # staged rows read back at a time (memory stays flat)
+SEQ = "COALESCE(seq, n)"          # a changed cell's first event (where not kept: its number)
 EVENT_BATCH = 20_000              # changed cells hashed and written to the history at a time
 
 
@@ -105,8 +106,8 @@ def _final(questions: list[Question]) -> tuple[str, str, str]:
 def changes(db: Database, questions: list[Question], first_seq: int) -> tuple[int, int]:
     """Fill the change table with every cell of a matched record whose answer or note the
     merge changes, numbered (``n``) in file order, then asking order, each with the seq of its
-    first event (events numbered from ``first_seq``; ``ans``/``nte``: whether it needs an
-    ``answer``/``note`` event); (answer events, note events)."""
+    first event (``SEQ``; events numbered from ``first_seq``; ``ans``/``nte``: whether it needs
+    an ``answer``/``note`` event); (answer events, note events)."""
     db.execute(f"DROP TABLE IF EXISTS {QUESTIONS}")
     db.execute(f"CREATE TEMP TABLE {QUESTIONS} (k INTEGER PRIMARY KEY, qid TEXT NOT NULL, "
                "in_file INTEGER NOT NULL, tallied INTEGER NOT NULL)")
@@ -116,14 +117,11 @@ def changes(db: Database, questions: list[Question], first_seq: int) -> tuple[in
     db.execute(f"CREATE TEMP TABLE {CHANGE} (n INTEGER PRIMARY KEY, rid INTEGER NOT NULL, "
                "qid TEXT NOT NULL, ref TEXT NOT NULL, in_file INTEGER NOT NULL, "
                "old_state INTEGER NOT NULL, old_value TEXT, old_note TEXT NOT NULL, "
-               "state INTEGER NOT NULL, value TEXT, note TEXT NOT NULL, seq INTEGER NOT NULL, "
+               "state INTEGER NOT NULL, value TEXT, note TEXT NOT NULL, seq INTEGER, "
                "ans INTEGER NOT NULL, nte INTEGER NOT NULL)")
     same = "IS" if db.dialect == "sqlite" else "IS NOT DISTINCT FROM"
     state, value, note = _final(questions)
-    db.execute(
-        f"INSERT INTO {CHANGE} SELECT ROW_NUMBER() OVER w, rid, qid, ref, in_file, old_state, "
-        "old_value, old_note, state, value, note, ? + SUM(ans + nte) OVER w - ans - nte, "
-        "ans, nte FROM ("
+    cells = (
         "SELECT x.*, CASE WHEN old_state IN (1, 2) AND NOT (state = old_state AND "
         f"value {same} old_value) THEN 1 ELSE 0 END AS ans, "
         "CASE WHEN old_note <> '' AND old_note <> note THEN 1 ELSE 0 END AS nte FROM ("
@@ -134,8 +132,26 @@ def changes(db: Database, questions: list[Question], first_seq: int) -> tuple[in
         f"FROM {STAGE} s CROSS JOIN {QUESTIONS} q "
         "LEFT JOIN answer a ON a.record_id = s.rid AND a.question_id = q.qid "
         "WHERE s.rid IS NOT NULL) x "
-        f"WHERE NOT (state = old_state AND value {same} old_value AND note = old_note)) y "
-        "WINDOW w AS (ORDER BY k, qk ROWS UNBOUNDED PRECEDING)", (first_seq,))
+        f"WHERE NOT (state = old_state AND value {same} old_value AND note = old_note)")
+    columns = "rid, qid, ref, in_file, old_state, old_value, old_note, state, value, note"
+    if db.dialect == "sqlite" and not any(q.note for q in questions):
+        # No note can change, so a cell has one event or none: the cells with one go first,
+        # in order, numbered from first_seq (SQLite numbers rows one past the largest: a
+        # placeholder row holds first_seq - 1), so each one's n is its event's seq; no
+        # running sum to keep.
+        db.execute(f"INSERT INTO {CHANGE} (n, rid, qid, ref, in_file, old_state, old_note, "
+                   "state, note, ans, nte) VALUES (?, 0, '', '', 0, 0, '', 0, '', 0, 0)",
+                   (first_seq - 1,))
+        db.execute(f"INSERT INTO {CHANGE} SELECT NULL, {columns}, NULL, ans, nte "
+                   f"FROM ({cells}) y WHERE ans = 1 ORDER BY k, qk")
+        db.execute(f"DELETE FROM {CHANGE} WHERE n = ?", (first_seq - 1,))
+        db.execute(f"INSERT INTO {CHANGE} SELECT NULL, {columns}, NULL, ans, nte "
+                   f"FROM ({cells}) y WHERE ans = 0")
+    else:
+        db.execute(
+            f"INSERT INTO {CHANGE} SELECT ROW_NUMBER() OVER w, {columns}, "
+            f"? + SUM(ans + nte) OVER w - ans - nte, ans, nte FROM ({cells}) y "
+            "WINDOW w AS (ORDER BY k, qk ROWS UNBOUNDED PRECEDING)", (first_seq,))
     row = db.one(f"SELECT COALESCE(SUM(ans), 0), COALESCE(SUM(nte), 0) FROM {CHANGE}")
     return (int(row[0]), int(row[1])) if row else (0, 0)
 
@@ -155,7 +171,7 @@ def apply(db: Database, audit_id: int, reviewer: str, now: str, import_seq: int)
         f"answered_at, event_seq) SELECT rid, qid, ?, state, value, note, "
         "CASE WHEN state IN (1, 2) THEN ? ELSE '' END, "
         "CASE WHEN state IN (1, 2) THEN ? ELSE '' END, "
-        "CASE WHEN ans = 1 THEN seq WHEN state IN (1, 2) THEN ? END "
+        f"CASE WHEN ans = 1 THEN {SEQ} WHEN state IN (1, 2) THEN ? END "
         f"FROM {CHANGE} WHERE state <> 0 OR note <> '' "
         "ON CONFLICT (record_id, question_id) DO UPDATE SET "
         "state = excluded.state, value = excluded.value, note = excluded.note, "
@@ -171,20 +187,21 @@ def event_batches(db: Database, detail: str) -> Iterator[tuple[list[tuple], str,
     question, before, after, detail) in seq order, and the SQL and parameters that select the
     same from the change table (``history.insert_selected``). An answer's event has the file's
     ``detail`` (``condition: detail`` for a question the file has no column for)."""
-    total = int(db.scalar(f"SELECT COUNT(*) FROM {CHANGE}"))
+    span = db.one(f"SELECT COALESCE(MIN(n), 1), COALESCE(MAX(n), 0) FROM {CHANGE}")
+    first, last = (int(span[0]), int(span[1])) if span else (1, 0)
     why = (f"condition: {detail}", detail)
     before, after = label_sql("old_state", "old_value"), label_sql("state", "value")
-    select = (f"SELECT seq, 'answer' AS action, ref, qid AS question, {before} AS before, "
+    select = (f"SELECT {SEQ} AS seq, 'answer' AS action, ref, qid AS question, {before} AS before, "
               f"{after} AS after, CASE WHEN in_file = 1 THEN ? ELSE ? END AS detail "
               f"FROM {CHANGE} WHERE n BETWEEN ? AND ? AND ans = 1 "
-              "UNION ALL SELECT seq + ans, 'note', ref, qid, old_note, NULLIF(note, ''), ? "
+              f"UNION ALL SELECT {SEQ} + ans, 'note', ref, qid, old_note, NULLIF(note, ''), ? "
               f"FROM {CHANGE} WHERE n BETWEEN ? AND ? AND nte = 1 AND ? = 1")
     notes = int(db.scalar(f"SELECT COUNT(*) FROM {CHANGE} WHERE nte = 1") > 0)
-    for low in range(1, total + 1, EVENT_BATCH):
+    for low in range(first, last + 1, EVENT_BATCH):
         high = low + EVENT_BATCH - 1
         events = []
         for seq, ans, nte, ref, qid, in_file, old, new, old_note, note in db.all(
-                f"SELECT seq, ans, nte, ref, qid, in_file, {before}, {after}, old_note, note "
+                f"SELECT {SEQ}, ans, nte, ref, qid, in_file, {before}, {after}, old_note, note "
                 f"FROM {CHANGE} WHERE n BETWEEN ? AND ? AND ans + nte > 0 ORDER BY n",
                 (low, high)):
             if ans:
