@@ -185,7 +185,7 @@ class Tx:
     def append(self, batches: Iterable[tuple[list[tuple], str, Sequence[Any]]]) -> None:
         """Write events whose seqs were reserved in a row (``reserve(count)``), once every
         event before them is written, a batch at a time: the batch's events (seq, action, ref,
-        question, before, after, detail) in seq order are hashed onto the chain, and the
+        question, before, after, detail, rows) in seq order are hashed onto the chain, and the
         database inserts the same events from its own rows (``select``, ``params``: see
         ``history.insert_selected``) — an import's changed answers (docs/performance.md)."""
         self.flush()
@@ -195,7 +195,7 @@ class Tx:
                 raise RuntimeError(f"history events from {events[0][0]} are out of turn")
             for action, n in Counter(map(itemgetter(1), events)).items():
                 self._actions[Action(action)] += n
-            chained = self._chain(prev, [(*e, None) for e in events])
+            chained = self._chain(prev, events)
             hashes = b"".join(digest for _, digest in chained)
             history.insert_selected(self.db, select, params, self.audit_key, self.now,
                                     self.reviewer, self.login, events[0][0],

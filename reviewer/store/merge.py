@@ -184,9 +184,9 @@ def apply(db: Database, audit_id: int, reviewer: str, now: str, import_seq: int)
 
 def event_batches(db: Database, detail: str) -> Iterator[tuple[list[tuple], str, tuple]]:
     """The history events of the changes, a batch at a time: the events (seq, action, ref,
-    question, before, after, detail) in seq order, and the SQL and parameters that select the
-    same from the change table (``history.insert_selected``). An answer's event has the file's
-    ``detail`` (``condition: detail`` for a question the file has no column for)."""
+    question, before, after, detail, rows: None) in seq order, and the SQL and parameters that
+    select the same from the change table (``history.insert_selected``). An answer's event has
+    the file's ``detail`` (``condition: detail`` for a question the file has no column for)."""
     span = db.one(f"SELECT COALESCE(MIN(n), 1), COALESCE(MAX(n), 0) FROM {CHANGE}")
     first, last = (int(span[0]), int(span[1])) if span else (1, 0)
     why = (f"condition: {detail}", detail)
@@ -205,9 +205,10 @@ def event_batches(db: Database, detail: str) -> Iterator[tuple[list[tuple], str,
                 f"FROM {CHANGE} WHERE n BETWEEN ? AND ? AND ans + nte > 0 ORDER BY n",
                 (low, high)):
             if ans:
-                events.append((seq, "answer", ref, qid, old, new, why[in_file]))
+                events.append((seq, "answer", ref, qid, old, new, why[in_file], None))
             if nte:
-                events.append((seq + ans, "note", ref, qid, old_note, note or None, detail))
+                events.append((seq + ans, "note", ref, qid, old_note, note or None, detail,
+                               None))
         if events:
             yield events, select, (*why[::-1], low, high, detail, low, high, notes)
 
