@@ -114,7 +114,6 @@ def _open_sqlite(path: str, allow_network: bool = False) -> tuple[sqlite3.Connec
     conn.execute("PRAGMA foreign_keys=ON")
     conn.execute("PRAGMA cache_size=-65536")       # 64 MB: big imports build their indexes
     conn.execute("PRAGMA temp_store=FILE")         # staged imports never fill the memory
-    conn.execute("PRAGMA temp.cache_size=-65536")
     return conn, bool(network)
 
 
