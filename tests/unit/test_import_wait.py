@@ -10,12 +10,13 @@ import os
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
 from reviewer.ops import audits, calibrate, importer, scoring, team
 from reviewer.store import staging
-from reviewer.store.audits import get_audit_by_id, question_set
+from reviewer.store.audits import AuditInfo, get_audit_by_id, question_set
 from reviewer.store.db import IMPORT_LOCK, WRITE_LOCK
 from reviewer.store.verify import replay_answers, verify_chain
 from reviewer.workspace import Workspace
@@ -28,6 +29,14 @@ SET_YAML = "id: wait\ntitle: Wait\nversion: 1\nsections:\n  - id: a\n    title: 
               for q in QUESTIONS)
 NEW = 40_000          # new records: long enough an import that a wait for it would show
 AUDIT = "Wait"
+
+
+def new_audit(target: str, tmp_path: Path) -> tuple[Workspace, AuditInfo, Path]:
+    """alice's workspace, and the audit AUDIT of ten yes/no questions, made in it."""
+    set_file = tmp_path / "set.yaml"
+    set_file.write_text(SET_YAML, encoding="utf-8")
+    ws = Workspace.open(target, "alice")
+    return ws, audits.create_audit(ws, AUDIT, set_file).value, set_file
 
 
 def holds_advisory_lock(url: str, name: str) -> bool:
@@ -44,10 +53,7 @@ def holds_advisory_lock(url: str, name: str) -> bool:
 
 
 def test_a_scorer_completes_a_record_while_an_import_writes(pg_url, tmp_path):
-    set_file = tmp_path / "set.yaml"
-    set_file.write_text(SET_YAML, encoding="utf-8")
-    ws = Workspace.open(pg_url, "alice")
-    audit = audits.create_audit(ws, AUDIT, set_file).value
+    ws, audit, set_file = new_audit(pg_url, tmp_path)
     importer.import_answers(ws, audit.id, write_csv(
         tmp_path / "first.csv", ["ref", *QUESTIONS[:9]], [["R1", *"YNYNYNYNY"]]))
     rid = ws.db.scalar("SELECT id FROM record WHERE ref = 'R1'")
@@ -98,10 +104,7 @@ def test_a_scorer_completes_a_record_while_an_import_writes(pg_url, tmp_path):
 def test_an_import_refused_at_its_end_leaves_nothing(pg_url, tmp_path):
     """The import's records are written before the write lock, and rolled back with it when the
     audit turns out to be signed off by then."""
-    set_file = tmp_path / "set.yaml"
-    set_file.write_text(SET_YAML, encoding="utf-8")
-    ws = Workspace.open(pg_url, "alice")
-    audit = audits.create_audit(ws, AUDIT, set_file).value
+    ws, audit, set_file = new_audit(pg_url, tmp_path)
     rows = [[f"N{n}", *"YNYNYNYNYN"] for n in range(50)]
     path = write_csv(tmp_path / "new.csv", ["ref", *QUESTIONS], rows)
     signed = []
@@ -149,10 +152,7 @@ def test_new_and_existing_records_in_one_import_are_in_the_chain(target, tmp_pat
     it) or to blank cells of existing ones; a second writer adding records between the
     preparing and the lock is caught."""
     monkeypatch.setattr(staging, "CHUNK", 7)
-    set_file = tmp_path / "set.yaml"
-    set_file.write_text(SET_YAML, encoding="utf-8")
-    ws = Workspace.open(target, "alice")
-    audit = audits.create_audit(ws, AUDIT, set_file).value
+    ws, audit, set_file = new_audit(target, tmp_path)
     importer.import_answers(ws, audit.id, write_csv(
         tmp_path / "first.csv", ["ref", "q1"], [[f"R{n}", "Y"] for n in range(20)]))
     other = audits.create_audit(ws, "Other", set_file).value
@@ -197,10 +197,7 @@ def test_records_added_while_an_import_writes_take_other_ids(pg_url, tmp_path):
     """On PostgreSQL a calibration made between an import's reserving its record ids and its
     commit (it holds the write lock meanwhile, the import does not) numbers its records past
     them: both land."""
-    set_file = tmp_path / "set.yaml"
-    set_file.write_text(SET_YAML, encoding="utf-8")
-    ws = Workspace.open(pg_url, "alice")
-    audit = audits.create_audit(ws, AUDIT, set_file).value
+    ws, audit, set_file = new_audit(pg_url, tmp_path)
     importer.import_answers(ws, audit.id, write_csv(
         tmp_path / "first.csv", ["ref", "q1"], [[f"R{n}", "Y"] for n in range(10)]))
     real = staging.reserve_records
