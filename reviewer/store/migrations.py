@@ -423,7 +423,7 @@ def _to_7(db: Database) -> None:
     """An import's new records counted in a row of their own (docs/performance.md, "Imports and
     scorers"): on PostgreSQL an import writes them before it takes the write lock, and the
     count's row, locked by it until its commit, would keep every scorer who completes a record
-    waiting. A transaction that sets ``reviewer.count_part`` to 1 .. 999 has the ``record``
+    waiting. A transaction that sets reviewer.count_part to 1 .. 999 has the ``record``
     triggers count its changes in ``audit_count_part`` under that number; an audit's counts are
     its ``audit_count`` row plus its ``audit_count_part`` rows. On SQLite (one writer at a time)
     the triggers stay as they are and the table stays empty."""

@@ -195,7 +195,7 @@ class AuditCount(SQLModel, table=True):
 
 
 class AuditCountPart(SQLModel, table=True):
-    """Schema 7: counts kept aside by a transaction that sets ``reviewer.count_part`` (an import
+    """Schema 7: counts kept aside by a transaction that sets reviewer.count_part (an import
     writing before the write lock on PostgreSQL); an audit's counts are ``audit_count`` plus
     these (docs/performance.md)."""
 

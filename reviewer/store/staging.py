@@ -53,7 +53,7 @@ def insert_new(db: Database, audit_id: int, question_ids: list[str], involved: s
     ``seq`` None: PostgreSQL, before the write lock (docs/performance.md, "Imports and
     scorers"): the ids are reserved (``ids.reserve_records``), the answers carry no event yet
     (the import's event, written under the lock, holds them: ``history.given_rows``), and the
-    audit's count of records is kept in a row of its own (``reviewer.count_part``) so that
+    audit's count of records is kept in a row of its own (the setting reviewer.count_part) so that
     scorers changing the count meanwhile do not wait for this transaction. Their review order
     (``seq``) is the audit's next: the other writers that add records (an import, which waits
     for this one's own lock, a sample or a calibration, which make new audits) never add them to
