@@ -30,6 +30,7 @@ network drive), writers fall back to SQLite's wait alone.
 from __future__ import annotations
 
 import os
+import signal
 import struct
 import threading
 import time
@@ -74,6 +75,53 @@ def _blocked(call: Callable[[], None], patience: float, on_wait: OnWait) -> bool
             return done.is_set()
         if on_wait is not None:
             on_wait(time.monotonic() - start)
+
+
+class _GaveUp(Exception):
+    """Raised by the alarm into a wait that has run out of patience."""
+
+
+def _alarm_usable() -> bool:
+    """Whether this thread can wait with an alarm: the main thread, SIGALRM and the timer
+    unused by anyone else."""
+    return (threading.current_thread() is threading.main_thread()
+            and signal.getsignal(signal.SIGALRM) == signal.SIG_DFL
+            and signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0))
+
+
+def _waited_here(call: Callable[[], None], patience: float, on_wait: OnWait) -> bool:
+    """Run the blocking ``call`` in this (the main) thread, so the lock wakes the waiter itself
+    (one wake-up, not a helper thread's and then this one's). An alarm interrupts the call every
+    second to report the wait (Python then resumes it) and, after ``patience`` seconds, raises
+    into it to give up. True if the call returned in time."""
+    start = time.monotonic()
+    armed = [True]
+
+    def tick(_signum: int, _frame: object) -> None:
+        waited = time.monotonic() - start
+        if not armed[0]:
+            return
+        if waited >= patience - 0.001:
+            raise _GaveUp                   # never re-armed: at most one is ever raised
+        if on_wait is not None:
+            on_wait(waited)
+        signal.setitimer(signal.ITIMER_REAL, max(0.001, min(1.0, patience - waited)))
+
+    old = signal.signal(signal.SIGALRM, tick)
+    try:
+        try:
+            signal.setitimer(signal.ITIMER_REAL, max(0.001, min(1.0, patience)))
+            call()
+            return True
+        except _GaveUp:
+            return False
+        finally:
+            armed[0] = False
+            signal.setitimer(signal.ITIMER_REAL, 0)
+    except _GaveUp:                         # landed just after the call had returned
+        return False
+    finally:
+        signal.signal(signal.SIGALRM, old)
 
 
 class WriterQueue:
@@ -156,20 +204,22 @@ class TicketQueue(WriterQueue):
         self._held = fd
         if t == 0 or self._ahead_done(fd, t):
             return True
-        path = self.path
-
-        def wait_for_those_ahead() -> None:
-            mine = os.open(path, os.O_RDWR)
+        try:
+            mine = os.open(self.path, os.O_RDWR)     # the waits' own descriptor
+        except OSError:
+            return True
+        if _alarm_usable():
             try:
-                _range_lock(mine, True, fcntl.F_RDLCK, t, 1)        # the one just ahead
-                _range_lock(mine, True, fcntl.F_RDLCK, 1, t)        # and all before it
+                got = _waited_here(lambda: _behind(mine, t), patience, on_wait)
+            except OSError:
+                got = True                  # no waiting on this drive: SQLite still guards
             finally:
                 os.close(mine)
-
-        if _blocked(wait_for_those_ahead, patience, on_wait):
-            return True
-        self.release()                      # those behind still wait for those ahead of us
-        return False
+        else:
+            got = _blocked(lambda: _behind(mine, t, close=True), patience, on_wait)
+        if not got:
+            self.release()                  # those behind still wait for those ahead of us
+        return got
 
     @staticmethod
     def _take_ticket(fd: int) -> int:
@@ -192,3 +242,14 @@ class TicketQueue(WriterQueue):
             return False
         _range_lock(fd, False, fcntl.F_UNLCK, 1, t)
         return True
+
+
+def _behind(fd: int, t: int, close: bool = False) -> None:
+    """Sleep until ticket ``t``'s turn: the place just ahead is let go (which wakes this waiter
+    only), then every place ahead (one ahead that gave up let go of its place early)."""
+    try:
+        _range_lock(fd, True, fcntl.F_RDLCK, t, 1)
+        _range_lock(fd, True, fcntl.F_RDLCK, 1, t)
+    finally:
+        if close:
+            os.close(fd)                    # lets go of the read locks just granted
