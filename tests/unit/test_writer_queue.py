@@ -185,3 +185,47 @@ def test_a_writer_killed_while_writing_lets_the_next_in_and_its_write_is_gone(li
     finally:
         db.close()
     assert [n for (n,) in names] == ["a", "b", "c"]
+
+
+@pytest.mark.parametrize("where", ["main thread", "other thread"])
+def test_a_waiter_reports_each_second_and_gives_up_after_its_patience(tmp_path, where):
+    """In the main thread the wait is interrupted by an alarm (SIGALRM, put back afterwards);
+    elsewhere a helper thread waits: either way the wait is reported every second, and the
+    writer gives up after its patience having written nothing."""
+    import signal
+    import threading
+
+    from reviewer.store.db import LockTimeout
+
+    path = str(tmp_path / "q.db")
+    holder, impatient = Database(path), Database(path, lock_timeout=2.5)
+    reports: list[float] = []
+    impatient.on_wait = reports.append
+    outcome: list[object] = []
+
+    def try_to_write() -> None:
+        start = time.monotonic()
+        try:
+            with impatient.transaction():
+                impatient.execute("INSERT INTO meta (key, value) VALUES ('never', 'x')")
+        except LockTimeout as exc:
+            outcome.append((exc, time.monotonic() - start))
+
+    with holder.transaction():
+        holder.execute("INSERT INTO meta (key, value) VALUES ('holder', 'x')")
+        if where == "main thread":
+            try_to_write()
+            assert signal.getsignal(signal.SIGALRM) == signal.SIG_DFL
+            assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+        else:
+            thread = threading.Thread(target=try_to_write)
+            thread.start()
+            thread.join(LIMIT)
+    (exc, waited), = outcome
+    assert 2.4 < waited < 4, waited
+    assert [round(r) for r in reports] == [1, 2], reports
+    assert holder.scalar("SELECT COUNT(*) FROM meta WHERE key = 'never'") == 0
+    with impatient.transaction():                # its place was let go: it can write now
+        impatient.execute("INSERT INTO meta (key, value) VALUES ('later', 'x')")
+    for db in (holder, impatient):
+        db.close()
