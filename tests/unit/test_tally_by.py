@@ -158,3 +158,37 @@ def test_audits_whose_records_interleave_count_only_their_own(tmp_path):
             assert sum(n for _, n in mine[0]) == {"A": 12, "B": 70}[name]
     finally:
         db.close()
+
+
+def test_fields_of_every_json_kind_are_grouped_as_sqlite_reads_them(tmp_path):
+    """Numbers, true, an object, a list, null and a missing field: the groups are those of a
+    plain ``GROUP BY`` over the field as SQLite reads it."""
+    from reviewer.store import counts
+    from reviewer.store.audits import get_audit
+    from reviewer.store.db import Database
+    from tests.actions import create_audit, import_answers
+    from tests.unit.helpers import write_csv
+
+    (tmp_path / "set.yaml").write_text(GROUP_SET, encoding="utf-8")
+    kinds = ['{"team": 7}', '{"team": 2.5}', '{"team": true}', '{"team": {"b": 1, "a": "é"}}',
+             '{"team": [1, "x"]}', '{"team": null}', '{}', '{"team": "7"}']
+    db = Database(str(tmp_path / "t.db"))
+    try:
+        audit = create_audit(db, "K", tmp_path / "set.yaml")
+        table = [[f"R{i}", "x", "YN"[i % 2], "abc"[i % 3]] for i in range(3 * len(kinds))]
+        write_csv(tmp_path / "a.csv", ["ref", "team", "1", "2"], table)
+        import_answers(db, audit, tmp_path / "a.csv", "tester")
+        audit_id = get_audit(db, "K").id
+        ids = [r for (r,) in db.all("SELECT id FROM record WHERE audit_id = ? ORDER BY id",
+                                    (audit_id,))]
+        with db.transaction():
+            for n, rid in enumerate(ids):
+                db.execute("UPDATE record SET fields = ? WHERE id = ?",
+                           (kinds[n % len(kinds)], rid))
+        mine = counts._by_sqlite(db, audit_id, "team")
+        plain = counts._by_server(db, audit_id, "team")
+    finally:
+        db.close()
+    assert sorted(mine[0], key=repr) == sorted(plain[0], key=repr)
+    assert sorted(mine[1], key=repr) == sorted(plain[1], key=repr)
+    assert len(mine[0]) == 7            # a missing field and null are one group (None)
