@@ -177,7 +177,14 @@ class WriterQueue:
                 else:
                     state["fd"] = fd
 
-        _blocked(block, patience, on_wait)
+        try:
+            _blocked(block, patience, on_wait)
+        except BaseException:               # e.g. Ctrl-C while waiting: nothing kept
+            with guard:
+                state["gave_up"] = True
+                if state["fd"] >= 0:
+                    os.close(state["fd"])
+            raise
         with guard:
             if state["fd"] < 0:             # not granted in time (it may be, later)
                 state["gave_up"] = True
@@ -202,24 +209,28 @@ class TicketQueue(WriterQueue):
             os.close(fd)
             return True                     # no locking on this drive: SQLite still guards
         self._held = fd
-        if t == 0 or self._ahead_done(fd, t):
-            return True
+        try:
+            got = t == 0 or self._ahead_done(fd, t) or self._wait_turn(t, patience, on_wait)
+        except BaseException:               # e.g. Ctrl-C while waiting
+            self.release()
+            raise
+        if not got:
+            self.release()                  # those behind still wait for those ahead of us
+        return got
+
+    def _wait_turn(self, t: int, patience: float, on_wait: OnWait) -> bool:
         try:
             mine = os.open(self.path, os.O_RDWR)     # the waits' own descriptor
         except OSError:
             return True
-        if _alarm_usable():
-            try:
-                got = _waited_here(lambda: _behind(mine, t), patience, on_wait)
-            except OSError:
-                got = True                  # no waiting on this drive: SQLite still guards
-            finally:
-                os.close(mine)
-        else:
-            got = _blocked(lambda: _behind(mine, t, close=True), patience, on_wait)
-        if not got:
-            self.release()                  # those behind still wait for those ahead of us
-        return got
+        if not _alarm_usable():
+            return _blocked(lambda: _behind(mine, t, close=True), patience, on_wait)
+        try:
+            return _waited_here(lambda: _behind(mine, t), patience, on_wait)
+        except OSError:
+            return True                     # no waiting on this drive: SQLite still guards
+        finally:
+            os.close(mine)
 
     @staticmethod
     def _take_ticket(fd: int) -> int:

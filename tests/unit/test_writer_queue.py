@@ -229,3 +229,41 @@ def test_a_waiter_reports_each_second_and_gives_up_after_its_patience(tmp_path, 
         impatient.execute("INSERT INTO meta (key, value) VALUES ('later', 'x')")
     for db in (holder, impatient):
         db.close()
+
+
+@pytest.mark.parametrize("where", ["main thread", "other thread"])
+def test_a_waiter_interrupted_while_waiting_keeps_no_place(tmp_path, where):
+    """Ctrl-C (here: raised from the wait report) while waiting: the writer's place is let go,
+    so the writer after it gets in as soon as the one at work is done."""
+    import threading
+
+    path = str(tmp_path / "q.db")
+    holder, interrupted, after = (Database(path), Database(path), Database(path, lock_timeout=3))
+    caught: list[BaseException] = []
+
+    def stop(_waited: float) -> None:
+        raise KeyboardInterrupt
+
+    interrupted.on_wait = stop
+
+    def try_to_write() -> None:
+        try:
+            with interrupted.transaction():
+                pass
+        except KeyboardInterrupt as exc:
+            caught.append(exc)
+
+    with holder.transaction():
+        if where == "main thread":
+            try_to_write()
+        else:
+            thread = threading.Thread(target=try_to_write)
+            thread.start()
+            thread.join(LIMIT)
+    assert len(caught) == 1
+    start = time.monotonic()
+    with after.transaction():
+        after.execute("INSERT INTO meta (key, value) VALUES ('after', 'x')")
+    assert time.monotonic() - start < 0.5
+    for db in (holder, interrupted, after):
+        db.close()
