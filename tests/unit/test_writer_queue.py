@@ -187,18 +187,23 @@ def test_a_writer_killed_while_writing_lets_the_next_in_and_its_write_is_gone(li
     assert [n for (n,) in names] == ["a", "b", "c"]
 
 
+@pytest.mark.parametrize("queue", ["tickets", "flock"])
 @pytest.mark.parametrize("where", ["main thread", "other thread"])
-def test_a_waiter_reports_each_second_and_gives_up_after_its_patience(tmp_path, where):
+def test_a_waiter_reports_each_second_and_gives_up_after_its_patience(tmp_path, monkeypatch,
+                                                                      where, queue):
     """In the main thread the wait is interrupted by an alarm (SIGALRM, put back afterwards);
     elsewhere a helper thread waits: either way the wait is reported every second, and the
-    writer gives up after its patience having written nothing."""
+    writer gives up after its patience having written nothing. The same on the ``flock``
+    queue kept where open-file-description locks are missing."""
     import signal
     import threading
 
     from reviewer.store.db import LockTimeout
 
+    monkeypatch.setattr(writer_lock, "OFD", queue == "tickets")
     path = str(tmp_path / "q.db")
     holder, impatient = Database(path), Database(path, lock_timeout=2.5)
+    assert isinstance(impatient._queue, writer_lock.TicketQueue) == (queue == "tickets")
     reports: list[float] = []
     impatient.on_wait = reports.append
     outcome: list[object] = []
