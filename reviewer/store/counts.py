@@ -7,7 +7,7 @@ figure, the answers two audits gave (agreement), and who answered when (a report
 from __future__ import annotations
 
 import json
-from collections import Counter
+from collections import Counter, deque
 from typing import Any
 
 from reviewer.questions.logic import ANSWERED, NA, NOT_ASKED, UNANSWERED
@@ -34,37 +34,33 @@ def grouped_rows(db: Database, audit_id: int, by: str) -> Counts:
 
 
 def _by_sqlite(db: Database, audit_id: int, by: str) -> Counts:
-    """The field is read once per record, in one pass over the audit's records (their ids and
-    values come back as two JSON arrays, in id order), and each record given its group's code
-    here. Then the tally index lists, for each (question, state, value), the records with that
-    answer: one string of record ids per answer (``group_concat`` in the index's order, so
-    SQLite neither sorts nor joins the answers), parsed by the C JSON reader and counted by
-    group in a ``Counter`` (a C loop). Each record's group is found in a list indexed by its
-    id (from the audit's lowest), or in a dict where the audit's ids are spread among other
-    audits'."""
+    """The field is read once per record (one pass over the audit's records, row by row: no
+    list of every value is kept) and each record given its group's code here. Then the tally
+    index lists, for each (question, state, value), the records with that answer: one string
+    of record ids per answer (``group_concat`` in the index's order, so SQLite neither sorts
+    nor joins the answers), parsed by the C JSON reader and counted by group in a ``Counter``
+    (a C loop). Each record's group is found in a list indexed by its id (from the audit's
+    lowest), or in a dict where the audit's ids are spread among other audits'."""
     key = db.json_field("fields")
-    listed_ids, listed_values = db.one(
-        f"SELECT json_group_array(id), json_group_array(v) FROM (SELECT id, {key} AS v FROM "
-        f"record WHERE {_records_filter(db, audit_id)} ORDER BY id)", (by, audit_id))
-    ids, found = json.loads(listed_ids), json.loads(listed_values)
+    values: dict[Any, int] = {}
+    ids, codes = [], []
+    for rid, v in db.execute(f"SELECT id, {key} FROM record WHERE "
+                             f"{_records_filter(db, audit_id)}", (by, audit_id)):
+        ids.append(rid)
+        codes.append(values.setdefault(v, len(values)))
     if not ids:
         return [], []
-    try:
-        named = list(dict.fromkeys(found))
-    except TypeError:       # a field holding an object or a list: grouped by its JSON text
-        found = [json.dumps(v, separators=(",", ":"), ensure_ascii=False)
-                 if isinstance(v, dict | list) else v for v in found]
-        named = list(dict.fromkeys(found))
-    code_of = {v: code for code, v in enumerate(named)}
-    codes = list(map(code_of.__getitem__, found))
-    low, span = ids[0], ids[-1] - ids[0] + 1
-    group_of: list[int] | dict[int, int] = codes            # the ids are low, low + 1, ...
-    if span > len(ids) and span <= SPREAD * len(ids):
+    named = list(values)
+    low = min(ids)
+    span = max(ids) - low + 1
+    offsets = map((-low).__add__, ids)
+    group_of: list[int] | dict[int, int]
+    if span <= SPREAD * len(ids):
         group_of = [0] * span
-        for rid, code in zip(ids, codes, strict=True):
-            group_of[rid - low] = code
-    elif span > len(ids):
-        group_of = {rid - low: code for rid, code in zip(ids, codes, strict=True)}
+        deque(map(group_of.__setitem__, offsets, codes), maxlen=0)     # a C loop
+    else:
+        group_of = dict(zip(offsets, codes, strict=True))
+    del ids
     rows = []
     for qid, state, value, listed in db.execute(
             "SELECT question_id, state, value, group_concat(record_id - ?) FROM answer "
