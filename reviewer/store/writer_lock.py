@@ -19,8 +19,10 @@ so closing another descriptor of the file cannot drop them):
   but whoever is ahead of it still holds theirs);
 - when its transaction ends it lets its place go, which wakes the writer behind it.
 
-A writer that gives up after its patience just lets its place go: the one behind it still waits
-for everyone ahead. The wait is reported every second (``on_wait``); the blocking lock runs in a
+A writer that gives up after its patience (or is interrupted) just lets its place go: the one
+behind it still waits for everyone ahead. The wait is reported every second (``on_wait``). In
+the main thread the writer sleeps in the lock call itself, which an alarm interrupts each second
+(so the writer's release wakes the next writer directly); elsewhere the blocking call runs in a
 helper thread on a descriptor of its own, which lets go once granted, whenever that is. Without
 open-file-description locks (not Linux) writers queue on an exclusive ``flock`` instead, which
 wakes every waiter at once; where the file cannot be made or locked (a read-only folder, a
