@@ -4,14 +4,17 @@ the tally grouped into the appendix's tables. No heavy imports here."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from reviewer.analysis.agreement import Agreement
 from reviewer.analysis.tally import QuestionTally, Tally
-from reviewer.analysis.weighted import Weighted
-from reviewer.answer_columns import AnswerColumns
 from reviewer.outputs.sample_text import SAMPLE_LABELS
 from reviewer.questions.model import QuestionSet, Section
 from reviewer.store.audits import AuditInfo
+
+if TYPE_CHECKING:      # named in annotations only: `reviewer tally` need not load them
+    from reviewer.analysis.agreement import Agreement
+    from reviewer.analysis.weighted import Weighted
+    from reviewer.answer_columns import AnswerColumns
 
 NOT_RECORDED = "not recorded"
 
