@@ -1,0 +1,82 @@
+"""One question's answers on the records every audit has (a ``rows`` matrix of category codes,
+``reviewer.analysis.grid``) as the units the figures are computed from, and its disagreements,
+made one at a time when they are read (docs/performance.md, "Streaming outputs")."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import overload
+
+import numpy as np
+
+from reviewer.analysis.agreement import Disagreement
+from reviewer.analysis.grid import Grid
+from reviewer.analysis.reliability import EXACT_UNITS, Units
+
+
+def units(rows: np.ndarray, cats: list[str]) -> Units:
+    """The distinct rows of codes, with how many records gave each."""
+    base = len(cats) + 1
+    key = np.zeros(len(rows), np.int64)
+    for i in range(rows.shape[1] - 1, -1, -1):
+        key = key * base + rows[:, i]
+    found, order, counts = np.unique(key, return_inverse=True, return_counts=True)
+    patterns = []
+    for k in found.tolist():
+        row = []
+        for _ in range(rows.shape[1]):
+            k, code = divmod(k, base)
+            row.append(cats[code - 1] if code else None)
+        patterns.append(tuple(row))
+    return Units(patterns, counts.astype(np.int64),
+                 order.reshape(-1).astype(np.int64) if len(rows) <= EXACT_UNITS else None)
+
+
+class Disagreements(Sequence[Disagreement]):
+    """The records whose audits gave different answers, in the first audit's record order:
+    positions and codes are kept; each :class:`Disagreement` is made when it is read."""
+
+    def __init__(self, grid: Grid, where: np.ndarray, rows: np.ndarray, cats: list[str]):
+        self.grid, self.where, self.rows, self.cats = grid, where, rows, cats
+
+    def __len__(self) -> int:
+        return len(self.where)
+
+    @overload
+    def __getitem__(self, k: int) -> Disagreement: ...
+
+    @overload
+    def __getitem__(self, k: slice) -> list[Disagreement]: ...
+
+    def __getitem__(self, k: int | slice) -> Disagreement | list[Disagreement]:
+        if isinstance(k, slice):
+            return [self[i] for i in range(*k.indices(len(self)))]
+        if k < 0:
+            k += len(self)
+        if not 0 <= k < len(self):
+            raise IndexError(k)
+        answers = [self.cats[c - 1] if c else None for c in self.rows[k].tolist()]
+        ref = self.grid.ref(int(self.where[k]))
+        if len(answers) == 2:
+            return Disagreement(ref, answers[0] or "", answers[1] or "")
+        return Disagreement(ref, answers[0] or "", answers[1] or "", tuple(answers))
+
+    def __iter__(self) -> Iterator[Disagreement]:
+        return (self[k] for k in range(len(self)))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and list(self) == list(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+def disagreements(grid: Grid, common: np.ndarray, rows: np.ndarray,
+                  cats: list[str]) -> Disagreements:
+    """Records (positions ``common`` in the base audit) where two or more different answers
+    were given."""
+    given = rows > 0
+    top = rows.max(axis=1)
+    least = np.where(given, rows, np.iinfo(rows.dtype).max).min(axis=1)
+    differ = (given.sum(axis=1) >= 2) & (least != top)
+    at = np.nonzero(differ)[0]
+    return Disagreements(grid, common[at], rows[at], cats)
