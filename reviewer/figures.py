@@ -82,14 +82,15 @@ def agreement(db: Database, *audits: AuditInfo) -> Agreement:
 
 def _grid(db: Database, audits: list[AuditInfo], sets: list[QuestionSet],
           ids: list[dict[str, int]]):  # noqa: ANN202 - analysis.grid.Grid, imported here
-    """The audits' answers laid on the first one's records, read in batches."""
+    """The audits' answers laid on the first one's records (``analysis.grid``)."""
     from reviewer.analysis.grid import base_grid, lay
     from reviewer.store import aligned
 
-    grid = base_grid(aligned.base_records(db, audits[0].id), len(sets[0].questions))
-    for a, own in zip(audits, ids, strict=True):
-        lay(grid, aligned.linked_records(db, audits[0].id, a.id), aligned.answer_cells(db, a.id),
-            own)
+    with db.staging():              # one snapshot of every audit (SQLite): reads only
+        grid = base_grid(aligned.base_records(db, audits[0].id), len(sets[0].questions))
+        for a, own in zip(audits, ids, strict=True):
+            lay(grid, aligned.linked_records(db, audits[0].id, a.id),
+                aligned.answer_groups(db, a.id, list(own)), own)
     return grid
 
 

@@ -1,5 +1,5 @@
 """Audits' answers laid on one base audit's records, as small category codes (docs/performance.md,
-"Streaming outputs"): agreement reads each audit's answers once, in batches, and keeps one
+"Streaming outputs"): agreement reads each audit's answers once, grouped by answer, and keeps one
 ``int16`` per record and question — never a dict of every answer.
 
 A code is 0 for a blank answer (or a record the audit does not have), else ``c`` for the
@@ -42,62 +42,41 @@ def base_grid(batches: Iterable[list[tuple[int, str]]], questions: int) -> Grid:
                 [[] for _ in range(questions)])
 
 
-class _Coder:
-    """(question id, state, value) -> question index * 65536 + code, or -1 (not compared)."""
-
-    def __init__(self, grid: Grid, index: dict[str, int]):
-        self.grid, self.index = grid, index
-        self.memo: dict[tuple, int] = {}
-        self.found = [{c: k + 1 for k, c in enumerate(cats)} for cats in grid.cats]
-
-    def __call__(self, key: tuple[str, int, Any]) -> int:
-        j = self.index.get(key[0])
-        category = answer_category(key[1], key[2]) if j is not None else None
-        if j is None or category is None:
-            flat = -1
-        else:
-            code = self.found[j].get(category)
-            if code is None:
-                if len(self.grid.cats[j]) >= MAX_CATEGORIES:
-                    raise ValueError(f"more than {MAX_CATEGORIES:,} different answers to one "
-                                     "question")
-                self.grid.cats[j].append(category)
-                code = self.found[j][category] = len(self.grid.cats[j])
-            flat = (j << 16) | code
-        self.memo[key] = flat
-        return flat
+def _numbers(text: str) -> np.ndarray:
+    return np.fromstring(text, dtype=np.int64, sep=",") if text else np.zeros(0, np.int64)
 
 
-def lay(grid: Grid, links: Iterable[list[tuple[int, int]]],
-        cells: Iterable[list[tuple[int, str, int, Any]]], index: dict[str, int]) -> None:
-    """Add one audit to the grid: ``links`` are batches of (its record id, the base record's
-    seq with the same ref); ``cells`` batches of (record id, question id, state, value);
-    ``index`` its question ids -> question index."""
+def lay(grid: Grid, links: tuple[str, str], groups: Iterable[tuple[str, int, Any, str]],
+        index: dict[str, int]) -> None:
+    """Add one audit to the grid: ``links`` its record ids and the seq of the base record with
+    the same ref (``store.aligned.linked_records``); ``groups`` its answers grouped as
+    (question id, state, value, record ids) (``store.aligned.answer_groups``); ``index`` its
+    question ids -> question index."""
     n, width = len(grid.seqs), len(grid.cats)
+    ids, seqs = _numbers(links[0]), _numbers(links[1])
+    if len(ids) != len(seqs):
+        raise ValueError("record ids and seqs of different lengths")
+    pos = np.searchsorted(grid.seqs, seqs)
     present = np.zeros(n, bool)
-    ids_parts, pos_parts = [], []
-    for rows in links:
-        ids_parts.append(np.fromiter((i for i, _ in rows), np.int64, len(rows)))
-        pos_parts.append(np.searchsorted(grid.seqs, np.fromiter((s for _, s in rows), np.int64,
-                                                                len(rows))))
-    ids = np.concatenate(ids_parts) if ids_parts else np.zeros(0, np.int64)
-    pos = np.concatenate(pos_parts) if pos_parts else np.zeros(0, np.int64)
     present[pos] = True
     order = np.argsort(ids, kind="stable")
     ids, pos = ids[order], pos[order]
     codes = np.zeros((n, width), np.int16)
-    coder = _Coder(grid, index)
-    memo = coder.memo
-    for rows in cells:
-        flats = np.fromiter((memo.get(r[1:]) if r[1:] in memo else coder(r[1:]) for r in rows),
-                            np.int64, len(rows))
-        rids = np.fromiter((r[0] for r in rows), np.int64, len(rows))
-        keep = flats >= 0
-        if not keep.any() or not len(ids):
+    found = [{c: k + 1 for k, c in enumerate(cats)} for cats in grid.cats]
+    for qid, state, value, text in groups:
+        j = index.get(qid)
+        category = answer_category(state, value) if j is not None else None
+        if j is None or category is None or not len(ids):
             continue
-        flats, rids = flats[keep], rids[keep]
+        code = found[j].get(category)
+        if code is None:
+            if len(grid.cats[j]) >= MAX_CATEGORIES:
+                raise ValueError(f"more than {MAX_CATEGORIES:,} different answers to one "
+                                 "question")
+            grid.cats[j].append(category)
+            code = found[j][category] = len(grid.cats[j])
+        rids = _numbers(text)
         at = np.minimum(np.searchsorted(ids, rids), len(ids) - 1)
-        linked = ids[at] == rids
-        codes[pos[at[linked]], flats[linked] >> 16] = flats[linked] & 0xFFFF
+        codes[pos[at[ids[at] == rids]], j] = code
     grid.codes.append(codes)
     grid.present.append(present)

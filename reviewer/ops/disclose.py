@@ -240,16 +240,17 @@ def write_agreement(ws: Workspace, audit_id: int, other_id: int,
                     path: str | Path) -> OpResult[Path]:
     """Agreement and kappa between two audits (``reviewer agreement``'s output) as text (.txt)
     or JSON (.json); recorded in both audits."""
-    import json
-
-    from reviewer.outputs.agreement_text import to_text
-    from reviewer.private import write_private_bytes
+    from reviewer.outputs.agreement_text import iter_json, iter_text
+    from reviewer.private import private_output
 
     result = ws.agreement(ws.audit_by_id(audit_id), ws.audit_by_id(other_id))
-    text = (json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n"
-            if str(path).lower().endswith(".json") else to_text(result))
-    return exported(ws, [audit_id, other_id], "agreement", path,
-                    lambda out: write_private_bytes(out, text.encode("utf-8")))
+    pieces = iter_json if str(path).lower().endswith(".json") else iter_text
+
+    def write(out: Path) -> Path:
+        with private_output(out) as tmp, tmp.open("w", encoding="utf-8", newline="") as f:
+            f.writelines(pieces(result))
+        return out
+    return exported(ws, [audit_id, other_id], "agreement", path, write)
 
 
 def write_results_chart(ws: Workspace, audit_id: int, path: str | Path) -> OpResult[Path]:

@@ -5,6 +5,8 @@ the disagreements themselves. Numbers are written by ``reviewer.outputs.numbers`
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from reviewer.analysis.agreement import Agreement, QuestionAgreement, band
 from reviewer.outputs import numbers
 
@@ -32,6 +34,12 @@ def kappa_cell(q: QuestionAgreement) -> str:
 
 
 def to_text(result: Agreement) -> str:
+    return "".join(iter_text(result))
+
+
+def iter_text(result: Agreement) -> Iterator[str]:
+    """:func:`to_text` in pieces: the disagreements a line at a time, so a million of them are
+    never one string (docs/performance.md, "Streaming outputs")."""
     names = result.audits
     many = len(names) > 2
     kappa_name = "Fleiss' kappa" if many else "Cohen's kappa"
@@ -86,12 +94,22 @@ def to_text(result: Agreement) -> str:
             lines.append(f"  {s['scorer']}: {s['disagreed']} of {s['compared']} "
                          f"({numbers.percent(s['rate'])})"
                          + (f"; most on {worst_text}" if worst_text else ""))
-    shown = [(q, d) for q in result.questions for d in q.disagreements]
-    if shown:
+    if any(q.disagreements for q in result.questions):
         lines += ["", "Disagreements (ref, question: " + " / ".join(
             "abcdefghijklmnopqrstuvwxyz"[i] if not many else n for i, n in
             enumerate(names)) + "):"]
-        for q, d in shown:
+    yield "\n".join(lines) + "\n"
+    for q in result.questions:
+        for d in q.disagreements:
             answers = d.answers if many else (d.a, d.b)
-            lines.append(f"  {d.ref}, {q.id}: " + " / ".join(a or "(blank)" for a in answers))
-    return "\n".join(lines) + "\n"
+            yield f"  {d.ref}, {q.id}: " + " / ".join(a or "(blank)" for a in answers) + "\n"
+
+
+def iter_json(result: Agreement) -> Iterator[str]:
+    """``reviewer agreement --format json`` (with its last newline) in pieces: what
+    ``json.dumps(result.to_dict(), indent=2, ensure_ascii=False)`` writes, the disagreements
+    made one at a time."""
+    import json
+
+    yield from json.JSONEncoder(indent=2, ensure_ascii=False).iterencode(result.to_dict(True))
+    yield "\n"
