@@ -76,3 +76,49 @@ def answer_groups(db: Database, audit_id: int, question_ids: Sequence[str]
            "GROUP BY question_id, state, value")
     for rows in batches(db, sql, (audit_id, *question_ids), size=1):
         yield from rows
+
+
+def record_ids(db: Database, audit_id: int) -> str:
+    """The audit's record ids joined with ``,`` (one row, not a row per record)."""
+    row = db.one(f"SELECT {_ids(db, 'id', 'id')} FROM record WHERE audit_id = ?", (audit_id,))
+    return (row[0] or "") if row else ""
+
+
+def record_rows(db: Database, audit_id: int, size: int) -> Iterator[list[tuple[int, str, str]]]:
+    """(id, ref, fields JSON) of the audit's records in review order, ``size`` at a time."""
+    return batches(db, "SELECT id, ref, fields FROM record WHERE audit_id = ? ORDER BY seq",
+                   (audit_id,), size)
+
+
+def field_order(db: Database, audit_id: int) -> list[str]:
+    """The names of the audit's record fields in order of first use: by the first record (in
+    review order) that has each, then by its place in that record. The database reads the JSON
+    (a key's place numbers below 2**20)."""
+    if db.dialect == "sqlite":
+        sql = ("SELECT j.key FROM record r, json_each(r.fields) j WHERE r.audit_id = ? "
+               "AND r.fields NOT IN ('', '{}') GROUP BY j.key "
+               "ORDER BY MIN(r.seq * 1048576 + j.id)")
+    else:
+        sql = ("SELECT j.key FROM record r CROSS JOIN LATERAL json_each(r.fields::json) "
+               "WITH ORDINALITY AS j(key, value, pos) WHERE r.audit_id = ? "
+               "AND r.fields NOT IN ('', '{}') GROUP BY j.key "
+               "ORDER BY MIN(r.seq::bigint * 1048576 + j.pos)")
+    return [k for (k,) in db.all(sql, (audit_id,))]
+
+
+def noted_questions(db: Database, audit_id: int) -> set[str]:
+    """The questions of the audit with at least one note."""
+    from reviewer.store.counts import answers_filter
+
+    return {q for (q,) in db.all("SELECT DISTINCT question_id FROM answer WHERE "
+                                 f"{answers_filter(db, audit_id)} AND note != ''",
+                                 (audit_id,))}
+
+
+def notes_of(db: Database, record_ids: Sequence[int]) -> list[tuple[int, str, str]]:
+    """(record id, question id, note) of the notes on these records."""
+    if not record_ids:
+        return []
+    marks = ", ".join("?" * len(record_ids))
+    return db.all(f"SELECT record_id, question_id, note FROM answer WHERE record_id IN ({marks}) "
+                  "AND note != ''", tuple(record_ids))
