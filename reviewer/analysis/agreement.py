@@ -116,40 +116,22 @@ class QuestionAgreement:
     def low(self) -> bool:
         return self.deciding is not None and self.deciding <= LOW_KAPPA
 
-    def to_dict(self, lazy: bool = False) -> dict[str, Any]:
-        """``lazy``: the disagreements as a list that makes each one when iterated (for
-        ``json.JSONEncoder(indent=...).iterencode``, which iterates lists)."""
+    def to_dict(self, disagreements: bool = True) -> dict[str, Any]:
+        """``disagreements=False``: an empty list in their place (written by
+        ``outputs.agreement_text.iter_json`` a line at a time)."""
         d: dict[str, Any] = {
             "id": self.id, "type": self.type, "text": self.text, "compared": self.compared,
             "agreed": self.agreed, "agreement": self.agreement, "kappa": self.kappa,
             "kappa_ci": list(self.kappa_ci) if self.kappa_ci else None,
             "band": band(self.kappa),
-            "disagreements": (_Lazy(self.disagreements) if lazy
-                              else [x.to_dict() for x in self.disagreements]),
+            "disagreements": ([x.to_dict() for x in self.disagreements] if disagreements
+                              else []),
             "kappa_why": self.kappa_fig.why, "ac1": self.ac1.to_dict(),
             "alpha": self.alpha.to_dict(), "paradox": self.paradox, "low": self.low,
             "comparable": self.comparable, "why": self.why}
         if not self.comparable:
             d["wordings"] = self.wordings
         return d
-
-
-class _Lazy(list):
-    """Disagreements as dicts, each made when iterated; only for the pure-Python JSON
-    encoder (it iterates a list; the C encoder, used without ``indent``, would see it empty)."""
-
-    def __init__(self, items: Sequence[Disagreement]):
-        super().__init__()
-        self.items = items
-
-    def __len__(self) -> int:
-        return len(self.items)
-
-    def __bool__(self) -> bool:
-        return len(self.items) > 0
-
-    def __iter__(self):  # noqa: ANN204 - an iterator of dicts
-        return (x.to_dict() for x in self.items)
 
 
 @dataclass
@@ -168,7 +150,7 @@ class Agreement:
     def agreed(self) -> int:
         return sum(q.agreed for q in self.questions)
 
-    def to_dict(self, lazy: bool = False) -> dict[str, Any]:
+    def to_dict(self, disagreements: bool = True) -> dict[str, Any]:
         overall: dict[str, Any] = {"compared": self.compared, "agreed": self.agreed,
                                    "agreement": self.agreed / self.compared if self.compared
                                    else None}
@@ -181,7 +163,8 @@ class Agreement:
                            alpha=o.alpha.to_dict(), paradox=o.paradox, low=o.low)
         d = {"audits": list(self.audits), "records": self.records,
              "kappa_method": "cohen" if len(self.audits) == 2 else "fleiss",
-             "questions": [q.to_dict(lazy) for q in self.questions], "overall": overall}
+             "questions": [q.to_dict(disagreements) for q in self.questions],
+             "overall": overall}
         if self.scorers is not None:
             d["scorers"] = self.scorers
         return d

@@ -5,9 +5,9 @@ the disagreements themselves. Numbers are written by ``reviewer.outputs.numbers`
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
-from reviewer.analysis.agreement import Agreement, QuestionAgreement, band
+from reviewer.analysis.agreement import Agreement, Disagreement, QuestionAgreement, band
 from reviewer.outputs import numbers
 
 PARADOX_NOTE = ("paradox: agreement is high but one answer dominates, so kappa is low; AC1 "
@@ -106,10 +106,44 @@ def iter_text(result: Agreement) -> Iterator[str]:
 
 
 def iter_json(result: Agreement) -> Iterator[str]:
-    """``reviewer agreement --format json`` (with its last newline) in pieces: what
-    ``json.dumps(result.to_dict(), indent=2, ensure_ascii=False)`` writes, the disagreements
-    made one at a time."""
+    """``reviewer agreement --format json`` (with its last newline) in pieces: exactly what
+    ``json.dumps(result.to_dict(), indent=2, ensure_ascii=False)`` writes, with each question's
+    disagreements written a line at a time as they are made (docs/performance.md)."""
     import json
+    import uuid
 
-    yield from json.JSONEncoder(indent=2, ensure_ascii=False).iterencode(result.to_dict(True))
+    marker = f"disagreements-{uuid.uuid4().hex}-"
+    doc = result.to_dict(disagreements=False)
+    for k, q in enumerate(doc["questions"]):
+        q["disagreements"] = f"{marker}{k}"
+    shown = {json.dumps(f"{marker}{k}"): q for k, q in enumerate(result.questions)}
+    for piece in json.JSONEncoder(indent=2, ensure_ascii=False).iterencode(doc):
+        q = shown.get(piece)
+        if q is None:
+            yield piece
+        else:
+            yield from _json_list(q.disagreements, len(result.audits) > 2)
     yield "\n"
+
+
+def _json_list(items: Sequence[Disagreement], many: bool) -> Iterator[str]:
+    """A question's ``disagreements`` as the standard encoder lays them out at their depth
+    (indent 2: the list's items at 8 spaces)."""
+    from json.encoder import encode_basestring as text  # the C encoder, ensure_ascii=False
+
+    if not items:
+        yield "[]"
+        return
+    at, key, inner = "\n" + " " * 8, "\n" + " " * 10, "\n" + " " * 12
+    first = True
+    for d in items:
+        head = "[" + at if first else "," + at
+        first = False
+        if many:
+            answers = ("," + inner).join("null" if a is None else text(a) for a in d.answers)
+            yield (f'{head}{{{key}"ref": {text(d.ref)},{key}"answers": [{inner}{answers}'
+                   f'{key}]{at}}}')
+        else:
+            yield (f'{head}{{{key}"ref": {text(d.ref)},{key}"a": {text(d.a)},'
+                   f'{key}"b": {text(d.b)}{at}}}')
+    yield "\n" + " " * 6 + "]"
