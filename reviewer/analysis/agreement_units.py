@@ -19,8 +19,15 @@ def units(rows: np.ndarray, cats: list[str]) -> Units:
     base = len(cats) + 1
     key = np.zeros(len(rows), np.int64)
     for i in range(rows.shape[1] - 1, -1, -1):
-        key = key * base + rows[:, i]
-    found, order, counts = np.unique(key, return_inverse=True, return_counts=True)
+        key *= base
+        key += rows[:, i]
+    exact = len(rows) <= EXACT_UNITS
+    if not exact and base ** rows.shape[1] <= 1 << 20:      # few patterns: count them
+        counts = np.bincount(key, minlength=base ** rows.shape[1])
+        found = np.nonzero(counts)[0]
+        counts, order = counts[found], None
+    else:
+        found, order, counts = np.unique(key, return_inverse=True, return_counts=True)
     patterns = []
     for k in found.tolist():
         row = []
@@ -29,7 +36,7 @@ def units(rows: np.ndarray, cats: list[str]) -> Units:
             row.append(cats[code - 1] if code else None)
         patterns.append(tuple(row))
     return Units(patterns, counts.astype(np.int64),
-                 order.reshape(-1).astype(np.int64) if len(rows) <= EXACT_UNITS else None)
+                 order.reshape(-1).astype(np.int64) if exact and order is not None else None)
 
 
 class Disagreements(Sequence[Disagreement]):
@@ -79,4 +86,4 @@ def disagreements(grid: Grid, common: np.ndarray, rows: np.ndarray,
     least = np.where(given, rows, np.iinfo(rows.dtype).max).min(axis=1)
     differ = (given.sum(axis=1) >= 2) & (least != top)
     at = np.nonzero(differ)[0]
-    return Disagreements(grid, common[at], rows[at], cats)
+    return Disagreements(grid, common[at].astype(np.int32), rows[at], cats)
