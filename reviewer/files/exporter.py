@@ -40,7 +40,7 @@ def _table(c: AnswerColumns) -> tuple[list[str], list[list[str]]]:
             columns.append(c.notes[q.id])
     for name, values in c.fields.items():
         header.append(name)
-        columns.append([field_text(v) for v in values])
+        columns.append([v if type(v) is str else field_text(v) for v in values])
     return header, columns
 
 

@@ -114,14 +114,15 @@ def answer_table(db: Database, audit: AuditInfo, qs: QuestionSet | None = None,
                 answers = {q.id: labels[j][found[:, j]].tolist()
                            for j, q in enumerate(qs.questions)}
                 columns: dict[str, list] = {name: [None] * len(rows) for name in names}
-                for i, (_, _, text) in enumerate(rows):
-                    if text and text != "{}":
-                        for name, value in json.loads(text).items():
-                            if name not in known:
-                                if guessed:
-                                    raise FieldsChanged(name)
-                                continue
-                            columns[name][i] = value
+                # one JSON array per batch: the decoder's loop, not Python's, per record
+                parsed = json.loads("[" + ",".join(r[2] or "{}" for r in rows) + "]")
+                for i, values in enumerate(parsed):
+                    for name, value in values.items():
+                        if name not in known:
+                            if guessed:
+                                raise FieldsChanged(name)
+                            continue
+                        columns[name][i] = value
                 notes = _notes(db, rids, noted_ids)
                 yield AnswerColumns(qs, rids, [r[1] for r in rows], columns, answers, notes)
 
