@@ -275,7 +275,7 @@ def agreement(audits: Sequence[AuditInfo], sets: Sequence[QuestionSet], grid: Gr
         rows = np.stack([codes[common, j] for codes in grid.codes], axis=1)
         found = units(rows, grid.cats[j])
         _fill(qa_, found, len(audits))
-        qa_.disagreements = disagreements(grid, common, rows, grid.cats[j])
+        qa_.disagreements = disagreements(grid, common, rows, j)
         pooled.append(found)
         questions.append(qa_)
     overall = QuestionAgreement("overall", "", "")

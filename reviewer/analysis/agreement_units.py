@@ -13,6 +13,8 @@ from reviewer.analysis.agreement import Disagreement
 from reviewer.analysis.grid import Grid
 from reviewer.analysis.reliability import EXACT_UNITS, Units
 
+BLOCK = 10_000                       # disagreements made at a time when iterated
+
 
 def units(rows: np.ndarray, cats: list[str]) -> Units:
     """The distinct rows of codes, with how many records gave each."""
@@ -41,10 +43,12 @@ def units(rows: np.ndarray, cats: list[str]) -> Units:
 
 class Disagreements(Sequence[Disagreement]):
     """The records whose audits gave different answers, in the first audit's record order:
-    positions and codes are kept; each :class:`Disagreement` is made when it is read."""
+    their positions are kept (the answers stay in the grid); each :class:`Disagreement` is made
+    when it is read."""
 
-    def __init__(self, grid: Grid, where: np.ndarray, rows: np.ndarray, cats: list[str]):
-        self.grid, self.where, self.rows, self.cats = grid, where, rows, cats
+    def __init__(self, grid: Grid, where: np.ndarray, question: int):
+        self.grid, self.where, self.question = grid, where, question
+        self.cats = grid.cats[question]
 
     def __len__(self) -> int:
         return len(self.where)
@@ -62,14 +66,32 @@ class Disagreements(Sequence[Disagreement]):
             k += len(self)
         if not 0 <= k < len(self):
             raise IndexError(k)
-        answers = [self.cats[c - 1] if c else None for c in self.rows[k].tolist()]
-        ref = self.grid.ref(int(self.where[k]))
+        at = int(self.where[k])
+        answers = [self.cats[c - 1] if c else None
+                   for c in (int(codes[at, self.question]) for codes in self.grid.codes)]
+        ref = self.grid.ref(at)
         if len(answers) == 2:
             return Disagreement(ref, answers[0] or "", answers[1] or "")
         return Disagreement(ref, answers[0] or "", answers[1] or "", tuple(answers))
 
     def __iter__(self) -> Iterator[Disagreement]:
-        return (self[k] for k in range(len(self)))
+        two = len(self.grid.codes) == 2
+        for ref, answers in self.raw():
+            if two:
+                yield Disagreement(ref, answers[0] or "", answers[1] or "")
+            else:
+                yield Disagreement(ref, answers[0] or "", answers[1] or "", answers)
+
+    def raw(self, cats: Sequence[object] | None = None) -> Iterator[tuple[str, tuple]]:
+        """(ref, every audit's answer) of each, a block at a time; ``cats``: what to give for
+        each category instead of its text (None first, for a blank)."""
+        shown = [None, *self.cats] if cats is None else cats
+        for start in range(0, len(self.where), BLOCK):
+            at = self.where[start:start + BLOCK]
+            refs = [r.decode() for r in self.grid.refs[at].tolist()]
+            columns = [[shown[c] for c in codes[at, self.question].tolist()]
+                       for codes in self.grid.codes]
+            yield from zip(refs, zip(*columns, strict=True), strict=True)
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Sequence) and list(self) == list(other)
@@ -78,12 +100,12 @@ class Disagreements(Sequence[Disagreement]):
 
 
 def disagreements(grid: Grid, common: np.ndarray, rows: np.ndarray,
-                  cats: list[str]) -> Disagreements:
-    """Records (positions ``common`` in the base audit) where two or more different answers
-    were given."""
+                  question: int) -> Disagreements:
+    """Records (positions ``common`` in the base audit, answers ``rows``) where two or more
+    different answers were given to question ``question``; kept as their positions."""
     given = rows > 0
     top = rows.max(axis=1)
     least = np.where(given, rows, np.iinfo(rows.dtype).max).min(axis=1)
     differ = (given.sum(axis=1) >= 2) & (least != top)
     at = np.nonzero(differ)[0]
-    return Disagreements(grid, common[at].astype(np.int32), rows[at], cats)
+    return Disagreements(grid, common[at].astype(np.int32), question)

@@ -42,25 +42,26 @@ def base_grid(batches: Iterable[list[tuple[int, str]]], questions: int) -> Grid:
                 [[] for _ in range(questions)])
 
 
-def _numbers(text: str) -> np.ndarray:
+def numbers(text: str) -> np.ndarray:
+    """Integers joined with ``,`` (as the store reads them) as an array."""
     return np.fromstring(text, dtype=np.int64, sep=",") if text else np.zeros(0, np.int64)
 
 
-def lay(grid: Grid, links: tuple[str, str], groups: Iterable[tuple[str, int, Any, str]],
-        index: dict[str, int]) -> None:
-    """Add one audit to the grid: ``links`` its record ids and the seq of the base record with
-    the same ref (``store.aligned.linked_records``); ``groups`` its answers grouped as
-    (question id, state, value, record ids) (``store.aligned.answer_groups``); ``index`` its
+def lay(grid: Grid, ids: np.ndarray, seqs: np.ndarray,
+        groups: Iterable[tuple[str, int, Any, str]], index: dict[str, int]) -> None:
+    """Add one audit to the grid: ``ids`` its record ids and ``seqs`` the seq of the base
+    record with the same ref (``store.aligned.linked_records``); ``groups`` its answers grouped
+    as (question id, state, value, record ids) (``store.aligned.answer_groups``); ``index`` its
     question ids -> question index."""
     n, width = len(grid.seqs), len(grid.cats)
-    ids, seqs = _numbers(links[0]), _numbers(links[1])
     if len(ids) != len(seqs):
         raise ValueError("record ids and seqs of different lengths")
-    pos = np.searchsorted(grid.seqs, seqs)
+    order = np.argsort(ids, kind="stable")
+    ids = ids[order]
+    pos = np.searchsorted(grid.seqs, seqs[order]).astype(np.int32)
+    del order, seqs
     present = np.zeros(n, bool)
     present[pos] = True
-    order = np.argsort(ids, kind="stable")
-    ids, pos = ids[order], pos[order]
     codes = np.zeros((n, width), np.int16)
     found = [{c: k + 1 for k, c in enumerate(cats)} for cats in grid.cats]
     for qid, state, value, text in groups:
@@ -75,7 +76,7 @@ def lay(grid: Grid, links: tuple[str, str], groups: Iterable[tuple[str, int, Any
                                  "question")
             grid.cats[j].append(category)
             code = found[j][category] = len(grid.cats[j])
-        rids = _numbers(text)
+        rids = numbers(text)
         at = np.minimum(np.searchsorted(ids, rids), len(ids) - 1)
         codes[pos[at[ids[at] == rids]], j] = code
     grid.codes.append(codes)

@@ -100,6 +100,12 @@ def iter_text(result: Agreement) -> Iterator[str]:
             enumerate(names)) + "):"]
     yield "\n".join(lines) + "\n"
     for q in result.questions:
+        raw = getattr(q.disagreements, "raw", None)
+        if raw is not None:             # (ref, answers), each answer's text made once
+            shown = ["(blank)", *(c or "(blank)" for c in q.disagreements.cats)]
+            for ref, answers in raw(shown):
+                yield f"  {ref}, {q.id}: " + " / ".join(answers) + "\n"
+            continue
         for d in q.disagreements:
             answers = d.answers if many else (d.a, d.b)
             yield f"  {d.ref}, {q.id}: " + " / ".join(a or "(blank)" for a in answers) + "\n"
@@ -135,15 +141,19 @@ def _json_list(items: Sequence[Disagreement], many: bool) -> Iterator[str]:
         yield "[]"
         return
     at, key, inner = "\n" + " " * 8, "\n" + " " * 10, "\n" + " " * 12
-    first = True
-    for d in items:
-        head = "[" + at if first else "," + at
-        first = False
+    raw = getattr(items, "raw", None)
+    if raw is not None:                 # (ref, answers) with each answer's JSON made once
+        cats = ["null", *map(text, items.cats)]       # type: ignore[attr-defined]
+        rows = ((text(ref), answers) for ref, answers in raw(cats))
+    else:
+        rows = ((text(d.ref), tuple("null" if a is None else text(a) for a in d.answers)
+                 if many else (text(d.a), text(d.b))) for d in items)
+    head = "[" + at
+    for ref, answers in rows:
         if many:
-            answers = ("," + inner).join("null" if a is None else text(a) for a in d.answers)
-            yield (f'{head}{{{key}"ref": {text(d.ref)},{key}"answers": [{inner}{answers}'
-                   f'{key}]{at}}}')
+            yield (f'{head}{{{key}"ref": {ref},{key}"answers": [{inner}'
+                   f'{("," + inner).join(answers)}{key}]{at}}}')
         else:
-            yield (f'{head}{{{key}"ref": {text(d.ref)},{key}"a": {text(d.a)},'
-                   f'{key}"b": {text(d.b)}{at}}}')
+            yield f'{head}{{{key}"ref": {ref},{key}"a": {answers[0]},{key}"b": {answers[1]}{at}}}'
+        head = "," + at
     yield "\n" + " " * 6 + "]"

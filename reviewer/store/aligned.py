@@ -6,12 +6,14 @@ of ids (docs/performance.md, "Streaming outputs")."""
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from itertools import count
 from typing import Any
 
 from reviewer.store.db import Database
 
 BATCH = 20_000
+READ_CACHE_KB = 8_192
 _names = count()
 
 
@@ -34,6 +36,23 @@ def batches(db: Database, sql: str, params: tuple[Any, ...] = (),
         cur.execute(db._sql(sql), params)
         while rows := cur.fetchmany(size):
             yield rows
+
+
+@contextmanager
+def reading(db: Database) -> Iterator[Database]:
+    """Reads of many rows in one snapshot (on SQLite, a read transaction), with SQLite's page
+    cache held to READ_CACHE_KB while they run: they read each page once, and the 64 MB kept
+    for imports would only add to the process's memory (docs/performance.md)."""
+    with db.staging():
+        if db.dialect != "sqlite":
+            yield db
+            return
+        size = db.scalar("PRAGMA cache_size")
+        db.execute(f"PRAGMA cache_size=-{READ_CACHE_KB}")
+        try:
+            yield db
+        finally:
+            db.execute(f"PRAGMA cache_size={int(size)}")
 
 
 def base_records(db: Database, audit_id: int) -> Iterator[list[tuple[int, str]]]:
