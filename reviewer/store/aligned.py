@@ -125,18 +125,13 @@ def field_order(db: Database, audit_id: int) -> list[str]:
     return [k for (k,) in db.all(sql, (audit_id,))]
 
 
-def noted_questions(db: Database, audit_id: int) -> set[str]:
-    """The questions of the audit with at least one note (no index holds notes: SQLite reads
-    the whole table at once, rather than row by row through the tally index, when the audit
-    holds a good share of the records, as ``counts.answers_filter`` does)."""
-    where = "audit_id = ?"
-    if db.dialect == "sqlite":
-        mine, every = db.one("SELECT SUM(CASE WHEN audit_id = ? THEN records ELSE 0 END), "
-                             "SUM(records) FROM audit_count", (audit_id,)) or (0, 0)
-        if (mine or 0) >= 5_000 and 4 * (mine or 0) >= (every or 0):
-            where = "+audit_id = ?"
-    return {q for (q,) in db.all(f"SELECT DISTINCT question_id FROM answer WHERE {where} "
-                                 "AND note != ''", (audit_id,))}
+def noted_questions(db: Database, audit_id: int, low: int, high: int) -> set[str]:
+    """The questions of the audit with at least one note. No index holds notes: the answers
+    of record ids ``low`` to ``high`` (the audit's) are read in the table's own order."""
+    audit = "+audit_id" if db.dialect == "sqlite" else "audit_id"    # (SQLite: not its index)
+    return {q for (q,) in db.all("SELECT DISTINCT question_id FROM answer WHERE record_id "
+                                 f"BETWEEN ? AND ? AND {audit} = ? AND note != ''",
+                                 (low, high, audit_id))}
 
 
 def notes_of(db: Database, record_ids: Sequence[int]) -> list[tuple[int, str, str]]:

@@ -96,13 +96,12 @@ def answer_table(db: Database, audit: AuditInfo, qs: QuestionSet | None = None,
     qs = qs or question_set(db, audit)
     guessed = fields is None
     names = field_names(db, audit.id) if fields is None else fields
-    noted = aligned.noted_questions(db, audit.id)
+    ids = np.sort(np.fromstring(aligned.record_ids(db, audit.id) or "0", np.int64, sep=","))
+    noted = aligned.noted_questions(db, audit.id, int(ids[0]), int(ids[-1]))
     noted_ids = [q.id for q in qs.questions if q.id in noted]
 
     def chunks() -> Iterator[AnswerColumns]:
-        with db.staging():            # one snapshot (SQLite): reads only
-            ids = np.sort(np.fromstring(aligned.record_ids(db, audit.id) or "0", np.int64,
-                                        sep=","))
+        with aligned.reading(db):     # one snapshot (SQLite), a small page cache
             codes, labels = _answer_codes(db, audit, qs, ids, not_asked)
             known = set(names)
             for rows in aligned.record_rows(db, audit.id, size):
