@@ -171,7 +171,8 @@ def main() -> int:
     print(f"{'step':<24} {'wall s':>8} {'CPU s':>8} {'peak MB':>8}  goal")
     for label, seconds, cpu, mb, goal in figures:
         print(f"{label:<24} {seconds:8.2f} {cpu:8.2f} {mb:8.0f}  {goal}")
-    print(f"Streaming ({HEADER_NOTE}), load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}:")
+    load_now = " ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"Streaming ({HEADER_NOTE}), load average {load_now}:")
     print(f"{'step':<24} {'wall s':>8} {'peak MB':>8} {'ratio':>7}  to           goal")
     for label, (seconds, _, mb) in anchors.items():
         print(f"{label:<24} {seconds:8.2f} {mb:8.0f}")
