@@ -171,7 +171,7 @@ def _cac(units: Units, method: str) -> Figure:
     irrCAC."""
     from scipy import stats
 
-    cats = categories_of(units)
+    cats = units.categories()
     r, w = units.matrix(cats), units.counts.astype(float)
     n, q = float(w.sum()), len(cats)
     ri = r.sum(axis=1)
@@ -199,10 +199,6 @@ def _cac(units: Units, method: str) -> Figure:
     low, high = stats.t.interval(0.95, df=n - 1, scale=stderr, loc=value)
     high = min(1, high)
     return _interval(shown, float(np.round(low, 12)), float(np.round(high, 12)), int(n))
-
-
-def categories_of(units: Units) -> list[str]:
-    return units.categories()
 
 
 def ac1(units: Units) -> Figure:
