@@ -34,9 +34,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import combinations
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
+if TYPE_CHECKING:     # numpy is imported where it is used: `reviewer tally` starts fast
+    import numpy as np
 
 Row = Sequence[str | None]
 Pattern = tuple[str | None, ...]
@@ -89,6 +90,8 @@ class Units:
 
     @classmethod
     def of_rows(cls, rows: Sequence[Row]) -> Units:
+        import numpy as np
+
         index: dict[Pattern, int] = {}
         order = [index.setdefault(tuple(row), len(index)) for row in rows]
         counts = np.bincount(np.array(order, np.int64), minlength=len(index))
@@ -101,6 +104,8 @@ class Units:
 
     def where(self, keep: Sequence[bool]) -> Units:
         """The units whose pattern passes ``keep`` (one flag per pattern)."""
+        import numpy as np
+
         flags = np.array(keep, bool) if len(keep) else np.zeros(0, bool)
         kept = np.nonzero(flags)[0]
         new = np.full(len(self.patterns), -1, np.int64)
@@ -117,6 +122,8 @@ class Units:
 
     def matrix(self, cats: list[str]) -> np.ndarray:
         """Per pattern, how many answers fall in each category (float)."""
+        import numpy as np
+
         code = {c: i for i, c in enumerate(cats)}
         out = np.zeros((len(self.patterns), len(cats)))
         for p, pattern in enumerate(self.patterns):
@@ -128,6 +135,8 @@ class Units:
 
 def pool(parts: Sequence[Units]) -> Units:
     """Units of several questions pooled, in question order."""
+    import numpy as np
+
     index: dict[Pattern, int] = {}
     counts: list[int] = []
     orders = []
@@ -169,6 +178,7 @@ def _cac(units: Units, method: str) -> Figure:
     """AC1 (``gwet``) or Fleiss' kappa (``fleiss``), irrCAC's formulas (identity weights, no
     finite-population correction, a t interval), rounded to 12 digits as the project asks of
     irrCAC."""
+    import numpy as np
     from scipy import stats
 
     cats = units.categories()
@@ -216,6 +226,8 @@ def fleiss(units: Units) -> Figure:
 def alpha(units: Units) -> Figure:
     """Krippendorff's alpha (nominal) over every answer given, with a bootstrap interval:
     ``krippendorff.alpha``'s coincidence matrix, summed over the patterns."""
+    import numpy as np
+
     bad = _not_computable(units)
     if bad:
         return bad
@@ -255,6 +267,8 @@ def alpha(units: Units) -> Figure:
 def _alpha_value(counts: np.ndarray, w: np.ndarray) -> float:
     """``krippendorff.alpha`` (nominal) from each pattern's category counts and how many
     records gave it: its coincidence matrix is a sum over records."""
+    import numpy as np
+
     m = counts.sum(axis=1)
     eye = np.eye(counts.shape[1])
     o = (w[:, None, None] * (counts[:, :, None] * counts[:, None, :]
