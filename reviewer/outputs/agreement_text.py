@@ -74,7 +74,7 @@ def iter_text(result: Agreement) -> Iterator[str]:
                      + (f"  <- {f}" if f else ""))
         if q.why:
             lines.append(f"    same question as before ({q.why})")
-    overall = result.to_dict()["overall"]
+    overall = result.to_dict(disagreements=False)["overall"]
     lines += ["", f"Overall: {overall['agreed']} of {overall['compared']} pairs agreed "
                   f"({numbers.percent(overall['agreement'], 1)})."]
     if result.overall_figures is not None:
