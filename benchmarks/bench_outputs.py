@@ -11,8 +11,8 @@ child's ``ru_maxrss``) and CPU time (user + system: steadier than wall time on a
   results csv    reviewer results NAME --out results.csv
   export xlsx    reviewer answers export NAME answers.xlsx
   export csv     reviewer answers export NAME answers.csv
-  agreement      reviewer agreement NAME OTHER --format json, OTHER the same refs imported from a
-                 file whose answers nearly all differ (every disagreement listed)
+  agreement      reviewer agreement NAME OTHER --format json (and as text), OTHER the same refs
+                 imported from a file whose answers nearly all differ (every disagreement listed)
   naive copy     python: csv.reader -> csv.writer over the imported CSV (the export's anchor)
   naive agree    python: both CSVs read side by side, a Counter of (a, b) per question (the
                  agreement's anchor: the same contingency tables)
@@ -143,6 +143,7 @@ def main() -> int:
         streamed = {
             "agreement": measure([*reviewer, "--db", db, "agreement", NAME, OTHER,
                                   "--format", "json"]),
+            "agreement text": measure([*reviewer, "--db", db, "agreement", NAME, OTHER]),
             "export csv": measure([*reviewer, "--db", db, "answers", "export", NAME,
                                    str(folder / "s.csv")]),
             "export xlsx": measure([*reviewer, "--db", db, "answers", "export", NAME,
@@ -180,7 +181,7 @@ def main() -> int:
     verdicts = []
     for label, (seconds, cpu, mb) in streamed.items():
         anchor, to, goal = ((anchors["naive agree"], "naive agree", AGREEMENT_GOAL)
-                            if label == "agreement"
+                            if label.startswith("agreement")
                             else (anchors["naive copy"], "naive copy",
                                   EXPORT_GOAL if label == "export csv" else None))
         ratio = seconds / anchor[0]
