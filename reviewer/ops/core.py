@@ -12,10 +12,11 @@ end refreshes in one place.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Generic, TypeVar
+from operator import itemgetter
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from reviewer.clock import now_iso
 from reviewer.errors import ReviewerError
@@ -110,6 +111,7 @@ class Tx:
         self._events: dict[int, tuple] = {}
         self._next_seq: int | None = None
         self._head: tuple[int, bytes | None] | None = None    # (seq, hash) last written
+        self._chainer: chain.Chainer | None = None
 
     @property
     def changes(self) -> Changes:
@@ -133,11 +135,12 @@ class Tx:
             self._next_seq = history.last_seq(self.db, self.audit_key) + 1
         return self._next_seq
 
-    def reserve(self) -> int:
+    def reserve(self, count: int = 1) -> int:
         """A seq for an event to be written later with ``event(..., seq=)`` (an import's
-        event, whose counts are known only at the end, comes before the events it causes)."""
+        event, whose counts are known only at the end, comes before the events it causes), or
+        the first of ``count`` in a row for :meth:`append`."""
         seq = self.next_seq()
-        self._next_seq = seq + 1
+        self._next_seq = seq + count
         return seq
 
     def event(self, action: Action, ref: str | None = None, question: str | None = None,
@@ -162,36 +165,68 @@ class Tx:
     def head(self) -> bytes | None:
         """The hash of the last event written (the chain's head so far)."""
         self.flush()
-        if self._head is None:
-            self._head = history.chain_head(self.db, self.audit_key)
-        return self._head[1]
+        return self._chain_head()[1]
 
     def flush(self, final: bool = False) -> None:
         """Write the events whose turn has come: the chain is hashed in ``seq`` order, so
         events after a reserved seq not yet given wait for it."""
         if not self._events:
             return
-        if self._head is None:
-            self._head = history.chain_head(self.db, self.audit_key)
-        last, prev = self._head
-        out = []
+        last = self._chain_head()[0]
+        ready = []
         while last + 1 in self._events:
             last += 1
-            action, ref, question, before, after, detail, rows = self._events.pop(last)
-            salt = chain.new_salt()
-            body = chain.canonical(self.audit_key, last, self.now, self.login, self.reviewer,
-                                   action, question,
-                                   chain.commitments(salt, ref, before, after, detail), rows)
-            digest = chain.event_hash(prev, body)
-            out.append((self.audit_key, last, self.now, self.reviewer, action, ref, question,
-                        before, after, detail, self.login, salt, prev, digest, rows))
-            prev = digest
-        self._head = (last, prev)
-        if out:
-            history.insert_events(self.db, out)
+            ready.append((last, *self._events.pop(last)))
+        self._write(ready)
         if final and self._events:
             raise RuntimeError(f"history events {sorted(self._events)[:3]} were reserved "
                                "after a seq that was never written")
+
+    def append(self, batches: Iterable[tuple[list[tuple], str, Sequence[Any]]]) -> None:
+        """Write events whose seqs were reserved in a row (``reserve(count)``), once every
+        event before them is written, a batch at a time: the batch's events (seq, action, ref,
+        question, before, after, detail, rows) in seq order are hashed onto the chain, and the
+        database inserts the same events from its own rows (``select``, ``params``: see
+        ``history.insert_selected``) — an import's changed answers (docs/performance.md)."""
+        self.flush()
+        for events, select, params in batches:
+            head, prev = self._chain_head()
+            if events[0][0] != head + 1 or events[-1][0] != head + len(events):
+                raise RuntimeError(f"history events from {events[0][0]} are out of turn")
+            for action, n in Counter(map(itemgetter(1), events)).items():
+                self._actions[Action(action)] += n
+            chained = self._chain(prev, events)
+            hashes = b"".join(digest for _, digest in chained)
+            history.insert_selected(self.db, select, params, self.audit_key, self.now,
+                                    self.reviewer, self.login, events[0][0],
+                                    b"".join(salt for salt, _ in chained),
+                                    (prev or chain.ZERO) + hashes[:-32], hashes)
+            self._head = (events[-1][0], chained[-1][1])
+
+    def _chain_head(self) -> tuple[int, bytes | None]:
+        if self._head is None:
+            self._head = history.chain_head(self.db, self.audit_key)
+        return self._head
+
+    def _chain(self, prev: bytes | None, ready: list[tuple]) -> list[tuple[bytes, bytes]]:
+        if self._chainer is None:
+            self._chainer = chain.Chainer(self.audit_key, self.now, self.login, self.reviewer)
+        return self._chainer.chain(prev, ready)
+
+    def _write(self, ready: list[tuple]) -> None:
+        """Hash events (seq, action, ref, question, before, after, detail, rows) in seq order
+        onto the chain's head and insert them."""
+        if not ready:
+            return
+        prev = self._chain_head()[1]
+        out = []
+        for (seq, action, ref, question, before, after, detail, rows), (salt, digest) in zip(
+                ready, self._chain(prev, ready), strict=True):
+            out.append((self.audit_key, seq, self.now, self.reviewer, action, ref, question,
+                        before, after, detail, self.login, salt, prev, digest, rows))
+            prev = digest
+        self._head = (ready[-1][0], prev)
+        history.insert_events(self.db, out)
 
 
 def check_open(audit: AuditInfo, what: str) -> None:

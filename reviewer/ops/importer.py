@@ -7,18 +7,21 @@ concurrent writer.
    are now*; new records are inserted from the staging table in SQL; rows for existing records
    are merged with the stored answers (each question column in the file replaces the stored
    answer, other questions are left alone, conditions are checked on the merged record), and
-   only the cells that differ are written. Any problem rolls everything back.
+   only the cells that differ are written — set-based, by the database (``store.merge``;
+   docs/performance.md, "Re-import"). Any problem rolls everything back.
 
 History (docs/contracts.md §6): one ``import`` event (file name, SHA-256 of its bytes, rows, new and
 updated records) covers the answers the file brings to blank cells — each answer row keeps the
 event's ``seq`` — and every answer or note the file replaces or clears, or that a condition clears,
-gets an ``answer``/``note`` event of its own with both values.
+gets an ``answer``/``note`` event of its own with both values, written after the ``import``
+event in bulk (``Tx.append``).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,10 +39,9 @@ from reviewer.files.answer_table import (
 from reviewer.files.tables import iter_table
 from reviewer.gc_pause import gc_paused
 from reviewer.ops.core import OpResult, Tx, check_open, write
-from reviewer.questions.logic import BLANK, UNANSWERED, history_label
+from reviewer.questions.logic import BLANK
 from reviewer.questions.model import QuestionSet
-from reviewer.store import answers, records, staging
-from reviewer.store.answers import GIVEN
+from reviewer.store import merge, staging
 from reviewer.store.db import Database
 from reviewer.store.history import Action, given_rows
 from reviewer.workspace import Workspace
@@ -92,7 +94,7 @@ def import_answers(ws: Workspace, audit_id: int, path: str | Path,
             problems.add_lines(shape)
             if problems.found:      # a bad file: report every problem, without the lock
                 with ws.db.staging():
-                    _check(ws.db, audit_id, qs, staged, problems, None)
+                    _check(ws.db, audit_id, _Merge(ws.db, None, qs, staged, problems, 0, ""))
                 problems.raise_any()
             with write(ws, audit_id, what="an import") as tx:
                 result = _apply(tx, qs, staged, header, path, digest)
@@ -110,25 +112,28 @@ def _apply(tx: Tx, qs: QuestionSet, st: Staged, header: list[str], path: Path,
            digest: str) -> ImportResult:
     seq = tx.reserve()
     problems = Problems(st.name, header)
-    result = _check(tx.db, tx.audit.id, qs, st, problems, tx, seq, path.name)
+    merged = _Merge(tx.db, tx, qs, st, problems, seq, path.name)
+    result = _check(tx.db, tx.audit.id, merged)
     result.rows, result.sha256 = st.rows, digest
     problems.raise_any()
     result.new = _insert_new(tx, qs, st, seq)
     tx.event(Action.IMPORT, detail=f"{path.name} sha256={digest} rows={st.rows} new={result.new} "
                               f"updated={result.updated}", seq=seq,
              rows=given_rows(tx.db, tx.audit.id, seq))
+    tx.append(merged.events)
+    merge.drop(tx.db)
     return result
 
 
-def _check(db: Database, audit_id: int, qs: QuestionSet, st: Staged, problems: Problems,
-           tx: Tx | None, seq: int = 0, file_name: str = "") -> ImportResult:
+def _check(db: Database, audit_id: int, merged: _Merge) -> ImportResult:
     """Match the staged refs to the audit's records as they are now; collect the problems of
-    new rows and of the merged existing ones, and with ``tx`` write the merged changes."""
+    new rows and of the merged existing ones, and with a transaction write the merged
+    changes."""
     for number, found in staging.match(db, audit_id):
         for col, message in json.loads(found):
-            problems.add(number, col, message)
+            merged.problems.add(number, col, message)
     result = ImportResult()
-    _Merge(db, tx, qs, st, problems, seq, file_name).run(result)
+    merged.run(result)
     return result
 
 
@@ -138,96 +143,87 @@ def _insert_new(tx: Tx, qs: QuestionSet, st: Staged, seq: int) -> int:
 
 
 class _Merge:
-    """The file's rows for records the audit already has, merged with what is stored."""
+    """The file's rows for records the audit already has, merged with what is stored, set-based
+    (``store.merge``): Python resolves conditions again only where the file leaves out a question
+    they involve, and writes the history events the changes need."""
 
     def __init__(self, db: Database, tx: Tx | None, qs: QuestionSet, st: Staged,
                  problems: Problems, seq: int, file_name: str):
         self.db, self.tx, self.qs, self.st, self.problems, self.seq = db, tx, qs, st, problems, seq
         self.rules = Rules(qs)
-        self.ids = [q.id for q in qs.questions]
-        self.in_file = set(st.columns.questions.values())
+        in_file = set(st.columns.questions.values())
+        notes = set(st.note_questions)
+        involved = set(self.rules.involved)
+        self.questions = [merge.Question(k, q.id, k in in_file, k in involved, k in notes,
+                                         q.tallied) for k, q in enumerate(qs.questions)]
         self.column_of = {k: c for c, k in st.columns.questions.items()}
         self.detail = f"import {file_name}"
-        self.scored = [k for k, q in enumerate(qs.questions) if q.tallied]
+        self.events: Iterable[tuple[list[tuple], str, tuple]] = ()
 
     def run(self, result: ImportResult) -> None:
-        for rows in staging.matched(self.db, len(self.ids), self.st.note_questions):
-            result.updated += len(rows)
-            if self.tx is None:
-                for row in rows:
-                    self._resolve(row, answers.stored_rows(self.db, [row[3]])[row[3]], row[1])
-            else:
-                result.changed += self._batch(rows)
+        result.updated = merge.matched_count(self.db)
+        if not result.updated:
+            return
+        if self.st.deferred:
+            self._resolve()
+        if self.tx is None or self.problems.found:
+            return
+        result.changed = self._write(self.tx)
 
-    def _batch(self, rows: list[tuple]) -> int:
-        db, tx = self.db, self.tx
-        assert tx is not None
-        rids = [r[3] for r in rows]
-        stored = answers.stored_rows(db, rids)
-        known = {rid: (json.loads(f or "{}"), bool(c))
-                 for rid, f, c in records.fields_complete(db, rids)}
-        deletes: list[tuple] = []
-        inserts: list[tuple] = []
-        record_updates: list[tuple] = []
-        changed = 0
-        n = len(self.ids)
-        for row in rows:
-            _k, number, ref, rid, fields = row[:5]
-            old = stored[rid]
-            file_notes = dict(zip(self.st.note_questions, row[5 + 2 * n:], strict=True))
-            final = self._resolve(row, old, number)
-            for k, qid in enumerate(self.ids):
-                before = old.get(qid, (UNANSWERED, None, "", "", ""))
-                state, value = final[k]
-                note = file_notes[k] if k in file_notes else before[2]
-                if (before[0], before[1]) == (state, value) and before[2] == note:
-                    continue
-                who, at, event = before[3], before[4], None
-                if (before[0], before[1]) != (state, value):
-                    given = state in GIVEN
-                    who, at = (tx.reviewer, tx.now) if given else ("", "")
-                    if before[0] in GIVEN:
-                        changed += 1
-                        why = self.detail if k in self.in_file else f"condition: {self.detail}"
-                        event = tx.event(Action.ANSWER, ref, qid, history_label(*before[:2]),
-                                         history_label(state, value), why)
-                    elif given:
-                        event = self.seq
-                if before[2] != note and before[2]:
-                    changed += 1
-                    tx.event(Action.NOTE, ref, qid, before[2], note or None, self.detail)
-                if state != UNANSWERED or note:      # written over in place (an upsert)
-                    inserts.append((rid, qid, tx.audit.id, state, value, note, who, at, event))
-                elif qid in old:
-                    deletes.append((rid, qid))
-            new_fields, was_complete = known[rid]
-            merged = {**new_fields, **json.loads(fields)}
-            complete = all(final[k][0] != UNANSWERED for k in self.scored)
-            if merged != new_fields or complete != was_complete:
-                record_updates.append((json.dumps(merged), complete, rid))
-        answers.replace_many(db, deletes, inserts)
-        records.set_fields_complete(db, record_updates)
-        return changed
-
-    def _resolve(self, row: tuple, old: dict[str, tuple], number: int) -> list[tuple]:
-        """Every question's answer on the merged record, conditions applied; problems with the
-        file's own columns are reported."""
-        given = []
-        for k, qid in enumerate(self.ids):
-            if k in self.in_file:
-                state = row[5 + 2 * k]
-                given.append((state, row[6 + 2 * k]) if state is not None else BLANK)
-            else:
-                s = old.get(qid)
-                given.append((s[0], s[1]) if s is not None and s[0] in GIVEN else BLANK)
+    def _resolve(self) -> None:
+        """Resolve conditions on each merged record, where the file leaves out a question they
+        involve: the staged resolution (as for a new record) is replaced where the stored
+        answers change it, and problems with the file's own columns are reported."""
         involved = self.rules.involved
-        if not involved:
-            return given
-        res, found = self.rules.resolve(tuple(given[k] for k in involved))
-        for qid, message in found:
-            k = self.rules.index[qid]
-            if k in self.column_of:
-                self.problems.add(number, self.column_of[k], message)
-        for k, answer in zip(involved, res, strict=True):
-            given[k] = answer
-        return given
+        absent = [self.questions[k].qid for k in involved if not self.questions[k].in_file]
+        cols = ", ".join(f"s.s{k}, s.v{k}, s.r{k}, s.w{k}" for k in involved)
+        for rows in merge.batches(self.db, f"s.k, s.row, s.rid, {cols} FROM {merge.STAGE} s"):
+            stored: dict[tuple[int, str], tuple] = {
+                (rid, qid): (state, value) for rid, qid, state, value
+                in merge.given(self.db, [r[2] for r in rows], absent)}
+            updates = []
+            for k, number, rid, *cells in rows:
+                key, staged = [], []
+                for i, q in enumerate(involved):
+                    s, v, r, w = cells[4 * i:4 * i + 4]
+                    qid = self.questions[q].qid
+                    key.append((s, v) if self.questions[q].in_file
+                               else stored.get((rid, qid), BLANK))
+                    staged.append((r, w))
+                res, found = self.rules.resolve(tuple(key))
+                for qid, message in found:
+                    col = self.column_of.get(self.rules.index[qid])
+                    if col is not None:
+                        self.problems.add(number, col, message)
+                if list(res) != staged:
+                    updates.append((*(x for answer in res for x in answer), k))
+            merge.set_resolved(self.db, involved, updates)
+
+    def _write(self, tx: Tx) -> int:
+        """Write the merged answers, fields and completeness; how many events they need
+        (appended by ``_apply`` after the import's own: ``events``)."""
+        db = self.db
+        first = tx.next_seq()
+        answers_n, notes_n = merge.changes(db, self.questions, first)
+        tx.reserve(answers_n + notes_n)
+        merge.apply(db, tx.audit.id, tx.reviewer, tx.now, self.seq)
+        merge.set_records(db, self._fields())
+        self.events = merge.event_batches(db, self.detail)
+        return answers_n + notes_n
+
+    def _fields(self) -> Iterator[list[tuple[int, str]]]:
+        """(record, merged fields JSON) of the records whose fields the file changes, a batch
+        at a time: the file's fields over the stored ones, as ``json.dumps`` writes them (the
+        staged text itself where the record has just the file's fields, in the file's order)."""
+        names = self.st.field_names
+        for rows in merge.fields(self.db):
+            out = []
+            for rid, stored_text, staged_text in rows:
+                stored = json.loads(stored_text or "{}")
+                if list(stored) == names:
+                    out.append((rid, staged_text))
+                    continue
+                staged = json.loads(staged_text)
+                if not staged.items() <= stored.items():
+                    out.append((rid, json.dumps({**stored, **staged})))
+            yield out

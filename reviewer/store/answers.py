@@ -83,20 +83,6 @@ def put(db: Database, view: RecordView, qid: str, row: Row, seq: int | None) -> 
     db.wrote(ANSWERS, view.id)
 
 
-def replace_many(db: Database, deletes: list[tuple], inserts: list[tuple]) -> None:
-    """Bulk: delete (record, question) rows, then write whole answer rows, a stored one written
-    over in place (one upsert, not a DELETE and an INSERT: docs/performance.md) — an import's
-    merge, which reports its records as a whole."""
-    db.executemany("DELETE FROM answer WHERE record_id = ? AND question_id = ?", deletes)
-    db.executemany("INSERT INTO answer (record_id, question_id, audit_id, state, value, "
-                   "note, reviewer, answered_at, event_seq) "
-                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                   "ON CONFLICT (record_id, question_id) DO UPDATE SET "
-                   "state = excluded.state, value = excluded.value, note = excluded.note, "
-                   "reviewer = excluded.reviewer, answered_at = excluded.answered_at, "
-                   "event_seq = excluded.event_seq", inserts)
-
-
 def set_complete(db: Database, record_id: int, complete: bool) -> None:
     db.execute("UPDATE record SET complete = ? WHERE id = ?", (complete, record_id))
     db.wrote(ANSWERS, record_id)

@@ -6,10 +6,12 @@ deleted: triggers in the database refuse it. :class:`Action` names every event's
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 from typing import Any
 
+from reviewer.store.chain import SALT_BYTES, ZERO
 from reviewer.store.db import Database
 
 ACCESS = ("view", "export")         # the access log (docs/evidence.md)
@@ -199,6 +201,24 @@ def insert_events(db: Database, rows: list[tuple]) -> None:
 
 _INSERT_EVENT = (f"INSERT INTO event ({', '.join(EVENT_COLUMNS)}) "
                  f"VALUES ({', '.join('?' * len(EVENT_COLUMNS))})")
+
+
+# -- events in bulk (an import's changed answers: docs/performance.md) ---------------------------
+def insert_selected(db: Database, select: str, params: Sequence[Any], audit_key: int, at: str,
+                    reviewer: str, login: str | None, first: int, salts: bytes, prevs: bytes,
+                    hashes: bytes) -> None:
+    """Append the events ``select`` gives (seq, action, ref, question, before, after, detail;
+    seqs ``first`` on, in a row) in one statement, with their salts, previous hashes (all zeros:
+    none) and hashes (``ops.core.Tx`` chains them) given as one run of bytes each, in seq
+    order: no values bound per event."""
+    n = SALT_BYTES
+    db.execute(f"INSERT INTO event ({', '.join(EVENT_COLUMNS)}) "
+               "SELECT ?, e.seq, ?, ?, e.action, e.ref, e.question, e.before, e.after, e.detail, "
+               f"?, substr(?, (e.seq - ?) * {n} + 1, {n}), "
+               "NULLIF(substr(?, (e.seq - ?) * 32 + 1, 32), ?), "
+               f"substr(?, (e.seq - ?) * 32 + 1, 32), NULL FROM ({select}) e",
+               (audit_key, at, reviewer, login, salts, first, prevs, first, ZERO, hashes, first,
+                *params))
 
 
 def last_view(db: Database, audit_id: int, ref: str, login: str, detail: str) -> str | None:

@@ -129,27 +129,6 @@ def record_id(db: Database, audit_id: int, ref: str) -> int | None:
     return db.scalar("SELECT id FROM record WHERE audit_id = ? AND ref = ?", (audit_id, ref))
 
 
-def fields_complete(db: Database, record_ids: list[int]) -> list[tuple[int, str, bool]]:
-    """(id, fields JSON, complete) of these records."""
-    marks = ", ".join("?" * len(record_ids))
-    return db.all(f"SELECT id, fields, complete FROM record WHERE id IN ({marks})", record_ids)
-
-
-def set_fields_complete(db: Database, updates: list[tuple[str, bool, int]]) -> None:
-    """(fields JSON, complete, record id) triples, set by one statement (``UPDATE … FROM`` a
-    temporary table): PostgreSQL keeps the progress counts once per statement
-    (docs/performance.md)."""
-    if not updates:
-        return
-    db.execute("DROP TABLE IF EXISTS import_records")
-    db.execute("CREATE TEMP TABLE import_records (id INTEGER PRIMARY KEY, fields TEXT NOT NULL, "
-               "complete BOOLEAN NOT NULL)")
-    db.executemany("INSERT INTO import_records (fields, complete, id) VALUES (?, ?, ?)", updates)
-    db.execute("UPDATE record SET fields = u.fields, complete = u.complete "
-               "FROM import_records u WHERE record.id = u.id")
-    db.execute("DROP TABLE import_records")
-
-
 def field_values(db: Database, audit_id: int, name: str) -> list[str]:
     """The non-blank values of one record field over an audit's records."""
     return [str(v) for (v,) in db.all(f"SELECT {db.json_field('fields')} FROM record "

@@ -4,13 +4,12 @@ written as records and answers under the write lock (``ops.importer``)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 
 from reviewer.store.db import Database
 from reviewer.store.ids import next_id, next_seq
 
 STAGE = "import_stage"     # the temporary table
-MERGE_BATCH = 2000
 
 
 def fill(db: Database, table: list[str], width: int,
@@ -73,16 +72,3 @@ def insert_new(db: Database, audit_id: int, question_ids: list[str], involved: s
                (audit_id, reviewer, now, seq, first_id))
     db.execute("DROP TABLE import_questions")
     return count
-
-
-def matched(db: Database, questions: int, notes: list[int]) -> Iterator[list[tuple]]:
-    """The staged rows that matched a record, a batch at a time: k, row, ref, rid, fields,
-    then s0, v0, s1, v1 ... for every question, then the note columns ``notes``."""
-    select = ", ".join(["k", "row", "ref", "rid", "fields"]
-                       + [f"s{k}, v{k}" for k in range(questions)]
-                       + [f"n{k}" for k in notes])
-    last = -1
-    while rows := db.all(f"SELECT {select} FROM {STAGE} WHERE rid IS NOT NULL AND k > ? "
-                         f"ORDER BY k LIMIT {MERGE_BATCH}", (last,)):
-        last = rows[-1][0]
-        yield rows

@@ -1,0 +1,248 @@
+"""The import's merge of the staged rows for records the audit already has (``ops.importer``),
+set-based (docs/performance.md, "Re-import"): the database works out which stored answers and
+notes change, stages the history events they need and writes them, each with one statement.
+
+The rules are those of docs/contracts.md §2 and §6, cell by cell:
+
+- a question the file has a column for takes the file's answer; one it has no column for keeps
+  the stored answer; a question conditions involve takes the answer resolved on the merged
+  record (the staging table's ``r``/``w`` columns: resolved for a new record when the file has
+  every involved question, else resolved again by the importer against the stored answers);
+- a note column replaces the stored note, else the stored note is kept;
+- a stored answer (answered or n/a) that changes gets an ``answer`` event, a stored note that
+  changes a ``note`` event, in file order, then asking order, the answer's before the note's.
+
+Everything here runs under the import's write lock, on the importing connection's temporary
+tables (``store.staging``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from reviewer.store.db import Database
+from reviewer.store.staging import STAGE
+
+CHANGE = "merge_change"           # every cell of a matched record that changes
+QUESTIONS = "merge_questions"     # the audit's questions: k, id, in the file, tallied
+RECORDS = "merge_record"          # records whose fields or completeness change
+BATCH = 2000                      # staged rows read back at a time (memory stays flat)
+SEQ = "COALESCE(seq, n)"          # a changed cell's first event (where not kept: its number)
+EVENT_BATCH = 20_000              # changed cells hashed and written to the history at a time
+
+
+@dataclass(frozen=True)
+class Question:
+    k: int                 # asking order
+    qid: str
+    in_file: bool          # the file has a column for it
+    involved: bool         # conditions involve it: its merged answer is r{k}, w{k}
+    note: bool             # the file has a note column for it
+    tallied: bool
+
+
+def label_sql(state: str, value: str) -> str:
+    """``questions.logic.history_label`` in SQL: the value, ``n/a``, or NULL."""
+    return f"CASE {state} WHEN 1 THEN COALESCE({value}, '') WHEN 2 THEN 'n/a' END"
+
+
+def matched_count(db: Database) -> int:
+    return int(db.scalar(f"SELECT COUNT(*) FROM {STAGE} WHERE rid IS NOT NULL"))
+
+
+def batches(db: Database, select: str, where: str = "") -> Iterator[list[tuple]]:
+    """``select`` (columns ``FROM`` the staging table as ``s``, and what it joins) over the
+    matched rows, ``BATCH`` staged rows at a time, in file order."""
+    top = db.scalar(f"SELECT MAX(k) FROM {STAGE} WHERE rid IS NOT NULL")
+    if top is None:
+        return
+    low = int(db.scalar(f"SELECT MIN(k) FROM {STAGE} WHERE rid IS NOT NULL"))
+    while low <= top:
+        rows = db.all(f"SELECT {select} WHERE s.rid IS NOT NULL AND s.k >= ? AND s.k < ? "
+                      f"{where} ORDER BY s.k", (low, low + BATCH))
+        low += BATCH
+        if rows:
+            yield rows
+
+
+def given(db: Database, record_ids: list[int], qids: list[str]) -> list[tuple]:
+    """(record, question, state, value) of the answers given (answered or n/a) to ``qids``."""
+    if not record_ids or not qids:
+        return []
+    return db.all("SELECT record_id, question_id, state, value FROM answer WHERE record_id IN "
+                  f"({', '.join('?' * len(record_ids))}) AND question_id IN "
+                  f"({', '.join('?' * len(qids))}) AND state IN (1, 2)", [*record_ids, *qids])
+
+
+def set_resolved(db: Database, involved: list[int], rows: list[tuple]) -> None:
+    """Store the merged records' resolved answers: (r, w for each involved question, k)."""
+    sets = ", ".join(f"r{k} = ?, w{k} = ?" for k in involved)
+    db.executemany(f"UPDATE {STAGE} SET {sets} WHERE k = ?", rows)
+
+
+def _final(questions: list[Question]) -> tuple[str, str, str]:
+    """SQL for a question's merged state, value and note (``s``: the staged row, ``q``: the
+    question, ``a``: the stored answer or NULLs)."""
+    def case(parts: list[str], otherwise: str) -> str:
+        return f"CASE q.k {' '.join(parts)} ELSE {otherwise} END" if parts else otherwise
+
+    state, value, note = [], [], []
+    for q in questions:
+        if q.involved:
+            state.append(f"WHEN {q.k} THEN s.r{q.k}")
+            value.append(f"WHEN {q.k} THEN s.w{q.k}")
+        elif q.in_file:
+            state.append(f"WHEN {q.k} THEN COALESCE(s.s{q.k}, 0)")
+            value.append(f"WHEN {q.k} THEN s.v{q.k}")
+        if q.note:
+            note.append(f"WHEN {q.k} THEN s.n{q.k}")
+    # no column, no condition: the stored answer if someone gave it, else blank
+    return (case(state, "CASE WHEN a.state IN (1, 2) THEN a.state ELSE 0 END"),
+            case(value, "CASE WHEN a.state IN (1, 2) THEN a.value END"),
+            case(note, "COALESCE(a.note, '')"))
+
+
+def changes(db: Database, questions: list[Question], first_seq: int) -> tuple[int, int]:
+    """Fill the change table with every cell of a matched record whose answer or note the
+    merge changes, numbered (``n``) in file order, then asking order, each with the seq of its
+    first event (``SEQ``; events numbered from ``first_seq``; ``ans``/``nte``: whether it needs
+    an ``answer``/``note`` event); (answer events, note events)."""
+    db.execute(f"DROP TABLE IF EXISTS {QUESTIONS}")
+    db.execute(f"CREATE TEMP TABLE {QUESTIONS} (k INTEGER PRIMARY KEY, qid TEXT NOT NULL, "
+               "in_file INTEGER NOT NULL, tallied INTEGER NOT NULL)")
+    db.executemany(f"INSERT INTO {QUESTIONS} VALUES (?, ?, ?, ?)",
+                   [(q.k, q.qid, int(q.in_file), int(q.tallied)) for q in questions])
+    db.execute(f"DROP TABLE IF EXISTS {CHANGE}")
+    db.execute(f"CREATE TEMP TABLE {CHANGE} (n INTEGER PRIMARY KEY, rid INTEGER NOT NULL, "
+               "qid TEXT NOT NULL, ref TEXT NOT NULL, in_file INTEGER NOT NULL, "
+               "old_state INTEGER NOT NULL, old_value TEXT, old_note TEXT NOT NULL, "
+               "state INTEGER NOT NULL, value TEXT, note TEXT NOT NULL, seq INTEGER, "
+               "ans INTEGER NOT NULL, nte INTEGER NOT NULL)")
+    same = "IS" if db.dialect == "sqlite" else "IS NOT DISTINCT FROM"
+    state, value, note = _final(questions)
+    cells = (
+        "SELECT x.*, CASE WHEN old_state IN (1, 2) AND NOT (state = old_state AND "
+        f"value {same} old_value) THEN 1 ELSE 0 END AS ans, "
+        "CASE WHEN old_note <> '' AND old_note <> note THEN 1 ELSE 0 END AS nte FROM ("
+        "SELECT s.k AS k, q.k AS qk, s.rid AS rid, s.ref AS ref, q.qid AS qid, "
+        "q.in_file AS in_file, COALESCE(a.state, 0) AS old_state, a.value AS old_value, "
+        "COALESCE(a.note, '') AS old_note, "
+        f"{state} AS state, {value} AS value, {note} AS note "
+        f"FROM {STAGE} s CROSS JOIN {QUESTIONS} q "
+        "LEFT JOIN answer a ON a.record_id = s.rid AND a.question_id = q.qid "
+        "WHERE s.rid IS NOT NULL) x "
+        f"WHERE NOT (state = old_state AND value {same} old_value AND note = old_note)")
+    columns = "rid, qid, ref, in_file, old_state, old_value, old_note, state, value, note"
+    if db.dialect == "sqlite" and not any(q.note for q in questions):
+        # No note can change, so a cell has one event or none: the cells with one go first,
+        # in order, numbered from first_seq (SQLite numbers rows one past the largest: a
+        # placeholder row holds first_seq - 1), so each one's n is its event's seq; no
+        # running sum to keep.
+        db.execute(f"INSERT INTO {CHANGE} (n, rid, qid, ref, in_file, old_state, old_note, "
+                   "state, note, ans, nte) VALUES (?, 0, '', '', 0, 0, '', 0, '', 0, 0)",
+                   (first_seq - 1,))
+        db.execute(f"INSERT INTO {CHANGE} SELECT NULL, {columns}, NULL, ans, nte "
+                   f"FROM ({cells}) y WHERE ans = 1 ORDER BY k, qk")
+        db.execute(f"DELETE FROM {CHANGE} WHERE n = ?", (first_seq - 1,))
+        db.execute(f"INSERT INTO {CHANGE} SELECT NULL, {columns}, NULL, ans, nte "
+                   f"FROM ({cells}) y WHERE ans = 0")
+    else:
+        db.execute(
+            f"INSERT INTO {CHANGE} SELECT ROW_NUMBER() OVER w, {columns}, "
+            f"? + SUM(ans + nte) OVER w - ans - nte, ans, nte FROM ({cells}) y "
+            "WINDOW w AS (ORDER BY k, qk ROWS UNBOUNDED PRECEDING)", (first_seq,))
+    row = db.one(f"SELECT COALESCE(SUM(ans), 0), COALESCE(SUM(nte), 0) FROM {CHANGE}")
+    return (int(row[0]), int(row[1])) if row else (0, 0)
+
+
+def apply(db: Database, audit_id: int, reviewer: str, now: str, import_seq: int) -> None:
+    """Write the change table over the stored answers: a cell left blank without a note is
+    deleted, every other one written over in place (one upsert). An answer that changes to
+    one someone gives is theirs, now, given by its ``answer`` event, or by the import's
+    (``import_seq``) where none was stored; a blank or not-asked one is no one's; a note that
+    changes alone keeps the answer's who and when."""
+    same = "IS" if db.dialect == "sqlite" else "IS NOT DISTINCT FROM"
+    kept = f"answer.state = excluded.state AND answer.value {same} excluded.value"
+    db.executemany("DELETE FROM answer WHERE record_id = ? AND question_id = ?", db.all(
+        f"SELECT rid, qid FROM {CHANGE} WHERE state = 0 AND note = ''"))
+    db.execute(
+        "INSERT INTO answer (record_id, question_id, audit_id, state, value, note, reviewer, "
+        f"answered_at, event_seq) SELECT rid, qid, ?, state, value, note, "
+        "CASE WHEN state IN (1, 2) THEN ? ELSE '' END, "
+        "CASE WHEN state IN (1, 2) THEN ? ELSE '' END, "
+        f"CASE WHEN ans = 1 THEN {SEQ} WHEN state IN (1, 2) THEN ? END "
+        f"FROM {CHANGE} WHERE state <> 0 OR note <> '' "
+        "ON CONFLICT (record_id, question_id) DO UPDATE SET "
+        "state = excluded.state, value = excluded.value, note = excluded.note, "
+        f"reviewer = CASE WHEN {kept} THEN answer.reviewer ELSE excluded.reviewer END, "
+        f"answered_at = CASE WHEN {kept} THEN answer.answered_at "
+        "ELSE excluded.answered_at END, "
+        f"event_seq = CASE WHEN {kept} THEN NULL ELSE excluded.event_seq END",
+        (audit_id, reviewer, now, import_seq))
+
+
+def event_batches(db: Database, detail: str) -> Iterator[tuple[list[tuple], str, tuple]]:
+    """The history events of the changes, a batch at a time: the events (seq, action, ref,
+    question, before, after, detail, rows: None) in seq order, and the SQL and parameters that
+    select the same from the change table (``history.insert_selected``). An answer's event has
+    the file's ``detail`` (``condition: detail`` for a question the file has no column for)."""
+    span = db.one(f"SELECT COALESCE(MIN(n), 1), COALESCE(MAX(n), 0) FROM {CHANGE}")
+    first, last = (int(span[0]), int(span[1])) if span else (1, 0)
+    why = (f"condition: {detail}", detail)
+    before, after = label_sql("old_state", "old_value"), label_sql("state", "value")
+    select = (f"SELECT {SEQ} AS seq, 'answer' AS action, ref, qid AS question, {before} AS before, "
+              f"{after} AS after, CASE WHEN in_file = 1 THEN ? ELSE ? END AS detail "
+              f"FROM {CHANGE} WHERE n BETWEEN ? AND ? AND ans = 1 "
+              f"UNION ALL SELECT {SEQ} + ans, 'note', ref, qid, old_note, NULLIF(note, ''), ? "
+              f"FROM {CHANGE} WHERE n BETWEEN ? AND ? AND nte = 1 AND ? = 1")
+    notes = int(db.scalar(f"SELECT COUNT(*) FROM {CHANGE} WHERE nte = 1") > 0)
+    for low in range(first, last + 1, EVENT_BATCH):
+        high = low + EVENT_BATCH - 1
+        events = []
+        for seq, ans, nte, ref, qid, in_file, old, new, old_note, note in db.all(
+                f"SELECT {SEQ}, ans, nte, ref, qid, in_file, {before}, {after}, old_note, note "
+                f"FROM {CHANGE} WHERE n BETWEEN ? AND ? AND ans + nte > 0 ORDER BY n",
+                (low, high)):
+            if ans:
+                events.append((seq, "answer", ref, qid, old, new, why[in_file], None))
+            if nte:
+                events.append((seq + ans, "note", ref, qid, old_note, note or None, detail,
+                               None))
+        if events:
+            yield events, select, (*why[::-1], low, high, detail, low, high, notes)
+
+
+def fields(db: Database) -> Iterator[list[tuple]]:
+    """(record, stored fields JSON, staged fields JSON) of the matched records whose fields
+    text differs from the file's, a batch at a time."""
+    yield from batches(db, f"s.rid, r.fields, s.fields FROM {STAGE} s "
+                           "JOIN record r ON r.id = s.rid", "AND r.fields <> s.fields")
+
+
+def set_records(db: Database, new_fields: Iterable[list[tuple[int, str]]]) -> None:
+    """Write the merged fields (batches of (record, JSON) pairs) and the completeness of the
+    records whose answers changed (every tallied question has an answer), as one ``UPDATE``
+    (PostgreSQL keeps the progress counts once per statement: docs/performance.md)."""
+    db.execute(f"DROP TABLE IF EXISTS {RECORDS}")
+    db.execute(f"CREATE TEMP TABLE {RECORDS} (id INTEGER PRIMARY KEY, fields TEXT, "
+               "complete BOOLEAN)")
+    tallied = int(db.scalar(f"SELECT COUNT(*) FROM {QUESTIONS} WHERE tallied = 1"))
+    # only a tallied answer that becomes blank, or stops being blank, changes completeness
+    db.execute(f"INSERT INTO {RECORDS} (id, complete) SELECT rid, (SELECT COUNT(*) FROM answer "
+               "a WHERE a.record_id = c.rid AND a.state <> 0 AND a.question_id IN "
+               f"(SELECT qid FROM {QUESTIONS} WHERE tallied = 1)) = ? "
+               f"FROM (SELECT DISTINCT rid FROM {CHANGE} WHERE (state = 0) <> (old_state = 0) "
+               f"AND qid IN (SELECT qid FROM {QUESTIONS} WHERE tallied = 1)) c", (tallied,))
+    for batch in new_fields:
+        db.executemany(f"INSERT INTO {RECORDS} (id, fields) VALUES (?, ?) ON CONFLICT (id) "
+                       "DO UPDATE SET fields = excluded.fields", batch)
+    db.execute(f"UPDATE record SET fields = COALESCE(u.fields, record.fields), "
+               f"complete = COALESCE(u.complete, record.complete) FROM {RECORDS} u "
+               "WHERE record.id = u.id "
+               "AND (u.fields IS NOT NULL OR u.complete <> record.complete)")
+
+
+def drop(db: Database) -> None:
+    for table in (CHANGE, QUESTIONS, RECORDS):
+        db.execute(f"DROP TABLE IF EXISTS {table}")
