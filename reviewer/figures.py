@@ -128,10 +128,11 @@ def summarize(db: Database, audit: AuditInfo) -> AuditSummary:
 
 def report_figures(db: Database, audit: AuditInfo, compare_with: AuditInfo | None = None,
                    columns: bool = False) -> AuditFigures:
-    """What the PDF report and the results workbook (``columns``: with its answer sheets)
-    show of ``audit``."""
+    """What the PDF report and the results workbook (``columns``: with its answer sheets, read
+    a batch of records at a time as the workbook is written) show of ``audit``."""
     from reviewer.outputs.report_data import AuditFigures
-    from reviewer.store.columns import answer_columns
+    from reviewer.store.aligned import field_order
+    from reviewer.store.columns import answer_table
 
     qs = question_set(db, audit)
     calibrations = calibrations_of(db, audit)
@@ -140,7 +141,8 @@ def report_figures(db: Database, audit: AuditInfo, compare_with: AuditInfo | Non
         audit, qs, t, summarize(db, audit),
         [(other, agreement(db, audit, other)) for other in calibrations],
         compare_with, tally(db, compare_with) if compare_with is not None else None,
-        answer_columns(db, audit, qs, not_asked="n/a") if columns else None,
+        answers=(lambda: answer_table(db, audit, qs, not_asked="n/a",
+                                      fields=field_order(db, audit.id))) if columns else None,
         team=agreement(db, audit, *calibrations) if len(calibrations) > 1 else None,
         weighted=weighted(db, audit, t))
 
