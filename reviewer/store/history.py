@@ -228,15 +228,20 @@ def last_view(db: Database, audit_id: int, ref: str, login: str, detail: str) ->
                      (audit_id, ref, login, detail))
 
 
-def given_rows(db: Database, audit_id: int, seq: int) -> bytes:
+_LABEL = "CASE state WHEN 1 THEN COALESCE(value, '') ELSE 'n/a' END"
+
+
+def given_rows(db: Database, audit_id: int, seq: int, new: str | None = None) -> bytes:
     """The answers event ``seq`` gave (an import's, to blank cells), packed for the chain: the
     import's event commits them (docs/evidence.md). The database builds the JSON list itself,
     each answer written as in answer tables (``questions.logic.history_label``: the value, or
     ``n/a``); on SQLite over the primary key's range of the audit's records (``+audit_id``
-    keeps the planner off the tally index): under a second per million answers."""
+    keeps the planner off the tally index): under a second per million answers. ``new``: the
+    list of the import's new records' answers, made before the lock (:func:`new_rows`,
+    ``store.staging.prepare_new``), which no answer carries ``seq`` for yet."""
     from reviewer.store.chain import pack_rows
 
-    label = "CASE state WHEN 1 THEN COALESCE(value, '') ELSE 'n/a' END"
+    label = _LABEL
     if db.dialect == "sqlite":
         sql = (f"SELECT json_group_array(json_array(record_id, question_id, {label})) "
                "FROM answer WHERE record_id BETWEEN (SELECT MIN(id) FROM record WHERE "
@@ -248,4 +253,16 @@ def given_rows(db: Database, audit_id: int, seq: int) -> bytes:
                "'[]'::json)::text FROM answer WHERE audit_id = ? AND event_seq = ? "
                "AND state IN (1, 2)")
         params = (audit_id, seq)
-    return pack_rows(db.scalar(sql, params) or "[]")
+    found = db.scalar(sql, params) or "[]"
+    if new is not None:
+        found = "[" + ",".join(part[1:-1] for part in (new, found) if part.strip() != "[]") + "]"
+    return pack_rows(found)
+
+
+def new_rows(db: Database, first_id: int, last_id: int) -> str:
+    """PostgreSQL: the answers given to records ``first_id`` .. ``last_id`` (an import's new
+    records, written before the write lock, their event not yet known), as :func:`given_rows`
+    lists them."""
+    return str(db.scalar("SELECT COALESCE(json_agg(json_build_array(record_id, question_id, "
+                         f"{_LABEL})), '[]'::json)::text FROM answer WHERE record_id "
+                         "BETWEEN ? AND ? AND state IN (1, 2)", (first_id, last_id)))

@@ -35,7 +35,7 @@ CASES = {
                        "--engine", "sqlite", "--import-rows", "300"],
                       [r"sqlite\s+2\s+op\s+\d+/s p50\s+\d+\.\d+ p99\s+\d+\.\d+\s+raw",
                        r"throughput \d+\.\d+x",
-                       r"scorers during a 300-record import .* longest wait \d+\.\d+ s",
+                       r"scorers during a 300-row new-record import .* longest wait \d+\.\d+ s",
                        r"goals (NOT )?met"]),
     "bench_cli.py": (["--rows", "200", "--repeat", "1"],
                      [r"200 records, 10 questions", r"import\s+\d+\.\d+\s+\d+\.\d+",
