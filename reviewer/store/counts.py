@@ -130,18 +130,6 @@ def records_behind(db: Database, audit_id: int, qid: str, answer: str,
             if ("" if g is None else str(g)) == (value or "")]
 
 
-def answers_by_ref(db: Database, audit_id: int) -> tuple[list[str], dict[str, dict[str, tuple]]]:
-    """The audit's record refs in review order, and each ref's (state, value) by question."""
-    refs = [r[0] for r in db.all("SELECT ref FROM record WHERE audit_id = ? ORDER BY seq",
-                                 (audit_id,))]
-    out: dict[str, dict[str, tuple]] = {}
-    for ref, qid, state, value in db.all(
-            "SELECT r.ref, a.question_id, a.state, a.value FROM answer a JOIN record r "
-            "ON r.id = a.record_id WHERE a.audit_id = ?", (audit_id,)):
-        out.setdefault(ref, {})[qid] = (state, value)
-    return refs, out
-
-
 def answer_dates(db: Database, audit_id: int) -> list[tuple[str, str | None, str | None]]:
     """(reviewer, first answered_at, last answered_at) per reviewer of the audit's answers."""
     return db.all(f"SELECT reviewer, MIN(NULLIF(answered_at, '')), MAX(answered_at) FROM answer "
