@@ -149,16 +149,19 @@ def report_figures(db: Database, audit: AuditInfo, compare_with: AuditInfo | Non
 
 def feedback_figures(db: Database, audit: AuditInfo, by: str) -> AuditFigures:
     """What the per-person feedback workbook shows: a tally per value of the record field
-    ``by``, and the answers."""
+    ``by``, and the answers (a stream of them, a batch of records at a time, read as the
+    workbook is written)."""
     from reviewer.outputs.report_data import AuditFigures, AuditSummary
-    from reviewer.store.columns import answer_columns
+    from reviewer.store.aligned import field_order
+    from reviewer.store.columns import answer_table
 
     require_field(db, audit, by)
     qs = question_set(db, audit)
     whole, groups = tally_grouped(db, audit, by, qs)
     return AuditFigures(audit, qs, whole, AuditSummary(whole.records, [], None, None),
-                        columns=answer_columns(db, audit, qs, not_asked="n/a"), by=by,
-                        groups=groups)
+                        answers=lambda: answer_table(db, audit, qs, not_asked="n/a",
+                                                     fields=field_order(db, audit.id)),
+                        by=by, groups=groups)
 
 
 def results_figures(db: Database, audit: AuditInfo, suffix: str) -> AuditFigures:

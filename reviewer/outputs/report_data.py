@@ -15,7 +15,7 @@ from reviewer.store.audits import AuditInfo
 if TYPE_CHECKING:      # named in annotations only: `reviewer tally` need not load them
     from reviewer.analysis.agreement import Agreement
     from reviewer.analysis.weighted import Weighted
-    from reviewer.answer_columns import AnswerColumns, AnswerTable
+    from reviewer.answer_columns import AnswerTable
 
 NOT_RECORDED = "not recorded"
 
@@ -50,8 +50,8 @@ class AuditFigures:
     calibrations: list[tuple[AuditInfo, Agreement]] = field(default_factory=list)
     baseline: AuditInfo | None = None              # a report compared with an earlier audit
     base_tally: Tally | None = None
-    columns: AnswerColumns | None = None           # the answers as columns (workbooks)
-    # the results workbook: a fresh stream of the answers, a batch of records at a time
+    # the results and feedback workbooks: a fresh stream of the answers, a batch of
+    # records at a time
     answers: Callable[[], AnswerTable] | None = None
     by: str = ""                                   # feedback: the record field grouped by
     groups: list[tuple[str, Tally]] = field(default_factory=list)

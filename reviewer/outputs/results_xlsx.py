@@ -111,7 +111,7 @@ def _results_sheet(book: SafeWorkbook, audit: AuditInfo, t: Tally, summary) -> N
 
 def _answers_sheet(book: SafeWorkbook, t: AnswerTable) -> None:
     """The answers (and the notes of questions with any), a batch of records at a time; a
-    blank answer or note is an empty cell (as ``answer_cells``)."""
+    blank answer or note is an empty cell."""
     ws = book.sheet("Answers")
     header = []
     for q in t.qs.questions:

@@ -11,12 +11,10 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from reviewer.answer_columns import AnswerColumns
-from reviewer.files.answer_table import note_header
 from reviewer.files.workbook import DATE_FORMAT, DATETIME_FORMAT, SafeSheet, SafeWorkbook
 
 __all__ = ["DATE_FORMAT", "DATETIME_FORMAT", "PERCENT_FORMAT", "HEAD_FILL", "cell", "typed",
-           "typed_column", "sheet_title", "save", "group_value", "answer_cells", "SafeWorkbook"]
+           "typed_column", "sheet_title", "save", "group_value", "SafeWorkbook"]
 
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 DATETIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2})?$")
@@ -61,23 +59,6 @@ def cell(ws: SafeSheet, value: Any, bold: bool = False, fmt: str | None = None,
          fill: str | None = None, wrap: bool = False):
     """A styled cell of ``ws`` with the given look; dates get a date format of their own."""
     return ws.cell(value, bold=bold, fmt=fmt, fill=fill, wrap=wrap)
-
-
-def answer_cells(c: AnswerColumns, rows: list[int] | None = None) -> tuple[list[str], list]:
-    """(header, columns) of the answers (and notes) of ``c``, for the records at the positions
-    ``rows`` (all when None); note columns only for questions with a note among them. A blank
-    answer or note is None (an empty cell)."""
-    pick: Callable[[list], list] = (lambda col: col) if rows is None else (
-        lambda col: [col[i] for i in rows])
-    header, columns = [], []
-    for q in c.qs.questions:
-        header.append(q.id)
-        columns.append([v or None for v in pick(c.answers[q.id])])
-        notes = pick(c.notes[q.id]) if q.id in c.notes else []
-        if any(notes):
-            header.append(note_header(q.id))
-            columns.append([v or None for v in notes])
-    return header, columns
 
 
 def sheet_title(text: str, taken: set[str]) -> str:
