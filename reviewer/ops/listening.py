@@ -189,12 +189,16 @@ def audit_transcripts(ws: Workspace, audit_id: int, question: str | None = None
                       ) -> tuple[list[tuple[str, list[list], str, bool]], list[str]]:
     """``(ref, lines, folded text, machine)`` of the audit's records that have a readable
     transcript, in record order (only where ``question`` is asked, when given), and a line
-    per unreadable one."""
+    per unreadable one. The records are read a batch at a time (docs/performance.md,
+    "Feedback workbook and start-up"): only those with a transcript are kept."""
+    from reviewer.store.aligned import record_rows
+
     skip = store.not_asked(ws.db, audit_id, question) if question else set()
     kind = cache_group(ws, audit_id)
     stored = transcripts.for_audit(ws.db, audit_id)
     out, bad = [], []
-    for rid, ref, fields_json in store.record_fields(ws.db, audit_id):
+    rows = (row for batch in record_rows(ws.db, audit_id, 5_000) for row in batch)
+    for rid, ref, fields_json in rows:
         value = json.loads(fields_json or "{}").get(TRANSCRIPT_FIELD)
         tid = stored_id(value)
         path = transcript_path({TRANSCRIPT_FIELD: value})
