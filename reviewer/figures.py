@@ -97,6 +97,8 @@ def _grid(db: Database, audits: list[AuditInfo], sets: list[QuestionSet],
 def weighted(db: Database, audit: AuditInfo, t: Tally) -> dict[str, Weighted] | None:
     """Question id -> weighted estimate where the sample's strata were drawn at unequal
     fractions (docs/weighted.md), else None."""
+    if not audit.sample:            # no sample description, nothing to weight: `tally` starts
+        return None                 # without loading the estimates (docs/performance.md)
     from reviewer.analysis.weighted import for_groups, weighting
 
     scheme = weighting(audit.sample)

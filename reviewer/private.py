@@ -10,7 +10,6 @@ program creates get mode 0700 (:func:`private_dir`). The output's extension pick
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -80,6 +79,8 @@ def staged_output(path: str | Path, what: str = "") -> Iterator[Path]:
     target = Path(path).expanduser()
     folder = target.parent if str(target.parent) else Path(".")
     cannot = f"{target}: cannot write{f' {what}' if what else ''}"
+    import tempfile  # here: `reviewer tally` need not load it (docs/performance.md)
+
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=f".part{target.suffix}",
                                    dir=folder)

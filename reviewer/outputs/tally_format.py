@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import textwrap
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reviewer.analysis.tally import QuestionTally, Tally
-from reviewer.analysis.weighted import METHOD, Weighted
-from reviewer.files.cells import SafeCells
 from reviewer.outputs.report_data import blocks
 from reviewer.outputs.results_rows import (
     BREAKDOWN,
@@ -21,6 +18,9 @@ from reviewer.outputs.results_rows import (
     result_rows,
 )
 from reviewer.store.audits import AuditInfo
+
+if TYPE_CHECKING:       # csv, cells and weighted figures load where used: `tally` starts fast
+    from reviewer.analysis.weighted import Weighted
 
 NA_NOTE = ("Any not applicable (n/a) answers have not been counted in the totals, so for some "
            "questions the total may be less than the number of records.")
@@ -69,6 +69,8 @@ def to_text(audit: AuditInfo, t: Tally, width: int = 100,
     out = [f"{audit.name} — {t.qset.title} (version {t.qset.version})",
            sign_off_line(audit) + ".", f"{t.records} records. {NA_NOTE}", ""]
     if weighted:
+        from reviewer.analysis.weighted import METHOD
+
         out[-1:-1] = [f"Weighted: the strata were sampled at unequal fractions; \"weighted\" "
                       f"lines give the {METHOD}.", ""]
     text_w = width - 24
@@ -132,11 +134,19 @@ def csv_rows(t: Tally) -> list[list[Any]]:
     return rows
 
 
+def _csv_writer() -> tuple[Any, io.StringIO, Any]:
+    """(the cell rules, the text buffer, a CSV writer into it)."""
+    import csv
+
+    from reviewer.files.cells import SafeCells
+
+    buf = io.StringIO()
+    return SafeCells(), buf, csv.writer(buf, lineterminator="\n")
+
+
 def to_csv(t: Tally) -> str:
     """The tally as CSV text, cells following the cell rules (docs/contracts.md §5: no formulas)."""
-    cells = SafeCells()
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
+    cells, buf, writer = _csv_writer()
     writer.writerow(CSV_HEADER)
     writer.writerows(map(cells.row, csv_rows(t)))
     return buf.getvalue()
@@ -146,9 +156,7 @@ def to_grouped_csv(by: str, groups: list[tuple[str, Tally]]) -> str:
     """One CSV table for ``tally --by FIELD``: the group's value first, then the columns of
     ``to_csv``, one block of rows per group (a blank value stays blank)."""
     first = by if by not in CSV_HEADER else f"{by} (group)"
-    cells = SafeCells()
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
+    cells, buf, writer = _csv_writer()
     writer.writerow(cells.row([first, *CSV_HEADER]))
     for value, t in groups:
         writer.writerows(cells.row([value, *row]) for row in csv_rows(t))

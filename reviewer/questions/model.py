@@ -7,7 +7,6 @@ files hold the same questions. The YAML loader and validator is ``questions.load
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -94,6 +93,8 @@ class QuestionSet:
         return json.dumps(self.to_dict(), sort_keys=True, ensure_ascii=False)
 
     def content_hash(self) -> str:
+        import hashlib  # here: `reviewer tally` need not load it (docs/performance.md)
+
         return hashlib.sha256(self.to_json().encode()).hexdigest()
 
     @classmethod
