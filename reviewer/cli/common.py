@@ -13,6 +13,7 @@ import what they need inside their body, so ``reviewer tally`` stays fast.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -42,11 +43,41 @@ def add_common_options(parser: argparse.ArgumentParser, default: object) -> None
                              "exclusive lock, one person at a time")
 
 
+def terminal_width() -> int:
+    """``shutil.get_terminal_size().columns`` (``COLUMNS``, else the terminal's, else 80)
+    without loading shutil: argparse's help formatter loads it for this alone, with bz2 and
+    lzma, on every ``add_argument`` (docs/performance.md, "Feedback workbook and start-up")."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns if columns > 0 else 80
+
+
+class HelpFormatter(argparse.HelpFormatter):
+    """argparse's help formatter, its width found by :func:`terminal_width`."""
+
+    def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24,
+                 width: int | None = None) -> None:
+        super().__init__(prog, indent_increment, max_help_position,
+                         terminal_width() - 2 if width is None else width)
+
+
+class RawDescriptionHelpFormatter(HelpFormatter, argparse.RawDescriptionHelpFormatter):
+    """argparse's, keeping the description's and epilog's own line breaks."""
+
+
 class CommandParser(argparse.ArgumentParser):
     """The parser of every subcommand: takes ``--db`` and ``--reviewer`` too, so they work after
     the subcommand as well as before it. Not given, they leave the top-level value alone."""
 
     def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("formatter_class", HelpFormatter)
         super().__init__(*args, **kwargs)
         add_common_options(self, argparse.SUPPRESS)
 

@@ -29,7 +29,13 @@ from reviewer.cli import (
     team,
     trend,
 )
-from reviewer.cli.common import COMMANDS, CommandParser, add_common_options
+from reviewer.cli.common import (
+    COMMANDS,
+    CommandParser,
+    HelpFormatter,
+    RawDescriptionHelpFormatter,
+    add_common_options,
+)
 from reviewer.errors import ReviewerError, UsageError, describe_error
 from reviewer.settings import check_environment, debug
 from reviewer.text import EscapingWriter, printable
@@ -59,7 +65,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     other 48 is most of ``reviewer tally``'s start-up: docs/performance.md), or the whole one
     if no group has that command (argparse then names the commands there are)."""
     p = argparse.ArgumentParser(
-        prog="reviewer", epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+        prog="reviewer", epilog=EPILOG, formatter_class=RawDescriptionHelpFormatter,
         description="Dip-sampling and call-listening reviews: question sets, audits, answers, "
                     "tallies and reports.")
     p.add_argument("--version", action="version", version=f"reviewer {__version__}")
@@ -109,7 +115,7 @@ def _command_in(argv: Sequence[str] | None) -> str | None:
     or None: then the whole parser is built (help, completion, a usage error)."""
     if "_ARGCOMPLETE" in os.environ:
         return None
-    probe = _Probe(add_help=False)
+    probe = _Probe(add_help=False, formatter_class=HelpFormatter)
     add_common_options(probe, None)
     try:
         _, rest = probe.parse_known_args(sys.argv[1:] if argv is None else list(argv))

@@ -7,9 +7,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from reviewer.analysis.tally import QuestionTally, Tally
+from reviewer.analysis.tally import Tally
 from reviewer.outputs.sample_text import SAMPLE_LABELS
-from reviewer.questions.model import QuestionSet, Section
+from reviewer.questions.model import QuestionSet
 from reviewer.store.audits import AuditInfo
 
 if TYPE_CHECKING:      # named in annotations only: `reviewer tally` need not load them
@@ -57,31 +57,6 @@ class AuditFigures:
     groups: list[tuple[str, Tally]] = field(default_factory=list)
     team: Agreement | None = None                  # all the calibration audits together
     weighted: dict[str, Weighted] | None = None    # weighted estimates (unequal strata)
-
-
-@dataclass
-class Block:
-    """One results table: a section (title may be empty) and its tallied questions."""
-
-    section: Section
-    rows: list[QuestionTally]
-
-    @property
-    def heading(self) -> str:
-        return self.section.heading
-
-
-def blocks(t: Tally) -> list[Block]:
-    """The tables in section order, text questions left out, empty sections dropped."""
-    by_id = t.by_id()
-    out = []
-    for section in t.qset.sections:
-        rows = [by_id[q.id] for q in t.qset.section_questions(section.id) if q.tallied]
-        if rows:
-            out.append(Block(section, rows))
-    return out
-
-
 
 
 def reviewers_text(names: list[str], limit: int = 12) -> str:

@@ -17,8 +17,15 @@ from html import escape
 
 from reviewer.analysis.stats import Change, percent, rate_text
 from reviewer.outputs.numbers import p_value
-from reviewer.outputs.report_data import Block
-from reviewer.outputs.results_rows import BREAKDOWN, CHOICE, HEAD, YES_NO, ResultRow, block_rows
+from reviewer.outputs.results_rows import (
+    BREAKDOWN,
+    CHOICE,
+    HEAD,
+    YES_NO,
+    Block,
+    ResultRow,
+    block_rows,
+)
 
 HEAD_CELLS = ["Question", "Y", "N", "Total", "Y rate (95% CI)"]
 BREAKDOWN_HEAD = ["Number", "Total", "Share"]

@@ -20,10 +20,33 @@ from dataclasses import dataclass
 from reviewer.analysis.stats import Rate, rate
 from reviewer.analysis.tally import QuestionTally, Tally
 from reviewer.analysis.targets import target_text
-from reviewer.outputs.report_data import Block, blocks
+from reviewer.questions.model import Section
 
 SECTION, HEAD, YES_NO, BREAKDOWN, CHOICE = "section", "head", "yes_no", "breakdown", "choice"
 ANSWER_LABEL = "Answer"        # a breakdown's label when the question names none
+
+
+@dataclass                   # here, not in report_data: `reviewer tally` need not load that
+class Block:
+    """One results table: a section (title may be empty) and its tallied questions."""
+
+    section: Section
+    rows: list[QuestionTally]
+
+    @property
+    def heading(self) -> str:
+        return self.section.heading
+
+
+def blocks(t: Tally) -> list[Block]:
+    """The tables in section order, text questions left out, empty sections dropped."""
+    by_id = t.by_id()
+    out = []
+    for section in t.qset.sections:
+        rows = [by_id[q.id] for q in t.qset.section_questions(section.id) if q.tallied]
+        if rows:
+            out.append(Block(section, rows))
+    return out
 
 
 @dataclass(frozen=True)

@@ -8,13 +8,13 @@ import textwrap
 from typing import TYPE_CHECKING, Any
 
 from reviewer.analysis.tally import QuestionTally, Tally
-from reviewer.outputs.report_data import blocks
 from reviewer.outputs.results_rows import (
     BREAKDOWN,
     CHOICE,
     YES_NO,
     ResultRow,
     block_rows,
+    blocks,
     result_rows,
 )
 from reviewer.store.audits import AuditInfo

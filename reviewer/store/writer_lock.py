@@ -32,9 +32,7 @@ network drive), writers fall back to SQLite's wait alone.
 from __future__ import annotations
 
 import os
-import signal
 import struct
-import threading
 import time
 from collections.abc import Callable
 
@@ -58,6 +56,8 @@ def _range_lock(fd: int, wait: bool, kind: int, start: int, length: int) -> None
 def _blocked(call: Callable[[], None], patience: float, on_wait: OnWait) -> bool:
     """Run the blocking ``call`` in a helper thread; True once it returns within ``patience``
     seconds, reporting the wait every second, else False (the thread is left to finish)."""
+    import threading  # signal and threading load only for a wait: readers start faster
+
     done = threading.Event()
 
     def run() -> None:
@@ -86,6 +86,9 @@ class _GaveUp(Exception):
 def _alarm_usable() -> bool:
     """Whether this thread can wait with an alarm: the main thread, SIGALRM and the timer
     unused by anyone else."""
+    import signal
+    import threading
+
     return (threading.current_thread() is threading.main_thread()
             and signal.getsignal(signal.SIGALRM) == signal.SIG_DFL
             and signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0))
@@ -96,6 +99,8 @@ def _waited_here(call: Callable[[], None], patience: float, on_wait: OnWait) -> 
     (one wake-up, not a helper thread's and then this one's). An alarm interrupts the call every
     second to report the wait (Python then resumes it) and, after ``patience`` seconds, raises
     into it to give up. True if the call returned in time."""
+    import signal
+
     start = time.monotonic()
     armed = [True]
 
@@ -164,6 +169,8 @@ class WriterQueue:
         return True
 
     def _wait(self, patience: float, on_wait: OnWait) -> bool:
+        import threading
+
         guard = threading.Lock()
         state = {"gave_up": False, "fd": -1}
 
