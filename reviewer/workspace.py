@@ -12,11 +12,13 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from reviewer.store import audits, records
+from reviewer.store import audits
 from reviewer.store.db import Database
 from reviewer.store.identity import display_name, session_login
 
 if TYPE_CHECKING:
+    from types import ModuleType
+
     from reviewer.analysis.agreement import Agreement
     from reviewer.analysis.compare import Comparison
     from reviewer.analysis.plans import PlanStatus
@@ -26,6 +28,7 @@ if TYPE_CHECKING:
     from reviewer.store.audits import AuditInfo
     from reviewer.store.history import HistoryEvent
     from reviewer.store.plans import PlanInfo
+    from reviewer.store.records import RecordRow
 
 
 class Workspace:
@@ -104,23 +107,23 @@ class Workspace:
         return load_record(self.db, qs, record_id)
 
     def count_records(self, audit_id: int, **filters: Any) -> int:
-        return records.count(self.db, audit_id, **filters)
+        return _records().count(self.db, audit_id, **filters)
 
     def records_page(self, audit_id: int, offset: int, limit: int,
-                     **filters: Any) -> list[records.RecordRow]:
-        return records.page(self.db, audit_id, offset, limit, **filters)
+                     **filters: Any) -> list[RecordRow]:
+        return _records().page(self.db, audit_id, offset, limit, **filters)
 
     def record_position(self, audit_id: int, record_id: int, **filters: Any) -> int | None:
-        return records.position(self.db, audit_id, record_id, **filters)
+        return _records().position(self.db, audit_id, record_id, **filters)
 
     def progress_by_reviewer(self, audit_id: int) -> list[tuple[str, int, int]]:
-        return records.progress_by_reviewer(self.db, audit_id)
+        return _records().progress_by_reviewer(self.db, audit_id)
 
     def find_ref(self, audit_id: int, ref: str) -> int | None:
-        return records.find_ref(self.db, audit_id, ref)
+        return _records().find_ref(self.db, audit_id, ref)
 
     def next_incomplete(self, audit_id: int, after_seq: int = 0, **filters: Any) -> int | None:
-        return records.next_incomplete(self.db, audit_id, after_seq, **filters)
+        return _records().next_incomplete(self.db, audit_id, after_seq, **filters)
 
     # -- figures ------------------------------------------------------------------------------
     def tally(self, audit: AuditInfo, qs: QuestionSet | None = None) -> Tally:
@@ -206,3 +209,11 @@ class Workspace:
         from reviewer.store.history import ACCESS, events
 
         return events(self.db, audit_id, ref, ACCESS, login)
+
+
+def _records() -> ModuleType:
+    """``store.records``, loaded when first used: `reviewer tally` does without it
+    (docs/performance.md, "Feedback workbook and start-up")."""
+    from reviewer.store import records
+
+    return records
