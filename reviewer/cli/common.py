@@ -6,8 +6,9 @@ A group is a module in this folder with ``add_commands(sub, groups)``: it adds i
 ``sub`` (an argparse subparsers action), each ending with ``set_defaults(func="group action")``,
 and registers the handler of each with ``@command("group action")``. A group with actions
 (``audit create``, ``audit list`` …) puts its subparsers action in ``groups["audit"]`` so that a
-later module can add actions to it. ``cli/main.py`` lists the modules in ``GROUPS``. Handlers
-import what they need inside their body, so ``reviewer tally`` stays fast.
+later module can add actions to it. ``cli/main.py`` lists the modules in ``GROUPS``, and the
+commands each adds in ``COMMAND_GROUPS``. Handlers import what they need inside their body, so
+``reviewer tally`` stays fast.
 """
 
 from __future__ import annotations

@@ -12,23 +12,10 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from importlib import import_module
+from types import ModuleType
 
 from reviewer import __version__
-from reviewer.cli import (
-    answers,
-    app,
-    audits,
-    evidence,
-    history,
-    listening,
-    plans,
-    report,
-    roles,
-    sets,
-    tally,
-    team,
-    trend,
-)
 from reviewer.cli.common import (
     COMMANDS,
     CommandParser,
@@ -41,8 +28,29 @@ from reviewer.settings import check_environment, debug
 from reviewer.text import EscapingWriter, printable
 
 # In this order: a group may add actions to one made before it (team adds to audit).
-GROUPS = (app, sets, audits, answers, tally, report, history, team, plans, trend, listening,
-          evidence, roles)
+GROUPS = ("app", "sets", "audits", "answers", "tally", "report", "history", "team", "plans",
+          "trend", "listening", "evidence", "roles")
+# The groups that add each command or its actions, and those that make the groups of actions
+# they add to (team and evidence add to audit's), in GROUPS' order: only they are loaded to run
+# the command (docs/performance.md, "Feedback workbook and start-up");
+# tests/unit/test_cli_groups.py checks this against the groups themselves.
+COMMAND_GROUPS = {
+    "gui": ("app",), "demo": ("app",), "sets": ("sets",),
+    "audit": ("audits", "team", "evidence"), "answers": ("answers",), "tally": ("tally",),
+    "report": ("report",), "results": ("report",), "feedback": ("report",),
+    "compare": ("report",), "history": ("history",), "assign": ("audits", "team"),
+    "agreement": ("audits", "team"), "plan": ("plans",), "trend": ("trend",),
+    "transcripts": ("listening",), "search": ("listening",), "notes": ("listening",),
+    "transcribe": ("listening",), "verify": ("audits", "evidence"),
+    "access": ("audits", "evidence"), "retention": ("audits", "evidence"),
+    "dispose": ("audits", "evidence"), "team": ("roles",)}
+
+
+def group_modules(command: str | None = None) -> list[ModuleType]:
+    """The modules of the groups of ``command`` (every group for None or a command not listed),
+    loaded: each registers its handlers (``cli/common.py``) as it loads."""
+    names = GROUPS if command is None else COMMAND_GROUPS.get(command, GROUPS)
+    return [import_module(f"reviewer.cli.{name}") for name in names]
 
 EPILOG = """\
 --db and --reviewer may come before or after the subcommand.
@@ -74,7 +82,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
                            parser_class=CommandParser)
     groups: dict = {}
     adder = sub if command is None else _OneCommand(sub, command)
-    for group in GROUPS:
+    for group in group_modules(command):
         group.add_commands(adder, groups)
     if isinstance(adder, _OneCommand) and not adder.made:
         return build_parser()
