@@ -11,6 +11,7 @@ child's ``ru_maxrss``) and CPU time (user + system: steadier than wall time on a
   results csv    reviewer results NAME --out results.csv
   export xlsx    reviewer answers export NAME answers.xlsx
   export csv     reviewer answers export NAME answers.csv
+  feedback xlsx  reviewer feedback NAME --by area --out feedback.xlsx (a sheet per area)
   agreement      reviewer agreement NAME OTHER --format json (and as text), OTHER the same refs
                  imported from a file whose answers nearly all differ (every disagreement listed)
   naive copy     python: csv.reader -> csv.writer over the imported CSV (the export's anchor)
@@ -147,7 +148,9 @@ def main() -> int:
             "export csv": measure([*reviewer, "--db", db, "answers", "export", NAME,
                                    str(folder / "s.csv")]),
             "export xlsx": measure([*reviewer, "--db", db, "answers", "export", NAME,
-                                    str(folder / "s.xlsx")])}
+                                    str(folder / "s.xlsx")]),
+            "feedback xlsx": measure([*reviewer, "--db", db, "feedback", NAME, "--by", "area",
+                                      "--out", str(folder / "f.xlsx")])}
         for label, argv, goal in (
                 ("results xlsx", ["results", NAME, "--out", str(folder / "r.xlsx")],
                  f"< {RESULTS_GOAL_S:g} s"),

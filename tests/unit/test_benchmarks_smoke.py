@@ -65,6 +65,7 @@ CASES = {
                           r"agreement(\s+\d+\.\d+){2}\s+\d+(\s+\d+\.\d+){2}\s+naive agree",
                           r"export csv(\s+\d+\.\d+){2}\s+\d+(\s+\d+\.\d+){2}\s+naive copy",
                           r"export xlsx(\s+\d+\.\d+){2}\s+\d+(\s+\d+\.\d+){2}\s+naive copy",
+                          r"feedback xlsx(\s+\d+\.\d+){2}\s+\d+(\s+\d+\.\d+){2}\s+naive copy",
                           r"streaming goals (NOT )?met", r"goals met"]),
     "bench_listening.py": (["--minutes", "0.3", "--calls", "3", "--generated", "1",
                             "--generated-minutes", "0.3", "--no-draw"],
