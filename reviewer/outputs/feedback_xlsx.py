@@ -75,8 +75,12 @@ class _Groups:
         self.parts: dict[str, list[int]] = {v: [] for v in values}
         self.fields: dict[str, set[str]] = {v: set() for v in values}
         self.noted: dict[str, set[str]] = {v: set() for v in values}
-        for c in t.chunks:
-            self._put(c)
+        try:
+            for c in t.chunks:
+                self._put(c)
+        except BaseException:
+            self.file.close()
+            raise
 
     def _put(self, c: AnswerColumns) -> None:
         rows: dict[str, list[int]] = {}

@@ -31,11 +31,10 @@ from reviewer.outputs.report_data import (
     NOT_RECORDED,
     AuditFigures,
     AuditSummary,
-    Block,
-    blocks,
     reviewers_text,
 )
 from reviewer.outputs.report_tables import section_table
+from reviewer.outputs.results_rows import Block, blocks
 from reviewer.outputs.tally_format import NA_NOTE, sign_off_line
 from reviewer.outputs.weighted_out import weighted_section
 from reviewer.private import private_output
