@@ -6,7 +6,7 @@ deleted: triggers in the database refuse it. :class:`Action` names every event's
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 from typing import Any
@@ -230,22 +230,38 @@ def last_view(db: Database, audit_id: int, ref: str, login: str, detail: str) ->
 
 def given_rows(db: Database, audit_id: int, seq: int) -> bytes:
     """The answers event ``seq`` gave (an import's, to blank cells), packed for the chain: the
-    import's event commits them (docs/evidence.md). The database builds the JSON list itself,
-    each answer written as in answer tables (``questions.logic.history_label``: the value, or
-    ``n/a``); on SQLite over the primary key's range of the audit's records (``+audit_id``
-    keeps the planner off the tally index): under a second per million answers."""
-    from reviewer.store.chain import pack_rows
+    import's event commits them (docs/evidence.md). The database builds the JSON list, each
+    answer written as in answer tables (``questions.logic.history_label``: the value, or
+    ``n/a``), a range of record ids at a time, compressed as it comes: the same bytes as the
+    whole list packed at once, in flat memory at a million records (docs/performance.md). On
+    SQLite read over the primary key's range (``+audit_id`` keeps the planner off the tally
+    index): under a second per million answers."""
+    from reviewer.store.chain import pack_parts
 
+    return pack_parts(_given_parts(db, audit_id, seq))
+
+
+GIVEN_RANGE = 20_000     # record ids whose given answers are read at a time
+
+
+def _given_parts(db: Database, audit_id: int, seq: int) -> Iterator[str]:
     label = "CASE state WHEN 1 THEN COALESCE(value, '') ELSE 'n/a' END"
     if db.dialect == "sqlite":
         sql = (f"SELECT json_group_array(json_array(record_id, question_id, {label})) "
-               "FROM answer WHERE record_id BETWEEN (SELECT MIN(id) FROM record WHERE "
-               "audit_id = ?) AND (SELECT MAX(id) FROM record WHERE audit_id = ?) "
-               "AND +audit_id = ? AND event_seq = ? AND state IN (1, 2)")
-        params: tuple = (audit_id, audit_id, audit_id, seq)
+               "FROM answer WHERE record_id BETWEEN ? AND ? AND +audit_id = ? "
+               "AND event_seq = ? AND state IN (1, 2)")
+        sep = ","
     else:
         sql = (f"SELECT COALESCE(json_agg(json_build_array(record_id, question_id, {label})), "
-               "'[]'::json)::text FROM answer WHERE audit_id = ? AND event_seq = ? "
-               "AND state IN (1, 2)")
-        params = (audit_id, seq)
-    return pack_rows(db.scalar(sql, params) or "[]")
+               "'[]'::json)::text FROM answer WHERE record_id BETWEEN ? AND ? AND audit_id = ? "
+               "AND event_seq = ? AND state IN (1, 2)")
+        sep = ", "
+    low, high = db.one("SELECT MIN(id), MAX(id) FROM record WHERE audit_id = ?", (audit_id,))
+    yield "["
+    first = True
+    for start in range(low or 0, (high or -1) + 1, GIVEN_RANGE):
+        part = db.scalar(sql, (start, start + GIVEN_RANGE - 1, audit_id, seq)) or "[]"
+        if part != "[]":
+            yield part[1:-1] if first else sep + part[1:-1]
+            first = False
+    yield "]"
