@@ -17,6 +17,9 @@ from reviewer.store.db import Database
 
 TABLE = "verify_replay"
 BATCH = 20_000       # an import's rows written to the table at a time
+# The history's last word on a cell wins: rows are written in any order (seqs differ).
+UPSERT = (f" ON CONFLICT (rid, qid) DO UPDATE SET label = excluded.label, seq = excluded.seq "
+          f"WHERE excluded.seq >= {TABLE}.seq")
 LABEL = "CASE state WHEN 1 THEN COALESCE(value, '') ELSE 'n/a' END"
 
 
@@ -27,7 +30,8 @@ def first_wrong(db: Database, audit_id: int) -> tuple[int, str, str | None, str 
     that gave the stored answer (0 if none)."""
     db.execute(f"DROP TABLE IF EXISTS {TABLE}")
     db.execute(f"CREATE TEMPORARY TABLE {TABLE} (rid INTEGER NOT NULL, qid TEXT NOT NULL, "
-               "label TEXT, seq INTEGER NOT NULL)")
+               "label TEXT, seq INTEGER NOT NULL, PRIMARY KEY (rid, qid))"
+               + (" WITHOUT ROWID" if db.dialect == "sqlite" else ""))
     try:
         _fill(db, audit_id)
         row = db.one(_FIRST_WRONG.format(table=TABLE, stored=_stored(db), label=LABEL,
@@ -51,22 +55,24 @@ def _fill(db: Database, audit_id: int) -> None:
         del blob
         while batch := list(islice(rows, BATCH)):
             _insert(db, [(int(rid), str(qid), label, seq) for rid, qid, label in batch])
-    db.execute(f"INSERT INTO {TABLE} (rid, qid, label, seq) "
-               "SELECT r.id, e.question, e.after, e.seq FROM event e JOIN record r "
-               "ON r.audit_id = e.audit_id AND r.ref = e.ref WHERE e.audit_id = ? "
-               "AND e.rows IS NULL AND e.action IN ('answer', 'adjudicate', 'undo') "
-               "AND e.question IS NOT NULL "
-               "AND (e.action <> 'undo' OR e.detail IS NULL OR e.detail <> 'note')",
-               (audit_id,))
+    db.execute(f"INSERT INTO {TABLE} (rid, qid, label, seq) SELECT rid, qid, label, seq FROM ("
+               "SELECT r.id AS rid, e.question AS qid, e.after AS label, e.seq, ROW_NUMBER() "
+               "OVER (PARTITION BY r.id, e.question ORDER BY e.seq DESC) AS n "
+               "FROM event e JOIN record r ON r.audit_id = e.audit_id AND r.ref = e.ref "
+               "WHERE e.audit_id = ? AND e.rows IS NULL "
+               "AND e.action IN ('answer', 'adjudicate', 'undo') AND e.question IS NOT NULL "
+               "AND (e.action <> 'undo' OR e.detail IS NULL OR e.detail <> 'note')) h "
+               f"WHERE n = 1{UPSERT}", (audit_id,))
 
 
 def _insert(db: Database, rows: list[tuple]) -> None:
     if db.dialect == "sqlite":
-        db.executemany(f"INSERT INTO {TABLE} (rid, qid, label, seq) VALUES (?, ?, ?, ?)", rows)
+        db.executemany(f"INSERT INTO {TABLE} (rid, qid, label, seq) VALUES (?, ?, ?, ?)"
+                       f"{UPSERT}", rows)
         return
     rids, qids, labels, seqs = (list(c) for c in zip(*rows, strict=True))
     db.execute(f"INSERT INTO {TABLE} (rid, qid, label, seq) SELECT * FROM "
-               "unnest(?::integer[], ?::text[], ?::text[], ?::integer[])",
+               f"unnest(?::integer[], ?::text[], ?::text[], ?::integer[]) AS u{UPSERT}",
                (rids, qids, labels, seqs))
 
 
@@ -84,21 +90,16 @@ def _params(db: Database, audit_id: int) -> tuple:
     return (audit_id,) * (3 if db.dialect == "sqlite" else 1)
 
 
-# ``given``: the history's last answer per cell; a stored cell is wrong when the history
-# gives it nothing or something else, a history cell when it is not blank and nothing is stored.
+# A stored cell is wrong when the history gives it nothing or something else, a history cell
+# when it is not blank and nothing is stored.
 _FIRST_WRONG = """
-WITH given AS (
-  SELECT rid, qid, label, seq FROM (
-    SELECT rid, qid, label, seq,
-           ROW_NUMBER() OVER (PARTITION BY rid, qid ORDER BY seq DESC) AS n FROM {table}) h
-  WHERE n = 1)
 SELECT rid, qid, got, want, seq FROM (
   SELECT s.record_id AS rid, s.question_id AS qid, {label} AS got, g.label AS want,
          COALESCE(g.seq, s.event_seq, 0) AS seq
-  FROM answer s LEFT JOIN given g ON g.rid = s.record_id AND g.qid = s.question_id
+  FROM answer s LEFT JOIN {table} g ON g.rid = s.record_id AND g.qid = s.question_id
   WHERE {stored} AND (g.label IS NULL OR g.label <> {label})
   UNION ALL
-  SELECT g.rid, g.qid, NULL, g.label, g.seq FROM given g
+  SELECT g.rid, g.qid, NULL, g.label, g.seq FROM {table} g
   WHERE g.label IS NOT NULL AND NOT EXISTS (
     SELECT 1 FROM answer s WHERE s.record_id = g.rid AND s.question_id = g.qid
     AND s.state IN (1, 2))
