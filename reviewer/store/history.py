@@ -155,6 +155,17 @@ def _event(row: tuple) -> HistoryEvent:
 def events(db: Database, audit_id: int, ref: str | None = None,
            actions: tuple[str, ...] | None = None,
            login: str | None = None) -> list[HistoryEvent]:
+    return list(iter_events(db, audit_id, ref, actions, login))
+
+
+EVENT_BATCH = 5000       # events read at a time by iter_events
+
+
+def iter_events(db: Database, audit_id: int, ref: str | None = None,
+                actions: tuple[str, ...] | None = None,
+                login: str | None = None) -> Iterator[HistoryEvent]:
+    """``events`` read a batch at a time in seq order (keyset on the primary key): ``history``
+    and ``access`` print millions of events in flat memory (docs/performance.md)."""
     sql, params = _SELECT, [audit_id]
     if ref is not None:
         sql += " AND ref = ?"
@@ -165,7 +176,13 @@ def events(db: Database, audit_id: int, ref: str | None = None,
     if login is not None:
         sql += " AND login = ?"
         params.append(login)
-    return [_event(row) for row in db.all(sql + " ORDER BY seq", params)]
+    last = 0
+    while True:
+        batch = db.all(f"{sql} AND seq > ? ORDER BY seq LIMIT {EVENT_BATCH}", [*params, last])
+        yield from (_event(row) for row in batch)
+        if len(batch) < EVENT_BATCH:
+            return
+        last = batch[-1][0]
 
 
 def history_dict(audit_name: str, found: list[HistoryEvent],
