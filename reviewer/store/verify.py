@@ -44,23 +44,20 @@ class Verified:
         return self.head.hex() if self.head else "none"
 
 
-_COLUMNS = ("seq, at, login, reviewer, action, ref, question, before, after, detail, salt, "
-            "prev, hash, rows")
+_COLUMNS = ("e.seq, e.at, e.login, e.reviewer, e.action, e.ref, e.question, e.before, e.after, "
+            "e.detail, e.salt, e.prev, e.hash, e.rows, s.seq, s.ref, s.before, s.after, s.detail")
 
 
 def verify_chain(db: Database, audit_key: int, head: bytes | None = None) -> Verified:
     """Check the chain of one audit (0: the database's own events); with ``head``, check that
     the chain still reaches it."""
-    seals = {int(r[0]): [chain.hex_or_none(c) for c in r[1:]] for r in db.all(
-        "SELECT seq, ref, before, after, detail FROM event_seal WHERE audit_id = ?",
-        (audit_key,))}
     disposed = db.scalar("SELECT MAX(seq) FROM event WHERE audit_id = ? AND action = 'dispose'",
                          (audit_key,))
     expected_seq, prev, prev_prev, last_seq = 1, None, None, 0
     seen_head = head is None
     n = 0
     for (seq, at, login, reviewer, action, ref, question, before, after, detail, salt, stored_prev,
-         stored_hash, rows) in _events(db, audit_key):
+         stored_hash, rows, sealed, *seal) in _events(db, audit_key):
         stored_prev = bytes(stored_prev) if stored_prev is not None else None
         stored_hash = bytes(stored_hash) if stored_hash is not None else None
         if seq != expected_seq:
@@ -71,8 +68,8 @@ def verify_chain(db: Database, audit_key: int, head: bytes | None = None) -> Ver
             raise ChainBroken(seq, "changed", "its link to the event before")
         if salt is not None:
             commits = chain.commitments(bytes(salt), ref, before, after, detail)
-        elif seq in seals and disposed is not None and disposed > seq:
-            commits = seals[seq]
+        elif sealed is not None and disposed is not None and disposed > seq:
+            commits = [chain.hex_or_none(c) for c in seal]
         else:
             raise ChainBroken(seq, "changed", "its texts were removed without a disposal")
         body = chain.canonical(audit_key, seq, at, login, reviewer, action, question, commits,
@@ -91,12 +88,14 @@ def verify_chain(db: Database, audit_key: int, head: bytes | None = None) -> Ver
 
 
 def _events(db: Database, audit_key: int):
-    """The chain's events in seq order, read a batch at a time (keyset on the primary key:
-    memory stays flat at millions of events, docs/performance.md)."""
+    """The chain's events in seq order with their seals (a disposed event's commitments), read
+    a batch at a time (keyset on the primary key: memory stays flat at millions of events,
+    docs/performance.md)."""
     last = 0
     while True:
-        batch = db.all(f"SELECT {_COLUMNS} FROM event WHERE audit_id = ? AND seq > ? "
-                       f"ORDER BY seq LIMIT {BATCH}", (audit_key, last))
+        batch = db.all(f"SELECT {_COLUMNS} FROM event e LEFT JOIN event_seal s "
+                       "ON s.audit_id = e.audit_id AND s.seq = e.seq WHERE e.audit_id = ? "
+                       f"AND e.seq > ? ORDER BY e.seq LIMIT {BATCH}", (audit_key, last))
         yield from batch
         if len(batch) < BATCH:
             return
