@@ -11,6 +11,11 @@ child's ``ru_maxrss``) and CPU time (user + system: steadier than wall time on a
   results csv    reviewer results NAME --out results.csv
   export xlsx    reviewer answers export NAME answers.xlsx
   export csv     reviewer answers export NAME answers.csv
+  agreement      reviewer agreement NAME OTHER --format json (and as text), OTHER the same refs
+                 imported from a file whose answers nearly all differ (every disagreement listed)
+  naive copy     python: csv.reader -> csv.writer over the imported CSV (the export's anchor)
+  naive agree    python: both CSVs read side by side, a Counter of (a, b) per question (the
+                 agreement's anchor: the same contingency tables)
   preview        the 20-row preview of an N-row incident-list CSV (reads only what it shows)
   incidents      import of that incident list into a fresh audit (goal: peak < 300 MB)
 """
@@ -31,11 +36,39 @@ sys.path.insert(0, str(HERE))
 
 from bench_cli import NAME, reviewer_cmd, write_files  # noqa: E402
 
+HEADER_NOTE = "agreement and exports against their naive anchors (docs/performance.md)"
+
 AREAS = [f"Area {chr(65 + i)}" for i in range(12)]
 HEADER = ["Incident No", "Opened", "Area", "Type", "Closure code", "Operator", "Summary"]
 
 RESULTS_GOAL_S = 5.0
 MEMORY_GOAL_MB = 300.0
+AGREEMENT_GOAL = 3.0                # x the naive count (at 1,000,000 records)
+EXPORT_GOAL = 2.0                   # CSV export, x the naive copy
+OTHER = "Other"
+
+NAIVE_COPY = """\
+import csv, sys
+with open(sys.argv[1], newline='', encoding='utf-8') as f, \\
+        open(sys.argv[2], 'w', newline='', encoding='utf-8') as out:
+    csv.writer(out).writerows(csv.reader(f))
+"""
+
+NAIVE_AGREE = """\
+import csv, sys
+from collections import Counter
+with open(sys.argv[1], newline='', encoding='utf-8') as fa, \\
+        open(sys.argv[2], newline='', encoding='utf-8') as fb:
+    ra, rb = csv.reader(fa), csv.reader(fb)
+    header = next(ra)
+    next(rb)
+    cols = [i for i, h in enumerate(header) if h.startswith('q')]
+    tables = [Counter() for _ in cols]
+    for a, b in zip(ra, rb):
+        for t, i in zip(tables, cols):
+            t[a[i], b[i]] += 1
+print(sum(sum(t.values()) for t in tables))
+"""
 
 PREVIEW = """\
 import sys
@@ -99,6 +132,22 @@ def main() -> int:
         measure([*reviewer, "--db", db, "audit", "create", NAME, "--set", str(set_path)])
         figures.append(("import answers", *measure(
             [*reviewer, "--db", db, "answers", "import", NAME, str(csv_path)]), "set-up"))
+        _, other_path = write_files(folder, args.records, seed=2013, name="other.csv")
+        measure([*reviewer, "--db", db, "audit", "create", OTHER, "--set", str(set_path)])
+        measure([*reviewer, "--db", db, "answers", "import", OTHER, str(other_path)])
+        anchors = {
+            "naive copy": measure([sys.executable, "-c", NAIVE_COPY, str(csv_path),
+                                   str(folder / "copy.csv")]),
+            "naive agree": measure([sys.executable, "-c", NAIVE_AGREE, str(csv_path),
+                                    str(other_path)])}
+        streamed = {
+            "agreement": measure([*reviewer, "--db", db, "agreement", NAME, OTHER,
+                                  "--format", "json"]),
+            "agreement text": measure([*reviewer, "--db", db, "agreement", NAME, OTHER]),
+            "export csv": measure([*reviewer, "--db", db, "answers", "export", NAME,
+                                   str(folder / "s.csv")]),
+            "export xlsx": measure([*reviewer, "--db", db, "answers", "export", NAME,
+                                    str(folder / "s.xlsx")])}
         for label, argv, goal in (
                 ("results xlsx", ["results", NAME, "--out", str(folder / "r.xlsx")],
                  f"< {RESULTS_GOAL_S:g} s"),
@@ -123,7 +172,26 @@ def main() -> int:
     print(f"{'step':<24} {'wall s':>8} {'CPU s':>8} {'peak MB':>8}  goal")
     for label, seconds, cpu, mb, goal in figures:
         print(f"{label:<24} {seconds:8.2f} {cpu:8.2f} {mb:8.0f}  {goal}")
-    ok = results_s < RESULTS_GOAL_S and peak_ok
+    load_now = " ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"Streaming ({HEADER_NOTE}), load average {load_now}:")
+    print(f"{'step':<24} {'wall s':>8} {'CPU s':>8} {'peak MB':>8} {'ratio':>7} {'CPU ratio':>9}"
+          "  to           goal")
+    for label, (seconds, cpu, mb) in anchors.items():
+        print(f"{label:<24} {seconds:8.2f} {cpu:8.2f} {mb:8.0f}")
+    verdicts = []
+    for label, (seconds, cpu, mb) in streamed.items():
+        anchor, to, goal = ((anchors["naive agree"], "naive agree", AGREEMENT_GOAL)
+                            if label.startswith("agreement")
+                            else (anchors["naive copy"], "naive copy",
+                                  EXPORT_GOAL if label == "export csv" else None))
+        ratio = seconds / anchor[0]
+        verdicts.append(mb < MEMORY_GOAL_MB and (goal is None or ratio <= goal))
+        shown = f"<= {goal:g}x, " if goal else ""
+        print(f"{label:<24} {seconds:8.2f} {cpu:8.2f} {mb:8.0f} {ratio:7.2f} "
+              f"{cpu / anchor[1]:9.2f}  {to:<12} {shown}< {MEMORY_GOAL_MB:g} MB")
+    print("streaming goals met" if all(verdicts) else "streaming goals NOT met")
+    memory = all(mb < MEMORY_GOAL_MB for _, _, mb in streamed.values())
+    ok = results_s < RESULTS_GOAL_S and peak_ok and memory
     print("goals met" if ok else "goals NOT met")
     return 0
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,3 +23,21 @@ class AnswerColumns:
 
     def __len__(self) -> int:
         return len(self.ids)
+
+
+@dataclass
+class AnswerTable:
+    """An audit's answer table as :class:`AnswerColumns` of a batch of records at a time (read
+    by ``store.columns.answer_table``): ``fields`` and ``noted`` (the questions with a note)
+    hold for every batch, so the header is known before the first row."""
+
+    qs: QuestionSet
+    fields: list[str]
+    noted: list[str]
+    chunks: Iterator[AnswerColumns]
+    guessed: bool = False              # fields from the first records only
+
+
+class FieldsChanged(Exception):
+    """A record has a field that the table's header, guessed from the first records, lacks:
+    read again with every field (``store.columns.answer_table(..., fields=None)``)."""

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 
 from reviewer.analysis.tally import Tally, build, grouped
 from reviewer.errors import ReviewerError
-from reviewer.gc_pause import gc_paused
 from reviewer.store import counts
 from reviewer.store.audits import AuditInfo, calibrations_of, question_set
 
@@ -55,22 +54,44 @@ def tally_by(db: Database, audit: AuditInfo, by: str,
 
 def agreement(db: Database, *audits: AuditInfo) -> Agreement:
     """Agreement among two or more audits of the same question set (docs/contracts.md §8,
-    §13), with each calibration copy against the lead when they copy one main audit."""
+    §13), with each calibration copy against the lead when they copy one main audit. Each
+    audit's answers are read once, in batches, onto the first audit's records
+    (``analysis.grid``; docs/performance.md, "Streaming outputs")."""
     from reviewer.analysis import agreement as agreement_figures
-    from reviewer.analysis.scorers import lead_of
+    from reviewer.analysis.scorers import lead_of, scorers
     from reviewer.store.audits import get_audit_by_id
 
     if not 2 <= len(audits) <= agreement_figures.MAX_AUDITS:      # the figures say why
-        return agreement_figures.agreement(audits, [], [])
-    lead = None
+        agreement_figures.check(audits, [])
+    sets = [question_set(db, a) for a in audits]
+    agreement_figures.check(audits, sets)
+    ids = agreement_figures.question_ids(sets)
+    result = agreement_figures.agreement(audits, sets, _grid(db, list(audits), sets, ids))
     main_id = lead_of(audits)
-    if main_id is not None and main_id not in {a.id for a in audits}:
-        main = get_audit_by_id(db, main_id)
-        lead = (main, counts.answers_by_ref(db, main.id))
-    with gc_paused():           # every answer held at once: no full collections over them
-        return agreement_figures.agreement(
-            audits, [question_set(db, a) for a in audits],
-            [counts.answers_by_ref(db, a.id) for a in audits], lead)
+    if main_id is not None:
+        main = next((a for a in audits if a.id == main_id), None) or get_audit_by_id(db, main_id)
+        by_id = {a.id: (qs, own) for a, qs, own in zip(audits, sets, ids, strict=True)}
+        by_id.setdefault(main.id, by_id[audits[0].id])
+        indices = {q.id: j for j, q in enumerate(sets[0].questions)}
+        result.scorers = scorers(tuple(audits), result.questions, indices, main,
+                                 lambda a, others: _grid(
+                                     db, [a, *others], [by_id[o.id][0] for o in [a, *others]],
+                                     [by_id[o.id][1] for o in [a, *others]]))
+    return result
+
+
+def _grid(db: Database, audits: list[AuditInfo], sets: list[QuestionSet],
+          ids: list[dict[str, int]]):  # noqa: ANN202 - analysis.grid.Grid, imported here
+    """The audits' answers laid on the first one's records (``analysis.grid``)."""
+    from reviewer.analysis.grid import base_grid, lay, numbers
+    from reviewer.store import aligned
+
+    with aligned.reading(db):       # one snapshot of every audit (SQLite), a small cache
+        grid = base_grid(aligned.base_records(db, audits[0].id), len(sets[0].questions))
+        for a, own in zip(audits, ids, strict=True):
+            linked, seqs = map(numbers, aligned.linked_records(db, audits[0].id, a.id))
+            lay(grid, linked, seqs, aligned.answer_groups(db, a.id, list(own)), own)
+    return grid
 
 
 def weighted(db: Database, audit: AuditInfo, t: Tally) -> dict[str, Weighted] | None:
@@ -107,10 +128,11 @@ def summarize(db: Database, audit: AuditInfo) -> AuditSummary:
 
 def report_figures(db: Database, audit: AuditInfo, compare_with: AuditInfo | None = None,
                    columns: bool = False) -> AuditFigures:
-    """What the PDF report and the results workbook (``columns``: with its answer sheets)
-    show of ``audit``."""
+    """What the PDF report and the results workbook (``columns``: with its answer sheets, read
+    a batch of records at a time as the workbook is written) show of ``audit``."""
     from reviewer.outputs.report_data import AuditFigures
-    from reviewer.store.columns import answer_columns
+    from reviewer.store.aligned import field_order
+    from reviewer.store.columns import answer_table
 
     qs = question_set(db, audit)
     calibrations = calibrations_of(db, audit)
@@ -119,7 +141,8 @@ def report_figures(db: Database, audit: AuditInfo, compare_with: AuditInfo | Non
         audit, qs, t, summarize(db, audit),
         [(other, agreement(db, audit, other)) for other in calibrations],
         compare_with, tally(db, compare_with) if compare_with is not None else None,
-        answer_columns(db, audit, qs, not_asked="n/a") if columns else None,
+        answers=(lambda: answer_table(db, audit, qs, not_asked="n/a",
+                                      fields=field_order(db, audit.id))) if columns else None,
         team=agreement(db, audit, *calibrations) if len(calibrations) > 1 else None,
         weighted=weighted(db, audit, t))
 

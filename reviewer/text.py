@@ -17,6 +17,7 @@ import unicodedata
 NOT_IN_NAMES = ("Cc", "Cf", "Zl", "Zp")     # Unicode categories a name may not hold
 BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 _UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f" + BIDI + "]")
+_UNSAFE_IN_JSON = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f" + BIDI + "]")   # not \n
 
 
 def _escape(match: re.Match[str]) -> str:
@@ -37,8 +38,7 @@ def json_printable(text: str) -> str:
     """JSON text with the controls that ``json.dumps(ensure_ascii=False)`` leaves raw (DEL, the
     C1 controls, bidi overrides) written as ``\\uXXXX`` escapes: the same JSON value, safe on a
     terminal (they can only stand inside strings, where the escape means the same character)."""
-    return _UNSAFE.sub(lambda m: m.group() if m.group() in "\n" else f"\\u{ord(m.group()):04x}",
-                       text)
+    return _UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def control_characters(text: str) -> list[str]:

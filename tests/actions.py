@@ -146,6 +146,7 @@ def operator_feedback_xlsx(db: Database, audit: AuditInfo, field: str, out: str 
 
 def export_answers(db: Database, audit: AuditInfo, out: str | Path, warn: Any = None) -> int:
     from reviewer.files.exporter import export_answers as write
-    from reviewer.store.columns import answer_columns
+    from reviewer.store.aligned import field_order
+    from reviewer.store.columns import answer_table
 
-    return write(answer_columns(db, audit), out, warn)
+    return write(answer_table(db, audit, fields=field_order(db, audit.id)), out, warn)

@@ -15,9 +15,10 @@ Landis & Koch's bands are the usual plain-words reading of kappa (:func:`band`).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reviewer.analysis.reliability import (
     NO_SPREAD,
@@ -26,18 +27,22 @@ from reviewer.analysis.reliability import (
     ONE_SIDED,
     PERFECT,
     Figure,
+    Units,
     ac1,
     alpha,
+    complete,
     fleiss,
     mean_pairwise,
     pairwise,
+    pool,
 )
-from reviewer.analysis.scorers import scorers
 from reviewer.analysis.versions import Link, shown
 from reviewer.errors import ReviewerError
-from reviewer.questions.logic import UNANSWERED, answer_category
 from reviewer.questions.model import QuestionSet
 from reviewer.store.audits import AuditInfo
+
+if TYPE_CHECKING:
+    from reviewer.analysis.grid import Grid
 
 BANDS = ((0.0, "poor"), (0.20, "slight"), (0.40, "fair"), (0.60, "moderate"),
          (0.80, "substantial"), (1.0, "almost perfect"))
@@ -81,7 +86,7 @@ class QuestionAgreement:
     agreed: int = 0
     kappa: float | None = None
     kappa_ci: tuple[float, float] | None = None
-    disagreements: list[Disagreement] = field(default_factory=list)
+    disagreements: Sequence[Disagreement] = field(default_factory=list)
     share: float | None = None                 # agreement (mean pairwise with three or more)
     kappa_fig: Figure = field(default_factory=lambda: Figure(None, None, None, NOTHING))
     ac1: Figure = field(default_factory=lambda: Figure(None, None, None, NOTHING))
@@ -111,13 +116,16 @@ class QuestionAgreement:
     def low(self) -> bool:
         return self.deciding is not None and self.deciding <= LOW_KAPPA
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, disagreements: bool = True) -> dict[str, Any]:
+        """``disagreements=False``: an empty list in their place (written by
+        ``outputs.agreement_text.iter_json`` a line at a time)."""
         d: dict[str, Any] = {
             "id": self.id, "type": self.type, "text": self.text, "compared": self.compared,
             "agreed": self.agreed, "agreement": self.agreement, "kappa": self.kappa,
             "kappa_ci": list(self.kappa_ci) if self.kappa_ci else None,
             "band": band(self.kappa),
-            "disagreements": [x.to_dict() for x in self.disagreements],
+            "disagreements": ([x.to_dict() for x in self.disagreements] if disagreements
+                              else []),
             "kappa_why": self.kappa_fig.why, "ac1": self.ac1.to_dict(),
             "alpha": self.alpha.to_dict(), "paradox": self.paradox, "low": self.low,
             "comparable": self.comparable, "why": self.why}
@@ -142,7 +150,7 @@ class Agreement:
     def agreed(self) -> int:
         return sum(q.agreed for q in self.questions)
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, disagreements: bool = True) -> dict[str, Any]:
         overall: dict[str, Any] = {"compared": self.compared, "agreed": self.agreed,
                                    "agreement": self.agreed / self.compared if self.compared
                                    else None}
@@ -155,7 +163,8 @@ class Agreement:
                            alpha=o.alpha.to_dict(), paradox=o.paradox, low=o.low)
         d = {"audits": list(self.audits), "records": self.records,
              "kappa_method": "cohen" if len(self.audits) == 2 else "fleiss",
-             "questions": [q.to_dict() for q in self.questions], "overall": overall}
+             "questions": [q.to_dict(disagreements) for q in self.questions],
+             "overall": overall}
         if self.scorers is not None:
             d["scorers"] = self.scorers
         return d
@@ -163,15 +172,22 @@ class Agreement:
 
 def kappa_of(pairs: list[tuple[str, str]]) -> tuple[float | None, tuple[float, float] | None]:
     """Cohen's kappa and its 95% interval for (a, b) category pairs."""
-    if not pairs:
+    return kappa_of_counts(Counter(pairs))
+
+
+def kappa_of_counts(pairs: Mapping[tuple[str, str], int]
+                    ) -> tuple[float | None, tuple[float, float] | None]:
+    """:func:`kappa_of` for each (a, b) pair with how many times it was given."""
+    if not any(pairs.values()):
         return None, None
-    cats = sorted({c for pair in pairs for c in pair})
+    cats = sorted({c for pair, w in pairs.items() if w for c in pair})
     index = {c: i for i, c in enumerate(cats)}
     import numpy as np
 
     table = np.zeros((len(cats), len(cats)))
-    for a, b in pairs:
-        table[index[a], index[b]] += 1
+    for (a, b), w in pairs.items():
+        if w:
+            table[index[a], index[b]] += w
     n = table.sum()
     chance = float((table.sum(axis=1) * table.sum(axis=0)).sum() / (n * n))
     if chance >= 1 - 1e-12:
@@ -189,21 +205,28 @@ def kappa_of(pairs: list[tuple[str, str]]) -> tuple[float | None, tuple[float, f
     return kappa, (max(-1.0, min(1.0, low)), max(-1.0, min(1.0, high)))
 
 
-Scores = tuple[list[str], dict[str, dict[str, tuple]]]
-# an audit's record refs in review order, and each ref's (state, value) by question id
-# (``store.counts.answers_by_ref``)
-
-
 MAX_AUDITS = 20
 
 
-def agreement(audits: Sequence[AuditInfo], sets: Sequence[QuestionSet],
-              loaded: Sequence[Scores], lead: tuple[AuditInfo, Scores] | None = None
-              ) -> Agreement:
-    """Agreement among two or more audits of the same question set (docs/contracts.md §8, §13):
-    each audit with its question set and its answers (``reviewer.figures.agreement`` reads
-    them); ``lead``: the main audit the copies calibrate, when it is not among them."""
-    audits = tuple(audits)
+def question_ids(sets: Sequence[QuestionSet]) -> list[dict[str, int]]:
+    """Per audit, its ids of the questions compared -> their index in the first set (questions
+    in every set, not free text): what to read of each audit (``reviewer.figures``)."""
+    from reviewer.analysis.versions import chain
+
+    linked = chain(list(sets))
+    out: list[dict[str, int]] = [{} for _ in sets]
+    for j, q in enumerate(sets[0].questions):
+        entries = linked[q.id]
+        if q.type == "text" or any(e is None for e in entries):
+            continue
+        for ids, e in zip(out, entries, strict=True):
+            ids[_own_id(e, q.id)] = j
+    return out
+
+
+def check(audits: Sequence[AuditInfo], sets: Sequence[QuestionSet]) -> None:
+    """Refuse fewer than two, more than MAX_AUDITS, the same audit twice, or different
+    question sets."""
     if len(audits) < 2:
         raise ReviewerError("agreement needs at least two audits (one was given)")
     if len(audits) > MAX_AUDITS:
@@ -216,16 +239,29 @@ def agreement(audits: Sequence[AuditInfo], sets: Sequence[QuestionSet],
             raise ReviewerError(f"'{audits[0].name}' uses question set {sets[0].id} and "
                                 f"'{a.name}' uses {qs.id}: agreement needs audits of the same "
                                 "question set")
-    common = _common(list(loaded))
-    if not common:
-        raise ReviewerError("the audits have no records in common (records are matched by ref): "
-                            + ", ".join(f"'{a.name}'" for a in audits))
+
+
+def agreement(audits: Sequence[AuditInfo], sets: Sequence[QuestionSet], grid: Grid
+              ) -> Agreement:
+    """Agreement among two or more audits of the same question set (docs/contracts.md §8, §13):
+    each audit with its question set, and their answers laid on the first audit's records
+    (``reviewer.figures.agreement`` reads them into ``grid``). Scorers against the lead are
+    added by ``reviewer.analysis.scorers``."""
+    import numpy as np
+
+    from reviewer.analysis.agreement_units import disagreements, units
     from reviewer.analysis.versions import chain, comparable
 
+    audits = tuple(audits)
+    check(audits, sets)
+    common = np.nonzero(np.logical_and.reduce(grid.present))[0]
+    if not len(common):
+        raise ReviewerError("the audits have no records in common (records are matched by ref): "
+                            + ", ".join(f"'{a.name}'" for a in audits))
     linked = chain(list(sets))
     questions: list[QuestionAgreement] = []
-    pooled: list[list[str | None]] = []
-    for q in sets[0].questions:
+    pooled: list[Units] = []
+    for j, q in enumerate(sets[0].questions):
         entries = linked[q.id]
         if q.type == "text" or any(e is None for e in entries):
             continue
@@ -236,23 +272,16 @@ def agreement(audits: Sequence[AuditInfo], sets: Sequence[QuestionSet],
             qa_.kappa_fig = qa_.ac1 = qa_.alpha = Figure(None, None, None, why)
             questions.append(qa_)
             continue
-        ids = [_own_id(e, q.id) for e in entries]
-        rows = [[answer_category(*ans.get(ref, {}).get(qid, (UNANSWERED, None)))
-                 for (_, ans), qid in zip(loaded, ids, strict=True)] for ref in common]
-        _fill(qa_, rows, common)
-        pooled.extend(rows)
+        rows = np.stack([codes[common, j] for codes in grid.codes], axis=1)
+        found = units(rows, grid.cats[j])
+        _fill(qa_, found, len(audits))
+        qa_.disagreements = disagreements(grid, common, rows, j)
+        pooled.append(found)
         questions.append(qa_)
     overall = QuestionAgreement("overall", "", "")
-    _fill(overall, pooled, [])
-    result = Agreement(tuple(a.name for a in audits), len(common), questions, overall)
-    result.scorers = scorers(audits, questions, dict(zip((a.id for a in audits), loaded,
-                                                         strict=True)), lead)
-    return result
-
-
-def _common(loaded: list[tuple[list[str], dict]]) -> list[str]:
-    others = [set(refs) for refs, _ in loaded[1:]]
-    return [ref for ref in loaded[0][0] if all(ref in o for o in others)]
+    if pooled:
+        _fill(overall, pool(pooled), len(audits))
+    return Agreement(tuple(a.name for a in audits), len(common), questions, overall)
 
 
 def _own_id(e: Link | None, first_id: str) -> str:
@@ -260,40 +289,32 @@ def _own_id(e: Link | None, first_id: str) -> str:
     return e.theirs.id if e is not None and e.theirs is not None else first_id
 
 
-def _fill(qa_: QuestionAgreement, rows: list[list[str | None]], refs: list[str]) -> None:
-    """Count and compute the figures of one question (or of all, pooled) from its rows."""
-    width = len(rows[0]) if rows else 0
-    if width == 2 or not rows:
-        pairs = [(a, b) for a, b in rows if a is not None and b is not None] if rows else []
-        qa_.compared, qa_.agreed = len(pairs), sum(a == b for a, b in pairs)
-        qa_.kappa, qa_.kappa_ci = kappa_of(pairs)
+def _fill(qa_: QuestionAgreement, found: Units, width: int) -> None:
+    """Count and compute the figures of one question (or of all, pooled) from its units."""
+    if width == 2:
+        pairs = complete(found)
+        counted = {p: int(w) for p, w in zip(pairs.patterns, pairs.counts, strict=True)}
+        qa_.compared = pairs.n
+        qa_.agreed = sum(w for (a, b), w in counted.items() if a == b)
+        qa_.kappa, qa_.kappa_ci = kappa_of_counts(counted)  # type: ignore[arg-type]
         qa_.kappa_fig = _kappa_figure(qa_.kappa, qa_.kappa_ci, pairs)
-        for ref, (a, b) in zip(refs, rows, strict=False):
-            if a is not None and b is not None and a != b:
-                qa_.disagreements.append(Disagreement(ref, a, b))
     else:
-        stats = pairwise(rows)
+        stats = pairwise(found, width)
         qa_.compared = sum(s[2] for s in stats)
         qa_.agreed = sum(s[3] for s in stats)
-        qa_.share = mean_pairwise(rows)
-        qa_.kappa_fig = fleiss(rows)
+        qa_.share = mean_pairwise(found, width)
+        qa_.kappa_fig = fleiss(found)
         qa_.kappa = qa_.kappa_fig.value
         if qa_.kappa_fig.low is not None and qa_.kappa_fig.high is not None:
             qa_.kappa_ci = (qa_.kappa_fig.low, qa_.kappa_fig.high)
-        for ref, row in zip(refs, rows, strict=False):
-            given = {c for c in row if c is not None}
-            if len(given) > 1:
-                qa_.disagreements.append(Disagreement(ref, row[0] or "", row[1] or "",
-                                                      tuple(row)))
-    if rows:
-        qa_.ac1, qa_.alpha = ac1(rows), alpha(rows)
+    qa_.ac1, qa_.alpha = ac1(found), alpha(found)
 
 
-def _kappa_figure(kappa: float | None, ci: tuple[float, float] | None,
-                  pairs: list[tuple[str, str]]) -> Figure:
+def _kappa_figure(kappa: float | None, ci: tuple[float, float] | None, pairs: Units) -> Figure:
     if kappa is None:
-        return Figure(None, None, None, NOTHING if not pairs else ONE_CATEGORY)
-    if any(len({p[k] for p in pairs}) == 1 for k in (0, 1)):
+        return Figure(None, None, None, NOTHING if not pairs.n else ONE_CATEGORY)
+    given = [p for p, w in zip(pairs.patterns, pairs.counts, strict=True) if w]
+    if any(len({p[k] for p in given}) == 1 for k in (0, 1)):
         return Figure(kappa, None, None, ONE_SIDED)     # kappa is 0 by construction
     if ci is None or ci[1] - ci[0] < 1e-9:
         return Figure(kappa, None, None, PERFECT if kappa >= 1 - 1e-9 else NO_SPREAD)

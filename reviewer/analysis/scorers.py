@@ -4,54 +4,45 @@ per question and overall."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
-from reviewer.questions.logic import UNANSWERED, answer_category
 from reviewer.store.audits import AuditInfo
 
+if TYPE_CHECKING:
+    import numpy as np
 
-def scorers(audits: tuple[AuditInfo, ...], questions: list[Any],
-            loaded: dict[int, tuple[list[str], dict]],
-            lead: tuple[AuditInfo, tuple[list[str], dict]] | None = None
+    from reviewer.analysis.grid import Grid
+
+
+def scorers(audits: tuple[AuditInfo, ...], questions: list[Any], indices: dict[str, int],
+            main: AuditInfo | None, grid_of: Callable[[AuditInfo, list[AuditInfo]], Grid]
             ) -> list[dict[str, Any]] | None:
     """Each calibration copy's disagreement rate with the lead's answers (the main audit the
     copies calibrate), per question; None when the audits are not copies of one main audit.
-    ``loaded``: each audit's answers by its id; ``lead``: the main audit and its answers when
-    it is not among ``audits`` (``lead_of`` names it)."""
-    ids = {a.id for a in audits}
+    ``main``: the main audit (``lead_of`` names it); ``indices``: question id -> its index in
+    the grids; ``grid_of(a, others)``: the answers of ``a``, then of each audit of
+    ``others``, laid on ``a``'s records (``reviewer.analysis.grid``)."""
     main_id = lead_of(audits)
-    if main_id is None:
+    if main_id is None or main is None or main.id != main_id:
         return None
-    main = next((a for a in audits if a.id == main_id), None)
-    if main is None:
-        if lead is None or lead[0].id != main_id:
-            return None
-        main, main_answers = lead[0], lead[1][1]
-    else:
-        main_answers = loaded[main.id][1]
-    team = {a.id: loaded[a.id][1] for a in audits if a.id != main.id and a.id in ids}
+    team = [a for a in audits if a.id != main.id]
     out = []
-    for a in audits:
-        if a.id not in team:
-            continue
-        ans = team[a.id]
-        others = [v for k, v in team.items() if k != a.id]
+    for a in team:
+        grid = grid_of(a, [main, *(o for o in team if o.id != a.id)])
         per_q = []
         for q in questions:
             if not q.comparable:
                 continue
-            compared = disagreed = 0
-            for ref, given in ans.items():
-                mine = answer_category(*given.get(q.id, (UNANSWERED, None)))
-                lead = answer_category(*main_answers.get(ref, {}).get(q.id, (UNANSWERED, None)))
-                if mine is None or lead is None:
-                    continue
-                compared += 1
-                disagreed += mine != lead
+            j = indices[q.id]
+            mine, lead = grid.codes[0][:, j], grid.codes[1][:, j]
+            both = (mine > 0) & (lead > 0)
+            compared, disagreed = int(both.sum()), int((mine != lead)[both].sum())
             share = disagreed / compared if compared else None
             per_q.append({"id": q.id, "compared": compared, "disagreed": disagreed,
                           "rate": share, "disagreement": share,
-                          "majority": _majority(ans, others, q.id)})
+                          "majority": _majority(mine, [c[:, j] for c in grid.codes[2:]],
+                                                len(grid.cats[j]))})
         total = sum(x["compared"] for x in per_q)
         wrong = sum(x["disagreed"] for x in per_q)
         share = wrong / total if total else None
@@ -61,19 +52,19 @@ def scorers(audits: tuple[AuditInfo, ...], questions: list[Any],
     return out
 
 
-def _majority(mine: dict, others: list[dict], qid: str) -> dict[str, Any]:
+def _majority(mine: np.ndarray, others: Sequence[np.ndarray], cats: int) -> dict[str, Any]:
     """The scorer against the other scorers' majority answer (more than half of those who
     answered), over the records that have one."""
-    compared = disagreed = 0
-    for ref, given in mine.items():
-        answer = answer_category(*given.get(qid, (UNANSWERED, None)))
-        votes = [answer_category(*o.get(ref, {}).get(qid, (UNANSWERED, None))) for o in others]
-        votes = [v for v in votes if v is not None]
-        top = max(set(votes), key=votes.count) if votes else None
-        if answer is None or top is None or 2 * votes.count(top) <= len(votes):
-            continue
-        compared += 1
-        disagreed += answer != top
+    import numpy as np
+
+    votes = np.zeros((len(mine), cats + 1), np.int32)
+    rows = np.arange(len(mine))
+    for codes in others:
+        votes[rows, codes] += 1
+    votes[:, 0] = 0                                    # blank: no vote
+    top, count, cast = votes.argmax(axis=1), votes.max(axis=1), votes.sum(axis=1)
+    has = (mine > 0) & (cast > 0) & (2 * count > cast)
+    compared, disagreed = int(has.sum()), int((mine != top)[has].sum())
     return {"compared": compared, "disagreed": disagreed,
             "rate": disagreed / compared if compared else None}
 

@@ -54,7 +54,10 @@ shell completion (bash, zsh; argcomplete):
 """
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The whole parser; with ``command``, one whose only subcommand is that one (building the
+    other 48 is most of ``reviewer tally``'s start-up: docs/performance.md), or the whole one
+    if no group has that command (argparse then names the commands there are)."""
     p = argparse.ArgumentParser(
         prog="reviewer", epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
         description="Dip-sampling and call-listening reviews: question sets, audits, answers, "
@@ -64,9 +67,55 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="cmd", metavar="COMMAND", required=True,
                            parser_class=CommandParser)
     groups: dict = {}
+    adder = sub if command is None else _OneCommand(sub, command)
     for group in GROUPS:
-        group.add_commands(sub, groups)
+        group.add_commands(adder, groups)
+    if isinstance(adder, _OneCommand) and not adder.made:
+        return build_parser()
     return p
+
+
+class _Skipped:
+    """Stands for the parser of a subcommand not being run (or anything made from it): every
+    call is taken and does nothing."""
+
+    def __getattr__(self, _name: str):
+        return self._take
+
+    def _take(self, *_args, **_kwargs) -> _Skipped:
+        return self
+
+
+class _OneCommand:
+    """The subcommands action as the groups see it, making only ``command``'s parser."""
+
+    def __init__(self, sub, command: str):
+        self._sub, self._command, self.made = sub, command, False
+
+    def add_parser(self, name: str, **kwargs):
+        if name != self._command and self._command not in kwargs.get("aliases", ()):
+            return _Skipped()
+        self.made = True
+        return self._sub.add_parser(name, **kwargs)
+
+
+class _Probe(argparse.ArgumentParser):
+    def error(self, message: str):
+        raise ValueError(message)
+
+
+def _command_in(argv: Sequence[str] | None) -> str | None:
+    """The subcommand asked for (the first word that is not a top-level option or its value),
+    or None: then the whole parser is built (help, completion, a usage error)."""
+    if "_ARGCOMPLETE" in os.environ:
+        return None
+    probe = _Probe(add_help=False)
+    add_common_options(probe, None)
+    try:
+        _, rest = probe.parse_known_args(sys.argv[1:] if argv is None else list(argv))
+    except ValueError:
+        return None
+    return rest[0] if rest and not rest[0].startswith("-") else None
 
 
 def _complete(parser: argparse.ArgumentParser) -> None:
@@ -80,7 +129,7 @@ def _complete(parser: argparse.ArgumentParser) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command. Whatever it prints passes through ``reviewer.text``'s escaping, so text
     from a file or a person never reaches the terminal as a control character."""
-    parser = build_parser()
+    parser = build_parser(_command_in(argv))
     _complete(parser)
     out, err = sys.stdout, sys.stderr
     sys.stderr = EscapingWriter(err, keep="\n")

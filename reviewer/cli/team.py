@@ -102,15 +102,10 @@ def _assign(args: argparse.Namespace) -> int:
 
 @command("agreement")
 def _agreement(args: argparse.Namespace) -> int:
-    import json
-
-    from reviewer.outputs.agreement_text import to_text
+    from reviewer.outputs.agreement_text import iter_json, iter_text
 
     ws = open_ws(args)
     audits = [ws.audit(name) for name in args.audits]
     result = ws.agreement(*audits)
-    if args.format == "json":
-        print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
-    else:
-        sys.stdout.write(to_text(result))
+    sys.stdout.writelines(iter_json(result) if args.format == "json" else iter_text(result))
     return 0

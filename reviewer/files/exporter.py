@@ -1,21 +1,22 @@
 """Answer-table export (docs/contracts.md §2): the same layout the importer reads, so files
 round-trip.
 
-The audit comes as columns (``store.columns.answer_columns``, which the results and feedback
-workbooks share). Cells follow the rules of :mod:`reviewer.files.cells` (docs/contracts.md §5)
-through :func:`reviewer.files.tables.write_table`.
+The audit comes as batches of columns (``store.columns.answer_table``), written as they come
+(docs/performance.md, "Streaming outputs"); the results and feedback workbooks read the whole
+``answer_columns``. Cells follow the rules of :mod:`reviewer.files.cells` (docs/contracts.md
+§5) through :func:`reviewer.files.tables.write_column_batches`.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from reviewer.answer_columns import AnswerColumns
+from reviewer.answer_columns import AnswerColumns, AnswerTable
 from reviewer.files.answer_table import PATH_FIELDS, REF_COLUMN, note_header
-from reviewer.files.tables import TABLE_SUFFIXES, write_columns
+from reviewer.files.tables import TABLE_SUFFIXES, write_column_batches
 from reviewer.private import check_extension
 
 
@@ -39,7 +40,7 @@ def _table(c: AnswerColumns) -> tuple[list[str], list[list[str]]]:
             columns.append(c.notes[q.id])
     for name, values in c.fields.items():
         header.append(name)
-        columns.append([field_text(v) for v in values])
+        columns.append([v if type(v) is str else field_text(v) for v in values])
     return header, columns
 
 
@@ -63,18 +64,42 @@ def check_answers_file(path: str | Path) -> None:
     check_extension(path, TABLE_SUFFIXES, "an answer table")
 
 
-def export_answers(c: AnswerColumns, path: str | Path,
+def table_header(t: AnswerTable) -> list[str]:
+    """The answer table's header: ref, each question (and its note column where any record
+    has a note), then the record fields in order of first use (as :func:`_table` lays out
+    every batch)."""
+    header = [REF_COLUMN]
+    for q in t.qs.questions:
+        header.append(q.id)
+        if q.id in t.noted:
+            header.append(note_header(q.id))
+    return header + t.fields
+
+
+def export_answers(t: AnswerTable, path: str | Path,
                    warn: Callable[[str], None] | None = None) -> int:
-    """Write an audit's answer table (``store.columns.answer_columns``) to ``path`` (.csv or
-    .xlsx, mode 0600); the number of records. ``warn`` receives a line when characters XLSX
-    cannot hold were left out. Audio paths are written relative to the file where they can be
-    (:func:`portable_audio`)."""
+    """Write an audit's answer table (``store.columns.answer_table``, a batch of records at a
+    time) to ``path`` (.csv or .xlsx, mode 0600); the number of records. ``warn`` receives a
+    line when characters XLSX cannot hold were left out. Audio paths are written relative to
+    the file where they can be (:func:`portable_audio`)."""
     check_answers_file(path)
-    header, columns = _table(c)
+    return write_batches(path, table_header(t), t.chunks, warn)
+
+
+def write_batches(path: str | Path, header: list[str], chunks: Iterator[AnswerColumns],
+                  warn: Callable[[str], None] | None = None) -> int:
+    """Write ``header`` and the rows of each batch; the number of records."""
     folder = Path(os.path.abspath(path)).parent
-    for name in PATH_FIELDS:
-        if name in header:
-            col = header.index(name)
-            columns[col] = [portable_audio(v, folder) for v in columns[col]]
-    write_columns(path, header, columns, warn=warn)
-    return len(c)
+    paths = [(header.index(name)) for name in PATH_FIELDS if name in header]
+    count = 0
+
+    def batches() -> Iterator[list[list[str]]]:
+        nonlocal count
+        for c in chunks:
+            columns = _table(c)[1]
+            for col in paths:
+                columns[col] = [portable_audio(v, folder) for v in columns[col]]
+            count += len(c)
+            yield columns
+    write_column_batches(path, header, batches(), warn=warn)
+    return count

@@ -264,6 +264,14 @@ def write_table(path: str | Path, header: Sequence[str], rows: Iterable[Sequence
 def write_columns(path: str | Path, header: Sequence[str], columns: Sequence[Sequence[object]],
                   warn: Callable[[str], None] | None = None) -> Path:
     """:func:`write_table` for a table held as columns (lists of one length)."""
+    return write_column_batches(path, header, [columns], warn)
+
+
+def write_column_batches(path: str | Path, header: Sequence[str],
+                         batches: Iterable[Sequence[Sequence[object]]],
+                         warn: Callable[[str], None] | None = None) -> Path:
+    """:func:`write_columns` for rows that come as batches of columns, each written before the
+    next is read (docs/performance.md, "Streaming outputs")."""
     suffix = check_extension(path, TABLE_SUFFIXES, "a table")
     if suffix == ".xlsx":
         from reviewer.files.workbook import SafeWorkbook
@@ -271,7 +279,7 @@ def write_columns(path: str | Path, header: Sequence[str], columns: Sequence[Seq
         with SafeWorkbook() as book:
             ws = book.sheet("answers")
             ws.append(list(header))
-            ws.bulk(columns)
+            ws.bulk_batches(batches, 0)
             book.save(path)
         if warn and (line := book.warning(path)):
             warn(line)
@@ -280,9 +288,11 @@ def write_columns(path: str | Path, header: Sequence[str], columns: Sequence[Seq
     with private_output(path) as tmp, tmp.open("w", newline="", encoding="utf-8-sig") as f:
         writer = csv.writer(f)
         writer.writerow(cells.row(header))
-        writer.writerows(zip(*map(cells.column, columns), strict=True))
+        for columns in batches:
+            writer.writerows(zip(*map(cells.column, columns), strict=True))
     return Path(path)
 
 
 __all__ = ["iter_table", "read_table", "head_table", "write_table", "write_columns",
+           "write_column_batches",
            "cell_text", "TableProblems", "TABLE_SUFFIXES"]

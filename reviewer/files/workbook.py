@@ -20,7 +20,7 @@ import re
 import shutil
 import tempfile
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
@@ -86,7 +86,7 @@ class SafeWorkbook:
         made in memory first, so a path that cannot be written leaves nothing half-done."""
         skeleton = self._skeleton()
         with private_output(path) as tmp:
-            if any(s.bulk_columns is not None for s in self.sheets):
+            if any(s.bulk_chunks is not None for s in self.sheets):
                 self._fill(skeleton, tmp)
             else:
                 tmp.write_bytes(skeleton.getvalue())
@@ -94,7 +94,7 @@ class SafeWorkbook:
 
     # -- the bulk rows ----------------------------------------------------------------------
     def _fill(self, skeleton: io.BytesIO, out: Path) -> None:
-        bulk = {s.title: s for s in self.sheets if s.bulk_columns is not None}
+        bulk = {s.title: s for s in self.sheets if s.bulk_chunks is not None}
         with zipfile.ZipFile(skeleton) as src, \
                 zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, allowZip64=True,
                                 compresslevel=ZIP_LEVEL) as dst:
@@ -137,7 +137,8 @@ class SafeSheet:
     def __init__(self, book: SafeWorkbook, ws: Any):
         self.book, self.ws = book, ws
         self.rows = self.width = 0
-        self.bulk_columns: Sequence[Sequence[Any]] | None = None
+        self.bulk_chunks: Iterable[Sequence[Sequence[Any]]] | None = None
+        self.bulk_width = self.bulk_rows = 0
         self.header_rows = 0           # rows printed atop every page (else: above the freeze)
 
     def __getattr__(self, name: str) -> Any:
@@ -172,7 +173,7 @@ class SafeSheet:
 
     def append(self, row: Sequence[Any]) -> None:
         """Append one row of plain values and cells made by :meth:`cell`."""
-        if self.bulk_columns is not None:
+        if self.bulk_chunks is not None:
             raise RuntimeError("rows cannot be appended after the bulk rows")
         text = self.book.cells.text
         self.ws.append([text(v) if isinstance(v, str) else v for v in row])
@@ -206,7 +207,13 @@ class SafeSheet:
     def bulk(self, columns: Sequence[Sequence[Any]]) -> None:
         """Columns of plain values (text, numbers, dates, None; all of one length) whose rows
         follow the appended ones. Nothing may be appended after them."""
-        self.bulk_columns = columns
+        self.bulk_batches([columns], len(columns))
+
+    def bulk_batches(self, chunks: Iterable[Sequence[Sequence[Any]]], width: int) -> None:
+        """:meth:`bulk` for rows that come as batches of (at least ``width``) columns, each
+        batch read only when the workbook is saved (a table bigger than memory streams
+        through)."""
+        self.bulk_chunks, self.bulk_width = chunks, width
         self._styles = {dt.datetime: self.book.date_style(self.ws, DATETIME_FORMAT),
                         dt.date: self.book.date_style(self.ws, DATE_FORMAT)}
 
@@ -214,9 +221,8 @@ class SafeSheet:
         """The used range, e.g. ``A1:K101``."""
         from openpyxl.utils import get_column_letter
 
-        columns = self.bulk_columns or []
-        rows = self.rows + (len(columns[0]) if columns else 0)
-        width = max(self.width, len(columns))
+        rows = self.rows + self.bulk_rows
+        width = max(self.width, self.bulk_width)
         return f"A1:{get_column_letter(max(width, 1))}{max(rows, 1)}"
 
     def xml_chunks(self) -> Iterator[bytes]:
@@ -225,18 +231,21 @@ class SafeSheet:
         Each column's values become cell templates (``<c r="B\0" t="inlineStr">...</c>``,
         worked out once per distinct value), and each row is its templates joined, with the row
         number put in place of ``\0`` (which no cell can hold: XLSX text loses it): two C-level
-        calls per row instead of Python per cell."""
-        columns = self.bulk_columns or []
-        count = len(columns[0]) if columns else 0
-        cells = [_ColumnCells(self, k) for k in range(len(columns))]
-        first = self.rows + 1
-        for start in range(0, count, BATCH):
-            stop = min(start + BATCH, count)
-            templates = [c.templates(col[start:stop]) for c, col in zip(cells, columns,
-                                                                           strict=True)]
-            rows = ["".join(t) for t in zip(*templates, strict=True)] if templates else []
-            yield "".join([f'<row r="{n}">' + row.replace(ROW, str(n)) + "</row>"
-                           for n, row in enumerate(rows, start=first + start)]).encode()
+        calls per row instead of Python per cell. ``dimension`` counts the rows once read."""
+        cells = [_ColumnCells(self, k) for k in range(self.bulk_width)]
+        for columns in self.bulk_chunks or []:
+            cells += [_ColumnCells(self, k) for k in range(len(cells), len(columns))]
+            self.bulk_width = max(self.bulk_width, len(columns))
+            count = len(columns[0]) if columns else 0
+            first = self.rows + self.bulk_rows + 1
+            for start in range(0, count, BATCH):
+                stop = min(start + BATCH, count)
+                templates = [c.templates(col[start:stop])
+                             for c, col in zip(cells[:len(columns)], columns, strict=True)]
+                rows = ["".join(t) for t in zip(*templates, strict=True)] if templates else []
+                yield "".join([f'<row r="{n}">' + row.replace(ROW, str(n)) + "</row>"
+                               for n, row in enumerate(rows, start=first + start)]).encode()
+            self.bulk_rows += count
 
 
 class _ColumnCells:

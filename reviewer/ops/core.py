@@ -101,8 +101,9 @@ class Tx:
     """One operation's transaction: the audit as it is under the lock, the time, who, and the
     history events to append."""
 
-    def __init__(self, ws: Workspace, audit: AuditInfo | None):
+    def __init__(self, ws: Workspace, audit: AuditInfo | None, what: str | None = None):
         self.ws, self.db, self.audit = ws, ws.db, audit
+        self._what = what                 # the sign-off rule applies (a RECORDS operation)
         self.reviewer = ws.reviewer
         self.login = ws.login
         self.now = now_iso()
@@ -120,6 +121,22 @@ class Tx:
         return Changes.derive(self.audit.id if self.audit else None, self._actions,
                               self._written)
 
+    @property
+    def locked(self) -> bool:
+        """Whether the write lock is held (see ``write(late=True)``)."""
+        return self.db.writers_locked
+
+    def lock(self) -> None:
+        """Take the write lock if this transaction has not yet (``write(late=True)``), then read
+        the audit again and apply the sign-off rule to it as it now is."""
+        if self.locked:
+            return
+        self.db.lock_writers()
+        if self.audit is not None:
+            self.audit = get_audit_by_id(self.db, self.audit.id)
+            if self._what is not None:
+                check_open(self.audit, self._what)
+
     def set_audit(self, audit: AuditInfo) -> None:
         """For an operation that creates the audit it writes history for."""
         self.audit = audit
@@ -131,6 +148,7 @@ class Tx:
 
     def next_seq(self) -> int:
         """The ``seq`` the next event will get (to store with the answers it gives)."""
+        assert self.locked, "history is appended under the write lock (Tx.lock)"
         if self._next_seq is None:
             self._next_seq = history.last_seq(self.db, self.audit_key) + 1
         return self._next_seq
@@ -256,15 +274,26 @@ def require_role(ws: Workspace, needed: str, what: str) -> str:
 
 @contextmanager
 def write(ws: Workspace, audit_id: int | None, kind: str = RECORDS,
-          what: str = "this change") -> Iterator[Tx]:
+          what: str = "this change", late: bool = False) -> Iterator[Tx]:
     """Run an operation: the write lock, the audit re-read under it, the sign-off rule, the
-    history appended, one commit."""
+    history appended, one commit.
+
+    ``late`` (an import): on PostgreSQL the transaction first takes only the imports' own lock,
+    so the operation can write rows no one else can see yet while others write; it must call
+    :meth:`Tx.lock` before it reads what others write or appends history (docs/performance.md,
+    "Imports and scorers"). On SQLite, and without ``late``, the write lock is held from the
+    start and :meth:`Tx.lock` does nothing."""
     if kind == RECORDS:
         require_role(ws, "reviewer", what)
-    with ws.db.transaction():
-        audit = get_audit_by_id(ws.db, audit_id) if audit_id is not None else None
-        if audit is not None and kind == RECORDS:
-            check_open(audit, what)
-        tx = Tx(ws, audit)
-        yield tx
-        tx.flush(final=True)
+    ws.db.late = late
+    try:
+        with ws.db.transaction():
+            audit = get_audit_by_id(ws.db, audit_id) if audit_id is not None else None
+            if audit is not None and kind == RECORDS:
+                check_open(audit, what)
+            tx = Tx(ws, audit, what if kind == RECORDS else None)
+            yield tx
+            tx.lock()
+            tx.flush(final=True)
+    finally:
+        ws.db.late = False

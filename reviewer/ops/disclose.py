@@ -20,7 +20,7 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from reviewer.errors import ReviewerError
 from reviewer.ops.core import META, Changes, OpResult, Refused, write
@@ -28,6 +28,10 @@ from reviewer.ops.importer import file_sha256
 from reviewer.store.history import Action
 from reviewer.store.policy import get_policy
 from reviewer.workspace import Workspace
+
+if TYPE_CHECKING:
+    from reviewer.answer_columns import AnswerTable
+    from reviewer.store.audits import AuditInfo
 
 T = TypeVar("T")
 Warn = Callable[[str], None]
@@ -124,7 +128,6 @@ def write_answers(ws: Workspace, audit_id: int, path: str | Path,
     feedback). ``pseudonymise``: refs as keyed pseudonyms, notes and fields dropped except
     ``keep`` (docs/evidence.md)."""
     from reviewer.files.exporter import check_answers_file, export_answers
-    from reviewer.store.columns import answer_columns
 
     check_answers_file(path)
     audit = ws.audit_by_id(audit_id)
@@ -134,13 +137,25 @@ def write_answers(ws: Workspace, audit_id: int, path: str | Path,
 
         secret = pseudonym_secret(ws.db)
         return exported(ws, [audit_id], "pseudonymised answers", path,
-                        lambda out: export_pseudonymised(
-                            answer_columns(ws.db, audit), audit.name,
-                            lambda ref: pseudonym(secret, ref), out, keep, warn=warn),
-                        disclosure)
+                        lambda out: _streamed(ws, audit, lambda t: export_pseudonymised(
+                            t, audit.name, lambda ref: pseudonym(secret, ref), out, keep,
+                            warn=warn)), disclosure)
     return exported(ws, [audit_id], "answers", path,
-                    lambda out: export_answers(answer_columns(ws.db, audit), out, warn=warn),
+                    lambda out: _streamed(ws, audit, lambda t: export_answers(t, out, warn=warn)),
                     disclosure)
+
+
+def _streamed(ws: Workspace, audit: AuditInfo, write: Callable[[AnswerTable], T]) -> T:
+    """``write`` the audit's answer table as it streams, its header's fields guessed from the
+    first records; if a later record has another field, once more with every field."""
+    from reviewer.answer_columns import FieldsChanged
+    from reviewer.store.aligned import field_order
+    from reviewer.store.columns import answer_table
+
+    try:
+        return write(answer_table(ws.db, audit))
+    except FieldsChanged:
+        return write(answer_table(ws.db, audit, fields=field_order(ws.db, audit.id)))
 
 
 def write_report(ws: Workspace, audit_id: int, path: str | Path,
@@ -240,16 +255,17 @@ def write_agreement(ws: Workspace, audit_id: int, other_id: int,
                     path: str | Path) -> OpResult[Path]:
     """Agreement and kappa between two audits (``reviewer agreement``'s output) as text (.txt)
     or JSON (.json); recorded in both audits."""
-    import json
-
-    from reviewer.outputs.agreement_text import to_text
-    from reviewer.private import write_private_bytes
+    from reviewer.outputs.agreement_text import iter_json, iter_text
+    from reviewer.private import private_output
 
     result = ws.agreement(ws.audit_by_id(audit_id), ws.audit_by_id(other_id))
-    text = (json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n"
-            if str(path).lower().endswith(".json") else to_text(result))
-    return exported(ws, [audit_id, other_id], "agreement", path,
-                    lambda out: write_private_bytes(out, text.encode("utf-8")))
+    pieces = iter_json if str(path).lower().endswith(".json") else iter_text
+
+    def write(out: Path) -> Path:
+        with private_output(out) as tmp, tmp.open("w", encoding="utf-8", newline="") as f:
+            f.writelines(pieces(result))
+        return out
+    return exported(ws, [audit_id, other_id], "agreement", path, write)
 
 
 def write_results_chart(ws: Workspace, audit_id: int, path: str | Path) -> OpResult[Path]:

@@ -3,18 +3,23 @@ concurrent writer.
 
 1. Without any lock, ``files.answer_table`` reads the file and checks every cell, and
    ``store.staging`` stages every row in a temporary table private to this connection.
-2. Under the write lock, in one transaction: refs are matched to the audit's records *as they
-   are now*; new records are inserted from the staging table in SQL; rows for existing records
-   are merged with the stored answers (each question column in the file replaces the stored
-   answer, other questions are left alone, conditions are checked on the merged record), and
-   only the cells that differ are written — set-based, by the database (``store.merge``;
-   docs/performance.md, "Re-import"). Any problem rolls everything back.
+2. In one transaction: refs are matched to the audit's records *as they are now*; new records
+   are inserted from the staging table in SQL; rows for existing records are merged with the
+   stored answers (each question column in the file replaces the stored answer, other questions
+   are left alone, conditions are checked on the merged record), and only the cells that differ
+   are written — set-based, by the database (``store.merge``; docs/performance.md,
+   "Re-import"). Any problem rolls everything back. On SQLite all of it runs under the write
+   lock. On PostgreSQL the import first takes only the imports' own lock (one import at a
+   time), matches and writes its new records — unseen by others until it commits — while
+   scorers go on, then takes the write lock for the merge, the history and the commit
+   (docs/performance.md, "Imports and scorers").
 
 History (docs/contracts.md §6): one ``import`` event (file name, SHA-256 of its bytes, rows, new and
 updated records) covers the answers the file brings to blank cells — each answer row keeps the
-event's ``seq`` — and every answer or note the file replaces or clears, or that a condition clears,
-gets an ``answer``/``note`` event of its own with both values, written after the ``import``
-event in bulk (``Tx.append``).
+event's ``seq``, except a new record's on PostgreSQL (written before the seq was known; the
+event's rows list them) — and every answer or note the file replaces or clears, or that a
+condition clears, gets an ``answer``/``note`` event of its own with both values, written after
+the ``import`` event in bulk (``Tx.append``).
 """
 
 from __future__ import annotations
@@ -41,9 +46,10 @@ from reviewer.gc_pause import gc_paused
 from reviewer.ops.core import OpResult, Tx, check_open, write
 from reviewer.questions.logic import BLANK
 from reviewer.questions.model import QuestionSet
-from reviewer.store import merge, staging
+from reviewer.store import history, merge, staging
+from reviewer.store.chain import pack_rows
 from reviewer.store.db import Database
-from reviewer.store.history import Action, given_rows
+from reviewer.store.history import Action
 from reviewer.workspace import Workspace
 
 __all__ = ["ImportProblems", "ImportResult", "import_answers"]
@@ -96,8 +102,11 @@ def import_answers(ws: Workspace, audit_id: int, path: str | Path,
                 with ws.db.staging():
                     _check(ws.db, audit_id, _Merge(ws.db, None, qs, staged, problems, 0, ""))
                 problems.raise_any()
-            with write(ws, audit_id, what="an import") as tx:
-                result = _apply(tx, qs, staged, header, path, digest)
+            with ws.db.staging():
+                prepared = staging.prepare_new(ws.db, audit_id, [q.id for q in qs.questions],
+                                               set(staged.involved), set(staged.note_questions))
+            with write(ws, audit_id, what="an import", late=True) as tx:
+                result = _apply(tx, qs, staged, header, path, digest, prepared)
         finally:
             staging.drop(ws.db)
     if progress:
@@ -108,38 +117,66 @@ def import_answers(ws: Workspace, audit_id: int, path: str | Path,
     return OpResult(result, tx.changes, result.summary(str(path)))
 
 
-def _apply(tx: Tx, qs: QuestionSet, st: Staged, header: list[str], path: Path,
-           digest: str) -> ImportResult:
-    seq = tx.reserve()
+def _apply(tx: Tx, qs: QuestionSet, st: Staged, header: list[str], path: Path, digest: str,
+           prepared: tuple[int, int, str, bytes] | None) -> ImportResult:
+    """On PostgreSQL the refs are matched and the new records written before the write lock,
+    invisible to others until the commit; the rest (existing records, history) under it. On
+    SQLite the new records' answers were built before the lock (``prepared``), so the lock is
+    held for little more than their writing (docs/performance.md, "Imports and scorers")."""
     problems = Problems(st.name, header)
-    merged = _Merge(tx.db, tx, qs, st, problems, seq, path.name)
-    result = _check(tx.db, tx.audit.id, merged)
-    result.rows, result.sha256 = st.rows, digest
+    merged = _Merge(tx.db, tx, qs, st, problems, 0, path.name)
+    _match(tx.db, tx.audit.id, problems)
+    new: tuple[int, int, int] | None = None
+    rows, packed = prepared[2:] if prepared and prepared[1] else (None, None)
+    if not tx.locked and not problems.found:
+        new = _insert_new(tx, qs, st, None)
+        if new[0]:
+            rows = history.new_rows(tx.db, new[1], new[2])
+            packed = pack_rows(rows)
+    tx.lock()
+    seq = merged.seq = tx.reserve()
+    result = ImportResult(rows=st.rows, sha256=digest)
+    merged.run(result)
     problems.raise_any()
-    result.new = _insert_new(tx, qs, st, seq)
+    # the new records' answers packed before the lock, with the merged ones' if any (on SQLite
+    # read before the new answers are written, which carry the seq there too)
+    given = packed if not result.updated else (
+        history.given_rows(tx.db, tx.audit.id, seq, rows) if rows is not None else None)
+    if new is None:
+        new = _insert_new(tx, qs, st, seq, prepared[:2] if prepared else None)
+        if prepared is not None and (new[1], new[0]) != prepared[:2]:
+            given = None                     # built again under the lock
+    if given is None:
+        given = history.given_rows(tx.db, tx.audit.id, seq)      # the file's rows as stored
+    result.new = new[0]
     tx.event(Action.IMPORT, detail=f"{path.name} sha256={digest} rows={st.rows} new={result.new} "
-                              f"updated={result.updated}", seq=seq,
-             rows=given_rows(tx.db, tx.audit.id, seq))
+                              f"updated={result.updated}", seq=seq, rows=given)
     tx.append(merged.events)
     merge.drop(tx.db)
     return result
+
+
+def _match(db: Database, audit_id: int, problems: Problems) -> None:
+    """Match the staged refs to the audit's records as they are now; the problems of new rows."""
+    for number, found in staging.match(db, audit_id):
+        for col, message in json.loads(found):
+            problems.add(number, col, message)
 
 
 def _check(db: Database, audit_id: int, merged: _Merge) -> ImportResult:
     """Match the staged refs to the audit's records as they are now; collect the problems of
     new rows and of the merged existing ones, and with a transaction write the merged
     changes."""
-    for number, found in staging.match(db, audit_id):
-        for col, message in json.loads(found):
-            merged.problems.add(number, col, message)
+    _match(db, audit_id, merged.problems)
     result = ImportResult()
     merged.run(result)
     return result
 
 
-def _insert_new(tx: Tx, qs: QuestionSet, st: Staged, seq: int) -> int:
+def _insert_new(tx: Tx, qs: QuestionSet, st: Staged, seq: int | None,
+                prepared: tuple[int, int] | None = None) -> tuple[int, int, int]:
     return staging.insert_new(tx.db, tx.audit.id, [q.id for q in qs.questions], set(st.involved),
-                              set(st.note_questions), tx.reviewer, tx.now, seq)
+                              set(st.note_questions), tx.reviewer, tx.now, seq, prepared)
 
 
 class _Merge:

@@ -33,7 +33,7 @@ def agreement_section(calibrations: list[tuple[AuditInfo, Agreement]],
     if team is not None:               # a team: everyone together (docs/contracts.md §13)
         results.append(("the whole team", team))
     for n, (name, result) in enumerate(results, start=1):
-        overall = result.to_dict()["overall"]
+        overall = result.to_dict(disagreements=False)["overall"]
         caption = (f"Table A{n}: {escape(name)} — {result.records} records in "
                    + ("both" if len(result.audits) == 2 else f"all {len(result.audits)}")
                    + f"; {overall['agreed']} of {overall['compared']} answer pairs agree"

@@ -5,7 +5,9 @@ the disagreements themselves. Numbers are written by ``reviewer.outputs.numbers`
 
 from __future__ import annotations
 
-from reviewer.analysis.agreement import Agreement, QuestionAgreement, band
+from collections.abc import Iterator, Sequence
+
+from reviewer.analysis.agreement import Agreement, Disagreement, QuestionAgreement, band
 from reviewer.outputs import numbers
 
 PARADOX_NOTE = ("paradox: agreement is high but one answer dominates, so kappa is low; AC1 "
@@ -32,6 +34,12 @@ def kappa_cell(q: QuestionAgreement) -> str:
 
 
 def to_text(result: Agreement) -> str:
+    return "".join(iter_text(result))
+
+
+def iter_text(result: Agreement) -> Iterator[str]:
+    """:func:`to_text` in pieces: the disagreements a line at a time, so a million of them are
+    never one string (docs/performance.md, "Streaming outputs")."""
     names = result.audits
     many = len(names) > 2
     kappa_name = "Fleiss' kappa" if many else "Cohen's kappa"
@@ -66,7 +74,7 @@ def to_text(result: Agreement) -> str:
                      + (f"  <- {f}" if f else ""))
         if q.why:
             lines.append(f"    same question as before ({q.why})")
-    overall = result.to_dict()["overall"]
+    overall = result.to_dict(disagreements=False)["overall"]
     lines += ["", f"Overall: {overall['agreed']} of {overall['compared']} pairs agreed "
                   f"({numbers.percent(overall['agreement'], 1)})."]
     if result.overall_figures is not None:
@@ -86,12 +94,66 @@ def to_text(result: Agreement) -> str:
             lines.append(f"  {s['scorer']}: {s['disagreed']} of {s['compared']} "
                          f"({numbers.percent(s['rate'])})"
                          + (f"; most on {worst_text}" if worst_text else ""))
-    shown = [(q, d) for q in result.questions for d in q.disagreements]
-    if shown:
+    if any(q.disagreements for q in result.questions):
         lines += ["", "Disagreements (ref, question: " + " / ".join(
             "abcdefghijklmnopqrstuvwxyz"[i] if not many else n for i, n in
             enumerate(names)) + "):"]
-        for q, d in shown:
+    yield "\n".join(lines) + "\n"
+    for q in result.questions:
+        raw = getattr(q.disagreements, "raw", None)
+        if raw is not None:             # (ref, answers), each answer's text made once
+            shown = ["(blank)", *(c or "(blank)" for c in q.disagreements.cats)]
+            for ref, answers in raw(shown):
+                yield f"  {ref}, {q.id}: " + " / ".join(answers) + "\n"
+            continue
+        for d in q.disagreements:
             answers = d.answers if many else (d.a, d.b)
-            lines.append(f"  {d.ref}, {q.id}: " + " / ".join(a or "(blank)" for a in answers))
-    return "\n".join(lines) + "\n"
+            yield f"  {d.ref}, {q.id}: " + " / ".join(a or "(blank)" for a in answers) + "\n"
+
+
+def iter_json(result: Agreement) -> Iterator[str]:
+    """``reviewer agreement --format json`` (with its last newline) in pieces: exactly what
+    ``json.dumps(result.to_dict(), indent=2, ensure_ascii=False)`` writes, with each question's
+    disagreements written a line at a time as they are made (docs/performance.md)."""
+    import json
+    import uuid
+
+    marker = f"disagreements-{uuid.uuid4().hex}-"
+    doc = result.to_dict(disagreements=False)
+    for k, q in enumerate(doc["questions"]):
+        q["disagreements"] = f"{marker}{k}"
+    shown = {json.dumps(f"{marker}{k}"): q for k, q in enumerate(result.questions)}
+    for piece in json.JSONEncoder(indent=2, ensure_ascii=False).iterencode(doc):
+        q = shown.get(piece)
+        if q is None:
+            yield piece
+        else:
+            yield from _json_list(q.disagreements, len(result.audits) > 2)
+    yield "\n"
+
+
+def _json_list(items: Sequence[Disagreement], many: bool) -> Iterator[str]:
+    """A question's ``disagreements`` as the standard encoder lays them out at their depth
+    (indent 2: the list's items at 8 spaces)."""
+    from json.encoder import encode_basestring as text  # the C encoder, ensure_ascii=False
+
+    if not items:
+        yield "[]"
+        return
+    at, key, inner = "\n" + " " * 8, "\n" + " " * 10, "\n" + " " * 12
+    raw = getattr(items, "raw", None)
+    if raw is not None:                 # (ref, answers) with each answer's JSON made once
+        cats = ["null", *map(text, items.cats)]       # type: ignore[attr-defined]
+        rows = ((text(ref), answers) for ref, answers in raw(cats))
+    else:
+        rows = ((text(d.ref), tuple("null" if a is None else text(a) for a in d.answers)
+                 if many else (text(d.a), text(d.b))) for d in items)
+    head = "[" + at
+    for ref, answers in rows:
+        if many:
+            yield (f'{head}{{{key}"ref": {ref},{key}"answers": [{inner}'
+                   f'{("," + inner).join(answers)}{key}]{at}}}')
+        else:
+            yield f'{head}{{{key}"ref": {ref},{key}"a": {answers[0]},{key}"b": {answers[1]}{at}}}'
+        head = "," + at
+    yield "\n" + " " * 6 + "]"

@@ -33,7 +33,7 @@ def agreement_sheet(book: SafeWorkbook, audit: AuditInfo,
     if team is not None:               # a team: everyone together (docs/contracts.md §13)
         results.append(("The whole team (Fleiss' kappa)", team))
     for name, result in results:
-        overall = result.to_dict()["overall"]
+        overall = result.to_dict(disagreements=False)["overall"]
         ws.append([])
         ws.append([cell(ws, f"{name}: {result.records} records in "
                             + ("both" if len(result.audits) == 2 else "all")

@@ -3,15 +3,19 @@ the tally grouped into the appendix's tables. No heavy imports here."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from reviewer.analysis.agreement import Agreement
 from reviewer.analysis.tally import QuestionTally, Tally
-from reviewer.analysis.weighted import Weighted
-from reviewer.answer_columns import AnswerColumns
 from reviewer.outputs.sample_text import SAMPLE_LABELS
 from reviewer.questions.model import QuestionSet, Section
 from reviewer.store.audits import AuditInfo
+
+if TYPE_CHECKING:      # named in annotations only: `reviewer tally` need not load them
+    from reviewer.analysis.agreement import Agreement
+    from reviewer.analysis.weighted import Weighted
+    from reviewer.answer_columns import AnswerColumns, AnswerTable
 
 NOT_RECORDED = "not recorded"
 
@@ -47,6 +51,8 @@ class AuditFigures:
     baseline: AuditInfo | None = None              # a report compared with an earlier audit
     base_tally: Tally | None = None
     columns: AnswerColumns | None = None           # the answers as columns (workbooks)
+    # the results workbook: a fresh stream of the answers, a batch of records at a time
+    answers: Callable[[], AnswerTable] | None = None
     by: str = ""                                   # feedback: the record field grouped by
     groups: list[tuple[str, Tally]] = field(default_factory=list)
     team: Agreement | None = None                  # all the calibration audits together

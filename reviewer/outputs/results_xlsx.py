@@ -18,12 +18,13 @@ Figures come from ``reviewer.figures.tally``; openpyxl is imported inside the fu
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from reviewer.analysis.stats import Rate, rate
 from reviewer.analysis.tally import Tally
-from reviewer.answer_columns import AnswerColumns
+from reviewer.answer_columns import AnswerTable
+from reviewer.files.answer_table import note_header
 from reviewer.files.cells import SafeCells
 from reviewer.outputs.agreement_xlsx import agreement_sheet
 from reviewer.outputs.feedback_xlsx import operator_feedback_xlsx
@@ -35,7 +36,6 @@ from reviewer.outputs.xlsx_util import (
     HEAD_FILL,
     PERCENT_FORMAT,
     SafeWorkbook,
-    answer_cells,
     cell,
     save,
     typed_column,
@@ -109,30 +109,46 @@ def _results_sheet(book: SafeWorkbook, audit: AuditInfo, t: Tally, summary) -> N
                        *_rate_cells(ws, row.rate)])
 
 
-def _answers_sheet(book: SafeWorkbook, c: AnswerColumns) -> None:
+def _answers_sheet(book: SafeWorkbook, t: AnswerTable) -> None:
+    """The answers (and the notes of questions with any), a batch of records at a time; a
+    blank answer or note is an empty cell (as ``answer_cells``)."""
     ws = book.sheet("Answers")
-    header, columns = answer_cells(c)
+    header = []
+    for q in t.qs.questions:
+        header.append(q.id)
+        if q.id in t.noted:
+            header.append(note_header(q.id))
     ws.column_dimensions["A"].width = 20
     ws.freeze_panes = "B2"
     ws.append([cell(ws, h, bold=True, fill=HEAD_FILL) for h in ["ref", *header]])
-    ws.bulk([c.refs, *columns])
+
+    def batches() -> Iterator[list[list]]:
+        for c in t.chunks:
+            columns: list[list] = [c.refs]
+            for q in t.qs.questions:
+                columns.append([v or None for v in c.answers[q.id]])
+                if q.id in t.noted:
+                    columns.append([v or None for v in c.notes[q.id]])
+            yield columns
+    ws.bulk_batches(batches(), len(header) + 1)
 
 
-def _records_sheet(book: SafeWorkbook, c: AnswerColumns) -> None:
+def _records_sheet(book: SafeWorkbook, t: AnswerTable) -> None:
     ws = book.sheet("Records")
     ws.column_dimensions["A"].width = 20
     ws.freeze_panes = "B2"
-    ws.append([cell(ws, h, bold=True, fill=HEAD_FILL) for h in ["ref", *c.fields]])
-    ws.bulk([c.refs, *map(typed_column, c.fields.values())])
+    ws.append([cell(ws, h, bold=True, fill=HEAD_FILL) for h in ["ref", *t.fields]])
+    ws.bulk_batches(([c.refs, *map(typed_column, c.fields.values())] for c in t.chunks),
+                    len(t.fields) + 1)
 
 
 def results_xlsx(f: AuditFigures, out: str | Path, warn: Warn | None = None) -> Path:
     check_extension(out, (".xlsx",), "the results workbook")
-    assert f.columns is not None, "the workbook needs report_figures(..., columns=True)"
+    assert f.answers is not None, "the workbook needs report_figures(..., columns=True)"
     with SafeWorkbook() as book:
         _results_sheet(book, f.audit, f.tally, f.summary)
-        _answers_sheet(book, f.columns)
-        _records_sheet(book, f.columns)
+        _answers_sheet(book, f.answers())        # each sheet reads its own stream as it is
+        _records_sheet(book, f.answers())        # written (docs/performance.md)
         agreement_sheet(book, f.audit, f.calibrations, f.team)
         weighted_sheet(book, f.tally, f.weighted)
         return save(book, out, warn)

@@ -53,10 +53,13 @@ class AuditInfo:
 
 _AUDIT_SQL = """
 SELECT a.id, a.name, a.question_set_id, q.key, q.version, q.title, a.description, a.created_at,
-       a.archived, a.sample, COALESCE(c.records, 0), COALESCE(c.complete, 0),
+       a.archived, a.sample, COALESCE(c.records, 0) + COALESCE(p.records, 0),
+       COALESCE(c.complete, 0) + COALESCE(p.complete, 0),
        a.signed_off_by, a.signed_off_at, a.calibrates
 FROM audit a JOIN question_set q ON q.id = a.question_set_id
 LEFT JOIN audit_count c ON c.audit_id = a.id
+LEFT JOIN (SELECT audit_id, SUM(records) AS records, SUM(complete) AS complete
+           FROM audit_count_part GROUP BY audit_id) p ON p.audit_id = a.id
 """
 
 

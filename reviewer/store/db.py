@@ -43,6 +43,7 @@ from reviewer.urls import (  # noqa: F401 - display_target, is_url, redact: used
 )
 
 WRITE_LOCK = 0x72657669    # PostgreSQL advisory lock key taken by every write transaction
+IMPORT_LOCK = 0x72657670   # PostgreSQL: taken first by an import, which takes WRITE_LOCK last
 POLL = 0.1                 # seconds each attempt at SQLite's write lock waits
 STATEMENT_FLOOR_MS = 10_000  # PostgreSQL's statement_timeout is lock_timeout, at least this
 PG_QUEUE_MS = 1000         # milliseconds a PostgreSQL writer queues for the lock per attempt
@@ -149,6 +150,8 @@ class Database:
             raise DatabaseError(f"cannot open database {display_target(target)}: "
                                 f"{one_line(exc)}") from None
         self._in_tx = False
+        self.late = False              # PostgreSQL: the next transaction takes WRITE_LOCK late
+        self._late_pending = False     # ... and has not taken it yet (lock_writers)
         self._queue = WriterQueue.for_file(path) if path is not None else None
         self.written: dict[str, set[int | None]] = {}   # what this transaction's writes reported
         if migrate:
@@ -261,6 +264,30 @@ class Database:
             self._release_queue()
             raise
 
+    @property
+    def writers_locked(self) -> bool:
+        """Whether the current transaction holds the write lock (False only in the first part of
+        a late-locked import on PostgreSQL, before :meth:`lock_writers`)."""
+        return not self._late_pending
+
+    def lock_writers(self) -> None:
+        """In a transaction begun with ``late`` (PostgreSQL): take the write lock now, waiting
+        as :meth:`transaction` does; what was written before it stays invisible to others until
+        the commit (docs/performance.md, "Imports and scorers"). Elsewhere: nothing to do."""
+        if not self._late_pending:
+            return
+        start = time.monotonic()
+        while not self._pg_queue(max(0.0, self.lock_timeout - (time.monotonic() - start)),
+                                 WRITE_LOCK, "SAVEPOINT reviewer_writers",
+                                 lambda: self.execute("ROLLBACK TO SAVEPOINT reviewer_writers")):
+            waited = time.monotonic() - start
+            if waited >= self.lock_timeout:
+                raise _timed_out(waited)
+            if self.on_wait is not None:
+                self.on_wait(waited)
+        self.execute("RELEASE SAVEPOINT reviewer_writers")
+        self._late_pending = False
+
     def _release_queue(self) -> None:
         if self._queue is not None:
             self._queue.release()
@@ -283,19 +310,28 @@ class Database:
         # they asked), then come back to report the wait and try again.
         # One round trip (no parameters: the four statements go as one simple query): a blocking
         # wait in the server, not polling (docs/performance.md).
+        if not self._pg_queue(patience, IMPORT_LOCK if self.late else WRITE_LOCK, "BEGIN",
+                              self.conn.rollback):
+            return False
+        self._late_pending = self.late
+        return True
+
+    def _pg_queue(self, patience: float, key: int, begin: str, undo: Callable[[], object]) -> bool:
+        """``begin`` (a transaction, or a savepoint in one), then queue in the server for the
+        advisory lock ``key`` for up to a second (``patience`` at most); on failure ``undo``."""
         queue_ms = max(1, min(PG_QUEUE_MS, int(patience * 1000)))     # 0 would mean "forever"
         try:
             self.conn.cursor().execute(
-                f"BEGIN; SET LOCAL lock_timeout = '{queue_ms}ms'; "
-                f"SELECT pg_advisory_xact_lock({WRITE_LOCK}); "
+                f"{begin}; SET LOCAL lock_timeout = '{queue_ms}ms'; "
+                f"SELECT pg_advisory_xact_lock({key}); "
                 f"SET LOCAL lock_timeout = {self._lock_ms}")
         except Exception as exc:
-            self.conn.rollback()
+            undo()
             if getattr(exc, "sqlstate", None) == "55P03":
                 return False            # lock_not_available: still queued out
             raise
         except BaseException:
-            self.conn.rollback()
+            undo()
             raise
         return True
 
@@ -314,16 +350,31 @@ class Database:
             return
         begin()
         self._in_tx = True
+        bulk = self.late and self.dialect == "sqlite"   # an import: see _checkpoint
         self.written = {}
         try:
+            if bulk:
+                self.conn.execute("PRAGMA wal_autocheckpoint=0")
             yield self
             self.conn.commit()
         except BaseException:
             self.conn.rollback()
             raise
         finally:
-            self._in_tx = False
+            self._in_tx = self._late_pending = self.late = False
             self._release_queue()
+            if bulk:
+                self._checkpoint()
+
+    def _checkpoint(self) -> None:
+        """After an import on SQLite, with the writers' queue let go: copy the WAL back into
+        the file (what SQLite's automatic checkpoint would have done inside the commit, the
+        queue still held), without blocking other writers (``PASSIVE``)."""
+        try:
+            self.conn.execute("PRAGMA wal_autocheckpoint=1000")
+            self.conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        except sqlite3.Error:
+            pass                    # the next commits' automatic checkpoints will do it
 
     # -- helpers ------------------------------------------------------------------------------
     def group_concat(self, column: str) -> str:

@@ -1,6 +1,7 @@
 """The import's merge of the staged rows for records the audit already has (``ops.importer``),
-set-based (docs/performance.md, "Re-import"): the database works out which stored answers and
-notes change, stages the history events they need and writes them, each with one statement.
+set-based (docs/performance.md, "Re-import: a set-based merge, history events in bulk"): the
+database works out which stored answers and notes change, stages the history events they need
+and writes them, each with one statement.
 
 The rules are those of docs/contracts.md §2 and §6, cell by cell:
 

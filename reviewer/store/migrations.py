@@ -419,5 +419,49 @@ def _to_6(db: Database) -> None:
                "FROM record GROUP BY audit_id")
 
 
+def _to_7(db: Database) -> None:
+    """An import's new records counted in a row of their own (docs/performance.md, "Imports and
+    scorers"): on PostgreSQL an import writes them before it takes the write lock, and the
+    count's row, locked by it until its commit, would keep every scorer who completes a record
+    waiting. A transaction that sets reviewer.count_part to 1 .. 999 has the ``record``
+    triggers count its changes in ``audit_count_part`` under that number; an audit's counts are
+    its ``audit_count`` row plus its ``audit_count_part`` rows. On SQLite (one writer at a time)
+    the triggers stay as they are and the table stays empty."""
+    _ddl(db, "CREATE TABLE audit_count_part (audit_id INTEGER NOT NULL, part INTEGER NOT NULL, "
+             "records INTEGER NOT NULL, complete INTEGER NOT NULL, "
+             "PRIMARY KEY (audit_id, part)) WITHOUT ROWID")
+    if db.dialect == "sqlite":
+        return
+    setting = "current_setting('reviewer.count_part', true)"
+    part = f"CASE WHEN {setting} ~ '^[1-9][0-9]{{0,2}}$' THEN {setting}::integer ELSE 0 END"
+    whole = ("INSERT INTO audit_count AS c (audit_id, records, complete) "
+             "SELECT audit_id, SUM(n), SUM(k) FROM ({rows}) d GROUP BY audit_id "
+             "HAVING SUM(n) <> 0 OR SUM(k) <> 0 ON CONFLICT (audit_id) DO UPDATE SET "
+             "records = c.records + excluded.records, "
+             "complete = c.complete + excluded.complete")
+    aside = ("INSERT INTO audit_count_part AS c (audit_id, part, records, complete) "
+             "SELECT audit_id, p, SUM(n), SUM(k) FROM ({rows}) d GROUP BY audit_id "
+             "HAVING SUM(n) <> 0 OR SUM(k) <> 0 ON CONFLICT (audit_id, part) DO UPDATE SET "
+             "records = c.records + excluded.records, "
+             "complete = c.complete + excluded.complete")
+    plus = "SELECT audit_id, 1 AS n, CASE WHEN complete THEN 1 ELSE 0 END AS k FROM new_rows"
+    minus = "SELECT audit_id, -1, CASE WHEN complete THEN -1 ELSE 0 END FROM old_rows"
+    for name, rows in (("insert", plus), ("delete", minus),
+                       ("update", f"{plus} UNION ALL {minus}")):
+        db.execute(f"CREATE OR REPLACE FUNCTION audit_count_{name}() RETURNS trigger AS $$ "
+                   f"DECLARE p integer := {part}; BEGIN IF p = 0 THEN "
+                   f"{whole.format(rows=rows)}; ELSE {aside.format(rows=rows)}; END IF; "
+                   "RETURN NULL; END $$ LANGUAGE plpgsql "
+                   "SECURITY DEFINER SET search_path FROM CURRENT")
+    # Whoever may read the counts (the team's roles, docs/evidence.md) may read the new table
+    # at once, before the owner next runs ``team grant``. No parameters: ``%I`` is format()'s.
+    db.conn.cursor().execute(
+        "DO $$ DECLARE g text; BEGIN FOR g IN SELECT DISTINCT grantee FROM "
+        "information_schema.role_table_grants WHERE table_name = 'audit_count' "
+        "AND table_schema = current_schema() AND privilege_type = 'SELECT' "
+        "AND grantee <> current_user LOOP "
+        "EXECUTE format('GRANT SELECT ON audit_count_part TO %I', g); END LOOP; END $$")
+
+
 STEPS: dict[int, Callable[[Database], None]] = {1: _to_1, 2: _to_2, 3: _to_3, 4: _to_4,
-                                                5: _to_5, 6: _to_6}
+                                                5: _to_5, 6: _to_6, 7: _to_7}

@@ -194,6 +194,19 @@ class AuditCount(SQLModel, table=True):
     complete: int
 
 
+class AuditCountPart(SQLModel, table=True):
+    """Schema 7: counts kept aside by a transaction that sets reviewer.count_part (an import
+    writing before the write lock on PostgreSQL); an audit's counts are ``audit_count`` plus
+    these (docs/performance.md)."""
+
+    __tablename__ = "audit_count_part"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+    audit_id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    part: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    records: int
+    complete: int
+
+
 
 class Plan(SQLModel, table=True):
     """An improvement plan (docs/contracts.md §9), imported from a table."""

@@ -15,11 +15,11 @@ import re
 
 from reviewer.store.db import Database
 
-# ``audit_count`` (schema step 6) is read by all, written only by its SECURITY DEFINER triggers on
-# ``record`` (docs/performance.md)
+# ``audit_count`` and ``audit_count_part`` (schema steps 6, 7) are read by all, written only by
+# their SECURITY DEFINER triggers on ``record`` (docs/performance.md)
 READ_ONLY_FOR_ALL = ("meta", "question_set", "audit", "record", "answer", "undo", "incident",
                      "event", "event_seal", "plan", "plan_item", "audit_policy", "team_member",
-                     "transcript", "audit_count")
+                     "transcript", "audit_count", "audit_count_part")
 # a reviewer stores machine transcripts (``transcribe``, replacing a record's earlier one); a
 # lead's disposal removes them (docs/listening.md, "Removing transcripts")
 REVIEWER_WRITES = ("answer", "undo", "transcript")

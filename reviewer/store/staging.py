@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from reviewer.store.chain import pack_rows
 from reviewer.store.db import Database
-from reviewer.store.ids import next_id, next_seq
+from reviewer.store.ids import next_id, next_seq, reserve_records
 
 STAGE = "import_stage"     # the temporary table
 
@@ -29,6 +30,7 @@ def fill(db: Database, table: list[str], width: int,
 
 def drop(db: Database) -> None:
     db.execute(f"DROP TABLE IF EXISTS {STAGE}")
+    db.execute(f"DROP TABLE IF EXISTS {NEW}")
 
 
 def match(db: Database, audit_id: int) -> list[tuple[int, str]]:
@@ -42,17 +44,63 @@ def match(db: Database, audit_id: int) -> list[tuple[int, str]]:
 
 
 def insert_new(db: Database, audit_id: int, question_ids: list[str], involved: set[int],
-               notes: set[int], reviewer: str, now: str, seq: int) -> int:
+               notes: set[int], reviewer: str, now: str, seq: int | None,
+               prepared: tuple[int, int] | None = None) -> tuple[int, int, int]:
     """Insert the staged rows no record matched, as records and their answers (given by the
-    history event ``seq``), in SQL; how many."""
-    count = int(db.scalar(f"SELECT COUNT(*) FROM {STAGE} WHERE rid IS NULL"))
+    history event ``seq``), in SQL; how many, and the first and last ids they may have (the
+    staged rows' ids follow their order in the file, the matched ones' left out).
+
+    ``seq`` None: PostgreSQL, before the write lock (docs/performance.md, "Imports and
+    scorers"): the ids are reserved (``ids.reserve_records``), the answers carry no event yet
+    (the import's event, written under the lock, holds them: ``history.given_rows``), and the
+    audit's count of records is kept in a row of its own (the setting reviewer.count_part) so that
+    scorers changing the count meanwhile do not wait for this transaction. Their review order
+    (``seq``) is the audit's next: the other writers that add records (an import, which waits
+    for this one's own lock, a sample or a calibration, which make new audits) never add them to
+    the same audit meanwhile. ``prepared``: the first id and the count :func:`prepare_new` built
+    the answer rows for, before the lock (SQLite); used if they are still so."""
+    count, top = db.one(f"SELECT COUNT(*), MAX(k) FROM {STAGE} WHERE rid IS NULL")
     if not count:
-        return 0
-    first_id = next_id(db, "record")
-    first_seq = next_seq(db, "record", audit_id)
+        return 0, 0, 0
+    if seq is None:          # ids first_id + k: the rows' k run from 0 to top, with gaps
+        first_id, first_seq = reserve_records(db, audit_id, int(top) + 1)
+        db.execute("SELECT set_config('reviewer.count_part', '1', true)")
+    else:
+        first_id, first_seq = next_id(db, "record"), next_seq(db, "record", audit_id)
     db.execute("INSERT INTO record (id, audit_id, seq, ref, fields, complete) "
                f"SELECT ? + k, ?, ? + k, ref, fields, complete FROM {STAGE} WHERE rid IS NULL",
                (first_id, audit_id, first_seq))
+    if seq is None:
+        db.execute("SELECT set_config('reviewer.count_part', '0', true)")
+    given = ("INSERT INTO answer (record_id, question_id, audit_id, state, value, note, "
+             "reviewer, answered_at, event_seq) "
+             "SELECT ? + k, qid, ?, state, value, note, CASE WHEN state <> 0 THEN ? ELSE '' END, "
+             "CASE WHEN state <> 0 THEN ? ELSE '' END, ? FROM ")
+    if prepared == (first_id, int(count)):
+        db.execute(given + NEW, (first_id, audit_id, reviewer, now, seq))
+        db.execute(f"DROP TABLE {NEW}")
+    elif seq is None:    # PostgreSQL: a statement per CHUNK staged rows (each within the
+        #                  statement timeout, docs/settings.md), all in the one transaction
+        sql = given + "(" + _answer_rows(db, question_ids, involved, notes, chunk=True) + ") x"
+        for low in range(0, int(top) + 1, CHUNK):
+            db.execute(sql, (first_id, audit_id, reviewer, now, seq, low, low + CHUNK - 1))
+        db.execute("DROP TABLE import_questions")
+    else:
+        db.execute(given + "(" + _answer_rows(db, question_ids, involved, notes) + ") x",
+                   (first_id, audit_id, reviewer, now, seq))
+        db.execute("DROP TABLE import_questions")
+    return int(count), first_id, first_id + int(top)
+
+
+CHUNK = 100_000          # staged rows per statement of a PostgreSQL import's new answers
+NEW = "import_new"       # SQLite: the new records' answer rows, built before the write lock
+
+
+def _answer_rows(db: Database, question_ids: list[str], involved: set[int],
+                 notes: set[int], order: str = "", chunk: bool = False) -> str:
+    """A SELECT of the new rows' answers (k, qid, state, value, note); ``order``: " ORDER BY
+    k, qid", the answer table's order (record, question); ``chunk``: of the staged rows whose
+    k is between the two parameters."""
     n = len(question_ids)
     db.execute("DROP TABLE IF EXISTS import_questions")
     db.execute("CREATE TEMP TABLE import_questions (k INTEGER PRIMARY KEY, qid TEXT NOT NULL)")
@@ -60,15 +108,34 @@ def insert_new(db: Database, audit_id: int, question_ids: list[str], involved: s
     state = " ".join(f"WHEN {k} THEN s.{'r' if k in involved else 's'}{k}" for k in range(n))
     value = " ".join(f"WHEN {k} THEN s.{'w' if k in involved else 'v'}{k}" for k in range(n))
     note = " ".join(f"WHEN {k} THEN s.n{k}" for k in sorted(notes)) or "WHEN -1 THEN ''"
-    db.execute("INSERT INTO answer (record_id, question_id, audit_id, state, value, note, "
-               "reviewer, answered_at, event_seq) "
-               "SELECT rid, qid, ?, COALESCE(state, 0), value, note, "
-               "CASE WHEN COALESCE(state, 0) <> 0 THEN ? ELSE '' END, "
-               "CASE WHEN COALESCE(state, 0) <> 0 THEN ? ELSE '' END, ? FROM ("
-               f"SELECT ? + s.k AS rid, q.qid AS qid, CASE q.k {state} END AS state, "
-               f"CASE q.k {value} END AS value, COALESCE(CASE q.k {note} END, '') AS note "
-               f"FROM {STAGE} s CROSS JOIN import_questions q WHERE s.rid IS NULL) x "
-               "WHERE COALESCE(state, 0) <> 0 OR note <> ''",
-               (audit_id, reviewer, now, seq, first_id))
+    return ("SELECT k, qid, COALESCE(state, 0) AS state, value, note FROM ("
+            f"SELECT s.k AS k, q.qid AS qid, CASE q.k {state} END AS state, "
+            f"CASE q.k {value} END AS value, COALESCE(CASE q.k {note} END, '') AS note "
+            f"FROM {STAGE} s CROSS JOIN import_questions q WHERE s.rid IS NULL"
+            + (" AND s.k BETWEEN ? AND ?" if chunk else "") + ") y "
+            "WHERE COALESCE(state, 0) <> 0 OR note <> ''" + order)
+
+
+def prepare_new(db: Database, audit_id: int, question_ids: list[str], involved: set[int],
+                notes: set[int]) -> tuple[int, int, str, bytes] | None:
+    """SQLite, before the write lock, in the staging transaction: match the refs as they are
+    now and build the new rows' answers in a temporary table, in the order they will be stored,
+    for the ids they will get if no other writer adds records first; that first id, how many
+    new records, and the answers the import gives them as ``history.given_rows`` lists them (and
+    packs them).
+    Under the lock :func:`insert_new` uses the table if the first id is still free. None on
+    PostgreSQL, where the new records are written before the write lock instead."""
+    if db.dialect != "sqlite":
+        return None
+    match(db, audit_id)
+    db.execute(f"DROP TABLE IF EXISTS {NEW}")
+    db.execute(f"CREATE TEMP TABLE {NEW} AS "
+               + _answer_rows(db, question_ids, involved, notes, " ORDER BY k, qid"))
     db.execute("DROP TABLE import_questions")
-    return count
+    first_id = int(db.scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM record"))
+    count = int(db.scalar(f"SELECT COUNT(*) FROM {STAGE} WHERE rid IS NULL"))
+    rows = db.scalar("SELECT json_group_array(json_array(? + k, qid, CASE state WHEN 1 THEN "
+                     f"COALESCE(value, '') ELSE 'n/a' END)) FROM {NEW} WHERE state IN (1, 2)",
+                     (first_id,))
+    return first_id, count, str(rows), pack_rows(str(rows))
+

@@ -10,9 +10,11 @@ Kinds:
 
 - ``cli``: ``reviewer ARGS`` run exactly as ``python -m reviewer`` runs it (``runpy``), with the
   times the write lock was asked for (``request``), taken (``locked``) and let go
-  (``released``). With ``pause: [READY, GO]`` it stops before asking for the lock the first
-  time (after an import has staged its file), creates READY and waits for GO: a test uses it to
-  let other writers work in that window, which is where lost updates come from.
+  (``released``); an import on PostgreSQL asks first for the imports' own lock and logs
+  ``locked`` when it takes the write lock itself, late (docs/performance.md). With
+  ``pause: [READY, GO]`` it stops before asking for the lock the first time (after an import
+  has staged its file), creates READY and waits for GO: a test uses it to let other writers
+  work in that window, which is where lost updates come from.
 - ``hold``: open the database, take the write lock (``Database.transaction``), create
   ``locked``, keep the lock until ``release`` exists (at most ``max`` seconds), write nothing.
 - ``score``: answer ``question`` on ``records`` ([record id, answer] pairs), one operation each
@@ -78,6 +80,7 @@ def _instrument(log: Log, pause: list[str] | None) -> None:
     from reviewer.store.db import Database
 
     begin, transaction = Database._begin, Database.transaction
+    lock_writers = Database.lock_writers
     paused: list[bool] = []
 
     def timed_begin(self: Database) -> None:
@@ -89,8 +92,16 @@ def _instrument(log: Log, pause: list[str] | None) -> None:
             log("resumed")
         log("request")
         begin(self)
-        self._race_locked = True       # type: ignore[attr-defined]
-        log("locked")
+        if self.writers_locked:        # not yet for an import on PostgreSQL (lock_writers)
+            self._race_locked = True   # type: ignore[attr-defined]
+            log("locked")
+
+    def timed_lock_writers(self: Database) -> None:
+        pending = not self.writers_locked
+        lock_writers(self)
+        if pending:
+            self._race_locked = True   # type: ignore[attr-defined]
+            log("locked")
 
     @contextmanager
     def timed_transaction(self: Database) -> Iterator[Database]:
@@ -104,6 +115,7 @@ def _instrument(log: Log, pause: list[str] | None) -> None:
                 log("released")
 
     Database._begin = timed_begin            # type: ignore[method-assign]
+    Database.lock_writers = timed_lock_writers  # type: ignore[method-assign]
     Database.transaction = timed_transaction  # type: ignore[method-assign]
 
 

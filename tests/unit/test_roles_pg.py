@@ -272,19 +272,28 @@ def test_machine_transcripts_by_role_and_gone_after_disposal(team):
 
 
 def test_progress_counts_are_read_by_all_and_kept_only_by_their_triggers(team):
-    """``audit_count`` (schema step 6, docs/performance.md): every role reads it; a reviewer's
-    import and its change to a record keep it through the triggers; no role writes it by hand."""
+    """``audit_count`` and ``audit_count_part`` (schema steps 6, 7, docs/performance.md): every
+    role reads them; a reviewer's import (its new records counted aside) and its change to a
+    record keep them through the triggers; no role writes them by hand."""
     cli, sql = team["cli"], team["sql"]
-    counted = ("SELECT c.records, c.complete FROM audit_count c JOIN audit a ON a.id = c.audit_id "
+    counted = ("SELECT SUM(records), SUM(complete) FROM (SELECT audit_id, records, complete "
+               "FROM audit_count UNION ALL SELECT audit_id, records, complete "
+               "FROM audit_count_part) c JOIN audit a ON a.id = c.audit_id "
                f"WHERE a.name = '{AUDIT}'")
     actual = ("SELECT COUNT(*), SUM(CASE WHEN complete THEN 1 ELSE 0 END) FROM record r "
               f"JOIN audit a ON a.id = r.audit_id WHERE a.name = '{AUDIT}'")
     rid, ref = first_record(sql)
     assert cli("rev", "answers", "import", AUDIT, str(write_one(ref)))[0] == 0
+    # a new record, written before the write lock: its id from the sequence, counted aside
+    code, _, err = cli("rev", "answers", "import", AUDIT, str(write_one("NEW-1")))
+    assert code == 0 and "1 new records" in err, err
+    assert sql("viewer", "SELECT COUNT(*) FROM audit_count_part")[0][0] >= 1
     # a change to a record by a reviewer's own login fires the triggers with its rights
     sql("rev", f"UPDATE record SET complete = NOT complete WHERE id = {rid}")
     for who in ("viewer", "rev", "lead"):
         assert sql(who, counted) == sql("owner", actual), who
         for statement in ("UPDATE audit_count SET records = 0", "DELETE FROM audit_count",
-                          "INSERT INTO audit_count VALUES (999, 1, 1)"):
+                          "INSERT INTO audit_count VALUES (999, 1, 1)",
+                          "INSERT INTO audit_count_part VALUES (999, 1, 1, 1)",
+                          "UPDATE audit_count_part SET records = 0"):
             assert denied(sql, who, statement), (who, statement)

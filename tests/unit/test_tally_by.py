@@ -60,20 +60,21 @@ def test_grouped_json_keeps_the_overall_shape(capsys, db_path, demo_audit):
 
 @pytest.mark.parametrize("field", ["operator", "date", "area"])
 def test_both_ways_of_counting_groups_agree(db, demo_audit, monkeypatch, field):
-    """Few groups are counted side by side (packed several to a sum), many are sorted: the
-    figures are the same, and the whole audit's tally from the groups is the plain tally."""
+    """Records' groups found in a list indexed by record id, or in a dict (ids spread among
+    other audits'): the figures are the same, and the whole audit's tally from the groups is
+    the plain tally."""
     from reviewer import figures as tally
     from reviewer.store import counts
 
     def grouped(limit: int):
-        monkeypatch.setattr(counts, "SUM_COLUMNS", limit)
+        monkeypatch.setattr(counts, "SPREAD", limit)
         overall, groups = tally.tally_grouped(db, demo_audit, field)
         plain = tally.tally(db, demo_audit)
         assert overall.records == plain.records
         assert [q.to_dict() for q in overall.questions] == [q.to_dict() for q in plain.questions]
         return [(g, [q.to_dict() for q in t.questions], t.records) for g, t in groups]
 
-    assert grouped(0) == grouped(1000) == grouped(1)
+    assert grouped(0) == grouped(4) == grouped(1000)
 
 
 GROUP_SET = """id: grouped
@@ -88,9 +89,9 @@ questions:
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rows=st.lists(st.tuples(st.integers(0, 40), st.sampled_from(["Y", "N", "n/a", ""]),
                                st.sampled_from(["a", "b", "c", "n/a", ""])), max_size=120),
-       columns=st.sampled_from([0, 1, 16]))
-def test_every_group_equals_a_naive_count(rows, columns):
-    """Any number of groups (packed side by side, or sorted) and any answers: each group's
+       spread=st.sampled_from([0, 4]))
+def test_every_group_equals_a_naive_count(rows, spread):
+    """Any number of groups (found in a list or in a dict) and any answers: each group's
     figures are a naive count of its rows, and the whole is the plain tally."""
     import tempfile
     from collections import Counter
@@ -104,7 +105,7 @@ def test_every_group_equals_a_naive_count(rows, columns):
     from tests.unit.helpers import write_csv
 
     with tempfile.TemporaryDirectory() as tmp, pytest.MonkeyPatch.context() as mp:
-        mp.setattr(counts, "SUM_COLUMNS", columns)
+        mp.setattr(counts, "SPREAD", spread)
         folder = Path(tmp)
         (folder / "set.yaml").write_text(GROUP_SET, encoding="utf-8")
         table = [[f"R{i}", f"g{g}" if g else "", y, c] for i, (g, y, c) in enumerate(rows)]
@@ -128,3 +129,66 @@ def test_every_group_equals_a_naive_count(rows, columns):
         assert (q1.yes, q1.no, q1.na) == (yes_no["Y"], yes_no["N"], yes_no["n/a"])
         assert q2.counts == {c: sum(r[3] == c for r in mine) for c in "abc"}
         assert q2.na == sum(r[3] == "n/a" for r in mine)
+
+
+def test_audits_whose_records_interleave_count_only_their_own(tmp_path):
+    """Two audits imported in turns (their record ids interleave, and one holds most of the
+    records): each audit's groups are what a plain ``GROUP BY`` over its own answers gives."""
+    from reviewer.store import counts
+    from reviewer.store.audits import get_audit
+    from reviewer.store.db import Database
+    from tests.actions import create_audit, import_answers
+    from tests.unit.helpers import write_csv
+
+    (tmp_path / "set.yaml").write_text(GROUP_SET, encoding="utf-8")
+    db = Database(str(tmp_path / "t.db"))
+    try:
+        made = {name: create_audit(db, name, tmp_path / "set.yaml") for name in ("A", "B")}
+        for turn, (name, n) in enumerate([("A", 7), ("B", 30), ("A", 5), ("B", 40)]):
+            table = [[f"{name}{turn}-{i}", f"t{(i * 7 + turn) % 4}" if i % 5 else "",
+                      "YN"[i % 2], "abc"[i % 3]] for i in range(n)]
+            write_csv(tmp_path / "a.csv", ["ref", "team", "1", "2"], table)
+            import_answers(db, made[name], tmp_path / "a.csv", "tester")
+        for name in ("A", "B"):
+            audit_id = get_audit(db, name).id
+            mine = counts._by_sqlite(db, audit_id, "team")
+            plain = counts._by_server(db, audit_id, "team")     # the same SQL runs on SQLite
+            assert sorted(mine[0], key=repr) == sorted(plain[0], key=repr)
+            assert sorted(mine[1], key=repr) == sorted(plain[1], key=repr)
+            assert sum(n for _, n in mine[0]) == {"A": 12, "B": 70}[name]
+    finally:
+        db.close()
+
+
+def test_fields_of_every_json_kind_are_grouped_as_sqlite_reads_them(tmp_path):
+    """Numbers, true, an object, a list, null and a missing field: the groups are those of a
+    plain ``GROUP BY`` over the field as SQLite reads it."""
+    from reviewer.store import counts
+    from reviewer.store.audits import get_audit
+    from reviewer.store.db import Database
+    from tests.actions import create_audit, import_answers
+    from tests.unit.helpers import write_csv
+
+    (tmp_path / "set.yaml").write_text(GROUP_SET, encoding="utf-8")
+    kinds = ['{"team": 7}', '{"team": 2.5}', '{"team": true}', '{"team": {"b": 1, "a": "é"}}',
+             '{"team": [1, "x"]}', '{"team": null}', '{}', '{"team": "7"}']
+    db = Database(str(tmp_path / "t.db"))
+    try:
+        audit = create_audit(db, "K", tmp_path / "set.yaml")
+        table = [[f"R{i}", "x", "YN"[i % 2], "abc"[i % 3]] for i in range(3 * len(kinds))]
+        write_csv(tmp_path / "a.csv", ["ref", "team", "1", "2"], table)
+        import_answers(db, audit, tmp_path / "a.csv", "tester")
+        audit_id = get_audit(db, "K").id
+        ids = [r for (r,) in db.all("SELECT id FROM record WHERE audit_id = ? ORDER BY id",
+                                    (audit_id,))]
+        with db.transaction():
+            for n, rid in enumerate(ids):
+                db.execute("UPDATE record SET fields = ? WHERE id = ?",
+                           (kinds[n % len(kinds)], rid))
+        mine = counts._by_sqlite(db, audit_id, "team")
+        plain = counts._by_server(db, audit_id, "team")
+    finally:
+        db.close()
+    assert sorted(mine[0], key=repr) == sorted(plain[0], key=repr)
+    assert sorted(mine[1], key=repr) == sorted(plain[1], key=repr)
+    assert len(mine[0]) == 7            # a missing field and null are one group (None)

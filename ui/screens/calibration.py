@@ -188,7 +188,7 @@ class CalibrationView(RefreshedWhenShown, QWidget):
         except ReviewerError as exc:
             self.heading.setText(f"<b>{main.name}</b> and its team: {escape(exc.problems[0])}")
             return
-        overall = result.to_dict()["overall"]
+        overall = result.to_dict(disagreements=False)["overall"]
         scorers = "; ".join(f"{s['scorer']} differs from the lead on {s['disagreed']} of "
                             f"{s['compared']} ({percent(s['rate'])})"
                             for s in result.scorers or [])
@@ -209,7 +209,7 @@ class CalibrationView(RefreshedWhenShown, QWidget):
                                  + escape(exc.problems[0]))
             self._other = None
             return
-        overall = result.to_dict()["overall"]
+        overall = result.to_dict(disagreements=False)["overall"]
         share = "–" if overall["agreement"] is None else f"{100 * overall['agreement']:.0f}%"
         self.heading.setText(
             f"<b>{main.name}</b> compared with <b>{other.name}</b>: {result.records} records in "

@@ -1,0 +1,143 @@
+"""Reads for agreement (docs/contracts.md §8, §13), never every answer as a row of its own: a
+base audit's records in review order (in batches), which of another audit's records share a
+base record's ref, and an audit's answers grouped by answer, each group's records as one string
+of ids (docs/performance.md, "Streaming outputs")."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from itertools import count
+from typing import Any
+
+from reviewer.store.db import Database
+
+BATCH = 20_000
+READ_CACHE_KB = 8_192
+_names = count()
+
+
+def batches(db: Database, sql: str, params: tuple[Any, ...] = (),
+            size: int = BATCH) -> Iterator[list[tuple]]:
+    """The rows of ``sql`` in lists of at most ``size``: SQLite steps its cursor; PostgreSQL
+    reads through a server-side cursor, so neither side holds the whole result."""
+    if db.dialect == "sqlite":
+        cur = db.execute(sql, params)
+        try:
+            while rows := cur.fetchmany(size):
+                yield rows
+        finally:
+            cur.close()
+        return
+    conn = db.conn.driver_connection
+    # WITH HOLD: the connection reads in autocommit (store/db.py), outside a transaction.
+    with conn.cursor(name=f"reviewer_stream_{next(_names)}", withhold=True) as cur:
+        cur.itersize = size
+        cur.execute(db._sql(sql), params)
+        while rows := cur.fetchmany(size):
+            yield rows
+
+
+@contextmanager
+def reading(db: Database) -> Iterator[Database]:
+    """Reads of many rows in one snapshot (on SQLite, a read transaction), with SQLite's page
+    cache held to READ_CACHE_KB while they run: they read each page once, and the 64 MB kept
+    for imports would only add to the process's memory (docs/performance.md)."""
+    with db.staging():
+        if db.dialect != "sqlite":
+            yield db
+            return
+        size = db.scalar("PRAGMA cache_size")
+        db.execute(f"PRAGMA cache_size=-{READ_CACHE_KB}")
+        try:
+            yield db
+        finally:
+            db.execute(f"PRAGMA cache_size={int(size)}")
+
+
+def base_records(db: Database, audit_id: int) -> Iterator[list[tuple[int, str]]]:
+    """(seq, ref) of the audit's records in review order."""
+    return batches(db, "SELECT seq, ref FROM record WHERE audit_id = ? ORDER BY seq",
+                   (audit_id,))
+
+
+def _ids(db: Database, column: str, order: str) -> str:
+    """SQL joining a group's integers with ``,`` (in ``order`` on PostgreSQL, so that two of
+    them in one query list their rows alike; SQLite aggregates rows in one pass)."""
+    if db.dialect == "sqlite":
+        return f"GROUP_CONCAT({column})"
+    return f"STRING_AGG(CAST({column} AS TEXT), ',' ORDER BY {order})"
+
+
+def linked_records(db: Database, base_id: int, audit_id: int) -> tuple[str, str]:
+    """The audit's record ids and the seq of the base audit's record with the same ref, each
+    as integers joined with ``,`` in one order (one row, not a row per record)."""
+    if base_id == audit_id:
+        row = db.one(f"SELECT {_ids(db, 'id', 'id')}, {_ids(db, 'seq', 'id')} FROM record "
+                     "WHERE audit_id = ?", (audit_id,))
+    else:
+        row = db.one(f"SELECT {_ids(db, 'r.id', 'r.id')}, {_ids(db, 'b.seq', 'r.id')} "
+                     "FROM record r JOIN record b ON b.audit_id = ? AND b.ref = r.ref "
+                     "WHERE r.audit_id = ?", (base_id, audit_id))
+    return (row[0] or "", row[1] or "") if row else ("", "")
+
+
+def answer_groups(db: Database, audit_id: int, question_ids: Sequence[str]
+                  ) -> Iterator[tuple[str, int, Any, str]]:
+    """(question id, state, value, the record ids that gave it joined with ``,``) for each
+    distinct answer to the questions named: the database groups the answers (from the tally
+    index on SQLite), so a million answers cross as a few strings, one group at a time."""
+    if not question_ids:
+        return
+    marks = ", ".join("?" * len(question_ids))
+    sql = (f"SELECT question_id, state, value, {_ids(db, 'record_id', 'record_id')} "
+           f"FROM answer WHERE audit_id = ? AND question_id IN ({marks}) "
+           "GROUP BY question_id, state, value")
+    for rows in batches(db, sql, (audit_id, *question_ids), size=1):
+        yield from rows
+
+
+def record_ids(db: Database, audit_id: int) -> str:
+    """The audit's record ids joined with ``,`` (one row, not a row per record)."""
+    row = db.one(f"SELECT {_ids(db, 'id', 'id')} FROM record WHERE audit_id = ?", (audit_id,))
+    return (row[0] or "") if row else ""
+
+
+def record_rows(db: Database, audit_id: int, size: int) -> Iterator[list[tuple[int, str, str]]]:
+    """(id, ref, fields JSON) of the audit's records in review order, ``size`` at a time."""
+    return batches(db, "SELECT id, ref, fields FROM record WHERE audit_id = ? ORDER BY seq",
+                   (audit_id,), size)
+
+
+def field_order(db: Database, audit_id: int) -> list[str]:
+    """The names of the audit's record fields in order of first use: by the first record (in
+    review order) that has each, then by its place in that record. The database reads the JSON
+    (a key's place numbers below 2**20)."""
+    if db.dialect == "sqlite":
+        sql = ("SELECT j.key FROM record r, json_each(r.fields) j WHERE r.audit_id = ? "
+               "AND r.fields NOT IN ('', '{}') GROUP BY j.key "
+               "ORDER BY MIN(r.seq * 1048576 + j.id)")
+    else:
+        sql = ("SELECT j.key FROM record r CROSS JOIN LATERAL json_each(r.fields::json) "
+               "WITH ORDINALITY AS j(key, value, pos) WHERE r.audit_id = ? "
+               "AND r.fields NOT IN ('', '{}') GROUP BY j.key "
+               "ORDER BY MIN(r.seq::bigint * 1048576 + j.pos)")
+    return [k for (k,) in db.all(sql, (audit_id,))]
+
+
+def noted_questions(db: Database, audit_id: int, low: int, high: int) -> set[str]:
+    """The questions of the audit with at least one note. No index holds notes: the answers
+    of record ids ``low`` to ``high`` (the audit's) are read in the table's own order."""
+    audit = "+audit_id" if db.dialect == "sqlite" else "audit_id"    # (SQLite: not its index)
+    return {q for (q,) in db.all("SELECT DISTINCT question_id FROM answer WHERE record_id "
+                                 f"BETWEEN ? AND ? AND {audit} = ? AND note != ''",
+                                 (low, high, audit_id))}
+
+
+def notes_of(db: Database, record_ids: Sequence[int]) -> list[tuple[int, str, str]]:
+    """(record id, question id, note) of the notes on these records."""
+    if not record_ids:
+        return []
+    marks = ", ".join("?" * len(record_ids))
+    return db.all(f"SELECT record_id, question_id, note FROM answer WHERE record_id IN ({marks}) "
+                  "AND note != ''", tuple(record_ids))
