@@ -119,6 +119,20 @@ def pack_parts(parts: Iterable[str]) -> bytes:
     return b"".join(out)
 
 
+def listed(*groups: tuple[Iterable[str], str]) -> Iterator[str]:
+    """The pieces of one JSON list: each group's chunks (runs of elements, as a database
+    aggregate writes them without the brackets) joined by the group's separator, the groups
+    by a comma. ``pack_parts`` packs them."""
+    yield "["
+    started = False
+    for chunks, sep in groups:
+        joiner = "," if started else ""
+        for chunk in chunks:
+            yield joiner + chunk
+            joiner, started = sep, True
+    yield "]"
+
+
 def unpack_rows(blob: bytes | memoryview) -> list[list[Any]]:
     return json.loads(zlib.decompress(bytes(blob)).decode("utf-8"))
 
