@@ -111,6 +111,8 @@ def test_each_sheet_holds_its_group_as_read_whole(engine, tmp_path, capsys, requ
 
 
 def test_small_batches_give_the_same_sheets(tmp_path, capsys):
+    from contextlib import closing
+
     from reviewer.figures import feedback_figures
     from reviewer.outputs.feedback_xlsx import operator_feedback_xlsx
     from reviewer.store.aligned import field_order
@@ -120,14 +122,9 @@ def test_small_batches_give_the_same_sheets(tmp_path, capsys):
 
     target = str(tmp_path / "s.db")
     fill(lambda *argv: run_cli(capsys, "--db", target, "--reviewer", "lead", *argv), tmp_path)
-    db = Database(target)
-    try:
+    with closing(Database(target)) as db:
         audit = get_audit(db, "S")
         f = feedback_figures(db, audit, "op")
         f.answers = lambda: answer_table(db, audit, f.qs, not_asked="n/a",
                                          fields=field_order(db, audit.id), size=7)
-        out = operator_feedback_xlsx(f, tmp_path / "f.xlsx")
-        want = expected(db, audit)
-    finally:
-        db.close()
-    check(out, want)
+        check(operator_feedback_xlsx(f, tmp_path / "f.xlsx"), expected(db, audit))
