@@ -398,6 +398,7 @@ class Database:
 
 
 def _timed_out(waited: float) -> LockTimeout:
-    return LockTimeout(f"another writer kept the database busy for {waited:.0f} s; gave up "
+    shown = f"{waited:.0f}" if waited >= 10 else f"{waited:.1f}"     # 0.3 s, not "0 s"
+    return LockTimeout(f"another writer kept the database busy for {shown} s; gave up "
                        "waiting and wrote nothing (try again, or wait longer with "
                        "REVIEWER_LOCK_TIMEOUT=SECONDS)")
