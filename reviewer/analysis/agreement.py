@@ -20,6 +20,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from reviewer.analysis.disagreement import Disagreement
 from reviewer.analysis.reliability import (
     NO_SPREAD,
     NOTHING,
@@ -62,19 +63,6 @@ def band(kappa: float | None) -> str:
         if kappa <= upper:
             return word
     return BANDS[-1][1]
-
-
-@dataclass
-class Disagreement:
-    ref: str
-    a: str
-    b: str
-    answers: tuple[str | None, ...] = ()      # every audit's answer (three or more audits)
-
-    def to_dict(self) -> dict[str, Any]:
-        if len(self.answers) > 2:
-            return {"ref": self.ref, "answers": list(self.answers)}
-        return {"ref": self.ref, "a": self.a, "b": self.b}
 
 
 @dataclass

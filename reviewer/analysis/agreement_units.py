@@ -9,7 +9,7 @@ from typing import overload
 
 import numpy as np
 
-from reviewer.analysis.agreement import Disagreement
+from reviewer.analysis.disagreement import Disagreement
 from reviewer.analysis.grid import Grid
 from reviewer.analysis.reliability import EXACT_UNITS, Units
 
