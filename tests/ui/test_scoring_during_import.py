@@ -60,3 +60,6 @@ def test_answers_given_while_an_import_runs_are_all_kept(qtbot, tmp_path, target
     qtbot.keyClick(window.scoring.questions_view, Qt.Key_PageDown)     # read back from the db
     qtbot.keyClick(window.scoring.questions_view, Qt.Key_PageUp)
     assert (answer_of(window, "1"), answer_of(window, "3")) == (given[-1], "Y")
+    checked = _reviewer(target, "verify", "Keyboard audit")     # the history gives every answer
+    out, err = checked.communicate()
+    assert checked.returncode == 0, (out, err)
