@@ -9,6 +9,7 @@ best of K):
   import    reviewer --db X answers import NAME FILE   (into a fresh audit; create untimed)
   reimport  the same file again into that audit: every record an update, nothing changed
   changed   a file of the same refs with other answers (nearly all changed) into a copy of it
+  verify    reviewer --db X verify NAME after the import and the changed re-import (once)
   tally by200  tally --by operator, a field of 200 values (and its naive count)
   tally     reviewer --db X tally NAME --format json
   tally by  reviewer --db X tally NAME --by area --format json
@@ -242,6 +243,8 @@ def main() -> int:
                         "import", NAME, str(changed_path)], "changed")[0]
                    for i in range(args.repeat)]
         changed_mb = stored_mb(folder / "changed-0.db")
+        t_verify = run([*reviewer, "--db", str(folder / "changed-0.db"), "verify", NAME],
+                       "verify")[0]                 # the import's and the re-import's events
         reimports = [run([*reviewer, "--db", str(folder / f"import-{i}.db"), "answers",
                           "import", NAME, str(csv_path)], "reimport")[0]
                      for i in range(args.repeat)]
@@ -282,6 +285,7 @@ def main() -> int:
     rows = [("import", t_import, t_import / t_naive, "naive", 6.0),
             ("reimport", t_reimport, t_reimport / t_import, "import", 2.0),
             ("changed", t_changed, t_changed / t_import, "import", 2.0),
+            ("verify", t_verify, t_verify / t_import, "import", None),
             ("tally", t_tally, t_tally / t_naive, "naive", 1.0),
             ("tally by", t_by, t_by / t_naive_by, "naive by", 1.5),
             ("tally by200", t_by200, t_by200 / t_naive_200, "naive 200", 1.5),
@@ -296,7 +300,8 @@ def main() -> int:
           f"(goal <= 4); a re-import changing nearly every answer adds "
           f"{changed_mb - first_mb:.1f} MB = {(changed_mb - first_mb) * 1e6 / size:.2f}x (<= 4)")
     print(f"tally JSON equals the naive counts: {'yes' if same else 'NO'}")
-    memory = max(PEAKS[s] for s in ("import", "reimport", "changed", "tally", "tally by")) < 300
+    memory = max(PEAKS[s] for s in ("import", "reimport", "changed", "verify", "tally",
+                                    "tally by")) < 300
     ok = (same and memory and t_tally <= t_naive and t_import <= 6 * t_naive
           and t_reimport <= 2 * t_import and t_by <= 1.5 * t_naive_by
           and t_changed <= 2 * t_import and t_by200 <= 1.5 * t_naive_200

@@ -194,6 +194,15 @@ class Workspace:
 
         return events(self.db, audit_id, ref)
 
+    def history_stream(self, audit_id: int, ref: str | None = None,
+                       actions: tuple[str, ...] | None = None,
+                       login: str | None = None) -> Iterator[HistoryEvent]:
+        """``history`` (or, with ``actions``, ``access_log``) a batch at a time, for printing
+        millions of events (docs/performance.md)."""
+        from reviewer.store.history import iter_events
+
+        return iter_events(self.db, audit_id, ref, actions, login)
+
     def policy(self, audit_id: int):
         """The audit's disclosure and retention policy (``store.policy.Policy``)."""
         from reviewer.store.policy import get_policy

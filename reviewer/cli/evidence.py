@@ -90,10 +90,11 @@ def _verify(args: argparse.Namespace) -> int:
 @command("access")
 def _access(args: argparse.Namespace) -> int:
     from reviewer.cli.history import print_events
+    from reviewer.store.history import ACCESS
 
     ws = open_ws(args)
     audit = ws.audit(args.name)
-    return print_events(ws, audit.name, ws.access_log(audit.id, args.ref, args.person),
+    return print_events(ws, audit.name, ws.history_stream(audit.id, args.ref, ACCESS, args.person),
                         args.format, f"nothing in the access log of '{audit.name}'")
 
 

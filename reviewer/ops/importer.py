@@ -47,7 +47,7 @@ from reviewer.ops.core import OpResult, Tx, check_open, write
 from reviewer.questions.logic import BLANK
 from reviewer.questions.model import QuestionSet
 from reviewer.store import history, merge, staging
-from reviewer.store.chain import pack_rows
+from reviewer.store.chain import listed, pack_parts
 from reviewer.store.db import Database
 from reviewer.store.history import Action
 from reviewer.workspace import Workspace
@@ -118,7 +118,7 @@ def import_answers(ws: Workspace, audit_id: int, path: str | Path,
 
 
 def _apply(tx: Tx, qs: QuestionSet, st: Staged, header: list[str], path: Path, digest: str,
-           prepared: tuple[int, int, str, bytes] | None) -> ImportResult:
+           prepared: tuple[int, int, history.NewRows, bytes] | None) -> ImportResult:
     """On PostgreSQL the refs are matched and the new records written before the write lock,
     invisible to others until the commit; the rest (existing records, history) under it. On
     SQLite the new records' answers were built before the lock (``prepared``), so the lock is
@@ -132,7 +132,7 @@ def _apply(tx: Tx, qs: QuestionSet, st: Staged, header: list[str], path: Path, d
         new = _insert_new(tx, qs, st, None)
         if new[0]:
             rows = history.new_rows(tx.db, new[1], new[2])
-            packed = pack_rows(rows)
+            packed = pack_parts(listed((rows(), ", ")))
     tx.lock()
     seq = merged.seq = tx.reserve()
     result = ImportResult(rows=st.rows, sha256=digest)

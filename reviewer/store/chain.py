@@ -13,11 +13,12 @@ Hashes, salts and rows are stored as bytes (BLOB / bytea) and printed as hex.
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import json
 import os
 import zlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 SALT_BYTES = 16
@@ -109,8 +110,79 @@ def pack_rows(rows_json: str) -> bytes:
     return zlib.compress(rows_json.encode("utf-8"), 1)
 
 
+def pack_parts(parts: Iterable[str]) -> bytes:
+    """``pack_rows`` of the pieces' concatenation, compressed as they come (an import's rows
+    are read in batches: docs/performance.md): the same bytes, without the whole text."""
+    packer = zlib.compressobj(1)
+    out = [packer.compress(part.encode("utf-8")) for part in parts]
+    out.append(packer.flush())
+    return b"".join(out)
+
+
+def listed(*groups: tuple[Iterable[str], str]) -> Iterator[str]:
+    """The pieces of one JSON list: each group's chunks (runs of elements, as a database
+    aggregate writes them without the brackets) joined by the group's separator, the groups
+    by a comma. ``pack_parts`` packs them."""
+    yield "["
+    started = False
+    for chunks, sep in groups:
+        joiner = "," if started else ""
+        for chunk in chunks:
+            yield joiner + chunk
+            joiner, started = sep, True
+    yield "]"
+
+
 def unpack_rows(blob: bytes | memoryview) -> list[list[Any]]:
     return json.loads(zlib.decompress(bytes(blob)).decode("utf-8"))
+
+
+_CHUNK = 1 << 18     # compressed bytes read at a time by iter_rows
+
+
+def iter_rows(blob: bytes | memoryview) -> Iterator[list[Any]]:
+    """``unpack_rows``'s rows one at a time, decompressed and parsed a piece at a time
+    (``verify`` at a million records: docs/performance.md)."""
+    data, unzip = memoryview(bytes(blob)), zlib.decompressobj()
+    text, decoder = codecs.getincrementaldecoder("utf-8")(), json.JSONDecoder()
+    buf, at, started, fed = "", 0, False, 0
+    while True:
+        done = fed >= len(data) and not unzip.unconsumed_tail
+        if unzip.unconsumed_tail:
+            piece = unzip.decompress(unzip.unconsumed_tail, _CHUNK * 8)
+        elif not done:
+            piece = unzip.decompress(data[fed:fed + _CHUNK], _CHUNK * 8)
+            fed += _CHUNK
+        else:
+            piece = unzip.flush()
+        buf = buf[at:] + text.decode(piece, final=done)
+        at = 0
+        while True:
+            at = _skip(buf, at, ",")
+            if at >= len(buf):
+                break
+            if not started:
+                if buf[at] != "[":
+                    raise ValueError("an import's rows are not a JSON list")
+                started, at = True, at + 1
+                continue
+            if buf[at] == "]":
+                return
+            try:
+                row, at = decoder.raw_decode(buf, at)
+            except json.JSONDecodeError:
+                if done:
+                    raise
+                break
+            yield row
+        if done:
+            raise ValueError("an import's rows end too soon")
+
+
+def _skip(buf: str, at: int, also: str) -> int:
+    while at < len(buf) and (buf[at].isspace() or buf[at] in also):
+        at += 1
+    return at
 
 
 def combined_head(heads: Sequence[bytes]) -> bytes:

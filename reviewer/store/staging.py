@@ -4,10 +4,11 @@ written as records and answers under the write lock (``ops.importer``)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
-from reviewer.store.chain import pack_rows
+from reviewer.store.chain import listed, pack_parts
 from reviewer.store.db import Database
+from reviewer.store.history import NewRows
 from reviewer.store.ids import next_id, next_seq, reserve_records
 
 STAGE = "import_stage"     # the temporary table
@@ -94,6 +95,7 @@ def insert_new(db: Database, audit_id: int, question_ids: list[str], involved: s
 
 CHUNK = 100_000          # staged rows per statement of a PostgreSQL import's new answers
 NEW = "import_new"       # SQLite: the new records' answer rows, built before the write lock
+NEW_RANGE = 200_000      # of its rows packed at a time
 
 
 def _answer_rows(db: Database, question_ids: list[str], involved: set[int],
@@ -117,7 +119,7 @@ def _answer_rows(db: Database, question_ids: list[str], involved: set[int],
 
 
 def prepare_new(db: Database, audit_id: int, question_ids: list[str], involved: set[int],
-                notes: set[int]) -> tuple[int, int, str, bytes] | None:
+                notes: set[int]) -> tuple[int, int, NewRows, bytes] | None:
     """SQLite, before the write lock, in the staging transaction: match the refs as they are
     now and build the new rows' answers in a temporary table, in the order they will be stored,
     for the ids they will get if no other writer adds records first; that first id, how many
@@ -134,8 +136,15 @@ def prepare_new(db: Database, audit_id: int, question_ids: list[str], involved: 
     db.execute("DROP TABLE import_questions")
     first_id = int(db.scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM record"))
     count = int(db.scalar(f"SELECT COUNT(*) FROM {STAGE} WHERE rid IS NULL"))
-    rows = db.scalar("SELECT json_group_array(json_array(? + k, qid, CASE state WHEN 1 THEN "
-                     f"COALESCE(value, '') ELSE 'n/a' END)) FROM {NEW} WHERE state IN (1, 2)",
-                     (first_id,))
-    return first_id, count, str(rows), pack_rows(str(rows))
+    last = int(db.scalar(f"SELECT COALESCE(MAX(rowid), 0) FROM {NEW}"))
+
+    def rows() -> Iterator[str]:     # NEW's rowids follow its order (docs/performance.md)
+        for start in range(1, last + 1, NEW_RANGE):
+            part = str(db.scalar("SELECT json_group_array(json_array(? + k, qid, CASE state "
+                                 f"WHEN 1 THEN COALESCE(value, '') ELSE 'n/a' END)) FROM {NEW} "
+                                 "WHERE rowid BETWEEN ? AND ? AND state IN (1, 2)",
+                                 (first_id, start, start + NEW_RANGE - 1)))
+            if part != "[]":
+                yield part[1:-1]
+    return first_id, count, rows, pack_parts(listed((rows(), ",")))
 

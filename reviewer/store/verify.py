@@ -18,7 +18,6 @@ import hmac
 from dataclasses import dataclass
 
 from reviewer.errors import ReviewerError
-from reviewer.questions.logic import history_label
 from reviewer.store import chain
 from reviewer.store.db import Database
 
@@ -45,24 +44,20 @@ class Verified:
         return self.head.hex() if self.head else "none"
 
 
-_COLUMNS = ("seq, at, login, reviewer, action, ref, question, before, after, detail, salt, "
-            "prev, hash, rows")
+_COLUMNS = ("e.seq, e.at, e.login, e.reviewer, e.action, e.ref, e.question, e.before, e.after, "
+            "e.detail, e.salt, e.prev, e.hash, e.rows, s.seq, s.ref, s.before, s.after, s.detail")
 
 
 def verify_chain(db: Database, audit_key: int, head: bytes | None = None) -> Verified:
     """Check the chain of one audit (0: the database's own events); with ``head``, check that
     the chain still reaches it."""
-    seals = {int(r[0]): [chain.hex_or_none(c) for c in r[1:]] for r in db.all(
-        "SELECT seq, ref, before, after, detail FROM event_seal WHERE audit_id = ?",
-        (audit_key,))}
     disposed = db.scalar("SELECT MAX(seq) FROM event WHERE audit_id = ? AND action = 'dispose'",
                          (audit_key,))
     expected_seq, prev, prev_prev, last_seq = 1, None, None, 0
     seen_head = head is None
     n = 0
     for (seq, at, login, reviewer, action, ref, question, before, after, detail, salt, stored_prev,
-         stored_hash, rows) in db.all(f"SELECT {_COLUMNS} FROM event WHERE audit_id = ? "
-                                      "ORDER BY seq", (audit_key,)):
+         stored_hash, rows, sealed, *seal) in _events(db, audit_key):
         stored_prev = bytes(stored_prev) if stored_prev is not None else None
         stored_hash = bytes(stored_hash) if stored_hash is not None else None
         if seq != expected_seq:
@@ -73,8 +68,8 @@ def verify_chain(db: Database, audit_key: int, head: bytes | None = None) -> Ver
             raise ChainBroken(seq, "changed", "its link to the event before")
         if salt is not None:
             commits = chain.commitments(bytes(salt), ref, before, after, detail)
-        elif seq in seals and disposed is not None and disposed > seq:
-            commits = seals[seq]
+        elif sealed is not None and disposed is not None and disposed > seq:
+            commits = [chain.hex_or_none(c) for c in seal]
         else:
             raise ChainBroken(seq, "changed", "its texts were removed without a disposal")
         body = chain.canonical(audit_key, seq, at, login, reviewer, action, question, commits,
@@ -92,51 +87,38 @@ def verify_chain(db: Database, audit_key: int, head: bytes | None = None) -> Ver
     return Verified(n, prev)
 
 
+def _events(db: Database, audit_key: int):
+    """The chain's events in seq order with their seals (a disposed event's commitments), read
+    a batch at a time (keyset on the primary key: memory stays flat at millions of events,
+    docs/performance.md)."""
+    last = 0
+    while True:
+        batch = db.all(f"SELECT {_COLUMNS} FROM event e LEFT JOIN event_seal s "
+                       "ON s.audit_id = e.audit_id AND s.seq = e.seq WHERE e.audit_id = ? "
+                       f"AND e.seq > ? ORDER BY e.seq LIMIT {BATCH}", (audit_key, last))
+        yield from batch
+        if len(batch) < BATCH:
+            return
+        last = batch[-1][0]
+
+
+BATCH = 2000         # events read at a time
+
+
 def replay_answers(db: Database, audit_id: int) -> None:
     """Every stored answer must be the one the history gives (an import's rows, then each
-    answer, undo and adjudication event in order)."""
-    ids = dict(db.all("SELECT ref, id FROM record WHERE audit_id = ?", (audit_id,)))
-    expected: dict[tuple[int, str], tuple[str | None, int]] = {}
-    for seq, action, ref, question, after, detail, rows in db.all(
-            "SELECT seq, action, ref, question, after, detail, rows FROM event "
-            "WHERE audit_id = ? AND (rows IS NOT NULL OR action IN ('answer', 'adjudicate', "
-            "'undo')) ORDER BY seq", (audit_id,)):
-        if rows is not None:
-            for rid, qid, label in chain.unpack_rows(rows):
-                expected[(rid, qid)] = (label, seq)
-            continue
-        if action == "undo" and detail == "note":
-            continue
-        rid = ids.get(ref)
-        if rid is not None and question is not None:
-            expected[(rid, question)] = (after, seq)
-    wrong: list[tuple[tuple[int, str], str | None, str | None, int]] = []
-    for rid, qid, state, value, given_by in stored_answers(db, audit_id):
-        got = history_label(state, value)
-        want, seq = expected.pop((rid, qid), (None, 0))
-        if want != got:
-            wrong.append(((rid, qid), got, want, seq or given_by or 0))
-    wrong += [(cell, None, want, seq) for cell, (want, seq) in expected.items()
-              if want is not None]
-    if wrong:
-        cell, got, want, seq = min(wrong, key=lambda w: w[0])
-        refs = {rid: ref for ref, rid in ids.items()}
+    answer, undo and adjudication event in order). The history's cells go to a temporary
+    table (``store.replay``) and the database finds the first wrong one: no cell is held in
+    memory (docs/performance.md)."""
+    from reviewer.store.replay import first_wrong
+
+    found = first_wrong(db, audit_id)
+    if found is not None:
+        rid, qid, got, want, seq = found
+        ref = db.one("SELECT ref FROM record WHERE id = ? AND audit_id = ?", (rid, audit_id))
         raise ChainBroken(seq, "changed",
-                          f"answer {refs.get(cell[0], cell[0])} question {cell[1]} is "
+                          f"answer {ref[0] if ref else rid} question {qid} is "
                           f"{_shown(got)} in the database but {_shown(want)} in the history")
-
-
-def stored_answers(db: Database, audit_id: int):
-    """The audit's given answers (answered or n/a): record, question, state, value, event. On
-    SQLite read over the primary key's range of the audit's records (fast at millions)."""
-    if db.dialect == "sqlite":
-        return db.execute(
-            "SELECT record_id, question_id, state, value, event_seq FROM answer WHERE "
-            "record_id BETWEEN (SELECT MIN(id) FROM record WHERE audit_id = ?) AND "
-            "(SELECT MAX(id) FROM record WHERE audit_id = ?) AND +audit_id = ? "
-            "AND state IN (1, 2)", (audit_id, audit_id, audit_id))
-    return db.execute("SELECT record_id, question_id, state, value, event_seq FROM answer "
-                      "WHERE audit_id = ? AND state IN (1, 2)", (audit_id,))
 
 
 def _shown(label: str | None) -> str:

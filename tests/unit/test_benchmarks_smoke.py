@@ -39,6 +39,7 @@ CASES = {
                        r"goals (NOT )?met"]),
     "bench_cli.py": (["--rows", "200", "--repeat", "1"],
                      [r"200 records, 10 questions", r"import\s+\d+\.\d+\s+\d+\.\d+",
+                      r"verify\s+\d+\.\d+\s+\d+\.\d+ import\s+\d+",
                       r"tally\s+\d+\.\d+", r"tally JSON equals the naive counts: yes"]),
     "bench_startup.py": (["--records", "5", "--repeat", "1"],
                          [r"reviewer --help\s+\d+\.\d+ ms\s+\d+\.\d+x",

@@ -1,0 +1,107 @@
+"""``verify``'s replay of an audit's answers (docs/evidence.md, "Tamper evidence") done by the
+database: every cell the history gives — each import's rows, unpacked a piece at a time, and
+each answer, undo and adjudication event — goes into a temporary table, and one query finds
+the first cell whose stored answer is not the history's last word on it. Nothing per cell is
+held in memory, so it runs in flat memory at a million records (docs/performance.md).
+
+The first wrong cell is the least (record id, question id), as ``min`` over the Python tuples
+would choose: question ids compare by code point (``COLLATE "C"`` on PostgreSQL).
+"""
+
+from __future__ import annotations
+
+from itertools import islice
+
+from reviewer.store import chain
+from reviewer.store.db import Database
+
+TABLE = "verify_replay"
+BATCH = 20_000       # an import's rows written to the table at a time
+# The history's last word on a cell wins: rows are written in any order (seqs differ).
+UPSERT = (f" ON CONFLICT (rid, qid) DO UPDATE SET label = excluded.label, seq = excluded.seq "
+          f"WHERE excluded.seq >= {TABLE}.seq")
+LABEL = "CASE state WHEN 1 THEN COALESCE(value, '') ELSE 'n/a' END"
+
+
+def first_wrong(db: Database, audit_id: int) -> tuple[int, str, str | None, str | None,
+                                                      int] | None:
+    """(record id, question id, stored answer, history's answer, seq) of the first cell
+    that differs, or None. ``seq``: the event that gave the history's answer, else the one
+    that gave the stored answer (0 if none)."""
+    db.execute(f"DROP TABLE IF EXISTS {TABLE}")
+    db.execute(f"CREATE TEMPORARY TABLE {TABLE} (rid INTEGER NOT NULL, qid TEXT NOT NULL, "
+               "label TEXT, seq INTEGER NOT NULL, PRIMARY KEY (rid, qid))"
+               + (" WITHOUT ROWID" if db.dialect == "sqlite" else ""))
+    try:
+        _fill(db, audit_id)
+        row = db.one(_FIRST_WRONG.format(table=TABLE, stored=_stored(db), label=LABEL,
+                                         collate=' COLLATE "C"' if db.dialect != "sqlite"
+                                         else ""), _params(db, audit_id))
+    finally:
+        db.execute(f"DROP TABLE IF EXISTS {TABLE}")
+    if row is None:
+        return None
+    rid, qid, got, want, seq = row
+    return int(rid), str(qid), got, want, int(seq)
+
+
+def _fill(db: Database, audit_id: int) -> None:
+    imports = [int(r[0]) for r in db.all("SELECT seq FROM event WHERE audit_id = ? AND "
+                                         "rows IS NOT NULL ORDER BY seq", (audit_id,))]
+    for seq in imports:
+        blob = db.scalar("SELECT rows FROM event WHERE audit_id = ? AND seq = ?",
+                         (audit_id, seq))
+        rows = chain.iter_rows(blob)
+        del blob
+        while batch := list(islice(rows, BATCH)):
+            _insert(db, [(int(rid), str(qid), label, seq) for rid, qid, label in batch])
+    db.execute(f"INSERT INTO {TABLE} (rid, qid, label, seq) SELECT rid, qid, label, seq FROM ("
+               "SELECT r.id AS rid, e.question AS qid, e.after AS label, e.seq, ROW_NUMBER() "
+               "OVER (PARTITION BY r.id, e.question ORDER BY e.seq DESC) AS n "
+               "FROM event e JOIN record r ON r.audit_id = e.audit_id AND r.ref = e.ref "
+               "WHERE e.audit_id = ? AND e.rows IS NULL "
+               "AND e.action IN ('answer', 'adjudicate', 'undo') AND e.question IS NOT NULL "
+               "AND (e.action <> 'undo' OR e.detail IS NULL OR e.detail <> 'note')) h "
+               f"WHERE n = 1{UPSERT}", (audit_id,))
+
+
+def _insert(db: Database, rows: list[tuple]) -> None:
+    if db.dialect == "sqlite":
+        db.executemany(f"INSERT INTO {TABLE} (rid, qid, label, seq) VALUES (?, ?, ?, ?)"
+                       f"{UPSERT}", rows)
+        return
+    rids, qids, labels, seqs = (list(c) for c in zip(*rows, strict=True))
+    db.execute(f"INSERT INTO {TABLE} (rid, qid, label, seq) SELECT * FROM "
+               f"unnest(?::integer[], ?::text[], ?::text[], ?::integer[]) AS u{UPSERT}",
+               (rids, qids, labels, seqs))
+
+
+def _stored(db: Database) -> str:
+    """The audit's given answers (answered or n/a); on SQLite read over the primary key's
+    range of the audit's records (fast at millions)."""
+    if db.dialect == "sqlite":
+        return ("record_id BETWEEN (SELECT MIN(id) FROM record WHERE audit_id = ?) AND "
+                "(SELECT MAX(id) FROM record WHERE audit_id = ?) AND +audit_id = ? "
+                "AND state IN (1, 2)")
+    return "audit_id = ? AND state IN (1, 2)"
+
+
+def _params(db: Database, audit_id: int) -> tuple:
+    return (audit_id,) * (3 if db.dialect == "sqlite" else 1)
+
+
+# A stored cell is wrong when the history gives it nothing or something else, a history cell
+# when it is not blank and nothing is stored.
+_FIRST_WRONG = """
+SELECT rid, qid, got, want, seq FROM (
+  SELECT s.record_id AS rid, s.question_id AS qid, {label} AS got, g.label AS want,
+         COALESCE(g.seq, s.event_seq, 0) AS seq
+  FROM answer s LEFT JOIN {table} g ON g.rid = s.record_id AND g.qid = s.question_id
+  WHERE {stored} AND (g.label IS NULL OR g.label <> {label})
+  UNION ALL
+  SELECT g.rid, g.qid, NULL, g.label, g.seq FROM {table} g
+  WHERE g.label IS NOT NULL AND NOT EXISTS (
+    SELECT 1 FROM answer s WHERE s.record_id = g.rid AND s.question_id = g.qid
+    AND s.state IN (1, 2))
+) w ORDER BY rid, qid{collate} LIMIT 1
+"""
