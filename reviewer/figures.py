@@ -128,6 +128,21 @@ def summarize(db: Database, audit: AuditInfo) -> AuditSummary:
                         sample_description(audit.sample or {}))
 
 
+def _team(db: Database, audit: AuditInfo, calibrations: list[AuditInfo]) -> Agreement | None:
+    """The audit and all its calibration audits together ("the whole team"), where there are
+    two or more of them sharing records: calibrations drawn at different times on different
+    records have none that every copy scored, and then only each one's own agreement is shown
+    (docs/agreement.md), rather than the report refused."""
+    from reviewer.analysis.agreement import MAX_AUDITS, NoRecordsInCommon
+
+    if not 1 < len(calibrations) < MAX_AUDITS:
+        return None
+    try:
+        return agreement(db, audit, *calibrations)
+    except NoRecordsInCommon:
+        return None
+
+
 def report_figures(db: Database, audit: AuditInfo, compare_with: AuditInfo | None = None,
                    columns: bool = False) -> AuditFigures:
     """What the PDF report and the results workbook (``columns``: with its answer sheets, read
@@ -145,7 +160,7 @@ def report_figures(db: Database, audit: AuditInfo, compare_with: AuditInfo | Non
         compare_with, tally(db, compare_with) if compare_with is not None else None,
         answers=(lambda: answer_table(db, audit, qs, not_asked="n/a",
                                       fields=field_order(db, audit.id))) if columns else None,
-        team=agreement(db, audit, *calibrations) if len(calibrations) > 1 else None,
+        team=_team(db, audit, calibrations),
         weighted=weighted(db, audit, t))
 
 

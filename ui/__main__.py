@@ -23,6 +23,19 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def _no_display() -> str | None:
+    """Where X11 or Wayland would show the window and neither is there (an SSH session, a
+    server), the one line that says so: Qt itself would abort the process with a paragraph
+    about platform plugins. ``QT_QPA_PLATFORM`` (offscreen, xcb, ...) is taken as given."""
+    import os
+
+    if sys.platform in ("win32", "darwin") or any(
+            os.environ.get(v) for v in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")):
+        return None
+    return ("no display to open the app on (DISPLAY and WAYLAND_DISPLAY are not set): start it "
+            "in a desktop session, or on a virtual screen with xvfb-run (README: Screenshots)")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from reviewer.errors import ReviewerError
@@ -30,6 +43,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     from reviewer.settings import check_environment
     from reviewer.text import printable
 
+    problem = _no_display()
+    if problem:
+        print(problem, file=sys.stderr)
+        return 1
     try:                # a bad setting or name: one line, as the reviewer command says it
         check_environment()
         target, name = database_target(args.db), reviewer_name(args.reviewer)

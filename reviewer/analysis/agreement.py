@@ -196,6 +196,10 @@ def kappa_of_counts(pairs: Mapping[tuple[str, str], int]
 MAX_AUDITS = 20
 
 
+class NoRecordsInCommon(ReviewerError):
+    """No record was scored in every one of the audits compared."""
+
+
 def question_ids(sets: Sequence[QuestionSet]) -> list[dict[str, int]]:
     """Per audit, its ids of the questions compared -> their index in the first set (questions
     in every set, not free text): what to read of each audit (``reviewer.figures``)."""
@@ -244,7 +248,8 @@ def agreement(audits: Sequence[AuditInfo], sets: Sequence[QuestionSet], grid: Gr
     check(audits, sets)
     common = np.nonzero(np.logical_and.reduce(grid.present))[0]
     if not len(common):
-        raise ReviewerError("the audits have no records in common (records are matched by ref): "
+        raise NoRecordsInCommon("the audits have no records in common (records are matched by "
+                                "ref): "
                             + ", ".join(f"'{a.name}'" for a in audits))
     linked = chain(list(sets))
     questions: list[QuestionAgreement] = []

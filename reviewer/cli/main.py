@@ -62,6 +62,7 @@ exit status:
      path that is the database itself (or its WAL/journal, or a file reviewer has open)
   2  a usage error (unknown command or option, a missing argument, a wrong file extension,
      a bad REVIEWER_* setting, a name holding a control character)
+  130  interrupted (Ctrl-C): one line; a change under way is not saved
 
 shell completion (bash, zsh; argcomplete):
   eval "$(register-python-argcomplete reviewer)"     # add to ~/.bashrc or ~/.zshrc
@@ -173,7 +174,8 @@ def _run(args: argparse.Namespace) -> int:
             print(f"reviewer: {line}" if ":" not in line.split(" ")[0] else line,
                   file=sys.stderr)
         return exc.exit_status
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:          # Ctrl-C: a transaction under way was rolled back
+        print("reviewer: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
         return 0

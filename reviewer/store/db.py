@@ -55,8 +55,17 @@ class LockTimeout(DatabaseError):
 
 def check_url(target: str) -> None:
     """Refuse a server URL whose user name or password holds an unencoded ``@``: SQLAlchemy
-    would take part of the password for the host name (and look it up on the network)."""
-    found = userinfo(target.split("://", 1)[1])
+    would take part of the password for the host name (and look it up on the network); and one
+    of a kind other than PostgreSQL (SQLite's are never URLs here: ``sqlite_path``)."""
+    scheme, rest = target.split("://", 1)
+    dialect = scheme.lower().split("+", 1)[0]
+    if dialect != "postgresql":
+        spelled = ("write postgresql:// instead of postgres://" if dialect == "postgres" else
+                   f"'{scheme}' databases are not supported")
+        raise DatabaseError(f"cannot open database {display_target(target)}: {spelled} "
+                            "(reviewer works with a SQLite file or a PostgreSQL URL, "
+                            "postgresql+psycopg://USER@HOST:PORT/DATABASE)")
+    found = userinfo(rest)
     if found is not None and "@" in found[0]:
         raise DatabaseError(f"cannot open database {display_target(target)}: the user name or "
                             "password holds an '@'; write it as %40 (and ':' as %3A, '/' as %2F)")
@@ -398,6 +407,7 @@ class Database:
 
 
 def _timed_out(waited: float) -> LockTimeout:
-    return LockTimeout(f"another writer kept the database busy for {waited:.0f} s; gave up "
+    shown = f"{waited:.0f}" if waited >= 10 else f"{waited:.1f}"     # 0.3 s, not "0 s"
+    return LockTimeout(f"another writer kept the database busy for {shown} s; gave up "
                        "waiting and wrote nothing (try again, or wait longer with "
                        "REVIEWER_LOCK_TIMEOUT=SECONDS)")
