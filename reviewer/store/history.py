@@ -111,7 +111,8 @@ class HistoryEvent:
         if self.ref is not None:
             parts.append(self.ref)
         if self.question is not None:
-            parts.append(f"q{self.question}:")
+            q = self.question          # "1" is shown "q1"; an id such as "q1" or "a2" as it is
+            parts.append(f"{q}:" if q[:1].isalpha() else f"q{q}:")
         if self.before is not None or self.after is not None or self.action in (
                 "answer", "note", "undo", "adjudicate"):
             parts.append(f"{_shown(self.before)} -> {_shown(self.after)}")

@@ -165,3 +165,17 @@ def test_undo_never_takes_back_an_import(db, tmp_path):
     qs = actions.ws(db).question_set(audit)
     done = scoring.undo_last(actions.ws(db), audit.id, qs)
     assert done.value is None and "Nothing of yours" in done.message
+
+
+def test_the_text_line_names_a_question_once():
+    """A numbered question reads "q1:"; an id that already starts with a letter is shown as it
+    is ("q1", not "qq1")."""
+    from reviewer.store.history import HistoryEvent
+
+    def line(question: str) -> str:
+        return HistoryEvent(7, "2026-11-23T10:17:40Z", "bob", "answer", "INC-7", question,
+                            "Y", "N", "app").text()
+
+    assert " INC-7 q1: Y -> N (app)" in line("1")
+    assert " INC-7 q1: Y -> N (app)" in line("q1")
+    assert " INC-7 a2b: Y -> N (app)" in line("a2b")
