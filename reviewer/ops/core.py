@@ -11,7 +11,7 @@ end refreshes in one place.
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -200,19 +200,25 @@ class Tx:
             raise RuntimeError(f"history events {sorted(self._events)[:3]} were reserved "
                                "after a seq that was never written")
 
-    def append(self, batches: Iterable[tuple[list[tuple], str, Sequence[Any]]]) -> None:
+    def append(self, batches: Iterable[tuple[list[tuple], str, Sequence[Any], list[int]]],
+               packed: bool = False) -> None:
         """Write events whose seqs were reserved in a row (``reserve(count)``), once every
         event before them is written, a batch at a time: the batch's events (seq, action, ref,
-        question, before, after, detail, rows) in seq order are hashed onto the chain, and the
+        question, before, after, detail, rows) in seq order are hashed onto the chain — an
+        import's changed answers (docs/performance.md). ``packed``: each batch is one row of
+        packed events (``store.bundle``; ``record_ids``: the records it names); else the
         database inserts the same events from its own rows (``select``, ``params``: see
-        ``history.insert_selected``) — an import's changed answers (docs/performance.md)."""
+        ``history.insert_selected``)."""
         self.flush()
-        for events, select, params in batches:
+        for events, select, params, record_ids in batches:
             head, prev = self._chain_head()
             if events[0][0] != head + 1 or events[-1][0] != head + len(events):
                 raise RuntimeError(f"history events from {events[0][0]} are out of turn")
             for action, n in Counter(map(itemgetter(1), events)).items():
                 self._actions[Action(action)] += n
+            if packed:
+                self._head = (events[-1][0], self._pack(prev, events, record_ids))
+                continue
             chained = self._chain(prev, events)
             hashes = b"".join(digest for _, digest in chained)
             history.insert_selected(self.db, select, params, self.audit_key, self.now,
@@ -220,6 +226,19 @@ class Tx:
                                     b"".join(salt for salt, _ in chained),
                                     (prev or chain.ZERO) + hashes[:-32], hashes)
             self._head = (events[-1][0], chained[-1][1])
+
+    def _pack(self, prev: bytes | None, events: list[tuple], record_ids: list[int]) -> bytes:
+        """Hash ``events`` onto the chain with one salt and write them as one packed row; the
+        last one's hash."""
+        from reviewer.store import bundle
+
+        items = [event[1:7] for event in events]
+        salt = chain.new_salt()
+        last = deque(bundle.hashes(self.audit_key, self.now, self.login, self.reviewer, prev,
+                                   events[0][0], items, salt), maxlen=1)[0]
+        bundle.insert(self.db, self.audit_key, self.now, self.reviewer, self.login,
+                      events[0][0], items, salt, prev, last, record_ids)
+        return last
 
     def _chain_head(self) -> tuple[int, bytes | None]:
         if self._head is None:

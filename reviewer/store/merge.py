@@ -30,7 +30,8 @@ QUESTIONS = "merge_questions"     # the audit's questions: k, id, in the file, t
 RECORDS = "merge_record"          # records whose fields or completeness change
 BATCH = 2000                      # staged rows read back at a time (memory stays flat)
 SEQ = "COALESCE(seq, n)"          # a changed cell's first event (where not kept: its number)
-EVENT_BATCH = 20_000              # changed cells hashed and written to the history at a time
+EVENT_BATCH = 5000                # changed cells hashed and written to the history at a time
+                                  # (a pack of events: store.bundle)
 
 
 @dataclass(frozen=True)
@@ -183,11 +184,13 @@ def apply(db: Database, audit_id: int, reviewer: str, now: str, import_seq: int)
         (audit_id, reviewer, now, import_seq))
 
 
-def event_batches(db: Database, detail: str) -> Iterator[tuple[list[tuple], str, tuple]]:
+def event_batches(db: Database, detail: str) -> Iterator[tuple[list[tuple], str, tuple,
+                                                                list[int]]]:
     """The history events of the changes, a batch at a time: the events (seq, action, ref,
-    question, before, after, detail, rows: None) in seq order, and the SQL and parameters that
-    select the same from the change table (``history.insert_selected``). An answer's event has
-    the file's ``detail`` (``condition: detail`` for a question the file has no column for)."""
+    question, before, after, detail, rows: None) in seq order, the SQL and parameters that
+    select the same from the change table (``history.insert_selected``), and the records they
+    name. An answer's event has the file's ``detail`` (``condition: detail`` for a question the
+    file has no column for)."""
     span = db.one(f"SELECT COALESCE(MIN(n), 1), COALESCE(MAX(n), 0) FROM {CHANGE}")
     first, last = (int(span[0]), int(span[1])) if span else (1, 0)
     why = (f"condition: {detail}", detail)
@@ -200,18 +203,19 @@ def event_batches(db: Database, detail: str) -> Iterator[tuple[list[tuple], str,
     notes = int(db.scalar(f"SELECT COUNT(*) FROM {CHANGE} WHERE nte = 1") > 0)
     for low in range(first, last + 1, EVENT_BATCH):
         high = low + EVENT_BATCH - 1
-        events = []
-        for seq, ans, nte, ref, qid, in_file, old, new, old_note, note in db.all(
-                f"SELECT {SEQ}, ans, nte, ref, qid, in_file, {before}, {after}, old_note, note "
-                f"FROM {CHANGE} WHERE n BETWEEN ? AND ? AND ans + nte > 0 ORDER BY n",
+        events, rids = [], set()
+        for seq, ans, nte, ref, qid, in_file, old, new, old_note, note, rid in db.all(
+                f"SELECT {SEQ}, ans, nte, ref, qid, in_file, {before}, {after}, old_note, note, "
+                f"rid FROM {CHANGE} WHERE n BETWEEN ? AND ? AND ans + nte > 0 ORDER BY n",
                 (low, high)):
+            rids.add(rid)
             if ans:
                 events.append((seq, "answer", ref, qid, old, new, why[in_file], None))
             if nte:
                 events.append((seq + ans, "note", ref, qid, old_note, note or None, detail,
                                None))
         if events:
-            yield events, select, (*why[::-1], low, high, detail, low, high, notes)
+            yield events, select, (*why[::-1], low, high, detail, low, high, notes), sorted(rids)
 
 
 def fields(db: Database) -> Iterator[list[tuple]]:
