@@ -11,7 +11,7 @@ end refreshes in one place.
 
 from __future__ import annotations
 
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -200,25 +200,19 @@ class Tx:
             raise RuntimeError(f"history events {sorted(self._events)[:3]} were reserved "
                                "after a seq that was never written")
 
-    def append(self, batches: Iterable[tuple[list[tuple], str, Sequence[Any], list[int]]],
-               packed: bool = False) -> None:
+    def append(self, batches: Iterable[tuple[list[tuple], str, Sequence[Any]]]) -> None:
         """Write events whose seqs were reserved in a row (``reserve(count)``), once every
         event before them is written, a batch at a time: the batch's events (seq, action, ref,
-        question, before, after, detail, rows) in seq order are hashed onto the chain — an
-        import's changed answers (docs/performance.md). ``packed``: each batch is one row of
-        packed events (``store.bundle``; ``record_ids``: the records it names); else the
+        question, before, after, detail, rows) in seq order are hashed onto the chain, and the
         database inserts the same events from its own rows (``select``, ``params``: see
-        ``history.insert_selected``)."""
+        ``history.insert_selected``) — an import's changed answers (docs/performance.md)."""
         self.flush()
-        for events, select, params, record_ids in batches:
+        for events, select, params in batches:
             head, prev = self._chain_head()
             if events[0][0] != head + 1 or events[-1][0] != head + len(events):
                 raise RuntimeError(f"history events from {events[0][0]} are out of turn")
             for action, n in Counter(map(itemgetter(1), events)).items():
                 self._actions[Action(action)] += n
-            if packed:
-                self._head = (events[-1][0], self._pack(prev, events, record_ids))
-                continue
             chained = self._chain(prev, events)
             hashes = b"".join(digest for _, digest in chained)
             history.insert_selected(self.db, select, params, self.audit_key, self.now,
@@ -227,18 +221,25 @@ class Tx:
                                     (prev or chain.ZERO) + hashes[:-32], hashes)
             self._head = (events[-1][0], chained[-1][1])
 
-    def _pack(self, prev: bytes | None, events: list[tuple], record_ids: list[int]) -> bytes:
-        """Hash ``events`` onto the chain with one salt and write them as one packed row; the
-        last one's hash."""
+    def append_packs(self, packs: Iterable[tuple[int, str, list[int]]]) -> None:
+        """The same for events written as packs (docs/evidence.md, "Packed events"): each
+        pack's events (its first seq, its text as the database wrote it: ``store.bundle``, the
+        records they name) hashed onto the chain with one salt and written as one row."""
         from reviewer.store import bundle
 
-        items = [event[1:7] for event in events]
-        salt = chain.new_salt()
-        last = deque(bundle.hashes(self.audit_key, self.now, self.login, self.reviewer, prev,
-                                   events[0][0], items, salt), maxlen=1)[0]
-        bundle.insert(self.db, self.audit_key, self.now, self.reviewer, self.login,
-                      events[0][0], items, salt, prev, last, record_ids)
-        return last
+        self.flush()
+        for first, text, record_ids in packs:
+            head, prev = self._chain_head()
+            if first != head + 1:
+                raise RuntimeError(f"history events from {first} are out of turn")
+            salt = chain.new_salt()
+            last, actions, count = bundle.chain_text(self.audit_key, self.now, self.login,
+                                                     self.reviewer, prev, first, text, salt)
+            for action, n in actions.items():
+                self._actions[Action(action)] += n
+            bundle.insert(self.db, self.audit_key, self.now, self.reviewer, self.login, first,
+                          count, bundle.pack_text(first, text), salt, prev, last, record_ids)
+            self._head = (first + count - 1, last)
 
     def _chain_head(self) -> tuple[int, bytes | None]:
         if self._head is None:

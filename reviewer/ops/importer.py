@@ -151,7 +151,10 @@ def _apply(tx: Tx, qs: QuestionSet, st: Staged, header: list[str], path: Path, d
     result.new = new[0]
     tx.event(Action.IMPORT, detail=f"{path.name} sha256={digest} rows={st.rows} new={result.new} "
                               f"updated={result.updated}", seq=seq, rows=given)
-    tx.append(merged.events, packed=result.changed >= bundle.PACK_MIN)
+    if result.changed and result.changed >= bundle.PACK_MIN:   # docs/evidence.md, "Packed events"
+        tx.append_packs(merge.packs(tx.db, merged.detail))
+    else:
+        tx.append(merged.events)
     merge.drop(tx.db)
     return result
 

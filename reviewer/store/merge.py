@@ -184,13 +184,11 @@ def apply(db: Database, audit_id: int, reviewer: str, now: str, import_seq: int)
         (audit_id, reviewer, now, import_seq))
 
 
-def event_batches(db: Database, detail: str) -> Iterator[tuple[list[tuple], str, tuple,
-                                                                list[int]]]:
+def event_batches(db: Database, detail: str) -> Iterator[tuple[list[tuple], str, tuple]]:
     """The history events of the changes, a batch at a time: the events (seq, action, ref,
-    question, before, after, detail, rows: None) in seq order, the SQL and parameters that
-    select the same from the change table (``history.insert_selected``), and the records they
-    name. An answer's event has the file's ``detail`` (``condition: detail`` for a question the
-    file has no column for)."""
+    question, before, after, detail, rows: None) in seq order, and the SQL and parameters that
+    select the same from the change table (``history.insert_selected``). An answer's event has
+    the file's ``detail`` (``condition: detail`` for a question the file has no column for)."""
     span = db.one(f"SELECT COALESCE(MIN(n), 1), COALESCE(MAX(n), 0) FROM {CHANGE}")
     first, last = (int(span[0]), int(span[1])) if span else (1, 0)
     why = (f"condition: {detail}", detail)
@@ -203,19 +201,52 @@ def event_batches(db: Database, detail: str) -> Iterator[tuple[list[tuple], str,
     notes = int(db.scalar(f"SELECT COUNT(*) FROM {CHANGE} WHERE nte = 1") > 0)
     for low in range(first, last + 1, EVENT_BATCH):
         high = low + EVENT_BATCH - 1
-        events, rids = [], set()
-        for seq, ans, nte, ref, qid, in_file, old, new, old_note, note, rid in db.all(
-                f"SELECT {SEQ}, ans, nte, ref, qid, in_file, {before}, {after}, old_note, note, "
-                f"rid FROM {CHANGE} WHERE n BETWEEN ? AND ? AND ans + nte > 0 ORDER BY n",
+        events = []
+        for seq, ans, nte, ref, qid, in_file, old, new, old_note, note in db.all(
+                f"SELECT {SEQ}, ans, nte, ref, qid, in_file, {before}, {after}, old_note, note "
+                f"FROM {CHANGE} WHERE n BETWEEN ? AND ? AND ans + nte > 0 ORDER BY n",
                 (low, high)):
-            rids.add(rid)
             if ans:
                 events.append((seq, "answer", ref, qid, old, new, why[in_file], None))
             if nte:
                 events.append((seq + ans, "note", ref, qid, old_note, note or None, detail,
                                None))
         if events:
-            yield events, select, (*why[::-1], low, high, detail, low, high, notes), sorted(rids)
+            yield events, select, (*why[::-1], low, high, detail, low, high, notes)
+
+
+def packs(db: Database, detail: str) -> Iterator[tuple[int, str, list[int]]]:
+    """The same events a batch at a time as packs (``store.bundle``): the first one's seq,
+    the events as the pack's text (``bundle.element`` each, in seq order, joined by
+    ``bundle.EVENT``) written by the database, and the records they name. SQLite concatenates
+    the rows of a range of the change table's key in key order (seq order)."""
+    span = db.one(f"SELECT COALESCE(MIN(n), 1), COALESCE(MAX(n), 0) FROM {CHANGE}")
+    first, last = (int(span[0]), int(span[1])) if span else (1, 0)
+    before, after = label_sql("old_state", "old_value"), label_sql("state", "value")
+    if db.dialect == "sqlite":
+        array, text, quote = "json_array", "{}", "json_quote(ref)"
+        sep, rs, concat = "char(31)", "char(30)", "group_concat({}, char(30))"
+    else:
+        array, text, quote = "json_build_array", "({})::text", "to_json(ref::text)::text"
+        sep, rs, concat = "chr(31)", "chr(30)", "string_agg({}, chr(30) ORDER BY n)"
+    why = "CASE WHEN in_file = 1 THEN CAST(? AS TEXT) ELSE CAST(? AS TEXT) END"
+    answer = (f"{quote} || {sep} || "
+              + text.format(f"{array}('answer', qid, {before}, {after}, {why})"))
+    note = (f"{quote} || {sep} || "
+            + text.format(f"{array}('note', qid, old_note, NULLIF(note, ''), CAST(? AS TEXT))"))
+    cell = (f"CASE WHEN ans = 1 AND nte = 1 THEN {answer} || {rs} || {note} "
+            f"WHEN ans = 1 THEN {answer} ELSE {note} END")
+    sql = (f"SELECT MIN({SEQ}), {concat.format(cell)} FROM {CHANGE} "
+           "WHERE n BETWEEN ? AND ? AND ans + nte > 0")
+    kinds = (detail, f"condition: {detail}")
+    for low in range(first, last + 1, EVENT_BATCH):
+        high = low + EVENT_BATCH - 1
+        found = db.one(sql, (*kinds, detail, *kinds, detail, low, high))
+        if found is None or found[0] is None:
+            continue
+        rids = [int(r[0]) for r in db.all(f"SELECT DISTINCT rid FROM {CHANGE} WHERE n "
+                                          "BETWEEN ? AND ? AND ans + nte > 0", (low, high))]
+        yield int(found[0]), str(found[1]), rids
 
 
 def fields(db: Database) -> Iterator[list[tuple]]:
