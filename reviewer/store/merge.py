@@ -137,18 +137,18 @@ def changes(db: Database, questions: list[Question], first_seq: int) -> tuple[in
         f"WHERE NOT (state = old_state AND value {same} old_value AND note = old_note)")
     columns = "rid, qid, ref, in_file, old_state, old_value, old_note, state, value, note"
     if db.dialect == "sqlite" and not any(q.note for q in questions):
-        # No note can change, so a cell has one event or none: the cells with one go first,
-        # in order, numbered from first_seq (SQLite numbers rows one past the largest: a
-        # placeholder row holds first_seq - 1), so each one's n is its event's seq; no
+        # No note can change, so a cell has one event or none. In one pass over the cells,
+        # in order, each with an event is numbered one past the largest number so far (how
+        # SQLite numbers a row given none; a placeholder row holds first_seq - 1), so its n
+        # is its event's seq, and each without one gets a negative number of its own: no
         # running sum to keep.
         db.execute(f"INSERT INTO {CHANGE} (n, rid, qid, ref, in_file, old_state, old_note, "
                    "state, note, ans, nte) VALUES (?, 0, '', '', 0, 0, '', 0, '', 0, 0)",
                    (first_seq - 1,))
-        db.execute(f"INSERT INTO {CHANGE} SELECT NULL, {columns}, NULL, ans, nte "
-                   f"FROM ({cells}) y WHERE ans = 1 ORDER BY k, qk")
+        db.execute(f"INSERT INTO {CHANGE} SELECT CASE WHEN ans = 1 THEN NULL "
+                   f"ELSE -1 - (k * ? + qk) END, {columns}, NULL, ans, nte "
+                   f"FROM ({cells}) y ORDER BY k, qk", (len(questions),))
         db.execute(f"DELETE FROM {CHANGE} WHERE n = ?", (first_seq - 1,))
-        db.execute(f"INSERT INTO {CHANGE} SELECT NULL, {columns}, NULL, ans, nte "
-                   f"FROM ({cells}) y WHERE ans = 0")
     else:
         db.execute(
             f"INSERT INTO {CHANGE} SELECT ROW_NUMBER() OVER w, {columns}, "
@@ -189,7 +189,8 @@ def event_batches(db: Database, detail: str) -> Iterator[tuple[list[tuple], str,
     question, before, after, detail, rows: None) in seq order, and the SQL and parameters that
     select the same from the change table (``history.insert_selected``). An answer's event has
     the file's ``detail`` (``condition: detail`` for a question the file has no column for)."""
-    span = db.one(f"SELECT COALESCE(MIN(n), 1), COALESCE(MAX(n), 0) FROM {CHANGE}")
+    span = db.one(f"SELECT COALESCE(MIN(n), 1), COALESCE(MAX(n), 0) FROM {CHANGE} "
+                  "WHERE ans + nte > 0")
     first, last = (int(span[0]), int(span[1])) if span else (1, 0)
     why = (f"condition: {detail}", detail)
     before, after = label_sql("old_state", "old_value"), label_sql("state", "value")
@@ -220,7 +221,8 @@ def packs(db: Database, detail: str) -> Iterator[tuple[int, str, list[int]]]:
     the events as the pack's text (``bundle.element`` each, in seq order, joined by
     ``bundle.EVENT``) written by the database, and the records they name. SQLite concatenates
     the rows of a range of the change table's key in key order (seq order)."""
-    span = db.one(f"SELECT COALESCE(MIN(n), 1), COALESCE(MAX(n), 0) FROM {CHANGE}")
+    span = db.one(f"SELECT COALESCE(MIN(n), 1), COALESCE(MAX(n), 0) FROM {CHANGE} "
+                  "WHERE ans + nte > 0")
     first, last = (int(span[0]), int(span[1])) if span else (1, 0)
     before, after = label_sql("old_state", "old_value"), label_sql("state", "value")
     if db.dialect == "sqlite":
