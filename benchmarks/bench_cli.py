@@ -212,6 +212,19 @@ def stored_mb(db: Path) -> float:
                if not p.name.endswith("-writer")) / 1e6
 
 
+def breakdown(db: Path) -> str:
+    """The largest tables and indexes of the database, in MB (SQLite's dbstat), if it has it."""
+    con = sqlite3.connect(db)
+    try:
+        rows = con.execute("SELECT name, SUM(pgsize) FROM dbstat GROUP BY name "
+                           "ORDER BY 2 DESC LIMIT 6").fetchall()
+    except sqlite3.Error:
+        return "(no dbstat)"
+    finally:
+        con.close()
+    return ", ".join(f"{name} {size / 1e6:.1f}" for name, size in rows)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
@@ -243,6 +256,7 @@ def main() -> int:
                         "import", NAME, str(changed_path)], "changed")[0]
                    for i in range(args.repeat)]
         changed_mb = stored_mb(folder / "changed-0.db")
+        parts = (breakdown(folder / "import-0.db"), breakdown(folder / "changed-0.db"))
         t_verify = run([*reviewer, "--db", str(folder / "changed-0.db"), "verify", NAME],
                        "verify")[0]                 # the import's and the re-import's events
         reimports = [run([*reviewer, "--db", str(folder / f"import-{i}.db"), "answers",
@@ -299,6 +313,8 @@ def main() -> int:
     print(f"database after import {first_mb:.1f} MB = {first_mb * 1e6 / size:.2f}x the CSV "
           f"(goal <= 4); a re-import changing nearly every answer adds "
           f"{changed_mb - first_mb:.1f} MB = {(changed_mb - first_mb) * 1e6 / size:.2f}x (<= 4)")
+    print(f"  after the import (MB): {parts[0]}")
+    print(f"  after the changed re-import (MB): {parts[1]}")
     print(f"tally JSON equals the naive counts: {'yes' if same else 'NO'}")
     memory = max(PEAKS[s] for s in ("import", "reimport", "changed", "verify", "tally",
                                     "tally by")) < 300

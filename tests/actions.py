@@ -24,8 +24,14 @@ LAST: list[OpResult] = []          # the last operation's whole result
 
 
 def actions(db: Database) -> Counter[str]:
-    """Every history event's action, counted."""
-    return Counter(a for (a,) in db.all("SELECT action FROM event"))
+    """Every history event's action, counted (a pack of events counted as its events:
+    docs/evidence.md, "Packed events")."""
+    from reviewer.store.bundle import unpack
+
+    found = Counter(a for (a,) in db.all("SELECT action FROM event WHERE bundle IS NULL"))
+    for (blob,) in db.all("SELECT bundle FROM event WHERE bundle IS NOT NULL"):
+        found.update(item[0] for item in unpack(blob)[1])
+    return found
 
 
 def check_contract(result: OpResult, appended: Counter[str]) -> None:

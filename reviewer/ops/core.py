@@ -221,6 +221,26 @@ class Tx:
                                     (prev or chain.ZERO) + hashes[:-32], hashes)
             self._head = (events[-1][0], chained[-1][1])
 
+    def append_packs(self, packs: Iterable[tuple[int, str, list[int]]]) -> None:
+        """The same for events written as packs (docs/evidence.md, "Packed events"): each
+        pack's events (its first seq, its text as the database wrote it: ``store.bundle``, the
+        records they name) hashed onto the chain with one salt and written as one row."""
+        from reviewer.store import bundle
+
+        self.flush()
+        for first, text, record_ids in packs:
+            head, prev = self._chain_head()
+            if first != head + 1:
+                raise RuntimeError(f"history events from {first} are out of turn")
+            salt = chain.new_salt()
+            last, actions, count = bundle.chain_text(self.audit_key, self.now, self.login,
+                                                     self.reviewer, prev, first, text, salt)
+            for action, n in actions.items():
+                self._actions[Action(action)] += n
+            bundle.insert(self.db, self.audit_key, self.now, self.reviewer, self.login, first,
+                          count, bundle.pack_text(first, text), salt, prev, last, record_ids)
+            self._head = (first + count - 1, last)
+
     def _chain_head(self) -> tuple[int, bytes | None]:
         if self._head is None:
             self._head = history.chain_head(self.db, self.audit_key)

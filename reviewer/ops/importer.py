@@ -46,7 +46,7 @@ from reviewer.gc_pause import gc_paused
 from reviewer.ops.core import OpResult, Tx, check_open, write
 from reviewer.questions.logic import BLANK
 from reviewer.questions.model import QuestionSet
-from reviewer.store import history, merge, staging
+from reviewer.store import bundle, history, merge, staging
 from reviewer.store.chain import listed, pack_parts
 from reviewer.store.db import Database
 from reviewer.store.history import Action
@@ -151,7 +151,10 @@ def _apply(tx: Tx, qs: QuestionSet, st: Staged, header: list[str], path: Path, d
     result.new = new[0]
     tx.event(Action.IMPORT, detail=f"{path.name} sha256={digest} rows={st.rows} new={result.new} "
                               f"updated={result.updated}", seq=seq, rows=given)
-    tx.append(merged.events)
+    if result.changed and result.changed >= bundle.PACK_MIN:   # docs/evidence.md, "Packed events"
+        tx.append_packs(merge.packs(tx.db, merged.detail))
+    else:
+        tx.append(merged.events)
     merge.drop(tx.db)
     return result
 

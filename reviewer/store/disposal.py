@@ -17,7 +17,8 @@ def seal_events(db: Database, audit_id: int, pseudonym: Callable[[str], str]) ->
     """Seal the commitments of every event that names a record or holds a note, then replace
     its ref by the pseudonym, blank its note texts and delete its salt. The number sealed."""
     rows = db.all("SELECT seq, action, ref, before, after, detail, salt FROM event "
-                  "WHERE audit_id = ? AND salt IS NOT NULL AND action <> 'dispose' AND "
+                  "WHERE audit_id = ? AND salt IS NOT NULL AND bundle IS NULL AND "
+                  "action <> 'dispose' AND "
                   "(ref IS NOT NULL OR action = 'note' OR (action = 'undo' AND detail = 'note'))"
                   " ORDER BY seq", (audit_id,))
     seals, updates = [], []
@@ -31,7 +32,32 @@ def seal_events(db: Database, audit_id: int, pseudonym: Callable[[str], str]) ->
                    "VALUES (?, ?, ?, ?, ?, ?)", seals)
     db.executemany('UPDATE event SET ref = ?, "before" = ?, "after" = ?, salt = NULL '
                    "WHERE audit_id = ? AND seq = ?", updates)
-    return len(updates)
+    return len(updates) + _seal_packs(db, audit_id, pseudonym)
+
+
+def _seal_packs(db: Database, audit_id: int, pseudonym: Callable[[str], str]) -> int:
+    """The same for packs of events (``store.bundle``): each pack's commitments sealed as one
+    row, its refs replaced and note texts blanked in place. The number of events sealed."""
+    from reviewer.store import bundle
+
+    sealed = 0
+    for (seq,) in db.all("SELECT seq FROM event WHERE audit_id = ? AND bundle IS NOT NULL "
+                         "AND salt IS NOT NULL ORDER BY seq", (audit_id,)):
+        blob, salt = db.one("SELECT bundle, salt FROM event WHERE audit_id = ? AND seq = ?",
+                            (audit_id, seq))
+        first, items = bundle.unpack(blob)
+        commit = bundle.Commits(bytes(salt))
+        seals = [commit.of(item) for item in items]
+        kept = [[action, pseudonym(ref) if ref is not None else None, question,
+                 None if action in NOTE_EVENTS else before,
+                 None if action in NOTE_EVENTS else after, detail]
+                for action, ref, question, before, after, detail in items]
+        db.execute("INSERT INTO event_seal (audit_id, seq, bundle) VALUES (?, ?, ?)",
+                   (audit_id, seq, bundle.pack_seals(seals)))
+        db.execute("UPDATE event SET bundle = ?, salt = NULL WHERE audit_id = ? AND seq = ?",
+                   (bundle.pack(first, kept), audit_id, seq))
+        sealed += len(items)
+    return sealed
 
 
 def remove_personal_data(db: Database, audit_id: int, pseudonym: Callable[[str], str]) -> int:

@@ -142,8 +142,11 @@ def _shown(value: str | None) -> str:
         if (not value or value != value.strip() or " " in value) else value
 
 
-_SELECT = ("SELECT seq, at, reviewer, action, ref, question, before, after, detail, login, "
-           "prev, hash FROM event WHERE audit_id = ?")
+_SELECT = ("SELECT e.seq, e.at, e.reviewer, e.action, e.ref, e.question, e.before, e.after, "
+           "e.detail, e.login, e.prev, e.hash, e.bundle, e.salt, s.bundle FROM event e "
+           "LEFT JOIN event_seal s ON e.bundle IS NOT NULL AND s.audit_id = e.audit_id "
+           "AND s.seq = e.seq WHERE e.audit_id = ?")
+PACKABLE = ("answer", "note")       # the actions a pack of events holds (``store.bundle``)
 
 
 def _event(row: tuple) -> HistoryEvent:
@@ -159,31 +162,57 @@ def events(db: Database, audit_id: int, ref: str | None = None,
     return list(iter_events(db, audit_id, ref, actions, login))
 
 
-EVENT_BATCH = 5000       # events read at a time by iter_events
+EVENT_BATCH = 5000       # rows read at a time by iter_events
 
 
 def iter_events(db: Database, audit_id: int, ref: str | None = None,
                 actions: tuple[str, ...] | None = None,
                 login: str | None = None) -> Iterator[HistoryEvent]:
-    """``events`` read a batch at a time in seq order (keyset on the primary key): ``history``
-    and ``access`` print millions of events in flat memory (docs/performance.md)."""
+    """``events`` read a batch of rows at a time in seq order (keyset on the primary key):
+    ``history`` and ``access`` print millions of events in flat memory (docs/performance.md).
+    A pack of events (``store.bundle``) is opened where it may hold what is asked for."""
+    from reviewer.store import bundle
+
     sql, params = _SELECT, [audit_id]
     if ref is not None:
-        sql += " AND ref = ?"
+        packs = bundle.seqs_naming(db, audit_id, ref)
+        sql += " AND (e.ref = ?" + (f" OR e.seq IN ({', '.join(map(str, packs))}))"
+                                    if packs else ")")
         params.append(ref)
     if actions:
-        sql += f" AND action IN ({', '.join('?' * len(actions))})"
+        sql += f" AND (e.action IN ({', '.join('?' * len(actions))})"
+        sql += " OR e.bundle IS NOT NULL)" if set(actions) & set(PACKABLE) else \
+            " AND e.bundle IS NULL)"
         params.extend(actions)
     if login is not None:
-        sql += " AND login = ?"
+        sql += " AND e.login = ?"
         params.append(login)
     last = 0
     while True:
-        batch = db.all(f"{sql} AND seq > ? ORDER BY seq LIMIT {EVENT_BATCH}", [*params, last])
-        yield from (_event(row) for row in batch)
+        batch = db.all(f"{sql} AND e.seq > ? ORDER BY e.seq LIMIT {EVENT_BATCH}",
+                       [*params, last])
+        for row in batch:
+            if row[12] is None:
+                yield _event(row)
+            else:
+                yield from _packed(audit_id, row, ref, actions)
         if len(batch) < EVENT_BATCH:
             return
         last = batch[-1][0]
+
+
+def _packed(audit_id: int, row: tuple, ref: str | None,
+            actions: tuple[str, ...] | None) -> Iterator[HistoryEvent]:
+    from reviewer.store import bundle
+    from reviewer.store.chain import hex_or_none
+
+    at, reviewer, login, prev = row[1], row[2], row[9], row[10]
+    for seq, (action, ref_, question, before, after, detail), p, h in bundle.events(
+            audit_id, at, login, reviewer, bytes(prev) if prev is not None else None, row[12],
+            row[13], row[14], bytes(row[11]) if row[11] is not None else None):
+        if (ref is None or ref_ == ref) and (not actions or action in actions):
+            yield HistoryEvent(seq, at, reviewer, action, ref_, question, before, after,
+                               detail or "", login, hex_or_none(p), hex_or_none(h))
 
 
 def history_dict(audit_name: str, found: list[HistoryEvent],

@@ -30,7 +30,8 @@ QUESTIONS = "merge_questions"     # the audit's questions: k, id, in the file, t
 RECORDS = "merge_record"          # records whose fields or completeness change
 BATCH = 2000                      # staged rows read back at a time (memory stays flat)
 SEQ = "COALESCE(seq, n)"          # a changed cell's first event (where not kept: its number)
-EVENT_BATCH = 20_000              # changed cells hashed and written to the history at a time
+EVENT_BATCH = 5000                # changed cells hashed and written to the history at a time
+                                  # (a pack of events: store.bundle)
 
 
 @dataclass(frozen=True)
@@ -136,18 +137,18 @@ def changes(db: Database, questions: list[Question], first_seq: int) -> tuple[in
         f"WHERE NOT (state = old_state AND value {same} old_value AND note = old_note)")
     columns = "rid, qid, ref, in_file, old_state, old_value, old_note, state, value, note"
     if db.dialect == "sqlite" and not any(q.note for q in questions):
-        # No note can change, so a cell has one event or none: the cells with one go first,
-        # in order, numbered from first_seq (SQLite numbers rows one past the largest: a
-        # placeholder row holds first_seq - 1), so each one's n is its event's seq; no
+        # No note can change, so a cell has one event or none. In one pass over the cells,
+        # in order, each with an event is numbered one past the largest number so far (how
+        # SQLite numbers a row given none; a placeholder row holds first_seq - 1), so its n
+        # is its event's seq, and each without one gets a negative number of its own: no
         # running sum to keep.
         db.execute(f"INSERT INTO {CHANGE} (n, rid, qid, ref, in_file, old_state, old_note, "
                    "state, note, ans, nte) VALUES (?, 0, '', '', 0, 0, '', 0, '', 0, 0)",
                    (first_seq - 1,))
-        db.execute(f"INSERT INTO {CHANGE} SELECT NULL, {columns}, NULL, ans, nte "
-                   f"FROM ({cells}) y WHERE ans = 1 ORDER BY k, qk")
+        db.execute(f"INSERT INTO {CHANGE} SELECT CASE WHEN ans = 1 THEN NULL "
+                   f"ELSE -1 - (k * ? + qk) END, {columns}, NULL, ans, nte "
+                   f"FROM ({cells}) y ORDER BY k, qk", (len(questions),))
         db.execute(f"DELETE FROM {CHANGE} WHERE n = ?", (first_seq - 1,))
-        db.execute(f"INSERT INTO {CHANGE} SELECT NULL, {columns}, NULL, ans, nte "
-                   f"FROM ({cells}) y WHERE ans = 0")
     else:
         db.execute(
             f"INSERT INTO {CHANGE} SELECT ROW_NUMBER() OVER w, {columns}, "
@@ -188,7 +189,8 @@ def event_batches(db: Database, detail: str) -> Iterator[tuple[list[tuple], str,
     question, before, after, detail, rows: None) in seq order, and the SQL and parameters that
     select the same from the change table (``history.insert_selected``). An answer's event has
     the file's ``detail`` (``condition: detail`` for a question the file has no column for)."""
-    span = db.one(f"SELECT COALESCE(MIN(n), 1), COALESCE(MAX(n), 0) FROM {CHANGE}")
+    span = db.one(f"SELECT COALESCE(MIN(n), 1), COALESCE(MAX(n), 0) FROM {CHANGE} "
+                  "WHERE ans + nte > 0")
     first, last = (int(span[0]), int(span[1])) if span else (1, 0)
     why = (f"condition: {detail}", detail)
     before, after = label_sql("old_state", "old_value"), label_sql("state", "value")
@@ -212,6 +214,41 @@ def event_batches(db: Database, detail: str) -> Iterator[tuple[list[tuple], str,
                                None))
         if events:
             yield events, select, (*why[::-1], low, high, detail, low, high, notes)
+
+
+def packs(db: Database, detail: str) -> Iterator[tuple[int, str, list[int]]]:
+    """The same events a batch at a time as packs (``store.bundle``): the first one's seq,
+    the events as the pack's text (``bundle.element`` each, in seq order, joined by
+    ``bundle.EVENT``) written by the database, and the records they name. SQLite concatenates
+    the rows of a range of the change table's key in key order (seq order)."""
+    span = db.one(f"SELECT COALESCE(MIN(n), 1), COALESCE(MAX(n), 0) FROM {CHANGE} "
+                  "WHERE ans + nte > 0")
+    first, last = (int(span[0]), int(span[1])) if span else (1, 0)
+    before, after = label_sql("old_state", "old_value"), label_sql("state", "value")
+    if db.dialect == "sqlite":
+        array, text, quote = "json_array", "{}", "json_quote(ref)"
+        sep, rs, concat = "char(31)", "char(30)", "group_concat({}, char(30))"
+    else:
+        array, text, quote = "json_build_array", "({})::text", "to_json(ref::text)::text"
+        sep, rs, concat = "chr(31)", "chr(30)", "string_agg({}, chr(30) ORDER BY n)"
+    why = "CASE WHEN in_file = 1 THEN CAST(? AS TEXT) ELSE CAST(? AS TEXT) END"
+    answer = (f"{quote} || {sep} || "
+              + text.format(f"{array}('answer', qid, {before}, {after}, {why})"))
+    note = (f"{quote} || {sep} || "
+            + text.format(f"{array}('note', qid, old_note, NULLIF(note, ''), CAST(? AS TEXT))"))
+    cell = (f"CASE WHEN ans = 1 AND nte = 1 THEN {answer} || {rs} || {note} "
+            f"WHEN ans = 1 THEN {answer} ELSE {note} END")
+    sql = (f"SELECT MIN({SEQ}), {concat.format(cell)} FROM {CHANGE} "
+           "WHERE n BETWEEN ? AND ? AND ans + nte > 0")
+    kinds = (detail, f"condition: {detail}")
+    for low in range(first, last + 1, EVENT_BATCH):
+        high = low + EVENT_BATCH - 1
+        found = db.one(sql, (*kinds, detail, *kinds, detail, low, high))
+        if found is None or found[0] is None:
+            continue
+        rids = [int(r[0]) for r in db.all(f"SELECT DISTINCT rid FROM {CHANGE} WHERE n "
+                                          "BETWEEN ? AND ? AND ans + nte > 0", (low, high))]
+        yield int(found[0]), str(found[1]), rids
 
 
 def fields(db: Database) -> Iterator[list[tuple]]:

@@ -463,5 +463,42 @@ def _to_7(db: Database) -> None:
         "EXECUTE format('GRANT SELECT ON audit_count_part TO %I', g); END LOOP; END $$")
 
 
+def _to_8(db: Database) -> None:
+    """Packed history events (docs/evidence.md, "Packed events"): a large import's changed
+    answers are stored a pack of events per ``event`` row (``bundle``), their commitments after
+    disposal a pack per ``event_seal`` row (``bundle``); ``event_bundle_record`` lists the
+    records each pack names (read by all, appended to by those who write history, never changed:
+    triggers). The history's update trigger (step 5) already lets disposal rewrite ``bundle``
+    once the pack's commitments are sealed, as it does ``ref``, ``before`` and ``after``."""
+    blob = "BLOB" if db.dialect == "sqlite" else "BYTEA"
+    _ddl(db,
+         f"ALTER TABLE event ADD COLUMN bundle {blob}",
+         f"ALTER TABLE event_seal ADD COLUMN bundle {blob}",
+         "CREATE TABLE event_bundle_record (audit_id INTEGER NOT NULL, record_id INTEGER NOT "
+         "NULL, seq INTEGER NOT NULL, PRIMARY KEY (audit_id, record_id, seq)) WITHOUT ROWID")
+    message = "event_bundle_record rows are append-only"
+    if db.dialect == "sqlite":
+        for op in ("UPDATE", "DELETE"):
+            db.execute(f"CREATE TRIGGER event_bundle_record_no_{op.lower()} BEFORE {op} ON "
+                       f"event_bundle_record BEGIN SELECT RAISE(ABORT, '{message}'); END")
+        return
+    db.execute("CREATE OR REPLACE FUNCTION event_bundle_record_append_only() RETURNS trigger AS "
+               f"$$ BEGIN RAISE EXCEPTION '{message}'; END $$ LANGUAGE plpgsql")
+    db.execute("CREATE TRIGGER event_bundle_record_append_only BEFORE UPDATE OR DELETE ON "
+               "event_bundle_record FOR EACH ROW EXECUTE FUNCTION "
+               "event_bundle_record_append_only()")
+    db.execute("CREATE TRIGGER event_bundle_record_no_truncate BEFORE TRUNCATE ON "
+               "event_bundle_record FOR EACH STATEMENT EXECUTE FUNCTION "
+               "event_bundle_record_append_only()")
+    # Whoever reads the history may read the new table, whoever appends to it may append here,
+    # at once, before the owner next runs ``team grant``. No parameters: ``%I`` is format()'s.
+    db.conn.cursor().execute(
+        "DO $$ DECLARE g text; p text; BEGIN FOR g, p IN SELECT DISTINCT grantee, "
+        "privilege_type FROM information_schema.role_table_grants WHERE table_name = 'event' "
+        "AND table_schema = current_schema() AND privilege_type IN ('SELECT', 'INSERT') "
+        "AND grantee <> current_user LOOP "
+        "EXECUTE format('GRANT %s ON event_bundle_record TO %I', p, g); END LOOP; END $$")
+
+
 STEPS: dict[int, Callable[[Database], None]] = {1: _to_1, 2: _to_2, 3: _to_3, 4: _to_4,
-                                                5: _to_5, 6: _to_6, 7: _to_7}
+                                                5: _to_5, 6: _to_6, 7: _to_7, 8: _to_8}

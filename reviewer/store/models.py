@@ -148,6 +148,8 @@ class Event(SQLModel, table=True):
     prev: bytes | None = None
     hash: bytes | None = None
     rows: bytes | None = None
+    # schema 8: a pack of events (docs/evidence.md, "Packed events"; ``store.bundle``)
+    bundle: bytes | None = None
 
 
 class EventSeal(SQLModel, table=True):
@@ -161,6 +163,19 @@ class EventSeal(SQLModel, table=True):
     before: bytes | None = None
     after: bytes | None = None
     detail: bytes | None = None
+    # schema 8: a pack's commitments (``store.bundle``)
+    bundle: bytes | None = None
+
+
+class EventBundleRecord(SQLModel, table=True):
+    """Schema 8: the records each pack of history events names (``store.bundle``), so
+    ``history --ref`` opens only those packs; append-only (triggers)."""
+
+    __tablename__ = "event_bundle_record"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+    audit_id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    record_id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    seq: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
 
 
 class AuditPolicy(SQLModel, table=True):

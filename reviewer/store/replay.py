@@ -55,14 +55,43 @@ def _fill(db: Database, audit_id: int) -> None:
         del blob
         while batch := list(islice(rows, BATCH)):
             _insert(db, [(int(rid), str(qid), label, seq) for rid, qid, label in batch])
+    packed = _fill_packed(db, audit_id)
+    events = ("SELECT seq, ref, question, after, action, detail FROM event WHERE audit_id = ? "
+              "AND rows IS NULL AND bundle IS NULL"
+              + (f" UNION ALL SELECT seq, ref, question, after, 'answer', '' FROM {PACKED}"
+                 if packed else ""))
     db.execute(f"INSERT INTO {TABLE} (rid, qid, label, seq) SELECT rid, qid, label, seq FROM ("
                "SELECT r.id AS rid, e.question AS qid, e.after AS label, e.seq, ROW_NUMBER() "
                "OVER (PARTITION BY r.id, e.question ORDER BY e.seq DESC) AS n "
-               "FROM event e JOIN record r ON r.audit_id = e.audit_id AND r.ref = e.ref "
-               "WHERE e.audit_id = ? AND e.rows IS NULL "
-               "AND e.action IN ('answer', 'adjudicate', 'undo') AND e.question IS NOT NULL "
+               f"FROM ({events}) e JOIN record r ON r.audit_id = ? AND r.ref = e.ref "
+               "WHERE e.action IN ('answer', 'adjudicate', 'undo') AND e.question IS NOT NULL "
                "AND (e.action <> 'undo' OR e.detail IS NULL OR e.detail <> 'note')) h "
-               f"WHERE n = 1{UPSERT}", (audit_id,))
+               f"WHERE n = 1{UPSERT}", (audit_id, audit_id))
+    db.execute(f"DROP TABLE IF EXISTS {PACKED}")
+
+
+PACKED = "verify_packed"     # the answer events of the audit's packs (store.bundle)
+
+
+def _fill_packed(db: Database, audit_id: int) -> bool:
+    """The answer events held in packs (``store.bundle``), into a temporary table; whether
+    there are any."""
+    from reviewer.store import bundle
+
+    db.execute(f"DROP TABLE IF EXISTS {PACKED}")
+    seqs = [int(r[0]) for r in db.all("SELECT seq FROM event WHERE audit_id = ? AND bundle IS "
+                                      "NOT NULL ORDER BY seq", (audit_id,))]
+    if not seqs:
+        return False
+    db.execute(f"CREATE TEMPORARY TABLE {PACKED} (seq INTEGER NOT NULL, ref TEXT, "
+               "question TEXT, after TEXT)")
+    for seq in seqs:
+        first, items = bundle.unpack(db.scalar("SELECT bundle FROM event WHERE audit_id = ? "
+                                               "AND seq = ?", (audit_id, seq)))
+        db.executemany(f"INSERT INTO {PACKED} (seq, ref, question, after) VALUES (?, ?, ?, ?)",
+                       [(first + i, ref, question, after) for i, (action, ref, question,
+                        _before, after, _detail) in enumerate(items) if action == "answer"])
+    return True
 
 
 def _insert(db: Database, rows: list[tuple]) -> None:

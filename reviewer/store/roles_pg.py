@@ -19,7 +19,7 @@ from reviewer.store.db import Database
 # their SECURITY DEFINER triggers on ``record`` (docs/performance.md)
 READ_ONLY_FOR_ALL = ("meta", "question_set", "audit", "record", "answer", "undo", "incident",
                      "event", "event_seal", "plan", "plan_item", "audit_policy", "team_member",
-                     "transcript", "audit_count", "audit_count_part")
+                     "transcript", "audit_count", "audit_count_part", "event_bundle_record")
 # a reviewer stores machine transcripts (``transcribe``, replacing a record's earlier one); a
 # lead's disposal removes them (docs/listening.md, "Removing transcripts")
 REVIEWER_WRITES = ("answer", "undo", "transcript")
@@ -70,6 +70,7 @@ def set_up(db: Database) -> dict[str, str]:
     db.execute(f"GRANT USAGE ON SCHEMA {schema} TO {v}")
     db.execute(f"GRANT SELECT ON {every} TO {v}")
     db.execute(f"GRANT INSERT ON event TO {v}")
+    db.execute(f"GRANT INSERT ON event_bundle_record TO {r}")    # packed history (schema 8)
     db.execute(f"GRANT INSERT, UPDATE, DELETE ON {', '.join(REVIEWER_WRITES)} TO {r}")
     # records: a reviewer adds them (imports) and sets fields and completeness, never who they
     # are assigned to nor their ref

@@ -45,7 +45,8 @@ class Verified:
 
 
 _COLUMNS = ("e.seq, e.at, e.login, e.reviewer, e.action, e.ref, e.question, e.before, e.after, "
-            "e.detail, e.salt, e.prev, e.hash, e.rows, s.seq, s.ref, s.before, s.after, s.detail")
+            "e.detail, e.salt, e.prev, e.hash, e.rows, e.bundle, s.bundle, s.seq, s.ref, "
+            "s.before, s.after, s.detail")
 
 
 def verify_chain(db: Database, audit_key: int, head: bytes | None = None) -> Verified:
@@ -57,15 +58,29 @@ def verify_chain(db: Database, audit_key: int, head: bytes | None = None) -> Ver
     seen_head = head is None
     n = 0
     for (seq, at, login, reviewer, action, ref, question, before, after, detail, salt, stored_prev,
-         stored_hash, rows, sealed, *seal) in _events(db, audit_key):
+         stored_hash, rows, packed, packed_seal, sealed, *seal) in _events(db, audit_key):
         stored_prev = bytes(stored_prev) if stored_prev is not None else None
         stored_hash = bytes(stored_hash) if stored_hash is not None else None
-        if seq != expected_seq:
-            raise ChainBroken(expected_seq, "missing" if seq > expected_seq else "inserted")
+        items = _items(seq, packed) if packed is not None else None
+        first = seq if items is None else seq - len(items) + 1
+        if first != expected_seq:
+            raise ChainBroken(expected_seq, "missing" if first > expected_seq else "inserted")
         if stored_prev != prev:
             if n and stored_prev == prev_prev:
                 raise ChainBroken(last_seq, "inserted")
-            raise ChainBroken(seq, "changed", "its link to the event before")
+            raise ChainBroken(first, "changed", "its link to the event before")
+        if packed is not None:
+            if salt is None and (packed_seal is None or disposed is None or disposed <= seq):
+                raise ChainBroken(first, "changed", "its texts were removed without a disposal")
+            digests = _packed(audit_key, at, login, reviewer, stored_prev, items, salt,
+                              packed_seal, stored_hash, first)
+            if head is not None and head in digests:
+                seen_head = True
+            prev_prev, prev, last_seq = (digests[-2] if len(digests) > 1 else prev), \
+                digests[-1], seq
+            expected_seq = seq + 1
+            n += len(digests)
+            continue
         if salt is not None:
             commits = chain.commitments(bytes(salt), ref, before, after, detail)
         elif sealed is not None and disposed is not None and disposed > seq:
@@ -85,6 +100,40 @@ def verify_chain(db: Database, audit_key: int, head: bytes | None = None) -> Ver
     if not seen_head:
         raise ChainBroken(expected_seq, "missing", "the chain no longer reaches the head given")
     return Verified(n, prev)
+
+
+def _items(seq: int, packed: bytes) -> list:
+    """The events of a pack's row (``store.bundle``), which sits at the seq of its last."""
+    import zlib
+
+    from reviewer.store import bundle
+
+    try:
+        first, items = bundle.unpack(packed)
+    except (ValueError, TypeError, zlib.error) as e:
+        raise ChainBroken(seq, "changed", f"a pack of events cannot be read: {e}") from None
+    if not items or first != seq - len(items) + 1:
+        raise ChainBroken(seq, "changed", "a pack of events does not end at its row")
+    return items
+
+
+def _packed(audit_key: int, at: str, login: str | None, reviewer: str, prev: bytes | None,
+            items: list, salt: bytes | None, sealed: bytes | None,
+            stored_hash: bytes | None, first: int) -> list[bytes]:
+    """Every hash of a pack of events, the last checked against the row's."""
+    from reviewer.store import bundle
+
+    try:
+        seals = None if salt is not None else bundle.unpack_seals(sealed)
+        if seals is not None and len(seals) != len(items):
+            raise ValueError("its sealed commitments do not match its events")
+        digests = list(bundle.hashes(audit_key, at, login, reviewer, prev, first, items,
+                                     bytes(salt) if salt is not None else None, seals))
+    except (ValueError, TypeError, IndexError) as e:
+        raise ChainBroken(first, "changed", f"a pack of events cannot be read: {e}") from None
+    if stored_hash is None or not hmac.compare_digest(digests[-1], stored_hash):
+        raise ChainBroken(first, "changed")
+    return digests
 
 
 def _events(db: Database, audit_key: int):
