@@ -38,7 +38,8 @@ from tests.unit.races import (
     write_set,
 )
 
-ROUNDS = 3            # barrier-started rounds per test
+ROUNDS = 3            # barrier-started rounds of imports
+IMPORTERS = 3         # racing in each
 SHARED, OWN = 150, 20  # refs every racer of a round brings, refs only one brings
 DELAYS = (0.0, 0.001, 0.003, 0.006)  # s between an import's asking for the lock and a sample
 
@@ -109,8 +110,7 @@ def record_refs(target: str, audit: str) -> list[str]:
 
 
 # -- N imports of files that share new refs -----------------------------------------------------
-@pytest.mark.parametrize("racers", [3])
-def test_imports_sharing_new_refs_at_once(target, tmp_path, racers):
+def test_imports_sharing_new_refs_at_once(target, tmp_path):
     for round_ in range(ROUNDS):
         audit = f"Race {round_}"
         make_audit(target, tmp_path, audit)
@@ -119,7 +119,7 @@ def test_imports_sharing_new_refs_at_once(target, tmp_path, racers):
         shared = refs(f"S{round_}", SHARED)
         files, importers = {}, []
         try:
-            for i in range(racers):
+            for i in range(IMPORTERS):
                 rows = shared + refs(f"U{round_}x{i}", OWN)
                 name = f"importer-{i}"
                 files[name] = write_answers(tmp_path / f"{audit}-{i}.csv", rows,
