@@ -50,7 +50,9 @@ REF_KEY = "record_audit_id_ref_key"    # PostgreSQL's name of record's UNIQUE (a
 def ref_taken(exc: BaseException) -> bool:
     """Whether ``exc`` is PostgreSQL's unique violation of a record's (audit, ref): a new
     record written before the write lock (:func:`insert_new` with no ``seq``) whose ref another
-    writer added since the refs were matched (docs/performance.md, "Imports and scorers")."""
+    writer added since the refs were matched (docs/performance.md, "Imports and scorers");
+    also as SQLAlchemy wraps it (``orig``)."""
+    exc = getattr(exc, "orig", None) or exc
     diag = getattr(exc, "diag", None)
     return (getattr(exc, "sqlstate", None) == "23505"
             and getattr(diag, "constraint_name", None) == REF_KEY)

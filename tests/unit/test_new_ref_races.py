@@ -234,3 +234,23 @@ def test_an_import_meeting_a_ref_added_meanwhile_runs_again(pg_url, tmp_path):
     assert [e["reviewer"] for e in events] == [WHO, "importer"]
     assert events[-1]["detail"].endswith(f"new=0 updated={SHARED + OWN}")
 
+
+
+def test_only_a_records_ref_counts_as_taken(pg_db, tmp_path):
+    """``store.staging.ref_taken`` names the record's (audit, ref) key alone: another unique
+    key (an audit's name) or another error is no reason to run an import again."""
+    from reviewer.store.staging import ref_taken
+    from tests.actions import create_audit, import_answers
+
+    audit = create_audit(pg_db, "Keys", write_set(tmp_path))
+    write_answers(tmp_path / "one.csv", refs("R", 1), QUESTIONS[:1], salt=0)
+    import_answers(pg_db, audit, tmp_path / "one.csv")
+    found = []
+    for sql in ("INSERT INTO record (id, audit_id, seq, ref, fields, complete) "
+                "SELECT id + 100, audit_id, seq + 1, ref, fields, complete FROM record",
+                "INSERT INTO audit SELECT * FROM audit", "SELECT 1 / 0"):
+        with pytest.raises(Exception) as caught:
+            with pg_db.transaction():
+                pg_db.execute(sql)
+        found.append(ref_taken(caught.value))
+    assert found == [True, False, False]
