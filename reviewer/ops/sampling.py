@@ -49,7 +49,11 @@ def draw_sample(ws: Workspace, audit_id: int, size: int | None = None,
     (reproducible from the seed; see ``analysis.sampling``)."""
     require_role(ws, "lead", "drawing a sample")
     stratify_by = stratify_by or None
-    with write(ws, audit_id, what="drawing a sample") as tx:
+    # the imports' lock first (PostgreSQL): an import writes its new records before the write
+    # lock, and a sample drawing the same refs would wait for them while holding that lock
+    # (docs/performance.md, "Imports and scorers")
+    with write(ws, audit_id, what="drawing a sample", late=True) as tx:
+        tx.lock()
         db, audit = tx.db, tx.audit
         info = incidents.incident_list_info(db, audit_id)
         columns = incidents.incident_columns(db, audit_id)

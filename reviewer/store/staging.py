@@ -44,6 +44,20 @@ def match(db: Database, audit_id: int) -> list[tuple[int, str]]:
                   "WHERE rid IS NULL AND problems IS NOT NULL")
 
 
+REF_KEY = "record_audit_id_ref_key"    # PostgreSQL's name of record's UNIQUE (audit_id, ref)
+
+
+def ref_taken(exc: BaseException) -> bool:
+    """Whether ``exc`` is PostgreSQL's unique violation of a record's (audit, ref): a new
+    record written before the write lock (:func:`insert_new` with no ``seq``) whose ref another
+    writer added since the refs were matched (docs/performance.md, "Imports and scorers");
+    also as SQLAlchemy wraps it (``orig``)."""
+    exc = getattr(exc, "orig", None) or exc
+    diag = getattr(exc, "diag", None)
+    return (getattr(exc, "sqlstate", None) == "23505"
+            and getattr(diag, "constraint_name", None) == REF_KEY)
+
+
 def insert_new(db: Database, audit_id: int, question_ids: list[str], involved: set[int],
                notes: set[int], reviewer: str, now: str, seq: int | None,
                prepared: tuple[int, int] | None = None) -> tuple[int, int, int]:

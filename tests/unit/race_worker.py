@@ -14,7 +14,10 @@ Kinds:
   ``locked`` when it takes the write lock itself, late (docs/performance.md). With
   ``pause: [READY, GO]`` it stops before asking for the lock the first time (after an import
   has staged its file), creates READY and waits for GO: a test uses it to let other writers
-  work in that window, which is where lost updates come from.
+  work in that window, which is where lost updates come from. With ``hold: [POINT, READY,
+  GO]`` an import stops the same way inside its transaction on PostgreSQL: at ``insert``, just
+  before it writes its new records (before the write lock), or at ``lock``, just before it
+  takes the write lock late (its new records written, not yet committed).
 - ``hold``: open the database, take the write lock (``Database.transaction``), create
   ``locked``, keep the lock until ``release`` exists (at most ``max`` seconds), write nothing.
 - ``score``: answer ``question`` on ``records`` ([record id, answer] pairs), one operation each
@@ -26,6 +29,13 @@ Kinds:
   put two workers' steps in a set order; ``think`` (seconds) is the most a worker waits
   before each step, as a person would (without it, one process looping on the write lock can
   take it again and again before another that waits for it wakes up).
+- ``sample``: draw a sample of ``size`` (``seed``) from the audit's incident list
+  (``reviewer.ops.sampling.draw_sample``), with the write lock's times logged as for ``cli``;
+  a failure is one line on stderr and exit status 1, as the command line reports one. With
+  ``after: [LOG, DELAY]`` it starts DELAY seconds after another racer's LOG shows it asked for
+  the lock (an import: once its file is staged), not at the barrier. With ``write_lock_only``
+  it takes the write lock alone, as a sample did before it took the imports' lock first (a
+  program of an earlier version on the same database).
 """
 
 from __future__ import annotations
@@ -72,6 +82,43 @@ def _wait_for(path: str | None, limit: float = GATE_WAIT) -> None:
 
 def _touch(path: str) -> None:
     Path(path).touch()
+
+
+def _hold_at(log: Log, hold: list[str] | None) -> None:
+    """Stop an import once at ``hold[0]`` (``insert`` or ``lock``) until ``hold[2]`` exists."""
+    if not hold:
+        return
+    from reviewer.store import staging
+    from reviewer.store.db import Database
+
+    point, ready, go = hold
+    held: list[bool] = []
+
+    def stop() -> None:
+        if not held:
+            held.append(True)
+            log("held", point=point)
+            _touch(ready)
+            _wait_for(go)
+
+    if point == "insert":
+        insert_new = staging.insert_new
+
+        def held_insert(db: Database, audit_id: int, *args: Any) -> Any:
+            if not db.writers_locked:
+                stop()
+            return insert_new(db, audit_id, *args)
+
+        staging.insert_new = held_insert        # type: ignore[assignment]
+    else:
+        lock_writers = Database.lock_writers
+
+        def held_lock(self: Database) -> None:
+            if not self.writers_locked:
+                stop()
+            lock_writers(self)
+
+        Database.lock_writers = held_lock      # type: ignore[method-assign]
 
 
 def _instrument(log: Log, pause: list[str] | None) -> None:
@@ -126,6 +173,7 @@ def run_cli(spec: dict[str, Any], log: Log) -> int:
     if any("://" in arg for arg in spec["args"]):
         import sqlalchemy  # noqa: F401 - what opening a server database imports
 
+    _hold_at(log, spec.get("hold"))
     _instrument(log, spec.get("pause"))
     _barrier(spec, log)
     sys.argv = ["reviewer", *spec["args"]]
@@ -215,7 +263,41 @@ def run_ops(spec: dict[str, Any], log: Log) -> int:
     return 0
 
 
-KINDS = {"cli": run_cli, "hold": run_hold, "score": run_score, "ops": run_ops}
+def run_sample(spec: dict[str, Any], log: Log) -> int:
+    from reviewer.errors import describe_error
+    from reviewer.ops.sampling import draw_sample
+
+    if spec.get("write_lock_only"):
+        from reviewer.ops import sampling
+
+        write = sampling.write
+        sampling.write = lambda *a, late=False, **kw: write(*a, **kw)  # type: ignore[assignment]
+    ws, audit_id, _ = _workspace(spec)
+    _instrument(log, None)
+    _barrier(spec, log)
+    if spec.get("after"):
+        other, delay = spec["after"]
+        deadline = time.monotonic() + GATE_WAIT
+        while not (os.path.exists(other) and '"request"' in Path(other).read_text("utf-8")):
+            if time.monotonic() > deadline:
+                raise SystemExit(f"race_worker: {other} never asked for the lock")
+            time.sleep(0.0005)
+        time.sleep(float(delay))
+    try:
+        done = draw_sample(ws, audit_id, size=int(spec["size"]), seed=int(spec["seed"]))
+        log("sampled", added=done.value.added, skipped=len(done.value.skipped))
+    except Exception as exc:  # noqa: BLE001 - reported as the command line would
+        print(describe_error(exc), file=sys.stderr)
+        log("end", code=1)
+        return 1
+    finally:
+        ws.close()
+    log("end", code=0)
+    return 0
+
+
+KINDS = {"cli": run_cli, "hold": run_hold, "score": run_score, "ops": run_ops,
+         "sample": run_sample}
 
 
 def main() -> int:
