@@ -118,6 +118,8 @@ def _open_sqlite(path: str, allow_network: bool = False) -> tuple[sqlite3.Connec
 
 
 class Database(Transactions):
+    """An open database: its statements here, its write transactions from ``Transactions``."""
+
     def __init__(self, target: str, lock_timeout: float | None = None, migrate: bool = True,
                  allow_network: bool | None = None):
         self.target = target
