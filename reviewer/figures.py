@@ -14,7 +14,7 @@ from reviewer.store import counts
 from reviewer.store.audits import AuditInfo, calibrations_of, question_set
 
 if TYPE_CHECKING:     # the rest is imported where it is used: `reviewer tally` starts fast
-    from reviewer.analysis.agreement import Agreement
+    from reviewer.analysis.agreement_result import Agreement
     from reviewer.analysis.compare import Comparison
     from reviewer.analysis.weighted import Weighted
     from reviewer.outputs.report_data import AuditFigures, AuditSummary

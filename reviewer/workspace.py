@@ -19,7 +19,7 @@ from reviewer.store.identity import display_name, session_login
 if TYPE_CHECKING:
     from types import ModuleType
 
-    from reviewer.analysis.agreement import Agreement
+    from reviewer.analysis.agreement_result import Agreement
     from reviewer.analysis.compare import Comparison
     from reviewer.analysis.plans import PlanStatus
     from reviewer.analysis.tally import Tally

@@ -103,7 +103,7 @@ def _search(args: argparse.Namespace) -> int:
 
 @command("notes export")
 def _notes_export(args: argparse.Namespace) -> int:
-    from reviewer.ops.listening import export_notes
+    from reviewer.ops.timed_notes import export_notes
     from reviewer.private import check_extension
 
     check_extension(args.out, (".txt",), "an Audacity label file")
@@ -116,7 +116,7 @@ def _notes_export(args: argparse.Namespace) -> int:
 @command("notes import")
 def _notes_import(args: argparse.Namespace) -> int:
     from reviewer.errors import UsageError
-    from reviewer.ops.listening import import_notes
+    from reviewer.ops.timed_notes import import_notes
     from reviewer.private import check_extension
 
     path = args.file or args.in_file

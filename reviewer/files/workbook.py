@@ -6,7 +6,8 @@ machines, lxml or not), which made a 100,000-record results workbook take 20-45 
 one-row-per-record tables are written in bulk: openpyxl lays the workbook out (sheets, column
 widths, frozen panes, styles, the rows appended through :meth:`SafeSheet.append`), and the rows
 given to :meth:`SafeSheet.bulk` are then streamed into that sheet's ``<sheetData>`` as
-SpreadsheetML text (inline strings, numbers, dates with openpyxl's own date styles). Either way
+SpreadsheetML text (inline strings, numbers, dates with openpyxl's own date styles; made by
+:mod:`reviewer.files.sheet_xml`). Either way
 every text cell is a string cell (``t="inlineStr"``), never a formula.
 """
 
@@ -14,35 +15,16 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import math
-import posixpath
-import re
-import shutil
-import tempfile
-import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
-from xml.etree import ElementTree
 
 from reviewer.files.cells import SafeCells
+from reviewer.files.sheet_xml import ROW, ColumnCells, fill
 from reviewer.private import private_output
 
 DATE_FORMAT, DATETIME_FORMAT = "yyyy-mm-dd", "yyyy-mm-dd hh:mm"
 BATCH = 2_000                       # rows per chunk of XML text
-CHUNK = 1 << 20
-ZIP_LEVEL = 1                       # zlib level of the bulk sheets: 3x faster than 6, ~25% larger
-MEMO_LIMIT = 100_000                # distinct values remembered per column
-_NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
-       "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
-       "p": "http://schemas.openxmlformats.org/package/2006/relationships"}
-# XML text escaped (a raw CR would read back as LF)
-_ESCAPE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
-_PRESERVE = ' xml:space="preserve"'
-ROW = "\x00"               # the row number's place in a cell template (XLSX text cannot hold it)
-_SHEET_DATA = re.compile(rb"<sheetData\s*/>|</sheetData>")
-_SHEET_PR = re.compile(rb"</sheetPr>|<sheetPr[^>]*/>")       # <dimension> comes after these
-_WORKSHEET = re.compile(rb"<worksheet[^>]*>")
 
 
 class SafeWorkbook:
@@ -87,39 +69,10 @@ class SafeWorkbook:
         skeleton = self._skeleton()
         with private_output(path) as tmp:
             if any(s.bulk_chunks is not None for s in self.sheets):
-                self._fill(skeleton, tmp)
+                fill(skeleton, tmp, {s.title: s for s in self.sheets if s.bulk_chunks is not None})
             else:
                 tmp.write_bytes(skeleton.getvalue())
         return Path(path)
-
-    # -- the bulk rows ----------------------------------------------------------------------
-    def _fill(self, skeleton: io.BytesIO, out: Path) -> None:
-        bulk = {s.title: s for s in self.sheets if s.bulk_chunks is not None}
-        with zipfile.ZipFile(skeleton) as src, \
-                zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, allowZip64=True,
-                                compresslevel=ZIP_LEVEL) as dst:
-            paths = sheet_paths(src)
-            by_path = {paths[title]: sheet for title, sheet in bulk.items()}
-            for info in src.infolist():
-                sheet = by_path.get(info.filename)
-                if sheet is None:
-                    dst.writestr(info, src.read(info.filename))
-                    continue
-                xml = src.read(info.filename)
-                found = _SHEET_DATA.search(xml)
-                if found is None:
-                    raise ValueError(f"no sheetData in {info.filename}")
-                head, tail = xml[:found.start()], xml[found.end():]
-                if found.group().startswith(b"<sheetData"):
-                    head += b"<sheetData>"
-                with tempfile.TemporaryFile(dir=out.parent) as spool:
-                    for chunk in sheet.xml_chunks():
-                        spool.write(chunk)
-                    spool.seek(0)
-                    with dst.open(info.filename, "w", force_zip64=True) as stream:
-                        stream.write(_with_dimension(head, sheet.dimension()))
-                        shutil.copyfileobj(spool, stream, CHUNK)
-                        stream.write(b"</sheetData>" + tail)
 
     def date_style(self, ws: Any, fmt: str) -> int:
         from openpyxl.cell import WriteOnlyCell
@@ -232,9 +185,10 @@ class SafeSheet:
         worked out once per distinct value), and each row is its templates joined, with the row
         number put in place of ``\0`` (which no cell can hold: XLSX text loses it): two C-level
         calls per row instead of Python per cell. ``dimension`` counts the rows once read."""
-        cells = [_ColumnCells(self, k) for k in range(self.bulk_width)]
+        cells = [ColumnCells(k, self.book.cells, self._styles) for k in range(self.bulk_width)]
         for columns in self.bulk_chunks or []:
-            cells += [_ColumnCells(self, k) for k in range(len(cells), len(columns))]
+            cells += [ColumnCells(k, self.book.cells, self._styles)
+                      for k in range(len(cells), len(columns))]
             self.bulk_width = max(self.bulk_width, len(columns))
             count = len(columns[0]) if columns else 0
             first = self.rows + self.bulk_rows + 1
@@ -246,76 +200,3 @@ class SafeSheet:
                 yield "".join([f'<row r="{n}">' + row.replace(ROW, str(n)) + "</row>"
                                for n, row in enumerate(rows, start=first + start)]).encode()
             self.bulk_rows += count
-
-
-class _ColumnCells:
-    """The cell templates of one bulk column (ROW stands for the row number)."""
-
-    def __init__(self, sheet: SafeSheet, index: int):
-        from openpyxl.utils import get_column_letter
-
-        self.sheet = sheet
-        self.prefix = f'<c r="{get_column_letter(index + 1)}{ROW}'
-        self.memo: dict[Any, str] = {None: "", "": ""}
-
-    def templates(self, values: Sequence[Any]) -> list[str]:
-        out = list(map(self.memo.get, values))
-        if None not in out:
-            return out
-        missing = [i for i, t in enumerate(out) if t is None]
-        new = [values[i] for i in missing]
-        made = self.texts(new) if set(map(type, new)) <= {str} else list(map(self.make, new))
-        for i, xml in zip(missing, made, strict=True):
-            out[i] = xml
-        return out
-
-    def texts(self, texts: list[str]) -> list[str]:
-        """Inline-string cells for many texts at once (text that is new to this column)."""
-        safe = [t.translate(_ESCAPE) for t in self.sheet.book.cells.column(texts)]
-        head, tail = self.prefix + '" t="inlineStr"><is><t', "</t></is></c>"
-        made = [f'{head}{_PRESERVE if t != t.strip() else ""}>{t}{tail}' for t in safe]
-        if len(self.memo) < MEMO_LIMIT:
-            self.memo.update((t, xml) for t, xml in zip(texts, made, strict=True)
-                             if t.isprintable())     # nothing removed from it: safe to reuse
-        return made
-
-    def make(self, value: Any) -> str:
-        kind = type(value)
-        if kind is str:
-            return self.texts([value])[0]
-        if kind in self.sheet._styles:
-            from openpyxl.utils.datetime import to_excel
-
-            xml = f'" s="{self.sheet._styles[kind]}" t="n"><v>{to_excel(value)}</v></c>'
-        elif kind is int or (kind is float and math.isfinite(value)):
-            xml = f'" t="n"><v>{value!r}</v></c>'
-        else:
-            return self.texts([str(value)])[0]
-        xml = self.prefix + xml
-        if len(self.memo) < MEMO_LIMIT:
-            self.memo[value] = xml
-        return xml
-
-
-def _with_dimension(head: bytes, ref: str) -> bytes:
-    """The sheet XML before ``<sheetData>`` with its ``<dimension>`` set to ``ref``."""
-    element = f'<dimension ref="{ref}"/>'.encode()
-    if b"<dimension" in head:
-        return re.sub(rb"<dimension[^>]*/>", element, head, count=1)
-    found = _SHEET_PR.search(head) or _WORKSHEET.search(head)
-    if found is None:
-        raise ValueError("no <worksheet> element")
-    return head[:found.end()] + element + head[found.end():]
-
-
-def sheet_paths(archive: zipfile.ZipFile) -> dict[str, str]:
-    """Sheet title -> the path of its XML part inside the archive."""
-    book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-    rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-    targets = {r.get("Id"): r.get("Target", "") for r in rels.findall("p:Relationship", _NS)}
-    out = {}
-    for sheet in book.iterfind("m:sheets/m:sheet", _NS):
-        target = targets[sheet.get(f"{{{_NS['r']}}}id")]
-        path = target[1:] if target.startswith("/") else posixpath.join("xl", target)
-        out[sheet.get("name")] = posixpath.normpath(path)
-    return out

@@ -147,7 +147,7 @@ def _row_too_big(path: Path, number: bytes) -> None:
 
 def _first_sheet(archive: zipfile.ZipFile) -> str | None:
     """The part of the first worksheet (as openpyxl picks it), or None if it cannot be told."""
-    from reviewer.files.workbook import sheet_paths
+    from reviewer.files.sheet_xml import sheet_paths
 
     try:
         parts = list(sheet_paths(archive).values())

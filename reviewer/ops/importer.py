@@ -1,7 +1,7 @@
 """Answer-table import (docs/contracts.md §2) as one operation: all-or-nothing, nothing lost to a
 concurrent writer.
 
-1. Without any lock, ``files.answer_table`` reads the file and checks every cell, and
+1. Without any lock, ``files.answer_staging`` reads the file and checks every cell, and
    ``store.staging`` stages every row in a temporary table private to this connection.
 2. In one transaction: refs are matched to the audit's records *as they are now*; new records
    are inserted from the staging table in SQL; rows for existing records are merged with the
@@ -33,16 +33,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reviewer.errors import Progress
-from reviewer.files.answer_table import (
-    ImportProblems,
-    Problems,
-    Rules,
-    Staged,
-    add_duplicates,
-    note_header,
-    plan_stage,
-    stage_batches,
-)
+from reviewer.files.answer_staging import Staged, add_duplicates, plan_stage, stage_batches
+from reviewer.files.answer_table import ImportProblems, Problems, Rules, note_header
 from reviewer.files.tables import iter_table
 from reviewer.gc_pause import gc_paused
 from reviewer.ops.core import OpResult, Tx, check_open, write

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from html import escape
 
-from reviewer.analysis.agreement import LOW_KAPPA, Agreement, band
+from reviewer.analysis.agreement_result import LOW_KAPPA, Agreement, band
 from reviewer.outputs import numbers
 from reviewer.outputs.agreement_text import PARADOX_NOTE, kappa_cell
 from reviewer.store.audits import AuditInfo

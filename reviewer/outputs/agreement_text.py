@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from reviewer.analysis.agreement import Agreement, Disagreement, QuestionAgreement, band
+from reviewer.analysis.agreement_result import Agreement, QuestionAgreement, band
+from reviewer.analysis.disagreement import Disagreement
 from reviewer.outputs import numbers
 
 PARADOX_NOTE = ("paradox: agreement is high but one answer dominates, so kappa is low; AC1 "

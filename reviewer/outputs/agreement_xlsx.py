@@ -5,7 +5,7 @@ marked."""
 
 from __future__ import annotations
 
-from reviewer.analysis.agreement import Agreement, band
+from reviewer.analysis.agreement_result import Agreement, band
 from reviewer.outputs.agreement_text import kappa_cell
 from reviewer.outputs.numbers import figure
 from reviewer.outputs.xlsx_util import HEAD_FILL, PERCENT_FORMAT, SafeWorkbook, cell

@@ -13,7 +13,7 @@ from reviewer.questions.model import QuestionSet
 from reviewer.store.audits import AuditInfo
 
 if TYPE_CHECKING:      # named in annotations only: `reviewer tally` need not load them
-    from reviewer.analysis.agreement import Agreement
+    from reviewer.analysis.agreement_result import Agreement
     from reviewer.analysis.weighted import Weighted
     from reviewer.answer_columns import AnswerTable
 

@@ -1,13 +1,12 @@
-"""Opening a database and taking turns to write it: a connection built from a path or URL.
+"""Opening a database: a connection built from a path or URL, and its statements.
 
 The core talks to the database through one DB-API connection (``Database.conn``) with ``?``
 placeholders: the stdlib ``sqlite3`` module for SQLite files (fast start, fast bulk writes), or
 SQLAlchemy's raw connection for a server URL (``postgresql+psycopg://``).
 
-Writers take turns. :meth:`Database.transaction` takes the write lock *before* anything in it is
-read (``BEGIN IMMEDIATE`` on SQLite, an advisory lock on PostgreSQL). A writer that finds another
-at work waits, telling ``on_wait`` how long it has waited, up to ``lock_timeout`` seconds
-(``REVIEWER_LOCK_TIMEOUT``, default 60); then it gives up with :class:`LockTimeout`, having
+Writers take turns (``store.transactions``, mixed into :class:`Database`): the write lock is
+taken *before* anything in a transaction is read, and a writer waits at most ``lock_timeout``
+seconds (``REVIEWER_LOCK_TIMEOUT``, default 60), then gives up with :class:`LockTimeout`, having
 written nothing. Reads never hold a transaction open on the server. On PostgreSQL every
 statement's waits are bounded too: the session's ``lock_timeout`` is the same setting and its
 ``statement_timeout`` that, at least 10 s (docs/settings.md), so a table locked by another
@@ -22,9 +21,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import time
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +30,7 @@ from reviewer.errors import (  # noqa: F401 - DatabaseError: re-exported
     ReviewerError,
     one_line,
 )
+from reviewer.store.transactions import LockTimeout, Transactions
 from reviewer.store.writer_lock import WriterQueue
 from reviewer.urls import (  # noqa: F401 - display_target, is_url, redact: used from here
     display_target,
@@ -42,15 +40,7 @@ from reviewer.urls import (  # noqa: F401 - display_target, is_url, redact: used
     userinfo,
 )
 
-WRITE_LOCK = 0x72657669    # PostgreSQL advisory lock key taken by every write transaction
-IMPORT_LOCK = 0x72657670   # PostgreSQL: taken first by an import, which takes WRITE_LOCK last
-POLL = 0.1                 # seconds each attempt at SQLite's write lock waits
 STATEMENT_FLOOR_MS = 10_000  # PostgreSQL's statement_timeout is lock_timeout, at least this
-PG_QUEUE_MS = 1000         # milliseconds a PostgreSQL writer queues for the lock per attempt
-
-
-class LockTimeout(DatabaseError):
-    """Another writer held the database for longer than this one was willing to wait."""
 
 
 def check_url(target: str) -> None:
@@ -127,7 +117,9 @@ def _open_sqlite(path: str, allow_network: bool = False) -> tuple[sqlite3.Connec
     return conn, bool(network)
 
 
-class Database:
+class Database(Transactions):
+    """An open database: its statements here, its write transactions from ``Transactions``."""
+
     def __init__(self, target: str, lock_timeout: float | None = None, migrate: bool = True,
                  allow_network: bool | None = None):
         self.target = target
@@ -198,10 +190,6 @@ class Database:
             raise waited from None
 
     # -- bounded waits on PostgreSQL (docs/settings.md, REVIEWER_LOCK_TIMEOUT) ------------------
-    @property
-    def _lock_ms(self) -> int:
-        return max(1, int(self.lock_timeout * 1000))              # 0 would mean "for ever"
-
     def _bound_waits(self) -> None:
         """No statement waits for a lock longer than ``lock_timeout`` (a maintenance ``LOCK
         TABLE``, a long transaction elsewhere), nor runs longer than that (at least 10 s)."""
@@ -238,153 +226,6 @@ class Database:
         row = self.one(sql, params)
         return row[0] if row else None
 
-    # -- writing ------------------------------------------------------------------------------
-    @property
-    def in_transaction(self) -> bool:
-        return self._in_tx
-
-    def wrote(self, what: str, key: int | None = None) -> None:
-        """Called by the store's writes: ``what`` changed (e.g. ``answers`` of record ``key``).
-        Kept for the current write transaction, from which its operation's ``Changes`` are
-        derived (docs/architecture.md)."""
-        self.written.setdefault(what, set()).add(key)
-
-    @contextmanager
-    def transaction(self) -> Iterator[Database]:
-        """One write transaction, the write lock taken first: everything inside commits
-        together or not at all."""
-        yield from self._held(self._begin)
-
-    def _begin(self) -> None:
-        start = time.monotonic()
-        # SQLite: queue behind the writer at work first, sleeping until it is done (writer_lock)
-        if self._queue is not None and not self._queue.acquire(self.lock_timeout, self.on_wait):
-            raise _timed_out(time.monotonic() - start)
-        try:
-            while True:
-                if self._try_begin(max(0.0, self.lock_timeout - (time.monotonic() - start))):
-                    return
-                waited = time.monotonic() - start
-                if waited >= self.lock_timeout:
-                    raise _timed_out(waited)
-                if self.on_wait is not None:
-                    self.on_wait(waited)
-        except BaseException:
-            self._release_queue()
-            raise
-
-    @property
-    def writers_locked(self) -> bool:
-        """Whether the current transaction holds the write lock (False only in the first part of
-        a late-locked import on PostgreSQL, before :meth:`lock_writers`)."""
-        return not self._late_pending
-
-    def lock_writers(self) -> None:
-        """In a transaction begun with ``late`` (PostgreSQL): take the write lock now, waiting
-        as :meth:`transaction` does; what was written before it stays invisible to others until
-        the commit (docs/performance.md, "Imports and scorers"). Elsewhere: nothing to do."""
-        if not self._late_pending:
-            return
-        start = time.monotonic()
-        while not self._pg_queue(max(0.0, self.lock_timeout - (time.monotonic() - start)),
-                                 WRITE_LOCK, "SAVEPOINT reviewer_writers",
-                                 lambda: self.execute("ROLLBACK TO SAVEPOINT reviewer_writers")):
-            waited = time.monotonic() - start
-            if waited >= self.lock_timeout:
-                raise _timed_out(waited)
-            if self.on_wait is not None:
-                self.on_wait(waited)
-        self.execute("RELEASE SAVEPOINT reviewer_writers")
-        self._late_pending = False
-
-    def _release_queue(self) -> None:
-        if self._queue is not None:
-            self._queue.release()
-
-    def _try_begin(self, patience: float) -> bool:
-        """One attempt at the write lock, waiting at most ``patience`` seconds (and never much
-        longer than a second, so the wait can be reported)."""
-        if self.dialect == "sqlite":
-            self.conn.execute(f"PRAGMA busy_timeout={int(min(POLL, patience) * 1000)}")
-            try:
-                self.conn.execute("BEGIN IMMEDIATE")
-            except sqlite3.OperationalError as exc:
-                if "locked" in str(exc) or "busy" in str(exc):
-                    return False
-                raise
-            finally:
-                self.conn.execute(f"PRAGMA busy_timeout={int(self.lock_timeout * 1000)}")
-            return True
-        # Queue in the server for up to a second at a time (writers get the lock in the order
-        # they asked), then come back to report the wait and try again.
-        # One round trip (no parameters: the four statements go as one simple query): a blocking
-        # wait in the server, not polling (docs/performance.md).
-        if not self._pg_queue(patience, IMPORT_LOCK if self.late else WRITE_LOCK, "BEGIN",
-                              self.conn.rollback):
-            return False
-        self._late_pending = self.late
-        return True
-
-    def _pg_queue(self, patience: float, key: int, begin: str, undo: Callable[[], object]) -> bool:
-        """``begin`` (a transaction, or a savepoint in one), then queue in the server for the
-        advisory lock ``key`` for up to a second (``patience`` at most); on failure ``undo``."""
-        queue_ms = max(1, min(PG_QUEUE_MS, int(patience * 1000)))     # 0 would mean "forever"
-        try:
-            self.conn.cursor().execute(
-                f"{begin}; SET LOCAL lock_timeout = '{queue_ms}ms'; "
-                f"SELECT pg_advisory_xact_lock({key}); "
-                f"SET LOCAL lock_timeout = {self._lock_ms}")
-        except Exception as exc:
-            undo()
-            if getattr(exc, "sqlstate", None) == "55P03":
-                return False            # lock_not_available: still queued out
-            raise
-        except BaseException:
-            undo()
-            raise
-        return True
-
-    @contextmanager
-    def staging(self) -> Iterator[Database]:
-        """A transaction for this connection's temporary tables only: it takes no write lock
-        (SQLite's temp database and PostgreSQL's temp tables are private to the connection),
-        so work can be staged while other programs write."""
-        yield from self._held(lambda: self.execute("BEGIN"))
-
-    def _held(self, begin: Callable[[], object]) -> Iterator[Database]:
-        """The body of a transaction: nested ones join the outer one; otherwise ``begin``,
-        then commit, or roll back on any error."""
-        if self._in_tx:
-            yield self
-            return
-        begin()
-        self._in_tx = True
-        bulk = self.late and self.dialect == "sqlite"   # an import: see _checkpoint
-        self.written = {}
-        try:
-            if bulk:
-                self.conn.execute("PRAGMA wal_autocheckpoint=0")
-            yield self
-            self.conn.commit()
-        except BaseException:
-            self.conn.rollback()
-            raise
-        finally:
-            self._in_tx = self._late_pending = self.late = False
-            self._release_queue()
-            if bulk:
-                self._checkpoint()
-
-    def _checkpoint(self) -> None:
-        """After an import on SQLite, with the writers' queue let go: copy the WAL back into
-        the file (what SQLite's automatic checkpoint would have done inside the commit, the
-        queue still held), without blocking other writers (``PASSIVE``)."""
-        try:
-            self.conn.execute("PRAGMA wal_autocheckpoint=1000")
-            self.conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
-        except sqlite3.Error:
-            pass                    # the next commits' automatic checkpoints will do it
-
     # -- helpers ------------------------------------------------------------------------------
     def group_concat(self, column: str) -> str:
         """SQL joining a group's values with ``,``."""
@@ -405,9 +246,3 @@ class Database:
             if self._engine is not None:
                 self._engine.dispose()
 
-
-def _timed_out(waited: float) -> LockTimeout:
-    shown = f"{waited:.0f}" if waited >= 10 else f"{waited:.1f}"     # 0.3 s, not "0 s"
-    return LockTimeout(f"another writer kept the database busy for {shown} s; gave up "
-                       "waiting and wrote nothing (try again, or wait longer with "
-                       "REVIEWER_LOCK_TIMEOUT=SECONDS)")

@@ -9,7 +9,8 @@ back and is seen by every session at once), and :func:`next_id` starts past the 
 
 from __future__ import annotations
 
-from reviewer.store.db import WRITE_LOCK, Database
+from reviewer.store.db import Database
+from reviewer.store.transactions import WRITE_LOCK
 
 TABLES = ("record", "incident")
 

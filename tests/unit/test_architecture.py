@@ -5,7 +5,10 @@
 - no import circles between the modules of ``reviewer/`` and ``ui/``, and none of the
   never-arrows (core → ui, cli → ui, analysis → outputs, store → files, files → store,
   store → ops). Every import counts: module level, inside functions, under ``TYPE_CHECKING``,
-  and ``importlib.import_module("…")`` / ``__import__("…")`` with a literal name.
+  and ``importlib.import_module("…")`` / ``__import__("…")`` with a literal name;
+- modules stay small: none in ``reviewer/`` or ``ui/`` is longer than 300 lines, but for the
+  few allowed (``TOO_LONG``) until they are split (an allowed one that is no longer there
+  leaves the list).
 
 Each rule is also checked against a small made-up tree, so the test can fail.
 """
@@ -35,6 +38,17 @@ NEVER = [  # (from, to, why): a module under ``from`` never imports one under ``
     ("reviewer.files", "reviewer.store", "files read and write files only"),
     ("reviewer.store", "reviewer.ops", "the store is below the operations"),
 ]
+
+MAX_LINES = 300                  # house rule 10: modules of 100-300 lines
+TOO_LONG = {  # path: its lines when counted on main; each is to be split, then taken off here
+    # the schema steps: 467 lines (issue 21's step 8, the history bundles, adds ~40)
+    "reviewer/store/migrations.py": 467,
+    # the history events and their text: 307 lines (issue 21's bundles add ~30)
+    "reviewer/store/history.py": 307,
+    # the operations' transaction: 299 lines on main, ~318 once issue 21's Tx.append (the
+    # bundles) lands; to be split after it
+    "reviewer/ops/core.py": 299,
+}
 
 
 def _modules(root: Path) -> dict[str, Path]:
@@ -159,6 +173,25 @@ def never_arrows(graph: dict[str, set[str]]) -> list[str]:
             for src, dst, why in NEVER if _under(a, src) and _under(b, dst)]
 
 
+def long_modules(root: Path, allowed: dict[str, int]) -> list[str]:
+    """``path: N lines`` of every module of reviewer/ and ui/ longer than MAX_LINES and not
+    allowed, and every allowed one that is no longer there."""
+    found = []
+    for path in _modules(root).values():
+        rel = path.relative_to(root).as_posix()
+        lines = len(path.read_text(encoding="utf-8").splitlines())
+        if lines > MAX_LINES and rel not in allowed:
+            found.append(f"{rel}: {lines} lines (split it by responsibility)")
+    found += [f"{rel}: allowed but not found (take it off TOO_LONG)" for rel in sorted(allowed)
+              if not (root / rel).is_file()]
+    return sorted(found)
+
+
+def test_modules_stay_small() -> None:
+    found = long_modules(ROOT, TOO_LONG)
+    assert not found, f"modules over {MAX_LINES} lines:\n" + "\n".join(found)
+
+
 def test_no_sql_outside_the_store() -> None:
     found = sql_strings(ROOT)
     assert not found, "SQL belongs in reviewer/store/:\n" + "\n".join(found)
@@ -219,3 +252,12 @@ def test_the_graph_sees_every_kind_of_import(tmp_path: Path) -> None:
     assert graph["reviewer.files.c"] == {"reviewer.store.a"}
     assert cycles(graph) == [["reviewer.files.c", "reviewer.ops.b", "reviewer.store.a"]]
     assert len(never_arrows(graph)) == 2      # store -> ops, files -> store
+
+
+def test_the_length_check_sees_long_and_gone_modules(tmp_path: Path) -> None:
+    root = _tree(tmp_path, {"reviewer/a.py": "x = 1\n" * 301, "reviewer/b.py": "x = 1\n" * 300,
+                            "ui/c.py": "x = 1\n" * 400, "reviewer/d.py": "x = 1\n" * 10})
+    assert long_modules(root, {"ui/c.py": 400}) == ["reviewer/a.py: 301 lines (split it by "
+                                                    "responsibility)"]
+    assert long_modules(root, {"ui/c.py": 400, "reviewer/a.py": 301, "reviewer/gone.py": 900}) == [
+        "reviewer/gone.py: allowed but not found (take it off TOO_LONG)"]

@@ -17,7 +17,7 @@ import pytest
 from reviewer.ops import audits, calibrate, importer, scoring, team
 from reviewer.store import staging
 from reviewer.store.audits import AuditInfo, get_audit_by_id, question_set
-from reviewer.store.db import IMPORT_LOCK, WRITE_LOCK
+from reviewer.store.transactions import IMPORT_LOCK, WRITE_LOCK
 from reviewer.store.verify import replay_answers, verify_chain
 from reviewer.workspace import Workspace
 from tests.unit.helpers import write_csv

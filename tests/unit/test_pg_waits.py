@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from reviewer.store.db import WRITE_LOCK
+from reviewer.store.transactions import WRITE_LOCK
 from tests.conftest import ASB_SET, DEMO_CSV
 from tests.unit.helpers import run_cli
 from tests.unit.test_outputs_never_destroy import COMMANDS, SETUP, argv, suffix

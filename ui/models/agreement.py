@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-from reviewer.analysis.agreement import Agreement, QuestionAgreement, band
+from reviewer.analysis.agreement_result import Agreement, QuestionAgreement, band
 from reviewer.outputs import numbers
 from reviewer.outputs.agreement_text import flags, kappa_cell
 from ui.models.table import Index, TableModel

@@ -10,7 +10,7 @@ record shown or its call played, through ``ui.app.access_log``). Reads ``Workspa
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -244,49 +244,6 @@ class ScoringScreen(Answering, Navigation, QWidget):
             if self.view is not None and changes.touches_answers(self.view.id):
                 self.show_record(self.session.ws.record(self.session.qset, self.view.id),
                                  keep_question=True)
-
-    def on_records_changed(self) -> None:
-        current = self.view.id if self.view else None
-        self.records_model.reload()
-        self._count_progress()
-        row = self.records_model.row_of(current) if current else None
-        self.open_row(row or 0)
-
-    def _filter_changed(self, _checked: bool = False) -> None:
-        current = self.view.id if self.view else None
-        self.records_model.set_filter(
-            incomplete_only=self.only_incomplete.isChecked(),
-            assigned_to=self.session.reviewer if self.only_mine.isChecked() else None)
-        row = self.records_model.row_of(current) if current else None
-        self.open_row(row if row is not None else 0)
-
-    def _record_clicked(self, index) -> None:
-        self.open_row(index.row())
-        self.questions_view.setFocus()
-
-    def open_row(self, row: int) -> None:
-        rec = self.records_model.row(row)
-        if rec is None:
-            self.show_record(None)
-            return
-        self.records_view.selectionModel().setCurrentIndex(
-            self.records_model.index(row, 0), QItemSelectionModel.SelectionFlag.ClearAndSelect
-            | QItemSelectionModel.SelectionFlag.Rows)
-        self.records_view.scrollTo(self.records_model.index(row, 0))
-        self.show_record(self.session.ws.record(self.session.qset, rec.id))
-
-    def open_record(self, record_id: int, qid: str | None = None) -> None:
-        row = self.records_model.row_of(record_id)
-        if row is None and (self.only_incomplete.isChecked() or self.only_mine.isChecked()):
-            self.only_incomplete.setChecked(False)
-            self.only_mine.setChecked(False)
-            row = self.records_model.row_of(record_id)
-        if row is not None:
-            self.open_row(row)
-        if qid is not None and self.session.qset is not None:
-            ids = [q.id for q in self.session.qset.questions]
-            if qid in ids:
-                self.select_question(ids.index(qid))
 
     def show_record(self, view: scoring.RecordView | None, keep_question: bool = False) -> None:
         same = view is not None and self.view is not None and view.id == self.view.id

@@ -1,8 +1,11 @@
-"""Moving between records on the scoring screen, and the progress line: next / previous,
-next incomplete (following "My records"), jump to a ref. Mixed into ``ScoringScreen``, which
-provides the session, the records table and model, and ``open_row`` / ``open_record``."""
+"""Moving between records on the scoring screen, and the progress line: opening a row or a
+record (a click, the filters "Only incomplete" and "My records"), next / previous, next
+incomplete (following "My records"), jump to a ref. Mixed into ``ScoringScreen``, which provides
+the session, the records table and model, and ``show_record``."""
 
 from __future__ import annotations
+
+from PySide6.QtCore import QItemSelectionModel
 
 
 class Navigation:
@@ -68,3 +71,46 @@ class Navigation:
             return
         self.open_record(rid)
         self.questions_view.setFocus()
+
+    def on_records_changed(self) -> None:
+        current = self.view.id if self.view else None
+        self.records_model.reload()
+        self._count_progress()
+        row = self.records_model.row_of(current) if current else None
+        self.open_row(row or 0)
+
+    def _filter_changed(self, _checked: bool = False) -> None:
+        current = self.view.id if self.view else None
+        self.records_model.set_filter(
+            incomplete_only=self.only_incomplete.isChecked(),
+            assigned_to=self.session.reviewer if self.only_mine.isChecked() else None)
+        row = self.records_model.row_of(current) if current else None
+        self.open_row(row if row is not None else 0)
+
+    def _record_clicked(self, index) -> None:
+        self.open_row(index.row())
+        self.questions_view.setFocus()
+
+    def open_row(self, row: int) -> None:
+        rec = self.records_model.row(row)
+        if rec is None:
+            self.show_record(None)
+            return
+        self.records_view.selectionModel().setCurrentIndex(
+            self.records_model.index(row, 0), QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows)
+        self.records_view.scrollTo(self.records_model.index(row, 0))
+        self.show_record(self.session.ws.record(self.session.qset, rec.id))
+
+    def open_record(self, record_id: int, qid: str | None = None) -> None:
+        row = self.records_model.row_of(record_id)
+        if row is None and (self.only_incomplete.isChecked() or self.only_mine.isChecked()):
+            self.only_incomplete.setChecked(False)
+            self.only_mine.setChecked(False)
+            row = self.records_model.row_of(record_id)
+        if row is not None:
+            self.open_row(row)
+        if qid is not None and self.session.qset is not None:
+            ids = [q.id for q in self.session.qset.questions]
+            if qid in ids:
+                self.select_question(ids.index(qid))
