@@ -23,7 +23,16 @@ from reviewer.store.audits import get_audit
 from reviewer.store.db import Database
 from tests.actions import create_audit, import_answers, ws
 from tests.unit.helpers import write_set
-from tests.unit.test_reimport_property import CASE_FIRST, CASE_SECOND, NAME, packed, write
+from tests.unit.test_reimport_property import (
+    CASE_FIRST,
+    CASE_SECOND,
+    NAME,
+    PREV,
+    WHO,
+    packed,
+    text,
+    write,
+)
 
 
 def imported(target: str, folder: Path, pack: bool) -> Database:
@@ -189,18 +198,12 @@ def test_disposal_seals_packs_and_the_chain_still_verifies(target, tmp_path):
         db.close()
 
 
-text = st.one_of(st.none(), st.text(max_size=12))
-
-
 @settings(max_examples=200, deadline=None)
-@given(audit_id=st.integers(0, 10**6), first=st.integers(1, 10**9),
-       who=st.tuples(st.text(max_size=8), st.one_of(st.none(), st.text(max_size=8)),
-                     st.text(max_size=8)),
+@given(audit_id=st.integers(0, 10**6), first=st.integers(1, 10**9), who=WHO,
        items=st.lists(st.tuples(st.sampled_from(["answer", "note"]), text,
                                 st.one_of(st.none(), st.text(max_size=6)), text, text,
                                 st.text(max_size=12)), min_size=1, max_size=6),
-       prev=st.one_of(st.none(), st.binary(min_size=32, max_size=32)),
-       salt=st.binary(min_size=16, max_size=16))
+       prev=PREV, salt=st.binary(min_size=16, max_size=16))
 def test_a_packed_event_hashes_what_canonical_writes(audit_id, first, who, items, prev, salt):
     """Each packed event's hash is SHA-256(prev ‖ ``chain.canonical``) with its texts committed
     under the pack's salt, for any text; the sealed commitments give the same hashes."""

@@ -139,6 +139,11 @@ def check(db: Database, qs: QuestionSet, path: Path, header: list[str], rows: li
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(first=table(QIDS), second=table())
 def test_reimport_matches_the_contract_cell_by_cell(first, second) -> None:
+    both(first, second)
+
+
+def both(first: tuple[list[str], list[list]], second: tuple[list[str], list[list]]) -> None:
+    """Import ``first`` into a new audit, then ``second``, each checked against the model."""
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         db = Database(str(folder / "r.db"))
@@ -168,16 +173,8 @@ def packed(on: bool, batch: int = 2) -> Iterator[None]:
 def test_a_packed_reimport_matches_the_contract_too(first, second, batch) -> None:
     """The same, with the changed answers stored as packs of events (docs/evidence.md,
     "Packed events"): read back, they are the same events, and the chain verifies."""
-    with tempfile.TemporaryDirectory() as tmp, packed(True, batch):
-        folder = Path(tmp)
-        db = Database(str(folder / "r.db"))
-        try:
-            create_audit(db, NAME, write_set(folder))
-            qs = ws(db).question_set(get_audit(db, NAME))
-            check(db, qs, write(folder / "first.csv", *first), *first)
-            check(db, qs, write(folder / "second.csv", *second), *second)
-        finally:
-            db.close()
+    with packed(True, batch):
+        both(first, second)
 
 
 CASE_FIRST = (["ref", *QIDS, "note:1", "note:2b", "area"],
@@ -208,17 +205,18 @@ def test_a_reimport_with_conditions_and_notes_on_both_engines(engine, tmp_path, 
 
 
 text = st.one_of(st.none(), st.text(max_size=12))
+WHO = st.tuples(st.text(max_size=8), st.one_of(st.none(), st.text(max_size=8)),
+                st.text(max_size=8))             # at, login, reviewer
+PREV = st.one_of(st.none(), st.binary(min_size=32, max_size=32))
 
 
 @settings(max_examples=200, deadline=None)
-@given(audit_id=st.integers(0, 10**6), first=st.integers(1, 10**9),
-       who=st.tuples(st.text(max_size=8), st.one_of(st.none(), st.text(max_size=8)),
-                     st.text(max_size=8)),
+@given(audit_id=st.integers(0, 10**6), first=st.integers(1, 10**9), who=WHO,
        events=st.lists(st.tuples(st.sampled_from(["answer", "note", "import"]), text,
                                  st.one_of(st.none(), st.text(max_size=6)), text, text,
                                  st.text(max_size=12), st.one_of(st.none(), st.binary())),
                        min_size=1, max_size=5),
-       prev=st.one_of(st.none(), st.binary(min_size=32, max_size=32)))
+       prev=PREV)
 def test_the_bulk_chain_hashes_what_canonical_writes(audit_id, first, who, events, prev):
     """``chain.Chainer`` (an import's events in bulk) gives the very bytes ``chain.canonical``
     does, for any text: ``reviewer verify`` recomputes them that way."""
