@@ -40,7 +40,7 @@ from reviewer.gc_pause import gc_paused
 from reviewer.ops.core import OpResult, Tx, check_open, write
 from reviewer.questions.logic import BLANK
 from reviewer.questions.model import QuestionSet
-from reviewer.store import bundle, history, merge, staging
+from reviewer.store import bundle, import_rows, merge, staging
 from reviewer.store.chain import listed, pack_parts
 from reviewer.store.db import Database
 from reviewer.store.history import Action
@@ -123,7 +123,7 @@ def import_answers(ws: Workspace, audit_id: int, path: str | Path,
 
 
 def _apply(tx: Tx, qs: QuestionSet, st: Staged, header: list[str], path: Path, digest: str,
-           prepared: tuple[int, int, history.NewRows, bytes] | None) -> ImportResult:
+           prepared: tuple[int, int, import_rows.NewRows, bytes] | None) -> ImportResult:
     """On PostgreSQL the refs are matched and the new records written before the write lock,
     invisible to others until the commit; the rest (existing records, history) under it. On
     SQLite the new records' answers were built before the lock (``prepared``), so the lock is
@@ -136,7 +136,7 @@ def _apply(tx: Tx, qs: QuestionSet, st: Staged, header: list[str], path: Path, d
     if not tx.locked and not problems.found:
         new = _insert_new(tx, qs, st, None)
         if new[0]:
-            rows = history.new_rows(tx.db, new[1], new[2])
+            rows = import_rows.new_rows(tx.db, new[1], new[2])
             packed = pack_parts(listed((rows(), ", ")))
     tx.lock()
     seq = merged.seq = tx.reserve()
@@ -146,13 +146,13 @@ def _apply(tx: Tx, qs: QuestionSet, st: Staged, header: list[str], path: Path, d
     # the new records' answers packed before the lock, with the merged ones' if any (on SQLite
     # read before the new answers are written, which carry the seq there too)
     given = packed if not result.updated else (
-        history.given_rows(tx.db, tx.audit.id, seq, rows) if rows is not None else None)
+        import_rows.given_rows(tx.db, tx.audit.id, seq, rows) if rows is not None else None)
     if new is None:
         new = _insert_new(tx, qs, st, seq, prepared[:2] if prepared else None)
         if prepared is not None and (new[1], new[0]) != prepared[:2]:
             given = None                     # built again under the lock
     if given is None:
-        given = history.given_rows(tx.db, tx.audit.id, seq)      # the file's rows as stored
+        given = import_rows.given_rows(tx.db, tx.audit.id, seq)      # the file's rows as stored
     result.new = new[0]
     tx.event(Action.IMPORT, detail=f"{path.name} sha256={digest} rows={st.rows} new={result.new} "
                               f"updated={result.updated}", seq=seq, rows=given)

@@ -106,7 +106,7 @@ def hex_or_none(value: bytes | memoryview | None) -> str | None:
 # -- an import's rows ---------------------------------------------------------------------------
 def pack_rows(rows_json: str) -> bytes:
     """An import's rows — a JSON list of [record id, question id, answer as in answer tables],
-    built by the database (``store.history.given_rows``) — compressed."""
+    built by the database (``store.import_rows.given_rows``) — compressed."""
     return zlib.compress(rows_json.encode("utf-8"), 1)
 
 

@@ -6,7 +6,7 @@ deleted: triggers in the database refuse it. :class:`Action` names every event's
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 from typing import Any
@@ -273,64 +273,3 @@ def last_view(db: Database, audit_id: int, ref: str, login: str, detail: str) ->
     return db.scalar("SELECT MAX(at) FROM event WHERE audit_id = ? AND ref = ? AND "
                      "action = 'view' AND login = ? AND detail = ?",
                      (audit_id, ref, login, detail))
-
-
-_LABEL = "CASE state WHEN 1 THEN COALESCE(value, '') ELSE 'n/a' END"
-
-
-def given_rows(db: Database, audit_id: int, seq: int, new: NewRows | None = None) -> bytes:
-    """The answers event ``seq`` gave (an import's, to blank cells), packed for the chain: the
-    import's event commits them (docs/evidence.md). The database builds the JSON list, each
-    answer written as in answer tables (``questions.logic.history_label``: the value, or
-    ``n/a``), a range of record ids at a time, compressed as it comes: the same bytes as the
-    whole list packed at once, in flat memory at a million records (docs/performance.md). On
-    SQLite read over the primary key's range (``+audit_id`` keeps the planner off the tally
-    index): under a second per million answers. ``new``: the import's new records' answers,
-    made before the lock (:func:`new_rows`, ``store.staging.prepare_new``), which no answer
-    carries ``seq`` for yet; they come first."""
-    from reviewer.store.chain import listed, pack_parts
-
-    sep = _separator(db)
-    found = (_given_chunks(db, audit_id, seq), sep)
-    return pack_parts(listed((new(), sep), found) if new is not None else listed(found))
-
-
-GIVEN_RANGE = 20_000     # record ids whose given answers are read at a time
-NewRows = Callable[[], Iterator[str]]   # an import's new answers, a run of elements at a time
-
-
-def _separator(db: Database) -> str:
-    """Between the elements of a list the database aggregates (``json_agg`` spaces them)."""
-    return "," if db.dialect == "sqlite" else ", "
-
-
-def _given_chunks(db: Database, audit_id: int, seq: int) -> Iterator[str]:
-    if db.dialect == "sqlite":
-        sql = (f"SELECT json_group_array(json_array(record_id, question_id, {_LABEL})) "
-               "FROM answer WHERE record_id BETWEEN ? AND ? AND +audit_id = ? "
-               "AND event_seq = ? AND state IN (1, 2)")
-    else:
-        sql = (f"SELECT COALESCE(json_agg(json_build_array(record_id, question_id, {_LABEL})), "
-               "'[]'::json)::text FROM answer WHERE record_id BETWEEN ? AND ? AND audit_id = ? "
-               "AND event_seq = ? AND state IN (1, 2)")
-    low, high = db.one("SELECT MIN(id), MAX(id) FROM record WHERE audit_id = ?", (audit_id,))
-    for start in range(low or 0, (high or -1) + 1, GIVEN_RANGE):
-        part = db.scalar(sql, (start, start + GIVEN_RANGE - 1, audit_id, seq)) or "[]"
-        if part != "[]":
-            yield part[1:-1]
-
-
-def new_rows(db: Database, first_id: int, last_id: int) -> NewRows:
-    """PostgreSQL: the answers given to records ``first_id`` .. ``last_id`` (an import's new
-    records, written before the write lock, their event not yet known), as :func:`given_rows`
-    lists them, read a range of records at a time whenever they are packed."""
-    sql = ("SELECT COALESCE(json_agg(json_build_array(record_id, question_id, "
-           f"{_LABEL})), '[]'::json)::text FROM answer WHERE record_id "
-           "BETWEEN ? AND ? AND state IN (1, 2)")
-
-    def chunks() -> Iterator[str]:
-        for start in range(first_id, last_id + 1, GIVEN_RANGE):
-            part = str(db.scalar(sql, (start, min(start + GIVEN_RANGE - 1, last_id))))
-            if part != "[]":
-                yield part[1:-1]
-    return chunks

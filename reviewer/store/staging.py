@@ -8,8 +8,8 @@ from collections.abc import Iterable, Iterator
 
 from reviewer.store.chain import listed, pack_parts
 from reviewer.store.db import Database
-from reviewer.store.history import NewRows
 from reviewer.store.ids import next_id, next_seq, reserve_records
+from reviewer.store.import_rows import NewRows
 
 STAGE = "import_stage"     # the temporary table
 
@@ -67,7 +67,7 @@ def insert_new(db: Database, audit_id: int, question_ids: list[str], involved: s
 
     ``seq`` None: PostgreSQL, before the write lock (docs/performance.md, "Imports and
     scorers"): the ids are reserved (``ids.reserve_records``), the answers carry no event yet
-    (the import's event, written under the lock, holds them: ``history.given_rows``), and the
+    (the import's event, written under the lock, holds them: ``import_rows.given_rows``), and the
     audit's count of records is kept in a row of its own (the setting reviewer.count_part) so that
     scorers changing the count meanwhile do not wait for this transaction. Their review order
     (``seq``) is the audit's next: the other writers that add records (an import, which waits
@@ -137,7 +137,7 @@ def prepare_new(db: Database, audit_id: int, question_ids: list[str], involved: 
     """SQLite, before the write lock, in the staging transaction: match the refs as they are
     now and build the new rows' answers in a temporary table, in the order they will be stored,
     for the ids they will get if no other writer adds records first; that first id, how many
-    new records, and the answers the import gives them as ``history.given_rows`` lists them (and
+    new records, and the answers the import gives them as ``import_rows.given_rows`` lists them (and
     packs them).
     Under the lock :func:`insert_new` uses the table if the first id is still free. None on
     PostgreSQL, where the new records are written before the write lock instead."""

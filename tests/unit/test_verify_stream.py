@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reviewer.store import chain, history, staging, verify
+from reviewer.store import chain, import_rows, staging, verify
 from reviewer.store.db import Database
 from tests.actions import create_audit, import_answers
 from tests.unit.helpers import write_csv, write_set
@@ -66,7 +66,7 @@ def _whole(db: Database, audit_id: int, seq: int | None) -> bytes:
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def imported(request, tmp_path, monkeypatch):
-    monkeypatch.setattr(history, "GIVEN_RANGE", 3)
+    monkeypatch.setattr(import_rows, "GIVEN_RANGE", 3)
     monkeypatch.setattr(staging, "NEW_RANGE", 5)
     monkeypatch.setattr(verify, "BATCH", 2)
     target = (str(tmp_path / "v.db") if request.param == "sqlite"
@@ -92,12 +92,12 @@ def test_an_imports_rows_are_the_bytes_of_the_whole_list(imported):
     # every given answer as the import's (on PostgreSQL new records' answers carry none)
     db.execute("UPDATE answer SET event_seq = ? WHERE audit_id = ?", (seq, audit_id))
     whole = _whole(db, audit_id, seq)
-    assert history.given_rows(db, audit_id, seq) == whole
+    assert import_rows.given_rows(db, audit_id, seq) == whole
     text = zlib.decompress(whole).decode()
     new = json.dumps([[0, "x", "y"], [1, "z", "n/a"]], separators=(",", ":"))
-    assert history.given_rows(db, audit_id, seq, lambda: iter([new[1:-1]])) == chain.pack_rows(
+    assert import_rows.given_rows(db, audit_id, seq, lambda: iter([new[1:-1]])) == chain.pack_rows(
         new[:-1] + "," + text[1:])
-    assert history.given_rows(db, audit_id, seq, lambda: iter([])) == whole
+    assert import_rows.given_rows(db, audit_id, seq, lambda: iter([])) == whole
 
 
 def _broken(db: Database, audit_id: int) -> str:
