@@ -77,13 +77,25 @@ def unpack(blob: bytes | memoryview) -> tuple[int, list[Item]]:
     for ref, rest in split(elements):
         r = refs.get(ref)
         if r is None:
-            r = refs[ref] = json.loads(ref)
+            r = refs[ref] = _text(json.loads(ref))
         tail = rests.get(rest)
         if tail is None:
             tail = rests[rest] = json.loads(rest)
+            if not isinstance(tail, list) or len(tail) != 5 or not isinstance(tail[0], str):
+                raise ValueError("a packed event of the wrong shape")
+            for x in tail[1:]:
+                _text(x)
         action, question, before, after, detail = tail
         items.append([action, r, question, before, after, detail])
     return int(first), items
+
+
+def _text(value: Any) -> str | None:
+    """A packed event's text as read: a string or null, nothing else (a pack edited behind the
+    program's back is refused here, not half-read)."""
+    if value is not None and not isinstance(value, str):
+        raise ValueError("a packed event of the wrong shape")
+    return value
 
 
 def pack_seals(commits: Sequence[Sequence[str | None]]) -> bytes:
