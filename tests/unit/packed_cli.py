@@ -46,7 +46,7 @@ HEADER = ["ref", "1", "2", "2a", "2b", "3", "3a", "4", "5", "note:1", "note:5"]
 def first_rows(n: int) -> list[list[str]]:
     return [[r, "Y", "Y", "Y", "Age", "Response", "Y", "Late",
              f"text {i}\nli\x1ene2\tx\x1fy\x1dz\\\"q'," + "ü" * (i % 3), f"note\n{i}\x1e\x1f end",
-             "n5" if i % 4 else ""] for i, r in enumerate(refs(n))]
+             f"first n5 note {i}" if i % 4 else ""] for i, r in enumerate(refs(n))]
 
 
 def second_rows(n: int) -> list[list[str]]:
@@ -54,7 +54,7 @@ def second_rows(n: int) -> list[list[str]]:
     changed and cleared, text answers with every separator."""
     return [[r, "N", "N" if i % 2 else "Y", "" if i % 2 else "N", "", "CID", "N", "Too few",
              f"chan\x1eged {i}\r\nmore\t\\" + "€" * (i % 2), "" if i % 3 == 0 else
-             f"new\tnote {i}\x1f\\ \u2028 end\n\"", "" if i % 2 else f"n5 {i}"]
+             f"new\tnote {i}\x1f\\ \u2028 end\n\"", "" if i % 2 else f"second n5 note {i}"]
             for i, r in enumerate(refs(n))]
 
 
