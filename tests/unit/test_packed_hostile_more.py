@@ -127,6 +127,34 @@ def test_a_packed_reimport_after_an_upgrade_from_schema_7(tmp_path):
                for e in mine["events"])
 
 
+def test_the_packs_of_schema_v8_db_read_verify_and_dispose(tmp_path):
+    """``schema-v8.db`` holds packs as the first schema-8 code wrote them (a JSON list): they
+    read, verify, take a packed re-import after them and are sealed by a disposal."""
+    db = str(tmp_path / "v8.db")
+    shutil.copy(FIXTURES / "schema-v8.db", db)
+    assert pc.rv(db, "verify").stdout.startswith("verified ")
+    for name in ("Packed v8", "Packed disposed v8"):
+        events = json.loads(pc.rv(db, "history", name, "--format", "json").stdout)["events"]
+        pc.linked(events)
+        assert sum(e["action"] == "answer" for e in events) > 12
+        ref = [e["ref"] for e in events if e["action"] == "answer"][-1]
+        mine = json.loads(pc.rv(db, "history", name, "--ref", ref, "--format", "json").stdout)
+        assert mine["events"] == [e for e in events if e["ref"] == ref]
+    name = "Packed v8"
+    out = tmp_path / "out.csv"
+    pc.rv(db, "answers", "export", name, str(out))
+    questions = {str(i) for i in range(1, 18)} - {"2", "12", "14"}
+    pc.rv(db, "answers", "import", name, str(_flipped(out, tmp_path / "in.csv", questions)),
+          consts=pc.SMALL)
+    tally = pc.rv(db, "tally", name, "--format", "json").stdout
+    pc.rv(db, "dispose", name, "--reason", "test", "--force")
+    assert pc.rv(db, "tally", name, "--format", "json").stdout == tally
+    events = json.loads(pc.rv(db, "history", name, "--format", "json").stdout)["events"]
+    pc.linked(events)
+    assert all(e["ref"].startswith("P-") for e in events if e["action"] in ("answer", "note"))
+    assert pc.rv(db, "verify").stdout.startswith("verified ")
+
+
 # -- imports and scorers at once -------------------------------------------------------------
 SCORER = """
 import sys
