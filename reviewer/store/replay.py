@@ -97,12 +97,20 @@ def _fill_packed(db: Database, audit_id: int) -> bool:
 LISTED = "verify_listed"     # the records each pack names, by ref (store.bundle)
 
 
-def first_unlisted(db: Database, audit_id: int) -> tuple[int, str] | None:
-    """(seq, kind) of the first pack of events whose records as ``event_bundle_record`` lists
-    them (what ``history --ref`` opens) are not the ones it names: its first event, changed;
-    or, for rows listing a pack past the end of the chain, the first event not there, missing
-    (a deleted tail). None if every pack is listed right. Each pack's refs go to a temporary
-    table and the database compares the two both ways."""
+def listed_past_end(db: Database, audit_id: int) -> int | None:
+    """The first event not there if ``event_bundle_record`` lists a pack past the end of the
+    chain (a deleted tail), else None."""
+    listed, last = db.one("SELECT (SELECT MAX(seq) FROM event_bundle_record WHERE audit_id = ?), "
+                          "(SELECT COALESCE(MAX(seq), 0) FROM event WHERE audit_id = ?)",
+                          (audit_id, audit_id))
+    return int(last) + 1 if listed is not None and int(listed) > int(last) else None
+
+
+def first_unlisted(db: Database, audit_id: int) -> int | None:
+    """The first event of the first pack of events whose records as ``event_bundle_record``
+    lists them (what ``history --ref`` opens) are not the ones it names (or the seq a row
+    lists that is no pack), or None. Each pack's refs go to a temporary table and the
+    database compares the two both ways."""
     from reviewer.store import bundle
 
     firsts: dict[int, int] = {}
@@ -120,13 +128,7 @@ def first_unlisted(db: Database, audit_id: int) -> tuple[int, str] | None:
         found = db.scalar(_UNLISTED.format(table=LISTED), (audit_id, audit_id, audit_id))
     finally:
         db.execute(f"DROP TABLE IF EXISTS {LISTED}")
-    if found is None:
-        return None
-    if int(found) in firsts:
-        return firsts[int(found)], "changed"
-    last = int(db.scalar("SELECT COALESCE(MAX(seq), 0) FROM event WHERE audit_id = ?",
-                         (audit_id,)))
-    return (last + 1, "missing") if int(found) > last else (int(found), "changed")
+    return None if found is None else firsts.get(int(found), int(found))
 
 
 # a ref a pack names with no row listing its record for that pack, or a row listing a record
