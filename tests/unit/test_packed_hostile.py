@@ -235,3 +235,23 @@ def test_both_encodings_of_a_pack_read_the_same(first, items):
     assert bundle.unpack(old) == bundle.unpack(bundle.pack(first, items)) == (first, items)
     with pytest.raises(ValueError):
         bundle.unpack(zlib.compress(json.dumps([2, first, items]).encode()))
+
+
+def test_a_pack_tampered_with_on_postgresql_is_found(pg_url, tmp_path):
+    """The owner (here the superuser) drops the append-only triggers and edits: a pack's
+    record rows deleted, then the last pack deleted."""
+    import psycopg
+
+    pc.audit_with_packs(pg_url, tmp_path, 8, pc.SMALL)
+    with psycopg.connect(pg_url.replace("postgresql+psycopg", "postgresql"),
+                         autocommit=True) as conn:
+        packs = [(seq, bundle.unpack(blob)[0]) for seq, blob in conn.execute(
+            "SELECT seq, bundle FROM event WHERE bundle IS NOT NULL ORDER BY seq").fetchall()]
+        conn.execute("ALTER TABLE event_bundle_record DISABLE TRIGGER USER")
+        conn.execute("DELETE FROM event_bundle_record WHERE seq = %s", (packs[1][0],))
+        done = pc.rv(pg_url, "verify", pc.AUDIT, ok=False)
+        assert (done.returncode, done.stdout) == (1, f"broken at event {packs[1][1]}: changed\n")
+        conn.execute("ALTER TABLE event DISABLE TRIGGER USER")
+        conn.execute("DELETE FROM event WHERE seq = %s", (packs[-1][0],))
+        done = pc.rv(pg_url, "verify", pc.AUDIT, ok=False)
+        assert (done.returncode, done.stdout) == (1, f"broken at event {packs[-1][1]}: missing\n")
