@@ -6,11 +6,13 @@ deleted: triggers in the database refuse it. :class:`Action` names every event's
 from __future__ import annotations
 
 import json
+import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 from typing import Any
 
+from reviewer.errors import ReviewerError
 from reviewer.store.chain import SALT_BYTES, ZERO
 from reviewer.store.db import Database
 
@@ -207,9 +209,15 @@ def _packed(audit_id: int, row: tuple, ref: str | None,
     from reviewer.store.chain import hex_or_none
 
     at, reviewer, login, prev = row[1], row[2], row[9], row[10]
-    for seq, (action, ref_, question, before, after, detail), p, h in bundle.events(
-            audit_id, at, login, reviewer, bytes(prev) if prev is not None else None, row[12],
-            row[13], row[14], bytes(row[11]) if row[11] is not None else None):
+    try:
+        found = list(bundle.events(audit_id, at, login, reviewer,
+                                   bytes(prev) if prev is not None else None, row[12], row[13],
+                                   row[14], bytes(row[11]) if row[11] is not None else None))
+    except (ValueError, TypeError, IndexError, zlib.error) as e:
+        raise ReviewerError(f"the history's events up to {row[0]} cannot be read (a pack of "
+                            f"events changed behind the program's back: {e}); reviewer verify "
+                            "says where the history is broken") from None
+    for seq, (action, ref_, question, before, after, detail), p, h in found:
         if (ref is None or ref_ == ref) and (not actions or action in actions):
             yield HistoryEvent(seq, at, reviewer, action, ref_, question, before, after,
                                detail or "", login, hex_or_none(p), hex_or_none(h))

@@ -94,6 +94,61 @@ def _fill_packed(db: Database, audit_id: int) -> bool:
     return True
 
 
+LISTED = "verify_listed"     # the records each pack names, by ref (store.bundle)
+
+
+def listed_past_end(db: Database, audit_id: int) -> int | None:
+    """The first event not there if ``event_bundle_record`` lists a pack past the end of the
+    chain (a deleted tail), else None."""
+    listed, last = db.one("SELECT (SELECT MAX(seq) FROM event_bundle_record WHERE audit_id = ?), "
+                          "(SELECT COALESCE(MAX(seq), 0) FROM event WHERE audit_id = ?)",
+                          (audit_id, audit_id))
+    return int(last) + 1 if listed is not None and int(listed) > int(last) else None
+
+
+def first_unlisted(db: Database, audit_id: int) -> int | None:
+    """The first event of the first pack of events whose records as ``event_bundle_record``
+    lists them (what ``history --ref`` opens) are not the ones it names (or the seq a row
+    lists that is no pack), or None. Each pack's refs go to a temporary table and the
+    database compares the two both ways."""
+    from reviewer.store import bundle
+
+    firsts: dict[int, int] = {}
+    db.execute(f"DROP TABLE IF EXISTS {LISTED}")
+    db.execute(f"CREATE TEMPORARY TABLE {LISTED} (seq INTEGER NOT NULL, ref TEXT NOT NULL, "
+               "PRIMARY KEY (seq, ref))")
+    try:
+        for (seq,) in db.all("SELECT seq FROM event WHERE audit_id = ? AND bundle IS NOT NULL "
+                             "ORDER BY seq", (audit_id,)):
+            first, items = bundle.unpack(db.scalar("SELECT bundle FROM event WHERE audit_id = "
+                                                   "? AND seq = ?", (audit_id, seq)))
+            firsts[int(seq)] = first
+            db.executemany(f"INSERT INTO {LISTED} (seq, ref) VALUES (?, ?)",
+                           [(seq, ref) for ref in {item[1] for item in items}])
+        found = db.scalar(_UNLISTED.format(table=LISTED), (audit_id, audit_id, audit_id))
+    finally:
+        db.execute(f"DROP TABLE IF EXISTS {LISTED}")
+    return None if found is None else firsts.get(int(found), int(found))
+
+
+# a ref a pack names with no row listing its record for that pack, or a row listing a record
+# that pack does not name (or a seq that is no pack)
+_UNLISTED = """
+SELECT MIN(seq) FROM (
+  SELECT l.seq AS seq FROM {table} l
+  LEFT JOIN record r ON r.audit_id = ? AND r.ref = l.ref
+  LEFT JOIN event_bundle_record b ON b.audit_id = r.audit_id AND b.record_id = r.id
+       AND b.seq = l.seq
+  WHERE b.seq IS NULL
+  UNION ALL
+  SELECT b.seq FROM event_bundle_record b
+  LEFT JOIN record r ON r.id = b.record_id AND r.audit_id = ?
+  LEFT JOIN {table} l ON l.seq = b.seq AND l.ref = r.ref
+  WHERE b.audit_id = ? AND l.seq IS NULL
+) w
+"""
+
+
 def _insert(db: Database, rows: list[tuple]) -> None:
     if db.dialect == "sqlite":
         db.executemany(f"INSERT INTO {TABLE} (rid, qid, label, seq) VALUES (?, ?, ?, ?)"
