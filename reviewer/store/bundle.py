@@ -4,9 +4,8 @@ each.
 
 A pack's row sits at the seq of its last event and holds, in ``bundle``, zlib-compressed,
 ``1,FIRST`` (format, first seq), ``START``, then each event as ``element`` writes it (its ref
-in JSON, ``REF``, [action, question, before, after, detail] in JSON) joined by ``EVENT``; the
-first schema-8 code wrote the JSON list ``[1, first seq, [[action, ref, question, before,
-after, detail], ...]]`` instead, which is read too (``schema-v8.db``). Its ``at``,
+in JSON, ``REF``, [action, question, before, after, detail] in JSON) joined by ``EVENT``. Its
+``at``,
 ``reviewer`` and ``login`` are every packed event's, ``prev`` is the hash before its first
 event and ``hash`` its last event's. Each packed event is hashed exactly as a row of its own
 would be (``chain.canonical``: texts as salted commitments), the pack's random ``salt`` being
@@ -69,8 +68,6 @@ def split(elements: str) -> list[tuple[str, str]]:
 def unpack(blob: bytes | memoryview) -> tuple[int, list[Item]]:
     """(first seq, items) of a pack."""
     text = zlib.decompress(bytes(blob)).decode("utf-8")
-    if text.startswith("["):
-        return _unpack_list(text)
     header, _, elements = text.partition(START)
     version, first = header.split(",")
     if version != str(FORMAT) or not _:
@@ -93,22 +90,6 @@ def unpack(blob: bytes | memoryview) -> tuple[int, list[Item]]:
         action, question, before, after, detail = tail
         items.append([action, r, question, before, after, detail])
     return int(first), items
-
-
-def _unpack_list(text: str) -> tuple[int, list[Item]]:
-    """A pack as the first schema-8 code wrote it (``schema-v8.db`` holds such packs): the JSON
-    list ``[1, first seq, [[action, ref, question, before, after, detail], ...]]``. Its events
-    are hashed the same way, so only the reading differs."""
-    version, first, items = json.loads(text)
-    if version != FORMAT or not isinstance(first, int) or not isinstance(items, list):
-        raise ValueError(f"a packed history row of format {str(version)[:8]!r} (this program "
-                         f"reads {FORMAT})")
-    for item in items:
-        if not isinstance(item, list) or len(item) != 6 or not isinstance(item[0], str):
-            raise ValueError("a packed event of the wrong shape")
-        for x in item[1:]:
-            _text(x)
-    return first, items
 
 
 def _text(value: Any) -> str | None:

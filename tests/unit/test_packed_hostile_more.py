@@ -128,8 +128,8 @@ def test_a_packed_reimport_after_an_upgrade_from_schema_7(tmp_path):
 
 
 def test_the_packs_of_schema_v8_db_read_verify_and_dispose(tmp_path):
-    """``schema-v8.db`` holds packs as the first schema-8 code wrote them (a JSON list): they
-    read, verify, take a packed re-import after them and are sealed by a disposal."""
+    """``schema-v8.db``'s packs read, verify, take a packed re-import after them and are sealed
+    by a disposal."""
     db = str(tmp_path / "v8.db")
     shutil.copy(FIXTURES / "schema-v8.db", db)
     assert pc.rv(db, "verify").stdout.startswith("verified ")
