@@ -219,8 +219,8 @@ def event_batches(db: Database, detail: str) -> Iterator[tuple[list[tuple], str,
 def packs(db: Database, detail: str) -> Iterator[tuple[int, str, list[int]]]:
     """The same events a batch at a time as packs (``store.bundle``): the first one's seq,
     the events as the pack's text (``bundle.element`` each, in seq order, joined by
-    ``bundle.EVENT``) written by the database, and the records they name. SQLite concatenates
-    the rows of a range of the change table's key in key order (seq order)."""
+    ``bundle.EVENT``) written by the database in key order (seq order), and the records they
+    name."""
     span = db.one(f"SELECT COALESCE(MIN(n), 1), COALESCE(MAX(n), 0) FROM {CHANGE} "
                   "WHERE ans + nte > 0")
     first, last = (int(span[0]), int(span[1])) if span else (1, 0)
@@ -238,8 +238,10 @@ def packs(db: Database, detail: str) -> Iterator[tuple[int, str, list[int]]]:
             + text.format(f"{array}('note', qid, old_note, NULLIF(note, ''), CAST(? AS TEXT))"))
     cell = (f"CASE WHEN ans = 1 AND nte = 1 THEN {answer} || {rs} || {note} "
             f"WHEN ans = 1 THEN {answer} ELSE {note} END")
-    sql = (f"SELECT MIN({SEQ}), {concat.format(cell)} FROM {CHANGE} "
-           "WHERE n BETWEEN ? AND ? AND ans + nte > 0")
+    # SQLite (before 3.44) has no ORDER BY inside an aggregate: the cells come from a
+    # subquery in key order, which it does not flatten into the aggregate
+    sql = (f"SELECT MIN(s), {concat.format('c')} FROM (SELECT n, {SEQ} AS s, {cell} AS c "
+           f"FROM {CHANGE} WHERE n BETWEEN ? AND ? AND ans + nte > 0 ORDER BY n) cells")
     kinds = (detail, f"condition: {detail}")
     for low in range(first, last + 1, EVENT_BATCH):
         high = low + EVENT_BATCH - 1
