@@ -12,14 +12,14 @@ end refreshes in one place.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from operator import itemgetter
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from reviewer.clock import now_iso
 from reviewer.errors import ReviewerError
+from reviewer.ops.appending import Appending
 from reviewer.store import chain, history
 from reviewer.store.answers import ANSWERS
 from reviewer.store.audits import AuditInfo, get_audit_by_id
@@ -97,7 +97,7 @@ Event = tuple[str, str | None, str | None, str | None, str | None, str]
 # (action, ref, question, before, after, detail)
 
 
-class Tx:
+class Tx(Appending):
     """One operation's transaction: the audit as it is under the lock, the time, who, and the
     history events to append."""
 
@@ -199,47 +199,6 @@ class Tx:
         if final and self._events:
             raise RuntimeError(f"history events {sorted(self._events)[:3]} were reserved "
                                "after a seq that was never written")
-
-    def append(self, batches: Iterable[tuple[list[tuple], str, Sequence[Any]]]) -> None:
-        """Write events whose seqs were reserved in a row (``reserve(count)``), once every
-        event before them is written, a batch at a time: the batch's events (seq, action, ref,
-        question, before, after, detail, rows) in seq order are hashed onto the chain, and the
-        database inserts the same events from its own rows (``select``, ``params``: see
-        ``history.insert_selected``) — an import's changed answers (docs/performance.md)."""
-        self.flush()
-        for events, select, params in batches:
-            head, prev = self._chain_head()
-            if events[0][0] != head + 1 or events[-1][0] != head + len(events):
-                raise RuntimeError(f"history events from {events[0][0]} are out of turn")
-            for action, n in Counter(map(itemgetter(1), events)).items():
-                self._actions[Action(action)] += n
-            chained = self._chain(prev, events)
-            hashes = b"".join(digest for _, digest in chained)
-            history.insert_selected(self.db, select, params, self.audit_key, self.now,
-                                    self.reviewer, self.login, events[0][0],
-                                    b"".join(salt for salt, _ in chained),
-                                    (prev or chain.ZERO) + hashes[:-32], hashes)
-            self._head = (events[-1][0], chained[-1][1])
-
-    def append_packs(self, packs: Iterable[tuple[int, str, list[int]]]) -> None:
-        """The same for events written as packs (docs/evidence.md, "Packed events"): each
-        pack's events (its first seq, its text as the database wrote it: ``store.bundle``, the
-        records they name) hashed onto the chain with one salt and written as one row."""
-        from reviewer.store import bundle
-
-        self.flush()
-        for first, text, record_ids in packs:
-            head, prev = self._chain_head()
-            if first != head + 1:
-                raise RuntimeError(f"history events from {first} are out of turn")
-            salt = chain.new_salt()
-            last, actions, count = bundle.chain_text(self.audit_key, self.now, self.login,
-                                                     self.reviewer, prev, first, text, salt)
-            for action, n in actions.items():
-                self._actions[Action(action)] += n
-            bundle.insert(self.db, self.audit_key, self.now, self.reviewer, self.login, first,
-                          count, bundle.pack_text(first, text), salt, prev, last, record_ids)
-            self._head = (first + count - 1, last)
 
     def _chain_head(self) -> tuple[int, bytes | None]:
         if self._head is None:

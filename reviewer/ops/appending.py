@@ -1,0 +1,80 @@
+"""Appending an import's many events to the history in bulk (docs/performance.md, "Re-import:
+a set-based merge, history events in bulk" and "Packed history events"): the part of
+``ops.core.Tx`` that writes events whose seqs were reserved in a row."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from operator import itemgetter
+from typing import Any
+
+from reviewer.store import chain, history
+from reviewer.store.db import Database
+from reviewer.store.history import Action
+
+
+class Appending:
+    """Mixed into ``ops.core.Tx``, whose chain head, chainer and counted actions it uses."""
+
+    db: Database
+    now: str
+    reviewer: str
+    login: str | None
+    _actions: Counter[Action]
+    _head: tuple[int, bytes | None] | None
+
+    @property
+    def audit_key(self) -> int:                 # ``Tx.audit_key``
+        raise NotImplementedError
+
+    def flush(self, final: bool = False) -> None:    # ``Tx.flush``
+        raise NotImplementedError
+
+    def _chain_head(self) -> tuple[int, bytes | None]:       # ``Tx._chain_head``
+        raise NotImplementedError
+
+    def _chain(self, prev: bytes | None, ready: list[tuple]) -> list[tuple[bytes, bytes]]:
+        raise NotImplementedError                # ``Tx._chain``
+
+    def append(self, batches: Iterable[tuple[list[tuple], str, Sequence[Any]]]) -> None:
+        """Write events whose seqs were reserved in a row (``reserve(count)``), once every
+        event before them is written, a batch at a time: the batch's events (seq, action, ref,
+        question, before, after, detail, rows) in seq order are hashed onto the chain, and the
+        database inserts the same events from its own rows (``select``, ``params``: see
+        ``history.insert_selected``) — an import's changed answers (docs/performance.md)."""
+        self.flush()
+        for events, select, params in batches:
+            head, prev = self._chain_head()
+            if events[0][0] != head + 1 or events[-1][0] != head + len(events):
+                raise RuntimeError(f"history events from {events[0][0]} are out of turn")
+            for action, n in Counter(map(itemgetter(1), events)).items():
+                self._actions[Action(action)] += n
+            chained = self._chain(prev, events)
+            hashes = b"".join(digest for _, digest in chained)
+            history.insert_selected(self.db, select, params, self.audit_key, self.now,
+                                    self.reviewer, self.login, events[0][0],
+                                    b"".join(salt for salt, _ in chained),
+                                    (prev or chain.ZERO) + hashes[:-32], hashes)
+            self._head = (events[-1][0], chained[-1][1])
+
+    def append_packs(self, packs: Iterable[tuple[int, str, list[int]]]) -> None:
+        """The same for events written as packs (docs/evidence.md, "Packed events"): each
+        pack's events (its first seq, its text as the database wrote it: ``store.bundle``, the
+        records they name) hashed onto the chain with one salt and written as one row."""
+        from reviewer.store import bundle
+
+        self.flush()
+        for first, text, record_ids in packs:
+            head, prev = self._chain_head()
+            if first != head + 1:
+                raise RuntimeError(f"history events from {first} are out of turn")
+            salt = chain.new_salt()
+            last, actions, count = bundle.chain_text(self.audit_key, self.now, self.login,
+                                                     self.reviewer, prev, first, text, salt)
+            for action, n in actions.items():
+                self._actions[Action(action)] += n
+            bundle.insert(self.db, self.audit_key, self.now, self.reviewer, self.login, first,
+                          count, bundle.pack_text(first, text), salt, prev, last, record_ids)
+            self._head = (first + count - 1, last)
+
