@@ -230,6 +230,10 @@ def insert(db: Database, audit_key: int, at: str, reviewer: str, login: str | No
                "after, detail, login, salt, prev, hash, rows, bundle) "
                "VALUES (?, ?, ?, ?, 'answer', NULL, NULL, NULL, NULL, '', ?, ?, ?, ?, NULL, ?)",
                (audit_key, seq, at, reviewer, login, salt, prev, last_hash, packed))
+    if db.dialect != "sqlite":        # one statement, not a round trip per record
+        db.execute("INSERT INTO event_bundle_record (audit_id, record_id, seq) "
+                   "SELECT ?, unnest(?::integer[]), ?", (audit_key, list(record_ids), seq))
+        return
     db.executemany("INSERT INTO event_bundle_record (audit_id, record_id, seq) VALUES (?, ?, ?)",
                    [(audit_key, rid, seq) for rid in record_ids])
 

@@ -44,6 +44,7 @@ class Transactions:
     execute: Callable[..., Any]
     _in_tx: bool
     _late_pending: bool            # ... and has not taken it yet (lock_writers)
+    _first: str                    # PostgreSQL: what the next transaction locks before it
     _queue: WriterQueue | None
 
     @property
@@ -83,6 +84,19 @@ class Transactions:
         except BaseException:
             self._release_queue()
             raise
+
+    def lock_first(self, record: int | None = None, imports: bool = False) -> None:
+        """PostgreSQL, for the next write transaction: before the write lock, lock ``record``'s
+        row (an operation on one record: scoring, a note, an undo), or wait for the import at
+        work (``imports``: an operation that may write any record of an audit), as an import
+        does its rows before it takes the write lock last (docs/performance.md, "Imports and
+        scorers"). SQLite has one writer: nothing to do."""
+        if self.dialect == "sqlite":
+            return
+        if record is not None:
+            self._first = f"SELECT 1 FROM record WHERE id = {int(record)} FOR NO KEY UPDATE; "
+        elif imports:
+            self._first = f"SELECT pg_advisory_xact_lock({IMPORT_LOCK}); "
 
     @property
     def writers_locked(self) -> bool:
@@ -130,20 +144,22 @@ class Transactions:
         # they asked), then come back to report the wait and try again.
         # One round trip (no parameters: the four statements go as one simple query): a blocking
         # wait in the server, not polling (docs/performance.md).
-        if not self._pg_queue(patience, IMPORT_LOCK if self.late else WRITE_LOCK, "BEGIN",
-                              self.conn.rollback):
+        if not self._pg_queue(patience, IMPORT_LOCK if self.late else WRITE_LOCK,
+                              "BEGIN", self.conn.rollback, "" if self.late else self._first):
             return False
         self._late_pending = self.late
         return True
 
-    def _pg_queue(self, patience: float, key: int, begin: str, undo: Callable[[], object]) -> bool:
-        """``begin`` (a transaction, or a savepoint in one), then queue in the server for the
-        advisory lock ``key`` for up to a second (``patience`` at most); on failure ``undo``."""
+    def _pg_queue(self, patience: float, key: int, begin: str, undo: Callable[[], object],
+                  first: str = "") -> bool:
+        """``begin`` (a transaction, or a savepoint in one), then queue in the server for
+        ``first``'s locks (see :meth:`lock_first`) and the advisory lock ``key`` for up to a
+        second (``patience`` at most); on failure ``undo``."""
         queue_ms = max(1, min(PG_QUEUE_MS, int(patience * 1000)))     # 0 would mean "forever"
         try:
             self.conn.cursor().execute(
                 f"{begin}; SET LOCAL lock_timeout = '{queue_ms}ms'; "
-                f"SELECT pg_advisory_xact_lock({key}); "
+                f"{first}SELECT pg_advisory_xact_lock({key}); "
                 f"SET LOCAL lock_timeout = {self._lock_ms}")
         except Exception as exc:
             undo()
