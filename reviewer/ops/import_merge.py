@@ -20,7 +20,7 @@ from reviewer.ops.core import Tx
 from reviewer.questions.logic import BLANK
 from reviewer.questions.model import QuestionSet
 from reviewer.store import bundle, import_rows, merge, merge_records, staging
-from reviewer.store.chain import listed, pack_parts
+from reviewer.store.chain import listed, new_salt, pack_parts
 from reviewer.store.db import Database
 
 
@@ -61,7 +61,7 @@ class Merge:
         self.detail = f"import {file_name}"
         self.changed = 0
         self.offset = 0                  # added to the seqs numbered before the write lock
-        self.packs: list[tuple[int, str, list[int]]] | None = None    # ... packed then
+        self.packs: list[tuple[int, str, list[int], bundle.Prepared]] | None = None  # then
         self.given: bytes | None = None  # the answers given to blank cells (early: listed)
 
     def run(self, result: ImportResult, early: bool = False,
@@ -85,7 +85,8 @@ class Merge:
         if not self.changed:
             return
         if self.changed >= bundle.PACK_MIN:      # docs/evidence.md, "Packed events"
-            packs = (((first + self.offset, text, rids) for first, text, rids in self.packs)
+            packs = (((first + self.offset, text, rids, ready)
+                      for first, text, rids, ready in self.packs)
                      if self.packs is not None else merge.packs(self.db, self.detail))
             tx.append_packs(packs)
         else:
@@ -103,8 +104,10 @@ class Merge:
         groups = [(new(), sep)] if new is not None else []
         self.given = pack_parts(listed(*groups, (import_rows.changed_given(db, merge.CHANGE)(),
                                                  sep)))
-        if answers_n + notes_n >= bundle.PACK_MIN:
-            self.packs = list(merge.packs(db, self.detail))
+        if answers_n + notes_n >= bundle.PACK_MIN:     # made ready to hash, but for the seqs
+            self.packs = [(first, text, rids, bundle.prepare(tx.now, tx.login, tx.reviewer,
+                                                             text, new_salt()))
+                          for first, text, rids in merge.packs(db, self.detail)]
         return answers_n + notes_n
 
     def _resolve(self) -> None:

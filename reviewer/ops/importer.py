@@ -19,8 +19,8 @@ concurrent writer.
 
 History (docs/contracts.md §6): one ``import`` event (file name, SHA-256 of its bytes, rows, new and
 updated records) covers the answers the file brings to blank cells — each answer row keeps the
-event's ``seq``, except a new record's on PostgreSQL (written before the seq was known; the
-event's rows list them) — and every answer or note the file replaces or clears, or that a
+event's ``seq``, except on PostgreSQL (written before the seq was known; the event's rows
+list them) — and every answer or note the file replaces or clears, or that a
 condition clears, gets an ``answer``/``note`` event of its own with both values, written after
 the ``import`` event in bulk (``Tx.append``).
 """
