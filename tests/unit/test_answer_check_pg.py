@@ -14,6 +14,7 @@ import time
 import pytest
 
 from tests.conftest import ASB_SET, DEMO_CSV
+from tests.unit.answer_check_v8 import put_back_schema_8_check
 from tests.unit.test_roles_pg import AUDIT, first_record, team, write_one  # noqa: F401
 
 psycopg = pytest.importorskip("psycopg")
@@ -207,14 +208,10 @@ def test_a_team_set_up_at_schema_8_gets_the_check_when_upgraded(team):  # noqa: 
     from tests.unit.pg import _admin
 
     with _admin(t["port"], t["dbname"]) as conn:
+        put_back_schema_8_check(conn)
         for op in ("insert", "update", "delete"):
-            conn.execute(f"DROP TRIGGER answer_touched_{op} ON answer")
             conn.execute(f"DROP FUNCTION reviewer_answer_touched_{op}()")
         conn.execute("DROP TABLE answer_touched")
-        conn.execute(SCHEMA_8_CHECK)
-        conn.execute("CREATE CONSTRAINT TRIGGER answer_evented AFTER INSERT OR UPDATE OR DELETE "
-                     "ON answer DEFERRABLE INITIALLY DEFERRED FOR EACH ROW "
-                     "EXECUTE FUNCTION reviewer_answer_evented()")
         conn.execute("UPDATE meta SET value = '8' WHERE key = 'schema_version'")
     rid, ref = first_record(t["sql"])
     names = t["names"]
@@ -231,13 +228,3 @@ def test_a_team_set_up_at_schema_8_gets_the_check_when_upgraded(team):  # noqa: 
     assert "permission denied" in attempt(t, "SELECT * FROM answer_touched")
     assert t["cli"]("rev", "answers", "import", AUDIT, str(write_one(ref)))[0] == 0
 
-
-# The check as schema 8's ``store.roles_pg`` wrote it, to make a schema-8 team database.
-SCHEMA_8_CHECK = (
-    "CREATE OR REPLACE FUNCTION reviewer_answer_evented() RETURNS trigger AS $$ "
-    "DECLARE a INTEGER; BEGIN "
-    "IF TG_OP = 'DELETE' THEN a := OLD.audit_id; ELSE a := NEW.audit_id; END IF; "
-    "IF NOT EXISTS (SELECT 1 FROM (SELECT xmin FROM event WHERE audit_id = a "
-    "ORDER BY seq DESC LIMIT 1) e WHERE e.xmin::text = (txid_current() % 4294967296)::text)"
-    " THEN RAISE EXCEPTION 'a change to an answer needs its history event (audit %)', a; "
-    "END IF; RETURN NULL; END $$ LANGUAGE plpgsql")
