@@ -170,8 +170,8 @@ def apply(db: Database, audit_id: int, reviewer: str, now: str, import_seq: int 
             if import_seq is not None else "CAST(? AS INTEGER)")
     same = "IS" if db.dialect == "sqlite" else "IS NOT DISTINCT FROM"
     kept = f"answer.state = excluded.state AND answer.value {same} excluded.value"
-    db.executemany("DELETE FROM answer WHERE record_id = ? AND question_id = ?", db.all(
-        f"SELECT rid, qid FROM {CHANGE} WHERE state = 0 AND note = ''"))
+    db.execute("DELETE FROM answer WHERE (record_id, question_id) IN (SELECT rid, qid FROM "
+               f"{CHANGE} WHERE state = 0 AND note = '')")      # one statement, set-based
     db.execute(
         "INSERT INTO answer (record_id, question_id, audit_id, state, value, note, reviewer, "
         f"answered_at, event_seq) SELECT rid, qid, ?, state, value, note, "
