@@ -265,15 +265,17 @@ def write(ws: Workspace, audit_id: int | None, kind: str = RECORDS,
     start and :meth:`Tx.lock` does nothing.
 
     On PostgreSQL an import merges the records it updates before it takes the write lock,
-    holding their rows (docs/performance.md, "Imports and scorers"), so an operation that
-    changes one ``record`` (scoring) locks that record's row before the write lock, and one that
-    may change any record of an audit (``imports``: by default every ``RECORDS`` operation but
-    an import and a one-record one) first waits for the import at work: the locks are always
-    taken in that order, and no one waits on an import's rows while holding the write lock."""
+    holding their rows (docs/performance.md, "Imports and scorers"). So an operation that
+    changes one ``record`` (scoring) locks that record's row just after the write lock without
+    waiting, and should an import hold it, lets the lock go and waits for the row alone; one
+    that may change any record of an audit (``imports``: by default every ``RECORDS``
+    operation on an audit but an import and a one-record one) first waits for the import at
+    work. No one waits for an import's row while holding the write lock the import waits for
+    (``Database.lock_first``)."""
     if kind == RECORDS:
         require_role(ws, "reviewer", what)
     if imports is None:
-        imports = kind == RECORDS and record is None
+        imports = kind == RECORDS and record is None and audit_id is not None
     ws.db.late = late
     ws.db.lock_first(record, imports and not late)
     try:

@@ -168,7 +168,7 @@ def undo_last(ws: Workspace, audit_id: int,
     """Take back the reviewer's own last answer or note change in this audit: value
     (record id, question id), or None when there is nothing (or it changed since).
 
-    The record is looked up first, so that its row is locked before the write lock (``write``'s
+    The record is looked up first, so that its row is locked with the write lock (``write``'s
     ``record``); should the reviewer's last change be another record's by then (the same
     reviewer at work elsewhere), it starts again."""
     while True:

@@ -97,3 +97,43 @@ def test_scorers_and_an_updating_import(pg_url, tmp_path: Path, updated: int, qu
     assert last["before"] == cells[(target_ref, asked[0])]
     away_events = [i for i, e in enumerate(events) if e["reviewer"] == "away"]
     assert len(away_events) == SCORED and max(away_events) < imported
+
+
+def test_a_scorer_and_an_assignment_queued_for_the_write_lock(pg_url, tmp_path: Path):
+    """A scorer never holds its record's row while it waits for the write lock: an operation
+    that writes many records (here an assignment, queued first) takes the lock and writes that
+    record while the scorer waits; neither is failed by "deadlock detected"."""
+    audit = "Queued"
+    rows = refs("Q", 30)
+    write_answers(tmp_path / "base.csv", rows, QUESTIONS[:2], salt=1)
+    make_audit(pg_url, tmp_path, audit, None, tmp_path / "base.csv")
+    rid = record_ids(pg_url, audit)[rows[7]]
+    from tests.unit.races import open_db
+
+    with open_db(pg_url) as db:     # the server finds a deadlock long before a wait gives up
+        name = db.scalar("SELECT current_database()")
+        db.execute(f'ALTER DATABASE "{name}" SET deadlock_timeout = \'50ms\'')
+    race = Race(tmp_path / "race", pg_url)
+    race.dir.mkdir()
+    locked, release = race.dir / "locked", race.dir / "release"
+    try:
+        race.spawn("holder", {"kind": "hold", "db": pg_url, "locked": str(locked),
+                              "release": str(release)}, gated=False)
+        race.wait(locked.exists, "the write lock to be held")
+        assign = race.cli("lead", "assign", audit, "--to", "alice", gated=False)
+        race.wait(lambda: bool(assign.events("request")), "the assignment to ask for the lock")
+        time.sleep(0.3)         # queued in the server before the scorer
+        scorer = race.worker("score", "scorer", audit, gated=False, question=QUESTIONS[2],
+                             records=[[rid, "Y"]])
+        race.wait(lambda: bool(scorer.events("start")), "the scorer to start")
+        time.sleep(0.3)         # the scorer asks for the lock
+        release.touch()
+        for racer in (assign, scorer):
+            racer.finish()
+            assert racer.code == 0, f"{racer.name} exited {racer.code}: {racer.err}"
+            assert "database error" not in racer.err and "Traceback" not in racer.err
+    finally:
+        race.kill()
+    assert answers(pg_url, audit)[(rows[7], QUESTIONS[2])] == "Y"
+    checked = reviewer(pg_url, "verify", audit)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
