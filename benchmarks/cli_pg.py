@@ -20,8 +20,9 @@ ROOT = str(Path(__file__).resolve().parent.parent)
 if ROOT not in sys.path:
     sys.path.insert(0, ROOT)
 
-TABLES = ("SELECT COALESCE(SUM(pg_total_relation_size(oid)), 0)::bigint FROM pg_class "
-          "WHERE relkind = 'r' AND relnamespace = 'public'::regnamespace")
+TABLES = ("SELECT COALESCE(SUM(pg_total_relation_size(oid)), 0)::bigint, "
+          "COALESCE(SUM(pg_total_relation_size(oid)) FILTER (WHERE relname LIKE 'event%'), 0)"
+          "::bigint FROM pg_class WHERE relkind = 'r' AND relnamespace = 'public'::regnamespace")
 LARGEST = ("SELECT relname, CASE WHEN relkind = 'i' THEN pg_relation_size(oid) "
            "ELSE pg_table_size(oid) END FROM pg_class WHERE relkind IN ('r', 'i') "
            "AND relnamespace = 'public'::regnamespace ORDER BY 2 DESC LIMIT 6")
@@ -36,6 +37,7 @@ class PostgresDatabases:
     def __init__(self, port: int) -> None:
         self.port = port
         self.database_mb: dict[str, float] = {}
+        self.history_mb: dict[str, float] = {}
 
     @classmethod
     @contextmanager
@@ -87,11 +89,13 @@ class PostgresDatabases:
         self.create(name, source)
 
     def size(self, name: str) -> float:
-        """MB of the project's tables (indexes and TOAST included); the whole database's kept."""
+        """MB of the project's tables (indexes and TOAST included); the whole database's and
+        the history tables' (``event``, ``event_bundle_record``, ...) kept."""
         with self._admin(name) as conn:
             whole = conn.execute("SELECT pg_database_size(current_database())").fetchone()[0]
-            tables = conn.execute(TABLES).fetchone()[0]
+            tables, history = conn.execute(TABLES).fetchone()
         self.database_mb[name] = whole / 1e6
+        self.history_mb[name] = history / 1e6
         return tables / 1e6
 
     def breakdown(self, name: str) -> str:
@@ -121,9 +125,14 @@ class PostgresDatabases:
         self.size("pristine")
         empty, first, changed = (self.database_mb[n] for n in ("pristine", "import_0",
                                                                "changed_0"))
+        history = self.history_mb["import_0"], self.history_mb["changed_0"]
+        added = (history[1] - history[0]) * 1e6 / csv_size
         return [f"  the whole database (pg_database_size, catalogs included): {empty:.1f} MB "
                 f"with the empty audit, {first:.1f} MB after the import (adds "
                 f"{(first - empty) * 1e6 / csv_size:.2f}x the CSV), {changed:.1f} MB after the "
                 f"changed re-import (adds {(changed - first) * 1e6 / csv_size:.2f}x)",
+                f"  of which the history (event tables): {history[0]:.1f} MB after the import, "
+                f"{history[1]:.1f} MB after the changed re-import (adds {added:.2f}x the CSV; "
+                "the rest is the answers' and records' old row versions, MVCC)",
                 "  peak MB: each reviewer client process's own; the server's memory is not "
                 "counted"]

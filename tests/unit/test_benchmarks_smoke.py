@@ -52,6 +52,7 @@ CASES = {
             r"tally by200\s+\d+\.\d+\s+\d+\.\d+ naive 200", r"pg only\s+\d+\.\d+",
             r"tables \(pg_total_relation_size\) after import \d+\.\d+ MB = \d+\.\d+x the CSV",
             r"pg_database_size.*: \d+\.\d+ MB with the empty audit",
+            r"history \(event tables\): \d+\.\d+ MB after the import",
             r"tally JSON equals the naive counts: yes", r"goals (NOT )?met")]),
     "bench_startup.py": (["--records", "5", "--repeat", "1"],
                          [r"reviewer --help\s+\d+\.\d+ ms\s+\d+\.\d+x",
