@@ -26,11 +26,10 @@ For scale it also times "sqlite only": SQLite alone writing the same record and 
 into the same schema from a temporary table (no Python per row, no file to read) — the part of
 an import that no importer code can make faster.
 
-``--engine postgresql`` (or ``both``) runs the same steps as ``reviewer --db URL`` processes on
-a throwaway PostgreSQL cluster, as the tests start one (skipped when the server binaries are
-missing; see benchmarks/cli_pg.py): a fresh database per run, copied with ``CREATE DATABASE
-... TEMPLATE`` where SQLite copies the file, sizes from the server, "postgresql only" for
-"sqlite only", and the peak memory of the client processes (the server's is not counted).
+``--engine postgresql`` (or ``both``): the same ``reviewer --db URL`` processes on a throwaway
+cluster (skipped without the server binaries), databases copied by ``CREATE DATABASE ...
+TEMPLATE`` where SQLite copies the file, sizes from the server, "pg only" for "sqlite only",
+the client processes' peak memory (not the server's): benchmarks/cli_pg.py.
 """
 
 from __future__ import annotations
@@ -45,7 +44,7 @@ import sqlite3
 import sys
 import tempfile
 import time
-from contextlib import nullcontext
+from contextlib import closing, nullcontext
 from pathlib import Path
 
 from cli_steps import report, run, steps
@@ -185,30 +184,6 @@ def sqlite_only(imported: Path, pristine: Path, target: Path) -> float:
         con.close()
 
 
-def stored_mb(db: Path) -> float:
-    """The database's size on disk (its write-ahead log checkpointed into it), in MB."""
-    con = sqlite3.connect(db)
-    try:
-        con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    finally:
-        con.close()
-    return sum(p.stat().st_size for p in db.parent.glob(db.name + "*")
-               if not p.name.endswith("-writer")) / 1e6
-
-
-def breakdown(db: Path) -> str:
-    """The largest tables and indexes of the database, in MB (SQLite's dbstat), if it has it."""
-    con = sqlite3.connect(db)
-    try:
-        rows = con.execute("SELECT name, SUM(pgsize) FROM dbstat GROUP BY name "
-                           "ORDER BY 2 DESC LIMIT 6").fetchall()
-    except sqlite3.Error:
-        return "(no dbstat)"
-    finally:
-        con.close()
-    return ", ".join(f"{name} {size / 1e6:.1f}" for name, size in rows)
-
-
 class SqliteFiles:
     """The SQLite side of the steps: each database a file in ``folder``; a copy is a file copy."""
 
@@ -225,10 +200,22 @@ class SqliteFiles:
         shutil.copy(self.target(source), self.target(name))
 
     def size(self, name: str) -> float:
-        return stored_mb(Path(self.target(name)))
+        """The database's size on disk (its write-ahead log checkpointed into it), in MB."""
+        db = Path(self.target(name))
+        with closing(sqlite3.connect(db)) as con:
+            con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return sum(p.stat().st_size for p in db.parent.glob(db.name + "*")
+                   if not p.name.endswith("-writer")) / 1e6
 
     def breakdown(self, name: str) -> str:
-        return breakdown(Path(self.target(name)))
+        """The largest tables and indexes, in MB (SQLite's dbstat), if it has it."""
+        with closing(sqlite3.connect(self.target(name))) as con:
+            try:
+                rows = con.execute("SELECT name, SUM(pgsize) FROM dbstat GROUP BY name "
+                                   "ORDER BY 2 DESC LIMIT 6").fetchall()
+            except sqlite3.Error:
+                return "(no dbstat)"
+        return ", ".join(f"{name} {size / 1e6:.1f}" for name, size in rows)
 
     def floor(self, imported: str, name: str) -> float:
         return sqlite_only(Path(self.target(imported)), Path(self.target("pristine")),
@@ -244,10 +231,8 @@ def naive_counts(csv_path: Path, repeat: int) -> dict:
     for _ in range(repeat):
         elapsed, text = run([sys.executable, "-c", NAIVE, str(csv_path)], "naive")
         out["naive"].append(elapsed)
-        out["naive by"].append(run([sys.executable, "-c", NAIVE_BY, str(csv_path)],
-                                   "naive by")[0])
-        out["naive by200"].append(run([sys.executable, "-c", NAIVE_BY, str(csv_path),
-                                       "operator"], "naive by200")[0])
+        for step, by in (("naive by", []), ("naive by200", ["operator"])):
+            out[step].append(run([sys.executable, "-c", NAIVE_BY, str(csv_path), *by], step)[0])
     out["counts"] = json.loads(text)
     return out
 
@@ -277,9 +262,6 @@ def main() -> int:
         _, changed_path = write_files(folder, args.rows, seed=2013, name="changed.csv")
         size = csv_path.stat().st_size
         naive = naive_counts(csv_path, args.repeat)   # the anchor, shared by both engines
-        title = (f"{args.rows:,} records, {len(QUESTIONS)} questions, {len(FIELDS)} fields; "
-                 f"CSV {size / 1e6:.1f} MB; best of {args.repeat}, whole processes; load "
-                 "average {} on " f"{os.cpu_count()} CPUs")
         sides = []
         if args.engine in ("sqlite", "both"):
             sides.append(("", lambda: nullcontext(SqliteFiles(folder))))
@@ -293,8 +275,11 @@ def main() -> int:
                 start = os.getloadavg()[0]
                 got = steps(eng, NAME, set_path, csv_path, changed_path, args.repeat)
                 ok = tally_is_naive(got, naive, args.rows)
-                report(eng, got, naive, prefix + title.format(
-                    f"{start:.1f} -> {os.getloadavg()[0]:.1f}"), size, ok)
+                title = (f"{prefix}{args.rows:,} records, {len(QUESTIONS)} questions, "
+                         f"{len(FIELDS)} fields; CSV {size / 1e6:.1f} MB; best of {args.repeat}, "
+                         f"whole processes; load average {start:.1f} -> "
+                         f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+                report(eng, got, naive, title, size, ok)
                 same &= ok
     return 0 if same else 1
 
