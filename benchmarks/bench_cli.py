@@ -1,6 +1,7 @@
 """Command-line benchmark: import and tally 100,000 records, against a naive recount of the CSV.
 
     .venv/bin/python benchmarks/bench_cli.py [--rows N | --million] [--repeat K]
+                                             [--engine sqlite|postgresql|both]
 
 Writes a 10-question set (yes_no and choice questions, two of them follow-ups) and a CSV of
 N records with four extra fields in a temporary folder, then times whole processes (wall clock,
@@ -24,6 +25,11 @@ It also checks that the tally JSON equals the naive counts; exit status 1 if it 
 For scale it also times "sqlite only": SQLite alone writing the same record and answer rows
 into the same schema from a temporary table (no Python per row, no file to read) — the part of
 an import that no importer code can make faster.
+
+``--engine postgresql`` (or ``both``): the same ``reviewer --db URL`` processes on a throwaway
+cluster (skipped without the server binaries), databases copied by ``CREATE DATABASE ...
+TEMPLATE`` where SQLite copies the file, sizes from the server, "pg only" for "sqlite only",
+the client processes' peak memory (not the server's): benchmarks/cli_pg.py.
 """
 
 from __future__ import annotations
@@ -35,11 +41,14 @@ import os
 import random
 import shutil
 import sqlite3
-import subprocess
 import sys
 import tempfile
 import time
+from contextlib import closing, nullcontext
 from pathlib import Path
+
+from cli_steps import report, run, steps
+from cli_steps import reviewer_cmd as reviewer_cmd  # bench_outputs.py, bench_startup.py
 
 NAME = "Bench"
 CHOICES = {"q4": ["Response", "CID", "NPT", "None"], "q6": ["ASB E", "ASB N", "ASB P", "Other"],
@@ -136,32 +145,6 @@ def write_files(folder: Path, rows: int, seed: int = 2012,
     return set_path, csv_path
 
 
-def reviewer_cmd() -> list[str]:
-    script = Path(sys.executable).with_name("reviewer")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "reviewer"]
-
-
-PEAKS: dict[str, float] = {}
-
-
-def run(cmd: list[str], step: str = "") -> tuple[float, str]:
-    """Wall seconds and stdout of a whole process; its peak memory (MB) kept under ``step``."""
-    start = time.perf_counter()
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        proc = subprocess.Popen(cmd, stdout=out, stderr=err)
-        _, status, usage = os.wait4(proc.pid, 0)
-        elapsed = time.perf_counter() - start
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        out.seek(0)
-        err.seek(0)
-        stdout, stderr = out.read().decode(), err.read().decode()
-    if proc.returncode != 0:
-        sys.exit(f"failed ({proc.returncode}): {' '.join(cmd)}\n{stderr}")
-    if step:
-        PEAKS[step] = max(PEAKS.get(step, 0.0), usage.ru_maxrss / 1024)
-    return elapsed, stdout
-
-
 def expected_from_naive(naive: dict) -> dict[str, dict]:
     out = {}
     for q in QUESTIONS:
@@ -201,28 +184,66 @@ def sqlite_only(imported: Path, pristine: Path, target: Path) -> float:
         con.close()
 
 
-def stored_mb(db: Path) -> float:
-    """The database's size on disk (its write-ahead log checkpointed into it), in MB."""
-    con = sqlite3.connect(db)
-    try:
-        con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    finally:
-        con.close()
-    return sum(p.stat().st_size for p in db.parent.glob(db.name + "*")
-               if not p.name.endswith("-writer")) / 1e6
+class SqliteFiles:
+    """The SQLite side of the steps: each database a file in ``folder``; a copy is a file copy."""
+
+    floor_label, floor_note = "sqlite only", "(SQLite alone writing the rows: part of import)"
+    stored = "database"
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def target(self, name: str) -> str:
+        return str(self.folder / f"{name}.db")
+
+    def copy(self, source: str, name: str) -> None:
+        shutil.copy(self.target(source), self.target(name))
+
+    def size(self, name: str) -> float:
+        """The database's size on disk (its write-ahead log checkpointed into it), in MB."""
+        db = Path(self.target(name))
+        with closing(sqlite3.connect(db)) as con:
+            con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return sum(p.stat().st_size for p in db.parent.glob(db.name + "*")
+                   if not p.name.endswith("-writer")) / 1e6
+
+    def breakdown(self, name: str) -> str:
+        """The largest tables and indexes, in MB (SQLite's dbstat), if it has it."""
+        with closing(sqlite3.connect(self.target(name))) as con:
+            try:
+                rows = con.execute("SELECT name, SUM(pgsize) FROM dbstat GROUP BY name "
+                                   "ORDER BY 2 DESC LIMIT 6").fetchall()
+            except sqlite3.Error:
+                return "(no dbstat)"
+        return ", ".join(f"{name} {size / 1e6:.1f}" for name, size in rows)
+
+    def floor(self, imported: str, name: str) -> float:
+        return sqlite_only(Path(self.target(imported)), Path(self.target("pristine")),
+                           Path(self.target(name)))
+
+    def notes(self, csv_size: int) -> list[str]:
+        return []
 
 
-def breakdown(db: Path) -> str:
-    """The largest tables and indexes of the database, in MB (SQLite's dbstat), if it has it."""
-    con = sqlite3.connect(db)
-    try:
-        rows = con.execute("SELECT name, SUM(pgsize) FROM dbstat GROUP BY name "
-                           "ORDER BY 2 DESC LIMIT 6").fetchall()
-    except sqlite3.Error:
-        return "(no dbstat)"
-    finally:
-        con.close()
-    return ", ".join(f"{name} {size / 1e6:.1f}" for name, size in rows)
+def naive_counts(csv_path: Path, repeat: int) -> dict:
+    """The naive recounts' seconds (one per run) and the counts they found."""
+    out: dict = {"naive": [], "naive by": [], "naive by200": []}
+    for _ in range(repeat):
+        elapsed, text = run([sys.executable, "-c", NAIVE, str(csv_path)], "naive")
+        out["naive"].append(elapsed)
+        for step, by in (("naive by", []), ("naive by200", ["operator"])):
+            out[step].append(run([sys.executable, "-c", NAIVE_BY, str(csv_path), *by], step)[0])
+    out["counts"] = json.loads(text)
+    return out
+
+
+def tally_is_naive(got: dict, naive: dict, rows: int) -> bool:
+    """Whether every tally JSON printed was the same, with the naive recount's counts."""
+    doc = json.loads(next(iter(got["outputs"])))
+    expected = expected_from_naive(naive["counts"])
+    counted = {q["id"]: {k: q[k] for k in expected[q["id"]]} for q in doc["questions"]}
+    return (doc["records"] == naive["counts"]["records"] == rows and counted == expected
+            and len(got["outputs"]) == 1)
 
 
 def main() -> int:
@@ -230,99 +251,36 @@ def main() -> int:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--million", action="store_true", help="1,000,000 records")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--engine", choices=["sqlite", "postgresql", "both"], default="sqlite")
     args = parser.parse_args()
     if args.million:
         args.rows = 1_000_000
-    reviewer = reviewer_cmd()
+    same = True
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         set_path, csv_path = write_files(folder, args.rows)
-        size = csv_path.stat().st_size
-
-        pristine = folder / "pristine.db"
-        run([*reviewer, "--db", str(pristine), "audit", "create", NAME, "--set", str(set_path)])
-        imports = []
-        for i in range(args.repeat):
-            db = folder / f"import-{i}.db"
-            shutil.copy(pristine, db)                   # a fresh audit; creating it is untimed
-            elapsed, _ = run([*reviewer, "--db", str(db), "answers", "import", NAME,
-                              str(csv_path)], "import")
-            imports.append(elapsed)
-        first_mb = stored_mb(folder / "import-0.db")
         _, changed_path = write_files(folder, args.rows, seed=2013, name="changed.csv")
-        for i in range(args.repeat):
-            shutil.copy(folder / f"import-{i}.db", folder / f"changed-{i}.db")
-        changes = [run([*reviewer, "--db", str(folder / f"changed-{i}.db"), "answers",
-                        "import", NAME, str(changed_path)], "changed")[0]
-                   for i in range(args.repeat)]
-        changed_mb = stored_mb(folder / "changed-0.db")
-        parts = (breakdown(folder / "import-0.db"), breakdown(folder / "changed-0.db"))
-        t_verify = run([*reviewer, "--db", str(folder / "changed-0.db"), "verify", NAME],
-                       "verify")[0]                 # the import's and the re-import's events
-        reimports = [run([*reviewer, "--db", str(folder / f"import-{i}.db"), "answers",
-                          "import", NAME, str(csv_path)], "reimport")[0]
-                     for i in range(args.repeat)]
-        tallies, outputs, bys, by200 = [], set(), [], []
-        for _ in range(args.repeat):
-            elapsed, out = run([*reviewer, "--db", str(db), "tally", NAME, "--format", "json"],
-                               "tally")
-            tallies.append(elapsed)
-            outputs.add(out)
-            bys.append(run([*reviewer, "--db", str(db), "tally", NAME, "--by", "area",
-                            "--format", "json"], "tally by")[0])
-            by200.append(run([*reviewer, "--db", str(db), "tally", NAME, "--by", "operator",
-                              "--format", "json"], "tally by200")[0])
-        naives, naive_bys, naive_200 = [], [], []
-        for _ in range(args.repeat):
-            elapsed, out = run([sys.executable, "-c", NAIVE, str(csv_path)], "naive")
-            naives.append(elapsed)
-            naive_bys.append(run([sys.executable, "-c", NAIVE_BY, str(csv_path)],
-                                 "naive by")[0])
-            naive_200.append(run([sys.executable, "-c", NAIVE_BY, str(csv_path), "operator"],
-                                 "naive by200")[0])
-        naive = json.loads(out)
-        floors = [sqlite_only(db, pristine, folder / f"floor-{i}.db")
-                  for i in range(args.repeat)]
-
-        doc = json.loads(outputs.pop())
-        expected = expected_from_naive(naive)
-        got = {q["id"]: {k: q[k] for k in expected[q["id"]]} for q in doc["questions"]}
-        same = doc["records"] == naive["records"] == args.rows and got == expected and not outputs
-
-    t_import, t_tally, t_naive = min(imports), min(tallies), min(naives)
-    t_reimport, t_by, t_naive_by = min(reimports), min(bys), min(naive_bys)
-    t_changed, t_by200, t_naive_200 = min(changes), min(by200), min(naive_200)
-    print(f"{args.rows:,} records, {len(QUESTIONS)} questions, {len(FIELDS)} fields; "
-          f"CSV {size / 1e6:.1f} MB; best of {args.repeat}, whole processes; load average "
-          f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
-    print(f"{'step':<12} {'seconds':>8} {'ratio':>7} {'to':<10} {'goal':>6} {'peak MB':>8}")
-    rows = [("import", t_import, t_import / t_naive, "naive", 6.0),
-            ("reimport", t_reimport, t_reimport / t_import, "import", 2.0),
-            ("changed", t_changed, t_changed / t_import, "import", 2.0),
-            ("verify", t_verify, t_verify / t_import, "import", None),
-            ("tally", t_tally, t_tally / t_naive, "naive", 1.0),
-            ("tally by", t_by, t_by / t_naive_by, "naive by", 1.5),
-            ("tally by200", t_by200, t_by200 / t_naive_200, "naive 200", 1.5),
-            ("naive", t_naive, 1.0, "", None), ("naive by", t_naive_by, 1.0, "", None)]
-    for step, seconds, ratio, to, goal in rows:
-        print(f"{step:<12} {seconds:8.2f} {ratio:7.2f} {to:<10} "
-              f"{'' if goal is None else f'<= {goal:g}':>6} {PEAKS.get(step, 0):8.0f}")
-    t_floor = min(floors)
-    print(f"{'sqlite only':<12} {t_floor:8.2f} {t_floor / t_naive:7.2f} {'naive':<10} "
-          "  (SQLite alone writing the rows: part of import)")
-    print(f"database after import {first_mb:.1f} MB = {first_mb * 1e6 / size:.2f}x the CSV "
-          f"(goal <= 4); a re-import changing nearly every answer adds "
-          f"{changed_mb - first_mb:.1f} MB = {(changed_mb - first_mb) * 1e6 / size:.2f}x (<= 4)")
-    print(f"  after the import (MB): {parts[0]}")
-    print(f"  after the changed re-import (MB): {parts[1]}")
-    print(f"tally JSON equals the naive counts: {'yes' if same else 'NO'}")
-    memory = max(PEAKS[s] for s in ("import", "reimport", "changed", "verify", "tally",
-                                    "tally by")) < 300
-    ok = (same and memory and t_tally <= t_naive and t_import <= 6 * t_naive
-          and t_reimport <= 2 * t_import and t_by <= 1.5 * t_naive_by
-          and t_changed <= 2 * t_import and t_by200 <= 1.5 * t_naive_200
-          and first_mb * 1e6 <= 4 * size and (changed_mb - first_mb) * 1e6 <= 4 * size)
-    print("goals met" if ok else "goals NOT met")
+        size = csv_path.stat().st_size
+        naive = naive_counts(csv_path, args.repeat)   # the anchor, shared by both engines
+        sides = []
+        if args.engine in ("sqlite", "both"):
+            sides.append(("", lambda: nullcontext(SqliteFiles(folder))))
+        if args.engine in ("postgresql", "both"):
+            from cli_pg import PostgresDatabases
+            sides.append(("postgresql: ", PostgresDatabases.cluster))
+        for prefix, side in sides:
+            with side() as eng:
+                if eng is None:
+                    continue
+                start = os.getloadavg()[0]
+                got = steps(eng, NAME, set_path, csv_path, changed_path, args.repeat)
+                ok = tally_is_naive(got, naive, args.rows)
+                title = (f"{prefix}{args.rows:,} records, {len(QUESTIONS)} questions, "
+                         f"{len(FIELDS)} fields; CSV {size / 1e6:.1f} MB; best of {args.repeat}, "
+                         f"whole processes; load average {start:.1f} -> "
+                         f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+                report(eng, got, naive, title, size, ok)
+                same &= ok
     return 0 if same else 1
 
 
