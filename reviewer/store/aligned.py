@@ -29,7 +29,7 @@ def batches(db: Database, sql: str, params: tuple[Any, ...] = (),
         finally:
             cur.close()
         return
-    conn = db.conn.driver_connection
+    conn = db.conn
     # WITH HOLD: the connection reads in autocommit (store/db.py), outside a transaction.
     with conn.cursor(name=f"reviewer_stream_{next(_names)}", withhold=True) as cur:
         cur.itersize = size
