@@ -137,3 +137,43 @@ def test_a_scorer_and_an_assignment_queued_for_the_write_lock(pg_url, tmp_path: 
     assert answers(pg_url, audit)[(rows[7], QUESTIONS[2])] == "Y"
     checked = reviewer(pg_url, "verify", audit)
     assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def test_an_undo_of_a_record_the_import_holds(pg_url, tmp_path: Path):
+    """A reviewer's undo of an answer on a record an import is merging waits for the import's
+    commit, then finds the answer changed since (by the import) and leaves it: "Not undone"."""
+    audit = "Undo"
+    rows = refs("U", 20)
+    asked = QUESTIONS[:3]
+    base = write_answers(tmp_path / "base.csv", rows, asked, salt=1)
+    make_audit(pg_url, tmp_path, audit, None, tmp_path / "base.csv")
+    cells = write_answers(tmp_path / "update.csv", rows, asked, salt=3)
+    ref = next(r for r in rows if base[(r, asked[0])] == cells[(r, asked[0])])
+    rid = record_ids(pg_url, audit)[ref]
+    flip = {"Y": "N", "N": "Y"}
+    race = Race(tmp_path / "race", pg_url)
+    race.dir.mkdir()
+    ready, go, scored = race.dir / "held", race.dir / "go", race.dir / "scored"
+    try:
+        # the reviewer answers first (the import changes it back), then undoes
+        mine = race.worker("ops", "mine", audit, gated=False, ops=[
+            ["score", rid, asked[0], flip[base[(ref, asked[0])]]], ["touch", str(scored)],
+            ["wait", str(ready)], ["undo"]])
+        race.wait(scored.exists, "the reviewer's answer")
+        importer = race.spawn("importer", {
+            "kind": "cli", "hold": ["lock", str(ready), str(go)],
+            "args": ["--db", pg_url, "--reviewer", "importer", "answers", "import", audit,
+                     str(tmp_path / "update.csv")]}, gated=False)
+        race.wait(ready.exists, "the import to merge and reach the write lock")
+        time.sleep(1.0)         # time to undo, if nothing held it
+        assert not mine.events("undo"), "an undo changed a record the import holds"
+        go.touch()
+        one_line(importer)
+        one_line(mine)
+    finally:
+        race.kill()
+    undo = mine.events("undo")[0]
+    assert undo["undone"] is None and "Not undone" in undo["message"], undo
+    assert answers(pg_url, audit) == {**base, **cells}
+    checked = reviewer(pg_url, "verify", audit)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
