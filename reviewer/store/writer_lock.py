@@ -1,29 +1,36 @@
-"""Writers of one SQLite file queue for it, first come first served (docs/performance.md).
+"""Writers of one SQLite file queue for it, first come first served, and the writer whose turn
+it is may go on for a moment (docs/performance.md, "A team of scorers at once").
 
 SQLite's own busy handler retries ``BEGIN IMMEDIATE`` after growing sleeps (up to 100 ms each),
-so a writer that has waited a while keeps losing to newcomers. Here each writer first queues on
-a file beside the database (``FILE-writer``, mode 0600, holding nothing but a ticket counter),
-sleeping in the kernel until every writer that came before it is done, and only then begins its
+so a writer that has waited a while keeps losing to newcomers. Here writers first take a lock
+on a file beside the database (``FILE-writer``, mode 0600, holding nothing but a ticket
+counter), sleeping in the kernel while another holds it, and only then begin their
 transaction. Programs that do not queue (an older reviewer, the sqlite3 shell) are still kept
 out by SQLite's own lock, which ``BEGIN IMMEDIATE`` waits for as before.
 
-The queue is a ticket line of byte-range locks, which the kernel frees when their holder ends,
-however it ends (open-file-description locks, ``F_OFD_SETLKW``: per open file, not per process,
-so closing another descriptor of the file cannot drop them):
+Everything is a byte-range lock, which the kernel frees when its holder ends, however it ends
+(open-file-description locks, ``F_OFD_SETLKW``: per open file, not per process, so closing
+another descriptor of the file cannot drop them):
 
-- under a short lock on byte 0 (the desk), a writer takes ticket ``t`` from the counter stored
-  in the file, locks byte ``t + 1`` (its place: held while it waits and while it writes) and
-  lets the desk go;
-- it then sleeps on byte ``t`` (its predecessor's place, so a release wakes one waiter only), and
-  then on bytes ``1 .. t`` (every earlier place: a predecessor that gave up has let its byte go,
-  but whoever is ahead of it still holds theirs);
-- when its transaction ends it lets its place go, which wakes the writer behind it.
+- the writer at work holds byte ``LOCK``, and lets it go when its transaction ends;
+- a writer takes ``LOCK`` straight away if it is free and either nobody is in line or its own
+  turn began less than ``GRACE`` seconds ago: the writer at work that comes straight back (a
+  scorer's next answer) writes again without a sleeping writer having to be woken first (one
+  wake-up per turn, not per answer), and never for longer than ``GRACE`` while others wait;
+- otherwise it queues: under a short lock on byte 0 (the desk) it takes ticket ``t`` from the
+  counter stored in the file, locks byte ``t + 1`` (its place) and lets the desk go; it sleeps
+  on byte ``t`` (its predecessor's place, so a release wakes one waiter only), then on bytes
+  ``1 .. t`` (every earlier place: a predecessor that gave up has let its byte go, but whoever
+  is ahead of it still holds theirs). It is then first in line and sleeps on ``LOCK``; once it
+  has it, its turn begins and it lets its place go (the one behind is first in line now).
 
-A writer that gives up after its patience (or is interrupted) just lets its place go: the one
-behind it still waits for everyone ahead. The wait is reported every second (``on_wait``). In
-the main thread the writer sleeps in the lock call itself, which an alarm interrupts each second
-(so the writer's release wakes the next writer directly); elsewhere the blocking call runs in a
-helper thread on a descriptor of its own, which lets go once granted, whenever that is. Without
+So a writer in line waits for those ahead of it, each writing for at most about ``GRACE`` (and
+one transaction more) once its turn has come. A writer that gives up after its patience (or is
+interrupted) lets everything it holds go: the one behind it still waits for everyone ahead.
+The wait is reported every second (``on_wait``). In the main thread the writer sleeps in the
+lock calls themselves, which an alarm interrupts each second (so the writer's release wakes the
+next writer directly); elsewhere the blocking calls run in a helper thread on a descriptor of
+its own, which lets go once granted if the writer has given up meanwhile. Without
 open-file-description locks (not Linux) writers queue on an exclusive ``flock`` instead, which
 wakes every waiter at once; where the file cannot be made or locked (a read-only folder, a
 network drive), writers fall back to SQLite's wait alone.
@@ -43,14 +50,31 @@ except ImportError:             # Windows: SQLite's own wait only
 
 OFD = fcntl is not None and hasattr(fcntl, "F_OFD_SETLKW")
 TICKETS = 1 << 62               # the counter starts again here (never reached in practice)
+LOCK = TICKETS + 1              # held by the writer at work
+GRACE = 0.002                   # seconds (docs/performance.md: the figures that chose it)
 OnWait = Callable[[float], None] | None
 
 
-def _range_lock(fd: int, wait: bool, kind: int, start: int, length: int) -> None:
+def _range_lock(fd: int, wait: bool, kind: int, start: int, length: int = 1) -> None:
     """An open-file-description lock of ``kind`` (``F_RDLCK``, ``F_WRLCK``, ``F_UNLCK``) on
     ``length`` bytes from ``start`` (Linux's ``struct flock``; ``l_pid`` must be 0)."""
     arg = struct.pack("@hhqqi", kind, os.SEEK_SET, start, length, 0).ljust(32, b"\0")
     fcntl.fcntl(fd, fcntl.F_OFD_SETLKW if wait else fcntl.F_OFD_SETLK, arg)
+
+
+def _took(fd: int, kind: int, start: int, length: int = 1) -> bool:
+    """Whether a lock taken without waiting was granted."""
+    try:
+        _range_lock(fd, False, kind, start, length)
+    except OSError:
+        return False
+    return True
+
+
+def _free(fd: int, start: int, length: int) -> bool:
+    """Whether nobody else holds any of ``length`` bytes from ``start`` (without locking)."""
+    arg = struct.pack("@hhqqi", fcntl.F_WRLCK, os.SEEK_SET, start, length, 0).ljust(32, b"\0")
+    return struct.unpack_from("@h", fcntl.fcntl(fd, fcntl.F_OFD_GETLK, arg))[0] == fcntl.F_UNLCK
 
 
 def _blocked(call: Callable[[], None], patience: float, on_wait: OnWait) -> bool:
@@ -133,11 +157,11 @@ def _waited_here(call: Callable[[], None], patience: float, on_wait: OnWait) -> 
 
 class WriterQueue:
     """The queue of writers of one SQLite file; ``None`` from :func:`for_file` when there is
-    none to be had."""
+    none to be had. This one is an exclusive ``flock`` (no open-file-description locks)."""
 
     def __init__(self, path: str):
         self.path = path
-        self._held: int | None = None
+        self._held: list[int] = []      # descriptors whose locks are let go by release()
 
     @staticmethod
     def for_file(db_path: str) -> WriterQueue | None:
@@ -161,25 +185,27 @@ class WriterQueue:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             os.close(fd)
-            return self._wait(patience, on_wait)
+            return self._wait(lambda mine: fcntl.flock(mine, fcntl.LOCK_EX), patience, on_wait)
         except OSError:
             os.close(fd)
             return True
-        self._held = fd
+        self._held = [fd]
         return True
 
-    def _wait(self, patience: float, on_wait: OnWait) -> bool:
+    def _wait(self, block: Callable[[int], None], patience: float, on_wait: OnWait) -> bool:
+        """``block`` on a descriptor of its own, in a helper thread: True if it returned within
+        ``patience`` (the descriptor is then held); if not, it lets go whenever it returns."""
         import threading
 
         guard = threading.Lock()
         state = {"gave_up": False, "fd": -1}
 
-        def block() -> None:
+        def run() -> None:
             fd = self._open()
             try:
-                fcntl.flock(fd, fcntl.LOCK_EX)
+                block(fd)
             except OSError:
-                pass
+                pass                        # no locking on this drive: SQLite still guards
             with guard:
                 if state["gave_up"]:
                     os.close(fd)            # closing lets the lock go
@@ -187,7 +213,7 @@ class WriterQueue:
                     state["fd"] = fd
 
         try:
-            _blocked(block, patience, on_wait)
+            _blocked(run, patience, on_wait)
         except BaseException:               # e.g. Ctrl-C while waiting: nothing kept
             with guard:
                 state["gave_up"] = True
@@ -198,44 +224,69 @@ class WriterQueue:
             if state["fd"] < 0:             # not granted in time (it may be, later)
                 state["gave_up"] = True
                 return False
-        self._held = state["fd"]
+        self._held.append(state["fd"])
         return True
 
     def release(self) -> None:
-        if self._held is not None:
-            fd, self._held = self._held, None
-            os.close(fd)                    # closing lets the lock (or the place) go
+        held, self._held = self._held, []
+        for fd in held:
+            os.close(fd)                    # closing lets the locks (or the place) go
 
 
 class TicketQueue(WriterQueue):
-    """First come, first served: the ticket line described above."""
+    """First come, first served, the writer at work going on for ``GRACE``: as described
+    above."""
+
+    def __init__(self, path: str):
+        super().__init__(path)
+        self._turn = -GRACE             # when this writer's turn began (time.monotonic)
 
     def acquire(self, patience: float, on_wait: OnWait) -> bool:
         fd = self._open()
         try:
+            if self._straight_in(fd):
+                self._held = [fd]
+                return True
             t = self._take_ticket(fd)
         except OSError:
             os.close(fd)
             return True                     # no locking on this drive: SQLite still guards
-        self._held = fd
+        self._held = [fd]
         try:
-            got = t == 0 or self._ahead_done(fd, t) or self._wait_turn(t, patience, on_wait)
+            got = (self._ahead_done(fd, t) and _took(fd, fcntl.F_WRLCK, LOCK)) \
+                or self._wait_turn(fd, t, patience, on_wait)
         except BaseException:               # e.g. Ctrl-C while waiting
             self.release()
             raise
         if not got:
             self.release()                  # those behind still wait for those ahead of us
-        return got
+            return False
+        self._turn = time.monotonic()
+        _range_lock(fd, False, fcntl.F_UNLCK, t + 1)    # the one behind is first in line now
+        return True
 
-    def _wait_turn(self, t: int, patience: float, on_wait: OnWait) -> bool:
+    def _straight_in(self, fd: int) -> bool:
+        """Take ``LOCK`` without queueing: within this writer's ``GRACE``, or with nobody in
+        line (a new turn)."""
+        now = time.monotonic()
+        within = now - self._turn < GRACE
+        if not within and not _free(fd, 1, TICKETS):
+            return False                    # others are in line: queue behind them
+        if not _took(fd, fcntl.F_WRLCK, LOCK):
+            return False
+        if not within:
+            self._turn = now
+        return True
+
+    def _wait_turn(self, fd: int, t: int, patience: float, on_wait: OnWait) -> bool:
+        if not _alarm_usable():
+            return self._wait(lambda mine: _first(mine, t, mine), patience, on_wait)
         try:
             mine = os.open(self.path, os.O_RDWR)     # the waits' own descriptor
         except OSError:
             return True
-        if not _alarm_usable():
-            return _blocked(lambda: _behind(mine, t, close=True), patience, on_wait)
         try:
-            return _waited_here(lambda: _behind(mine, t), patience, on_wait)
+            return _waited_here(lambda: _first(mine, t, fd), patience, on_wait)
         except OSError:
             return True                     # no waiting on this drive: SQLite still guards
         finally:
@@ -243,33 +294,31 @@ class TicketQueue(WriterQueue):
 
     @staticmethod
     def _take_ticket(fd: int) -> int:
-        _range_lock(fd, True, fcntl.F_WRLCK, 0, 1)                  # the desk
+        _range_lock(fd, True, fcntl.F_WRLCK, 0)                     # the desk
         try:
             t = int.from_bytes(os.pread(fd, 8, 0).ljust(8, b"\0"), "little")
             t = t if t < TICKETS else 0
             os.pwrite(fd, (t + 1).to_bytes(8, "little"), 0)
-            _range_lock(fd, False, fcntl.F_WRLCK, t + 1, 1)         # my place in the line
+            _range_lock(fd, False, fcntl.F_WRLCK, t + 1)            # my place in the line
         finally:
-            _range_lock(fd, False, fcntl.F_UNLCK, 0, 1)
+            _range_lock(fd, False, fcntl.F_UNLCK, 0)
         return t
 
     @staticmethod
     def _ahead_done(fd: int, t: int) -> bool:
         """Whether every place ahead of ticket ``t`` is free now (without waiting)."""
-        try:
-            _range_lock(fd, False, fcntl.F_RDLCK, 1, t)
-        except OSError:
+        if not _took(fd, fcntl.F_RDLCK, 1, t):
             return False
         _range_lock(fd, False, fcntl.F_UNLCK, 1, t)
         return True
 
 
-def _behind(fd: int, t: int, close: bool = False) -> None:
-    """Sleep until ticket ``t``'s turn: the place just ahead is let go (which wakes this waiter
-    only), then every place ahead (one ahead that gave up let go of its place early)."""
-    try:
-        _range_lock(fd, True, fcntl.F_RDLCK, t, 1)
-        _range_lock(fd, True, fcntl.F_RDLCK, 1, t)
-    finally:
-        if close:
-            os.close(fd)                    # lets go of the read locks just granted
+def _first(mine: int, t: int, fd: int) -> None:
+    """Sleep (on ``mine``) until ticket ``t`` is first in line: the place just ahead is let go
+    (which wakes this waiter only), then every place ahead (one ahead that gave up let go of
+    its place early). Then sleep on ``LOCK`` for ``fd``."""
+    if t > 0:                               # (length 0 would mean: to the end)
+        _range_lock(mine, True, fcntl.F_RDLCK, t)
+        _range_lock(mine, True, fcntl.F_RDLCK, 1, t)
+        _range_lock(mine, False, fcntl.F_UNLCK, 1, t)
+    _range_lock(fd, True, fcntl.F_WRLCK, LOCK)
