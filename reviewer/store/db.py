@@ -242,6 +242,8 @@ class Database(Transactions):
     def close(self) -> None:
         try:
             self.conn.close()
+            if self._queue is not None:
+                self._queue.close()
         finally:
             if self._engine is not None:
                 self._engine.dispose()

@@ -50,7 +50,8 @@ except ImportError:             # Windows: SQLite's own wait only
 
 OFD = fcntl is not None and hasattr(fcntl, "F_OFD_SETLKW")
 TICKETS = 1 << 62               # the counter starts again here (never reached in practice)
-LOCK = TICKETS + 1              # held by the writer at work
+LOCK = TICKETS + 1              # held by the writer at work, while it writes
+TURN = TICKETS + 2              # held by the writer whose turn it is, between its writes too
 GRACE = 0.002                   # seconds (docs/performance.md: the figures that chose it)
 OnWait = Callable[[float], None] | None
 
@@ -118,36 +119,57 @@ def _alarm_usable() -> bool:
             and signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0))
 
 
-def _waited_here(call: Callable[[], None], patience: float, on_wait: OnWait) -> bool:
+class _TurnOver(Exception):
+    """Raised by the alarm into a wait for ``TURN`` that has lasted past the turn's grace."""
+
+
+def _waited_here(call: Callable[[Callable[[float | None], None]], None], patience: float,
+                 on_wait: OnWait) -> bool:
     """Run the blocking ``call`` in this (the main) thread, so the lock wakes the waiter itself
     (one wake-up, not a helper thread's and then this one's). An alarm interrupts the call every
     second to report the wait (Python then resumes it) and, after ``patience`` seconds, raises
-    into it to give up. True if the call returned in time."""
+    into it to give up. ``call`` is given ``until(when)``: the alarm then also raises
+    :class:`_TurnOver` into it at ``when`` (``time.monotonic``; None: not), once. True if the call
+    returned in time."""
     import signal
 
     start = time.monotonic()
-    armed = [True]
+    st: dict = {"armed": True, "report": start + 1.0, "until": None}
+
+    def arm(now: float) -> None:
+        due = min(start + patience, st["report"], st["until"] or st["report"])
+        signal.setitimer(signal.ITIMER_REAL, max(0.0001, due - now))
+
+    def until(when: float | None) -> None:
+        st["until"] = when
+        arm(time.monotonic())
 
     def tick(_signum: int, _frame: object) -> None:
-        waited = time.monotonic() - start
-        if not armed[0]:
+        if not st["armed"]:
             return
-        if waited >= patience - 0.001:
+        now = time.monotonic()
+        if now - start >= patience - 0.001:
             raise _GaveUp                   # never re-armed: at most one is ever raised
-        if on_wait is not None:
-            on_wait(waited)
-        signal.setitimer(signal.ITIMER_REAL, max(0.001, min(1.0, patience - waited)))
+        if now >= st["report"] - 0.001:
+            st["report"] = now + 1.0
+            if on_wait is not None:
+                on_wait(now - start)
+        if st["until"] and now >= st["until"]:
+            st["until"] = None
+            arm(now)
+            raise _TurnOver
+        arm(now)
 
     old = signal.signal(signal.SIGALRM, tick)
     try:
         try:
-            signal.setitimer(signal.ITIMER_REAL, max(0.001, min(1.0, patience)))
-            call()
+            arm(start)
+            call(until)
             return True
         except _GaveUp:
             return False
         finally:
-            armed[0] = False
+            st["armed"] = False
             signal.setitimer(signal.ITIMER_REAL, 0)
     except _GaveUp:                         # landed just after the call had returned
         return False
@@ -227,6 +249,9 @@ class WriterQueue:
         self._held.append(state["fd"])
         return True
 
+    def close(self) -> None:
+        """Let everything go (the database is closed)."""
+
     def release(self) -> None:
         held, self._held = self._held, []
         for fd in held:
@@ -234,17 +259,18 @@ class WriterQueue:
 
 
 class TicketQueue(WriterQueue):
-    """First come, first served, the writer at work going on for ``GRACE``: as described
-    above."""
+    """First come, first served, in turns of up to ``GRACE``: as described above."""
 
     def __init__(self, path: str):
         super().__init__(path)
-        self._turn = -GRACE             # when this writer's turn began (time.monotonic)
+        self._turn_fd: int | None = None    # the descriptor TURN is taken with
+        self._turn = False                  # TURN held: this writer's turn lasts
+        self._began = 0.0                   # when it began (time.monotonic)
 
     def acquire(self, patience: float, on_wait: OnWait) -> bool:
         fd = self._open()
         try:
-            if self._straight_in(fd):
+            if self._go_on(fd) or self._new_turn(fd):
                 self._held = [fd]
                 return True
             t = self._take_ticket(fd)
@@ -253,44 +279,102 @@ class TicketQueue(WriterQueue):
             return True                     # no locking on this drive: SQLite still guards
         self._held = [fd]
         try:
-            got = (self._ahead_done(fd, t) and _took(fd, fcntl.F_WRLCK, LOCK)) \
-                or self._wait_turn(fd, t, patience, on_wait)
+            got = self._wait_turn(fd, t, patience, on_wait)
         except BaseException:               # e.g. Ctrl-C while waiting
-            self.release()
+            self._end_turn()
+            WriterQueue.release(self)
             raise
         if not got:
-            self.release()                  # those behind still wait for those ahead of us
+            self._end_turn()
+            WriterQueue.release(self)       # those behind still wait for those ahead of us
             return False
-        self._turn = time.monotonic()
         _range_lock(fd, False, fcntl.F_UNLCK, t + 1)    # the one behind is first in line now
         return True
 
-    def _straight_in(self, fd: int) -> bool:
-        """Take ``LOCK`` without queueing: within this writer's ``GRACE``, or with nobody in
-        line (a new turn)."""
-        now = time.monotonic()
-        within = now - self._turn < GRACE
-        if not within and not _free(fd, 1, TICKETS):
-            return False                    # others are in line: queue behind them
-        if not _took(fd, fcntl.F_WRLCK, LOCK):
+    def release(self) -> None:
+        """Let ``LOCK`` go; keep ``TURN`` while the turn lasts and someone is in line (else a
+        newcomer may begin a turn of its own)."""
+        if self._turn and self._held and (
+                time.monotonic() - self._began >= GRACE or _free(self._held[0], 1, TICKETS)):
+            self._end_turn()
+        super().release()
+
+    def close(self) -> None:
+        self._end_turn()
+        if self._turn_fd is not None:
+            fd, self._turn_fd = self._turn_fd, None
+            os.close(fd)
+
+    def _go_on(self, fd: int) -> bool:
+        """Within this writer's turn: take ``LOCK`` again (nobody else may); after it, let the
+        turn go (waking the first in line) and queue."""
+        if not self._turn:
             return False
-        if not within:
-            self._turn = now
+        if time.monotonic() - self._began < GRACE and _took(fd, fcntl.F_WRLCK, LOCK):
+            return True
+        self._end_turn()
+        return False
+
+    def _new_turn(self, fd: int) -> bool:
+        """With nobody in line and nobody's turn: begin one (``TURN``, then ``LOCK``)."""
+        if not _free(fd, 1, TICKETS) or not self._took_turn():
+            return False
+        if _took(fd, fcntl.F_WRLCK, LOCK):
+            return True
+        self._end_turn()
+        return False
+
+    def _took_turn(self, wait: bool = False) -> bool:
+        if self._turn_fd is None:
+            self._turn_fd = os.open(self.path, os.O_RDWR)
+        if wait:
+            _range_lock(self._turn_fd, True, fcntl.F_WRLCK, TURN)
+        elif not _took(self._turn_fd, fcntl.F_WRLCK, TURN):
+            return False
+        self._turn = True
+        self._began = time.monotonic()
+        os.pwrite(self._turn_fd, struct.pack("@d", self._began), 8)     # for the first in line
         return True
 
+    def _end_turn(self) -> None:
+        """Let ``TURN`` go (waking the first in line), held or not (an alarm may have landed
+        just after it was granted)."""
+        self._turn = False
+        if self._turn_fd is not None:
+            _range_lock(self._turn_fd, False, fcntl.F_UNLCK, TURN)
+
     def _wait_turn(self, fd: int, t: int, patience: float, on_wait: OnWait) -> bool:
-        if not _alarm_usable():
-            return self._wait(lambda mine: _first(mine, t, mine), patience, on_wait)
+        if not _alarm_usable():             # first in line, it waits on LOCK alone
+            return self._wait(lambda mine: (_first(mine, t),
+                                            _range_lock(mine, True, fcntl.F_WRLCK, LOCK)),
+                              patience, on_wait)
         try:
             mine = os.open(self.path, os.O_RDWR)     # the waits' own descriptor
         except OSError:
             return True
         try:
-            return _waited_here(lambda: _first(mine, t, fd), patience, on_wait)
+            return _waited_here(lambda until: self._first_in_line(mine, t, fd, until),
+                                patience, on_wait)
         except OSError:
             return True                     # no waiting on this drive: SQLite still guards
         finally:
             os.close(mine)
+
+    def _first_in_line(self, mine: int, t: int, fd: int,
+                       until: Callable[[float], None]) -> None:
+        """Wait for everyone ahead in line, then for the turn at work to end (at most till
+        its grace is over, as it began: a writer that has stopped writing keeps no one
+        waiting), then for ``LOCK``; the turn is this writer's if it got ``TURN``."""
+        _first(mine, t)
+        began = struct.unpack("@d", os.pread(mine, 8, 8).ljust(8, b"\0"))[0]
+        if not self._took_turn() and time.monotonic() < began + GRACE:
+            try:
+                until(began + GRACE)
+                self._took_turn(wait=True)
+                until(None)
+            except _TurnOver:
+                self._end_turn()            # one transaction, then the next in line
+        _range_lock(fd, True, fcntl.F_WRLCK, LOCK)
 
     @staticmethod
     def _take_ticket(fd: int) -> int:
@@ -304,21 +388,12 @@ class TicketQueue(WriterQueue):
             _range_lock(fd, False, fcntl.F_UNLCK, 0)
         return t
 
-    @staticmethod
-    def _ahead_done(fd: int, t: int) -> bool:
-        """Whether every place ahead of ticket ``t`` is free now (without waiting)."""
-        if not _took(fd, fcntl.F_RDLCK, 1, t):
-            return False
-        _range_lock(fd, False, fcntl.F_UNLCK, 1, t)
-        return True
 
-
-def _first(mine: int, t: int, fd: int) -> None:
+def _first(mine: int, t: int) -> None:
     """Sleep (on ``mine``) until ticket ``t`` is first in line: the place just ahead is let go
     (which wakes this waiter only), then every place ahead (one ahead that gave up let go of
-    its place early). Then sleep on ``LOCK`` for ``fd``."""
+    its place early)."""
     if t > 0:                               # (length 0 would mean: to the end)
         _range_lock(mine, True, fcntl.F_RDLCK, t)
         _range_lock(mine, True, fcntl.F_RDLCK, 1, t)
         _range_lock(mine, False, fcntl.F_UNLCK, 1, t)
-    _range_lock(fd, True, fcntl.F_WRLCK, LOCK)

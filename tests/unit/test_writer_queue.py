@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import struct
 import subprocess
 import sys
 import time
@@ -289,24 +290,45 @@ def test_a_waiter_interrupted_while_waiting_keeps_no_place(tmp_path, where):
 
 
 def test_the_writer_at_work_goes_on_for_its_grace_then_queues(tmp_path):
-    """Within ``GRACE`` of the start of its turn the writer at work takes the lock again without
-    queueing, even with someone in line; after it, and for a newcomer, it queues behind them."""
+    """Within ``GRACE`` of the start of its turn the writer at work keeps its turn while others
+    are in line, and takes the lock again without queueing; after it, and for a newcomer, it
+    queues behind them."""
     path = str(tmp_path / "q.db-writer")
     at_work, newcomer = writer_lock.TicketQueue(path), writer_lock.TicketQueue(path)
     in_line = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)   # a writer in line, never moving
     try:
         assert at_work.acquire(LIMIT, None)                 # nobody in line: its turn begins
-        at_work.release()
         writer_lock.TicketQueue._take_ticket(in_line)       # ticket 0: its place is held
-        assert at_work.acquire(LIMIT, None)                 # within its grace: straight in
+        at_work.release()                                   # its turn goes on
+        assert at_work.acquire(1.0, None)                   # within its grace: straight in
         at_work.release()
         assert Line(tmp_path).tickets() == 1                # ... without taking a ticket
-        at_work._turn -= writer_lock.GRACE                  # its grace is over
+        at_work._began -= writer_lock.GRACE                 # its grace is over
         assert not at_work.acquire(0.3, None)               # it queued behind, and gave up
         assert not newcomer.acquire(0.3, None)              # a newcomer queues too
         assert Line(tmp_path).tickets() == 3
     finally:
         os.close(in_line)
+        at_work.close()
+        newcomer.close()
+
+
+def test_a_turn_whose_writer_stopped_keeps_no_one_waiting(line):
+    """The writer at work lets the lock go, keeping its turn (someone is in line), and writes
+    no more: the first in line gets the lock once the turn's grace is over, not when that
+    writer comes back."""
+    at_work = writer_lock.TicketQueue(line.db + "-writer")
+    try:
+        assert at_work.acquire(LIMIT, None)
+        line.join("w1")
+        at_work._began = time.monotonic()                   # as if its turn had just begun
+        os.pwrite(at_work._turn_fd, struct.pack("@d", at_work._began), 8)
+        at_work.release()
+        assert at_work._turn                                # kept: w1 is in line
+        wait_until(lambda: "w1 got" in line.lines(), "w1 waited for the idle writer")
+        assert line.finish() == {"w1": 0}
+    finally:
+        at_work.close()
 
 
 # A writer through Database that writes TURNS rows in a loop, each its own transaction, adding
