@@ -1,37 +1,34 @@
-"""Writers of one SQLite file queue for it, first come first served, and the writer whose turn
-it is may go on for a moment (docs/performance.md, "A team of scorers at once").
+"""Writers of one SQLite file queue for it, first come first served, in turns of up to 2 ms
+(docs/performance.md, "A team of scorers at once").
 
 SQLite's own busy handler retries ``BEGIN IMMEDIATE`` after growing sleeps (up to 100 ms each),
-so a writer that has waited a while keeps losing to newcomers. Here writers first take a lock
-on a file beside the database (``FILE-writer``, mode 0600, holding nothing but a ticket
-counter), sleeping in the kernel while another holds it, and only then begin their
-transaction. Programs that do not queue (an older reviewer, the sqlite3 shell) are still kept
-out by SQLite's own lock, which ``BEGIN IMMEDIATE`` waits for as before.
+so a writer that has waited a while keeps losing to newcomers. Here writers first lock a file
+beside the database (``FILE-writer``, mode 0600: a ticket counter and when the current turn
+began), sleeping in the kernel while others go first, then begin their transaction. Programs
+that do not queue (the sqlite3 shell) are still kept out by SQLite's own lock.
 
 Everything is a byte-range lock, which the kernel frees when its holder ends, however it ends
-(open-file-description locks, ``F_OFD_SETLKW``: per open file, not per process, so closing
-another descriptor of the file cannot drop them):
+(open-file-description locks, ``F_OFD_SETLKW``: per open file, not per process):
 
-- the writer at work holds byte ``LOCK``, and lets it go when its transaction ends;
-- a writer takes ``LOCK`` straight away if it is free and either nobody is in line or its own
-  turn began less than ``GRACE`` seconds ago: the writer at work that comes straight back (a
-  scorer's next answer) writes again without a sleeping writer having to be woken first (one
-  wake-up per turn, not per answer), and never for longer than ``GRACE`` while others wait;
-- otherwise it queues: under a short lock on byte 0 (the desk) it takes ticket ``t`` from the
-  counter stored in the file, locks byte ``t + 1`` (its place) and lets the desk go; it sleeps
-  on byte ``t`` (its predecessor's place, so a release wakes one waiter only), then on bytes
-  ``1 .. t`` (every earlier place: a predecessor that gave up has let its byte go, but whoever
-  is ahead of it still holds theirs). It is then first in line and sleeps on ``LOCK``; once it
-  has it, its turn begins and it lets its place go (the one behind is first in line now).
+- the writer at work holds byte ``LOCK`` while it writes; the writer whose turn it is holds
+  ``TURN``, from its first write until its turn is over: ``GRACE`` after it began, or sooner
+  if nobody is in line when it lets ``LOCK`` go. Within its turn it takes ``LOCK`` again
+  straight away (a scorer's next answer: no sleeping writer is woken to take it instead, one
+  wake-up per turn and not per answer);
+- a newcomer that finds nobody in line and ``TURN`` free begins a turn at once. Otherwise it
+  queues: under a short lock on byte 0 (the desk) it takes ticket ``t`` from the counter,
+  locks byte ``t + 1`` (its place) and lets the desk go; it sleeps on byte ``t`` (its
+  predecessor's place: a release wakes one waiter only), then on bytes ``1 .. t`` (a writer
+  ahead that gave up has let its place go, but whoever is ahead of it still holds theirs);
+- first in line, it sleeps on ``TURN`` until the turn at work ends, though no longer than that
+  turn's ``GRACE`` (its writer may have stopped writing: it then goes on without ``TURN``, for
+  one transaction), then on ``LOCK``; it then lets its place go (the next is first in line).
 
-So a writer in line waits for those ahead of it, each writing for at most about ``GRACE`` (and
-one transaction more) once its turn has come. A writer that gives up after its patience (or is
-interrupted) lets everything it holds go: the one behind it still waits for everyone ahead.
-The wait is reported every second (``on_wait``). In the main thread the writer sleeps in the
-lock calls themselves, which an alarm interrupts each second (so the writer's release wakes the
-next writer directly); elsewhere the blocking calls run in a helper thread on a descriptor of
-its own, which lets go once granted if the writer has given up meanwhile. Without
-open-file-description locks (not Linux) writers queue on an exclusive ``flock`` instead, which
+A writer that gives up after its patience (or is interrupted) lets all it holds go; those
+behind it still wait for everyone ahead. Waits are reported every second (``on_wait``,
+``store.lock_waits``): in the main thread the writer sleeps in the lock calls themselves, which
+an alarm interrupts; elsewhere a helper thread waits (on ``LOCK`` alone once first in line).
+Without open-file-description locks (not Linux) writers queue on an exclusive ``flock``, which
 wakes every waiter at once; where the file cannot be made or locked (a read-only folder, a
 network drive), writers fall back to SQLite's wait alone.
 """
@@ -43,6 +40,8 @@ import struct
 import time
 from collections.abc import Callable
 
+from reviewer.store.lock_waits import OnWait, TurnOver, alarm_usable, blocked, waited_here
+
 try:
     import fcntl
 except ImportError:             # Windows: SQLite's own wait only
@@ -53,7 +52,6 @@ TICKETS = 1 << 62               # the counter starts again here (never reached i
 LOCK = TICKETS + 1              # held by the writer at work, while it writes
 TURN = TICKETS + 2              # held by the writer whose turn it is, between its writes too
 GRACE = 0.002                   # seconds (docs/performance.md: the figures that chose it)
-OnWait = Callable[[float], None] | None
 
 
 def _range_lock(fd: int, wait: bool, kind: int, start: int, length: int = 1) -> None:
@@ -76,105 +74,6 @@ def _free(fd: int, start: int, length: int) -> bool:
     """Whether nobody else holds any of ``length`` bytes from ``start`` (without locking)."""
     arg = struct.pack("@hhqqi", fcntl.F_WRLCK, os.SEEK_SET, start, length, 0).ljust(32, b"\0")
     return struct.unpack_from("@h", fcntl.fcntl(fd, fcntl.F_OFD_GETLK, arg))[0] == fcntl.F_UNLCK
-
-
-def _blocked(call: Callable[[], None], patience: float, on_wait: OnWait) -> bool:
-    """Run the blocking ``call`` in a helper thread; True once it returns within ``patience``
-    seconds, reporting the wait every second, else False (the thread is left to finish)."""
-    import threading  # signal and threading load only for a wait: readers start faster
-
-    done = threading.Event()
-
-    def run() -> None:
-        try:
-            call()
-        except OSError:
-            pass
-        done.set()
-
-    threading.Thread(target=run, name="reviewer-writer-queue", daemon=True).start()
-    start = time.monotonic()
-    while True:
-        left = patience - (time.monotonic() - start)
-        if done.wait(max(0.0, min(1.0, left))):
-            return True
-        if left <= 1.0:
-            return done.is_set()
-        if on_wait is not None:
-            on_wait(time.monotonic() - start)
-
-
-class _GaveUp(Exception):
-    """Raised by the alarm into a wait that has run out of patience."""
-
-
-def _alarm_usable() -> bool:
-    """Whether this thread can wait with an alarm: the main thread, SIGALRM and the timer
-    unused by anyone else."""
-    import signal
-    import threading
-
-    return (threading.current_thread() is threading.main_thread()
-            and signal.getsignal(signal.SIGALRM) == signal.SIG_DFL
-            and signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0))
-
-
-class _TurnOver(Exception):
-    """Raised by the alarm into a wait for ``TURN`` that has lasted past the turn's grace."""
-
-
-def _waited_here(call: Callable[[Callable[[float | None], None]], None], patience: float,
-                 on_wait: OnWait) -> bool:
-    """Run the blocking ``call`` in this (the main) thread, so the lock wakes the waiter itself
-    (one wake-up, not a helper thread's and then this one's). An alarm interrupts the call every
-    second to report the wait (Python then resumes it) and, after ``patience`` seconds, raises
-    into it to give up. ``call`` is given ``until(when)``: the alarm then also raises
-    :class:`_TurnOver` into it at ``when`` (``time.monotonic``; None: not), once. True if the call
-    returned in time."""
-    import signal
-
-    start = time.monotonic()
-    st: dict = {"armed": True, "report": start + 1.0, "until": None}
-
-    def arm(now: float) -> None:
-        due = min(start + patience, st["report"], st["until"] or st["report"])
-        signal.setitimer(signal.ITIMER_REAL, max(0.0001, due - now))
-
-    def until(when: float | None) -> None:
-        st["until"] = when
-        arm(time.monotonic())
-
-    def tick(_signum: int, _frame: object) -> None:
-        if not st["armed"]:
-            return
-        now = time.monotonic()
-        if now - start >= patience - 0.001:
-            raise _GaveUp                   # never re-armed: at most one is ever raised
-        if now >= st["report"] - 0.001:
-            st["report"] = now + 1.0
-            if on_wait is not None:
-                on_wait(now - start)
-        if st["until"] and now >= st["until"]:
-            st["until"] = None
-            arm(now)
-            raise _TurnOver
-        arm(now)
-
-    old = signal.signal(signal.SIGALRM, tick)
-    try:
-        try:
-            arm(start)
-            call(until)
-            return True
-        except _GaveUp:
-            return False
-        finally:
-            st["armed"] = False
-            signal.setitimer(signal.ITIMER_REAL, 0)
-    except _GaveUp:                         # landed just after the call had returned
-        return False
-    finally:
-        signal.signal(signal.SIGALRM, old)
 
 
 class WriterQueue:
@@ -235,7 +134,7 @@ class WriterQueue:
                     state["fd"] = fd
 
         try:
-            _blocked(run, patience, on_wait)
+            blocked(run, patience, on_wait)
         except BaseException:               # e.g. Ctrl-C while waiting: nothing kept
             with guard:
                 state["gave_up"] = True
@@ -344,7 +243,7 @@ class TicketQueue(WriterQueue):
             _range_lock(self._turn_fd, False, fcntl.F_UNLCK, TURN)
 
     def _wait_turn(self, fd: int, t: int, patience: float, on_wait: OnWait) -> bool:
-        if not _alarm_usable():             # first in line, it waits on LOCK alone
+        if not alarm_usable():             # first in line, it waits on LOCK alone
             return self._wait(lambda mine: (_first(mine, t),
                                             _range_lock(mine, True, fcntl.F_WRLCK, LOCK)),
                               patience, on_wait)
@@ -353,7 +252,7 @@ class TicketQueue(WriterQueue):
         except OSError:
             return True
         try:
-            return _waited_here(lambda until: self._first_in_line(mine, t, fd, until),
+            return waited_here(lambda until: self._first_in_line(mine, t, fd, until),
                                 patience, on_wait)
         except OSError:
             return True                     # no waiting on this drive: SQLite still guards
@@ -372,7 +271,7 @@ class TicketQueue(WriterQueue):
                 until(began + GRACE)
                 self._took_turn(wait=True)
                 until(None)
-            except _TurnOver:
+            except TurnOver:
                 self._end_turn()            # one transaction, then the next in line
         _range_lock(fd, True, fcntl.F_WRLCK, LOCK)
 
