@@ -24,13 +24,10 @@ Everything is a byte-range lock, which the kernel frees when its holder ends, ho
   turn's ``GRACE`` (its writer may have stopped writing: it then goes on without ``TURN``, for
   one transaction), then on ``LOCK``; it then lets its place go (the next is first in line).
 
-A writer that gives up after its patience (or is interrupted) lets all it holds go; those
-behind it still wait for everyone ahead. Waits are reported every second (``on_wait``,
-``store.lock_waits``): in the main thread the writer sleeps in the lock calls themselves, which
-an alarm interrupts; elsewhere a helper thread waits (on ``LOCK`` alone once first in line).
-Without open-file-description locks (not Linux) writers queue on an exclusive ``flock``, which
-wakes every waiter at once; where the file cannot be made or locked (a read-only folder, a
-network drive), writers fall back to SQLite's wait alone.
+A writer that gives up (or is interrupted) lets all it holds go; those behind still wait for
+everyone ahead. Waits are reported each second (``on_wait``, ``store.lock_waits``). Without
+open-file-description locks (not Linux) writers queue on an exclusive ``flock``; where the file
+cannot be made or locked (a read-only folder, a network drive), SQLite's wait alone is left.
 """
 
 from __future__ import annotations
@@ -51,7 +48,8 @@ OFD = fcntl is not None and hasattr(fcntl, "F_OFD_SETLKW")
 TICKETS = 1 << 62               # the counter starts again here (never reached in practice)
 LOCK = TICKETS + 1              # held by the writer at work, while it writes
 TURN = TICKETS + 2              # held by the writer whose turn it is, between its writes too
-GRACE = 0.002                   # seconds (docs/performance.md: the figures that chose it)
+GRACE = 0.005                   # seconds a turn lasts at most (docs/performance.md: why) ...
+SHARE = 0.05                    # ... and those in line share at most this many between them
 
 
 def _range_lock(fd: int, wait: bool, kind: int, start: int, length: int = 1) -> None:
@@ -158,13 +156,14 @@ class WriterQueue:
 
 
 class TicketQueue(WriterQueue):
-    """First come, first served, in turns of up to ``GRACE``: as described above."""
+    """First come, first served, in turns of up to ``GRACE`` (less with many in line): as
+    described above."""
 
     def __init__(self, path: str):
         super().__init__(path)
         self._turn_fd: int | None = None    # the descriptor TURN is taken with
         self._turn = False                  # TURN held: this writer's turn lasts
-        self._began = 0.0                   # when it began (time.monotonic)
+        self._ends = 0.0                    # when it is over (time.monotonic)
 
     def acquire(self, patience: float, on_wait: OnWait) -> bool:
         fd = self._open()
@@ -194,7 +193,7 @@ class TicketQueue(WriterQueue):
         """Let ``LOCK`` go; keep ``TURN`` while the turn lasts and someone is in line (else a
         newcomer may begin a turn of its own)."""
         if self._turn and self._held and (
-                time.monotonic() - self._began >= GRACE or _free(self._held[0], 1, TICKETS)):
+                time.monotonic() >= self._ends or _free(self._held[0], 1, TICKETS)):
             self._end_turn()
         super().release()
 
@@ -209,7 +208,7 @@ class TicketQueue(WriterQueue):
         turn go (waking the first in line) and queue."""
         if not self._turn:
             return False
-        if time.monotonic() - self._began < GRACE and _took(fd, fcntl.F_WRLCK, LOCK):
+        if time.monotonic() < self._ends and _took(fd, fcntl.F_WRLCK, LOCK):
             return True
         self._end_turn()
         return False
@@ -223,7 +222,9 @@ class TicketQueue(WriterQueue):
         self._end_turn()
         return False
 
-    def _took_turn(self, wait: bool = False) -> bool:
+    def _took_turn(self, wait: bool = False, t: int | None = None) -> bool:
+        """Take ``TURN`` (``wait``: sleeping for it), and say when the turn ends: ``GRACE``
+        from now, less if many are in line behind ticket ``t``: ``SHARE`` between them."""
         if self._turn_fd is None:
             self._turn_fd = os.open(self.path, os.O_RDWR)
         if wait:
@@ -231,8 +232,9 @@ class TicketQueue(WriterQueue):
         elif not _took(self._turn_fd, fcntl.F_WRLCK, TURN):
             return False
         self._turn = True
-        self._began = time.monotonic()
-        os.pwrite(self._turn_fd, struct.pack("@d", self._began), 8)     # for the first in line
+        behind = 0 if t is None else int.from_bytes(os.pread(self._turn_fd, 8, 0), "little") - t
+        self._ends = time.monotonic() + min(GRACE, SHARE / max(1, behind))
+        os.pwrite(self._turn_fd, struct.pack("@d", self._ends), 8)      # for the first in line
         return True
 
     def _end_turn(self) -> None:
@@ -265,11 +267,11 @@ class TicketQueue(WriterQueue):
         its grace is over, as it began: a writer that has stopped writing keeps no one
         waiting), then for ``LOCK``; the turn is this writer's if it got ``TURN``."""
         _first(mine, t)
-        began = struct.unpack("@d", os.pread(mine, 8, 8).ljust(8, b"\0"))[0]
-        if not self._took_turn() and time.monotonic() < began + GRACE:
+        ends = struct.unpack("@d", os.pread(mine, 8, 8).ljust(8, b"\0"))[0]
+        if not self._took_turn(t=t) and time.monotonic() < ends:
             try:
-                until(began + GRACE)
-                self._took_turn(wait=True)
+                until(ends)
+                self._took_turn(wait=True, t=t)
                 until(None)
             except TurnOver:
                 self._end_turn()            # one transaction, then the next in line

@@ -290,7 +290,7 @@ def test_a_waiter_interrupted_while_waiting_keeps_no_place(tmp_path, where):
 
 
 def test_the_writer_at_work_goes_on_for_its_grace_then_queues(tmp_path):
-    """Within ``GRACE`` of the start of its turn the writer at work keeps its turn while others
+    """Until its turn is over (``GRACE``) the writer at work keeps its turn while others
     are in line, and takes the lock again without queueing; after it, and for a newcomer, it
     queues behind them."""
     path = str(tmp_path / "q.db-writer")
@@ -303,7 +303,7 @@ def test_the_writer_at_work_goes_on_for_its_grace_then_queues(tmp_path):
         assert at_work.acquire(1.0, None)                   # within its grace: straight in
         at_work.release()
         assert Line(tmp_path).tickets() == 1                # ... without taking a ticket
-        at_work._began -= writer_lock.GRACE                 # its grace is over
+        at_work._ends = time.monotonic()                    # its turn is over
         assert not at_work.acquire(0.3, None)               # it queued behind, and gave up
         assert not newcomer.acquire(0.3, None)              # a newcomer queues too
         assert Line(tmp_path).tickets() == 3
@@ -321,8 +321,8 @@ def test_a_turn_whose_writer_stopped_keeps_no_one_waiting(line):
     try:
         assert at_work.acquire(LIMIT, None)
         line.join("w1")
-        at_work._began = time.monotonic()                   # as if its turn had just begun
-        os.pwrite(at_work._turn_fd, struct.pack("@d", at_work._began), 8)
+        at_work._ends = time.monotonic() + 0.05             # as if its turn had just begun
+        os.pwrite(at_work._turn_fd, struct.pack("@d", at_work._ends), 8)
         at_work.release()
         assert at_work._turn                                # kept: w1 is in line
         wait_until(lambda: "w1 got" in line.lines(), "w1 waited for the idle writer")
