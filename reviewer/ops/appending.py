@@ -13,6 +13,9 @@ from reviewer.store import chain, history
 from reviewer.store.db import Database
 from reviewer.store.history import Action
 
+# a pack of events: its first seq, its text, the records it names [, ``bundle.Prepared``]
+Pack = tuple[Any, ...]
+
 
 class Appending:
     """Mixed into ``ops.core.Tx``, whose chain head, chainer and counted actions it uses."""
@@ -58,23 +61,24 @@ class Appending:
                                     (prev or chain.ZERO) + hashes[:-32], hashes)
             self._head = (events[-1][0], chained[-1][1])
 
-    def append_packs(self, packs: Iterable[tuple[int, str, list[int]]]) -> None:
+    def append_packs(self, packs: Iterable[Pack]) -> None:
         """The same for events written as packs (docs/evidence.md, "Packed events"): each
         pack's events (its first seq, its text as the database wrote it: ``store.bundle``, the
-        records they name) hashed onto the chain with one salt and written as one row."""
+        records they name, and optionally the pack made ready to hash with its salt before the
+        write lock: ``bundle.prepare``) hashed onto the chain and written as one row."""
         from reviewer.store import bundle
 
         self.flush()
-        for first, text, record_ids in packs:
+        for first, text, record_ids, *ready in packs:
             head, prev = self._chain_head()
             if first != head + 1:
                 raise RuntimeError(f"history events from {first} are out of turn")
-            salt = chain.new_salt()
-            last, actions, count = bundle.chain_text(self.audit_key, self.now, self.login,
-                                                     self.reviewer, prev, first, text, salt)
-            for action, n in actions.items():
+            made = ready[0] if ready else bundle.prepare(self.now, self.login, self.reviewer,
+                                                         text, chain.new_salt())
+            last = bundle.chain_prepared(self.audit_key, prev, first, made)
+            for action, n in made.actions.items():
                 self._actions[Action(action)] += n
             bundle.insert(self.db, self.audit_key, self.now, self.reviewer, self.login, first,
-                          count, bundle.pack_text(first, text), salt, prev, last, record_ids)
-            self._head = (first + count - 1, last)
-
+                          made.count, bundle.pack_text(first, text), made.salt, prev, last,
+                          record_ids)
+            self._head = (first + made.count - 1, last)

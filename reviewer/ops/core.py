@@ -253,7 +253,8 @@ def require_role(ws: Workspace, needed: str, what: str) -> str:
 
 @contextmanager
 def write(ws: Workspace, audit_id: int | None, kind: str = RECORDS,
-          what: str = "this change", late: bool = False) -> Iterator[Tx]:
+          what: str = "this change", late: bool = False, record: int | None = None,
+          imports: bool | None = None) -> Iterator[Tx]:
     """Run an operation: the write lock, the audit re-read under it, the sign-off rule, the
     history appended, one commit.
 
@@ -261,10 +262,22 @@ def write(ws: Workspace, audit_id: int | None, kind: str = RECORDS,
     so the operation can write rows no one else can see yet while others write; it must call
     :meth:`Tx.lock` before it reads what others write or appends history (docs/performance.md,
     "Imports and scorers"). On SQLite, and without ``late``, the write lock is held from the
-    start and :meth:`Tx.lock` does nothing."""
+    start and :meth:`Tx.lock` does nothing.
+
+    On PostgreSQL an import merges the records it updates before it takes the write lock,
+    holding their rows (docs/performance.md, "Imports and scorers"). So an operation that
+    changes one ``record`` (scoring) locks that record's row just after the write lock without
+    waiting, and should an import hold it, lets the lock go and waits for the row alone; one
+    that may change any record of an audit (``imports``: by default every ``RECORDS``
+    operation on an audit but an import and a one-record one) first waits for the import at
+    work. No one waits for an import's row while holding the write lock the import waits for
+    (``Database.lock_first``)."""
     if kind == RECORDS:
         require_role(ws, "reviewer", what)
+    if imports is None:
+        imports = kind == RECORDS and record is None and audit_id is not None
     ws.db.late = late
+    ws.db.lock_first(record, imports and not late)
     try:
         with ws.db.transaction():
             audit = get_audit_by_id(ws.db, audit_id) if audit_id is not None else None
@@ -276,3 +289,4 @@ def write(ws: Workspace, audit_id: int | None, kind: str = RECORDS,
             tx.flush(final=True)
     finally:
         ws.db.late = False
+        ws.db.lock_first()

@@ -32,7 +32,7 @@ def dispose(ws: Workspace, audit_id: int, reason: str, force: bool = False) -> O
     linked = _linked_files(ws, audit_id)
     disposal.secure_delete(ws.db, True)
     try:
-        with write(ws, audit_id, META) as tx:
+        with write(ws, audit_id, META, imports=True) as tx:
             audit, policy = tx.audit, get_policy(tx.db, audit_id)
             if policy.disposed_at:
                 raise ReviewerError(f"'{audit.name}' was disposed of already, on "

@@ -10,16 +10,17 @@ concurrent writer.
    are written — set-based, by the database (``store.merge``; docs/performance.md,
    "Re-import"). Any problem rolls everything back. On SQLite all of it runs under the write
    lock. On PostgreSQL the import first takes only the imports' own lock (one import at a
-   time), matches and writes its new records — unseen by others until it commits — while
-   scorers go on, then takes the write lock for the merge, the history and the commit
-   (docs/performance.md, "Imports and scorers"). Should another writer add one of the new
-   refs after the import matched them, the import is rolled back and run again with the
-   write lock held from the start, merging into that writer's record.
+   time), matches the refs, writes its new records and merges the existing ones (their rows
+   locked: ``ops.import_merge``) — unseen by others until it commits — while scorers go on,
+   then takes the write lock only to chain its history events on and commit
+   (docs/performance.md, "Imports and scorers"). Should another writer add one of the new refs
+   after the import matched them, the import is rolled back and run again with the write lock
+   held from the start, merging into that writer's record.
 
 History (docs/contracts.md §6): one ``import`` event (file name, SHA-256 of its bytes, rows, new and
 updated records) covers the answers the file brings to blank cells — each answer row keeps the
-event's ``seq``, except a new record's on PostgreSQL (written before the seq was known; the
-event's rows list them) — and every answer or note the file replaces or clears, or that a
+event's ``seq``, except on PostgreSQL (written before the seq was known; the event's rows
+list them) — and every answer or note the file replaces or clears, or that a
 condition clears, gets an ``answer``/``note`` event of its own with both values, written after
 the ``import`` event in bulk (``Tx.append``).
 """
@@ -28,44 +29,23 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from reviewer.errors import Progress
 from reviewer.files.answer_staging import Staged, add_duplicates, plan_stage, stage_batches
-from reviewer.files.answer_table import ImportProblems, Problems, Rules, note_header
+from reviewer.files.answer_table import ImportProblems, Problems, note_header
 from reviewer.files.tables import iter_table
 from reviewer.gc_pause import gc_paused
 from reviewer.ops.core import OpResult, Tx, check_open, write
-from reviewer.questions.logic import BLANK
+from reviewer.ops.import_merge import ImportResult, Merge
 from reviewer.questions.model import QuestionSet
-from reviewer.store import bundle, import_rows, merge, staging
+from reviewer.store import import_rows, merge, staging
 from reviewer.store.chain import listed, pack_parts
 from reviewer.store.db import Database
 from reviewer.store.history import Action
 from reviewer.workspace import Workspace
 
 __all__ = ["ImportProblems", "ImportResult", "import_answers"]
-
-
-@dataclass
-class ImportResult:
-    new: int = 0
-    updated: int = 0
-    changed: int = 0               # stored answers and notes replaced or cleared
-    rows: int = 0
-    sha256: str = ""
-    question_columns: list[str] = field(default_factory=list)
-    note_columns: list[str] = field(default_factory=list)
-    field_columns: list[str] = field(default_factory=list)
-
-    def summary(self, name: str) -> str:
-        fields = ", ".join(self.field_columns) or "none"
-        return (f"{name}: {self.new} new records, {self.updated} updated "
-                f"({self.changed} stored answers or notes changed); "
-                f"{len(self.question_columns)} question columns matched, "
-                f"{len(self.note_columns)} note columns, other columns kept as fields: {fields}")
 
 
 def file_sha256(path: Path) -> str:
@@ -94,7 +74,7 @@ def import_answers(ws: Workspace, audit_id: int, path: str | Path,
             problems.add_lines(shape)
             if problems.found:      # a bad file: report every problem, without the lock
                 with ws.db.staging():
-                    _check(ws.db, audit_id, _Merge(ws.db, None, qs, staged, problems, 0, ""))
+                    _check(ws.db, audit_id, Merge(ws.db, None, qs, staged, problems, 0, ""))
                 problems.raise_any()
             with ws.db.staging():
                 prepared = staging.prepare_new(ws.db, audit_id, [q.id for q in qs.questions],
@@ -124,28 +104,36 @@ def import_answers(ws: Workspace, audit_id: int, path: str | Path,
 
 def _apply(tx: Tx, qs: QuestionSet, st: Staged, header: list[str], path: Path, digest: str,
            prepared: tuple[int, int, import_rows.NewRows, bytes] | None) -> ImportResult:
-    """On PostgreSQL the refs are matched and the new records written before the write lock,
-    invisible to others until the commit; the rest (existing records, history) under it. On
-    SQLite the new records' answers were built before the lock (``prepared``), so the lock is
-    held for little more than their writing (docs/performance.md, "Imports and scorers")."""
+    """On PostgreSQL the refs are matched, the new records written and the existing ones merged
+    before the write lock, invisible to others until the commit, the matched records' rows
+    locked; under it only the history is chained on. On SQLite the new records' answers were
+    built before the lock (``prepared``), so the lock is held for little more than their
+    writing (docs/performance.md, "Imports and scorers")."""
     problems = Problems(st.name, header)
-    merged = _Merge(tx.db, tx, qs, st, problems, 0, path.name)
+    merged = Merge(tx.db, tx, qs, st, problems, 0, path.name)
     _match(tx.db, tx.audit.id, problems)
     new: tuple[int, int, int] | None = None
     rows, packed = prepared[2:] if prepared and prepared[1] else (None, None)
-    if not tx.locked and not problems.found:
+    result = ImportResult(rows=st.rows, sha256=digest)
+    early = not tx.locked and not problems.found
+    if early:
         new = _insert_new(tx, qs, st, None)
         if new[0]:
             rows = import_rows.new_rows(tx.db, new[1], new[2])
             packed = pack_parts(listed((rows(), ", ")))
+        merged.run(result, early=True, new=rows)
+        problems.raise_any()
     tx.lock()
-    seq = merged.seq = tx.reserve()
-    result = ImportResult(rows=st.rows, sha256=digest)
-    merged.run(result)
-    problems.raise_any()
+    seq = merged.seq = merged.offset = tx.reserve()
+    if early:
+        tx.reserve(result.changed)
+    else:
+        merged.offset = 0
+        merged.run(result)
+        problems.raise_any()
     # the new records' answers packed before the lock, with the merged ones' if any (on SQLite
     # read before the new answers are written, which carry the seq there too)
-    given = packed if not result.updated else (
+    given = packed if not result.updated else merged.given if early else (
         import_rows.given_rows(tx.db, tx.audit.id, seq, rows) if rows is not None else None)
     if new is None:
         new = _insert_new(tx, qs, st, seq, prepared[:2] if prepared else None)
@@ -156,10 +144,7 @@ def _apply(tx: Tx, qs: QuestionSet, st: Staged, header: list[str], path: Path, d
     result.new = new[0]
     tx.event(Action.IMPORT, detail=f"{path.name} sha256={digest} rows={st.rows} new={result.new} "
                               f"updated={result.updated}", seq=seq, rows=given)
-    if result.changed and result.changed >= bundle.PACK_MIN:   # docs/evidence.md, "Packed events"
-        tx.append_packs(merge.packs(tx.db, merged.detail))
-    else:
-        tx.append(merged.events)
+    merged.append_history(tx)
     merge.drop(tx.db)
     return result
 
@@ -171,7 +156,7 @@ def _match(db: Database, audit_id: int, problems: Problems) -> None:
             problems.add(number, col, message)
 
 
-def _check(db: Database, audit_id: int, merged: _Merge) -> ImportResult:
+def _check(db: Database, audit_id: int, merged: Merge) -> ImportResult:
     """Match the staged refs to the audit's records as they are now; collect the problems of
     new rows and of the merged existing ones, and with a transaction write the merged
     changes."""
@@ -185,90 +170,3 @@ def _insert_new(tx: Tx, qs: QuestionSet, st: Staged, seq: int | None,
                 prepared: tuple[int, int] | None = None) -> tuple[int, int, int]:
     return staging.insert_new(tx.db, tx.audit.id, [q.id for q in qs.questions], set(st.involved),
                               set(st.note_questions), tx.reviewer, tx.now, seq, prepared)
-
-
-class _Merge:
-    """The file's rows for records the audit already has, merged with what is stored, set-based
-    (``store.merge``): Python resolves conditions again only where the file leaves out a question
-    they involve, and writes the history events the changes need."""
-
-    def __init__(self, db: Database, tx: Tx | None, qs: QuestionSet, st: Staged,
-                 problems: Problems, seq: int, file_name: str):
-        self.db, self.tx, self.qs, self.st, self.problems, self.seq = db, tx, qs, st, problems, seq
-        self.rules = Rules(qs)
-        in_file = set(st.columns.questions.values())
-        notes = set(st.note_questions)
-        involved = set(self.rules.involved)
-        self.questions = [merge.Question(k, q.id, k in in_file, k in involved, k in notes,
-                                         q.tallied) for k, q in enumerate(qs.questions)]
-        self.column_of = {k: c for c, k in st.columns.questions.items()}
-        self.detail = f"import {file_name}"
-        self.events: Iterable[tuple[list[tuple], str, tuple]] = ()
-
-    def run(self, result: ImportResult) -> None:
-        result.updated = merge.matched_count(self.db)
-        if not result.updated:
-            return
-        if self.st.deferred:
-            self._resolve()
-        if self.tx is None or self.problems.found:
-            return
-        result.changed = self._write(self.tx)
-
-    def _resolve(self) -> None:
-        """Resolve conditions on each merged record, where the file leaves out a question they
-        involve: the staged resolution (as for a new record) is replaced where the stored
-        answers change it, and problems with the file's own columns are reported."""
-        involved = self.rules.involved
-        absent = [self.questions[k].qid for k in involved if not self.questions[k].in_file]
-        cols = ", ".join(f"s.s{k}, s.v{k}, s.r{k}, s.w{k}" for k in involved)
-        for rows in merge.batches(self.db, f"s.k, s.row, s.rid, {cols} FROM {merge.STAGE} s"):
-            stored: dict[tuple[int, str], tuple] = {
-                (rid, qid): (state, value) for rid, qid, state, value
-                in merge.given(self.db, [r[2] for r in rows], absent)}
-            updates = []
-            for k, number, rid, *cells in rows:
-                key, staged = [], []
-                for i, q in enumerate(involved):
-                    s, v, r, w = cells[4 * i:4 * i + 4]
-                    qid = self.questions[q].qid
-                    key.append((s, v) if self.questions[q].in_file
-                               else stored.get((rid, qid), BLANK))
-                    staged.append((r, w))
-                res, found = self.rules.resolve(tuple(key))
-                for qid, message in found:
-                    col = self.column_of.get(self.rules.index[qid])
-                    if col is not None:
-                        self.problems.add(number, col, message)
-                if list(res) != staged:
-                    updates.append((*(x for answer in res for x in answer), k))
-            merge.set_resolved(self.db, involved, updates)
-
-    def _write(self, tx: Tx) -> int:
-        """Write the merged answers, fields and completeness; how many events they need
-        (appended by ``_apply`` after the import's own: ``events``)."""
-        db = self.db
-        first = tx.next_seq()
-        answers_n, notes_n = merge.changes(db, self.questions, first)
-        tx.reserve(answers_n + notes_n)
-        merge.apply(db, tx.audit.id, tx.reviewer, tx.now, self.seq)
-        merge.set_records(db, self._fields())
-        self.events = merge.event_batches(db, self.detail)
-        return answers_n + notes_n
-
-    def _fields(self) -> Iterator[list[tuple[int, str]]]:
-        """(record, merged fields JSON) of the records whose fields the file changes, a batch
-        at a time: the file's fields over the stored ones, as ``json.dumps`` writes them (the
-        staged text itself where the record has just the file's fields, in the file's order)."""
-        names = self.st.field_names
-        for rows in merge.fields(self.db):
-            out = []
-            for rid, stored_text, staged_text in rows:
-                stored = json.loads(stored_text or "{}")
-                if list(stored) == names:
-                    out.append((rid, staged_text))
-                    continue
-                staged = json.loads(staged_text)
-                if not staged.items() <= stored.items():
-                    out.append((rid, json.dumps({**stored, **staged})))
-            yield out

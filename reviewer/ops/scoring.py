@@ -107,7 +107,7 @@ def score(ws: Workspace, audit_id: int, qs: QuestionSet, record_id: int, qid: st
     if q is None:
         raise ReviewerError(f"question set has no question '{qid}'")
     parsed = parse_answer(q, answer)
-    with write(ws, audit_id, what="scoring") as tx:
+    with write(ws, audit_id, what="scoring", record=record_id) as tx:
         view = _load(tx, qs, record_id)
         if parsed[0] in GIVEN and q.ask_if and logic.condition(q, view.states) == -1:
             waiting = [p for p, _ in q.ask_if if view.states[p][0] == UNANSWERED]
@@ -148,7 +148,7 @@ def set_notes(ws: Workspace, audit_id: int, qs: QuestionSet, record_id: int,
     for qid in notes:
         if qid not in qs.by_id:
             raise ReviewerError(f"question set has no question '{qid}'")
-    with write(ws, audit_id, what="a note") as tx:
+    with write(ws, audit_id, what="a note", record=record_id) as tx:
         view = _load(tx, qs, record_id)
         for qid, note in notes.items():
             note = note.strip()
@@ -166,36 +166,49 @@ def set_notes(ws: Workspace, audit_id: int, qs: QuestionSet, record_id: int,
 def undo_last(ws: Workspace, audit_id: int,
               qs: QuestionSet) -> OpResult[tuple[int, str] | None]:
     """Take back the reviewer's own last answer or note change in this audit: value
-    (record id, question id), or None when there is nothing (or it changed since)."""
-    with write(ws, audit_id, what="undo") as tx:
-        entry = answers.last_undo(tx.db, audit_id, tx.reviewer)
-        if entry is None:
-            return OpResult(None, tx.changes, "Nothing of yours to undo in this audit.")
-        undo_id, record_id, qid, before_json, after_json = entry
-        answers.forget_undo(tx.db, undo_id)
-        view = _load(tx, qs, record_id)
-        restored = {k: tuple(v) for k, v in json.loads(before_json).items()}
-        left = json.loads(after_json) if after_json else {}
-        for k, row in left.items():      # the same answer given again by someone else is
-            now = view.rows.get(k, EMPTY_ROW)   # theirs now: compare who answered too
-            if tuple(now[:4]) != tuple(row[:4]):
-                who = now[3] or "someone"
-                return OpResult(None, tx.changes,
-                                f"Not undone: question {k} of {view.ref} was changed since "
-                                f"(by {who}).")
-        seqs = {}
-        for k, row in restored.items():
-            now = view.rows.get(k, EMPTY_ROW)
-            if (now[0], now[1]) != (row[0], row[1]) and (row[0] in GIVEN or now[0] in GIVEN):
-                seqs[k] = tx.event(Action.UNDO, view.ref, k, history_label(now[0], now[1]),
-                                   history_label(row[0], row[1]), "answer")
-            if now[2] != row[2]:
-                tx.event(Action.UNDO, view.ref, k, now[2] or None, row[2] or None, "note")
-        _write(tx, view, restored, seqs)
-        # The record may have changed since (an import): clear what is no longer asked.
-        view = load_record(tx.db, qs, record_id)
-        cleared = _write(tx, view, _rows_for(view, view.states, tx.reviewer, tx.now))
-        _condition_events(tx, view, cleared, f"undo of question {qid}")
-        _finish(tx, qs, record_id)
-    return OpResult((record_id, qid), tx.changes, f"Undid your last change (question {qid} of "
-                                                   f"{view.ref}).")
+    (record id, question id), or None when there is nothing (or it changed since).
+
+    The record is looked up first, so that its row is locked with the write lock (``write``'s
+    ``record``); should the reviewer's last change be another record's by then (the same
+    reviewer at work elsewhere), it starts again."""
+    while True:
+        hint = answers.last_undo(ws.db, audit_id, ws.reviewer)
+        record = hint[1] if hint else None
+        with write(ws, audit_id, what="undo", record=record, imports=False) as tx:
+            entry = answers.last_undo(tx.db, audit_id, tx.reviewer)
+            if entry is None:
+                return OpResult(None, tx.changes, "Nothing of yours to undo in this audit.")
+            if entry[1] == record:
+                done, message = _undo(tx, qs, entry)
+                break
+    return OpResult(done, tx.changes, message)
+
+
+def _undo(tx: Tx, qs: QuestionSet, entry: tuple) -> tuple[tuple[int, str] | None, str]:
+    """Undo ``entry`` (the reviewer's last change, read under the lock): (record id, question
+    id) and the message, or None and why not."""
+    undo_id, record_id, qid, before_json, after_json = entry
+    answers.forget_undo(tx.db, undo_id)
+    view = _load(tx, qs, record_id)
+    restored = {k: tuple(v) for k, v in json.loads(before_json).items()}
+    left = json.loads(after_json) if after_json else {}
+    for k, row in left.items():      # the same answer given again by someone else is
+        now = view.rows.get(k, EMPTY_ROW)   # theirs now: compare who answered too
+        if tuple(now[:4]) != tuple(row[:4]):
+            who = now[3] or "someone"
+            return None, f"Not undone: question {k} of {view.ref} was changed since (by {who})."
+    seqs = {}
+    for k, row in restored.items():
+        now = view.rows.get(k, EMPTY_ROW)
+        if (now[0], now[1]) != (row[0], row[1]) and (row[0] in GIVEN or now[0] in GIVEN):
+            seqs[k] = tx.event(Action.UNDO, view.ref, k, history_label(now[0], now[1]),
+                               history_label(row[0], row[1]), "answer")
+        if now[2] != row[2]:
+            tx.event(Action.UNDO, view.ref, k, now[2] or None, row[2] or None, "note")
+    _write(tx, view, restored, seqs)
+    # The record may have changed since (an import): clear what is no longer asked.
+    view = load_record(tx.db, qs, record_id)
+    cleared = _write(tx, view, _rows_for(view, view.states, tx.reviewer, tx.now))
+    _condition_events(tx, view, cleared, f"undo of question {qid}")
+    _finish(tx, qs, record_id)
+    return (record_id, qid), f"Undid your last change (question {qid} of {view.ref})."

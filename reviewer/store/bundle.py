@@ -23,9 +23,10 @@ from __future__ import annotations
 import hashlib
 import json
 import zlib
+from array import array
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from reviewer.store.chain import VERSION, ZERO
 from reviewer.store.db import Database
@@ -166,38 +167,75 @@ def hashes(audit_key: int, at: str, login: str | None, reviewer: str, prev: byte
         yield prev
 
 
-def chain_text(audit_key: int, at: str, login: str | None, reviewer: str, prev: bytes | None,
-               first: int, elements: str, salt: bytes) -> tuple[bytes, Counter[str], int]:
-    """``hashes`` of a pack given as its text (``merge.packs``), without decoding each event:
-    each distinct ref and each distinct rest of an event is decoded and committed once. The
-    last hash, the events counted by action, and their number."""
-    sha = hashlib.sha256
-    head = f"[{VERSION},{int(audit_key)},"
+class Prepared(NamedTuple):
+    """A pack's events made ready to hash before their seqs and the chain's head are known
+    (``prepare``): everything but those, each distinct part encoded once."""
+
+    salt: bytes
+    refs: list[bytes]                   # distinct ref commitments, as canonical JSON writes them
+    rests: list[tuple[bytes, bytes]]    # distinct (",who,action,question,", ",texts,null]")
+    which: array                        # per event: its ref's index, then its rest's
+    actions: Counter[str]
+    count: int
+
+
+def prepare(at: str, login: str | None, reviewer: str, elements: str, salt: bytes) -> Prepared:
+    """A pack given as its text (``merge.packs``) made ready for :func:`chain_prepared`,
+    without decoding each event: each distinct ref and each distinct rest of an event is
+    decoded and committed once."""
     who = (at, login, reviewer)
     commit = Commits(salt)
-    refs: dict[str, str] = {}
-    rests: dict[str, tuple[str, str]] = {}      # rest -> (middle, later texts)
-    prev = prev or ZERO
-    n = -1
-    for n, event in enumerate(elements.split(EVENT)):
+    refs: dict[str, int] = {}
+    rests: dict[str, int] = {}
+    ref_parts: list[bytes] = []
+    rest_parts: list[tuple[bytes, bytes]] = []
+    which = array("I")
+    for event in elements.split(EVENT):
         ref, _, rest = event.partition(REF)
-        c1 = refs.get(ref)
-        if c1 is None:
+        i = refs.get(ref)
+        if i is None:
             text = json.loads(ref)
-            c1 = refs[ref] = "null" if text is None else f'"{commit(text)}"'
-        found = rests.get(rest)
-        if found is None:
+            i = refs[ref] = len(ref_parts)
+            ref_parts.append(b"null" if text is None else f'"{commit(text)}"'.encode())
+        j = rests.get(rest)
+        if j is None:
             action, question, before, after, detail = json.loads(rest)
             mid = json.dumps([*who, action, question], ensure_ascii=False,
                              separators=(",", ":"))[1:-1]
             later = ",".join("null" if x is None else f'"{commit(x)}"'
                              for x in (before, after, detail))
-            found = rests[rest] = (mid, later)
-        prev = sha(prev + f"{head}{first + n},{found[0]},{c1},{found[1]},null]".encode()
-                   ).digest()
+            j = rests[rest] = len(rest_parts)
+            rest_parts.append((f",{mid},".encode(), f",{later},null]".encode()))
+        which.append(i)
+        which.append(j)
+    count = len(which) // 2
     notes = elements.count(REF + '["note"')        # JSON puts no space after "["
-    actions = Counter({"answer": n + 1 - notes, "note": notes})
-    return prev, +actions, n + 1
+    actions = Counter({"answer": count - notes, "note": notes})
+    return Prepared(salt, ref_parts, rest_parts, which, +actions, count)
+
+
+def chain_prepared(audit_key: int, prev: bytes | None, first: int, ready: Prepared) -> bytes:
+    """The last hash of a prepared pack's events numbered from ``first``, chained from
+    ``prev``: the bytes hashed are exactly ``chain.canonical``'s. The part of a large import
+    that runs under the write lock (docs/performance.md, "Imports and scorers"): one join and
+    one SHA-256 per event."""
+    sha, join = hashlib.sha256, b"".join
+    head = f"[{VERSION},{int(audit_key)},".encode()
+    refs, rests, which = ready.refs, ready.rests, ready.which
+    digest = prev or ZERO
+    for n in range(ready.count):
+        mid, later = rests[which[2 * n + 1]]
+        digest = sha(join((digest, head, str(first + n).encode(), mid, refs[which[2 * n]],
+                           later))).digest()
+    return digest
+
+
+def chain_text(audit_key: int, at: str, login: str | None, reviewer: str, prev: bytes | None,
+               first: int, elements: str, salt: bytes) -> tuple[bytes, Counter[str], int]:
+    """``hashes`` of a pack given as its text (``merge.packs``): the last hash, the events
+    counted by action, and their number."""
+    ready = prepare(at, login, reviewer, elements, salt)
+    return chain_prepared(audit_key, prev, first, ready), ready.actions, ready.count
 
 
 def events(audit_key: int, at: str, login: str | None, reviewer: str, prev: bytes | None,
@@ -230,6 +268,10 @@ def insert(db: Database, audit_key: int, at: str, reviewer: str, login: str | No
                "after, detail, login, salt, prev, hash, rows, bundle) "
                "VALUES (?, ?, ?, ?, 'answer', NULL, NULL, NULL, NULL, '', ?, ?, ?, ?, NULL, ?)",
                (audit_key, seq, at, reviewer, login, salt, prev, last_hash, packed))
+    if db.dialect != "sqlite":        # one statement, not a round trip per record
+        db.execute("INSERT INTO event_bundle_record (audit_id, record_id, seq) "
+                   "SELECT ?, unnest(?::integer[]), ?", (audit_key, list(record_ids), seq))
+        return
     db.executemany("INSERT INTO event_bundle_record (audit_id, record_id, seq) VALUES (?, ?, ?)",
                    [(audit_key, rid, seq) for rid in record_ids])
 

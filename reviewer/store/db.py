@@ -153,6 +153,8 @@ class Database(Transactions):
         self._in_tx = False
         self.late = False              # PostgreSQL: the next transaction takes WRITE_LOCK late
         self._late_pending = False     # ... and has not taken it yet (lock_writers)
+        self._first = ""               # PostgreSQL: locked before the write lock (lock_first)
+        self._row: int | None = None   # ... the record locked just after it
         self._queue = WriterQueue.for_file(path) if path is not None else None
         self.written: dict[str, set[int | None]] = {}   # what this transaction's writes reported
         if migrate:

@@ -54,6 +54,25 @@ def _given_chunks(db: Database, audit_id: int, seq: int) -> Iterator[str]:
             yield part[1:-1]
 
 
+def changed_given(db: Database, change: str) -> NewRows:
+    """PostgreSQL: the answers an import's merge (its change table ``change``: ``store.merge``,
+    made before the write lock) brings to blank cells of existing records, as
+    :func:`given_rows` lists them, in the table's order, a range of it at a time: the answers
+    carry no seq (it was not known when they were written), the import's event lists them."""
+    label = _LABEL.replace("state", "c.state").replace("value", "c.value")
+    sql = (f"SELECT COALESCE(json_agg(json_build_array(c.rid, c.qid, {label}) ORDER BY c.n), "
+           f"'[]'::json)::text FROM {change} c WHERE c.n BETWEEN ? AND ? AND c.ans = 0 "
+           "AND c.state IN (1, 2) AND c.old_state NOT IN (1, 2)")
+    top = int(db.scalar(f"SELECT COALESCE(MAX(n), 0) FROM {change}"))
+
+    def chunks() -> Iterator[str]:
+        for start in range(1, top + 1, GIVEN_RANGE * 10):
+            part = str(db.scalar(sql, (start, start + GIVEN_RANGE * 10 - 1)))
+            if part != "[]":
+                yield part[1:-1]
+    return chunks
+
+
 def new_rows(db: Database, first_id: int, last_id: int) -> NewRows:
     """PostgreSQL: the answers given to records ``first_id`` .. ``last_id`` (an import's new
     records, written before the write lock, their event not yet known), as :func:`given_rows`

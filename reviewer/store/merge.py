@@ -19,7 +19,7 @@ tables (``store.staging``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from reviewer.store.db import Database
@@ -158,23 +158,26 @@ def changes(db: Database, questions: list[Question], first_seq: int) -> tuple[in
     return (int(row[0]), int(row[1])) if row else (0, 0)
 
 
-def apply(db: Database, audit_id: int, reviewer: str, now: str, import_seq: int) -> None:
+def apply(db: Database, audit_id: int, reviewer: str, now: str, import_seq: int | None) -> None:
     """Write the change table over the stored answers: a cell left blank without a note is
     deleted, every other one written over in place (one upsert). An answer that changes to
     one someone gives is theirs, now, given by its ``answer`` event, or by the import's
     (``import_seq``) where none was stored; a blank or not-asked one is no one's; a note that
-    changes alone keeps the answer's who and when."""
+    changes alone keeps the answer's who and when. ``import_seq`` None (PostgreSQL, before
+    the write lock: the seqs are not known yet): no answer names its event (the import's event
+    lists the answers it gave: ``import_rows.changed_given``)."""
+    seqs = (f"CASE WHEN ans = 1 THEN {SEQ} WHEN state IN (1, 2) THEN ? END"
+            if import_seq is not None else "CAST(? AS INTEGER)")
     same = "IS" if db.dialect == "sqlite" else "IS NOT DISTINCT FROM"
     kept = f"answer.state = excluded.state AND answer.value {same} excluded.value"
-    db.executemany("DELETE FROM answer WHERE record_id = ? AND question_id = ?", db.all(
-        f"SELECT rid, qid FROM {CHANGE} WHERE state = 0 AND note = ''"))
+    db.execute("DELETE FROM answer WHERE (record_id, question_id) IN (SELECT rid, qid FROM "
+               f"{CHANGE} WHERE state = 0 AND note = '')")      # one statement, set-based
     db.execute(
         "INSERT INTO answer (record_id, question_id, audit_id, state, value, note, reviewer, "
         f"answered_at, event_seq) SELECT rid, qid, ?, state, value, note, "
         "CASE WHEN state IN (1, 2) THEN ? ELSE '' END, "
         "CASE WHEN state IN (1, 2) THEN ? ELSE '' END, "
-        f"CASE WHEN ans = 1 THEN {SEQ} WHEN state IN (1, 2) THEN ? END "
-        f"FROM {CHANGE} WHERE state <> 0 OR note <> '' "
+        f"{seqs} FROM {CHANGE} WHERE state <> 0 OR note <> '' "
         "ON CONFLICT (record_id, question_id) DO UPDATE SET "
         "state = excluded.state, value = excluded.value, note = excluded.note, "
         f"reviewer = CASE WHEN {kept} THEN answer.reviewer ELSE excluded.reviewer END, "
@@ -184,27 +187,30 @@ def apply(db: Database, audit_id: int, reviewer: str, now: str, import_seq: int)
         (audit_id, reviewer, now, import_seq))
 
 
-def event_batches(db: Database, detail: str) -> Iterator[tuple[list[tuple], str, tuple]]:
+def event_batches(db: Database, detail: str,
+                  offset: int = 0) -> Iterator[tuple[list[tuple], str, tuple]]:
     """The history events of the changes, a batch at a time: the events (seq, action, ref,
     question, before, after, detail, rows: None) in seq order, and the SQL and parameters that
     select the same from the change table (``history.insert_selected``). An answer's event has
-    the file's ``detail`` (``condition: detail`` for a question the file has no column for)."""
+    the file's ``detail`` (``condition: detail`` for a question the file has no column for).
+    ``offset``: added to the seqs numbered before the write lock (``changes``' ``first_seq`` 1)."""
     span = db.one(f"SELECT COALESCE(MIN(n), 1), COALESCE(MAX(n), 0) FROM {CHANGE} "
                   "WHERE ans + nte > 0")
     first, last = (int(span[0]), int(span[1])) if span else (1, 0)
     why = (f"condition: {detail}", detail)
     before, after = label_sql("old_state", "old_value"), label_sql("state", "value")
-    select = (f"SELECT {SEQ} AS seq, 'answer' AS action, ref, qid AS question, {before} AS before, "
+    num = f"({SEQ} + {int(offset)})"
+    select = (f"SELECT {num} AS seq, 'answer' AS action, ref, qid AS question, {before} AS before, "
               f"{after} AS after, CASE WHEN in_file = 1 THEN ? ELSE ? END AS detail "
               f"FROM {CHANGE} WHERE n BETWEEN ? AND ? AND ans = 1 "
-              f"UNION ALL SELECT {SEQ} + ans, 'note', ref, qid, old_note, NULLIF(note, ''), ? "
+              f"UNION ALL SELECT {num} + ans, 'note', ref, qid, old_note, NULLIF(note, ''), ? "
               f"FROM {CHANGE} WHERE n BETWEEN ? AND ? AND nte = 1 AND ? = 1")
     notes = int(db.scalar(f"SELECT COUNT(*) FROM {CHANGE} WHERE nte = 1") > 0)
     for low in range(first, last + 1, EVENT_BATCH):
         high = low + EVENT_BATCH - 1
         events = []
         for seq, ans, nte, ref, qid, in_file, old, new, old_note, note in db.all(
-                f"SELECT {SEQ}, ans, nte, ref, qid, in_file, {before}, {after}, old_note, note "
+                f"SELECT {num}, ans, nte, ref, qid, in_file, {before}, {after}, old_note, note "
                 f"FROM {CHANGE} WHERE n BETWEEN ? AND ? AND ans + nte > 0 ORDER BY n",
                 (low, high)):
             if ans:
@@ -216,11 +222,11 @@ def event_batches(db: Database, detail: str) -> Iterator[tuple[list[tuple], str,
             yield events, select, (*why[::-1], low, high, detail, low, high, notes)
 
 
-def packs(db: Database, detail: str) -> Iterator[tuple[int, str, list[int]]]:
-    """The same events a batch at a time as packs (``store.bundle``): the first one's seq,
-    the events as the pack's text (``bundle.element`` each, in seq order, joined by
-    ``bundle.EVENT``) written by the database in key order (seq order), and the records they
-    name."""
+def packs(db: Database, detail: str, offset: int = 0) -> Iterator[tuple[int, str, list[int]]]:
+    """The same events a batch at a time as packs (``store.bundle``): the first one's seq
+    (plus ``offset``), the events as the pack's text (``bundle.element`` each, in seq order,
+    joined by ``bundle.EVENT``) written by the database in key order (seq order), and the
+    records they name."""
     span = db.one(f"SELECT COALESCE(MIN(n), 1), COALESCE(MAX(n), 0) FROM {CHANGE} "
                   "WHERE ans + nte > 0")
     first, last = (int(span[0]), int(span[1])) if span else (1, 0)
@@ -250,37 +256,7 @@ def packs(db: Database, detail: str) -> Iterator[tuple[int, str, list[int]]]:
             continue
         rids = [int(r[0]) for r in db.all(f"SELECT DISTINCT rid FROM {CHANGE} WHERE n "
                                           "BETWEEN ? AND ? AND ans + nte > 0", (low, high))]
-        yield int(found[0]), str(found[1]), rids
-
-
-def fields(db: Database) -> Iterator[list[tuple]]:
-    """(record, stored fields JSON, staged fields JSON) of the matched records whose fields
-    text differs from the file's, a batch at a time."""
-    yield from batches(db, f"s.rid, r.fields, s.fields FROM {STAGE} s "
-                           "JOIN record r ON r.id = s.rid", "AND r.fields <> s.fields")
-
-
-def set_records(db: Database, new_fields: Iterable[list[tuple[int, str]]]) -> None:
-    """Write the merged fields (batches of (record, JSON) pairs) and the completeness of the
-    records whose answers changed (every tallied question has an answer), as one ``UPDATE``
-    (PostgreSQL keeps the progress counts once per statement: docs/performance.md)."""
-    db.execute(f"DROP TABLE IF EXISTS {RECORDS}")
-    db.execute(f"CREATE TEMP TABLE {RECORDS} (id INTEGER PRIMARY KEY, fields TEXT, "
-               "complete BOOLEAN)")
-    tallied = int(db.scalar(f"SELECT COUNT(*) FROM {QUESTIONS} WHERE tallied = 1"))
-    # only a tallied answer that becomes blank, or stops being blank, changes completeness
-    db.execute(f"INSERT INTO {RECORDS} (id, complete) SELECT rid, (SELECT COUNT(*) FROM answer "
-               "a WHERE a.record_id = c.rid AND a.state <> 0 AND a.question_id IN "
-               f"(SELECT qid FROM {QUESTIONS} WHERE tallied = 1)) = ? "
-               f"FROM (SELECT DISTINCT rid FROM {CHANGE} WHERE (state = 0) <> (old_state = 0) "
-               f"AND qid IN (SELECT qid FROM {QUESTIONS} WHERE tallied = 1)) c", (tallied,))
-    for batch in new_fields:
-        db.executemany(f"INSERT INTO {RECORDS} (id, fields) VALUES (?, ?) ON CONFLICT (id) "
-                       "DO UPDATE SET fields = excluded.fields", batch)
-    db.execute(f"UPDATE record SET fields = COALESCE(u.fields, record.fields), "
-               f"complete = COALESCE(u.complete, record.complete) FROM {RECORDS} u "
-               "WHERE record.id = u.id "
-               "AND (u.fields IS NOT NULL OR u.complete <> record.complete)")
+        yield int(found[0]) + offset, str(found[1]), rids
 
 
 def drop(db: Database) -> None:

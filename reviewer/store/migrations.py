@@ -500,5 +500,59 @@ def _to_8(db: Database) -> None:
         "EXECUTE format('GRANT %s ON event_bundle_record TO %I', p, g); END LOOP; END $$")
 
 
+def _to_9(db: Database) -> None:
+    """A team database's answer check once per statement and audit, not once per answer row
+    (docs/evidence.md, "Rights"; docs/performance.md, "Imports and scorers"): ``answer_touched``
+    holds, for the transaction writing them, the audits whose answers a statement changed, and
+    the check runs on its rows at commit. The rows never outlive their transaction (the check
+    deletes the one it checked), so the table is always empty to others; no role is granted it.
+    On SQLite (no roles) the table stays empty. A team set up before (the row trigger
+    ``answer_evented`` on ``answer``) gets the new check here, at once."""
+    _ddl(db, "CREATE TABLE answer_touched (tx BIGINT NOT NULL, audit_id INTEGER NOT NULL, "
+             "PRIMARY KEY (tx, audit_id)) WITHOUT ROWID")
+    if db.dialect != "sqlite" and db.scalar(
+            "SELECT 1 FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid WHERE "
+            "c.relname = 'answer' AND c.relnamespace = current_schema()::regnamespace "
+            "AND t.tgname = 'answer_evented'"):
+        answer_check_9(db)
+
+
+def answer_check_9(db: Database) -> None:
+    """The answer check of a team database (PostgreSQL; run by step 9, and by
+    ``store.roles_pg.set_up`` while it is today's): a change to an answer, by any route, is
+    refused at commit unless the latest event of its audit (of each of the audits, for an
+    UPDATE that moves it) was written by this transaction. Statement triggers on ``answer``
+    note the audits a statement touched (from its transition tables) in ``answer_touched``,
+    once per transaction and audit until checked; a deferred constraint trigger on that table
+    checks each and deletes its row, so a later change after ``SET CONSTRAINTS ... IMMEDIATE``
+    is noted and checked again. SECURITY DEFINER: the roles cannot read or write the table."""
+    note = ("INSERT INTO answer_touched (tx, audit_id) SELECT DISTINCT txid_current(), audit_id "
+            "FROM ({rows}) d ON CONFLICT DO NOTHING")
+    bodies = (("insert", "INSERT", "SELECT audit_id FROM new_rows", "NEW TABLE AS new_rows"),
+              ("delete", "DELETE", "SELECT audit_id FROM old_rows", "OLD TABLE AS old_rows"),
+              ("update", "UPDATE", "SELECT audit_id FROM new_rows UNION ALL "
+               "SELECT audit_id FROM old_rows", "OLD TABLE AS old_rows NEW TABLE AS new_rows"))
+    definer = "LANGUAGE plpgsql SECURITY DEFINER SET search_path FROM CURRENT"
+    db.execute("DROP TRIGGER IF EXISTS answer_evented ON answer")
+    for name, op, rows, refs in bodies:
+        db.execute(f"CREATE OR REPLACE FUNCTION reviewer_answer_touched_{name}() RETURNS trigger "
+                   f"AS $$ BEGIN {note.format(rows=rows)}; RETURN NULL; END $$ {definer}")
+        db.execute(f"DROP TRIGGER IF EXISTS answer_touched_{name} ON answer")
+        db.execute(f"CREATE TRIGGER answer_touched_{name} AFTER {op} ON answer REFERENCING "
+                   f"{refs} FOR EACH STATEMENT EXECUTE FUNCTION reviewer_answer_touched_{name}()")
+    db.conn.cursor().execute(         # no parameters: the body holds ``%``
+        "CREATE OR REPLACE FUNCTION reviewer_answer_evented() RETURNS trigger AS $$ BEGIN "
+        "DELETE FROM answer_touched WHERE tx = NEW.tx AND audit_id = NEW.audit_id; "
+        "IF NOT EXISTS (SELECT 1 FROM (SELECT xmin FROM event WHERE audit_id = NEW.audit_id "
+        "ORDER BY seq DESC LIMIT 1) e WHERE e.xmin::text = (txid_current() % 4294967296)::text)"
+        " THEN RAISE EXCEPTION 'a change to an answer needs its history event (audit %)', "
+        f"NEW.audit_id; END IF; RETURN NULL; END $$ {definer}")
+    db.execute("DROP TRIGGER IF EXISTS answer_evented ON answer_touched")
+    db.execute("CREATE CONSTRAINT TRIGGER answer_evented AFTER INSERT ON answer_touched "
+               "DEFERRABLE INITIALLY DEFERRED FOR EACH ROW "
+               "EXECUTE FUNCTION reviewer_answer_evented()")
+
+
 STEPS: dict[int, Callable[[Database], None]] = {1: _to_1, 2: _to_2, 3: _to_3, 4: _to_4,
-                                                5: _to_5, 6: _to_6, 7: _to_7, 8: _to_8}
+                                                5: _to_5, 6: _to_6, 7: _to_7, 8: _to_8,
+                                                9: _to_9}

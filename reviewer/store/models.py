@@ -21,7 +21,7 @@ there) and are marked with their schema version. Importing this module costs SQL
 
 from __future__ import annotations
 
-from sqlalchemy import Index, UniqueConstraint
+from sqlalchemy import BigInteger, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -220,6 +220,18 @@ class AuditCountPart(SQLModel, table=True):
     part: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
     records: int
     complete: int
+
+
+class AnswerTouched(SQLModel, table=True):
+    """Schema 9: the audits whose answers a transaction changed, until the team database's
+    answer check (``migrations.answer_check_9``) checks them at its commit; always empty to
+    others (docs/evidence.md, "Rights")."""
+
+    __tablename__ = "answer_touched"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+    tx: int = Field(primary_key=True, sa_type=BigInteger,
+                    sa_column_kwargs={"autoincrement": False})
+    audit_id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
 
 
 

@@ -44,6 +44,14 @@ def match(db: Database, audit_id: int) -> list[tuple[int, str]]:
                   "WHERE rid IS NULL AND problems IS NOT NULL")
 
 
+def lock_matched(db: Database) -> None:
+    """PostgreSQL, before the write lock: lock the rows of the records the staged rows matched,
+    in id order, so that no one changes them or their answers until this transaction ends
+    (a scorer locks its record's row before the write lock too: ``ops.core.write``)."""
+    db.execute(f"SELECT COUNT(*) FROM (SELECT id FROM record WHERE id IN (SELECT rid FROM "
+               f"{STAGE} WHERE rid IS NOT NULL) ORDER BY id FOR NO KEY UPDATE) x")
+
+
 REF_KEY = "record_audit_id_ref_key"    # PostgreSQL's name of record's UNIQUE (audit_id, ref)
 
 

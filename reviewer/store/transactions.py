@@ -27,6 +27,14 @@ POLL = 0.1                 # seconds each attempt at SQLite's write lock waits
 PG_QUEUE_MS = 1000         # milliseconds a PostgreSQL writer queues for the lock per attempt
 
 
+ROW_NOWAIT = "SELECT 1 FROM record WHERE id = {} FOR NO KEY UPDATE NOWAIT; "
+ROW_WAIT = "SELECT 1 FROM record WHERE id = {} FOR NO KEY UPDATE; "
+
+
+class _RowBusy(Exception):
+    """The record an operation changes is held by an import (``Transactions.lock_first``)."""
+
+
 class LockTimeout(DatabaseError):
     """Another writer held the database for longer than this one was willing to wait."""
 
@@ -44,6 +52,8 @@ class Transactions:
     execute: Callable[..., Any]
     _in_tx: bool
     _late_pending: bool            # ... and has not taken it yet (lock_writers)
+    _first: str                    # PostgreSQL: what the next transaction locks before it
+    _row: int | None               # ... and the record it locks after it (lock_first)
     _queue: WriterQueue | None
 
     @property
@@ -83,6 +93,24 @@ class Transactions:
         except BaseException:
             self._release_queue()
             raise
+
+    def lock_first(self, record: int | None = None, imports: bool = False) -> None:
+        """PostgreSQL, for the next write transaction, which may meet an import's rows (an
+        import locks the records it updates before it takes the write lock, docs/performance.md,
+        "Imports and scorers"): with ``record`` (an operation on one record: scoring, a note,
+        an undo), lock its row just after the write lock without waiting, and should an import
+        hold it, let the write lock go, wait for the row alone and begin again; with
+        ``imports`` (an operation that may write any record of an audit), wait for the import
+        at work before the write lock. So no one waits for an import's row while holding the
+        write lock the import waits for. SQLite has one writer: nothing to do. Without
+        arguments: neither."""
+        self._first, self._row = "", None
+        if self.dialect == "sqlite":
+            return
+        if record is not None:
+            self._row = int(record)
+        elif imports:
+            self._first = f"SELECT pg_advisory_xact_lock({IMPORT_LOCK}); "
 
     @property
     def writers_locked(self) -> bool:
@@ -130,24 +158,36 @@ class Transactions:
         # they asked), then come back to report the wait and try again.
         # One round trip (no parameters: the four statements go as one simple query): a blocking
         # wait in the server, not polling (docs/performance.md).
-        if not self._pg_queue(patience, IMPORT_LOCK if self.late else WRITE_LOCK, "BEGIN",
-                              self.conn.rollback):
+        row = None if self.late else self._row
+        then = "" if row is None else ROW_NOWAIT.format(row)
+        try:
+            if not self._pg_queue(patience, IMPORT_LOCK if self.late else WRITE_LOCK, "BEGIN",
+                                  self.conn.rollback, "" if self.late else self._first, then):
+                return False
+        except _RowBusy:                # an import holds the record: wait for it, not the lock
+            self._pg_queue(patience, 0, "BEGIN", self.conn.rollback, ROW_WAIT.format(row))
+            self.conn.rollback()
             return False
         self._late_pending = self.late
         return True
 
-    def _pg_queue(self, patience: float, key: int, begin: str, undo: Callable[[], object]) -> bool:
-        """``begin`` (a transaction, or a savepoint in one), then queue in the server for the
-        advisory lock ``key`` for up to a second (``patience`` at most); on failure ``undo``."""
+    def _pg_queue(self, patience: float, key: int, begin: str, undo: Callable[[], object],
+                  first: str = "", then: str = "") -> bool:
+        """``begin`` (a transaction, or a savepoint in one), then queue in the server for
+        ``first``'s locks (see :meth:`lock_first`) and the advisory lock ``key`` (none: 0) for
+        up to a second (``patience`` at most), then ``then`` (a row locked without waiting:
+        :class:`_RowBusy` if it is held); on failure ``undo``."""
         queue_ms = max(1, min(PG_QUEUE_MS, int(patience * 1000)))     # 0 would mean "forever"
+        lock = f"SELECT pg_advisory_xact_lock({key}); " if key else ""
         try:
             self.conn.cursor().execute(
-                f"{begin}; SET LOCAL lock_timeout = '{queue_ms}ms'; "
-                f"SELECT pg_advisory_xact_lock({key}); "
+                f"{begin}; SET LOCAL lock_timeout = '{queue_ms}ms'; {first}{lock}{then}"
                 f"SET LOCAL lock_timeout = {self._lock_ms}")
         except Exception as exc:
             undo()
             if getattr(exc, "sqlstate", None) == "55P03":
+                if then and "on row" in str(exc):
+                    raise _RowBusy from None
                 return False            # lock_not_available: still queued out
             raise
         except BaseException:

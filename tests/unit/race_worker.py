@@ -271,7 +271,7 @@ def run_sample(spec: dict[str, Any], log: Log) -> int:
         from reviewer.ops import sampling
 
         write = sampling.write
-        sampling.write = lambda *a, late=False, **kw: write(*a, **kw)  # type: ignore[assignment]
+        sampling.write = lambda *a, late=False, **kw: write(*a, imports=False, **kw)  # type: ignore[assignment]
     ws, audit_id, _ = _workspace(spec)
     _instrument(log, None)
     _barrier(spec, log)

@@ -1,0 +1,168 @@
+"""An import's merge of the file's rows for records the audit already has (``ops.importer``),
+set-based (``store.merge``): Python resolves conditions again only where the file leaves out a
+question they involve, and appends the history events the changes need.
+
+On PostgreSQL the merge runs before the write lock (:meth:`Merge.run` with ``early``): the
+matched records' rows are locked first (``staging.lock_matched``), the changes written with no
+seq (not known yet), their events numbered from 1 and packed; under the write lock only the
+events are chained on, their seqs offset past the import's own event (docs/performance.md,
+"Imports and scorers")."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from reviewer.files.answer_staging import Staged
+from reviewer.files.answer_table import Problems, Rules
+from reviewer.ops.core import Tx
+from reviewer.questions.logic import BLANK
+from reviewer.questions.model import QuestionSet
+from reviewer.store import bundle, import_rows, merge, merge_records, staging
+from reviewer.store.chain import listed, new_salt, pack_parts
+from reviewer.store.db import Database
+
+
+@dataclass
+class ImportResult:
+    new: int = 0
+    updated: int = 0
+    changed: int = 0               # stored answers and notes replaced or cleared
+    rows: int = 0
+    sha256: str = ""
+    question_columns: list[str] = field(default_factory=list)
+    note_columns: list[str] = field(default_factory=list)
+    field_columns: list[str] = field(default_factory=list)
+
+    def summary(self, name: str) -> str:
+        fields = ", ".join(self.field_columns) or "none"
+        return (f"{name}: {self.new} new records, {self.updated} updated "
+                f"({self.changed} stored answers or notes changed); "
+                f"{len(self.question_columns)} question columns matched, "
+                f"{len(self.note_columns)} note columns, other columns kept as fields: {fields}")
+
+
+class Merge:
+    """The file's rows for records the audit already has, merged with what is stored, set-based
+    (``store.merge``): Python resolves conditions again only where the file leaves out a question
+    they involve, and writes the history events the changes need."""
+
+    def __init__(self, db: Database, tx: Tx | None, qs: QuestionSet, st: Staged,
+                 problems: Problems, seq: int, file_name: str):
+        self.db, self.tx, self.qs, self.st, self.problems, self.seq = db, tx, qs, st, problems, seq
+        self.rules = Rules(qs)
+        in_file = set(st.columns.questions.values())
+        notes = set(st.note_questions)
+        involved = set(self.rules.involved)
+        self.questions = [merge.Question(k, q.id, k in in_file, k in involved, k in notes,
+                                         q.tallied) for k, q in enumerate(qs.questions)]
+        self.column_of = {k: c for c, k in st.columns.questions.items()}
+        self.detail = f"import {file_name}"
+        self.changed = 0
+        self.offset = 0                  # added to the seqs numbered before the write lock
+        self.packs: list[tuple[int, str, list[int], bundle.Prepared]] | None = None  # then
+        self.given: bytes | None = None  # the answers given to blank cells (early: listed)
+
+    def run(self, result: ImportResult, early: bool = False,
+            new: import_rows.NewRows | None = None) -> None:
+        """Merge (``early``: on PostgreSQL, before the write lock, after the new records
+        ``new``, whose answers the import's event lists first)."""
+        result.updated = merge.matched_count(self.db)
+        if not result.updated:
+            return
+        if early:
+            staging.lock_matched(self.db)
+        if self.st.deferred:
+            self._resolve()
+        if self.tx is None or self.problems.found:
+            return
+        result.changed = self.changed = self._early(self.tx, new) if early else self._write(
+            self.tx)
+
+    def append_history(self, tx: Tx) -> None:
+        """Under the write lock: the events of the changes, packed or one row each."""
+        if not self.changed:
+            return
+        if self.changed >= bundle.PACK_MIN:      # docs/evidence.md, "Packed events"
+            packs = (((first + self.offset, text, rids, ready)
+                      for first, text, rids, ready in self.packs)
+                     if self.packs is not None else merge.packs(self.db, self.detail))
+            tx.append_packs(packs)
+        else:
+            tx.append(merge.event_batches(self.db, self.detail, self.offset))
+
+    def _early(self, tx: Tx, new: import_rows.NewRows | None) -> int:
+        """The merge before the write lock (PostgreSQL): the changes written, their events
+        numbered from 1 (:attr:`offset` added under the lock) and packed, the given answers
+        listed; how many events."""
+        db = self.db
+        answers_n, notes_n = merge.changes(db, self.questions, 1)
+        merge.apply(db, tx.audit.id, tx.reviewer, tx.now, None)
+        merge_records.set_records(db, self._fields(), aside=True)
+        sep = ", "                                   # json_agg's (import_rows)
+        groups = [(new(), sep)] if new is not None else []
+        self.given = pack_parts(listed(*groups, (import_rows.changed_given(db, merge.CHANGE)(),
+                                                 sep)))
+        if answers_n + notes_n >= bundle.PACK_MIN:     # made ready to hash, but for the seqs
+            self.packs = [(first, text, rids, bundle.prepare(tx.now, tx.login, tx.reviewer,
+                                                             text, new_salt()))
+                          for first, text, rids in merge.packs(db, self.detail)]
+        return answers_n + notes_n
+
+    def _resolve(self) -> None:
+        """Resolve conditions on each merged record, where the file leaves out a question they
+        involve: the staged resolution (as for a new record) is replaced where the stored
+        answers change it, and problems with the file's own columns are reported."""
+        involved = self.rules.involved
+        absent = [self.questions[k].qid for k in involved if not self.questions[k].in_file]
+        cols = ", ".join(f"s.s{k}, s.v{k}, s.r{k}, s.w{k}" for k in involved)
+        for rows in merge.batches(self.db, f"s.k, s.row, s.rid, {cols} FROM {merge.STAGE} s"):
+            stored: dict[tuple[int, str], tuple] = {
+                (rid, qid): (state, value) for rid, qid, state, value
+                in merge.given(self.db, [r[2] for r in rows], absent)}
+            updates = []
+            for k, number, rid, *cells in rows:
+                key, staged = [], []
+                for i, q in enumerate(involved):
+                    s, v, r, w = cells[4 * i:4 * i + 4]
+                    qid = self.questions[q].qid
+                    key.append((s, v) if self.questions[q].in_file
+                               else stored.get((rid, qid), BLANK))
+                    staged.append((r, w))
+                res, found = self.rules.resolve(tuple(key))
+                for qid, message in found:
+                    col = self.column_of.get(self.rules.index[qid])
+                    if col is not None:
+                        self.problems.add(number, col, message)
+                if list(res) != staged:
+                    updates.append((*(x for answer in res for x in answer), k))
+            merge.set_resolved(self.db, involved, updates)
+
+    def _write(self, tx: Tx) -> int:
+        """Write the merged answers, fields and completeness; how many events they need
+        (appended after the import's own: :meth:`append_history`)."""
+        db = self.db
+        first = tx.next_seq()
+        answers_n, notes_n = merge.changes(db, self.questions, first)
+        tx.reserve(answers_n + notes_n)
+        merge.apply(db, tx.audit.id, tx.reviewer, tx.now, self.seq)
+        merge_records.set_records(db, self._fields())
+        return answers_n + notes_n
+
+    def _fields(self) -> Iterator[list[tuple[int, str]]]:
+        """(record, merged fields JSON) of the records whose fields the file changes, a batch
+        at a time: the file's fields over the stored ones, as ``json.dumps`` writes them (the
+        staged text itself where the record has just the file's fields, in the file's order)."""
+        names = self.st.field_names
+        for rows in merge_records.fields(self.db):
+            out = []
+            for rid, stored_text, staged_text in rows:
+                stored = json.loads(stored_text or "{}")
+                if list(stored) == names:
+                    out.append((rid, staged_text))
+                    continue
+                staged = json.loads(staged_text)
+                if not staged.items() <= stored.items():
+                    out.append((rid, json.dumps({**stored, **staged})))
+            yield out

@@ -1,0 +1,48 @@
+"""The import's merge, its records' part (``store.merge``): the merged records' fields and
+completeness, written in one statement (docs/performance.md, "Re-import: a set-based merge,
+history events in bulk")."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from reviewer.store.db import Database
+from reviewer.store.merge import CHANGE, QUESTIONS, RECORDS, batches
+from reviewer.store.staging import STAGE
+
+
+def fields(db: Database) -> Iterator[list[tuple]]:
+    """(record, stored fields JSON, staged fields JSON) of the matched records whose fields
+    text differs from the file's, a batch at a time."""
+    yield from batches(db, f"s.rid, r.fields, s.fields FROM {STAGE} s "
+                           "JOIN record r ON r.id = s.rid", "AND r.fields <> s.fields")
+
+
+def set_records(db: Database, new_fields: Iterable[list[tuple[int, str]]],
+                aside: bool = False) -> None:
+    """Write the merged fields (batches of (record, JSON) pairs) and the completeness of the
+    records whose answers changed (every tallied question has an answer), as one ``UPDATE``
+    (PostgreSQL keeps the progress counts once per statement: docs/performance.md; ``aside``:
+    before the write lock, in a row of their own, as ``staging.insert_new`` does)."""
+    db.execute(f"DROP TABLE IF EXISTS {RECORDS}")
+    db.execute(f"CREATE TEMP TABLE {RECORDS} (id INTEGER PRIMARY KEY, fields TEXT, "
+               "complete BOOLEAN)")
+    tallied = int(db.scalar(f"SELECT COUNT(*) FROM {QUESTIONS} WHERE tallied = 1"))
+    # only a tallied answer that becomes blank, or stops being blank, changes completeness
+    db.execute(f"INSERT INTO {RECORDS} (id, complete) SELECT rid, (SELECT COUNT(*) FROM answer "
+               "a WHERE a.record_id = c.rid AND a.state <> 0 AND a.question_id IN "
+               f"(SELECT qid FROM {QUESTIONS} WHERE tallied = 1)) = ? "
+               f"FROM (SELECT DISTINCT rid FROM {CHANGE} WHERE (state = 0) <> (old_state = 0) "
+               f"AND qid IN (SELECT qid FROM {QUESTIONS} WHERE tallied = 1)) c", (tallied,))
+    for batch in new_fields:
+        db.executemany(f"INSERT INTO {RECORDS} (id, fields) VALUES (?, ?) ON CONFLICT (id) "
+                       "DO UPDATE SET fields = excluded.fields", batch)
+    part = "SELECT set_config('reviewer.count_part', '{}', true)"
+    if aside:
+        db.execute(part.format(1))
+    db.execute(f"UPDATE record SET fields = COALESCE(u.fields, record.fields), "
+               f"complete = COALESCE(u.complete, record.complete) FROM {RECORDS} u "
+               "WHERE record.id = u.id "
+               "AND (u.fields IS NOT NULL OR u.complete <> record.complete)")
+    if aside:
+        db.execute(part.format(0))

@@ -1,0 +1,139 @@
+"""An import that updates records merges them before the write lock on PostgreSQL (docs/
+performance.md, "Imports and scorers"): it holds the rows of the records it updates, not the
+audit, so a scorer of any other record goes on while it merges, and a scorer of one of its
+records waits for its commit, then changes the merged answer.
+
+Real processes (``tests/unit/races.py``): the import is held just before it asks for the write
+lock, its merge written and uncommitted. Whatever the timing, nothing is lost: the import's
+answers where no scorer came after, the scorer's where one did, its event after the import's
+with the merged answer as ``before``, ``verify`` passing, and no database error.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.unit.races import QUESTIONS, Race, refs, write_answers
+from tests.unit.test_new_ref_races import answers, make_audit, one_line, reviewer
+
+SCORED = 6          # records of the scorer away from the import, each answered once
+
+
+def record_ids(target: str, audit: str) -> dict[str, int]:
+    from tests.unit.races import open_db
+
+    with open_db(target) as db:
+        return {ref: int(rid) for rid, ref in db.all(
+            "SELECT r.id, r.ref FROM record r JOIN audit a ON a.id = r.audit_id "
+            "WHERE a.name = ?", (audit,))}
+
+
+def history(target: str, audit: str) -> list[dict]:
+    shown = reviewer(target, "history", audit, "--format", "json")
+    assert shown.returncode == 0, shown.stderr
+    return json.loads(shown.stdout)["events"]
+
+
+@pytest.mark.parametrize("updated, questions", [(40, 4), (300, 8)], ids=["events", "packed"])
+def test_scorers_and_an_updating_import(pg_url, tmp_path: Path, updated: int, questions: int):
+    audit = f"Rows {updated}"
+    mine, others = refs("E", updated), refs("F", SCORED)
+    asked = QUESTIONS[:questions]
+    base = write_answers(tmp_path / "base.csv", mine + others, asked, salt=1)
+    make_audit(pg_url, tmp_path, audit, None, tmp_path / "base.csv")
+    cells = write_answers(tmp_path / "update.csv", mine, asked, salt=2)
+    changed = sum(base[k] != v for k, v in cells.items())
+    ids = record_ids(pg_url, audit)
+    race = Race(tmp_path / "race", pg_url)
+    race.dir.mkdir()
+    ready, go = race.dir / "held", race.dir / "go"
+    target_ref = mine[updated // 2]
+    now = answers(pg_url, audit)
+    flip = {"Y": "N", "N": "Y"}
+    try:
+        importer = race.spawn("importer", {
+            "kind": "cli", "hold": ["lock", str(ready), str(go)],
+            "args": ["--db", pg_url, "--reviewer", "importer", "answers", "import", audit,
+                     str(tmp_path / "update.csv")]}, gated=False)
+        race.wait(ready.exists, "the import to merge and reach the write lock")
+        # a scorer away from the import's records is not held up by its merge
+        away = race.worker("score", "away", audit, gated=False, question=asked[0],
+                           records=[[ids[r], flip[now[(r, asked[0])]]] for r in others])
+        race.wait(lambda: bool(away.events("end")), "the scorer away from the import")
+        assert not importer.events("end") and importer.proc.poll() is None
+        # a scorer of one of its records waits for the import's commit
+        on = race.worker("score", "on", audit, gated=False, question=asked[0],
+                         records=[[ids[target_ref], flip[cells[(target_ref, asked[0])]]]])
+        race.wait(lambda: bool(on.events("start")),
+                  "the scorer of an imported record to start")
+        time.sleep(1.0)         # time to answer, if nothing held it
+        assert not on.events("scored"), "a scorer changed a record the import holds"
+        go.touch()
+        line = one_line(importer)
+        one_line(on)
+        one_line(away)
+    finally:
+        race.kill()
+    assert f"0 new records, {updated} updated ({changed} stored answers" in line
+    expected = {**base, **cells}
+    for r in others:
+        expected[(r, asked[0])] = flip[now[(r, asked[0])]]
+    expected[(target_ref, asked[0])] = flip[cells[(target_ref, asked[0])]]
+    assert answers(pg_url, audit) == expected
+    checked = reviewer(pg_url, "verify", audit)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    events = history(pg_url, audit)
+    seqs = [e["seq"] for e in events]
+    assert seqs == list(range(1, len(events) + 1))
+    imported = [i for i, e in enumerate(events) if e["action"] == "import"][-1]
+    by_import = [e for e in events[imported + 1:] if e["reviewer"] == "importer"]
+    assert len(by_import) == changed
+    last = events[-1]
+    assert (last["reviewer"], last["ref"], last["question"]) == ("on", target_ref, asked[0])
+    assert last["before"] == cells[(target_ref, asked[0])]
+    away_events = [i for i, e in enumerate(events) if e["reviewer"] == "away"]
+    assert len(away_events) == SCORED and max(away_events) < imported
+
+
+def test_a_scorer_and_an_assignment_queued_for_the_write_lock(pg_url, tmp_path: Path):
+    """A scorer never holds its record's row while it waits for the write lock: an operation
+    that writes many records (here an assignment, queued first) takes the lock and writes that
+    record while the scorer waits; neither is failed by "deadlock detected"."""
+    audit = "Queued"
+    rows = refs("Q", 30)
+    write_answers(tmp_path / "base.csv", rows, QUESTIONS[:2], salt=1)
+    make_audit(pg_url, tmp_path, audit, None, tmp_path / "base.csv")
+    rid = record_ids(pg_url, audit)[rows[7]]
+    from tests.unit.races import open_db
+
+    with open_db(pg_url) as db:     # the server finds a deadlock long before a wait gives up
+        name = db.scalar("SELECT current_database()")
+        db.execute(f'ALTER DATABASE "{name}" SET deadlock_timeout = \'50ms\'')
+    race = Race(tmp_path / "race", pg_url)
+    race.dir.mkdir()
+    locked, release = race.dir / "locked", race.dir / "release"
+    try:
+        race.spawn("holder", {"kind": "hold", "db": pg_url, "locked": str(locked),
+                              "release": str(release)}, gated=False)
+        race.wait(locked.exists, "the write lock to be held")
+        assign = race.cli("lead", "assign", audit, "--to", "alice", gated=False)
+        race.wait(lambda: bool(assign.events("request")), "the assignment to ask for the lock")
+        time.sleep(0.3)         # queued in the server before the scorer
+        scorer = race.worker("score", "scorer", audit, gated=False, question=QUESTIONS[2],
+                             records=[[rid, "Y"]])
+        race.wait(lambda: bool(scorer.events("start")), "the scorer to start")
+        time.sleep(0.3)         # the scorer asks for the lock
+        release.touch()
+        for racer in (assign, scorer):
+            racer.finish()
+            assert racer.code == 0, f"{racer.name} exited {racer.code}: {racer.err}"
+            assert "database error" not in racer.err and "Traceback" not in racer.err
+    finally:
+        race.kill()
+    assert answers(pg_url, audit)[(rows[7], QUESTIONS[2])] == "Y"
+    checked = reviewer(pg_url, "verify", audit)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
