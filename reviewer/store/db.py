@@ -247,5 +247,9 @@ class Database(Transactions):
         return f"(({column})::json ->> ?)"
 
     def close(self) -> None:
-        self.conn.close()
+        try:
+            self.conn.close()
+        finally:
+            if self._queue is not None:
+                self._queue.close()
 

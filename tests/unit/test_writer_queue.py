@@ -5,7 +5,9 @@ and its write is gone."""
 
 from __future__ import annotations
 
+import itertools
 import os
+import struct
 import subprocess
 import sys
 import time
@@ -67,6 +69,17 @@ class Line:
         self.log = tmp / "turns.log"
         self.procs: dict[str, subprocess.Popen] = {}
 
+    def lock_held(self) -> bool:
+        """Whether a writer holds the lock (byte ``LOCK`` of the queue's file)."""
+        try:
+            fd = os.open(self.db + "-writer", os.O_RDWR)
+        except FileNotFoundError:
+            return False
+        try:
+            return not writer_lock._free(fd, writer_lock.LOCK, 1)
+        finally:
+            os.close(fd)
+
     def tickets(self) -> int:
         try:
             return int.from_bytes(Path(self.db + "-writer").read_bytes()[:8], "little")
@@ -75,16 +88,18 @@ class Line:
 
     def join(self, name: str, patience: float = LIMIT, go: bool = True,
              code: str = QUEUER) -> subprocess.Popen:
-        """Start ``name`` and return once it has taken its ticket (it is then in the line)."""
+        """Start ``name`` and return once it has taken its ticket (it is then in the line), or
+        the lock straight away (nobody was in line or at work)."""
         if go:
             Path(f"{self.log}.{name}.go").touch()
-        before = self.tickets()
+        before, free = self.tickets(), not self.lock_held()
         args = [self.db, name, str(patience), str(self.log)] if code == QUEUER \
             else [self.db, name, "hold" if not go else "-"]
         proc = subprocess.Popen([sys.executable, "-c", code, *args], cwd=ROOT,
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         self.procs[name] = proc
-        wait_until(lambda: self.tickets() > before, f"{name} took no ticket")
+        wait_until(lambda: self.tickets() > before or (free and self.lock_held()),
+                   f"{name} took no ticket")
         return proc
 
     def lines(self) -> list[str]:
@@ -272,3 +287,91 @@ def test_a_waiter_interrupted_while_waiting_keeps_no_place(tmp_path, where):
     assert time.monotonic() - start < 0.5
     for db in (holder, interrupted, after):
         db.close()
+
+
+def test_the_writer_at_work_goes_on_for_its_grace_then_queues(tmp_path):
+    """Until its turn is over (``GRACE``) the writer at work keeps its turn while others
+    are in line, and takes the lock again without queueing; after it, and for a newcomer, it
+    queues behind them."""
+    path = str(tmp_path / "q.db-writer")
+    at_work, newcomer = writer_lock.TicketQueue(path), writer_lock.TicketQueue(path)
+    in_line = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)   # a writer in line, never moving
+    try:
+        assert at_work.acquire(LIMIT, None)                 # nobody in line: its turn begins
+        writer_lock.TicketQueue._take_ticket(in_line)       # ticket 0: its place is held
+        at_work.release()                                   # its turn goes on
+        assert at_work.acquire(1.0, None)                   # within its grace: straight in
+        at_work.release()
+        assert Line(tmp_path).tickets() == 1                # ... without taking a ticket
+        at_work._ends = time.monotonic()                    # its turn is over
+        assert not at_work.acquire(0.3, None)               # it queued behind, and gave up
+        assert not newcomer.acquire(0.3, None)              # a newcomer queues too
+        assert Line(tmp_path).tickets() == 3
+    finally:
+        os.close(in_line)
+        at_work.close()
+        newcomer.close()
+
+
+def test_a_turn_whose_writer_stopped_keeps_no_one_waiting(line):
+    """The writer at work lets the lock go, keeping its turn (someone is in line), and writes
+    no more: the first in line gets the lock once the turn's grace is over, not when that
+    writer comes back."""
+    at_work = writer_lock.TicketQueue(line.db + "-writer")
+    try:
+        assert at_work.acquire(LIMIT, None)
+        line.join("w1")
+        at_work._ends = time.monotonic() + 0.05             # as if its turn had just begun
+        os.pwrite(at_work._turn_fd, struct.pack("@d", at_work._ends), 8)
+        at_work.release()
+        assert at_work._turn                                # kept: w1 is in line
+        wait_until(lambda: "w1 got" in line.lines(), "w1 waited for the idle writer")
+        assert line.finish() == {"w1": 0}
+    finally:
+        at_work.close()
+
+
+# A writer through Database that writes TURNS rows in a loop, each its own transaction, adding
+# its name to the turns taken so far; "newcomer": one row, once the others have written ARRIVE.
+HAMMER = r"""
+import sys
+from reviewer.store.db import Database
+path, name, count, arrive = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+db = Database(path, migrate=False)
+while db.scalar("SELECT COUNT(*) FROM meta WHERE key LIKE 'turn-%'") < arrive:
+    pass
+for _ in range(count):
+    with db.transaction():
+        n = db.scalar("SELECT COUNT(*) FROM meta WHERE key LIKE 'turn-%'")
+        db.execute("INSERT INTO meta (key, value) VALUES (?, ?)", (f"turn-{n:05d}", name))
+"""
+
+
+def test_writers_at_work_take_turns_and_a_newcomer_waits_only_a_few(tmp_path):
+    """Three processes writing as fast as they can, and one more arriving meanwhile: nothing
+    is lost or doubled (every transaction saw all those before it), the writer at work goes on
+    only for its grace (never for all of its writes while others wait), and the newcomer's turn
+    comes after a few of the others' turns, not after all of their writes."""
+    path = str(tmp_path / "q.db")
+    Database(path).close()
+    count, arrive = 300, 60
+    procs = [subprocess.Popen([sys.executable, "-c", HAMMER, path, name, str(n), str(a)],
+                              cwd=ROOT, stderr=subprocess.PIPE, text=True)
+             for name, n, a in [("a", count, 0), ("b", count, 0), ("c", count, 0),
+                                ("new", 1, arrive)]]
+    try:
+        assert [p.wait(LIMIT) for p in procs] == [0] * 4, [p.stderr.read() for p in procs]
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.kill()
+    db = Database(path)
+    try:
+        rows = db.all("SELECT key, value FROM meta WHERE key LIKE 'turn-%' ORDER BY key")
+    finally:
+        db.close()
+    assert [k for k, _ in rows] == [f"turn-{n:05d}" for n in range(3 * count + 1)]
+    order = [name for _, name in rows]
+    runs = [len(list(run)) for _, run in itertools.groupby(order[:order.index("new")])]
+    assert max(runs) < count // 2, runs                 # nobody kept the lock for all 300
+    assert order.index("new") - arrive < count, order.index("new")   # not after all 900
