@@ -43,6 +43,10 @@ class ImportResult:
                 f"{len(self.note_columns)} note columns, other columns kept as fields: {fields}")
 
 
+PREPARE_MAX = 1_000_000    # events whose packs are made before the write lock, in memory
+                           # (about 70 bytes each); beyond, made under it, a pack at a time
+
+
 class Merge:
     """The file's rows for records the audit already has, merged with what is stored, set-based
     (``store.merge``): Python resolves conditions again only where the file leaves out a question
@@ -87,7 +91,8 @@ class Merge:
         if self.changed >= bundle.PACK_MIN:      # docs/evidence.md, "Packed events"
             packs = (((first + self.offset, text, rids, ready)
                       for first, text, rids, ready in self.packs)
-                     if self.packs is not None else merge.packs(self.db, self.detail))
+                     if self.packs is not None
+                     else merge.packs(self.db, self.detail, self.offset))
             tx.append_packs(packs)
         else:
             tx.append(merge.event_batches(self.db, self.detail, self.offset))
@@ -104,7 +109,7 @@ class Merge:
         groups = [(new(), sep)] if new is not None else []
         self.given = pack_parts(listed(*groups, (import_rows.changed_given(db, merge.CHANGE)(),
                                                  sep)))
-        if answers_n + notes_n >= bundle.PACK_MIN:     # made ready to hash, but for the seqs
+        if bundle.PACK_MIN <= answers_n + notes_n <= PREPARE_MAX:   # ready but for the seqs
             self.packs = [(first, text, rids, bundle.prepare(tx.now, tx.login, tx.reviewer,
                                                              text, new_salt()))
                           for first, text, rids in merge.packs(db, self.detail)]

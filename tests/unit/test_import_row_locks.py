@@ -38,7 +38,7 @@ def history(target: str, audit: str) -> list[dict]:
     return json.loads(shown.stdout)["events"]
 
 
-@pytest.mark.parametrize("updated, questions", [(40, 4), (300, 8)], ids=["events", "packed"])
+@pytest.mark.parametrize("updated, questions", [(40, 4), (400, 8)], ids=["events", "packed"])
 def test_scorers_and_an_updating_import(pg_url, tmp_path: Path, updated: int, questions: int):
     audit = f"Rows {updated}"
     mine, others = refs("E", updated), refs("F", SCORED)
@@ -47,6 +47,7 @@ def test_scorers_and_an_updating_import(pg_url, tmp_path: Path, updated: int, qu
     make_audit(pg_url, tmp_path, audit, None, tmp_path / "base.csv")
     cells = write_answers(tmp_path / "update.csv", mine, asked, salt=2)
     changed = sum(base[k] != v for k, v in cells.items())
+    assert (changed >= 1000) == (updated >= 400)         # packed (store.bundle.PACK_MIN) or not
     ids = record_ids(pg_url, audit)
     race = Race(tmp_path / "race", pg_url)
     race.dir.mkdir()
@@ -177,3 +178,32 @@ def test_an_undo_of_a_record_the_import_holds(pg_url, tmp_path: Path):
     assert answers(pg_url, audit) == {**base, **cells}
     checked = reviewer(pg_url, "verify", audit)
     assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def test_packs_beyond_what_is_prepared_in_memory(pg_url, tmp_path: Path, monkeypatch):
+    """Past ``PREPARE_MAX`` events the packs are made under the write lock, a pack at a time
+    (memory stays flat); the history is the same: ``verify`` passes, each change its event."""
+    from reviewer.ops import import_merge
+    from reviewer.ops.importer import import_answers
+    from reviewer.workspace import Workspace
+
+    audit = "Lazy"
+    rows, asked = refs("L", 400), QUESTIONS[:8]
+    base = write_answers(tmp_path / "base.csv", rows, asked, salt=1)
+    make_audit(pg_url, tmp_path, audit, None, tmp_path / "base.csv")
+    cells = write_answers(tmp_path / "update.csv", rows, asked, salt=2)
+    changed = sum(base[k] != v for k, v in cells.items())
+    assert changed >= 1000
+    monkeypatch.setattr(import_merge, "PREPARE_MAX", 10)
+    ws = Workspace.open(pg_url, "importer")
+    try:
+        done = import_answers(ws, ws.audit(audit).id, tmp_path / "update.csv")
+    finally:
+        ws.close()
+    assert done.value.changed == changed
+    assert answers(pg_url, audit) == {**base, **cells}
+    checked = reviewer(pg_url, "verify", audit)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    events = history(pg_url, audit)
+    assert len([e for e in events if e["reviewer"] == "importer" and e["action"] == "answer"]
+               ) == changed
