@@ -150,7 +150,7 @@ class Tx(Appending):
         """The ``seq`` the next event will get (to store with the answers it gives)."""
         assert self.locked, "history is appended under the write lock (Tx.lock)"
         if self._next_seq is None:
-            self._next_seq = history.last_seq(self.db, self.audit_key) + 1
+            self._next_seq = self._chain_head()[0] + 1    # one statement reads both
         return self._next_seq
 
     def reserve(self, count: int = 1) -> int:

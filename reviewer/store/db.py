@@ -175,10 +175,17 @@ class Database(Transactions):
     def _sql(self, sql: str) -> str:
         return sql if self.dialect == "sqlite" else sql.replace("?", "%s")
 
-    def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
+    def execute(self, sql: str, params: Sequence[Any] = (), fresh: bool = False) -> Any:
+        """``fresh`` (PostgreSQL): planned for this run's parameters and the table as it now
+        is, never from a plan the server keeps for the statement (psycopg prepares a statement
+        run five times; its generic plan, made while a table was small, can scan a table that
+        has grown: docs/performance.md, "A team of scorers at once")."""
         cur = self.conn.cursor()
         try:
-            cur.execute(self._sql(sql), tuple(params))
+            if fresh and self.dialect != "sqlite":
+                cur.execute(self._sql(sql), tuple(params), prepare=False)
+            else:
+                cur.execute(self._sql(sql), tuple(params))
         except Exception as exc:
             waited = self._waited_too_long(exc)
             if waited is None:
@@ -226,11 +233,11 @@ class Database(Transactions):
     def all(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
         return self.execute(sql, params).fetchall()
 
-    def one(self, sql: str, params: Sequence[Any] = ()) -> tuple | None:
-        return self.execute(sql, params).fetchone()
+    def one(self, sql: str, params: Sequence[Any] = (), fresh: bool = False) -> tuple | None:
+        return self.execute(sql, params, fresh).fetchone()
 
-    def scalar(self, sql: str, params: Sequence[Any] = ()) -> Any:
-        row = self.one(sql, params)
+    def scalar(self, sql: str, params: Sequence[Any] = (), fresh: bool = False) -> Any:
+        row = self.one(sql, params, fresh)
         return row[0] if row else None
 
     # -- helpers ------------------------------------------------------------------------------
