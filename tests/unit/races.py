@@ -186,6 +186,18 @@ class Race:
             spec["pause"] = [str(self.paused(name)), str(self.dir / "resume")]
         return self.spawn(name, spec, **kw)
 
+    def held_import(self, point: str, audit: str, file: Path) -> Racer:
+        """``reviewer answers import AUDIT FILE`` as ``importer`` (PostgreSQL), stopped inside
+        its transaction at ``point`` (``insert`` or ``lock``, see ``race_worker``) until
+        ``dir/go`` exists; returns once it has stopped there (``dir/held``)."""
+        ready = self.dir / "held"
+        importer = self.spawn("importer", {
+            "kind": "cli", "hold": [point, str(ready), str(self.dir / "go")],
+            "args": ["--db", self.target, "--reviewer", "importer", "answers", "import", audit,
+                     str(file)]}, gated=False)
+        self.wait(ready.exists, f"the import to stop at {point}")
+        return importer
+
     def paused(self, name: str) -> Path:
         """The file a paused racer creates when it has stopped before the lock."""
         return self.dir / f"{name}.paused"

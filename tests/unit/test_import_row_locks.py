@@ -51,16 +51,12 @@ def test_scorers_and_an_updating_import(pg_url, tmp_path: Path, updated: int, qu
     ids = record_ids(pg_url, audit)
     race = Race(tmp_path / "race", pg_url)
     race.dir.mkdir()
-    ready, go = race.dir / "held", race.dir / "go"
+    go = race.dir / "go"
     target_ref = mine[updated // 2]
     now = answers(pg_url, audit)
     flip = {"Y": "N", "N": "Y"}
     try:
-        importer = race.spawn("importer", {
-            "kind": "cli", "hold": ["lock", str(ready), str(go)],
-            "args": ["--db", pg_url, "--reviewer", "importer", "answers", "import", audit,
-                     str(tmp_path / "update.csv")]}, gated=False)
-        race.wait(ready.exists, "the import to merge and reach the write lock")
+        importer = race.held_import("lock", audit, tmp_path / "update.csv")
         # a scorer away from the import's records is not held up by its merge
         away = race.worker("score", "away", audit, gated=False, question=asked[0],
                            records=[[ids[r], flip[now[(r, asked[0])]]] for r in others])
@@ -154,18 +150,14 @@ def test_an_undo_of_a_record_the_import_holds(pg_url, tmp_path: Path):
     flip = {"Y": "N", "N": "Y"}
     race = Race(tmp_path / "race", pg_url)
     race.dir.mkdir()
-    ready, go, scored = race.dir / "held", race.dir / "go", race.dir / "scored"
+    ready, go, scored = race.dir / "held", race.dir / "go", race.dir / "scored"  # held_import
     try:
         # the reviewer answers first (the import changes it back), then undoes
         mine = race.worker("ops", "mine", audit, gated=False, ops=[
             ["score", rid, asked[0], flip[base[(ref, asked[0])]]], ["touch", str(scored)],
             ["wait", str(ready)], ["undo"]])
         race.wait(scored.exists, "the reviewer's answer")
-        importer = race.spawn("importer", {
-            "kind": "cli", "hold": ["lock", str(ready), str(go)],
-            "args": ["--db", pg_url, "--reviewer", "importer", "answers", "import", audit,
-                     str(tmp_path / "update.csv")]}, gated=False)
-        race.wait(ready.exists, "the import to merge and reach the write lock")
+        importer = race.held_import("lock", audit, tmp_path / "update.csv")
         time.sleep(1.0)         # time to undo, if nothing held it
         assert not mine.events("undo"), "an undo changed a record the import holds"
         go.touch()

@@ -212,13 +212,9 @@ def test_an_import_meeting_a_ref_added_meanwhile_runs_again(pg_url, tmp_path):
     cells = write_answers(tmp_path / "file.csv", existing + population, QUESTIONS[:4], salt=7)
     race = Race(tmp_path / "race", pg_url)
     race.dir.mkdir()
-    ready, go = race.dir / "held", race.dir / "go"
+    go = race.dir / "go"
     try:
-        importer = race.spawn("importer", {
-            "kind": "cli", "hold": ["insert", str(ready), str(go)],
-            "args": ["--db", pg_url, "--reviewer", "importer", "answers", "import", audit,
-                     str(tmp_path / "file.csv")]}, gated=False)
-        race.wait(ready.exists, "the import to match its refs")
+        importer = race.held_import("insert", audit, tmp_path / "file.csv")
         sampler = race.worker("sample", "lead", audit, size=SHARED, seed=1, gated=False,
                               write_lock_only=True)
         race.wait(lambda: bool(sampler.events("end")), "the sample to commit")
