@@ -74,7 +74,7 @@ def _finish(tx: Tx, qs: QuestionSet, record_id: int,
     """Store whether the record is complete now; ``view`` is the record as just written (read
     again when not given)."""
     view = view or load_record(tx.db, qs, record_id)
-    answers.set_complete(tx.db, record_id, view.complete(qs))
+    answers.set_complete(tx.db, record_id, view.complete(qs), view.stored_complete)
     return view
 
 

@@ -31,6 +31,7 @@ class RecordView:
     rows: dict[str, Row] = field(default_factory=dict)
     states: dict[str, Answer] = field(default_factory=dict)   # resolved, every question
     assigned_to: str | None = None
+    stored_complete: bool | None = None      # the record's completeness as stored when read
 
     def note(self, qid: str) -> str:
         return self.rows.get(qid, EMPTY_ROW)[2]
@@ -43,12 +44,12 @@ class RecordView:
 
 
 def load_record(db: Database, qs: QuestionSet, record_id: int) -> RecordView:
-    row = db.one("SELECT id, audit_id, seq, ref, fields, assigned_to FROM record WHERE id = ?",
-                 (record_id,))
+    row = db.one("SELECT id, audit_id, seq, ref, fields, assigned_to, complete FROM record "
+                 "WHERE id = ?", (record_id,))
     if row is None:
         raise NotFound(f"no record with id {record_id}")
     view = RecordView(row[0], row[1], row[2], row[3], json.loads(row[4] or "{}"),
-                      assigned_to=row[5])
+                      assigned_to=row[5], stored_complete=bool(row[6]))
     view.rows = stored_rows(db, [record_id])[record_id]
     view.states = logic.resolve(qs, {q: (r[0], r[1]) for q, r in view.rows.items()})
     return view
@@ -83,8 +84,13 @@ def put(db: Database, view: RecordView, qid: str, row: Row, seq: int | None) -> 
     db.wrote(ANSWERS, view.id)
 
 
-def set_complete(db: Database, record_id: int, complete: bool) -> None:
-    db.execute("UPDATE record SET complete = ? WHERE id = ?", (complete, record_id))
+def set_complete(db: Database, record_id: int, complete: bool,
+                 stored: bool | None = None) -> None:
+    """Store whether the record is complete; ``stored``: as it was read in this transaction,
+    under the write lock (the statement, and the progress counts' trigger, are skipped when
+    it does not change: one statement fewer for most answers, docs/performance.md)."""
+    if stored is None or bool(stored) != bool(complete):
+        db.execute("UPDATE record SET complete = ? WHERE id = ?", (complete, record_id))
     db.wrote(ANSWERS, record_id)
 
 
