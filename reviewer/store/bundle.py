@@ -230,14 +230,6 @@ def chain_prepared(audit_key: int, prev: bytes | None, first: int, ready: Prepar
     return digest
 
 
-def chain_text(audit_key: int, at: str, login: str | None, reviewer: str, prev: bytes | None,
-               first: int, elements: str, salt: bytes) -> tuple[bytes, Counter[str], int]:
-    """``hashes`` of a pack given as its text (``merge.packs``): the last hash, the events
-    counted by action, and their number."""
-    ready = prepare(at, login, reviewer, elements, salt)
-    return chain_prepared(audit_key, prev, first, ready), ready.actions, ready.count
-
-
 def events(audit_key: int, at: str, login: str | None, reviewer: str, prev: bytes | None,
            blob: bytes | memoryview, salt: bytes | None, sealed: bytes | None,
            stored_hash: bytes | None) -> Iterator[tuple[int, Item, bytes | None, bytes | None]]:

@@ -37,4 +37,5 @@ def test_prepared_pack_chains_as_rows_of_their_own(items, first, audit, head, lo
     assert last == prev
     assert ready.count == len(items)
     assert ready.actions == +Counter(a for a, *_ in items)
-    assert bundle.chain_text(audit, at, login, reviewer, head, first, text, salt)[0] == prev
+    again = bundle.prepare(at, login, reviewer, text, salt)     # the same text, the same hashes
+    assert bundle.chain_prepared(audit, head, first, again) == prev
