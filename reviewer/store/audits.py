@@ -96,7 +96,16 @@ def get_audit(db: Database, name: str) -> AuditInfo:
 
 
 def get_audit_by_id(db: Database, audit_id: int) -> AuditInfo:
-    row = db.one(_AUDIT_SQL + " WHERE a.id = ?", (audit_id,))
+    return audit_from_row(db, audit_id, db.one(_AUDIT_SQL + " WHERE a.id = ?", (audit_id,)))
+
+
+def audit_by_id_sql(audit_id: int) -> str:
+    """``get_audit_by_id``'s statement with the id written in (a read sent with the write lock
+    in one round trip: ``store.prefetch``)."""
+    return f"{_AUDIT_SQL} WHERE a.id = {int(audit_id)}"
+
+
+def audit_from_row(db: Database, audit_id: int, row: tuple | None) -> AuditInfo:
     if row is None:
         raise NotFound(f"no audit with id {audit_id}")
     return _info(row, db)

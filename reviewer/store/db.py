@@ -160,6 +160,8 @@ class Database(Transactions):
         self._late_pending = False     # ... and has not taken it yet (lock_writers)
         self._first = ""               # PostgreSQL: locked before the write lock (lock_first)
         self._row: int | None = None   # ... the record locked just after it
+        self._reads: list[str] = []    # ... and the reads sent with the lock
+        self.prefetched: list[list[tuple]] | None = None    # their rows
         self._queue = WriterQueue.for_file(path) if path is not None else None
         self.written: dict[str, set[int | None]] = {}   # what this transaction's writes reported
         if migrate:
@@ -192,6 +194,15 @@ class Database(Transactions):
                 raise
             raise waited from None
         return cur
+
+    def literal(self, value: str) -> str:
+        """``value`` as a quoted SQL literal, safe to write into a statement (PostgreSQL: by
+        psycopg, for the reads sent with the write lock, ``store.prefetch``)."""
+        if self.dialect == "sqlite":
+            return "'" + str(value).replace("'", "''") + "'"
+        from psycopg import sql
+
+        return sql.Literal(str(value)).as_string(self.conn)
 
     def executemany(self, sql: str, rows: Any) -> None:
         cur = self.conn.cursor()

@@ -54,6 +54,8 @@ class Transactions:
     _late_pending: bool            # ... and has not taken it yet (lock_writers)
     _first: str                    # PostgreSQL: what the next transaction locks before it
     _row: int | None               # ... and the record it locks after it (lock_first)
+    _reads: list[str]              # ... and the reads sent with the lock (lock_first)
+    prefetched: list[list[tuple]] | None     # their rows, once the transaction has begun
     _queue: WriterQueue | None
 
     @property
@@ -94,7 +96,8 @@ class Transactions:
             self._release_queue()
             raise
 
-    def lock_first(self, record: int | None = None, imports: bool = False) -> None:
+    def lock_first(self, record: int | None = None, imports: bool = False,
+                   reads: list[str] | None = None) -> None:
         """PostgreSQL, for the next write transaction, which may meet an import's rows (an
         import locks the records it updates before it takes the write lock, docs/performance.md,
         "Imports and scorers"): with ``record`` (an operation on one record: scoring, a note,
@@ -103,10 +106,16 @@ class Transactions:
         ``imports`` (an operation that may write any record of an audit), wait for the import
         at work before the write lock. So no one waits for an import's row while holding the
         write lock the import waits for. SQLite has one writer: nothing to do. Without
-        arguments: neither."""
-        self._first, self._row = "", None
+        arguments: neither.
+
+        ``reads`` (PostgreSQL; statements without parameters, from ``store.prefetch``): sent with
+        the lock in the same round trip, their rows then in :attr:`prefetched`; the
+        transaction's writes then go in one pipeline with its commit (docs/performance.md, "A
+        team of scorers at once")."""
+        self._first, self._row, self._reads, self.prefetched = "", None, [], None
         if self.dialect == "sqlite":
             return
+        self._reads = list(reads or [])
         if record is not None:
             self._row = int(record)
         elif imports:
@@ -162,7 +171,8 @@ class Transactions:
         then = "" if row is None else ROW_NOWAIT.format(row)
         try:
             if not self._pg_queue(patience, IMPORT_LOCK if self.late else WRITE_LOCK, "BEGIN",
-                                  self.conn.rollback, "" if self.late else self._first, then):
+                                  self.conn.rollback, "" if self.late else self._first, then,
+                                  [] if self.late else self._reads):
                 return False
         except _RowBusy:                # an import holds the record: wait for it, not the lock
             self._pg_queue(patience, 0, "BEGIN", self.conn.rollback, ROW_WAIT.format(row))
@@ -172,17 +182,21 @@ class Transactions:
         return True
 
     def _pg_queue(self, patience: float, key: int, begin: str, undo: Callable[[], object],
-                  first: str = "", then: str = "") -> bool:
+                  first: str = "", then: str = "", reads: list[str] | None = None) -> bool:
         """``begin`` (a transaction, or a savepoint in one), then queue in the server for
         ``first``'s locks (see :meth:`lock_first`) and the advisory lock ``key`` (none: 0) for
         up to a second (``patience`` at most), then ``then`` (a row locked without waiting:
-        :class:`_RowBusy` if it is held); on failure ``undo``."""
+        :class:`_RowBusy` if it is held), then ``reads``, whose rows go to :attr:`prefetched`;
+        on failure ``undo``."""
         queue_ms = max(1, min(PG_QUEUE_MS, int(patience * 1000)))     # 0 would mean "forever"
         lock = f"SELECT pg_advisory_xact_lock({key}); " if key else ""
+        sql = (f"{begin}; SET LOCAL lock_timeout = '{queue_ms}ms'; {first}{lock}{then}"
+               f"SET LOCAL lock_timeout = {self._lock_ms}")
         try:
-            self.conn.cursor().execute(
-                f"{begin}; SET LOCAL lock_timeout = '{queue_ms}ms'; {first}{lock}{then}"
-                f"SET LOCAL lock_timeout = {self._lock_ms}")
+            cur = self.conn.cursor()
+            cur.execute("; ".join([sql, *(reads or ())]))
+            if reads:      # one statement per ";" before them (none holds a ";" of its own)
+                self.prefetched = _rows_after(cur, sql.count(";") + 1, len(reads))
         except Exception as exc:
             undo()
             if getattr(exc, "sqlstate", None) == "55P03":
@@ -215,13 +229,19 @@ class Transactions:
         try:
             if bulk:
                 self.conn.execute("PRAGMA wal_autocheckpoint=0")
-            yield self
-            self.conn.commit()
+            if self.prefetched is not None:     # PostgreSQL, a one-record operation's writes:
+                with self.conn.pipeline():      # sent together, one round trip with the commit
+                    yield self
+                    self.conn.commit()
+            else:
+                yield self
+                self.conn.commit()
         except BaseException:
             self.conn.rollback()
             raise
         finally:
             self._in_tx = self._late_pending = self.late = False
+            self.prefetched = None
             self._release_queue()
             if bulk:
                 self._checkpoint()
@@ -235,6 +255,18 @@ class Transactions:
             self.conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
         except sqlite3.Error:
             pass                    # the next commits' automatic checkpoints will do it
+
+
+def _rows_after(cur: Any, skip: int, n: int) -> list[list[tuple]]:
+    """The rows of a simple query's statements ``skip + 1`` to ``skip + n`` (the ones before
+    are passed over unread: a result's columns are described only when its rows are
+    fetched)."""
+    for _ in range(skip):
+        cur.nextset()
+    rows = [cur.fetchall()]
+    while len(rows) < n and cur.nextset():
+        rows.append(cur.fetchall())
+    return rows
 
 
 def _timed_out(waited: float) -> LockTimeout:
