@@ -242,7 +242,7 @@ def write(ws: Workspace, audit_id: int | None, kind: str = RECORDS,
         imports = kind == RECORDS and record is None and audit_id is not None
     ws.db.late = late
     ws.db.lock_first(record, imports and not late,
-                     prefetch.record_reads(ws.db, ws.login, *one) if one else None)
+                     prefetch.record_reads(ws.login, *one) if one else None)
     try:
         with ws.db.transaction():
             got = ws.db.prefetched

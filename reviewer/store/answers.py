@@ -43,10 +43,10 @@ class RecordView:
         return all(self.states[q.id][0] != UNANSWERED for q in qs.questions if q.tallied)
 
 
-_RECORD_SQL = ("SELECT id, audit_id, seq, ref, fields, assigned_to, complete FROM record "
-               "WHERE id = ?")
-_ROWS_SQL = ("SELECT record_id, question_id, state, value, note, reviewer, answered_at "
-             "FROM answer WHERE record_id IN ({})")
+RECORD_SQL = ("SELECT id, audit_id, seq, ref, fields, assigned_to, complete FROM record "
+              "WHERE id = ?")
+ROWS_SQL = ("SELECT record_id, question_id, state, value, note, reviewer, answered_at "
+            "FROM answer WHERE record_id IN ({})")
 Read = tuple[tuple | None, list[tuple]]        # a record's row and its answer rows, as read
 
 
@@ -54,7 +54,7 @@ def load_record(db: Database, qs: QuestionSet, record_id: int,
                 read: Read | None = None) -> RecordView:
     """One record with its answers; ``read``: its rows already read (``store.prefetch``)."""
     row, answers = read if read is not None else (
-        db.one(_RECORD_SQL, (record_id,)), None)
+        db.one(RECORD_SQL, (record_id,)), None)
     if row is None:
         raise NotFound(f"no record with id {record_id}")
     view = RecordView(row[0], row[1], row[2], row[3], json.loads(row[4] or "{}"),
@@ -65,15 +65,9 @@ def load_record(db: Database, qs: QuestionSet, record_id: int,
     return view
 
 
-def record_sql(record_id: int) -> tuple[str, str]:
-    """``load_record``'s two statements with the id written in (``store.prefetch``)."""
-    rid = str(int(record_id))
-    return _RECORD_SQL.replace("?", rid), _ROWS_SQL.format(rid)
-
-
 def stored_rows(db: Database, record_ids: list[int]) -> dict[int, dict[str, Row]]:
     """Each record's stored answer rows by question."""
-    return _by_record(record_ids, db.all(_ROWS_SQL.format(", ".join("?" * len(record_ids))),
+    return _by_record(record_ids, db.all(ROWS_SQL.format(", ".join("?" * len(record_ids))),
                                          record_ids))
 
 

@@ -30,7 +30,7 @@ from reviewer.errors import (  # noqa: F401 - DatabaseError: re-exported
     ReviewerError,
     one_line,
 )
-from reviewer.store.transactions import LockTimeout, Transactions
+from reviewer.store.transactions import LockTimeout, Read, Transactions
 from reviewer.store.writer_lock import WriterQueue
 from reviewer.urls import (  # noqa: F401 - display_target, is_url, redact: used from here
     display_target,
@@ -160,7 +160,7 @@ class Database(Transactions):
         self._late_pending = False     # ... and has not taken it yet (lock_writers)
         self._first = ""               # PostgreSQL: locked before the write lock (lock_first)
         self._row: int | None = None   # ... the record locked just after it
-        self._reads: list[str] = []    # ... and the reads sent with the lock
+        self._reads: list[Read] = []   # ... and the reads sent with the lock
         self.prefetched: list[list[tuple]] | None = None    # their rows
         self._queue = WriterQueue.for_file(path) if path is not None else None
         self.written: dict[str, set[int | None]] = {}   # what this transaction's writes reported
@@ -194,15 +194,6 @@ class Database(Transactions):
                 raise
             raise waited from None
         return cur
-
-    def literal(self, value: str) -> str:
-        """``value`` as a quoted SQL literal, safe to write into a statement (PostgreSQL: by
-        psycopg, for the reads sent with the write lock, ``store.prefetch``)."""
-        if self.dialect == "sqlite":
-            return "'" + str(value).replace("'", "''") + "'"
-        from psycopg import sql
-
-        return sql.Literal(str(value)).as_string(self.conn)
 
     def executemany(self, sql: str, rows: Any) -> None:
         cur = self.conn.cursor()

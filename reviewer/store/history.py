@@ -246,15 +246,11 @@ def last_seq(db: Database, audit_key: int) -> int:
 def chain_head(db: Database, audit_key: int) -> tuple[int, bytes | None]:
     """(seq, hash) of the chain's last event; (0, None) for an empty chain."""
     # planned afresh: a plan kept from when the table was small would scan it
-    return head_from_row(db.one(_HEAD_SQL, (audit_key,), fresh=True))
+    return head_from_row(db.one(HEAD_SQL, (audit_key,), fresh=True))
 
 
-_HEAD_SQL = "SELECT seq, hash FROM event WHERE audit_id = ? ORDER BY seq DESC LIMIT 1"
-
-
-def chain_head_sql(audit_key: int) -> str:
-    """``chain_head``'s statement with the key written in (``store.prefetch``)."""
-    return _HEAD_SQL.replace("?", str(int(audit_key)))
+# also read with the write lock (store.prefetch), planned afresh there too
+HEAD_SQL = "SELECT seq, hash FROM event WHERE audit_id = ? ORDER BY seq DESC LIMIT 1"
 
 
 def head_from_row(row: tuple | None) -> tuple[int, bytes | None]:

@@ -74,23 +74,17 @@ def role_of(db: Database, login: str) -> str | None:
     it; else its team role, or None."""
     if db.dialect == "sqlite":
         return "owner"
-    return db.scalar(_ROLE_SQL.format("?"), (login,))
+    return db.scalar(ROLE_SQL, (login,))
 
 
 # One statement for a login's role on PostgreSQL: "owner" for the tables' owner or a superuser,
-# else its team role (None: none).
-_ROLE_SQL = """SELECT CASE WHEN r.rolsuper OR t.tableowner = r.rolname THEN 'owner'
+# else its team role (None: none); also read with the write lock (store.prefetch).
+ROLE_SQL = """SELECT CASE WHEN r.rolsuper OR t.tableowner = r.rolname THEN 'owner'
             ELSE m.role END
-FROM (SELECT CAST({} AS text) AS login) w
+FROM (SELECT CAST(? AS text) AS login) w
 LEFT JOIN pg_roles r ON r.rolname = w.login
 LEFT JOIN pg_tables t ON t.tablename = 'event' AND t.schemaname = current_schema()
 LEFT JOIN team_member m ON m.login = w.login"""
-
-
-def role_sql(db: Database, login: str) -> str:
-    """``role_of``'s statement with the login written in as a quoted literal
-    (``store.prefetch``)."""
-    return _ROLE_SQL.format(db.literal(login))
 
 
 def display_name(db: Database, login: str, given: str | None) -> str:

@@ -4,9 +4,9 @@ Scoring, a note and an undo read the login's role (for the rights table), the au
 sign-off rule), the chain's head (for their history event), and the record with its answers,
 before they write. On a server each of those is a round trip, most of them made while the write
 lock is held, and every scorer waits for it. So ``ops.core.write`` hands these reads to the
-transaction (``Database.lock_first``): they go in the same simple query as the lock, their ids
-written in as integers and the login as a quoted literal, and come back together — one round
-trip instead of six; the operation's writes then go in one pipeline with the commit
+transaction (``Database.lock_first``): they go in one pipeline with the lock, and come back
+together — one round trip instead of six, each statement prepared as before (the chain's head
+planned afresh); the operation's writes then go in one pipeline with the commit
 (docs/performance.md, "A team of scorers at once"). On SQLite, which has no round trips, the
 reads are made as before, one by one.
 """
@@ -18,6 +18,7 @@ from typing import NamedTuple
 from reviewer.store import answers, audits, history, identity
 from reviewer.store.audits import AuditInfo
 from reviewer.store.db import Database
+from reviewer.store.transactions import Read
 
 
 class Prefetched(NamedTuple):
@@ -28,11 +29,11 @@ class Prefetched(NamedTuple):
     read: answers.Read
 
 
-def record_reads(db: Database, login: str, audit_id: int, record_id: int) -> list[str]:
-    """The statements (no parameters: the values are written in) in the order ``unpack``
-    takes."""
-    return [identity.role_sql(db, login), audits.audit_by_id_sql(audit_id),
-            history.chain_head_sql(audit_id), *answers.record_sql(record_id)]
+def record_reads(login: str, audit_id: int, record_id: int) -> list[Read]:
+    """(statement, parameters, planned afresh) in the order ``unpack`` takes."""
+    return [(identity.ROLE_SQL, (login,), False), (audits.AUDIT_BY_ID, (audit_id,), False),
+            (history.HEAD_SQL, (audit_id,), True), (answers.RECORD_SQL, (record_id,), False),
+            (answers.ROWS_SQL.format("?"), (record_id,), False)]
 
 
 def unpack(db: Database, audit_id: int, record_id: int, results: list[list[tuple]]) -> Prefetched:

@@ -31,6 +31,9 @@ ROW_NOWAIT = "SELECT 1 FROM record WHERE id = {} FOR NO KEY UPDATE NOWAIT; "
 ROW_WAIT = "SELECT 1 FROM record WHERE id = {} FOR NO KEY UPDATE; "
 
 
+Read = tuple[str, tuple, bool]     # a statement, its parameters, whether planned afresh
+
+
 class _RowBusy(Exception):
     """The record an operation changes is held by an import (``Transactions.lock_first``)."""
 
@@ -50,11 +53,12 @@ class Transactions:
     late: bool                     # PostgreSQL: the next transaction takes WRITE_LOCK late
     written: dict[str, set[int | None]]
     execute: Callable[..., Any]
+    _sql: Callable[[str], str]
     _in_tx: bool
     _late_pending: bool            # ... and has not taken it yet (lock_writers)
     _first: str                    # PostgreSQL: what the next transaction locks before it
     _row: int | None               # ... and the record it locks after it (lock_first)
-    _reads: list[str]              # ... and the reads sent with the lock (lock_first)
+    _reads: list[Read]             # ... and the reads sent with the lock (lock_first)
     prefetched: list[list[tuple]] | None     # their rows, once the transaction has begun
     _queue: WriterQueue | None
 
@@ -97,7 +101,7 @@ class Transactions:
             raise
 
     def lock_first(self, record: int | None = None, imports: bool = False,
-                   reads: list[str] | None = None) -> None:
+                   reads: list[Read] | None = None) -> None:
         """PostgreSQL, for the next write transaction, which may meet an import's rows (an
         import locks the records it updates before it takes the write lock, docs/performance.md,
         "Imports and scorers"): with ``record`` (an operation on one record: scoring, a note,
@@ -108,8 +112,8 @@ class Transactions:
         write lock the import waits for. SQLite has one writer: nothing to do. Without
         arguments: neither.
 
-        ``reads`` (PostgreSQL; statements without parameters, from ``store.prefetch``): sent with
-        the lock in the same round trip, their rows then in :attr:`prefetched`; the
+        ``reads`` (PostgreSQL; (statement, parameters, planned afresh) from ``store.prefetch``):
+        sent with the lock in the same round trip, their rows then in :attr:`prefetched`; the
         transaction's writes then go in one pipeline with its commit (docs/performance.md, "A
         team of scorers at once")."""
         self._first, self._row, self._reads, self.prefetched = "", None, [], None
@@ -182,21 +186,22 @@ class Transactions:
         return True
 
     def _pg_queue(self, patience: float, key: int, begin: str, undo: Callable[[], object],
-                  first: str = "", then: str = "", reads: list[str] | None = None) -> bool:
+                  first: str = "", then: str = "", reads: list[Read] | None = None) -> bool:
         """``begin`` (a transaction, or a savepoint in one), then queue in the server for
         ``first``'s locks (see :meth:`lock_first`) and the advisory lock ``key`` (none: 0) for
         up to a second (``patience`` at most), then ``then`` (a row locked without waiting:
         :class:`_RowBusy` if it is held), then ``reads``, whose rows go to :attr:`prefetched`;
-        on failure ``undo``."""
+        on failure ``undo``. One round trip: one simple query, or with ``reads`` a pipeline
+        (their statements prepared as any other, but the ``fresh`` ones)."""
         queue_ms = max(1, min(PG_QUEUE_MS, int(patience * 1000)))     # 0 would mean "forever"
         lock = f"SELECT pg_advisory_xact_lock({key}); " if key else ""
         sql = (f"{begin}; SET LOCAL lock_timeout = '{queue_ms}ms'; {first}{lock}{then}"
                f"SET LOCAL lock_timeout = {self._lock_ms}")
         try:
-            cur = self.conn.cursor()
-            cur.execute("; ".join([sql, *(reads or ())]))
-            if reads:      # one statement per ";" before them (none holds a ";" of its own)
-                self.prefetched = _rows_after(cur, sql.count(";") + 1, len(reads))
+            if reads:
+                self.prefetched = self._pipelined(sql, reads)
+            else:
+                self.conn.cursor().execute(sql)
         except Exception as exc:
             undo()
             if getattr(exc, "sqlstate", None) == "55P03":
@@ -208,6 +213,18 @@ class Transactions:
             undo()
             raise
         return True
+
+    def _pipelined(self, sql: str, reads: list[Read]) -> list[list[tuple]]:
+        """``sql``'s statements (none holds a ";" of its own), then ``reads``, sent in one
+        pipeline; the reads' rows."""
+        with self.conn.pipeline():
+            for statement in sql.split("; "):
+                self.conn.cursor().execute(statement.rstrip("; "), prepare=False)
+            curs = []
+            for read, params, fresh in reads:
+                curs.append(self.conn.cursor())
+                curs[-1].execute(self._sql(read), params, prepare=False if fresh else None)
+        return [cur.fetchall() for cur in curs]
 
     @contextmanager
     def staging(self) -> Iterator[Self]:
@@ -231,8 +248,8 @@ class Transactions:
                 self.conn.execute("PRAGMA wal_autocheckpoint=0")
             if self.prefetched is not None:     # PostgreSQL, a one-record operation's writes:
                 with self.conn.pipeline():      # sent together, one round trip with the commit
-                    yield self
-                    self.conn.commit()
+                    yield self                  # (the pipeline's sync as it ends)
+                    self.conn.cursor().execute("COMMIT")
             else:
                 yield self
                 self.conn.commit()
@@ -255,18 +272,6 @@ class Transactions:
             self.conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
         except sqlite3.Error:
             pass                    # the next commits' automatic checkpoints will do it
-
-
-def _rows_after(cur: Any, skip: int, n: int) -> list[list[tuple]]:
-    """The rows of a simple query's statements ``skip + 1`` to ``skip + n`` (the ones before
-    are passed over unread: a result's columns are described only when its rows are
-    fetched)."""
-    for _ in range(skip):
-        cur.nextset()
-    rows = [cur.fetchall()]
-    while len(rows) < n and cur.nextset():
-        rows.append(cur.fetchall())
-    return rows
 
 
 def _timed_out(waited: float) -> LockTimeout:

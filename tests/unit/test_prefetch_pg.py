@@ -37,16 +37,26 @@ def _other_answer(db, qs, record_id: int) -> str:
 
 
 def _watch(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, bool]]:
-    """(statement, sent in pipeline mode) for every statement psycopg is asked to send."""
+    """(statement, sent in pipeline mode) for every statement psycopg is asked to send, and
+    ("SYNC", True) for every sync of a pipeline: the client then waits for the server, one
+    round trip."""
+    from psycopg import _pipeline_base
+
     sent: list[tuple[str, bool]] = []
     real = psycopg.Cursor.execute
+    real_sync = _pipeline_base.BasePipeline._enqueue_sync
 
     def execute(self, query, params=None, **kw):
         piped = self.connection.pgconn.pipeline_status != psycopg.pq.PipelineStatus.OFF
         sent.append((str(query), piped))
         return real(self, query, params, **kw)
 
+    def sync(self):
+        sent.append(("SYNC", True))
+        return real_sync(self)
+
     monkeypatch.setattr(psycopg.Cursor, "execute", execute)
+    monkeypatch.setattr(_pipeline_base.BasePipeline, "_enqueue_sync", sync)
     return sent
 
 
@@ -62,17 +72,17 @@ def test_an_answer_reads_with_the_lock_and_writes_in_one_pipeline(pg_db, demo, m
     view = scoring.score(alice, audit.id, qs, rid, "1", "N").value
     monkeypatch.undo()
     assert view.states["1"] == (ANSWERED, "N") and view.answered_by("1") == "alice"
-    locked = [i for i, (sql, _) in enumerate(sent) if "pg_advisory_xact_lock" in sql]
-    assert len(locked) == 1
-    first = sent[locked[0]][0]
+    # every statement in a pipeline: the lock and the reads, then the writes and the commit
+    assert sent and all(piped for _, piped in sent), sent
+    syncs = [i for i, (sql, _) in enumerate(sent) if sql == "SYNC"]
+    assert len(syncs) == 2 and syncs[1] == len(sent) - 1, sent       # two round trips
+    first, second = [sql for sql, _ in sent[:syncs[0]]], [sql for sql, _ in sent[syncs[0] + 1:]]
+    assert first[0] == "BEGIN" and "pg_advisory_xact_lock" in " ".join(first)
     for read in ("JOIN pg_roles", "FROM audit a", "FROM event WHERE audit_id",
                  "FROM record WHERE id", "FROM answer WHERE record_id"):
-        assert read in first, read          # read in the lock's own round trip
-    after = sent[locked[0] + 1:]
-    assert after and all(piped for _, piped in after), after
-    assert not any(sql.lstrip().upper().startswith("SELECT") for sql, _ in after), after
-    assert locked[0] == 0 and any("INSERT INTO event" in sql for sql, _ in after)  # nothing
-    # is read before the lock either (the login's role comes with it)
+        assert any(read in sql for sql in first), read     # read in the lock's round trip
+    assert not any(sql.lstrip().upper().startswith("SELECT") for sql in second), second
+    assert any("INSERT INTO event" in sql for sql in second) and second[-2] == "COMMIT"
     # the pipelined changes are all there once committed, and undo goes the same way
     assert set_note(pg_db, qs, rid, "1", "checked", "alice").note("1") == "checked"
     assert undo_last(pg_db, qs, audit.id, "alice") == (rid, "1")
