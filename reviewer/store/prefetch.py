@@ -7,8 +7,8 @@ lock is held, and every scorer waits for it. So ``ops.core.write`` hands these r
 transaction (``Database.lock_first``): they go in one pipeline with the lock, and come back
 together — one round trip instead of six, each statement prepared as before (the chain's head
 planned afresh); the operation's writes then go in one pipeline with the commit
-(docs/performance.md, "A team of scorers at once"). On SQLite, which has no round trips, the
-reads are made as before, one by one.
+(docs/performance.md, "One-record operations in two round trips (PostgreSQL)"). On SQLite,
+which has no round trips, the reads are made as before, one by one.
 """
 
 from __future__ import annotations

@@ -114,8 +114,8 @@ class Transactions:
 
         ``reads`` (PostgreSQL; (statement, parameters, planned afresh) from ``store.prefetch``):
         sent with the lock in the same round trip, their rows then in :attr:`prefetched`; the
-        transaction's writes then go in one pipeline with its commit (docs/performance.md, "A
-        team of scorers at once")."""
+        transaction's writes then go in one pipeline with its commit (docs/performance.md,
+        "One-record operations in two round trips (PostgreSQL)")."""
         self._first, self._row, self._reads, self.prefetched = "", None, [], None
         if self.dialect == "sqlite":
             return
