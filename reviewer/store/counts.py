@@ -104,10 +104,10 @@ def _by_server(db: Database, audit_id: int, by: str) -> Counts:
         codes = [-1] * span                 # -1: another audit's record
         for code, (_, ids) in enumerate(found):
             deque(map(codes.__setitem__, map((-low).__add__, ids), repeat(code)), maxlen=0)
-        rows = db.execute(
-            "SELECT (?::int4[])[record_id - ?], question_id, state, value, COUNT(*) "
-            "FROM answer WHERE audit_id = ? GROUP BY 1, 2, 3, 4",
-            ("{" + ",".join(map(str, codes)) + "}", low - 1, audit_id), fresh=True).fetchall()
+        listed = "{" + str(codes)[1:-1] + "}"   # an int4[] literal from the list's "[1, 2]"
+        rows = db.execute("SELECT (?::int4[])[record_id - ?], question_id, state, value, "
+                          "COUNT(*) FROM answer WHERE audit_id = ? GROUP BY 1, 2, 3, 4",
+                          (listed, low - 1, audit_id), fresh=True).fetchall()
     named = [value for value, _ in found]
     return ([(value, len(ids)) for value, ids in found],
             [(named[code], *rest) for code, *rest in rows if code is not None and code >= 0])
