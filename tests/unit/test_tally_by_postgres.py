@@ -83,9 +83,9 @@ def load(db, folder: Path, turns: list[tuple[int, list[tuple]]]) -> dict[int, An
     return {a.id: a for a in audits}
 
 
-@settings(max_examples=30, deadline=None,
+@settings(max_examples=40, deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
-@given(turns=st.lists(st.tuples(st.integers(0, 2), st.lists(RECORD, max_size=25)),
+@given(turns=st.lists(st.tuples(st.integers(0, 2), st.lists(RECORD, max_size=30)),
                       min_size=1, max_size=5),
        spread=st.sampled_from([0, 4, 1000]))
 def test_server_groups_are_a_naive_count(pg_db, tmp_path_factory, turns, spread):
