@@ -89,9 +89,9 @@ def _by_server(db: Database, audit_id: int, by: str) -> Counts:
     audits' the array would be mostly gaps: the join (``_by_join``) instead."""
     outer = db.in_transaction
     with db.staging():
-        if not outer:                       # the records and answers of one moment
-            db.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-        db.execute("SET LOCAL jit = off")   # compiling costs more than it saves, run once
+        # the records and answers of one moment; no JIT (compiling costs more than it saves)
+        db.execute(("" if outer else "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ "
+                    "ONLY; ") + "SET LOCAL jit = off")
         found = db.all(f"SELECT {db.json_field('fields')}, array_agg(id) FROM record "
                        "WHERE audit_id = ? GROUP BY 1", (by, audit_id))
         records = sum(len(ids) for _, ids in found)

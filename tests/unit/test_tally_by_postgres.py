@@ -174,3 +174,18 @@ def test_cli_by_a_field_matches_sqlite(pg_url, tmp_path, capsys):
         doc.pop("audit")
         outputs.append(doc)
     assert outputs[0] == outputs[1]
+
+
+def test_inside_a_transaction_already_begun(pg_db, tmp_path):
+    """Called inside a transaction that has already read (a report's snapshot), the count joins
+    it rather than trying to set its isolation level, and the transaction goes on."""
+    from reviewer.store import counts
+
+    audits = load(pg_db, tmp_path, [(0, [("a", "Y", "a"), (None, "N", "")] * 3)])
+    (audit_id,) = audits
+    with pg_db.staging():
+        pg_db.scalar("SELECT COUNT(*) FROM record")
+        found = counts.grouped_rows(pg_db, audit_id, "team")
+        assert pg_db.in_transaction
+        assert pg_db.scalar("SELECT COUNT(*) FROM answer WHERE audit_id = ?", (audit_id,)) == 9
+    assert as_counters(found) == naive(pg_db, audit_id)
