@@ -152,7 +152,7 @@ def test_audits_whose_records_interleave_count_only_their_own(tmp_path):
         for name in ("A", "B"):
             audit_id = get_audit(db, name).id
             mine = counts._by_sqlite(db, audit_id, "team")
-            plain = counts._by_server(db, audit_id, "team")     # the same SQL runs on SQLite
+            plain = counts._by_join(db, audit_id, "team")     # plain SQL: SQLite runs it too
             assert sorted(mine[0], key=repr) == sorted(plain[0], key=repr)
             assert sorted(mine[1], key=repr) == sorted(plain[1], key=repr)
             assert sum(n for _, n in mine[0]) == {"A": 12, "B": 70}[name]
@@ -186,7 +186,7 @@ def test_fields_of_every_json_kind_are_grouped_as_sqlite_reads_them(tmp_path):
                 db.execute("UPDATE record SET fields = ? WHERE id = ?",
                            (kinds[n % len(kinds)], rid))
         mine = counts._by_sqlite(db, audit_id, "team")
-        plain = counts._by_server(db, audit_id, "team")
+        plain = counts._by_join(db, audit_id, "team")
     finally:
         db.close()
     assert sorted(mine[0], key=repr) == sorted(plain[0], key=repr)
