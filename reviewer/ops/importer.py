@@ -94,6 +94,7 @@ def import_answers(ws: Workspace, audit_id: int, path: str | Path,
                         raise
         finally:
             staging.drop(ws.db)
+    staging.refresh_statistics(ws.db, staged.rows)
     if progress:
         progress(staged.rows, staged.rows)
     result.question_columns = [qs.questions[k].id for k in staged.columns.questions.values()]

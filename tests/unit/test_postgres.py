@@ -240,3 +240,19 @@ def test_report_pdf(pg_db, pg_demo, tmp_path):
     out = build_report(pg_db, pg_demo, tmp_path / "report.pdf")
     text = "\n".join(p.extract_text() for p in PdfReader(out).pages)
     assert AUDIT in text and "test-reviewer" in text
+
+
+@pytest.mark.parametrize("threshold, analyzed", [(50, True), (10_000, False)])
+def test_a_large_import_refreshes_the_planners_statistics(pg_db, monkeypatch, threshold,
+                                                            analyzed):
+    """After an import of at least ``staging.ANALYZE_ROWS`` rows the record and answer tables
+    are analyzed (so the first tally after it is planned for their size); a small one leaves
+    that to autovacuum."""
+    from reviewer.store import staging
+    from tests.actions import create_audit, import_answers
+
+    monkeypatch.setattr(staging, "ANALYZE_ROWS", threshold)
+    import_answers(pg_db, create_audit(pg_db, AUDIT, ASB_SET), DEMO_CSV, "test-reviewer")
+    done = dict(pg_db.all("SELECT relname, last_analyze IS NOT NULL FROM pg_stat_user_tables "
+                          "WHERE relname IN ('record', 'answer')"))
+    assert done == {"record": analyzed, "answer": analyzed}
