@@ -5,8 +5,10 @@ test module shares one cluster."""
 from __future__ import annotations
 
 import atexit
+import faulthandler
 import os
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 
@@ -59,3 +61,34 @@ def demo_audit(db):
     audit = create_audit(db, "BTP ASB 2012", ASB_SET)
     import_answers(db, audit, DEMO_CSV, "test-reviewer")
     return get_audit(db, "BTP ASB 2012")
+
+
+# A test that hangs ends the run with every thread's stack on stderr
+# (docs/platform.md, "A hang ends the run"): faulthandler's watchdog is C code, so it fires even
+# when the hung call holds Python's lock, where pytest-timeout's Python thread cannot.
+# REVIEWER_TEST_HANG_SECONDS changes the limit; the packaging build alone may take 25 minutes.
+HANG_SECONDS, PACKAGING_HANG_SECONDS = 600, 1800
+HANG_STDERR = pytest.StashKey[int]()
+
+
+def pytest_configure(config):
+    config.stash[HANG_STDERR] = os.dup(sys.stderr.fileno())   # before capture takes fd 2
+
+
+def pytest_unconfigure(config):
+    os.close(config.stash[HANG_STDERR])
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    if float(item.config.getini("faulthandler_timeout") or 0) > 0:   # pytest's own, if asked
+        yield
+        return
+    limit = float(os.environ.get("REVIEWER_TEST_HANG_SECONDS") or HANG_SECONDS)
+    if item.path.is_relative_to(ROOT / "tests" / "packaging"):
+        limit = max(limit, PACKAGING_HANG_SECONDS)
+    faulthandler.dump_traceback_later(limit, exit=True, file=item.config.stash[HANG_STDERR])
+    try:
+        yield
+    finally:
+        faulthandler.cancel_dump_traceback_later()

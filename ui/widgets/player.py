@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt, QUrl, Signal
+from PySide6.QtCore import QMetaObject, QSize, Qt, QUrl, Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
 from PySide6.QtWidgets import (
@@ -37,6 +37,13 @@ from ui.widgets.waveform import WaveformView
 SKIP_MS = 5000
 SPEEDS: tuple[float, ...] = (0.5, 0.75, 1.0, 1.25, 1.5, 1.75, 2.0)
 NO_FOCUS = Qt.FocusPolicy.NoFocus
+
+
+def _call(player: QMediaPlayer, slot: str) -> None:
+    """``player.play()``, ``pause()`` or ``stop()`` with Python's lock let go: stop() waits for
+    Qt's audio thread, which may be waiting for that lock to print a line
+    (docs/platform.md, "The player and Python's lock")."""
+    QMetaObject.invokeMethod(player, slot, Qt.ConnectionType.DirectConnection)
 
 
 def has_pitch_compensation(player: QMediaPlayer) -> bool:
@@ -150,7 +157,7 @@ class CallPlayer(QWidget):
     # -- loading --------------------------------------------------------------------------------
     def load(self, path: Path | None) -> None:
         """Show this recording, stopped at 0:00 (None: the record has none)."""
-        self.player.stop()
+        self._stop()
         self.path = path
         self.set_profile(None, "Finding the speech…" if path is not None else "")
         self.player.setSource(QUrl())
@@ -207,10 +214,12 @@ class CallPlayer(QWidget):
     def toggle(self) -> None:
         if not self.playable():
             return
-        if self.player.playbackState() == QMediaPlayer.PlaybackState.PlayingState:
-            self.player.pause()
-        else:
-            self.player.play()
+        playing = self.player.playbackState() == QMediaPlayer.PlaybackState.PlayingState
+        _call(self.player, "pause" if playing else "play")
+
+    def play(self) -> None:
+        if self.player.playbackState() != QMediaPlayer.PlaybackState.PlayingState:
+            _call(self.player, "play")
 
     def seek(self, ms: int) -> None:
         if not self.playable():
@@ -279,7 +288,12 @@ class CallPlayer(QWidget):
         self.show_message(f"Cannot play {self.path.name}: {reason}. Scoring goes on as "
                           f"usual.", "error")
 
+    def _stop(self) -> None:
+        if self.player.playbackState() != QMediaPlayer.PlaybackState.StoppedState:
+            _call(self.player, "stop")
+
     def shutdown(self) -> None:
         """Stop playback and release the file (called before the window goes away)."""
-        self.player.stop()
-        self.player.setSource(QUrl())
+        self._stop()
+        if not self.player.source().isEmpty():
+            self.player.setSource(QUrl())   # lets go of the lock itself (PySide's allow-thread)
