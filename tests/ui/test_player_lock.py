@@ -21,7 +21,7 @@ NO_AUDIO_THREAD_LINE = 3
 CHILD = r"""
 import faulthandler, sys, threading, time
 from pathlib import Path
-faulthandler.dump_traceback_later(45, exit=True)     # a hang prints every thread's stack
+faulthandler.dump_traceback_later(60, exit=True)     # a hang prints every thread's stack
 import ui                                             # the app's quiet message handler
 from PySide6.QtCore import qInstallMessageHandler
 from PySide6.QtMultimedia import QMediaPlayer
@@ -54,7 +54,7 @@ def play_until_held(player):
     wait(lambda: player.player.mediaStatus() == QMediaPlayer.MediaStatus.LoadedMedia)
     held.clear()
     player.toggle()
-    if not wait(held.is_set, 10):
+    if not wait(held.is_set, 20):
         print("no line from the audio thread", flush=True)
         sys.exit(%(no_line)d)
 
@@ -75,7 +75,7 @@ def test_stopping_never_waits_for_the_audio_thread_forever(tmp_path):
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     try:
         run = subprocess.run([sys.executable, "-c", CHILD, str(first), str(second)], cwd=ROOT,
-                             env=env, capture_output=True, text=True, timeout=90)
+                             env=env, capture_output=True, text=True, timeout=120)
     except subprocess.TimeoutExpired as hung:
         pytest.fail(f"the player hung on stop:\n{hung.stdout}\n{hung.stderr}")
     if run.returncode == NO_AUDIO_THREAD_LINE:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QMetaObject, QSize, Qt, QUrl, Signal
+from PySide6.QtCore import QSize, Qt, QUrl, Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
 from PySide6.QtWidgets import (
@@ -30,6 +30,7 @@ from reviewer.files.recordings import format_time
 from ui.app.colours import emphasise, set_colours, status
 from ui.app.shortcuts import keys
 from ui.app.themes import icon_in
+from ui.widgets import unlocked
 from ui.widgets.a11y import buddy, named
 from ui.widgets.silence_skip import SilenceSkip
 from ui.widgets.waveform import WaveformView
@@ -37,13 +38,6 @@ from ui.widgets.waveform import WaveformView
 SKIP_MS = 5000
 SPEEDS: tuple[float, ...] = (0.5, 0.75, 1.0, 1.25, 1.5, 1.75, 2.0)
 NO_FOCUS = Qt.FocusPolicy.NoFocus
-
-
-def _call(player: QMediaPlayer, slot: str) -> None:
-    """``player.play()``, ``pause()`` or ``stop()`` with Python's lock let go: stop() waits for
-    Qt's audio thread, which may be waiting for that lock to print a line
-    (docs/platform.md, "The player and Python's lock")."""
-    QMetaObject.invokeMethod(player, slot, Qt.ConnectionType.DirectConnection)
 
 
 def has_pitch_compensation(player: QMediaPlayer) -> bool:
@@ -158,9 +152,9 @@ class CallPlayer(QWidget):
     def load(self, path: Path | None) -> None:
         """Show this recording, stopped at 0:00 (None: the record has none)."""
         self._stop()
+        self.player.setSource(QUrl())   # the old call's audio thread ends here, lock let go
         self.path = path
         self.set_profile(None, "Finding the speech…" if path is not None else "")
-        self.player.setSource(QUrl())
         self._duration_changed(0)
         self._position_changed(0)
         if path is None:
@@ -214,19 +208,21 @@ class CallPlayer(QWidget):
     def toggle(self) -> None:
         if not self.playable():
             return
-        playing = self.player.playbackState() == QMediaPlayer.PlaybackState.PlayingState
-        _call(self.player, "pause" if playing else "play")
+        if self.player.playbackState() == QMediaPlayer.PlaybackState.PlayingState:
+            unlocked.pause(self.player)
+        else:
+            unlocked.play(self.player)
 
     def play(self) -> None:
         if self.player.playbackState() != QMediaPlayer.PlaybackState.PlayingState:
-            _call(self.player, "play")
+            unlocked.play(self.player)
 
     def seek(self, ms: int) -> None:
         if not self.playable():
             return
         duration = self.player.duration()
         ms = max(0, ms if duration <= 0 else min(ms, duration))
-        self.player.setPosition(ms)
+        unlocked.set_position(self.player, ms)
         self._position_changed(ms)
 
     def skip(self, delta_ms: int) -> None:
@@ -290,10 +286,10 @@ class CallPlayer(QWidget):
 
     def _stop(self) -> None:
         if self.player.playbackState() != QMediaPlayer.PlaybackState.StoppedState:
-            _call(self.player, "stop")
+            unlocked.stop(self.player)
 
     def shutdown(self) -> None:
         """Stop playback and release the file (called before the window goes away)."""
         self._stop()
         if not self.player.source().isEmpty():
-            self.player.setSource(QUrl())   # lets go of the lock itself (PySide's allow-thread)
+            self.player.setSource(QUrl())   # PySide lets go of the lock itself here
