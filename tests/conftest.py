@@ -76,12 +76,21 @@ def pytest_configure(config):
 
 
 def pytest_unconfigure(config):
-    os.close(config.stash[HANG_STDERR])
+    if HANG_STDERR in config.stash:
+        os.close(config.stash[HANG_STDERR])
+
+
+def _pytest_own_watchdog(config) -> bool:
+    """Whether pytest's own watchdog was asked for (``-o faulthandler_timeout=N``)."""
+    try:
+        return float(config.getini("faulthandler_timeout") or 0) > 0
+    except ValueError:          # -p no:faulthandler
+        return False
 
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_protocol(item, nextitem):
-    if float(item.config.getini("faulthandler_timeout") or 0) > 0:   # pytest's own, if asked
+    if _pytest_own_watchdog(item.config) or HANG_STDERR not in item.config.stash:
         yield
         return
     limit = float(os.environ.get("REVIEWER_TEST_HANG_SECONDS") or HANG_SECONDS)
