@@ -12,19 +12,19 @@ end refreshes in one place.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Generic, TypeVar
 
 from reviewer.clock import now_iso
 from reviewer.errors import ReviewerError
 from reviewer.ops.appending import Appending
-from reviewer.store import chain, history
-from reviewer.store.answers import ANSWERS
+from reviewer.ops.changes import Changes
+from reviewer.store import chain, history, prefetch
+from reviewer.store.answers import Read
 from reviewer.store.audits import AuditInfo, get_audit_by_id
-from reviewer.store.history import CHANGES, Action
-from reviewer.store.plans import PLANS
+from reviewer.store.history import Action
 
 if TYPE_CHECKING:
     from reviewer.workspace import Workspace
@@ -42,51 +42,6 @@ class Refused(ReviewerError):
 
 
 @dataclass
-class Changes:
-    """What an operation changed, for front ends to refresh from. Derived from what the store
-    wrote (:meth:`derive`), never set by hand."""
-
-    audit_id: int | None = None
-    audit_list: bool = False          # audits created, renamed, archived, signed off ...
-    records: bool = False             # records added, assigned, or their fields changed
-    answers: set[int] = field(default_factory=set)   # records whose answers or notes changed
-    all_answers: bool = False         # answers of many records changed (an import)
-    history: int = 0                  # events appended
-    plans: bool = False               # an improvement plan imported or updated
-
-    @classmethod
-    def derive(cls, audit_id: int | None, actions: Mapping[Action, int],
-               written: dict[str, set[int | None]]) -> Changes:
-        """The changes of the events appended (``actions``: how many of each; each action's
-        entry in ``store.history.CHANGES``) and of what the store's writes reported
-        (``Database.wrote``)."""
-        changes = cls(audit_id=audit_id)
-        for action, n in actions.items():
-            changes.history += n
-            for what in CHANGES[action]:
-                if what != "answers":
-                    setattr(changes, what, True)
-        changes.answers = {k for k in written.get(ANSWERS, ()) if k is not None}
-        changes.plans = changes.plans or PLANS in written
-        return changes
-
-    def merge(self, other: Changes) -> Changes:
-        """The changes of two transactions of one operation (this one's audit first)."""
-        return Changes(self.audit_id if self.audit_id is not None else other.audit_id,
-                       self.audit_list or other.audit_list, self.records or other.records,
-                       self.answers | other.answers, self.all_answers or other.all_answers,
-                       self.history + other.history, self.plans or other.plans)
-
-    def touches_answers(self, record_id: int | None = None) -> bool:
-        return self.all_answers or (bool(self.answers) if record_id is None
-                                    else record_id in self.answers)
-
-    def any(self) -> bool:
-        return bool(self.audit_list or self.records or self.answers or self.all_answers
-                    or self.history or self.plans)
-
-
-@dataclass
 class OpResult(Generic[T]):
     value: T
     changes: Changes
@@ -101,7 +56,8 @@ class Tx(Appending):
     """One operation's transaction: the audit as it is under the lock, the time, who, and the
     history events to append."""
 
-    def __init__(self, ws: Workspace, audit: AuditInfo | None, what: str | None = None):
+    def __init__(self, ws: Workspace, audit: AuditInfo | None, what: str | None = None,
+                 early: prefetch.Prefetched | None = None):
         self.ws, self.db, self.audit = ws, ws.db, audit
         self._what = what                 # the sign-off rule applies (a RECORDS operation)
         self.reviewer = ws.reviewer
@@ -111,8 +67,14 @@ class Tx(Appending):
         self._actions: Counter[Action] = Counter()
         self._events: dict[int, tuple] = {}
         self._next_seq: int | None = None
-        self._head: tuple[int, bytes | None] | None = None    # (seq, hash) last written
-        self._chainer: chain.Chainer | None = None
+        self._head: tuple[int, bytes | None] | None = early.head if early else None
+        self._chainer: chain.Chainer | None = None      # _head: (seq, hash) last written
+        self._early = early
+
+    def record_read(self, record_id: int) -> Read | None:
+        """The record's rows if they were read with the write lock (``store.prefetch``), once."""
+        early, self._early = self._early, None
+        return early.read if early and early.record == record_id else None
 
     @property
     def changes(self) -> Changes:
@@ -235,14 +197,14 @@ def check_open(audit: AuditInfo, what: str) -> None:
                       "--reason TEXT)")
 
 
-def require_role(ws: Workspace, needed: str, what: str) -> str:
+def require_role(ws: Workspace, needed: str, what: str, role: str | None = "") -> str:
     """The program's own check of the rights table (docs/contracts.md §10; docs/evidence.md,
     "Rights"): the login's role, if it ranks at least ``needed``; else one clear refusal. On
     PostgreSQL the server enforces the same table (``store.roles_pg``); on a SQLite desk file the
     operating-system user has every right."""
     from reviewer.store import identity
 
-    role = identity.role_of(ws.db, ws.login)
+    role = identity.role_of(ws.db, ws.login) if role == "" else role   # "": not read yet
     if role is None:
         raise Refused(f"{ws.login} has no role in this database: {what} is refused (a lead "
                       "grants roles: reviewer team grant LOGIN --role ROLE)")
@@ -272,21 +234,35 @@ def write(ws: Workspace, audit_id: int | None, kind: str = RECORDS,
     operation on an audit but an import and a one-record one) first waits for the import at
     work. No one waits for an import's row while holding the write lock the import waits for
     (``Database.lock_first``)."""
-    if kind == RECORDS:
+    one = None if late or record is None or audit_id is None or ws.db.dialect == "sqlite" \
+        else (audit_id, record)           # PostgreSQL: read with the lock (store.prefetch)
+    if kind == RECORDS and one is None:
         require_role(ws, "reviewer", what)
     if imports is None:
         imports = kind == RECORDS and record is None and audit_id is not None
     ws.db.late = late
-    ws.db.lock_first(record, imports and not late)
+    ws.db.lock_first(record, imports and not late,
+                     prefetch.record_reads(ws.login, *one) if one else None)
     try:
         with ws.db.transaction():
-            audit = get_audit_by_id(ws.db, audit_id) if audit_id is not None else None
+            got = ws.db.prefetched
+            early = prefetch.unpack(ws.db, *one, got) if one and got is not None else None
+            if early and kind == RECORDS:
+                require_role(ws, "reviewer", what, early.role)
+            audit = early.audit if early else (
+                get_audit_by_id(ws.db, audit_id) if audit_id is not None else None)
             if audit is not None and kind == RECORDS:
                 check_open(audit, what)
-            tx = Tx(ws, audit, what if kind == RECORDS else None)
+            tx = Tx(ws, audit, what if kind == RECORDS else None, early)
             yield tx
             tx.lock()
             tx.flush(final=True)
+    except Exception as exc:
+        # the server refused a right (a viewer cannot lock a record's row for writing): the
+        # rights table's own refusal says why, as it would have before the lock
+        if one and kind == RECORDS and getattr(exc, "sqlstate", None) == "42501":
+            require_role(ws, "reviewer", what)
+        raise
     finally:
         ws.db.late = False
         ws.db.lock_first()

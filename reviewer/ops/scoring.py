@@ -24,7 +24,7 @@ from reviewer.workspace import Workspace
 __all__ = ["RecordView", "load_record", "parse_answer", "score", "set_note", "undo_last"]
 
 def _load(tx: Tx, qs: QuestionSet, record_id: int) -> RecordView:
-    view = load_record(tx.db, qs, record_id)
+    view = load_record(tx.db, qs, record_id, tx.record_read(record_id))
     if view.audit_id != tx.audit.id:
         raise NotFound(f"record {record_id} is not in audit '{tx.audit.name}'")
     return view

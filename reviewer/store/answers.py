@@ -43,25 +43,37 @@ class RecordView:
         return all(self.states[q.id][0] != UNANSWERED for q in qs.questions if q.tallied)
 
 
-def load_record(db: Database, qs: QuestionSet, record_id: int) -> RecordView:
-    row = db.one("SELECT id, audit_id, seq, ref, fields, assigned_to, complete FROM record "
-                 "WHERE id = ?", (record_id,))
+RECORD_SQL = ("SELECT id, audit_id, seq, ref, fields, assigned_to, complete FROM record "
+              "WHERE id = ?")
+ROWS_SQL = ("SELECT record_id, question_id, state, value, note, reviewer, answered_at "
+            "FROM answer WHERE record_id IN ({})")
+Read = tuple[tuple | None, list[tuple]]        # a record's row and its answer rows, as read
+
+
+def load_record(db: Database, qs: QuestionSet, record_id: int,
+                read: Read | None = None) -> RecordView:
+    """One record with its answers; ``read``: its rows already read (``store.prefetch``)."""
+    row, answers = read if read is not None else (
+        db.one(RECORD_SQL, (record_id,)), None)
     if row is None:
         raise NotFound(f"no record with id {record_id}")
     view = RecordView(row[0], row[1], row[2], row[3], json.loads(row[4] or "{}"),
                       assigned_to=row[5], stored_complete=bool(row[6]))
-    view.rows = stored_rows(db, [record_id])[record_id]
+    view.rows = (_by_record([record_id], answers) if answers is not None
+                 else stored_rows(db, [record_id]))[record_id]
     view.states = logic.resolve(qs, {q: (r[0], r[1]) for q, r in view.rows.items()})
     return view
 
 
 def stored_rows(db: Database, record_ids: list[int]) -> dict[int, dict[str, Row]]:
     """Each record's stored answer rows by question."""
-    marks = ", ".join("?" * len(record_ids))
+    return _by_record(record_ids, db.all(ROWS_SQL.format(", ".join("?" * len(record_ids))),
+                                         record_ids))
+
+
+def _by_record(record_ids: list[int], rows: list[tuple]) -> dict[int, dict[str, Row]]:
     stored: dict[int, dict[str, Row]] = {rid: {} for rid in record_ids}
-    for rid, qid, state, value, note, who, at in db.all(
-            "SELECT record_id, question_id, state, value, note, reviewer, answered_at "
-            f"FROM answer WHERE record_id IN ({marks})", record_ids):
+    for rid, qid, state, value, note, who, at in rows:
         stored[rid][qid] = (state, value, note or "", who or "", at or "")
     return stored
 

@@ -63,6 +63,9 @@ LEFT JOIN (SELECT audit_id, SUM(records) AS records, SUM(complete) AS complete
 """
 
 
+AUDIT_BY_ID = _AUDIT_SQL + " WHERE a.id = ?"     # also read with the lock (store.prefetch)
+
+
 def _info(row: tuple, db: Database) -> AuditInfo:
     return AuditInfo(*row[:8], archived=bool(row[8]), sample=json.loads(row[9] or "{}"),
                      records=row[10], complete=row[11], signed_off_by=row[12],
@@ -96,7 +99,10 @@ def get_audit(db: Database, name: str) -> AuditInfo:
 
 
 def get_audit_by_id(db: Database, audit_id: int) -> AuditInfo:
-    row = db.one(_AUDIT_SQL + " WHERE a.id = ?", (audit_id,))
+    return audit_from_row(db, audit_id, db.one(AUDIT_BY_ID, (audit_id,)))
+
+
+def audit_from_row(db: Database, audit_id: int, row: tuple | None) -> AuditInfo:
     if row is None:
         raise NotFound(f"no audit with id {audit_id}")
     return _info(row, db)

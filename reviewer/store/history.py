@@ -245,8 +245,15 @@ def last_seq(db: Database, audit_key: int) -> int:
 
 def chain_head(db: Database, audit_key: int) -> tuple[int, bytes | None]:
     """(seq, hash) of the chain's last event; (0, None) for an empty chain."""
-    row = db.one("SELECT seq, hash FROM event WHERE audit_id = ? ORDER BY seq DESC LIMIT 1",
-                 (audit_key,), fresh=True)        # a plan kept from a small table would scan
+    # planned afresh: a plan kept from when the table was small would scan it
+    return head_from_row(db.one(HEAD_SQL, (audit_key,), fresh=True))
+
+
+# also read with the write lock (store.prefetch), planned afresh there too
+HEAD_SQL = "SELECT seq, hash FROM event WHERE audit_id = ? ORDER BY seq DESC LIMIT 1"
+
+
+def head_from_row(row: tuple | None) -> tuple[int, bytes | None]:
     return (0, None) if row is None else (int(row[0]), bytes(row[1]) if row[1] else None)
 
 

@@ -65,25 +65,26 @@ def known_names(db: Database) -> dict[str, str]:
     return out
 
 
-def is_owner(db: Database, login: str) -> bool:
-    """The owner login of the tables (or a superuser): every right (docs/contracts.md §10); on
-    a SQLite desk file, the operating-system user who opens it."""
-    if db.dialect == "sqlite":
-        return True
-    row = db.one("SELECT r.rolsuper, t.tableowner = r.rolname FROM pg_roles r, pg_tables t "
-                 "WHERE r.rolname = ? AND t.tablename = 'event' "
-                 "AND t.schemaname = current_schema()", (login,))
-    return bool(row and (row[0] or row[1]))
-
-
 RANK = {"viewer": 1, "reviewer": 2, "lead": 3, "owner": 4}
 
 
 def role_of(db: Database, login: str) -> str | None:
-    if is_owner(db, login):
+    """The login's role: "owner" for the owner login of the tables (or a superuser: every
+    right, docs/contracts.md §10), on a SQLite desk file for the operating-system user who opens
+    it; else its team role, or None."""
+    if db.dialect == "sqlite":
         return "owner"
-    m = member(db, login)
-    return m.role if m else None
+    return db.scalar(ROLE_SQL, (login,))
+
+
+# One statement for a login's role on PostgreSQL: "owner" for the tables' owner or a superuser,
+# else its team role (None: none); also read with the write lock (store.prefetch).
+ROLE_SQL = """SELECT CASE WHEN r.rolsuper OR t.tableowner = r.rolname THEN 'owner'
+            ELSE m.role END
+FROM (SELECT CAST(? AS text) AS login) w
+LEFT JOIN pg_roles r ON r.rolname = w.login
+LEFT JOIN pg_tables t ON t.tablename = 'event' AND t.schemaname = current_schema()
+LEFT JOIN team_member m ON m.login = w.login"""
 
 
 def display_name(db: Database, login: str, given: str | None) -> str:

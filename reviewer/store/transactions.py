@@ -31,6 +31,9 @@ ROW_NOWAIT = "SELECT 1 FROM record WHERE id = {} FOR NO KEY UPDATE NOWAIT; "
 ROW_WAIT = "SELECT 1 FROM record WHERE id = {} FOR NO KEY UPDATE; "
 
 
+Read = tuple[str, tuple, bool]     # a statement, its parameters, whether planned afresh
+
+
 class _RowBusy(Exception):
     """The record an operation changes is held by an import (``Transactions.lock_first``)."""
 
@@ -50,10 +53,13 @@ class Transactions:
     late: bool                     # PostgreSQL: the next transaction takes WRITE_LOCK late
     written: dict[str, set[int | None]]
     execute: Callable[..., Any]
+    _sql: Callable[[str], str]
     _in_tx: bool
     _late_pending: bool            # ... and has not taken it yet (lock_writers)
     _first: str                    # PostgreSQL: what the next transaction locks before it
     _row: int | None               # ... and the record it locks after it (lock_first)
+    _reads: list[Read]             # ... and the reads sent with the lock (lock_first)
+    prefetched: list[list[tuple]] | None     # their rows, once the transaction has begun
     _queue: WriterQueue | None
 
     @property
@@ -94,7 +100,8 @@ class Transactions:
             self._release_queue()
             raise
 
-    def lock_first(self, record: int | None = None, imports: bool = False) -> None:
+    def lock_first(self, record: int | None = None, imports: bool = False,
+                   reads: list[Read] | None = None) -> None:
         """PostgreSQL, for the next write transaction, which may meet an import's rows (an
         import locks the records it updates before it takes the write lock, docs/performance.md,
         "Imports and scorers"): with ``record`` (an operation on one record: scoring, a note,
@@ -103,10 +110,16 @@ class Transactions:
         ``imports`` (an operation that may write any record of an audit), wait for the import
         at work before the write lock. So no one waits for an import's row while holding the
         write lock the import waits for. SQLite has one writer: nothing to do. Without
-        arguments: neither."""
-        self._first, self._row = "", None
+        arguments: neither.
+
+        ``reads`` (PostgreSQL; (statement, parameters, planned afresh) from ``store.prefetch``):
+        sent with the lock in the same round trip, their rows then in :attr:`prefetched`; the
+        transaction's writes then go in one pipeline with its commit (docs/performance.md,
+        "One-record operations in two round trips (PostgreSQL)")."""
+        self._first, self._row, self._reads, self.prefetched = "", None, [], None
         if self.dialect == "sqlite":
             return
+        self._reads = list(reads or [])
         if record is not None:
             self._row = int(record)
         elif imports:
@@ -162,7 +175,8 @@ class Transactions:
         then = "" if row is None else ROW_NOWAIT.format(row)
         try:
             if not self._pg_queue(patience, IMPORT_LOCK if self.late else WRITE_LOCK, "BEGIN",
-                                  self.conn.rollback, "" if self.late else self._first, then):
+                                  self.conn.rollback, "" if self.late else self._first, then,
+                                  [] if self.late else self._reads):
                 return False
         except _RowBusy:                # an import holds the record: wait for it, not the lock
             self._pg_queue(patience, 0, "BEGIN", self.conn.rollback, ROW_WAIT.format(row))
@@ -172,17 +186,22 @@ class Transactions:
         return True
 
     def _pg_queue(self, patience: float, key: int, begin: str, undo: Callable[[], object],
-                  first: str = "", then: str = "") -> bool:
+                  first: str = "", then: str = "", reads: list[Read] | None = None) -> bool:
         """``begin`` (a transaction, or a savepoint in one), then queue in the server for
         ``first``'s locks (see :meth:`lock_first`) and the advisory lock ``key`` (none: 0) for
         up to a second (``patience`` at most), then ``then`` (a row locked without waiting:
-        :class:`_RowBusy` if it is held); on failure ``undo``."""
+        :class:`_RowBusy` if it is held), then ``reads``, whose rows go to :attr:`prefetched`;
+        on failure ``undo``. One round trip: one simple query, or with ``reads`` a pipeline
+        (their statements prepared as any other, but the ``fresh`` ones)."""
         queue_ms = max(1, min(PG_QUEUE_MS, int(patience * 1000)))     # 0 would mean "forever"
         lock = f"SELECT pg_advisory_xact_lock({key}); " if key else ""
+        sql = (f"{begin}; SET LOCAL lock_timeout = '{queue_ms}ms'; {first}{lock}{then}"
+               f"SET LOCAL lock_timeout = {self._lock_ms}")
         try:
-            self.conn.cursor().execute(
-                f"{begin}; SET LOCAL lock_timeout = '{queue_ms}ms'; {first}{lock}{then}"
-                f"SET LOCAL lock_timeout = {self._lock_ms}")
+            if reads:
+                self.prefetched = self._pipelined(sql, reads)
+            else:
+                self.conn.cursor().execute(sql)
         except Exception as exc:
             undo()
             if getattr(exc, "sqlstate", None) == "55P03":
@@ -194,6 +213,18 @@ class Transactions:
             undo()
             raise
         return True
+
+    def _pipelined(self, sql: str, reads: list[Read]) -> list[list[tuple]]:
+        """``sql``'s statements (none holds a ";" of its own), then ``reads``, sent in one
+        pipeline; the reads' rows."""
+        with self.conn.pipeline():
+            for statement in sql.split("; "):
+                self.conn.cursor().execute(statement.rstrip("; "), prepare=False)
+            curs = []
+            for read, params, fresh in reads:
+                curs.append(self.conn.cursor())
+                curs[-1].execute(self._sql(read), params, prepare=False if fresh else None)
+        return [cur.fetchall() for cur in curs]
 
     @contextmanager
     def staging(self) -> Iterator[Self]:
@@ -215,13 +246,19 @@ class Transactions:
         try:
             if bulk:
                 self.conn.execute("PRAGMA wal_autocheckpoint=0")
-            yield self
-            self.conn.commit()
+            if self.prefetched is not None:     # PostgreSQL, a one-record operation's writes:
+                with self.conn.pipeline():      # sent together, one round trip with the commit
+                    yield self                  # (the pipeline's sync as it ends)
+                    self.conn.cursor().execute("COMMIT")
+            else:
+                yield self
+                self.conn.commit()
         except BaseException:
             self.conn.rollback()
             raise
         finally:
             self._in_tx = self._late_pending = self.late = False
+            self.prefetched = None
             self._release_queue()
             if bulk:
                 self._checkpoint()

@@ -297,3 +297,37 @@ def test_progress_counts_are_read_by_all_and_kept_only_by_their_triggers(team):
                           "INSERT INTO audit_count_part VALUES (999, 1, 1, 1)",
                           "UPDATE audit_count_part SET records = 0"):
             assert denied(sql, who, statement), (who, statement)
+
+
+def test_scoring_is_refused_in_the_rights_tables_words(team):
+    """Scoring reads the login's role with the write lock (``store.prefetch``): a viewer, whose
+    login the server does not let lock a record's row for writing, gets the rights table's own
+    one-line refusal, nothing written; a reviewer's answer is saved."""
+    from reviewer.errors import ReviewerError
+    from reviewer.ops.scoring import load_record, score
+    from reviewer.store.audits import get_audit, question_set
+    from reviewer.store.db import Database
+    from reviewer.workspace import Workspace
+
+    names, port, dbname, sql = team["names"], team["port"], team["dbname"], team["sql"]
+    rid, _ = first_record(sql)
+    events = sql("owner", "SELECT COUNT(*) FROM event")
+
+    def answer(who: str) -> str:
+        db = Database(f"postgresql+psycopg://{names[who]}@127.0.0.1:{port}/{dbname}")
+        try:
+            ws = Workspace(db, names[who])
+            audit = get_audit(db, AUDIT)
+            qs = question_set(db, audit)
+            old = load_record(db, qs, rid).states["1"][1]
+            return score(ws, audit.id, qs, rid, "1", "N" if old == "Y" else "Y").message or "ok"
+        except ReviewerError as exc:
+            return str(exc)
+        finally:
+            db.close()
+
+    assert answer("viewer") == (f"{names['viewer']} is a viewer: scoring needs a reviewer; "
+                                "nothing was written")
+    assert sql("owner", "SELECT COUNT(*) FROM event") == events
+    assert answer("rev") == "ok"
+    assert sql("owner", "SELECT COUNT(*) FROM event")[0][0] == events[0][0] + 1
