@@ -5,8 +5,10 @@ test module shares one cluster."""
 from __future__ import annotations
 
 import atexit
+import faulthandler
 import os
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 
@@ -59,3 +61,43 @@ def demo_audit(db):
     audit = create_audit(db, "BTP ASB 2012", ASB_SET)
     import_answers(db, audit, DEMO_CSV, "test-reviewer")
     return get_audit(db, "BTP ASB 2012")
+
+
+# A test that hangs ends the run with every thread's stack on stderr
+# (docs/platform.md, "A hang ends the run"): faulthandler's watchdog is C code, so it fires even
+# when the hung call holds Python's lock, where pytest-timeout's Python thread cannot.
+# REVIEWER_TEST_HANG_SECONDS changes the limit; the packaging build alone may take 25 minutes.
+HANG_SECONDS, PACKAGING_HANG_SECONDS = 600, 1800
+HANG_STDERR = pytest.StashKey[int]()
+
+
+def pytest_configure(config):
+    config.stash[HANG_STDERR] = os.dup(sys.stderr.fileno())   # before capture takes fd 2
+
+
+def pytest_unconfigure(config):
+    if HANG_STDERR in config.stash:
+        os.close(config.stash[HANG_STDERR])
+
+
+def _pytest_own_watchdog(config) -> bool:
+    """Whether pytest's own watchdog was asked for (``-o faulthandler_timeout=N``)."""
+    try:
+        return float(config.getini("faulthandler_timeout") or 0) > 0
+    except ValueError:          # -p no:faulthandler
+        return False
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    if _pytest_own_watchdog(item.config) or HANG_STDERR not in item.config.stash:
+        yield
+        return
+    limit = float(os.environ.get("REVIEWER_TEST_HANG_SECONDS") or HANG_SECONDS)
+    if item.path.is_relative_to(ROOT / "tests" / "packaging"):
+        limit = max(limit, PACKAGING_HANG_SECONDS)
+    faulthandler.dump_traceback_later(limit, exit=True, file=item.config.stash[HANG_STDERR])
+    try:
+        yield
+    finally:
+        faulthandler.cancel_dump_traceback_later()

@@ -10,7 +10,11 @@ prints on every play on a machine without a sound card (the time still runs, so 
 timed); every other message is printed as Qt would.
 
 Rules given in ``QT_LOGGING_RULES`` (or a qtlogging.ini) take precedence over these, so
-``QT_LOGGING_RULES="qt.multimedia*=true"`` brings the lines back when audio needs debugging."""
+``QT_LOGGING_RULES="qt.multimedia*=true"`` brings the lines back when audio needs debugging.
+
+The handler is Python, so Qt's own threads (the player's audio thread) need Python's lock to
+print: never wait for one of them while holding it
+(docs/platform.md, "The player and Python's lock")."""
 
 from __future__ import annotations
 

@@ -261,8 +261,7 @@ class CallListening(QObject):
             self.screen.session_message("No playable recording for this record.")
             return
         self.player.seek(ms)
-        if self.player.player.playbackState() != QMediaPlayer.PlaybackState.PlayingState:
-            self.player.player.play()
+        self.player.play()
 
     # -- linking --------------------------------------------------------------------------------
     def link_dialog(self) -> None:

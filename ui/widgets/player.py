@@ -30,6 +30,7 @@ from reviewer.files.recordings import format_time
 from ui.app.colours import emphasise, set_colours, status
 from ui.app.shortcuts import keys
 from ui.app.themes import icon_in
+from ui.widgets import unlocked
 from ui.widgets.a11y import buddy, named
 from ui.widgets.silence_skip import SilenceSkip
 from ui.widgets.waveform import WaveformView
@@ -150,10 +151,10 @@ class CallPlayer(QWidget):
     # -- loading --------------------------------------------------------------------------------
     def load(self, path: Path | None) -> None:
         """Show this recording, stopped at 0:00 (None: the record has none)."""
-        self.player.stop()
+        self._stop()
+        self.player.setSource(QUrl())   # the old call's audio thread ends here, lock let go
         self.path = path
         self.set_profile(None, "Finding the speech…" if path is not None else "")
-        self.player.setSource(QUrl())
         self._duration_changed(0)
         self._position_changed(0)
         if path is None:
@@ -208,16 +209,20 @@ class CallPlayer(QWidget):
         if not self.playable():
             return
         if self.player.playbackState() == QMediaPlayer.PlaybackState.PlayingState:
-            self.player.pause()
+            unlocked.pause(self.player)
         else:
-            self.player.play()
+            unlocked.play(self.player)
+
+    def play(self) -> None:
+        if self.player.playbackState() != QMediaPlayer.PlaybackState.PlayingState:
+            unlocked.play(self.player)
 
     def seek(self, ms: int) -> None:
         if not self.playable():
             return
         duration = self.player.duration()
         ms = max(0, ms if duration <= 0 else min(ms, duration))
-        self.player.setPosition(ms)
+        unlocked.set_position(self.player, ms)
         self._position_changed(ms)
 
     def skip(self, delta_ms: int) -> None:
@@ -279,7 +284,12 @@ class CallPlayer(QWidget):
         self.show_message(f"Cannot play {self.path.name}: {reason}. Scoring goes on as "
                           f"usual.", "error")
 
+    def _stop(self) -> None:
+        if self.player.playbackState() != QMediaPlayer.PlaybackState.StoppedState:
+            unlocked.stop(self.player)
+
     def shutdown(self) -> None:
         """Stop playback and release the file (called before the window goes away)."""
-        self.player.stop()
-        self.player.setSource(QUrl())
+        self._stop()
+        if not self.player.source().isEmpty():
+            self.player.setSource(QUrl())   # PySide lets go of the lock itself here

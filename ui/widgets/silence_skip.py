@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QLabel, QToolButton
 
 from reviewer.analysis.speech import CallProfile
 from ui.app.shortcuts import keys
+from ui.widgets import unlocked
 from ui.widgets.a11y import named
 
 SKIP_SETTING, GAP_SETTING = "player/skip_silence", "player/skip_gap_seconds"
@@ -86,7 +87,7 @@ class SilenceSkip(QObject):
         pos = self.player.position()
         for start, end in self.gaps:
             if start <= pos < end - 2 * CHECK_MS:
-                self.player.setPosition(end)
+                unlocked.set_position(self.player, end)
                 self.mark.setText(f"» {(end - pos) / 1000:.1f} s skipped")
                 self.mark_timer.start(MARK_MS)
                 self.skipped.emit(pos, end)
