@@ -30,7 +30,8 @@ from reviewer.errors import (  # noqa: F401 - DatabaseError: re-exported
     ReviewerError,
     one_line,
 )
-from reviewer.store.transactions import LockTimeout, Read, Transactions
+from reviewer.store.pg_pipeline import Read
+from reviewer.store.transactions import LockTimeout, Transactions
 from reviewer.store.writer_lock import WriterQueue
 from reviewer.urls import (  # noqa: F401 - display_target, is_url, redact: used from here
     display_target,

@@ -18,7 +18,7 @@ from typing import NamedTuple
 from reviewer.store import answers, audits, history, identity
 from reviewer.store.audits import AuditInfo
 from reviewer.store.db import Database
-from reviewer.store.transactions import Read
+from reviewer.store.pg_pipeline import Read
 
 
 class Prefetched(NamedTuple):

@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from typing import Any, Self
 
 from reviewer.errors import DatabaseError
+from reviewer.store.pg_pipeline import Read, first_error, send_with_lock
 from reviewer.store.writer_lock import WriterQueue
 
 WRITE_LOCK = 0x72657669    # PostgreSQL advisory lock key taken by every write transaction
@@ -29,9 +30,6 @@ PG_QUEUE_MS = 1000         # milliseconds a PostgreSQL writer queues for the loc
 
 ROW_NOWAIT = "SELECT 1 FROM record WHERE id = {} FOR NO KEY UPDATE NOWAIT; "
 ROW_WAIT = "SELECT 1 FROM record WHERE id = {} FOR NO KEY UPDATE; "
-
-
-Read = tuple[str, tuple, bool]     # a statement, its parameters, whether planned afresh
 
 
 class _RowBusy(Exception):
@@ -199,7 +197,8 @@ class Transactions:
                f"SET LOCAL lock_timeout = {self._lock_ms}")
         try:
             if reads:
-                self.prefetched = self._pipelined(sql, reads)
+                self.prefetched = send_with_lock(self.conn, sql.split("; "),
+                                                 [(self._sql(q), p, f) for q, p, f in reads])
             else:
                 self.conn.cursor().execute(sql)
         except Exception as exc:
@@ -213,18 +212,6 @@ class Transactions:
             undo()
             raise
         return True
-
-    def _pipelined(self, sql: str, reads: list[Read]) -> list[list[tuple]]:
-        """``sql``'s statements (none holds a ";" of its own), then ``reads``, sent in one
-        pipeline; the reads' rows."""
-        with self.conn.pipeline():
-            for statement in sql.split("; "):
-                self.conn.cursor().execute(statement.rstrip("; "), prepare=False)
-            curs = []
-            for read, params, fresh in reads:
-                curs.append(self.conn.cursor())
-                curs[-1].execute(self._sql(read), params, prepare=False if fresh else None)
-        return [cur.fetchall() for cur in curs]
 
     @contextmanager
     def staging(self) -> Iterator[Self]:
@@ -247,9 +234,12 @@ class Transactions:
             if bulk:
                 self.conn.execute("PRAGMA wal_autocheckpoint=0")
             if self.prefetched is not None:     # PostgreSQL, a one-record operation's writes:
-                with self.conn.pipeline():      # sent together, one round trip with the commit
-                    yield self                  # (the pipeline's sync as it ends)
-                    self.conn.cursor().execute("COMMIT")
+                with first_error() as first, self.conn.pipeline():    # sent together, one
+                    try:                        # round trip with the commit (the pipeline's
+                        yield self              # sync as it ends)
+                        self.conn.cursor().execute("COMMIT")
+                    except BaseException as exc:        # raised once the pipeline has ended
+                        first.error = exc
             else:
                 yield self
                 self.conn.commit()

@@ -36,6 +36,21 @@ def _other_answer(db, qs, record_id: int) -> str:
     return "N" if load_record(db, qs, record_id).states["1"] == (ANSWERED, "Y") else "Y"
 
 
+def _slow_pipelines(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The client slowed while it fills a pipeline, as on a loaded machine: an error the
+    server sends back then arrives before the last statement is queued."""
+    import time
+
+    real = psycopg.Cursor.execute
+
+    def slow(self, query, params=None, **kw):
+        if self.connection.pgconn.pipeline_status != psycopg.pq.PipelineStatus.OFF:
+            time.sleep(0.05)
+        return real(self, query, params, **kw)
+
+    monkeypatch.setattr(psycopg.Cursor, "execute", slow)
+
+
 def _watch(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, bool]]:
     """(statement, sent in pipeline mode) for every statement psycopg is asked to send, and
     ("SYNC", True) for every sync of a pipeline: the client then waits for the server, one
@@ -92,12 +107,17 @@ def test_an_answer_reads_with_the_lock_and_writes_in_one_pipeline(pg_db, demo, m
     assert open_transactions(pg_db.target) == 0
 
 
-def test_a_write_refused_at_the_commit_is_reported_and_nothing_is_kept(pg_db, demo):
+@pytest.mark.parametrize("slow", [False, True])
+def test_a_write_refused_at_the_commit_is_reported_and_nothing_is_kept(pg_db, demo, caplog,
+                                                                       monkeypatch, slow):
     """The undo entry's INSERT is refused by a trigger: the error comes back at the pipeline's
-    sync; the answer, the history event and the undo entry are all rolled back, and the next
-    answer on the same connection is saved as usual."""
+    sync (or, the client slowed, while the pipeline is still being filled); the answer, the
+    history event and the undo entry are all rolled back, psycopg logs nothing more, and the
+    next answer on the same connection is saved as usual."""
     from tests.actions import score
 
+    if slow:
+        _slow_pipelines(monkeypatch)
     audit, qs, (rid, other) = demo
     with _url_admin(pg_db.target) as admin:
         admin.execute("CREATE FUNCTION refuse_undo() RETURNS trigger LANGUAGE plpgsql AS $$ "
@@ -110,6 +130,7 @@ def test_a_write_refused_at_the_commit_is_reported_and_nothing_is_kept(pg_db, de
         score(pg_db, qs, rid, "1", _other_answer(pg_db, qs, rid), "alice")
     assert pg_snapshot(pg_db.target) == before          # nothing of it was kept
     assert open_transactions(pg_db.target) == 0
+    assert not caplog.records        # one error, not a second one logged by psycopg
     view = score(pg_db, qs, other, "1", _other_answer(pg_db, qs, other), "alice")   # goes on
     assert view.answered_by("1") == "alice"
     assert pg_snapshot(pg_db.target)["event"] != before["event"]
@@ -131,3 +152,25 @@ def test_a_refusal_inside_the_pipeline_leaves_the_connection_usable(pg_db, demo)
     assert open_transactions(pg_db.target) == 0
     assert score(pg_db, qs, rid, "1", _other_answer(pg_db, qs, rid),
                  "alice").answered_by("1") == "alice"
+
+
+def test_a_held_row_is_waited_for_and_nothing_else_is_said(pg_db, demo, caplog, monkeypatch):
+    """Another session holds the record's row: the lock's pipeline fails at the row (NOWAIT),
+    the answer lets the write lock go, waits for the row and is saved once it is free, and
+    psycopg logs nothing on the way (a second error would reach the user's terminal). The
+    client is slowed while it fills a pipeline, as on a loaded machine, so that the server's
+    refusal comes back before the last statement is sent."""
+    import threading
+
+    from tests.actions import score
+
+    audit, qs, (rid, _) = demo
+    _slow_pipelines(monkeypatch)
+    with _url_admin(pg_db.target) as other:
+        other.execute("BEGIN")
+        other.execute(f"SELECT 1 FROM record WHERE id = {int(rid)} FOR UPDATE")
+        threading.Timer(0.5, other.execute, ("COMMIT",)).start()
+        view = score(pg_db, qs, rid, "1", _other_answer(pg_db, qs, rid), "alice")
+    assert view.answered_by("1") == "alice"
+    assert not caplog.records
+    assert open_transactions(pg_db.target) == 0
