@@ -30,7 +30,7 @@ from reviewer.errors import (  # noqa: F401 - DatabaseError: re-exported
     ReviewerError,
     one_line,
 )
-from reviewer.store.pg_pipeline import Read
+from reviewer.store.pg_pipeline import Query
 from reviewer.store.transactions import LockTimeout, Transactions
 from reviewer.store.writer_lock import WriterQueue
 from reviewer.urls import (  # noqa: F401 - display_target, is_url, redact: used from here
@@ -161,7 +161,7 @@ class Database(Transactions):
         self._late_pending = False     # ... and has not taken it yet (lock_writers)
         self._first = ""               # PostgreSQL: locked before the write lock (lock_first)
         self._row: int | None = None   # ... the record locked just after it
-        self._reads: list[Read] = []   # ... and the reads sent with the lock
+        self._reads: list[Query] = []   # ... and the reads sent with the lock
         self.prefetched: list[list[tuple]] | None = None    # their rows
         self._queue = WriterQueue.for_file(path) if path is not None else None
         self.written: dict[str, set[int | None]] = {}   # what this transaction's writes reported

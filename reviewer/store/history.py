@@ -237,12 +237,6 @@ def history_dict(audit_name: str, found: list[HistoryEvent],
 
 
 # -- writing (only through ops.core.Tx) -----------------------------------------------------------
-def last_seq(db: Database, audit_key: int) -> int:
-    """The ``seq`` of an audit's newest event (0 for none; audit 0: the database's own)."""
-    return int(db.scalar("SELECT seq FROM event WHERE audit_id = ? ORDER BY seq DESC LIMIT 1",
-                         (audit_key,), fresh=True) or 0)      # the primary key's last entry
-
-
 def chain_head(db: Database, audit_key: int) -> tuple[int, bytes | None]:
     """(seq, hash) of the chain's last event; (0, None) for an empty chain."""
     # planned afresh: a plan kept from when the table was small would scan it

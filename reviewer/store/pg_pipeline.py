@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-Read = tuple[str, tuple, bool]     # a statement, its parameters, whether planned afresh
+Query = tuple[str, tuple, bool]    # a statement, its parameters, whether planned afresh
 
 
 class Failure:
@@ -32,7 +32,7 @@ def first_error() -> Iterator[Failure]:
         raise first.error
 
 
-def send_with_lock(conn: Any, statements: list[str], reads: list[Read]) -> list[list[tuple]]:
+def send_with_lock(conn: Any, statements: list[str], reads: list[Query]) -> list[list[tuple]]:
     """``statements`` (the transaction's start and its locks: no parameters), then ``reads``
     (placeholders already psycopg's), in one pipeline; the reads' rows. The statements are
     never prepared, the reads as psycopg prepares any statement but the ``fresh`` ones."""

@@ -18,7 +18,7 @@ from typing import NamedTuple
 from reviewer.store import answers, audits, history, identity
 from reviewer.store.audits import AuditInfo
 from reviewer.store.db import Database
-from reviewer.store.pg_pipeline import Read
+from reviewer.store.pg_pipeline import Query
 
 
 class Prefetched(NamedTuple):
@@ -29,7 +29,7 @@ class Prefetched(NamedTuple):
     read: answers.Read
 
 
-def record_reads(login: str, audit_id: int, record_id: int) -> list[Read]:
+def record_reads(login: str, audit_id: int, record_id: int) -> list[Query]:
     """(statement, parameters, planned afresh) in the order ``unpack`` takes."""
     return [(identity.ROLE_SQL, (login,), False), (audits.AUDIT_BY_ID, (audit_id,), False),
             (history.HEAD_SQL, (audit_id,), True), (answers.RECORD_SQL, (record_id,), False),

@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from typing import Any, Self
 
 from reviewer.errors import DatabaseError
-from reviewer.store.pg_pipeline import Read, first_error, send_with_lock
+from reviewer.store.pg_pipeline import Query, first_error, send_with_lock
 from reviewer.store.writer_lock import WriterQueue
 
 WRITE_LOCK = 0x72657669    # PostgreSQL advisory lock key taken by every write transaction
@@ -56,7 +56,7 @@ class Transactions:
     _late_pending: bool            # ... and has not taken it yet (lock_writers)
     _first: str                    # PostgreSQL: what the next transaction locks before it
     _row: int | None               # ... and the record it locks after it (lock_first)
-    _reads: list[Read]             # ... and the reads sent with the lock (lock_first)
+    _reads: list[Query]             # ... and the reads sent with the lock (lock_first)
     prefetched: list[list[tuple]] | None     # their rows, once the transaction has begun
     _queue: WriterQueue | None
 
@@ -99,7 +99,7 @@ class Transactions:
             raise
 
     def lock_first(self, record: int | None = None, imports: bool = False,
-                   reads: list[Read] | None = None) -> None:
+                   reads: list[Query] | None = None) -> None:
         """PostgreSQL, for the next write transaction, which may meet an import's rows (an
         import locks the records it updates before it takes the write lock, docs/performance.md,
         "Imports and scorers"): with ``record`` (an operation on one record: scoring, a note,
@@ -184,7 +184,7 @@ class Transactions:
         return True
 
     def _pg_queue(self, patience: float, key: int, begin: str, undo: Callable[[], object],
-                  first: str = "", then: str = "", reads: list[Read] | None = None) -> bool:
+                  first: str = "", then: str = "", reads: list[Query] | None = None) -> bool:
         """``begin`` (a transaction, or a savepoint in one), then queue in the server for
         ``first``'s locks (see :meth:`lock_first`) and the advisory lock ``key`` (none: 0) for
         up to a second (``patience`` at most), then ``then`` (a row locked without waiting:
