@@ -85,10 +85,18 @@ def raw_answer(db, audit_id: int, rid: int, qid: str, value: str) -> None:
     seq = head[0] + 1 if head else 1
     prev = bytes(head[1]) if head and head[1] else None
     at = "2026-01-01T00:00:00Z"
-    run("UPDATE answer SET state = 1, value = ?, reviewer = 'raw', login = 'raw', "
-        "answered_at = ?, event_seq = ? WHERE record_id = ? AND question_id = ?",
-        (value, at, seq, rid, qid))
-    if cur.rowcount == 0:
+    if not pg:      # SQLite keeps a record's answers in one pack (docs/performance.md)
+        entry = "json_array(1, ?, '', 'raw', ?, ?, 'raw')"
+        run(f"UPDATE answer_pack SET pack = json_set(pack, ?, {entry}) WHERE record_id = ?",
+            (f'$."{qid}"', value, at, seq, rid))
+        if cur.rowcount == 0:
+            run("INSERT INTO answer_pack (record_id, audit_id, pack) "
+                f"VALUES (?, ?, json_object(?, {entry}))", (rid, audit_id, qid, value, at, seq))
+    else:
+        run("UPDATE answer SET state = 1, value = ?, reviewer = 'raw', login = 'raw', "
+            "answered_at = ?, event_seq = ? WHERE record_id = ? AND question_id = ?",
+            (value, at, seq, rid, qid))
+    if pg and cur.rowcount == 0:
         run("INSERT INTO answer (record_id, question_id, audit_id, state, value, note, "
             "reviewer, login, answered_at, event_seq) "
             "VALUES (?, ?, ?, 1, ?, '', 'raw', 'raw', ?, ?)", (rid, qid, audit_id, value, at, seq))

@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from itertools import count
 from typing import Any
 
+from reviewer.store import packs
 from reviewer.store.db import Database
 
 BATCH = 20_000
@@ -88,6 +89,9 @@ def answer_groups(db: Database, audit_id: int, question_ids: Sequence[str]
     distinct answer to the questions named: the database groups the answers (from the tally
     index on SQLite), so a million answers cross as a few strings, one group at a time."""
     if not question_ids:
+        return
+    if db.dialect == "sqlite":          # from the packs (store.packs)
+        yield from packs.groups(db, audit_id, question_ids)
         return
     marks = ", ".join("?" * len(question_ids))
     sql = (f"SELECT question_id, state, value, {_ids(db, 'record_id', 'record_id')} "

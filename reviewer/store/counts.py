@@ -12,6 +12,7 @@ from itertools import repeat
 from typing import Any
 
 from reviewer.questions.logic import ANSWERED, NA, NOT_ASKED, UNANSWERED
+from reviewer.store import packs
 from reviewer.store.db import Database
 
 SPREAD = 4          # records' groups in a list indexed by id if ids span <= SPREAD x records
@@ -23,7 +24,10 @@ def record_count(db: Database, audit_id: int) -> int:
 
 
 def tally_rows(db: Database, audit_id: int) -> list[tuple]:
-    """(question id, state, value, n) over the audit's answers."""
+    """(question id, state, value, n) over the audit's answers (on SQLite from the packs:
+    ``store.packs``)."""
+    if db.dialect == "sqlite":
+        return packs.tally(db, audit_id)
     return db.all("SELECT question_id, state, value, COUNT(*) FROM answer WHERE audit_id = ? "
                   "GROUP BY question_id, state, value", (audit_id,))
 
@@ -62,12 +66,8 @@ def _by_sqlite(db: Database, audit_id: int, by: str) -> Counts:
     else:
         group_of = dict(zip(offsets, codes, strict=True))
     del ids
-    rows = []
-    for qid, state, value, listed in db.execute(
-            "SELECT question_id, state, value, group_concat(record_id - ?) FROM answer "
-            "WHERE audit_id = ? GROUP BY question_id, state, value", (low, audit_id)):
-        counted = Counter(map(group_of.__getitem__, json.loads(f"[{listed}]")))
-        rows += [(named[code], qid, state, value, n) for code, n in counted.items()]
+    found = packs.tally_grouped(db, audit_id, lambda rid: group_of[rid - low])
+    rows = [(named[code], qid, state, value, n) for code, qid, state, value, n in found]
     return [(named[code], n) for code, n in Counter(codes).items()], rows
 
 
@@ -177,7 +177,7 @@ def answers_filter(db: Database, audit_id: int) -> str:
 
     ``answer`` is a WITHOUT ROWID table (no ``rowid`` to take a maximum of): the whole table is
     counted instead, which SQLite does from its smallest index (2,000,000 rows: ~30 ms)."""
-    if db.dialect != "sqlite":
+    if db.dialect == "sqlite":          # the answers' view reads the audit's packs by index
         return "audit_id = ?"
     mine = db.scalar("SELECT COUNT(*) FROM answer WHERE audit_id = ?", (audit_id,)) or 0
     if mine < 50_000:

@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from reviewer.store import packs as packed
 from reviewer.store.db import Database
 from reviewer.store.staging import STAGE
 
@@ -122,6 +123,10 @@ def changes(db: Database, questions: list[Question], first_seq: int) -> tuple[in
                "state INTEGER NOT NULL, value TEXT, note TEXT NOT NULL, seq INTEGER, "
                "ans INTEGER NOT NULL, nte INTEGER NOT NULL)")
     same = "IS" if db.dialect == "sqlite" else "IS NOT DISTINCT FROM"
+    stored = "answer"
+    if db.dialect == "sqlite":          # the packs unpacked once (store.packs)
+        packed.keep_old(db, STAGE)
+        stored = packed.OLD
     state, value, note = _final(questions)
     cells = (
         "SELECT x.*, CASE WHEN old_state IN (1, 2) AND NOT (state = old_state AND "
@@ -132,7 +137,7 @@ def changes(db: Database, questions: list[Question], first_seq: int) -> tuple[in
         "COALESCE(a.note, '') AS old_note, "
         f"{state} AS state, {value} AS value, {note} AS note "
         f"FROM {STAGE} s CROSS JOIN {QUESTIONS} q "
-        "LEFT JOIN answer a ON a.record_id = s.rid AND a.question_id = q.qid "
+        f"LEFT JOIN {stored} a ON a.record_id = s.rid AND a.question_id = q.qid "
         "WHERE s.rid IS NOT NULL) x "
         f"WHERE NOT (state = old_state AND value {same} old_value AND note = old_note)")
     columns = "rid, qid, ref, in_file, old_state, old_value, old_note, state, value, note"
@@ -168,6 +173,11 @@ def apply(db: Database, audit_id: int, reviewer: str, now: str, import_seq: int 
     lists the answers it gave: ``import_rows.changed_given``)."""
     seqs = (f"CASE WHEN ans = 1 THEN {SEQ} WHEN state IN (1, 2) THEN ? END"
             if import_seq is not None else "CAST(? AS INTEGER)")
+    if db.dialect == "sqlite":
+        seqs = seqs.replace("ans =", "c.ans =").replace("state IN", "c.state IN").replace(
+            SEQ, "COALESCE(c.seq, c.n)")
+        packed.apply(db, CHANGE, audit_id, reviewer, now, seqs, import_seq)
+        return
     same = "IS" if db.dialect == "sqlite" else "IS NOT DISTINCT FROM"
     kept = f"answer.state = excluded.state AND answer.value {same} excluded.value"
     db.execute("DELETE FROM answer WHERE (record_id, question_id) IN (SELECT rid, qid FROM "
@@ -260,5 +270,5 @@ def packs(db: Database, detail: str, offset: int = 0) -> Iterator[tuple[int, str
 
 
 def drop(db: Database) -> None:
-    for table in (CHANGE, QUESTIONS, RECORDS):
+    for table in (CHANGE, QUESTIONS, RECORDS, packed.OLD):
         db.execute(f"DROP TABLE IF EXISTS {table}")

@@ -553,6 +553,63 @@ def answer_check_9(db: Database) -> None:
                "EXECUTE FUNCTION reviewer_answer_evented()")
 
 
+def _to_10(db: Database) -> None:
+    """SQLite: an audit's answers packed per record (docs/performance.md, "Answers packed per
+    record"): ``answer_pack`` holds one row per record with answers, its ``pack`` a JSON object
+    of its answers by question id; ``answer`` becomes a view of one row per answer with the
+    same columns as the table it replaces, written through by its INSTEAD OF triggers. An
+    entry is a string (answered with that value), 2 or 3 (n/a, not asked), each given by the
+    pack's ``event_seq`` (an import's event: its reviewer and time), or an array [state, value,
+    note, reviewer, answered_at, event_seq, login]. The stored rows move as arrays. PostgreSQL
+    keeps its answer table (its rights and checks are written on it)."""
+    if db.dialect != "sqlite":
+        return
+    db.execute("CREATE TABLE answer_pack (record_id INTEGER NOT NULL PRIMARY KEY "
+               "REFERENCES record (id), audit_id INTEGER NOT NULL, event_seq INTEGER, "
+               "pack VARCHAR NOT NULL)")
+    db.execute("CREATE INDEX ix_answer_pack_audit_id ON answer_pack (audit_id)")
+    db.execute("INSERT INTO answer_pack (record_id, audit_id, event_seq, pack) "
+               "SELECT record_id, MIN(audit_id), NULL, json_group_object(question_id, "
+               "json_array(state, value, note, reviewer, answered_at, event_seq, login)) "
+               "FROM answer GROUP BY record_id")
+    db.execute("DROP TABLE answer")
+    full = "j.type = 'array'"
+    db.execute(
+        "CREATE VIEW answer AS SELECT p.record_id AS record_id, j.key AS question_id, "
+        "p.audit_id AS audit_id, "
+        f"CASE j.type WHEN 'text' THEN 1 WHEN 'integer' THEN j.value "
+        "ELSE j.value ->> 0 END AS state, "
+        "CASE j.type WHEN 'text' THEN j.value WHEN 'array' THEN j.value ->> 1 END AS value, "
+        f"CASE WHEN {full} THEN j.value ->> 2 ELSE '' END AS note, "
+        f"CASE WHEN {full} THEN j.value ->> 3 ELSE e.reviewer END AS reviewer, "
+        f"CASE WHEN {full} THEN j.value ->> 4 ELSE e.at END AS answered_at, "
+        f"CASE WHEN {full} THEN j.value ->> 5 ELSE p.event_seq END AS event_seq, "
+        f"CASE WHEN {full} THEN j.value ->> 6 END AS login "
+        "FROM answer_pack p JOIN json_each(p.pack) j "
+        "LEFT JOIN event e ON e.audit_id = p.audit_id AND e.seq = p.event_seq")
+    key = "'$.\"' || {}.question_id || '\"'"
+    entry = ("json_array(NEW.state, NEW.value, COALESCE(NEW.note, ''), COALESCE(NEW.reviewer, "
+             "''), COALESCE(NEW.answered_at, ''), NEW.event_seq, NEW.login)")
+    db.execute(
+        "CREATE TRIGGER answer_insert INSTEAD OF INSERT ON answer BEGIN "
+        "SELECT RAISE(ABORT, 'UNIQUE constraint failed: answer.record_id, answer.question_id') "
+        "FROM answer_pack WHERE record_id = NEW.record_id "
+        f"AND json_type(pack, {key.format('NEW')}) IS NOT NULL; "
+        "INSERT OR IGNORE INTO answer_pack (record_id, audit_id, event_seq, pack) "
+        "VALUES (NEW.record_id, NEW.audit_id, NULL, '{}'); "
+        f"UPDATE answer_pack SET pack = json_set(pack, {key.format('NEW')}, {entry}) "
+        "WHERE record_id = NEW.record_id; END")
+    db.execute(
+        "CREATE TRIGGER answer_update INSTEAD OF UPDATE ON answer BEGIN "
+        f"UPDATE answer_pack SET pack = json_set(json_remove(pack, {key.format('OLD')}), "
+        f"{key.format('NEW')}, {entry}) WHERE record_id = OLD.record_id; END")
+    db.execute(
+        "CREATE TRIGGER answer_delete INSTEAD OF DELETE ON answer BEGIN "
+        f"UPDATE answer_pack SET pack = json_remove(pack, {key.format('OLD')}) "
+        "WHERE record_id = OLD.record_id; "
+        "DELETE FROM answer_pack WHERE record_id = OLD.record_id AND pack = '{}'; END")
+
+
 STEPS: dict[int, Callable[[Database], None]] = {1: _to_1, 2: _to_2, 3: _to_3, 4: _to_4,
                                                 5: _to_5, 6: _to_6, 7: _to_7, 8: _to_8,
-                                                9: _to_9}
+                                                9: _to_9, 10: _to_10}

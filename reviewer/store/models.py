@@ -105,7 +105,8 @@ class Record(SQLModel, table=True):
 
 
 class AnswerRow(SQLModel, table=True):
-    """One row per answered / n/a / not-asked question of a record (blank = no row)."""
+    """One row per answered / n/a / not-asked question of a record (blank = no row). On
+    SQLite (schema 10) a view of these columns over :class:`AnswerPack` (``SQLITE_VIEWS``)."""
 
     __tablename__ = "answer"
     # WITHOUT ROWID: the rows are stored in primary-key order, one B-tree fewer to keep up.
@@ -123,6 +124,21 @@ class AnswerRow(SQLModel, table=True):
     event_seq: int | None = None
     # schema 5: the login that gave it (on PostgreSQL the server's session_user, by trigger)
     login: str | None = None
+
+
+class AnswerPack(SQLModel, table=True):
+    """Schema 10, SQLite only (``SQLITE_ONLY``): a record's answers as one JSON object by
+    question id (``store.packs``; docs/performance.md, "Answers packed per record")."""
+
+    __tablename__ = "answer_pack"
+    record_id: int = Field(primary_key=True, foreign_key="record.id",
+                           sa_column_kwargs={"autoincrement": False})
+    audit_id: int = Field(index=True)
+    event_seq: int | None = None
+    pack: str
+
+
+SQLITE_VIEWS, SQLITE_ONLY = ("answer",), ("answer_pack",)   # views on SQLite; not on PostgreSQL
 
 
 class Event(SQLModel, table=True):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
+from reviewer.store import packs
 from reviewer.store.chain import listed, pack_parts
 from reviewer.store.db import Database
 from reviewer.store.ids import next_id, next_seq, reserve_records
@@ -117,9 +118,12 @@ def insert_new(db: Database, audit_id: int, question_ids: list[str], involved: s
              "reviewer, answered_at, event_seq) "
              "SELECT ? + k, qid, ?, state, value, note, CASE WHEN state <> 0 THEN ? ELSE '' END, "
              "CASE WHEN state <> 0 THEN ? ELSE '' END, ? FROM ")
-    if prepared == (first_id, int(count)):
-        db.execute(given + NEW, (first_id, audit_id, reviewer, now, seq))
-        db.execute(f"DROP TABLE {NEW}")
+    if db.dialect == "sqlite":
+        source = NEW if prepared == (first_id, int(count)) else (
+            "(" + _answer_rows(db, question_ids, involved, notes) + ")")
+        packs.insert_new(db, source, first_id, audit_id, reviewer, now, seq)
+        db.execute(f"DROP TABLE IF EXISTS {NEW}")
+        db.execute("DROP TABLE IF EXISTS import_questions")
     elif seq is None:    # PostgreSQL: a statement per CHUNK staged rows (each within the
         #                  statement timeout, docs/settings.md), all in the one transaction
         sql = given + "(" + _answer_rows(db, question_ids, involved, notes, chunk=True) + ") x"

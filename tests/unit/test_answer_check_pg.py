@@ -13,6 +13,7 @@ import time
 
 import pytest
 
+from reviewer import SCHEMA_VERSION
 from tests.conftest import ASB_SET, DEMO_CSV
 from tests.unit.answer_check_v8 import put_back_schema_8_check
 from tests.unit.test_roles_pg import AUDIT, first_record, team, write_one  # noqa: F401
@@ -221,7 +222,8 @@ def test_a_team_set_up_at_schema_8_gets_the_check_when_upgraded(team):  # noqa: 
         "owner", "SELECT tgname FROM pg_trigger WHERE tgrelid = 'answer'::regclass")}
     assert "answer_evented" not in triggers
     assert {"answer_touched_insert", "answer_touched_update", "answer_touched_delete"} <= triggers
-    assert t["sql"]("owner", "SELECT value FROM meta WHERE key = 'schema_version'") == [("9",)]
+    assert t["sql"]("owner", "SELECT value FROM meta WHERE key = 'schema_version'") == [
+        (str(SCHEMA_VERSION),)]
     assert REFUSED in attempt(t, change(rid))
     audit = t["sql"]("owner", f"SELECT id FROM audit WHERE name = '{AUDIT}'")[0][0]
     assert attempt(t, event(audit), change(rid)) is None

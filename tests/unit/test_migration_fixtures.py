@@ -57,14 +57,20 @@ def sqlite_schema(path: Path) -> dict:
 
 
 def sqlite_rows(path: Path) -> dict[str, list[tuple]]:
+    """Every table's rows, and the ``answer`` view's (schema 10) in place of the packs it
+    reads (``answer_pack``): how a record's answers are packed is storage, its rows the data."""
     conn = sqlite3.connect(path)
     try:
-        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = "
-                                             "'table' AND name NOT LIKE 'sqlite_%'")]
+        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type IN "
+                                             "('table', 'view') AND name NOT LIKE 'sqlite_%' "
+                                             "AND name NOT IN (?)", PACKED)]
         return {t: sorted(conn.execute(f'SELECT * FROM "{t}"').fetchall(), key=repr)
                 for t in tables}
     finally:
         conn.close()
+
+
+PACKED = ("answer_pack",)     # schema 10 (SQLite): copied and compared as the answer view's rows
 
 
 # Tables the database keeps itself (triggers fill them as rows are copied in): step 6's counts.
@@ -82,6 +88,8 @@ def copy_rows(source: Path, put) -> None:
         for t in tables:
             if t in DERIVED:
                 continue
+            if t in PACKED:             # the packs as the answer rows they hold
+                t = "answer"
             cursor = conn.execute(f'SELECT * FROM "{t}"')
             columns = [d[0] for d in cursor.description]
             for row in cursor:

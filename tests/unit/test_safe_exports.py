@@ -139,7 +139,7 @@ def test_every_file_value_round_trips_through_csv_and_xlsx(tmp_path):
 
 def test_a_vertical_tab_never_stops_an_xlsx_export(formulas, db, tmp_path, capsys):
     db.execute("UPDATE answer SET note = ? WHERE question_id = '1' AND note = 'plain'",
-               ("line one\x0bline two\x00",))
+               ("line one\x0bline two\x01",))
     for args in (("answers", "export", NAME, str(tmp_path / "a.xlsx")),
                  ("results", NAME, "--out", str(tmp_path / "r.xlsx"))):
         code, _, err = cli(capsys, formulas, *args)

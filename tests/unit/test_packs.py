@@ -1,0 +1,100 @@
+"""SQLite's answers packed per record (schema 10, docs/performance.md, "Answers packed per
+record"): whatever mix of compact entries (an import's) and full ones (a scorer's, a note) a
+record's pack holds, the counts read from the packs are those of the ``answer`` view's rows, and
+the view's rows are what was written through it."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from reviewer.store import packs
+from reviewer.store.db import Database
+
+QIDS = ["1", "2", "2a", "q-10"]
+VALUES = ["Y", "N", "Other", "", "1", "a;b"]
+entry = st.one_of(st.sampled_from(VALUES), st.sampled_from([2, 3]),
+                  st.tuples(st.sampled_from([0, 1, 2, 3]), st.sampled_from([None, *VALUES]),
+                            st.sampled_from(["", "a note"])))
+record = st.dictionaries(st.sampled_from(QIDS), entry, max_size=len(QIDS))
+
+
+def _db(tmp_path) -> Database:
+    from reviewer.ops import audits
+    from reviewer.workspace import Workspace
+
+    ws = Workspace.open(str(tmp_path / "p.db"), "importer")
+    for name in ("a", "b"):                    # audits 1 and 2
+        audits.create_audit(ws, name, "hmic-asb-call-listening-2012")
+    ws.close()
+    db = Database(str(tmp_path / "p.db"))
+    db.execute("INSERT INTO event (audit_id, seq, at, reviewer, action, detail) "
+               "VALUES (1, 1000, '2026-01-01T00:00:00Z', 'importer', 'import', '')")
+    return db
+
+
+def _store(db: Database, records: list[dict]) -> None:
+    """Each record's compact entries as an import writes them, its full ones through the
+    view, as a scorer's answer is written; a record of the other audit beside each."""
+    for rid, answers in enumerate(records, start=1):
+        for audit in (1, 2):
+            db.execute("INSERT INTO record (id, audit_id, seq, ref, fields, complete) "
+                       "VALUES (?, ?, ?, ?, ?, 0)", (rid * 2 + audit, audit, rid,
+                                                     f"R{rid}", json.dumps({"g": rid % 3})))
+        rid = rid * 2 + 1
+        compact = {q: e for q, e in answers.items() if not isinstance(e, tuple)}
+        if compact:
+            db.execute("INSERT INTO answer_pack (record_id, audit_id, event_seq, pack) "
+                       "VALUES (?, 1, 1000, ?)", (rid, json.dumps(compact)))
+        for q, e in answers.items():
+            if isinstance(e, tuple):
+                db.execute("INSERT INTO answer (record_id, question_id, audit_id, state, value, "
+                           "note, reviewer, answered_at) VALUES (?, ?, 1, ?, ?, ?, 'x', 't')",
+                           (rid, q, *e))
+        db.execute("INSERT INTO answer (record_id, question_id, audit_id, state, value, note, "
+                   "reviewer, answered_at) VALUES (?, '1', 2, 1, 'Y', '', 'y', 't')", (rid + 1,))
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(records=st.lists(record, max_size=12))
+def test_counts_from_the_packs_are_the_views(tmp_path_factory, records):
+    db = _db(tmp_path_factory.mktemp("packs"))
+    try:
+        _store(db, records)
+        view = db.all("SELECT question_id, state, value, COUNT(*) FROM answer "
+                      "WHERE audit_id = 1 GROUP BY question_id, state, value")
+        assert sorted(packs.tally(db, 1), key=repr) == sorted(view, key=repr)
+        groups = db.all("SELECT record_id % 3, question_id, state, value, COUNT(*) FROM answer "
+                        "WHERE audit_id = 1 GROUP BY 1, 2, 3, 4")
+        assert sorted(packs.tally_grouped(db, 1, lambda rid: rid % 3), key=repr) == \
+            sorted(groups, key=repr)
+        listed = db.all("SELECT question_id, state, value, group_concat(record_id) FROM "
+                        "(SELECT * FROM answer WHERE audit_id = 1 ORDER BY record_id) "
+                        "GROUP BY question_id, state, value")
+        got = list(packs.groups(db, 1, QIDS))
+        assert sorted(got, key=repr) == sorted(listed, key=repr)
+        assert len(got) == len({g[:3] for g in got})        # one group per answer
+    finally:
+        db.close()
+
+
+def test_the_view_gives_back_what_was_written_through_it(tmp_path):
+    db = _db(tmp_path)
+    try:
+        _store(db, [{"1": "Y", "2": 3}])
+        db.execute("UPDATE answer SET value = 'N', note = 'n\u00e9 \"q\"' WHERE record_id = 3 "
+                   "AND question_id = '1'")
+        db.execute("DELETE FROM answer WHERE record_id = 3 AND question_id = '2'")
+        assert db.all("SELECT question_id, state, value, note, reviewer, answered_at, event_seq "
+                      "FROM answer WHERE record_id = 3") == [
+            ("1", 1, "N", 'n\u00e9 "q"', "importer", "2026-01-01T00:00:00Z", 1000)]
+        db.execute("DELETE FROM answer WHERE record_id = 3")
+        assert db.scalar("SELECT COUNT(*) FROM answer_pack WHERE record_id = 3") == 0
+        counted = Counter(r[0] for r in db.all("SELECT audit_id FROM answer"))
+        assert counted == Counter({2: 1})
+    finally:
+        db.close()
