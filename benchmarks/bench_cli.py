@@ -171,13 +171,13 @@ def sqlite_only(imported: Path, pristine: Path, target: Path) -> float:
         con.execute("PRAGMA cache_size=-65536")
         con.execute("ATTACH DATABASE ? AS src", (str(imported),))
         con.execute("CREATE TEMP TABLE r AS SELECT * FROM src.record ORDER BY id")
-        con.execute("CREATE TEMP TABLE a AS SELECT * FROM src.answer "
-                    "ORDER BY record_id, question_id")
+        # schema 10: a record's answers are one row, its pack (docs/performance.md)
+        con.execute("CREATE TEMP TABLE a AS SELECT * FROM src.answer_pack ORDER BY record_id")
         con.execute("DETACH DATABASE src")
         start = time.perf_counter()
         con.execute("BEGIN IMMEDIATE")
         con.execute("INSERT INTO record SELECT * FROM temp.r")
-        con.execute("INSERT INTO answer SELECT * FROM temp.a")
+        con.execute("INSERT INTO answer_pack SELECT * FROM temp.a")
         con.execute("COMMIT")
         return time.perf_counter() - start
     finally:

@@ -134,11 +134,17 @@ def _apply(tx: Tx, qs: QuestionSet, st: Staged, header: list[str], path: Path, d
         problems.raise_any()
     # the new records' answers packed before the lock, with the merged ones' if any (on SQLite
     # read before the new answers are written, which carry the seq there too)
-    given = packed if not result.updated else merged.given if early else (
-        import_rows.given_rows(tx.db, tx.audit.id, seq, rows) if rows is not None else None)
+    if not result.updated:
+        given = packed
+    elif early:
+        given = merged.given
+    elif tx.db.dialect == "sqlite":     # from the change table, not every stored answer
+        given = import_rows.merged_given(tx.db, merge.CHANGE, rows)
+    else:                               # the new records written below carry the seq
+        given = None
     if new is None:
         new = _insert_new(tx, qs, st, seq, prepared[:2] if prepared else None)
-        if prepared is not None and (new[1], new[0]) != prepared[:2]:
+        if prepared is not None and new[0] and (new[1], new[0]) != prepared[:2]:
             given = None                     # built again under the lock
     if given is None:
         given = import_rows.given_rows(tx.db, tx.audit.id, seq)      # the file's rows as stored

@@ -1,5 +1,6 @@
 """Reading an audit's answers as columns (:class:`AnswerColumns`): a column at a time (one
-query per question, covered by the tally index), for the answer table and the workbooks."""
+query per question, covered by the tally index on PostgreSQL), for the answer table and the
+workbooks."""
 
 from __future__ import annotations
 

@@ -1,13 +1,14 @@
 """Counting answers for the figures (``analysis`` shapes what these return, and never sees the
-database): a tally's ``GROUP BY question_id, state, value`` over the audit's answers (covered by
-the ``ix_answer_tally`` index), the same per value of a record field, the records behind one
+database): a tally's ``GROUP BY question_id, state, value`` over the audit's answers (on
+PostgreSQL covered by the ``ix_answer_tally`` index; on SQLite counted from the answers' packs,
+``store.packs``), the same per value of a record field, the records behind one
 figure, the answers two audits gave (agreement), and who answered when (a report's summary).
 """
 
 from __future__ import annotations
 
 import json
-from collections import Counter, deque
+from collections import deque
 from itertools import repeat
 from typing import Any
 
@@ -39,36 +40,9 @@ def grouped_rows(db: Database, audit_id: int, by: str) -> Counts:
 
 
 def _by_sqlite(db: Database, audit_id: int, by: str) -> Counts:
-    """The field is read once per record (one pass over the audit's records, row by row: no
-    list of every value is kept) and each record given its group's code here. Then the tally
-    index lists, for each (question, state, value), the records with that answer: one string
-    of record ids per answer (``group_concat`` in the index's order, so SQLite neither sorts
-    nor joins the answers), parsed by the C JSON reader and counted by group in a ``Counter``
-    (a C loop). Each record's group is found in a list indexed by its id (from the audit's
-    lowest), or in a dict where the audit's ids are spread among other audits'."""
-    key = db.json_field("fields")
-    values: dict[Any, int] = {}
-    ids, codes = [], []
-    for rid, v in db.execute(f"SELECT id, {key} FROM record WHERE "
-                             f"{_records_filter(db, audit_id)}", (by, audit_id)):
-        ids.append(rid)
-        codes.append(values.setdefault(v, len(values)))
-    if not ids:
-        return [], []
-    named = list(values)
-    low = min(ids)
-    span = max(ids) - low + 1
-    offsets = map((-low).__add__, ids)
-    group_of: list[int] | dict[int, int]
-    if span <= SPREAD * len(ids):
-        group_of = [0] * span
-        deque(map(group_of.__setitem__, offsets, codes), maxlen=0)     # a C loop
-    else:
-        group_of = dict(zip(offsets, codes, strict=True))
-    del ids
-    found = packs.tally_grouped(db, audit_id, lambda rid: group_of[rid - low])
-    rows = [(named[code], qid, state, value, n) for code, qid, state, value, n in found]
-    return [(named[code], n) for code, n in Counter(codes).items()], rows
+    """One pass over the audit's records with their answers' packs (``store.packs``): the
+    field's value of each record and its answers, counted together."""
+    return packs.tally_by(db, audit_id, by, _records_filter(db, audit_id))
 
 
 def _records_filter(db: Database, audit_id: int) -> str:
@@ -171,12 +145,11 @@ def answer_dates(db: Database, audit_id: int) -> list[tuple[str, str | None, str
 
 
 def answers_filter(db: Database, audit_id: int) -> str:
-    """SQLite reads an audit's answers through the tally index one row lookup at a time; when
-    the audit holds a good share of all answers, one sequential scan (``+audit_id`` keeps the
-    index out) is several times faster (600,000 answers: 0.24 s instead of 2 s).
-
-    ``answer`` is a WITHOUT ROWID table (no ``rowid`` to take a maximum of): the whole table is
-    counted instead, which SQLite does from its smallest index (2,000,000 rows: ~30 ms)."""
+    """How to read an audit's answers. On SQLite the ``answer`` view reads the audit's packs
+    through their audit index (docs/performance.md, "Answers packed per record"). A database
+    read through the tally index one row lookup at a time does better, when the audit holds a
+    good share of all answers, with one sequential scan (``+audit_id`` keeps the index out):
+    600,000 answers in 0.24 s instead of 2 s."""
     if db.dialect == "sqlite":          # the answers' view reads the audit's packs by index
         return "audit_id = ?"
     mine = db.scalar("SELECT COUNT(*) FROM answer WHERE audit_id = ?", (audit_id,)) or 0

@@ -20,8 +20,8 @@ def given_rows(db: Database, audit_id: int, seq: int, new: NewRows | None = None
     answer written as in answer tables (``questions.logic.history_label``: the value, or
     ``n/a``), a range of record ids at a time, compressed as it comes: the same bytes as the
     whole list packed at once, in flat memory at a million records (docs/performance.md). On
-    SQLite read over the primary key's range (``+audit_id`` keeps the planner off the tally
-    index): under a second per million answers. ``new``: the import's new records' answers,
+    SQLite read over the packs' primary key's range (``+audit_id`` keeps the planner off
+    their audit index). ``new``: the import's new records' answers,
     made before the lock (:func:`new_rows`, ``store.staging.prepare_new``), which no answer
     carries ``seq`` for yet; they come first."""
     from reviewer.store.chain import listed, pack_parts
@@ -55,22 +55,39 @@ def _given_chunks(db: Database, audit_id: int, seq: int) -> Iterator[str]:
 
 
 def changed_given(db: Database, change: str) -> NewRows:
-    """PostgreSQL: the answers an import's merge (its change table ``change``: ``store.merge``,
-    made before the write lock) brings to blank cells of existing records, as
-    :func:`given_rows` lists them, in the table's order, a range of it at a time: the answers
-    carry no seq (it was not known when they were written), the import's event lists them."""
+    """The answers an import's merge (its change table ``change``: ``store.merge``) brings to
+    blank cells of existing records, as :func:`given_rows` lists them, in the table's order, a
+    range of it at a time. On PostgreSQL the merge ran before the write lock, so the answers
+    carry no seq; on SQLite reading the change table spares reading every answer of the audit
+    for the import's seq (its cells with no event of their own have negative numbers)."""
     label = _LABEL.replace("state", "c.state").replace("value", "c.value")
-    sql = (f"SELECT COALESCE(json_agg(json_build_array(c.rid, c.qid, {label}) ORDER BY c.n), "
-           f"'[]'::json)::text FROM {change} c WHERE c.n BETWEEN ? AND ? AND c.ans = 0 "
-           "AND c.state IN (1, 2) AND c.old_state NOT IN (1, 2)")
-    top = int(db.scalar(f"SELECT COALESCE(MAX(n), 0) FROM {change}"))
+    cells = (f"FROM {change} c WHERE c.n BETWEEN ? AND ? AND c.ans = 0 "
+             "AND c.state IN (1, 2) AND c.old_state NOT IN (1, 2)")
+    if db.dialect == "sqlite":
+        sql = (f"SELECT json_group_array(json_array(rid, qid, {_LABEL})) FROM (SELECT c.rid AS "
+               f"rid, c.qid AS qid, c.state AS state, c.value AS value {cells} ORDER BY c.n)")
+    else:
+        sql = (f"SELECT COALESCE(json_agg(json_build_array(c.rid, c.qid, {label}) "
+               f"ORDER BY c.n), '[]'::json)::text {cells}")
+    low, top = db.one(f"SELECT COALESCE(MIN(n), 1), COALESCE(MAX(n), 0) FROM {change}") or (1, 0)
 
     def chunks() -> Iterator[str]:
-        for start in range(1, top + 1, GIVEN_RANGE * 10):
+        for start in range(int(low), int(top) + 1, GIVEN_RANGE * 10):
             part = str(db.scalar(sql, (start, start + GIVEN_RANGE * 10 - 1)))
             if part != "[]":
                 yield part[1:-1]
     return chunks
+
+
+def merged_given(db: Database, change: str, new: NewRows | None) -> bytes:
+    """SQLite, under the write lock: the answers an import gives, packed for the chain as
+    :func:`given_rows` packs them: its new records' (``new``, made before the lock) first,
+    then those its merge brought to blank cells (:func:`changed_given`)."""
+    from reviewer.store.chain import listed, pack_parts
+
+    merged = (changed_given(db, change)(), _separator(db))
+    return pack_parts(listed((new(), _separator(db)), merged) if new is not None
+                      else listed(merged))
 
 
 def new_rows(db: Database, first_id: int, last_id: int) -> NewRows:

@@ -174,8 +174,6 @@ def apply(db: Database, audit_id: int, reviewer: str, now: str, import_seq: int 
     seqs = (f"CASE WHEN ans = 1 THEN {SEQ} WHEN state IN (1, 2) THEN ? END"
             if import_seq is not None else "CAST(? AS INTEGER)")
     if db.dialect == "sqlite":
-        seqs = seqs.replace("ans =", "c.ans =").replace("state IN", "c.state IN").replace(
-            SEQ, "COALESCE(c.seq, c.n)")
         packed.apply(db, CHANGE, audit_id, reviewer, now, seqs, import_seq)
         return
     same = "IS" if db.dialect == "sqlite" else "IS NOT DISTINCT FROM"

@@ -573,17 +573,26 @@ def _to_10(db: Database) -> None:
                "json_array(state, value, note, reviewer, answered_at, event_seq, login)) "
                "FROM answer GROUP BY record_id")
     db.execute("DROP TABLE answer")
-    full = "j.type = 'array'"
+    short = "j.type = 'array' AND json_array_length(j.value) = 2"
+    full = "j.type = 'array' AND json_array_length(j.value) > 2"
+    given = ("(SELECT {} FROM event g WHERE g.audit_id = p.audit_id AND g.seq >= j.value ->> 1 "
+             "ORDER BY g.seq LIMIT 1)")        # its event, or the pack of events holding it
     db.execute(
         "CREATE VIEW answer AS SELECT p.record_id AS record_id, j.key AS question_id, "
         "p.audit_id AS audit_id, "
-        f"CASE j.type WHEN 'text' THEN 1 WHEN 'integer' THEN j.value "
+        "CASE WHEN j.type = 'text' THEN 1 WHEN j.type = 'integer' THEN j.value "
+        f"WHEN {short} AND json_type(j.value, '$[0]') = 'text' THEN 1 "
         "ELSE j.value ->> 0 END AS state, "
-        "CASE j.type WHEN 'text' THEN j.value WHEN 'array' THEN j.value ->> 1 END AS value, "
+        "CASE WHEN j.type = 'text' THEN j.value WHEN j.type = 'integer' THEN NULL "
+        f"WHEN {short} THEN CASE WHEN json_type(j.value, '$[0]') = 'text' "
+        "THEN j.value ->> 0 END ELSE j.value ->> 1 END AS value, "
         f"CASE WHEN {full} THEN j.value ->> 2 ELSE '' END AS note, "
-        f"CASE WHEN {full} THEN j.value ->> 3 ELSE e.reviewer END AS reviewer, "
-        f"CASE WHEN {full} THEN j.value ->> 4 ELSE e.at END AS answered_at, "
-        f"CASE WHEN {full} THEN j.value ->> 5 ELSE p.event_seq END AS event_seq, "
+        f"CASE WHEN {full} THEN j.value ->> 3 WHEN {short} THEN {given.format('g.reviewer')} "
+        "ELSE e.reviewer END AS reviewer, "
+        f"CASE WHEN {full} THEN j.value ->> 4 WHEN {short} THEN {given.format('g.at')} "
+        "ELSE e.at END AS answered_at, "
+        f"CASE WHEN {full} THEN j.value ->> 5 WHEN {short} THEN j.value ->> 1 "
+        "ELSE p.event_seq END AS event_seq, "
         f"CASE WHEN {full} THEN j.value ->> 6 END AS login "
         "FROM answer_pack p JOIN json_each(p.pack) j "
         "LEFT JOIN event e ON e.audit_id = p.audit_id AND e.seq = p.event_seq")

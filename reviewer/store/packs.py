@@ -14,8 +14,8 @@ from __future__ import annotations
 import json
 from array import array
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
-from itertools import repeat
+from collections.abc import Iterator, Sequence
+from itertools import chain, repeat
 
 from reviewer.store.db import Database
 
@@ -57,38 +57,58 @@ def keep_old(db: Database, stage: str) -> None:
 
 def apply(db: Database, change: str, audit_id: int, reviewer: str, now: str,
           seqs: str, import_seq: int | None) -> None:
-    """Write a merge's change table over the packs (``store.merge.apply``'s rules): one
-    statement patches every changed record's pack (a JSON merge patch: a cell left blank
-    without a note is removed)."""
+    """Write a merge's change table over the packs (``store.merge.apply``'s rules, ``seqs``
+    its SQL for the event that gives a cell's answer): one statement patches every changed
+    record's pack (a JSON merge patch: a cell left blank without a note is removed). An
+    answer the import gives, with no note, is a short entry ``[value or state, event seq]``:
+    its event (or the pack of events holding it) has the import's reviewer and time."""
     kept = "o.record_id IS NOT NULL AND c.state = o.state AND c.value IS o.value"
-    entry = ("CASE WHEN c.state = 0 AND c.note = '' THEN NULL ELSE json_array(c.state, "
-             "c.value, c.note, "
+    short = (f"c.note = '' AND c.state IN (1, 2) AND NOT ({kept}) AND o.login IS NULL "
+             "AND c.eseq IS NOT NULL")
+    entry = ("CASE WHEN c.state = 0 AND c.note = '' THEN NULL "
+             f"WHEN {short} AND c.state = 1 AND c.value IS NOT NULL "
+             "THEN json_array(CAST(c.value AS TEXT), c.eseq) "
+             f"WHEN {short} AND c.state = 2 THEN json_array(2, c.eseq) "
+             "ELSE json_array(c.state, c.value, c.note, "
              f"CASE WHEN {kept} THEN o.reviewer WHEN c.state IN (1, 2) THEN ? ELSE '' END, "
              f"CASE WHEN {kept} THEN o.answered_at WHEN c.state IN (1, 2) THEN ? ELSE '' END, "
-             f"CASE WHEN {kept} THEN NULL ELSE {seqs} END, o.login) END")
+             f"CASE WHEN {kept} THEN NULL ELSE c.eseq END, o.login) END")
     db.execute(f"CREATE INDEX IF NOT EXISTS {change}_rid ON {change} (rid)")
     db.execute("INSERT OR IGNORE INTO answer_pack (record_id, audit_id, event_seq, pack) "
                f"SELECT DISTINCT rid, ?, NULL, '{{}}' FROM {change} "
                "WHERE state <> 0 OR note <> ''", (audit_id,))
     db.execute(f"UPDATE answer_pack SET pack = json_patch(pack, (SELECT json_group_object("
-               f"c.qid, {entry}) FROM {change} c LEFT JOIN {OLD} o ON o.record_id = c.rid "
-               "AND o.question_id = c.qid WHERE c.rid = answer_pack.record_id)) "
+               f"c.qid, {entry}) FROM (SELECT *, {seqs} AS eseq FROM {change} "
+               "WHERE rid = answer_pack.record_id) c LEFT JOIN "
+               f"{OLD} o ON o.record_id = c.rid AND o.question_id = c.qid)) "
                f"WHERE record_id IN (SELECT rid FROM {change})",
                (reviewer, now, import_seq))
     db.execute("DELETE FROM answer_pack WHERE pack = '{}' "
                f"AND record_id IN (SELECT rid FROM {change})")
 
 
-def read(db: Database, audit_id: int) -> Iterator[list[tuple[int, dict]]]:
-    """The audit's packs, ``BATCH`` at a time in record id order: (record id, entries)."""
+def filled(record: str, questions: str) -> str:
+    """SQL counting the answers (any but blank) of record ``record`` to the questions the
+    subquery ``questions`` lists, read from its pack (not through the view)."""
+    return ("SELECT COUNT(*) FROM answer_pack p, json_each(p.pack) j "
+            f"WHERE p.record_id = {record} AND j.key IN ({questions}) AND NOT (j.type = 'array' "
+            "AND json_array_length(j.value) > 2 AND j.value ->> 0 = 0)")
+
+
+def read(db: Database, audit_id: int) -> Iterator[tuple[list[int], list[dict], bool]]:
+    """The audit's packs, ``BATCH`` at a time in record id order: their record ids, their
+    entries, and whether any holds a full entry (an array). Each batch crosses as two strings,
+    parsed by the C JSON reader in one call each."""
     last = 0
     while True:
-        rows = db.all("SELECT record_id, pack FROM answer_pack WHERE audit_id = ? "
-                      "AND record_id > ? ORDER BY record_id LIMIT ?", (audit_id, last, BATCH))
-        if not rows:
+        row = db.one("SELECT group_concat(record_id), group_concat(pack), MAX(instr(pack, '[')), "
+                     "MAX(record_id) FROM (SELECT record_id, pack FROM answer_pack "
+                     "WHERE audit_id = ? AND record_id > ? ORDER BY record_id LIMIT ?)",
+                     (audit_id, last, BATCH))
+        if not row or row[0] is None:
             return
-        last = rows[-1][0]
-        yield [(rid, json.loads(pack)) for rid, pack in rows]
+        last = row[3]
+        yield json.loads(f"[{row[0]}]"), json.loads(f"[{row[1]}]"), bool(row[2])
 
 
 def state_value(entry: object) -> tuple[int, str | None]:
@@ -100,15 +120,22 @@ def state_value(entry: object) -> tuple[int, str | None]:
     return entry[0], entry[1]         # type: ignore[index]
 
 
-def _items(pack: dict) -> tuple:
+def _items(pack: dict) -> list[tuple[str, object]]:
     """A pack's (question id, entry) pairs, hashable: a full entry as its (state, value)."""
-    items = tuple(pack.items())
-    try:
-        hash(items)                     # a C check: compact entries only (most packs)
-    except TypeError:
-        items = tuple((k, v if isinstance(v, (str, int)) else (v[0], v[1]))
-                      for k, v in items)
-    return items
+    return [(k, _key(v)) for k, v in pack.items()]
+
+
+def _key(entry: object) -> object:
+    """An entry as its answer, hashable: a short entry's first element, a full one's (state,
+    value); compact ones as they are."""
+    if isinstance(entry, (str, int)):
+        return entry
+    return entry[0] if len(entry) == 2 else (entry[0], entry[1])   # type: ignore[arg-type,index]
+
+
+def _pairs(packs: list[dict], full: bool) -> Iterator[tuple[str, object]]:
+    """Every (question id, entry) pair of ``packs``, a C loop where none holds an array."""
+    return chain.from_iterable(map(_items if full else dict.items, packs))
 
 
 def _row(key: tuple[str, object]) -> tuple[str, int, str | None]:
@@ -117,29 +144,46 @@ def _row(key: tuple[str, object]) -> tuple[str, int, str | None]:
 
 
 def tally(db: Database, audit_id: int) -> list[tuple]:
-    """(question id, state, value, n) over the audit's answers: each pack's pairs counted in
-    a ``Counter`` (a C loop), compact entries as they are."""
+    """(question id, state, value, n) over the audit's answers: the pairs counted in a
+    ``Counter`` (a C loop), compact entries as they are."""
     counted: Counter = Counter()
-    for batch in read(db, audit_id):
-        for _, pack in batch:
-            counted.update(_items(pack))
+    with db.staging():                  # one snapshot (a read transaction)
+        for _, packs, full in read(db, audit_id):
+            counted.update(_pairs(packs, full))
     rows: Counter = Counter()
     for key, n in counted.items():        # "Y" and [1, "Y", ...] are the same answer
         rows[_row(key)] += n
     return [(*row, n) for row, n in rows.items()]
 
 
-def tally_grouped(db: Database, audit_id: int, group_of: Callable[[int], int]
-                  ) -> list[tuple]:
-    """(group code, question id, state, value, n): ``group_of`` a record id's group."""
+def tally_by(db: Database, audit_id: int, by: str, where: str
+             ) -> tuple[list[tuple], list[tuple]]:
+    """(group, records) and (group, question id, state, value, n) per value of the record
+    field ``by``, in one pass over the audit's records (``where``: their filter, its one
+    parameter the audit) with their packs: each batch's field values and packs cross as two
+    JSON strings, and every pair is counted with its group in a ``Counter`` (a C loop)."""
+    field = db.json_field("r.fields")
+    sql = ("SELECT json_group_array(g), group_concat(pack), MAX(instr(pack, '[')), MAX(id) "
+           f"FROM (SELECT r.id AS id, {field} AS g, COALESCE(p.pack, '{{}}') AS pack "
+           "FROM record r LEFT JOIN answer_pack p ON p.record_id = r.id "
+           f"WHERE {where.replace('audit_id', 'r.audit_id')} AND r.id > ? ORDER BY r.id "
+           "LIMIT ?)")
+    records: Counter = Counter()
     counted: Counter = Counter()
-    for batch in read(db, audit_id):
-        for rid, pack in batch:
-            counted.update(zip(repeat(group_of(rid)), _items(pack)))
+    last = 0
+    with db.staging():                  # one snapshot (a read transaction)
+        while row := db.one(sql, (by, audit_id, last, BATCH)):
+            if row[3] is None:
+                break
+            last = row[3]
+            found, packs = json.loads(row[0]), json.loads(f"[{row[1]}]")
+            records.update(found)
+            each = chain.from_iterable(map(repeat, found, map(len, packs)))
+            counted.update(zip(each, _pairs(packs, bool(row[2])), strict=True))
     rows: Counter = Counter()
     for (g, key), n in counted.items():
         rows[(g, *_row(key))] += n
-    return [(*row, n) for row, n in rows.items()]
+    return list(records.items()), [(*row, n) for row, n in rows.items()]
 
 
 def groups(db: Database, audit_id: int, question_ids: Sequence[str]
@@ -148,12 +192,11 @@ def groups(db: Database, audit_id: int, question_ids: Sequence[str]
     the questions named, as ``aligned.answer_groups`` gives them (ids as 8-byte arrays)."""
     wanted = set(question_ids)
     found: dict[tuple[str, object], array] = {}
-    for batch in read(db, audit_id):
-        for rid, pack in batch:
+    for ids, packs, _ in read(db, audit_id):
+        for rid, pack in zip(ids, packs, strict=True):
             for qid, entry in pack.items():
                 if qid in wanted:
-                    key = (qid, entry if isinstance(entry, (str, int)) else
-                           (entry[0], entry[1]))
+                    key = (qid, _key(entry))
                     ids = found.get(key)
                     if ids is None:
                         ids = found[key] = array("q")

@@ -17,6 +17,7 @@ from reviewer.store.db import Database
 QIDS = ["1", "2", "2a", "q-10"]
 VALUES = ["Y", "N", "Other", "", "1", "a;b"]
 entry = st.one_of(st.sampled_from(VALUES), st.sampled_from([2, 3]),
+                  st.lists(st.sampled_from([*VALUES, 2]), min_size=1, max_size=1),  # short
                   st.tuples(st.sampled_from([0, 1, 2, 3]), st.sampled_from([None, *VALUES]),
                             st.sampled_from(["", "a note"])))
 record = st.dictionaries(st.sampled_from(QIDS), entry, max_size=len(QIDS))
@@ -45,7 +46,8 @@ def _store(db: Database, records: list[dict]) -> None:
                        "VALUES (?, ?, ?, ?, ?, 0)", (rid * 2 + audit, audit, rid,
                                                      f"R{rid}", json.dumps({"g": rid % 3})))
         rid = rid * 2 + 1
-        compact = {q: e for q, e in answers.items() if not isinstance(e, tuple)}
+        compact = {q: [e[0], 1000] if isinstance(e, list) else e
+                   for q, e in answers.items() if not isinstance(e, tuple)}
         if compact:
             db.execute("INSERT INTO answer_pack (record_id, audit_id, event_seq, pack) "
                        "VALUES (?, 1, 1000, ?)", (rid, json.dumps(compact)))
@@ -68,10 +70,15 @@ def test_counts_from_the_packs_are_the_views(tmp_path_factory, records):
         view = db.all("SELECT question_id, state, value, COUNT(*) FROM answer "
                       "WHERE audit_id = 1 GROUP BY question_id, state, value")
         assert sorted(packs.tally(db, 1), key=repr) == sorted(view, key=repr)
-        groups = db.all("SELECT record_id % 3, question_id, state, value, COUNT(*) FROM answer "
-                        "WHERE audit_id = 1 GROUP BY 1, 2, 3, 4")
-        assert sorted(packs.tally_grouped(db, 1, lambda rid: rid % 3), key=repr) == \
-            sorted(groups, key=repr)
+        by = db.all("SELECT json_extract(r.fields, '$.g'), a.question_id, a.state, a.value, "
+                    "COUNT(*) FROM answer a JOIN record r ON r.id = a.record_id "
+                    "WHERE a.audit_id = 1 GROUP BY 1, 2, 3, 4")
+        records = db.all("SELECT json_extract(fields, '$.g'), COUNT(*) FROM record "
+                         "WHERE audit_id = 1 GROUP BY 1")
+        for where in ("audit_id = ?", "+audit_id = ?"):
+            got_records, got = packs.tally_by(db, 1, "g", where)
+            assert sorted(got, key=repr) == sorted(by, key=repr)
+            assert sorted(got_records, key=repr) == sorted(records, key=repr)
         listed = db.all("SELECT question_id, state, value, group_concat(record_id) FROM "
                         "(SELECT * FROM answer WHERE audit_id = 1 ORDER BY record_id) "
                         "GROUP BY question_id, state, value")
@@ -85,7 +92,11 @@ def test_counts_from_the_packs_are_the_views(tmp_path_factory, records):
 def test_the_view_gives_back_what_was_written_through_it(tmp_path):
     db = _db(tmp_path)
     try:
-        _store(db, [{"1": "Y", "2": 3}])
+        _store(db, [{"1": "Y", "2": 3, "3": ["N"]}])
+        assert db.all("SELECT state, value, note, reviewer, answered_at, event_seq FROM answer "
+                      "WHERE record_id = 3 AND question_id = '3'") == [
+            (1, "N", "", "importer", "2026-01-01T00:00:00Z", 1000)]     # a short entry
+        db.execute("DELETE FROM answer WHERE record_id = 3 AND question_id = '3'")
         db.execute("UPDATE answer SET value = 'N', note = 'n\u00e9 \"q\"' WHERE record_id = 3 "
                    "AND question_id = '1'")
         db.execute("DELETE FROM answer WHERE record_id = 3 AND question_id = '2'")
