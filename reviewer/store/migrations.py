@@ -559,9 +559,11 @@ def _to_10(db: Database) -> None:
     of its answers by question id; ``answer`` becomes a view of one row per answer with the
     same columns as the table it replaces, written through by its INSTEAD OF triggers. An
     entry is a string (answered with that value), 2 or 3 (n/a, not asked), each given by the
-    pack's ``event_seq`` (an import's event: its reviewer and time), or an array [state, value,
-    note, reviewer, answered_at, event_seq, login]. The stored rows move as arrays. PostgreSQL
-    keeps its answer table (its rights and checks are written on it)."""
+    pack's ``event_seq`` (an import's event: its reviewer and time); a short array [value or 2,
+    event seq] (its event, or the pack of events holding it: the reviewer and time); or an
+    array [state, value, note, reviewer, answered_at, event_seq, login]. The stored rows move
+    as full arrays. PostgreSQL keeps its answer table (its rights and checks are written on
+    it)."""
     if db.dialect != "sqlite":
         return
     db.execute("CREATE TABLE answer_pack (record_id INTEGER NOT NULL PRIMARY KEY "

@@ -5,8 +5,10 @@ triggers one answer at a time. An import writes whole packs instead, set-based: 
 answers are one row, written once, with no index entry per answer.
 
 An entry is a string (answered with that value), 2 or 3 (n/a, not asked), each given by the
-pack's ``event_seq`` (an import's event, whose reviewer and time are the answer's), or an array
-``[state, value, note, reviewer, answered_at, event_seq, login]``.
+pack's ``event_seq`` (an import's event, whose reviewer and time are the answer's); a short
+array ``[value or 2, event seq]`` (an answer a re-import changed: its event, or the pack of
+events holding it, has the reviewer and time); or a full one ``[state, value, note, reviewer,
+answered_at, event_seq, login]``.
 """
 
 from __future__ import annotations
@@ -112,7 +114,7 @@ def read(db: Database, audit_id: int) -> Iterator[tuple[list[int], list[dict], b
 
 
 def state_value(entry: object) -> tuple[int, str | None]:
-    """An entry's state and value."""
+    """The state and value of an entry as :func:`_key` gives it."""
     if isinstance(entry, str):
         return 1, entry
     if isinstance(entry, int):
@@ -192,15 +194,16 @@ def groups(db: Database, audit_id: int, question_ids: Sequence[str]
     the questions named, as ``aligned.answer_groups`` gives them (ids as 8-byte arrays)."""
     wanted = set(question_ids)
     found: dict[tuple[str, object], array] = {}
-    for ids, packs, _ in read(db, audit_id):
-        for rid, pack in zip(ids, packs, strict=True):
-            for qid, entry in pack.items():
-                if qid in wanted:
-                    key = (qid, _key(entry))
-                    ids = found.get(key)
-                    if ids is None:
-                        ids = found[key] = array("q")
-                    ids.append(rid)
+    with db.staging():                  # one snapshot (a read transaction)
+        for ids, packs, _ in read(db, audit_id):
+            for rid, pack in zip(ids, packs, strict=True):
+                for qid, entry in pack.items():
+                    if qid in wanted:
+                        key = (qid, _key(entry))
+                        listed = found.get(key)
+                        if listed is None:
+                            listed = found[key] = array("q")
+                        listed.append(rid)
     merged: dict[tuple, list[array]] = {}
     for key, ids in found.items():        # "Y" and [1, "Y", ...] are the same answer
         merged.setdefault(_row(key), []).append(ids)
