@@ -140,6 +140,8 @@ def records_behind(db: Database, audit_id: int, qid: str, answer: str,
 
 def answer_dates(db: Database, audit_id: int) -> list[tuple[str, str | None, str | None]]:
     """(reviewer, first answered_at, last answered_at) per reviewer of the audit's answers."""
+    if db.dialect == "sqlite":
+        return packs.answer_dates(db, audit_id)
     return db.all(f"SELECT reviewer, MIN(NULLIF(answered_at, '')), MAX(answered_at) FROM answer "
                   f"WHERE {answers_filter(db, audit_id)} GROUP BY reviewer", (audit_id,))
 

@@ -97,6 +97,25 @@ def filled(record: str, questions: str) -> str:
             "AND json_array_length(j.value) > 2 AND j.value ->> 0 = 0)")
 
 
+def answer_dates(db: Database, audit_id: int) -> list[tuple[str, str | None, str | None]]:
+    """(reviewer, first answered_at, last answered_at) per reviewer of the audit's answers,
+    as the view gives them, without unpacking every compact entry: a pack holding any counts
+    its event's reviewer and time once; only the arrays are read one by one."""
+    given = ("(SELECT g.{} FROM event g WHERE g.audit_id = p.audit_id AND g.seq >= j.value ->> 1 "
+             "ORDER BY g.seq LIMIT 1)")
+    short = "json_array_length(j.value) = 2"
+    return db.all(
+        "SELECT w, MIN(NULLIF(t, '')), MAX(t) FROM ("
+        "SELECT e.reviewer AS w, e.at AS t FROM answer_pack p JOIN event e "
+        "ON e.audit_id = p.audit_id AND e.seq = p.event_seq WHERE p.audit_id = ? AND EXISTS "
+        "(SELECT 1 FROM json_each(p.pack) c WHERE c.type <> 'array') "
+        "UNION ALL SELECT "
+        f"CASE WHEN {short} THEN {given.format('reviewer')} ELSE j.value ->> 3 END, "
+        f"CASE WHEN {short} THEN {given.format('at')} ELSE j.value ->> 4 END "
+        "FROM answer_pack p, json_each(p.pack) j WHERE p.audit_id = ? "
+        "AND instr(p.pack, '[') > 0 AND j.type = 'array') GROUP BY w", (audit_id, audit_id))
+
+
 def read(db: Database, audit_id: int) -> Iterator[tuple[list[int], list[dict], bool]]:
     """The audit's packs, ``BATCH`` at a time in record id order: their record ids, their
     entries, and whether any holds a full entry (an array). Each batch crosses as two strings,

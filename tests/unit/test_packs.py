@@ -82,6 +82,9 @@ def test_counts_from_the_packs_are_the_views(tmp_path_factory, records):
         listed = db.all("SELECT question_id, state, value, group_concat(record_id) FROM "
                         "(SELECT * FROM answer WHERE audit_id = 1 ORDER BY record_id) "
                         "GROUP BY question_id, state, value")
+        dates = db.all("SELECT reviewer, MIN(NULLIF(answered_at, '')), MAX(answered_at) "
+                       "FROM answer WHERE audit_id = 1 GROUP BY reviewer")
+        assert sorted(packs.answer_dates(db, 1), key=repr) == sorted(dates, key=repr)
         got = list(packs.groups(db, 1, QIDS))
         assert sorted(got, key=repr) == sorted(listed, key=repr)
         assert len(got) == len({g[:3] for g in got})        # one group per answer
