@@ -42,8 +42,11 @@ def base_grid(batches: Iterable[list[tuple[int, str]]], questions: int) -> Grid:
                 [[] for _ in range(questions)])
 
 
-def numbers(text: str) -> np.ndarray:
-    """Integers joined with ``,`` (as the store reads them) as an array."""
+def numbers(text: str | np.ndarray) -> np.ndarray:
+    """Integers joined with ``,`` (as the store reads them), or already an array, as an
+    array."""
+    if not isinstance(text, str):
+        return np.asarray(text, np.int64)
     return np.fromstring(text, dtype=np.int64, sep=",") if text else np.zeros(0, np.int64)
 
 

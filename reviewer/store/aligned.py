@@ -84,10 +84,11 @@ def linked_records(db: Database, base_id: int, audit_id: int) -> tuple[str, str]
 
 
 def answer_groups(db: Database, audit_id: int, question_ids: Sequence[str]
-                  ) -> Iterator[tuple[str, int, Any, str]]:
-    """(question id, state, value, the record ids that gave it joined with ``,``) for each
-    distinct answer to the questions named: the database groups the answers (from the tally
-    index on SQLite), so a million answers cross as a few strings, one group at a time."""
+                  ) -> Iterator[tuple[str, int, Any, Any]]:
+    """(question id, state, value, the record ids that gave it) for each distinct answer to
+    the questions named. PostgreSQL groups the answers, so a million answers cross as a few
+    strings (the ids joined with ``,``), one group at a time; SQLite reads them from the packs
+    (``store.packs.groups``), the ids an int64 array in id order."""
     if not question_ids:
         return
     if db.dialect == "sqlite":          # from the packs (store.packs)

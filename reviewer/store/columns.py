@@ -145,7 +145,8 @@ def _answer_codes(db: Database, audit: AuditInfo, qs: QuestionSet, ids: Any,
         j = index[qid]
         label = labellers[j](state, value)
         code = texts[j].setdefault(label, len(texts[j]))
-        rids = np.fromstring(text, np.int64, sep=",") if text else np.zeros(0, np.int64)
+        rids = (np.asarray(text, np.int64) if not isinstance(text, str)    # SQLite: an array
+                else np.fromstring(text, np.int64, sep=",") if text else np.zeros(0, np.int64))
         at = np.minimum(np.searchsorted(ids, rids), len(ids) - 1)
         codes[at[ids[at] == rids], j] = code
     labels = []

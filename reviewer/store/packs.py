@@ -18,6 +18,7 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from itertools import chain, repeat
 from operator import itemgetter
+from typing import Any
 
 from reviewer.store.db import Database
 
@@ -208,9 +209,10 @@ def tally_by(db: Database, audit_id: int, by: str, where: str
 
 
 def groups(db: Database, audit_id: int, question_ids: Sequence[str]
-           ) -> Iterator[tuple[str, int, object, str]]:
-    """(question id, state, value, record ids joined with ``,``) for each distinct answer to
-    the questions named, as ``aligned.answer_groups`` gives them, in flat memory: one pass over
+           ) -> Iterator[tuple[str, int, object, Any]]:
+    """(question id, state, value, record ids as an int64 array, in id order) for each
+    distinct answer to the questions named, as ``aligned.answer_groups`` gives them (where
+    PostgreSQL's are a string), in flat memory: one pass over
     the packs fills a matrix of answer codes (a record per row, a question per column, four
     bytes a cell: 40 MB for a million records of ten questions), each pair's code and column
     found by dict look-ups mapped in C; then one stable sort of a question's column lists the
@@ -247,4 +249,4 @@ def groups(db: Database, audit_id: int, question_ids: Sequence[str]
             parts = [order[np.searchsorted(ranked, c):np.searchsorted(ranked, c, "right")]
                      for c in merged[qid][row]]
             rows = parts[0] if len(parts) == 1 else np.sort(np.concatenate(parts))
-            yield (*row, ",".join(map(str, ids[rows].tolist())))
+            yield (*row, ids[rows])
