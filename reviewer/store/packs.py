@@ -17,7 +17,6 @@ import json
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from itertools import chain, repeat
-from operator import itemgetter
 from typing import Any
 
 from reviewer.store.db import Database
@@ -208,6 +207,15 @@ def tally_by(db: Database, audit_id: int, by: str, where: str
     return list(records.items()), [(*row, n) for row, n in rows.items()]
 
 
+class _Codes(dict):
+    """A code for each key, given the first time it is looked up (only a new key costs a
+    Python call: the look-ups are mapped in C)."""
+
+    def __missing__(self, key: object) -> int:
+        code = self[key] = len(self) + 1
+        return code
+
+
 def groups(db: Database, audit_id: int, question_ids: Sequence[str]
            ) -> Iterator[tuple[str, int, object, Any]]:
     """(question id, state, value, record ids as an int64 array, in id order) for each
@@ -220,7 +228,8 @@ def groups(db: Database, audit_id: int, question_ids: Sequence[str]
     import numpy as np
 
     column = {qid: j for j, qid in enumerate(dict.fromkeys(question_ids))}
-    code_of: dict[tuple[str, object], int] = {}        # (question, answer as stored) -> code
+    code_of = _Codes()                  # (question, answer as stored) -> code, from 1
+    col_of = [-1]                       # code -> its question's column (-1: not asked for)
     with db.staging():                  # one snapshot (a read transaction)
         n = int(db.scalar("SELECT COUNT(*) FROM answer_pack WHERE audit_id = ?", (audit_id,)))
         codes = np.zeros((n, max(len(column), 1)), np.uint32)
@@ -228,12 +237,10 @@ def groups(db: Database, audit_id: int, question_ids: Sequence[str]
         at = 0
         for rids, packs, full in read(db, audit_id):
             pairs = list(_pairs(packs, full))
-            for key in set(pairs).difference(code_of):
-                code_of[key] = len(code_of) + 1
             rows = np.repeat(np.arange(at, at + len(rids)), list(map(len, packs)))
-            cols = np.fromiter(map(column.get, map(itemgetter(0), pairs), repeat(-1)),
-                               np.int64, len(pairs))
             found = np.fromiter(map(code_of.__getitem__, pairs), np.int64, len(pairs))
+            col_of += [column.get(qid, -1) for qid, _ in list(code_of)[len(col_of) - 1:]]
+            cols = np.asarray(col_of, np.int64)[found]
             keep = cols >= 0
             codes[rows[keep], cols[keep]] = found[keep]
             ids[at:at + len(rids)] = rids
