@@ -598,25 +598,27 @@ def _to_10(db: Database) -> None:
         f"CASE WHEN {full} THEN j.value ->> 6 END AS login "
         "FROM answer_pack p JOIN json_each(p.pack) j "
         "LEFT JOIN event e ON e.audit_id = p.audit_id AND e.seq = p.event_seq")
-    key = "'$.\"' || {}.question_id || '\"'"
+    # the triggers name a question by JSON merge patch, never by a path: any question id
+    # (quotes, dots, brackets) is a key; a null in a patch removes the key
+    one = "json_object({}.question_id, {})"
     entry = ("json_array(NEW.state, NEW.value, COALESCE(NEW.note, ''), COALESCE(NEW.reviewer, "
              "''), COALESCE(NEW.answered_at, ''), NEW.event_seq, NEW.login)")
     db.execute(
         "CREATE TRIGGER answer_insert INSTEAD OF INSERT ON answer BEGIN "
         "SELECT RAISE(ABORT, 'UNIQUE constraint failed: answer.record_id, answer.question_id') "
-        "FROM answer_pack WHERE record_id = NEW.record_id "
-        f"AND json_type(pack, {key.format('NEW')}) IS NOT NULL; "
+        "FROM answer_pack p, json_each(p.pack) j WHERE p.record_id = NEW.record_id "
+        "AND j.key = NEW.question_id; "
         "INSERT OR IGNORE INTO answer_pack (record_id, audit_id, event_seq, pack) "
         "VALUES (NEW.record_id, NEW.audit_id, NULL, '{}'); "
-        f"UPDATE answer_pack SET pack = json_set(pack, {key.format('NEW')}, {entry}) "
+        f"UPDATE answer_pack SET pack = json_patch(pack, {one.format('NEW', entry)}) "
         "WHERE record_id = NEW.record_id; END")
     db.execute(
         "CREATE TRIGGER answer_update INSTEAD OF UPDATE ON answer BEGIN "
-        f"UPDATE answer_pack SET pack = json_set(json_remove(pack, {key.format('OLD')}), "
-        f"{key.format('NEW')}, {entry}) WHERE record_id = OLD.record_id; END")
+        f"UPDATE answer_pack SET pack = json_patch(json_patch(pack, {one.format('OLD', 'NULL')}), "
+        f"{one.format('NEW', entry)}) WHERE record_id = OLD.record_id; END")
     db.execute(
         "CREATE TRIGGER answer_delete INSTEAD OF DELETE ON answer BEGIN "
-        f"UPDATE answer_pack SET pack = json_remove(pack, {key.format('OLD')}) "
+        f"UPDATE answer_pack SET pack = json_patch(pack, {one.format('OLD', 'NULL')}) "
         "WHERE record_id = OLD.record_id; "
         "DELETE FROM answer_pack WHERE record_id = OLD.record_id AND pack = '{}'; END")
 

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from reviewer.store import packs
 from reviewer.store.db import Database
 
-QIDS = ["1", "2", "2a", "q-10"]
+QIDS = ["1", "2", "2a", "q-10", 'a"b.c[0]']       # any text is a question id
 VALUES = ["Y", "N", "Other", "", "1", "a;b"]
 entry = st.one_of(st.sampled_from(VALUES), st.sampled_from([2, 3]),
                   st.lists(st.sampled_from([*VALUES, 2]), min_size=1, max_size=1),  # short
@@ -95,7 +95,12 @@ def test_counts_from_the_packs_are_the_views(tmp_path_factory, records):
 def test_the_view_gives_back_what_was_written_through_it(tmp_path):
     db = _db(tmp_path)
     try:
-        _store(db, [{"1": "Y", "2": 3, "3": ["N"]}])
+        _store(db, [{"1": "Y", "2": 3, "3": ["N"], 'a"b.c': 2}])
+        db.execute("UPDATE answer SET note = 'q' WHERE record_id = 3 AND question_id = ?",
+                   ('a"b.c',))
+        assert db.all("SELECT state, note FROM answer WHERE question_id = ?", ('a"b.c',)) == [
+            (2, "q")]
+        db.execute("DELETE FROM answer WHERE record_id = 3 AND question_id = ?", ('a"b.c',))
         assert db.all("SELECT state, value, note, reviewer, answered_at, event_seq FROM answer "
                       "WHERE record_id = 3 AND question_id = '3'") == [
             (1, "N", "", "importer", "2026-01-01T00:00:00Z", 1000)]     # a short entry
