@@ -132,8 +132,9 @@ def _apply(tx: Tx, qs: QuestionSet, st: Staged, header: list[str], path: Path, d
         merged.offset = 0
         merged.run(result)
         problems.raise_any()
-    # the new records' answers packed before the lock, with the merged ones' if any (on SQLite
-    # read before the new answers are written, which carry the seq there too)
+    # the answers the import gives, packed for its event: the new records' (made before the
+    # lock), then those the merge brought to blank cells (SQLite: from its change table;
+    # PostgreSQL after a lost race: read back below, the new records' carrying the seq)
     if not result.updated:
         given = packed
     elif early:

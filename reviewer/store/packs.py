@@ -25,22 +25,17 @@ OLD = "merge_old"            # the matched records' stored answers, one row each
 BATCH = 5_000                # packs read at a time
 
 
-def entry_sql(event: str) -> str:
-    """An entry of a pack from the columns state, value, note of a new answer given by the
-    pack's event (compact where it can be), else full, with ``event`` (SQL) its event."""
-    return ("CASE WHEN note = '' AND state = 1 AND value IS NOT NULL THEN CAST(value AS TEXT) "
-            "WHEN note = '' AND state IN (2, 3) THEN state "
-            "ELSE json_array(state, value, note, CASE WHEN state <> 0 THEN ? ELSE '' END, "
-            f"CASE WHEN state <> 0 THEN ? ELSE '' END, {event}, NULL) END")
-
-
 def insert_new(db: Database, source: str, first_id: int, audit_id: int, reviewer: str,
                now: str, seq: int | None) -> None:
     """The packs of an import's new records, from ``source`` (rows k, qid, state, value,
-    note: record ``first_id + k``), given by the import's event ``seq``."""
+    note: record ``first_id + k``), given by the import's event ``seq``: an answer with no
+    note compact (its reviewer and time the event's), anything else a full entry."""
+    entry = ("CASE WHEN note = '' AND state = 1 AND value IS NOT NULL THEN CAST(value AS TEXT) "
+             "WHEN note = '' AND state IN (2, 3) THEN state "
+             "ELSE json_array(state, value, note, CASE WHEN state <> 0 THEN ? ELSE '' END, "
+             "CASE WHEN state <> 0 THEN ? ELSE '' END, ?, NULL) END")
     db.execute("INSERT INTO answer_pack (record_id, audit_id, event_seq, pack) "
-               f"SELECT ? + k, ?, ?, json_group_object(qid, {entry_sql('?')}) "
-               f"FROM {source} x GROUP BY k",
+               f"SELECT ? + k, ?, ?, json_group_object(qid, {entry}) FROM {source} x GROUP BY k",
                (first_id, audit_id, seq, reviewer, now, seq))
 
 
