@@ -19,6 +19,7 @@ from collections.abc import Iterator, Sequence
 from itertools import chain, repeat
 from typing import Any
 
+from reviewer.errors import DatabaseError
 from reviewer.store.db import Database
 
 OLD = "merge_old"            # the matched records' stored answers, one row each (a merge)
@@ -124,7 +125,19 @@ def read(db: Database, audit_id: int) -> Iterator[tuple[list[int], list[dict], b
         if not row or row[0] is None:
             return
         last = row[3]
-        yield json.loads(f"[{row[0]}]"), json.loads(f"[{row[1]}]"), bool(row[2])
+        yield json.loads(f"[{row[0]}]"), _parsed(db, audit_id, row[1]), bool(row[2])
+
+
+def _parsed(db: Database, audit_id: int, joined: str) -> list[dict]:
+    """A batch's packs (joined with ``,``) parsed, or a located error naming the first record
+    whose pack is not JSON (written outside the program)."""
+    try:
+        return json.loads(f"[{joined}]")
+    except ValueError:
+        bad = db.scalar("SELECT MIN(record_id) FROM answer_pack WHERE audit_id = ? "
+                        "AND NOT json_valid(pack)", (audit_id,))
+        raise DatabaseError(f"record id {bad}: its stored answers (answer_pack) are not valid "
+                            "JSON; the database was changed outside reviewer") from None
 
 
 def state_value(entry: object) -> tuple[int, str | None]:
@@ -192,7 +205,7 @@ def tally_by(db: Database, audit_id: int, by: str, where: str
             if row[3] is None:
                 break
             last = row[3]
-            found, packs = json.loads(row[0]), json.loads(f"[{row[1]}]")
+            found, packs = json.loads(row[0]), _parsed(db, audit_id, row[1])
             records.update(found)
             each = chain.from_iterable(map(repeat, found, map(len, packs)))
             counted.update(zip(each, _pairs(packs, bool(row[2])), strict=True))

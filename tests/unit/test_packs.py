@@ -117,3 +117,24 @@ def test_the_view_gives_back_what_was_written_through_it(tmp_path):
         assert counted == Counter({2: 1})
     finally:
         db.close()
+
+
+def test_a_pack_changed_outside_the_program_is_a_located_error(tmp_path):
+    from reviewer.errors import DatabaseError
+
+    db = _db(tmp_path)
+    try:
+        _store(db, [{"1": "Y"}, {"1": "N"}])
+        db.execute("UPDATE answer_pack SET pack = '{\"1\":' WHERE record_id = 5")
+        for read in (lambda: packs.tally(db, 1), lambda: packs.tally_by(db, 1, "g", "audit_id = ?"),
+                     lambda: list(packs.groups(db, 1, QIDS))):
+            try:
+                read()
+            except DatabaseError as exc:
+                message = str(exc)
+                assert message.startswith("record id 5: its stored answers")
+                assert "\n" not in message
+            else:
+                raise AssertionError("a pack that is not JSON was read")
+    finally:
+        db.close()
