@@ -85,13 +85,19 @@ class Disagreements(Sequence[Disagreement]):
     def raw(self, cats: Sequence[object] | None = None) -> Iterator[tuple[str, tuple]]:
         """(ref, every audit's answer) of each, a block at a time; ``cats``: what to give for
         each category instead of its text (None first, for a blank)."""
+        for refs, columns in self.blocks(cats):
+            yield from zip(refs, zip(*columns, strict=True), strict=True)
+
+    def blocks(self, cats: Sequence[object] | None = None
+               ) -> Iterator[tuple[list[str], list[list]]]:
+        """``BLOCK`` disagreements at a time as columns: their refs, and each audit's answers
+        (``cats`` as in :meth:`raw`), for writers that format a whole block in C."""
         shown = [None, *self.cats] if cats is None else cats
         for start in range(0, len(self.where), BLOCK):
             at = self.where[start:start + BLOCK]
             refs = [r.decode() for r in self.grid.refs[at].tolist()]
-            columns = [[shown[c] for c in codes[at, self.question].tolist()]
-                       for codes in self.grid.codes]
-            yield from zip(refs, zip(*columns, strict=True), strict=True)
+            yield refs, [[shown[c] for c in codes[at, self.question].tolist()]
+                         for codes in self.grid.codes]
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Sequence) and list(self) == list(other)

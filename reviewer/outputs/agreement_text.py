@@ -101,11 +101,13 @@ def iter_text(result: Agreement) -> Iterator[str]:
             enumerate(names)) + "):"]
     yield "\n".join(lines) + "\n"
     for q in result.questions:
-        raw = getattr(q.disagreements, "raw", None)
-        if raw is not None:             # (ref, answers), each answer's text made once
+        blocks = getattr(q.disagreements, "blocks", None)
+        if blocks is not None:          # a block at a time, each answer's text made once
             shown = ["(blank)", *(c or "(blank)" for c in q.disagreements.cats)]
-            for ref, answers in raw(shown):
-                yield f"  {ref}, {q.id}: " + " / ".join(answers) + "\n"
+            for refs, columns in blocks(shown):
+                shown_each = map(" / ".join, zip(*columns, strict=True))
+                yield "".join([f"  {ref}, {q.id}: {answers}\n"
+                               for ref, answers in zip(refs, shown_each, strict=True)])
             continue
         for d in q.disagreements:
             answers = d.answers if many else (d.a, d.b)
@@ -142,19 +144,25 @@ def _json_list(items: Sequence[Disagreement], many: bool) -> Iterator[str]:
         yield "[]"
         return
     at, key, inner = "\n" + " " * 8, "\n" + " " * 10, "\n" + " " * 12
-    raw = getattr(items, "raw", None)
-    if raw is not None:                 # (ref, answers) with each answer's JSON made once
+    blocks = getattr(items, "blocks", None)
+    if blocks is not None:      # a block at a time, each answer's JSON made once
         cats = ["null", *map(text, items.cats)]       # type: ignore[attr-defined]
-        rows = ((text(ref), answers) for ref, answers in raw(cats))
-    else:
-        rows = ((text(d.ref), tuple("null" if a is None else text(a) for a in d.answers)
-                 if many else (text(d.a), text(d.b))) for d in items)
+        parts = blocks(cats)
+    else:                       # a plain list: one block
+        answers = [d.answers if many else (d.a, d.b) for d in items]
+        parts = iter([([d.ref for d in items],
+                       [["null" if a is None else text(a) for a in column]
+                        for column in zip(*answers, strict=True)])])
     head = "[" + at
-    for ref, answers in rows:
+    for refs, columns in parts:
+        quoted = map(text, refs)
         if many:
-            yield (f'{head}{{{key}"ref": {ref},{key}"answers": [{inner}'
-                   f'{("," + inner).join(answers)}{key}]{at}}}')
+            listed = map(("," + inner).join, zip(*columns, strict=True))
+            rows = [f'{{{key}"ref": {ref},{key}"answers": [{inner}{answers}{key}]{at}}}'
+                    for ref, answers in zip(quoted, listed, strict=True)]
         else:
-            yield f'{head}{{{key}"ref": {ref},{key}"a": {answers[0]},{key}"b": {answers[1]}{at}}}'
+            rows = [f'{{{key}"ref": {ref},{key}"a": {a},{key}"b": {b}{at}}}'
+                    for ref, a, b in zip(quoted, *columns, strict=True)]
+        yield head + ("," + at).join(rows)
         head = "," + at
     yield "\n" + " " * 6 + "]"

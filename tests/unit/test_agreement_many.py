@@ -296,3 +296,35 @@ def test_report_and_workbook_show_the_team(cli, team, tmp_path):
     titles = [r[0] for r in rows if r and isinstance(r[0], str)]
     assert any(t.startswith("The whole team") for t in titles)
     assert sorted(r[0] for r in rows if r and r[0] in SCORERS) == list(SCORERS)
+
+
+@pytest.mark.parametrize("others", [("Cal (a)",), ("Cal (a)", "Cal (b)", "Cal (c)")])
+def test_streamed_outputs_are_the_standard_encoders_bytes(cli, team, db_path, monkeypatch,
+                                                          others):
+    """The written JSON is byte for byte ``json.dumps(..., indent=2)`` of the document, and
+    the text lists every disagreement once, in order, whether the disagreements are written a
+    block at a time (and blocks smaller than the list) or from a plain list."""
+    from reviewer.analysis import agreement_units
+    from reviewer.outputs.agreement_text import iter_json, iter_text
+    from reviewer.store.db import Database
+    from reviewer.workspace import Workspace
+
+    monkeypatch.setattr(agreement_units, "BLOCK", 3)          # many blocks per question
+    names = [MAIN, *others]
+    ws = Workspace(Database(str(db_path)), reviewer="lead")
+    try:
+        result = ws.agreement(*(ws.audit(n) for n in names))
+        expected = json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n"
+        streamed, text = "".join(iter_json(result)), "".join(iter_text(result))
+        for q in result.questions:                          # the same, from plain lists
+            q.disagreements = list(q.disagreements)
+        assert "".join(iter_json(result)) == streamed == expected
+        assert "".join(iter_text(result)) == text
+    finally:
+        ws.db.close()
+    assert cli("agreement", *names, "--format", "json")[1] == expected
+    lines = [line for line in text.splitlines() if line.startswith("  R")]
+    listed = [(d["ref"], q["id"]) for q in json.loads(expected)["questions"]
+              for d in q["disagreements"]]
+    assert [tuple(line.strip().split(":")[0].split(", ")) for line in lines] == listed
+    assert len(listed) > 6
