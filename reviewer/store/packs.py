@@ -42,15 +42,28 @@ def insert_new(db: Database, source: str, first_id: int, audit_id: int, reviewer
 
 def keep_old(db: Database, stage: str) -> None:
     """The stored answers of the records the staging table ``stage`` matched, unpacked once
-    into a temporary table the merge reads as it would the answer table (``store.merge``)."""
+    into a temporary table the merge reads as it would the answer table (``store.merge``):
+    state, value and note as the view gives them, read from the packs themselves (no event
+    looked up); ``entry``: an array entry as stored, ``seq``: the pack's event, from which
+    :func:`apply` finds the reviewer and time of an answer it keeps."""
     db.execute(f"DROP TABLE IF EXISTS {OLD}")
     db.execute(f"CREATE TEMP TABLE {OLD} (record_id INTEGER NOT NULL, question_id TEXT NOT "
-               "NULL, state INTEGER NOT NULL, value TEXT, note TEXT NOT NULL, reviewer TEXT, "
-               "answered_at TEXT, login TEXT, PRIMARY KEY (record_id, question_id)) "
-               "WITHOUT ROWID")
-    db.execute(f"INSERT INTO {OLD} SELECT a.record_id, a.question_id, a.state, a.value, "
-               "COALESCE(a.note, ''), a.reviewer, a.answered_at, a.login "
-               f"FROM {stage} s JOIN answer a ON a.record_id = s.rid WHERE s.rid IS NOT NULL")
+               "NULL, state INTEGER NOT NULL, value TEXT, note TEXT NOT NULL, entry TEXT, "
+               "seq INTEGER, PRIMARY KEY (record_id, question_id)) WITHOUT ROWID")
+    short = "j.type = 'array' AND json_array_length(j.value) = 2"
+    full = "j.type = 'array' AND json_array_length(j.value) > 2"
+    db.execute(
+        f"INSERT INTO {OLD} SELECT p.record_id, j.key, "
+        "CASE WHEN j.type = 'text' THEN 1 WHEN j.type = 'integer' THEN j.value "
+        f"WHEN {short} AND json_type(j.value, '$[0]') = 'text' THEN 1 "
+        "ELSE j.value ->> 0 END, "
+        "CASE WHEN j.type = 'text' THEN j.value WHEN j.type = 'integer' THEN NULL "
+        f"WHEN {short} THEN CASE WHEN json_type(j.value, '$[0]') = 'text' "
+        "THEN j.value ->> 0 END ELSE j.value ->> 1 END, "
+        f"CASE WHEN {full} THEN COALESCE(j.value ->> 2, '') ELSE '' END, "
+        "CASE WHEN j.type = 'array' THEN j.value END, p.event_seq "
+        f"FROM {stage} s JOIN answer_pack p ON p.record_id = s.rid, json_each(p.pack) j "
+        "WHERE s.rid IS NOT NULL")
 
 
 def apply(db: Database, change: str, audit_id: int, reviewer: str, now: str,
@@ -61,16 +74,27 @@ def apply(db: Database, change: str, audit_id: int, reviewer: str, now: str,
     answer the import gives, with no note, is a short entry ``[value or state, event seq]``:
     its event (or the pack of events holding it) has the import's reviewer and time."""
     kept = "o.record_id IS NOT NULL AND c.state = o.state AND c.value IS o.value"
-    short = (f"c.note = '' AND c.state IN (1, 2) AND NOT ({kept}) AND o.login IS NULL "
+    full = "json_array_length(o.entry) > 2"
+    login = f"CASE WHEN {full} THEN o.entry ->> 6 END"
+    # a kept answer's reviewer and time as the view finds them: a full entry's own, a short
+    # one's event (or the pack of events holding it), a compact one's the pack's event
+    short_of = ("(SELECT g.{} FROM event g WHERE g.audit_id = ? AND g.seq >= o.entry ->> 1 "
+                "ORDER BY g.seq LIMIT 1)")
+    pack_of = "(SELECT g.{} FROM event g WHERE g.audit_id = ? AND g.seq = o.seq)"
+    who = {k: f"CASE WHEN {full} THEN o.entry ->> {i} WHEN o.entry IS NOT NULL THEN "
+              f"{short_of.format(k)} ELSE {pack_of.format(k)} END"
+           for k, i in (("reviewer", 3), ("at", 4))}
+    short = (f"c.note = '' AND c.state IN (1, 2) AND NOT ({kept}) AND {login} IS NULL "
              "AND c.eseq IS NOT NULL")
     entry = ("CASE WHEN c.state = 0 AND c.note = '' THEN NULL "
              f"WHEN {short} AND c.state = 1 AND c.value IS NOT NULL "
              "THEN json_array(CAST(c.value AS TEXT), c.eseq) "
              f"WHEN {short} AND c.state = 2 THEN json_array(2, c.eseq) "
              "ELSE json_array(c.state, c.value, c.note, "
-             f"CASE WHEN {kept} THEN o.reviewer WHEN c.state IN (1, 2) THEN ? ELSE '' END, "
-             f"CASE WHEN {kept} THEN o.answered_at WHEN c.state IN (1, 2) THEN ? ELSE '' END, "
-             f"CASE WHEN {kept} THEN NULL ELSE c.eseq END, o.login) END")
+             f"CASE WHEN {kept} THEN {who['reviewer']} WHEN c.state IN (1, 2) THEN ? "
+             "ELSE '' END, "
+             f"CASE WHEN {kept} THEN {who['at']} WHEN c.state IN (1, 2) THEN ? ELSE '' END, "
+             f"CASE WHEN {kept} THEN NULL ELSE c.eseq END, {login}) END")
     db.execute(f"CREATE INDEX IF NOT EXISTS {change}_rid ON {change} (rid)")
     db.execute("INSERT OR IGNORE INTO answer_pack (record_id, audit_id, event_seq, pack) "
                f"SELECT DISTINCT rid, ?, NULL, '{{}}' FROM {change} "
@@ -80,7 +104,7 @@ def apply(db: Database, change: str, audit_id: int, reviewer: str, now: str,
                "WHERE rid = answer_pack.record_id) c LEFT JOIN "
                f"{OLD} o ON o.record_id = c.rid AND o.question_id = c.qid)) "
                f"WHERE record_id IN (SELECT rid FROM {change})",
-               (reviewer, now, import_seq))
+               (audit_id, audit_id, reviewer, audit_id, audit_id, now, import_seq))
     db.execute("DELETE FROM answer_pack WHERE pack = '{}' "
                f"AND record_id IN (SELECT rid FROM {change})")
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -138,3 +139,48 @@ def test_a_pack_changed_outside_the_program_is_a_located_error(tmp_path):
                 raise AssertionError("a pack that is not JSON was read")
     finally:
         db.close()
+
+
+@pytest.mark.parametrize("records", [1, 1100])           # events one row each, and packed
+def test_a_reimport_changing_only_notes_keeps_each_answers_who_and_when(tmp_path, records):
+    """docs/contracts.md §2: a note that changes alone keeps the answer's who and when,
+    whichever way the answer is stored: an import's (compact), a re-import's change (short:
+    its event, or the pack of events holding it) or a scorer's (full)."""
+    from reviewer.files.answer_table import note_header
+    from tests import actions
+    from tests.unit.helpers import write_csv, write_set
+
+    db = Database(str(tmp_path / "w.db"))
+    audit = actions.create_audit(db, "A", write_set(tmp_path))
+    qs = actions.ws(db).question_set(audit)
+    refs = [f"R{i:05d}" for i in range(records)]
+
+    def load(name: str, who: str, one: str, scored: str = "CID", notes: bool = False) -> None:
+        header = ["ref", "1", "2", "3", *(note_header(q) for q in ("1", "2", "3") if notes)]
+        rows = [[r, one, "N", scored if r == refs[0] else "CID",
+                 *(["n1", "n2", "n3"] if notes else [])] for r in refs]
+        actions.import_answers(db, audit, write_csv(tmp_path / name, header, rows), who)
+
+    def rows() -> dict:
+        return {(r, q): (s, v, n, w, t) for r, q, s, v, n, w, t in db.all(
+            "SELECT record_id, question_id, state, value, note, reviewer, answered_at "
+            "FROM answer WHERE question_id IN ('1', '2', '3')")}
+
+    load("a.csv", "alice", "Y")
+    load("b.csv", "bob", "N")                             # "1" changed: a short entry
+    first = int(db.scalar("SELECT MIN(id) FROM record"))
+    actions.score(db, qs, first, "3", "Response", reviewer="sam")      # a full entry
+    kinds = {q: type(v).__name__ for q, v in json.loads(db.scalar(
+        "SELECT pack FROM answer_pack WHERE record_id = ?", (first,))).items()}
+    assert (kinds["1"], kinds["2"], kinds["3"]) == ("list", "str", "list")
+    assert len(json.loads(db.scalar("SELECT pack FROM answer_pack WHERE record_id = ?",
+                                    (first,)))["1"]) == 2
+    before = rows()
+    assert {before[(first, q)][3] for q in ("1", "2", "3")} == {"bob", "alice", "sam"}
+    load("c.csv", "carol", "N", "Response", notes=True)
+    after = rows()
+    assert after.keys() == before.keys()
+    for key, (state, value, note, who, at) in after.items():
+        assert note == {"1": "n1", "2": "n2", "3": "n3"}[key[1]]
+        assert (state, value, who, at) == (*before[key][:2], *before[key][3:]), key
+    db.close()
