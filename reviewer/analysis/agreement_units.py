@@ -95,8 +95,8 @@ class Disagreements(Sequence[Disagreement]):
         shown = [None, *self.cats] if cats is None else cats
         for start in range(0, len(self.where), BLOCK):
             at = self.where[start:start + BLOCK]
-            refs = [r.decode() for r in self.grid.refs[at].tolist()]
-            yield refs, [[shown[c] for c in codes[at, self.question].tolist()]
+            refs = list(map(bytes.decode, self.grid.refs[at].tolist()))     # mapped in C
+            yield refs, [list(map(shown.__getitem__, codes[at, self.question].tolist()))
                          for codes in self.grid.codes]
 
     def __eq__(self, other: object) -> bool:

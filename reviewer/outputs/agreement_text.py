@@ -105,9 +105,7 @@ def iter_text(result: Agreement) -> Iterator[str]:
         if blocks is not None:          # a block at a time, each answer's text made once
             shown = ["(blank)", *(c or "(blank)" for c in q.disagreements.cats)]
             for refs, columns in blocks(shown):
-                shown_each = map(" / ".join, zip(*columns, strict=True))
-                yield "".join([f"  {ref}, {q.id}: {answers}\n"
-                               for ref, answers in zip(refs, shown_each, strict=True)])
+                yield _rows(["  ", refs, f", {q.id}: ", *_between(columns, " / "), "\n"])
             continue
         for d in q.disagreements:
             answers = d.answers if many else (d.a, d.b)
@@ -155,14 +153,32 @@ def _json_list(items: Sequence[Disagreement], many: bool) -> Iterator[str]:
                         for column in zip(*answers, strict=True)])])
     head = "[" + at
     for refs, columns in parts:
-        quoted = map(text, refs)
+        quoted = list(map(text, refs))
         if many:
-            listed = map(("," + inner).join, zip(*columns, strict=True))
-            rows = [f'{{{key}"ref": {ref},{key}"answers": [{inner}{answers}{key}]{at}}}'
-                    for ref, answers in zip(quoted, listed, strict=True)]
+            row = [f'{{{key}"ref": ', quoted, f',{key}"answers": [{inner}',
+                   *_between(columns, "," + inner), f"{key}]{at}}},{at}"]
         else:
-            rows = [f'{{{key}"ref": {ref},{key}"a": {a},{key}"b": {b}{at}}}'
-                    for ref, a, b in zip(quoted, *columns, strict=True)]
-        yield head + ("," + at).join(rows)
+            row = [f'{{{key}"ref": ', quoted, f',{key}"a": ', columns[0], f',{key}"b": ',
+                   columns[1], f"{at}}},{at}"]
+        yield head + _rows(row)[:-len(at) - 1]          # each row ends "," and a new line
         head = "," + at
     yield "\n" + " " * 6 + "]"
+
+
+def _between(columns: list[list[str]], sep: str) -> list[str | list[str]]:
+    """Columns with ``sep`` between each two (parts of :func:`_rows`)."""
+    out: list[str | list[str]] = []
+    for k, column in enumerate(columns):
+        out += [sep, column] if k else [column]
+    return out
+
+
+def _rows(parts: Sequence[str | list[str]]) -> str:
+    """Rows of text, a row per item of the columns (lists, all of one length) among ``parts``,
+    each row its parts in turn (a text as it is): interleaved and joined in C, with no Python
+    step per row (docs/performance.md, "Streaming outputs")."""
+    from itertools import chain, repeat
+
+    n = len(next(p for p in parts if not isinstance(p, str)))
+    return "".join(chain.from_iterable(zip(*(repeat(p, n) if isinstance(p, str) else p
+                                              for p in parts), strict=True)))

@@ -264,13 +264,14 @@ def groups(db: Database, audit_id: int, question_ids: Sequence[str]
     col_of = [-1]                       # code -> its question's column (-1: not asked for)
     with db.staging():                  # one snapshot (a read transaction)
         n = int(db.scalar("SELECT COUNT(*) FROM answer_pack WHERE audit_id = ?", (audit_id,)))
-        codes = np.zeros((n, max(len(column), 1)), np.uint32)
+        codes = np.zeros((n, max(len(column), 1)), np.uint32, order="F")   # columns flat
         ids = np.zeros(n, np.int64)
         at = 0
         for rids, packs, full in read(db, audit_id):
-            pairs = list(_pairs(packs, full))
-            rows = np.repeat(np.arange(at, at + len(rids)), list(map(len, packs)))
-            found = np.fromiter(map(code_of.__getitem__, pairs), np.int64, len(pairs))
+            sizes = list(map(len, packs))
+            total = sum(sizes)
+            rows = np.repeat(np.arange(at, at + len(rids)), sizes)
+            found = np.fromiter(map(code_of.__getitem__, _pairs(packs, full)), np.int64, total)
             col_of += [column.get(qid, -1) for qid, _ in list(code_of)[len(col_of) - 1:]]
             cols = np.asarray(col_of, np.int64)[found]
             keep = cols >= 0
@@ -282,10 +283,10 @@ def groups(db: Database, audit_id: int, question_ids: Sequence[str]
         if key[0] in column:
             merged.setdefault(key[0], {}).setdefault(_row(key), []).append(code)
     for qid in sorted(merged):
-        order = np.argsort(codes[:, column[qid]], kind="stable")
-        ranked = codes[order, column[qid]]
+        own = codes[:, column[qid]]
+        order = np.argsort(own, kind="stable")          # each code's records, in id order
+        ends = np.cumsum(np.bincount(own, minlength=len(code_of) + 1))
         for row in sorted(merged[qid], key=lambda r: (r[1], r[2] is not None, r[2] or "")):
-            parts = [order[np.searchsorted(ranked, c):np.searchsorted(ranked, c, "right")]
-                     for c in merged[qid][row]]
+            parts = [order[ends[c - 1]:ends[c]] for c in merged[qid][row]]
             rows = parts[0] if len(parts) == 1 else np.sort(np.concatenate(parts))
             yield (*row, ids[rows])
