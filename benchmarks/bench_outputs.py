@@ -1,6 +1,7 @@
 """Output and incident-list benchmark: wall time and peak memory of whole processes.
 
     .venv/bin/python benchmarks/bench_outputs.py [--records N] [--skip-incidents]
+                                                 [--engine sqlite|postgresql]
 
 Builds, in a temporary folder, the 10-question set and an N-record answer table of
 ``bench_cli.py`` (four fields per record), imports it (set-up, timed but not a goal) and then
@@ -30,6 +31,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import ExitStack
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -122,14 +124,30 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=100_000)
     parser.add_argument("--skip-incidents", action="store_true")
+    parser.add_argument("--engine", choices=["sqlite", "postgresql"], default="sqlite",
+                        help="the database the outputs read (postgresql: a throwaway cluster)")
     args = parser.parse_args()
+    with ExitStack() as stack:
+        db = None
+        if args.engine == "postgresql":
+            from cli_pg import PostgresDatabases
+
+            eng = stack.enter_context(PostgresDatabases.cluster())
+            if eng is None:
+                return 0
+            db = eng.target("pristine")
+        return run(args, db)
+
+
+def run(args: argparse.Namespace, target: str | None) -> int:
+    """Every step on ``target`` (a PostgreSQL database), or on a SQLite file when None."""
     reviewer = reviewer_cmd()
     figures: list[tuple[str, float, float, float, str]] = []
     load = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         set_path, csv_path = write_files(folder, args.records)
-        db = str(folder / "bench.db")
+        db = target or str(folder / "bench.db")
         measure([*reviewer, "--db", db, "audit", "create", NAME, "--set", str(set_path)])
         figures.append(("import answers", *measure(
             [*reviewer, "--db", db, "answers", "import", NAME, str(csv_path)]), "set-up"))
@@ -170,7 +188,8 @@ def main() -> int:
                            str(set_path), str(listing), str(args.records)])
             figures.append(("incident import", *inc, f"< {MEMORY_GOAL_MB:g} MB"))
             peak_ok = inc[2] < MEMORY_GOAL_MB
-    print(f"{args.records:,} records, 10 questions, 4 fields; whole processes; load average "
+    print(f"{args.engine}: {args.records:,} records, 10 questions, 4 fields; whole processes; "
+          "load average "
           f"{load:.1f} at the start on {os.cpu_count()} CPUs (wall time suffers when it is high)")
     print(f"{'step':<24} {'wall s':>8} {'CPU s':>8} {'peak MB':>8}  goal")
     for label, seconds, cpu, mb, goal in figures:
