@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from reviewer.store import packs as packed
+from reviewer.store import pack_writes as packed
 from reviewer.store.db import Database
 from reviewer.store.staging import STAGE
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from reviewer.store import packs
+from reviewer.store import pack_writes
 from reviewer.store.db import Database
 from reviewer.store.merge import CHANGE, QUESTIONS, RECORDS, batches
 from reviewer.store.staging import STAGE
@@ -30,7 +30,7 @@ def set_records(db: Database, new_fields: Iterable[list[tuple[int, str]]],
                "complete BOOLEAN)")
     tallied = int(db.scalar(f"SELECT COUNT(*) FROM {QUESTIONS} WHERE tallied = 1"))
     # only a tallied answer that becomes blank, or stops being blank, changes completeness
-    filled = (packs.filled("c.rid", f"SELECT qid FROM {QUESTIONS} WHERE tallied = 1")
+    filled = (pack_writes.filled("c.rid", f"SELECT qid FROM {QUESTIONS} WHERE tallied = 1")
               if db.dialect == "sqlite" else
               "SELECT COUNT(*) FROM answer a WHERE a.record_id = c.rid AND a.state <> 0 AND "
               f"a.question_id IN (SELECT qid FROM {QUESTIONS} WHERE tallied = 1)")

@@ -1,8 +1,9 @@
-"""SQLite's answers packed per record (docs/performance.md, "Answers packed per record"):
+"""SQLite's answers packed per record (docs/performance.md, "Answers packed per record"), read:
 ``answer_pack`` holds a record's answers as one JSON object by question id, and ``answer`` is a
 view of one row per answer over it (schema 10, ``migrations._to_10``), written through by its
-triggers one answer at a time. An import writes whole packs instead, set-based: a record's
-answers are one row, written once, with no index entry per answer.
+triggers one answer at a time. An import writes whole packs instead, set-based
+(``store.pack_writes``): a record's answers are one row, written once, with no index entry per
+answer.
 
 An entry is a string (answered with that value), 2 or 3 (n/a, not asked), each given by the
 pack's ``event_seq`` (an import's event, whose reviewer and time are the answer's); a short
@@ -22,99 +23,7 @@ from typing import Any
 from reviewer.errors import DatabaseError
 from reviewer.store.db import Database
 
-OLD = "merge_old"            # the matched records' stored answers, one row each (a merge)
 BATCH = 5_000                # packs read at a time
-
-
-def insert_new(db: Database, source: str, first_id: int, audit_id: int, reviewer: str,
-               now: str, seq: int | None) -> None:
-    """The packs of an import's new records, from ``source`` (rows k, qid, state, value,
-    note: record ``first_id + k``), given by the import's event ``seq``: an answer with no
-    note compact (its reviewer and time the event's), anything else a full entry."""
-    entry = ("CASE WHEN note = '' AND state = 1 AND value IS NOT NULL THEN CAST(value AS TEXT) "
-             "WHEN note = '' AND state IN (2, 3) THEN state "
-             "ELSE json_array(state, value, note, CASE WHEN state <> 0 THEN ? ELSE '' END, "
-             "CASE WHEN state <> 0 THEN ? ELSE '' END, ?, NULL) END")
-    db.execute("INSERT INTO answer_pack (record_id, audit_id, event_seq, pack) "
-               f"SELECT ? + k, ?, ?, json_group_object(qid, {entry}) FROM {source} x GROUP BY k",
-               (first_id, audit_id, seq, reviewer, now, seq))
-
-
-def keep_old(db: Database, stage: str) -> None:
-    """The stored answers of the records the staging table ``stage`` matched, unpacked once
-    into a temporary table the merge reads as it would the answer table (``store.merge``):
-    state, value and note as the view gives them, read from the packs themselves (no event
-    looked up); ``entry``: an array entry as stored, ``seq``: the pack's event, from which
-    :func:`apply` finds the reviewer and time of an answer it keeps."""
-    db.execute(f"DROP TABLE IF EXISTS {OLD}")
-    db.execute(f"CREATE TEMP TABLE {OLD} (record_id INTEGER NOT NULL, question_id TEXT NOT "
-               "NULL, state INTEGER NOT NULL, value TEXT, note TEXT NOT NULL, entry TEXT, "
-               "seq INTEGER, PRIMARY KEY (record_id, question_id)) WITHOUT ROWID")
-    short = "j.type = 'array' AND json_array_length(j.value) = 2"
-    full = "j.type = 'array' AND json_array_length(j.value) > 2"
-    db.execute(
-        f"INSERT INTO {OLD} SELECT p.record_id, j.key, "
-        "CASE WHEN j.type = 'text' THEN 1 WHEN j.type = 'integer' THEN j.value "
-        f"WHEN {short} AND json_type(j.value, '$[0]') = 'text' THEN 1 "
-        "ELSE j.value ->> 0 END, "
-        "CASE WHEN j.type = 'text' THEN j.value WHEN j.type = 'integer' THEN NULL "
-        f"WHEN {short} THEN CASE WHEN json_type(j.value, '$[0]') = 'text' "
-        "THEN j.value ->> 0 END ELSE j.value ->> 1 END, "
-        f"CASE WHEN {full} THEN COALESCE(j.value ->> 2, '') ELSE '' END, "
-        "CASE WHEN j.type = 'array' THEN j.value END, p.event_seq "
-        f"FROM {stage} s JOIN answer_pack p ON p.record_id = s.rid, json_each(p.pack) j "
-        "WHERE s.rid IS NOT NULL")
-
-
-def apply(db: Database, change: str, audit_id: int, reviewer: str, now: str,
-          seqs: str, import_seq: int | None) -> None:
-    """Write a merge's change table over the packs (``store.merge.apply``'s rules, ``seqs``
-    its SQL for the event that gives a cell's answer): one statement patches every changed
-    record's pack (a JSON merge patch: a cell left blank without a note is removed). An
-    answer the import gives, with no note, is a short entry ``[value or state, event seq]``:
-    its event (or the pack of events holding it) has the import's reviewer and time."""
-    kept = "o.record_id IS NOT NULL AND c.state = o.state AND c.value IS o.value"
-    full = "json_array_length(o.entry) > 2"
-    login = f"CASE WHEN {full} THEN o.entry ->> 6 END"
-    # a kept answer's reviewer and time as the view finds them: a full entry's own, a short
-    # one's event (or the pack of events holding it), a compact one's the pack's event
-    short_of = ("(SELECT g.{} FROM event g WHERE g.audit_id = ? AND g.seq >= o.entry ->> 1 "
-                "ORDER BY g.seq LIMIT 1)")
-    pack_of = "(SELECT g.{} FROM event g WHERE g.audit_id = ? AND g.seq = o.seq)"
-    who = {k: f"CASE WHEN {full} THEN o.entry ->> {i} WHEN o.entry IS NOT NULL THEN "
-              f"{short_of.format(k)} ELSE {pack_of.format(k)} END"
-           for k, i in (("reviewer", 3), ("at", 4))}
-    short = (f"c.note = '' AND c.state IN (1, 2) AND NOT ({kept}) AND {login} IS NULL "
-             "AND c.eseq IS NOT NULL")
-    entry = ("CASE WHEN c.state = 0 AND c.note = '' THEN NULL "
-             f"WHEN {short} AND c.state = 1 AND c.value IS NOT NULL "
-             "THEN json_array(CAST(c.value AS TEXT), c.eseq) "
-             f"WHEN {short} AND c.state = 2 THEN json_array(2, c.eseq) "
-             "ELSE json_array(c.state, c.value, c.note, "
-             f"CASE WHEN {kept} THEN {who['reviewer']} WHEN c.state IN (1, 2) THEN ? "
-             "ELSE '' END, "
-             f"CASE WHEN {kept} THEN {who['at']} WHEN c.state IN (1, 2) THEN ? ELSE '' END, "
-             f"CASE WHEN {kept} THEN NULL ELSE c.eseq END, {login}) END")
-    db.execute(f"CREATE INDEX IF NOT EXISTS {change}_rid ON {change} (rid)")
-    db.execute("INSERT OR IGNORE INTO answer_pack (record_id, audit_id, event_seq, pack) "
-               f"SELECT DISTINCT rid, ?, NULL, '{{}}' FROM {change} "
-               "WHERE state <> 0 OR note <> ''", (audit_id,))
-    db.execute(f"UPDATE answer_pack SET pack = json_patch(pack, (SELECT json_group_object("
-               f"c.qid, {entry}) FROM (SELECT *, {seqs} AS eseq FROM {change} "
-               "WHERE rid = answer_pack.record_id) c LEFT JOIN "
-               f"{OLD} o ON o.record_id = c.rid AND o.question_id = c.qid)) "
-               f"WHERE record_id IN (SELECT rid FROM {change})",
-               (audit_id, audit_id, reviewer, audit_id, audit_id, now, import_seq))
-    db.execute("DELETE FROM answer_pack WHERE pack = '{}' "
-               f"AND record_id IN (SELECT rid FROM {change})")
-
-
-def filled(record: str, questions: str) -> str:
-    """SQL counting the answers (any but blank) of record ``record`` to the questions the
-    subquery ``questions`` lists, read from its pack (not through the view)."""
-    return ("SELECT COUNT(*) FROM answer_pack p, json_each(p.pack) j "
-            f"WHERE p.record_id = {record} AND j.key IN ({questions}) AND NOT (j.type = 'array' "
-            "AND json_array_length(j.value) > 2 AND j.value ->> 0 = 0)")
 
 
 def answer_dates(db: Database, audit_id: int) -> list[tuple[str, str | None, str | None]]:

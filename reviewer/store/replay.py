@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from itertools import islice
 
-from reviewer.store import chain
+from reviewer.store import chain, pack_writes
 from reviewer.store.db import Database
 
 TABLE = "verify_replay"
+STORED = "verify_stored"   # SQLite: the audit's given answers, unpacked from their packs
 BATCH = 20_000       # an import's rows written to the table at a time
 # The history's last word on a cell wins: rows are written in any order (seqs differ).
 UPSERT = (f" ON CONFLICT (rid, qid) DO UPDATE SET label = excluded.label, seq = excluded.seq "
@@ -34,11 +35,26 @@ def first_wrong(db: Database, audit_id: int) -> tuple[int, str, str | None, str 
                + (" WITHOUT ROWID" if db.dialect == "sqlite" else ""))
     try:
         _fill(db, audit_id)
-        row = db.one(_FIRST_WRONG.format(table=TABLE, stored=_stored(db), label=LABEL,
-                                         collate=' COLLATE "C"' if db.dialect != "sqlite"
-                                         else ""), _params(db, audit_id))
+        answers, stored, params = "answer", _stored(db), _params(db, audit_id)
+        if db.dialect == "sqlite":      # the packs unpacked once, not once per history cell
+            db.execute(f"DROP TABLE IF EXISTS {STORED}")
+            db.execute(f"CREATE TEMPORARY TABLE {STORED} (record_id INTEGER NOT NULL, "
+                       "question_id TEXT NOT NULL, state INTEGER NOT NULL, value TEXT, "
+                       "event_seq INTEGER, PRIMARY KEY (record_id, question_id)) WITHOUT ROWID")
+            rows = pack_writes.unpacked("record_id, question_id, state, value, event_seq",
+                                  "p.record_id BETWEEN (SELECT MIN(id) FROM record WHERE "
+                                  "audit_id = ?) AND (SELECT MAX(id) FROM record WHERE "
+                                  "audit_id = ?) AND +p.audit_id = ?")
+            db.execute(f"INSERT INTO {STORED} SELECT * FROM ({rows}) a "
+                       "WHERE state IN (1, 2)", params)
+            answers, stored, params = STORED, "state IN (1, 2)", ()
+        row = db.one(_FIRST_WRONG.format(table=TABLE, answers=answers, stored=stored,
+                                         label=LABEL, collate=' COLLATE "C"'
+                                         if db.dialect != "sqlite" else ""), params)
     finally:
         db.execute(f"DROP TABLE IF EXISTS {TABLE}")
+        if db.dialect == "sqlite":
+            db.execute(f"DROP TABLE IF EXISTS {STORED}")
     if row is None:
         return None
     rid, qid, got, want, seq = row
@@ -180,12 +196,12 @@ _FIRST_WRONG = """
 SELECT rid, qid, got, want, seq FROM (
   SELECT s.record_id AS rid, s.question_id AS qid, {label} AS got, g.label AS want,
          COALESCE(g.seq, s.event_seq, 0) AS seq
-  FROM answer s LEFT JOIN {table} g ON g.rid = s.record_id AND g.qid = s.question_id
+  FROM {answers} s LEFT JOIN {table} g ON g.rid = s.record_id AND g.qid = s.question_id
   WHERE {stored} AND (g.label IS NULL OR g.label <> {label})
   UNION ALL
   SELECT g.rid, g.qid, NULL, g.label, g.seq FROM {table} g
   WHERE g.label IS NOT NULL AND NOT EXISTS (
-    SELECT 1 FROM answer s WHERE s.record_id = g.rid AND s.question_id = g.qid
+    SELECT 1 FROM {answers} s WHERE s.record_id = g.rid AND s.question_id = g.qid
     AND s.state IN (1, 2))
 ) w ORDER BY rid, qid{collate} LIMIT 1
 """

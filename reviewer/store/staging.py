@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from reviewer.store import packs
+from reviewer.store import pack_writes
 from reviewer.store.chain import listed, pack_parts
 from reviewer.store.db import Database
 from reviewer.store.ids import next_id, next_seq, reserve_records
@@ -121,7 +121,7 @@ def insert_new(db: Database, audit_id: int, question_ids: list[str], involved: s
     if db.dialect == "sqlite":
         source = NEW if prepared == (first_id, int(count)) else (
             "(" + _answer_rows(db, question_ids, involved, notes) + ")")
-        packs.insert_new(db, source, first_id, audit_id, reviewer, now, seq)
+        pack_writes.insert_new(db, source, first_id, audit_id, reviewer, now, seq)
         db.execute(f"DROP TABLE IF EXISTS {NEW}")
         db.execute("DROP TABLE IF EXISTS import_questions")
     elif seq is None:    # PostgreSQL: a statement per CHUNK staged rows (each within the

@@ -1,7 +1,7 @@
 """SQLite's answers packed per record (schema 10, docs/performance.md, "Answers packed per
 record"): whatever mix of compact entries (an import's) and full ones (a scorer's, a note) a
-record's pack holds, the counts read from the packs are those of the ``answer`` view's rows, and
-the view's rows are what was written through it."""
+record's pack holds, the counts and rows read from the packs are those of the ``answer`` view's
+rows, and the view's rows are what was written through it."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reviewer.store import packs
+from reviewer.store import pack_writes, packs
 from reviewer.store.db import Database
 
 QIDS = ["1", "2", "2a", "q-10", 'a"b.c[0]']       # any text is a question id
@@ -86,6 +86,9 @@ def test_counts_from_the_packs_are_the_views(tmp_path_factory, records):
         dates = db.all("SELECT reviewer, MIN(NULLIF(answered_at, '')), MAX(answered_at) "
                        "FROM answer WHERE audit_id = 1 GROUP BY reviewer")
         assert sorted(packs.answer_dates(db, 1), key=repr) == sorted(dates, key=repr)
+        columns = "record_id, question_id, state, value, note, event_seq"
+        assert sorted(db.all(pack_writes.unpacked(columns, "p.audit_id = 1")), key=repr) == sorted(
+            db.all(f"SELECT {columns} FROM answer WHERE audit_id = 1"), key=repr)
         got = [(*g[:3], ",".join(map(str, g[3].tolist()))) for g in packs.groups(db, 1, QIDS)]
         assert sorted(got, key=repr) == sorted(listed, key=repr)
         assert len(got) == len({g[:3] for g in got})        # one group per answer

@@ -1,0 +1,119 @@
+"""SQLite's answer packs (``store.packs``) as the import writes them, set-based
+(docs/performance.md, "Answers packed per record"): its new records' packs, the matched
+records' stored answers unpacked for the merge, and the merge's changes patched onto their
+packs; and the SQL that reads the packs' entries as the ``answer`` view does, without it."""
+
+from __future__ import annotations
+
+from reviewer.store.db import Database
+
+OLD = "merge_old"            # the matched records' stored answers, one row each (a merge)
+
+
+def insert_new(db: Database, source: str, first_id: int, audit_id: int, reviewer: str,
+               now: str, seq: int | None) -> None:
+    """The packs of an import's new records, from ``source`` (rows k, qid, state, value,
+    note: record ``first_id + k``), given by the import's event ``seq``: an answer with no
+    note compact (its reviewer and time the event's), anything else a full entry."""
+    entry = ("CASE WHEN note = '' AND state = 1 AND value IS NOT NULL THEN CAST(value AS TEXT) "
+             "WHEN note = '' AND state IN (2, 3) THEN state "
+             "ELSE json_array(state, value, note, CASE WHEN state <> 0 THEN ? ELSE '' END, "
+             "CASE WHEN state <> 0 THEN ? ELSE '' END, ?, NULL) END")
+    db.execute("INSERT INTO answer_pack (record_id, audit_id, event_seq, pack) "
+               f"SELECT ? + k, ?, ?, json_group_object(qid, {entry}) FROM {source} x GROUP BY k",
+               (first_id, audit_id, seq, reviewer, now, seq))
+
+
+_SHORT = "j.type = 'array' AND json_array_length(j.value) = 2"
+_FULL = "j.type = 'array' AND json_array_length(j.value) > 2"
+# An entry ``j`` (of ``json_each(p.pack)``) read as the view reads it (migrations._to_10):
+# its state, value, note and event seq; a test holds them equal to the view's rows
+UNPACKED = {
+    "state": "CASE WHEN j.type = 'text' THEN 1 WHEN j.type = 'integer' THEN j.value "
+             f"WHEN {_SHORT} AND json_type(j.value, '$[0]') = 'text' THEN 1 "
+             "ELSE j.value ->> 0 END",
+    "value": "CASE WHEN j.type = 'text' THEN j.value WHEN j.type = 'integer' THEN NULL "
+             f"WHEN {_SHORT} THEN CASE WHEN json_type(j.value, '$[0]') = 'text' "
+             "THEN j.value ->> 0 END ELSE j.value ->> 1 END",
+    "note": f"CASE WHEN {_FULL} THEN COALESCE(j.value ->> 2, '') ELSE '' END",
+    "event_seq": f"CASE WHEN {_FULL} THEN j.value ->> 5 WHEN {_SHORT} THEN j.value ->> 1 "
+                 "ELSE p.event_seq END",
+}
+
+
+def unpacked(columns: str, where: str) -> str:
+    """SQL for the answers of the packs ``p`` that ``where`` picks, one row per answer, as the
+    view gives them but read from the packs alone (no event looked up for a reviewer or a
+    time): ``columns`` among ``record_id``, ``question_id`` and :data:`UNPACKED`'s, and
+    ``entry`` (an array entry as stored, else NULL) and ``pack_seq`` (the pack's event)."""
+    known = {"record_id": "p.record_id", "question_id": "j.key",
+             "entry": "CASE WHEN j.type = 'array' THEN j.value END",
+             "pack_seq": "p.event_seq", **UNPACKED}
+    listed = ", ".join(f"{known[c.strip()]} AS {c.strip()}" for c in columns.split(","))
+    return f"SELECT {listed} FROM answer_pack p, json_each(p.pack) j WHERE {where}"
+
+
+def keep_old(db: Database, stage: str) -> None:
+    """The stored answers of the records the staging table ``stage`` matched, unpacked once
+    into a temporary table the merge reads as it would the answer table (``store.merge``):
+    state, value and note as the view gives them, read from the packs themselves
+    (:func:`unpacked`); ``entry``: an array entry as stored, ``seq``: the pack's event, from
+    which :func:`apply` finds the reviewer and time of an answer it keeps."""
+    db.execute(f"DROP TABLE IF EXISTS {OLD}")
+    db.execute(f"CREATE TEMP TABLE {OLD} (record_id INTEGER NOT NULL, question_id TEXT NOT "
+               "NULL, state INTEGER NOT NULL, value TEXT, note TEXT NOT NULL, entry TEXT, "
+               "seq INTEGER, PRIMARY KEY (record_id, question_id)) WITHOUT ROWID")
+    db.execute(f"INSERT INTO {OLD} " + unpacked(
+        "record_id, question_id, state, value, note, entry, pack_seq",
+        f"p.record_id IN (SELECT rid FROM {stage} WHERE rid IS NOT NULL)"))
+
+
+def apply(db: Database, change: str, audit_id: int, reviewer: str, now: str,
+          seqs: str, import_seq: int | None) -> None:
+    """Write a merge's change table over the packs (``store.merge.apply``'s rules, ``seqs``
+    its SQL for the event that gives a cell's answer): one statement patches every changed
+    record's pack (a JSON merge patch: a cell left blank without a note is removed). An
+    answer the import gives, with no note, is a short entry ``[value or state, event seq]``:
+    its event (or the pack of events holding it) has the import's reviewer and time."""
+    kept = "o.record_id IS NOT NULL AND c.state = o.state AND c.value IS o.value"
+    full = "json_array_length(o.entry) > 2"
+    login = f"CASE WHEN {full} THEN o.entry ->> 6 END"
+    # a kept answer's reviewer and time as the view finds them: a full entry's own, a short
+    # one's event (or the pack of events holding it), a compact one's the pack's event
+    short_of = ("(SELECT g.{} FROM event g WHERE g.audit_id = ? AND g.seq >= o.entry ->> 1 "
+                "ORDER BY g.seq LIMIT 1)")
+    pack_of = "(SELECT g.{} FROM event g WHERE g.audit_id = ? AND g.seq = o.seq)"
+    who = {k: f"CASE WHEN {full} THEN o.entry ->> {i} WHEN o.entry IS NOT NULL THEN "
+              f"{short_of.format(k)} ELSE {pack_of.format(k)} END"
+           for k, i in (("reviewer", 3), ("at", 4))}
+    short = (f"c.note = '' AND c.state IN (1, 2) AND NOT ({kept}) AND {login} IS NULL "
+             "AND c.eseq IS NOT NULL")
+    entry = ("CASE WHEN c.state = 0 AND c.note = '' THEN NULL "
+             f"WHEN {short} AND c.state = 1 AND c.value IS NOT NULL "
+             "THEN json_array(CAST(c.value AS TEXT), c.eseq) "
+             f"WHEN {short} AND c.state = 2 THEN json_array(2, c.eseq) "
+             "ELSE json_array(c.state, c.value, c.note, "
+             f"CASE WHEN {kept} THEN {who['reviewer']} WHEN c.state IN (1, 2) THEN ? "
+             "ELSE '' END, "
+             f"CASE WHEN {kept} THEN {who['at']} WHEN c.state IN (1, 2) THEN ? ELSE '' END, "
+             f"CASE WHEN {kept} THEN NULL ELSE c.eseq END, {login}) END")
+    db.execute(f"CREATE INDEX IF NOT EXISTS {change}_rid ON {change} (rid)")
+    db.execute("INSERT OR IGNORE INTO answer_pack (record_id, audit_id, event_seq, pack) "
+               f"SELECT DISTINCT rid, ?, NULL, '{{}}' FROM {change} "
+               "WHERE state <> 0 OR note <> ''", (audit_id,))
+    db.execute(f"UPDATE answer_pack SET pack = json_patch(pack, (SELECT json_group_object("
+               f"c.qid, {entry}) FROM (SELECT *, {seqs} AS eseq FROM {change} "
+               "WHERE rid = answer_pack.record_id) c LEFT JOIN "
+               f"{OLD} o ON o.record_id = c.rid AND o.question_id = c.qid)) "
+               f"WHERE record_id IN (SELECT rid FROM {change})",
+               (audit_id, audit_id, reviewer, audit_id, audit_id, now, import_seq))
+    db.execute("DELETE FROM answer_pack WHERE pack = '{}' "
+               f"AND record_id IN (SELECT rid FROM {change})")
+
+
+def filled(record: str, questions: str) -> str:
+    """SQL counting the answers (any but blank) of record ``record`` to the questions the
+    subquery ``questions`` lists, read from its pack (not through the view)."""
+    return ("SELECT COUNT(*) FROM answer_pack p, json_each(p.pack) j "
+            f"WHERE p.record_id = {record} AND j.key IN ({questions}) AND NOT (j.type = 'array' "
+            "AND json_array_length(j.value) > 2 AND j.value ->> 0 = 0)")
