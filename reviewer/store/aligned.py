@@ -62,40 +62,52 @@ def base_records(db: Database, audit_id: int) -> Iterator[list[tuple[int, str]]]
                    (audit_id,))
 
 
-def _ids(db: Database, column: str, order: str) -> str:
-    """SQL joining a group's integers with ``,`` (in ``order`` on PostgreSQL, so that two of
-    them in one query list their rows alike; SQLite aggregates rows in one pass)."""
+def _ids(db: Database, column: str, order: str | None) -> str:
+    """SQL joining a group's integers (or texts) with ``,``: on PostgreSQL in ``order``, or
+    in any order when None, which spares it a sort of every group."""
     if db.dialect == "sqlite":
         return f"GROUP_CONCAT({column})"
-    return f"STRING_AGG(CAST({column} AS TEXT), ',' ORDER BY {order})"
+    return f"STRING_AGG(CAST({column} AS TEXT), ','{f' ORDER BY {order}' if order else ''})"
 
 
-def linked_records(db: Database, base_id: int, audit_id: int) -> tuple[str, str]:
-    """The audit's record ids and the seq of the base audit's record with the same ref, each
-    as integers joined with ``,`` in one order (one row, not a row per record)."""
-    if base_id == audit_id:
-        row = db.one(f"SELECT {_ids(db, 'id', 'id')}, {_ids(db, 'seq', 'id')} FROM record "
-                     "WHERE audit_id = ?", (audit_id,))
-    else:
-        row = db.one(f"SELECT {_ids(db, 'r.id', 'r.id')}, {_ids(db, 'b.seq', 'r.id')} "
-                     "FROM record r JOIN record b ON b.audit_id = ? AND b.ref = r.ref "
-                     "WHERE r.audit_id = ?", (base_id, audit_id))
-    return (row[0] or "", row[1] or "") if row else ("", "")
+def linked_records(db: Database, base_id: int, audit_id: int) -> tuple[Any, Any]:
+    """The audit's record ids and the seq of the base audit's record with the same ref, as two
+    int64 arrays in one order, read as one row, not a row per record: SQLite aggregates both
+    in one pass; PostgreSQL joins each pair into one string (one aggregate, so no order to
+    keep between two, and no sort)."""
+    import numpy as np
+
+    def numbers(text: str | None) -> Any:
+        return np.fromstring(text, np.int64, sep=",") if text else np.zeros(0, np.int64)
+
+    seq, join, params = "r.seq", "", (audit_id,)
+    if base_id != audit_id:
+        seq, join, params = ("b.seq", "JOIN record b ON b.audit_id = ? AND b.ref = r.ref",
+                             (base_id, audit_id))
+    if db.dialect == "sqlite":
+        row = db.one(f"SELECT GROUP_CONCAT(r.id), GROUP_CONCAT({seq}) FROM record r {join} "
+                     "WHERE r.audit_id = ?", params)
+        return (numbers(row[0]), numbers(row[1])) if row else (numbers(None), numbers(None))
+    pair = f"r.id || ',' || {seq}"
+    pairs = numbers(db.scalar(f"SELECT {_ids(db, pair, None)} FROM record r {join} "
+                              "WHERE r.audit_id = ?", params))
+    return pairs[0::2].copy(), pairs[1::2].copy()
 
 
 def answer_groups(db: Database, audit_id: int, question_ids: Sequence[str]
                   ) -> Iterator[tuple[str, int, Any, Any]]:
     """(question id, state, value, the record ids that gave it) for each distinct answer to
     the questions named. PostgreSQL groups the answers, so a million answers cross as a few
-    strings (the ids joined with ``,``), one group at a time; SQLite reads them from the packs
-    (``store.packs.groups``), the ids an int64 array in id order."""
+    strings (the ids joined with ``,``, in no particular order: the readers place each id by
+    search), one group at a time; SQLite reads them from the packs (``store.packs.groups``),
+    the ids an int64 array in id order."""
     if not question_ids:
         return
     if db.dialect == "sqlite":          # from the packs (store.packs)
         yield from packs.groups(db, audit_id, question_ids)
         return
     marks = ", ".join("?" * len(question_ids))
-    sql = (f"SELECT question_id, state, value, {_ids(db, 'record_id', 'record_id')} "
+    sql = (f"SELECT question_id, state, value, {_ids(db, 'record_id', None)} "
            f"FROM answer WHERE audit_id = ? AND question_id IN ({marks}) "
            "GROUP BY question_id, state, value")
     for rows in batches(db, sql, (audit_id, *question_ids), size=1):
@@ -104,7 +116,7 @@ def answer_groups(db: Database, audit_id: int, question_ids: Sequence[str]
 
 def record_ids(db: Database, audit_id: int) -> str:
     """The audit's record ids joined with ``,`` (one row, not a row per record)."""
-    row = db.one(f"SELECT {_ids(db, 'id', 'id')} FROM record WHERE audit_id = ?", (audit_id,))
+    row = db.one(f"SELECT {_ids(db, 'id', None)} FROM record WHERE audit_id = ?", (audit_id,))
     return (row[0] or "") if row else ""
 
 
