@@ -81,6 +81,13 @@ CASES = {
                           r"export xlsx(\s+\d+\.\d+){2}\s+\d+(\s+\d+\.\d+){2}\s+naive copy",
                           r"feedback xlsx(\s+\d+\.\d+){2}\s+\d+(\s+\d+\.\d+){2}\s+naive copy",
                           r"streaming goals (NOT )?met", r"goals met"]),
+    "bench_outputs.py (postgresql)": (
+        ["--records", "200", "--engine", "postgresql", "--skip-incidents"],
+        [rf"{p}|postgresql: skipped" for p in (
+            r"postgresql: 200 records, 10 questions",
+            r"agreement(\s+\d+\.\d+){2}\s+\d+(\s+\d+\.\d+){2}\s+naive agree",
+            r"export csv(\s+\d+\.\d+){2}\s+\d+(\s+\d+\.\d+){2}\s+naive copy",
+            r"streaming goals (NOT )?met")]),
     "bench_listening.py": (["--minutes", "0.3", "--calls", "3", "--generated", "1",
                             "--generated-minutes", "0.3", "--no-draw"],
                            [r"waveform .* second open \d+\.\d ms from the cache",
