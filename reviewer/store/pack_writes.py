@@ -27,7 +27,8 @@ def insert_new(db: Database, source: str, first_id: int, audit_id: int, reviewer
 _SHORT = "j.type = 'array' AND json_array_length(j.value) = 2"
 _FULL = "j.type = 'array' AND json_array_length(j.value) > 2"
 # An entry ``j`` (of ``json_each(p.pack)``) read as the view reads it (migrations._to_10):
-# its state, value, note and event seq; a test holds them equal to the view's rows
+# its state, value, note ('' where it has none) and event seq; a test holds them equal to the
+# view's rows
 UNPACKED = {
     "state": "CASE WHEN j.type = 'text' THEN 1 WHEN j.type = 'integer' THEN j.value "
              f"WHEN {_SHORT} AND json_type(j.value, '$[0]') = 'text' THEN 1 "

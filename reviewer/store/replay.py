@@ -35,22 +35,12 @@ def first_wrong(db: Database, audit_id: int) -> tuple[int, str, str | None, str 
                + (" WITHOUT ROWID" if db.dialect == "sqlite" else ""))
     try:
         _fill(db, audit_id)
-        answers, stored, params = "answer", _stored(db), _params(db, audit_id)
-        if db.dialect == "sqlite":      # the packs unpacked once, not once per history cell
-            db.execute(f"DROP TABLE IF EXISTS {STORED}")
-            db.execute(f"CREATE TEMPORARY TABLE {STORED} (record_id INTEGER NOT NULL, "
-                       "question_id TEXT NOT NULL, state INTEGER NOT NULL, value TEXT, "
-                       "event_seq INTEGER, PRIMARY KEY (record_id, question_id)) WITHOUT ROWID")
-            rows = pack_writes.unpacked("record_id, question_id, state, value, event_seq",
-                                  "p.record_id BETWEEN (SELECT MIN(id) FROM record WHERE "
-                                  "audit_id = ?) AND (SELECT MAX(id) FROM record WHERE "
-                                  "audit_id = ?) AND +p.audit_id = ?")
-            db.execute(f"INSERT INTO {STORED} SELECT * FROM ({rows}) a "
-                       "WHERE state IN (1, 2)", params)
-            answers, stored, params = STORED, "state IN (1, 2)", ()
-        row = db.one(_FIRST_WRONG.format(table=TABLE, answers=answers, stored=stored,
-                                         label=LABEL, collate=' COLLATE "C"'
-                                         if db.dialect != "sqlite" else ""), params)
+        answers = _stored(db, audit_id)
+        pg = answers == "answer"          # the answer table itself, its audit picked
+        row = db.one(_FIRST_WRONG.format(table=TABLE, answers=answers, label=LABEL,
+                                         audit="s.audit_id = ? AND" if pg else "",
+                                         collate=' COLLATE "C"' if pg else ""),
+                     (audit_id,) if pg else ())
     finally:
         db.execute(f"DROP TABLE IF EXISTS {TABLE}")
         if db.dialect == "sqlite":
@@ -176,18 +166,24 @@ def _insert(db: Database, rows: list[tuple]) -> None:
                (rids, qids, labels, seqs))
 
 
-def _stored(db: Database) -> str:
-    """The audit's given answers (answered or n/a); on SQLite read over the primary key's
-    range of the audit's records (fast at millions)."""
-    if db.dialect == "sqlite":
-        return ("record_id BETWEEN (SELECT MIN(id) FROM record WHERE audit_id = ?) AND "
-                "(SELECT MAX(id) FROM record WHERE audit_id = ?) AND +audit_id = ? "
-                "AND state IN (1, 2)")
-    return "audit_id = ? AND state IN (1, 2)"
-
-
-def _params(db: Database, audit_id: int) -> tuple:
-    return (audit_id,) * (3 if db.dialect == "sqlite" else 1)
+def _stored(db: Database, audit_id: int) -> str:
+    """Where the audit's given answers (answered or n/a) are read: on PostgreSQL the answer
+    table (``audit_id = ?`` picks them); on SQLite a temporary table of them unpacked once from
+    the packs over the primary key's range of the audit's records (fast at millions), not the
+    view, which would unpack a record's pack once per history cell."""
+    if db.dialect != "sqlite":
+        return "answer"
+    db.execute(f"DROP TABLE IF EXISTS {STORED}")
+    db.execute(f"CREATE TEMPORARY TABLE {STORED} (record_id INTEGER NOT NULL, question_id TEXT "
+               "NOT NULL, state INTEGER NOT NULL, value TEXT, event_seq INTEGER, "
+               "PRIMARY KEY (record_id, question_id)) WITHOUT ROWID")
+    rows = pack_writes.unpacked("record_id, question_id, state, value, event_seq",
+                                "p.record_id BETWEEN (SELECT MIN(id) FROM record WHERE "
+                                "audit_id = ?) AND (SELECT MAX(id) FROM record WHERE "
+                                "audit_id = ?) AND +p.audit_id = ?")
+    db.execute(f"INSERT INTO {STORED} SELECT * FROM ({rows}) a WHERE state IN (1, 2)",
+               (audit_id,) * 3)
+    return STORED
 
 
 # A stored cell is wrong when the history gives it nothing or something else, a history cell
@@ -197,7 +193,7 @@ SELECT rid, qid, got, want, seq FROM (
   SELECT s.record_id AS rid, s.question_id AS qid, {label} AS got, g.label AS want,
          COALESCE(g.seq, s.event_seq, 0) AS seq
   FROM {answers} s LEFT JOIN {table} g ON g.rid = s.record_id AND g.qid = s.question_id
-  WHERE {stored} AND (g.label IS NULL OR g.label <> {label})
+  WHERE {audit} s.state IN (1, 2) AND (g.label IS NULL OR g.label <> {label})
   UNION ALL
   SELECT g.rid, g.qid, NULL, g.label, g.seq FROM {table} g
   WHERE g.label IS NOT NULL AND NOT EXISTS (
