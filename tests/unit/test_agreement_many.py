@@ -328,3 +328,36 @@ def test_streamed_outputs_are_the_standard_encoders_bytes(cli, team, db_path, mo
               for d in q["disagreements"]]
     assert [tuple(line.strip().split(":")[0].split(", ")) for line in lines] == listed
     assert len(listed) > 6
+
+
+def test_refs_and_answers_that_need_escaping_are_written_as_json_writes_them(cli, tmp_path,
+                                                                            db_path):
+    """Refs with quotes, backslashes, commas and non-ASCII letters, and answers with them, are
+    escaped in the streamed JSON exactly as ``json.dumps`` escapes them, and shown as they are
+    in the text."""
+    from reviewer.outputs.agreement_text import iter_text
+    from reviewer.store.db import Database
+    from reviewer.workspace import Workspace
+
+    qs = write_set(tmp_path, TEAM_SET)
+    refs = ['R "1"', "R\\2", "R, 3", "Rë 4", "R\u00a05", "R/6"]
+    picks = ["Response", "CID", "None"]
+    for name, shift in (("A", 0), ("B", 1)):
+        assert cli("audit", "create", name, "--set", str(qs))[0] == 0
+        rows = [[ref, "YN"[(k + shift) % 2], "Y", picks[(k + shift) % 3], "Late", "Y", "n"]
+                for k, ref in enumerate(refs)]
+        assert cli("answers", "import", name,
+                   str(write_csv(tmp_path / f"{name}.csv", HEADER, rows)))[0] == 0
+    code, out, err = cli("agreement", "A", "B", "--format", "json")
+    assert code == 0, err
+    ws = Workspace(Database(str(db_path)), reviewer="lead")
+    try:
+        result = ws.agreement(ws.audit("A"), ws.audit("B"))
+        assert out == json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n"
+        text = "".join(iter_text(result))
+    finally:
+        ws.db.close()
+    listed = {d["ref"] for q in json.loads(out)["questions"] for d in q["disagreements"]}
+    assert listed == set(refs)
+    for ref in refs:
+        assert f"  {ref}, 1: " in text
