@@ -83,13 +83,13 @@ def agreement(db: Database, *audits: AuditInfo) -> Agreement:
 def _grid(db: Database, audits: list[AuditInfo], sets: list[QuestionSet],
           ids: list[dict[str, int]]):  # noqa: ANN202 - analysis.grid.Grid, imported here
     """The audits' answers laid on the first one's records (``analysis.grid``)."""
-    from reviewer.analysis.grid import base_grid, lay, numbers
+    from reviewer.analysis.grid import base_grid, lay
     from reviewer.store import aligned
 
     with aligned.reading(db):       # one snapshot of every audit (SQLite), a small cache
         grid = base_grid(aligned.base_records(db, audits[0].id), len(sets[0].questions))
         for a, own in zip(audits, ids, strict=True):
-            linked, seqs = map(numbers, aligned.linked_records(db, audits[0].id, a.id))
+            linked, seqs = aligned.linked_records(db, audits[0].id, a.id)
             lay(grid, linked, seqs, aligned.answer_groups(db, a.id, list(own)), own)
     return grid
 

@@ -42,16 +42,8 @@ def base_grid(batches: Iterable[list[tuple[int, str]]], questions: int) -> Grid:
                 [[] for _ in range(questions)])
 
 
-def numbers(text: str | np.ndarray) -> np.ndarray:
-    """Integers joined with ``,`` (as the store reads them), or already an array, as an
-    array."""
-    if not isinstance(text, str):
-        return np.asarray(text, np.int64)
-    return np.fromstring(text, dtype=np.int64, sep=",") if text else np.zeros(0, np.int64)
-
-
 def lay(grid: Grid, ids: np.ndarray, seqs: np.ndarray,
-        groups: Iterable[tuple[str, int, Any, str]], index: dict[str, int]) -> None:
+        groups: Iterable[tuple[str, int, Any, np.ndarray]], index: dict[str, int]) -> None:
     """Add one audit to the grid: ``ids`` its record ids and ``seqs`` the seq of the base
     record with the same ref (``store.aligned.linked_records``); ``groups`` its answers grouped
     as (question id, state, value, record ids) (``store.aligned.answer_groups``); ``index`` its
@@ -67,7 +59,7 @@ def lay(grid: Grid, ids: np.ndarray, seqs: np.ndarray,
     present[pos] = True
     codes = np.zeros((n, width), np.int16)
     found = [{c: k + 1 for k, c in enumerate(cats)} for cats in grid.cats]
-    for qid, state, value, text in groups:
+    for qid, state, value, rids in groups:
         j = index.get(qid)
         category = answer_category(state, value) if j is not None else None
         if j is None or category is None or not len(ids):
@@ -79,7 +71,7 @@ def lay(grid: Grid, ids: np.ndarray, seqs: np.ndarray,
                                  "question")
             grid.cats[j].append(category)
             code = found[j][category] = len(grid.cats[j])
-        rids = numbers(text)
+        rids = np.asarray(rids, np.int64)
         at = np.minimum(np.searchsorted(ids, rids), len(ids) - 1)
         codes[pos[at[ids[at] == rids]], j] = code
     grid.codes.append(codes)

@@ -1,7 +1,7 @@
 """Reads for agreement (docs/contracts.md §8, §13), never every answer as a row of its own: a
 base audit's records in review order (in batches), which of another audit's records share a
-base record's ref, and an audit's answers grouped by answer, each group's records as one string
-of ids (docs/performance.md, "Streaming outputs")."""
+base record's ref, and an audit's answers grouped by answer (docs/performance.md, "Streaming
+outputs"). Ids are handed on as int64 arrays; from PostgreSQL they cross as one string each."""
 
 from __future__ import annotations
 
@@ -62,6 +62,14 @@ def base_records(db: Database, audit_id: int) -> Iterator[list[tuple[int, str]]]
                    (audit_id,))
 
 
+def _numbers(text: str | None) -> Any:
+    """Integers joined with ``,`` (as the database aggregates them) as an int64 array, parsed
+    in C: what the readers of ids get from this module, on either engine."""
+    import numpy as np
+
+    return np.fromstring(text, np.int64, sep=",") if text else np.zeros(0, np.int64)
+
+
 def _ids(db: Database, column: str, order: str | None) -> str:
     """SQL joining a group's integers (or texts) with ``,``: on PostgreSQL in ``order``, or
     in any order when None, which spares it a sort of every group."""
@@ -75,11 +83,6 @@ def linked_records(db: Database, base_id: int, audit_id: int) -> tuple[Any, Any]
     int64 arrays in one order, read as one row, not a row per record: SQLite aggregates both
     in one pass; PostgreSQL joins each pair into one string (one aggregate, so no order to
     keep between two, and no sort)."""
-    import numpy as np
-
-    def numbers(text: str | None) -> Any:
-        return np.fromstring(text, np.int64, sep=",") if text else np.zeros(0, np.int64)
-
     seq, join, params = "r.seq", "", (audit_id,)
     if base_id != audit_id:
         seq, join, params = ("b.seq", "JOIN record b ON b.audit_id = ? AND b.ref = r.ref",
@@ -87,9 +90,9 @@ def linked_records(db: Database, base_id: int, audit_id: int) -> tuple[Any, Any]
     if db.dialect == "sqlite":
         row = db.one(f"SELECT GROUP_CONCAT(r.id), GROUP_CONCAT({seq}) FROM record r {join} "
                      "WHERE r.audit_id = ?", params)
-        return (numbers(row[0]), numbers(row[1])) if row else (numbers(None), numbers(None))
+        return (_numbers(row[0]), _numbers(row[1])) if row else (_numbers(""), _numbers(""))
     pair = f"r.id || ',' || {seq}"
-    pairs = numbers(db.scalar(f"SELECT {_ids(db, pair, None)} FROM record r {join} "
+    pairs = _numbers(db.scalar(f"SELECT {_ids(db, pair, None)} FROM record r {join} "
                               "WHERE r.audit_id = ?", params))
     return pairs[0::2].copy(), pairs[1::2].copy()
 
@@ -97,10 +100,10 @@ def linked_records(db: Database, base_id: int, audit_id: int) -> tuple[Any, Any]
 def answer_groups(db: Database, audit_id: int, question_ids: Sequence[str]
                   ) -> Iterator[tuple[str, int, Any, Any]]:
     """(question id, state, value, the record ids that gave it) for each distinct answer to
-    the questions named. PostgreSQL groups the answers, so a million answers cross as a few
-    strings (the ids joined with ``,``, in no particular order: the readers place each id by
-    search), one group at a time; SQLite reads them from the packs (``store.packs.groups``),
-    the ids an int64 array in id order."""
+    the questions named, the ids an int64 array. PostgreSQL groups the answers, so a million
+    answers cross as a few strings (the ids joined with ``,``, in no particular order: the
+    readers place each id by search), one group at a time; SQLite reads them from the packs
+    (``store.packs.groups``), in id order."""
     if not question_ids:
         return
     if db.dialect == "sqlite":          # from the packs (store.packs)
@@ -111,13 +114,15 @@ def answer_groups(db: Database, audit_id: int, question_ids: Sequence[str]
            f"FROM answer WHERE audit_id = ? AND question_id IN ({marks}) "
            "GROUP BY question_id, state, value")
     for rows in batches(db, sql, (audit_id, *question_ids), size=1):
-        yield from rows
+        for qid, state, value, text in rows:
+            yield qid, state, value, _numbers(text)
 
 
-def record_ids(db: Database, audit_id: int) -> str:
-    """The audit's record ids joined with ``,`` (one row, not a row per record)."""
-    row = db.one(f"SELECT {_ids(db, 'id', None)} FROM record WHERE audit_id = ?", (audit_id,))
-    return (row[0] or "") if row else ""
+def record_ids(db: Database, audit_id: int) -> Any:
+    """The audit's record ids, in any order, as an int64 array (read as one row, not a row per
+    record)."""
+    return _numbers(db.scalar(f"SELECT {_ids(db, 'id', None)} FROM record WHERE audit_id = ?",
+                              (audit_id,)))
 
 
 def record_rows(db: Database, audit_id: int, size: int) -> Iterator[list[tuple[int, str, str]]]:

@@ -97,7 +97,9 @@ def answer_table(db: Database, audit: AuditInfo, qs: QuestionSet | None = None,
     qs = qs or question_set(db, audit)
     guessed = fields is None
     names = field_names(db, audit.id) if fields is None else fields
-    ids = np.sort(np.fromstring(aligned.record_ids(db, audit.id) or "0", np.int64, sep=","))
+    ids = np.sort(aligned.record_ids(db, audit.id))
+    if not len(ids):                     # no records: one id 0, as the reads below expect
+        ids = np.zeros(1, np.int64)
     noted = aligned.noted_questions(db, audit.id, int(ids[0]), int(ids[-1]))
     noted_ids = [q.id for q in qs.questions if q.id in noted]
 
@@ -141,12 +143,10 @@ def _answer_codes(db: Database, audit: AuditInfo, qs: QuestionSet, ids: Any,
     codes = np.zeros((len(ids), len(qs.questions)), np.int32)
     texts: list[dict[str, int]] = [{"": 0} for _ in qs.questions]
     labellers = [_labeller(q.type, not_asked) for q in qs.questions]
-    for qid, state, value, text in aligned.answer_groups(db, audit.id, list(index)):
+    for qid, state, value, rids in aligned.answer_groups(db, audit.id, list(index)):
         j = index[qid]
         label = labellers[j](state, value)
         code = texts[j].setdefault(label, len(texts[j]))
-        rids = (np.asarray(text, np.int64) if not isinstance(text, str)    # SQLite: an array
-                else np.fromstring(text, np.int64, sep=",") if text else np.zeros(0, np.int64))
         at = np.minimum(np.searchsorted(ids, rids), len(ids) - 1)
         codes[at[ids[at] == rids], j] = code
     labels = []

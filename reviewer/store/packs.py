@@ -160,12 +160,11 @@ class _Codes(dict):
 def groups(db: Database, audit_id: int, question_ids: Sequence[str]
            ) -> Iterator[tuple[str, int, object, Any]]:
     """(question id, state, value, record ids as an int64 array, in id order) for each
-    distinct answer to the questions named, as ``aligned.answer_groups`` gives them (where
-    PostgreSQL's are a string), in flat memory: one pass over
-    the packs fills a matrix of answer codes (a record per row, a question per column, four
-    bytes a cell: 40 MB for a million records of ten questions), each pair's code and column
-    found by dict look-ups mapped in C; then one stable sort of a question's column lists the
-    records of each of its answers in id order."""
+    distinct answer to the questions named, as ``aligned.answer_groups`` gives them, in flat
+    memory: one pass over the packs fills a matrix of answer codes (a record per row, a
+    question per column, four bytes a cell: 40 MB for a million records of ten questions),
+    each pair's code and column found by dict look-ups mapped in C; then one stable sort of a
+    question's column lists the records of each of its answers in id order."""
     import numpy as np
 
     column = {qid: j for j, qid in enumerate(dict.fromkeys(question_ids))}
