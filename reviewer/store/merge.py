@@ -176,8 +176,7 @@ def apply(db: Database, audit_id: int, reviewer: str, now: str, import_seq: int 
     if db.dialect == "sqlite":
         packed.apply(db, CHANGE, audit_id, reviewer, now, seqs, import_seq)
         return
-    same = "IS" if db.dialect == "sqlite" else "IS NOT DISTINCT FROM"
-    kept = f"answer.state = excluded.state AND answer.value {same} excluded.value"
+    kept = "answer.state = excluded.state AND answer.value IS NOT DISTINCT FROM excluded.value"
     db.execute("DELETE FROM answer WHERE (record_id, question_id) IN (SELECT rid, qid FROM "
                f"{CHANGE} WHERE state = 0 AND note = '')")      # one statement, set-based
     db.execute(
