@@ -121,12 +121,14 @@ def changes(db: Database, questions: list[Question], first_seq: int) -> tuple[in
                "qid TEXT NOT NULL, ref TEXT NOT NULL, in_file INTEGER NOT NULL, "
                "old_state INTEGER NOT NULL, old_value TEXT, old_note TEXT NOT NULL, "
                "state INTEGER NOT NULL, value TEXT, note TEXT NOT NULL, seq INTEGER, "
-               "ans INTEGER NOT NULL, nte INTEGER NOT NULL)")
+               "ans INTEGER NOT NULL, nte INTEGER NOT NULL, old_entry TEXT, "
+               "old_pack_seq INTEGER, had INTEGER NOT NULL)")
     same = "IS" if db.dialect == "sqlite" else "IS NOT DISTINCT FROM"
     stored = "answer"
+    entry = "CAST(NULL AS TEXT) AS old_entry, CAST(NULL AS INTEGER) AS old_pack_seq"
     if db.dialect == "sqlite":          # the packs unpacked once (store.packs)
         packed.keep_old(db, STAGE)
-        stored = packed.OLD
+        stored, entry = packed.OLD, "a.entry AS old_entry, a.seq AS old_pack_seq"
     state, value, note = _final(questions)
     cells = (
         "SELECT x.*, CASE WHEN old_state IN (1, 2) AND NOT (state = old_state AND "
@@ -135,12 +137,14 @@ def changes(db: Database, questions: list[Question], first_seq: int) -> tuple[in
         "SELECT s.k AS k, q.k AS qk, s.rid AS rid, s.ref AS ref, q.qid AS qid, "
         "q.in_file AS in_file, COALESCE(a.state, 0) AS old_state, a.value AS old_value, "
         "COALESCE(a.note, '') AS old_note, "
-        f"{state} AS state, {value} AS value, {note} AS note "
+        f"{state} AS state, {value} AS value, {note} AS note, {entry}, "
+        "CASE WHEN a.record_id IS NULL THEN 0 ELSE 1 END AS had "
         f"FROM {STAGE} s CROSS JOIN {QUESTIONS} q "
         f"LEFT JOIN {stored} a ON a.record_id = s.rid AND a.question_id = q.qid "
         "WHERE s.rid IS NOT NULL) x "
         f"WHERE NOT (state = old_state AND value {same} old_value AND note = old_note)")
     columns = "rid, qid, ref, in_file, old_state, old_value, old_note, state, value, note"
+    kept = "old_entry, old_pack_seq, had"     # what apply needs of the stored answer
     if db.dialect == "sqlite" and not any(q.note for q in questions):
         # No note can change, so a cell has one event or none. In one pass over the cells,
         # in order, each with an event is numbered one past the largest number so far (how
@@ -148,16 +152,16 @@ def changes(db: Database, questions: list[Question], first_seq: int) -> tuple[in
         # is its event's seq, and each without one gets a negative number of its own: no
         # running sum to keep.
         db.execute(f"INSERT INTO {CHANGE} (n, rid, qid, ref, in_file, old_state, old_note, "
-                   "state, note, ans, nte) VALUES (?, 0, '', '', 0, 0, '', 0, '', 0, 0)",
+                   "state, note, ans, nte, had) VALUES (?, 0, '', '', 0, 0, '', 0, '', 0, 0, 0)",
                    (first_seq - 1,))
         db.execute(f"INSERT INTO {CHANGE} SELECT CASE WHEN ans = 1 THEN NULL "
-                   f"ELSE -1 - (k * ? + qk) END, {columns}, NULL, ans, nte "
+                   f"ELSE -1 - (k * ? + qk) END, {columns}, NULL, ans, nte, {kept} "
                    f"FROM ({cells}) y ORDER BY k, qk", (len(questions),))
         db.execute(f"DELETE FROM {CHANGE} WHERE n = ?", (first_seq - 1,))
     else:
         db.execute(
             f"INSERT INTO {CHANGE} SELECT ROW_NUMBER() OVER w, {columns}, "
-            f"? + SUM(ans + nte) OVER w - ans - nte, ans, nte FROM ({cells}) y "
+            f"? + SUM(ans + nte) OVER w - ans - nte, ans, nte, {kept} FROM ({cells}) y "
             "WINDOW w AS (ORDER BY k, qk ROWS UNBOUNDED PRECEDING)", (first_seq,))
     row = db.one(f"SELECT COALESCE(SUM(ans), 0), COALESCE(SUM(nte), 0) FROM {CHANGE}")
     return (int(row[0]), int(row[1])) if row else (0, 0)

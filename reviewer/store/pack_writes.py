@@ -69,22 +69,28 @@ def keep_old(db: Database, stage: str) -> None:
         f"p.record_id IN (SELECT rid FROM {stage} WHERE rid IS NOT NULL)"))
 
 
+PATCH = "merge_patch"        # each changed record's JSON merge patch (a merge)
+
+
 def apply(db: Database, change: str, audit_id: int, reviewer: str, now: str,
           seqs: str, import_seq: int | None) -> None:
     """Write a merge's change table over the packs (``store.merge.apply``'s rules, ``seqs``
-    its SQL for the event that gives a cell's answer): one statement patches every changed
-    record's pack (a JSON merge patch: a cell left blank without a note is removed). An
-    answer the import gives, with no note, is a short entry ``[value or state, event seq]``:
-    its event (or the pack of events holding it) has the import's reviewer and time."""
-    kept = "o.record_id IS NOT NULL AND c.state = o.state AND c.value IS o.value"
-    full = "json_array_length(o.entry) > 2"
-    login = f"CASE WHEN {full} THEN o.entry ->> 6 END"
+    its SQL for the event that gives a cell's answer): one pass over the change table groups
+    each changed record's cells into a JSON merge patch (a cell left blank without a note is
+    removed), one statement patches their packs. An answer the import gives, with no note, is
+    a short entry ``[value or state, event seq]``: its event (or the pack of events holding
+    it) has the import's reviewer and time. The change table carries what is needed of the
+    stored answer (``old_entry``: an array entry as stored, ``old_pack_seq``: its pack's
+    event, ``had``: one was stored), so no stored answer is looked up again."""
+    kept = "c.had = 1 AND c.state = c.old_state AND c.value IS c.old_value"
+    full = "json_array_length(c.old_entry) > 2"
+    login = f"CASE WHEN {full} THEN c.old_entry ->> 6 END"
     # a kept answer's reviewer and time as the view finds them: a full entry's own, a short
     # one's event (or the pack of events holding it), a compact one's the pack's event
-    short_of = ("(SELECT g.{} FROM event g WHERE g.audit_id = ? AND g.seq >= o.entry ->> 1 "
+    short_of = ("(SELECT g.{} FROM event g WHERE g.audit_id = ? AND g.seq >= c.old_entry ->> 1 "
                 "ORDER BY g.seq LIMIT 1)")
-    pack_of = "(SELECT g.{} FROM event g WHERE g.audit_id = ? AND g.seq = o.seq)"
-    who = {k: f"CASE WHEN {full} THEN o.entry ->> {i} WHEN o.entry IS NOT NULL THEN "
+    pack_of = "(SELECT g.{} FROM event g WHERE g.audit_id = ? AND g.seq = c.old_pack_seq)"
+    who = {k: f"CASE WHEN {full} THEN c.old_entry ->> {i} WHEN c.old_entry IS NOT NULL THEN "
               f"{short_of.format(k)} ELSE {pack_of.format(k)} END"
            for k, i in (("reviewer", 3), ("at", 4))}
     short = (f"c.note = '' AND c.state IN (1, 2) AND NOT ({kept}) AND {login} IS NULL "
@@ -98,18 +104,18 @@ def apply(db: Database, change: str, audit_id: int, reviewer: str, now: str,
              "ELSE '' END, "
              f"CASE WHEN {kept} THEN {who['at']} WHEN c.state IN (1, 2) THEN ? ELSE '' END, "
              f"CASE WHEN {kept} THEN NULL ELSE c.eseq END, {login}) END")
-    db.execute(f"CREATE INDEX IF NOT EXISTS {change}_rid ON {change} (rid)")
-    db.execute("INSERT OR IGNORE INTO answer_pack (record_id, audit_id, event_seq, pack) "
-               f"SELECT DISTINCT rid, ?, NULL, '{{}}' FROM {change} "
-               "WHERE state <> 0 OR note <> ''", (audit_id,))
-    db.execute(f"UPDATE answer_pack SET pack = json_patch(pack, (SELECT json_group_object("
-               f"c.qid, {entry}) FROM (SELECT *, {seqs} AS eseq FROM {change} "
-               "WHERE rid = answer_pack.record_id) c LEFT JOIN "
-               f"{OLD} o ON o.record_id = c.rid AND o.question_id = c.qid)) "
-               f"WHERE record_id IN (SELECT rid FROM {change})",
+    db.execute(f"DROP TABLE IF EXISTS {PATCH}")
+    db.execute(f"CREATE TEMP TABLE {PATCH} (rid INTEGER PRIMARY KEY, patch TEXT NOT NULL)")
+    db.execute(f"INSERT INTO {PATCH} SELECT c.rid, json_group_object(c.qid, {entry}) "
+               f"FROM (SELECT *, {seqs} AS eseq FROM {change}) c GROUP BY c.rid",
                (audit_id, audit_id, reviewer, audit_id, audit_id, now, import_seq))
+    db.execute("INSERT OR IGNORE INTO answer_pack (record_id, audit_id, event_seq, pack) "
+               f"SELECT rid, ?, NULL, '{{}}' FROM {PATCH}", (audit_id,))
+    db.execute(f"UPDATE answer_pack SET pack = json_patch(pack, u.patch) FROM {PATCH} u "
+               "WHERE answer_pack.record_id = u.rid")
     db.execute("DELETE FROM answer_pack WHERE pack = '{}' "
-               f"AND record_id IN (SELECT rid FROM {change})")
+               f"AND record_id IN (SELECT rid FROM {PATCH})")
+    db.execute(f"DROP TABLE {PATCH}")
 
 
 def filled(record: str, questions: str) -> str:
