@@ -174,44 +174,47 @@ class Prepared(NamedTuple):
     salt: bytes
     refs: list[bytes]                   # distinct ref commitments, as canonical JSON writes them
     rests: list[tuple[bytes, bytes]]    # distinct (",who,action,question,", ",texts,null]")
-    which: array                        # per event: its ref's index, then its rest's
+    ref_of: array                       # per event: its ref's index
+    rest_of: array                      # per event: its rest's index
     actions: Counter[str]
     count: int
 
 
+def _ref_text(ref: str) -> str | None:
+    """A ref as the pack's JSON gives it: a plain quoted string read without a parser."""
+    if len(ref) > 1 and ref[0] == '"' and "\\" not in ref:
+        return ref[1:-1]
+    return json.loads(ref)
+
+
 def prepare(at: str, login: str | None, reviewer: str, elements: str, salt: bytes) -> Prepared:
     """A pack given as its text (``merge.packs``) made ready for :func:`chain_prepared`,
-    without decoding each event: each distinct ref and each distinct rest of an event is
-    decoded and committed once."""
+    without a Python step per event but the look-ups mapped in C: the text is split at both
+    separators at once, and each distinct ref and each distinct rest of an event is decoded
+    and committed once."""
     who = (at, login, reviewer)
     commit = Commits(salt)
-    refs: dict[str, int] = {}
-    rests: dict[str, int] = {}
-    ref_parts: list[bytes] = []
+    parts = elements.replace(REF, EVENT).split(EVENT)     # ref, rest, ref, rest ...
+    refs, rests = parts[0::2], parts[1::2]
+    ref_at = {ref: i for i, ref in enumerate(dict.fromkeys(refs))}
+    rest_at = {rest: i for i, rest in enumerate(dict.fromkeys(rests))}
+    ref_parts = []
+    for ref in ref_at:
+        text = _ref_text(ref)
+        ref_parts.append(b"null" if text is None else f'"{commit(text)}"'.encode())
     rest_parts: list[tuple[bytes, bytes]] = []
-    which = array("I")
-    for event in elements.split(EVENT):
-        ref, _, rest = event.partition(REF)
-        i = refs.get(ref)
-        if i is None:
-            text = json.loads(ref)
-            i = refs[ref] = len(ref_parts)
-            ref_parts.append(b"null" if text is None else f'"{commit(text)}"'.encode())
-        j = rests.get(rest)
-        if j is None:
-            action, question, before, after, detail = json.loads(rest)
-            mid = json.dumps([*who, action, question], ensure_ascii=False,
-                             separators=(",", ":"))[1:-1]
-            later = ",".join("null" if x is None else f'"{commit(x)}"'
-                             for x in (before, after, detail))
-            j = rests[rest] = len(rest_parts)
-            rest_parts.append((f",{mid},".encode(), f",{later},null]".encode()))
-        which.append(i)
-        which.append(j)
-    count = len(which) // 2
+    for rest in rest_at:
+        action, question, before, after, detail = json.loads(rest)
+        mid = json.dumps([*who, action, question], ensure_ascii=False,
+                         separators=(",", ":"))[1:-1]
+        later = ",".join("null" if x is None else f'"{commit(x)}"'
+                         for x in (before, after, detail))
+        rest_parts.append((f",{mid},".encode(), f",{later},null]".encode()))
+    count = len(rests)
     notes = elements.count(REF + '["note"')        # JSON puts no space after "["
     actions = Counter({"answer": count - notes, "note": notes})
-    return Prepared(salt, ref_parts, rest_parts, which, +actions, count)
+    return Prepared(salt, ref_parts, rest_parts, array("I", map(ref_at.__getitem__, refs)),
+                    array("I", map(rest_at.__getitem__, rests)), +actions, count)
 
 
 def chain_prepared(audit_key: int, prev: bytes | None, first: int, ready: Prepared) -> bytes:
@@ -221,12 +224,12 @@ def chain_prepared(audit_key: int, prev: bytes | None, first: int, ready: Prepar
     one SHA-256 per event."""
     sha, join = hashlib.sha256, b"".join
     head = f"[{VERSION},{int(audit_key)},".encode()
-    refs, rests, which = ready.refs, ready.rests, ready.which
     digest = prev or ZERO
-    for n in range(ready.count):
-        mid, later = rests[which[2 * n + 1]]
-        digest = sha(join((digest, head, str(first + n).encode(), mid, refs[which[2 * n]],
-                           later))).digest()
+    seq = first
+    for ref, (mid, later) in zip(map(ready.refs.__getitem__, ready.ref_of),
+                                 map(ready.rests.__getitem__, ready.rest_of), strict=True):
+        digest = sha(join((digest, head, b"%d" % seq, mid, ref, later))).digest()
+        seq += 1
     return digest
 
 
