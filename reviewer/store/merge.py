@@ -84,26 +84,42 @@ def set_resolved(db: Database, involved: list[int], rows: list[tuple]) -> None:
     db.executemany(f"UPDATE {STAGE} SET {sets} WHERE k = ?", rows)
 
 
+LINEAR = 4           # questions a CASE looks through one by one; more are halved first
+
+
+def _case(chosen: dict[int, str], ks: list[int], otherwise: str) -> str:
+    """SQL choosing ``chosen[q.k]`` (``otherwise`` for a question not in it) among the asking
+    orders ``ks``: halved on ``q.k`` until a few are left, so a cell costs a few comparisons
+    whatever the number of questions (a flat ``CASE q.k`` looks through them all, and each
+    cell evaluates it several times)."""
+    if not any(k in chosen for k in ks):
+        return otherwise
+    if len(ks) <= LINEAR:
+        whens = " ".join(f"WHEN {k} THEN {chosen[k]}" for k in ks if k in chosen)
+        return f"CASE q.k {whens} ELSE {otherwise} END"
+    half = len(ks) // 2
+    return (f"CASE WHEN q.k < {ks[half]} THEN {_case(chosen, ks[:half], otherwise)} "
+            f"ELSE {_case(chosen, ks[half:], otherwise)} END")
+
+
 def _final(questions: list[Question]) -> tuple[str, str, str]:
     """SQL for a question's merged state, value and note (``s``: the staged row, ``q``: the
     question, ``a``: the stored answer or NULLs)."""
-    def case(parts: list[str], otherwise: str) -> str:
-        return f"CASE q.k {' '.join(parts)} ELSE {otherwise} END" if parts else otherwise
-
-    state, value, note = [], [], []
+    state: dict[int, str] = {}
+    value: dict[int, str] = {}
+    note: dict[int, str] = {}
     for q in questions:
         if q.involved:
-            state.append(f"WHEN {q.k} THEN s.r{q.k}")
-            value.append(f"WHEN {q.k} THEN s.w{q.k}")
+            state[q.k], value[q.k] = f"s.r{q.k}", f"s.w{q.k}"
         elif q.in_file:
-            state.append(f"WHEN {q.k} THEN COALESCE(s.s{q.k}, 0)")
-            value.append(f"WHEN {q.k} THEN s.v{q.k}")
+            state[q.k], value[q.k] = f"COALESCE(s.s{q.k}, 0)", f"s.v{q.k}"
         if q.note:
-            note.append(f"WHEN {q.k} THEN s.n{q.k}")
+            note[q.k] = f"s.n{q.k}"
+    ks = [q.k for q in questions]
     # no column, no condition: the stored answer if someone gave it, else blank
-    return (case(state, "CASE WHEN a.state IN (1, 2) THEN a.state ELSE 0 END"),
-            case(value, "CASE WHEN a.state IN (1, 2) THEN a.value END"),
-            case(note, "COALESCE(a.note, '')"))
+    return (_case(state, ks, "CASE WHEN a.state IN (1, 2) THEN a.state ELSE 0 END"),
+            _case(value, ks, "CASE WHEN a.state IN (1, 2) THEN a.value END"),
+            _case(note, ks, "COALESCE(a.note, '')"))
 
 
 def changes(db: Database, questions: list[Question], first_seq: int) -> tuple[int, int]:
@@ -205,9 +221,7 @@ def event_batches(db: Database, detail: str,
     select the same from the change table (``history.insert_selected``). An answer's event has
     the file's ``detail`` (``condition: detail`` for a question the file has no column for).
     ``offset``: added to the seqs numbered before the write lock (``changes``' ``first_seq`` 1)."""
-    span = db.one(f"SELECT COALESCE(MIN(n), 1), COALESCE(MAX(n), 0) FROM {CHANGE} "
-                  "WHERE ans + nte > 0")
-    first, last = (int(span[0]), int(span[1])) if span else (1, 0)
+    first, last = _span(db)
     why = (f"condition: {detail}", detail)
     before, after = label_sql("old_state", "old_value"), label_sql("state", "value")
     num = f"({SEQ} + {int(offset)})"
@@ -238,9 +252,7 @@ def packs(db: Database, detail: str, offset: int = 0) -> Iterator[tuple[int, str
     (plus ``offset``), the events as the pack's text (``bundle.element`` each, in seq order,
     joined by ``bundle.EVENT``) written by the database in key order (seq order), and the
     records they name."""
-    span = db.one(f"SELECT COALESCE(MIN(n), 1), COALESCE(MAX(n), 0) FROM {CHANGE} "
-                  "WHERE ans + nte > 0")
-    first, last = (int(span[0]), int(span[1])) if span else (1, 0)
+    first, last = _span(db)
     before, after = label_sql("old_state", "old_value"), label_sql("state", "value")
     if db.dialect == "sqlite":
         array, text, quote = "json_array", "{}", "json_quote(ref)"
@@ -257,17 +269,31 @@ def packs(db: Database, detail: str, offset: int = 0) -> Iterator[tuple[int, str
             f"WHEN ans = 1 THEN {answer} ELSE {note} END")
     # SQLite (before 3.44) has no ORDER BY inside an aggregate: the cells come from a
     # subquery in key order, which it does not flatten into the aggregate
-    sql = (f"SELECT MIN(s), {concat.format('c')} FROM (SELECT n, {SEQ} AS s, {cell} AS c "
-           f"FROM {CHANGE} WHERE n BETWEEN ? AND ? AND ans + nte > 0 ORDER BY n) cells")
+    # the records a pack names: SQLite lists them in the same pass (its default separator)
+    named = ", group_concat(DISTINCT rid)" if db.dialect == "sqlite" else ""
+    sql = (f"SELECT MIN(s), {concat.format('c')}{named} FROM (SELECT n, rid, {SEQ} AS s, "
+           f"{cell} AS c FROM {CHANGE} WHERE n BETWEEN ? AND ? AND ans + nte > 0 "
+           "ORDER BY n) cells")
     kinds = (detail, f"condition: {detail}")
     for low in range(first, last + 1, EVENT_BATCH):
         high = low + EVENT_BATCH - 1
         found = db.one(sql, (*kinds, detail, *kinds, detail, low, high))
         if found is None or found[0] is None:
             continue
-        rids = [int(r[0]) for r in db.all(f"SELECT DISTINCT rid FROM {CHANGE} WHERE n "
-                                          "BETWEEN ? AND ? AND ans + nte > 0", (low, high))]
+        rids = (list(map(int, str(found[2]).split(","))) if named else
+                [int(r[0]) for r in db.all(f"SELECT DISTINCT rid FROM {CHANGE} WHERE n "
+                                           "BETWEEN ? AND ? AND ans + nte > 0", (low, high))])
         yield int(found[0]) + offset, str(found[1]), rids
+
+
+def _span(db: Database) -> tuple[int, int]:
+    """The first and last number (``n``) of a change with an event, found from either end of
+    the change table's key (where it has none: 1, 0)."""
+    found = db.one(f"SELECT (SELECT n FROM {CHANGE} WHERE ans + nte > 0 ORDER BY n LIMIT 1), "
+                   f"(SELECT n FROM {CHANGE} WHERE ans + nte > 0 ORDER BY n DESC LIMIT 1)")
+    if found is None or found[0] is None:
+        return 1, 0
+    return int(found[0]), int(found[1])
 
 
 def drop(db: Database) -> None:
