@@ -11,7 +11,7 @@ from reviewer.store.db import Database
 
 GIVEN_RANGE = 20_000     # record ids whose given answers are read at a time
 NewRows = Callable[[], Iterator[str]]   # an import's new answers, a run of elements at a time
-_LABEL = "CASE state WHEN 1 THEN COALESCE(value, '') ELSE 'n/a' END"
+LABEL = "CASE state WHEN 1 THEN COALESCE(value, '') ELSE 'n/a' END"
 
 
 def given_rows(db: Database, audit_id: int, seq: int, new: NewRows | None = None) -> bytes:
@@ -33,6 +33,16 @@ def given_rows(db: Database, audit_id: int, seq: int, new: NewRows | None = None
 
 
 
+def record_rows(rows: str, rid: str, qid: str, label: str, group: str) -> str:
+    """SQLite: SQL listing the answers ``rows`` selects (its FROM and WHERE), as an import's
+    rows list them a record at a time (docs/evidence.md, "An import's rows"): one element per
+    record, ``[record, question, answer, question, answer, ...]``, the elements joined by
+    commas (NULL where there are none). The record is written once, not once per answer."""
+    return (f"SELECT group_concat(e, ',') FROM (SELECT '[' || {rid} || ',' || "
+            f"group_concat(json_quote({qid}) || ',' || json_quote({label}), ',') || ']' AS e "
+            f"{rows} GROUP BY {group})")
+
+
 def _separator(db: Database) -> str:
     """Between the elements of a list the database aggregates (``json_agg`` spaces them)."""
     return "," if db.dialect == "sqlite" else ", "
@@ -40,18 +50,20 @@ def _separator(db: Database) -> str:
 
 def _given_chunks(db: Database, audit_id: int, seq: int) -> Iterator[str]:
     if db.dialect == "sqlite":
-        sql = (f"SELECT json_group_array(json_array(record_id, question_id, {_LABEL})) "
-               "FROM answer WHERE record_id BETWEEN ? AND ? AND +audit_id = ? "
-               "AND event_seq = ? AND state IN (1, 2)")
+        sql = record_rows("FROM answer WHERE record_id BETWEEN ? AND ? AND +audit_id = ? "
+                          "AND event_seq = ? AND state IN (1, 2)",
+                          "record_id", "question_id", LABEL, "record_id")
     else:
-        sql = (f"SELECT COALESCE(json_agg(json_build_array(record_id, question_id, {_LABEL})), "
+        sql = (f"SELECT COALESCE(json_agg(json_build_array(record_id, question_id, {LABEL})), "
                "'[]'::json)::text FROM answer WHERE record_id BETWEEN ? AND ? AND audit_id = ? "
                "AND event_seq = ? AND state IN (1, 2)")
     low, high = db.one("SELECT MIN(id), MAX(id) FROM record WHERE audit_id = ?", (audit_id,))
     for start in range(low or 0, (high or -1) + 1, GIVEN_RANGE):
-        part = db.scalar(sql, (start, start + GIVEN_RANGE - 1, audit_id, seq)) or "[]"
-        if part != "[]":
-            yield part[1:-1]
+        part = db.scalar(sql, (start, start + GIVEN_RANGE - 1, audit_id, seq))
+        if db.dialect != "sqlite":
+            part = None if part in (None, "[]") else part[1:-1]
+        if part:
+            yield str(part)
 
 
 def changed_given(db: Database, change: str) -> NewRows:
@@ -60,12 +72,12 @@ def changed_given(db: Database, change: str) -> NewRows:
     range of it at a time. On PostgreSQL the merge ran before the write lock, so the answers
     carry no seq; on SQLite reading the change table spares reading every answer of the audit
     for the import's seq (its cells with no event of their own have negative numbers)."""
-    label = _LABEL.replace("state", "c.state").replace("value", "c.value")
+    label = LABEL.replace("state", "c.state").replace("value", "c.value")
     cells = (f"FROM {change} c WHERE c.n BETWEEN ? AND ? AND c.ans = 0 "
              "AND c.state IN (1, 2) AND c.old_state NOT IN (1, 2)")
     if db.dialect == "sqlite":
-        sql = (f"SELECT json_group_array(json_array(rid, qid, {_LABEL})) FROM (SELECT c.rid AS "
-               f"rid, c.qid AS qid, c.state AS state, c.value AS value {cells} ORDER BY c.n)")
+        sql = record_rows(f"FROM (SELECT c.rid AS rid, c.qid AS qid, c.state AS state, "
+                          f"c.value AS value {cells})", "rid", "qid", LABEL, "rid")
     else:
         sql = (f"SELECT COALESCE(json_agg(json_build_array(c.rid, c.qid, {label}) "
                f"ORDER BY c.n), '[]'::json)::text {cells}")
@@ -73,9 +85,11 @@ def changed_given(db: Database, change: str) -> NewRows:
 
     def chunks() -> Iterator[str]:
         for start in range(int(low), int(top) + 1, GIVEN_RANGE * 10):
-            part = str(db.scalar(sql, (start, start + GIVEN_RANGE * 10 - 1)))
-            if part != "[]":
-                yield part[1:-1]
+            part = db.scalar(sql, (start, start + GIVEN_RANGE * 10 - 1))
+            if db.dialect != "sqlite":
+                part = None if part in (None, "[]") else part[1:-1]
+            if part:
+                yield str(part)
     return chunks
 
 
@@ -95,7 +109,7 @@ def new_rows(db: Database, first_id: int, last_id: int) -> NewRows:
     records, written before the write lock, their event not yet known), as :func:`given_rows`
     lists them, read a range of records at a time whenever they are packed."""
     sql = ("SELECT COALESCE(json_agg(json_build_array(record_id, question_id, "
-           f"{_LABEL})), '[]'::json)::text FROM answer WHERE record_id "
+           f"{LABEL})), '[]'::json)::text FROM answer WHERE record_id "
            "BETWEEN ? AND ? AND state IN (1, 2)")
 
     def chunks() -> Iterator[str]:

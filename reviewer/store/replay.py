@@ -10,6 +10,7 @@ would choose: question ids compare by code point (``COLLATE "C"`` on PostgreSQL)
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from itertools import islice
 
 from reviewer.store import chain, pack_writes
@@ -57,10 +58,10 @@ def _fill(db: Database, audit_id: int) -> None:
     for seq in imports:
         blob = db.scalar("SELECT rows FROM event WHERE audit_id = ? AND seq = ?",
                          (audit_id, seq))
-        rows = chain.iter_rows(blob)
+        cells = (cell for row in chain.iter_rows(blob) for cell in _cells(row, seq))
         del blob
-        while batch := list(islice(rows, BATCH)):
-            _insert(db, [(int(rid), str(qid), label, seq) for rid, qid, label in batch])
+        while batch := list(islice(cells, BATCH)):
+            _insert(db, batch)
     packed = _fill_packed(db, audit_id)
     events = ("SELECT seq, ref, question, after, action, detail FROM event WHERE audit_id = ? "
               "AND rows IS NULL AND bundle IS NULL"
@@ -74,6 +75,17 @@ def _fill(db: Database, audit_id: int) -> None:
                "AND (e.action <> 'undo' OR e.detail IS NULL OR e.detail <> 'note')) h "
                f"WHERE n = 1{UPSERT}", (audit_id, audit_id))
     db.execute(f"DROP TABLE IF EXISTS {PACKED}")
+
+
+def _cells(row: list, seq: int) -> Iterator[tuple[int, str, str | None, int]]:
+    """The cells an import's row lists (docs/evidence.md, "An import's rows"): ``[record,
+    question, answer, question, answer, ...]``, a record's answers in one row (three items:
+    one answer, as PostgreSQL and older databases list each)."""
+    if len(row) < 3 or len(row) % 2 == 0:
+        raise ValueError("an import's row of the wrong shape")
+    rid = int(row[0])
+    for qid, label in zip(row[1::2], row[2::2], strict=True):
+        yield rid, str(qid), label, seq
 
 
 PACKED = "verify_packed"     # the answer events of the audit's packs (store.bundle)

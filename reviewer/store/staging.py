@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from reviewer.store import pack_writes
+from reviewer.store import import_rows, pack_writes
 from reviewer.store.chain import listed, pack_parts
 from reviewer.store.db import Database
 from reviewer.store.ids import next_id, next_seq, reserve_records
@@ -139,7 +139,7 @@ def insert_new(db: Database, audit_id: int, question_ids: list[str], involved: s
 
 CHUNK = 100_000          # staged rows per statement of a PostgreSQL import's new answers
 NEW = "import_new"       # SQLite: the new records' answer rows, built before the write lock
-NEW_RANGE = 200_000      # of its rows packed at a time
+NEW_RANGE = 200_000      # of its rows listed at a time (about: a range of whole records)
 
 
 def _answer_rows(db: Database, question_ids: list[str], involved: set[int],
@@ -175,20 +175,28 @@ def prepare_new(db: Database, audit_id: int, question_ids: list[str], involved: 
         return None
     match(db, audit_id)
     db.execute(f"DROP TABLE IF EXISTS {NEW}")
-    db.execute(f"CREATE TEMP TABLE {NEW} AS "
+    # keyed by record and question, written in that order: the packs (``insert_new``) and the
+    # listing below group by record along the key, without a sort
+    db.execute(f"CREATE TEMP TABLE {NEW} (k INTEGER NOT NULL, qid TEXT NOT NULL, state INTEGER "
+               "NOT NULL, value, note TEXT NOT NULL, PRIMARY KEY (k, qid)) WITHOUT ROWID")
+    db.execute(f"INSERT INTO {NEW} "
                + _answer_rows(db, question_ids, involved, notes, " ORDER BY k, qid"))
     db.execute("DROP TABLE import_questions")
     first_id = int(db.scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM record"))
     count = int(db.scalar(f"SELECT COUNT(*) FROM {STAGE} WHERE rid IS NULL"))
-    last = int(db.scalar(f"SELECT COALESCE(MAX(rowid), 0) FROM {NEW}"))
+    low = db.scalar(f"SELECT MIN(k) FROM {NEW}")       # each read from one end of the key
+    top = db.scalar(f"SELECT MAX(k) FROM {NEW}")
+    step = max(1, NEW_RANGE // max(1, len(question_ids)))     # records listed at a time
+    listing = import_rows.record_rows(
+        f"FROM {NEW} WHERE k BETWEEN ? AND ? AND state IN (1, 2)", "(? + k)", "qid",
+        import_rows.LABEL, "k")
 
-    def rows() -> Iterator[str]:     # NEW's rowids follow its order (docs/performance.md)
-        for start in range(1, last + 1, NEW_RANGE):
-            part = str(db.scalar("SELECT json_group_array(json_array(? + k, qid, CASE state "
-                                 f"WHEN 1 THEN COALESCE(value, '') ELSE 'n/a' END)) FROM {NEW} "
-                                 "WHERE rowid BETWEEN ? AND ? AND state IN (1, 2)",
-                                 (first_id, start, start + NEW_RANGE - 1)))
-            if part != "[]":
-                yield part[1:-1]
+    def rows() -> Iterator[str]:
+        if low is None:
+            return
+        for start in range(int(low), int(top) + 1, step):
+            part = db.scalar(listing, (first_id, start, start + step - 1))
+            if part:
+                yield str(part)
     return first_id, count, rows, pack_parts(listed((rows(), ",")))
 

@@ -53,10 +53,11 @@ def _whole(db: Database, audit_id: int, seq: int | None) -> bytes:
     every given answer."""
     label = "CASE state WHEN 1 THEN COALESCE(value, '') ELSE 'n/a' END"
     given = "event_seq = ?" if seq is not None else "CAST(? AS INTEGER) IS NULL"
-    if db.dialect == "sqlite":
-        sql = (f"SELECT json_group_array(json_array(record_id, question_id, {label})) FROM "
-               f"(SELECT * FROM answer WHERE audit_id = ? AND {given} AND state IN (1, 2) "
-               "ORDER BY record_id, question_id)")
+    if db.dialect == "sqlite":      # a record's answers in one row: [record, q, a, q, a ...]
+        sql = ("SELECT '[' || COALESCE((" + import_rows.record_rows(
+            f"FROM (SELECT * FROM answer WHERE audit_id = ? AND {given} AND state IN (1, 2) "
+            "ORDER BY record_id, question_id)", "record_id", "question_id", label, "record_id")
+            + "), '') || ']'")
     else:
         sql = (f"SELECT COALESCE(json_agg(json_build_array(record_id, question_id, {label}) "
                "ORDER BY record_id, question_id), '[]'::json)::text FROM answer "
@@ -86,7 +87,7 @@ def test_an_imports_rows_are_the_bytes_of_the_whole_list(imported):
     assert done.events == db.scalar("SELECT COUNT(*) FROM event WHERE audit_id = ?",
                                     (audit_id,))
     verify.replay_answers(db, audit_id)
-    assert len(chain.unpack_rows(rows)) > 40
+    assert sum((len(r) - 1) // 2 for r in chain.unpack_rows(rows)) > 40     # answers listed
     # the new records' answers, made before the lock a run at a time, as one aggregate lists them
     assert bytes(rows) == _whole(db, audit_id, None)
     # every given answer as the import's (on PostgreSQL new records' answers carry none)
@@ -139,3 +140,41 @@ def _put(db: Database, audit_id: int, rid: int, value: str) -> None:
     db.execute("INSERT INTO answer (record_id, question_id, audit_id, state, value, note, "
                "reviewer, answered_at, event_seq) VALUES (?, '5', ?, 1, ?, '', 'x', '2026', 0)",
                (rid, audit_id, value))
+
+
+CELL = st.tuples(st.integers(1, 50), st.text(st.characters(blacklist_characters="\x00"),
+                                             min_size=1, max_size=6),
+                 st.one_of(st.text(st.characters(blacklist_characters="\x00"), max_size=8),
+                           st.sampled_from(["n/a", "1", "0.5", "true", "null"])))
+
+
+@settings(max_examples=100, deadline=None)
+@given(cells=st.lists(CELL, max_size=40, unique_by=lambda c: (c[0], c[1])))
+def test_a_records_answers_listed_in_one_row_read_back_as_the_same_cells(cells):
+    """SQLite lists an import's answers a record at a time, ``[record, question, answer,
+    question, answer ...]`` (docs/evidence.md, "An import's rows"): any question id and any
+    answer text read back by ``verify`` as the very cells listed."""
+    import sqlite3
+
+    from reviewer.store import replay
+
+    conn = sqlite3.connect(":memory:")
+    conn.execute("CREATE TABLE t (rid INTEGER, qid TEXT, label TEXT)")
+    conn.executemany("INSERT INTO t VALUES (?, ?, ?)", cells)
+    listed = conn.execute(import_rows.record_rows("FROM t", "rid", "qid", "label",
+                                                  "rid")).fetchone()[0]
+    rows = json.loads(f"[{listed or ''}]")
+    assert len(rows) == len({rid for rid, _, _ in cells})       # each record once
+    read = [(rid, qid, label) for row in rows for rid, qid, label, _ in replay._cells(row, 7)]
+    assert sorted(read) == sorted(cells)
+
+
+def test_a_row_of_the_wrong_shape_is_refused():
+    from reviewer.store import replay
+
+    assert list(replay._cells([3, "q", "Y"], 1)) == [(3, "q", "Y", 1)]     # one answer
+    assert list(replay._cells([3, "q", "Y", "r", "n/a"], 1)) == [(3, "q", "Y", 1),
+                                                                (3, "r", "n/a", 1)]
+    for bad in ([3], [3, "q"], [3, "q", "Y", "r"]):
+        with pytest.raises(ValueError):
+            list(replay._cells(bad, 1))
