@@ -126,7 +126,9 @@ def changes(db: Database, questions: list[Question], first_seq: int) -> tuple[in
     """Fill the change table with every cell of a matched record whose answer or note the
     merge changes, numbered (``n``) in file order, then asking order, each with the seq of its
     first event (``SEQ``; events numbered from ``first_seq``; ``ans``/``nte``: whether it needs
-    an ``answer``/``note`` event); (answer events, note events)."""
+    an ``answer``/``note`` event; ``old_entry``, ``old_pack_seq``, ``had``: what
+    ``pack_writes.apply`` needs of the stored answer, NULL on PostgreSQL); (answer events,
+    note events)."""
     db.execute(f"DROP TABLE IF EXISTS {QUESTIONS}")
     db.execute(f"CREATE TEMP TABLE {QUESTIONS} (k INTEGER PRIMARY KEY, qid TEXT NOT NULL, "
                "in_file INTEGER NOT NULL, tallied INTEGER NOT NULL)")
@@ -160,7 +162,7 @@ def changes(db: Database, questions: list[Question], first_seq: int) -> tuple[in
         "WHERE s.rid IS NOT NULL) x "
         f"WHERE NOT (state = old_state AND value {same} old_value AND note = old_note)")
     columns = "rid, qid, ref, in_file, old_state, old_value, old_note, state, value, note"
-    kept = "old_entry, old_pack_seq, had"     # what apply needs of the stored answer
+    stored_parts = "old_entry, old_pack_seq, had"     # what apply needs of the stored answer
     if db.dialect == "sqlite" and not any(q.note for q in questions):
         # No note can change, so a cell has one event or none. In one pass over the cells,
         # in order, each with an event is numbered one past the largest number so far (how
@@ -171,13 +173,13 @@ def changes(db: Database, questions: list[Question], first_seq: int) -> tuple[in
                    "state, note, ans, nte, had) VALUES (?, 0, '', '', 0, 0, '', 0, '', 0, 0, 0)",
                    (first_seq - 1,))
         db.execute(f"INSERT INTO {CHANGE} SELECT CASE WHEN ans = 1 THEN NULL "
-                   f"ELSE -1 - (k * ? + qk) END, {columns}, NULL, ans, nte, {kept} "
+                   f"ELSE -1 - (k * ? + qk) END, {columns}, NULL, ans, nte, {stored_parts} "
                    f"FROM ({cells}) y ORDER BY k, qk", (len(questions),))
         db.execute(f"DELETE FROM {CHANGE} WHERE n = ?", (first_seq - 1,))
     else:
         db.execute(
             f"INSERT INTO {CHANGE} SELECT ROW_NUMBER() OVER w, {columns}, "
-            f"? + SUM(ans + nte) OVER w - ans - nte, ans, nte, {kept} FROM ({cells}) y "
+            f"? + SUM(ans + nte) OVER w - ans - nte, ans, nte, {stored_parts} FROM ({cells}) y "
             "WINDOW w AS (ORDER BY k, qk ROWS UNBOUNDED PRECEDING)", (first_seq,))
     row = db.one(f"SELECT COALESCE(SUM(ans), 0), COALESCE(SUM(nte), 0) FROM {CHANGE}")
     return (int(row[0]), int(row[1])) if row else (0, 0)
