@@ -19,7 +19,7 @@ from reviewer.files.answer_table import Problems, Rules
 from reviewer.ops.core import Tx
 from reviewer.questions.logic import BLANK
 from reviewer.questions.model import QuestionSet
-from reviewer.store import bundle, import_rows, merge, merge_records, staging
+from reviewer.store import bundle, import_rows, merge, merge_events, merge_records, staging
 from reviewer.store.chain import listed, new_salt, pack_parts
 from reviewer.store.db import Database
 
@@ -92,10 +92,10 @@ class Merge:
             packs = (((first + self.offset, text, rids, ready)
                       for first, text, rids, ready in self.packs)
                      if self.packs is not None
-                     else merge.packs(self.db, self.detail, self.offset))
+                     else merge_events.packs(self.db, self.detail, self.offset))
             tx.append_packs(packs)
         else:
-            tx.append(merge.event_batches(self.db, self.detail, self.offset))
+            tx.append(merge_events.event_batches(self.db, self.detail, self.offset))
 
     def _early(self, tx: Tx, new: import_rows.NewRows | None) -> int:
         """The merge before the write lock (PostgreSQL): the changes written, their events
@@ -112,7 +112,7 @@ class Merge:
         if bundle.PACK_MIN <= answers_n + notes_n <= PREPARE_MAX:   # ready but for the seqs
             self.packs = [(first, text, rids, bundle.prepare(tx.now, tx.login, tx.reviewer,
                                                              text, new_salt()))
-                          for first, text, rids in merge.packs(db, self.detail)]
+                          for first, text, rids in merge_events.packs(db, self.detail)]
         return answers_n + notes_n
 
     def _resolve(self) -> None:

@@ -57,7 +57,7 @@ def pack(first: int, items: Sequence[Sequence[Any]]) -> bytes:
 
 def pack_text(first: int, elements: str) -> bytes:
     """A pack of events given as ``element`` texts joined by ``EVENT`` (as the database writes
-    them: ``store.merge.packs``): ``FORMAT,first`` and ``START`` before them, compressed."""
+    them: ``store.merge_events.packs``): ``FORMAT,first`` and ``START`` before them, compressed."""
     return zlib.compress(f"{FORMAT},{first}{START}{elements}".encode(), 1)
 
 
@@ -188,7 +188,7 @@ def _ref_text(ref: str) -> str | None:
 
 
 def prepare(at: str, login: str | None, reviewer: str, elements: str, salt: bytes) -> Prepared:
-    """A pack given as its text (``merge.packs``) made ready for :func:`chain_prepared`,
+    """A pack given as its text (``merge_events.packs``) made ready for :func:`chain_prepared`,
     without a Python step per event but the look-ups mapped in C: the text is split at both
     separators at once, and each distinct ref and each distinct rest of an event is decoded
     and committed once."""
