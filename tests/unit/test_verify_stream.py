@@ -142,9 +142,9 @@ def _put(db: Database, audit_id: int, rid: int, value: str) -> None:
                (rid, audit_id, value))
 
 
-CELL = st.tuples(st.integers(1, 50), st.text(st.characters(blacklist_characters="\x00"),
-                                             min_size=1, max_size=6),
-                 st.one_of(st.text(st.characters(blacklist_characters="\x00"), max_size=8),
+TEXT = st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00")   # storable
+CELL = st.tuples(st.integers(1, 50), st.text(TEXT, min_size=1, max_size=6),
+                 st.one_of(st.text(TEXT, max_size=8),
                            st.sampled_from(["n/a", "1", "0.5", "true", "null"])))
 
 
