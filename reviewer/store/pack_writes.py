@@ -10,18 +10,46 @@ from reviewer.store.db import Database
 OLD = "merge_old"            # the matched records' stored answers, one row each (a merge)
 
 
+NEW_PACKS = "import_new_pack"   # SQLite: the new records' packs, made before the write lock
+_ENTRY = ("CASE WHEN note = '' AND state = 1 AND value IS NOT NULL THEN CAST(value AS TEXT) "
+          "WHEN note = '' AND state IN (2, 3) THEN state "
+          "ELSE json_array(state, value, note, CASE WHEN state <> 0 THEN ? ELSE '' END, "
+          "CASE WHEN state <> 0 THEN ? ELSE '' END, ?, NULL) END")
+_COMPACT = "note = '' AND ((state = 1 AND value IS NOT NULL) OR state IN (2, 3))"
+
+
 def insert_new(db: Database, source: str, first_id: int, audit_id: int, reviewer: str,
                now: str, seq: int | None) -> None:
     """The packs of an import's new records, from ``source`` (rows k, qid, state, value,
     note: record ``first_id + k``), given by the import's event ``seq``: an answer with no
     note compact (its reviewer and time the event's), anything else a full entry."""
-    entry = ("CASE WHEN note = '' AND state = 1 AND value IS NOT NULL THEN CAST(value AS TEXT) "
-             "WHEN note = '' AND state IN (2, 3) THEN state "
-             "ELSE json_array(state, value, note, CASE WHEN state <> 0 THEN ? ELSE '' END, "
-             "CASE WHEN state <> 0 THEN ? ELSE '' END, ?, NULL) END")
     db.execute("INSERT INTO answer_pack (record_id, audit_id, event_seq, pack) "
-               f"SELECT ? + k, ?, ?, json_group_object(qid, {entry}) FROM {source} x GROUP BY k",
+               f"SELECT ? + k, ?, ?, json_group_object(qid, {_ENTRY}) FROM {source} x GROUP BY k",
                (first_id, audit_id, seq, reviewer, now, seq))
+
+
+def copy_prepared(db: Database, first_id: int, audit_id: int, seq: int | None) -> bool:
+    """Under the write lock: the packs :func:`prepare_new` made, written for records
+    ``first_id + k`` given by event ``seq``; whether there were any made."""
+    if not db.scalar("SELECT 1 FROM sqlite_temp_master WHERE name = ?", (NEW_PACKS,)):
+        return False
+    db.execute("INSERT INTO answer_pack (record_id, audit_id, event_seq, pack) "
+               f"SELECT ? + k, ?, ?, pack FROM {NEW_PACKS} ORDER BY k", (first_id, audit_id, seq))
+    return True
+
+
+def prepare_new(db: Database, source: str) -> bool:
+    """Before the write lock: the new records' packs from ``source`` (a table keyed by record
+    and question: ``store.staging.prepare_new``), made now when every entry is compact (no
+    note, no blank: nothing in a pack then names the reviewer, the time or the event, which
+    the write lock settles), so that :func:`insert_new` only copies them; whether it did."""
+    db.execute(f"DROP TABLE IF EXISTS {NEW_PACKS}")
+    if db.scalar(f"SELECT 1 FROM {source} WHERE NOT ({_COMPACT}) LIMIT 1"):
+        return False
+    db.execute(f"CREATE TEMP TABLE {NEW_PACKS} (k INTEGER PRIMARY KEY, pack TEXT NOT NULL)")
+    db.execute(f"INSERT INTO {NEW_PACKS} SELECT k, json_group_object(qid, {_ENTRY}) "
+               f"FROM {source} x GROUP BY k", ("", "", None))   # no entry takes these
+    return True
 
 
 _SHORT = "j.type = 'array' AND json_array_length(j.value) = 2"

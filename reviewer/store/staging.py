@@ -49,8 +49,8 @@ def refresh_statistics(db: Database, rows: int) -> None:
 
 
 def drop(db: Database) -> None:
-    db.execute(f"DROP TABLE IF EXISTS {STAGE}")
-    db.execute(f"DROP TABLE IF EXISTS {NEW}")
+    for table in (STAGE, NEW, pack_writes.NEW_PACKS):
+        db.execute(f"DROP TABLE IF EXISTS {table}")
 
 
 def match(db: Database, audit_id: int) -> list[tuple[int, str]]:
@@ -118,11 +118,12 @@ def insert_new(db: Database, audit_id: int, question_ids: list[str], involved: s
              "reviewer, answered_at, event_seq) "
              "SELECT ? + k, qid, ?, state, value, note, CASE WHEN state <> 0 THEN ? ELSE '' END, "
              "CASE WHEN state <> 0 THEN ? ELSE '' END, ? FROM ")
-    if db.dialect == "sqlite":
-        source = NEW if prepared == (first_id, int(count)) else (
-            "(" + _answer_rows(db, question_ids, involved, notes) + ")")
-        pack_writes.insert_new(db, source, first_id, audit_id, reviewer, now, seq)
-        db.execute(f"DROP TABLE IF EXISTS {NEW}")
+    if db.dialect == "sqlite":      # NEW and its packs are dropped after the commit (drop)
+        if prepared != (first_id, int(count)):
+            pack_writes.insert_new(db, "(" + _answer_rows(db, question_ids, involved, notes)
+                                   + ")", first_id, audit_id, reviewer, now, seq)
+        elif not pack_writes.copy_prepared(db, first_id, audit_id, seq):
+            pack_writes.insert_new(db, NEW, first_id, audit_id, reviewer, now, seq)
         db.execute("DROP TABLE IF EXISTS import_questions")
     elif seq is None:    # PostgreSQL: a statement per CHUNK staged rows (each within the
         #                  statement timeout, docs/settings.md), all in the one transaction
@@ -175,13 +176,14 @@ def prepare_new(db: Database, audit_id: int, question_ids: list[str], involved: 
         return None
     match(db, audit_id)
     db.execute(f"DROP TABLE IF EXISTS {NEW}")
-    # keyed by record and question, written in that order: the packs (``insert_new``) and the
-    # listing below group by record along the key, without a sort
+    # keyed by record and question, written in that order: the packs and the listing below
+    # group by record along the key, without a sort
     db.execute(f"CREATE TEMP TABLE {NEW} (k INTEGER NOT NULL, qid TEXT NOT NULL, state INTEGER "
                "NOT NULL, value, note TEXT NOT NULL, PRIMARY KEY (k, qid)) WITHOUT ROWID")
     db.execute(f"INSERT INTO {NEW} "
                + _answer_rows(db, question_ids, involved, notes, " ORDER BY k, qid"))
     db.execute("DROP TABLE import_questions")
+    pack_writes.prepare_new(db, NEW)        # their packs too, where nothing waits for the lock
     first_id = int(db.scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM record"))
     count = int(db.scalar(f"SELECT COUNT(*) FROM {STAGE} WHERE rid IS NULL"))
     low = db.scalar(f"SELECT MIN(k) FROM {NEW}")       # each read from one end of the key

@@ -1,0 +1,54 @@
+"""An import's new records' packs made before the write lock (SQLite, docs/performance.md,
+"Imports and scorers"): where every entry is compact they are built while scorers go on and
+only copied under the lock, byte for byte the packs the lock's own statement writes; a file
+with notes (an entry naming its reviewer, time and event) has them written under the lock as
+before; and a record another writer adds meanwhile still makes the import build them again."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from reviewer.store import pack_writes
+from reviewer.store.db import Database
+from tests.actions import create_audit, import_answers
+from tests.unit.helpers import SMALL_HEADER, SMALL_ROWS, write_csv, write_set
+
+ROWS = [[f"N{n}", *row[1:]] for n, row in enumerate(SMALL_ROWS * 30)]
+
+
+def _packs(tmp_path: Path, name: str, header: list[str], rows: list[list[str]],
+           monkeypatch: pytest.MonkeyPatch, prepared: bool) -> tuple[list[tuple], list[bool]]:
+    taken: list[bool] = []
+    copy = pack_writes.copy_prepared
+    monkeypatch.setattr(pack_writes, "copy_prepared",
+                        lambda *a: taken.append(copy(*a)) or taken[-1])
+    if not prepared:
+        monkeypatch.setattr(pack_writes, "prepare_new", lambda db, source: False)
+    db = Database(str(tmp_path / f"{name}.db"))
+    audit = create_audit(db, "A", write_set(tmp_path))
+    import_answers(db, audit, write_csv(tmp_path / f"{name}.csv", header, rows))
+    packs = db.all("SELECT record_id, audit_id, event_seq, pack FROM answer_pack "
+                   "ORDER BY record_id")
+    db.close()
+    monkeypatch.undo()
+    return packs, taken
+
+
+def test_compact_packs_made_before_the_lock_are_the_ones_the_lock_would_write(
+        tmp_path, monkeypatch):
+    before, taken = _packs(tmp_path, "early", SMALL_HEADER, ROWS, monkeypatch, True)
+    assert taken == [True]                    # made before the lock, copied under it
+    under, taken = _packs(tmp_path, "late", SMALL_HEADER, ROWS, monkeypatch, False)
+    assert taken == [False]
+    assert before == under and len(before) == len(ROWS)
+
+
+def test_a_file_with_notes_writes_its_packs_under_the_lock(tmp_path, monkeypatch):
+    header = [*SMALL_HEADER, "note:1"]
+    rows = [[*row, "rang back" if n % 7 == 0 else ""] for n, row in enumerate(ROWS)]
+    packs, taken = _packs(tmp_path, "notes", header, rows, monkeypatch, True)
+    assert taken == [False]                   # a note names its reviewer and time
+    noted = [p for p in packs if "rang back" in p[3]]
+    assert len(noted) == len([r for r in rows if r[-1]])
