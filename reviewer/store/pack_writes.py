@@ -42,7 +42,7 @@ def prepare_new(db: Database, source: str) -> bool:
     """Before the write lock: the new records' packs from ``source`` (a table keyed by record
     and question: ``store.staging.prepare_new``), made now when every entry is compact (no
     note, no blank: nothing in a pack then names the reviewer, the time or the event, which
-    the write lock settles), so that :func:`insert_new` only copies them; whether it did."""
+    the write lock settles), so that :func:`copy_prepared` only copies them; whether it did."""
     db.execute(f"DROP TABLE IF EXISTS {NEW_PACKS}")
     if db.scalar(f"SELECT 1 FROM {source} WHERE NOT ({_COMPACT}) LIMIT 1"):
         return False
