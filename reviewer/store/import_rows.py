@@ -43,6 +43,14 @@ def record_rows(rows: str, rid: str, qid: str, label: str, group: str) -> str:
             f"{rows} GROUP BY {group})")
 
 
+def _elements(db: Database, part: str | None) -> str:
+    """A range's elements as a run of text: SQLite's ``record_rows`` gives them so (or NULL),
+    PostgreSQL's ``json_agg`` as a whole list (brackets taken off); '' where there are none."""
+    if db.dialect != "sqlite":
+        return "" if part in (None, "[]") else str(part)[1:-1]
+    return str(part or "")
+
+
 def _separator(db: Database) -> str:
     """Between the elements of a list the database aggregates (``json_agg`` spaces them)."""
     return "," if db.dialect == "sqlite" else ", "
@@ -59,11 +67,9 @@ def _given_chunks(db: Database, audit_id: int, seq: int) -> Iterator[str]:
                "AND event_seq = ? AND state IN (1, 2)")
     low, high = db.one("SELECT MIN(id), MAX(id) FROM record WHERE audit_id = ?", (audit_id,))
     for start in range(low or 0, (high or -1) + 1, GIVEN_RANGE):
-        part = db.scalar(sql, (start, start + GIVEN_RANGE - 1, audit_id, seq))
-        if db.dialect != "sqlite":
-            part = None if part in (None, "[]") else part[1:-1]
+        part = _elements(db, db.scalar(sql, (start, start + GIVEN_RANGE - 1, audit_id, seq)))
         if part:
-            yield str(part)
+            yield part
 
 
 def changed_given(db: Database, change: str) -> NewRows:
@@ -85,11 +91,9 @@ def changed_given(db: Database, change: str) -> NewRows:
 
     def chunks() -> Iterator[str]:
         for start in range(int(low), int(top) + 1, GIVEN_RANGE * 10):
-            part = db.scalar(sql, (start, start + GIVEN_RANGE * 10 - 1))
-            if db.dialect != "sqlite":
-                part = None if part in (None, "[]") else part[1:-1]
+            part = _elements(db, db.scalar(sql, (start, start + GIVEN_RANGE * 10 - 1)))
             if part:
-                yield str(part)
+                yield part
     return chunks
 
 

@@ -60,8 +60,11 @@ def _fill(db: Database, audit_id: int) -> None:
                          (audit_id, seq))
         cells = (cell for row in chain.iter_rows(blob) for cell in _cells(row, seq))
         del blob
-        while batch := list(islice(cells, BATCH)):
-            _insert(db, batch)
+        try:
+            while batch := list(islice(cells, BATCH)):
+                _insert(db, batch)
+        except (ValueError, TypeError) as e:        # verify reports it: the chain is broken
+            raise RowsUnreadable(seq, str(e)) from None
     packed = _fill_packed(db, audit_id)
     events = ("SELECT seq, ref, question, after, action, detail FROM event WHERE audit_id = ? "
               "AND rows IS NULL AND bundle IS NULL"
@@ -75,6 +78,15 @@ def _fill(db: Database, audit_id: int) -> None:
                "AND (e.action <> 'undo' OR e.detail IS NULL OR e.detail <> 'note')) h "
                f"WHERE n = 1{UPSERT}", (audit_id, audit_id))
     db.execute(f"DROP TABLE IF EXISTS {PACKED}")
+
+
+class RowsUnreadable(ValueError):
+    """An import's rows that cannot be read as rows (``verify`` reports the chain broken at
+    that import's event ``seq``)."""
+
+    def __init__(self, seq: int, why: str):
+        super().__init__(why)
+        self.seq = seq
 
 
 def _cells(row: list, seq: int) -> Iterator[tuple[int, str, str | None, int]]:

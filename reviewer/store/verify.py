@@ -164,13 +164,16 @@ def replay_answers(db: Database, audit_id: int) -> None:
     records it names (``history --ref`` reads them). The history's cells go to a temporary
     table (``store.replay``) and the database finds the first wrong one: no cell is held in
     memory (docs/performance.md)."""
-    from reviewer.store.replay import first_unlisted, first_wrong, listed_past_end
+    from reviewer.store import replay
 
-    end = listed_past_end(db, audit_id)
+    end = replay.listed_past_end(db, audit_id)
     if end is not None:
         raise ChainBroken(end, "missing", "a pack of events that event_bundle_record lists is "
                           "not there")
-    found = first_wrong(db, audit_id)
+    try:
+        found = replay.first_wrong(db, audit_id)
+    except replay.RowsUnreadable as e:
+        raise ChainBroken(e.seq, "changed", f"an import's rows cannot be read: {e}") from None
     if found is not None:
         rid, qid, got, want, seq = found
         ref = db.one("SELECT ref FROM record WHERE id = ? AND audit_id = ?", (rid, audit_id))
@@ -178,7 +181,7 @@ def replay_answers(db: Database, audit_id: int) -> None:
                           f"answer {ref[0] if ref else rid} question {qid} is "
                           f"{_shown(got)} in the database but {_shown(want)} in the history")
     # after the replay: the other way round, its temporary table slowed the replay 2x at 100k
-    unlisted = first_unlisted(db, audit_id)
+    unlisted = replay.first_unlisted(db, audit_id)
     if unlisted is not None:            # ``history --ref`` would not show its events
         raise ChainBroken(unlisted, "changed", "the records listed for a pack of events are "
                           "not those it names")

@@ -178,3 +178,16 @@ def test_a_row_of_the_wrong_shape_is_refused():
     for bad in ([3], [3, "q"], [3, "q", "Y", "r"]):
         with pytest.raises(ValueError):
             list(replay._cells(bad, 1))
+
+
+def test_an_imports_rows_that_cannot_be_read_break_the_chain_at_its_event(imported, monkeypatch):
+    """A rows list of the wrong shape (a row with a question and no answer, as a blob edited
+    behind the program's back would read) is the chain broken at that import's event, with a
+    reason, never a traceback."""
+    db, audit_id = imported
+    seq = db.scalar("SELECT seq FROM event WHERE audit_id = ? AND rows IS NOT NULL",
+                    (audit_id,))
+    monkeypatch.setattr(chain, "iter_rows", lambda blob: iter([[1, "1", "Y"], [1, "2"]]))
+    with pytest.raises(verify.ChainBroken) as caught:
+        verify.replay_answers(db, audit_id)
+    assert caught.value.seq == seq and "rows cannot be read" in str(caught.value)
