@@ -21,12 +21,14 @@ import os
 import random
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import scratch  # noqa: E402
 
 QUESTIONS = [f"q{i}" for i in range(1, 11)]
 SET_YAML = "id: bench-answer\ntitle: Benchmark\nversion: 1\nsections:\n  - id: a\n    " \
@@ -121,7 +123,7 @@ def measure(target: str, n: int, answers: int) -> tuple[float, float]:
     from reviewer.store.audits import question_set
     from reviewer.workspace import Workspace
 
-    tmp = Path(tempfile.mkdtemp(prefix="bench-answer-"))
+    tmp = scratch.folder("bench-answer-")
     set_file = tmp / "set.yaml"
     set_file.write_text(SET_YAML, encoding="utf-8")
     ws = Workspace.open(target, "scorer")
@@ -182,7 +184,7 @@ def main() -> int:
     met = True
     runs = []
     if args.engine in ("sqlite", "both"):
-        tmp = Path(tempfile.mkdtemp(prefix="bench-answer-db-"))
+        tmp = scratch.folder("bench-answer-db-")
         runs += [("sqlite", n, str(tmp / f"a{n}.db")) for n in sizes]
     for engine, n, target in runs:
         op, raw = measure(target, n, args.answers)

@@ -10,10 +10,12 @@ import os
 import statistics
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import scratch  # noqa: E402
 
 ONE_RUN = r"""
 import sys, time
@@ -52,7 +54,7 @@ def main() -> None:
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     tables, charts = [], []
     for _ in range(runs):
-        tmp = tempfile.mkdtemp()
+        tmp = str(scratch.folder("bench-results-view-"))
         out = subprocess.run([sys.executable, "-c", ONE_RUN, os.path.join(tmp, "demo.db"), tmp],
                              capture_output=True, text=True, cwd=ROOT, env=env)
         if out.returncode:

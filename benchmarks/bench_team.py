@@ -29,7 +29,6 @@ import multiprocessing as mp
 import random
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -37,6 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import scratch  # noqa: E402
 from bench_answer import QUESTIONS, SET_YAML, fill, load, pg_targets, raw_answer  # noqa: E402
 
 
@@ -44,7 +44,7 @@ def prepare(target: str, n: int) -> int:
     from reviewer.ops.audits import create_audit
     from reviewer.workspace import Workspace
 
-    set_file = Path(tempfile.mkdtemp(prefix="bench-team-")) / "set.yaml"
+    set_file = scratch.folder("bench-team-") / "set.yaml"
     set_file.write_text(SET_YAML, encoding="utf-8")
     ws = Workspace.open(target, "lead")
     try:
@@ -124,7 +124,7 @@ def importer(target: str, audit_id: int, path: str, done, out: mp.Queue) -> None
 def import_file(rows: int, update: bool, records: int) -> Path:
     """``rows`` new records, or (``update``) rows changing every answer of the audit's last
     ``rows`` records (the scorers are on its first 5,000)."""
-    path = Path(tempfile.mkdtemp(prefix="bench-team-import-")) / "import.csv"
+    path = scratch.folder("bench-team-import-") / "import.csv"
     with path.open("w", encoding="utf-8") as f:
         f.write("ref," + ",".join(QUESTIONS) + "\n")
         for n in range(rows):
@@ -249,7 +249,7 @@ def main() -> int:
           "goals at 10: throughput >= 0.5x raw, p99 <= 100 ms (SQLite) / <= 3x raw (PostgreSQL)")
     met = True
     if args.engine in ("sqlite", "both"):
-        target = str(Path(tempfile.mkdtemp(prefix="bench-team-db-")) / "team.db")
+        target = str(scratch.folder("bench-team-db-") / "team.db")
         audit_id = prepare(target, args.records)
         for p in counts if not args.race_only else []:
             met &= report("sqlite", target, audit_id, p, args.answers, args.rounds)

@@ -19,7 +19,6 @@ import argparse
 import re
 import subprocess
 import sys
-import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -28,6 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import scratch  # noqa: E402
 from bench_answer import QUESTIONS, SET_YAML, load  # noqa: E402
 
 GOAL = 0.2
@@ -37,7 +37,7 @@ LINE = re.compile(r"duration: ([0-9.]+) ms\s+(?:statement|execute [^:]*): (.*)")
 def files(n: int) -> tuple[Path, Path, Path]:
     """The question set, N new records and the same refs with every answer changed (readable
     by the cluster's user, which may differ from ours)."""
-    tmp = Path(tempfile.mkdtemp(prefix="bench-team-check-"))
+    tmp = scratch.folder("bench-team-check-")
     tmp.chmod(0o755)
     out = [tmp / "set.yaml", tmp / "first.csv", tmp / "changed.csv"]
     out[0].write_text(SET_YAML, encoding="utf-8")

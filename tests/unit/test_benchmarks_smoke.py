@@ -4,9 +4,12 @@ bench_ui.py, bench_results_view.py and bench_soak.py need Qt and are smoke-teste
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -16,9 +19,20 @@ SECONDS = r"\d+\.\d+ s"
 
 
 def bench(script: str, *args: str) -> str:
-    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / script), *args],
-                          capture_output=True, text=True, cwd=ROOT, timeout=300, check=False)
-    assert done.returncode == 0, done.stdout + done.stderr
+    """The benchmark's output; it ran with a temporary folder of its own, and left it empty
+    (its databases and files are removed when it ends)."""
+    scratch = Path(tempfile.mkdtemp(prefix="bench-smoke-"))
+    scratch.chmod(0o755)              # a PostgreSQL cluster's user may read the files in it
+    try:
+        done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / script), *args],
+                              capture_output=True, text=True, cwd=ROOT, timeout=300,
+                              check=False, env={**os.environ, "TMPDIR": str(scratch)})
+        assert done.returncode == 0, done.stdout + done.stderr
+        # (pulse-*: the PulseAudio client's own runtime folder, made by the audio library)
+        left = sorted(p.name for p in scratch.iterdir() if not p.name.startswith("pulse-"))
+        assert not left, f"{script} left {left} in the temporary folder"
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
     return done.stdout
 
 
