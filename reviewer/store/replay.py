@@ -10,6 +10,7 @@ would choose: question ids compare by code point (``COLLATE "C"`` on PostgreSQL)
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Iterator
 from itertools import islice
 
@@ -63,7 +64,7 @@ def _fill(db: Database, audit_id: int) -> None:
         try:
             while batch := list(islice(cells, BATCH)):
                 _insert(db, batch)
-        except (ValueError, TypeError) as e:        # verify reports it: the chain is broken
+        except (ValueError, TypeError, zlib.error) as e:    # verify: the chain is broken
             raise RowsUnreadable(seq, str(e)) from None
     packed = _fill_packed(db, audit_id)
     events = ("SELECT seq, ref, question, after, action, detail FROM event WHERE audit_id = ? "

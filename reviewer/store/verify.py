@@ -15,6 +15,7 @@ The first problem found is reported as ``broken at event SEQ: changed|missing|in
 from __future__ import annotations
 
 import hmac
+import zlib
 from dataclasses import dataclass
 
 from reviewer.errors import ReviewerError
@@ -106,8 +107,6 @@ def _items(seq: int, packed: bytes, expected: int) -> list:
     """The events of a pack's row (``store.bundle``), which sits at the seq of its last. A pack
     that cannot be read is broken at its first event as far as the chain goes (``expected``:
     docs/evidence.md, "Packed events")."""
-    import zlib
-
     from reviewer.store import bundle
 
     try:
@@ -133,7 +132,7 @@ def _packed(audit_key: int, at: str, login: str | None, reviewer: str, prev: byt
             raise ValueError("its sealed commitments do not match its events")
         digests = list(bundle.hashes(audit_key, at, login, reviewer, prev, first, items,
                                      bytes(salt) if salt is not None else None, seals))
-    except (ValueError, TypeError, IndexError) as e:
+    except (ValueError, TypeError, IndexError, zlib.error) as e:
         raise ChainBroken(first, "changed", f"a pack of events cannot be read: {e}") from None
     if stored_hash is None or not hmac.compare_digest(digests[-1], stored_hash):
         raise ChainBroken(first, "changed")

@@ -221,3 +221,43 @@ def test_a_packed_event_hashes_what_canonical_writes(audit_id, first, who, items
                               seals=seals)) == want
     assert bundle.unpack(bundle.pack(first, items)) == (first, [list(i) for i in items])
     assert hashlib.sha256(salt).digest() not in got
+
+
+def test_history_that_is_not_compressed_is_the_chain_broken_not_a_traceback(tmp_path):
+    """Bytes that do not decompress where an import's rows or a pack's sealed commitments
+    belong (written behind the program's back) are the chain broken at that event, with a
+    reason: zlib's own error is never let out of ``verify``."""
+    path = str(tmp_path / "r.db")
+    db = imported(path, tmp_path, True)
+    audit = get_audit(db, NAME)
+    seq = db.scalar("SELECT MIN(seq) FROM event WHERE audit_id = ? AND rows IS NOT NULL",
+                    (audit.id,))
+    db.close()
+    _sqlite_tamper(path, "UPDATE event SET rows = ? WHERE seq = ?", (b"not zlib", seq))
+    db = Database(path)
+    with pytest.raises(verify.ChainBroken) as e:
+        verify.replay_answers(db, audit.id)
+    assert e.value.seq == seq and "rows cannot be read" in str(e.value)
+    db.close()
+
+    path2 = str(tmp_path / "r2.db")
+    (tmp_path / "c").mkdir()
+    db = imported(path2, tmp_path / "c", True)
+    audit = get_audit(db, NAME)
+    team.sign_off(ws(db), audit.id)
+    dispose.dispose(ws(db), audit.id, "end of retention", force=True)
+    seq = db.scalar("SELECT MIN(seq) FROM event_seal WHERE bundle IS NOT NULL")
+    first = bundle.unpack(db.scalar("SELECT bundle FROM event WHERE seq = ?", (seq,)))[0]
+    db.close()
+    conn = sqlite3.connect(path2)
+    for name in [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE "
+                                            "type = 'trigger' AND tbl_name = 'event_seal'")]:
+        conn.execute(f"DROP TRIGGER {name}")
+    conn.execute("UPDATE event_seal SET bundle = ? WHERE seq = ?", (b"not zlib", seq))
+    conn.commit()
+    conn.close()
+    db = Database(path2)
+    with pytest.raises(verify.ChainBroken) as e:
+        verify.verify_chain(db, audit.id)
+    assert e.value.line.startswith(f"broken at event {first}: changed")
+    db.close()
