@@ -19,7 +19,16 @@ from reviewer.files.answer_table import Problems, Rules
 from reviewer.ops.core import Tx
 from reviewer.questions.logic import BLANK
 from reviewer.questions.model import QuestionSet
-from reviewer.store import bundle, import_rows, merge, merge_events, merge_records, staging
+from reviewer.store import (
+    bundle,
+    history,
+    import_rows,
+    merge,
+    merge_check,
+    merge_events,
+    merge_records,
+    staging,
+)
 from reviewer.store.chain import listed, new_salt, pack_parts
 from reviewer.store.db import Database
 
@@ -67,6 +76,8 @@ class Merge:
         self.offset = 0                  # added to the seqs numbered before the write lock
         self.packs: list[tuple[int, str, list[int], bundle.Prepared]] | None = None  # then
         self.given: bytes | None = None  # the answers given to blank cells (early: listed)
+        self.updated = 0
+        self.prepared = False            # SQLite: the merge made before the write lock
 
     def run(self, result: ImportResult, early: bool = False,
             new: import_rows.NewRows | None = None) -> None:
@@ -83,6 +94,52 @@ class Merge:
             return
         result.changed = self.changed = self._early(self.tx, new) if early else self._write(
             self.tx)
+
+    def prepare(self, audit_id: int, now: str, login: str | None, reviewer: str,
+                new: import_rows.NewRows | None) -> bool:
+        """SQLite, before the write lock, in the staging transaction (the refs matched): the
+        whole merge made into temporary tables as the audit is now, its events numbered after
+        the chain's head as it is now and packed, the answers it gives listed after the new
+        records' (``new``), and the matched records kept as they were (``store.merge_check``);
+        whether it was made (not where the file has problems: the lock's own run reports
+        them)."""
+        db = self.db
+        self.updated = merge.matched_count(db)
+        if not self.updated:
+            return False
+        if self.st.deferred:
+            self._resolve()
+        if self.problems.found:
+            return False
+        merge_check.snapshot(db)
+        self.seq = history.chain_head(db, audit_id)[0] + 1     # the import's, if none writes
+        answers_n, notes_n = merge.changes(db, self.questions, self.seq + 1)
+        self.changed = answers_n + notes_n
+        merge.stage_packs(db, audit_id, reviewer, now, self.seq)
+        merge_records.stage_records(db, self._fields(), before=True)
+        self.given = import_rows.merged_given(db, merge.CHANGE, new)
+        if bundle.PACK_MIN <= self.changed <= PREPARE_MAX:     # ready but for the chain
+            self.packs = [(first, text, rids, bundle.prepare(now, login, reviewer, text,
+                                                             new_salt()))
+                          for first, text, rids in merge_events.packs(db, self.detail)]
+        self.prepared = True
+        return True
+
+    def write_prepared(self, tx: Tx, seq: int, result: ImportResult) -> bool:
+        """Under the write lock, the refs matched again: write the merge :meth:`prepare` made,
+        its events after the import's own (``seq``, reserved), if the records it read are as
+        they were (``store.merge_check.unchanged``); whether it did. If not, the merge is to
+        be made again (:meth:`run`)."""
+        if not self.prepared or not merge_check.unchanged(self.db):
+            self.prepared, self.packs, self.given, self.changed = False, None, None, 0
+            return False
+        self.tx, moved = tx, seq - self.seq        # other writers' events meanwhile
+        self.seq, self.offset = seq, moved
+        tx.reserve(self.changed)
+        merge.patch_staged(self.db, tx.audit.id, tx.reviewer, tx.now, seq, moved)
+        merge_records.write_records(self.db)
+        result.updated, result.changed = self.updated, self.changed
+        return True
 
     def append_history(self, tx: Tx) -> None:
         """Under the write lock: the events of the changes, packed or one row each."""

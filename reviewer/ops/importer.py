@@ -31,6 +31,7 @@ import hashlib
 import json
 from pathlib import Path
 
+from reviewer.clock import now_iso
 from reviewer.errors import Progress
 from reviewer.files.answer_staging import Staged, add_duplicates, plan_stage, stage_batches
 from reviewer.files.answer_table import ImportProblems, Problems, note_header
@@ -39,7 +40,7 @@ from reviewer.gc_pause import gc_paused
 from reviewer.ops.core import OpResult, Tx, check_open, write
 from reviewer.ops.import_merge import ImportResult, Merge
 from reviewer.questions.model import QuestionSet
-from reviewer.store import import_rows, merge, staging
+from reviewer.store import import_rows, merge, merge_check, staging
 from reviewer.store.chain import listed, pack_parts
 from reviewer.store.db import Database
 from reviewer.store.history import Action
@@ -79,12 +80,14 @@ def import_answers(ws: Workspace, audit_id: int, path: str | Path,
             with ws.db.staging():
                 prepared = staging.prepare_new(ws.db, audit_id, [q.id for q in qs.questions],
                                                set(staged.involved), set(staged.note_questions))
+                early = _prepare_merge(ws, audit_id, qs, staged, header, path, prepared)
             for again in (False, True):
                 try:
                     with write(ws, audit_id, what="an import", late=True) as tx:
                         if again:          # the write lock held from the start, as on SQLite
                             tx.lock()
-                        result = _apply(tx, qs, staged, header, path, digest, prepared)
+                        result = _apply(tx, qs, staged, header, path, digest, prepared,
+                                        None if again else early)
                     break
                 except Exception as exc:
                     # PostgreSQL: a writer added a ref this import found new, after it looked
@@ -93,7 +96,9 @@ def import_answers(ws: Workspace, audit_id: int, path: str | Path,
                     if again or not staging.ref_taken(exc):
                         raise
         finally:
-            staging.drop(ws.db)
+            staging.drop(ws.db)          # after the commit: the lock is not held for it
+            merge.drop(ws.db)
+            merge_check.drop(ws.db)
     staging.refresh_statistics(ws.db, staged.rows)
     if progress:
         progress(staged.rows, staged.rows)
@@ -103,16 +108,36 @@ def import_answers(ws: Workspace, audit_id: int, path: str | Path,
     return OpResult(result, tx.changes, result.summary(str(path)))
 
 
+def _prepare_merge(ws: Workspace, audit_id: int, qs: QuestionSet, st: Staged,
+                   header: list[str], path: Path,
+                   prepared: tuple[int, int, import_rows.NewRows, bytes] | None
+                   ) -> tuple[Merge, str] | None:
+    """SQLite, before the write lock (the refs matched by ``staging.prepare_new``): the merge
+    into the matched records made as they are now, and the import's time, which its events
+    were made with (docs/performance.md, "An updating import's merge before the lock
+    (SQLite)"); None where there is none to make."""
+    if prepared is None:
+        return None
+    now = now_iso()
+    merged = Merge(ws.db, None, qs, st, Problems(st.name, header), 0, path.name)
+    given = prepared[2] if prepared[1] else None
+    return (merged, now) if merged.prepare(audit_id, now, ws.login, ws.reviewer, given) else None
+
+
 def _apply(tx: Tx, qs: QuestionSet, st: Staged, header: list[str], path: Path, digest: str,
-           prepared: tuple[int, int, import_rows.NewRows, bytes] | None) -> ImportResult:
+           prepared: tuple[int, int, import_rows.NewRows, bytes] | None,
+           early_merge: tuple[Merge, str] | None = None) -> ImportResult:
     """On PostgreSQL the refs are matched, the new records written and the existing ones merged
     before the write lock, invisible to others until the commit, the matched records' rows
     locked; under it only the history is chained on. On SQLite the new records' answers were
-    built before the lock (``prepared``), so the lock is held for little more than their
-    writing (docs/performance.md, "Imports and scorers")."""
+    built before the lock (``prepared``), and the merge into the matched records made
+    (``early_merge``), so the lock is held for little more than their writing, unless a
+    record the merge read changed meanwhile (docs/performance.md, "Imports and scorers")."""
     problems = Problems(st.name, header)
     merged = Merge(tx.db, tx, qs, st, problems, 0, path.name)
-    _match(tx.db, tx.audit.id, problems)
+    if early_merge is not None:
+        tx.now = early_merge[1]             # what the merge's events were made with
+    _match(tx.db, tx.audit.id, problems, new_only=early_merge is not None)
     new: tuple[int, int, int] | None = None
     rows, packed = prepared[2:] if prepared and prepared[1] else (None, None)
     result = ImportResult(rows=st.rows, sha256=digest)
@@ -128,7 +153,13 @@ def _apply(tx: Tx, qs: QuestionSet, st: Staged, header: list[str], path: Path, d
     seq = merged.seq = merged.offset = tx.reserve()
     if early:
         tx.reserve(result.changed)
+    elif (early_merge is not None and not problems.found
+          and early_merge[0].write_prepared(tx, seq, result)):
+        merged = early_merge[0]
     else:
+        if early_merge is not None:      # matched again in full: a record it read may be gone
+            problems = merged.problems = Problems(st.name, header)
+            _match(tx.db, tx.audit.id, problems)
         merged.offset = 0
         merged.run(result)
         problems.raise_any()
@@ -137,7 +168,7 @@ def _apply(tx: Tx, qs: QuestionSet, st: Staged, header: list[str], path: Path, d
     # PostgreSQL after a lost race: read back below, the new records' carrying the seq)
     if not result.updated:
         given = packed
-    elif early:
+    elif early or merged.prepared:
         given = merged.given
     elif tx.db.dialect == "sqlite":     # from the change table, not every stored answer
         given = import_rows.merged_given(tx.db, merge.CHANGE, rows)
@@ -145,21 +176,21 @@ def _apply(tx: Tx, qs: QuestionSet, st: Staged, header: list[str], path: Path, d
         given = None
     if new is None:
         new = _insert_new(tx, qs, st, seq, prepared[:2] if prepared else None)
-        if prepared is not None and new[0] and (new[1], new[0]) != prepared[:2]:
-            given = None                     # built again under the lock
+        if prepared is not None and prepared[1] and (new[1], new[0]) != prepared[:2]:
+            given = None     # built again under the lock: other ids, or a ref now taken
     if given is None:
         given = import_rows.given_rows(tx.db, tx.audit.id, seq)      # the file's rows as stored
     result.new = new[0]
     tx.event(Action.IMPORT, detail=f"{path.name} sha256={digest} rows={st.rows} new={result.new} "
                               f"updated={result.updated}", seq=seq, rows=given)
     merged.append_history(tx)
-    merge.drop(tx.db)
     return result
 
 
-def _match(db: Database, audit_id: int, problems: Problems) -> None:
-    """Match the staged refs to the audit's records as they are now; the problems of new rows."""
-    for number, found in staging.match(db, audit_id):
+def _match(db: Database, audit_id: int, problems: Problems, new_only: bool = False) -> None:
+    """Match the staged refs to the audit's records as they are now (``new_only``: those no
+    record matched before); the problems of new rows."""
+    for number, found in staging.match(db, audit_id, new_only):
         for col, message in json.loads(found):
             problems.add(number, col, message)
 

@@ -216,6 +216,24 @@ def apply(db: Database, audit_id: int, reviewer: str, now: str, import_seq: int 
         (audit_id, reviewer, now, import_seq))
 
 
+def stage_packs(db: Database, audit_id: int, reviewer: str, now: str, import_seq: int) -> None:
+    """SQLite, before the write lock (``store.merge_check``): :func:`apply`'s patches made,
+    its events numbered as the chain stands (the import's own ``import_seq``), not written."""
+    packed.build(db, CHANGE, audit_id, reviewer, now,
+                 f"CASE WHEN ans = 1 THEN {SEQ} WHEN state IN (1, 2) THEN ? END", import_seq)
+
+
+def patch_staged(db: Database, audit_id: int, reviewer: str, now: str, import_seq: int,
+                 moved: int) -> None:
+    """SQLite, under the write lock: write :func:`stage_packs`' patches; ``moved``: how far
+    other writers moved the chain meanwhile (the import's event is ``import_seq`` now), the
+    patches then made again with every seq moved as far (one pass over the change table)."""
+    if moved:
+        packed.build(db, CHANGE, audit_id, reviewer, now, "CASE WHEN ans = 1 THEN "
+                     f"{SEQ} + {int(moved)} WHEN state IN (1, 2) THEN ? END", import_seq)
+    packed.write(db, audit_id)
+
+
 def drop(db: Database) -> None:
-    for table in (CHANGE, QUESTIONS, RECORDS, packed.OLD):
+    for table in (CHANGE, QUESTIONS, RECORDS, packed.OLD, packed.PATCH):
         db.execute(f"DROP TABLE IF EXISTS {table}")

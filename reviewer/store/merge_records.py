@@ -25,21 +25,39 @@ def set_records(db: Database, new_fields: Iterable[list[tuple[int, str]]],
     records whose answers changed (every tallied question has an answer), as one ``UPDATE``
     (PostgreSQL keeps the progress counts once per statement: docs/performance.md; ``aside``:
     before the write lock, in a row of their own, as ``staging.insert_new`` does)."""
+    stage_records(db, new_fields)
+    write_records(db, aside)
+
+
+def stage_records(db: Database, new_fields: Iterable[list[tuple[int, str]]],
+                  before: bool = False) -> None:
+    """The merged records' fields and completeness, into a temporary table for
+    :func:`write_records`. ``before`` (SQLite, before the write lock, the packs not yet
+    patched): a record's count of answers is that of its stored pack moved by its changed
+    cells, which is what its patched pack will count."""
     db.execute(f"DROP TABLE IF EXISTS {RECORDS}")
     db.execute(f"CREATE TEMP TABLE {RECORDS} (id INTEGER PRIMARY KEY, fields TEXT, "
                "complete BOOLEAN)")
     tallied = int(db.scalar(f"SELECT COUNT(*) FROM {QUESTIONS} WHERE tallied = 1"))
+    counted = f"SELECT qid FROM {QUESTIONS} WHERE tallied = 1"
     # only a tallied answer that becomes blank, or stops being blank, changes completeness
-    filled = (pack_writes.filled("c.rid", f"SELECT qid FROM {QUESTIONS} WHERE tallied = 1")
-              if db.dialect == "sqlite" else
-              "SELECT COUNT(*) FROM answer a WHERE a.record_id = c.rid AND a.state <> 0 AND "
-              f"a.question_id IN (SELECT qid FROM {QUESTIONS} WHERE tallied = 1)")
-    db.execute(f"INSERT INTO {RECORDS} (id, complete) SELECT rid, ({filled}) = ? "
-               f"FROM (SELECT DISTINCT rid FROM {CHANGE} WHERE (state = 0) <> (old_state = 0) "
-               f"AND qid IN (SELECT qid FROM {QUESTIONS} WHERE tallied = 1)) c", (tallied,))
+    turned = (f"FROM {CHANGE} WHERE (state = 0) <> (old_state = 0) AND qid IN ({counted})")
+    # before the write lock the packs are as stored: the changed cells move their count
+    cells = (f"SELECT rid, SUM((state <> 0) - (old_state <> 0)) AS moved FROM {CHANGE} "
+             f"WHERE qid IN ({counted}) AND rid IN (SELECT rid {turned}) GROUP BY rid"
+             if before else f"SELECT DISTINCT rid, 0 AS moved {turned}")
+    filled = (pack_writes.filled("c.rid", counted) if db.dialect == "sqlite" else
+              "SELECT COUNT(*) FROM answer a WHERE a.record_id = c.rid AND a.state <> 0 "
+              f"AND a.question_id IN ({counted})")
+    db.execute(f"INSERT INTO {RECORDS} (id, complete) SELECT rid, ({filled}) + moved = ? "
+               f"FROM ({cells}) c", (tallied,))
     for batch in new_fields:
         db.executemany(f"INSERT INTO {RECORDS} (id, fields) VALUES (?, ?) ON CONFLICT (id) "
                        "DO UPDATE SET fields = excluded.fields", batch)
+
+
+def write_records(db: Database, aside: bool = False) -> None:
+    """Write :func:`stage_records`' table over the records, one ``UPDATE``."""
     part = "SELECT set_config('reviewer.count_part', '{}', true)"
     if aside:
         db.execute(part.format(1))

@@ -103,13 +103,20 @@ PATCH = "merge_patch"        # each changed record's JSON merge patch (a merge)
 def apply(db: Database, change: str, audit_id: int, reviewer: str, now: str,
           seqs: str, import_seq: int | None) -> None:
     """Write a merge's change table over the packs (``store.merge.apply``'s rules, ``seqs``
-    its SQL for the event that gives a cell's answer): one pass over the change table groups
-    each changed record's cells into a JSON merge patch (a cell left blank without a note is
-    removed), one statement patches their packs. An answer the import gives, with no note, is
-    a short entry ``[value or state, event seq]``: its event (or the pack of events holding
-    it) has the import's reviewer and time. The change table carries what is needed of the
-    stored answer (``old_entry``: an array entry as stored, ``old_pack_seq``: its pack's
-    event, ``had``: one was stored), so no stored answer is looked up again."""
+    its SQL for the event that gives a cell's answer): :func:`build`, then :func:`write`."""
+    build(db, change, audit_id, reviewer, now, seqs, import_seq)
+    write(db, audit_id)
+
+
+def build(db: Database, change: str, audit_id: int, reviewer: str, now: str,
+          seqs: str, import_seq: int | None) -> None:
+    """One pass over the change table groups each changed record's cells into a JSON merge
+    patch (a cell left blank without a note is removed), into a temporary table. An answer the
+    import gives, with no note, is a short entry ``[value or state, event seq]``: its event
+    (or the pack of events holding it) has the import's reviewer and time. The change table
+    carries what is needed of the stored answer (``old_entry``: an array entry as stored,
+    ``old_pack_seq``: its pack's event, ``had``: one was stored), so no stored answer is
+    looked up again. Made before the write lock where the merge is (``store.merge_check``)."""
     kept = "c.had = 1 AND c.state = c.old_state AND c.value IS c.old_value"
     full = "json_array_length(c.old_entry) > 2"
     login = f"CASE WHEN {full} THEN c.old_entry ->> 6 END"
@@ -137,6 +144,11 @@ def apply(db: Database, change: str, audit_id: int, reviewer: str, now: str,
     db.execute(f"INSERT INTO {PATCH} SELECT c.rid, json_group_object(c.qid, {entry}) "
                f"FROM (SELECT *, {seqs} AS eseq FROM {change}) c GROUP BY c.rid",
                (audit_id, audit_id, reviewer, audit_id, audit_id, now, import_seq))
+
+
+def write(db: Database, audit_id: int) -> None:
+    """Patch the packs with :func:`build`'s patches, one statement (a record left with no
+    answer loses its pack)."""
     db.execute("INSERT OR IGNORE INTO answer_pack (record_id, audit_id, event_seq, pack) "
                f"SELECT rid, ?, NULL, '{{}}' FROM {PATCH}", (audit_id,))
     db.execute(f"UPDATE answer_pack SET pack = json_patch(pack, u.patch) FROM {PATCH} u "

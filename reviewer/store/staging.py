@@ -53,12 +53,14 @@ def drop(db: Database) -> None:
         db.execute(f"DROP TABLE IF EXISTS {table}")
 
 
-def match(db: Database, audit_id: int) -> list[tuple[int, str]]:
-    """Match the staged refs to the audit's records as they are now; (row number, problems
-    JSON) of the new rows with problems."""
+def match(db: Database, audit_id: int, new_only: bool = False) -> list[tuple[int, str]]:
+    """Match the staged refs to the audit's records as they are now (``new_only``: the rows
+    no record matched before; a matched record's being still there is checked elsewhere:
+    ``store.merge_check``); (row number, problems JSON) of the new rows with problems."""
     if db.scalar("SELECT 1 FROM record WHERE audit_id = ? LIMIT 1", (audit_id,)):
         db.execute(f"UPDATE {STAGE} SET rid = (SELECT r.id FROM record r WHERE r.audit_id = ? "
-                   f"AND r.ref = {STAGE}.ref)", (audit_id,))
+                   f"AND r.ref = {STAGE}.ref)" + (" WHERE rid IS NULL" if new_only else ""),
+                   (audit_id,))
     return db.all(f"SELECT row, problems FROM {STAGE} "
                   "WHERE rid IS NULL AND problems IS NOT NULL")
 

@@ -17,7 +17,9 @@ Kinds:
   work in that window, which is where lost updates come from. With ``hold: [POINT, READY,
   GO]`` an import stops the same way inside its transaction on PostgreSQL: at ``insert``, just
   before it writes its new records (before the write lock), or at ``lock``, just before it
-  takes the write lock late (its new records written, not yet committed).
+  takes the write lock late (its new records written, not yet committed). An import on
+  SQLite that updates records logs ``merge`` with ``before_lock``: whether the merge it made
+  before the write lock was written (none of its records changed meanwhile) or made again.
 - ``hold``: open the database, take the write lock (``Database.transaction``), create
   ``locked``, keep the lock until ``release`` exists (at most ``max`` seconds), write nothing.
 - ``score``: answer ``question`` on ``records`` ([record id, answer] pairs), one operation each
@@ -164,6 +166,17 @@ def _instrument(log: Log, pause: list[str] | None) -> None:
     Database._begin = timed_begin            # type: ignore[method-assign]
     Database.lock_writers = timed_lock_writers  # type: ignore[method-assign]
     Database.transaction = timed_transaction  # type: ignore[method-assign]
+
+    from reviewer.ops.import_merge import Merge
+
+    write_prepared = Merge.write_prepared
+
+    def logged_write_prepared(self: Merge, *args: Any) -> bool:
+        done = write_prepared(self, *args)
+        log("merge", before_lock=done)
+        return done
+
+    Merge.write_prepared = logged_write_prepared    # type: ignore[method-assign]
 
 
 def run_cli(spec: dict[str, Any], log: Log) -> int:

@@ -23,6 +23,8 @@ from pathlib import Path
 
 import pytest
 
+from reviewer.store.db import sqlite_path
+from reviewer.store.verify import replay_answers, verify_chain
 from tests.unit.helpers import tally_json
 from tests.unit.races import (
     QUESTIONS,
@@ -55,8 +57,6 @@ def target(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 
 def sizes(target: str) -> tuple[int, int, int]:
-    from reviewer.store.db import sqlite_path
-
     return SIZES["sqlite" if sqlite_path(target) is not None else "postgresql"]
 
 
@@ -209,6 +209,9 @@ def test_an_import_during_scoring_keeps_every_answer(target, race, tmp_path):
     for s in scorers:
         s.ok()
         assert not s.err and not s.events("exhausted")
+    # SQLite: the merge made before the lock read records the scorers then changed: made again
+    sqlite = sqlite_path(target) is not None
+    assert [e["before_lock"] for e in importer.events("merge")] == ([False] if sqlite else [])
 
     start, locked, released = (importer.at(k) for k in ("start", "locked", "released"))
     scored = [(s.name, e) for s in scorers for e in s.events("scored")]
@@ -242,6 +245,65 @@ def test_an_import_during_scoring_keeps_every_answer(target, race, tmp_path):
             assert e.question == "a"
             events.setdefault(e.ref, []).append((e.after, e.reviewer))
     assert events == given
+
+
+# -- 3b. scorers on other records: the merge made before the lock is written as made ----------
+def test_scorers_on_other_records_leave_the_merge_made_before_the_lock(target, race,
+                                                                       tmp_path):
+    # The import changes b .. m of the first half of the records; two scorers answer a on the
+    # other half, before the import takes the lock (while it is paused) and while it writes.
+    rows = refs("R", sizes(target)[0])
+    mine, theirs = rows[: len(rows) // 2], rows[len(rows) // 2:]
+    earlier = make_audit(target, tmp_path, rows, QUESTIONS[1:13])
+    changed = write_answers(tmp_path / "changed.csv", mine, QUESTIONS[1:13], salt=9)
+    with open_db(target) as db:
+        ids = dict(db.all("SELECT ref, id FROM record"))
+    stop = tmp_path / "stop"
+    scorers = [race.worker("score", name, AUDIT, question="a", stop=str(stop), after_stop=3,
+                           passes=40, records=[[ids[r], "Y"] for r in theirs[i::2]])
+               for i, name in enumerate(("alice", "bob"))]
+    importer = race.cli("importer", "answers", "import", AUDIT, str(tmp_path / "changed.csv"),
+                        pause=True)
+    race.go()
+    race.wait(race.paused("importer").exists, "the import to make its merge")
+    made = time.time()
+    race.wait(lambda: all(len([e for e in s.events("scored") if e["t"] > made]) >= 5
+                           for s in scorers), "scores after the import made its merge")
+    race.resume()
+    importer.ok()
+    stop.touch()
+    for s in scorers:
+        s.ok()
+        assert not s.err and not s.events("exhausted")
+    sqlite = sqlite_path(target) is not None
+    assert [e["before_lock"] for e in importer.events("merge")] == ([True] if sqlite else [])
+    locked, released = importer.at("locked"), importer.at("released")
+    gaps = [b["t"] - a["t"] for s in scorers
+            for a, b in itertools.pairwise(s.events("scored"))
+            if a["t"] < released and b["t"] > locked]
+    report("the longest a scorer waited while the import wrote", max(gaps, default=0.0))
+
+    last: dict[str, tuple[str, str]] = {}
+    for s in scorers:
+        for e in s.events("scored"):
+            last[e["rid"]] = (e["answer"], s.name)
+    id_ref = {v: k for k, v in ids.items()}
+    with open_db(target) as db:
+        found = stored(db, AUDIT)
+        audit_id = db.scalar("SELECT id FROM audit WHERE name = ?", (AUDIT,))
+        verify_chain(db, audit_id)
+        replay_answers(db, audit_id)
+    assert {k: v for k, v in found.items() if k[1] == "a"} == {
+        (id_ref[rid], "a"): answer for rid, answer in last.items()}
+    assert {k: v for k, (v, _) in found.items() if k[1] != "a"} == {**earlier, **changed}
+    replaced = {k for k in changed if earlier[k] != changed[k]}
+    events = [e for e in history(target) if e.action == "answer" and e.question != "a"]
+    assert {(e.ref, e.question) for e in events} == replaced and len(events) == len(replaced)
+    imported = next(e for e in history(target) if e.action == "import" and e.reviewer ==
+                    "importer")
+    scored_first = [e for e in history(target) if e.question == "a" and e.seq < imported.seq]
+    assert len(scored_first) >= 10           # answered in the window: the seqs moved past them
+    assert all(e.seq > imported.seq and e.reviewer == "importer" for e in events)
 
 
 # -- 4. a writer that must wait waits; one that gives up writes nothing ------------------------

@@ -20,7 +20,7 @@ from reviewer.ops.importer import ImportProblems
 from reviewer.questions import logic
 from reviewer.questions.logic import BLANK, UNANSWERED, history_label
 from reviewer.questions.model import QuestionSet
-from reviewer.store import bundle, history, merge, verify
+from reviewer.store import bundle, history, merge, merge_check, verify
 from reviewer.store.audits import get_audit
 from reviewer.store.db import Database
 from tests.actions import create_audit, import_answers, ws
@@ -177,6 +177,37 @@ def test_a_packed_reimport_matches_the_contract_too(first, second, batch) -> Non
         both(first, second)
 
 
+@contextmanager
+def merged_again(packs: bool) -> Iterator[list[bool]]:
+    """Imports in this process find, under the write lock, that a record their merge read
+    before it changed meanwhile (``store.merge_check``): the merge made before the lock is
+    dropped and made again under it. Yields whether each import's merge was made before."""
+    real, made = merge_check.unchanged, []
+
+    def changed(db: Database) -> bool:
+        made.append(real(db))
+        return False
+
+    merge_check.unchanged = changed              # type: ignore[assignment]
+    try:
+        with packed(packs):
+            yield made
+    finally:
+        merge_check.unchanged = real             # type: ignore[assignment]
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(first=table(QIDS), second=table(), packs=st.booleans())
+def test_a_reimport_merged_again_under_the_lock_matches_the_contract_too(first, second,
+                                                                         packs) -> None:
+    """The same where a record changed between the merge made before the write lock and the
+    lock (SQLite: docs/performance.md, "An updating import's merge before the lock"): the
+    merge made again under the lock gives what the contract says, seqs and all."""
+    with merged_again(packs) as made:
+        both(first, second)
+    assert all(made)          # each merge was made before the lock, and unchanged, then dropped
+
+
 CASE_FIRST = (["ref", *QIDS, "note:1", "note:2b", "area"],
               [["R1", "Y", "Y", "Y", "Age", "Response", "Y", "Late", "fine", "n1", "n2", "N"],
                ["R2", "N", "Y", "Y", "Other", "CID", "N", "", "", "", "x", "S"],
@@ -184,6 +215,14 @@ CASE_FIRST = (["ref", *QIDS, "note:1", "note:2b", "area"],
 CASE_SECOND = (["ref", "1", "2", "note:1", "note:2b", "area"],
                [["R1", "N", "N", "", "n2", "East"], ["R2", "N", "Y", "changed", "", "S"],
                 ["R3", "Y", "Y", "kept", "new", ""], ["R9", "Y", "N", "", "", "West"]])
+
+
+@pytest.mark.parametrize("packs", [False, True])
+def test_a_reimport_with_conditions_and_notes_merged_again_under_the_lock(packs) -> None:
+    """The fixed case below merged again under the lock, its events one row each or packed."""
+    with merged_again(packs) as made:
+        both(CASE_FIRST, CASE_SECOND)
+    assert made == [True]
 
 
 @pytest.mark.parametrize("engine", ["sqlite", "postgresql"])

@@ -1,0 +1,52 @@
+"""SQLite: an import's merge made before the write lock, and whether it still holds under it
+(docs/performance.md, "An updating import's merge before the lock (SQLite)").
+
+Before the lock, in the staging transaction's read snapshot, the importer matches the file's
+refs and makes the whole merge into its temporary tables (``store.merge``), numbering the
+events from 1; :func:`snapshot` keeps what each matched record was then: its answers' pack as
+stored, its fields and its completeness. Under the lock, after the refs are matched again,
+:func:`unchanged` says whether the merge can be written as made: the same records matched,
+and none of them changed since (an answer, a note, a field, or the record gone). Any other
+writer's work meanwhile only moves the chain's head, which the seqs are offset past. Should
+anything differ, the merge is made again under the lock, as it was before.
+"""
+
+from __future__ import annotations
+
+from reviewer.store.db import Database
+from reviewer.store.staging import STAGE
+
+SEEN = "merge_seen"      # the matched records as the merge read them
+
+
+def snapshot(db: Database) -> None:
+    """Keep each matched record's pack, fields and completeness as they are now."""
+    db.execute(f"DROP TABLE IF EXISTS {SEEN}")
+    db.execute(f"CREATE TEMP TABLE {SEEN} (rid INTEGER PRIMARY KEY, k INTEGER NOT NULL, "
+               "pack TEXT, fields TEXT NOT NULL, complete INTEGER NOT NULL)")
+    db.execute(f"INSERT OR IGNORE INTO {SEEN} SELECT s.rid, s.k, p.pack, r.fields, r.complete "
+               f"FROM {STAGE} s JOIN record r ON r.id = s.rid "
+               "LEFT JOIN answer_pack p ON p.record_id = s.rid WHERE s.rid IS NOT NULL")
+
+
+def unchanged(db: Database) -> bool:
+    """Under the write lock, the refs matched again: whether the same staged rows match the
+    same records as in the :func:`snapshot`, and each record's pack, fields and completeness
+    are still as they were."""
+    if not db.scalar(f"SELECT 1 FROM sqlite_temp_master WHERE name = '{SEEN}'"):
+        return False
+    matched = db.scalar(f"SELECT COUNT(*) FROM {STAGE} WHERE rid IS NOT NULL")
+    if matched != db.scalar(f"SELECT COUNT(*) FROM {SEEN}"):
+        return False
+    moved = db.scalar(f"SELECT 1 FROM {STAGE} s LEFT JOIN {SEEN} m ON m.rid = s.rid "
+                      "WHERE s.rid IS NOT NULL AND m.k IS NOT s.k LIMIT 1")
+    if moved:
+        return False
+    return not db.scalar(f"SELECT 1 FROM {SEEN} m LEFT JOIN record r ON r.id = m.rid "
+                         "LEFT JOIN answer_pack p ON p.record_id = m.rid "
+                         "WHERE r.id IS NULL OR r.fields IS NOT m.fields "
+                         "OR r.complete IS NOT m.complete OR p.pack IS NOT m.pack LIMIT 1")
+
+
+def drop(db: Database) -> None:
+    db.execute(f"DROP TABLE IF EXISTS {SEEN}")

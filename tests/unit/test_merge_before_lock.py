@@ -1,0 +1,144 @@
+"""SQLite: an import that updates records makes its merge before the write lock and writes it
+under the lock only if the records it read are as they were (docs/performance.md, "An
+updating import's merge before the lock (SQLite)"). Another writer acts in the window between
+the two, through the program's own operations on a connection of its own: where it changed
+none of the import's records, the merge made before is written, its events numbered after the
+other writer's; where it changed one, or added a record the file names, the merge is made again
+under the lock. Either way every answer is the contract's, and the history verifies."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from reviewer.ops import import_merge, importer
+from reviewer.store import history, verify
+from reviewer.store.audits import get_audit
+from reviewer.store.db import Database
+from tests.actions import WHO, create_audit, import_answers, score, ws
+from tests.unit.helpers import write_csv, write_set
+
+NAME = "Small"
+FIRST = [[f"R{n}", "Y", "Y", "N", "None"] for n in range(1, 21)]
+HEADER = ["ref", "1", "2", "2a", "3"]
+
+
+@pytest.fixture()
+def setup(tmp_path: Path) -> tuple[Database, str]:
+    path = str(tmp_path / "r.db")
+    db = Database(path)
+    create_audit(db, NAME, write_set(tmp_path))
+    import_answers(db, get_audit(db, NAME), write_csv(tmp_path / "first.csv", HEADER, FIRST))
+    yield db, path
+    db.close()
+
+
+def in_the_window(monkeypatch: pytest.MonkeyPatch, path: str,
+                  act: Callable[[Database], None]) -> list[bool]:
+    """Have ``act`` run on a connection of its own once the import has made its merge, before
+    it asks for the write lock; the list says, per import, whether the merge made before the
+    lock was written."""
+    real_prepare, real_write = importer._prepare_merge, import_merge.Merge.write_prepared
+    written: list[bool] = []
+
+    def prepare_then_act(*args):
+        made = real_prepare(*args)
+        monkeypatch.setattr(importer, "_prepare_merge", real_prepare)     # once
+        other = Database(path)
+        try:
+            act(other)
+        finally:
+            other.close()
+        return made
+
+    def write(self, *args):
+        done = real_write(self, *args)
+        written.append(done)
+        return done
+
+    monkeypatch.setattr(importer, "_prepare_merge", prepare_then_act)
+    monkeypatch.setattr(import_merge.Merge, "write_prepared", write)
+    return written
+
+
+def answers(db: Database, ref: str) -> dict[str, str | None]:
+    return dict(db.all("SELECT a.question_id, a.value FROM answer a JOIN record r "
+                       "ON r.id = a.record_id WHERE r.ref = ? AND a.state = 1", (ref,)))
+
+
+def rid(db: Database, ref: str) -> int:
+    return int(db.scalar("SELECT id FROM record WHERE ref = ?", (ref,)))
+
+
+def run_import(db: Database, path: Path) -> importer.ImportResult:
+    """The import under test, as the operation itself (``tests.actions`` would count the other
+    writer's events in the window as the import's)."""
+    return importer.import_answers(ws(db), get_audit(db, NAME).id, path).value
+
+
+def checked(db: Database) -> list[history.Event]:
+    audit = get_audit(db, NAME)
+    verify.verify_chain(db, audit.id)
+    verify.replay_answers(db, audit.id)
+    return list(history.iter_events(db, audit.id))
+
+
+def test_another_writers_answers_elsewhere_only_move_the_seqs(setup, monkeypatch, tmp_path):
+    db, path = setup
+    qs = ws(db).question_set(get_audit(db, NAME))
+    written = in_the_window(monkeypatch, path, lambda other: score(
+        other, qs, rid(other, "R20"), "1", "N", "bob"))
+    changed = write_csv(tmp_path / "second.csv", HEADER,
+                        [[f"R{n}", "N", "Y", "", "CID"] for n in range(1, 11)])
+    result = run_import(db, changed)
+    assert written == [True] and (result.updated, result.changed) == (10, 30)
+    events = checked(db)
+    bob = next(e for e in events if e.reviewer == "bob")
+    imported = [e for e in events if e.seq > bob.seq]
+    assert imported[0].action == "import" and [e.seq for e in imported] == list(
+        range(bob.seq + 1, bob.seq + 32))
+    assert answers(db, "R1") == {"1": "N", "2": "Y", "3": "CID"}
+    assert answers(db, "R20") == {"1": "N", "2": "Y", "2a": "N", "3": "None"}
+    replaced = db.scalar("SELECT event_seq FROM answer a JOIN record r ON r.id = a.record_id "
+                         "WHERE r.ref = 'R1' AND a.question_id = '1'")
+    assert next(e for e in events if e.seq == replaced).after == "N"
+
+
+@pytest.mark.parametrize("packs", [False, True])
+def test_a_record_another_writer_changed_is_merged_again(setup, monkeypatch, tmp_path, packs):
+    db, path = setup
+    qs = ws(db).question_set(get_audit(db, NAME))
+
+    def bob_scores_r1(other: Database) -> None:
+        score(other, qs, rid(other, "R1"), "1", "N", "bob")       # the file answers it too
+        score(other, qs, rid(other, "R1"), "2a", "Y", "bob")      # the file has no column
+
+    written = in_the_window(monkeypatch, path, bob_scores_r1)
+    if packs:
+        monkeypatch.setattr("reviewer.store.bundle.PACK_MIN", 0)
+    changed = write_csv(tmp_path / "second.csv", ["ref", "1", "3"],
+                        [[f"R{n}", "Y" if n == 1 else "N", "CID"] for n in range(1, 6)])
+    result = run_import(db, changed)
+    assert written == [False] and (result.updated, result.changed) == (5, 10)
+    events = checked(db)
+    r1 = [(e.reviewer, e.question, e.before, e.after) for e in events
+          if e.ref == "R1" and e.action == "answer"]
+    assert r1[-4:] == [("bob", "1", "Y", "N"), ("bob", "2a", "N", "Y"),
+                       (WHO, "1", "N", "Y"), (WHO, "3", "None", "CID")]
+    assert answers(db, "R1") == {"1": "Y", "2": "Y", "2a": "Y", "3": "CID"}
+    assert answers(db, "R2") == {"1": "N", "2": "Y", "2a": "N", "3": "CID"}
+
+
+def test_a_record_added_for_a_new_ref_is_merged_into(setup, monkeypatch, tmp_path):
+    db, path = setup
+    written = in_the_window(monkeypatch, path, lambda other: import_answers(
+        other, get_audit(other, NAME), write_csv(tmp_path / "bob.csv", ["ref", "2"],
+                                                 [["R99", "Y"]]), "bob"))
+    rows = [["R1", "N", "Y", "", ""], ["R99", "N", "", "", "CID"]]
+    result = run_import(db, write_csv(tmp_path / "s.csv", HEADER, rows))
+    assert written == [False] and (result.new, result.updated) == (0, 2)
+    checked(db)
+    assert answers(db, "R99") == {"1": "N", "3": "CID"}       # its blank 2 cleared bob's Y
+    assert db.scalar("SELECT COUNT(*) FROM record WHERE ref = 'R99'") == 1
