@@ -8,8 +8,11 @@ concurrent writer.
    stored answers (each question column in the file replaces the stored answer, other questions
    are left alone, conditions are checked on the merged record), and only the cells that differ
    are written — set-based, by the database (``store.merge``; docs/performance.md,
-   "Re-import"). Any problem rolls everything back. On SQLite all of it runs under the write
-   lock. On PostgreSQL the import first takes only the imports' own lock (one import at a
+   "Re-import"). Any problem rolls everything back. On SQLite the writing runs under the
+   write lock; the new records' rows and the merge into existing ones are made before it, in
+   a read snapshot, and made again under it only if a record they read changed meanwhile
+   (``store.merge_check``; docs/performance.md, "An updating import's merge before the lock
+   (SQLite)"). On PostgreSQL the import first takes only the imports' own lock (one import at a
    time), matches the refs, writes its new records and merges the existing ones (their rows
    locked: ``ops.import_merge``) — unseen by others until it commits — while scorers go on,
    then takes the write lock only to chain its history events on and commit
@@ -114,8 +117,8 @@ def _prepare_merge(ws: Workspace, audit_id: int, qs: QuestionSet, st: Staged,
                    ) -> tuple[Merge, str] | None:
     """SQLite, before the write lock (the refs matched by ``staging.prepare_new``): the merge
     into the matched records made as they are now, and the import's time, which its events
-    were made with (docs/performance.md, "An updating import's merge before the lock
-    (SQLite)"); None where there is none to make."""
+    were made with; None where there is none to make. See
+    docs/performance.md, "An updating import's merge before the lock (SQLite)"."""
     if prepared is None:
         return None
     now = now_iso()

@@ -13,8 +13,9 @@ The rules are those of docs/contracts.md §2 and §6, cell by cell:
 - a stored answer (answered or n/a) that changes gets an ``answer`` event, a stored note that
   changes a ``note`` event, in file order, then asking order, the answer's before the note's.
 
-Everything here runs under the import's write lock, on the importing connection's temporary
-tables (``store.staging``).
+It runs on the importing connection's temporary tables (``store.staging``): under the import's
+write lock, or before it (PostgreSQL with its records' rows locked; SQLite in a read snapshot,
+written under the lock if its records are unchanged: ``store.merge_check``).
 """
 
 from __future__ import annotations
