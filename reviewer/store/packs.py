@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from itertools import chain, repeat
+from itertools import chain
 from typing import Any
 
 from reviewer.errors import DatabaseError
@@ -123,28 +123,49 @@ def tally_by(db: Database, audit_id: int, by: str, where: str
     """(group, records) and (group, question id, state, value, n) per value of the record
     field ``by``, in one pass over the audit's records (``where``: their filter, its one
     parameter the audit) with their packs: each batch's field values and packs cross as two
-    JSON strings, and every pair is counted with its group in a ``Counter`` (a C loop)."""
+    JSON strings, its packs are put with their group, and each group's pairs are counted in a
+    ``Counter`` of its own (a C loop; no pair made with its group)."""
     field = db.json_field("r.fields")
-    sql = ("SELECT json_group_array(g), group_concat(pack), MAX(instr(pack, '[')), MAX(id) "
-           f"FROM (SELECT r.id AS id, {field} AS g, COALESCE(p.pack, '{{}}') AS pack "
-           "FROM record r LEFT JOIN answer_pack p ON p.record_id = r.id "
-           f"WHERE {where.replace('audit_id', 'r.audit_id')} AND r.id > ? ORDER BY r.id "
-           "LIMIT ?)")
+    mine = where.replace("audit_id", "r.audit_id")
+    # most of the file's records (``+audit_id``: the index kept out) are read in id order; an
+    # audit among others along its (audit, seq) index, a batch's end found first, so that no
+    # batch sorts the audit's records
+    key, after = (("r.id", "r.id > ?") if where.startswith("+") else
+                  ("r.seq, r.id", "(r.seq, r.id) > (?, ?)"))
+    upto = f"({key}) <= ({'?, ?' if ',' in key else '?'})"
+
+    def batch(bounded: bool) -> str:
+        return ("SELECT json_group_array(g), group_concat(pack), MAX(instr(pack, '[')), "
+                f"COUNT(*) FROM (SELECT r.id AS id, {field} AS g, "
+                "COALESCE(p.pack, '{}') AS pack FROM record r LEFT JOIN answer_pack p ON "
+                f"p.record_id = r.id WHERE {mine} AND {after} "
+                f"{'AND ' + upto if bounded else ''} ORDER BY {key})")
+    end_sql = f"SELECT {key} FROM record r WHERE {mine} AND {after} ORDER BY {key} LIMIT 1 OFFSET ?"
     records: Counter = Counter()
-    counted: Counter = Counter()
-    last = 0
+    counted: dict[object, Counter] = {}     # group -> its (question id, entry) pairs counted
+    last: tuple = (0,) if where.startswith("+") else (-1, 0)
     with db.staging():                  # one snapshot (a read transaction)
-        while row := db.one(sql, (by, audit_id, last, BATCH)):
-            if row[3] is None:
+        while True:
+            end = db.one(end_sql, (audit_id, *last, BATCH - 1))
+            row = db.one(batch(end is not None), (by, audit_id, *last, *(end or ())))
+            if not row or not row[3]:
                 break
-            last = row[3]
             found, packs = json.loads(row[0]), _parsed(db, audit_id, row[1])
             records.update(found)
-            each = chain.from_iterable(map(repeat, found, map(len, packs)))
-            counted.update(zip(each, _pairs(packs, bool(row[2])), strict=True))
+            grouped: dict[object, list[dict]] = {}
+            for g, pack in zip(found, packs, strict=True):
+                grouped.setdefault(g, []).append(pack)
+            for g, some in grouped.items():
+                if g not in counted:
+                    counted[g] = Counter()
+                counted[g].update(_pairs(some, bool(row[2])))
+            if end is None:
+                break
+            last = tuple(end)
     rows: Counter = Counter()
-    for (g, key), n in counted.items():
-        rows[(g, *_row(key))] += n
+    for g, pairs in counted.items():
+        for pair, n in pairs.items():
+            rows[(g, *_row(pair))] += n
     return list(records.items()), [(*row, n) for row, n in rows.items()]
 
 

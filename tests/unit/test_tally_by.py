@@ -131,10 +131,14 @@ def test_every_group_equals_a_naive_count(rows, spread):
         assert q2.na == sum(r[3] == "n/a" for r in mine)
 
 
-def test_audits_whose_records_interleave_count_only_their_own(tmp_path):
+@pytest.mark.parametrize("batch", [3, 7, 5000])
+def test_audits_whose_records_interleave_count_only_their_own(tmp_path, monkeypatch, batch):
     """Two audits imported in turns (their record ids interleave, and one holds most of the
-    records): each audit's groups are what a plain ``GROUP BY`` over its own answers gives."""
-    from reviewer.store import counts
+    records, read in id order; the other along its index): each audit's groups are what a
+    plain ``GROUP BY`` over its own answers gives, read in batches of any size."""
+    from reviewer.store import counts, packs
+
+    monkeypatch.setattr(packs, "BATCH", batch)
     from reviewer.store.audits import get_audit
     from reviewer.store.db import Database
     from tests.actions import create_audit, import_answers
