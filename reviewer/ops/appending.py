@@ -5,7 +5,7 @@ a set-based merge, history events in bulk" and "Packed history events"): the par
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from operator import itemgetter
 from typing import Any
 
@@ -60,6 +60,43 @@ class Appending:
                                     b"".join(salt for salt, _ in chained),
                                     (prev or chain.ZERO) + hashes[:-32], hashes)
             self._head = (events[-1][0], chained[-1][1])
+
+    def append_packs_while(self, packs: Sequence[Pack], work: Callable[[], object]) -> None:
+        """:meth:`append_packs` for packs made ready before the write lock, their hashes and
+        compressed text made in a thread of their own while ``work`` (the import's writing of
+        its answers: SQL, during which SQLite lets Python's other threads run) runs on this
+        one; the rows then inserted here (docs/performance.md, "An updating import's merge
+        before the lock (SQLite)")."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        from reviewer.store import bundle
+
+        self.flush()
+        head, prev = self._chain_head()
+        if packs and packs[0][0] != head + 1:
+            raise RuntimeError(f"history events from {packs[0][0]} are out of turn")
+
+        def chained() -> list[tuple[bytes, bytes]]:
+            out, last, seq = [], prev, head + 1
+            for first, text, _, made in packs:
+                if first != seq:
+                    raise RuntimeError(f"history events from {first} are out of turn")
+                last = bundle.chain_prepared(self.audit_key, last, first, made)
+                out.append((last, bundle.pack_text(first, text)))
+                seq = first + made.count
+            return out
+
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            hashing = pool.submit(chained)
+            work()
+            done = hashing.result()
+        for (first, _, record_ids, made), (last, blob) in zip(packs, done, strict=True):
+            for action, n in made.actions.items():
+                self._actions[Action(action)] += n
+            bundle.insert(self.db, self.audit_key, self.now, self.reviewer, self.login, first,
+                          made.count, blob, made.salt, prev, last, record_ids)
+            prev = last
+            self._head = (first + made.count - 1, last)
 
     def append_packs(self, packs: Iterable[Pack]) -> None:
         """The same for events written as packs (docs/evidence.md, "Packed events"): each

@@ -78,6 +78,7 @@ class Merge:
         self.given: bytes | None = None  # the answers given to blank cells (early: listed)
         self.updated = 0
         self.prepared = False            # SQLite: the merge made before the write lock
+        self.pending = False             # ... taken under it, not yet written
 
     def run(self, result: ImportResult, early: bool = False,
             new: import_rows.NewRows | None = None) -> None:
@@ -126,23 +127,41 @@ class Merge:
         return True
 
     def write_prepared(self, tx: Tx, seq: int, result: ImportResult) -> bool:
-        """Under the write lock, the refs matched again: write the merge :meth:`prepare` made,
+        """Under the write lock, the refs matched again: take the merge :meth:`prepare` made,
         its events after the import's own (``seq``, reserved), if the records it read are as
-        they were (``store.merge_check.unchanged``); whether it did. If not, the merge is to
-        be made again (:meth:`run`)."""
+        they were (``store.merge_check.unchanged``); whether it did (its writes then made by
+        :meth:`write_staged`, at the latest with its history). If not, the merge is to be made
+        again (:meth:`run`)."""
         if not self.prepared or not merge_check.unchanged(self.db):
             self.prepared, self.packs, self.given, self.changed = False, None, None, 0
             return False
         self.tx, moved = tx, seq - self.seq        # other writers' events meanwhile
         self.seq, self.offset = seq, moved
         tx.reserve(self.changed)
-        merge.patch_staged(self.db, tx.audit.id, tx.reviewer, tx.now, seq, moved)
-        merge_records.write_records(self.db)
+        self.pending = True
         result.updated, result.changed = self.updated, self.changed
         return True
 
+    def write_staged(self) -> None:
+        """Write the prepared merge's packs (their patches made again with the seqs moved, if
+        other writers moved the chain) and records, once."""
+        if not self.pending or self.tx is None:
+            return
+        self.pending = False
+        tx = self.tx
+        merge.patch_staged(self.db, tx.audit.id, tx.reviewer, tx.now, self.seq, self.offset)
+        merge_records.write_records(self.db)
+
     def append_history(self, tx: Tx) -> None:
-        """Under the write lock: the events of the changes, packed or one row each."""
+        """Under the write lock: the events of the changes, packed or one row each. A merge
+        made before the lock is written here if not yet: while its packs of events are hashed
+        onto the chain in a thread of their own (``Tx.append_packs_while``)."""
+        if self.changed >= bundle.PACK_MIN and self.packs is not None and self.pending:
+            tx.append_packs_while([(first + self.offset, text, rids, ready)
+                                   for first, text, rids, ready in self.packs],
+                                  self.write_staged)
+            return
+        self.write_staged()
         if not self.changed:
             return
         if self.changed >= bundle.PACK_MIN:      # docs/evidence.md, "Packed events"

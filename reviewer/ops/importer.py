@@ -182,6 +182,7 @@ def _apply(tx: Tx, qs: QuestionSet, st: Staged, header: list[str], path: Path, d
         if prepared is not None and prepared[1] and (new[1], new[0]) != prepared[:2]:
             given = None     # built again under the lock: other ids, or a ref now taken
     if given is None:
+        merged.write_staged()           # the merge's given answers are read back below too
         given = import_rows.given_rows(tx.db, tx.audit.id, seq)      # the file's rows as stored
     result.new = new[0]
     tx.event(Action.IMPORT, detail=f"{path.name} sha256={digest} rows={st.rows} new={result.new} "

@@ -85,11 +85,18 @@ def checked(db: Database) -> list[history.Event]:
     return list(history.iter_events(db, audit.id))
 
 
-def test_another_writers_answers_elsewhere_only_move_the_seqs(setup, monkeypatch, tmp_path):
+@pytest.mark.parametrize("packs", [False, True])
+def test_another_writers_answers_elsewhere_only_move_the_seqs(setup, monkeypatch, tmp_path,
+                                                              packs):
+    """(With ``packs``, its events in packs hashed in a thread while the answers are written:
+    ``Tx.append_packs_while``.)"""
     db, path = setup
     qs = ws(db).question_set(get_audit(db, NAME))
     written = in_the_window(monkeypatch, path, lambda other: score(
         other, qs, rid(other, "R20"), "1", "N", "bob"))
+    if packs:
+        monkeypatch.setattr("reviewer.store.bundle.PACK_MIN", 0)
+        monkeypatch.setattr("reviewer.store.merge.EVENT_BATCH", 7)
     changed = write_csv(tmp_path / "second.csv", HEADER,
                         [[f"R{n}", "N", "Y", "", "CID"] for n in range(1, 11)])
     result = run_import(db, changed)
