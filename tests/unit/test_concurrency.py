@@ -19,6 +19,7 @@ from __future__ import annotations
 import itertools
 import random
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -177,6 +178,30 @@ def test_the_same_new_refs_from_two_processes_become_updates(target, race, tmp_p
                after[e.ref, e.question]) for e in events)
 
 
+def scorers_in_the_window(race: Race, stop: Path, csv: Path, passes: int, at_least: int,
+                          records_of: Callable[[int], list]) -> tuple[list[Racer], Racer]:
+    """Two scorers (alice, bob) answer ``a`` on their records (``records_of(0)``, ``(1)``)
+    until ``stop`` exists, while an import of ``csv`` waits, its file staged and its merge
+    made, before the lock, until each has answered ``at_least`` more; then the import writes
+    while they go on. Every racer ended well."""
+    scorers = [race.worker("score", name, AUDIT, question="a", stop=str(stop), after_stop=3,
+                           passes=passes, records=records_of(i))
+               for i, name in enumerate(("alice", "bob"))]
+    importer = race.cli("importer", "answers", "import", AUDIT, str(csv), pause=True)
+    race.go()
+    race.wait(race.paused("importer").exists, "the import to stage its file")
+    staged = time.time()
+    race.wait(lambda: all(len([e for e in s.events("scored") if e["t"] > staged]) >= at_least
+                           for s in scorers), "scores while the import waited for the lock")
+    race.resume()
+    importer.ok()
+    stop.touch()
+    for s in scorers:
+        s.ok()
+        assert not s.err and not s.events("exhausted")
+    return scorers, importer
+
+
 # -- 3. an import during scoring keeps every answer given --------------------------------------
 def test_an_import_during_scoring_keeps_every_answer(target, race, tmp_path):
     # Two scorers answer a, one by one; the import fills b .. m; n .. z were answered before.
@@ -190,25 +215,9 @@ def test_an_import_during_scoring_keeps_every_answer(target, race, tmp_path):
     stop = tmp_path / "stop"
     # Each scorer goes over its half of the records again and again, flipping its answers on
     # each pass, until it is told to stop: every answer it gives changes the stored one.
-    scorers = [race.worker("score", name, AUDIT, question="a", stop=str(stop), after_stop=3,
-                           passes=20, records=[[ids[r], "Y" if k % 3 else "N"]
-                                               for k, r in enumerate(order[i::2])])
-               for i, name in enumerate(("alice", "bob"))]
-    importer = race.cli("importer", "answers", "import", AUDIT, str(tmp_path / "rest.csv"),
-                        pause=True)
-    race.go()
-    # The import has read and staged its file and is about to take the lock: let the scorers
-    # answer more in that window, then let it write while they go on.
-    race.wait(race.paused("importer").exists, "the import to stage its file")
-    staged = time.time()
-    race.wait(lambda: all(len([e for e in s.events("scored") if e["t"] > staged]) >= 10
-                           for s in scorers), "scores while the import was staged")
-    race.resume()
-    importer.ok()
-    stop.touch()
-    for s in scorers:
-        s.ok()
-        assert not s.err and not s.events("exhausted")
+    scorers, importer = scorers_in_the_window(
+        race, stop, tmp_path / "rest.csv", 20, 10,
+        lambda i: [[ids[r], "Y" if k % 3 else "N"] for k, r in enumerate(order[i::2])])
     # SQLite: the merge made before the lock read records the scorers then changed: made again
     sqlite = sqlite_path(target) is not None
     assert [e["before_lock"] for e in importer.events("merge")] == ([False] if sqlite else [])
@@ -259,22 +268,9 @@ def test_scorers_on_other_records_leave_the_merge_made_before_the_lock(target, r
     with open_db(target) as db:
         ids = dict(db.all("SELECT ref, id FROM record"))
     stop = tmp_path / "stop"
-    scorers = [race.worker("score", name, AUDIT, question="a", stop=str(stop), after_stop=3,
-                           passes=40, records=[[ids[r], "Y"] for r in theirs[i::2]])
-               for i, name in enumerate(("alice", "bob"))]
-    importer = race.cli("importer", "answers", "import", AUDIT, str(tmp_path / "changed.csv"),
-                        pause=True)
-    race.go()
-    race.wait(race.paused("importer").exists, "the import to make its merge")
-    made = time.time()
-    race.wait(lambda: all(len([e for e in s.events("scored") if e["t"] > made]) >= 5
-                           for s in scorers), "scores after the import made its merge")
-    race.resume()
-    importer.ok()
-    stop.touch()
-    for s in scorers:
-        s.ok()
-        assert not s.err and not s.events("exhausted")
+    scorers, importer = scorers_in_the_window(
+        race, stop, tmp_path / "changed.csv", 40, 5,
+        lambda i: [[ids[r], "Y"] for r in theirs[i::2]])
     sqlite = sqlite_path(target) is not None
     assert [e["before_lock"] for e in importer.events("merge")] == ([True] if sqlite else [])
     locked, released = importer.at("locked"), importer.at("released")
