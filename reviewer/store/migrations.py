@@ -623,6 +623,67 @@ def _to_10(db: Database) -> None:
         "DELETE FROM answer_pack WHERE record_id = OLD.record_id AND pack = '{}'; END")
 
 
+def _to_11(db: Database) -> None:
+    """SQLite: ``answer_pack.base_seq``; an entry whose event is a number ``n`` zero or less
+    (a short one's second item, a full one's sixth) names the event ``base_seq - n``: an
+    import wrote it before it knew its own seq, which it then set as the base
+    (docs/performance.md, "Entries counted from their pack's base"); ``answer`` made again to
+    read them so, with the same columns and the same triggers. An entry whose ``n`` is
+    positive names its event itself, as before: no stored pack changes."""
+    if db.dialect != "sqlite":
+        return
+    db.execute("ALTER TABLE answer_pack ADD COLUMN base_seq INTEGER")
+    db.execute("DROP VIEW answer")
+    short = "j.type = 'array' AND json_array_length(j.value) = 2"
+    full = "j.type = 'array' AND json_array_length(j.value) > 2"
+    seq = ("CASE WHEN (j.value ->> 1) > 0 THEN j.value ->> 1 "
+           "ELSE p.base_seq - (j.value ->> 1) END")
+    full_seq = ("CASE WHEN (j.value ->> 5) <= 0 THEN p.base_seq - (j.value ->> 5) "
+                "ELSE j.value ->> 5 END")
+    given = ("(SELECT {} FROM event g WHERE g.audit_id = p.audit_id AND g.seq >= " + seq
+             + " ORDER BY g.seq LIMIT 1)")     # its event, or the pack of events holding it
+    db.execute(
+        "CREATE VIEW answer AS SELECT p.record_id AS record_id, j.key AS question_id, "
+        "p.audit_id AS audit_id, "
+        "CASE WHEN j.type = 'text' THEN 1 WHEN j.type = 'integer' THEN j.value "
+        f"WHEN {short} AND json_type(j.value, '$[0]') = 'text' THEN 1 "
+        "ELSE j.value ->> 0 END AS state, "
+        "CASE WHEN j.type = 'text' THEN j.value WHEN j.type = 'integer' THEN NULL "
+        f"WHEN {short} THEN CASE WHEN json_type(j.value, '$[0]') = 'text' "
+        "THEN j.value ->> 0 END ELSE j.value ->> 1 END AS value, "
+        f"CASE WHEN {full} THEN j.value ->> 2 ELSE '' END AS note, "
+        f"CASE WHEN {full} THEN j.value ->> 3 WHEN {short} THEN {given.format('g.reviewer')} "
+        "ELSE e.reviewer END AS reviewer, "
+        f"CASE WHEN {full} THEN j.value ->> 4 WHEN {short} THEN {given.format('g.at')} "
+        "ELSE e.at END AS answered_at, "
+        f"CASE WHEN {full} THEN {full_seq} WHEN {short} THEN {seq} "
+        "ELSE p.event_seq END AS event_seq, "
+        f"CASE WHEN {full} THEN j.value ->> 6 END AS login "
+        "FROM answer_pack p JOIN json_each(p.pack) j "
+        "LEFT JOIN event e ON e.audit_id = p.audit_id AND e.seq = p.event_seq")
+    one = "json_object({}.question_id, {})"
+    entry = ("json_array(NEW.state, NEW.value, COALESCE(NEW.note, ''), COALESCE(NEW.reviewer, "
+             "''), COALESCE(NEW.answered_at, ''), NEW.event_seq, NEW.login)")
+    db.execute(
+        "CREATE TRIGGER answer_insert INSTEAD OF INSERT ON answer BEGIN "
+        "SELECT RAISE(ABORT, 'UNIQUE constraint failed: answer.record_id, answer.question_id') "
+        "FROM answer_pack p, json_each(p.pack) j WHERE p.record_id = NEW.record_id "
+        "AND j.key = NEW.question_id; "
+        "INSERT OR IGNORE INTO answer_pack (record_id, audit_id, event_seq, pack) "
+        "VALUES (NEW.record_id, NEW.audit_id, NULL, '{}'); "
+        f"UPDATE answer_pack SET pack = json_patch(pack, {one.format('NEW', entry)}) "
+        "WHERE record_id = NEW.record_id; END")
+    db.execute(
+        "CREATE TRIGGER answer_update INSTEAD OF UPDATE ON answer BEGIN "
+        f"UPDATE answer_pack SET pack = json_patch(json_patch(pack, {one.format('OLD', 'NULL')}), "
+        f"{one.format('NEW', entry)}) WHERE record_id = OLD.record_id; END")
+    db.execute(
+        "CREATE TRIGGER answer_delete INSTEAD OF DELETE ON answer BEGIN "
+        f"UPDATE answer_pack SET pack = json_patch(pack, {one.format('OLD', 'NULL')}) "
+        "WHERE record_id = OLD.record_id; "
+        "DELETE FROM answer_pack WHERE record_id = OLD.record_id AND pack = '{}'; END")
+
+
 STEPS: dict[int, Callable[[Database], None]] = {1: _to_1, 2: _to_2, 3: _to_3, 4: _to_4,
                                                 5: _to_5, 6: _to_6, 7: _to_7, 8: _to_8,
-                                                9: _to_9, 10: _to_10}
+                                                9: _to_9, 10: _to_10, 11: _to_11}

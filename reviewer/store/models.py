@@ -127,8 +127,7 @@ class AnswerRow(SQLModel, table=True):
 
 
 class AnswerPack(SQLModel, table=True):
-    """Schema 10, SQLite only (``SQLITE_ONLY``): a record's answers as one JSON object by
-    question id (``store.packs``; docs/performance.md, "Answers packed per record")."""
+    """Schema 10 and 11, SQLite only: a record's answers by question id (``store.packs``)."""
 
     __tablename__ = "answer_pack"
     record_id: int = Field(primary_key=True, foreign_key="record.id",
@@ -136,6 +135,7 @@ class AnswerPack(SQLModel, table=True):
     audit_id: int = Field(index=True)
     event_seq: int | None = None
     pack: str
+    base_seq: int | None = None      # schema 11: what entries' seqs n <= 0 count from
 
 
 SQLITE_VIEWS, SQLITE_ONLY = ("answer",), ("answer_pack",)   # views on SQLite; not on PostgreSQL

@@ -54,6 +54,12 @@ def prepare_new(db: Database, source: str) -> bool:
 
 _SHORT = "j.type = 'array' AND json_array_length(j.value) = 2"
 _FULL = "j.type = 'array' AND json_array_length(j.value) > 2"
+# an entry's event: its own number, or (zero or less) counted from its pack's base
+# (migrations._to_11; docs/performance.md, "Entries counted from their pack's base")
+SHORT_SEQ = "CASE WHEN ({e} ->> 1) > 0 THEN {e} ->> 1 ELSE {base} - ({e} ->> 1) END"
+_FULL_SEQ = ("CASE WHEN (j.value ->> 5) <= 0 THEN p.base_seq - (j.value ->> 5) "
+             "ELSE j.value ->> 5 END")
+_COUNTED = (f"({_SHORT} AND (j.value ->> 1) <= 0) OR ({_FULL} AND (j.value ->> 5) <= 0)")
 # An entry ``j`` (of ``json_each(p.pack)``) read as the view reads it (migrations._to_10):
 # its state, value, note ('' where it has none) and event seq; a test holds them equal to the
 # view's rows
@@ -65,8 +71,8 @@ UNPACKED = {
              f"WHEN {_SHORT} THEN CASE WHEN json_type(j.value, '$[0]') = 'text' "
              "THEN j.value ->> 0 END ELSE j.value ->> 1 END",
     "note": f"CASE WHEN {_FULL} THEN COALESCE(j.value ->> 2, '') ELSE '' END",
-    "event_seq": f"CASE WHEN {_FULL} THEN j.value ->> 5 WHEN {_SHORT} THEN j.value ->> 1 "
-                 "ELSE p.event_seq END",
+    "event_seq": f"CASE WHEN {_FULL} THEN {_FULL_SEQ} WHEN {_SHORT} THEN "
+                 f"{SHORT_SEQ.format(e='j.value', base='p.base_seq')} ELSE p.event_seq END",
 }
 
 
@@ -74,9 +80,15 @@ def unpacked(columns: str, where: str) -> str:
     """SQL for the answers of the packs ``p`` that ``where`` picks, one row per answer, as the
     view gives them but read from the packs alone (no event looked up for a reviewer or a
     time): ``columns`` among ``record_id``, ``question_id`` and :data:`UNPACKED`'s, and
-    ``entry`` (an array entry as stored, else NULL) and ``pack_seq`` (the pack's event)."""
+    ``entry`` (an array entry as stored, else NULL; a short one counted from its pack's base
+    as if it named its event), ``counted`` (1 for such a one) and ``pack_seq`` (the pack's
+    event)."""
     known = {"record_id": "p.record_id", "question_id": "j.key",
-             "entry": "CASE WHEN j.type = 'array' THEN j.value END",
+             "entry": f"CASE WHEN {_SHORT} AND (j.value ->> 1) <= 0 THEN json_array("
+                      "j.value -> 0, p.base_seq - (j.value ->> 1)) WHEN "
+                      f"{_FULL} AND (j.value ->> 5) <= 0 THEN json_set(j.value, '$[5]', "
+                      "p.base_seq - (j.value ->> 5)) WHEN j.type = 'array' THEN j.value END",
+             "counted": f"CASE WHEN {_COUNTED} THEN 1 ELSE 0 END",
              "pack_seq": "p.event_seq", **UNPACKED}
     listed = ", ".join(f"{known[c.strip()]} AS {c.strip()}" for c in columns.split(","))
     return f"SELECT {listed} FROM answer_pack p, json_each(p.pack) j WHERE {where}"
@@ -91,9 +103,10 @@ def keep_old(db: Database, stage: str) -> None:
     db.execute(f"DROP TABLE IF EXISTS {OLD}")
     db.execute(f"CREATE TEMP TABLE {OLD} (record_id INTEGER NOT NULL, question_id TEXT NOT "
                "NULL, state INTEGER NOT NULL, value TEXT, note TEXT NOT NULL, entry TEXT, "
-               "seq INTEGER, PRIMARY KEY (record_id, question_id)) WITHOUT ROWID")
+               "seq INTEGER, counted INTEGER NOT NULL, PRIMARY KEY (record_id, question_id)) "
+               "WITHOUT ROWID")
     db.execute(f"INSERT INTO {OLD} " + unpacked(
-        "record_id, question_id, state, value, note, entry, pack_seq",
+        "record_id, question_id, state, value, note, entry, pack_seq, counted",
         f"p.record_id IN (SELECT rid FROM {stage} WHERE rid IS NOT NULL)"))
 
 
@@ -109,14 +122,20 @@ def apply(db: Database, change: str, audit_id: int, reviewer: str, now: str,
 
 
 def build(db: Database, change: str, audit_id: int, reviewer: str, now: str,
-          seqs: str, import_seq: int | None) -> None:
+          seqs: str, import_seq: int | None, counted_from: int | None = None) -> bool:
     """One pass over the change table groups each changed record's cells into a JSON merge
     patch (a cell left blank without a note is removed), into a temporary table. An answer the
     import gives, with no note, is a short entry ``[value or state, event seq]``: its event
     (or the pack of events holding it) has the import's reviewer and time. The change table
     carries what is needed of the stored answer (``old_entry``: an array entry as stored,
     ``old_pack_seq``: its pack's event, ``had``: one was stored), so no stored answer is
-    looked up again. Made before the write lock where the merge is (``store.merge_check``)."""
+    looked up again. Made before the write lock where the merge is (``store.merge_check``).
+
+    ``counted_from`` (the import's own seq as foreseen): the entries name their events
+    counted from it, ``foreseen - seq`` (zero or less), so that :func:`write` only sets their
+    packs' base to the seq the import gets, whatever it is; the patches then also carry the
+    entries their records hold counted from the base before, as the events they name.
+    Whether the entries were made so."""
     kept = "c.had = 1 AND c.state = c.old_state AND c.value IS c.old_value"
     full = "json_array_length(c.old_entry) > 2"
     login = f"CASE WHEN {full} THEN c.old_entry ->> 6 END"
@@ -130,29 +149,43 @@ def build(db: Database, change: str, audit_id: int, reviewer: str, now: str,
            for k, i in (("reviewer", 3), ("at", 4))}
     short = (f"c.note = '' AND c.state IN (1, 2) AND NOT ({kept}) AND {login} IS NULL "
              "AND c.eseq IS NOT NULL")
+    cells = f"(SELECT *, {seqs} AS eseq FROM {change}) c"
+    eseq = "c.eseq" if counted_from is None else f"{int(counted_from)} - c.eseq"
     entry = ("CASE WHEN c.state = 0 AND c.note = '' THEN NULL "
              f"WHEN {short} AND c.state = 1 AND c.value IS NOT NULL "
-             "THEN json_array(CAST(c.value AS TEXT), c.eseq) "
-             f"WHEN {short} AND c.state = 2 THEN json_array(2, c.eseq) "
+             f"THEN json_array(CAST(c.value AS TEXT), {eseq}) "
+             f"WHEN {short} AND c.state = 2 THEN json_array(2, {eseq}) "
              "ELSE json_array(c.state, c.value, c.note, "
              f"CASE WHEN {kept} THEN {who['reviewer']} WHEN c.state IN (1, 2) THEN ? "
              "ELSE '' END, "
              f"CASE WHEN {kept} THEN {who['at']} WHEN c.state IN (1, 2) THEN ? ELSE '' END, "
-             f"CASE WHEN {kept} THEN NULL ELSE c.eseq END, {login}) END")
+             f"CASE WHEN {kept} THEN NULL ELSE {eseq} END, {login}) END")
     db.execute(f"DROP TABLE IF EXISTS {PATCH}")
-    db.execute(f"CREATE TEMP TABLE {PATCH} (rid INTEGER PRIMARY KEY, patch TEXT NOT NULL)")
-    db.execute(f"INSERT INTO {PATCH} SELECT c.rid, json_group_object(c.qid, {entry}) "
-               f"FROM (SELECT *, {seqs} AS eseq FROM {change}) c GROUP BY c.rid",
+    db.execute(f"CREATE TEMP TABLE {PATCH} (rid INTEGER PRIMARY KEY, patch TEXT NOT NULL, "
+               "held TEXT)")
+    db.execute(f"INSERT INTO {PATCH} (rid, patch) SELECT c.rid, json_group_object(c.qid, {entry}) "
+               f"FROM {cells} GROUP BY c.rid",
                (audit_id, audit_id, reviewer, audit_id, audit_id, now, import_seq))
+    if counted_from is None:
+        return False
+    # the entries counted from the old base (``keep_old`` made them name their events): written
+    # before the patch, whose own cells (a null: removed) then win
+    db.execute(f"UPDATE {PATCH} SET held = v.held FROM (SELECT record_id AS rid, "
+               "json_group_object(question_id, json(entry)) AS held "
+               f"FROM {OLD} WHERE counted = 1 GROUP BY record_id) v WHERE {PATCH}.rid = v.rid")
+    return True
 
 
-def write(db: Database, audit_id: int) -> None:
+def write(db: Database, audit_id: int, base: int | None = None) -> None:
     """Patch the packs with :func:`build`'s patches, one statement (a record left with no
-    answer loses its pack)."""
+    answer loses its pack); ``base``: the seq the entries made counted from the import's
+    foreseen seq count from (the import's own, under the lock)."""
     db.execute("INSERT OR IGNORE INTO answer_pack (record_id, audit_id, event_seq, pack) "
                f"SELECT rid, ?, NULL, '{{}}' FROM {PATCH}", (audit_id,))
-    db.execute(f"UPDATE answer_pack SET pack = json_patch(pack, u.patch) FROM {PATCH} u "
-               "WHERE answer_pack.record_id = u.rid")
+    db.execute(f"UPDATE answer_pack SET pack = json_patch(CASE WHEN u.held IS NULL THEN pack "
+               "ELSE json_patch(pack, u.held) END, u.patch), "
+               f"base_seq = COALESCE(?, base_seq) FROM {PATCH} u "
+               "WHERE answer_pack.record_id = u.rid", (base,))
     db.execute("DELETE FROM answer_pack WHERE pack = '{}' "
                f"AND record_id IN (SELECT rid FROM {PATCH})")
     db.execute(f"DROP TABLE {PATCH}")

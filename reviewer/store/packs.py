@@ -9,7 +9,9 @@ An entry is a string (answered with that value), 2 or 3 (n/a, not asked), each g
 pack's ``event_seq`` (an import's event, whose reviewer and time are the answer's); a short
 array ``[value or 2, event seq]`` (an answer a re-import changed: its event, or the pack of
 events holding it, has the reviewer and time); or a full one ``[state, value, note, reviewer,
-answered_at, event_seq, login]``.
+answered_at, event_seq, login]``. Since schema 11 an entry's event seq zero or less counts
+from the pack's ``base_seq`` (``base_seq - n``): written by an import before it knew its own
+seq (docs/performance.md, "Entries counted from their pack's base").
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from itertools import chain
 from typing import Any
 
 from reviewer.errors import DatabaseError
+from reviewer.store import pack_writes
 from reviewer.store.db import Database
 
 BATCH = 5_000                # packs read at a time
@@ -30,8 +33,9 @@ def answer_dates(db: Database, audit_id: int) -> list[tuple[str, str | None, str
     """(reviewer, first answered_at, last answered_at) per reviewer of the audit's answers,
     as the view gives them, without unpacking every compact entry: a pack holding any counts
     its event's reviewer and time once; only the arrays are read one by one."""
-    given = ("(SELECT g.{} FROM event g WHERE g.audit_id = p.audit_id AND g.seq >= j.value ->> 1 "
-             "ORDER BY g.seq LIMIT 1)")
+    given = ("(SELECT g.{} FROM event g WHERE g.audit_id = p.audit_id AND g.seq >= "
+             + pack_writes.SHORT_SEQ.format(e="j.value", base="p.base_seq")
+             + " ORDER BY g.seq LIMIT 1)")
     short = "json_array_length(j.value) = 2"
     return db.all(
         "SELECT w, MIN(NULLIF(t, '')), MAX(t) FROM ("

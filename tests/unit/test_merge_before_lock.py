@@ -149,3 +149,44 @@ def test_a_record_added_for_a_new_ref_is_merged_into(setup, monkeypatch, tmp_pat
     checked(db)
     assert answers(db, "R99") == {"1": "N", "3": "CID"}       # its blank 2 cleared bob's Y
     assert db.scalar("SELECT COUNT(*) FROM record WHERE ref = 'R99'") == 1
+
+
+def test_entries_counted_from_their_packs_base_read_as_the_events_they_name(tmp_path,
+                                                                            monkeypatch):
+    """Re-imports in a row (docs/performance.md, "Entries counted from their pack's base"),
+    each leaving some entries the one before wrote counted from its base, replacing or
+    clearing others, with notes (full entries) and answers a condition clears: the view reads
+    every answer, its who and its event, as the same imports made wholly under the lock (each
+    entry naming its event itself) read, and both histories verify."""
+    header = ["ref", "1", "2", "2a", "3", "note:1"]
+    files = [
+        (header, [[f"R{n}", "N", "Y", "", "CID", "checked" if n % 3 else ""]
+                  for n in range(1, 16)]),
+        (["ref", "3"], [[f"R{n}", "Response"] for n in range(1, 21)]),   # 1's entries kept
+        (header, [[f"R{n}", "Y", "N", "", "Response", ""] for n in range(5, 21)]),
+        (header, [[f"R{n}", "", "Y", "Y" if n % 2 else "", "None", "again" if n % 4 else ""]
+                  for n in range(1, 21)]),
+    ]
+    seen = {}
+    for under_lock in (False, True):
+        folder = tmp_path / str(under_lock)
+        folder.mkdir()
+        db = Database(str(folder / "r.db"))
+        create_audit(db, NAME, write_set(folder))
+        import_answers(db, get_audit(db, NAME), write_csv(folder / "0.csv", HEADER, FIRST))
+        seen[under_lock] = []
+        with monkeypatch.context() as patched:
+            if under_lock:
+                patched.setattr("reviewer.store.merge_check.unchanged", lambda db: False)
+            for k, (head, rows) in enumerate(files, 1):
+                run_import(db, write_csv(folder / f"{k}.csv", head, rows))
+                events = checked(db)
+                seen[under_lock].append((
+                    db.all("SELECT r.ref, a.question_id, a.state, a.value, a.note, "
+                           "a.reviewer, a.event_seq, a.login FROM answer a JOIN record r "
+                           "ON r.id = a.record_id ORDER BY r.ref, a.question_id"),
+                    [(e.seq, e.action, e.ref, e.question, e.before, e.after) for e in events]))
+        if not under_lock:
+            assert db.scalar("SELECT COUNT(*) FROM answer_pack WHERE base_seq IS NOT NULL")
+        db.close()
+    assert seen[False] == seen[True]
