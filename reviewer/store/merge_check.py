@@ -3,8 +3,9 @@
 
 Before the lock, in the staging transaction's read snapshot, the importer matches the file's
 refs and makes the whole merge into its temporary tables (``store.merge``), numbering the
-events from 1; :func:`snapshot` keeps what each matched record was then: its answers' pack as
-stored, its fields and its completeness. Under the lock, after the refs are matched again,
+events after the chain's head; :func:`snapshot` keeps what each matched record was then: its
+answers' pack as stored (and the base its entries may count from), its fields and its
+completeness. Under the lock, after the refs are matched again,
 :func:`unchanged` says whether the merge can be written as made: the same records matched,
 and none of them changed since (an answer, a note, a field, or the record gone). Any other
 writer's work meanwhile only moves the chain's head, which the seqs are offset past. Should
@@ -23,8 +24,9 @@ def snapshot(db: Database) -> None:
     """Keep each matched record's pack, fields and completeness as they are now."""
     db.execute(f"DROP TABLE IF EXISTS {SEEN}")
     db.execute(f"CREATE TEMP TABLE {SEEN} (rid INTEGER PRIMARY KEY, k INTEGER NOT NULL, "
-               "pack TEXT, fields TEXT NOT NULL, complete INTEGER NOT NULL)")
-    db.execute(f"INSERT OR IGNORE INTO {SEEN} SELECT s.rid, s.k, p.pack, r.fields, r.complete "
+               "pack TEXT, base INTEGER, fields TEXT NOT NULL, complete INTEGER NOT NULL)")
+    db.execute(f"INSERT OR IGNORE INTO {SEEN} SELECT s.rid, s.k, p.pack, p.base_seq, r.fields, "
+               "r.complete "
                f"FROM {STAGE} s JOIN record r ON r.id = s.rid "
                "LEFT JOIN answer_pack p ON p.record_id = s.rid WHERE s.rid IS NOT NULL")
 
@@ -45,7 +47,8 @@ def unchanged(db: Database) -> bool:
     return not db.scalar(f"SELECT 1 FROM {SEEN} m LEFT JOIN record r ON r.id = m.rid "
                          "LEFT JOIN answer_pack p ON p.record_id = m.rid "
                          "WHERE r.id IS NULL OR r.fields IS NOT m.fields "
-                         "OR r.complete IS NOT m.complete OR p.pack IS NOT m.pack LIMIT 1")
+                         "OR r.complete IS NOT m.complete OR p.pack IS NOT m.pack "
+                         "OR p.base_seq IS NOT m.base LIMIT 1")
 
 
 def drop(db: Database) -> None:
