@@ -80,6 +80,7 @@ class Merge:
         self.prepared = False            # SQLite: the merge made before the write lock
         self.pending = False             # ... taken under it, not yet written
         self.counted = False             # ... its entries' seqs counted from its own
+        self.stale = False               # ... a record it read changed before the lock
 
     def run(self, result: ImportResult, early: bool = False,
             new: import_rows.NewRows | None = None) -> None:
@@ -134,6 +135,7 @@ class Merge:
         :meth:`write_staged`, at the latest with its history). If not, the merge is to be made
         again (:meth:`run`)."""
         if not self.prepared or not merge_check.unchanged(self.db):
+            self.stale = self.prepared
             self.prepared, self.packs, self.given, self.changed = False, None, None, 0
             return False
         self.tx, moved = tx, seq - self.seq        # other writers' events meanwhile

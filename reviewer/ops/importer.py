@@ -80,24 +80,18 @@ def import_answers(ws: Workspace, audit_id: int, path: str | Path,
                 with ws.db.staging():
                     _check(ws.db, audit_id, Merge(ws.db, None, qs, staged, problems, 0, ""))
                 problems.raise_any()
-            with ws.db.staging():
-                prepared = staging.prepare_new(ws.db, audit_id, [q.id for q in qs.questions],
-                                               set(staged.involved), set(staged.note_questions))
-                early = _prepare_merge(ws, audit_id, qs, staged, header, path, prepared)
-            for again in (False, True):
+            for attempt in range(1, MERGE_TRIES + 1):
+                with ws.db.staging():
+                    prepared = staging.prepare_new(ws.db, audit_id, [q.id for q in qs.questions],
+                                                   set(staged.involved),
+                                                   set(staged.note_questions))
+                    early = _prepare_merge(ws, audit_id, qs, staged, header, path, prepared)
                 try:
-                    with write(ws, audit_id, what="an import", late=True) as tx:
-                        if again:          # the write lock held from the start, as on SQLite
-                            tx.lock()
-                        result = _apply(tx, qs, staged, header, path, digest, prepared,
-                                        None if again else early)
+                    result, tx = _write(ws, audit_id, qs, staged, header, path, digest,
+                                        prepared, early, attempt == MERGE_TRIES)
                     break
-                except Exception as exc:
-                    # PostgreSQL: a writer added a ref this import found new, after it looked
-                    # and before it wrote the record; all rolled back, it runs again and merges
-                    # into that record (docs/performance.md, "Imports and scorers")
-                    if again or not staging.ref_taken(exc):
-                        raise
+                except StaleMerge:      # SQLite: a record its merge read changed meanwhile
+                    continue
         finally:
             staging.drop(ws.db)          # after the commit: the lock is not held for it
             merge.drop(ws.db)
@@ -109,6 +103,38 @@ def import_answers(ws: Workspace, audit_id: int, path: str | Path,
     result.note_columns = [note_header(qs.questions[k].id) for k in staged.note_questions]
     result.field_columns = staged.field_names
     return OpResult(result, tx.changes, result.summary(str(path)))
+
+
+MERGE_TRIES = 2     # SQLite: merges made before the lock, the last made again under it
+
+
+class StaleMerge(Exception):
+    """Under the write lock (SQLite): a record the merge made before the lock read has changed
+    since; the transaction is rolled back and the merge made again before the lock, up to
+    ``MERGE_TRIES`` times, the last time under it (docs/performance.md, "An updating import's
+    merge before the lock (SQLite)")."""
+
+
+def _write(ws: Workspace, audit_id: int, qs: QuestionSet, st: Staged, header: list[str],
+           path: Path, digest: str, prepared: tuple[int, int, import_rows.NewRows, bytes] | None,
+           early: tuple[Merge, str] | None, last: bool) -> tuple[ImportResult, Tx]:
+    """The import's write transaction (:func:`_apply`), run again once with the write lock
+    held from the start should a PostgreSQL writer add one of its new refs meanwhile."""
+    for again in (False, True):
+        try:
+            with write(ws, audit_id, what="an import", late=True) as tx:
+                if again:          # the write lock held from the start, as on SQLite
+                    tx.lock()
+                result = _apply(tx, qs, st, header, path, digest, prepared,
+                                None if again else early, last)
+            return result, tx
+        except Exception as exc:
+            # PostgreSQL: a writer added a ref this import found new, after it looked and
+            # before it wrote the record; all rolled back, it runs again and merges into that
+            # record (docs/performance.md, "Imports and scorers")
+            if again or not staging.ref_taken(exc):
+                raise
+    raise AssertionError("unreachable")
 
 
 def _prepare_merge(ws: Workspace, audit_id: int, qs: QuestionSet, st: Staged,
@@ -129,7 +155,7 @@ def _prepare_merge(ws: Workspace, audit_id: int, qs: QuestionSet, st: Staged,
 
 def _apply(tx: Tx, qs: QuestionSet, st: Staged, header: list[str], path: Path, digest: str,
            prepared: tuple[int, int, import_rows.NewRows, bytes] | None,
-           early_merge: tuple[Merge, str] | None = None) -> ImportResult:
+           early_merge: tuple[Merge, str] | None = None, last: bool = True) -> ImportResult:
     """On PostgreSQL the refs are matched, the new records written and the existing ones merged
     before the write lock, invisible to others until the commit, the matched records' rows
     locked; under it only the history is chained on. On SQLite the new records' answers were
@@ -160,6 +186,8 @@ def _apply(tx: Tx, qs: QuestionSet, st: Staged, header: list[str], path: Path, d
           and early_merge[0].write_prepared(tx, seq, result)):
         merged = early_merge[0]
     else:
+        if early_merge is not None and early_merge[0].stale and not last:
+            raise StaleMerge             # rolled back: the merge made again before the lock
         if early_merge is not None:      # matched again in full: a record it read may be gone
             problems = merged.problems = Problems(st.name, header)
             _match(tx.db, tx.audit.id, problems)

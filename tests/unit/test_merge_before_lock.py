@@ -128,7 +128,7 @@ def test_a_record_another_writer_changed_is_merged_again(setup, monkeypatch, tmp
     changed = write_csv(tmp_path / "second.csv", ["ref", "1", "3"],
                         [[f"R{n}", "Y" if n == 1 else "N", "CID"] for n in range(1, 6)])
     result = run_import(db, changed)
-    assert written == [False] and (result.updated, result.changed) == (5, 10)
+    assert written == [False, True] and (result.updated, result.changed) == (5, 10)
     events = checked(db)
     r1 = [(e.reviewer, e.question, e.before, e.after) for e in events
           if e.ref == "R1" and e.action == "answer"]
@@ -145,7 +145,7 @@ def test_a_record_added_for_a_new_ref_is_merged_into(setup, monkeypatch, tmp_pat
                                                  [["R99", "Y"]]), "bob"))
     rows = [["R1", "N", "Y", "", ""], ["R99", "N", "", "", "CID"]]
     result = run_import(db, write_csv(tmp_path / "s.csv", HEADER, rows))
-    assert written == [False] and (result.new, result.updated) == (0, 2)
+    assert written == [False, True] and (result.new, result.updated) == (0, 2)
     checked(db)
     assert answers(db, "R99") == {"1": "N", "3": "CID"}       # its blank 2 cleared bob's Y
     assert db.scalar("SELECT COUNT(*) FROM record WHERE ref = 'R99'") == 1
