@@ -79,7 +79,6 @@ class Merge:
         self.updated = 0
         self.prepared = False            # SQLite: the merge made before the write lock
         self.pending = False             # ... taken under it, not yet written
-        self.counted = False             # ... its entries' seqs counted from its own
         self.stale = False               # ... a record it read changed before the lock
 
     def run(self, result: ImportResult, early: bool = False,
@@ -118,7 +117,7 @@ class Merge:
         self.seq = history.chain_head(db, audit_id)[0] + 1     # the import's, if none writes
         answers_n, notes_n = merge.changes(db, self.questions, self.seq + 1)
         self.changed = answers_n + notes_n
-        self.counted = merge.stage_packs(db, audit_id, reviewer, now, self.seq)
+        merge.stage_packs(db, audit_id, reviewer, now, self.seq)
         merge_records.stage_records(db, self._fields(), before=True)
         self.given = import_rows.merged_given(db, merge.CHANGE, new)
         if bundle.PACK_MIN <= self.changed <= PREPARE_MAX:     # ready but for the chain
@@ -146,14 +145,11 @@ class Merge:
         return True
 
     def write_staged(self) -> None:
-        """Write the prepared merge's packs (their patches made again with the seqs moved, if
-        other writers moved the chain) and records, once."""
+        """Write the prepared merge's packs (their base the import's seq) and records, once."""
         if not self.pending or self.tx is None:
             return
         self.pending = False
-        tx = self.tx
-        merge.patch_staged(self.db, tx.audit.id, tx.reviewer, tx.now, self.seq, self.offset,
-                           self.counted)
+        merge.patch_staged(self.db, self.tx.audit.id, self.seq)
         merge_records.write_records(self.db)
 
     def append_history(self, tx: Tx) -> None:

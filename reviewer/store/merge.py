@@ -217,30 +217,20 @@ def apply(db: Database, audit_id: int, reviewer: str, now: str, import_seq: int 
         (audit_id, reviewer, now, import_seq))
 
 
-def stage_packs(db: Database, audit_id: int, reviewer: str, now: str, import_seq: int) -> bool:
+def stage_packs(db: Database, audit_id: int, reviewer: str, now: str, import_seq: int) -> None:
     """SQLite, before the write lock (``store.merge_check``): :func:`apply`'s patches made,
     its events numbered as the chain stands (the import's own ``import_seq``), not written,
     their entries' seqs counted from the import's (``pack_writes.build``), so that the
-    patches hold whatever seq it gets; whether they were made so."""
-    return packed.build(db, CHANGE, audit_id, reviewer, now,
-                        f"CASE WHEN ans = 1 THEN {SEQ} WHEN state IN (1, 2) THEN ? END",
-                        import_seq, counted_from=import_seq)
+    patches hold whatever seq it gets."""
+    packed.build(db, CHANGE, audit_id, reviewer, now,
+                 f"CASE WHEN ans = 1 THEN {SEQ} WHEN state IN (1, 2) THEN ? END",
+                 import_seq, counted_from=import_seq)
 
 
-def patch_staged(db: Database, audit_id: int, reviewer: str, now: str, import_seq: int,
-                 moved: int, counted: bool) -> None:
-    """SQLite, under the write lock: write :func:`stage_packs`' patches; ``moved``: how far
-    other writers moved the chain meanwhile (the import's event is ``import_seq`` now). Entries
-    ``counted`` from the import's seq take it as their packs' base; otherwise, if the chain
-    moved, the patches are made again with every seq moved as far (one pass over the change
-    table)."""
-    if counted:
-        packed.write(db, audit_id, base=import_seq)
-        return
-    if moved:
-        packed.build(db, CHANGE, audit_id, reviewer, now, "CASE WHEN ans = 1 THEN "
-                     f"{SEQ} + {int(moved)} WHEN state IN (1, 2) THEN ? END", import_seq)
-    packed.write(db, audit_id)
+def patch_staged(db: Database, audit_id: int, import_seq: int) -> None:
+    """SQLite, under the write lock: write :func:`stage_packs`' patches, their packs' base the
+    seq the import's event has now (however far other writers moved the chain meanwhile)."""
+    packed.write(db, audit_id, base=import_seq)
 
 
 def drop(db: Database) -> None:
