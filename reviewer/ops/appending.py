@@ -4,6 +4,7 @@ a set-based merge, history events in bulk" and "Packed history events"): the par
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from operator import itemgetter
@@ -84,6 +85,7 @@ class Appending:
                 last = bundle.chain_prepared(self.audit_key, last, first, made)
                 out.append((last, bundle.pack_text(first, text)))
                 seq = first + made.count
+                time.sleep(0)       # lets the other thread's SQL go on between its statements
             return out
 
         with ThreadPoolExecutor(max_workers=1) as pool:

@@ -11,7 +11,9 @@ events are chained on, their seqs offset past the import's own event (docs/perfo
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from reviewer.files.answer_staging import Staged
@@ -117,13 +119,28 @@ class Merge:
         self.seq = history.chain_head(db, audit_id)[0] + 1     # the import's, if none writes
         answers_n, notes_n = merge.changes(db, self.questions, self.seq + 1)
         self.changed = answers_n + notes_n
-        merge.stage_packs(db, audit_id, reviewer, now, self.seq)
-        merge_records.stage_records(db, self._fields(), before=True)
-        self.given = import_rows.merged_given(db, merge.CHANGE, new)
-        if bundle.PACK_MIN <= self.changed <= PREPARE_MAX:     # ready but for the chain
-            self.packs = [(first, text, rids, bundle.prepare(now, login, reviewer, text,
-                                                             new_salt()))
-                          for first, text, rids in merge_events.packs(db, self.detail)]
+        texts = (list(merge_events.packs(db, self.detail))
+                 if bundle.PACK_MIN <= self.changed <= PREPARE_MAX else None)
+
+        def ready() -> list[tuple[int, str, list[int], bundle.Prepared]]:   # but for the chain
+            out = []
+            for first, text, rids in texts or ():
+                out.append((first, text, rids, bundle.prepare(now, login, reviewer, text,
+                                                              new_salt())))
+                time.sleep(0)       # lets this thread's SQL go on between its statements
+            return out
+
+        # the packs of events made ready in a thread of their own while the patches, the
+        # records and the listing are made here (SQL, during which SQLite lets Python's
+        # other threads run: docs/performance.md, "An updating import's merge before the
+        # lock (SQLite)")
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            pool.submit(int).result()     # its thread started first: a start waits for it
+            packs = pool.submit(ready) if texts else None
+            merge.stage_packs(db, audit_id, reviewer, now, self.seq)
+            merge_records.stage_records(db, self._fields(), before=True)
+            self.given = import_rows.merged_given(db, merge.CHANGE, new)
+            self.packs = packs.result() if packs is not None else None
         self.prepared = True
         return True
 

@@ -41,10 +41,11 @@ def stage_records(db: Database, new_fields: Iterable[list[tuple[int, str]]],
     tallied = int(db.scalar(f"SELECT COUNT(*) FROM {QUESTIONS} WHERE tallied = 1"))
     counted = f"SELECT qid FROM {QUESTIONS} WHERE tallied = 1"
     # only a tallied answer that becomes blank, or stops being blank, changes completeness
-    turned = (f"FROM {CHANGE} WHERE (state = 0) <> (old_state = 0) AND qid IN ({counted})")
-    # before the write lock the packs are as stored: the changed cells move their count
+    turned = f"FROM {CHANGE} WHERE (state = 0) <> (old_state = 0) AND tallied = 1"
+    # before the write lock the packs are as stored: the changed cells move their count (one
+    # pass over the change table)
     cells = (f"SELECT rid, SUM((state <> 0) - (old_state <> 0)) AS moved FROM {CHANGE} "
-             f"WHERE qid IN ({counted}) AND rid IN (SELECT rid {turned}) GROUP BY rid"
+             "WHERE tallied = 1 GROUP BY rid HAVING MAX((state = 0) <> (old_state = 0))"
              if before else f"SELECT DISTINCT rid, 0 AS moved {turned}")
     filled = (pack_writes.filled("c.rid", counted) if db.dialect == "sqlite" else
               "SELECT COUNT(*) FROM answer a WHERE a.record_id = c.rid AND a.state <> 0 "
