@@ -190,3 +190,29 @@ def test_entries_counted_from_their_packs_base_read_as_the_events_they_name(tmp_
             assert db.scalar("SELECT COUNT(*) FROM answer_pack WHERE base_seq IS NOT NULL")
         db.close()
     assert seen[False] == seen[True]
+
+
+def test_an_entry_for_a_question_the_set_no_longer_has_keeps_its_event(setup, tmp_path):
+    """An entry whose question is not in the audit's set (one a later version of the set
+    dropped), counted from its pack's base by an earlier re-import, is kept by the next
+    re-import, which moves the base: the merge writes it out as the event it names
+    (``pack_writes.build``'s ``held``), so it still reads as that event."""
+    db, _ = setup
+    run_import(db, write_csv(tmp_path / "1.csv", HEADER,
+                             [[f"R{n}", "N", "Y", "", "CID"] for n in range(1, 21)]))
+    # a re-import's short entry counted from the base (seq 0: the base itself), under a
+    # question id the set does not have, as a dropped question would have left it
+    r1 = rid(db, "R1")
+    base = int(db.scalar("SELECT base_seq FROM answer_pack WHERE record_id = ?", (r1,)))
+    with db.transaction():
+        db.execute("UPDATE answer_pack SET pack = json_set(pack, '$.gone', json_array('Y', 0)) "
+                   "WHERE record_id = ?", (r1,))
+    before = db.one("SELECT value, event_seq FROM answer WHERE record_id = ? "
+                    "AND question_id = 'gone'", (r1,))
+    assert before == ("Y", base)
+    run_import(db, write_csv(tmp_path / "2.csv", HEADER,
+                             [[f"R{n}", "Y", "N", "", "None"] for n in range(1, 21)]))
+    assert int(db.scalar("SELECT base_seq FROM answer_pack WHERE record_id = ?", (r1,))) > base
+    assert db.one("SELECT value, event_seq FROM answer WHERE record_id = ? "
+                  "AND question_id = 'gone'", (r1,)) == before
+    assert answers(db, "R1") == {"1": "Y", "2": "N", "3": "None", "gone": "Y"}
