@@ -16,6 +16,7 @@ from reviewer.store.history import Action
 
 # a pack of events: its first seq, its text, the records it names [, ``bundle.Prepared``]
 Pack = tuple[Any, ...]
+AHEAD = 2           # packs listed and waiting for the thread that writes them (memory)
 
 
 class Appending:
@@ -104,11 +105,20 @@ class Appending:
         """The same for events written as packs (docs/evidence.md, "Packed events"): each
         pack's events (its first seq, its text as the database wrote it: ``store.bundle``, the
         records they name, and optionally the pack made ready to hash with its salt before the
-        write lock: ``bundle.prepare``) hashed onto the chain and written as one row."""
+        write lock: ``bundle.prepare``) hashed onto the chain and written as one row. In a
+        pipeline: while this thread has the database list the next pack (SQL, during which
+        SQLite lets other threads run), a thread of its own makes each listed pack ready,
+        hashes it onto the chain, compresses it and inserts it, in turn; at most ``AHEAD``
+        packs wait for it (docs/performance.md, "The events made ready beside the merge's
+        SQL")."""
+        from collections import deque
+        from concurrent.futures import Future, ThreadPoolExecutor
+
         from reviewer.store import bundle
 
         self.flush()
-        for first, text, record_ids, *ready in packs:
+
+        def write(first: int, text: str, record_ids: list[int], ready: list) -> None:
             head, prev = self._chain_head()
             if first != head + 1:
                 raise RuntimeError(f"history events from {first} are out of turn")
@@ -121,3 +131,17 @@ class Appending:
                           made.count, bundle.pack_text(first, text), made.salt, prev, last,
                           record_ids)
             self._head = (first + made.count - 1, last)
+            time.sleep(0)     # the listing thread, back from its statement, may go on
+
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            waiting: deque[Future] = deque()
+            try:
+                for first, text, record_ids, *ready in packs:     # listed here
+                    waiting.append(pool.submit(write, first, text, record_ids, ready))
+                    while len(waiting) > AHEAD or (waiting and waiting[0].done()):
+                        waiting.popleft().result()               # its error raised here
+                while waiting:
+                    waiting.popleft().result()
+            finally:
+                for job in waiting:         # after an error: the packs after it not written
+                    job.cancel()

@@ -267,8 +267,12 @@ def insert(db: Database, audit_key: int, at: str, reviewer: str, login: str | No
         db.execute("INSERT INTO event_bundle_record (audit_id, record_id, seq) "
                    "SELECT ?, unnest(?::integer[]), ?", (audit_key, list(record_ids), seq))
         return
-    db.executemany("INSERT INTO event_bundle_record (audit_id, record_id, seq) VALUES (?, ?, ?)",
-                   [(audit_key, rid, seq) for rid in record_ids])
+    # SQLite: one statement too, its ids one JSON array (an executemany binds each row in
+    # Python, waiting for Python's lock while a thread hashes the next pack: "Packed events"
+    # in docs/performance.md)
+    db.execute("INSERT INTO event_bundle_record (audit_id, record_id, seq) "
+               "SELECT ?, value, ? FROM json_each(?)",
+               (audit_key, seq, "[" + ",".join(str(int(r)) for r in record_ids) + "]"))
 
 
 def seqs_naming(db: Database, audit_id: int, ref: str) -> list[int]:
