@@ -42,10 +42,9 @@ def stage_records(db: Database, new_fields: Iterable[list[tuple[int, str]]],
     counted = f"SELECT qid FROM {QUESTIONS} WHERE tallied = 1"
     # only a tallied answer that becomes blank, or stops being blank, changes completeness
     turned = f"FROM {CHANGE} WHERE (state = 0) <> (old_state = 0) AND tallied = 1"
-    # before the write lock the packs are as stored: the changed cells move their count (one
-    # pass over the change table)
-    cells = (f"SELECT rid, SUM((state <> 0) - (old_state <> 0)) AS moved FROM {CHANGE} "
-             "WHERE tallied = 1 GROUP BY rid HAVING MAX((state = 0) <> (old_state = 0))"
+    # before the write lock the packs are as stored: the changed cells move their count, as
+    # the patches' pass over the change table summed it (pack_writes.build)
+    cells = (f"SELECT rid, moved FROM {pack_writes.PATCH} WHERE turned = 1"
              if before else f"SELECT DISTINCT rid, 0 AS moved {turned}")
     filled = (pack_writes.filled("c.rid", counted) if db.dialect == "sqlite" else
               "SELECT COUNT(*) FROM answer a WHERE a.record_id = c.rid AND a.state <> 0 "

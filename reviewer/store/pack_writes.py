@@ -162,8 +162,14 @@ def build(db: Database, change: str, audit_id: int, reviewer: str, now: str,
              f"CASE WHEN {kept} THEN NULL ELSE {eseq} END, {login}) END")
     db.execute(f"DROP TABLE IF EXISTS {PATCH}")
     db.execute(f"CREATE TEMP TABLE {PATCH} (rid INTEGER PRIMARY KEY, patch TEXT NOT NULL, "
-               "held TEXT)")
-    db.execute(f"INSERT INTO {PATCH} (rid, patch) SELECT c.rid, json_group_object(c.qid, {entry}) "
+               "held TEXT, moved INTEGER NOT NULL, turned INTEGER NOT NULL)")
+    # in the same pass, what the record's completeness needs (store.merge_records): how far
+    # its tallied cells move its count of answers, and whether one became or stopped being
+    # blank
+    db.execute(f"INSERT INTO {PATCH} (rid, patch, moved, turned) SELECT c.rid, "
+               f"json_group_object(c.qid, {entry}), "
+               "SUM(c.tallied * ((c.state <> 0) - (c.old_state <> 0))), "
+               "MAX(c.tallied * ((c.state = 0) <> (c.old_state = 0))) "
                f"FROM {cells} GROUP BY c.rid",
                (audit_id, audit_id, reviewer, audit_id, audit_id, now, import_seq))
     if counted_from is None:
