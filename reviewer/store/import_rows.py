@@ -87,7 +87,10 @@ def changed_given(db: Database, change: str) -> NewRows:
     else:
         sql = (f"SELECT COALESCE(json_agg(json_build_array(c.rid, c.qid, {label}) "
                f"ORDER BY c.n), '[]'::json)::text {cells}")
-    low, top = db.one(f"SELECT COALESCE(MIN(n), 1), COALESCE(MAX(n), 0) FROM {change}") or (1, 0)
+    # each from its end of the key (one query asking for both reads the whole table)
+    low = db.scalar(f"SELECT MIN(n) FROM {change}")
+    top = db.scalar(f"SELECT MAX(n) FROM {change}")
+    low, top = (1, 0) if low is None else (low, top)
 
     def chunks() -> Iterator[str]:
         for start in range(int(low), int(top) + 1, GIVEN_RANGE * 10):

@@ -178,6 +178,10 @@ def changes(db: Database, questions: list[Question], first_seq: int) -> tuple[in
                    f"ELSE -1 - (k * ? + qk) END, {columns}, NULL, ans, nte, {stored_parts} "
                    f"FROM ({cells}) y ORDER BY k, qk", (len(questions),))
         db.execute(f"DELETE FROM {CHANGE} WHERE n = ?", (first_seq - 1,))
+        # so the cells with an event are the keys first_seq .. the largest: counted from the
+        # key's end, not by a pass over the table
+        top = db.scalar(f"SELECT MAX(n) FROM {CHANGE}")
+        return (max(0, int(top) - first_seq + 1) if top is not None else 0), 0
     else:
         db.execute(
             f"INSERT INTO {CHANGE} SELECT ROW_NUMBER() OVER w, {columns}, "

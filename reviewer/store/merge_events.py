@@ -87,7 +87,9 @@ def packs(db: Database, detail: str, offset: int = 0) -> Iterator[tuple[int, str
 def _span(db: Database) -> tuple[int, int]:
     """The first and last number (``n``) of a change with an event, found from either end of
     the change table's key (where it has none: 1, 0)."""
-    first = f"SELECT n FROM {merge.CHANGE} WHERE ans + nte > 0 ORDER BY n"
+    # (a cell with an event has a positive number: the negative ones, numbered first, are
+    # skipped by the key)
+    first = f"SELECT n FROM {merge.CHANGE} WHERE n > 0 AND ans + nte > 0 ORDER BY n"
     found = db.one(f"SELECT ({first} LIMIT 1), ({first} DESC LIMIT 1)")
     if found is None or found[0] is None:
         return 1, 0
