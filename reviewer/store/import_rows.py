@@ -91,6 +91,8 @@ def changed_given(db: Database, change: str) -> NewRows:
     low = db.scalar(f"SELECT MIN(n) FROM {change}")
     top = db.scalar(f"SELECT MAX(n) FROM {change}")
     low, top = (1, 0) if low is None else (low, top)
+    if low < 0:     # no note column (store.merge.changes): the cells with no event of their
+        top = -1    # own are the negative keys, so the positive ones need no reading
 
     def chunks() -> Iterator[str]:
         for start in range(int(low), int(top) + 1, GIVEN_RANGE * 10):
