@@ -141,13 +141,15 @@ def changes(db: Database, questions: list[Question], first_seq: int) -> tuple[in
                "old_state INTEGER NOT NULL, old_value TEXT, old_note TEXT NOT NULL, "
                "state INTEGER NOT NULL, value TEXT, note TEXT NOT NULL, seq INTEGER, "
                "ans INTEGER NOT NULL, nte INTEGER NOT NULL, old_entry TEXT, "
-               "old_pack_seq INTEGER, had INTEGER NOT NULL, tallied INTEGER NOT NULL DEFAULT 0)")
+               "old_pack_seq INTEGER, had INTEGER NOT NULL, tallied INTEGER NOT NULL DEFAULT 0, "
+               "slot INTEGER NOT NULL DEFAULT 0)")
     same = "IS" if db.dialect == "sqlite" else "IS NOT DISTINCT FROM"
-    stored = "answer"
+    stored, by = "answer", "a.question_id = q.qid"
     entry = "CAST(NULL AS TEXT) AS old_entry, CAST(NULL AS INTEGER) AS old_pack_seq"
-    if db.dialect == "sqlite":          # the packs unpacked once (store.packs)
-        packed.keep_old(db, STAGE)
+    if db.dialect == "sqlite":          # the packs unpacked once (store.packs), by slot:
+        packed.keep_old(db, STAGE)      # a question's place in the set (pack_writes.check_slots)
         stored, entry = packed.OLD, "a.entry AS old_entry, a.seq AS old_pack_seq"
+        by = "a.slot = q.k"
     state, value, note = _final(questions)
     cells = (
         "SELECT x.*, CASE WHEN old_state IN (1, 2) AND NOT (state = old_state AND "
@@ -159,12 +161,13 @@ def changes(db: Database, questions: list[Question], first_seq: int) -> tuple[in
         f"{state} AS state, {value} AS value, {note} AS note, {entry}, "
         "CASE WHEN a.record_id IS NULL THEN 0 ELSE 1 END AS had, q.tallied AS tallied "
         f"FROM {STAGE} s CROSS JOIN {QUESTIONS} q "
-        f"LEFT JOIN {stored} a ON a.record_id = s.rid AND a.question_id = q.qid "
+        f"LEFT JOIN {stored} a ON a.record_id = s.rid AND {by} "
         "WHERE s.rid IS NOT NULL) x "
         f"WHERE NOT (state = old_state AND value {same} old_value AND note = old_note)")
     columns = "rid, qid, ref, in_file, old_state, old_value, old_note, state, value, note"
-    stored_parts = "old_entry, old_pack_seq, had, tallied"   # what apply needs of the stored
-    # answer, and whether its question is tallied (what the records' completeness counts)
+    stored_parts = "old_entry, old_pack_seq, had, tallied, qk"   # what apply needs of the
+    # stored answer, whether its question is tallied (what the records' completeness counts),
+    # and its slot in the packs
     if db.dialect == "sqlite" and not any(q.note for q in questions):
         # No note can change, so a cell has one event or none. In one pass over the cells,
         # in order, each with an event is numbered one past the largest number so far (how

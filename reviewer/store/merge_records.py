@@ -46,7 +46,8 @@ def stage_records(db: Database, new_fields: Iterable[list[tuple[int, str]]],
     # the patches' pass over the change table summed it (pack_writes.build)
     cells = (f"SELECT rid, moved FROM {pack_writes.PATCH} WHERE turned = 1"
              if before else f"SELECT DISTINCT rid, 0 AS moved {turned}")
-    filled = (pack_writes.filled("c.rid", counted) if db.dialect == "sqlite" else
+    filled = (pack_writes.filled("c.rid", f"SELECT k FROM {QUESTIONS} WHERE tallied = 1")
+              if db.dialect == "sqlite" else
               "SELECT COUNT(*) FROM answer a WHERE a.record_id = c.rid AND a.state <> 0 "
               f"AND a.question_id IN ({counted})")
     db.execute(f"INSERT INTO {RECORDS} (id, complete) SELECT rid, ({filled}) + moved = ? "

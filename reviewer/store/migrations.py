@@ -684,6 +684,109 @@ def _to_11(db: Database) -> None:
         "DELETE FROM answer_pack WHERE record_id = OLD.record_id AND pack = '{}'; END")
 
 
+def _to_12(db: Database) -> None:
+    """SQLite: answers packed by position (docs/performance.md, "Answers packed by
+    position"): a pack is a JSON array whose item ``k`` is the entry of the audit's question
+    in slot ``k`` (``null``: none), and ``pack_slot`` lists each audit's questions once, a
+    slot each: its set's questions in their order (a trigger gives a new audit its own), then
+    any other question an answer names (the view's insert trigger gives it the next slot). A
+    question's slot never changes. The entries are as before; ``answer`` made again to read
+    them so, with the same columns and the same triggers."""
+    if db.dialect != "sqlite":
+        return
+    db.execute("CREATE TABLE pack_slot (audit_id INTEGER NOT NULL REFERENCES audit (id), "
+               "slot INTEGER NOT NULL, question_id VARCHAR NOT NULL, "
+               "PRIMARY KEY (audit_id, slot), UNIQUE (audit_id, question_id)) WITHOUT ROWID")
+    of_set = ("SELECT {audit}, j.key, j.value ->> 'id' FROM question_set q, "
+              "json_each(q.definition, '$.questions') j WHERE q.id = {set_id}")
+    db.execute("INSERT OR IGNORE INTO pack_slot (audit_id, slot, question_id) "
+               + of_set.format(audit="a.id", set_id="a.question_set_id").replace(
+                   "FROM question_set q,", "FROM audit a, question_set q,"))
+    db.execute("INSERT INTO pack_slot (audit_id, slot, question_id) SELECT x.audit_id, "
+               "(SELECT COUNT(*) FROM pack_slot s WHERE s.audit_id = x.audit_id) - 1 + "
+               "ROW_NUMBER() OVER (PARTITION BY x.audit_id ORDER BY x.key), x.key FROM "
+               "(SELECT DISTINCT p.audit_id AS audit_id, j.key AS key FROM answer_pack p, "
+               "json_each(p.pack) j WHERE NOT EXISTS (SELECT 1 FROM pack_slot s WHERE "
+               "s.audit_id = p.audit_id AND s.question_id = j.key)) x")
+    db.execute("CREATE TRIGGER audit_pack_slots AFTER INSERT ON audit BEGIN "
+               "INSERT OR IGNORE INTO pack_slot (audit_id, slot, question_id) "
+               + of_set.format(audit="NEW.id", set_id="NEW.question_set_id") + "; END")
+    db.execute("UPDATE answer_pack SET pack = COALESCE((SELECT '[' || group_concat(e, ',') "
+               "|| ']' FROM "
+               "(SELECT COALESCE(json_quote(j.value), 'null') AS e FROM pack_slot s "
+               "LEFT JOIN json_each(answer_pack.pack) j ON j.key = s.question_id "
+               "WHERE s.audit_id = answer_pack.audit_id AND s.slot <= (SELECT MAX(t.slot) "
+               "FROM pack_slot t, json_each(answer_pack.pack) i WHERE t.audit_id = "
+               "answer_pack.audit_id AND t.question_id = i.key) ORDER BY s.slot)), '[]')")
+    db.execute("DELETE FROM answer_pack WHERE pack = '[]'")
+    db.execute("DROP VIEW answer")
+    short = "j.type = 'array' AND json_array_length(j.value) = 2"
+    full = "j.type = 'array' AND json_array_length(j.value) > 2"
+    seq = ("CASE WHEN (j.value ->> 1) > 0 THEN j.value ->> 1 "
+           "ELSE p.base_seq - (j.value ->> 1) END")
+    full_seq = ("CASE WHEN (j.value ->> 5) <= 0 THEN p.base_seq - (j.value ->> 5) "
+                "ELSE j.value ->> 5 END")
+    given = ("(SELECT {} FROM event g WHERE g.audit_id = p.audit_id AND g.seq >= " + seq
+             + " ORDER BY g.seq LIMIT 1)")     # its event, or the pack of events holding it
+    db.execute(
+        "CREATE VIEW answer AS SELECT p.record_id AS record_id, s.question_id AS question_id, "
+        "p.audit_id AS audit_id, "
+        "CASE WHEN j.type = 'text' THEN 1 WHEN j.type = 'integer' THEN j.value "
+        f"WHEN {short} AND json_type(j.value, '$[0]') = 'text' THEN 1 "
+        "ELSE j.value ->> 0 END AS state, "
+        "CASE WHEN j.type = 'text' THEN j.value WHEN j.type = 'integer' THEN NULL "
+        f"WHEN {short} THEN CASE WHEN json_type(j.value, '$[0]') = 'text' "
+        "THEN j.value ->> 0 END ELSE j.value ->> 1 END AS value, "
+        f"CASE WHEN {full} THEN j.value ->> 2 ELSE '' END AS note, "
+        f"CASE WHEN {full} THEN j.value ->> 3 WHEN {short} THEN {given.format('g.reviewer')} "
+        "ELSE e.reviewer END AS reviewer, "
+        f"CASE WHEN {full} THEN j.value ->> 4 WHEN {short} THEN {given.format('g.at')} "
+        "ELSE e.at END AS answered_at, "
+        f"CASE WHEN {full} THEN {full_seq} WHEN {short} THEN {seq} "
+        "ELSE p.event_seq END AS event_seq, "
+        f"CASE WHEN {full} THEN j.value ->> 6 END AS login "
+        "FROM answer_pack p JOIN json_each(p.pack) j "
+        "JOIN pack_slot s ON s.audit_id = p.audit_id AND s.slot = j.key "
+        "LEFT JOIN event e ON e.audit_id = p.audit_id AND e.seq = p.event_seq "
+        "WHERE j.type <> 'null'")
+    # a question's slot, and a pack made long enough to hold it (nulls added), by text
+    slot = ("(SELECT slot FROM pack_slot WHERE audit_id = {0}.audit_id "
+            "AND question_id = {0}.question_id)")
+    path = "'$[' || {} || ']'"
+    padded = ("CASE WHEN json_array_length(pack) > {0} THEN pack ELSE json(CASE WHEN pack = "
+              "'[]' THEN '[' || substr({1}, 2) ELSE substr(pack, 1, length(pack) - 1) || {1} "
+              "END || ']') END")
+    nulls = "replace(hex(zeroblob({0} + 1 - json_array_length(pack))), '00', ',null')"
+    new, old = slot.format("NEW"), slot.format("OLD")
+    set_new = (f"json_set({padded.format(new, nulls.format(new))}, {path.format(new)}, "
+               "json_array(NEW.state, NEW.value, COALESCE(NEW.note, ''), "
+               "COALESCE(NEW.reviewer, ''), COALESCE(NEW.answered_at, ''), NEW.event_seq, "
+               "NEW.login))")
+    add_slot = ("INSERT OR IGNORE INTO pack_slot (audit_id, slot, question_id) SELECT "
+                "NEW.audit_id, COALESCE(MAX(slot) + 1, 0), NEW.question_id FROM pack_slot "
+                "WHERE audit_id = NEW.audit_id; ")
+    empty = "replace(replace(pack, 'null', ''), ',', '') = '[]'"
+    db.execute(
+        "CREATE TRIGGER answer_insert INSTEAD OF INSERT ON answer BEGIN " + add_slot +
+        "SELECT RAISE(ABORT, 'UNIQUE constraint failed: answer.record_id, answer.question_id') "
+        "FROM answer_pack p, json_each(p.pack) j WHERE p.record_id = NEW.record_id "
+        f"AND j.key = {new} AND j.type <> 'null'; "
+        "INSERT OR IGNORE INTO answer_pack (record_id, audit_id, event_seq, pack) "
+        "VALUES (NEW.record_id, NEW.audit_id, NULL, '[]'); "
+        f"UPDATE answer_pack SET pack = {set_new} WHERE record_id = NEW.record_id; END")
+    db.execute(
+        "CREATE TRIGGER answer_update INSTEAD OF UPDATE ON answer BEGIN "
+        f"UPDATE answer_pack SET pack = json_set(pack, {path.format(old)}, NULL) "
+        "WHERE record_id = OLD.record_id; " + add_slot +
+        f"UPDATE answer_pack SET pack = {set_new} WHERE record_id = OLD.record_id; END")
+    db.execute(
+        "CREATE TRIGGER answer_delete INSTEAD OF DELETE ON answer BEGIN "
+        f"UPDATE answer_pack SET pack = json_set(pack, {path.format(old)}, NULL) "
+        "WHERE record_id = OLD.record_id; "
+        f"DELETE FROM answer_pack WHERE record_id = OLD.record_id AND {empty}; END")
+
+
 STEPS: dict[int, Callable[[Database], None]] = {1: _to_1, 2: _to_2, 3: _to_3, 4: _to_4,
                                                 5: _to_5, 6: _to_6, 7: _to_7, 8: _to_8,
-                                                9: _to_9, 10: _to_10, 11: _to_11}
+                                                9: _to_9, 10: _to_10, 11: _to_11,
+                                                12: _to_12}

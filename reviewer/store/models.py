@@ -1,22 +1,11 @@
-"""Today's database schema, declared as SQLModel classes: the one page where the tables of the
-newest schema version (``reviewer.SCHEMA_VERSION``) can be read.
-
-The schema itself is made by the frozen steps of ``reviewer/store/migrations.py``, never from
-these classes (docs/architecture.md, "Changing the schema"). A schema change is a new step there
-AND the matching edit here; ``tests/unit/test_models_match_migrations.py`` builds a database
-from these classes with ``SQLModel.metadata.create_all`` and one with the steps, on SQLite and
-PostgreSQL, and fails naming the table or column where they differ (tables, columns with their
-type, nullability and default, primary keys, foreign keys, unique constraints, indexes).
-
-Not here, because SQLModel does not declare them: the triggers and functions the steps make
-(the append-only history and seals, ``event_no_overwrite``, ``event_no_truncate``, the server's
-``login`` triggers, the ``audit_count`` triggers on ``record``), the rows a step writes
-(``meta.pseudonym_secret``) and the PostgreSQL roles and grants (``store/roles_pg.py``): they
-stay in the steps and their modules.
-
-Columns added by a later step come last in their table (``ALTER TABLE ... ADD COLUMN`` puts them
-there) and are marked with their schema version. Importing this module costs SQLModel's import
-(~0.4 s): nothing on a command's start-up path imports it (tests/unit/test_cli.py checks).
+"""Today's database schema (``reviewer.SCHEMA_VERSION``) as SQLModel classes, to be read. The
+schema is made by the frozen steps of ``reviewer/store/migrations.py``, never from these classes
+(docs/architecture.md, "Changing the schema"): a change is a new step there AND the same edit
+here; ``tests/unit/test_models_match_migrations.py`` compares the two on SQLite and PostgreSQL
+(tables, columns, keys, unique constraints, indexes). Not here: the triggers and functions the
+steps make, the rows a step writes and the PostgreSQL roles and grants (``store/roles_pg.py``).
+A column a later step added comes last in its table, marked with its schema version. Importing
+this module costs SQLModel's import (~0.4 s): nothing on a command's start-up path imports it.
 """
 
 from __future__ import annotations
@@ -127,7 +116,8 @@ class AnswerRow(SQLModel, table=True):
 
 
 class AnswerPack(SQLModel, table=True):
-    """Schema 10 and 11, SQLite only: a record's answers by question id (``store.packs``)."""
+    """Schema 10, SQLite only: a record's answers (``store.packs``), by question id (schema
+    10, 11) or by slot (schema 12, :class:`PackSlot`)."""
 
     __tablename__ = "answer_pack"
     record_id: int = Field(primary_key=True, foreign_key="record.id",
@@ -138,7 +128,18 @@ class AnswerPack(SQLModel, table=True):
     base_seq: int | None = None      # schema 11: what entries' seqs n <= 0 count from
 
 
-SQLITE_VIEWS, SQLITE_ONLY = ("answer",), ("answer_pack",)   # views on SQLite; not on PostgreSQL
+class PackSlot(SQLModel, table=True):
+    """Schema 12, SQLite only: an audit's questions' places (slots) in its packs."""
+
+    __tablename__ = "pack_slot"
+    __table_args__ = (UniqueConstraint("audit_id", "question_id"), {"sqlite_with_rowid": False})
+    audit_id: int = Field(primary_key=True, foreign_key="audit.id",
+                          sa_column_kwargs={"autoincrement": False})
+    slot: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    question_id: str
+
+
+SQLITE_VIEWS, SQLITE_ONLY = ("answer",), ("answer_pack", "pack_slot")   # views; not on PG
 
 
 class Event(SQLModel, table=True):
@@ -296,5 +297,4 @@ class Transcript(SQLModel, table=True):
 
 
 def metadata():
-    """Every table above (for ``create_all`` and the test that compares with the steps)."""
-    return SQLModel.metadata
+    return SQLModel.metadata        # every table above (for create_all and the test)

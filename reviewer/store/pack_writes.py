@@ -1,36 +1,78 @@
 """SQLite's answer packs (``store.packs``) as the import writes them, set-based
 (docs/performance.md, "Answers packed per record"): its new records' packs, the matched
-records' stored answers unpacked for the merge, and the merge's changes patched onto their
-packs; and the SQL that reads the packs' entries as the ``answer`` view does, without it."""
+records' stored answers unpacked for the merge, the merge's changes set in their packs; and
+the SQL that reads the packs' entries as the ``answer`` view does, without it."""
 
 from __future__ import annotations
 
+from reviewer.errors import DatabaseError
 from reviewer.store.db import Database
 
 OLD = "merge_old"            # the matched records' stored answers, one row each (a merge)
 
-
 NEW_PACKS = "import_new_pack"   # SQLite: the new records' packs, made before the write lock
-_ENTRY = ("CASE WHEN note = '' AND state = 1 AND value IS NOT NULL THEN CAST(value AS TEXT) "
-          "WHEN note = '' AND state IN (2, 3) THEN state "
-          "ELSE json_array(state, value, note, CASE WHEN state <> 0 THEN ? ELSE '' END, "
-          "CASE WHEN state <> 0 THEN ? ELSE '' END, ?, NULL) END")
 _COMPACT = "note = '' AND ((state = 1 AND value IS NOT NULL) OR state IN (2, 3))"
+ARGS = 100                   # items of a json_array call (SQLite takes at most 127 arguments)
 
 
-def insert_new(db: Database, source: str, first_id: int, audit_id: int, reviewer: str,
-               now: str, seq: int | None) -> None:
-    """The packs of an import's new records, from ``source`` (rows k, qid, state, value,
-    note: record ``first_id + k``), given by the import's event ``seq``: an answer with no
-    note compact (its reviewer and time the event's), anything else a full entry."""
+def check_slots(db: Database, audit_id: int, question_ids: list[str]) -> None:
+    """The audit's questions hold the first slots of its packs, in their order (schema 12:
+    ``migrations._to_12`` and the trigger that gives a new audit its slots), as an import
+    writes them; a located error if not (the database changed outside reviewer)."""
+    stored = [r[0] for r in db.all("SELECT question_id FROM pack_slot WHERE audit_id = ? "
+                                   "AND slot < ? ORDER BY slot", (audit_id, len(question_ids)))]
+    if stored != list(question_ids):
+        raise DatabaseError(f"audit id {audit_id}: its questions' places in the stored answers "
+                            "(pack_slot) are not its question set's; the database was changed "
+                            "outside reviewer")
+
+
+def _entry(state: str, value: str, note: str) -> str:
+    """SQL for a cell's entry (``c``: who, at and seq of the import): an answer with no note
+    compact (its reviewer and time its pack's event's), a blank one none, anything else a
+    full entry."""
+    return (f"CASE WHEN {note} = '' AND {state} = 1 AND {value} IS NOT NULL "
+            f"THEN CAST({value} AS TEXT) WHEN {note} = '' AND {state} IN (2, 3) THEN {state} "
+            f"WHEN {note} = '' AND {state} = 0 THEN NULL "
+            f"ELSE json_array({state}, {value}, {note}, CASE WHEN {state} <> 0 THEN c.who "
+            f"ELSE '' END, CASE WHEN {state} <> 0 THEN c.at ELSE '' END, c.seq, NULL) END")
+
+
+def array(items: list[str]) -> str:
+    """SQL for a JSON array of ``items`` (SQL values), in calls of at most :data:`ARGS`."""
+    parts = [f"json_array({', '.join(items[i:i + ARGS])})" for i in range(0, len(items), ARGS)]
+    if len(parts) == 1:
+        return parts[0]
+    inner = " || ',' || ".join(f"substr({p}, 2, length({p}) - 2)" for p in parts)
+    return f"('[' || {inner} || ']')"
+
+
+EMPTY = "replace(replace({0}, 'null', ''), ',', '') = '[]'"   # a pack of nulls only
+
+
+def _new_packs(stage: str, cells: list[tuple[str, str, str]]) -> str:
+    """SELECT (k, pack) of the staged rows no record matched (``stage``), each pack an array
+    of its cells' entries in slot order (``cells``: state, value and note SQL of the staged
+    row ``s`` for each slot); a row with every cell blank has none."""
+    pack = array([_entry(*cell) for cell in cells])
+    return (f"SELECT k, pack FROM (SELECT s.k AS k, {pack} AS pack FROM {stage} s, "
+            "(SELECT ? AS who, ? AS at, ? AS seq) c WHERE s.rid IS NULL) "
+            f"WHERE NOT {EMPTY.format('pack')}")
+
+
+def insert_new(db: Database, stage: str, cells: list[tuple[str, str, str]], first_id: int,
+               audit_id: int, reviewer: str, now: str, seq: int | None) -> None:
+    """The packs of an import's new records (the staged rows ``k`` no record matched: record
+    ``first_id + k``), given by the import's event ``seq``: an answer with no note compact
+    (its reviewer and time the event's), anything else a full entry."""
     db.execute("INSERT INTO answer_pack (record_id, audit_id, event_seq, pack) "
-               f"SELECT ? + k, ?, ?, json_group_object(qid, {_ENTRY}) FROM {source} x GROUP BY k",
+               f"SELECT ? + k, ?, ?, pack FROM ({_new_packs(stage, cells)}) ORDER BY k",
                (first_id, audit_id, seq, reviewer, now, seq))
 
 
 def copy_prepared(db: Database, first_id: int, audit_id: int, seq: int | None) -> bool:
-    """Under the write lock: the packs :func:`prepare_new` made, written for records
-    ``first_id + k`` given by event ``seq``; whether there were any made."""
+    """Under the write lock: :func:`prepare_new`'s packs written (records ``first_id + k``,
+    given by event ``seq``); whether there were any."""
     if not db.scalar("SELECT 1 FROM sqlite_temp_master WHERE name = ?", (NEW_PACKS,)):
         return False
     db.execute("INSERT INTO answer_pack (record_id, audit_id, event_seq, pack) "
@@ -38,17 +80,19 @@ def copy_prepared(db: Database, first_id: int, audit_id: int, seq: int | None) -
     return True
 
 
-def prepare_new(db: Database, source: str) -> bool:
-    """Before the write lock: the new records' packs from ``source`` (a table keyed by record
-    and question: ``store.staging.prepare_new``), made now when every entry is compact (no
-    note, no blank: nothing in a pack then names the reviewer, the time or the event, which
-    the write lock settles), so that :func:`copy_prepared` only copies them; whether it did."""
+def prepare_new(db: Database, source: str, stage: str, cells: list[tuple[str, str, str]]
+                ) -> bool:
+    """Before the write lock: the new records' packs (as :func:`insert_new` makes them), made
+    now when every entry is compact (no note, no blank: nothing in a pack then names the
+    reviewer, the time or the event, which the write lock settles; ``source``: the new
+    answers, a table keyed by record and question: ``store.staging.prepare_new``), so that
+    :func:`copy_prepared` only copies them; whether it did."""
     db.execute(f"DROP TABLE IF EXISTS {NEW_PACKS}")
     if db.scalar(f"SELECT 1 FROM {source} WHERE NOT ({_COMPACT}) LIMIT 1"):
         return False
     db.execute(f"CREATE TEMP TABLE {NEW_PACKS} (k INTEGER PRIMARY KEY, pack TEXT NOT NULL)")
-    db.execute(f"INSERT INTO {NEW_PACKS} SELECT k, json_group_object(qid, {_ENTRY}) "
-               f"FROM {source} x GROUP BY k", ("", "", None))   # no entry takes these
+    db.execute(f"INSERT INTO {NEW_PACKS} {_new_packs(stage, cells)}",
+               ("", "", None))                  # no entry takes these
     return True
 
 
@@ -79,52 +123,73 @@ UNPACKED = {
 def unpacked(columns: str, where: str) -> str:
     """SQL for the answers of the packs ``p`` that ``where`` picks, one row per answer, as the
     view gives them but read from the packs alone (no event looked up for a reviewer or a
-    time): ``columns`` among ``record_id``, ``question_id`` and :data:`UNPACKED`'s, and
+    time): ``columns`` among ``record_id``, ``question_id``, ``slot`` (its question's place
+    in the pack: ``migrations._to_12``) and :data:`UNPACKED`'s, and
     ``entry`` (an array entry as stored, else NULL; a short one counted from its pack's base
     as if it named its event), ``counted`` (1 for such a one) and ``pack_seq`` (the pack's
     event)."""
-    known = {"record_id": "p.record_id", "question_id": "j.key",
+    known = {"record_id": "p.record_id", "question_id": "q.question_id", "slot": "j.key",
              "entry": f"CASE WHEN {_SHORT} AND (j.value ->> 1) <= 0 THEN json_array("
                       "j.value -> 0, p.base_seq - (j.value ->> 1)) WHEN "
                       f"{_FULL} AND (j.value ->> 5) <= 0 THEN json_set(j.value, '$[5]', "
                       "p.base_seq - (j.value ->> 5)) WHEN j.type = 'array' THEN j.value END",
              "counted": f"CASE WHEN {_COUNTED} THEN 1 ELSE 0 END",
              "pack_seq": "p.event_seq", **UNPACKED}
-    listed = ", ".join(f"{known[c.strip()]} AS {c.strip()}" for c in columns.split(","))
-    return f"SELECT {listed} FROM answer_pack p, json_each(p.pack) j WHERE {where}"
+    named = [c.strip() for c in columns.split(",")]
+    listed = ", ".join(f"{known[c]} AS {c}" for c in named)
+    slots = (" JOIN pack_slot q ON q.audit_id = p.audit_id AND q.slot = j.key"
+             if "question_id" in named else "")
+    return (f"SELECT {listed} FROM answer_pack p JOIN json_each(p.pack) j{slots} "
+            f"WHERE j.type <> 'null' AND {where}")
 
 
 def keep_old(db: Database, stage: str) -> None:
-    """The stored answers of the records the staging table ``stage`` matched, unpacked once
-    into a temporary table the merge reads as it would the answer table (``store.merge``):
-    state, value and note as the view gives them, read from the packs themselves
-    (:func:`unpacked`); ``entry``: an array entry as stored, ``seq``: the pack's event, from
-    which :func:`apply` finds the reviewer and time of an answer it keeps."""
+    """The stored answers of the records ``stage`` matched, unpacked once into a temporary
+    table keyed by record and slot (the question's place in the set) the merge reads as it
+    would the answer table (``store.merge``): state, value and note as the view gives them
+    (:func:`unpacked`), ``entry`` an array entry as stored, ``seq`` the pack's event."""
     db.execute(f"DROP TABLE IF EXISTS {OLD}")
-    db.execute(f"CREATE TEMP TABLE {OLD} (record_id INTEGER NOT NULL, question_id TEXT NOT "
+    db.execute(f"CREATE TEMP TABLE {OLD} (record_id INTEGER NOT NULL, slot INTEGER NOT "
                "NULL, state INTEGER NOT NULL, value TEXT, note TEXT NOT NULL, entry TEXT, "
-               "seq INTEGER, counted INTEGER NOT NULL, PRIMARY KEY (record_id, question_id)) "
+               "seq INTEGER, counted INTEGER NOT NULL, PRIMARY KEY (record_id, slot)) "
                "WITHOUT ROWID")
     db.execute(f"INSERT INTO {OLD} " + unpacked(
-        "record_id, question_id, state, value, note, entry, pack_seq, counted",
+        "record_id, slot, state, value, note, entry, pack_seq, counted",
         f"p.record_id IN (SELECT rid FROM {stage} WHERE rid IS NOT NULL)"))
 
 
-PATCH = "merge_patch"        # each changed record's JSON merge patch (a merge)
+PATCH = "merge_patch"        # each changed record's new pack (a merge)
+MASKED = 62                  # slots below this have a bit in a patch's masks
+
+
+def _pair(k: int, old: str) -> str:
+    """json_set's path and value for slot ``k`` of a patched pack (``u``: the patch): a slot
+    the patch or its held entries name (a bit of their masks: no look-up where none does) is
+    set to theirs, any other left as it is (a path past the pack's end changes nothing);
+    ``old``: the stored pack."""
+    patched, held = f"u.patch -> '$.\"{k}\"'", f"h.held -> '$.\"{k}\"'"
+    if k >= MASKED:
+        return f"'$[{k}]', COALESCE({patched}, {held}, {old} -> {k})"
+    bit = 1 << k
+    return (f"CASE WHEN u.mask & {bit} OR h.hmask & {bit} THEN '$[{k}]' ELSE '$[{SKIP}]' END, "
+            f"CASE WHEN u.mask & {bit} THEN {patched} WHEN h.hmask & {bit} THEN {held} END")
+
+
+SKIP = 2 ** 31                   # a slot no pack reaches
 
 
 def apply(db: Database, change: str, audit_id: int, reviewer: str, now: str,
           seqs: str, import_seq: int | None) -> None:
-    """Write a merge's change table over the packs (``store.merge.apply``'s rules, ``seqs``
-    its SQL for the event that gives a cell's answer): :func:`build`, then :func:`write`."""
+    """Write a merge's change table over the packs (``seqs``: SQL for a cell's event)."""
     build(db, change, audit_id, reviewer, now, seqs, import_seq)
     write(db, audit_id)
 
 
 def build(db: Database, change: str, audit_id: int, reviewer: str, now: str,
           seqs: str, import_seq: int | None, counted_from: int | None = None) -> bool:
-    """One pass over the change table groups each changed record's cells into a JSON merge
-    patch (a cell left blank without a note is removed), into a temporary table. An answer the
+    """One pass over the change table groups each changed record's cells into a patch, a
+    JSON object of their entries by slot (a cell left blank without a note: null, removed),
+    set in its stored pack (made long enough) into a temporary table. An answer the
     import gives, with no note, is a short entry ``[value or state, event seq]``: its event
     (or the pack of events holding it) has the import's reviewer and time. The change table
     carries what is needed of the stored answer (``old_entry``: an array entry as stored,
@@ -160,46 +225,55 @@ def build(db: Database, change: str, audit_id: int, reviewer: str, now: str,
              "ELSE '' END, "
              f"CASE WHEN {kept} THEN {who['at']} WHEN c.state IN (1, 2) THEN ? ELSE '' END, "
              f"CASE WHEN {kept} THEN NULL ELSE {eseq} END, {login}) END")
+    # the entries counted from the old base (``keep_old`` made them name their events): held,
+    # set before the patch, whose own cells (a null: removed) then win
+    held = (f"(SELECT record_id, json_group_object(CAST(slot AS TEXT), json(entry)) AS held, "
+            f"SUM(CASE WHEN slot < {MASKED} THEN 1 << slot ELSE 0 END) AS hmask FROM {OLD} "
+            "WHERE counted = 1 GROUP BY record_id)" if counted_from is not None else
+            "(SELECT NULL AS record_id, NULL AS held, 0 AS hmask)")
+    top = int(db.scalar("SELECT MAX(slot) FROM pack_slot WHERE audit_id = ?", (audit_id,)) or 0)
+    old = "COALESCE(a.pack, '[]')"          # the stored pack, made long enough for every slot
+    packed = ("CASE WHEN json_array_length({2}) > {0} THEN {2} ELSE json(CASE WHEN {2} = '[]' "
+              "THEN '[' || substr({1}, 2) ELSE substr({2}, 1, length({2}) - 1) || {1} END "
+              "|| ']') END").format(top, f"replace(hex(zeroblob({top} + 1 - "
+                                         f"json_array_length({old}))), '00', ',null')", old)
+    pairs = [_pair(k, old) for k in range(top + 1)]
+    for i in range(0, len(pairs), ARGS // 2):       # at most 127 arguments a call
+        packed = f"json_set({packed}, {', '.join(pairs[i:i + ARGS // 2])})"
     db.execute(f"DROP TABLE IF EXISTS {PATCH}")
-    db.execute(f"CREATE TEMP TABLE {PATCH} (rid INTEGER PRIMARY KEY, patch TEXT NOT NULL, "
-               "held TEXT, moved INTEGER NOT NULL, turned INTEGER NOT NULL)")
+    db.execute(f"CREATE TEMP TABLE {PATCH} (rid INTEGER PRIMARY KEY, pack TEXT NOT NULL, "
+               "moved INTEGER NOT NULL, turned INTEGER NOT NULL)")
     # in the same pass, what the record's completeness needs (store.merge_records): how far
     # its tallied cells move its count of answers, and whether one became or stopped being
-    # blank
-    db.execute(f"INSERT INTO {PATCH} (rid, patch, moved, turned) SELECT c.rid, "
-               f"json_group_object(c.qid, {entry}), "
-               "SUM(c.tallied * ((c.state <> 0) - (c.old_state <> 0))), "
-               "MAX(c.tallied * ((c.state = 0) <> (c.old_state = 0))) "
-               f"FROM {cells} GROUP BY c.rid",
+    # blank; and which slots it names (a bit each, the first MASKED: only those looked up)
+    db.execute(f"INSERT INTO {PATCH} SELECT u.rid, {packed}, u.moved, u.turned FROM "
+               f"(SELECT c.rid AS rid, json_group_object(CAST(c.slot AS TEXT), {entry}) AS "
+               "patch, SUM(c.tallied * ((c.state <> 0) - (c.old_state <> 0))) AS moved, "
+               "MAX(c.tallied * ((c.state = 0) <> (c.old_state = 0))) AS turned, "
+               f"SUM(CASE WHEN c.slot < {MASKED} THEN 1 << c.slot ELSE 0 END) AS mask "
+               f"FROM {cells} GROUP BY c.rid) u LEFT JOIN {held} h ON h.record_id = u.rid "
+               "LEFT JOIN answer_pack a ON a.record_id = u.rid",
                (audit_id, audit_id, reviewer, audit_id, audit_id, now, import_seq))
-    if counted_from is None:
-        return False
-    # the entries counted from the old base (``keep_old`` made them name their events): written
-    # before the patch, whose own cells (a null: removed) then win
-    db.execute(f"UPDATE {PATCH} SET held = v.held FROM (SELECT record_id AS rid, "
-               "json_group_object(question_id, json(entry)) AS held "
-               f"FROM {OLD} WHERE counted = 1 GROUP BY record_id) v WHERE {PATCH}.rid = v.rid")
-    return True
+    return counted_from is not None
 
 
 def write(db: Database, audit_id: int, base: int | None = None) -> None:
-    """Patch the packs with :func:`build`'s patches, one statement (a record left with no
-    answer loses its pack); ``base``: the seq the entries made counted from the import's
-    foreseen seq count from (the import's own, under the lock)."""
+    """Write :func:`build`'s new packs over the stored ones, one statement (a record left
+    with no answer loses its pack); ``base``: the seq the entries made counted from the
+    import's foreseen seq count from (the import's own, under the lock)."""
+    empty = f"substr(u.pack, 1, 5) = '[null' AND {EMPTY.format('u.pack')}"
     db.execute("INSERT OR IGNORE INTO answer_pack (record_id, audit_id, event_seq, pack) "
-               f"SELECT rid, ?, NULL, '{{}}' FROM {PATCH}", (audit_id,))
-    db.execute(f"UPDATE answer_pack SET pack = json_patch(CASE WHEN u.held IS NULL THEN pack "
-               "ELSE json_patch(pack, u.held) END, u.patch), "
-               f"base_seq = COALESCE(?, base_seq) FROM {PATCH} u "
-               "WHERE answer_pack.record_id = u.rid", (base,))
-    db.execute("DELETE FROM answer_pack WHERE pack = '{}' "
-               f"AND record_id IN (SELECT rid FROM {PATCH})")
-    db.execute(f"DROP TABLE {PATCH}")
+               f"SELECT rid, ?, NULL, '[]' FROM {PATCH} u WHERE NOT ({empty})", (audit_id,))
+    db.execute("UPDATE answer_pack SET pack = u.pack, base_seq = COALESCE(?, base_seq) "
+               f"FROM {PATCH} u WHERE answer_pack.record_id = u.rid", (base,))
+    db.execute(f"DELETE FROM answer_pack WHERE record_id IN (SELECT rid FROM {PATCH} u "
+               f"WHERE {empty})")
 
 
-def filled(record: str, questions: str) -> str:
-    """SQL counting the answers (any but blank) of record ``record`` to the questions the
-    subquery ``questions`` lists, read from its pack (not through the view)."""
+def filled(record: str, slots: str) -> str:
+    """SQL counting the answers (any but blank) of record ``record`` to the questions whose
+    slots the subquery ``slots`` lists, read from its pack (not through the view)."""
     return ("SELECT COUNT(*) FROM answer_pack p, json_each(p.pack) j "
-            f"WHERE p.record_id = {record} AND j.key IN ({questions}) AND NOT (j.type = 'array' "
+            f"WHERE p.record_id = {record} AND j.key IN ({slots}) "
+            "AND j.type <> 'null' AND NOT (j.type = 'array' "
             "AND json_array_length(j.value) > 2 AND j.value ->> 0 = 0)")

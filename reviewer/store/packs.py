@@ -1,9 +1,10 @@
 """SQLite's answers packed per record (docs/performance.md, "Answers packed per record"), read:
-``answer_pack`` holds a record's answers as one JSON object by question id, and ``answer`` is a
-view of one row per answer over it (schema 10, ``migrations._to_10``), written through by its
-triggers one answer at a time. An import writes whole packs instead, set-based
-(``store.pack_writes``): a record's answers are one row, written once, with no index entry per
-answer.
+``answer_pack`` holds a record's answers as one JSON array, item ``k`` the entry of the audit's
+question in slot ``k`` (``pack_slot``: its set's questions in their order, then any other an
+answer names; ``null``: no answer; schema 12, ``migrations._to_12``), and ``answer`` is a view of
+one row per answer over it (schema 10), written through by its triggers one answer at a
+time. An import writes whole packs instead, set-based (``store.pack_writes``): a record's
+answers are one row, written once, with no index entry per answer.
 
 An entry is a string (answered with that value), 2 or 3 (n/a, not asked), each given by the
 pack's ``event_seq`` (an import's event, whose reviewer and time are the answer's); a short
@@ -41,7 +42,7 @@ def answer_dates(db: Database, audit_id: int) -> list[tuple[str, str | None, str
         "SELECT w, MIN(NULLIF(t, '')), MAX(t) FROM ("
         "SELECT e.reviewer AS w, e.at AS t FROM answer_pack p JOIN event e "
         "ON e.audit_id = p.audit_id AND e.seq = p.event_seq WHERE p.audit_id = ? AND EXISTS "
-        "(SELECT 1 FROM json_each(p.pack) c WHERE c.type <> 'array') "
+        "(SELECT 1 FROM json_each(p.pack) c WHERE c.type NOT IN ('array', 'null')) "
         "UNION ALL SELECT "
         f"CASE WHEN {short} THEN {given.format('reviewer')} ELSE j.value ->> 3 END, "
         f"CASE WHEN {short} THEN {given.format('at')} ELSE j.value ->> 4 END "
@@ -49,7 +50,13 @@ def answer_dates(db: Database, audit_id: int) -> list[tuple[str, str | None, str
         "AND instr(p.pack, '[') > 0 AND j.type = 'array') GROUP BY w", (audit_id, audit_id))
 
 
-def read(db: Database, audit_id: int) -> Iterator[tuple[list[int], list[dict], bool]]:
+def slots(db: Database, audit_id: int) -> list[str]:
+    """The audit's questions by slot: item ``k`` of a pack is the entry of the ``k``th."""
+    return [r[0] for r in db.all("SELECT question_id FROM pack_slot WHERE audit_id = ? "
+                                 "ORDER BY slot", (audit_id,))]
+
+
+def read(db: Database, audit_id: int) -> Iterator[tuple[list[int], list[list], bool]]:
     """The audit's packs, ``BATCH`` at a time in record id order: their record ids, their
     entries, and whether any holds a full entry (an array). Each batch crosses as two strings,
     parsed by the C JSON reader in one call each."""
@@ -65,7 +72,7 @@ def read(db: Database, audit_id: int) -> Iterator[tuple[list[int], list[dict], b
         yield json.loads(f"[{row[0]}]"), _parsed(db, audit_id, row[1]), bool(row[2])
 
 
-def _parsed(db: Database, audit_id: int, joined: str) -> list[dict]:
+def _parsed(db: Database, audit_id: int, joined: str) -> list[list]:
     """A batch's packs (joined with ``,``) parsed, or a located error naming the first record
     whose pack is not JSON (written outside the program)."""
     try:
@@ -86,27 +93,28 @@ def state_value(entry: object) -> tuple[int, str | None]:
     return entry[0], entry[1]         # type: ignore[index]
 
 
-def _items(pack: dict) -> list[tuple[str, object]]:
-    """A pack's (question id, entry) pairs, hashable: a full entry as its (state, value)."""
-    return [(k, _key(v)) for k, v in pack.items()]
+def _items(pack: list) -> list[tuple[int, object]]:
+    """A pack's (slot, entry) pairs, hashable: a full entry as its (state, value)."""
+    return [(k, _key(v)) for k, v in enumerate(pack)]
 
 
 def _key(entry: object) -> object:
     """An entry as its answer, hashable: a short entry's first element, a full one's (state,
-    value); compact ones as they are."""
-    if isinstance(entry, (str, int)):
+    value); compact ones (and None: no answer) as they are."""
+    if entry is None or isinstance(entry, (str, int)):
         return entry
     return entry[0] if len(entry) == 2 else (entry[0], entry[1])   # type: ignore[arg-type,index]
 
 
-def _pairs(packs: list[dict], full: bool) -> Iterator[tuple[str, object]]:
-    """Every (question id, entry) pair of ``packs``, a C loop where none holds an array."""
-    return chain.from_iterable(map(_items if full else dict.items, packs))
+def _pairs(packs: list[list], full: bool) -> Iterator[tuple[int, object]]:
+    """Every (slot, entry) pair of ``packs`` (None: no answer), a C loop where none holds an
+    array."""
+    return chain.from_iterable(map(_items if full else enumerate, packs))
 
 
-def _row(key: tuple[str, object]) -> tuple[str, int, str | None]:
-    qid, entry = key
-    return (qid, *state_value(entry))
+def _row(key: tuple[int, object], names: list[str]) -> tuple[str, int, str | None]:
+    slot, entry = key
+    return (names[slot], *state_value(entry))
 
 
 def tally(db: Database, audit_id: int) -> list[tuple]:
@@ -114,11 +122,13 @@ def tally(db: Database, audit_id: int) -> list[tuple]:
     ``Counter`` (a C loop), compact entries as they are."""
     counted: Counter = Counter()
     with db.staging():                  # one snapshot (a read transaction)
+        names = slots(db, audit_id)
         for _, packs, full in read(db, audit_id):
             counted.update(_pairs(packs, full))
     rows: Counter = Counter()
     for key, n in counted.items():        # "Y" and [1, "Y", ...] are the same answer
-        rows[_row(key)] += n
+        if key[1] is not None:
+            rows[_row(key, names)] += n
     return [(*row, n) for row, n in rows.items()]
 
 
@@ -141,7 +151,7 @@ def tally_by(db: Database, audit_id: int, by: str, where: str
     def batch(bounded: bool) -> str:
         return ("SELECT json_group_array(g), group_concat(pack), MAX(instr(pack, '[')), "
                 f"COUNT(*) FROM (SELECT r.id AS id, {field} AS g, "
-                "COALESCE(p.pack, '{}') AS pack FROM record r LEFT JOIN answer_pack p ON "
+                "COALESCE(p.pack, '[]') AS pack FROM record r LEFT JOIN answer_pack p ON "
                 f"p.record_id = r.id WHERE {mine} AND {after} "
                 f"{'AND ' + upto if bounded else ''} ORDER BY {key})")
     end_sql = f"SELECT {key} FROM record r WHERE {mine} AND {after} ORDER BY {key} LIMIT 1 OFFSET ?"
@@ -149,6 +159,7 @@ def tally_by(db: Database, audit_id: int, by: str, where: str
     counted: dict[object, Counter] = {}     # group -> its (question id, entry) pairs counted
     last: tuple = (0,) if where.startswith("+") else (-1, 0)
     with db.staging():                  # one snapshot (a read transaction)
+        names = slots(db, audit_id)
         while True:
             end = db.one(end_sql, (audit_id, *last, BATCH - 1))
             row = db.one(batch(end is not None), (by, audit_id, *last, *(end or ())))
@@ -156,7 +167,7 @@ def tally_by(db: Database, audit_id: int, by: str, where: str
                 break
             found, packs = json.loads(row[0]), _parsed(db, audit_id, row[1])
             records.update(found)
-            grouped: dict[object, list[dict]] = {}
+            grouped: dict[object, list[list]] = {}
             for g, pack in zip(found, packs, strict=True):
                 grouped.setdefault(g, []).append(pack)
             for g, some in grouped.items():
@@ -169,7 +180,8 @@ def tally_by(db: Database, audit_id: int, by: str, where: str
     rows: Counter = Counter()
     for g, pairs in counted.items():
         for pair, n in pairs.items():
-            rows[(g, *_row(pair))] += n
+            if pair[1] is not None:
+                rows[(g, *_row(pair, names))] += n
     return list(records.items()), [(*row, n) for row, n in rows.items()]
 
 
@@ -193,9 +205,11 @@ def groups(db: Database, audit_id: int, question_ids: Sequence[str]
     import numpy as np
 
     column = {qid: j for j, qid in enumerate(dict.fromkeys(question_ids))}
-    code_of = _Codes()                  # (question, answer as stored) -> code, from 1
+    code_of = _Codes()                  # (slot, answer as stored) -> code, from 1
     col_of = [-1]                       # code -> its question's column (-1: not asked for)
     with db.staging():                  # one snapshot (a read transaction)
+        names = slots(db, audit_id)
+        by_slot = {k: column[qid] for k, qid in enumerate(names) if qid in column}
         n = int(db.scalar("SELECT COUNT(*) FROM answer_pack WHERE audit_id = ?", (audit_id,)))
         codes = np.zeros((n, max(len(column), 1)), np.uint32, order="F")   # columns flat
         ids = np.zeros(n, np.int64)
@@ -205,7 +219,8 @@ def groups(db: Database, audit_id: int, question_ids: Sequence[str]
             total = sum(sizes)
             rows = np.repeat(np.arange(at, at + len(rids)), sizes)
             found = np.fromiter(map(code_of.__getitem__, _pairs(packs, full)), np.int64, total)
-            col_of += [column.get(qid, -1) for qid, _ in list(code_of)[len(col_of) - 1:]]
+            col_of += [-1 if entry is None else by_slot.get(slot, -1)
+                       for slot, entry in list(code_of)[len(col_of) - 1:]]
             cols = np.asarray(col_of, np.int64)[found]
             keep = cols >= 0
             codes[rows[keep], cols[keep]] = found[keep]
@@ -213,8 +228,8 @@ def groups(db: Database, audit_id: int, question_ids: Sequence[str]
             at += len(rids)
     merged: dict[str, dict[tuple, list[int]]] = {}   # "Y" and [1, "Y"...]: the same answer
     for key, code in code_of.items():
-        if key[0] in column:
-            merged.setdefault(key[0], {}).setdefault(_row(key), []).append(code)
+        if key[0] in by_slot and key[1] is not None:
+            merged.setdefault(names[key[0]], {}).setdefault(_row(key, names), []).append(code)
     for qid in sorted(merged):
         own = codes[:, column[qid]]
         order = np.argsort(own, kind="stable")          # each code's records, in id order

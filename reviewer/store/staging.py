@@ -121,12 +121,11 @@ def insert_new(db: Database, audit_id: int, question_ids: list[str], involved: s
              "SELECT ? + k, qid, ?, state, value, note, CASE WHEN state <> 0 THEN ? ELSE '' END, "
              "CASE WHEN state <> 0 THEN ? ELSE '' END, ? FROM ")
     if db.dialect == "sqlite":      # NEW and its packs are dropped after the commit (drop)
-        if prepared != (first_id, int(count)):
-            pack_writes.insert_new(db, "(" + _answer_rows(db, question_ids, involved, notes)
-                                   + ")", first_id, audit_id, reviewer, now, seq)
-        elif not pack_writes.copy_prepared(db, first_id, audit_id, seq):
-            pack_writes.insert_new(db, NEW, first_id, audit_id, reviewer, now, seq)
-        db.execute("DROP TABLE IF EXISTS import_questions")
+        pack_writes.check_slots(db, audit_id, question_ids)
+        if prepared != (first_id, int(count)) or not pack_writes.copy_prepared(
+                db, first_id, audit_id, seq):
+            pack_writes.insert_new(db, STAGE, cells(len(question_ids), involved, notes),
+                                   first_id, audit_id, reviewer, now, seq)
     elif seq is None:    # PostgreSQL: a statement per CHUNK staged rows (each within the
         #                  statement timeout, docs/settings.md), all in the one transaction
         sql = given + "(" + _answer_rows(db, question_ids, involved, notes, chunk=True) + ") x"
@@ -143,6 +142,15 @@ def insert_new(db: Database, audit_id: int, question_ids: list[str], involved: s
 CHUNK = 100_000          # staged rows per statement of a PostgreSQL import's new answers
 NEW = "import_new"       # SQLite: the new records' answer rows, built before the write lock
 NEW_RANGE = 200_000      # of its rows listed at a time (about: a range of whole records)
+
+
+def cells(n: int, involved: set[int], notes: set[int]) -> list[tuple[str, str, str]]:
+    """SQL for the state, value and note of each of the ``n`` questions' cells of a staged
+    row ``s`` (``involved``: questions whose state and value a condition may have changed,
+    ``notes``: questions with a note column), in the questions' order."""
+    return [(f"COALESCE(s.{'r' if k in involved else 's'}{k}, 0)",
+             f"s.{'w' if k in involved else 'v'}{k}",
+             f"COALESCE(s.n{k}, '')" if k in notes else "''") for k in range(n)]
 
 
 def _answer_rows(db: Database, question_ids: list[str], involved: set[int],
@@ -185,7 +193,9 @@ def prepare_new(db: Database, audit_id: int, question_ids: list[str], involved: 
     db.execute(f"INSERT INTO {NEW} "
                + _answer_rows(db, question_ids, involved, notes, " ORDER BY k, qid"))
     db.execute("DROP TABLE import_questions")
-    pack_writes.prepare_new(db, NEW)        # their packs too, where nothing waits for the lock
+    pack_writes.check_slots(db, audit_id, question_ids)
+    pack_writes.prepare_new(db, NEW, STAGE, cells(len(question_ids), involved, notes))
+    # their packs too, where nothing waits for the lock
     first_id = int(db.scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM record"))
     count = int(db.scalar(f"SELECT COUNT(*) FROM {STAGE} WHERE rid IS NULL"))
     low = db.scalar(f"SELECT MIN(k) FROM {NEW}")       # each read from one end of the key

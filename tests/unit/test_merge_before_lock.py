@@ -204,8 +204,10 @@ def test_an_entry_for_a_question_the_set_no_longer_has_keeps_its_event(setup, tm
     # question id the set does not have, as a dropped question would have left it
     r1 = rid(db, "R1")
     base = int(db.scalar("SELECT base_seq FROM answer_pack WHERE record_id = ?", (r1,)))
-    with db.transaction():
-        db.execute("UPDATE answer_pack SET pack = json_set(pack, '$.gone', json_array('Y', 0)) "
+    with db.transaction():              # its slot after the set's (schema 12)
+        db.execute("INSERT INTO pack_slot (audit_id, slot, question_id) SELECT audit_id, "
+                   "MAX(slot) + 1, 'gone' FROM pack_slot GROUP BY audit_id")
+        db.execute("UPDATE answer_pack SET pack = json_set(pack, '$[#]', json_array('Y', 0)) "
                    "WHERE record_id = ?", (r1,))
     before = db.one("SELECT value, event_seq FROM answer WHERE record_id = ? "
                     "AND question_id = 'gone'", (r1,))

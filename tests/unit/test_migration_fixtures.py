@@ -63,7 +63,7 @@ def sqlite_rows(path: Path) -> dict[str, list[tuple]]:
     try:
         tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type IN "
                                              "('table', 'view') AND name NOT LIKE 'sqlite_%' "
-                                             "AND name NOT IN (?)", PACKED)]
+                                             "AND name NOT IN (?, ?)", (*PACKED, SLOTS))]
         return {t: sorted(conn.execute(f'SELECT * FROM "{t}"').fetchall(), key=repr)
                 for t in tables}
     finally:
@@ -71,6 +71,9 @@ def sqlite_rows(path: Path) -> dict[str, list[tuple]]:
 
 
 PACKED = ("answer_pack",)     # schema 10 (SQLite): copied and compared as the answer view's rows
+# schema 12 (SQLite): where each question's entry sits in the packs, storage a database gives
+# itself (a new audit's from its set, an answer's to any other question as it is written)
+SLOTS = "pack_slot"
 
 
 # Tables the database keeps itself (triggers fill them as rows are copied in): step 6's counts.
@@ -86,7 +89,7 @@ def copy_rows(source: Path, put) -> None:
         tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = "
                                              "'table' AND name NOT LIKE 'sqlite_%' ORDER BY rowid")]
         for t in tables:
-            if t in DERIVED:
+            if t in DERIVED or t == SLOTS:
                 continue
             if t in PACKED:             # the packs as the answer rows they hold
                 t = "answer"

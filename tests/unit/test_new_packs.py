@@ -25,7 +25,7 @@ def _packs(tmp_path: Path, name: str, header: list[str], rows: list[list[str]],
     monkeypatch.setattr(pack_writes, "copy_prepared",
                         lambda *a: taken.append(copy(*a)) or taken[-1])
     if not prepared:
-        monkeypatch.setattr(pack_writes, "prepare_new", lambda db, source: False)
+        monkeypatch.setattr(pack_writes, "prepare_new", lambda *a: False)
     db = Database(str(tmp_path / f"{name}.db"))
     audit = create_audit(db, "A", write_set(tmp_path))
     import_answers(db, audit, write_csv(tmp_path / f"{name}.csv", header, rows))
