@@ -1,0 +1,82 @@
+"""SQLite's answers packed by position (schema 12, docs/performance.md, "Answers packed by
+position"): a pack is a JSON array by slot, each audit's questions given a slot each in
+``pack_slot`` (its set's in their order); whatever the number of questions (one ``json_array``
+call or several, slots with a bit in a patch's mask or past them), an import and a changed
+re-import leave exactly the file's answers, and an answer to a question outside the set takes
+the next slot."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import pytest
+
+from reviewer.store import pack_writes, packs
+from reviewer.store.db import Database
+from tests.actions import create_audit, import_answers, score
+from tests.actions import ws as workspace
+from tests.unit.helpers import write_csv, write_set
+
+
+def _set(folder: Path, n: int) -> Path:
+    lines = ["id: many", "title: Many", "version: 1", "sections:", "  - id: a",
+             "    title: A", "questions:"]
+    for k in range(n):
+        lines += [f'  - id: "q {k}.\\"x\\""', "    section: a", f"    text: Question {k}?",
+                  "    type: yes_no"]
+    return write_set(folder, "\n".join(lines) + "\n")
+
+
+def _rows(n: int, records: int, seed: int) -> list[list[str]]:
+    rnd = random.Random(seed)
+    return [[f"R{i}", *(rnd.choice(["Y", "N", "n/a", ""]) for _ in range(n)), rnd.choice("AB")]
+            for i in range(records)]
+
+
+@pytest.mark.parametrize("n", [3, pack_writes.MASKED + 8, pack_writes.ARGS + 30])
+def test_a_set_of_any_size_keeps_exactly_the_files_answers(tmp_path, n):
+    db = Database(str(tmp_path / "p.db"))
+    audit = create_audit(db, "A", _set(tmp_path, n))
+    qids = [f'q {k}."x"' for k in range(n)]
+    header = ["ref", *qids, "team"]
+    for name, seed in (("first.csv", 1), ("changed.csv", 2)):
+        rows = _rows(n, 40, seed)
+        import_answers(db, audit, write_csv(tmp_path / name, header, rows))
+        expected = sorted((r[0], q, *((1, c) if c in ("Y", "N") else (2, None)))
+                          for r in rows for q, c in zip(qids, r[1:-1], strict=True) if c)
+        got = db.all("SELECT r.ref, a.question_id, a.state, a.value FROM answer a "
+                     "JOIN record r ON r.id = a.record_id")
+        assert sorted(got) == expected, name
+        counted = sorted(db.all("SELECT question_id, state, value, COUNT(*) FROM answer "
+                                "GROUP BY 1, 2, 3"), key=repr)
+        assert sorted(packs.tally(db, audit.id), key=repr) == counted
+    assert packs.slots(db, audit.id) == qids          # the set's questions, in order
+    for (pack,) in db.all("SELECT pack FROM answer_pack"):
+        assert isinstance(json.loads(pack), list) and len(json.loads(pack)) <= n
+    db.close()
+
+
+def test_an_answer_outside_the_set_takes_the_next_slot_and_an_empty_pack_goes(tmp_path):
+    db = Database(str(tmp_path / "p.db"))
+    audit = create_audit(db, "A", _set(tmp_path, 3))
+    import_answers(db, audit, write_csv(tmp_path / "a.csv", ["ref", 'q 0."x"', "team"],
+                                        [["R1", "Y", "A"]]))
+    rid = int(db.scalar("SELECT id FROM record"))
+    with db.transaction():
+        db.execute("INSERT INTO answer (record_id, question_id, audit_id, state, value, note, "
+                   "reviewer, answered_at) VALUES (?, 'gone', ?, 1, 'N', '', 'x', 't')",
+                   (rid, audit.id))
+    assert packs.slots(db, audit.id)[3] == "gone"
+    pack = json.loads(db.scalar("SELECT pack FROM answer_pack WHERE record_id = ?", (rid,)))
+    assert pack[0] == "Y" and pack[1:3] == [None, None] and pack[3][:2] == [1, "N"]
+    qs = workspace(db).question_set(audit)
+    score(db, qs, rid, 'q 2."x"', "N", reviewer="sam")           # a slot within the pack
+    assert db.all("SELECT question_id, value FROM answer WHERE record_id = ? "
+                  "ORDER BY question_id", (rid,)) == [
+        ('gone', 'N'), ('q 0."x"', 'Y'), ('q 2."x"', 'N')]
+    with db.transaction():
+        db.execute("DELETE FROM answer WHERE record_id = ?", (rid,))
+    assert db.scalar("SELECT COUNT(*) FROM answer_pack") == 0
+    db.close()
