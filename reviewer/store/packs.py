@@ -28,6 +28,7 @@ from reviewer.store import pack_writes
 from reviewer.store.db import Database
 
 BATCH = 5_000                # packs read at a time
+NESTED = "instr(substr({}, 2), '[')"   # a pack holds an array entry (or a '[' in a value)
 
 
 def answer_dates(db: Database, audit_id: int) -> list[tuple[str, str | None, str | None]]:
@@ -47,7 +48,8 @@ def answer_dates(db: Database, audit_id: int) -> list[tuple[str, str | None, str
         f"CASE WHEN {short} THEN {given.format('reviewer')} ELSE j.value ->> 3 END, "
         f"CASE WHEN {short} THEN {given.format('at')} ELSE j.value ->> 4 END "
         "FROM answer_pack p, json_each(p.pack) j WHERE p.audit_id = ? "
-        "AND instr(p.pack, '[') > 0 AND j.type = 'array') GROUP BY w", (audit_id, audit_id))
+        f"AND {NESTED.format('p.pack')} > 0 AND j.type = 'array') GROUP BY w",
+        (audit_id, audit_id))
 
 
 def slots(db: Database, audit_id: int) -> list[str]:
@@ -62,9 +64,10 @@ def read(db: Database, audit_id: int) -> Iterator[tuple[list[int], list[list], b
     parsed by the C JSON reader in one call each."""
     last = 0
     while True:
-        row = db.one("SELECT group_concat(record_id), group_concat(pack), MAX(instr(pack, '[')), "
-                     "MAX(record_id) FROM (SELECT record_id, pack FROM answer_pack "
-                     "WHERE audit_id = ? AND record_id > ? ORDER BY record_id LIMIT ?)",
+        row = db.one("SELECT group_concat(record_id), group_concat(pack), "
+                     f"MAX({NESTED.format('pack')}), MAX(record_id) FROM (SELECT record_id, "
+                     "pack FROM answer_pack WHERE audit_id = ? AND record_id > ? "
+                     "ORDER BY record_id LIMIT ?)",
                      (audit_id, last, BATCH))
         if not row or row[0] is None:
             return
@@ -149,7 +152,7 @@ def tally_by(db: Database, audit_id: int, by: str, where: str
     upto = f"({key}) <= ({'?, ?' if ',' in key else '?'})"
 
     def batch(bounded: bool) -> str:
-        return ("SELECT json_group_array(g), group_concat(pack), MAX(instr(pack, '[')), "
+        return (f"SELECT json_group_array(g), group_concat(pack), MAX({NESTED.format('pack')}), "
                 f"COUNT(*) FROM (SELECT r.id AS id, {field} AS g, "
                 "COALESCE(p.pack, '[]') AS pack FROM record r LEFT JOIN answer_pack p ON "
                 f"p.record_id = r.id WHERE {mine} AND {after} "
