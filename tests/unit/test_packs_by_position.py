@@ -15,6 +15,7 @@ import pytest
 
 from reviewer.store import pack_writes, packs
 from reviewer.store.db import Database
+from reviewer.store.verify import replay_answers
 from tests.actions import create_audit, import_answers, score
 from tests.actions import ws as workspace
 from tests.unit.helpers import write_csv, write_set
@@ -35,13 +36,46 @@ def _rows(n: int, records: int, seed: int) -> list[list[str]]:
             for i in range(records)]
 
 
-@pytest.mark.parametrize("n", [3, pack_writes.MASKED + 8, pack_writes.ARGS + 30])
+SIZES = [3, pack_writes.MASKED + 8, pack_writes.ARGS + 30]    # one call, past the mask, chunked
+
+
+def _imports(folder: Path, n: int, under_lock: bool, monkeypatch: pytest.MonkeyPatch
+             ) -> list[tuple]:
+    """Three imports of random files into a new database, their merges made before the write
+    lock or (``under_lock``) under it; the answers with the events that gave them."""
+    folder.mkdir()
+    db = Database(str(folder / "p.db"))
+    audit = create_audit(db, "A", _set(folder, n))
+    header = ["ref", *(f'q {k}."x"' for k in range(n)), "team"]
+    with monkeypatch.context() as patched:
+        if under_lock:
+            patched.setattr("reviewer.store.merge_check.unchanged", lambda db: False)
+        for seed in (1, 2, 3):
+            import_answers(db, audit, write_csv(folder / f"{seed}.csv", header,
+                                                _rows(n, 40, seed)))
+    rows = db.all("SELECT r.ref, a.question_id, a.state, a.value, a.reviewer, a.event_seq "
+                  "FROM answer a JOIN record r ON r.id = a.record_id ORDER BY 1, 2")
+    db.close()
+    return rows
+
+
+@pytest.mark.parametrize("n", SIZES)
+def test_entries_counted_from_a_packs_base_name_the_same_events(tmp_path, monkeypatch, n):
+    """The third import's merge, made before the lock, writes out the entries the second
+    counted from their packs' base (held), in slots past the mask too: every answer names the
+    event it names when every merge is made under the lock."""
+    before = _imports(tmp_path / "before", n, False, monkeypatch)
+    assert before == _imports(tmp_path / "under", n, True, monkeypatch)
+
+
+@pytest.mark.parametrize("n", SIZES)
 def test_a_set_of_any_size_keeps_exactly_the_files_answers(tmp_path, n):
     db = Database(str(tmp_path / "p.db"))
     audit = create_audit(db, "A", _set(tmp_path, n))
     qids = [f'q {k}."x"' for k in range(n)]
     header = ["ref", *qids, "team"]
-    for name, seed in (("first.csv", 1), ("changed.csv", 2)):
+    # the third file's merge sets the second's entries, counted from their packs' base, again
+    for name, seed in (("first.csv", 1), ("changed.csv", 2), ("again.csv", 3)):
         rows = _rows(n, 40, seed)
         import_answers(db, audit, write_csv(tmp_path / name, header, rows))
         expected = sorted((r[0], q, *((1, c) if c in ("Y", "N") else (2, None)))
@@ -52,6 +86,7 @@ def test_a_set_of_any_size_keeps_exactly_the_files_answers(tmp_path, n):
         counted = sorted(db.all("SELECT question_id, state, value, COUNT(*) FROM answer "
                                 "GROUP BY 1, 2, 3"), key=repr)
         assert sorted(packs.tally(db, audit.id), key=repr) == counted
+        replay_answers(db, audit.id)      # each answer names the event the history gives it
     assert packs.slots(db, audit.id) == qids          # the set's questions, in order
     for (pack,) in db.all("SELECT pack FROM answer_pack"):
         assert isinstance(json.loads(pack), list) and len(json.loads(pack)) <= n
