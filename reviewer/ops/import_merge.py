@@ -255,8 +255,9 @@ class Merge:
         names = self.st.field_names
         for rows in merge_records.fields(self.db):
             out = []
-            for rid, stored_text, staged_text in rows:
-                stored = json.loads(stored_text or "{}")
+            # a batch's stored fields parsed in one call of the C reader, not one a record
+            every = json.loads("[" + ",".join(r[1] or "{}" for r in rows) + "]")
+            for (rid, _, staged_text), stored in zip(rows, every, strict=True):
                 if list(stored) == names:
                     out.append((rid, staged_text))
                     continue
