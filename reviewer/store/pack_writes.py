@@ -54,9 +54,9 @@ def _new_packs(stage: str, cells: list[tuple[str, str, str]]) -> str:
     """SELECT (k, pack) of the staged rows no record matched (``stage``), each pack an array
     of its cells' entries in slot order (``cells``: state, value and note SQL of the staged
     row ``s`` for each slot); a row with every cell blank has none."""
-    pack = array([_entry(*cell) for cell in cells])
+    pack = array([_entry(*cell) for cell in cells])     # LIMIT: not flattened, made once
     return (f"SELECT k, pack FROM (SELECT s.k AS k, {pack} AS pack FROM {stage} s, "
-            "(SELECT ? AS who, ? AS at, ? AS seq) c WHERE s.rid IS NULL) "
+            "(SELECT ? AS who, ? AS at, ? AS seq) c WHERE s.rid IS NULL LIMIT -1) "
             f"WHERE NOT {EMPTY.format('pack')}")
 
 
