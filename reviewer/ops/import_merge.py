@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
+from reviewer.errors import DatabaseError
 from reviewer.files.answer_staging import Staged
 from reviewer.files.answer_table import Problems, Rules
 from reviewer.ops.core import Tx
@@ -256,7 +257,7 @@ class Merge:
         for rows in merge_records.fields(self.db):
             out = []
             # a batch's stored fields parsed in one call of the C reader, not one a record
-            every = json.loads("[" + ",".join(r[1] or "{}" for r in rows) + "]")
+            every = _stored_fields(rows)
             for (rid, _, staged_text), stored in zip(rows, every, strict=True):
                 if list(stored) == names:
                     out.append((rid, staged_text))
@@ -265,3 +266,18 @@ class Merge:
                 if not staged.items() <= stored.items():
                     out.append((rid, json.dumps({**stored, **staged})))
             yield out
+
+
+def _stored_fields(rows: list[tuple]) -> list[dict]:
+    """The stored fields of a batch of (record, stored, staged) rows, parsed in one call; a
+    located error naming the first record whose fields are not JSON (changed outside)."""
+    try:
+        return json.loads("[" + ",".join(r[1] or "{}" for r in rows) + "]")
+    except ValueError:
+        for rid, text, _ in rows:
+            try:
+                json.loads(text or "{}")
+            except ValueError:
+                raise DatabaseError(f"record id {rid}: its stored fields are not valid JSON; "
+                                    "the database was changed outside reviewer") from None
+        raise

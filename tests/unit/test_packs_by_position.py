@@ -115,3 +115,24 @@ def test_an_answer_outside_the_set_takes_the_next_slot_and_an_empty_pack_goes(tm
         db.execute("DELETE FROM answer WHERE record_id = ?", (rid,))
     assert db.scalar("SELECT COUNT(*) FROM answer_pack") == 0
     db.close()
+
+
+def test_stored_fields_that_are_not_json_are_a_located_error(tmp_path):
+    """A record whose stored fields were changed outside the program into text that is not
+    JSON stops a re-import with one line naming it, and nothing is written."""
+    from reviewer.errors import DatabaseError
+
+    db = Database(str(tmp_path / "p.db"))
+    audit = create_audit(db, "A", _set(tmp_path, 3))
+    header = ["ref", *(f'q {k}."x"' for k in range(3)), "team"]
+    import_answers(db, audit, write_csv(tmp_path / "a.csv", header, _rows(3, 30, 1)))
+    with db.transaction():
+        db.execute("UPDATE record SET fields = '{bad' WHERE ref = 'R7'")
+    rid = int(db.scalar("SELECT id FROM record WHERE ref = 'R7'"))
+    events = db.scalar("SELECT COUNT(*) FROM event")
+    with pytest.raises(DatabaseError) as caught:
+        import_answers(db, audit, write_csv(tmp_path / "b.csv", header, _rows(3, 30, 2)))
+    assert str(caught.value).startswith(f"record id {rid}: its stored fields are not valid")
+    assert "\n" not in str(caught.value)
+    assert db.scalar("SELECT COUNT(*) FROM event") == events
+    db.close()
