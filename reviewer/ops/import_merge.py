@@ -118,8 +118,7 @@ class Merge:
             return False
         merge_check.snapshot(db)
         self.seq = history.chain_head(db, audit_id)[0] + 1     # the import's, if none writes
-        answers_n, notes_n = merge.changes(db, self.questions, self.seq + 1)
-        self.changed = answers_n + notes_n
+        self.changed = merge.changes(db, self.questions, self.seq + 1)
         texts = (list(merge_events.packs(db, self.detail))
                  if bundle.PACK_MIN <= self.changed <= PREPARE_MAX else None)
 
@@ -140,7 +139,7 @@ class Merge:
             packs = pool.submit(ready) if texts else None
             merge.stage_packs(db, audit_id, reviewer, now, self.seq)
             merge_records.stage_records(db, self._fields(), before=True)
-            self.given = import_rows.merged_given(db, merge.CHANGE, new)
+            self.given = import_rows.merged_given(db, merge.CHANGE, new, merge.noted(db))
             self.packs = packs.result() if packs is not None else None
         self.prepared = True
         return True
@@ -196,18 +195,18 @@ class Merge:
         numbered from 1 (:attr:`offset` added under the lock) and packed, the given answers
         listed; how many events."""
         db = self.db
-        answers_n, notes_n = merge.changes(db, self.questions, 1)
+        events = merge.changes(db, self.questions, 1)
         merge.apply(db, tx.audit.id, tx.reviewer, tx.now, None)
         merge_records.set_records(db, self._fields(), aside=True)
         sep = ", "                                   # json_agg's (import_rows)
         groups = [(new(), sep)] if new is not None else []
         self.given = pack_parts(listed(*groups, (import_rows.changed_given(db, merge.CHANGE)(),
                                                  sep)))
-        if bundle.PACK_MIN <= answers_n + notes_n <= PREPARE_MAX:   # ready but for the seqs
+        if bundle.PACK_MIN <= events <= PREPARE_MAX:   # ready but for the seqs
             self.packs = [(first, text, rids, bundle.prepare(tx.now, tx.login, tx.reviewer,
                                                              text, new_salt()))
                           for first, text, rids in merge_events.packs(db, self.detail)]
-        return answers_n + notes_n
+        return events
 
     def _resolve(self) -> None:
         """Resolve conditions on each merged record, where the file leaves out a question they
@@ -243,11 +242,11 @@ class Merge:
         (appended after the import's own: :meth:`append_history`)."""
         db = self.db
         first = tx.next_seq()
-        answers_n, notes_n = merge.changes(db, self.questions, first)
-        tx.reserve(answers_n + notes_n)
+        events = merge.changes(db, self.questions, first)
+        tx.reserve(events)
         merge.apply(db, tx.audit.id, tx.reviewer, tx.now, self.seq)
         merge_records.set_records(db, self._fields())
-        return answers_n + notes_n
+        return events
 
     def _fields(self) -> Iterator[list[tuple[int, str]]]:
         """(record, merged fields JSON) of the records whose fields the file changes, a batch

@@ -202,7 +202,7 @@ def _apply(tx: Tx, qs: QuestionSet, st: Staged, header: list[str], path: Path, d
     elif early or merged.prepared:
         given = merged.given
     elif tx.db.dialect == "sqlite":     # from the change table, not every stored answer
-        given = import_rows.merged_given(tx.db, merge.CHANGE, rows)
+        given = import_rows.merged_given(tx.db, merge.CHANGE, rows, merge.noted(tx.db))
     else:                               # the new records written below carry the seq
         given = None
     if new is None:

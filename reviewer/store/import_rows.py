@@ -72,12 +72,13 @@ def _given_chunks(db: Database, audit_id: int, seq: int) -> Iterator[str]:
             yield part
 
 
-def changed_given(db: Database, change: str) -> NewRows:
+def changed_given(db: Database, change: str, every: bool = True) -> NewRows:
     """The answers an import's merge (its change table ``change``: ``store.merge``) brings to
     blank cells of existing records, as :func:`given_rows` lists them, in the table's order, a
     range of it at a time. On PostgreSQL the merge ran before the write lock, so the answers
     carry no seq; on SQLite reading the change table spares reading every answer of the audit
-    for the import's seq (its cells with no event of their own have negative numbers)."""
+    for the import's seq (its cells with no event of their own have negative numbers;
+    ``every``: the positive ones read too, as where the file has a note column)."""
     label = LABEL.replace("state", "c.state").replace("value", "c.value")
     cells = (f"FROM {change} c WHERE c.n BETWEEN ? AND ? AND c.ans = 0 "
              "AND c.state IN (1, 2) AND c.old_state NOT IN (1, 2)")
@@ -91,24 +92,25 @@ def changed_given(db: Database, change: str) -> NewRows:
     low = db.scalar(f"SELECT MIN(n) FROM {change}")
     top = db.scalar(f"SELECT MAX(n) FROM {change}")
     low, top = (1, 0) if low is None else (low, top)
-    if low < 0:     # no note column (store.merge.changes): the cells with no event of their
-        top = -1    # own are the negative keys, so the positive ones need no reading
+    if low < 0 and not every:   # SQLite, no note column (``store.merge.noted``): the cells
+        top = -1                # with no event of their own are the negative keys, so the
+                                # positive ones need no reading
 
     def chunks() -> Iterator[str]:
         for start in range(int(low), int(top) + 1, GIVEN_RANGE * 10):
-            part = _elements(db, db.scalar(sql, (start, start + GIVEN_RANGE * 10 - 1)))
+            part = _elements(db, db.scalar(sql, (start, min(start + GIVEN_RANGE * 10 - 1, top))))
             if part:
                 yield part
     return chunks
 
 
-def merged_given(db: Database, change: str, new: NewRows | None) -> bytes:
+def merged_given(db: Database, change: str, new: NewRows | None, every: bool = True) -> bytes:
     """SQLite, under the write lock: the answers an import gives, packed for the chain as
     :func:`given_rows` packs them: its new records' (``new``, made before the lock) first,
     then those its merge brought to blank cells (:func:`changed_given`)."""
     from reviewer.store.chain import listed, pack_parts
 
-    merged = (changed_given(db, change)(), _separator(db))
+    merged = (changed_given(db, change, every)(), _separator(db))
     return pack_parts(listed((new(), _separator(db)), merged) if new is not None
                       else listed(merged))
 

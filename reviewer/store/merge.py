@@ -29,6 +29,7 @@ from reviewer.store.staging import STAGE
 
 CHANGE = "merge_change"           # every cell of a matched record that changes
 QUESTIONS = "merge_questions"     # the audit's questions: k, id, in the file, tallied
+TWICE = "merge_twice"             # two rows (0, 1): a cell and its copy (``changes``)
 RECORDS = "merge_record"          # records whose fields or completeness change
 BATCH = 2000                      # staged rows read back at a time (memory stays flat)
 SEQ = "COALESCE(seq, n)"          # a changed cell's first event (where not kept: its number)
@@ -123,13 +124,14 @@ def _final(questions: list[Question]) -> tuple[str, str, str]:
             _case(note, ks, "COALESCE(a.note, '')"))
 
 
-def changes(db: Database, questions: list[Question], first_seq: int) -> tuple[int, int]:
+def changes(db: Database, questions: list[Question], first_seq: int) -> int:
     """Fill the change table with every cell of a matched record whose answer or note the
-    merge changes, numbered (``n``) in file order, then asking order, each with the seq of its
-    first event (``SEQ``; events numbered from ``first_seq``; ``ans``/``nte``: whether it needs
-    an ``answer``/``note`` event; ``old_entry``, ``old_pack_seq``, ``had``: what
-    ``pack_writes.apply`` needs of the stored answer, NULL on PostgreSQL); (answer events,
-    note events)."""
+    merge changes, in file order, then asking order, each with the seq of its first event
+    (``SEQ``; events numbered from ``first_seq``; ``ans``/``nte``: whether it needs an
+    ``answer``/``note`` event; ``old_entry``, ``old_pack_seq``, ``had``: what
+    ``pack_writes.apply`` needs of the stored answer, NULL on PostgreSQL); how many events.
+    Its key ``n``: on SQLite a cell's first event's seq (negative for a cell without one),
+    on PostgreSQL the cell's place, its seq in ``seq``."""
     db.execute(f"DROP TABLE IF EXISTS {QUESTIONS}")
     db.execute(f"CREATE TEMP TABLE {QUESTIONS} (k INTEGER PRIMARY KEY, qid TEXT NOT NULL, "
                "in_file INTEGER NOT NULL, tallied INTEGER NOT NULL)")
@@ -168,30 +170,47 @@ def changes(db: Database, questions: list[Question], first_seq: int) -> tuple[in
     stored_parts = "old_entry, old_pack_seq, had, tallied, qk"   # what apply needs of the
     # stored answer, whether its question is tallied (what the records' completeness counts),
     # and its slot in the packs
-    if db.dialect == "sqlite" and not any(q.note for q in questions):
-        # No note can change, so a cell has one event or none. In one pass over the cells,
-        # in order, each with an event is numbered one past the largest number so far (how
-        # SQLite numbers a row given none; a placeholder row holds first_seq - 1), so its n
-        # is its event's seq, and each without one gets a negative number of its own: no
-        # running sum to keep.
+    if db.dialect == "sqlite":
+        # In one pass over the cells, in order, each with an event is numbered one past the
+        # largest number so far (how SQLite numbers a row given none; a placeholder row
+        # holds first_seq - 1), so its n is its first event's seq; a cell with two (an
+        # answer's and a note's) is followed by a copy of itself (``in_file`` -1, deleted
+        # after) that takes the second's number; each cell without one gets a negative
+        # number of its own. No running sum to keep, no sort: the cells come in order.
+        twice = any(q.note for q in questions)
+        db.execute(f"DROP TABLE IF EXISTS {TWICE}")       # made again for a note column
+        copies = (f" CROSS JOIN {TWICE} d WHERE d.copy = 0 OR (ans = 1 AND nte = 1) "
+                  "ORDER BY k, qk, d.copy" if twice else " ORDER BY k, qk")
+        copy = "d.copy = 1 OR " if twice else ""
+        if twice:
+            db.execute(f"CREATE TEMP TABLE {TWICE} (copy INTEGER PRIMARY KEY)")
+            db.execute(f"INSERT INTO {TWICE} VALUES (0), (1)")
+            columns = columns.replace("in_file", "CASE WHEN d.copy = 1 THEN -1 ELSE in_file END")
         db.execute(f"INSERT INTO {CHANGE} (n, rid, qid, ref, in_file, old_state, old_note, "
                    "state, note, ans, nte, had) VALUES (?, 0, '', '', 0, 0, '', 0, '', 0, 0, 0)",
                    (first_seq - 1,))
-        db.execute(f"INSERT INTO {CHANGE} SELECT CASE WHEN ans = 1 THEN NULL "
+        db.execute(f"INSERT INTO {CHANGE} SELECT CASE WHEN {copy}ans = 1 OR nte = 1 THEN NULL "
                    f"ELSE -1 - (k * ? + qk) END, {columns}, NULL, ans, nte, {stored_parts} "
-                   f"FROM ({cells}) y ORDER BY k, qk", (len(questions),))
-        db.execute(f"DELETE FROM {CHANGE} WHERE n = ?", (first_seq - 1,))
-        # so the cells with an event are the keys first_seq .. the largest: counted from the
-        # key's end, not by a pass over the table
+                   f"FROM ({cells}) y{copies}", (len(questions),))
+        db.execute(f"DELETE FROM {CHANGE} WHERE n = ?" + (" OR in_file = -1" if twice else ""),
+                   (first_seq - 1,))
+        # so the events are numbered first_seq .. the largest key: counted from the key's
+        # end, not by a pass over the table
         top = db.scalar(f"SELECT MAX(n) FROM {CHANGE}")
-        return (max(0, int(top) - first_seq + 1) if top is not None else 0), 0
-    else:
-        db.execute(
-            f"INSERT INTO {CHANGE} SELECT ROW_NUMBER() OVER w, {columns}, "
-            f"? + SUM(ans + nte) OVER w - ans - nte, ans, nte, {stored_parts} FROM ({cells}) y "
-            "WINDOW w AS (ORDER BY k, qk ROWS UNBOUNDED PRECEDING)", (first_seq,))
-    row = db.one(f"SELECT COALESCE(SUM(ans), 0), COALESCE(SUM(nte), 0) FROM {CHANGE}")
-    return (int(row[0]), int(row[1])) if row else (0, 0)
+        return max(0, int(top) - first_seq + 1) if top is not None else 0
+    db.execute(
+        f"INSERT INTO {CHANGE} SELECT ROW_NUMBER() OVER w, {columns}, "
+        f"? + SUM(ans + nte) OVER w - ans - nte, ans, nte, {stored_parts} FROM ({cells}) y "
+        "WINDOW w AS (ORDER BY k, qk ROWS UNBOUNDED PRECEDING)", (first_seq,))
+    return int(db.scalar(f"SELECT COALESCE(SUM(ans + nte), 0) FROM {CHANGE}"))
+
+
+def noted(db: Database) -> bool:
+    """Whether the change table was made for a file with a note column on SQLite (a cell
+    with no event of its own then has a negative key, as without one, unless its note
+    changes: ``import_rows.changed_given`` reads every key)."""
+    return db.dialect == "sqlite" and bool(
+        db.scalar("SELECT 1 FROM sqlite_temp_master WHERE name = ?", (TWICE,)))
 
 
 def apply(db: Database, audit_id: int, reviewer: str, now: str, import_seq: int | None) -> None:
@@ -242,5 +261,5 @@ def patch_staged(db: Database, audit_id: int, import_seq: int) -> None:
 
 
 def drop(db: Database) -> None:
-    for table in (CHANGE, QUESTIONS, RECORDS, packed.OLD, packed.PATCH):
+    for table in (CHANGE, QUESTIONS, TWICE, RECORDS, packed.OLD, packed.PATCH):
         db.execute(f"DROP TABLE IF EXISTS {table}")
