@@ -16,6 +16,8 @@ from reviewer.store.history import Action
 
 # a pack of events: its first seq, its text, the records it names [, ``bundle.Prepared``]
 Pack = tuple[Any, ...]
+# hashed ahead of the write lock: the hash chained from, each pack's last hash and its text
+Ahead = tuple[bytes | None, list[tuple[bytes, bytes]]]
 AHEAD = 2           # packs listed and waiting for the thread that writes them (memory)
 
 
@@ -39,7 +41,8 @@ class Appending:
     def _chain_head(self) -> tuple[int, bytes | None]:       # ``Tx._chain_head``
         raise NotImplementedError
 
-    def _chain(self, prev: bytes | None, ready: list[tuple]) -> list[tuple[bytes, bytes]]:
+    def _chain(self, prev: bytes | None, ready: list[tuple],
+               given: list[bytes | None] | tuple = ()) -> list[tuple[bytes, bytes]]:
         raise NotImplementedError                # ``Tx._chain``
 
     def append(self, batches: Iterable[tuple[list[tuple], str, Sequence[Any]]]) -> None:
@@ -63,12 +66,16 @@ class Appending:
                                     (prev or chain.ZERO) + hashes[:-32], hashes)
             self._head = (events[-1][0], chained[-1][1])
 
-    def append_packs_while(self, packs: Sequence[Pack], work: Callable[[], object]) -> None:
+    def append_packs_while(self, packs: Sequence[Pack], work: Callable[[], object],
+                           ahead: Ahead | None = None) -> None:
         """:meth:`append_packs` for packs made ready before the write lock, their hashes and
         compressed text made in a thread of their own while ``work`` (the import's writing of
         its answers: SQL, during which SQLite lets Python's other threads run) runs on this
         one; the rows then inserted here (docs/performance.md, "An updating import's merge
-        before the lock (SQLite)")."""
+        before the lock (SQLite)"). ``ahead``: the hash the packs were chained from before
+        the lock and what that gave (each pack's last hash and compressed text), taken if the
+        chain's head is that hash (docs/performance.md, "The events hashed ahead of the
+        lock")."""
         from concurrent.futures import ThreadPoolExecutor
 
         from reviewer.store import bundle
@@ -77,6 +84,10 @@ class Appending:
         head, prev = self._chain_head()
         if packs and packs[0][0] != head + 1:
             raise RuntimeError(f"history events from {packs[0][0]} are out of turn")
+        if ahead is not None and ahead[0] == prev and len(ahead[1]) == len(packs):
+            work()                      # the same hashes: each a function of the one before
+            self._insert_packs(packs, ahead[1], prev)
+            return
 
         def chained() -> list[tuple[bytes, bytes]]:
             out, last, seq = [], prev, head + 1
@@ -93,6 +104,14 @@ class Appending:
             hashing = pool.submit(chained)
             work()
             done = hashing.result()
+        self._insert_packs(packs, done, prev)
+
+    def _insert_packs(self, packs: Sequence[Pack], done: list[tuple[bytes, bytes]],
+                      prev: bytes | None) -> None:
+        """Insert packs made ready and hashed (``done``: each one's last hash and compressed
+        text), chained from ``prev``."""
+        from reviewer.store import bundle
+
         for (first, _, record_ids, made), (last, blob) in zip(packs, done, strict=True):
             for action, n in made.actions.items():
                 self._actions[Action(action)] += n
@@ -145,3 +164,26 @@ class Appending:
             finally:
                 for job in waiting:         # after an error: the packs after it not written
                     job.cancel()
+
+
+def hash_ahead(audit_key: int, now: str, login: str | None, reviewer: str,
+               head: bytes | None, event: tuple, packs: Sequence[Pack]) -> tuple[bytes, Ahead]:
+    """Before the write lock: an import's own event (seq, action, ref, question, before,
+    after, detail, rows) hashed onto the chain's ``head`` as it is now, with a salt chosen
+    here, then its packs of events made ready (``bundle.prepare``) after it; the salt, and
+    what :meth:`Appending.append_packs_while` takes if under the lock the import's event,
+    given that salt, hashes the same (docs/performance.md, "The events hashed ahead of the
+    lock")."""
+    from reviewer.store import bundle
+
+    salt = chain.new_salt()
+    [(_, last)] = chain.Chainer(audit_key, now, login, reviewer).chain(head, [event], [salt])
+    start, out, seq = last, [], event[0] + 1
+    for first, text, _, made in packs:
+        if first != seq:
+            raise RuntimeError(f"history events from {first} are out of turn")
+        last = bundle.chain_prepared(audit_key, last, first, made)
+        out.append((last, bundle.pack_text(first, text)))
+        seq = first + made.count
+        time.sleep(0)               # lets the other thread's SQL go on between its statements
+    return salt, (start, out)

@@ -66,6 +66,7 @@ class Tx(Appending):
         self._written = ws.db.written
         self._actions: Counter[Action] = Counter()
         self._events: dict[int, tuple] = {}
+        self._salts: dict[int, bytes] = {}      # events' salts chosen before (``event``)
         self._next_seq: int | None = None
         self._head: tuple[int, bytes | None] | None = early.head if early else None
         self._chainer: chain.Chainer | None = None      # _head: (seq, hash) last written
@@ -125,12 +126,17 @@ class Tx(Appending):
 
     def event(self, action: Action, ref: str | None = None, question: str | None = None,
               before: str | None = None, after: str | None = None, detail: str = "",
-              seq: int | None = None, rows: bytes | None = None) -> int:
+              seq: int | None = None, rows: bytes | None = None,
+              salt: bytes | None = None) -> int:
+        """Record an event (``salt``: its salt, chosen before: an import's event hashed ahead
+        of the write lock, ``ops.import_merge``)."""
         if seq is None:
             seq = self.reserve()
         action = Action(action)
         self._actions[action] += 1
         self._events[seq] = (action.value, ref, question, before, after, detail, rows)
+        if salt is not None:
+            self._salts[seq] = salt
         if len(self._events) >= 10_000:
             self.flush()
         return seq
@@ -167,10 +173,11 @@ class Tx(Appending):
             self._head = history.chain_head(self.db, self.audit_key)
         return self._head
 
-    def _chain(self, prev: bytes | None, ready: list[tuple]) -> list[tuple[bytes, bytes]]:
+    def _chain(self, prev: bytes | None, ready: list[tuple],
+               given: list[bytes | None] | tuple = ()) -> list[tuple[bytes, bytes]]:
         if self._chainer is None:
             self._chainer = chain.Chainer(self.audit_key, self.now, self.login, self.reviewer)
-        return self._chainer.chain(prev, ready)
+        return self._chainer.chain(prev, ready, given)
 
     def _write(self, ready: list[tuple]) -> None:
         """Hash events (seq, action, ref, question, before, after, detail, rows) in seq order
@@ -179,8 +186,9 @@ class Tx(Appending):
             return
         prev = self._chain_head()[1]
         out = []
+        given = [self._salts.pop(r[0], None) for r in ready] if self._salts else ()
         for (seq, action, ref, question, before, after, detail, rows), (salt, digest) in zip(
-                ready, self._chain(prev, ready), strict=True):
+                ready, self._chain(prev, ready, given), strict=True):
             out.append((self.audit_key, seq, self.now, self.reviewer, action, ref, question,
                         before, after, detail, self.login, salt, prev, digest, rows))
             prev = digest

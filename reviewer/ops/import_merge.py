@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from reviewer.errors import DatabaseError
 from reviewer.files.answer_staging import Staged
 from reviewer.files.answer_table import Problems, Rules
+from reviewer.ops.appending import Ahead, hash_ahead
 from reviewer.ops.core import Tx
 from reviewer.questions.logic import BLANK
 from reviewer.questions.model import QuestionSet
@@ -34,6 +35,7 @@ from reviewer.store import (
 )
 from reviewer.store.chain import listed, new_salt, pack_parts
 from reviewer.store.db import Database
+from reviewer.store.history import Action
 
 
 @dataclass
@@ -83,6 +85,8 @@ class Merge:
         self.prepared = False            # SQLite: the merge made before the write lock
         self.pending = False             # ... taken under it, not yet written
         self.stale = False               # ... a record it read changed before the lock
+        self.salt: bytes | None = None   # ... the salt its own event was hashed with ahead
+        self.ahead: Ahead | None = None  # ... and what its packs of events were then
 
     def run(self, result: ImportResult, early: bool = False,
             new: import_rows.NewRows | None = None) -> None:
@@ -101,13 +105,15 @@ class Merge:
             self.tx)
 
     def prepare(self, audit_id: int, now: str, login: str | None, reviewer: str,
-                new: import_rows.NewRows | None) -> bool:
+                new: import_rows.NewRows | None,
+                detail: Callable[[int], str] | None = None) -> bool:
         """SQLite, before the write lock, in the staging transaction (the refs matched): the
         whole merge made into temporary tables as the audit is now, its events numbered after
         the chain's head as it is now and packed, the answers it gives listed after the new
         records' (``new``), and the matched records kept as they were (``store.merge_check``);
         whether it was made (not where the file has problems: the lock's own run reports
-        them)."""
+        them). ``detail``: the import's own event's detail for so many updated records: the
+        event and the packs after it are then hashed ahead (``appending.hash_ahead``)."""
         db = self.db
         self.updated = merge.matched_count(db)
         if not self.updated:
@@ -117,10 +123,13 @@ class Merge:
         if self.problems.found:
             return False
         merge_check.snapshot(db)
-        self.seq = history.chain_head(db, audit_id)[0] + 1     # the import's, if none writes
+        head, last = history.chain_head(db, audit_id)
+        self.seq = head + 1                                 # the import's, if none writes
         self.changed = merge.changes(db, self.questions, self.seq + 1)
         texts = (list(merge_events.packs(db, self.detail))
                  if bundle.PACK_MIN <= self.changed <= PREPARE_MAX else None)
+        self.given = given = import_rows.merged_given(db, merge.CHANGE, new,
+                                                      merge.noted(db))
 
         def ready() -> list[tuple[int, str, list[int], bundle.Prepared]]:   # but for the chain
             out = []
@@ -128,6 +137,11 @@ class Merge:
                 out.append((first, text, rids, bundle.prepare(now, login, reviewer, text,
                                                               new_salt())))
                 time.sleep(0)       # lets this thread's SQL go on between its statements
+            if detail is not None:
+                own = (self.seq, Action.IMPORT.value, None, None, None, None,
+                       detail(self.updated), given)
+                self.salt, self.ahead = hash_ahead(audit_id, now, login, reviewer, last, own,
+                                                   out)
             return out
 
         # the packs of events made ready in a thread of their own while the patches, the
@@ -139,7 +153,6 @@ class Merge:
             packs = pool.submit(ready) if texts else None
             merge.stage_packs(db, audit_id, reviewer, now, self.seq)
             merge_records.stage_records(db, self._fields(), before=True)
-            self.given = import_rows.merged_given(db, merge.CHANGE, new, merge.noted(db))
             self.packs = packs.result() if packs is not None else None
         self.prepared = True
         return True
@@ -153,6 +166,7 @@ class Merge:
         if not self.prepared or not merge_check.unchanged(self.db):
             self.stale = self.prepared
             self.prepared, self.packs, self.given, self.changed = False, None, None, 0
+            self.salt = self.ahead = None
             return False
         self.tx, moved = tx, seq - self.seq        # other writers' events meanwhile
         self.seq, self.offset = seq, moved
@@ -176,7 +190,7 @@ class Merge:
         if self.changed >= bundle.PACK_MIN and self.packs is not None and self.pending:
             tx.append_packs_while([(first + self.offset, text, rids, ready)
                                    for first, text, rids, ready in self.packs],
-                                  self.write_staged)
+                                  self.write_staged, self.ahead)
             return
         self.write_staged()
         if not self.changed:

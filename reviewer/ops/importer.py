@@ -85,7 +85,8 @@ def import_answers(ws: Workspace, audit_id: int, path: str | Path,
                     prepared = staging.prepare_new(ws.db, audit_id, [q.id for q in qs.questions],
                                                    set(staged.involved),
                                                    set(staged.note_questions))
-                    early = _prepare_merge(ws, audit_id, qs, staged, header, path, prepared)
+                    early = _prepare_merge(ws, audit_id, qs, staged, header, path, digest,
+                                           prepared)
                 try:
                     result, tx = _write(ws, audit_id, qs, staged, header, path, digest,
                                         prepared, early, attempt == MERGE_TRIES)
@@ -138,7 +139,7 @@ def _write(ws: Workspace, audit_id: int, qs: QuestionSet, st: Staged, header: li
 
 
 def _prepare_merge(ws: Workspace, audit_id: int, qs: QuestionSet, st: Staged,
-                   header: list[str], path: Path,
+                   header: list[str], path: Path, digest: str,
                    prepared: tuple[int, int, import_rows.NewRows, bytes] | None
                    ) -> tuple[Merge, str] | None:
     """SQLite, before the write lock (the refs matched by ``staging.prepare_new``): the merge
@@ -150,7 +151,17 @@ def _prepare_merge(ws: Workspace, audit_id: int, qs: QuestionSet, st: Staged,
     now = now_iso()
     merged = Merge(ws.db, None, qs, st, Problems(st.name, header), 0, path.name)
     given = prepared[2] if prepared[1] else None
-    return (merged, now) if merged.prepare(audit_id, now, ws.login, ws.reviewer, given) else None
+    count = prepared[1]
+
+    def detail(updated: int) -> str:      # the import's event's, as the lock will give it
+        return _detail(path, digest, st.rows, count, updated)
+    return ((merged, now) if merged.prepare(audit_id, now, ws.login, ws.reviewer, given, detail)
+            else None)
+
+
+def _detail(path: Path, digest: str, rows: int, new: int, updated: int) -> str:
+    """The import's own event's detail."""
+    return f"{path.name} sha256={digest} rows={rows} new={new} updated={updated}"
 
 
 def _apply(tx: Tx, qs: QuestionSet, st: Staged, header: list[str], path: Path, digest: str,
@@ -213,8 +224,8 @@ def _apply(tx: Tx, qs: QuestionSet, st: Staged, header: list[str], path: Path, d
         merged.write_staged()           # the merge's given answers are read back below too
         given = import_rows.given_rows(tx.db, tx.audit.id, seq)      # the file's rows as stored
     result.new = new[0]
-    tx.event(Action.IMPORT, detail=f"{path.name} sha256={digest} rows={st.rows} new={result.new} "
-                              f"updated={result.updated}", seq=seq, rows=given)
+    tx.event(Action.IMPORT, detail=_detail(path, digest, st.rows, result.new, result.updated),
+             seq=seq, rows=given, salt=merged.salt)
     merged.append_history(tx)
     return result
 

@@ -76,16 +76,19 @@ class Chainer:
                                                    separators=(",", ":"))[1:-1]
         return found
 
-    def chain(self, prev: bytes | None, events: Sequence[tuple]) -> list[tuple[bytes, bytes]]:
+    def chain(self, prev: bytes | None, events: Sequence[tuple],
+              given: Sequence[bytes | None] = ()) -> list[tuple[bytes, bytes]]:
         """(salt, hash) of each event (seq, action, ref, question, before, after, detail,
         rows) in turn, each chained to the one before (``prev``: the hash before the first).
+        ``given``: the salts of the first events where chosen before (a salt is still used
+        once: an event hashed ahead of the write lock, ``ops.import_merge``), new otherwise.
         Written out flat: this loop runs once per changed answer of an import."""
         sha, head, middles = hashlib.sha256, self.head, self.middles
         salts = os.urandom(SALT_BYTES * len(events))
         out = []
         at = 0
-        for seq, action, ref, question, before, after, detail, rows in events:
-            salt = salts[at:at + SALT_BYTES]
+        for i, (seq, action, ref, question, before, after, detail, rows) in enumerate(events):
+            salt = (given[i] if i < len(given) else None) or salts[at:at + SALT_BYTES]
             at += SALT_BYTES
             mid = middles.get((action, question)) or self._middle(action, question)
             c1 = "null" if ref is None else f'"{sha(salt + ref.encode()).hexdigest()}"'

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from reviewer.ops import import_merge, importer
-from reviewer.store import history, verify
+from reviewer.store import bundle, history, verify
 from reviewer.store.audits import get_audit
 from reviewer.store.db import Database
 from tests.actions import WHO, create_audit, import_answers, score, ws
@@ -218,3 +218,39 @@ def test_an_entry_for_a_question_the_set_no_longer_has_keeps_its_event(setup, tm
     assert db.one("SELECT value, event_seq FROM answer WHERE record_id = ? "
                   "AND question_id = 'gone'", (r1,)) == before
     assert answers(db, "R1") == {"1": "Y", "2": "N", "3": "None", "gone": "Y"}
+
+
+@pytest.mark.parametrize("other_writes", [False, True])
+def test_events_hashed_ahead_are_taken_only_on_the_head_they_were_hashed_on(
+        setup, monkeypatch, tmp_path, other_writes):
+    """The import's own event and its packs of events are hashed before the write lock
+    (docs/performance.md, "The events hashed ahead of the lock"): under it they are taken
+    where the chain's head is the one they were hashed on (each pack hashed once), and hashed
+    again where another writer's event came first; either way the history verifies."""
+    db, path = setup
+    qs = ws(db).question_set(get_audit(db, NAME))
+    if other_writes:
+        in_the_window(monkeypatch, path, lambda other: score(
+            other, qs, rid(other, "R20"), "1", "N", "bob"))
+    monkeypatch.setattr("reviewer.store.bundle.PACK_MIN", 0)
+    monkeypatch.setattr("reviewer.store.merge.EVENT_BATCH", 7)
+    hashed: list[int] = []
+    real = bundle.chain_prepared
+    monkeypatch.setattr(bundle, "chain_prepared",
+                        lambda key, prev, first, made: hashed.append(first) or real(
+                            key, prev, first, made))
+    changed = write_csv(tmp_path / "second.csv", HEADER,
+                        [[f"R{n}", "N", "Y", "", "CID"] for n in range(1, 11)])
+    assert run_import(db, changed).changed == 30
+    events = checked(db)
+    own = next(e for e in events if e.action == "import" and e.detail.startswith("second.csv"))
+    assert own.detail.endswith("new=0 updated=10")
+    # a pack's row is at its last event's seq: each one's first follows the row before
+    lasts = [seq for (seq,) in db.all("SELECT seq FROM event WHERE bundle IS NOT NULL "
+                                      "ORDER BY seq")]
+    firsts = [own.seq + 1] + [seq + 1 for seq in lasts[:-1]]
+    assert len(firsts) >= 2 and lasts[-1] == own.seq + 30
+    if other_writes:        # hashed ahead on the head before bob's event, then again
+        assert hashed == [seq - 1 for seq in firsts] + firsts
+    else:
+        assert hashed == firsts

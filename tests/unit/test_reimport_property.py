@@ -256,15 +256,21 @@ PREV = st.one_of(st.none(), st.binary(min_size=32, max_size=32))
                                  st.one_of(st.none(), st.text(max_size=6)), text, text,
                                  st.text(max_size=12), st.one_of(st.none(), st.binary())),
                        min_size=1, max_size=5),
-       prev=PREV)
-def test_the_bulk_chain_hashes_what_canonical_writes(audit_id, first, who, events, prev):
+       prev=PREV, chosen=st.lists(st.one_of(st.none(), st.binary(min_size=16, max_size=16)),
+                                  max_size=6))
+def test_the_bulk_chain_hashes_what_canonical_writes(audit_id, first, who, events, prev,
+                                                     chosen):
     """``chain.Chainer`` (an import's events in bulk) gives the very bytes ``chain.canonical``
-    does, for any text: ``reviewer verify`` recomputes them that way."""
+    does, for any text, with the salts ``chosen`` before where given (an event hashed ahead of
+    the write lock): ``reviewer verify`` recomputes them that way."""
     from reviewer.store import chain
 
     at, login, reviewer = who
     ready = [(first + i, *e) for i, e in enumerate(events)]
-    got = chain.Chainer(audit_id, at, login, reviewer).chain(prev, ready)
+    got = chain.Chainer(audit_id, at, login, reviewer).chain(prev, ready, chosen)
+    for i, (salt, _) in enumerate(got):
+        if i < len(chosen) and chosen[i] is not None:
+            assert salt == chosen[i]
     for (seq, action, ref, question, before, after, detail, rows), (salt, digest) in zip(
             ready, got, strict=True):
         body = chain.canonical(audit_id, seq, at, login, reviewer, action, question,
@@ -272,4 +278,5 @@ def test_the_bulk_chain_hashes_what_canonical_writes(audit_id, first, who, event
         assert digest == chain.event_hash(prev, body)
         assert len(salt) == chain.SALT_BYTES
         prev = digest
-    assert len({salt for salt, _ in got}) == len(got)
+    new = [salt for i, (salt, _) in enumerate(got) if i >= len(chosen) or chosen[i] is None]
+    assert len(set(new)) == len(new)
