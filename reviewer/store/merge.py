@@ -146,12 +146,13 @@ def changes(db: Database, questions: list[Question], first_seq: int) -> int:
                "old_pack_seq INTEGER, had INTEGER NOT NULL, tallied INTEGER NOT NULL DEFAULT 0, "
                "slot INTEGER NOT NULL DEFAULT 0)")
     same = "IS" if db.dialect == "sqlite" else "IS NOT DISTINCT FROM"
-    stored, by = "answer", "a.question_id = q.qid"
+    stored, on = "answer", "a.record_id = s.rid AND a.question_id = q.qid"
+    missing = "a.record_id IS NULL"
     entry = "CAST(NULL AS TEXT) AS old_entry, CAST(NULL AS INTEGER) AS old_pack_seq"
     if db.dialect == "sqlite":          # the packs unpacked once (store.packs), by slot:
         packed.keep_old(db, STAGE)      # a question's place in the set (pack_writes.check_slots)
         stored, entry = packed.OLD, "a.entry AS old_entry, a.seq AS old_pack_seq"
-        by = "a.slot = q.k"
+        on, missing = f"a.id = s.rid * {packed.STRIDE} + q.k", "a.id IS NULL"
     state, value, note = _final(questions)
     cells = (
         "SELECT x.*, CASE WHEN old_state IN (1, 2) AND NOT (state = old_state AND "
@@ -161,9 +162,9 @@ def changes(db: Database, questions: list[Question], first_seq: int) -> int:
         "q.in_file AS in_file, COALESCE(a.state, 0) AS old_state, a.value AS old_value, "
         "COALESCE(a.note, '') AS old_note, "
         f"{state} AS state, {value} AS value, {note} AS note, {entry}, "
-        "CASE WHEN a.record_id IS NULL THEN 0 ELSE 1 END AS had, q.tallied AS tallied "
+        f"CASE WHEN {missing} THEN 0 ELSE 1 END AS had, q.tallied AS tallied "
         f"FROM {STAGE} s CROSS JOIN {QUESTIONS} q "
-        f"LEFT JOIN {stored} a ON a.record_id = s.rid AND {by} "
+        f"LEFT JOIN {stored} a ON {on} "
         "WHERE s.rid IS NOT NULL) x "
         f"WHERE NOT (state = old_state AND value {same} old_value AND note = old_note)")
     columns = "rid, qid, ref, in_file, old_state, old_value, old_note, state, value, note"

@@ -8,7 +8,8 @@ from __future__ import annotations
 from reviewer.errors import DatabaseError
 from reviewer.store.db import Database
 
-OLD = "merge_old"            # the matched records' stored answers, one row each (a merge)
+OLD = "merge_old"            # the matched records' stored answers, one row each (a merge),
+STRIDE = 1 << 20             # keyed by record * STRIDE + slot (one integer: a rowid)
 
 NEW_PACKS = "import_new_pack"   # SQLite: the new records' packs, made before the write lock
 _COMPACT = "note = '' AND ((state = 1 AND value IS NOT NULL) OR state IN (2, 3))"
@@ -129,6 +130,7 @@ def unpacked(columns: str, where: str) -> str:
     as if it named its event), ``counted`` (1 for such a one) and ``pack_seq`` (the pack's
     event)."""
     known = {"record_id": "p.record_id", "question_id": "q.question_id", "slot": "j.key",
+             "key": f"p.record_id * {STRIDE} + j.key",
              "entry": f"CASE WHEN {_SHORT} AND (j.value ->> 1) <= 0 THEN json_array("
                       "j.value -> 0, p.base_seq - (j.value ->> 1)) WHEN "
                       f"{_FULL} AND (j.value ->> 5) <= 0 THEN json_set(j.value, '$[5]', "
@@ -147,15 +149,16 @@ def keep_old(db: Database, stage: str) -> None:
     """The stored answers of the records ``stage`` matched, unpacked once into a temporary
     table keyed by record and slot (the question's place in the set) the merge reads as it
     would the answer table (``store.merge``): state, value and note as the view gives them
-    (:func:`unpacked`), ``entry`` an array entry as stored, ``seq`` the pack's event."""
+    (:func:`unpacked`), ``entry`` an array entry as stored, ``seq`` the pack's event. Its key
+    is one integer, ``record * STRIDE + slot`` (a rowid: the change table's pass looks each
+    cell up by it faster than by a key of two columns)."""
     db.execute(f"DROP TABLE IF EXISTS {OLD}")
-    db.execute(f"CREATE TEMP TABLE {OLD} (record_id INTEGER NOT NULL, slot INTEGER NOT "
-               "NULL, state INTEGER NOT NULL, value TEXT, note TEXT NOT NULL, entry TEXT, "
-               "seq INTEGER, counted INTEGER NOT NULL, PRIMARY KEY (record_id, slot)) "
-               "WITHOUT ROWID")
+    db.execute(f"CREATE TEMP TABLE {OLD} (id INTEGER PRIMARY KEY, state INTEGER NOT NULL, "
+               "value TEXT, note TEXT NOT NULL, entry TEXT, seq INTEGER, "
+               "counted INTEGER NOT NULL)")
     db.execute(f"INSERT INTO {OLD} " + unpacked(
-        "record_id, slot, state, value, note, entry, pack_seq, counted",
-        f"p.record_id IN (SELECT rid FROM {stage} WHERE rid IS NOT NULL)"))
+        "key, state, value, note, entry, pack_seq, counted",
+        f"j.key < {STRIDE} AND p.record_id IN (SELECT rid FROM {stage} WHERE rid IS NOT NULL)"))
 
 
 PATCH = "merge_patch"        # each changed record's new pack (a merge)
@@ -227,9 +230,11 @@ def build(db: Database, change: str, audit_id: int, reviewer: str, now: str,
              f"CASE WHEN {kept} THEN NULL ELSE {eseq} END, {login}) END")
     # the entries counted from the old base (``keep_old`` made them name their events): held,
     # set before the patch, whose own cells (a null: removed) then win
-    held = (f"(SELECT record_id, json_group_object(CAST(slot AS TEXT), json(entry)) AS held, "
-            f"SUM(CASE WHEN slot < {MASKED} THEN 1 << slot ELSE 0 END) AS hmask FROM {OLD} "
-            "WHERE counted = 1 GROUP BY record_id)" if counted_from is not None else
+    slot = f"id % {STRIDE}"
+    held = (f"(SELECT id / {STRIDE} AS record_id, json_group_object(CAST({slot} AS TEXT), "
+            f"json(entry)) AS held, SUM(CASE WHEN {slot} < {MASKED} THEN 1 << ({slot}) "
+            f"ELSE 0 END) AS hmask FROM {OLD} WHERE counted = 1 GROUP BY id / {STRIDE})"
+            if counted_from is not None else
             "(SELECT NULL AS record_id, NULL AS held, 0 AS hmask)")
     top = int(db.scalar("SELECT MAX(slot) FROM pack_slot WHERE audit_id = ?", (audit_id,)) or 0)
     old = "COALESCE(a.pack, '[]')"          # the stored pack, made long enough for every slot
