@@ -219,7 +219,11 @@ def build(db: Database, change: str, audit_id: int, reviewer: str, now: str,
              "AND c.eseq IS NOT NULL")
     cells = f"(SELECT *, {seqs} AS eseq FROM {change}) c"
     eseq = "c.eseq" if counted_from is None else f"{int(counted_from)} - c.eseq"
-    entry = ("CASE WHEN c.state = 0 AND c.note = '' THEN NULL "
+    # first the most common cell, tested cheaply: an answer replacing a compact one
+    common = (f"c.old_entry IS NULL AND c.note = '' AND c.state = 1 AND c.value IS NOT NULL "
+              f"AND c.eseq IS NOT NULL AND NOT ({kept})")
+    entry = (f"CASE WHEN {common} THEN json_array(CAST(c.value AS TEXT), {eseq}) "
+             "WHEN c.state = 0 AND c.note = '' THEN NULL "
              f"WHEN {short} AND c.state = 1 AND c.value IS NOT NULL "
              f"THEN json_array(CAST(c.value AS TEXT), {eseq}) "
              f"WHEN {short} AND c.state = 2 THEN json_array(2, {eseq}) "
