@@ -43,7 +43,7 @@ from reviewer.gc_pause import gc_paused
 from reviewer.ops.core import OpResult, Tx, check_open, write
 from reviewer.ops.import_merge import ImportResult, Merge
 from reviewer.questions.model import QuestionSet
-from reviewer.store import import_rows, merge, merge_check, staging
+from reviewer.store import import_rows, merge, merge_check, scratch, staging
 from reviewer.store.chain import listed, pack_parts
 from reviewer.store.db import Database
 from reviewer.store.history import Action
@@ -69,8 +69,8 @@ def import_answers(ws: Workspace, audit_id: int, path: str | Path,
     shape: list[str] = []                      # cells beyond the header (FILE:ROW:COLUMN)
     header, rows = iter_table(path, shape)     # streamed: memory stays flat at any size
     digest = file_sha256(path)
-    with gc_paused():
-        try:
+    with gc_paused(), scratch.space(ws.db) as own:   # the working tables: docs/performance.md,
+        try:                                         # "An import's working tables"
             staged, problems = plan_stage(qs, str(path), header)
             add_duplicates(staged, problems, staging.fill(
                 ws.db, staged.table, staged.width,
@@ -94,9 +94,10 @@ def import_answers(ws: Workspace, audit_id: int, path: str | Path,
                 except StaleMerge:      # SQLite: a record its merge read changed meanwhile
                     continue
         finally:
-            staging.drop(ws.db)          # after the commit: the lock is not held for it
-            merge.drop(ws.db)
-            merge_check.drop(ws.db)
+            if not own:              # (else they go with the scratch database, after this)
+                staging.drop(ws.db)          # after the commit: the lock is not held for it
+                merge.drop(ws.db)
+                merge_check.drop(ws.db)
     staging.refresh_statistics(ws.db, staged.rows)
     if progress:
         progress(staged.rows, staged.rows)

@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from reviewer.store import pack_writes as packed
+from reviewer.store import scratch
 from reviewer.store.db import Database
 from reviewer.store.staging import STAGE
 
@@ -133,12 +134,12 @@ def changes(db: Database, questions: list[Question], first_seq: int) -> int:
     Its key ``n``: on SQLite a cell's first event's seq (negative for a cell without one),
     on PostgreSQL the cell's place, its seq in ``seq``."""
     db.execute(f"DROP TABLE IF EXISTS {QUESTIONS}")
-    db.execute(f"CREATE TEMP TABLE {QUESTIONS} (k INTEGER PRIMARY KEY, qid TEXT NOT NULL, "
+    db.execute(f"CREATE {scratch.table(db, QUESTIONS)} (k INTEGER PRIMARY KEY, qid TEXT NOT NULL, "
                "in_file INTEGER NOT NULL, tallied INTEGER NOT NULL)")
     db.executemany(f"INSERT INTO {QUESTIONS} VALUES (?, ?, ?, ?)",
                    [(q.k, q.qid, int(q.in_file), int(q.tallied)) for q in questions])
     db.execute(f"DROP TABLE IF EXISTS {CHANGE}")
-    db.execute(f"CREATE TEMP TABLE {CHANGE} (n INTEGER PRIMARY KEY, rid INTEGER NOT NULL, "
+    db.execute(f"CREATE {scratch.table(db, CHANGE)} (n INTEGER PRIMARY KEY, rid INTEGER NOT NULL, "
                "qid TEXT NOT NULL, ref TEXT NOT NULL, in_file INTEGER NOT NULL, "
                "old_state INTEGER NOT NULL, old_value TEXT, old_note TEXT NOT NULL, "
                "state INTEGER NOT NULL, value TEXT, note TEXT NOT NULL, seq INTEGER, "
@@ -184,7 +185,7 @@ def changes(db: Database, questions: list[Question], first_seq: int) -> int:
                   "ORDER BY k, qk, d.copy" if twice else " ORDER BY k, qk")
         copy = "d.copy = 1 OR " if twice else ""
         if twice:
-            db.execute(f"CREATE TEMP TABLE {TWICE} (copy INTEGER PRIMARY KEY)")
+            db.execute(f"CREATE {scratch.table(db, TWICE)} (copy INTEGER PRIMARY KEY)")
             db.execute(f"INSERT INTO {TWICE} VALUES (0), (1)")
             columns = columns.replace("in_file", "CASE WHEN d.copy = 1 THEN -1 ELSE in_file END")
         db.execute(f"INSERT INTO {CHANGE} (n, rid, qid, ref, in_file, old_state, old_note, "
@@ -211,7 +212,7 @@ def noted(db: Database) -> bool:
     with no event of its own then has a negative key, as without one, unless its note
     changes: ``import_rows.changed_given`` reads every key)."""
     return db.dialect == "sqlite" and bool(
-        db.scalar("SELECT 1 FROM sqlite_temp_master WHERE name = ?", (TWICE,)))
+        scratch.exists(db, TWICE))
 
 
 def apply(db: Database, audit_id: int, reviewer: str, now: str, import_seq: int | None) -> None:

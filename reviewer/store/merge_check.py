@@ -14,6 +14,7 @@ anything differ, the merge is made again under the lock, as it was before.
 
 from __future__ import annotations
 
+from reviewer.store import scratch
 from reviewer.store.db import Database
 from reviewer.store.staging import STAGE
 
@@ -23,7 +24,7 @@ SEEN = "merge_seen"      # the matched records as the merge read them
 def snapshot(db: Database) -> None:
     """Keep each matched record's pack, fields and completeness as they are now."""
     db.execute(f"DROP TABLE IF EXISTS {SEEN}")
-    db.execute(f"CREATE TEMP TABLE {SEEN} (rid INTEGER PRIMARY KEY, k INTEGER NOT NULL, "
+    db.execute(f"CREATE {scratch.table(db, SEEN)} (rid INTEGER PRIMARY KEY, k INTEGER NOT NULL, "
                "pack TEXT, base INTEGER, fields TEXT NOT NULL, complete INTEGER NOT NULL)")
     db.execute(f"INSERT OR IGNORE INTO {SEEN} SELECT s.rid, s.k, p.pack, p.base_seq, r.fields, "
                "r.complete "
@@ -35,7 +36,7 @@ def unchanged(db: Database) -> bool:
     """Under the write lock, the refs matched again: whether the same staged rows match the
     same records as in the :func:`snapshot`, and each record's pack, fields and completeness
     are still as they were."""
-    if not db.scalar(f"SELECT 1 FROM sqlite_temp_master WHERE name = '{SEEN}'"):
+    if not scratch.exists(db, SEEN):
         return False
     matched = db.scalar(f"SELECT COUNT(*) FROM {STAGE} WHERE rid IS NOT NULL")
     if matched != db.scalar(f"SELECT COUNT(*) FROM {SEEN}"):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from reviewer.store import pack_writes
+from reviewer.store import pack_writes, scratch
 from reviewer.store.db import Database
 from reviewer.store.merge import CHANGE, QUESTIONS, RECORDS, batches
 from reviewer.store.staging import STAGE
@@ -36,7 +36,7 @@ def stage_records(db: Database, new_fields: Iterable[list[tuple[int, str]]],
     patched): a record's count of answers is that of its stored pack moved by its changed
     cells, which is what its patched pack will count."""
     db.execute(f"DROP TABLE IF EXISTS {RECORDS}")
-    db.execute(f"CREATE TEMP TABLE {RECORDS} (id INTEGER PRIMARY KEY, fields TEXT, "
+    db.execute(f"CREATE {scratch.table(db, RECORDS)} (id INTEGER PRIMARY KEY, fields TEXT, "
                "complete BOOLEAN)")
     tallied = int(db.scalar(f"SELECT COUNT(*) FROM {QUESTIONS} WHERE tallied = 1"))
     counted = f"SELECT qid FROM {QUESTIONS} WHERE tallied = 1"

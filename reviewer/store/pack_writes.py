@@ -6,6 +6,7 @@ the SQL that reads the packs' entries as the ``answer`` view does, without it.""
 from __future__ import annotations
 
 from reviewer.errors import DatabaseError
+from reviewer.store import scratch
 from reviewer.store.db import Database
 
 OLD = "merge_old"            # the matched records' stored answers, one row each (a merge),
@@ -74,7 +75,7 @@ def insert_new(db: Database, stage: str, cells: list[tuple[str, str, str]], firs
 def copy_prepared(db: Database, first_id: int, audit_id: int, seq: int | None) -> bool:
     """Under the write lock: :func:`prepare_new`'s packs written (records ``first_id + k``,
     given by event ``seq``); whether there were any."""
-    if not db.scalar("SELECT 1 FROM sqlite_temp_master WHERE name = ?", (NEW_PACKS,)):
+    if not scratch.exists(db, NEW_PACKS):
         return False
     db.execute("INSERT INTO answer_pack (record_id, audit_id, event_seq, pack) "
                f"SELECT ? + k, ?, ?, pack FROM {NEW_PACKS} ORDER BY k", (first_id, audit_id, seq))
@@ -91,7 +92,7 @@ def prepare_new(db: Database, source: str, stage: str, cells: list[tuple[str, st
     db.execute(f"DROP TABLE IF EXISTS {NEW_PACKS}")
     if db.scalar(f"SELECT 1 FROM {source} WHERE NOT ({_COMPACT}) LIMIT 1"):
         return False
-    db.execute(f"CREATE TEMP TABLE {NEW_PACKS} (k INTEGER PRIMARY KEY, pack TEXT NOT NULL)")
+    db.execute(f"CREATE {scratch.table(db, NEW_PACKS)} (k INTEGER PRIMARY KEY, pack TEXT NOT NULL)")
     db.execute(f"INSERT INTO {NEW_PACKS} {_new_packs(stage, cells)}",
                ("", "", None))                  # no entry takes these
     return True
@@ -153,7 +154,7 @@ def keep_old(db: Database, stage: str) -> None:
     is one integer, ``record * STRIDE + slot`` (a rowid: the change table's pass looks each
     cell up by it faster than by a key of two columns)."""
     db.execute(f"DROP TABLE IF EXISTS {OLD}")
-    db.execute(f"CREATE TEMP TABLE {OLD} (id INTEGER PRIMARY KEY, state INTEGER NOT NULL, "
+    db.execute(f"CREATE {scratch.table(db, OLD)} (id INTEGER PRIMARY KEY, state INTEGER NOT NULL, "
                "value TEXT, note TEXT NOT NULL, entry TEXT, seq INTEGER, "
                "counted INTEGER NOT NULL)")
     db.execute(f"INSERT INTO {OLD} " + unpacked(
@@ -250,7 +251,7 @@ def build(db: Database, change: str, audit_id: int, reviewer: str, now: str,
     for i in range(0, len(pairs), ARGS // 2):       # at most 127 arguments a call
         packed = f"json_set({packed}, {', '.join(pairs[i:i + ARGS // 2])})"
     db.execute(f"DROP TABLE IF EXISTS {PATCH}")
-    db.execute(f"CREATE TEMP TABLE {PATCH} (rid INTEGER PRIMARY KEY, pack TEXT NOT NULL, "
+    db.execute(f"CREATE {scratch.table(db, PATCH)} (rid INTEGER PRIMARY KEY, pack TEXT NOT NULL, "
                "moved INTEGER NOT NULL, turned INTEGER NOT NULL)")
     # in the same pass, what the record's completeness needs (store.merge_records): how far
     # its tallied cells move its count of answers, and whether one became or stopped being

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from reviewer.store import import_rows, pack_writes
+from reviewer.store import import_rows, pack_writes, scratch
 from reviewer.store.chain import listed, pack_parts
 from reviewer.store.db import Database
 from reviewer.store.ids import next_id, next_seq, reserve_records
@@ -20,12 +20,12 @@ def fill(db: Database, table: list[str], width: int,
     """Make the staging table (``table``: its column definitions) and store every batch, with
     no write lock; (ref, row numbers joined by commas) of every repeated ref."""
     db.execute(f"DROP TABLE IF EXISTS {STAGE}")
-    db.execute(f"CREATE TEMP TABLE {STAGE} ({', '.join(table)})")
+    db.execute(f"CREATE {scratch.table(db, STAGE)} ({', '.join(table)})")
     sql = f"INSERT INTO {STAGE} VALUES ({', '.join('?' * width)})"
     with db.staging():
         for rows in batches:
             db.executemany(sql, rows)
-        db.execute(f"CREATE INDEX ix_{STAGE}_ref ON {STAGE} (ref)")
+        db.execute(f"CREATE INDEX {scratch.index(db, f'ix_{STAGE}_ref')} ON {STAGE} (ref)")
         return db.all(f"SELECT ref, {db.group_concat('row')} FROM {STAGE} "
                       "WHERE ref <> '' GROUP BY ref HAVING COUNT(*) > 1")
 
@@ -160,7 +160,8 @@ def _answer_rows(db: Database, question_ids: list[str], involved: set[int],
     k is between the two parameters."""
     n = len(question_ids)
     db.execute("DROP TABLE IF EXISTS import_questions")
-    db.execute("CREATE TEMP TABLE import_questions (k INTEGER PRIMARY KEY, qid TEXT NOT NULL)")
+    db.execute(f"CREATE {scratch.table(db, 'import_questions')} (k INTEGER PRIMARY KEY, "
+               "qid TEXT NOT NULL)")
     db.executemany("INSERT INTO import_questions VALUES (?, ?)", list(enumerate(question_ids)))
     state = " ".join(f"WHEN {k} THEN s.{'r' if k in involved else 's'}{k}" for k in range(n))
     value = " ".join(f"WHEN {k} THEN s.{'w' if k in involved else 'v'}{k}" for k in range(n))
@@ -188,8 +189,9 @@ def prepare_new(db: Database, audit_id: int, question_ids: list[str], involved: 
     db.execute(f"DROP TABLE IF EXISTS {NEW}")
     # keyed by record and question, written in that order: the packs and the listing below
     # group by record along the key, without a sort
-    db.execute(f"CREATE TEMP TABLE {NEW} (k INTEGER NOT NULL, qid TEXT NOT NULL, state INTEGER "
-               "NOT NULL, value, note TEXT NOT NULL, PRIMARY KEY (k, qid)) WITHOUT ROWID")
+    db.execute(f"CREATE {scratch.table(db, NEW)} (k INTEGER NOT NULL, qid TEXT NOT NULL, "
+               "state INTEGER NOT NULL, value, note TEXT NOT NULL, PRIMARY KEY (k, qid)) "
+               "WITHOUT ROWID")
     db.execute(f"INSERT INTO {NEW} "
                + _answer_rows(db, question_ids, involved, notes, " ORDER BY k, qid"))
     db.execute("DROP TABLE import_questions")
