@@ -158,6 +158,7 @@ class Database(Transactions):
                                 f"{one_line(exc)}") from None
         self._in_tx = False
         self.scratch = "temp"          # SQLite: where an import's working tables are (scratch)
+        self.snapshot_version: int | None = None     # ... the file's, as its merge read it
         self.late = False              # PostgreSQL: the next transaction takes WRITE_LOCK late
         self._late_pending = False     # ... and has not taken it yet (lock_writers)
         self._first = ""               # PostgreSQL: locked before the write lock (lock_first)

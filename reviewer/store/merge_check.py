@@ -22,7 +22,10 @@ SEEN = "merge_seen"      # the matched records as the merge read them
 
 
 def snapshot(db: Database) -> None:
-    """Keep each matched record's pack, fields and completeness as they are now."""
+    """Keep each matched record's pack, fields and completeness as they are now, and the
+    file's version as this read sees it (``PRAGMA data_version``: it changes when another
+    connection commits)."""
+    db.snapshot_version = int(db.scalar("PRAGMA data_version"))
     db.execute(f"DROP TABLE IF EXISTS {SEEN}")
     db.execute(f"CREATE {scratch.table(db, SEEN)} (rid INTEGER PRIMARY KEY, k INTEGER NOT NULL, "
                "pack TEXT, base INTEGER, fields TEXT NOT NULL, complete INTEGER NOT NULL)")
@@ -35,9 +38,13 @@ def snapshot(db: Database) -> None:
 def unchanged(db: Database) -> bool:
     """Under the write lock, the refs matched again: whether the same staged rows match the
     same records as in the :func:`snapshot`, and each record's pack, fields and completeness
-    are still as they were."""
+    are still as they were: at once where no other connection committed since (the file's
+    version the same; this one wrote only its working tables meanwhile)."""
+    version, db.snapshot_version = db.snapshot_version, None
     if not scratch.exists(db, SEEN):
         return False
+    if version is not None and int(db.scalar("PRAGMA data_version")) == version:
+        return True
     matched = db.scalar(f"SELECT COUNT(*) FROM {STAGE} WHERE rid IS NOT NULL")
     if matched != db.scalar(f"SELECT COUNT(*) FROM {SEEN}"):
         return False

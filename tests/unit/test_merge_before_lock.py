@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from reviewer.ops import import_merge, importer
-from reviewer.store import bundle, history, verify
+from reviewer.store import bundle, history, merge_check, verify
 from reviewer.store.audits import get_audit
 from reviewer.store.db import Database
 from tests.actions import WHO, create_audit, import_answers, score, ws
@@ -254,3 +254,30 @@ def test_events_hashed_ahead_are_taken_only_on_the_head_they_were_hashed_on(
         assert hashed == [seq - 1 for seq in firsts] + firsts
     else:
         assert hashed == firsts
+
+
+def test_with_no_other_commit_the_records_are_not_compared_again(setup, monkeypatch, tmp_path):
+    """Where no other connection committed since the merge read the records (the file's
+    ``PRAGMA data_version`` the same), the merge is taken without comparing them again; the
+    tests above hold that a commit meanwhile has them compared."""
+    db, _ = setup
+    real, asked = merge_check.unchanged, []
+
+    def unchanged(db: Database) -> bool:
+        scalar = db.scalar
+
+        def seen(sql: str, *args, **kw):
+            asked.append(sql)
+            return scalar(sql, *args, **kw)
+        monkeypatch.setattr(db, "scalar", seen)
+        try:
+            return real(db)
+        finally:
+            monkeypatch.setattr(db, "scalar", scalar)
+
+    monkeypatch.setattr(merge_check, "unchanged", unchanged)
+    written = in_the_window(monkeypatch, path=str(tmp_path / "r.db"), act=lambda other: None)
+    run_import(db, write_csv(tmp_path / "second.csv", HEADER,
+                             [[f"R{n}", "N", "Y", "", "CID"] for n in range(1, 11)]))
+    assert written == [True] and asked and not any("record" in sql for sql in asked)
+    checked(db)
