@@ -129,7 +129,7 @@ def changes(db: Database, questions: list[Question], first_seq: int) -> int:
     """Fill the change table with every cell of a matched record whose answer or note the
     merge changes, in file order, then asking order, each with the seq of its first event
     (``SEQ``; events numbered from ``first_seq``; ``ans``/``nte``: whether it needs an
-    ``answer``/``note`` event; ``old_entry``, ``old_pack_seq``, ``had``: what
+    ``answer``/``note`` event; ``old_entry``, ``had``: what
     ``pack_writes.apply`` needs of the stored answer, NULL on PostgreSQL); how many events.
     Its key ``n``: on SQLite a cell's first event's seq (negative for a cell without one),
     on PostgreSQL the cell's place, its seq in ``seq``."""
@@ -144,15 +144,15 @@ def changes(db: Database, questions: list[Question], first_seq: int) -> int:
                "old_state INTEGER NOT NULL, old_value TEXT, old_note TEXT NOT NULL, "
                "state INTEGER NOT NULL, value TEXT, note TEXT NOT NULL, seq INTEGER, "
                "ans INTEGER NOT NULL, nte INTEGER NOT NULL, old_entry TEXT, "
-               "old_pack_seq INTEGER, had INTEGER NOT NULL, tallied INTEGER NOT NULL DEFAULT 0, "
+               "had INTEGER NOT NULL, tallied INTEGER NOT NULL DEFAULT 0, "
                "slot INTEGER NOT NULL DEFAULT 0)")
     same = "IS" if db.dialect == "sqlite" else "IS NOT DISTINCT FROM"
     stored, on = "answer", "a.record_id = s.rid AND a.question_id = q.qid"
     missing = "a.record_id IS NULL"
-    entry = "CAST(NULL AS TEXT) AS old_entry, CAST(NULL AS INTEGER) AS old_pack_seq"
+    entry = "CAST(NULL AS TEXT) AS old_entry"
     if db.dialect == "sqlite":          # the packs unpacked once (store.packs), by slot:
         packed.keep_old(db, STAGE)      # a question's place in the set (pack_writes.check_slots)
-        stored, entry = packed.OLD, "a.entry AS old_entry, a.seq AS old_pack_seq"
+        stored, entry = packed.OLD, "a.entry AS old_entry"
         on, missing = f"a.id = s.rid * {packed.STRIDE} + q.k", "a.id IS NULL"
     state, value, note = _final(questions)
     cells = (
@@ -169,7 +169,7 @@ def changes(db: Database, questions: list[Question], first_seq: int) -> int:
         "WHERE s.rid IS NOT NULL) x "
         f"WHERE NOT (state = old_state AND value {same} old_value AND note = old_note)")
     columns = "rid, qid, ref, in_file, old_state, old_value, old_note, state, value, note"
-    stored_parts = "old_entry, old_pack_seq, had, tallied, qk"   # what apply needs of the
+    stored_parts = "old_entry, had, tallied, qk"   # what apply needs of the
     # stored answer, whether its question is tallied (what the records' completeness counts),
     # and its slot in the packs
     if db.dialect == "sqlite":

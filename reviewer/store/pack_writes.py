@@ -150,15 +150,14 @@ def keep_old(db: Database, stage: str) -> None:
     """The stored answers of the records ``stage`` matched, unpacked once into a temporary
     table keyed by record and slot (the question's place in the set) the merge reads as it
     would the answer table (``store.merge``): state, value and note as the view gives them
-    (:func:`unpacked`), ``entry`` an array entry as stored, ``seq`` the pack's event. Its key
+    (:func:`unpacked`), ``entry`` an array entry as stored. Its key
     is one integer, ``record * STRIDE + slot`` (a rowid: the change table's pass looks each
     cell up by it faster than by a key of two columns)."""
     db.execute(f"DROP TABLE IF EXISTS {OLD}")
     db.execute(f"CREATE {scratch.table(db, OLD)} (id INTEGER PRIMARY KEY, state INTEGER NOT NULL, "
-               "value TEXT, note TEXT NOT NULL, entry TEXT, seq INTEGER, "
-               "counted INTEGER NOT NULL)")
+               "value TEXT, note TEXT NOT NULL, entry TEXT, counted INTEGER NOT NULL)")
     db.execute(f"INSERT INTO {OLD} " + unpacked(
-        "key, state, value, note, entry, pack_seq, counted",
+        "key, state, value, note, entry, counted",
         f"j.key < {STRIDE} AND p.record_id IN (SELECT rid FROM {stage} WHERE rid IS NOT NULL)"))
 
 
@@ -197,8 +196,9 @@ def build(db: Database, change: str, audit_id: int, reviewer: str, now: str,
     import gives, with no note, is a short entry ``[value or state, event seq]``: its event
     (or the pack of events holding it) has the import's reviewer and time. The change table
     carries what is needed of the stored answer (``old_entry``: an array entry as stored,
-    ``old_pack_seq``: its pack's event, ``had``: one was stored), so no stored answer is
-    looked up again. Made before the write lock where the merge is (``store.merge_check``).
+    ``had``: one was stored), so no stored answer is looked up again (but a compact one's
+    pack's event, for a kept answer whose note alone changes). Made before the write lock
+    where the merge is (``store.merge_check``).
 
     ``counted_from`` (the import's own seq as foreseen): the entries name their events
     counted from it, ``foreseen - seq`` (zero or less), so that :func:`write` only sets their
@@ -212,7 +212,8 @@ def build(db: Database, change: str, audit_id: int, reviewer: str, now: str,
     # one's event (or the pack of events holding it), a compact one's the pack's event
     short_of = ("(SELECT g.{} FROM event g WHERE g.audit_id = ? AND g.seq >= c.old_entry ->> 1 "
                 "ORDER BY g.seq LIMIT 1)")
-    pack_of = "(SELECT g.{} FROM event g WHERE g.audit_id = ? AND g.seq = c.old_pack_seq)"
+    pack_of = ("(SELECT g.{} FROM answer_pack ap JOIN event g ON g.audit_id = ? "
+               "AND g.seq = ap.event_seq WHERE ap.record_id = c.rid)")
     who = {k: f"CASE WHEN {full} THEN c.old_entry ->> {i} WHEN c.old_entry IS NOT NULL THEN "
               f"{short_of.format(k)} ELSE {pack_of.format(k)} END"
            for k, i in (("reviewer", 3), ("at", 4))}

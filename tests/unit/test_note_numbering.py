@@ -89,3 +89,28 @@ def test_given_read_only_to_the_last_key(tmp_path: Path, monkeypatch: pytest.Mon
     assert len(given) == 2 and len(events) == len(EXPECTED)
     replay_answers(db, 1)
     db.close()
+
+
+@pytest.mark.parametrize("under_lock", [False, True])
+def test_a_note_added_to_a_kept_answer_keeps_its_reviewer_and_time(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, under_lock: bool) -> None:
+    """A re-import by someone else that gives the same answers with a first note: each answer
+    is kept, still its first reviewer's at their import's time (read, for an answer stored
+    compact, from its pack's event), now with the note."""
+    db = Database(str(tmp_path / "k.db"))
+    audit = create_audit(db, "K", write_set(tmp_path, SET))
+    rows = [[f"R{n}", "Y" if n % 2 else "N", "Y", ""] for n in range(6)]
+    import_answers(db, audit, write_csv(tmp_path / "1.csv", HEADER, rows), "alice")
+    first = db.all("SELECT r.ref, a.question_id, a.reviewer, a.answered_at "
+                   "FROM answer a JOIN record r ON r.id = a.record_id ORDER BY 1, 2")
+    assert {row[2] for row in first} == {"alice"}
+    if under_lock:
+        monkeypatch.setattr("reviewer.store.merge_check.unchanged", lambda db: False)
+    noted = [[ref, q1, q2, f"note {ref}"] for ref, q1, q2, _ in rows]
+    import_answers(db, audit, write_csv(tmp_path / "2.csv", HEADER, noted), "bob")
+    after = db.all("SELECT r.ref, a.question_id, a.reviewer, a.answered_at "
+                   "FROM answer a JOIN record r ON r.id = a.record_id ORDER BY 1, 2")
+    assert after == first
+    assert db.scalar("SELECT COUNT(*) FROM answer WHERE note LIKE 'note R%'") == len(rows)
+    replay_answers(db, 1)
+    db.close()
