@@ -156,6 +156,9 @@ def keep_old(db: Database, stage: str) -> None:
     db.execute(f"DROP TABLE IF EXISTS {OLD}")
     db.execute(f"CREATE {scratch.table(db, OLD)} (id INTEGER PRIMARY KEY, state INTEGER NOT NULL, "
                "value TEXT, note TEXT NOT NULL, entry TEXT, counted INTEGER NOT NULL)")
+    # the entries counted from their pack's base, found at once (``build``'s held; often none)
+    db.execute(f"CREATE INDEX {scratch.index(db, 'ix_merge_old_counted')} ON {OLD} (id) "
+               "WHERE counted = 1")
     db.execute(f"INSERT INTO {OLD} " + unpacked(
         "key, state, value, note, entry, counted",
         f"j.key < {STRIDE} AND p.record_id IN (SELECT rid FROM {stage} WHERE rid IS NOT NULL)"))
