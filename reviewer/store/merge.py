@@ -211,8 +211,7 @@ def noted(db: Database) -> bool:
     """Whether the change table was made for a file with a note column on SQLite (a cell
     with no event of its own then has a negative key, as without one, unless its note
     changes: ``import_rows.changed_given`` reads every key)."""
-    return db.dialect == "sqlite" and bool(
-        scratch.exists(db, TWICE))
+    return db.dialect == "sqlite" and scratch.exists(db, TWICE)
 
 
 def apply(db: Database, audit_id: int, reviewer: str, now: str, import_seq: int | None) -> None:

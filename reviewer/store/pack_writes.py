@@ -147,10 +147,10 @@ def unpacked(columns: str, where: str) -> str:
 
 
 def keep_old(db: Database, stage: str) -> None:
-    """The stored answers of the records ``stage`` matched, unpacked once into a temporary
-    table keyed by record and slot (the question's place in the set) the merge reads as it
-    would the answer table (``store.merge``): state, value and note as the view gives them
-    (:func:`unpacked`), ``entry`` an array entry as stored. Its key
+    """The stored answers of the records ``stage`` matched, unpacked once into a working
+    table (``store.scratch``) keyed by record and slot (the question's place in the set)
+    the merge reads as it would the answer table (``store.merge``): state, value and note
+    as the view gives them (:func:`unpacked`), ``entry`` an array entry as stored. Its key
     is one integer, ``record * STRIDE + slot`` (a rowid: the change table's pass looks each
     cell up by it faster than by a key of two columns)."""
     db.execute(f"DROP TABLE IF EXISTS {OLD}")
