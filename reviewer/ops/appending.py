@@ -78,7 +78,6 @@ class Appending:
         lock")."""
         from concurrent.futures import ThreadPoolExecutor
 
-        from reviewer.store import bundle
 
         self.flush()
         head, prev = self._chain_head()
@@ -89,19 +88,8 @@ class Appending:
             self._insert_packs(packs, ahead[1], prev)
             return
 
-        def chained() -> list[tuple[bytes, bytes]]:
-            out, last, seq = [], prev, head + 1
-            for first, text, _, made in packs:
-                if first != seq:
-                    raise RuntimeError(f"history events from {first} are out of turn")
-                last = bundle.chain_prepared(self.audit_key, last, first, made)
-                out.append((last, bundle.pack_text(first, text)))
-                seq = first + made.count
-                time.sleep(0)       # lets the other thread's SQL go on between its statements
-            return out
-
         with ThreadPoolExecutor(max_workers=1) as pool:
-            hashing = pool.submit(chained)
+            hashing = pool.submit(_chained, self.audit_key, prev, head + 1, packs)
             work()
             done = hashing.result()
         self._insert_packs(packs, done, prev)
@@ -174,11 +162,18 @@ def hash_ahead(audit_key: int, now: str, login: str | None, reviewer: str,
     what :meth:`Appending.append_packs_while` takes if under the lock the import's event,
     given that salt, hashes the same (docs/performance.md, "The events hashed ahead of the
     lock")."""
-    from reviewer.store import bundle
-
     salt = chain.new_salt()
     [(_, last)] = chain.Chainer(audit_key, now, login, reviewer).chain(head, [event], [salt])
-    start, out, seq = last, [], event[0] + 1
+    return salt, (last, _chained(audit_key, last, event[0] + 1, packs))
+
+
+def _chained(audit_key: int, prev: bytes | None, seq: int,
+             packs: Sequence[Pack]) -> list[tuple[bytes, bytes]]:
+    """Each pack made ready (``bundle.prepare``), its events numbered from ``seq``, hashed onto
+    the chain from ``prev`` in turn: its last hash and its compressed text."""
+    from reviewer.store import bundle
+
+    out, last = [], prev
     for first, text, _, made in packs:
         if first != seq:
             raise RuntimeError(f"history events from {first} are out of turn")
@@ -186,4 +181,4 @@ def hash_ahead(audit_key: int, now: str, login: str | None, reviewer: str,
         out.append((last, bundle.pack_text(first, text)))
         seq = first + made.count
         time.sleep(0)               # lets the other thread's SQL go on between its statements
-    return salt, (start, out)
+    return out

@@ -125,19 +125,18 @@ UNPACKED = {
 def unpacked(columns: str, where: str) -> str:
     """SQL for the answers of the packs ``p`` that ``where`` picks, one row per answer, as the
     view gives them but read from the packs alone (no event looked up for a reviewer or a
-    time): ``columns`` among ``record_id``, ``question_id``, ``slot`` (its question's place
-    in the pack: ``migrations._to_12``) and :data:`UNPACKED`'s, and
-    ``entry`` (an array entry as stored, else NULL; a short one counted from its pack's base
-    as if it named its event), ``counted`` (1 for such a one) and ``pack_seq`` (the pack's
-    event)."""
-    known = {"record_id": "p.record_id", "question_id": "q.question_id", "slot": "j.key",
+    time): ``columns`` among ``record_id``, ``question_id``, ``key`` (``record * STRIDE +
+    slot``, the slot its question's place in the pack: ``migrations._to_12``) and
+    :data:`UNPACKED`'s, and ``entry`` (an array entry as stored, else NULL; a short one
+    counted from its pack's base as if it named its event) and ``counted`` (1 for such a
+    one)."""
+    known = {"record_id": "p.record_id", "question_id": "q.question_id",
              "key": f"p.record_id * {STRIDE} + j.key",
              "entry": f"CASE WHEN {_SHORT} AND (j.value ->> 1) <= 0 THEN json_array("
                       "j.value -> 0, p.base_seq - (j.value ->> 1)) WHEN "
                       f"{_FULL} AND (j.value ->> 5) <= 0 THEN json_set(j.value, '$[5]', "
                       "p.base_seq - (j.value ->> 5)) WHEN j.type = 'array' THEN j.value END",
-             "counted": f"CASE WHEN {_COUNTED} THEN 1 ELSE 0 END",
-             "pack_seq": "p.event_seq", **UNPACKED}
+             "counted": f"CASE WHEN {_COUNTED} THEN 1 ELSE 0 END", **UNPACKED}
     named = [c.strip() for c in columns.split(",")]
     listed = ", ".join(f"{known[c]} AS {c}" for c in named)
     slots = (" JOIN pack_slot q ON q.audit_id = p.audit_id AND q.slot = j.key"
