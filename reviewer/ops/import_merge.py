@@ -15,8 +15,8 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from queue import SimpleQueue
 
-from reviewer.errors import DatabaseError
 from reviewer.files.answer_staging import Staged
 from reviewer.files.answer_table import Problems, Rules
 from reviewer.ops.appending import Ahead, hash_ahead
@@ -31,6 +31,7 @@ from reviewer.store import (
     merge_check,
     merge_events,
     merge_records,
+    merge_rows,
     staging,
 )
 from reviewer.store.chain import listed, new_salt, pack_parts
@@ -125,33 +126,47 @@ class Merge:
         merge_check.snapshot(db)
         head, last = history.chain_head(db, audit_id)
         self.seq = head + 1                                 # the import's, if none writes
-        self.changed = merge.changes(db, self.questions, self.seq + 1)
-        texts = (list(merge_events.packs(db, self.detail))
-                 if bundle.PACK_MIN <= self.changed <= PREPARE_MAX else None)
-        self.given = given = import_rows.merged_given(db, merge.CHANGE, new,
-                                                      merge.noted(db))
+        rows = merge_rows.start(db, audit_id, self.questions,
+                                (bundle.PACK_MIN, PREPARE_MAX))     # a record at a time
+        if rows is not None:
+            self.changed = rows
+            texts = merge_rows.packs(db, self.questions, self.seq + 1, self.detail,
+                                     merge.EVENT_BATCH)
+        else:
+            self.changed = merge.changes(db, self.questions, self.seq + 1)
+            texts = (merge_events.packs(db, self.detail)
+                     if bundle.PACK_MIN <= self.changed <= PREPARE_MAX else None)
+        feed: SimpleQueue = SimpleQueue()
 
         def ready() -> list[tuple[int, str, list[int], bundle.Prepared]]:   # but for the chain
             out = []
-            for first, text, rids in texts or ():
+            for first, text, rids in iter(feed.get, None):
                 out.append((first, text, rids, bundle.prepare(now, login, reviewer, text,
                                                               new_salt())))
                 time.sleep(0)       # lets this thread's SQL go on between its statements
             if detail is not None:
                 own = (self.seq, Action.IMPORT.value, None, None, None, None,
-                       detail(self.updated), given)
+                       detail(self.updated), self.given)
                 self.salt, self.ahead = hash_ahead(audit_id, now, login, reviewer, last, own,
                                                    out)
             return out
 
-        # the packs of events made ready in a thread of their own while the patches, the
-        # records and the listing are made here (SQL, during which SQLite lets Python's
-        # other threads run: docs/performance.md, "An updating import's merge before the
-        # lock (SQLite)")
+        # the packs of events made ready in a thread of their own as they are listed, and
+        # while the answers given, the patches and the records are made here (SQL, during
+        # which SQLite lets Python's other threads run: docs/performance.md, "An updating
+        # import's merge before the lock (SQLite)")
         with ThreadPoolExecutor(max_workers=1) as pool:
             pool.submit(int).result()     # its thread started first: a start waits for it
-            packs = pool.submit(ready) if texts else None
-            merge.stage_packs(db, audit_id, reviewer, now, self.seq)
+            packs = pool.submit(ready) if texts is not None else None
+            for pack in texts or ():
+                feed.put(pack)
+            self.given = (merge_rows.given_packed(db, self.questions, new) if rows is not None
+                          else import_rows.merged_given(db, merge.CHANGE, new, merge.noted(db)))
+            feed.put(None)
+            if rows is not None:
+                merge_rows.patches(db, self.questions, self.seq + 1, self.seq, reviewer, now)
+            else:
+                merge.stage_packs(db, audit_id, reviewer, now, self.seq)
             merge_records.stage_records(db, self._fields(), before=True)
             self.packs = packs.result() if packs is not None else None
         self.prepared = True
@@ -270,7 +285,7 @@ class Merge:
         for rows in merge_records.fields(self.db):
             out = []
             # a batch's stored fields parsed in one call of the C reader, not one a record
-            every = _stored_fields(rows)
+            every = merge_records.stored_fields(rows)
             for (rid, _, staged_text), stored in zip(rows, every, strict=True):
                 if list(stored) == names:
                     out.append((rid, staged_text))
@@ -279,18 +294,3 @@ class Merge:
                 if not staged.items() <= stored.items():
                     out.append((rid, json.dumps({**stored, **staged})))
             yield out
-
-
-def _stored_fields(rows: list[tuple]) -> list[dict]:
-    """The stored fields of a batch of (record, stored, staged) rows, parsed in one call; a
-    located error naming the first record whose fields are not JSON (changed outside)."""
-    try:
-        return json.loads("[" + ",".join(r[1] or "{}" for r in rows) + "]")
-    except ValueError:
-        for rid, text, _ in rows:
-            try:
-                json.loads(text or "{}")
-            except ValueError:
-                raise DatabaseError(f"record id {rid}: its stored fields are not valid JSON; "
-                                    "the database was changed outside reviewer") from None
-        raise

@@ -125,6 +125,15 @@ def _final(questions: list[Question]) -> tuple[str, str, str]:
             _case(note, ks, "COALESCE(a.note, '')"))
 
 
+def questions_table(db: Database, questions: list[Question]) -> None:
+    """The audit's questions as a working table: asking order, id, in the file, tallied."""
+    db.execute(f"DROP TABLE IF EXISTS {QUESTIONS}")
+    db.execute(f"CREATE {scratch.table(db, QUESTIONS)} (k INTEGER PRIMARY KEY, qid TEXT NOT NULL, "
+               "in_file INTEGER NOT NULL, tallied INTEGER NOT NULL)")
+    db.executemany(f"INSERT INTO {QUESTIONS} VALUES (?, ?, ?, ?)",
+                   [(q.k, q.qid, int(q.in_file), int(q.tallied)) for q in questions])
+
+
 def changes(db: Database, questions: list[Question], first_seq: int) -> int:
     """Fill the change table with every cell of a matched record whose answer or note the
     merge changes, in file order, then asking order, each with the seq of its first event
@@ -133,11 +142,7 @@ def changes(db: Database, questions: list[Question], first_seq: int) -> int:
     ``pack_writes.apply`` needs of the stored answer, NULL on PostgreSQL); how many events.
     Its key ``n``: on SQLite a cell's first event's seq (negative for a cell without one),
     on PostgreSQL the cell's place, its seq in ``seq``."""
-    db.execute(f"DROP TABLE IF EXISTS {QUESTIONS}")
-    db.execute(f"CREATE {scratch.table(db, QUESTIONS)} (k INTEGER PRIMARY KEY, qid TEXT NOT NULL, "
-               "in_file INTEGER NOT NULL, tallied INTEGER NOT NULL)")
-    db.executemany(f"INSERT INTO {QUESTIONS} VALUES (?, ?, ?, ?)",
-                   [(q.k, q.qid, int(q.in_file), int(q.tallied)) for q in questions])
+    questions_table(db, questions)
     db.execute(f"DROP TABLE IF EXISTS {CHANGE}")
     db.execute(f"CREATE {scratch.table(db, CHANGE)} (n INTEGER PRIMARY KEY, rid INTEGER NOT NULL, "
                "qid TEXT NOT NULL, ref TEXT NOT NULL, in_file INTEGER NOT NULL, "
@@ -262,5 +267,5 @@ def patch_staged(db: Database, audit_id: int, import_seq: int) -> None:
 
 
 def drop(db: Database) -> None:
-    for table in (CHANGE, QUESTIONS, TWICE, RECORDS, packed.OLD, packed.PATCH):
+    for table in (CHANGE, QUESTIONS, TWICE, RECORDS, packed.OLD, packed.PATCH, "merge_rec"):
         db.execute(f"DROP TABLE IF EXISTS {table}")

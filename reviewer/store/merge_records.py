@@ -4,8 +4,10 @@ history events in bulk")."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator
 
+from reviewer.errors import DatabaseError
 from reviewer.store import pack_writes, scratch
 from reviewer.store.db import Database
 from reviewer.store.merge import CHANGE, QUESTIONS, RECORDS, batches
@@ -68,3 +70,18 @@ def write_records(db: Database, aside: bool = False) -> None:
                "AND (u.fields IS NOT NULL OR u.complete <> record.complete)")
     if aside:
         db.execute(part.format(0))
+
+
+def stored_fields(rows: list[tuple]) -> list[dict]:
+    """The stored fields of a batch of (record, stored, staged) rows, parsed in one call; a
+    located error naming the first record whose fields are not JSON (changed outside)."""
+    try:
+        return json.loads("[" + ",".join(r[1] or "{}" for r in rows) + "]")
+    except ValueError:
+        for rid, text, _ in rows:
+            try:
+                json.loads(text or "{}")
+            except ValueError:
+                raise DatabaseError(f"record id {rid}: its stored fields are not valid JSON; "
+                                    "the database was changed outside reviewer") from None
+        raise

@@ -51,7 +51,7 @@ def test_working_tables_live_in_the_scratch_database_and_go_with_it(
     import_answers(db, audit, write_csv(tmp_path / "2.csv", HEADER, _rows("N")))
     databases, tables, where = seen[-1]            # the re-import's merge
     assert "scratch" in databases and where == "scratch"
-    assert {"import_stage", "merge_change", "merge_old", "merge_seen"} <= set(tables)
+    assert {"import_stage", "merge_rec", "merge_patch", "merge_seen"} <= set(tables)
     assert "scratch" not in _databases(db) and not _temp_tables(db)
     assert db.scratch == "temp"
     verify_chain(db, audit.id)

@@ -1,0 +1,221 @@
+"""SQLite: an import's merge made a record at a time (docs/performance.md, "The merge a record
+at a time"), where every stored answer of the matched records is compact (an answer, a state or
+none: as a first import stores them) and the file has no note column. One pass over the matched
+records works out each cell's stored and merged answer (``store.merge``'s rules, column by
+column of one row: no row per cell, no table of the stored answers, no change table, no sort);
+from that table of records, one statement each, come the new packs (``store.pack_writes``'
+patches, as ``pack_writes.build`` makes them), the events' text a pack at a time
+(``store.merge_events.packs``' elements) and the answers given to blank cells
+(``store.import_rows.changed_given``'s elements). Whatever it does not cover takes the merge
+cell by cell (``store.merge``)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+from reviewer.store import merge, scratch
+from reviewer.store import pack_writes as packed
+from reviewer.store.chain import listed, pack_parts
+from reviewer.store.db import Database
+from reviewer.store.import_rows import NewRows
+from reviewer.store.staging import STAGE
+
+REC = "merge_rec"       # a matched record's cells, stored and merged, a row each
+MAX_QUESTIONS = 100     # beyond, the merge cell by cell (a record's row has six columns each)
+GIVEN_RECORDS = 20_000  # records whose given answers are listed at a time
+
+
+def fits(db: Database, audit_id: int, questions: list[merge.Question]) -> bool:
+    """Whether the merge can be made a record at a time: no note column, at most
+    :data:`MAX_QUESTIONS` questions, the audit's packs as long as its questions, and no array
+    entry (an answer with a note, a who or an event of its own) in a matched record's pack
+    (a value holding ``,[`` is taken for one: the merge then goes cell by cell)."""
+    if any(q.note for q in questions) or not 0 < len(questions) <= MAX_QUESTIONS:
+        return False
+    top = db.scalar("SELECT MAX(slot) FROM pack_slot WHERE audit_id = ?", (audit_id,))
+    if top is None or int(top) != len(questions) - 1:
+        return False
+    return not db.scalar(f"SELECT 1 FROM {STAGE} s JOIN answer_pack p ON p.record_id = s.rid "
+                         "WHERE s.rid IS NOT NULL AND (substr(p.pack, 1, 2) = '[[' "
+                         "OR instr(p.pack, ',[') > 0) LIMIT 1")
+
+
+def _stored(k: int) -> tuple[str, str]:
+    """SQL for slot ``k``'s stored state and value from its entry as JSON text ``j{k}`` (a
+    string: an answer; a number: a state; null or none: blank), read by its first character
+    (a string unescaped only where it holds a backslash)."""
+    j = f"x.j{k}"
+    state = (f"CASE substr({j}, 1, 1) WHEN '\"' THEN 1 WHEN 'n' THEN 0 WHEN '' THEN 0 "
+             f"ELSE CAST({j} AS INTEGER) END")
+    value = (f"CASE WHEN substr({j}, 1, 1) = '\"' THEN CASE WHEN instr({j}, '\\') > 0 "
+             f"THEN {j} ->> '$' ELSE substr({j}, 2, length({j}) - 2) END END")
+    return f"COALESCE({state}, 0)", value
+
+
+def _merged(q: merge.Question) -> tuple[str, str]:
+    """SQL for question ``q``'s merged state and value (``store.merge._final``'s rules; ``x``:
+    the record's row)."""
+    k = q.k
+    if q.involved:
+        return f"x.r{k}", f"x.w{k}"
+    if q.in_file:
+        return f"COALESCE(x.s{k}, 0)", f"x.v{k}"
+    state, value = _stored(k)
+    return (f"CASE WHEN {state} IN (1, 2) THEN {state} ELSE 0 END",
+            f"CASE WHEN {state} IN (1, 2) THEN {value} END")
+
+
+def records(db: Database, questions: list[merge.Question]) -> int:
+    """Fill the table of matched records (file order ``k``), each with its cells' stored state
+    ``o``, value ``p`` and entry ``j`` (JSON text), merged state ``n`` and value ``v``, and
+    whether an ``answer`` event is needed (``a``); ``cnt`` its events, ``chg`` its changed
+    cells; how many events in all."""
+    staged = "".join(f"s.{c}{q.k} AS {c}{q.k}, " for q in questions
+                     for c in ("rw" if q.involved else "sv" if q.in_file else ""))
+    raw = ", ".join(f"a.pack -> {q.k} AS j{q.k}" for q in questions)
+    # each level worked out once (LIMIT, and a WHERE in the level above: SQLite does not
+    # flatten it into the next)
+    read = (f"SELECT s.k AS k, s.rid AS rid, s.ref AS ref, {staged}{raw} FROM {STAGE} s "
+            "LEFT JOIN answer_pack a ON a.record_id = s.rid WHERE s.rid IS NOT NULL LIMIT -1")
+    cells = ", ".join(f"{o} AS o{q.k}, {p} AS p{q.k}, x.j{q.k} AS j{q.k}, {n} AS n{q.k}, "
+                      f"{v} AS v{q.k}" for q in questions
+                      for (o, p), (n, v) in [(_stored(q.k), _merged(q))])
+    middle = (f"SELECT x.k AS k, x.rid AS rid, x.ref AS ref, {cells} FROM ({read}) x "
+              "WHERE x.rid IS NOT NULL LIMIT -1")
+    ks = [q.k for q in questions]
+    # a cell's event: 0 unchanged, 1 an answer event, 2 changed without one (given, or
+    # blank or not asked made blank)
+    event = ", ".join(f"z.o{k} AS o{k}, z.p{k} AS p{k}, z.j{k} AS j{k}, z.n{k} AS n{k}, "
+                      f"z.v{k} AS v{k}, CASE WHEN z.n{k} = z.o{k} AND z.v{k} IS z.p{k} THEN 0 "
+                      f"WHEN z.o{k} IN (1, 2) THEN 1 ELSE 2 END AS e{k}" for k in ks)
+    flags = (f"SELECT z.k AS k, z.rid AS rid, z.ref AS ref, {event} FROM ({middle}) z "
+             "WHERE z.rid IS NOT NULL LIMIT -1")
+    cols = ", ".join(f"o{k}, p{k}, j{k}, n{k}, v{k}, a{k}" for k in ks)
+    db.execute(f"DROP TABLE IF EXISTS {REC}")
+    db.execute(f"CREATE {scratch.table(db, REC)} (k INTEGER PRIMARY KEY, rid INTEGER NOT NULL, "
+               f"ref TEXT NOT NULL, cnt INTEGER NOT NULL, chg INTEGER NOT NULL, {cols})")
+    values = ", ".join(f"f.o{k}, f.p{k}, f.j{k}, f.n{k}, f.v{k}, f.e{k} = 1" for k in ks)
+    db.execute(f"INSERT INTO {REC} SELECT f.k, f.rid, f.ref, "
+               f"{' + '.join(f'(f.e{k} = 1)' for k in ks)}, "
+               f"{' + '.join(f'(f.e{k} <> 0)' for k in ks)}, {values} "
+               f"FROM ({flags}) f WHERE f.rid IS NOT NULL")
+    return int(db.scalar(f"SELECT COALESCE(SUM(cnt), 0) FROM {REC}"))
+
+
+def _label(state: str, value: str) -> str:
+    return f"CASE {state} WHEN 1 THEN COALESCE({value}, '') WHEN 2 THEN 'n/a' END"
+
+
+def _prefix(k: int) -> str:
+    """SQL for the events of a record's cells before slot ``k``."""
+    return " + ".join(["0"] + [f"a{j}" for j in range(k)])
+
+
+def patches(db: Database, questions: list[merge.Question], first_seq: int, import_seq: int,
+            reviewer: str, now: str) -> None:
+    """The changed records' new packs into ``pack_writes.PATCH`` (as ``pack_writes.build``
+    makes them, counted from ``import_seq``), with what their completeness needs. A pack's
+    text is joined from its entries' (each valid JSON, as the JSON functions write it)."""
+    def entry(k: int) -> str:
+        seq = f"(f + {_prefix(k)})"                     # the cell's event
+        counted = f"{import_seq} - CASE WHEN a{k} THEN {seq} ELSE {import_seq} END"
+        full = (f"json_array(n{k}, v{k}, '', CASE WHEN n{k} IN (1, 2) THEN ?1 ELSE '' END, "
+                f"CASE WHEN n{k} IN (1, 2) THEN ?2 ELSE '' END, CASE WHEN a{k} OR n{k} IN (1, 2) "
+                f"THEN {counted} END, NULL)")
+        return (f"CASE WHEN n{k} = o{k} AND v{k} IS p{k} THEN COALESCE(j{k}, 'null') "
+                f"WHEN n{k} = 1 AND v{k} IS NOT NULL THEN '[' || json_quote(CAST(v{k} AS TEXT)) "
+                f"|| ',' || ({counted}) || ']' WHEN n{k} = 0 THEN 'null' "
+                f"WHEN n{k} = 2 THEN '[2,' || ({counted}) || ']' ELSE {full} END")
+    tallied = [q.k for q in questions if q.tallied]
+    moved = " + ".join(["0"] + [f"((n{k} <> 0) - (o{k} <> 0))" for k in tallied])
+    turned = " OR ".join(["0"] + [f"((n{k} = 0) <> (o{k} = 0))" for k in tallied])
+    db.execute(f"DROP TABLE IF EXISTS {packed.PATCH}")
+    db.execute(f"CREATE {scratch.table(db, packed.PATCH)} (rid INTEGER PRIMARY KEY, "
+               "pack TEXT NOT NULL, moved INTEGER NOT NULL, turned INTEGER NOT NULL)")
+    pack = "'[' || " + " || ',' || ".join(entry(q.k) for q in questions) + " || ']'"
+    # f: the record's first event, past every event of the records before it (the window
+    # over the key and the count alone)
+    firsts = (f"SELECT k AS wk, ?3 + COALESCE(SUM(cnt) OVER (ORDER BY k ROWS BETWEEN "
+              f"UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS f FROM {REC}")
+    db.execute(f"INSERT INTO {packed.PATCH} SELECT rid, {pack}, {moved}, "
+               f"CASE WHEN {turned} THEN 1 ELSE 0 END FROM ({firsts}) w "
+               f"JOIN {REC} r ON r.k = w.wk WHERE r.chg > 0", (reviewer, now, first_seq))
+
+
+def packs(db: Database, questions: list[merge.Question], first_seq: int, detail: str,
+          batch: int) -> Iterator[tuple[int, str, list[int]]]:
+    """The events a pack of whole records at a time (at most ``batch`` events, unless one
+    record has more), as ``store.merge_events.packs`` gives them: the first one's seq, the
+    events' text (``bundle.element`` each, joined by ``bundle.EVENT``) and the records named."""
+    n = len(questions)
+    # an element: its ref, then [action, question, before, after, detail] with the parts
+    # that are the same for every record given (?k + 1: up to the question; ?n + 1 and ?n + 2
+    # the detail's end for a question with a column and one without)
+    elements = " || ".join(
+        f"CASE WHEN a{q.k} THEN char(30) || json_quote(ref) || char(31) || ?{q.k + 1} || "
+        f"json_quote({_label(f'o{q.k}', f'p{q.k}')}) || ',' || "
+        f"json_quote({_label(f'n{q.k}', f'v{q.k}')}) || ?{n + (1 if q.in_file else 2)} "
+        "ELSE '' END" for q in questions)
+    sql = (f"SELECT group_concat(e, char(30)), group_concat(rid) FROM (SELECT rid, "
+           f"substr({elements}, 2) AS e FROM {REC} WHERE k BETWEEN ?{n + 3} "
+           f"AND ?{n + 4} AND cnt > 0 ORDER BY k)")
+    params = [*(f'["answer",{json.dumps(q.qid, ensure_ascii=False)},' for q in questions),
+              *(f",{json.dumps(why, ensure_ascii=False)}]"
+                for why in (detail, f"condition: {detail}"))]
+    seq, start, count, last = first_seq, None, 0, None
+    for k, cnt in db.all(f"SELECT k, cnt FROM {REC} WHERE cnt > 0 ORDER BY k"):
+        if start is not None and count + cnt > batch:
+            yield _pack(db, sql, params, seq, start, last)
+            seq, start, count = seq + count, None, 0
+        start = k if start is None else start
+        count, last = count + cnt, k
+    if start is not None:
+        yield _pack(db, sql, params, seq, start, last)
+
+
+def _pack(db: Database, sql: str, params: list[str], seq: int, low: int, high: int
+          ) -> tuple[int, str, list[int]]:
+    text, rids = db.one(sql, (*params, low, high)) or (None, None)
+    return seq, str(text), [int(r) for r in str(rids).split(",")]
+
+
+def given(db: Database, questions: list[merge.Question]) -> Iterator[str]:
+    """The answers the merge brings to blank cells, as ``store.import_rows.changed_given``
+    lists them (one element per record: ``[record, question, answer, ...]``), runs of
+    elements joined by commas, a range of records at a time."""
+    parts = " || ".join(
+        f"CASE WHEN n{q.k} IN (1, 2) AND o{q.k} NOT IN (1, 2) THEN ',' || json_quote(?{q.k + 1})"
+        f" || ',' || json_quote({_label(f'n{q.k}', f'v{q.k}')}) ELSE '' END" for q in questions)
+    n = len(questions)
+    sql = (f"SELECT group_concat('[' || rid || x || ']', ',') FROM (SELECT rid, {parts} AS x "
+           f"FROM {REC} WHERE k BETWEEN ?{n + 1} AND ?{n + 2} AND chg > cnt) WHERE x <> ''")
+    low, top = db.one(f"SELECT MIN(k), MAX(k) FROM {REC}") or (None, None)
+    if low is None:
+        return
+    for start in range(int(low), int(top) + 1, GIVEN_RECORDS):
+        part = db.scalar(sql, (*(q.qid for q in questions), start, start + GIVEN_RECORDS - 1))
+        if part:
+            yield str(part)
+
+
+def start(db: Database, audit_id: int, questions: list[merge.Question],
+          events: tuple[int, int]) -> int | None:
+    """The merge's table of records made (:func:`records`), if it :func:`fits` and its events
+    are packed before the lock (``events``: their least and greatest number for that): how
+    many events; None if not (the merge is then made cell by cell)."""
+    if not fits(db, audit_id, questions):
+        return None
+    merge.questions_table(db, questions)
+    count = records(db, questions)
+    if not events[0] <= count <= events[1]:
+        db.execute(f"DROP TABLE {REC}")
+        return None
+    return count
+
+
+def given_packed(db: Database, questions: list[merge.Question], new: NewRows | None) -> bytes:
+    """The answers the import gives, packed for its event as ``import_rows.merged_given``
+    packs them: its new records' (``new``) first, then :func:`given`."""
+    merged = (given(db, questions), ",")
+    return pack_parts(listed((new(), ","), merged) if new is not None else listed(merged))

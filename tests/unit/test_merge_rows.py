@@ -1,0 +1,153 @@
+"""docs/performance.md, "The merge a record at a time": where every stored answer is compact and
+the file has no note column, SQLite's import merges a record at a time (``store.merge_rows``);
+for any such file it stores exactly what the merge cell by cell (``store.merge``) stores: the
+same packs byte for byte, the same records, the same events in the same order, the same answers
+listed as given; and its history verifies. Real SQLite files, real CSV files."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from reviewer.ops import core, importer
+from reviewer.ops.importer import ImportProblems
+from reviewer.store import bundle, history, merge, merge_rows, verify
+from reviewer.store.audits import get_audit
+from reviewer.store.db import Database
+from tests.actions import create_audit, import_answers
+from tests.unit.helpers import write_set
+from tests.unit.test_reimport_property import NAME, QIDS, cell, write
+
+NOW = "2026-12-06T12:00:00Z"
+# the free-text question's answers: quotes, a backslash and letters beyond ASCII, which JSON
+# escapes or keeps, as a pack stores them
+TEXTS = st.sampled_from(["", "fine", 'said "no"', "a\\b", "café ✓", "n/a"])
+
+
+@st.composite
+def plain(draw: st.DrawFn, questions: list[str] | None = None) -> tuple[list[str], list[list]]:
+    """A header (ref, some questions, maybe a field) with no note column, and rows of refs
+    (``R0`` .. ``R7``, some the first file's, some new)."""
+    qids = questions if questions is not None else draw(
+        st.lists(st.sampled_from(QIDS), unique=True, min_size=1))
+    qids = [q for q in QIDS if q in qids]
+    refs = draw(st.lists(st.sampled_from([f"R{i}" for i in range(8)]), unique=True,
+                         min_size=1))
+    rows = [[ref, *repaired({q: draw(TEXTS if q == "5" else cell(q)) for q in qids}).values(),
+             draw(st.sampled_from(["", "N", "S"]))] for ref in refs]
+    return ["ref", *qids, "area"], rows
+
+
+def repaired(cells: dict[str, str]) -> dict[str, str]:
+    """A row's cells with the follow-ups its own cells do not ask left blank (the small set's
+    conditions), and no n/a where the set allows none, so that most files are taken."""
+    follow = {"2a": ("2", {"Y"}), "2b": ("2a", {"Y"}), "3a": ("3", {"Response", "CID"})}
+    for qid, (on, asked) in follow.items():
+        if qid in cells and on in cells and cells[on] not in asked:
+            cells[qid] = ""
+    if cells.get("3") == "n/a":
+        cells["3"] = ""
+    return cells
+
+
+@contextmanager
+def fixed(rows: bool, batch: int) -> Iterator[list[int]]:
+    """Imports in this process at a fixed time, their events packed ``batch`` at a time
+    however few, merged a record at a time where they can (``rows``) or never; yields how
+    many merges were made a record at a time."""
+    was = (bundle.PACK_MIN, merge.EVENT_BATCH, importer.now_iso, core.now_iso,
+           merge_rows.start)
+    made: list[int] = []
+
+    def start(*args, **kwargs):
+        found = was[4](*args, **kwargs) if rows else None
+        made.extend([1] if found is not None else [])
+        return found
+
+    bundle.PACK_MIN, merge.EVENT_BATCH = 0, batch
+    importer.now_iso = core.now_iso = lambda: NOW       # type: ignore[assignment]
+    merge_rows.start = start                            # type: ignore[assignment]
+    try:
+        yield made
+    finally:
+        (bundle.PACK_MIN, merge.EVENT_BATCH, importer.now_iso, core.now_iso,
+         merge_rows.start) = was
+
+
+def given_rows(db: Database, audit_id: int) -> list[tuple]:
+    """The answers each import event lists as given, as a sorted list of (record, question,
+    answer) per import."""
+    out = []
+    for (blob,) in db.all("SELECT rows FROM event WHERE audit_id = ? AND action = 'import' "
+                          "ORDER BY seq", (audit_id,)):
+        cells = []
+        for element in json.loads(zlib.decompress(blob)) if blob else []:
+            rid, rest = element[0], element[1:]
+            cells += [(rid, rest[i], rest[i + 1]) for i in range(0, len(rest), 2)]
+        out.append(sorted(cells))
+    return out
+
+
+def state(folder: Path, first: tuple, second: tuple, rows: bool, batch: int
+          ) -> tuple[dict, int]:
+    """Everything the two imports stored, and how many merges were made a record at a time."""
+    db = Database(str(folder / f"{rows}.db"))
+    try:
+        create_audit(db, NAME, write_set(folder))
+        audit = get_audit(db, NAME)
+        refused = []                     # a file with problems changes nothing, either way
+        with fixed(rows, batch) as made:
+            for name, table in (("first.csv", first), ("second.csv", second)):
+                try:
+                    import_answers(db, audit, write(folder / name, *table))
+                except ImportProblems as e:
+                    refused.append(str(e))
+        verify.verify_chain(db, audit.id)
+        verify.replay_answers(db, audit.id)
+        return {
+            "packs": db.all("SELECT record_id, event_seq, base_seq, pack FROM answer_pack "
+                            "ORDER BY record_id"),
+            "records": db.all("SELECT id, ref, fields, complete FROM record ORDER BY id"),
+            "counts": db.all("SELECT * FROM audit_count"),
+            "events": [(e.seq, e.action, e.ref, e.question, e.before, e.after, e.detail)
+                       for e in history.iter_events(db, audit.id)],
+            "given": given_rows(db, audit.id),
+            "refused": refused,
+        }, len(made)
+    finally:
+        db.close()
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(first=plain(QIDS), second=plain(), batch=st.integers(1, 6))
+def test_a_merge_a_record_at_a_time_stores_what_the_cell_by_cell_merge_stores(
+        first, second, batch) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        cells, _ = state(Path(tmp), first, second, False, batch)
+        rows, made = state(Path(tmp), first, second, True, batch)
+    assert rows == cells
+    matched = {r[0] for r in first[1]} & {r[0] for r in second[1]}
+    if matched and not rows["refused"]:
+        assert made == 1                       # taken wherever a record is matched
+
+
+def test_a_pack_with_an_array_entry_or_a_note_column_is_merged_cell_by_cell(tmp_path) -> None:
+    """What the merge a record at a time does not cover takes the merge cell by cell: a note
+    column, and a stored answer with a note (an array entry)."""
+    header = ["ref", "1", "2", "area"]
+    first = (header + ["note:1"], [["R1", "Y", "N", "N", "a note"], ["R2", "N", "Y", "S", ""]])
+    second = (header, [["R1", "N", "N", "N"], ["R2", "Y", "Y", "S"]])
+    noted = (header + ["note:1"], [["R1", "N", "N", "N", "x"], ["R2", "Y", "Y", "S", ""]])
+    for name, pair in (("array", (first, second)), ("note", ((header, second[1]), noted))):
+        folder = tmp_path / name
+        folder.mkdir()
+        cells, _ = state(folder, *pair, False, 2)
+        rows, made = state(folder, *pair, True, 2)
+        assert (rows, made) == (cells, 0)
