@@ -58,8 +58,7 @@ class ImportResult:
                 f"{len(self.note_columns)} note columns, other columns kept as fields: {fields}")
 
 
-PREPARE_MAX = 1_000_000    # events whose packs are made before the write lock, in memory
-                           # (about 70 bytes each); beyond, made under it, a pack at a time
+PREPARE_MAX = 1_000_000    # events packed before the write lock (in memory); more: under it
 
 
 class Merge:
@@ -88,6 +87,7 @@ class Merge:
         self.stale = False               # ... a record it read changed before the lock
         self.salt: bytes | None = None   # ... the salt its own event was hashed with ahead
         self.ahead: Ahead | None = None  # ... and what its packs of events were then
+        self.rows: int | None = None     # ... made a record at a time: its events
 
     def run(self, result: ImportResult, early: bool = False,
             new: import_rows.NewRows | None = None) -> None:
@@ -126,12 +126,13 @@ class Merge:
         merge_check.snapshot(db)
         head, last = history.chain_head(db, audit_id)
         self.seq = head + 1                                 # the import's, if none writes
-        rows = merge_rows.start(db, audit_id, self.questions,
-                                (bundle.PACK_MIN, PREPARE_MAX))     # a record at a time
+        rows = self.rows = merge_rows.start(db, audit_id, self.questions, self.seq + 1,
+                                            bundle.PACK_MIN)         # a record at a time
         if rows is not None:
             self.changed = rows
-            texts = merge_rows.packs(db, self.questions, self.seq + 1, self.detail,
-                                     merge.EVENT_BATCH)
+            texts = (merge_rows.packs(db, self.questions, self.seq + 1, self.detail,
+                                      merge.EVENT_BATCH)
+                     if bundle.PACK_MIN <= rows <= PREPARE_MAX else None)
         else:
             self.changed = merge.changes(db, self.questions, self.seq + 1)
             texts = (merge_events.packs(db, self.detail)
@@ -181,6 +182,7 @@ class Merge:
         if not self.prepared or not merge_check.unchanged(self.db):
             self.stale = self.prepared
             self.prepared, self.packs, self.given, self.changed = False, None, None, 0
+            self.rows = None
             self.salt = self.ahead = None
             return False
         self.tx, moved = tx, seq - self.seq        # other writers' events meanwhile
@@ -214,6 +216,8 @@ class Merge:
             packs = (((first + self.offset, text, rids, ready)
                       for first, text, rids, ready in self.packs)
                      if self.packs is not None
+                     else merge_rows.packs(self.db, self.questions, self.seq + 1, self.detail,
+                                           merge.EVENT_BATCH) if self.rows is not None
                      else merge_events.packs(self.db, self.detail, self.offset))
             tx.append_packs(packs)
         else:

@@ -134,6 +134,18 @@ def questions_table(db: Database, questions: list[Question]) -> None:
                    [(q.k, q.qid, int(q.in_file), int(q.tallied)) for q in questions])
 
 
+def change_table(db: Database) -> None:
+    """The change table, empty (:func:`changes`)."""
+    db.execute(f"DROP TABLE IF EXISTS {CHANGE}")
+    db.execute(f"CREATE {scratch.table(db, CHANGE)} (n INTEGER PRIMARY KEY, rid INTEGER NOT NULL, "
+               "qid TEXT NOT NULL, ref TEXT NOT NULL, in_file INTEGER NOT NULL, "
+               "old_state INTEGER NOT NULL, old_value TEXT, old_note TEXT NOT NULL, "
+               "state INTEGER NOT NULL, value TEXT, note TEXT NOT NULL, seq INTEGER, "
+               "ans INTEGER NOT NULL, nte INTEGER NOT NULL, old_entry TEXT, "
+               "had INTEGER NOT NULL, tallied INTEGER NOT NULL DEFAULT 0, "
+               "slot INTEGER NOT NULL DEFAULT 0)")
+
+
 def changes(db: Database, questions: list[Question], first_seq: int) -> int:
     """Fill the change table with every cell of a matched record whose answer or note the
     merge changes, in file order, then asking order, each with the seq of its first event
@@ -143,14 +155,7 @@ def changes(db: Database, questions: list[Question], first_seq: int) -> int:
     Its key ``n``: on SQLite a cell's first event's seq (negative for a cell without one),
     on PostgreSQL the cell's place, its seq in ``seq``."""
     questions_table(db, questions)
-    db.execute(f"DROP TABLE IF EXISTS {CHANGE}")
-    db.execute(f"CREATE {scratch.table(db, CHANGE)} (n INTEGER PRIMARY KEY, rid INTEGER NOT NULL, "
-               "qid TEXT NOT NULL, ref TEXT NOT NULL, in_file INTEGER NOT NULL, "
-               "old_state INTEGER NOT NULL, old_value TEXT, old_note TEXT NOT NULL, "
-               "state INTEGER NOT NULL, value TEXT, note TEXT NOT NULL, seq INTEGER, "
-               "ans INTEGER NOT NULL, nte INTEGER NOT NULL, old_entry TEXT, "
-               "had INTEGER NOT NULL, tallied INTEGER NOT NULL DEFAULT 0, "
-               "slot INTEGER NOT NULL DEFAULT 0)")
+    change_table(db)
     same = "IS" if db.dialect == "sqlite" else "IS NOT DISTINCT FROM"
     stored, on = "answer", "a.record_id = s.rid AND a.question_id = q.qid"
     missing = "a.record_id IS NULL"

@@ -67,7 +67,7 @@ def _merged(q: merge.Question) -> tuple[str, str]:
 
 
 def records(db: Database, questions: list[merge.Question]) -> int:
-    """Fill the table of matched records (file order ``k``), each with its cells' stored state
+    """Fill the table of changed records (file order ``k``), each with its cells' stored state
     ``o``, value ``p`` and entry ``j`` (JSON text), merged state ``n`` and value ``v``, and
     whether an ``answer`` event is needed (``a``); ``cnt`` its events, ``chg`` its changed
     cells; how many events in all."""
@@ -96,10 +96,10 @@ def records(db: Database, questions: list[merge.Question]) -> int:
     db.execute(f"CREATE {scratch.table(db, REC)} (k INTEGER PRIMARY KEY, rid INTEGER NOT NULL, "
                f"ref TEXT NOT NULL, cnt INTEGER NOT NULL, chg INTEGER NOT NULL, {cols})")
     values = ", ".join(f"f.o{k}, f.p{k}, f.j{k}, f.n{k}, f.v{k}, f.e{k} = 1" for k in ks)
-    db.execute(f"INSERT INTO {REC} SELECT f.k, f.rid, f.ref, "
-               f"{' + '.join(f'(f.e{k} = 1)' for k in ks)}, "
-               f"{' + '.join(f'(f.e{k} <> 0)' for k in ks)}, {values} "
-               f"FROM ({flags}) f WHERE f.rid IS NOT NULL")
+    changed = " + ".join(f"(f.e{k} <> 0)" for k in ks)
+    db.execute(f"INSERT INTO {REC} SELECT f.k, f.rid, f.ref, "         # changed records only
+               f"{' + '.join(f'(f.e{k} = 1)' for k in ks)}, {changed}, {values} "
+               f"FROM ({flags}) f WHERE f.rid IS NOT NULL AND {changed} > 0")
     return int(db.scalar(f"SELECT COALESCE(SUM(cnt), 0) FROM {REC}"))
 
 
@@ -134,13 +134,9 @@ def patches(db: Database, questions: list[merge.Question], first_seq: int, impor
     db.execute(f"CREATE {scratch.table(db, packed.PATCH)} (rid INTEGER PRIMARY KEY, "
                "pack TEXT NOT NULL, moved INTEGER NOT NULL, turned INTEGER NOT NULL)")
     pack = "'[' || " + " || ',' || ".join(entry(q.k) for q in questions) + " || ']'"
-    # f: the record's first event, past every event of the records before it (the window
-    # over the key and the count alone)
-    firsts = (f"SELECT k AS wk, ?3 + COALESCE(SUM(cnt) OVER (ORDER BY k ROWS BETWEEN "
-              f"UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS f FROM {REC}")
     db.execute(f"INSERT INTO {packed.PATCH} SELECT rid, {pack}, {moved}, "
-               f"CASE WHEN {turned} THEN 1 ELSE 0 END FROM ({firsts}) w "
-               f"JOIN {REC} r ON r.k = w.wk WHERE r.chg > 0", (reviewer, now, first_seq))
+               f"CASE WHEN {turned} THEN 1 ELSE 0 END FROM ({_firsts()}) w "
+               f"JOIN {REC} r ON r.k = w.wk WHERE r.chg > 0", (reviewer, now, None, first_seq))
 
 
 def packs(db: Database, questions: list[merge.Question], first_seq: int, detail: str,
@@ -199,19 +195,38 @@ def given(db: Database, questions: list[merge.Question]) -> Iterator[str]:
             yield str(part)
 
 
-def start(db: Database, audit_id: int, questions: list[merge.Question],
-          events: tuple[int, int]) -> int | None:
-    """The merge's table of records made (:func:`records`), if it :func:`fits` and its events
-    are packed before the lock (``events``: their least and greatest number for that): how
-    many events; None if not (the merge is then made cell by cell)."""
+def start(db: Database, audit_id: int, questions: list[merge.Question], first_seq: int,
+          rows_below: int) -> int | None:
+    """The merge's table of records made (:func:`records`) if it :func:`fits`: how many
+    events (numbered from ``first_seq``); None if not (the merge is then made cell by cell).
+    Fewer than ``rows_below`` events are written one row each, from the change table, which
+    then gets them (``store.merge_events.event_batches`` reads it)."""
     if not fits(db, audit_id, questions):
         return None
     merge.questions_table(db, questions)
     count = records(db, questions)
-    if not events[0] <= count <= events[1]:
-        db.execute(f"DROP TABLE {REC}")
-        return None
+    if 0 < count < rows_below:
+        _changes(db, questions, first_seq)
     return count
+
+
+def _changes(db: Database, questions: list[merge.Question], first_seq: int) -> None:
+    """The change table (``store.merge.changes``), its cells with an event only."""
+    merge.change_table(db)
+    for q in questions:
+        db.execute(f"INSERT INTO {merge.CHANGE} (n, rid, qid, ref, in_file, old_state, "
+                   "old_value, old_note, state, value, note, ans, nte, had, tallied, slot) "
+                   f"SELECT f + {_prefix(q.k)}, rid, ?, ref, ?, o{q.k}, p{q.k}, '', n{q.k}, "
+                   f"v{q.k}, '', 1, 0, 1, ?, {q.k} FROM ({_firsts()}) w JOIN {REC} r "
+                   f"ON r.k = w.wk WHERE r.a{q.k}",
+                   (q.qid, int(q.in_file), int(q.tallied), first_seq))
+
+
+def _firsts() -> str:
+    """SQL giving each record's first event ``f``: ``?4`` past every event of the records
+    before it (a window over the key and the count alone)."""
+    return (f"SELECT k AS wk, ?4 + COALESCE(SUM(cnt) OVER (ORDER BY k ROWS BETWEEN "
+            f"UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS f FROM {REC}")
 
 
 def given_packed(db: Database, questions: list[merge.Question], new: NewRows | None) -> bytes:

@@ -16,7 +16,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reviewer.ops import core, importer
+from reviewer.ops import core, import_merge, importer
 from reviewer.ops.importer import ImportProblems
 from reviewer.store import bundle, history, merge, merge_rows, verify
 from reviewer.store.audits import get_audit
@@ -57,13 +57,18 @@ def repaired(cells: dict[str, str]) -> dict[str, str]:
     return cells
 
 
+MODES = {"packs": (0, 10**9),             # every event packed, the packs made before the lock
+         "rows": (10**9, 10**9),            # every event a row of its own
+         "packs under the lock": (0, -1)}   # packed, the packs made under the lock
+
+
 @contextmanager
-def fixed(rows: bool, batch: int) -> Iterator[list[int]]:
-    """Imports in this process at a fixed time, their events packed ``batch`` at a time
-    however few, merged a record at a time where they can (``rows``) or never; yields how
+def fixed(rows: bool, batch: int, mode: str = "packs") -> Iterator[list[int]]:
+    """Imports in this process at a fixed time, their events written as ``mode`` says (packs
+    of ``batch``), merged a record at a time where they can (``rows``) or never; yields how
     many merges were made a record at a time."""
     was = (bundle.PACK_MIN, merge.EVENT_BATCH, importer.now_iso, core.now_iso,
-           merge_rows.start)
+           merge_rows.start, import_merge.PREPARE_MAX)
     made: list[int] = []
 
     def start(*args, **kwargs):
@@ -71,14 +76,14 @@ def fixed(rows: bool, batch: int) -> Iterator[list[int]]:
         made.extend([1] if found is not None else [])
         return found
 
-    bundle.PACK_MIN, merge.EVENT_BATCH = 0, batch
+    (bundle.PACK_MIN, import_merge.PREPARE_MAX), merge.EVENT_BATCH = MODES[mode], batch
     importer.now_iso = core.now_iso = lambda: NOW       # type: ignore[assignment]
     merge_rows.start = start                            # type: ignore[assignment]
     try:
         yield made
     finally:
         (bundle.PACK_MIN, merge.EVENT_BATCH, importer.now_iso, core.now_iso,
-         merge_rows.start) = was
+         merge_rows.start, import_merge.PREPARE_MAX) = was
 
 
 def given_rows(db: Database, audit_id: int) -> list[tuple]:
@@ -95,15 +100,15 @@ def given_rows(db: Database, audit_id: int) -> list[tuple]:
     return out
 
 
-def state(folder: Path, first: tuple, second: tuple, rows: bool, batch: int
-          ) -> tuple[dict, int]:
+def state(folder: Path, first: tuple, second: tuple, rows: bool, batch: int,
+          mode: str = "packs") -> tuple[dict, int]:
     """Everything the two imports stored, and how many merges were made a record at a time."""
     db = Database(str(folder / f"{rows}.db"))
     try:
         create_audit(db, NAME, write_set(folder))
         audit = get_audit(db, NAME)
         refused = []                     # a file with problems changes nothing, either way
-        with fixed(rows, batch) as made:
+        with fixed(rows, batch, mode) as made:
             for name, table in (("first.csv", first), ("second.csv", second)):
                 try:
                     import_answers(db, audit, write(folder / name, *table))
@@ -126,12 +131,13 @@ def state(folder: Path, first: tuple, second: tuple, rows: bool, batch: int
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(first=plain(QIDS), second=plain(), batch=st.integers(1, 6))
+@given(first=plain(QIDS), second=plain(), batch=st.integers(1, 6),
+       mode=st.sampled_from(sorted(MODES)))
 def test_a_merge_a_record_at_a_time_stores_what_the_cell_by_cell_merge_stores(
-        first, second, batch) -> None:
+        first, second, batch, mode) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        cells, _ = state(Path(tmp), first, second, False, batch)
-        rows, made = state(Path(tmp), first, second, True, batch)
+        cells, _ = state(Path(tmp), first, second, False, batch, mode)
+        rows, made = state(Path(tmp), first, second, True, batch, mode)
     assert rows == cells
     matched = {r[0] for r in first[1]} & {r[0] for r in second[1]}
     if matched and not rows["refused"]:
