@@ -28,29 +28,39 @@ GIVEN_RECORDS = 20_000  # records whose given answers are listed at a time
 
 def fits(db: Database, audit_id: int, questions: list[merge.Question]) -> bool:
     """Whether the merge can be made a record at a time: no note column, at most
-    :data:`MAX_QUESTIONS` questions, the audit's packs as long as its questions, and no array
-    entry (an answer with a note, a who or an event of its own) in a matched record's pack
-    (a value holding ``,[`` is taken for one: the merge then goes cell by cell)."""
+    :data:`MAX_QUESTIONS` questions, the audit's packs as long as its questions, and no stored
+    note in a matched record's pack (a full entry with one: the merge then goes cell by
+    cell, where the kept note makes the merged entry a full one)."""
     if any(q.note for q in questions) or not 0 < len(questions) <= MAX_QUESTIONS:
         return False
     top = db.scalar("SELECT MAX(slot) FROM pack_slot WHERE audit_id = ?", (audit_id,))
     if top is None or int(top) != len(questions) - 1:
         return False
-    return not db.scalar(f"SELECT 1 FROM {STAGE} s JOIN answer_pack p ON p.record_id = s.rid "
-                         "WHERE s.rid IS NOT NULL AND (substr(p.pack, 1, 2) = '[[' "
-                         "OR instr(p.pack, ',[') > 0) LIMIT 1")
+    # only packs holding an array (or a '[' in a value) read entry by entry
+    return not db.scalar(f"SELECT 1 FROM {STAGE} s JOIN answer_pack p ON p.record_id = s.rid, "
+                         "json_each(p.pack) j WHERE s.rid IS NOT NULL "
+                         "AND instr(substr(p.pack, 2), '[') > 0 AND j.type = 'array' AND "
+                         "CASE WHEN json_array_length(j.value) > 2 THEN "
+                         "COALESCE(j.value ->> 2, '') <> '' END LIMIT 1")
 
 
-def _stored(k: int) -> tuple[str, str]:
-    """SQL for slot ``k``'s stored state and value from its entry as JSON text ``j{k}`` (a
-    string: an answer; a number: a state; null or none: blank), read by its first character
-    (a string unescaped only where it holds a backslash)."""
+def _stored(k: int) -> tuple[str, str, str]:
+    """SQL for slot ``k``'s stored state, value and login from its entry as JSON text
+    ``j{k}``, read by its first character: a string (an answer; unescaped only where it
+    holds a backslash), a number (a state), null or none (blank), or an array (``[value or
+    2, event]``; ``[state, value, note, reviewer, at, event, login]``: ``store.packs``)."""
     j = f"x.j{k}"
+    short = f"json_array_length({j}) = 2"
+    text = f"json_type({j}, '$[0]') = 'text'"
     state = (f"CASE substr({j}, 1, 1) WHEN '\"' THEN 1 WHEN 'n' THEN 0 WHEN '' THEN 0 "
+             f"WHEN '[' THEN CASE WHEN {short} AND {text} THEN 1 ELSE {j} ->> 0 END "
              f"ELSE CAST({j} AS INTEGER) END")
-    value = (f"CASE WHEN substr({j}, 1, 1) = '\"' THEN CASE WHEN instr({j}, '\\') > 0 "
-             f"THEN {j} ->> '$' ELSE substr({j}, 2, length({j}) - 2) END END")
-    return f"COALESCE({state}, 0)", value
+    value = (f"CASE substr({j}, 1, 1) WHEN '\"' THEN CASE WHEN instr({j}, '\\') > 0 "
+             f"THEN {j} ->> '$' ELSE substr({j}, 2, length({j}) - 2) END "
+             f"WHEN '[' THEN CASE WHEN NOT {short} THEN {j} ->> 1 WHEN {text} THEN {j} ->> 0 "
+             "END END")
+    login = f"CASE WHEN substr({j}, 1, 1) = '[' AND NOT {short} THEN {j} ->> 6 END"
+    return f"COALESCE({state}, 0)", value, login
 
 
 def _merged(q: merge.Question) -> tuple[str, str]:
@@ -61,7 +71,7 @@ def _merged(q: merge.Question) -> tuple[str, str]:
         return f"x.r{k}", f"x.w{k}"
     if q.in_file:
         return f"COALESCE(x.s{k}, 0)", f"x.v{k}"
-    state, value = _stored(k)
+    state, value, _ = _stored(k)
     return (f"CASE WHEN {state} IN (1, 2) THEN {state} ELSE 0 END",
             f"CASE WHEN {state} IN (1, 2) THEN {value} END")
 
@@ -76,28 +86,32 @@ def records(db: Database, questions: list[merge.Question]) -> int:
     raw = ", ".join(f"a.pack -> {q.k} AS j{q.k}" for q in questions)
     # each level worked out once (LIMIT, and a WHERE in the level above: SQLite does not
     # flatten it into the next)
-    read = (f"SELECT s.k AS k, s.rid AS rid, s.ref AS ref, {staged}{raw} FROM {STAGE} s "
-            "LEFT JOIN answer_pack a ON a.record_id = s.rid WHERE s.rid IS NOT NULL LIMIT -1")
-    cells = ", ".join(f"{o} AS o{q.k}, {p} AS p{q.k}, x.j{q.k} AS j{q.k}, {n} AS n{q.k}, "
-                      f"{v} AS v{q.k}" for q in questions
-                      for (o, p), (n, v) in [(_stored(q.k), _merged(q))])
-    middle = (f"SELECT x.k AS k, x.rid AS rid, x.ref AS ref, {cells} FROM ({read}) x "
-              "WHERE x.rid IS NOT NULL LIMIT -1")
+    read = (f"SELECT s.k AS k, s.rid AS rid, s.ref AS ref, a.base_seq AS base, {staged}{raw} "
+            f"FROM {STAGE} s LEFT JOIN answer_pack a ON a.record_id = s.rid "
+            "WHERE s.rid IS NOT NULL LIMIT -1")
+    cells = ", ".join(f"{o} AS o{q.k}, {p} AS p{q.k}, {lg} AS l{q.k}, x.j{q.k} AS j{q.k}, "
+                      f"{n} AS n{q.k}, {v} AS v{q.k}" for q in questions
+                      for (o, p, lg), (n, v) in [(_stored(q.k), _merged(q))])
+    middle = (f"SELECT x.k AS k, x.rid AS rid, x.ref AS ref, x.base AS base, {cells} "
+              f"FROM ({read}) x WHERE x.rid IS NOT NULL LIMIT -1")
     ks = [q.k for q in questions]
     # a cell's event: 0 unchanged, 1 an answer event, 2 changed without one (given, or
     # blank or not asked made blank)
-    event = ", ".join(f"z.o{k} AS o{k}, z.p{k} AS p{k}, z.j{k} AS j{k}, z.n{k} AS n{k}, "
+    event = ", ".join(f"z.o{k} AS o{k}, z.p{k} AS p{k}, z.l{k} AS l{k}, z.j{k} AS j{k}, "
+                      f"z.n{k} AS n{k}, "
                       f"z.v{k} AS v{k}, CASE WHEN z.n{k} = z.o{k} AND z.v{k} IS z.p{k} THEN 0 "
                       f"WHEN z.o{k} IN (1, 2) THEN 1 ELSE 2 END AS e{k}" for k in ks)
-    flags = (f"SELECT z.k AS k, z.rid AS rid, z.ref AS ref, {event} FROM ({middle}) z "
+    flags = (f"SELECT z.k AS k, z.rid AS rid, z.ref AS ref, z.base AS base, {event} "
+             f"FROM ({middle}) z "
              "WHERE z.rid IS NOT NULL LIMIT -1")
-    cols = ", ".join(f"o{k}, p{k}, j{k}, n{k}, v{k}, a{k}" for k in ks)
+    cols = ", ".join(f"o{k}, p{k}, l{k}, j{k}, n{k}, v{k}, a{k}" for k in ks)
     db.execute(f"DROP TABLE IF EXISTS {REC}")
     db.execute(f"CREATE {scratch.table(db, REC)} (k INTEGER PRIMARY KEY, rid INTEGER NOT NULL, "
-               f"ref TEXT NOT NULL, cnt INTEGER NOT NULL, chg INTEGER NOT NULL, {cols})")
-    values = ", ".join(f"f.o{k}, f.p{k}, f.j{k}, f.n{k}, f.v{k}, f.e{k} = 1" for k in ks)
+               f"ref TEXT NOT NULL, base INTEGER, cnt INTEGER NOT NULL, chg INTEGER NOT NULL, "
+               f"{cols})")
+    values = ", ".join(f"f.o{k}, f.p{k}, f.l{k}, f.j{k}, f.n{k}, f.v{k}, f.e{k} = 1" for k in ks)
     changed = " + ".join(f"(f.e{k} <> 0)" for k in ks)
-    db.execute(f"INSERT INTO {REC} SELECT f.k, f.rid, f.ref, "         # changed records only
+    db.execute(f"INSERT INTO {REC} SELECT f.k, f.rid, f.ref, f.base, "  # changed records only
                f"{' + '.join(f'(f.e{k} = 1)' for k in ks)}, {changed}, {values} "
                f"FROM ({flags}) f WHERE f.rid IS NOT NULL AND {changed} > 0")
     return int(db.scalar(f"SELECT COALESCE(SUM(cnt), 0) FROM {REC}"))
@@ -112,6 +126,17 @@ def _prefix(k: int) -> str:
     return " + ".join(["0"] + [f"a{j}" for j in range(k)])
 
 
+def _kept(k: int) -> str:
+    """SQL for slot ``k``'s entry kept: as stored, but an array's event counted from the
+    pack's base (``base``, which the patch moves) made its own seq, as ``pack_writes.build``
+    holds it."""
+    j = f"j{k}"
+    return (f"CASE WHEN {j} IS NULL THEN 'null' WHEN substr({j}, 1, 1) <> '[' THEN {j} "
+            f"WHEN json_array_length({j}) = 2 THEN CASE WHEN ({j} ->> 1) <= 0 "
+            f"THEN json_array({j} -> 0, base - ({j} ->> 1)) ELSE {j} END "
+            f"WHEN ({j} ->> 5) <= 0 THEN json_set({j}, '$[5]', base - ({j} ->> 5)) ELSE {j} END")
+
+
 def patches(db: Database, questions: list[merge.Question], first_seq: int, import_seq: int,
             reviewer: str, now: str) -> None:
     """The changed records' new packs into ``pack_writes.PATCH`` (as ``pack_writes.build``
@@ -122,10 +147,11 @@ def patches(db: Database, questions: list[merge.Question], first_seq: int, impor
         counted = f"{import_seq} - CASE WHEN a{k} THEN {seq} ELSE {import_seq} END"
         full = (f"json_array(n{k}, v{k}, '', CASE WHEN n{k} IN (1, 2) THEN ?1 ELSE '' END, "
                 f"CASE WHEN n{k} IN (1, 2) THEN ?2 ELSE '' END, CASE WHEN a{k} OR n{k} IN (1, 2) "
-                f"THEN {counted} END, NULL)")
-        return (f"CASE WHEN n{k} = o{k} AND v{k} IS p{k} THEN COALESCE(j{k}, 'null') "
+                f"THEN {counted} END, l{k})")
+        return (f"CASE WHEN n{k} = o{k} AND v{k} IS p{k} THEN {_kept(k)} "
+                f"WHEN n{k} = 0 THEN 'null' WHEN l{k} IS NOT NULL THEN {full} "
                 f"WHEN n{k} = 1 AND v{k} IS NOT NULL THEN '[' || json_quote(CAST(v{k} AS TEXT)) "
-                f"|| ',' || ({counted}) || ']' WHEN n{k} = 0 THEN 'null' "
+                f"|| ',' || ({counted}) || ']' "
                 f"WHEN n{k} = 2 THEN '[2,' || ({counted}) || ']' ELSE {full} END")
     tallied = [q.k for q in questions if q.tallied]
     moved = " + ".join(["0"] + [f"((n{k} <> 0) - (o{k} <> 0))" for k in tallied])
