@@ -107,11 +107,13 @@ def records(db: Database, questions: list[merge.Question]) -> int:
     cols = ", ".join(f"o{k}, p{k}, l{k}, j{k}, n{k}, v{k}, a{k}" for k in ks)
     db.execute(f"DROP TABLE IF EXISTS {REC}")
     db.execute(f"CREATE {scratch.table(db, REC)} (k INTEGER PRIMARY KEY, rid INTEGER NOT NULL, "
-               f"ref TEXT NOT NULL, base INTEGER, cnt INTEGER NOT NULL, chg INTEGER NOT NULL, "
-               f"{cols})")
+               "ref TEXT NOT NULL, head TEXT NOT NULL, base INTEGER, cnt INTEGER NOT NULL, "
+               f"chg INTEGER NOT NULL, {cols})")
     values = ", ".join(f"f.o{k}, f.p{k}, f.l{k}, f.j{k}, f.n{k}, f.v{k}, f.e{k} = 1" for k in ks)
     changed = " + ".join(f"(f.e{k} <> 0)" for k in ks)
-    db.execute(f"INSERT INTO {REC} SELECT f.k, f.rid, f.ref, f.base, "  # changed records only
+    # head: what each of its events' text starts with (store.bundle.element: its ref)
+    db.execute(f"INSERT INTO {REC} SELECT f.k, f.rid, f.ref, "          # changed records only
+               "char(30) || json_quote(f.ref) || char(31), f.base, "
                f"{' + '.join(f'(f.e{k} = 1)' for k in ks)}, {changed}, {values} "
                f"FROM ({flags}) f WHERE f.rid IS NOT NULL AND {changed} > 0")
     return int(db.scalar(f"SELECT COALESCE(SUM(cnt), 0) FROM {REC}"))
@@ -175,7 +177,7 @@ def packs(db: Database, questions: list[merge.Question], first_seq: int, detail:
     # that are the same for every record given (?k + 1: up to the question; ?n + 1 and ?n + 2
     # the detail's end for a question with a column and one without)
     elements = " || ".join(
-        f"CASE WHEN a{q.k} THEN char(30) || json_quote(ref) || char(31) || ?{q.k + 1} || "
+        f"CASE WHEN a{q.k} THEN head || ?{q.k + 1} || "
         f"json_quote({_label(f'o{q.k}', f'p{q.k}')}) || ',' || "
         f"json_quote({_label(f'n{q.k}', f'v{q.k}')}) || ?{n + (1 if q.in_file else 2)} "
         "ELSE '' END" for q in questions)
