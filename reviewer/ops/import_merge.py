@@ -34,6 +34,7 @@ from reviewer.store import (
     merge_rows,
     staging,
 )
+from reviewer.store import merge_row_events as row_events
 from reviewer.store.chain import listed, new_salt, pack_parts
 from reviewer.store.db import Database
 from reviewer.store.history import Action
@@ -87,7 +88,7 @@ class Merge:
         self.stale = False               # ... a record it read changed before the lock
         self.salt: bytes | None = None   # ... the salt its own event was hashed with ahead
         self.ahead: Ahead | None = None  # ... and what its packs of events were then
-        self.rows: int | None = None     # ... made a record at a time: its events
+        self.rows: merge_rows.Plan | None = None     # ... made a record at a time
 
     def run(self, result: ImportResult, early: bool = False,
             new: import_rows.NewRows | None = None) -> None:
@@ -129,10 +130,9 @@ class Merge:
         rows = self.rows = merge_rows.start(db, audit_id, self.questions, self.seq + 1,
                                             bundle.PACK_MIN)         # a record at a time
         if rows is not None:
-            self.changed = rows
-            texts = (merge_rows.packs(db, self.questions, self.seq + 1, self.detail,
-                                      merge.EVENT_BATCH)
-                     if bundle.PACK_MIN <= rows <= PREPARE_MAX else None)
+            self.changed = rows.events
+            texts = (row_events.packs(db, rows, self.seq + 1, self.detail, merge.EVENT_BATCH)
+                     if bundle.PACK_MIN <= rows.events <= PREPARE_MAX else None)
         else:
             self.changed = merge.changes(db, self.questions, self.seq + 1)
             texts = (merge_events.packs(db, self.detail)
@@ -161,11 +161,11 @@ class Merge:
             packs = pool.submit(ready) if texts is not None else None
             for pack in texts or ():
                 feed.put(pack)
-            self.given = (merge_rows.given_packed(db, self.questions, new) if rows is not None
+            self.given = (row_events.given_packed(db, rows, new) if rows is not None
                           else import_rows.merged_given(db, merge.CHANGE, new, merge.noted(db)))
             feed.put(None)
             if rows is not None:
-                merge_rows.patches(db, self.questions, self.seq + 1, self.seq, reviewer, now)
+                merge_rows.patches(db, rows, self.seq + 1, self.seq, reviewer, now, audit_id)
             else:
                 merge.stage_packs(db, audit_id, reviewer, now, self.seq)
             merge_records.stage_records(db, self._fields(), before=True)
@@ -216,7 +216,7 @@ class Merge:
             packs = (((first + self.offset, text, rids, ready)
                       for first, text, rids, ready in self.packs)
                      if self.packs is not None
-                     else merge_rows.packs(self.db, self.questions, self.seq + 1, self.detail,
+                     else row_events.packs(self.db, self.rows, self.seq + 1, self.detail,
                                            merge.EVENT_BATCH) if self.rows is not None
                      else merge_events.packs(self.db, self.detail, self.offset))
             tx.append_packs(packs)

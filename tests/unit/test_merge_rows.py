@@ -1,8 +1,8 @@
-"""docs/performance.md, "The merge a record at a time": where no stored answer has a note and
-the file has no note column, SQLite's import merges a record at a time (``store.merge_rows``);
-for any such file it stores exactly what the merge cell by cell (``store.merge``) stores: the
-same packs byte for byte, the same records, the same events in the same order, the same answers
-listed as given; and its history verifies. Real SQLite files, real CSV files."""
+"""docs/performance.md, "The merge a record at a time": SQLite's import merges a record at a
+time (``store.merge_rows``); for any file it stores exactly what the merge cell by cell
+(``store.merge``) stores: the same packs byte for byte, the same records, the same events in
+the same order, the same answers listed as given; and its history verifies. Real SQLite
+files, real CSV files."""
 
 from __future__ import annotations
 
@@ -26,24 +26,28 @@ from tests.actions import create_audit, import_answers
 from tests.unit.helpers import write_set
 from tests.unit.test_reimport_property import NAME, QIDS, cell, write
 
-NOW = "2026-12-06T12:00:00Z"
+NOW = "2026-12-06T12:{:02d}:00Z"     # a clock that moves a minute at each reading
 # the free-text question's answers: quotes, a backslash and letters beyond ASCII, which JSON
 # escapes or keeps, as a pack stores them
 TEXTS = st.sampled_from(["", "fine", 'said "no"', "a\\b", "café ✓", "n/a"])
+NOTES = st.sampled_from(["", "", "a note", "another", 'a "quoted" note'])
 
 
 @st.composite
 def plain(draw: st.DrawFn, questions: list[str] | None = None) -> tuple[list[str], list[list]]:
-    """A header (ref, some questions, maybe a field) with no note column, and rows of refs
-    (``R0`` .. ``R7``, some the first file's, some new)."""
+    """A header (ref, some questions, maybe note columns, a field) and rows of refs (``R0`` ..
+    ``R7``, some the first file's, some new)."""
     qids = questions if questions is not None else draw(
         st.lists(st.sampled_from(QIDS), unique=True, min_size=1))
     qids = [q for q in QIDS if q in qids]
+    notes = [q for q in QIDS if q in draw(st.lists(st.sampled_from(QIDS), unique=True,
+                                                    max_size=2))]
     refs = draw(st.lists(st.sampled_from([f"R{i}" for i in range(8)]), unique=True,
                          min_size=1))
     rows = [[ref, *repaired({q: draw(TEXTS if q == "5" else cell(q)) for q in qids}).values(),
-             draw(st.sampled_from(["", "N", "S"]))] for ref in refs]
-    return ["ref", *qids, "area"], rows
+             *(draw(NOTES) for _ in notes), draw(st.sampled_from(["", "N", "S"]))]
+            for ref in refs]
+    return ["ref", *qids, *(f"note:{q}" for q in notes), "area"], rows
 
 
 def repaired(cells: dict[str, str]) -> dict[str, str]:
@@ -65,7 +69,9 @@ MODES = {"packs": (0, 10**9),             # every event packed, the packs made b
 
 @contextmanager
 def fixed(rows: bool, batch: int, mode: str = "packs") -> Iterator[list[int]]:
-    """Imports in this process at a fixed time, their events written as ``mode`` says (packs
+    """Imports in this process on a clock of their own (each reading a minute on: the same
+    times for the same imports, whichever way they merge, and a kept answer's time told
+    from a later one's), their events written as ``mode`` says (packs
     of ``batch``), merged a record at a time where they can (``rows``) or never; yields how
     many merges were made a record at a time."""
     was = (bundle.PACK_MIN, merge.EVENT_BATCH, importer.now_iso, core.now_iso,
@@ -78,7 +84,8 @@ def fixed(rows: bool, batch: int, mode: str = "packs") -> Iterator[list[int]]:
         return found
 
     (bundle.PACK_MIN, import_merge.PREPARE_MAX), merge.EVENT_BATCH = MODES[mode], batch
-    importer.now_iso = core.now_iso = lambda: NOW       # type: ignore[assignment]
+    ticks = iter(range(10**6))
+    importer.now_iso = core.now_iso = lambda: NOW.format(next(ticks) % 60)  # type: ignore
     merge_rows.start = start                            # type: ignore[assignment]
     try:
         yield made
@@ -149,19 +156,24 @@ def test_a_merge_a_record_at_a_time_stores_what_the_cell_by_cell_merge_stores(
         assert made == bool(refs[0] & refs[1]) + bool((refs[0] | refs[1]) & refs[2])
 
 
-def test_a_stored_note_or_a_note_column_is_merged_cell_by_cell(tmp_path) -> None:
-    """What the merge a record at a time does not cover takes the merge cell by cell: a note
-    column, and a stored answer with a note (a full entry)."""
+def test_notes_stored_or_in_a_note_column_are_merged_a_record_at_a_time(tmp_path) -> None:
+    """A stored note kept (no note column) and a note column: merged a record at a time, with
+    the answer kept where its note alone changes (its reviewer and time the stored ones),
+    as the merge cell by cell makes them."""
     header = ["ref", "1", "2", "area"]
     first = (header + ["note:1"], [["R1", "Y", "N", "N", "a note"], ["R2", "N", "Y", "S", ""]])
     second = (header, [["R1", "N", "N", "N"], ["R2", "Y", "Y", "S"]])
-    noted = (header + ["note:1"], [["R1", "N", "N", "N", "x"], ["R2", "Y", "Y", "S", ""]])
-    for name, pair in (("array", (first, second)), ("note", ((header, second[1]), noted))):
+    noted = (header + ["note:1"], [["R1", "Y", "N", "N", "x"], ["R2", "Y", "Y", "S", "y"]])
+    other = (header, [["R1", "Y", "Y", "N"]])        # events after R2's, a minute later
+    for name, steps in (("kept", [first, second]), ("column", [first, noted]),
+                        ("both", [first, second, noted]),
+                        ("later", [first, second, other, noted])):
         folder = tmp_path / name
         folder.mkdir()
-        cells, _ = state(folder, list(pair), False, 2)
-        rows, made = state(folder, list(pair), True, 2)
-        assert (rows, made) == (cells, 0)
+        cells, _ = state(folder, steps, False, 2)
+        rows, made = state(folder, steps, True, 2)
+        assert (rows, made) == (cells, len(steps) - 1)
+        assert any(e[1] == "note" for e in rows["events"]) or name == "kept"
 
 
 H = ["ref", "1", "2", "2a", "2b", "3", "3a", "5", "area"]
