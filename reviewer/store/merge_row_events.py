@@ -77,8 +77,12 @@ def given(db: Database, plan: Plan) -> Iterator[str]:
         f" || ',' || json_quote({_label(f'n{q.k}', f'v{q.k}')}) ELSE '' END"
         for q in plan.questions)
     n = len(plan.questions)
+    # a record given an answer has a changed cell with no event (without notes: more
+    # changed cells than events)
+    changed = "0" if plan.notes else "cnt"
     sql = (f"SELECT group_concat('[' || rid || x || ']', ',') FROM (SELECT rid, {parts} AS x "
-           f"FROM {REC} WHERE k BETWEEN ?{n + 1} AND ?{n + 2} AND chg > 0) WHERE x <> ''")
+           f"FROM {REC} WHERE k BETWEEN ?{n + 1} AND ?{n + 2} AND chg > {changed}) "
+           "WHERE x <> ''")
     low, top = db.one(f"SELECT MIN(k), MAX(k) FROM {REC}") or (None, None)
     if low is None:
         return

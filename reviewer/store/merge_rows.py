@@ -106,7 +106,8 @@ def records(db: Database, plan: Plan) -> int:
     # each level worked out once (LIMIT, and a WHERE in the level above: SQLite does not
     # flatten it into the next)
     read = (f"SELECT s.k AS k, s.rid AS rid, s.ref AS ref, a.base_seq AS base, "
-            f"a.event_seq AS pseq, {staged}{raw} FROM {STAGE} s LEFT JOIN answer_pack a "
+            f"{'a.event_seq' if plan.notes else 'NULL'} AS pseq, {staged}{raw} FROM {STAGE} s "
+            "LEFT JOIN answer_pack a "
             "ON a.record_id = s.rid WHERE s.rid IS NOT NULL LIMIT -1")
     cells = ", ".join(
         f"{o} AS o{q.k}, {p} AS p{q.k}, {lg} AS l{q.k}, x.j{q.k} AS j{q.k}, {n} AS n{q.k}, "
@@ -164,7 +165,8 @@ def _kept(k: int) -> str:
 def _who(k: int, field: str) -> str:
     """SQL for the reviewer or time (``field``) of slot ``k``'s stored answer as the view
     finds them (``pack_writes.build``'s): a full entry's own, a short one's event (or the
-    pack of events holding it), a compact one's the pack's event (``?5``: the audit)."""
+    pack of events holding it), a compact one's the pack's event (``?5``: the audit, given
+    where notes are merged)."""
     j = f"j{k}"
     at = {"reviewer": 3, "at": 4}[field]
     seq = f"CASE WHEN ({j} ->> 1) <= 0 THEN base - ({j} ->> 1) ELSE {j} ->> 1 END"
@@ -183,19 +185,25 @@ def patches(db: Database, plan: Plan, first_seq: int, import_seq: int, reviewer:
         old_note, note, _ = plan.note(k)
         seq = f"(f + {plan.prefix(k)})"                 # the cell's first event
         counted = f"{import_seq} - CASE WHEN a{k} THEN {seq} ELSE {import_seq} END"
-        # an answer kept whose note alone changes keeps its who and time, and names no event
-        kept = f"j{k} IS NOT NULL AND j{k} <> 'null' AND n{k} = o{k} AND v{k} IS p{k}"
         given = f"n{k} IN (1, 2)"
-        full = (f"json_array(n{k}, v{k}, {note}, CASE WHEN {kept} THEN {_who(k, 'reviewer')} "
-                f"WHEN {given} THEN ?1 ELSE '' END, CASE WHEN {kept} THEN {_who(k, 'at')} "
-                f"WHEN {given} THEN ?2 ELSE '' END, CASE WHEN {kept} THEN NULL "
-                f"WHEN a{k} OR {given} THEN {counted} END, l{k})")
-        short = f"{note} = '' AND l{k} IS NULL AND NOT ({kept})"
-        return (f"CASE WHEN n{k} = o{k} AND v{k} IS p{k} AND {note} = {old_note} "
-                f"THEN {_kept(k)} WHEN n{k} = 0 AND {note} = '' THEN 'null' "
-                f"WHEN {short} AND n{k} = 1 AND v{k} IS NOT NULL "
+        same = f"n{k} = o{k} AND v{k} IS p{k}"
+        if k in plan.notes:   # an answer kept whose note alone changes keeps its who and
+            kept = f"j{k} IS NOT NULL AND j{k} <> 'null' AND {same}"   # time, names no event
+            who = {w: f"CASE WHEN {kept} THEN {_who(k, w)} WHEN {given} THEN ?{i} ELSE '' END"
+                   for i, w in ((1, "reviewer"), (2, "at"))}
+            seqs = f"CASE WHEN {kept} THEN NULL WHEN a{k} OR {given} THEN {counted} END"
+            unchanged, blank = f"{same} AND {note} = {old_note}", f"n{k} = 0 AND {note} = ''"
+            short = f"{note} = '' AND l{k} IS NULL AND NOT ({kept}) AND "
+        else:                 # no note: a changed cell's answer changed
+            who = {w: f"CASE WHEN {given} THEN ?{i} ELSE '' END"
+                   for i, w in ((1, "reviewer"), (2, "at"))}
+            seqs = f"CASE WHEN a{k} OR {given} THEN {counted} END"
+            unchanged, blank, short = same, f"n{k} = 0", f"l{k} IS NULL AND "
+        full = f"json_array(n{k}, v{k}, {note}, {who['reviewer']}, {who['at']}, {seqs}, l{k})"
+        return (f"CASE WHEN {unchanged} THEN {_kept(k)} WHEN {blank} THEN 'null' "
+                f"WHEN {short}n{k} = 1 AND v{k} IS NOT NULL "
                 f"THEN '[' || json_quote(CAST(v{k} AS TEXT)) || ',' || ({counted}) || ']' "
-                f"WHEN {short} AND n{k} = 2 THEN '[2,' || ({counted}) || ']' ELSE {full} END")
+                f"WHEN {short}n{k} = 2 THEN '[2,' || ({counted}) || ']' ELSE {full} END")
     tallied = [q.k for q in plan.questions if q.tallied]
     moved = " + ".join(["0"] + [f"((n{k} <> 0) - (o{k} <> 0))" for k in tallied])
     turned = " OR ".join(["0"] + [f"((n{k} = 0) <> (o{k} = 0))" for k in tallied])
@@ -206,7 +214,7 @@ def patches(db: Database, plan: Plan, first_seq: int, import_seq: int, reviewer:
     db.execute(f"INSERT INTO {packed.PATCH} SELECT rid, {pack}, {moved}, "
                f"CASE WHEN {turned} THEN 1 ELSE 0 END FROM ({firsts()}) w "
                f"JOIN {REC} r ON r.k = w.wk WHERE r.chg > 0",
-               (reviewer, now, None, first_seq, audit_id))
+               (reviewer, now, None, first_seq, audit_id)[:5 if plan.notes else 4])
 
 
 def start(db: Database, audit_id: int, questions: list[merge.Question], first_seq: int,
