@@ -9,7 +9,7 @@ one statement each, come the new packs (``store.pack_writes``' patches, as
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from reviewer.store import merge, scratch
 from reviewer.store import pack_writes as packed
@@ -26,7 +26,12 @@ class Plan:
     (a note column, or a note stored in a matched record's pack), and its events."""
     questions: list[merge.Question]
     notes: frozenset[int]
+    arrays: bool = True      # a matched record's pack holds an array entry
     events: int = 0
+
+    def login(self, k: int) -> str:
+        """SQL (a record's row) for slot ``k``'s stored login: none without arrays."""
+        return f"l{k}" if self.arrays else "NULL"
 
     def note(self, k: int) -> tuple[str, str, str]:
         """SQL (a record's row) for slot ``k``'s stored note, merged note and whether its note
@@ -39,38 +44,49 @@ class Plan:
         return " + ".join(["0"] + [f"a{j} + {self.note(j)[2]}" for j in range(k)])
 
 
-def shape(db: Database, audit_id: int, questions: list[merge.Question]
-          ) -> frozenset[int] | None:
+def shape(db: Database, audit_id: int, questions: list[merge.Question]) -> Plan | None:
     """Whether the merge can be made a record at a time (at most :data:`MAX_QUESTIONS`
-    questions, the audit's packs as long as its questions): None if not, else the slots whose
-    notes are merged (a note column, or a note in a matched record's pack there)."""
+    questions, the audit's packs as long as its questions): None if not, else its plan: the
+    slots whose notes are merged (a note column, or a note in a matched record's pack
+    there), and whether any matched pack holds an array (if not, every entry is read as
+    compact, with no look for one)."""
     if not 0 < len(questions) <= MAX_QUESTIONS:
         return None
     top = db.scalar("SELECT MAX(slot) FROM pack_slot WHERE audit_id = ?", (audit_id,))
     if top is None or int(top) != len(questions) - 1:
         return None
     # only packs holding an array (or a '[' in a value) read entry by entry
-    stored = db.all(
+    nested = f"{STAGE} s JOIN answer_pack p ON p.record_id = s.rid"
+    arrays = bool(db.scalar(f"SELECT 1 FROM {nested} WHERE s.rid IS NOT NULL "
+                            "AND instr(substr(p.pack, 2), '[') > 0 LIMIT 1"))
+    stored = [] if not arrays else db.all(
         f"SELECT DISTINCT j.key FROM {STAGE} s JOIN answer_pack p ON p.record_id = s.rid, "
         "json_each(p.pack) j WHERE s.rid IS NOT NULL AND instr(substr(p.pack, 2), '[') > 0 "
         "AND j.type = 'array' AND CASE WHEN json_array_length(j.value) > 2 THEN "
         "COALESCE(j.value ->> 2, '') <> '' END")
-    return frozenset({q.k for q in questions if q.note} | {int(r[0]) for r in stored})
+    return Plan(questions, frozenset({q.k for q in questions if q.note}
+                                     | {int(r[0]) for r in stored}), arrays)
 
 
-def _stored(k: int) -> tuple[str, str, str, str]:
+def _stored(k: int, arrays: bool = True) -> tuple[str, str, str, str]:
     """SQL for slot ``k``'s stored state, value, login and note from its entry as JSON text
     ``j{k}``, read by its first character: a string (an answer; unescaped only where it
     holds a backslash), a number (a state), null or none (blank), or an array (``[value or
-    2, event]``; ``[state, value, note, reviewer, at, event, login]``: ``store.packs``)."""
+    2, event]``; ``[state, value, note, reviewer, at, event, login]``: ``store.packs``) unless
+    there is none (``arrays``)."""
     j = f"x.j{k}"
+    unescaped = (f"CASE WHEN instr({j}, '\\') > 0 THEN {j} ->> '$' "
+                 f"ELSE substr({j}, 2, length({j}) - 2) END")
+    if not arrays:
+        return (f"COALESCE(CASE substr({j}, 1, 1) WHEN '\"' THEN 1 WHEN 'n' THEN 0 "
+                f"WHEN '' THEN 0 ELSE CAST({j} AS INTEGER) END, 0)",
+                f"CASE WHEN substr({j}, 1, 1) = '\"' THEN {unescaped} END", "NULL", "''")
     short = f"json_array_length({j}) = 2"
     text = f"json_type({j}, '$[0]') = 'text'"
     state = (f"CASE substr({j}, 1, 1) WHEN '\"' THEN 1 WHEN 'n' THEN 0 WHEN '' THEN 0 "
              f"WHEN '[' THEN CASE WHEN {short} AND {text} THEN 1 ELSE {j} ->> 0 END "
              f"ELSE CAST({j} AS INTEGER) END")
-    value = (f"CASE substr({j}, 1, 1) WHEN '\"' THEN CASE WHEN instr({j}, '\\') > 0 "
-             f"THEN {j} ->> '$' ELSE substr({j}, 2, length({j}) - 2) END "
+    value = (f"CASE substr({j}, 1, 1) WHEN '\"' THEN {unescaped} "
              f"WHEN '[' THEN CASE WHEN NOT {short} THEN {j} ->> 1 WHEN {text} THEN {j} ->> 0 "
              "END END")
     full = f"substr({j}, 1, 1) = '[' AND NOT {short}"
@@ -78,11 +94,11 @@ def _stored(k: int) -> tuple[str, str, str, str]:
             f"CASE WHEN {full} THEN COALESCE({j} ->> 2, '') ELSE '' END")
 
 
-def _merged(q: merge.Question) -> tuple[str, str, str]:
+def _merged(q: merge.Question, arrays: bool) -> tuple[str, str, str]:
     """SQL for question ``q``'s merged state, value and note (``store.merge._final``'s
     rules; ``x``: the record's row)."""
     k = q.k
-    state, value, _, stored_note = _stored(k)
+    state, value, _, stored_note = _stored(k, arrays)
     note = f"x.sn{k}" if q.note else stored_note
     if q.involved:
         return f"x.r{k}", f"x.w{k}", note
@@ -110,14 +126,17 @@ def records(db: Database, plan: Plan) -> int:
             "LEFT JOIN answer_pack a "
             "ON a.record_id = s.rid WHERE s.rid IS NOT NULL LIMIT -1")
     cells = ", ".join(
-        f"{o} AS o{q.k}, {p} AS p{q.k}, {lg} AS l{q.k}, x.j{q.k} AS j{q.k}, {n} AS n{q.k}, "
+        f"{o} AS o{q.k}, {p} AS p{q.k}, " + (f"{lg} AS l{q.k}, " if plan.arrays else "")
+        + f"x.j{q.k} AS j{q.k}, {n} AS n{q.k}, "
         f"{v} AS v{q.k}" + (f", {t} AS t{q.k}, {m} AS m{q.k}" if q.k in plan.notes else "")
-        for q in questions for (o, p, lg, t), (n, v, m) in [(_stored(q.k), _merged(q))])
+        for q in questions
+        for (o, p, lg, t), (n, v, m) in [(_stored(q.k, plan.arrays), _merged(q, plan.arrays))])
     middle = (f"SELECT x.k AS k, x.rid AS rid, x.ref AS ref, x.base AS base, x.pseq AS pseq, "
               f"{cells} FROM ({read}) x WHERE x.rid IS NOT NULL LIMIT -1")
     ks = [q.k for q in questions]
     def per(k: int) -> list[str]:
-        return ["o", "p", "l", "j", "n", "v"] + (["t", "m"] if k in plan.notes else [])
+        return (["o", "p"] + ["l"] * plan.arrays + ["j", "n", "v"]
+                + (["t", "m"] if k in plan.notes else []))
     # a cell's change: 0 none, 1 an answer event, 2 changed without one (given, a note
     # alone, or blank or not asked made blank); with notes, b: a note event
     def flag(k: int) -> str:
@@ -193,14 +212,17 @@ def patches(db: Database, plan: Plan, first_seq: int, import_seq: int, reviewer:
                    for i, w in ((1, "reviewer"), (2, "at"))}
             seqs = f"CASE WHEN {kept} THEN NULL WHEN a{k} OR {given} THEN {counted} END"
             unchanged, blank = f"{same} AND {note} = {old_note}", f"n{k} = 0 AND {note} = ''"
-            short = f"{note} = '' AND l{k} IS NULL AND NOT ({kept}) AND "
+            short = f"{note} = '' AND {plan.login(k)} IS NULL AND NOT ({kept}) AND "
         else:                 # no note: a changed cell's answer changed
             who = {w: f"CASE WHEN {given} THEN ?{i} ELSE '' END"
                    for i, w in ((1, "reviewer"), (2, "at"))}
             seqs = f"CASE WHEN a{k} OR {given} THEN {counted} END"
-            unchanged, blank, short = same, f"n{k} = 0", f"l{k} IS NULL AND "
-        full = f"json_array(n{k}, v{k}, {note}, {who['reviewer']}, {who['at']}, {seqs}, l{k})"
-        return (f"CASE WHEN {unchanged} THEN {_kept(k)} WHEN {blank} THEN 'null' "
+            unchanged, blank = same, f"n{k} = 0"
+            short = f"{plan.login(k)} IS NULL AND " if plan.arrays else ""
+        full = (f"json_array(n{k}, v{k}, {note}, {who['reviewer']}, {who['at']}, {seqs}, "
+                f"{plan.login(k)})")
+        kept_entry = _kept(k) if plan.arrays else f"COALESCE(j{k}, 'null')"
+        return (f"CASE WHEN {unchanged} THEN {kept_entry} WHEN {blank} THEN 'null' "
                 f"WHEN {short}n{k} = 1 AND v{k} IS NOT NULL "
                 f"THEN '[' || json_quote(CAST(v{k} AS TEXT)) || ',' || ({counted}) || ']' "
                 f"WHEN {short}n{k} = 2 THEN '[2,' || ({counted}) || ']' ELSE {full} END")
@@ -223,15 +245,14 @@ def start(db: Database, audit_id: int, questions: list[merge.Question], first_se
     with how many events (numbered from ``first_seq``); None if not (the merge is then made
     cell by cell). Fewer than ``rows_below`` events are written one row each, from the change
     table, which then gets them (``store.merge_events.event_batches`` reads it)."""
-    notes = shape(db, audit_id, questions)
-    if notes is None:
+    plan = shape(db, audit_id, questions)
+    if plan is None:
         return None
     merge.questions_table(db, questions)
-    plan = Plan(questions, notes)
     count = records(db, plan)
     if 0 < count < rows_below:
         _changes(db, plan, first_seq)
-    return Plan(questions, notes, count)
+    return replace(plan, events=count)
 
 
 def _changes(db: Database, plan: Plan, first_seq: int) -> None:
