@@ -152,18 +152,19 @@ class Merge:
                                                    out)
             return out
 
-        # the packs of events made ready in a thread of their own as they are listed, and
-        # while the answers given, the patches and the records are made here (SQL, during
-        # which SQLite lets Python's other threads run: docs/performance.md, "An updating
-        # import's merge before the lock (SQLite)")
+        # the packs of events made ready in a thread as they are listed and while the rest is
+        # made here (SQL, which lets Python's other threads run: docs/performance.md, "An
+        # updating import's merge before the lock (SQLite)")
         with ThreadPoolExecutor(max_workers=1) as pool:
             pool.submit(int).result()     # its thread started first: a start waits for it
             packs = pool.submit(ready) if texts is not None else None
-            for pack in texts or ():
-                feed.put(pack)
-            self.given = (row_events.given_packed(db, rows, new) if rows is not None
-                          else import_rows.merged_given(db, merge.CHANGE, new, merge.noted(db)))
-            feed.put(None)
+            try:
+                for pack in texts or ():
+                    feed.put(pack)
+                self.given = (row_events.given_packed(db, rows, new) if rows is not None else
+                              import_rows.merged_given(db, merge.CHANGE, new, merge.noted(db)))
+            finally:                    # the thread's end, even if listing failed
+                feed.put(None)
             if rows is not None:
                 merge_rows.patches(db, rows, self.seq + 1, self.seq, reviewer, now, audit_id)
             else:
@@ -182,8 +183,7 @@ class Merge:
         if not self.prepared or not merge_check.unchanged(self.db):
             self.stale = self.prepared
             self.prepared, self.packs, self.given, self.changed = False, None, None, 0
-            self.rows = None
-            self.salt = self.ahead = None
+            self.salt = self.ahead = self.rows = None
             return False
         self.tx, moved = tx, seq - self.seq        # other writers' events meanwhile
         self.seq, self.offset = seq, moved

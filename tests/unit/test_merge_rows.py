@@ -6,8 +6,10 @@ files, real CSV files."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import tempfile
+import threading
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,9 +19,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from reviewer.errors import DatabaseError
 from reviewer.ops import core, import_merge, importer
 from reviewer.ops.importer import ImportProblems
 from reviewer.store import bundle, history, merge, merge_rows, verify
+from reviewer.store import merge_row_events as row_events
 from reviewer.store.audits import get_audit
 from reviewer.store.db import Database
 from tests.actions import create_audit, import_answers
@@ -205,3 +209,44 @@ def test_a_third_import_over_short_and_full_entries_is_merged_a_record_at_a_time
     assert not rows["refused"]
     stored = " ".join(pack for *_, pack in rows["packs"])
     assert '[3,null,"","",""' in stored and ',-' in stored     # the entries it read
+
+
+def test_a_failure_while_the_events_are_listed_is_reported_and_changes_nothing(
+        tmp_path) -> None:
+    """The events' packs are made ready in a thread as they are listed: a listing that fails
+    part way ends that thread (the import does not wait on it) and the error is the
+    import's, with nothing written."""
+    real = row_events.packs
+
+    def failing(*args, **kwargs):
+        yield from itertools.islice(real(*args, **kwargs), 1)
+        raise DatabaseError("the listing failed")
+
+    db = Database(str(tmp_path / "f.db"))
+    outcome: list[BaseException | None] = []
+    try:
+        create_audit(db, NAME, write_set(tmp_path))
+        audit = get_audit(db, NAME)
+        with fixed(True, 1):
+            import_answers(db, audit, write(tmp_path / "0.csv", *STEPS[0]))
+            before = db.all("SELECT record_id, pack FROM answer_pack ORDER BY record_id")
+            head = history.chain_head(db, audit.id)
+            row_events.packs = failing                  # type: ignore[assignment]
+            try:
+                def second() -> None:
+                    try:
+                        import_answers(db, audit, write(tmp_path / "1.csv", *STEPS[1]))
+                        outcome.append(None)
+                    except BaseException as exc:        # noqa: BLE001 (told below)
+                        outcome.append(exc)
+                runner = threading.Thread(target=second, daemon=True)
+                runner.start()
+                runner.join(120)
+            finally:
+                row_events.packs = real                 # type: ignore[assignment]
+        assert not runner.is_alive()                    # not waiting on the listing's thread
+        assert isinstance(outcome[0], DatabaseError) and "listing failed" in str(outcome[0])
+        assert db.all("SELECT record_id, pack FROM answer_pack ORDER BY record_id") == before
+        assert history.chain_head(db, audit.id) == head
+    finally:
+        db.close()
