@@ -12,13 +12,10 @@ from collections.abc import Iterator
 from reviewer.store.chain import listed, pack_parts
 from reviewer.store.db import Database
 from reviewer.store.import_rows import NewRows
+from reviewer.store.merge import label_sql
 from reviewer.store.merge_rows import REC, Plan
 
 GIVEN_RECORDS = 20_000  # records whose given answers are listed at a time
-
-
-def _label(state: str, value: str) -> str:
-    return f"CASE {state} WHEN 1 THEN COALESCE({value}, '') WHEN 2 THEN 'n/a' END"
 
 
 def packs(db: Database, plan: Plan, first_seq: int, detail: str,
@@ -35,8 +32,8 @@ def packs(db: Database, plan: Plan, first_seq: int, detail: str,
     def cell(k: int, in_file: bool) -> str:
         old_note, note, noted = plan.note(k)
         answer = (f"CASE WHEN a{k} THEN head || ?{k + 1} || "
-                  f"json_quote({_label(f'o{k}', f'p{k}')}) || ',' || "
-                  f"json_quote({_label(f'n{k}', f'v{k}')}) || ?{2 * n + (1 if in_file else 2)} "
+                  f"json_quote({label_sql(f'o{k}', f'p{k}')}) || ',' || "
+                  f"json_quote({label_sql(f'n{k}', f'v{k}')}) || ?{2 * n + (1 if in_file else 2)} "
                   "ELSE '' END")
         if k not in plan.notes:
             return answer
@@ -74,7 +71,7 @@ def given(db: Database, plan: Plan) -> Iterator[str]:
     elements joined by commas, a range of records at a time."""
     parts = " || ".join(
         f"CASE WHEN n{q.k} IN (1, 2) AND o{q.k} NOT IN (1, 2) THEN ',' || json_quote(?{q.k + 1})"
-        f" || ',' || json_quote({_label(f'n{q.k}', f'v{q.k}')}) ELSE '' END"
+        f" || ',' || json_quote({label_sql(f'n{q.k}', f'v{q.k}')}) ELSE '' END"
         for q in plan.questions)
     n = len(plan.questions)
     # a record given an answer has a changed cell with no event (without notes: more

@@ -9,9 +9,10 @@ one statement each, come the new packs (``store.pack_writes``' patches, as
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass, replace
 
-from reviewer.store import merge, scratch
+from reviewer.store import merge, packs, scratch
 from reviewer.store import pack_writes as packed
 from reviewer.store.db import Database
 from reviewer.store.staging import STAGE
@@ -60,8 +61,8 @@ def shape(db: Database, audit_id: int, questions: list[merge.Question]) -> Plan 
     arrays = bool(db.scalar(f"SELECT 1 FROM {nested} WHERE s.rid IS NOT NULL "
                             "AND instr(substr(p.pack, 2), '[') > 0 LIMIT 1"))
     stored = [] if not arrays else db.all(
-        f"SELECT DISTINCT j.key FROM {STAGE} s JOIN answer_pack p ON p.record_id = s.rid, "
-        "json_each(p.pack) j WHERE s.rid IS NOT NULL AND instr(substr(p.pack, 2), '[') > 0 "
+        f"SELECT DISTINCT j.key FROM {nested}, json_each(p.pack) j "
+        "WHERE s.rid IS NOT NULL AND instr(substr(p.pack, 2), '[') > 0 "
         "AND j.type = 'array' AND CASE WHEN json_array_length(j.value) > 2 THEN "
         "COALESCE(j.value ->> 2, '') <> '' END")
     return Plan(questions, frozenset({q.k for q in questions if q.note}
@@ -234,7 +235,7 @@ def patches(db: Database, plan: Plan, first_seq: int, import_seq: int, reviewer:
                "pack TEXT NOT NULL, moved INTEGER NOT NULL, turned INTEGER NOT NULL)")
     pack = "'[' || " + " || ',' || ".join(entry(q.k) for q in plan.questions) + " || ']'"
     db.execute(f"INSERT INTO {packed.PATCH} SELECT rid, {pack}, {moved}, "
-               f"CASE WHEN {turned} THEN 1 ELSE 0 END FROM ({firsts()}) w "
+               f"CASE WHEN {turned} THEN 1 ELSE 0 END FROM ({_firsts()}) w "
                f"JOIN {REC} r ON r.k = w.wk WHERE r.chg > 0",
                (reviewer, now, None, first_seq, audit_id)[:5 if plan.notes else 4])
 
@@ -245,11 +246,18 @@ def start(db: Database, audit_id: int, questions: list[merge.Question], first_se
     with how many events (numbered from ``first_seq``); None if not (the merge is then made
     cell by cell). Fewer than ``rows_below`` events are written one row each, from the change
     table, which then gets them (``store.merge_events.event_batches`` reads it)."""
-    plan = shape(db, audit_id, questions)
-    if plan is None:
-        return None
-    merge.questions_table(db, questions)
-    count = records(db, plan)
+    try:
+        plan = shape(db, audit_id, questions)
+        if plan is None:
+            return None
+        merge.questions_table(db, questions)
+        count = records(db, plan)
+    except sqlite3.OperationalError as exc:     # a pack changed outside: which one
+        if "JSON" not in str(exc):
+            raise
+        raise packs.not_json(db.scalar(
+            f"SELECT MIN(s.rid) FROM {STAGE} s JOIN answer_pack p ON p.record_id = s.rid "
+            "WHERE s.rid IS NOT NULL AND NOT json_valid(p.pack)")) from None
     if 0 < count < rows_below:
         _changes(db, plan, first_seq)
     return replace(plan, events=count)
@@ -263,12 +271,12 @@ def _changes(db: Database, plan: Plan, first_seq: int) -> None:
         db.execute(f"INSERT INTO {merge.CHANGE} (n, rid, qid, ref, in_file, old_state, "
                    "old_value, old_note, state, value, note, ans, nte, had, tallied, slot) "
                    f"SELECT f + {plan.prefix(q.k)}, rid, ?, ref, ?, o{q.k}, p{q.k}, {old_note}, "
-                   f"n{q.k}, v{q.k}, {note}, a{q.k}, {noted}, 1, ?, {q.k} FROM ({firsts()}) w "
+                   f"n{q.k}, v{q.k}, {note}, a{q.k}, {noted}, 1, ?, {q.k} FROM ({_firsts()}) w "
                    f"JOIN {REC} r ON r.k = w.wk WHERE r.a{q.k} OR {noted}",
                    (q.qid, int(q.in_file), int(q.tallied), first_seq))
 
 
-def firsts() -> str:
+def _firsts() -> str:
     """SQL giving each record's first event ``f``: ``?4`` past every event of the records
     before it (a window over the key and the count alone)."""
     return (f"SELECT k AS wk, ?4 + COALESCE(SUM(cnt) OVER (ORDER BY k ROWS BETWEEN "

@@ -81,10 +81,14 @@ def _parsed(db: Database, audit_id: int, joined: str) -> list[list]:
     try:
         return json.loads(f"[{joined}]")
     except ValueError:
-        bad = db.scalar("SELECT MIN(record_id) FROM answer_pack WHERE audit_id = ? "
-                        "AND NOT json_valid(pack)", (audit_id,))
-        raise DatabaseError(f"record id {bad}: its stored answers (answer_pack) are not valid "
-                            "JSON; the database was changed outside reviewer") from None
+        raise not_json(db.scalar("SELECT MIN(record_id) FROM answer_pack WHERE audit_id = ? "
+                                 "AND NOT json_valid(pack)", (audit_id,))) from None
+
+
+def not_json(record_id: object) -> DatabaseError:
+    """The located error for a record whose pack is not JSON (written outside the program)."""
+    return DatabaseError(f"record id {record_id}: its stored answers (answer_pack) are not "
+                         "valid JSON; the database was changed outside reviewer")
 
 
 def state_value(entry: object) -> tuple[int, str | None]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import sqlite3
 import tempfile
 import threading
 import zlib
@@ -248,5 +249,28 @@ def test_a_failure_while_the_events_are_listed_is_reported_and_changes_nothing(
         assert isinstance(outcome[0], DatabaseError) and "listing failed" in str(outcome[0])
         assert db.all("SELECT record_id, pack FROM answer_pack ORDER BY record_id") == before
         assert history.chain_head(db, audit.id) == head
+    finally:
+        db.close()
+
+
+def test_a_pack_changed_outside_is_a_located_error_and_nothing_is_written(tmp_path) -> None:
+    """A matched record's pack that is not JSON (the database changed outside reviewer): the
+    re-import names that record in one line, and writes nothing."""
+    db = Database(str(tmp_path / "b.db"))
+    try:
+        create_audit(db, NAME, write_set(tmp_path))
+        audit = get_audit(db, NAME)
+        with fixed(True, 1):
+            import_answers(db, audit, write(tmp_path / "0.csv", *STEPS[0]))
+            rid = db.scalar("SELECT id FROM record WHERE ref = 'R2'")
+            outside = sqlite3.connect(tmp_path / "b.db")       # another program
+            with outside:
+                outside.execute("UPDATE answer_pack SET pack = '[\"Y\",' WHERE record_id = ?",
+                                (rid,))
+            outside.close()
+            before = db.all("SELECT record_id, pack FROM answer_pack ORDER BY record_id")
+            with pytest.raises(DatabaseError, match=rf"^record id {rid}: its stored answers"):
+                import_answers(db, audit, write(tmp_path / "1.csv", *STEPS[1]))
+        assert db.all("SELECT record_id, pack FROM answer_pack ORDER BY record_id") == before
     finally:
         db.close()
