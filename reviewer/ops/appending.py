@@ -14,7 +14,8 @@ from reviewer.store import chain, history
 from reviewer.store.db import Database
 from reviewer.store.history import Action
 
-# a pack of events: its first seq, its text, the records it names [, ``bundle.Prepared``]
+# a pack of events: its first seq, its text (or ``bundle.Held``), the records it names
+# [, ``bundle.Prepared``]
 Pack = tuple[Any, ...]
 # hashed ahead of the write lock: the hash chained from, each pack's last hash and its text
 Ahead = tuple[bytes | None, list[tuple[bytes, bytes]]]
@@ -135,7 +136,7 @@ class Appending:
             for action, n in made.actions.items():
                 self._actions[Action(action)] += n
             bundle.insert(self.db, self.audit_key, self.now, self.reviewer, self.login, first,
-                          made.count, bundle.pack_text(first, text), made.salt, prev, last,
+                          made.count, bundle.numbered(first, text), made.salt, prev, last,
                           record_ids)
             self._head = (first + made.count - 1, last)
             time.sleep(0)     # the listing thread, back from its statement, may go on
@@ -178,7 +179,7 @@ def _chained(audit_key: int, prev: bytes | None, seq: int,
         if first != seq:
             raise RuntimeError(f"history events from {first} are out of turn")
         last = bundle.chain_prepared(audit_key, last, first, made)
-        out.append((last, bundle.pack_text(first, text)))
+        out.append((last, bundle.numbered(first, text)))
         seq = first + made.count
         time.sleep(0)               # lets the other thread's SQL go on between its statements
     return out

@@ -59,7 +59,7 @@ class ImportResult:
                 f"{len(self.note_columns)} note columns, other columns kept as fields: {fields}")
 
 
-PREPARE_MAX = 1_000_000    # events packed before the write lock (in memory); more: under it
+PREPARE_MAX = 3_000_000    # events packed before the write lock (held compressed); more: under it
 
 
 class Merge:
@@ -80,7 +80,7 @@ class Merge:
         self.detail = f"import {file_name}"
         self.changed = 0
         self.offset = 0                  # added to the seqs numbered before the write lock
-        self.packs: list[tuple[int, str, list[int], bundle.Prepared]] | None = None  # then
+        self.packs: list[tuple[int, str | bundle.Held, list[int], bundle.Prepared]] | None = None
         self.given: bytes | None = None  # the answers given to blank cells (early: listed)
         self.updated = 0
         self.prepared = False            # SQLite: the merge made before the write lock
@@ -139,11 +139,11 @@ class Merge:
                      if bundle.PACK_MIN <= self.changed <= PREPARE_MAX else None)
         feed: SimpleQueue = SimpleQueue()
 
-        def ready() -> list[tuple[int, str, list[int], bundle.Prepared]]:   # but for the chain
-            out = []
+        def ready() -> list[tuple[int, bundle.Held, list[int], bundle.Prepared]]:  # bar chain
+            out = []            # each pack held compressed, not as its text (memory)
             for first, text, rids in iter(feed.get, None):
-                out.append((first, text, rids, bundle.prepare(now, login, reviewer, text,
-                                                              new_salt())))
+                out.append((first, bundle.Held(first, bundle.pack_text(first, text)), rids,
+                            bundle.prepare(now, login, reviewer, text, new_salt())))
                 time.sleep(0)       # lets this thread's SQL go on between its statements
             if detail is not None:
                 own = (self.seq, Action.IMPORT.value, None, None, None, None,

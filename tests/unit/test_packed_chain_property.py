@@ -39,3 +39,19 @@ def test_prepared_pack_chains_as_rows_of_their_own(items, first, audit, head, lo
     assert ready.actions == +Counter(a for a, *_ in items)
     again = bundle.prepare(at, login, reviewer, text, salt)     # the same text, the same hashes
     assert bundle.chain_prepared(audit, head, first, again) == prev
+
+
+@settings(max_examples=100, deadline=None)
+@given(items=st.lists(ITEM, min_size=1, max_size=30), first=st.integers(1, 10**9),
+       moved=st.integers(0, 10**6))
+def test_a_pack_held_compressed_reads_as_its_text_numbered_from_any_seq(items, first, moved):
+    """A pack held compressed ahead of the lock (``bundle.Held``) is written as it is while its
+    first seq stands, and numbered again when other events came first: either way the row
+    reads as the pack compressed from its text at that seq."""
+    text = bundle.EVENT.join(bundle.element((a, ref, q, b, af, d))
+                             for a, ref, q, b, af, d in items)
+    held = bundle.Held(first, bundle.pack_text(first, text))
+    assert bundle.numbered(first, held) is held.blob
+    assert bundle.numbered(first + moved, text) == bundle.pack_text(first + moved, text)
+    assert bundle.unpack(bundle.numbered(first + moved, held)) == (
+        first + moved, [list(item) for item in items])
