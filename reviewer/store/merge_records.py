@@ -46,14 +46,16 @@ def stage_records(db: Database, new_fields: Iterable[list[tuple[int, str]]],
     turned = f"FROM {CHANGE} WHERE (state = 0) <> (old_state = 0) AND tallied = 1"
     # before the write lock the packs are as stored: the changed cells move their count, as
     # the patches' pass over the change table summed it (pack_writes.build)
-    cells = (f"SELECT rid, moved FROM {pack_writes.PATCH} WHERE turned = 1"
-             if before else f"SELECT DISTINCT rid, 0 AS moved {turned}")
+    # (the merge a record at a time counts the whole patched pack: ``filled``, not read again)
+    cells = (f"SELECT rid, moved, filled FROM {pack_writes.PATCH} WHERE turned = 1"
+             if before else
+             f"SELECT DISTINCT rid, 0 AS moved, CAST(NULL AS INTEGER) AS filled {turned}")
     filled = (pack_writes.filled("c.rid", f"SELECT k FROM {QUESTIONS} WHERE tallied = 1")
               if db.dialect == "sqlite" else
               "SELECT COUNT(*) FROM answer a WHERE a.record_id = c.rid AND a.state <> 0 "
               f"AND a.question_id IN ({counted})")
-    db.execute(f"INSERT INTO {RECORDS} (id, complete) SELECT rid, ({filled}) + moved = ? "
-               f"FROM ({cells}) c", (tallied,))
+    db.execute(f"INSERT INTO {RECORDS} (id, complete) SELECT rid, "
+               f"COALESCE(c.filled, ({filled}) + moved) = ? FROM ({cells}) c", (tallied,))
     for batch in new_fields:
         db.executemany(f"INSERT INTO {RECORDS} (id, fields) VALUES (?, ?) ON CONFLICT (id) "
                        "DO UPDATE SET fields = excluded.fields", batch)

@@ -230,12 +230,14 @@ def patches(db: Database, plan: Plan, first_seq: int, import_seq: int, reviewer:
     tallied = [q.k for q in plan.questions if q.tallied]
     moved = " + ".join(["0"] + [f"((n{k} <> 0) - (o{k} <> 0))" for k in tallied])
     turned = " OR ".join(["0"] + [f"((n{k} = 0) <> (o{k} = 0))" for k in tallied])
+    filled = " + ".join(["0"] + [f"(n{k} <> 0)" for k in tallied])   # the whole pack's
     db.execute(f"DROP TABLE IF EXISTS {packed.PATCH}")
     db.execute(f"CREATE {scratch.table(db, packed.PATCH)} (rid INTEGER PRIMARY KEY, "
-               "pack TEXT NOT NULL, moved INTEGER NOT NULL, turned INTEGER NOT NULL)")
+               "pack TEXT NOT NULL, moved INTEGER NOT NULL, turned INTEGER NOT NULL, "
+               "filled INTEGER)")
     pack = "'[' || " + " || ',' || ".join(entry(q.k) for q in plan.questions) + " || ']'"
     db.execute(f"INSERT INTO {packed.PATCH} SELECT rid, {pack}, {moved}, "
-               f"CASE WHEN {turned} THEN 1 ELSE 0 END FROM ({_firsts()}) w "
+               f"CASE WHEN {turned} THEN 1 ELSE 0 END, {filled} FROM ({_firsts()}) w "
                f"JOIN {REC} r ON r.k = w.wk WHERE r.chg > 0",
                (reviewer, now, None, first_seq, audit_id)[:5 if plan.notes else 4])
 

@@ -255,11 +255,11 @@ def build(db: Database, change: str, audit_id: int, reviewer: str, now: str,
         packed = f"json_set({packed}, {', '.join(pairs[i:i + ARGS // 2])})"
     db.execute(f"DROP TABLE IF EXISTS {PATCH}")
     db.execute(f"CREATE {scratch.table(db, PATCH)} (rid INTEGER PRIMARY KEY, pack TEXT NOT NULL, "
-               "moved INTEGER NOT NULL, turned INTEGER NOT NULL)")
+               "moved INTEGER NOT NULL, turned INTEGER NOT NULL, filled INTEGER)")
     # in the same pass, what the record's completeness needs (store.merge_records): how far
     # its tallied cells move its count of answers, and whether one became or stopped being
     # blank; and which slots it names (a bit each, the first MASKED: only those looked up)
-    db.execute(f"INSERT INTO {PATCH} SELECT u.rid, {packed}, u.moved, u.turned FROM "
+    db.execute(f"INSERT INTO {PATCH} SELECT u.rid, {packed}, u.moved, u.turned, NULL FROM "
                f"(SELECT c.rid AS rid, json_group_object(CAST(c.slot AS TEXT), {entry}) AS "
                "patch, SUM(c.tallied * ((c.state <> 0) - (c.old_state <> 0))) AS moved, "
                "MAX(c.tallied * ((c.state = 0) <> (c.old_state = 0))) AS turned, "
