@@ -25,6 +25,12 @@ def reviewer_cmd() -> list[str]:
 
 def run(cmd: list[str], step: str = "") -> tuple[float, str]:
     """Wall seconds and stdout of a whole process; its peak memory (MB) kept under ``step``."""
+    elapsed, stdout, _ = run_both(cmd, step)
+    return elapsed, stdout
+
+
+def run_both(cmd: list[str], step: str = "") -> tuple[float, str, str]:
+    """:func:`run`, with the process's stderr too (where ``answers import`` says what it did)."""
     start = time.perf_counter()
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         proc = subprocess.Popen(cmd, stdout=out, stderr=err)
@@ -38,7 +44,7 @@ def run(cmd: list[str], step: str = "") -> tuple[float, str]:
         sys.exit(f"failed ({proc.returncode}): {' '.join(cmd)}\n{stderr}")
     if step:
         PEAKS[step] = max(PEAKS.get(step, 0.0), usage.ru_maxrss / 1024)
-    return elapsed, stdout
+    return elapsed, stdout, stderr
 
 
 def steps(eng, name: str, set_path: Path, csv_path: Path, changed_path: Path,

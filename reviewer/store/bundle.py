@@ -5,9 +5,8 @@ each.
 A pack's row sits at the seq of its last event and holds, in ``bundle``, zlib-compressed,
 ``1,FIRST`` (format, first seq), ``START``, then each event as ``element`` writes it (its ref
 in JSON, ``REF``, [action, question, before, after, detail] in JSON) joined by ``EVENT``. Its
-``at``,
-``reviewer`` and ``login`` are every packed event's, ``prev`` is the hash before its first
-event and ``hash`` its last event's. Each packed event is hashed exactly as a row of its own
+``at``, ``reviewer`` and ``login`` are every packed event's, ``prev`` is the hash before its
+first event and ``hash`` its last event's. Each packed event is hashed exactly as a row of its own
 would be (``chain.canonical``: texts as salted commitments), the pack's random ``salt`` being
 the salt of each of its events, so ``history`` shows every event with its own ``prev`` and
 ``hash``, recomputed as it reads, and ``verify`` checks them all. ``event_bundle_record`` lists
@@ -187,7 +186,6 @@ def hashes(audit_key: int, at: str, login: str | None, reviewer: str, prev: byte
 class Prepared(NamedTuple):
     """A pack's events made ready to hash before their seqs and the chain's head are known
     (``prepare``): everything but those, each distinct part encoded once."""
-
     salt: bytes
     refs: list[bytes]                   # distinct ref commitments, as canonical JSON writes them
     rests: list[tuple[bytes, bytes]]    # distinct (",who,action,question,", ",texts,null]")
@@ -206,27 +204,30 @@ def _ref_text(ref: str) -> str | None:
 
 def prepare(at: str, login: str | None, reviewer: str, elements: str, salt: bytes) -> Prepared:
     """A pack given as its text (``merge_events.packs``) made ready for :func:`chain_prepared`,
-    without a Python step per event but the look-ups mapped in C: the text is split at both
-    separators at once, and each distinct ref and each distinct rest of an event is decoded
-    and committed once."""
-    who = (at, login, reviewer)
-    commit = Commits(salt)
+    with no Python step per event but look-ups mapped in C: each distinct ref, rest of an
+    event, text and (action, question) decoded, committed or encoded once."""
+    sha = hashlib.sha256
+    quoted: dict[str | None, str] = {None: "null"}     # each distinct text committed once
+
+    def commit(text: str | None) -> str:
+        if (found := quoted.get(text)) is None:
+            found = quoted[text] = f'"{sha(salt + text.encode("utf-8")).hexdigest()}"'
+        return found
     parts = elements.replace(REF, EVENT).split(EVENT)     # ref, rest, ref, rest ...
     refs, rests = parts[0::2], parts[1::2]
     ref_at = {ref: i for i, ref in enumerate(dict.fromkeys(refs))}
     rest_at = {rest: i for i, rest in enumerate(dict.fromkeys(rests))}
-    ref_parts = []
-    for ref in ref_at:
-        text = _ref_text(ref)
-        ref_parts.append(b"null" if text is None else f'"{commit(text)}"'.encode())
+    ref_parts = [commit(_ref_text(ref)).encode() for ref in ref_at]
+    mids: dict[tuple[str, str], bytes] = {}              # one per action and question
     rest_parts: list[tuple[bytes, bytes]] = []
     for rest in rest_at:
         action, question, before, after, detail = json.loads(rest)
-        mid = json.dumps([*who, action, question], ensure_ascii=False,
-                         separators=(",", ":"))[1:-1]
-        later = ",".join("null" if x is None else f'"{commit(x)}"'
-                         for x in (before, after, detail))
-        rest_parts.append((f",{mid},".encode(), f",{later},null]".encode()))
+        if (mid := mids.get((action, question))) is None:
+            mid = mids[action, question] = ",{},".format(json.dumps(
+                [at, login, reviewer, action, question], ensure_ascii=False,
+                separators=(",", ":"))[1:-1]).encode()
+        rest_parts.append((mid, f",{commit(before)},{commit(after)},{commit(detail)},"
+                                "null]".encode()))
     count = len(rests)
     notes = elements.count(REF + '["note"')        # JSON puts no space after "["
     actions = Counter({"answer": count - notes, "note": notes})
@@ -266,8 +267,8 @@ def events(audit_key: int, at: str, login: str | None, reviewer: str, prev: byte
             prev = digest
         return
     for i, item in enumerate(items):
-        last = i == len(items) - 1
-        yield first + i, item, prev if i == 0 else None, stored_hash if last else None
+        yield (first + i, item, prev if i == 0 else None,
+               stored_hash if i == len(items) - 1 else None)
 
 
 def insert(db: Database, audit_key: int, at: str, reviewer: str, login: str | None, first: int,
@@ -284,9 +285,8 @@ def insert(db: Database, audit_key: int, at: str, reviewer: str, login: str | No
         db.execute("INSERT INTO event_bundle_record (audit_id, record_id, seq) "
                    "SELECT ?, unnest(?::integer[]), ?", (audit_key, list(record_ids), seq))
         return
-    # SQLite: one statement too, its ids one JSON array (an executemany binds each row in
-    # Python, waiting for Python's lock while a thread hashes the next pack: "Packed events"
-    # in docs/performance.md)
+    # SQLite: one statement too, its ids one JSON array (an executemany binds each row in Python,
+    # waiting for Python's lock while a thread hashes the next pack: docs/performance.md)
     db.execute("INSERT INTO event_bundle_record (audit_id, record_id, seq) "
                "SELECT ?, value, ? FROM json_each(?)",
                (audit_key, seq, "[" + ",".join(str(int(r)) for r in record_ids) + "]"))

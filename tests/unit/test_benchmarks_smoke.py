@@ -68,6 +68,11 @@ CASES = {
             r"pg_database_size.*: \d+\.\d+ MB with the empty audit",
             r"history \(event tables\): \d+\.\d+ MB after the import",
             r"tally JSON equals the naive counts: yes", r"goals (NOT )?met")]),
+    "bench_reimport.py": (["--rows", "60", "--repeat", "1"],
+                          [r"re-import of 60 records",
+                           *(rf"{shape}\s+\d+\.\d+\s+\d+\.\d+\s+\d+\.\d+x\s+[1-9][\d,]*\s+\d+"
+                             for shape in ("ten", "notes", "thirty", "text")),
+                           r"goals (NOT )?met"]),
     "bench_startup.py": (["--records", "5", "--repeat", "1"],
                          [r"reviewer --help\s+\d+\.\d+ ms\s+\d+\.\d+x",
                           r"reviewer tally\s+\d+\.\d+ ms", r"goals (NOT )?met"]),
