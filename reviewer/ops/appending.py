@@ -5,6 +5,7 @@ a set-based merge, history events in bulk" and "Packed history events"): the par
 from __future__ import annotations
 
 import time
+from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from operator import itemgetter
@@ -14,11 +15,13 @@ from reviewer.store import chain, history
 from reviewer.store.db import Database
 from reviewer.store.history import Action
 
-# a pack of events: its first seq, its text (or ``bundle.Held``), the records it names
-# [, ``bundle.Prepared``]
+# a pack of events: its first seq, its text (or ``bundle_held.Held``), the records it names
+# [, ``bundle.Prepared`` (None: past what is held, made ready under the lock)]
 Pack = tuple[Any, ...]
-# hashed ahead of the write lock: the hash chained from, each pack's last hash and its text
-Ahead = tuple[bytes | None, list[tuple[bytes, bytes]]]
+# a pack hashed: its last hash, its compressed text, what it was made ready as
+Chained = tuple[bytes, bytes, Any]
+# hashed ahead of the write lock: the hash chained from, and each pack hashed
+Ahead = tuple[bytes | None, list[Chained]]
 AHEAD = 2           # packs listed and waiting for the thread that writes them (memory)
 
 
@@ -76,9 +79,9 @@ class Appending:
         before the lock (SQLite)"). ``ahead``: the hash the packs were chained from before
         the lock and what that gave (each pack's last hash and compressed text), taken if the
         chain's head is that hash (docs/performance.md, "The events hashed ahead of the
-        lock")."""
+        lock"). A pack held but not made ready (past ``bundle_held.HELD_MAX``) is made ready
+        here, in that thread."""
         from concurrent.futures import ThreadPoolExecutor
-
 
         self.flush()
         head, prev = self._chain_head()
@@ -90,18 +93,19 @@ class Appending:
             return
 
         with ThreadPoolExecutor(max_workers=1) as pool:
-            hashing = pool.submit(_chained, self.audit_key, prev, head + 1, packs)
+            hashing = pool.submit(_chained, self.audit_key, prev, head + 1, packs,
+                                  (self.now, self.login, self.reviewer))
             work()
             done = hashing.result()
         self._insert_packs(packs, done, prev)
 
-    def _insert_packs(self, packs: Sequence[Pack], done: list[tuple[bytes, bytes]],
+    def _insert_packs(self, packs: Sequence[Pack], done: list[Chained],
                       prev: bytes | None) -> None:
-        """Insert packs made ready and hashed (``done``: each one's last hash and compressed
-        text), chained from ``prev``."""
+        """Insert packs made ready and hashed (``done``: each one's last hash, compressed text
+        and what it was made ready as), chained from ``prev``."""
         from reviewer.store import bundle
 
-        for (first, _, record_ids, made), (last, blob) in zip(packs, done, strict=True):
+        for (first, _, record_ids, _), (last, blob, made) in zip(packs, done, strict=True):
             for action, n in made.actions.items():
                 self._actions[Action(action)] += n
             bundle.insert(self.db, self.audit_key, self.now, self.reviewer, self.login, first,
@@ -122,21 +126,21 @@ class Appending:
         from collections import deque
         from concurrent.futures import Future, ThreadPoolExecutor
 
-        from reviewer.store import bundle
+        from reviewer.store import bundle, bundle_held
 
         self.flush()
+        who = (self.now, self.login, self.reviewer)
 
         def write(first: int, text: str, record_ids: list[int], ready: list) -> None:
             head, prev = self._chain_head()
             if first != head + 1:
                 raise RuntimeError(f"history events from {first} are out of turn")
-            made = ready[0] if ready else bundle.prepare(self.now, self.login, self.reviewer,
-                                                         text, chain.new_salt())
+            made = _made(ready[0] if ready else None, text, who)
             last = bundle.chain_prepared(self.audit_key, prev, first, made)
             for action, n in made.actions.items():
                 self._actions[Action(action)] += n
             bundle.insert(self.db, self.audit_key, self.now, self.reviewer, self.login, first,
-                          made.count, bundle.numbered(first, text), made.salt, prev, last,
+                          made.count, bundle_held.numbered(first, text), made.salt, prev, last,
                           record_ids)
             self._head = (first + made.count - 1, last)
             time.sleep(0)     # the listing thread, back from its statement, may go on
@@ -165,21 +169,36 @@ def hash_ahead(audit_key: int, now: str, login: str | None, reviewer: str,
     lock")."""
     salt = chain.new_salt()
     [(_, last)] = chain.Chainer(audit_key, now, login, reviewer).chain(head, [event], [salt])
-    return salt, (last, _chained(audit_key, last, event[0] + 1, packs))
+    return salt, (last, _chained(audit_key, last, event[0] + 1, packs, (now, login, reviewer)))
 
 
-def _chained(audit_key: int, prev: bytes | None, seq: int,
-             packs: Sequence[Pack]) -> list[tuple[bytes, bytes]]:
-    """Each pack made ready (``bundle.prepare``), its events numbered from ``seq``, hashed onto
-    the chain from ``prev`` in turn: its last hash and its compressed text."""
+def _made(made: Any, text: Any, who: tuple[str, str | None, str]) -> Any:
+    """A pack as made ready before the lock, or made ready now (from its text, or from what is
+    held of it: ``bundle_held``) with a salt of its own."""
     from reviewer.store import bundle
 
+    if made is not None:
+        return made
+    return bundle.prepare(*who, text if isinstance(text, str) else text.text(),
+                          chain.new_salt())
+
+
+def _chained(audit_key: int, prev: bytes | None, seq: int, packs: Sequence[Pack],
+             who: tuple[str, str | None, str]) -> list[Chained]:
+    """Each pack made ready (``bundle.prepare``, if it was not: ``who`` its time, login and
+    reviewer), its events numbered from ``seq``, hashed onto the chain from ``prev`` in turn:
+    its last hash, its compressed text and what it was made ready as."""
+    from reviewer.store import bundle, bundle_held
+
     out, last = [], prev
-    for first, text, _, made in packs:
+    for first, text, _, ready in packs:
         if first != seq:
             raise RuntimeError(f"history events from {first} are out of turn")
+        made = _made(ready, text, who)
         last = bundle.chain_prepared(audit_key, last, first, made)
-        out.append((last, bundle.numbered(first, text)))
+        # what its row needs of it (its salt, count, actions): not its parts (memory)
+        out.append((last, bundle_held.numbered(first, text),
+                    made._replace(refs=[], rests=[], ref_of=array("I"), rest_of=array("I"))))
         seq = first + made.count
         time.sleep(0)               # lets the other thread's SQL go on between its statements
     return out

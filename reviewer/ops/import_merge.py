@@ -1,12 +1,10 @@
 """An import's merge of the file's rows for records the audit already has (``ops.importer``),
 set-based (``store.merge``): Python resolves conditions again only where the file leaves out a
-question they involve, and appends the history events the changes need.
-
-On PostgreSQL the merge runs before the write lock (:meth:`Merge.run` with ``early``): the
-matched records' rows are locked first (``staging.lock_matched``), the changes written with no
-seq (not known yet), their events numbered from 1 and packed; under the write lock only the
-events are chained on, their seqs offset past the import's own event (docs/performance.md,
-"Imports and scorers")."""
+question they involve, and appends the history events the changes need. On PostgreSQL it runs
+before the write lock (:meth:`Merge.run` with ``early``): the matched records' rows locked
+first (``staging.lock_matched``), the changes written with no seq, their events numbered from
+1 and packed; under the lock the events are chained on, their seqs offset past the import's
+own event (docs/performance.md, "Imports and scorers")."""
 
 from __future__ import annotations
 
@@ -34,6 +32,7 @@ from reviewer.store import (
     merge_rows,
     staging,
 )
+from reviewer.store import bundle_held as held
 from reviewer.store import merge_row_events as row_events
 from reviewer.store.chain import listed, new_salt, pack_parts
 from reviewer.store.db import Database
@@ -80,7 +79,7 @@ class Merge:
         self.detail = f"import {file_name}"
         self.changed = 0
         self.offset = 0                  # added to the seqs numbered before the write lock
-        self.packs: list[tuple[int, str | bundle.Held, list[int], bundle.Prepared]] | None = None
+        self.packs: list[tuple[int, object, list[int], bundle.Prepared | None]] | None = None
         self.given: bytes | None = None  # the answers given to blank cells (early: listed)
         self.updated = 0
         self.prepared = False            # SQLite: the merge made before the write lock
@@ -139,13 +138,14 @@ class Merge:
                      if bundle.PACK_MIN <= self.changed <= PREPARE_MAX else None)
         feed: SimpleQueue = SimpleQueue()
 
-        def ready() -> list[tuple[int, bundle.Held, list[int], bundle.Prepared]]:  # bar chain
-            out = []            # each pack held compressed, not as its text (memory)
-            for first, text, rids in iter(feed.get, None):
-                out.append((first, bundle.Held(first, bundle.pack_text(first, text)), rids,
-                            bundle.prepare(now, login, reviewer, text, new_salt())))
+        def ready() -> list[tuple[int, held.Held, list[int], bundle.Prepared | None]]:
+            out, room = [], held.HELD_MAX     # each held compressed (memory), made ready but
+            for first, text, rids in iter(feed.get, None):     # for the chain while room
+                made = bundle.prepare(now, login, reviewer, text, new_salt()) if room > 0 else None
+                room -= held.size(made) if made is not None else room
+                out.append((first, held.Held(first, bundle.pack_text(first, text)), rids, made))
                 time.sleep(0)       # lets this thread's SQL go on between its statements
-            if detail is not None:
+            if detail is not None and all(made for *_, made in out):
                 own = (self.seq, Action.IMPORT.value, None, None, None, None,
                        detail(self.updated), self.given)
                 self.salt, self.ahead = hash_ahead(audit_id, now, login, reviewer, last, own,

@@ -60,23 +60,6 @@ def pack_text(first: int, elements: str) -> bytes:
     return zlib.compress(f"{FORMAT},{first}{START}{elements}".encode(), 1)
 
 
-class Held(NamedTuple):
-    """A pack compressed ahead of the write lock numbered from ``first``, held in place of its
-    text (docs/performance.md, "Packs of events held compressed")."""
-    first: int
-    blob: bytes
-
-
-def numbered(first: int, text: str | Held) -> bytes:
-    """A pack's row numbered from ``first``, from its text or as held (numbered again)."""
-    if isinstance(text, str):
-        return pack_text(first, text)
-    if text.first == first:
-        return text.blob
-    _, _, elements = zlib.decompress(text.blob).partition(START.encode())
-    return zlib.compress(f"{FORMAT},{first}{START}".encode() + elements, 1)
-
-
 def split(elements: str) -> list[tuple[str, str]]:
     """(ref as JSON, the rest as JSON) of each event of a pack's text."""
     return [tuple(e.split(REF, 1)) for e in elements.split(EVENT)]  # type: ignore[misc]

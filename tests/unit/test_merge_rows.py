@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from reviewer.errors import DatabaseError
 from reviewer.ops import core, import_merge, importer
 from reviewer.ops.importer import ImportProblems
-from reviewer.store import bundle, history, merge, merge_rows, verify
+from reviewer.store import bundle, bundle_held, history, merge, merge_rows, verify
 from reviewer.store import merge_row_events as row_events
 from reviewer.store.audits import get_audit
 from reviewer.store.db import Database
@@ -67,9 +67,11 @@ def repaired(cells: dict[str, str]) -> dict[str, str]:
     return cells
 
 
-MODES = {"packs": (0, 10**9),             # every event packed, the packs made before the lock
-         "rows": (10**9, 10**9),            # every event a row of its own
-         "packs under the lock": (0, -1)}   # packed, the packs made under the lock
+HELD = bundle_held.HELD_MAX
+MODES = {"packs": (0, 10**9, HELD),         # every event packed, the packs made before the lock
+         "rows": (10**9, 10**9, HELD),      # every event a row of its own
+         "packs under the lock": (0, -1, HELD),     # packed, the packs made under the lock
+         "past what is held": (0, 10**9, 1)}  # the first made ready before, the rest under it
 
 
 @contextmanager
@@ -80,7 +82,7 @@ def fixed(rows: bool, batch: int, mode: str = "packs") -> Iterator[list[int]]:
     of ``batch``), merged a record at a time where they can (``rows``) or never; yields how
     many merges were made a record at a time."""
     was = (bundle.PACK_MIN, merge.EVENT_BATCH, importer.now_iso, core.now_iso,
-           merge_rows.start, import_merge.PREPARE_MAX)
+           merge_rows.start, import_merge.PREPARE_MAX, bundle_held.HELD_MAX)
     made: list[int] = []
 
     def start(*args, **kwargs):
@@ -88,7 +90,8 @@ def fixed(rows: bool, batch: int, mode: str = "packs") -> Iterator[list[int]]:
         made.extend([1] if found is not None else [])
         return found
 
-    (bundle.PACK_MIN, import_merge.PREPARE_MAX), merge.EVENT_BATCH = MODES[mode], batch
+    (bundle.PACK_MIN, import_merge.PREPARE_MAX, bundle_held.HELD_MAX), merge.EVENT_BATCH = (
+        MODES[mode], batch)
     ticks = iter(range(10**6))
     importer.now_iso = core.now_iso = lambda: NOW.format(next(ticks) % 60)  # type: ignore
     merge_rows.start = start                            # type: ignore[assignment]
@@ -96,7 +99,7 @@ def fixed(rows: bool, batch: int, mode: str = "packs") -> Iterator[list[int]]:
         yield made
     finally:
         (bundle.PACK_MIN, merge.EVENT_BATCH, importer.now_iso, core.now_iso,
-         merge_rows.start, import_merge.PREPARE_MAX) = was
+         merge_rows.start, import_merge.PREPARE_MAX, bundle_held.HELD_MAX) = was
 
 
 def given_rows(db: Database, audit_id: int) -> list[tuple]:

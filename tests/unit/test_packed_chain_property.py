@@ -11,7 +11,7 @@ from collections import Counter
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reviewer.store import bundle, chain
+from reviewer.store import bundle, bundle_held, chain
 
 TEXT = st.one_of(st.none(), st.text(max_size=12), st.sampled_from(["Y", "N", "n/a", "ÿ €"]))
 ITEM = st.tuples(st.sampled_from(["answer", "note"]), st.text(min_size=1, max_size=10), TEXT,
@@ -45,13 +45,14 @@ def test_prepared_pack_chains_as_rows_of_their_own(items, first, audit, head, lo
 @given(items=st.lists(ITEM, min_size=1, max_size=30), first=st.integers(1, 10**9),
        moved=st.integers(0, 10**6))
 def test_a_pack_held_compressed_reads_as_its_text_numbered_from_any_seq(items, first, moved):
-    """A pack held compressed ahead of the lock (``bundle.Held``) is written as it is while its
+    """A pack held compressed ahead of the lock (``bundle_held.Held``) is written as it is while its
     first seq stands, and numbered again when other events came first: either way the row
     reads as the pack compressed from its text at that seq."""
     text = bundle.EVENT.join(bundle.element((a, ref, q, b, af, d))
                              for a, ref, q, b, af, d in items)
-    held = bundle.Held(first, bundle.pack_text(first, text))
-    assert bundle.numbered(first, held) is held.blob
-    assert bundle.numbered(first + moved, text) == bundle.pack_text(first + moved, text)
-    assert bundle.unpack(bundle.numbered(first + moved, held)) == (
+    held = bundle_held.Held(first, bundle.pack_text(first, text))
+    assert held.text() == text
+    assert bundle_held.numbered(first, held) is held.blob
+    assert bundle_held.numbered(first + moved, text) == bundle.pack_text(first + moved, text)
+    assert bundle.unpack(bundle_held.numbered(first + moved, held)) == (
         first + moved, [list(item) for item in items])
