@@ -139,8 +139,8 @@ class Merge:
         feed: SimpleQueue = SimpleQueue()
 
         def ready() -> list[tuple[int, held.Held, list[int], bundle.Prepared | None]]:
-            out, room = [], held.HELD_MAX     # each held compressed (memory), made ready but
-            for first, text, rids in iter(feed.get, None):     # for the chain while room
+            out, room = [], held.HELD_MAX     # each pack held compressed (memory), and made
+            for first, text, rids in iter(feed.get, None):     # ready while there is room
                 made = bundle.prepare(now, login, reviewer, text, new_salt()) if room > 0 else None
                 room -= held.size(made) if made is not None else room
                 out.append((first, held.Held(first, bundle.pack_text(first, text)), rids, made))
