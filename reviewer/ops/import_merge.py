@@ -142,7 +142,7 @@ class Merge:
             out, room = [], held.HELD_MAX     # each pack held compressed (memory), and made
             for first, text, rids in iter(feed.get, None):     # ready while there is room
                 made = bundle.prepare(now, login, reviewer, text, new_salt()) if room > 0 else None
-                room -= held.size(made) if made is not None else room
+                room -= held.size(made) if made is not None else 0
                 out.append((first, held.Held(first, bundle.pack_text(first, text)), rids, made))
                 time.sleep(0)       # lets this thread's SQL go on between its statements
             if detail is not None and all(made for *_, made in out):

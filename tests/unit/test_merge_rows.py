@@ -15,6 +15,7 @@ import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -215,6 +216,21 @@ def test_a_third_import_over_short_and_full_entries_is_merged_a_record_at_a_time
     assert '[3,null,"","",""' in stored and ',-' in stored     # the entries it read
 
 
+@contextmanager
+def first_imported(path: Path) -> Iterator[tuple[Database, Any]]:
+    """A database at ``path`` with the first of :data:`STEPS` imported, its imports on the
+    clock of :func:`fixed` and merged a record at a time: (database, audit)."""
+    db = Database(str(path))
+    try:
+        create_audit(db, NAME, write_set(path.parent))
+        audit = get_audit(db, NAME)
+        with fixed(True, 1):
+            import_answers(db, audit, write(path.parent / "0.csv", *STEPS[0]))
+            yield db, audit
+    finally:
+        db.close()
+
+
 def test_a_failure_while_the_events_are_listed_is_reported_and_changes_nothing(
         tmp_path) -> None:
     """The events' packs are made ready in a thread as they are listed: a listing that fails
@@ -226,54 +242,40 @@ def test_a_failure_while_the_events_are_listed_is_reported_and_changes_nothing(
         yield from itertools.islice(real(*args, **kwargs), 1)
         raise DatabaseError("the listing failed")
 
-    db = Database(str(tmp_path / "f.db"))
     outcome: list[BaseException | None] = []
-    try:
-        create_audit(db, NAME, write_set(tmp_path))
-        audit = get_audit(db, NAME)
-        with fixed(True, 1):
-            import_answers(db, audit, write(tmp_path / "0.csv", *STEPS[0]))
-            before = db.all("SELECT record_id, pack FROM answer_pack ORDER BY record_id")
-            head = history.chain_head(db, audit.id)
-            row_events.packs = failing                  # type: ignore[assignment]
-            try:
-                def second() -> None:
-                    try:
-                        import_answers(db, audit, write(tmp_path / "1.csv", *STEPS[1]))
-                        outcome.append(None)
-                    except BaseException as exc:        # noqa: BLE001 (told below)
-                        outcome.append(exc)
-                runner = threading.Thread(target=second, daemon=True)
-                runner.start()
-                runner.join(120)
-            finally:
-                row_events.packs = real                 # type: ignore[assignment]
+    with first_imported(tmp_path / "f.db") as (db, audit):
+        before = db.all("SELECT record_id, pack FROM answer_pack ORDER BY record_id")
+        head = history.chain_head(db, audit.id)
+        row_events.packs = failing                      # type: ignore[assignment]
+        try:
+            def second() -> None:
+                try:
+                    import_answers(db, audit, write(tmp_path / "1.csv", *STEPS[1]))
+                    outcome.append(None)
+                except BaseException as exc:            # noqa: BLE001 (told below)
+                    outcome.append(exc)
+            runner = threading.Thread(target=second, daemon=True)
+            runner.start()
+            runner.join(120)
+        finally:
+            row_events.packs = real                     # type: ignore[assignment]
         assert not runner.is_alive()                    # not waiting on the listing's thread
         assert isinstance(outcome[0], DatabaseError) and "listing failed" in str(outcome[0])
         assert db.all("SELECT record_id, pack FROM answer_pack ORDER BY record_id") == before
         assert history.chain_head(db, audit.id) == head
-    finally:
-        db.close()
 
 
 def test_a_pack_changed_outside_is_a_located_error_and_nothing_is_written(tmp_path) -> None:
     """A matched record's pack that is not JSON (the database changed outside reviewer): the
     re-import names that record in one line, and writes nothing."""
-    db = Database(str(tmp_path / "b.db"))
-    try:
-        create_audit(db, NAME, write_set(tmp_path))
-        audit = get_audit(db, NAME)
-        with fixed(True, 1):
-            import_answers(db, audit, write(tmp_path / "0.csv", *STEPS[0]))
-            rid = db.scalar("SELECT id FROM record WHERE ref = 'R2'")
-            outside = sqlite3.connect(tmp_path / "b.db")       # another program
-            with outside:
-                outside.execute("UPDATE answer_pack SET pack = '[\"Y\",' WHERE record_id = ?",
-                                (rid,))
-            outside.close()
-            before = db.all("SELECT record_id, pack FROM answer_pack ORDER BY record_id")
-            with pytest.raises(DatabaseError, match=rf"^record id {rid}: its stored answers"):
-                import_answers(db, audit, write(tmp_path / "1.csv", *STEPS[1]))
+    with first_imported(tmp_path / "b.db") as (db, audit):
+        rid = db.scalar("SELECT id FROM record WHERE ref = 'R2'")
+        outside = sqlite3.connect(tmp_path / "b.db")           # another program
+        with outside:
+            outside.execute("UPDATE answer_pack SET pack = '[\"Y\",' WHERE record_id = ?",
+                            (rid,))
+        outside.close()
+        before = db.all("SELECT record_id, pack FROM answer_pack ORDER BY record_id")
+        with pytest.raises(DatabaseError, match=rf"^record id {rid}: its stored answers"):
+            import_answers(db, audit, write(tmp_path / "1.csv", *STEPS[1]))
         assert db.all("SELECT record_id, pack FROM answer_pack ORDER BY record_id") == before
-    finally:
-        db.close()
