@@ -43,7 +43,7 @@ from reviewer.gc_pause import gc_paused
 from reviewer.ops.core import OpResult, Tx, check_open, write
 from reviewer.ops.import_merge import ImportResult, Merge
 from reviewer.questions.model import QuestionSet
-from reviewer.store import import_rows, merge, merge_check, scratch, staging
+from reviewer.store import halves, import_rows, merge, merge_check, scratch, staging
 from reviewer.store.chain import listed, pack_parts
 from reviewer.store.db import Database
 from reviewer.store.history import Action
@@ -94,6 +94,7 @@ def import_answers(ws: Workspace, audit_id: int, path: str | Path,
                 except StaleMerge:      # SQLite: a record its merge read changed meanwhile
                     continue
         finally:
+            halves.stop(ws.db)
             if not own:              # (else they go with the scratch database, after this)
                 staging.drop(ws.db)          # after the commit: the lock is not held for it
                 merge.drop(ws.db)
@@ -153,6 +154,7 @@ def _prepare_merge(ws: Workspace, audit_id: int, qs: QuestionSet, st: Staged,
     merged = Merge(ws.db, None, qs, st, Problems(st.name, header), 0, path.name)
     given = prepared[2] if prepared[1] else None
     count = prepared[1]
+    halves.start(ws.db, st.rows - count)      # the merge made in two halves at once
 
     def detail(updated: int) -> str:      # the import's event's, as the lock will give it
         return _detail(path, digest, st.rows, count, updated)

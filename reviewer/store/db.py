@@ -156,8 +156,10 @@ class Database(Transactions):
         except Exception as exc:  # noqa: BLE001 - reported to the user
             raise DatabaseError(f"cannot open database {display_target(target)}: "
                                 f"{one_line(exc)}") from None
-        self._in_tx = False
+        self._in_tx = self.working_only = False
         self.scratch = "temp"          # SQLite: where an import's working tables are (scratch)
+        self.scratch_file: str | None = None         # ... its file, if a scratch database
+        self.helper: Any = None        # ... and its helper process (store.halves)
         self.snapshot_version: int | None = None     # ... the file's, as its merge read it
         self.late = False              # PostgreSQL: the next transaction takes WRITE_LOCK late
         self._late_pending = False     # ... and has not taken it yet (lock_writers)

@@ -4,7 +4,7 @@
 Before the lock, in the staging transaction's read snapshot, the importer matches the file's
 refs and makes the whole merge into its temporary tables (``store.merge``), numbering the
 events after the chain's head; :func:`snapshot` keeps what each matched record was then: its
-answers' pack as stored (and the base its entries may count from), its fields and its
+answers' pack as stored (the base its entries may count from, and its event), its fields and its
 completeness. Under the lock, after the refs are matched again,
 :func:`unchanged` says whether the merge can be written as made: the same records matched,
 and none of them changed since (an answer, a note, a field, or the record gone). Any other
@@ -28,9 +28,10 @@ def snapshot(db: Database) -> None:
     db.snapshot_version = int(db.scalar("PRAGMA data_version"))
     db.execute(f"DROP TABLE IF EXISTS {SEEN}")
     db.execute(f"CREATE {scratch.table(db, SEEN)} (rid INTEGER PRIMARY KEY, k INTEGER NOT NULL, "
-               "pack TEXT, base INTEGER, fields TEXT NOT NULL, complete INTEGER NOT NULL)")
-    db.execute(f"INSERT OR IGNORE INTO {SEEN} SELECT s.rid, s.k, p.pack, p.base_seq, r.fields, "
-               "r.complete "
+               "pack TEXT, base INTEGER, pseq INTEGER, fields TEXT NOT NULL, "
+               "complete INTEGER NOT NULL)")
+    db.execute(f"INSERT OR IGNORE INTO {SEEN} SELECT s.rid, s.k, p.pack, p.base_seq, "
+               "p.event_seq, r.fields, r.complete "
                f"FROM {STAGE} s JOIN record r ON r.id = s.rid "
                "LEFT JOIN answer_pack p ON p.record_id = s.rid WHERE s.rid IS NOT NULL")
 
@@ -56,7 +57,7 @@ def unchanged(db: Database) -> bool:
                          "LEFT JOIN answer_pack p ON p.record_id = m.rid "
                          "WHERE r.id IS NULL OR r.fields IS NOT m.fields "
                          "OR r.complete IS NOT m.complete OR p.pack IS NOT m.pack "
-                         "OR p.base_seq IS NOT m.base LIMIT 1")
+                         "OR p.base_seq IS NOT m.base OR p.event_seq IS NOT m.pseq LIMIT 1")
 
 
 def drop(db: Database) -> None:

@@ -12,12 +12,14 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass, replace
 
-from reviewer.store import merge, packs, scratch
+from reviewer.store import halves, merge, packs, scratch
 from reviewer.store import pack_writes as packed
 from reviewer.store.db import Database
+from reviewer.store.merge_check import SEEN
 from reviewer.store.staging import STAGE
 
 REC = "merge_rec"       # a changed record's cells, stored and merged, a row each
+ROWS = "(1 /* rows */)"  # which staged rows a statement reads (store.halves)
 MAX_QUESTIONS = 100     # beyond, the merge cell by cell (a record's row has ten columns each)
 
 
@@ -122,10 +124,11 @@ def records(db: Database, plan: Plan) -> int:
     raw = ", ".join(f"a.pack -> {q.k} AS j{q.k}" for q in questions)
     # each level worked out once (LIMIT, and a WHERE in the level above: SQLite does not
     # flatten it into the next)
-    read = (f"SELECT s.k AS k, s.rid AS rid, s.ref AS ref, a.base_seq AS base, "
-            f"{'a.event_seq' if plan.notes else 'NULL'} AS pseq, {staged}{raw} FROM {STAGE} s "
-            "LEFT JOIN answer_pack a "
-            "ON a.record_id = s.rid WHERE s.rid IS NOT NULL LIMIT -1")
+    # the matched records as the snapshot read them (store.merge_check): what a helper process
+    # reads too (store.halves); ROWS: which of the staged rows
+    read = (f"SELECT s.k AS k, s.rid AS rid, s.ref AS ref, a.base AS base, "
+            f"{'a.pseq' if plan.notes else 'NULL'} AS pseq, {staged}{raw} FROM {STAGE} s "
+            f"LEFT JOIN {SEEN} a ON a.rid = s.rid WHERE s.rid IS NOT NULL AND {ROWS} LIMIT -1")
     cells = ", ".join(
         f"{o} AS o{q.k}, {p} AS p{q.k}, " + (f"{lg} AS l{q.k}, " if plan.arrays else "")
         + f"x.j{q.k} AS j{q.k}, {n} AS n{q.k}, "
@@ -153,21 +156,22 @@ def records(db: Database, plan: Plan) -> int:
              f"{event} FROM ({middle}) z WHERE z.rid IS NOT NULL LIMIT -1")
     def kept(k: int) -> list[str]:
         return per(k) + ["a"] + (["b"] if k in plan.notes else [])
+    columns = ("k INTEGER PRIMARY KEY, rid INTEGER NOT NULL, ref TEXT NOT NULL, "
+               "head TEXT NOT NULL, base INTEGER, pseq INTEGER, cnt INTEGER NOT NULL, "
+               f"chg INTEGER NOT NULL, {', '.join(f'{c}{k}' for k in ks for c in kept(k))}")
     db.execute(f"DROP TABLE IF EXISTS {REC}")
-    db.execute(f"CREATE {scratch.table(db, REC)} (k INTEGER PRIMARY KEY, rid INTEGER NOT NULL, "
-               "ref TEXT NOT NULL, head TEXT NOT NULL, base INTEGER, pseq INTEGER, "
-               "cnt INTEGER NOT NULL, chg INTEGER NOT NULL, "
-               f"{', '.join(f'{c}{k}' for k in ks for c in kept(k))})")
+    db.execute(f"CREATE {scratch.table(db, REC)} ({columns})")
     values = ", ".join(", ".join(f"f.{c}{k}" for c in per(k)) + f", f.e{k} = 1"
                        + (f", f.b{k}" if k in plan.notes else "") for k in ks)
     changed = " + ".join(f"(f.e{k} <> 0)" for k in ks)
     count = " + ".join(f"(f.e{k} = 1)" + (f" + f.b{k}" if k in plan.notes else "")
                        for k in ks)
     # head: what each of its events' text starts with (store.bundle.element: its ref)
-    db.execute(f"INSERT INTO {REC} SELECT f.k, f.rid, f.ref, "          # changed records only
-               "char(30) || json_quote(f.ref) || char(31), f.base, f.pseq, "
-               f"{count}, {changed}, {values} "
-               f"FROM ({flags}) f WHERE f.rid IS NOT NULL AND {changed} > 0")
+    select = (f"SELECT f.k, f.rid, f.ref, "                            # changed records only
+              "char(30) || json_quote(f.ref) || char(31), f.base, f.pseq, "
+              f"{count}, {changed}, {values} "
+              f"FROM ({flags}) f WHERE f.rid IS NOT NULL AND {changed} > 0")
+    halves.fill(db, REC, columns, lambda rows: select.replace(ROWS, rows), "s.k")
     return int(db.scalar(f"SELECT COALESCE(SUM(cnt), 0) FROM {REC}"))
 
 
@@ -231,15 +235,17 @@ def patches(db: Database, plan: Plan, first_seq: int, import_seq: int, reviewer:
     moved = " + ".join(["0"] + [f"((n{k} <> 0) - (o{k} <> 0))" for k in tallied])
     turned = " OR ".join(["0"] + [f"((n{k} = 0) <> (o{k} = 0))" for k in tallied])
     filled = " + ".join(["0"] + [f"(n{k} <> 0)" for k in tallied])   # the whole pack's
+    columns = ("rid INTEGER PRIMARY KEY, pack TEXT NOT NULL, moved INTEGER NOT NULL, "
+               "turned INTEGER NOT NULL, filled INTEGER")
     db.execute(f"DROP TABLE IF EXISTS {packed.PATCH}")
-    db.execute(f"CREATE {scratch.table(db, packed.PATCH)} (rid INTEGER PRIMARY KEY, "
-               "pack TEXT NOT NULL, moved INTEGER NOT NULL, turned INTEGER NOT NULL, "
-               "filled INTEGER)")
+    db.execute(f"CREATE {scratch.table(db, packed.PATCH)} ({columns})")
     pack = "'[' || " + " || ',' || ".join(entry(q.k) for q in plan.questions) + " || ']'"
-    db.execute(f"INSERT INTO {packed.PATCH} SELECT rid, {pack}, {moved}, "
-               f"CASE WHEN {turned} THEN 1 ELSE 0 END, {filled} FROM ({_firsts()}) w "
-               f"JOIN {REC} r ON r.k = w.wk WHERE r.chg > 0",
-               (reviewer, now, None, first_seq, audit_id)[:5 if plan.notes else 4])
+    select = (f"SELECT rid, {pack}, {moved}, CASE WHEN {turned} THEN 1 ELSE 0 END, {filled} "
+              f"FROM ({_firsts()}) w JOIN {REC} r ON r.k = w.wk WHERE r.chg > 0 AND {ROWS}")
+    # with notes, a kept answer's reviewer and time are read from its event (the database's)
+    halves.fill(db, packed.PATCH, columns, lambda rows: select.replace(ROWS, rows), "r.k",
+                (reviewer, now, None, first_seq, audit_id)[:5 if plan.notes else 4],
+                database=bool(plan.notes))
 
 
 def start(db: Database, audit_id: int, questions: list[merge.Question], first_seq: int,

@@ -53,6 +53,7 @@ class Transactions:
     execute: Callable[..., Any]
     _sql: Callable[[str], str]
     _in_tx: bool
+    working_only: bool             # in a staging transaction (commit_working)
     _late_pending: bool            # ... and has not taken it yet (lock_writers)
     _first: str                    # PostgreSQL: what the next transaction locks before it
     _row: int | None               # ... and the record it locks after it (lock_first)
@@ -218,7 +219,25 @@ class Transactions:
         """A transaction for this connection's temporary tables only: it takes no write lock
         (SQLite's temp database and PostgreSQL's temp tables are private to the connection),
         so work can be staged while other programs write."""
-        yield from self._held(lambda: self.execute("BEGIN"))
+        outer = self._in_tx
+        self.working_only = self.working_only or not outer
+        try:
+            yield from self._held(lambda: self.execute("BEGIN"))
+        finally:
+            if not outer:
+                self.working_only = False
+
+    def commit_working(self) -> bool:
+        """SQLite, in a staging transaction (which writes only the working tables): commit what
+        it wrote so far, so that a helper process can read it (``store.halves``), and go on in
+        a new one; whether it did. What it reads of the database may be newer after: an
+        import's merge checks under the lock that what it read is as it was
+        (``store.merge_check``)."""
+        if self.dialect != "sqlite" or not self.working_only:
+            return False
+        self.conn.execute("COMMIT")
+        self.conn.execute("BEGIN")
+        return True
 
     def _held(self, begin: Callable[[], object]) -> Iterator[Self]:
         """The body of a transaction: nested ones join the outer one; otherwise ``begin``,

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from reviewer.ops import import_merge, importer
-from reviewer.store import bundle, history, merge_check, verify
+from reviewer.store import bundle, halves, history, merge_check, verify
 from reviewer.store.audits import get_audit
 from reviewer.store.db import Database
 from tests.actions import WHO, create_audit, import_answers, score, ws
@@ -281,3 +281,40 @@ def test_with_no_other_commit_the_records_are_not_compared_again(setup, monkeypa
                              [[f"R{n}", "N", "Y", "", "CID"] for n in range(1, 11)]))
     assert written == [True] and asked and not any("record" in sql for sql in asked)
     checked(db)
+
+
+@pytest.mark.parametrize("packs", [False, True])
+def test_a_record_changed_as_the_helper_process_reads_is_merged_again(
+        setup, monkeypatch, tmp_path, packs):
+    """The merge made in halves (store.halves): a record the file names changed by another
+    writer after the import's snapshot, just as the helper process starts its half (the
+    working tables committed for it to read): the merge made before the lock is not taken;
+    made again, it merges into that writer's answers."""
+    db, path = setup
+    qs = ws(db).question_set(get_audit(db, NAME))
+    monkeypatch.setattr(halves, "MIN_ROWS", 1)
+    monkeypatch.setattr(halves, "PROCESSORS", 2)
+    if packs:
+        monkeypatch.setattr("reviewer.store.bundle.PACK_MIN", 0)
+    real, acted = db.commit_working, []
+
+    def commit_working() -> bool:
+        done = real()
+        if done and not acted:
+            acted.append(True)
+            other = Database(path)
+            try:
+                score(other, qs, rid(other, "R4"), "2a", "Y", "bob")    # the file has no column
+            finally:
+                other.close()
+        return done
+
+    monkeypatch.setattr(db, "commit_working", commit_working)
+    written = in_the_window(monkeypatch, path, lambda other: None)
+    changed = write_csv(tmp_path / "second.csv", ["ref", "1", "3"],
+                        [[f"R{n}", "N", "CID"] for n in range(1, 9)])
+    result = run_import(db, changed)
+    assert acted and written == [False, True] and (result.updated, result.changed) == (8, 16)
+    checked(db)
+    assert answers(db, "R4") == {"1": "N", "2": "Y", "2a": "Y", "3": "CID"}
+    assert answers(db, "R5") == {"1": "N", "2": "Y", "2a": "N", "3": "CID"}

@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 from reviewer.errors import DatabaseError
 from reviewer.ops import core, import_merge, importer
 from reviewer.ops.importer import ImportProblems
-from reviewer.store import bundle, bundle_held, history, merge, merge_rows, verify
+from reviewer.store import bundle, bundle_held, halves, history, merge, merge_rows, verify
 from reviewer.store import merge_row_events as row_events
 from reviewer.store.audits import get_audit
 from reviewer.store.db import Database
@@ -69,10 +69,12 @@ def repaired(cells: dict[str, str]) -> dict[str, str]:
 
 
 HELD = bundle_held.HELD_MAX
-MODES = {"packs": (0, 10**9, HELD),         # every event packed, the packs made before the lock
-         "rows": (10**9, 10**9, HELD),      # every event a row of its own
-         "packs under the lock": (0, -1, HELD),     # packed, the packs made under the lock
-         "past what is held": (0, 10**9, 1)}  # the first made ready before, the rest under it
+ALONE = 10**9                               # no helper process (store.halves)
+MODES = {"packs": (0, 10**9, HELD, ALONE),  # every event packed, the packs made before the lock
+         "rows": (10**9, 10**9, HELD, ALONE),       # every event a row of its own
+         "packs under the lock": (0, -1, HELD, ALONE),  # packed, the packs made under the lock
+         "past what is held": (0, 10**9, 1, ALONE),  # the first made ready before, the rest under
+         "in halves": (0, 10**9, HELD, 1)}  # the merge's tables made by a helper process too
 
 
 @contextmanager
@@ -83,24 +85,35 @@ def fixed(rows: bool, batch: int, mode: str = "packs") -> Iterator[list[int]]:
     of ``batch``), merged a record at a time where they can (``rows``) or never; yields how
     many merges were made a record at a time."""
     was = (bundle.PACK_MIN, merge.EVENT_BATCH, importer.now_iso, core.now_iso,
-           merge_rows.start, import_merge.PREPARE_MAX, bundle_held.HELD_MAX)
+           merge_rows.start, import_merge.PREPARE_MAX, bundle_held.HELD_MAX, halves.MIN_ROWS,
+           halves.PROCESSORS)
     made: list[int] = []
+
+    answer = halves._answer
+
+    def answered(helper) -> None:            # a half the helper made: counted as -1
+        answer(helper)
+        made.append(-1)
 
     def start(*args, **kwargs):
         found = was[4](*args, **kwargs) if rows else None
         made.extend([1] if found is not None else [])
         return found
 
-    (bundle.PACK_MIN, import_merge.PREPARE_MAX, bundle_held.HELD_MAX), merge.EVENT_BATCH = (
-        MODES[mode], batch)
+    (bundle.PACK_MIN, import_merge.PREPARE_MAX, bundle_held.HELD_MAX, halves.MIN_ROWS), \
+        merge.EVENT_BATCH = (MODES[mode], batch)
+    halves.PROCESSORS = 2                    # whatever this machine has
     ticks = iter(range(10**6))
     importer.now_iso = core.now_iso = lambda: NOW.format(next(ticks) % 60)  # type: ignore
     merge_rows.start = start                            # type: ignore[assignment]
+    halves._answer = answered                           # type: ignore[assignment]
     try:
         yield made
     finally:
+        halves._answer = answer                         # type: ignore[assignment]
         (bundle.PACK_MIN, merge.EVENT_BATCH, importer.now_iso, core.now_iso,
-         merge_rows.start, import_merge.PREPARE_MAX, bundle_held.HELD_MAX) = was
+         merge_rows.start, import_merge.PREPARE_MAX, bundle_held.HELD_MAX, halves.MIN_ROWS,
+         halves.PROCESSORS) = was
 
 
 def given_rows(db: Database, audit_id: int) -> list[tuple]:
@@ -143,7 +156,7 @@ def state(folder: Path, tables: list[tuple], rows: bool, batch: int,
                        for e in history.iter_events(db, audit.id)],
             "given": given_rows(db, audit.id),
             "refused": refused,
-        }, len(made)
+        }, made.count(1) + 1000 * made.count(-1)
     finally:
         db.close()
 
@@ -162,7 +175,9 @@ def test_a_merge_a_record_at_a_time_stores_what_the_cell_by_cell_merge_stores(
     assert rows == cells
     refs = [{r[0] for r in table[1]} for table in tables]
     if not rows["refused"]:                 # taken wherever a record is matched
-        assert made == bool(refs[0] & refs[1]) + bool((refs[0] | refs[1]) & refs[2])
+        assert made % 1000 == bool(refs[0] & refs[1]) + bool((refs[0] | refs[1]) & refs[2])
+    # in halves: each merge's two tables made half by the helper process
+    assert made // 1000 == (2 * (made % 1000) if mode == "in halves" else 0)
 
 
 def test_notes_stored_or_in_a_note_column_are_merged_a_record_at_a_time(tmp_path) -> None:
@@ -210,7 +225,8 @@ def test_a_third_import_over_short_and_full_entries_is_merged_a_record_at_a_time
     record at a time, they store what the merge cell by cell stores."""
     cells, _ = state(tmp_path, STEPS, False, 3, mode)
     rows, made = state(tmp_path, STEPS, True, 3, mode)
-    assert (rows, made) == (cells, 2)
+    # in halves: each merge's two tables made half by the helper process
+    assert (rows, made) == (cells, 2 + (4000 if mode == "in halves" else 0))
     assert not rows["refused"]
     stored = " ".join(pack for *_, pack in rows["packs"])
     assert '[3,null,"","",""' in stored and ',-' in stored     # the entries it read
