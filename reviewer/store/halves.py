@@ -90,16 +90,17 @@ def fill(db: Database, table: str, columns: str, select: Callable[[str], str], k
     ``table``'s column definitions, for the helper's half; ``database``: whether ``select``
     reads the database's own tables too (only what no writer changes: the helper's read is
     newer than this connection's)."""
-    pool: Any = db.helper
-    mid = _middle(db, key) if pool is not None else None
+    helper: Any = db.helper
+    mid = _middle(db, key) if helper is not None else None
     if mid is None or not db.commit_working():
         db.execute(f"INSERT INTO {table} {select('1')}", params)
         return
     part = os.path.join(os.path.dirname(str(db.scratch_file)), "part.db")
     try:
-        _ask(pool, {"scratch": str(db.scratch_file), "part": part, "table": table,
-                    "columns": columns, "select": select(f"{key} >= {mid}"),
-                    "params": list(params), "database": db.sqlite_file if database else None})
+        _ask(helper, {"scratch": str(db.scratch_file), "part": part, "table": table,
+                      "columns": columns, "select": select(f"{key} >= {mid}"),
+                      "params": list(params),
+                      "database": db.sqlite_file if database else None})
     except OSError:       # the helper has gone: all here
         stop(db)
         db.execute(f"INSERT INTO {table} {select('1')}", params)
@@ -109,7 +110,7 @@ def fill(db: Database, table: str, columns: str, select: Callable[[str], str], k
     db.execute(f"CREATE TEMP TABLE {first} ({columns})")
     db.execute(f"INSERT INTO temp.{first} {select(f'{key} < {mid}')}", params)
     try:
-        _answer(pool)
+        _answer(helper)
     except (OSError, RuntimeError):     # the helper failed: its half made here
         db.execute(f"INSERT INTO temp.{first} {select(f'{key} >= {mid}')}", params)
         parts = [f"temp.{first}"]
