@@ -108,6 +108,16 @@ def allow_network_drive() -> bool:
     return raw == "1"
 
 
+def import_helper() -> bool:
+    """``REVIEWER_IMPORT_HELPER=0`` makes an import's merge in this process alone; ``1`` or
+    unset lets it use a helper process on a machine with two processors or more
+    (docs/performance.md, "Two halves at once")."""
+    raw = _raw("REVIEWER_IMPORT_HELPER")
+    if raw not in FLAGS:
+        raise _refuse("REVIEWER_IMPORT_HELPER", raw, "must be 1 (a helper process) or 0 (none)")
+    return raw != "0"
+
+
 def secret_file() -> str:
     """``REVIEWER_SECRET_FILE``: the pseudonym key's file (docs/evidence.md), a path without
     control characters; "" when not given. (Whether it can be read is checked where it is.)"""
@@ -123,4 +133,5 @@ def check_environment() -> None:
     theme()
     debug()
     allow_network_drive()
+    import_helper()
     secret_file()

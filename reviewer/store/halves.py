@@ -12,10 +12,11 @@ temporary table; the two are then copied into the working table in key order. A 
 process, not a thread: SQLite's memory accounting is one lock for the whole process, and two
 connections of one process working at once took longer than one alone.
 
-Nothing is read from the database itself by the helper: the merge reads the matched records as
-its snapshot kept them (``store.merge_check``). Should the helper fail, this connection fills
-the second half too; with fewer than :data:`MIN_ROWS` rows, no scratch file, or one
-processor, the table is filled in one statement as before."""
+Of the database itself the helper reads only events (with notes, a kept answer's reviewer and
+time), which no writer changes: the merge reads the matched records as its snapshot kept them
+(``store.merge_check``). Should the helper fail, this connection fills
+the second half too; with fewer than :data:`MIN_ROWS` rows, no scratch file, one processor,
+or ``REVIEWER_IMPORT_HELPER=0``, the table is filled in one statement as before."""
 
 from __future__ import annotations
 
@@ -38,7 +39,11 @@ def start(db: Database, rows: int) -> None:
     packaged program with ``--halves-worker``) if its merge of ``rows`` matched rows is to be
     made in halves; it runs until :func:`stop`."""
     if (db.helper is not None or rows < MIN_ROWS or db.scratch_file is None
-            or db.network_drive or PROCESSORS < 2):
+            or db.network_drive or PROCESSORS < 2 or not _runnable()):
+        return
+    from reviewer.settings import import_helper
+
+    if not import_helper():             # REVIEWER_IMPORT_HELPER=0 (docs/settings.md)
         return
     import subprocess
 
@@ -50,6 +55,13 @@ def start(db: Database, rows: int) -> None:
         db.helper.pending = False         # a job sent, its answer not read
     except OSError:       # no helper: the statements run here, as before
         db.helper = None
+
+
+def _runnable() -> bool:
+    """Whether this program can run the helper: the packaged program, or a Python interpreter
+    (not a program embedding one, which would not answer)."""
+    name = os.path.basename(sys.executable).lower()
+    return getattr(sys, "frozen", False) or name.startswith(("python", "pypy"))
 
 
 def stop(db: Database) -> None:

@@ -118,10 +118,12 @@ def test_a_folder_left_by_a_program_that_ended_is_removed_by_the_next_import(
         shutil.rmtree(alive, ignore_errors=True)
 
 
-def test_an_imports_helper_process_ends_with_it(tmp_path: Path,
-                                                monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("setting", ["", "1", "0"])
+def test_an_imports_helper_process_ends_with_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                setting: str) -> None:
     """A merge made in halves (store.halves) by a helper process: the process has ended and
-    its file gone once the import is done."""
+    its file gone once the import is done; with REVIEWER_IMPORT_HELPER=0, none."""
+    monkeypatch.setenv("REVIEWER_IMPORT_HELPER", setting)
     monkeypatch.setattr(halves, "MIN_ROWS", 1)
     monkeypatch.setattr(halves, "PROCESSORS", 2)
     db = Database(str(tmp_path / "s.db"))
@@ -137,7 +139,10 @@ def test_an_imports_helper_process_ends_with_it(tmp_path: Path,
     import_answers(db, audit, write_csv(tmp_path / "1.csv", HEADER, _rows("Y")))
     import_answers(db, get_audit(db, "S"), write_csv(tmp_path / "2.csv", HEADER, _rows("N")))
     helper = helpers[-1]
-    assert helper is not None and helper.poll() == 0 and db.helper is None
+    if setting == "0":
+        assert helper is None
+    else:
+        assert helper is not None and helper.poll() == 0 and db.helper is None
     assert "scratch_part" not in _databases(db)
     assert db.scalar("SELECT COUNT(*) FROM answer WHERE question_id = '1' AND value = 'N'") == 30
     replay_answers(db, audit.id)

@@ -21,6 +21,7 @@ BAD = {
     "REVIEWER_DEBUG": ["yes", "2"],
     "REVIEWER_DB": ["data\x1b.db", "x\u202e.db"],
     "REVIEWER_ALLOW_NETWORK_DRIVE": ["yes", "2"],
+    "REVIEWER_IMPORT_HELPER": ["yes", "2", "off"],
     "REVIEWER_SECRET_FILE": ["key\x1b.txt", "k\u202e.key"],
 }
 CASES = [(var, value) for var, values in BAD.items() for value in values]
