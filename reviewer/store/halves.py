@@ -64,34 +64,38 @@ def _runnable() -> bool:
     return getattr(sys, "frozen", False) or name.startswith(("python", "pypy"))
 
 
-def stop(db: Database) -> None:
+def stop(db: Database, kill: bool = False) -> None:
     """End the import's helper process, if any (the import's end, before its scratch
-    database's)."""
+    database's); ``kill``: at once (a helper at work on a job, or not answering as it
+    should, is not waited for)."""
     helper, db.helper = db.helper, None
-    if helper is not None and helper.pending:      # the import failed during its job
+    if helper is None:
+        return
+    if kill or helper.pending:
         helper.kill()
-    if helper is not None:
-        try:
-            helper.stdin.close()          # its input ended: it ends
-            helper.wait(timeout=10)
-        except Exception:  # noqa: BLE001 - stuck or gone: ended here
-            helper.kill()
-            helper.wait()
+    try:
+        helper.stdin.close()              # its input ended: it ends
+        helper.wait(timeout=10)
+    except Exception:  # noqa: BLE001 - stuck or gone: ended here
+        helper.kill()
+        helper.wait()
 
 
-def _ask(helper: Any, job: dict[str, str]) -> None:
-    """Send the helper its job."""
+def _ask(helper: Any, job: dict[str, Any]) -> None:
+    """Send the helper its job, numbered."""
     helper.pending = True
-    helper.stdin.write(json.dumps(job) + "\n")
+    helper.jobs = getattr(helper, "jobs", 0) + 1
+    helper.stdin.write(json.dumps({**job, "id": helper.jobs}) + "\n")
     helper.stdin.flush()
 
 
 def _answer(helper: Any) -> None:
-    """Wait for the helper's answer to its job: raises if it failed."""
-    line = helper.stdout.readline()
+    """Wait for the helper's answer to its last job: raises if it failed, or if the line read
+    is not that job's answer."""
+    line = helper.stdout.readline().strip()
     helper.pending = False
-    if line.strip() != "ok":
-        raise RuntimeError(line.strip() or "the helper process ended")
+    if line != f"ok {helper.jobs}":
+        raise RuntimeError(line or "the helper process ended")
 
 
 def fill(db: Database, table: str, columns: str, select: Callable[[str], str], key: str,
@@ -114,7 +118,7 @@ def fill(db: Database, table: str, columns: str, select: Callable[[str], str], k
                       "params": list(params),
                       "database": db.sqlite_file if database else None})
     except OSError:       # the helper has gone: all here
-        stop(db)
+        stop(db, kill=True)
         db.execute(f"INSERT INTO {table} {select('1')}", params)
         return
     first = f"{table}_first"
@@ -123,7 +127,8 @@ def fill(db: Database, table: str, columns: str, select: Callable[[str], str], k
     db.execute(f"INSERT INTO temp.{first} {select(f'{key} < {mid}')}", params)
     try:
         _answer(helper)
-    except (OSError, RuntimeError):     # the helper failed: its half made here
+    except (OSError, RuntimeError):     # the helper failed: its half made here, and none after
+        stop(db, kill=True)
         db.execute(f"INSERT INTO temp.{first} {select(f'{key} >= {mid}')}", params)
         parts = [f"temp.{first}"]
     else:

@@ -1,9 +1,10 @@
 """The helper process's side of ``store.halves``: for each job read from its standard input (a
 line of JSON), fill a table of its own file with its half of a working table's rows, read from
 the importing connection's scratch database (committed), and answer on its standard output with
-a line: ``ok``, or ``error:`` and what went wrong. It ends when its input does. It imports
-nothing but the standard library's ``sqlite3`` and ``json``, so that it starts quickly; run as
-``python -m reviewer.store.halves_worker`` (the packaged program: ``--halves-worker``)."""
+a line: ``ok`` and the job's number, or ``error:`` and what went wrong. It ends when its input
+does. It imports nothing but the standard library's ``sqlite3`` and ``json``, so that it starts
+quickly; run as ``python -m reviewer.store.halves_worker`` (the packaged program:
+``--halves-worker``)."""
 
 from __future__ import annotations
 
@@ -34,16 +35,17 @@ def fill(scratch: str, part: str, table: str, columns: str, select: str,
 
 
 def serve() -> None:
-    """Answer the jobs on standard input until it ends."""
+    """Answer the jobs on standard input until it ends: ``ok ID``, or ``error: ...`` (ASCII:
+    whatever the terminal's encoding)."""
     for line in sys.stdin:
         try:
             job = json.loads(line)
             fill(job["scratch"], job["part"], job["table"], job["columns"], job["select"],
                  job.get("params"), job.get("database"))
-            answer = "ok"
+            answer = f"ok {job.get('id', '')}".strip()
         except Exception as exc:  # noqa: BLE001 - told to the importer, which does it itself
             answer = "error: " + " ".join(str(exc).split())
-        sys.stdout.write(answer + "\n")
+        sys.stdout.write(answer.encode("ascii", "backslashreplace").decode("ascii") + "\n")
         sys.stdout.flush()
 
 

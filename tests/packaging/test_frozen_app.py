@@ -139,3 +139,33 @@ def test_the_program_carries_the_reviewer_command(program, tmp_path):
     wrong = command(program, "--db", db, "tallly", cwd=tmp_path)
     assert wrong.returncode == 2 and "invalid choice" in wrong.stderr
     assert "Traceback" not in wrong.stderr
+
+
+def test_the_program_is_an_imports_helper_process(program, tmp_path):
+    """``--halves-worker``: the packaged program does the helper's part of an import's merge
+    made in two halves (reviewer.store.halves), as ``python -m reviewer.store.halves_worker``
+    does: a job on its input, its half of the rows in a file of its own, ``ok``."""
+    import json
+    import sqlite3
+
+    work = tmp_path / "scratch.db"
+    with sqlite3.connect(work) as conn:
+        conn.execute("CREATE TABLE import_stage (k INTEGER PRIMARY KEY, v TEXT)")
+        conn.executemany("INSERT INTO import_stage VALUES (?, ?)",
+                         [(k, f"v{k}") for k in range(1, 11)])
+    jobs = [{"scratch": str(work), "part": str(tmp_path / "part.db"), "table": "half",
+             "columns": "k INTEGER PRIMARY KEY, v TEXT",
+             "select": "SELECT k, v || ? FROM import_stage WHERE k >= 6", "params": ["!"],
+             "id": 1},
+            {"scratch": str(work), "part": str(tmp_path / "part.db"), "table": "bad",
+             "columns": "k INTEGER", "select": "SELECT x FROM nowhere"}]
+    env = {"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    done = subprocess.run([str(program), "--halves-worker"], capture_output=True, text=True,
+                          input="".join(json.dumps(job) + "\n" for job in jobs), cwd=tmp_path,
+                          env=env, timeout=120)
+    assert done.returncode == 0, done.stderr[-3000:]
+    answers = done.stdout.splitlines()
+    assert answers[0] == "ok 1" and answers[1].startswith("error: no such table: nowhere")
+    with sqlite3.connect(tmp_path / "part.db") as conn:
+        assert conn.execute("SELECT k, v FROM half").fetchall() == [
+            (k, f"v{k}!") for k in range(6, 11)]
