@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import gc
 import os
-import shutil
 import sqlite3
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -60,6 +58,10 @@ def space(db: Database) -> Iterator[bool]:
     if db.dialect != "sqlite" or db.scratch == NAME or db.in_transaction:
         yield False
         return
+    # imported here: `tally` and the like import this module, and need neither
+    import shutil
+    import tempfile
+
     _detach(db)                    # one an earlier import could not detach
     _sweep()
     folder = tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-")     # mode 0700
@@ -84,6 +86,9 @@ def space(db: Database) -> Iterator[bool]:
 def _sweep() -> None:
     """Remove the scratch folders of programs that ended without removing theirs (POSIX, where
     whether a process is there can be asked without touching it)."""
+    import shutil
+    import tempfile
+
     if os.name != "posix":
         return
     root = tempfile.gettempdir()
