@@ -107,7 +107,7 @@ def fill(db: Database, table: str, columns: str, select: Callable[[str], str], k
     reads the database's own tables too (only what no writer changes: the helper's read is
     newer than this connection's)."""
     helper: Any = db.helper
-    mid = _middle(db, key) if helper is not None else None
+    mid = _middle(db) if helper is not None else None
     if mid is None or not db.commit_working():
         db.execute(f"INSERT INTO {table} {select('1')}", params)
         return
@@ -144,7 +144,7 @@ def fill(db: Database, table: str, columns: str, select: Callable[[str], str], k
     db.execute(f"DROP TABLE temp.{first}")
 
 
-def _middle(db: Database, key: str) -> int | None:
+def _middle(db: Database) -> int | None:
     """The key of the middle matched staged row (the helper's half starts there)."""
     rows = int(db.scalar(f"SELECT COUNT(*) FROM {STAGE} WHERE rid IS NOT NULL"))
     if rows < MIN_ROWS:
