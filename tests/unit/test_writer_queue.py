@@ -333,11 +333,17 @@ def test_a_turn_whose_writer_stopped_keeps_no_one_waiting(line):
 
 # A writer through Database that writes TURNS rows in a loop, each its own transaction, adding
 # its name to the turns taken so far; "newcomer": one row, once the others have written ARRIVE.
+# Each starts writing only once all WRITERS have started (a "ready-NAME" row each): on a busy
+# machine one process can be up a whole second before the others, which is start-up, not turns.
 HAMMER = r"""
 import sys
 from reviewer.store.db import Database
 path, name, count, arrive = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 db = Database(path, migrate=False)
+with db.transaction():
+    db.execute("INSERT INTO meta (key, value) VALUES (?, ?)", (f"ready-{name}", name))
+while db.scalar("SELECT COUNT(*) FROM meta WHERE key LIKE 'ready-%'") < int(sys.argv[5]):
+    pass
 while db.scalar("SELECT COUNT(*) FROM meta WHERE key LIKE 'turn-%'") < arrive:
     pass
 for _ in range(count):
@@ -355,10 +361,11 @@ def test_writers_at_work_take_turns_and_a_newcomer_waits_only_a_few(tmp_path):
     path = str(tmp_path / "q.db")
     Database(path).close()
     count, arrive = 300, 60
-    procs = [subprocess.Popen([sys.executable, "-c", HAMMER, path, name, str(n), str(a)],
+    writers = [("a", count, 0), ("b", count, 0), ("c", count, 0), ("new", 1, arrive)]
+    procs = [subprocess.Popen([sys.executable, "-c", HAMMER, path, name, str(n), str(a),
+                               str(len(writers))],
                               cwd=ROOT, stderr=subprocess.PIPE, text=True)
-             for name, n, a in [("a", count, 0), ("b", count, 0), ("c", count, 0),
-                                ("new", 1, arrive)]]
+             for name, n, a in writers]
     try:
         assert [p.wait(LIMIT) for p in procs] == [0] * 4, [p.stderr.read() for p in procs]
     finally:
