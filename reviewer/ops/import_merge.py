@@ -9,15 +9,14 @@ own event (docs/performance.md, "Imports and scorers")."""
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from queue import SimpleQueue
 
 from reviewer.files.answer_staging import Staged
 from reviewer.files.answer_table import Problems, Rules
-from reviewer.ops.appending import Ahead, hash_ahead
+from reviewer.ops.appending import Ahead, made_ready
 from reviewer.ops.core import Tx
 from reviewer.questions.logic import BLANK
 from reviewer.questions.model import QuestionSet
@@ -32,7 +31,6 @@ from reviewer.store import (
     merge_rows,
     staging,
 )
-from reviewer.store import bundle_held as held
 from reviewer.store import merge_row_events as row_events
 from reviewer.store.chain import listed, new_salt, pack_parts
 from reviewer.store.db import Database
@@ -114,7 +112,7 @@ class Merge:
         records' (``new``), and the matched records kept as they were (``store.merge_check``);
         whether it was made (not where the file has problems: the lock's own run reports
         them). ``detail``: the import's own event's detail for so many updated records: the
-        event and the packs after it are then hashed ahead (``appending.hash_ahead``)."""
+        event and the packs after it are then hashed ahead (``appending.made_ready``)."""
         db = self.db
         self.updated = merge.matched_count(db)
         if not self.updated:
@@ -137,40 +135,36 @@ class Merge:
             texts = (merge_events.packs(db, self.detail)
                      if bundle.PACK_MIN <= self.changed <= PREPARE_MAX else None)
         feed: SimpleQueue = SimpleQueue()
-
-        def ready() -> list[tuple[int, held.Held, list[int], bundle.Prepared | None]]:
-            out, room = [], held.HELD_MAX     # each pack held compressed (memory), and made
-            for first, text, rids in iter(feed.get, None):     # ready while there is room
-                made = bundle.prepare(now, login, reviewer, text, new_salt()) if room > 0 else None
-                room -= held.size(made) if made is not None else 0
-                out.append((first, held.Held(first, bundle.pack_text(first, text)), rids, made))
-                time.sleep(0)       # lets this thread's SQL go on between its statements
-            if detail is not None and all(made for *_, made in out):
-                own = (self.seq, Action.IMPORT.value, None, None, None, None,
-                       detail(self.updated), self.given)
-                self.salt, self.ahead = hash_ahead(audit_id, now, login, reviewer, last, own,
-                                                   out)
-            return out
-
+        own: Future = Future()            # the import's own event, hashed first (or None)
         # the packs of events made ready in a thread as they are listed and while the rest is
         # made here (SQL, which lets Python's other threads run: docs/performance.md, "An
-        # updating import's merge before the lock (SQLite)")
+        # updating import's merge before the lock (SQLite)"); then hashed ahead
         with ThreadPoolExecutor(max_workers=1) as pool:
             pool.submit(int).result()     # its thread started first: a start waits for it
-            packs = pool.submit(ready) if texts is not None else None
+            packs = (pool.submit(made_ready, iter(feed.get, None), audit_id,
+                                 (now, login, reviewer), last, own)
+                     if texts is not None else None)
             try:
-                for pack in texts or ():
-                    feed.put(pack)
+                try:
+                    for pack in texts or ():
+                        feed.put(pack)
+                finally:
+                    feed.put(None)
                 self.given = (row_events.given_packed(db, rows, new) if rows is not None else
                               import_rows.merged_given(db, merge.CHANGE, new, merge.noted(db)))
+                own.set_result(None if detail is None else (
+                    self.seq, Action.IMPORT.value, None, None, None, None,
+                    detail(self.updated), self.given))
             finally:                    # the thread's end, even if listing failed
-                feed.put(None)
+                if not own.done():
+                    own.set_result(None)
             if rows is not None:
                 merge_rows.patches(db, rows, self.seq + 1, self.seq, reviewer, now, audit_id)
             else:
                 merge.stage_packs(db, audit_id, reviewer, now, self.seq)
             merge_records.stage_records(db, self._fields(), before=True)
-            self.packs = packs.result() if packs is not None else None
+            if packs is not None:
+                self.packs, self.salt, self.ahead = packs.result()
         self.prepared = True
         return True
 

@@ -220,25 +220,38 @@ def test_an_entry_for_a_question_the_set_no_longer_has_keeps_its_event(setup, tm
     assert answers(db, "R1") == {"1": "Y", "2": "N", "3": "None", "gone": "Y"}
 
 
+@pytest.mark.parametrize("held", ["every pack", "the first pack"])
 @pytest.mark.parametrize("other_writes", [False, True])
 def test_events_hashed_ahead_are_taken_only_on_the_head_they_were_hashed_on(
-        setup, monkeypatch, tmp_path, other_writes):
+        setup, monkeypatch, tmp_path, other_writes, held):
     """The import's own event and its packs of events are hashed before the write lock
-    (docs/performance.md, "The events hashed ahead of the lock"): under it they are taken
-    where the chain's head is the one they were hashed on (each pack hashed once), and hashed
-    again where another writer's event came first; either way the history verifies."""
+    (docs/performance.md, "The events hashed ahead of the lock"), those past what is held
+    made ready again for it ("Packs of events held compressed"): under the lock they are taken
+    where the chain's head is the one they were hashed on (each pack hashed once, before the
+    lock), and hashed again where another writer's event came first; either way the history
+    verifies."""
     db, path = setup
     qs = ws(db).question_set(get_audit(db, NAME))
+    under_lock: list[bool] = [False]
+    real_write = import_merge.Merge.write_prepared
+
+    def write(self, *args):
+        under_lock[0] = True
+        return real_write(self, *args)
+    monkeypatch.setattr(import_merge.Merge, "write_prepared", write)
     if other_writes:
         in_the_window(monkeypatch, path, lambda other: score(
             other, qs, rid(other, "R20"), "1", "N", "bob"))
     monkeypatch.setattr("reviewer.store.bundle.PACK_MIN", 0)
     monkeypatch.setattr("reviewer.store.merge.EVENT_BATCH", 7)
+    if held == "the first pack":
+        monkeypatch.setattr("reviewer.store.bundle_held.HELD_MAX", 1)
     hashed: list[int] = []
+    when: list[bool] = []
     real = bundle.chain_prepared
     monkeypatch.setattr(bundle, "chain_prepared",
-                        lambda key, prev, first, made: hashed.append(first) or real(
-                            key, prev, first, made))
+                        lambda key, prev, first, made: hashed.append(first) or when.append(
+                            under_lock[0]) or real(key, prev, first, made))
     changed = write_csv(tmp_path / "second.csv", HEADER,
                         [[f"R{n}", "N", "Y", "", "CID"] for n in range(1, 11)])
     assert run_import(db, changed).changed == 30
@@ -252,8 +265,10 @@ def test_events_hashed_ahead_are_taken_only_on_the_head_they_were_hashed_on(
     assert len(firsts) >= 2 and lasts[-1] == own.seq + 30
     if other_writes:        # hashed ahead on the head before bob's event, then again
         assert hashed == [seq - 1 for seq in firsts] + firsts
+        assert when == [False] * len(firsts) + [True] * len(firsts)
     else:
         assert hashed == firsts
+        assert when == [False] * len(firsts)
 
 
 def test_with_no_other_commit_the_records_are_not_compared_again(setup, monkeypatch, tmp_path):
