@@ -25,6 +25,7 @@ import zlib
 from array import array
 from collections import Counter
 from collections.abc import Iterator, Sequence
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 from reviewer.store.chain import VERSION, ZERO
@@ -185,32 +186,37 @@ def _ref_text(ref: str) -> str | None:
     return json.loads(ref)
 
 
+class _Commits(dict):
+    """Each distinct text's commitment under a pack's salt, as canonical JSON quotes it, made
+    the first time the text is looked up (a look-up that finds it is C's alone)."""
+
+    def __init__(self, salt: bytes):
+        super().__init__({None: "null"})
+        self.salt = salt
+
+    def __missing__(self, text: str) -> str:
+        found = self[text] = f'"{hashlib.sha256(self.salt + text.encode("utf-8")).hexdigest()}"'
+        return found
+
+
 def prepare(at: str, login: str | None, reviewer: str, elements: str, salt: bytes) -> Prepared:
     """A pack given as its text (``merge_events.packs``) made ready for :func:`chain_prepared`,
     with no Python step per event but look-ups mapped in C: each distinct ref, rest of an
-    event, text and (action, question) decoded, committed or encoded once."""
-    sha = hashlib.sha256
-    quoted: dict[str | None, str] = {None: "null"}     # each distinct text committed once
-
-    def commit(text: str | None) -> str:
-        if (found := quoted.get(text)) is None:
-            found = quoted[text] = f'"{sha(salt + text.encode("utf-8")).hexdigest()}"'
-        return found
+    event, text and (action, question) decoded, committed or encoded once; the distinct rests
+    decoded in one call of the JSON reader."""
     parts = elements.replace(REF, EVENT).split(EVENT)     # ref, rest, ref, rest ...
     refs, rests = parts[0::2], parts[1::2]
     ref_at = {ref: i for i, ref in enumerate(dict.fromkeys(refs))}
     rest_at = {rest: i for i, rest in enumerate(dict.fromkeys(rests))}
-    ref_parts = [commit(_ref_text(ref)).encode() for ref in ref_at]
-    mids: dict[tuple[str, str], bytes] = {}              # one per action and question
-    rest_parts: list[tuple[bytes, bytes]] = []
-    for rest in rest_at:
-        action, question, before, after, detail = json.loads(rest)
-        if (mid := mids.get((action, question))) is None:
-            mid = mids[action, question] = ",{},".format(json.dumps(
-                [at, login, reviewer, action, question], ensure_ascii=False,
-                separators=(",", ":"))[1:-1]).encode()
-        rest_parts.append((mid, f",{commit(before)},{commit(after)},{commit(detail)},"
-                                "null]".encode()))
+    parsed = json.loads("[" + ",".join(rest_at) + "]")
+    quoted = _Commits(salt)
+    ref_parts = [quoted[_ref_text(ref)].encode() for ref in ref_at]
+    mids = {pair: ",{},".format(json.dumps([at, login, reviewer, *pair], ensure_ascii=False,
+                                           separators=(",", ":"))[1:-1]).encode()
+            for pair in dict.fromkeys(map(itemgetter(0, 1), parsed))}   # one per action, question
+    rest_parts = [(mids[action, question], f",{quoted[before]},{quoted[after]},"
+                   f"{quoted[detail]},null]".encode())
+                  for action, question, before, after, detail in parsed]
     count = len(rests)
     notes = elements.count(REF + '["note"')        # JSON puts no space after "["
     actions = Counter({"answer": count - notes, "note": notes})
