@@ -8,7 +8,6 @@ import time
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import Future
 from operator import itemgetter
 from typing import Any
 
@@ -94,7 +93,7 @@ class Appending:
             return
 
         with ThreadPoolExecutor(max_workers=1) as pool:
-            hashing = pool.submit(_chained, self.audit_key, prev, head + 1, packs,
+            hashing = pool.submit(chain_packs, self.audit_key, prev, head + 1, packs,
                                   (self.now, self.login, self.reviewer))
             work()
             done = hashing.result()
@@ -125,7 +124,7 @@ class Appending:
         packs wait for it (docs/performance.md, "The events made ready beside the merge's
         SQL")."""
         from collections import deque
-        from concurrent.futures import ThreadPoolExecutor
+        from concurrent.futures import Future, ThreadPoolExecutor
 
         from reviewer.store import bundle, bundle_held
 
@@ -160,37 +159,7 @@ class Appending:
                     job.cancel()
 
 
-def made_ready(feed: Iterable[tuple[int, str, list[int]]], audit_key: int,
-               who: tuple[str, str | None, str], head: bytes | None,
-               own: Future) -> tuple[list[Pack], bytes | None, Ahead | None]:
-    """Before the write lock, in a thread of its own: each pack of events as listed (its first
-    seq, text, records named) held compressed (``bundle_held.Held``), and made ready
-    (``bundle.prepare``) while what the packs made ready hold stays under
-    ``bundle_held.HELD_MAX`` (memory). Then, once ``own`` gives the import's own event (seq,
-    action, ref, question, before, after, detail, rows; None: no hashing ahead), that event is
-    hashed onto the chain's ``head`` as it is now with a salt chosen here, and each pack after
-    it (a pack past what is held made ready from its held text, one at a time): the packs, that
-    salt, and what :meth:`Appending.append_packs_while` takes if under the lock the import's
-    event, given that salt, hashes the same (docs/performance.md, "The events hashed ahead of
-    the lock")."""
-    from reviewer.store import bundle, bundle_held
-
-    out: list[Pack] = []
-    room = bundle_held.HELD_MAX
-    for first, text, rids in feed:
-        made = bundle.prepare(*who, text, chain.new_salt()) if room > 0 else None
-        room -= bundle_held.size(made) if made is not None else 0
-        out.append((first, bundle_held.Held(first, bundle.pack_text(first, text)), rids, made))
-        time.sleep(0)       # lets the other thread's SQL go on between its statements
-    event = own.result()
-    if event is None:
-        return out, None, None
-    salt = chain.new_salt()
-    [(_, start)] = chain.Chainer(audit_key, *who).chain(head, [event], [salt])
-    return out, salt, (start, _chained(audit_key, start, event[0] + 1, out, who))
-
-
-def _slim(made: Any) -> Any:
+def slim(made: Any) -> Any:
     """What a hashed pack's row needs of what it was made ready as (its salt, count, actions),
     not its parts (memory)."""
     return made._replace(refs=[], rests=[], ref_of=array("I"), rest_of=array("I"))
@@ -207,7 +176,7 @@ def _made(made: Any, text: Any, who: tuple[str, str | None, str]) -> Any:
                           chain.new_salt())
 
 
-def _chained(audit_key: int, prev: bytes | None, seq: int, packs: Sequence[Pack],
+def chain_packs(audit_key: int, prev: bytes | None, seq: int, packs: Sequence[Pack],
              who: tuple[str, str | None, str]) -> list[Chained]:
     """Each pack made ready (``bundle.prepare``, if it was not: ``who`` its time, login and
     reviewer), its events numbered from ``seq``, hashed onto the chain from ``prev`` in turn:
@@ -220,7 +189,7 @@ def _chained(audit_key: int, prev: bytes | None, seq: int, packs: Sequence[Pack]
             raise RuntimeError(f"history events from {first} are out of turn")
         made = _made(ready, text, who)
         last = bundle.chain_prepared(audit_key, last, first, made)
-        out.append((last, bundle_held.numbered(first, text), _slim(made)))
+        out.append((last, bundle_held.numbered(first, text), slim(made)))
         seq = first + made.count
         time.sleep(0)               # lets the other thread's SQL go on between its statements
     return out

@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from queue import SimpleQueue
 
 from reviewer.files.answer_staging import Staged
 from reviewer.files.answer_table import Problems, Rules
-from reviewer.ops.appending import Ahead, made_ready
+from reviewer.ops.appending import Ahead
 from reviewer.ops.core import Tx
+from reviewer.ops.import_packs import Own, feed_packs, made_ready
 from reviewer.questions.logic import BLANK
 from reviewer.questions.model import QuestionSet
 from reviewer.store import (
@@ -112,7 +113,7 @@ class Merge:
         records' (``new``), and the matched records kept as they were (``store.merge_check``);
         whether it was made (not where the file has problems: the lock's own run reports
         them). ``detail``: the import's own event's detail for so many updated records: the
-        event and the packs after it are then hashed ahead (``appending.made_ready``)."""
+        event and the packs after it are then hashed ahead (``import_packs.made_ready``)."""
         db = self.db
         self.updated = merge.matched_count(db)
         if not self.updated:
@@ -128,36 +129,36 @@ class Merge:
                                             bundle.PACK_MIN)         # a record at a time
         if rows is not None:
             self.changed = rows.events
-            texts = (row_events.packs(db, rows, self.seq + 1, self.detail, merge.EVENT_BATCH)
-                     if bundle.PACK_MIN <= rows.events <= PREPARE_MAX else None)
+            texts = (row_events.listing(rows, self.detail) if bundle.PACK_MIN <= rows.events
+                     <= PREPARE_MAX else None)
         else:
             self.changed = merge.changes(db, self.questions, self.seq + 1)
             texts = (merge_events.packs(db, self.detail)
                      if bundle.PACK_MIN <= self.changed <= PREPARE_MAX else None)
         feed: SimpleQueue = SimpleQueue()
-        own: Future = Future()            # the import's own event, hashed first (or None)
+        who = (now, login, reviewer)
+
+        def own() -> tuple | None:        # the import's own event, hashed first (or None)
+            self.given = (row_events.given_packed(db, rows, new) if rows is not None else
+                          import_rows.merged_given(db, merge.CHANGE, new, merge.noted(db)))
+            return None if detail is None else (self.seq, Action.IMPORT.value, None, None, None,
+                                                None, detail(self.updated), self.given)
         # the packs of events made ready in a thread as they are listed and while the rest is
         # made here (SQL, which lets Python's other threads run: docs/performance.md, "An
         # updating import's merge before the lock (SQLite)"); then hashed ahead
         with ThreadPoolExecutor(max_workers=1) as pool:
             pool.submit(int).result()     # its thread started first: a start waits for it
-            packs = (pool.submit(made_ready, iter(feed.get, None), audit_id,
-                                 (now, login, reviewer), last, own)
+            packs = (pool.submit(made_ready, iter(feed.get, None), audit_id, who, last)
                      if texts is not None else None)
-            try:
+            if isinstance(texts, tuple):      # a record at a time: in halves, with a helper
+                feed_packs(db, feed, *texts, self.seq + 1, who, own)
+            else:
                 try:
                     for pack in texts or ():
                         feed.put(pack)
-                finally:
+                    feed.put(Own(own()))
+                finally:                    # the thread's end, even if listing failed
                     feed.put(None)
-                self.given = (row_events.given_packed(db, rows, new) if rows is not None else
-                              import_rows.merged_given(db, merge.CHANGE, new, merge.noted(db)))
-                own.set_result(None if detail is None else (
-                    self.seq, Action.IMPORT.value, None, None, None, None,
-                    detail(self.updated), self.given))
-            finally:                    # the thread's end, even if listing failed
-                if not own.done():
-                    own.set_result(None)
             if rows is not None:
                 merge_rows.patches(db, rows, self.seq + 1, self.seq, reviewer, now, audit_id)
             else:

@@ -144,6 +144,36 @@ def fill(db: Database, table: str, columns: str, select: Callable[[str], str], k
     db.execute(f"DROP TABLE temp.{first}")
 
 
+def ask_packs(db: Database, sql: str, params: Sequence[Any], bounds: Sequence[Sequence[int]],
+              who: Sequence[Any]) -> str | None:
+    """Have the helper, if there is one, list and make ready the packs of events ``bounds``
+    gives (``store.halves_packs.make``) from the working tables committed now; the file it
+    writes them into, to be read once :func:`packs_done` says it did, or None: no helper."""
+    helper: Any = db.helper
+    if helper is None or not bounds or not db.commit_working():
+        return None
+    out = os.path.join(os.path.dirname(str(db.scratch_file)), "packs.db")
+    try:
+        _ask(helper, {"kind": "packs", "scratch": str(db.scratch_file), "out": out, "sql": sql,
+                      "params": list(params), "bounds": [list(b) for b in bounds],
+                      "who": list(who)})
+    except OSError:       # the helper has gone
+        stop(db, kill=True)
+        return None
+    return out
+
+
+def packs_done(db: Database) -> bool:
+    """Whether the helper made the packs :func:`ask_packs` asked for; if not, it is stopped
+    (and not used again: the packs are to be made here)."""
+    try:
+        _answer(db.helper)
+    except (OSError, RuntimeError, AttributeError):
+        stop(db, kill=True)
+        return False
+    return True
+
+
 def _middle(db: Database) -> int | None:
     """The key of the middle matched staged row (the helper's half starts there)."""
     rows = int(db.scalar(f"SELECT COUNT(*) FROM {STAGE} WHERE rid IS NOT NULL"))

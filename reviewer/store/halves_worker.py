@@ -1,10 +1,11 @@
 """The helper process's side of ``store.halves``: for each job read from its standard input (a
 line of JSON), fill a table of its own file with its half of a working table's rows, read from
 the importing connection's scratch database (committed), and answer on its standard output with
-a line: ``ok`` and the job's number, or ``error:`` and what went wrong. It ends when its input
-does. It imports nothing but the standard library's ``sqlite3`` and ``json``, so that it starts
-quickly; run as ``python -m reviewer.store.halves_worker`` (the packaged program:
-``--halves-worker``)."""
+a line: ``ok`` and the job's number, or ``error:`` and what went wrong. A job of ``kind``
+``packs`` makes the second half of an import's packs of events ready instead
+(``store.halves_packs``). It ends when its input does. It imports nothing but the standard
+library's ``sqlite3`` and ``json`` until such a job, so that it starts quickly; run as
+``python -m reviewer.store.halves_worker`` (the packaged program: ``--halves-worker``)."""
 
 from __future__ import annotations
 
@@ -40,8 +41,14 @@ def serve() -> None:
     for line in sys.stdin:
         try:
             job = json.loads(line)
-            fill(job["scratch"], job["part"], job["table"], job["columns"], job["select"],
-                 job.get("params"), job.get("database"))
+            if job.get("kind") == "packs":      # docs/performance.md: imports this one's own
+                from reviewer.store.halves_packs import make
+
+                make(job["scratch"], job["out"], job["sql"], job["params"], job["bounds"],
+                     job["who"])
+            else:
+                fill(job["scratch"], job["part"], job["table"], job["columns"], job["select"],
+                     job.get("params"), job.get("database"))
             answer = f"ok {job.get('id', '')}".strip()
         except Exception as exc:  # noqa: BLE001 - told to the importer, which does it itself
             answer = "error: " + " ".join(str(exc).split())

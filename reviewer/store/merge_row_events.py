@@ -24,6 +24,14 @@ def packs(db: Database, plan: Plan, first_seq: int, detail: str,
     record has more), as ``store.merge_events.packs`` gives them: the first one's seq, the
     events' text (``bundle.element`` each, joined by ``bundle.EVENT``) and the records named.
     A cell's ``answer`` event comes before its ``note`` event."""
+    sql, params = listing(plan, detail)
+    for seq, low, high in bounds(db, first_seq, batch):
+        yield pack(db, sql, params, seq, low, high)
+
+
+def listing(plan: Plan, detail: str) -> tuple[str, list[str]]:
+    """The SQL that lists one pack's events' text and records (its parameters: ``params``
+    then the pack's first and last record key), and ``params``."""
     n = len(plan.questions)
     # an element: its ref (the record's head), then [action, question, before, after,
     # detail] with the parts that are the same for every record given: ?k + 1 and ?n + k + 1
@@ -48,19 +56,28 @@ def packs(db: Database, plan: Plan, first_seq: int, detail: str,
                 for action in ("answer", "note") for q in plan.questions),
               *(f",{json.dumps(why, ensure_ascii=False)}]"
                 for why in (detail, f"condition: {detail}"))]
+    return sql, params
+
+
+def bounds(db: Database, first_seq: int, batch: int) -> list[tuple[int, int, int]]:
+    """Each pack's first seq and its first and last record key: whole records, at most
+    ``batch`` events a pack unless one record has more."""
+    out: list[tuple[int, int, int]] = []
     seq, start, count, last = first_seq, None, 0, None
     for k, cnt in db.all(f"SELECT k, cnt FROM {REC} WHERE cnt > 0 ORDER BY k"):
         if start is not None and count + cnt > batch:
-            yield _pack(db, sql, params, seq, start, last)
+            out.append((seq, start, last))
             seq, start, count = seq + count, None, 0
         start = k if start is None else start
         count, last = count + cnt, k
     if start is not None:
-        yield _pack(db, sql, params, seq, start, last)
+        out.append((seq, start, last))
+    return out
 
 
-def _pack(db: Database, sql: str, params: list[str], seq: int, low: int, high: int
-          ) -> tuple[int, str, list[int]]:
+def pack(db: Database, sql: str, params: list[str], seq: int, low: int, high: int
+         ) -> tuple[int, str, list[int]]:
+    """One pack's first seq, its events' text and the records it names (:func:`listing`)."""
     text, rids = db.one(sql, (*params, low, high)) or (None, None)
     return seq, str(text), [int(r) for r in str(rids).split(",")]
 

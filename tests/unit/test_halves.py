@@ -78,3 +78,81 @@ def test_an_answer_out_of_turn_is_a_failure() -> None:
     assert not done.pending
     with pytest.raises(RuntimeError, match="ended"):
         halves._answer(SimpleNamespace(stdout=io.StringIO(""), jobs=1, pending=True))
+
+
+
+
+@pytest.mark.parametrize("helper", ["works", "fails its packs", "none"])
+def test_the_helper_makes_half_the_packs_ready_and_they_are_made_here_if_it_fails(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, helper: str) -> None:
+    """The second half of a re-import's packs of events is listed and made ready by the helper
+    process (``store.halves_packs``; docs/performance.md, "The packs of events made ready in two
+    halves") and read back by the thread that hashes them; where the helper fails that job it
+    is stopped and this process lists and makes them ready itself. Either way (and with no
+    helper at all) the same answers and records, and a history that verifies."""
+    from reviewer.ops import import_packs
+    from reviewer.store import bundle, halves_packs, merge
+
+    monkeypatch.setattr(bundle, "PACK_MIN", 0)
+    monkeypatch.setattr(merge, "EVENT_BATCH", 7)
+    monkeypatch.setattr(import_packs, "MIN_PACKS", 2)
+    monkeypatch.setattr(halves, "PROCESSORS", 2)
+    whole = _stored(tmp_path, "alone")             # MIN_ROWS as it is: no helper for 40 rows
+    monkeypatch.setattr(halves, "MIN_ROWS", 1 if helper != "none" else 10**9)
+    real_ask, real_read = halves._ask, halves_packs.read
+    jobs: list[str] = []
+    read: list[int] = []
+
+    def ask(db_helper, job) -> None:
+        jobs.append(job.get("kind", job.get("table")))
+        if job.get("kind") == "packs" and helper == "fails its packs":
+            job = {**job, "sql": "SELECT x FROM nowhere"}
+        real_ask(db_helper, job)
+
+    def counted(path: str):
+        for pack in real_read(path):
+            read.append(pack[0])
+            yield pack
+
+    monkeypatch.setattr(halves, "_ask", ask)
+    monkeypatch.setattr(halves_packs, "read", counted)
+    assert _stored(tmp_path, helper.replace(" ", "-")) == whole
+    if helper == "none":
+        assert jobs == [] and read == []
+        return
+    assert jobs[:2] == ["merge_rec", "packs"]
+    if helper == "works":
+        assert len(read) >= 2 and read == sorted(read)
+        assert "merge_patch" in jobs                 # the helper goes on with the patches
+    else:
+        assert read == [] and "merge_patch" not in jobs     # stopped, not used again
+
+
+def test_packs_made_ready_by_the_helper_read_back_as_made_here(tmp_path: Path) -> None:
+    """A pack the helper made ready, read back (its parts split out of joined strings), is
+    what ``bundle.prepare`` makes of its text with the same salt."""
+    import sqlite3
+
+    from reviewer.store import bundle, halves_packs
+
+    texts = ["a", "b c", "café", 'quo"te', "back\\slash", "\u2028x", "", None]
+    items = [("note" if n % 5 == 0 else "answer", f"R{n % 4}", f"q{n % 3}",
+              texts[n % len(texts)], texts[(n * 3 + 1) % len(texts)], "file.csv")
+             for n in range(60)]
+    scratch = str(tmp_path / "scratch.db")
+    with sqlite3.connect(scratch) as conn:
+        conn.execute("CREATE TABLE t (k INTEGER, e TEXT, rid INTEGER)")
+        conn.executemany("INSERT INTO t VALUES (?, ?, ?)",
+                         [(n, bundle.element(item), n % 4) for n, item in enumerate(items)])
+    sql = ("SELECT group_concat(e, char(30)), group_concat(DISTINCT rid) FROM (SELECT e, rid "
+           "FROM t WHERE ? = 1 AND k BETWEEN ? AND ? ORDER BY k)")
+    out = str(tmp_path / "packs.db")
+    halves_packs.make(scratch, out, sql, [1], [(5, 0, 29), (35, 30, 59)],
+                      ["2026-01-01T00:00:00", "login", "rev"])
+    got = list(halves_packs.read(out))
+    assert [(first, sorted(rids)) for first, _, rids, _ in got] == [(5, [0, 1, 2, 3]),
+                                                                  (35, [0, 1, 2, 3])]
+    for (first, held, _, made), part in zip(got, (items[:30], items[30:]), strict=True):
+        text = bundle.EVENT.join(bundle.element(item) for item in part)
+        assert held.text() == text and held.first == first
+        assert made == bundle.prepare("2026-01-01T00:00:00", "login", "rev", text, made.salt)

@@ -6,7 +6,6 @@ files, real CSV files."""
 
 from __future__ import annotations
 
-import itertools
 import json
 import sqlite3
 import tempfile
@@ -22,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reviewer.errors import DatabaseError
-from reviewer.ops import core, import_merge, importer
+from reviewer.ops import core, import_merge, import_packs, importer
 from reviewer.ops.importer import ImportProblems
 from reviewer.store import bundle, bundle_held, halves, history, merge, merge_rows, verify
 from reviewer.store import merge_row_events as row_events
@@ -69,6 +68,7 @@ def repaired(cells: dict[str, str]) -> dict[str, str]:
 
 
 HELD = bundle_held.HELD_MAX
+PACKED: list[int] = []      # each time the helper made half an import's packs of events ready
 ALONE = 10**9                               # no helper process (store.halves)
 MODES = {"packs": (0, 10**9, HELD, ALONE),  # every event packed, the packs made before the lock
          "rows": (10**9, 10**9, HELD, ALONE),       # every event a row of its own
@@ -86,14 +86,19 @@ def fixed(rows: bool, batch: int, mode: str = "packs") -> Iterator[list[int]]:
     many merges were made a record at a time."""
     was = (bundle.PACK_MIN, merge.EVENT_BATCH, importer.now_iso, core.now_iso,
            merge_rows.start, import_merge.PREPARE_MAX, bundle_held.HELD_MAX, halves.MIN_ROWS,
-           halves.PROCESSORS)
+           halves.PROCESSORS, import_packs.MIN_PACKS)
     made: list[int] = []
 
-    answer = halves._answer
+    answer, ask = halves._answer, halves._ask
+    kinds: list[str] = []
+
+    def asked(helper, job) -> None:
+        kinds.append(job.get("kind", "fill"))
+        ask(helper, job)
 
     def answered(helper) -> None:            # a half the helper made: counted as -1
-        answer(helper)
-        made.append(-1)
+        answer(helper)                       # (half the packs of events made ready: in PACKED)
+        made.append(-1) if kinds[-1] == "fill" else PACKED.append(1)
 
     def start(*args, **kwargs):
         found = was[4](*args, **kwargs) if rows else None
@@ -103,17 +108,18 @@ def fixed(rows: bool, batch: int, mode: str = "packs") -> Iterator[list[int]]:
     (bundle.PACK_MIN, import_merge.PREPARE_MAX, bundle_held.HELD_MAX, halves.MIN_ROWS), \
         merge.EVENT_BATCH = (MODES[mode], batch)
     halves.PROCESSORS = 2                    # whatever this machine has
+    import_packs.MIN_PACKS = 2               # a helper makes half the packs ready from two
     ticks = iter(range(10**6))
     importer.now_iso = core.now_iso = lambda: NOW.format(next(ticks) % 60)  # type: ignore
     merge_rows.start = start                            # type: ignore[assignment]
-    halves._answer = answered                           # type: ignore[assignment]
+    halves._answer, halves._ask = answered, asked       # type: ignore[assignment]
     try:
         yield made
     finally:
-        halves._answer = answer                         # type: ignore[assignment]
+        halves._answer, halves._ask = answer, ask       # type: ignore[assignment]
         (bundle.PACK_MIN, merge.EVENT_BATCH, importer.now_iso, core.now_iso,
          merge_rows.start, import_merge.PREPARE_MAX, bundle_held.HELD_MAX, halves.MIN_ROWS,
-         halves.PROCESSORS) = was
+         halves.PROCESSORS, import_packs.MIN_PACKS) = was
 
 
 def given_rows(db: Database, audit_id: int) -> list[tuple]:
@@ -224,9 +230,11 @@ def test_a_third_import_over_short_and_full_entries_is_merged_a_record_at_a_time
     count from the pack's base, full ones for questions a condition no longer asks): made a
     record at a time, they store what the merge cell by cell stores."""
     cells, _ = state(tmp_path, STEPS, False, 3, mode)
+    PACKED.clear()
     rows, made = state(tmp_path, STEPS, True, 3, mode)
-    # in halves: each merge's two tables made half by the helper process
+    # in halves: each merge's two tables made half by the helper process, and half its packs
     assert (rows, made) == (cells, 2 + (4000 if mode == "in halves" else 0))
+    assert len(PACKED) == (2 if mode == "in halves" else 0)
     assert not rows["refused"]
     stored = " ".join(pack for *_, pack in rows["packs"])
     assert '[3,null,"","",""' in stored and ',-' in stored     # the entries it read
@@ -252,17 +260,19 @@ def test_a_failure_while_the_events_are_listed_is_reported_and_changes_nothing(
     """The events' packs are made ready in a thread as they are listed: a listing that fails
     part way ends that thread (the import does not wait on it) and the error is the
     import's, with nothing written."""
-    real = row_events.packs
+    real, listed = row_events.pack, []
 
     def failing(*args, **kwargs):
-        yield from itertools.islice(real(*args, **kwargs), 1)
-        raise DatabaseError("the listing failed")
+        listed.append(args[3])
+        if len(listed) > 1:
+            raise DatabaseError("the listing failed")
+        return real(*args, **kwargs)
 
     outcome: list[BaseException | None] = []
     with first_imported(tmp_path / "f.db") as (db, audit):
         before = db.all("SELECT record_id, pack FROM answer_pack ORDER BY record_id")
         head = history.chain_head(db, audit.id)
-        row_events.packs = failing                      # type: ignore[assignment]
+        row_events.pack = failing                       # type: ignore[assignment]
         try:
             def second() -> None:
                 try:
@@ -274,8 +284,9 @@ def test_a_failure_while_the_events_are_listed_is_reported_and_changes_nothing(
             runner.start()
             runner.join(120)
         finally:
-            row_events.packs = real                     # type: ignore[assignment]
+            row_events.pack = real                      # type: ignore[assignment]
         assert not runner.is_alive()                    # not waiting on the listing's thread
+        assert len(listed) == 2
         assert isinstance(outcome[0], DatabaseError) and "listing failed" in str(outcome[0])
         assert db.all("SELECT record_id, pack FROM answer_pack ORDER BY record_id") == before
         assert history.chain_head(db, audit.id) == head

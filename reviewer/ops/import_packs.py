@@ -1,0 +1,105 @@
+"""SQLite, before the write lock: an updating import's packs of events listed, made ready and
+hashed ahead (docs/performance.md, "The events hashed ahead of the lock", "Packs of events
+held compressed" and "The packs of events made ready in two halves"). This thread lists
+them (SQL) and a thread of its own makes each one ready (``bundle.prepare``: Python's work);
+where the import has a helper process (``store.halves``), the helper lists and makes ready the
+second half meanwhile (``store.halves_packs``) and the thread reads them from its file."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Iterator
+from queue import SimpleQueue
+from typing import Any, NamedTuple
+
+from reviewer.ops.appending import Ahead, Chained, Pack, chain_packs, slim
+from reviewer.store import bundle, bundle_held, chain, halves, halves_packs
+from reviewer.store.db import Database
+
+MIN_PACKS = 8       # fewer packs: all made ready here (the helper's part would be too small)
+
+
+class Own(NamedTuple):
+    """The import's own event (seq, action, ref, question, before, after, detail, rows), hashed
+    first: the packs are hashed after it from then on (None: they are not hashed ahead)."""
+    event: tuple | None
+
+
+class Made(NamedTuple):
+    """Packs made ready by the helper process, as ``halves_packs.read`` gives them."""
+    packs: Iterable[Pack]
+
+
+def feed_packs(db: Database, feed: SimpleQueue, sql: str, params: list[str], first_seq: int,
+               who: tuple[str, str | None, str], own: Callable[[], tuple | None]) -> None:
+    """Put on ``feed`` each pack of the merge's events from ``first_seq``
+    (``merge_row_events.listing``'s ``sql`` and ``params``), then :class:`Own` with ``own()``'s
+    event, in seq order: the first half listed here while the helper, if any, makes the second
+    half ready, then that half (:class:`Made`, or listed here too where the helper failed).
+    ``None`` ends the feed, whatever happens."""
+    from reviewer.store import merge
+    from reviewer.store import merge_row_events as row_events
+
+    try:
+        bounds = row_events.bounds(db, first_seq, merge.EVENT_BATCH)
+        half = len(bounds) // 2 if len(bounds) >= MIN_PACKS else len(bounds)
+        out = halves.ask_packs(db, sql, params, bounds[half:], who) if half < len(bounds) else None
+        for pack in bounds[:half] if out is not None else bounds:
+            feed.put(row_events.pack(db, sql, params, *pack))
+        feed.put(Own(own()))
+        if out is not None:
+            if halves.packs_done(db):
+                feed.put(Made(halves_packs.read(out)))
+            else:
+                for pack in bounds[half:]:
+                    feed.put(row_events.pack(db, sql, params, *pack))
+    finally:
+        feed.put(None)
+
+
+def made_ready(feed: Iterator[Any], audit_key: int, who: tuple[str, str | None, str],
+               head: bytes | None) -> tuple[list[Pack], bytes | None, Ahead | None]:
+    """In a thread of its own: each pack on ``feed`` (first seq, text, records named; or
+    :class:`Made`) held compressed (``bundle_held.Held``) and made ready (``bundle.prepare``),
+    what it was made ready as kept while what is kept stays under ``bundle_held.HELD_MAX``
+    (memory). Once :class:`Own` gives the import's own event, that event is hashed onto the
+    chain's ``head`` as it is now with a salt chosen here, then each pack so far (one past what
+    is kept made ready again from its held text) and each one after it as it comes: the packs,
+    that salt, and what ``Appending.append_packs_while`` takes if under the lock the import's
+    event, given that salt, hashes the same."""
+    out: list[Pack] = []
+    room, salt, start, last, seq = bundle_held.HELD_MAX, None, None, None, 0
+    done: list[Chained] | None = None          # once hashing: each pack hashed
+
+    def take(first: int, held: bundle_held.Held, rids: list[int], made: Any) -> None:
+        nonlocal room, last, seq
+        if done is not None:
+            if first != seq:
+                raise RuntimeError(f"history events from {first} are out of turn")
+            made = made or bundle.prepare(*who, held.text(), chain.new_salt())
+            last = bundle.chain_prepared(audit_key, last, first, made)
+            done.append((last, held.blob, slim(made)))
+            seq = first + made.count
+        kept = made if room > 0 else None
+        room -= bundle_held.size(kept) if kept is not None else 0
+        out.append((first, held, rids, kept))
+
+    for item in feed:
+        if isinstance(item, Own):
+            if item.event is not None:
+                salt = chain.new_salt()
+                [(_, start)] = chain.Chainer(audit_key, *who).chain(head, [item.event], [salt])
+                done = chain_packs(audit_key, start, item.event[0] + 1, out, who)
+                last = done[-1][0] if done else start
+                seq = out[-1][0] + done[-1][2].count if out else item.event[0] + 1
+            continue
+        for first, text, rids, *made in (item.packs if isinstance(item, Made) else [item]):
+            if isinstance(text, str):
+                ready = (bundle.prepare(*who, text, chain.new_salt())
+                         if room > 0 or done is not None else None)
+                text = bundle_held.Held(first, bundle.pack_text(first, text))
+            else:
+                ready = made[0]
+            take(first, text, rids, ready)
+            time.sleep(0)       # lets the other thread's SQL go on between its statements
+    return out, salt, (start, done) if done is not None else None
