@@ -12,6 +12,10 @@ temporary table; the two are then copied into the working table in key order. A 
 process, not a thread: SQLite's memory accounting is one lock for the whole process, and two
 connections of one process working at once took longer than one alone.
 
+The same helper makes the second half of an updating import's packs of events ready
+(:func:`ask_packs`, ``store.halves_packs``; docs/performance.md, "The packs of events made ready
+in two halves").
+
 Of the database itself the helper reads only events (with notes, a kept answer's reviewer and
 time), which no writer changes: the merge reads the matched records as its snapshot kept them
 (``store.merge_check``). Should the helper fail, this connection fills

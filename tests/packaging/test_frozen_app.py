@@ -148,6 +148,8 @@ def test_the_program_is_an_imports_helper_process(program, tmp_path):
     import json
     import sqlite3
 
+    from reviewer.store import bundle, halves_packs
+
     work = tmp_path / "scratch.db"
     with sqlite3.connect(work) as conn:
         conn.execute("CREATE TABLE import_stage (k INTEGER PRIMARY KEY, v TEXT)")
@@ -158,7 +160,17 @@ def test_the_program_is_an_imports_helper_process(program, tmp_path):
              "select": "SELECT k, v || ? FROM import_stage WHERE k >= 6", "params": ["!"],
              "id": 1},
             {"scratch": str(work), "part": str(tmp_path / "part.db"), "table": "bad",
-             "columns": "k INTEGER", "select": "SELECT x FROM nowhere"}]
+             "columns": "k INTEGER", "select": "SELECT x FROM nowhere"},
+            {"kind": "packs", "scratch": str(work), "out": str(tmp_path / "packs.db"),
+             "sql": "SELECT group_concat(e, char(30)), group_concat(k) FROM (SELECT e, k FROM "
+                    "events WHERE ? = 1 AND k BETWEEN ? AND ? ORDER BY k)",
+             "params": [1], "bounds": [[7, 1, 10]], "who": ["2026-01-01T00:00:00", None, "rev"],
+             "id": 3}]
+    items = [("answer", f"R{k}", "q1", "Y", f"café {k}", "file.csv") for k in range(1, 11)]
+    with sqlite3.connect(work) as conn:
+        conn.execute("CREATE TABLE events (k INTEGER PRIMARY KEY, e TEXT)")
+        conn.executemany("INSERT INTO events VALUES (?, ?)",
+                         [(k, bundle.element(item)) for k, item in enumerate(items, 1)])
     env = {"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
     done = subprocess.run([str(program), "--halves-worker"], capture_output=True, text=True,
                           input="".join(json.dumps(job) + "\n" for job in jobs), cwd=tmp_path,
@@ -166,6 +178,11 @@ def test_the_program_is_an_imports_helper_process(program, tmp_path):
     assert done.returncode == 0, done.stderr[-3000:]
     answers = done.stdout.splitlines()
     assert answers[0] == "ok 1" and answers[1].startswith("error: no such table: nowhere")
+    assert answers[2] == "ok 3"               # half an import's packs of events made ready
+    [(first, held, rids, made)] = halves_packs.read(str(tmp_path / "packs.db"))
+    text = bundle.EVENT.join(bundle.element(item) for item in items)
+    assert (first, held.text(), rids) == (7, text, list(range(1, 11)))
+    assert made == bundle.prepare("2026-01-01T00:00:00", None, "rev", text, made.salt)
     with sqlite3.connect(tmp_path / "part.db") as conn:
         assert conn.execute("SELECT k, v FROM half").fetchall() == [
             (k, f"v{k}!") for k in range(6, 11)]
