@@ -220,7 +220,7 @@ def test_an_entry_for_a_question_the_set_no_longer_has_keeps_its_event(setup, tm
     assert answers(db, "R1") == {"1": "Y", "2": "N", "3": "None", "gone": "Y"}
 
 
-@pytest.mark.parametrize("held", ["every pack", "the first pack"])
+@pytest.mark.parametrize("held", ["every pack", "the first pack", "half by the helper"])
 @pytest.mark.parametrize("other_writes", [False, True])
 def test_events_hashed_ahead_are_taken_only_on_the_head_they_were_hashed_on(
         setup, monkeypatch, tmp_path, other_writes, held):
@@ -246,6 +246,18 @@ def test_events_hashed_ahead_are_taken_only_on_the_head_they_were_hashed_on(
     monkeypatch.setattr("reviewer.store.merge.EVENT_BATCH", 7)
     if held == "the first pack":
         monkeypatch.setattr("reviewer.store.bundle_held.HELD_MAX", 1)
+    helped: list[int] = []
+    if held == "half by the helper":       # the packs from the third on made ready by it
+        from reviewer.ops import import_packs
+        from reviewer.store import halves_packs
+
+        monkeypatch.setattr(halves, "MIN_ROWS", 1)
+        monkeypatch.setattr(halves, "PROCESSORS", 2)
+        monkeypatch.setattr(import_packs, "MIN_PACKS", 2)
+        monkeypatch.setattr("reviewer.store.bundle_held.HELD_MAX", 1)
+        real_read = halves_packs.read
+        monkeypatch.setattr(halves_packs, "read", lambda path: (
+            helped.append(pack[0]) or pack for pack in real_read(path)))
     hashed: list[int] = []
     when: list[bool] = []
     real = bundle.chain_prepared
@@ -269,6 +281,9 @@ def test_events_hashed_ahead_are_taken_only_on_the_head_they_were_hashed_on(
     else:
         assert hashed == firsts
         assert when == [False] * len(firsts)
+    # (numbered before the lock: one less where bob's event came first)
+    assert helped == ([seq - other_writes for seq in firsts[len(firsts) // 2:]]
+                      if held == "half by the helper" else [])
 
 
 def test_with_no_other_commit_the_records_are_not_compared_again(setup, monkeypatch, tmp_path):
