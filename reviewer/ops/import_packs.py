@@ -26,8 +26,10 @@ class Own(NamedTuple):
 
 
 class Made(NamedTuple):
-    """Packs made ready by the helper process, as ``halves_packs.read`` gives them."""
+    """Packs made ready by the helper process, as ``halves_packs.read`` gives them, and the
+    first seq of each one asked for (every one is to be there, in turn)."""
     packs: Iterable[Pack]
+    firsts: list[int]
 
 
 def feed_packs(db: Database, feed: SimpleQueue, sql: str, params: list[str], first_seq: int,
@@ -49,7 +51,7 @@ def feed_packs(db: Database, feed: SimpleQueue, sql: str, params: list[str], fir
         feed.put(Own(own()))
         if out is not None:
             if halves.packs_done(db):
-                feed.put(Made(halves_packs.read(out)))
+                feed.put(Made(halves_packs.read(out), [seq for seq, _, _ in bounds[half:]]))
             else:
                 for pack in bounds[half:]:
                     feed.put(row_events.pack(db, sql, params, *pack))
@@ -93,7 +95,9 @@ def made_ready(feed: Iterator[Any], audit_key: int, who: tuple[str, str | None, 
                 last = done[-1][0] if done else start
                 seq = out[-1][0] + done[-1][2].count if out else item.event[0] + 1
             continue
+        taken: list[int] = []
         for first, text, rids, *made in (item.packs if isinstance(item, Made) else [item]):
+            taken.append(first)
             if isinstance(text, str):
                 ready = (bundle.prepare(*who, text, chain.new_salt())
                          if room > 0 or done is not None else None)
@@ -102,4 +106,6 @@ def made_ready(feed: Iterator[Any], audit_key: int, who: tuple[str, str | None, 
                 ready = made[0]
             take(first, text, rids, ready)
             time.sleep(0)       # lets the other thread's SQL go on between its statements
+        if isinstance(item, Made) and taken != item.firsts:
+            raise RuntimeError("the helper process's packs of events are not those asked for")
     return out, salt, (start, done) if done is not None else None

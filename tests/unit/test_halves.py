@@ -156,3 +156,33 @@ def test_packs_made_ready_by_the_helper_read_back_as_made_here(tmp_path: Path) -
         text = bundle.EVENT.join(bundle.element(item) for item in part)
         assert held.text() == text and held.first == first
         assert made == bundle.prepare("2026-01-01T00:00:00", "login", "rev", text, made.salt)
+
+
+def test_packs_the_helper_left_out_fail_the_import_with_nothing_written(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A helper that says it made the packs ready but left one out (its file short) fails the
+    import, with nothing of it written: no history event goes missing."""
+    from reviewer.ops import import_packs
+    from reviewer.store import bundle, halves_packs, merge
+
+    monkeypatch.setattr(bundle, "PACK_MIN", 0)
+    monkeypatch.setattr(merge, "EVENT_BATCH", 7)
+    monkeypatch.setattr(import_packs, "MIN_PACKS", 2)
+    monkeypatch.setattr(halves, "PROCESSORS", 2)
+    monkeypatch.setattr(halves, "MIN_ROWS", 1)
+    real_read = halves_packs.read
+    monkeypatch.setattr(halves_packs, "read", lambda path: list(real_read(path))[:-1])
+    db = Database(str(tmp_path / "short.db"))
+    try:
+        audit = create_audit(db, "S", write_set(tmp_path))
+        import_answers(db, audit, write_csv(tmp_path / "1.csv", HEADER, _rows("Y")))
+        before = (db.all("SELECT * FROM answer_pack ORDER BY record_id"),
+                  db.all("SELECT seq, hash FROM event ORDER BY seq"))
+        with pytest.raises(Exception, match="not those asked for"):
+            import_answers(db, get_audit(db, "S"), write_csv(tmp_path / "2.csv", HEADER,
+                                                             _rows("N")))
+        assert (db.all("SELECT * FROM answer_pack ORDER BY record_id"),
+                db.all("SELECT seq, hash FROM event ORDER BY seq")) == before
+        verify_chain(db, audit.id)
+    finally:
+        db.close()
