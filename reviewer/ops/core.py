@@ -168,6 +168,13 @@ class Tx(Appending):
             raise RuntimeError(f"history events {sorted(self._events)[:3]} were reserved "
                                "after a seq that was never written")
 
+    def check_written(self) -> None:
+        """At the operation's end: every seq it reserved was written (an event left out of
+        the chain would leave a gap no one sees until ``verify``)."""
+        if self._next_seq is not None and self._chain_head()[0] < self._next_seq - 1:
+            raise RuntimeError(f"history events {self._chain_head()[0] + 1} to "
+                               f"{self._next_seq - 1} were reserved and never written")
+
     def _chain_head(self) -> tuple[int, bytes | None]:
         if self._head is None:
             self._head = history.chain_head(self.db, self.audit_key)
@@ -265,6 +272,7 @@ def write(ws: Workspace, audit_id: int | None, kind: str = RECORDS,
             yield tx
             tx.lock()
             tx.flush(final=True)
+            tx.check_written()
     except Exception as exc:
         # the server refused a right (a viewer cannot lock a record's row for writing): the
         # rights table's own refusal says why, as it would have before the lock
