@@ -88,3 +88,18 @@ def test_an_error_in_either_thread_writes_nothing(db, bad):
         _append(db, [2, 2, 2, 2, 2, 2], **bad)
     assert _events(db) == before
     assert db.scalar("SELECT COUNT(*) FROM event_bundle_record") == 0
+
+
+def test_an_operation_that_leaves_reserved_seqs_unwritten_fails_and_writes_nothing(db) -> None:
+    """Reserved seqs must all be written by the operation's end (``Tx.check_written``): packs
+    short of what was reserved leave a gap in the chain, so the operation fails whole."""
+    audit = get_audit(db, NAME)
+    head = history.chain_head(db, audit.id)
+    with pytest.raises(RuntimeError, match="reserved and never written"):
+        with core.write(ws(db), audit.id, late=True) as tx:
+            tx.lock()
+            first = tx.reserve(9)
+            tx.append_packs(_packs(db, first, [3, 3]))        # six of the nine
+    assert history.chain_head(db, audit.id) == head
+    _append(db, [3, 3])                                       # as many as reserved: written
+    assert history.chain_head(db, audit.id)[0] == head[0] + 6
