@@ -164,8 +164,8 @@ class Merge:
             else:
                 merge.stage_packs(db, audit_id, reviewer, now, self.seq)
             merge_records.stage_records(db, self._fields(), before=True)
-            if packs is not None:
-                self.packs, self.salt, self.ahead = packs.result()
+            self.packs, self.salt, self.ahead = (packs.result() if packs is not None
+                                                 else (None, None, None))
         self.prepared = True
         return True
 
