@@ -177,19 +177,27 @@ def _made(made: Any, text: Any, who: tuple[str, str | None, str]) -> Any:
 
 
 def chain_packs(audit_key: int, prev: bytes | None, seq: int, packs: Sequence[Pack],
-             who: tuple[str, str | None, str]) -> list[Chained]:
+                who: tuple[str, str | None, str]) -> list[Chained]:
     """Each pack made ready (``bundle.prepare``, if it was not: ``who`` its time, login and
     reviewer), its events numbered from ``seq``, hashed onto the chain from ``prev`` in turn:
     its last hash, its compressed text and what it was made ready as."""
-    from reviewer.store import bundle, bundle_held
-
-    out, last = [], prev
+    out: list[Chained] = []
     for first, text, _, ready in packs:
-        if first != seq:
-            raise RuntimeError(f"history events from {first} are out of turn")
-        made = _made(ready, text, who)
-        last = bundle.chain_prepared(audit_key, last, first, made)
-        out.append((last, bundle_held.numbered(first, text), slim(made)))
-        seq = first + made.count
+        out.append(chain_pack(audit_key, out[-1][0] if out else prev, seq, first, text, ready,
+                              who))
+        seq = first + out[-1][2].count
         time.sleep(0)               # lets the other thread's SQL go on between its statements
     return out
+
+
+def chain_pack(audit_key: int, prev: bytes | None, seq: int, first: int, text: Any, ready: Any,
+               who: tuple[str, str | None, str]) -> Chained:
+    """One pack (its ``first`` seq, due at ``seq``) made ready if it was not, hashed onto the
+    chain from ``prev``: its last hash, its compressed text and what it was made ready as."""
+    from reviewer.store import bundle, bundle_held
+
+    if first != seq:
+        raise RuntimeError(f"history events from {first} are out of turn")
+    made = _made(ready, text, who)
+    return (bundle.chain_prepared(audit_key, prev, first, made),
+            bundle_held.numbered(first, text), slim(made))

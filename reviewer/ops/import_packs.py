@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from queue import SimpleQueue
 from typing import Any, NamedTuple
 
-from reviewer.ops.appending import Ahead, Chained, Pack, chain_packs, slim
+from reviewer.ops.appending import Ahead, Chained, Pack, chain_pack, chain_packs
 from reviewer.store import bundle, bundle_held, chain, halves, halves_packs
 from reviewer.store.db import Database
 
@@ -76,12 +76,8 @@ def made_ready(feed: Iterator[Any], audit_key: int, who: tuple[str, str | None, 
     def take(first: int, held: bundle_held.Held, rids: list[int], made: Any) -> None:
         nonlocal room, last, seq
         if done is not None:
-            if first != seq:
-                raise RuntimeError(f"history events from {first} are out of turn")
-            made = made or bundle.prepare(*who, held.text(), chain.new_salt())
-            last = bundle.chain_prepared(audit_key, last, first, made)
-            done.append((last, held.blob, slim(made)))
-            seq = first + made.count
+            done.append(chain_pack(audit_key, last, seq, first, held, made, who))
+            last, seq = done[-1][0], first + done[-1][2].count
         kept = made if room > 0 else None
         room -= bundle_held.size(kept) if kept is not None else 0
         out.append((first, held, rids, kept))
