@@ -16,9 +16,9 @@ throughput >= 0.5x raw on both engines; p99 <= 100 ms on SQLite and <= 3x raw on
 Then the first count of scorers answer (at a person's pace, each completing one record after
 another) while another process imports ``--import-rows`` new records into the same audit, and
 again while it imports a file of as many rows updating records the scorers are not on
-(``--import-updates``); printed: each scorer's longest wait and p99, and the longest of all
-(goal: under 1 s; docs/performance.md, "Imports and scorers"). ``--race-only`` skips the team
-runs.
+(``--import-updates``); ``--import-notes`` gives both files note columns for three questions
+and two fields. Printed: each scorer's longest wait and p99, and the longest of all (goal:
+under 1 s; docs/performance.md, "Imports and scorers"). ``--race-only`` skips the team runs.
 """
 
 from __future__ import annotations
@@ -121,24 +121,31 @@ def importer(target: str, audit_id: int, path: str, done, out: mp.Queue) -> None
     ws.close()
 
 
-def import_file(rows: int, update: bool, records: int) -> Path:
+NOTES = ["", "", "called back", "caller upset", "checked the log", "said later"]
+
+
+def import_file(rows: int, update: bool, records: int, notes: bool = False) -> Path:
     """``rows`` new records, or (``update``) rows changing every answer of the audit's last
-    ``rows`` records (the scorers are on its first 5,000)."""
+    ``rows`` records (the scorers are on its first 5,000); ``notes``: with note columns for
+    three questions (about two rows in three noted) and two fields."""
     path = scratch.folder("bench-team-import-") / "import.csv"
+    extra = ",note:q1,note:q2,note:q3,area,operator" if notes else ""
     with path.open("w", encoding="utf-8") as f:
-        f.write("ref," + ",".join(QUESTIONS) + "\n")
+        f.write("ref," + ",".join(QUESTIONS) + extra + "\n")
         for n in range(rows):
             ref = f"INC-{records - n}" if update else f"IMP-{n:07d}"
-            f.write(ref + "," + ",".join("YN"[(n + k) % 2] for k in range(10)) + "\n")
+            more = ("," + ",".join(NOTES[(n * 7 + k) % 6] for k in range(3))
+                    + f",Area {n % 7},OP-{n % 300}") if notes else ""
+            f.write(ref + "," + ",".join("YN"[(n + k) % 2] for k in range(10)) + more + "\n")
     return path
 
 
 def race_import(engine: str, target: str, audit_id: int, processes: int, rows: int,
-                update: bool = False, records: int = 0) -> bool:
+                update: bool = False, records: int = 0, notes: bool = False) -> bool:
     """``processes`` scorers answering while ``rows`` new records (or ``update``: changes to
     as many existing ones) are imported into the same audit: each scorer's longest wait and
     p99, and the longest of all (goal: under 1 s)."""
-    path = import_file(min(rows, records - 5000) if update else rows, update, records)
+    path = import_file(min(rows, records - 5000) if update else rows, update, records, notes)
     ctx = mp.get_context("spawn")
     done, scores, took = ctx.Event(), ctx.Queue(), ctx.Queue()
     procs = [ctx.Process(target=scorer_during, args=(target, audit_id, w, done, scores))
@@ -151,7 +158,7 @@ def race_import(engine: str, target: str, audit_id: int, processes: int, rows: i
     for p in procs:
         p.join()
     times = sorted(t for t in itertools.chain.from_iterable(each))
-    kind = "updating" if update else "new-record"
+    kind = ("updating" if update else "new-record") + (" noted" if notes else "")
     print(f"{engine:<11}{processes:>4}  scorers during a {rows:,}-row {kind} import "
           f"({seconds:.1f} s): {len(times)} answers, p50 {statistics.median(times) * 1000:.0f} "
           f"ms, p99 {times[int(len(times) * 0.99)] * 1000:.0f} ms, longest wait "
@@ -222,10 +229,11 @@ def races(engine: str, target: str, audit_id: int, processes: int,
     each a goal (docs/performance.md, "Imports and scorers")."""
     if not args.import_rows:
         return True
-    met = race_import(engine, target, audit_id, processes, args.import_rows)
+    met = race_import(engine, target, audit_id, processes, args.import_rows,
+                      notes=args.import_notes)
     if args.import_updates and args.records > 5000:
         met &= race_import(engine, target, audit_id, processes, args.import_rows, update=True,
-                           records=args.records)
+                           records=args.records, notes=args.import_notes)
     return met
 
 
@@ -239,6 +247,8 @@ def main() -> int:
                         help="records of the import the scorers race (0: none)")
     parser.add_argument("--import-updates", action=argparse.BooleanOptionalAction,
                         default=True, help="also race an import updating existing records")
+    parser.add_argument("--import-notes", action="store_true",
+                        help="the imports' files with note columns and fields")
     parser.add_argument("--rounds", type=int, default=3,
                         help="team runs of the operation, each followed by a raw one")
     parser.add_argument("--race-only", action="store_true",

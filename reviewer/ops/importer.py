@@ -81,15 +81,16 @@ def import_answers(ws: Workspace, audit_id: int, path: str | Path,
                     _check(ws.db, audit_id, Merge(ws.db, None, qs, staged, problems, 0, ""))
                 problems.raise_any()
             for attempt in range(1, MERGE_TRIES + 1):
+                now = now_iso()     # SQLite: the import's time, its packs made with it
                 with ws.db.staging():
                     prepared = staging.prepare_new(ws.db, audit_id, [q.id for q in qs.questions],
                                                    set(staged.involved),
-                                                   set(staged.note_questions))
+                                                   set(staged.note_questions), ws.reviewer, now)
                     early = _prepare_merge(ws, audit_id, qs, staged, header, path, digest,
-                                           prepared)
+                                           prepared, now)
                 try:
                     result, tx = _write(ws, audit_id, qs, staged, header, path, digest,
-                                        prepared, early, attempt == MERGE_TRIES)
+                                        (prepared, now), early, attempt == MERGE_TRIES)
                     break
                 except StaleMerge:      # SQLite: a record its merge read changed meanwhile
                     continue
@@ -119,15 +120,21 @@ class StaleMerge(Exception):
 
 
 def _write(ws: Workspace, audit_id: int, qs: QuestionSet, st: Staged, header: list[str],
-           path: Path, digest: str, prepared: tuple[int, int, import_rows.NewRows, bytes] | None,
-           early: tuple[Merge, str] | None, last: bool) -> tuple[ImportResult, Tx]:
+           path: Path, digest: str,
+           made: tuple[tuple[int, int, import_rows.NewRows, bytes] | None, str],
+           early: Merge | None, last: bool) -> tuple[ImportResult, Tx]:
     """The import's write transaction (:func:`_apply`), run again once with the write lock
-    held from the start should a PostgreSQL writer add one of its new refs meanwhile."""
+    held from the start should a PostgreSQL writer add one of its new refs meanwhile.
+    ``made``: what was made before the lock (SQLite) and the time it was made with, which
+    the import keeps."""
+    prepared, now = made
     for again in (False, True):
         try:
             with write(ws, audit_id, what="an import", late=True) as tx:
                 if again:          # the write lock held from the start, as on SQLite
                     tx.lock()
+                if prepared is not None:
+                    tx.now = now   # what its packs and its merge's events were made with
                 result = _apply(tx, qs, st, header, path, digest, prepared,
                                 None if again else early, last)
             return result, tx
@@ -142,15 +149,14 @@ def _write(ws: Workspace, audit_id: int, qs: QuestionSet, st: Staged, header: li
 
 def _prepare_merge(ws: Workspace, audit_id: int, qs: QuestionSet, st: Staged,
                    header: list[str], path: Path, digest: str,
-                   prepared: tuple[int, int, import_rows.NewRows, bytes] | None
-                   ) -> tuple[Merge, str] | None:
+                   prepared: tuple[int, int, import_rows.NewRows, bytes] | None, now: str
+                   ) -> Merge | None:
     """SQLite, before the write lock (the refs matched by ``staging.prepare_new``): the merge
-    into the matched records made as they are now, and the import's time, which its events
-    were made with; None where there is none to make. See
+    into the matched records made as they are now, its events with the import's time
+    ``now``; None where there is none to make. See
     docs/performance.md, "An updating import's merge before the lock (SQLite)"."""
     if prepared is None:
         return None
-    now = now_iso()
     merged = Merge(ws.db, None, qs, st, Problems(st.name, header), 0, path.name)
     given = prepared[2] if prepared[1] else None
     count = prepared[1]
@@ -158,8 +164,7 @@ def _prepare_merge(ws: Workspace, audit_id: int, qs: QuestionSet, st: Staged,
 
     def detail(updated: int) -> str:      # the import's event's, as the lock will give it
         return _detail(path, digest, st.rows, count, updated)
-    return ((merged, now) if merged.prepare(audit_id, now, ws.login, ws.reviewer, given, detail)
-            else None)
+    return merged if merged.prepare(audit_id, now, ws.login, ws.reviewer, given, detail) else None
 
 
 def _detail(path: Path, digest: str, rows: int, new: int, updated: int) -> str:
@@ -169,7 +174,7 @@ def _detail(path: Path, digest: str, rows: int, new: int, updated: int) -> str:
 
 def _apply(tx: Tx, qs: QuestionSet, st: Staged, header: list[str], path: Path, digest: str,
            prepared: tuple[int, int, import_rows.NewRows, bytes] | None,
-           early_merge: tuple[Merge, str] | None = None, last: bool = True) -> ImportResult:
+           early_merge: Merge | None = None, last: bool = True) -> ImportResult:
     """On PostgreSQL the refs are matched, the new records written and the existing ones merged
     before the write lock, invisible to others until the commit, the matched records' rows
     locked; under it only the history is chained on. On SQLite the new records' answers were
@@ -178,8 +183,6 @@ def _apply(tx: Tx, qs: QuestionSet, st: Staged, header: list[str], path: Path, d
     record the merge read changed meanwhile (docs/performance.md, "Imports and scorers")."""
     problems = Problems(st.name, header)
     merged = Merge(tx.db, tx, qs, st, problems, 0, path.name)
-    if early_merge is not None:
-        tx.now = early_merge[1]             # what the merge's events were made with
     _match(tx.db, tx.audit.id, problems, new_only=early_merge is not None)
     new: tuple[int, int, int] | None = None
     rows, packed = prepared[2:] if prepared and prepared[1] else (None, None)
@@ -197,10 +200,10 @@ def _apply(tx: Tx, qs: QuestionSet, st: Staged, header: list[str], path: Path, d
     if early:
         tx.reserve(result.changed)
     elif (early_merge is not None and not problems.found
-          and early_merge[0].write_prepared(tx, seq, result)):
-        merged = early_merge[0]
+          and early_merge.write_prepared(tx, seq, result)):
+        merged = early_merge
     else:
-        if early_merge is not None and early_merge[0].stale and not last:
+        if early_merge is not None and early_merge.stale and not last:
             raise StaleMerge             # rolled back: the merge made again before the lock
         if early_merge is not None:      # matched again in full: a record it read may be gone
             problems = merged.problems = Problems(st.name, header)

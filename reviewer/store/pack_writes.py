@@ -13,7 +13,6 @@ OLD = "merge_old"            # the matched records' stored answers, one row each
 STRIDE = 1 << 20             # keyed by record * STRIDE + slot (one integer: a rowid)
 
 NEW_PACKS = "import_new_pack"   # SQLite: the new records' packs, made before the write lock
-_COMPACT = "note = '' AND ((state = 1 AND value IS NOT NULL) OR state IN (2, 3))"
 ARGS = 100                   # items of a json_array call (SQLite takes at most 127 arguments)
 
 
@@ -49,6 +48,7 @@ def array(items: list[str]) -> str:
     return f"('[' || {inner} || ']')"
 
 
+NESTED = "instr(substr({}, 2), '[')"   # a pack holds an array entry (or a '[' in a value)
 EMPTY = "replace(replace({0}, 'null', ''), ',', '') = '[]'"   # a pack of nulls only
 
 
@@ -74,28 +74,25 @@ def insert_new(db: Database, stage: str, cells: list[tuple[str, str, str]], firs
 
 def copy_prepared(db: Database, first_id: int, audit_id: int, seq: int | None) -> bool:
     """Under the write lock: :func:`prepare_new`'s packs written (records ``first_id + k``,
-    given by event ``seq``); whether there were any."""
+    given by event ``seq``, the base its full entries count from); whether there were any."""
     if not scratch.exists(db, NEW_PACKS):
         return False
-    db.execute("INSERT INTO answer_pack (record_id, audit_id, event_seq, pack) "
-               f"SELECT ? + k, ?, ?, pack FROM {NEW_PACKS} ORDER BY k", (first_id, audit_id, seq))
+    db.execute("INSERT INTO answer_pack (record_id, audit_id, event_seq, base_seq, pack) "
+               f"SELECT ? + k, ?, ?, CASE WHEN {NESTED.format('pack')} > 0 THEN ? END, pack "
+               f"FROM {NEW_PACKS} ORDER BY k", (first_id, audit_id, seq, seq))
     return True
 
 
-def prepare_new(db: Database, source: str, stage: str, cells: list[tuple[str, str, str]]
-                ) -> bool:
-    """Before the write lock: the new records' packs (as :func:`insert_new` makes them), made
-    now when every entry is compact (no note, no blank: nothing in a pack then names the
-    reviewer, the time or the event, which the write lock settles; ``source``: the new
-    answers, a table keyed by record and question: ``store.staging.prepare_new``), so that
-    :func:`copy_prepared` only copies them; whether it did."""
+def prepare_new(db: Database, stage: str, cells: list[tuple[str, str, str]], reviewer: str,
+                now: str) -> None:
+    """Before the write lock: the new records' packs (as :func:`insert_new` makes them, but a
+    full entry's event counted from its pack's base: 0, the import's own seq once the lock
+    gives it; ``reviewer`` and ``now``: the import's, which the lock keeps), so that
+    :func:`copy_prepared` only copies them (docs/performance.md, "A noted import's new packs
+    before the lock")."""
     db.execute(f"DROP TABLE IF EXISTS {NEW_PACKS}")
-    if db.scalar(f"SELECT 1 FROM {source} WHERE NOT ({_COMPACT}) LIMIT 1"):
-        return False
     db.execute(f"CREATE {scratch.table(db, NEW_PACKS)} (k INTEGER PRIMARY KEY, pack TEXT NOT NULL)")
-    db.execute(f"INSERT INTO {NEW_PACKS} {_new_packs(stage, cells)}",
-               ("", "", None))                  # no entry takes these
-    return True
+    db.execute(f"INSERT INTO {NEW_PACKS} {_new_packs(stage, cells)}", (reviewer, now, 0))
 
 
 _SHORT = "j.type = 'array' AND json_array_length(j.value) = 2"

@@ -28,7 +28,7 @@ from reviewer.store import pack_writes
 from reviewer.store.db import Database
 
 BATCH = 5_000                # packs read at a time
-NESTED = "instr(substr({}, 2), '[')"   # a pack holds an array entry (or a '[' in a value)
+NESTED = pack_writes.NESTED  # a pack holds an array entry (or a '[' in a value)
 
 
 def answer_dates(db: Database, audit_id: int) -> list[tuple[str, str | None, str | None]]:

@@ -175,7 +175,8 @@ def _answer_rows(db: Database, question_ids: list[str], involved: set[int],
 
 
 def prepare_new(db: Database, audit_id: int, question_ids: list[str], involved: set[int],
-                notes: set[int]) -> tuple[int, int, NewRows, bytes] | None:
+                notes: set[int], reviewer: str, now: str
+                ) -> tuple[int, int, NewRows, bytes] | None:
     """SQLite, before the write lock, in the staging transaction: match the refs as they are
     now and build the new rows' answers in a temporary table, in the order they will be stored,
     for the ids they will get if no other writer adds records first; that first id, how many
@@ -196,8 +197,8 @@ def prepare_new(db: Database, audit_id: int, question_ids: list[str], involved: 
                + _answer_rows(db, question_ids, involved, notes, " ORDER BY k, qid"))
     db.execute("DROP TABLE import_questions")
     pack_writes.check_slots(db, audit_id, question_ids)
-    pack_writes.prepare_new(db, NEW, STAGE, cells(len(question_ids), involved, notes))
-    # their packs too, where nothing waits for the lock
+    # their packs too (``reviewer`` and ``now``: the import's), where nothing waits for the lock
+    pack_writes.prepare_new(db, STAGE, cells(len(question_ids), involved, notes), reviewer, now)
     first_id = int(db.scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM record"))
     count = int(db.scalar(f"SELECT COUNT(*) FROM {STAGE} WHERE rid IS NULL"))
     low = db.scalar(f"SELECT MIN(k) FROM {NEW}")       # each read from one end of the key
