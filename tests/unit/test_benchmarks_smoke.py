@@ -49,7 +49,8 @@ CASES = {
                        "--engine", "sqlite", "--import-rows", "300", "--import-notes"],
                       [r"sqlite\s+2\s+op\s+\d+/s p50\s+\d+\.\d+ p99\s+\d+\.\d+\s+raw",
                        r"throughput \d+\.\d+x",
-                       r"scorers during a 300-row new-record noted import .* longest wait \d+\.\d+ s",
+                       r"scorers during a 300-row new-record noted import .* "
+                       r"longest wait \d+\.\d+ s",
                        r"goals (NOT )?met"]),
     "bench_team_check.py": (["--records", "30"],
                             [r"statement\s+new(\s+\d+\.\d+){3}|postgresql: skipped",
