@@ -47,8 +47,11 @@ def fill(db, audit_id: int, n: int) -> None:
     else:
         numbers, source = "", f"generate_series(1, {n}) AS k(i)"
     with db.transaction():
+        # field "area" at slot 0 of the records' fields (schema 13: store.field_slots)
+        db.execute("INSERT INTO field_slot (audit_id, slot, name) VALUES (?, 0, 'area')",
+                   (audit_id,))
         db.execute(f"{numbers}INSERT INTO record (audit_id, seq, ref, fields, complete, "
-                   f"assigned_to) SELECT ?, i, 'INC-' || i, '{{\"area\": \"North\"}}', "
+                   f"assigned_to) SELECT ?, i, 'INC-' || i, '[\"North\"]', "
                    f"FALSE, NULL FROM {source}", (audit_id,))
         for q in ("q1", "q2"):
             db.execute("INSERT INTO answer (record_id, question_id, audit_id, state, value, "

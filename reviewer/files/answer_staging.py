@@ -168,20 +168,19 @@ def _batch_rows(st: Staged, qs: QuestionSet, rules: Rules, parsers: dict[int, Me
 
 
 def _fields(st: Staged, cells: list[tuple[str, ...]], base: Path) -> list[str]:
-    """Each row's field columns as JSON text (what ``json.dumps`` writes, made by one format
-    string per batch); a relative ``audio`` or ``transcript`` path is taken relative to the
-    file's folder."""
+    """Each row's field columns as a JSON array in the file's order (made by one format string
+    per batch; the import places each at its slot: ``store.field_slots.placed``); a relative
+    ``audio`` or ``transcript`` path is taken relative to the file's folder."""
     if not st.columns.fields:
-        return ["{}"] * len(cells[0])
+        return ["[]"] * len(cells[0])
     values = []
     for col, name in st.columns.fields:
         column = [c.strip() for c in cells[col]]
         if name in PATH_FIELDS:
             column = [resolve_path_cell(v, base) for v in column]
         values.append(map(_quote, column))
-    keys = [_quote(n).replace("{", "{{").replace("}", "}}") + ": {}"
-            for _, n in st.columns.fields]
-    return list(map(("{{" + ", ".join(keys) + "}}").format, *values))
+    row = "[" + ",".join(["{}"] * len(st.columns.fields)) + "]"
+    return list(map(row.format, *values))
 
 
 _quote = json.encoder.encode_basestring_ascii    # what json.dumps uses for each string

@@ -8,11 +8,10 @@ timestamps such as ``[01:23]`` (or ``[1:02:03]`` past the hour) pointing into th
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from reviewer.errors import ReviewerError
 from reviewer.files.answer_table import AUDIO_FIELD
@@ -69,13 +68,14 @@ def audio_files(folder: str | Path,
                                  p.name))
 
 
-def match_recordings(folder: str | Path, rows: list[tuple[int, str, str]],
+def match_recordings(folder: str | Path, rows: list[tuple[int, str, dict[str, Any]]],
                      extensions: tuple[str, ...] = AUDIO_EXTENSIONS,
                      field_name: str = AUDIO_FIELD,
-                     noun: str = "recording") -> tuple[LinkResult, list[tuple[int, str]]]:
-    """Match a folder's audio files to records ``(id, ref, fields JSON)`` by file stem: the
+                     noun: str = "recording"
+                     ) -> tuple[LinkResult, list[tuple[int, dict[str, Any]]]]:
+    """Match a folder's audio files to records ``(id, ref, fields)`` by file stem: the
     stem must equal the ref, exactly, else ignoring case (when that picks one record). Returns
-    the summary and the ``(record id, new fields JSON)`` to store; records with no file keep
+    the summary and the ``(record id, new fields)`` to store; records with no file keep
     whatever recording they had. Transcripts are linked the same way (``extensions``,
     ``field_name``, ``noun``)."""
     files = audio_files(folder, extensions)
@@ -97,11 +97,11 @@ def match_recordings(folder: str | Path, rows: list[tuple[int, str, str]],
         else:
             chosen[target[0]] = path.resolve()
     updates = []
-    for rid, ref, fields_json in rows:
-        fields = json.loads(fields_json or "{}")
+    for rid, ref, stored in rows:
+        fields = dict(stored)
         if rid in chosen:
             fields[field_name] = str(chosen[rid])
-            updates.append((rid, json.dumps(fields)))
+            updates.append((rid, fields))
             result.matched.append((ref, chosen[rid]))
         elif not str(fields.get(field_name) or "").strip():
             result.records_without_file.append(ref)

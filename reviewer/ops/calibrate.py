@@ -111,8 +111,8 @@ def create_calibration(ws: Workspace, name: str, main_id: int, records: int | No
             first = next_id(tx.db, "record")
             copies = [(ref, fields) for _, ref, fields in record_rows.id_fields(tx.db, main_id)
                       if ref in chosen]
-            record_rows.insert(tx.db, [(first + k, made.id, k + 1, ref, fields, False)
-                               for k, (ref, fields) in enumerate(copies)])
+            record_rows.insert(tx.db, made.id, [(first + k, k + 1, ref, fields, False)
+                                                for k, (ref, fields) in enumerate(copies)])
             tx.event(Action.CALIBRATE, detail=f"{len(refs)} records of '{main.name}' ({how}), "
                                          "to be scored blind")
         with write(ws, main_id, "meta") as main_tx:

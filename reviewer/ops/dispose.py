@@ -69,8 +69,6 @@ def dispose(ws: Workspace, audit_id: int, reason: str, force: bool = False) -> O
 def _linked_files(ws: Workspace, audit_id: int) -> list[str]:
     """The cache keys of what the program made from the recordings linked to the audit's
     records (waveforms; read before the links are removed)."""
-    import json
-
     from reviewer.analysis.speech import PROFILE_VERSION
     from reviewer.files.answer_table import AUDIO_FIELD
     from reviewer.files.profile_cache import cache_key
@@ -78,7 +76,7 @@ def _linked_files(ws: Workspace, audit_id: int) -> list[str]:
 
     out = []
     for _rid, _ref, fields in record_fields(ws.db, audit_id):
-        path = str(json.loads(fields or "{}").get(AUDIO_FIELD) or "").strip()
+        path = str(fields.get(AUDIO_FIELD) or "").strip()
         key = cache_key(path, PROFILE_VERSION) if path else None
         if key:
             out.append(key)

@@ -75,8 +75,7 @@ class Merge:
         self.questions = [merge.Question(k, q.id, k in in_file, k in involved, k in notes,
                                          q.tallied) for k, q in enumerate(qs.questions)]
         self.column_of = {k: c for c, k in st.columns.questions.items()}
-        self.detail = f"import {file_name}"
-        self.changed = 0
+        self.detail, self.changed = f"import {file_name}", 0
         self.offset = 0                  # added to the seqs numbered before the write lock
         self.packs: list[tuple[int, object, list[int], bundle.Prepared | None]] | None = None
         self.given: bytes | None = None  # the answers given to blank cells (early: listed)
@@ -87,6 +86,7 @@ class Merge:
         self.salt: bytes | None = None   # ... the salt its own event was hashed with ahead
         self.ahead: Ahead | None = None  # ... and what its packs of events were then
         self.rows: merge_rows.Plan | None = None     # ... made a record at a time
+        self.slots: list[int] = list(range(len(st.field_names)))   # the file's fields' places
 
     def run(self, result: ImportResult, early: bool = False,
             new: import_rows.NewRows | None = None) -> None:
@@ -169,13 +169,13 @@ class Merge:
         self.prepared = True
         return True
 
-    def write_prepared(self, tx: Tx, seq: int, result: ImportResult) -> bool:
+    def write_prepared(self, tx: Tx, seq: int, result: ImportResult, slots: list[int]) -> bool:
         """Under the write lock, the refs matched again: take the merge :meth:`prepare` made,
         its events after the import's own (``seq``, reserved), if the records it read are as
-        they were (``store.merge_check.unchanged``); whether it did (its writes then made by
-        :meth:`write_staged`, at the latest with its history). If not, the merge is to be made
-        again (:meth:`run`)."""
-        if not self.prepared or not merge_check.unchanged(self.db):
+        they were (``store.merge_check.unchanged``) and its fields' ``slots`` too; whether it
+        did (its writes then made by :meth:`write_staged`, at the latest with its history).
+        If not, the merge is to be made again (:meth:`run`)."""
+        if not self.prepared or slots != self.slots or not merge_check.unchanged(self.db):
             self.stale = self.prepared
             self.prepared, self.packs, self.given, self.changed = False, None, None, 0
             self.salt = self.ahead = self.rows = None
@@ -278,18 +278,23 @@ class Merge:
 
     def _fields(self) -> Iterator[list[tuple[int, str]]]:
         """(record, merged fields JSON) of the records whose fields the file changes, a batch
-        at a time: the file's fields over the stored ones, as ``json.dumps`` writes them (the
-        staged text itself where the record has just the file's fields, in the file's order)."""
-        names = self.st.field_names
-        for rows in merge_records.fields(self.db):
+        at a time: the file's fields set at their slots (:attr:`slots`, ``store.field_slots``)
+        in the stored array, written as the staged text is."""
+        slots = self.slots
+        in_place = slots == list(range(len(slots)))
+        top = max(slots, default=-1) + 1
+        for rows in merge_records.fields(self.db, in_place):
             out = []
-            # a batch's stored fields parsed in one call of the C reader, not one a record
-            every = merge_records.stored_fields(rows)
-            for (rid, _, staged_text), stored in zip(rows, every, strict=True):
-                if list(stored) == names:
-                    out.append((rid, staged_text))
-                    continue
-                staged = json.loads(staged_text)
-                if not staged.items() <= stored.items():
-                    out.append((rid, json.dumps({**stored, **staged})))
+            # a batch's fields parsed in one call of the C reader, not one a record
+            every, staged_every = merge_records.stored_fields(rows)
+            for (rid, _, staged_text), stored, staged in zip(rows, every, staged_every,
+                                                            strict=True):
+                merged = stored + [None] * (top - len(stored))
+                for slot, value in zip(slots, staged, strict=True):
+                    merged[slot] = value
+                while merged and merged[-1] is None:
+                    merged.pop()
+                if merged != stored:
+                    out.append((rid, staged_text if merged == staged
+                                else json.dumps(merged, separators=(",", ":"))))
             yield out

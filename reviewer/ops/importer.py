@@ -43,7 +43,15 @@ from reviewer.gc_pause import gc_paused
 from reviewer.ops.core import OpResult, Tx, check_open, write
 from reviewer.ops.import_merge import ImportResult, Merge
 from reviewer.questions.model import QuestionSet
-from reviewer.store import halves, import_rows, merge, merge_check, scratch, staging
+from reviewer.store import (
+    field_slots,
+    halves,
+    import_rows,
+    merge,
+    merge_check,
+    scratch,
+    staging,
+)
 from reviewer.store.chain import listed, pack_parts
 from reviewer.store.db import Database
 from reviewer.store.history import Action
@@ -158,6 +166,7 @@ def _prepare_merge(ws: Workspace, audit_id: int, qs: QuestionSet, st: Staged,
     if prepared is None:
         return None
     merged = Merge(ws.db, None, qs, st, Problems(st.name, header), 0, path.name)
+    merged.slots = field_slots.plan(ws.db, audit_id, st.field_names)   # as the lock will give
     given = prepared[2] if prepared[1] else None
     count = prepared[1]
     halves.start(ws.db, st.rows - count)      # the merge made in two halves at once
@@ -183,13 +192,15 @@ def _apply(tx: Tx, qs: QuestionSet, st: Staged, header: list[str], path: Path, d
     record the merge read changed meanwhile (docs/performance.md, "Imports and scorers")."""
     problems = Problems(st.name, header)
     merged = Merge(tx.db, tx, qs, st, problems, 0, path.name)
+    # where the file's fields go (store.field_slots): on PostgreSQL before the write lock
+    merged.slots = field_slots.claim(tx.db, tx.audit.id, st.field_names)
     _match(tx.db, tx.audit.id, problems, new_only=early_merge is not None)
     new: tuple[int, int, int] | None = None
     rows, packed = prepared[2:] if prepared and prepared[1] else (None, None)
     result = ImportResult(rows=st.rows, sha256=digest)
     early = not tx.locked and not problems.found
     if early:
-        new = _insert_new(tx, qs, st, None)
+        new = _insert_new(tx, qs, st, None, None, merged.slots)
         if new[0]:
             rows = import_rows.new_rows(tx.db, new[1], new[2])
             packed = pack_parts(listed((rows(), ", ")))
@@ -200,7 +211,7 @@ def _apply(tx: Tx, qs: QuestionSet, st: Staged, header: list[str], path: Path, d
     if early:
         tx.reserve(result.changed)
     elif (early_merge is not None and not problems.found
-          and early_merge.write_prepared(tx, seq, result)):
+          and early_merge.write_prepared(tx, seq, result, merged.slots)):
         merged = early_merge
     else:
         if early_merge is not None and early_merge.stale and not last:
@@ -223,7 +234,7 @@ def _apply(tx: Tx, qs: QuestionSet, st: Staged, header: list[str], path: Path, d
     else:                               # the new records written below carry the seq
         given = None
     if new is None:
-        new = _insert_new(tx, qs, st, seq, prepared[:2] if prepared else None)
+        new = _insert_new(tx, qs, st, seq, prepared[:2] if prepared else None, merged.slots)
         if prepared is not None and prepared[1] and (new[1], new[0]) != prepared[:2]:
             given = None     # built again under the lock: other ids, or a ref now taken
     if given is None:
@@ -255,6 +266,6 @@ def _check(db: Database, audit_id: int, merged: Merge) -> ImportResult:
 
 
 def _insert_new(tx: Tx, qs: QuestionSet, st: Staged, seq: int | None,
-                prepared: tuple[int, int] | None = None) -> tuple[int, int, int]:
+                prepared: tuple[int, int] | None, slots: list[int]) -> tuple[int, int, int]:
     return staging.insert_new(tx.db, tx.audit.id, [q.id for q in qs.questions], set(st.involved),
-                              set(st.note_questions), tx.reviewer, tx.now, seq, prepared)
+                              set(st.note_questions), tx.reviewer, tx.now, seq, prepared, slots)

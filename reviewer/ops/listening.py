@@ -8,7 +8,6 @@ stops the rest: scoring goes on.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -118,8 +117,8 @@ def clear_transcript_cache(ws: Workspace, audit_id: int, cache: Path | None = No
 
     folder = cache if cache is not None else cache_dir()
     old = [profile_cache.cache_key(path, TRANSCRIPT_CACHE_VERSION)
-           for _, _, fields_json in store.record_fields(ws.db, audit_id)
-           if (path := transcript_path(json.loads(fields_json or "{}"))) is not None]
+           for _, _, fields in store.record_fields(ws.db, audit_id)
+           if (path := transcript_path(fields)) is not None]
     return (profile_cache.remove(folder, "transcripts", old)
             + profile_cache.remove(folder, cache_group(ws, audit_id)))
 
@@ -153,19 +152,18 @@ def link_transcripts(ws: Workspace, audit_id: int, folder: str | Path) -> OpResu
                                            TRANSCRIPT_FIELD, "transcript")
         refs = {rid: ref for rid, ref, _ in rows}
         kept, bad = [], set()
-        for rid, fields_json in updates:
-            fields = json.loads(fields_json)
+        for rid, fields in updates:
             segments, notes = _check(Path(fields[TRANSCRIPT_FIELD]), fields)
             result.problems.extend(notes)
             if segments is None:
                 bad.add(refs[rid])
             else:
-                kept.append((rid, fields_json))
+                kept.append((rid, fields))
         if bad:
             result.matched = [(r, p) for r, p in result.matched if r not in bad]
             result.problems.append(f"{len(bad)} transcript(s) not linked: "
                                    f"{', '.join(sorted(bad))}.")
-        store.set_fields(tx.db, kept)
+        store.set_fields(tx.db, audit_id, kept)
         tx.event(Action.LINK_TRANSCRIPTS, detail=f"{Path(folder)}: {len(result.matched)} linked, "
                                             f"{len(result.unmatched_files)} files unmatched, "
                                             f"{len(bad)} unreadable")
@@ -191,8 +189,8 @@ def audit_transcripts(ws: Workspace, audit_id: int, question: str | None = None
     stored = transcripts.for_audit(ws.db, audit_id)
     out, bad = [], []
     rows = (row for batch in record_rows(ws.db, audit_id, 5_000) for row in batch)
-    for rid, ref, fields_json in rows:
-        value = json.loads(fields_json or "{}").get(TRANSCRIPT_FIELD)
+    for rid, ref, fields in rows:
+        value = fields.get(TRANSCRIPT_FIELD)
         tid = stored_id(value)
         path = transcript_path({TRANSCRIPT_FIELD: value})
         if (path is None and tid is None) or rid in skip:

@@ -4,6 +4,7 @@ history event (``incident-list``, ``sample``, ``link-recordings``)."""
 
 from __future__ import annotations
 
+import json
 import secrets
 from pathlib import Path
 from typing import Any
@@ -74,8 +75,9 @@ def draw_sample(ws: Workspace, audit_id: int, size: int | None = None,
         new = [r for r in picked if r[1] not in existing]
         skipped = [r[1] for r in picked if r[1] in existing]
         first_id, first_seq = next_id(db, "record"), next_seq(db, "record", audit_id)
-        records.insert(db, [(first_id + k, audit_id, first_seq + k, r[1], r[2] or "{}", False)
-                        for k, r in enumerate(new)])
+        records.insert(db, audit_id, [(first_id + k, first_seq + k, r[1],
+                                       json.loads(r[2] or "{}"), False)
+                                      for k, r in enumerate(new)])
         description: dict[str, Any] = {
             "population": len(rows), "size": n, "method": SIMPLE if stratify_by is None
             else STRATIFIED, "seed": seed, "drawn_at": tx.now, "source": info.get("source", ""),
@@ -103,7 +105,7 @@ def link_recordings(ws: Workspace, audit_id: int, folder: str | Path) -> OpResul
     with write(ws, audit_id, what="linking recordings") as tx:
         rows = records.id_fields(tx.db, audit_id)
         result, updates = match_recordings(folder, rows)
-        records.set_fields(tx.db, [(fields, rid) for rid, fields in updates])
+        records.set_fields(tx.db, audit_id, [(fields, rid) for rid, fields in updates])
         tx.event(Action.LINK_RECORDINGS, detail=f"{Path(folder)}: {len(result.matched)} linked, "
                                            f"{len(result.unmatched_files)} files unmatched, "
                                            f"{len(result.records_without_file)} records "

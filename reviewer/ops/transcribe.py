@@ -11,7 +11,6 @@ records as ``db:ID``; a record with a transcript a person made is left alone.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -95,8 +94,7 @@ def store_machine_transcripts(ws: Workspace, audit_id: int, engine_name: str,
     transcript a person made is left alone. One ``transcribe`` event per record stored, and
     one for the run; the value is how many were stored."""
     with write(ws, audit_id, what="storing machine transcripts") as tx:
-        rows = {rid: (ref, json.loads(f or "{}")) for rid, ref, f in
-                store.record_fields(tx.db, audit_id)}
+        rows = {rid: (ref, f) for rid, ref, f in store.record_fields(tx.db, audit_id)}
         updates = []
         for rid, t in made:
             ref, fields = rows[rid]
@@ -106,11 +104,11 @@ def store_machine_transcripts(ws: Workspace, audit_id: int, engine_name: str,
             tid = transcripts.add(tx.db, audit_id, rid, segments_json(t), True, engine_name,
                                   tx.now, tx.reviewer)
             fields[TRANSCRIPT_FIELD] = transcripts.link(tid)
-            updates.append((rid, json.dumps(fields, ensure_ascii=False)))
+            updates.append((rid, fields))
             tx.event(Action.TRANSCRIBE, ref=ref,
                      detail=f"{engine_name}: machine transcript {fields[TRANSCRIPT_FIELD]}, "
                             f"{len(t.segments)} lines")
-        store.set_fields(tx.db, updates)
+        store.set_fields(tx.db, audit_id, updates)
         tx.event(Action.TRANSCRIBE,
                  detail=f"{engine_name}: {len(updates)} machine transcript(s) stored and "
                         f"linked, {not_done} recording(s) not transcribed")
@@ -131,8 +129,7 @@ def transcribe_audit(ws: Workspace, audit_id: int, ref: str | None,
         if not rows:
             raise NotFound(f"no record '{ref}' in this audit")
     problems, made = [], []
-    for rid, rec_ref, fields_json in rows:
-        fields = json.loads(fields_json or "{}")
+    for rid, rec_ref, fields in rows:
         recording = str(fields.get(AUDIO_FIELD) or "").strip()
         if not recording or _by_person(ws, rid, fields):
             continue

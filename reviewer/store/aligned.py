@@ -10,8 +10,9 @@ from contextlib import contextmanager
 from itertools import count
 from typing import Any
 
-from reviewer.store import packs
+from reviewer.store import field_slots, packs
 from reviewer.store.db import Database
+from reviewer.store.field_slots import Slots
 
 BATCH = 20_000
 READ_CACHE_KB = 8_192
@@ -125,26 +126,21 @@ def record_ids(db: Database, audit_id: int) -> Any:
                               (audit_id,)))
 
 
-def record_rows(db: Database, audit_id: int, size: int) -> Iterator[list[tuple[int, str, str]]]:
-    """(id, ref, fields JSON) of the audit's records in review order, ``size`` at a time."""
-    return batches(db, "SELECT id, ref, fields FROM record WHERE audit_id = ? ORDER BY seq",
-                   (audit_id,), size)
+def record_rows(db: Database, audit_id: int, size: int
+                ) -> Iterator[list[tuple[int, str, dict[str, Any]]]]:
+    """(id, ref, fields) of the audit's records in review order, ``size`` at a time (each
+    batch's fields parsed in one call)."""
+    slots = Slots(db, audit_id)
+    for rows in batches(db, "SELECT id, ref, fields FROM record WHERE audit_id = ? "
+                            "ORDER BY seq", (audit_id,), size):
+        fields = slots.decode_many(r[2] for r in rows)
+        yield [(r[0], r[1], f) for r, f in zip(rows, fields, strict=True)]
 
 
 def field_order(db: Database, audit_id: int) -> list[str]:
-    """The names of the audit's record fields in order of first use: by the first record (in
-    review order) that has each, then by its place in that record. The database reads the JSON
-    (a key's place numbers below 2**20)."""
-    if db.dialect == "sqlite":
-        sql = ("SELECT j.key FROM record r, json_each(r.fields) j WHERE r.audit_id = ? "
-               "AND r.fields NOT IN ('', '{}') GROUP BY j.key "
-               "ORDER BY MIN(r.seq * 1048576 + j.id)")
-    else:
-        sql = ("SELECT j.key FROM record r CROSS JOIN LATERAL json_each(r.fields::json) "
-               "WITH ORDINALITY AS j(key, value, pos) WHERE r.audit_id = ? "
-               "AND r.fields NOT IN ('', '{}') GROUP BY j.key "
-               "ORDER BY MIN(r.seq::bigint * 1048576 + j.pos)")
-    return [k for (k,) in db.all(sql, (audit_id,))]
+    """The names of the audit's record fields in order of first use (their slots: schema 13,
+    ``store.field_slots``), those some record has."""
+    return field_slots.used(db, audit_id)
 
 
 def noted_questions(db: Database, audit_id: int, low: int, high: int) -> set[str]:

@@ -13,6 +13,7 @@ from reviewer.errors import NotFound
 from reviewer.questions import logic
 from reviewer.questions.logic import ANSWERED, NA, UNANSWERED, Answer
 from reviewer.questions.model import QuestionSet
+from reviewer.store import field_slots
 from reviewer.store.db import Database
 
 Row = tuple[int, str | None, str, str, str]   # state, value, note, reviewer, answered_at
@@ -43,8 +44,18 @@ class RecordView:
         return all(self.states[q.id][0] != UNANSWERED for q in qs.questions if q.tallied)
 
 
-RECORD_SQL = ("SELECT id, audit_id, seq, ref, fields, assigned_to, complete FROM record "
-              "WHERE id = ?")
+# a record and, in the same read, its audit's field names by slot (store.field_slots)
+_NAMES = {"sqlite": "(SELECT json_group_array(name) FROM (SELECT name FROM field_slot f "
+                    "WHERE f.audit_id = record.audit_id ORDER BY f.slot))",
+          "postgresql": "(SELECT json_agg(name ORDER BY slot)::text FROM field_slot f "
+                        "WHERE f.audit_id = record.audit_id)"}
+
+
+def record_sql(dialect: str) -> str:
+    return ("SELECT id, audit_id, seq, ref, fields, assigned_to, complete, "
+            f"{_NAMES[dialect]} FROM record WHERE id = ?")
+
+
 ROWS_SQL = ("SELECT record_id, question_id, state, value, note, reviewer, answered_at "
             "FROM answer WHERE record_id IN ({})")
 Read = tuple[tuple | None, list[tuple]]        # a record's row and its answer rows, as read
@@ -54,10 +65,11 @@ def load_record(db: Database, qs: QuestionSet, record_id: int,
                 read: Read | None = None) -> RecordView:
     """One record with its answers; ``read``: its rows already read (``store.prefetch``)."""
     row, answers = read if read is not None else (
-        db.one(RECORD_SQL, (record_id,)), None)
+        db.one(record_sql(db.dialect), (record_id,)), None)
     if row is None:
         raise NotFound(f"no record with id {record_id}")
-    view = RecordView(row[0], row[1], row[2], row[3], json.loads(row[4] or "{}"),
+    fields = field_slots.decode(json.loads(row[7] or "[]"), row[4], row[1])
+    view = RecordView(row[0], row[1], row[2], row[3], fields,
                       assigned_to=row[5], stored_complete=bool(row[6]))
     view.rows = (_by_record([record_id], answers) if answers is not None
                  else stored_rows(db, [record_id]))[record_id]

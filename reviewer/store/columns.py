@@ -4,7 +4,6 @@ workbooks."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -14,6 +13,7 @@ from reviewer.questions.model import QuestionSet
 from reviewer.store.audits import AuditInfo, question_set
 from reviewer.store.counts import answers_filter
 from reviewer.store.db import Database
+from reviewer.store.field_slots import Slots
 
 
 def answer_columns(db: Database, audit: AuditInfo, qs: QuestionSet | None = None,
@@ -52,6 +52,7 @@ def _records(db: Database, audit: AuditInfo) -> tuple[list[int], list[str], dict
     ids: list[int] = []
     refs: list[str] = []
     fields: dict[str, list] = {}
+    slots = Slots(db, audit.id)
     cursor = db.execute("SELECT id, ref, fields FROM record WHERE audit_id = ? ORDER BY seq",
                         (audit.id,))
     for i, (rid, ref, text) in enumerate(cursor):
@@ -61,8 +62,8 @@ def _records(db: Database, audit: AuditInfo) -> tuple[list[int], list[str], dict
             count += 1
             for column in fields.values():
                 column.append(None)
-        if text and text != "{}":
-            for name, value in json.loads(text).items():
+        if text and text not in ("{}", "[]"):
+            for name, value in slots.decode(text).items():
                 column = fields.get(name)
                 if column is None:
                     column = fields[name] = [None] * count
@@ -116,9 +117,7 @@ def answer_table(db: Database, audit: AuditInfo, qs: QuestionSet | None = None,
                 answers = {q.id: labels[j][found[:, j]].tolist()
                            for j, q in enumerate(qs.questions)}
                 columns: dict[str, list] = {name: [None] * len(rows) for name in names}
-                # one JSON array per batch: the decoder's loop, not Python's, per record
-                parsed = json.loads("[" + ",".join(r[2] or "{}" for r in rows) + "]")
-                for i, values in enumerate(parsed):
+                for i, (_, _, values) in enumerate(rows):
                     for name, value in values.items():
                         if name not in known:
                             if guessed:

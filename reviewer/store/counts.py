@@ -7,14 +7,14 @@ figure, the answers two audits gave (agreement), and who answered when (a report
 
 from __future__ import annotations
 
-import json
 from collections import deque
 from itertools import repeat
 from typing import Any
 
 from reviewer.questions.logic import ANSWERED, NA, NOT_ASKED, UNANSWERED
-from reviewer.store import packs
+from reviewer.store import field_slots, packs
 from reviewer.store.db import Database
+from reviewer.store.field_slots import Slots
 
 SPREAD = 4          # records' groups in a list indexed by id if ids span <= SPREAD x records
 Counts = tuple[list[tuple], list[tuple]]     # (group, records) and (group, qid, state, value, n)
@@ -66,8 +66,9 @@ def _by_server(db: Database, audit_id: int, by: str) -> Counts:
         # the records and answers of one moment; no JIT (compiling costs more than it saves)
         db.execute(("" if outer else "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ "
                     "ONLY; ") + "SET LOCAL jit = off")
-        found = db.all(f"SELECT {db.json_field('fields')}, array_agg(id) FROM record "
-                       "WHERE audit_id = ? GROUP BY 1", (by, audit_id))
+        slot = Slots(db, audit_id).slot(by)
+        found = db.all(f"SELECT {db.json_item('fields')}, array_agg(id) FROM record "
+                       "WHERE audit_id = ? GROUP BY 1", (slot, audit_id))
         records = sum(len(ids) for _, ids in found)
         if not records:
             return [], []
@@ -90,23 +91,21 @@ def _by_server(db: Database, audit_id: int, by: str) -> Counts:
 def _by_join(db: Database, audit_id: int, by: str) -> Counts:
     """The answers joined to their records' field by the server (a hash join; plain SQL that
     SQLite runs too, against which the tests check the other two ways)."""
-    key = db.json_field("r.fields")
+    key = db.json_item("r.fields")
+    slot = Slots(db, audit_id).slot(by)
     groups = f"WITH g AS MATERIALIZED (SELECT r.id AS id, {key} AS g FROM record r " \
              "WHERE r.audit_id = ?) "
-    counts = db.all(groups + "SELECT g, COUNT(*) FROM g GROUP BY g", (by, audit_id))
+    counts = db.all(groups + "SELECT g, COUNT(*) FROM g GROUP BY g", (slot, audit_id))
     rows = db.all(groups + "SELECT g.g, a.question_id, a.state, a.value, COUNT(*) "
                   "FROM answer a JOIN g ON g.id = a.record_id WHERE a.audit_id = ? "
-                  "GROUP BY g.g, a.question_id, a.state, a.value", (by, audit_id, audit_id))
+                  "GROUP BY g.g, a.question_id, a.state, a.value", (slot, audit_id, audit_id))
     return counts, rows
 
 
 def field_names(db: Database, audit_id: int) -> list[str]:
-    """The record fields of an audit (from a sample of its records), for "group by" choices."""
-    names: dict[str, None] = {}
-    for (fields,) in db.all("SELECT fields FROM record WHERE audit_id = ? ORDER BY seq LIMIT 500",
-                            (audit_id,)):
-        names.update(dict.fromkeys(json.loads(fields or "{}")))
-    return list(names)
+    """The record fields of an audit (those some record has, by slot: ``store.field_slots``),
+    for "group by" choices."""
+    return field_slots.used(db, audit_id)
 
 
 def records_behind(db: Database, audit_id: int, qid: str, answer: str,
@@ -114,7 +113,7 @@ def records_behind(db: Database, audit_id: int, qid: str, answer: str,
     """(record id, ref) of the records behind one figure: ``answer`` is ``Y``, ``N``, a choice
     label, ``n/a``, ``unanswered`` or ``total``; with ``by``, only the records whose field
     ``by`` has ``value`` (a group of a grouped tally, blank as "")."""
-    cols = "r.id, r.ref" + (f", {db.json_field('r.fields')}" if by is not None else "")
+    cols = "r.id, r.ref" + (f", {db.json_item('r.fields')}" if by is not None else "")
     base = (f"SELECT {cols} FROM record r JOIN answer a ON a.record_id = r.id "
             "AND a.question_id = ? WHERE r.audit_id = ? ")
     params: list[Any] = [qid, audit_id]
@@ -133,7 +132,7 @@ def records_behind(db: Database, audit_id: int, qid: str, answer: str,
         params += [ANSWERED, answer, f"%;{answer};%"]
     if by is None:
         return [(int(r), ref) for r, ref in db.all(sql + " ORDER BY r.seq", params)]
-    rows = db.all(sql + " ORDER BY r.seq", [by, *params])
+    rows = db.all(sql + " ORDER BY r.seq", [Slots(db, audit_id).slot(by), *params])
     return [(int(r), ref) for r, ref, g in rows
             if ("" if g is None else str(g)) == (value or "")]
 

@@ -260,6 +260,13 @@ class Database(Transactions):
             return f"json_extract({column}, '$.\"' || ? || '\"')"
         return f"(({column})::json ->> ?)"
 
+    def json_item(self, column: str) -> str:
+        """SQL for one item of a JSON array text column (as text; NULL where it is null or
+        missing); its index is the single ``?`` parameter."""
+        if self.dialect == "sqlite":
+            return f"({column} ->> CAST(? AS INTEGER))"
+        return f"(({column})::json ->> CAST(? AS INTEGER))"
+
     def close(self) -> None:
         try:
             self.conn.close()

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from reviewer.store import chain
+from reviewer.store import chain, field_slots
 from reviewer.store.db import Database
 
 NOTE_EVENTS = ("note",)
@@ -64,8 +64,9 @@ def remove_personal_data(db: Database, audit_id: int, pseudonym: Callable[[str],
     """Record fields (recording and transcript links among them), notes, undo entries and the
     incident list removed; refs replaced by pseudonyms. The number of records."""
     records = db.all("SELECT id, ref FROM record WHERE audit_id = ?", (audit_id,))
-    db.executemany("UPDATE record SET ref = ?, fields = '{}' WHERE id = ?",
+    db.executemany(f"UPDATE record SET ref = ?, fields = '{field_slots.EMPTY}' WHERE id = ?",
                    [(pseudonym(ref), rid) for rid, ref in records])
+    field_slots.drop(db, audit_id)
     db.execute("DELETE FROM answer WHERE audit_id = ? AND state = 0", (audit_id,))
     db.execute("UPDATE answer SET note = '' WHERE audit_id = ? AND note <> ''", (audit_id,))
     db.execute("DELETE FROM undo WHERE audit_id = ?", (audit_id,))

@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from reviewer.questions.logic import NOT_ASKED
+from reviewer.store import records
 from reviewer.store.db import Database
 
 
-def record_fields(db: Database, audit_id: int) -> list[tuple[int, str, str]]:
-    """``(id, ref, fields JSON)`` of the audit's records, in review order."""
-    return db.all("SELECT id, ref, fields FROM record WHERE audit_id = ? ORDER BY seq",
-                  (audit_id,))
+def record_fields(db: Database, audit_id: int) -> list[tuple[int, str, dict[str, Any]]]:
+    """``(id, ref, fields)`` of the audit's records, in review order."""
+    return records.id_fields(db, audit_id)
 
 
-def set_fields(db: Database, updates: list[tuple[int, str]]) -> None:
-    """Store ``(record id, fields JSON)``."""
-    db.executemany("UPDATE record SET fields = ? WHERE id = ?",
-                   [(fields, rid) for rid, fields in updates])
+def set_fields(db: Database, audit_id: int, updates: list[tuple[int, dict[str, Any]]]) -> None:
+    """Store ``(record id, fields)`` of the audit's records."""
+    records.set_fields(db, audit_id, [(fields, rid) for rid, fields in updates])
 
 
 def not_asked(db: Database, audit_id: int, question_id: str) -> set[int]:

@@ -14,11 +14,13 @@ from reviewer.store.merge import CHANGE, QUESTIONS, RECORDS, batches
 from reviewer.store.staging import STAGE
 
 
-def fields(db: Database) -> Iterator[list[tuple]]:
-    """(record, stored fields JSON, staged fields JSON) of the matched records whose fields
-    text differs from the file's, a batch at a time."""
+def fields(db: Database, in_place: bool) -> Iterator[list[tuple]]:
+    """(record, stored fields JSON, staged fields JSON) of the matched records, a batch at a
+    time; ``in_place`` (each of the file's fields at its own place: ``store.field_slots``)
+    only those whose text differs from the file's."""
     yield from batches(db, f"s.rid, r.fields, s.fields FROM {STAGE} s "
-                           "JOIN record r ON r.id = s.rid", "AND r.fields <> s.fields")
+                           "JOIN record r ON r.id = s.rid",
+                       "AND r.fields <> s.fields" if in_place else "")
 
 
 def set_records(db: Database, new_fields: Iterable[list[tuple[int, str]]],
@@ -74,16 +76,22 @@ def write_records(db: Database, aside: bool = False) -> None:
         db.execute(part.format(0))
 
 
-def stored_fields(rows: list[tuple]) -> list[dict]:
-    """The stored fields of a batch of (record, stored, staged) rows, parsed in one call; a
-    located error naming the first record whose fields are not JSON (changed outside)."""
+def stored_fields(rows: list[tuple]) -> tuple[list[list], list[list]]:
+    """The stored and staged fields of a batch of (record, stored, staged) rows, each parsed
+    in one call; a located error naming the first record whose stored fields are not a JSON
+    array (changed outside reviewer)."""
     try:
-        return json.loads("[" + ",".join(r[1] or "{}" for r in rows) + "]")
+        stored = json.loads("[" + ",".join(r[1] or "[]" for r in rows) + "]")
     except ValueError:
+        stored = None
+    if stored is None or not all(isinstance(f, list) for f in stored):
         for rid, text, _ in rows:
             try:
-                json.loads(text or "{}")
+                found = json.loads(text or "[]")
             except ValueError:
-                raise DatabaseError(f"record id {rid}: its stored fields are not valid JSON; "
-                                    "the database was changed outside reviewer") from None
-        raise
+                found = None
+            if not isinstance(found, list):
+                raise DatabaseError(f"record id {rid}: its stored fields are not valid (a JSON "
+                                    "array by the audit's field names: field_slot); the "
+                                    "database was changed outside reviewer")
+    return stored, json.loads("[" + ",".join(r[2] for r in rows) + "]")

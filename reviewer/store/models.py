@@ -5,8 +5,7 @@ here; ``tests/unit/test_models_match_migrations.py`` compares the two on SQLite 
 (tables, columns, keys, unique constraints, indexes). Not here: the triggers and functions the
 steps make, the rows a step writes and the PostgreSQL roles and grants (``store/roles_pg.py``).
 A column a later step added comes last in its table, marked with its schema version. Importing
-this module costs SQLModel's import (~0.4 s): nothing on a command's start-up path imports it.
-"""
+this module costs SQLModel's import (~0.4 s): nothing on a command's start-up path imports it."""
 
 from __future__ import annotations
 
@@ -16,7 +15,6 @@ from sqlmodel import Field, SQLModel
 
 class Meta(SQLModel, table=True):
     """Key/value settings of the database: ``schema_version`` and the like."""
-
     __tablename__ = "meta"
     key: str = Field(primary_key=True)
     value: str
@@ -24,7 +22,6 @@ class Meta(SQLModel, table=True):
 
 class QuestionSetRow(SQLModel, table=True):
     """A question set frozen by content: audits point at the exact questions they used."""
-
     __tablename__ = "question_set"
     __table_args__ = (UniqueConstraint("key", "version"),)
     id: int | None = Field(default=None, primary_key=True)
@@ -39,7 +36,6 @@ class QuestionSetRow(SQLModel, table=True):
 
 class UndoEntry(SQLModel, table=True):
     """What one reviewer's answer or note replaced, so that reviewer can take it back."""
-
     __tablename__ = "undo"
     id: int | None = Field(default=None, primary_key=True)
     audit_id: int = Field(index=True)
@@ -69,7 +65,6 @@ class Audit(SQLModel, table=True):
 
 class Incident(SQLModel, table=True):
     """An imported incident list (the population a sample is drawn from)."""
-
     __tablename__ = "incident"
     __table_args__ = (Index("ix_incident_audit_seq", "audit_id", "seq"),)
     id: int | None = Field(default=None, primary_key=True)
@@ -87,7 +82,7 @@ class Record(SQLModel, table=True):
     audit_id: int = Field(foreign_key="audit.id")
     seq: int                 # the order records are reviewed in
     ref: str
-    fields: str = "{}"       # JSON object of the other columns (date, area, audio ...)
+    fields: str = "{}"       # other columns (date, area ...): JSON, by slot since schema 13
     complete: bool = False
     # schema 2
     assigned_to: str | None = None     # the reviewer whose queue it is in
@@ -118,7 +113,6 @@ class AnswerRow(SQLModel, table=True):
 class AnswerPack(SQLModel, table=True):
     """Schema 10, SQLite only: a record's answers (``store.packs``), by question id (schema
     10, 11) or by slot (schema 12, :class:`PackSlot`)."""
-
     __tablename__ = "answer_pack"
     record_id: int = Field(primary_key=True, foreign_key="record.id",
                            sa_column_kwargs={"autoincrement": False})
@@ -128,9 +122,18 @@ class AnswerPack(SQLModel, table=True):
     base_seq: int | None = None      # schema 11: what entries' seqs n <= 0 count from
 
 
+class FieldSlot(SQLModel, table=True):
+    """Schema 13: an audit's record field names' places (slots) in its records' fields."""
+    __tablename__ = "field_slot"
+    __table_args__ = (UniqueConstraint("audit_id", "name"), {"sqlite_with_rowid": False})
+    audit_id: int = Field(primary_key=True, foreign_key="audit.id",
+                          sa_column_kwargs={"autoincrement": False})
+    slot: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    name: str
+
+
 class PackSlot(SQLModel, table=True):
     """Schema 12, SQLite only: an audit's questions' places (slots) in its packs."""
-
     __tablename__ = "pack_slot"
     __table_args__ = (UniqueConstraint("audit_id", "question_id"), {"sqlite_with_rowid": False})
     audit_id: int = Field(primary_key=True, foreign_key="audit.id",
@@ -197,7 +200,6 @@ class EventBundleRecord(SQLModel, table=True):
 
 class AuditPolicy(SQLModel, table=True):
     """Schema 5: an audit's policy: purpose required on disclosures, review date, disposal."""
-
     __tablename__ = "audit_policy"
     audit_id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
     require_purpose: bool
@@ -207,7 +209,6 @@ class AuditPolicy(SQLModel, table=True):
 
 class TeamMember(SQLModel, table=True):
     """Schema 5: the team's roles, by login (docs/evidence.md)."""
-
     __tablename__ = "team_member"
     login: str = Field(primary_key=True)
     role: str
@@ -254,7 +255,6 @@ class AnswerTouched(SQLModel, table=True):
 
 class Plan(SQLModel, table=True):
     """An improvement plan (docs/contracts.md §9), imported from a table."""
-
     __tablename__ = "plan"
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(unique=True)
@@ -297,4 +297,4 @@ class Transcript(SQLModel, table=True):
 
 
 def metadata():
-    return SQLModel.metadata        # every table above (for create_all and the test)
+    return SQLModel.metadata        # every table (for create_all and the test)

@@ -26,6 +26,7 @@ from typing import Any
 from reviewer.errors import DatabaseError
 from reviewer.store import pack_writes
 from reviewer.store.db import Database
+from reviewer.store.field_slots import Slots
 
 BATCH = 5_000                # packs read at a time
 NESTED = pack_writes.NESTED  # a pack holds an array entry (or a '[' in a value)
@@ -146,7 +147,7 @@ def tally_by(db: Database, audit_id: int, by: str, where: str
     parameter the audit) with their packs: each batch's field values and packs cross as two
     JSON strings, its packs are put with their group, and each group's pairs are counted in a
     ``Counter`` of its own (a C loop; no pair made with its group)."""
-    field = db.json_field("r.fields")
+    field = db.json_item("r.fields")        # the field's slot (store.field_slots)
     mine = where.replace("audit_id", "r.audit_id")
     # most of the file's records (``+audit_id``: the index kept out) are read in id order; an
     # audit among others along its (audit, seq) index, a batch's end found first, so that no
@@ -167,9 +168,10 @@ def tally_by(db: Database, audit_id: int, by: str, where: str
     last: tuple = (0,) if where.startswith("+") else (-1, 0)
     with db.staging():                  # one snapshot (a read transaction)
         names = slots(db, audit_id)
+        slot = Slots(db, audit_id).slot(by)
         while True:
             end = db.one(end_sql, (audit_id, *last, BATCH - 1))
-            row = db.one(batch(end is not None), (by, audit_id, *last, *(end or ())))
+            row = db.one(batch(end is not None), (slot, audit_id, *last, *(end or ())))
             if not row or not row[3]:
                 break
             found, packs = json.loads(row[0]), _parsed(db, audit_id, row[1])

@@ -32,7 +32,8 @@ class Prefetched(NamedTuple):
 def record_reads(login: str, audit_id: int, record_id: int) -> list[Query]:
     """(statement, parameters, planned afresh) in the order ``unpack`` takes."""
     return [(identity.ROLE_SQL, (login,), False), (audits.AUDIT_BY_ID, (audit_id,), False),
-            (history.HEAD_SQL, (audit_id,), True), (answers.RECORD_SQL, (record_id,), False),
+            (history.HEAD_SQL, (audit_id,), True),
+            (answers.record_sql("postgresql"), (record_id,), False),
             (answers.ROWS_SQL.format("?"), (record_id,), False)]
 
 

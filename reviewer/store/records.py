@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
 from reviewer.store.db import Database
+from reviewer.store.field_slots import Slots
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,8 @@ def page(db: Database, audit_id: int, offset: int, limit: int,
     where, params = _where(db, **filters)
     rows = db.all(f"SELECT id, seq, ref, complete, fields FROM record WHERE {where} "
                   "ORDER BY seq LIMIT ? OFFSET ?", [audit_id, *params, limit, offset])
-    return [RecordRow(r[0], r[1], r[2], bool(r[3]), json.loads(r[4] or "{}")) for r in rows]
+    fields = Slots(db, audit_id).decode_many(r[4] for r in rows)
+    return [RecordRow(r[0], r[1], r[2], bool(r[3]), f) for r, f in zip(rows, fields, strict=True)]
 
 
 def position(db: Database, audit_id: int, record_id: int, **filters: Any) -> int | None:
@@ -107,21 +108,29 @@ def refs(db: Database, audit_id: int) -> list[str]:
                                  (audit_id,))]
 
 
-def id_fields(db: Database, audit_id: int) -> list[tuple[int, str, str]]:
-    """(id, ref, fields JSON) of the audit's records in review order."""
-    return db.all("SELECT id, ref, fields FROM record WHERE audit_id = ? ORDER BY seq",
+def id_fields(db: Database, audit_id: int) -> list[tuple[int, str, dict[str, Any]]]:
+    """(id, ref, fields) of the audit's records in review order."""
+    rows = db.all("SELECT id, ref, fields FROM record WHERE audit_id = ? ORDER BY seq",
                   (audit_id,))
+    fields = Slots(db, audit_id).decode_many(r[2] for r in rows)
+    return [(r[0], r[1], f) for r, f in zip(rows, fields, strict=True)]
 
 
-def insert(db: Database, rows: list[tuple]) -> None:
-    """Whole records: (id, audit_id, seq, ref, fields JSON, complete)."""
+def insert(db: Database, audit_id: int, rows: list[tuple[int, int, str, dict[str, Any], bool]]
+           ) -> None:
+    """Whole records of the audit: (id, seq, ref, fields, complete)."""
+    slots = Slots(db, audit_id)
     db.executemany("INSERT INTO record (id, audit_id, seq, ref, fields, complete) "
-                   "VALUES (?, ?, ?, ?, ?, ?)", rows)
+                   "VALUES (?, ?, ?, ?, ?, ?)",
+                   [(rid, audit_id, seq, ref, slots.encode(fields), complete)
+                    for rid, seq, ref, fields, complete in rows])
 
 
-def set_fields(db: Database, updates: list[tuple[str, int]]) -> None:
-    """(fields JSON, record id) pairs."""
-    db.executemany("UPDATE record SET fields = ? WHERE id = ?", updates)
+def set_fields(db: Database, audit_id: int, updates: list[tuple[dict[str, Any], int]]) -> None:
+    """(fields, record id) pairs of the audit's records."""
+    slots = Slots(db, audit_id)
+    db.executemany("UPDATE record SET fields = ? WHERE id = ?",
+                   [(slots.encode(fields), rid) for fields, rid in updates])
 
 
 def record_id(db: Database, audit_id: int, ref: str) -> int | None:
@@ -131,5 +140,6 @@ def record_id(db: Database, audit_id: int, ref: str) -> int | None:
 
 def field_values(db: Database, audit_id: int, name: str) -> list[str]:
     """The non-blank values of one record field over an audit's records."""
-    return [str(v) for (v,) in db.all(f"SELECT {db.json_field('fields')} FROM record "
-                                      "WHERE audit_id = ?", (name, audit_id)) if v]
+    slot = Slots(db, audit_id).slot(name)
+    return [str(v) for (v,) in db.all(f"SELECT {db.json_item('fields')} FROM record "
+                                      "WHERE audit_id = ?", (slot, audit_id)) if v]

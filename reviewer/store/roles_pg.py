@@ -20,12 +20,13 @@ from reviewer.store.migrations import answer_check_9
 # their SECURITY DEFINER triggers on ``record`` (docs/performance.md)
 READ_ONLY_FOR_ALL = ("meta", "question_set", "audit", "record", "answer", "undo", "incident",
                      "event", "event_seal", "plan", "plan_item", "audit_policy", "team_member",
-                     "transcript", "audit_count", "audit_count_part", "event_bundle_record")
+                     "transcript", "audit_count", "audit_count_part", "event_bundle_record",
+                     "field_slot")
 # a reviewer stores machine transcripts (``transcribe``, replacing a record's earlier one); a
 # lead's disposal removes them (docs/listening.md, "Removing transcripts")
 REVIEWER_WRITES = ("answer", "undo", "transcript")
 LEAD_WRITES = ("audit", "question_set", "incident", "record", "plan", "plan_item", "audit_policy",
-               "team_member", "meta")
+               "team_member", "meta", "field_slot")
 VIEWER_ACTIONS = ("view", "export")
 REVIEWER_ACTIONS = (*VIEWER_ACTIONS, "answer", "note", "undo", "import", "link-recordings",
                     "link-transcripts", "transcribe")
@@ -76,6 +77,7 @@ def set_up(db: Database) -> dict[str, str]:
     # records: a reviewer adds them (imports) and sets fields and completeness, never who they
     # are assigned to nor their ref
     db.execute(f"GRANT INSERT, UPDATE (fields, complete) ON record TO {r}")
+    db.execute(f"GRANT INSERT ON field_slot TO {r}")      # a record field's name (schema 13)
     db.execute(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {schema} TO {r}")
     db.execute(f"GRANT INSERT, UPDATE, DELETE ON {', '.join(LEAD_WRITES)} TO {lead}")
     db.execute(f"GRANT UPDATE ON event TO {lead}")          # disposal only (event trigger)

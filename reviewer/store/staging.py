@@ -4,9 +4,9 @@ written as records and answers under the write lock (``ops.importer``)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 
-from reviewer.store import import_rows, pack_writes, scratch
+from reviewer.store import field_slots, import_rows, pack_writes, scratch
 from reviewer.store.chain import listed, pack_parts
 from reviewer.store.db import Database
 from reviewer.store.ids import next_id, next_seq, reserve_records
@@ -89,7 +89,8 @@ def ref_taken(exc: BaseException) -> bool:
 
 def insert_new(db: Database, audit_id: int, question_ids: list[str], involved: set[int],
                notes: set[int], reviewer: str, now: str, seq: int | None,
-               prepared: tuple[int, int] | None = None) -> tuple[int, int, int]:
+               prepared: tuple[int, int] | None = None,
+               slots: Sequence[int] = ()) -> tuple[int, int, int]:
     """Insert the staged rows no record matched, as records and their answers (given by the
     history event ``seq``), in SQL; how many, and the first and last ids they may have (the
     staged rows' ids follow their order in the file, the matched ones' left out).
@@ -102,7 +103,8 @@ def insert_new(db: Database, audit_id: int, question_ids: list[str], involved: s
     (``seq``) is the audit's next: the other writers that add records (an import, which waits
     for this one's own lock, a sample or a calibration, which make new audits) never add them to
     the same audit meanwhile. ``prepared``: the first id and the count :func:`prepare_new` built
-    the answer rows for, before the lock (SQLite); used if they are still so."""
+    the answer rows for, before the lock (SQLite); used if they are still so. ``slots``: where
+    the file's fields go in the records' fields (``store.field_slots.claim``)."""
     count, top = db.one(f"SELECT COUNT(*), MAX(k) FROM {STAGE} WHERE rid IS NULL")
     if not count:
         return 0, 0, 0
@@ -111,8 +113,9 @@ def insert_new(db: Database, audit_id: int, question_ids: list[str], involved: s
         db.execute("SELECT set_config('reviewer.count_part', '1', true)")
     else:
         first_id, first_seq = next_id(db, "record"), next_seq(db, "record", audit_id)
+    fields = field_slots.placed(db, "fields", slots)
     db.execute("INSERT INTO record (id, audit_id, seq, ref, fields, complete) "
-               f"SELECT ? + k, ?, ? + k, ref, fields, complete FROM {STAGE} WHERE rid IS NULL",
+               f"SELECT ? + k, ?, ? + k, ref, {fields}, complete FROM {STAGE} WHERE rid IS NULL",
                (first_id, audit_id, first_seq))
     if seq is None:
         db.execute("SELECT set_config('reviewer.count_part', '0', true)")

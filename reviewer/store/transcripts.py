@@ -11,9 +11,9 @@ transaction. (The parsed-transcript cache on this machine is cleared by
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
+from reviewer.store import records
 from reviewer.store.db import Database
 
 FIELD = "transcript"            # the record field that links a transcript (docs/listening.md)
@@ -81,13 +81,11 @@ def delete_machine(db: Database, audit_id: int) -> int:
     if not ids:
         return 0
     links, updates = {link(i) for i in ids}, []
-    for rid, fields_json in db.all("SELECT id, fields FROM record WHERE audit_id = ?",
-                                   (audit_id,)):
-        fields = json.loads(fields_json or "{}")
+    for rid, _, fields in records.id_fields(db, audit_id):
         if str(fields.get(FIELD) or "").strip() in links:
             fields[FIELD] = ""
-            updates.append((json.dumps(fields, ensure_ascii=False), rid))
-    db.executemany("UPDATE record SET fields = ? WHERE id = ?", updates)
+            updates.append((fields, rid))
+    records.set_fields(db, audit_id, updates)
     db.execute("DELETE FROM transcript WHERE audit_id = ? AND machine = ?", (audit_id, True))
     return len(ids)
 

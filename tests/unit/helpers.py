@@ -159,3 +159,14 @@ def snapshot(db) -> dict[str, list[tuple]]:
     tables = [r[0] for r in db.all("SELECT name FROM sqlite_master WHERE type = 'table' "
                                    "AND name NOT LIKE 'sqlite_%' ORDER BY name")]
     return {t: sorted(db.all(f"SELECT * FROM {t}"), key=repr) for t in tables}
+
+
+def stored_fields(db, ref: str, audit_id: int | None = None) -> dict:
+    """A record's fields as the program reads them (an array by its audit's slots since schema
+    13: ``store.field_slots``)."""
+    from reviewer.store.field_slots import Slots
+
+    where = "ref = ?" + (" AND audit_id = ?" if audit_id is not None else "")
+    audit, text = db.one(f"SELECT audit_id, fields FROM record WHERE {where}",
+                         (ref, *(() if audit_id is None else (audit_id,))))
+    return Slots(db, audit).decode(text)

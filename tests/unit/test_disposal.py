@@ -65,7 +65,8 @@ def test_disposal_keeps_the_figures_and_the_chain_and_leaves_no_byte(cli, db, db
     assert code == 0, out + err
     assert [r[0] for r in db.all("SELECT ref FROM record ORDER BY seq")] == [
         pseudonym(db, r) for r in refs]
-    assert db.scalar("SELECT COUNT(*) FROM record WHERE fields <> '{}'") == 0
+    assert db.scalar("SELECT COUNT(*) FROM record WHERE fields <> '[]'") == 0
+    assert db.scalar("SELECT COUNT(*) FROM field_slot") == 0          # the names forgotten
     assert db.scalar("SELECT COUNT(*) FROM answer WHERE note <> ''") == 0
     _, out, _ = cli("history", NAME, "--format", "json")
     found = json.loads(out)["events"]

@@ -6,6 +6,7 @@ to ``plan`` shows that a further step holds (on SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import sqlite3
@@ -109,10 +110,27 @@ OWN_META = ("schema_version", "pseudonym_secret")   # each database's own (the s
 DERIVED_5 = {"event": 10, "answer": 9}
 
 
+def fields_by_name(rows: dict[str, list[tuple]]) -> None:
+    """Each record's fields as a mapping by name (keys sorted), however stored: a JSON object
+    (before schema 13) or an array by its audit's slots (``field_slot``, then left out: where
+    each name sits is storage the database gives itself, step 13)."""
+    names: dict[int, dict[int, str]] = {}
+    for audit_id, slot, name in rows.pop("field_slot", []):
+        names.setdefault(audit_id, {})[slot] = name
+    out = []
+    for r in rows["record"]:
+        found = json.loads(r[4]) if r[4] else {}
+        if isinstance(found, list):
+            found = {names[r[1]][k]: v for k, v in enumerate(found) if v is not None}
+        out.append((*r[:4], json.dumps(found, sort_keys=True), *r[5:]))
+    rows["record"] = sorted(out, key=repr)
+
+
 def comparable(rows: dict[str, list[tuple]], version: int) -> dict[str, list[tuple]]:
     """``rows`` without what the database makes itself: its secret, and for a fixture older
-    than schema 5 the columns step 5 derives."""
+    than schema 5 the columns step 5 derives; the records' fields by name."""
     out = dict(rows)
+    fields_by_name(out)
     out["meta"] = [r for r in rows["meta"] if r[0] != "pseudonym_secret"]
     if version < 5:
         for table, keep in DERIVED_5.items():

@@ -4,6 +4,7 @@ upgrades to the current schema keeping every answer (every fixture against a new
 
 from __future__ import annotations
 
+import json
 import shutil
 import sqlite3
 import stat
@@ -15,6 +16,7 @@ import pytest
 
 from reviewer import SCHEMA_VERSION
 from reviewer.store.db import Database, DatabaseError
+from reviewer.store.field_slots import Slots
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "schema-v1.db"
 
@@ -50,9 +52,15 @@ def test_upgrade_keeps_every_answer_and_a_backup(old):
     audits = content(old, "SELECT id, name, question_set_id, description, created_at, archived, "
                           "sample FROM audit")
     db = Database(str(old))
+    fields = [(i, Slots(db, audit).decode(text)) for i, audit, text in
+              db.all("SELECT id, audit_id, fields FROM record ORDER BY id")]
     db.close()
     assert content(old, ANSWERS) == answers
-    assert content(old, "SELECT id, audit_id, seq, ref, fields, complete FROM record") == records
+    # the fields by name as they were (by slot since schema 13: store.field_slots)
+    assert sorted((r[0], json.loads(r[4])) for r in records) == fields
+    assert sorted(r[:4] + r[5:] for r in content(old, "SELECT id, audit_id, seq, ref, fields, "
+                                                      "complete FROM record")) == \
+        sorted(r[:4] + r[5:] for r in records)
     assert content(old, "SELECT * FROM incident") == incidents
     assert content(old, "SELECT id, name, question_set_id, description, created_at, archived, "
                         "sample FROM audit") == audits

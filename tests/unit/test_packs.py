@@ -51,11 +51,14 @@ def _slot(db: Database, qid: str, audit: int = 1) -> int:
 def _store(db: Database, records: list[dict]) -> None:
     """Each record's compact entries as an import writes them, its full ones through the
     view, as a scorer's answer is written; a record of the other audit beside each."""
+    for audit in (1, 2):                 # field g at slot 0 (store.field_slots)
+        db.execute("INSERT OR IGNORE INTO field_slot (audit_id, slot, name) VALUES (?, 0, 'g')",
+                   (audit,))
     for rid, answers in enumerate(records, start=1):
         for audit in (1, 2):
             db.execute("INSERT INTO record (id, audit_id, seq, ref, fields, complete) "
                        "VALUES (?, ?, ?, ?, ?, 0)", (rid * 2 + audit, audit, rid,
-                                                     f"R{rid}", json.dumps({"g": rid % 3})))
+                                                     f"R{rid}", json.dumps([rid % 3])))
         rid = rid * 2 + 1
         compact = {_slot(db, q): [e[0], 1000] if isinstance(e, list) else e
                    for q, e in answers.items() if not isinstance(e, tuple)}
@@ -82,10 +85,10 @@ def test_counts_from_the_packs_are_the_views(tmp_path_factory, records):
         view = db.all("SELECT question_id, state, value, COUNT(*) FROM answer "
                       "WHERE audit_id = 1 GROUP BY question_id, state, value")
         assert sorted(packs.tally(db, 1), key=repr) == sorted(view, key=repr)
-        by = db.all("SELECT json_extract(r.fields, '$.g'), a.question_id, a.state, a.value, "
+        by = db.all("SELECT json_extract(r.fields, '$[0]'), a.question_id, a.state, a.value, "
                     "COUNT(*) FROM answer a JOIN record r ON r.id = a.record_id "
                     "WHERE a.audit_id = 1 GROUP BY 1, 2, 3, 4")
-        records = db.all("SELECT json_extract(fields, '$.g'), COUNT(*) FROM record "
+        records = db.all("SELECT json_extract(fields, '$[0]'), COUNT(*) FROM record "
                          "WHERE audit_id = 1 GROUP BY 1")
         for where in ("audit_id = ?", "+audit_id = ?"):
             got_records, got = packs.tally_by(db, 1, "g", where)

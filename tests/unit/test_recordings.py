@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -30,8 +29,9 @@ def touch(path: Path) -> Path:
 
 
 def fields(db, audit, ref: str) -> dict:
-    return json.loads(db.scalar("SELECT fields FROM record WHERE audit_id = ? AND ref = ?",
-                                (audit.id, ref)))
+    from tests.unit.helpers import stored_fields
+
+    return stored_fields(db, ref, audit.id)
 
 
 @pytest.fixture()

@@ -58,7 +58,9 @@ def calls(db: Database, folder: Path):
 
 
 def field(db: Database, ref: str) -> str:
-    return json.loads(db.scalar("SELECT fields FROM record WHERE ref = ?", (ref,)))["transcript"]
+    from tests.unit.helpers import stored_fields
+
+    return stored_fields(db, ref)["transcript"]
 
 
 def test_a_stored_machine_transcript_is_found_by_search_from_another_process(target,

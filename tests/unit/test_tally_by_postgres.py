@@ -29,13 +29,15 @@ RECORD = st.tuples(FIELD, st.sampled_from(["Y", "N", "n/a", ""]),
 
 
 def fields_text(value: Any) -> str:
-    return "{}" if value is MISSING else json.dumps({"other": 1, "team": value})
+    """The record's fields as stored: team, the file's one field, at slot 0."""
+    return "[]" if value is MISSING else json.dumps([value])
 
 
 def as_server_reads(fields: str) -> str | None:
-    """The field as ``fields::json ->> 'team'`` gives it: a string's text, JSON null or a missing
-    key None, any other value its JSON text as written."""
-    value = json.loads(fields).get("team")
+    """The field as ``fields::json ->> 0`` gives it: a string's text, JSON null or a missing
+    item None, any other value its JSON text as written."""
+    found = json.loads(fields)
+    value = found[0] if found else None
     return value if value is None or isinstance(value, str) else json.dumps(value)
 
 
@@ -139,7 +141,7 @@ def test_both_reads_see_one_moment(pg_db, pg_url, tmp_path, monkeypatch):
             with _url_admin(pg_url) as other:
                 rid = other.execute("SELECT id FROM record WHERE audit_id = %s AND fields "
                                     "LIKE '%%\"a\"%%'", (audit_id,)).fetchone()[0]
-                other.execute("UPDATE record SET fields = '{\"team\": \"b\"}' WHERE id = %s",
+                other.execute("UPDATE record SET fields = '[\"b\"]' WHERE id = %s",
                               (rid,))
                 other.execute("UPDATE answer SET value = 'N' WHERE record_id = %s AND "
                               "question_id = '1'", (rid,))

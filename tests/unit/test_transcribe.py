@@ -17,6 +17,7 @@ import pytest
 from benchmarks.callgen import make_call
 from tests.actions import create_audit, import_answers, ws
 from tests.conftest import ASB_SET
+from tests.unit.helpers import stored_fields
 
 BLOCKED = ("import sys; sys.modules['pocketsphinx'] = None; from reviewer.cli.main import main; "
            "sys.exit(main(sys.argv[1:]))")
@@ -63,12 +64,12 @@ def test_machine_transcripts_are_made_offline_linked_and_marked(db, tmp_path, mo
     monkeypatch.setattr(socket, "create_connection", no_network)
     done = transcribe_audit(ws(db), audit.id, None, "pocketsphinx")
     assert done.value == [] and "1 recording(s) transcribed" in done.message
-    fields = json.loads(db.scalar("SELECT fields FROM record WHERE ref = 'C1'"))
+    fields = stored_fields(db, "C1")
     assert fields["transcript"].startswith("db:")             # stored in the database
     rid = db.scalar("SELECT id FROM record WHERE ref = 'C1'")
     made = record_transcript(ws(db), rid, fields)[0]
     assert made.machine and made.segments
-    person = json.loads(db.scalar("SELECT fields FROM record WHERE ref = 'C2'"))
+    person = stored_fields(db, "C2")
     assert person["transcript"] == str(human.resolve())      # a person's transcript is kept
     word = made.segments[0].text.split()[0]
     hits = search_audit(ws(db), audit.id, word).hits

@@ -1,0 +1,174 @@
+"""Record fields stored by position (schema 13, ``store.field_slots``; docs/performance.md,
+"Record fields by position"): each audit's field names are stored once, a slot each, and a
+record's fields are a JSON array by slot. What the program shows is unchanged: a record's
+fields by name, exports' columns in order of first use. Imports bringing other fields, in
+another order, at once (real processes, SQLite and PostgreSQL), merge each record's fields
+as one after the other would; disposal empties them and forgets the names; a calibration's
+copies keep them; linking recordings adds a name."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from reviewer.ops import calibrate, dispose, team
+from reviewer.store.audits import get_audit
+from reviewer.store.db import Database
+from tests.actions import create_audit, export_answers, import_answers, link_recordings, ws
+from tests.unit.helpers import stored_fields, write_csv, write_set
+from tests.unit.races import QUESTIONS, Race, lock_order, open_db, refs, write_answers
+from tests.unit.races import write_set as race_set
+from tests.unit.test_new_ref_races import one_line
+
+
+def _names(db: Database, audit_id: int) -> list[tuple[int, str]]:
+    return db.all("SELECT slot, name FROM field_slot WHERE audit_id = ? ORDER BY slot",
+                  (audit_id,))
+
+
+def _exported(db: Database, audit, path: Path) -> list[dict[str, str]]:
+    export_answers(db, audit, path)
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def test_names_once_and_fields_by_name_through_reimports(tmp_path):
+    db = Database(str(tmp_path / "f.db"))
+    audit = create_audit(db, "A", write_set(tmp_path))
+    import_answers(db, audit, write_csv(tmp_path / "a.csv", ["ref", "1", "date", "area"],
+                                        [["R1", "Y", "2024-05-01", "North"],
+                                         ["R2", "N", "2024-05-02", "South"]]))
+    # another file: a field of the first, a new one, the columns in another order
+    import_answers(db, audit, write_csv(tmp_path / "b.csv", ["ref", "operator", "area", "1"],
+                                        [["R2", "OP-1", "East", "Y"], ["R3", "OP-2", "", "N"]]))
+    assert _names(db, audit.id) == [(0, "date"), (1, "area"), (2, "operator")]
+    stored = dict(db.all("SELECT ref, fields FROM record"))
+    assert stored == {"R1": '["2024-05-01","North"]', "R2": '["2024-05-02","East","OP-1"]',
+                      "R3": '[null,"","OP-2"]'}
+    assert stored_fields(db, "R2") == {"date": "2024-05-02", "area": "East", "operator": "OP-1"}
+    assert stored_fields(db, "R3") == {"area": "", "operator": "OP-2"}
+    rows = _exported(db, get_audit(db, "A"), tmp_path / "out.csv")
+    assert list(rows[0])[-3:] == ["date", "area", "operator"]
+    assert [(r["ref"], r["date"], r["area"], r["operator"]) for r in rows] == [
+        ("R1", "2024-05-01", "North", ""), ("R2", "2024-05-02", "East", "OP-1"),
+        ("R3", "", "", "OP-2")]
+    # the same file again changes nothing
+    again = import_answers(db, audit, tmp_path / "b.csv")
+    assert again.changed == 0
+    assert dict(db.all("SELECT ref, fields FROM record")) == stored
+    db.close()
+
+
+def test_disposal_empties_the_fields_and_forgets_the_names(tmp_path):
+    db = Database(str(tmp_path / "f.db"))
+    audit = create_audit(db, "A", write_set(tmp_path))
+    import_answers(db, audit, write_csv(tmp_path / "a.csv", ["ref", "1", "caller", "area"],
+                                        [["R1", "Y", "Ann Smith", "North"]]))
+    w = ws(db)
+    team.sign_off(w, audit.id)
+    dispose.dispose(w, audit.id, "end of retention", force=True)
+    assert db.all("SELECT fields FROM record") == [("[]",)]
+    assert _names(db, audit.id) == []
+    db.close()
+
+
+def test_a_calibration_and_linked_recordings_keep_the_fields_by_name(tmp_path):
+    db = Database(str(tmp_path / "f.db"))
+    audit = create_audit(db, "A", write_set(tmp_path))
+    import_answers(db, audit, write_csv(tmp_path / "a.csv", ["ref", "1", "area", "operator"],
+                                        [[f"R{i}", "Y", f"Area {i}", f"OP-{i}"]
+                                         for i in range(6)]))
+    made = calibrate.create_calibration(ws(db), "Cal", audit.id, records=3, seed=1).value.audit
+    for (ref,) in db.all("SELECT ref FROM record WHERE audit_id = ?", (made.id,)):
+        i = ref[1:]
+        assert stored_fields(db, ref, made.id) == {"area": f"Area {i}", "operator": f"OP-{i}"}
+    folder = tmp_path / "audio"
+    folder.mkdir()
+    (folder / "R2.wav").write_bytes(b"RIFF")
+    link_recordings(db, audit, folder)
+    assert _names(db, audit.id)[-1] == (2, "audio")
+    assert stored_fields(db, "R2", audit.id) == {"area": "Area 2", "operator": "OP-2",
+                                                 "audio": str((folder / "R2.wav").resolve())}
+    assert stored_fields(db, "R3", audit.id) == {"area": "Area 3", "operator": "OP-3"}
+    db.close()
+
+
+NAME = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1,
+               max_size=6).map(str.strip).filter(
+    lambda n: n and n.lower() not in {"ref", "1", "2", "2a", "2b", "3", "3a", "4", "5"}
+    and not n.lower().startswith("note:"))
+VALUE = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")),
+                max_size=8).map(str.strip)
+
+
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(files=st.lists(st.tuples(st.lists(NAME, min_size=1, max_size=4, unique_by=str.lower),
+                                st.lists(st.lists(VALUE, min_size=4, max_size=4), min_size=1,
+                                         max_size=4)), min_size=1, max_size=3))
+def test_any_fields_read_back_by_name(tmp_path_factory, files):
+    folder = tmp_path_factory.mktemp("any")
+    db = Database(str(folder / "f.db"))
+    audit = create_audit(db, "A", write_set(folder))
+    expected: dict[str, dict[str, str]] = {}
+    for n, (names, rows) in enumerate(files):
+        table = [[f"R{i}", "Y", *row[:len(names)]] for i, row in enumerate(rows)]
+        import_answers(db, audit, write_csv(folder / f"{n}.csv", ["ref", "1", *names], table))
+        for row in table:
+            expected.setdefault(row[0], {}).update(zip(names, row[2:], strict=True))
+    assert {ref: stored_fields(db, ref) for ref in expected} == expected
+    slots = _names(db, audit.id)
+    assert [s for s, _ in slots] == list(range(len(slots)))
+    assert len({n for _, n in slots}) == len(slots)
+    db.close()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def target(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return str(tmp_path / "race.db")
+    return request.getfixturevalue("pg_url")
+
+
+def test_imports_bringing_other_fields_at_once(target, tmp_path):
+    """Three processes import files sharing refs, each with a field of its own and a shared
+    one, their columns in other orders: each record ends with the fields the imports gave it,
+    the later over the earlier, and each name has one slot."""
+    with open_db(target) as db:
+        create_audit(db, "Fields", race_set(tmp_path))
+    race = Race(tmp_path / "race", target)
+    race.dir.mkdir()
+    shared, gave, importers = refs("S", 80), {}, []
+    try:
+        for i in range(3):
+            rows = shared + refs(f"U{i}-", 10)
+            extra = ({"area": f"A{i}", f"own{i}": f"v{i}"} if i % 2 else
+                     {f"own{i}": f"v{i}", "area": f"A{i}"})
+            path = tmp_path / f"f{i}.csv"
+            write_answers(path, rows, QUESTIONS[:2], salt=i, extra=extra)
+            racer = race.cli(f"importer-{i}", "answers", "import", "Fields", str(path))
+            gave[racer.name] = (rows, extra)
+            importers.append(racer)
+        race.go()
+        for racer in importers:
+            one_line(racer)
+    finally:
+        race.kill()
+    expected: dict[str, dict[str, str]] = {}
+    for racer in lock_order(*importers):
+        rows, extra = gave[racer.name]
+        for ref in rows:
+            expected.setdefault(ref, {}).update(extra)
+    with open_db(target) as db:
+        audit = get_audit(db, "Fields")
+        assert {ref: stored_fields(db, ref, audit.id) for ref in expected} == expected
+        slots = _names(db, audit.id)
+        assert [s for s, _ in slots] == list(range(4))
+        assert sorted(n for _, n in slots) == ["area", "own0", "own1", "own2"]
+        texts = [json.loads(t) for (t,) in db.all("SELECT fields FROM record")]
+        assert all(isinstance(t, list) and len(t) <= 4 for t in texts)
