@@ -281,9 +281,8 @@ class Merge:
         at a time: the file's fields set at their slots (:attr:`slots`, ``store.field_slots``)
         in the stored array, written as the staged text is."""
         slots = self.slots
-        in_place = slots == list(range(len(slots)))
         top = max(slots, default=-1) + 1
-        for rows in merge_records.fields(self.db, in_place):
+        for rows in merge_records.fields(self.db, slots):
             out = []
             # a batch's fields parsed in one call of the C reader, not one a record
             every, staged_every = merge_records.stored_fields(rows)

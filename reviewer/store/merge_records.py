@@ -5,7 +5,7 @@ history events in bulk")."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 
 from reviewer.errors import DatabaseError
 from reviewer.store import pack_writes, scratch
@@ -14,13 +14,36 @@ from reviewer.store.merge import CHANGE, QUESTIONS, RECORDS, batches
 from reviewer.store.staging import STAGE
 
 
-def fields(db: Database, in_place: bool) -> Iterator[list[tuple]]:
+def _within(items: int) -> str:
+    """SQLite: the stored fields ``r`` are an array of at most ``items`` (not valid JSON: no,
+    for the merge to name the record)."""
+    return (f"CASE WHEN json_valid(r.fields) THEN CASE WHEN json_type(r.fields) = 'array' THEN "
+            f"json_array_length(r.fields) <= {int(items)} ELSE 0 END ELSE 0 END")
+
+
+def fields(db: Database, slots: Sequence[int]) -> Iterator[list[tuple]]:
     """(record, stored fields JSON, staged fields JSON) of the matched records, a batch at a
-    time; ``in_place`` (each of the file's fields at its own place: ``store.field_slots``)
-    only those whose text differs from the file's."""
+    time, to merge (the file's fields go to ``slots``: ``store.field_slots``). Where each is
+    at its own place only those whose fields text differs is listed; on SQLite, of those, the
+    records whose stored fields are no more than the file's take the staged text in one
+    statement first (:func:`copy_fields`), and only the others are listed."""
+    in_place = list(slots) == list(range(len(slots)))
+    copied = in_place and db.dialect == "sqlite"
+    if copied:
+        copy_fields(db, len(slots))
     yield from batches(db, f"s.rid, r.fields, s.fields FROM {STAGE} s "
                            "JOIN record r ON r.id = s.rid",
-                       "AND r.fields <> s.fields" if in_place else "")
+                       "" if not in_place else "AND r.fields <> s.fields"
+                       + (f" AND NOT ({_within(len(slots))})" if copied else ""))
+
+
+def copy_fields(db: Database, items: int) -> None:
+    """SQLite, into the merged records' table (:func:`stage_records`): the staged fields of the
+    matched records whose stored fields differ and are at most the file's ``items`` (each of
+    the file's fields at its own place), which are then the merged fields as they are."""
+    db.execute(f"INSERT INTO {RECORDS} (id, fields) SELECT s.rid, s.fields FROM {STAGE} s "
+               f"JOIN record r ON r.id = s.rid WHERE r.fields <> s.fields "
+               f"AND {_within(items)} ON CONFLICT (id) DO UPDATE SET fields = excluded.fields")
 
 
 def set_records(db: Database, new_fields: Iterable[list[tuple[int, str]]],

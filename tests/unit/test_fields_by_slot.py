@@ -61,6 +61,13 @@ def test_names_once_and_fields_by_name_through_reimports(tmp_path):
     again = import_answers(db, audit, tmp_path / "b.csv")
     assert again.changed == 0
     assert dict(db.all("SELECT ref, fields FROM record")) == stored
+    # a file laid out as the first: each field at its own place, R2 keeps its third
+    import_answers(db, audit, write_csv(tmp_path / "c.csv", ["ref", "date", "area"],
+                                        [["R1", "2024-06-01", "West"],
+                                         ["R2", "2024-06-02", "West"]]))
+    assert dict(db.all("SELECT ref, fields FROM record")) == {
+        "R1": '["2024-06-01","West"]', "R2": '["2024-06-02","West","OP-1"]',
+        "R3": '[null,"","OP-2"]'}
     db.close()
 
 
