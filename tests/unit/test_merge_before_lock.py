@@ -348,3 +348,29 @@ def test_a_record_changed_as_the_helper_process_reads_is_merged_again(
     checked(db)
     assert answers(db, "R4") == {"1": "N", "2": "Y", "2a": "Y", "3": "CID"}
     assert answers(db, "R5") == {"1": "N", "2": "Y", "2a": "N", "3": "CID"}
+
+
+def test_a_field_name_another_import_added_has_the_merge_made_again(setup, monkeypatch,
+                                                                    tmp_path):
+    """The merge made before the lock placed the file's new field at the audit's next slot;
+    another import gave that slot to a name of its own meanwhile: the merge is made again with
+    the slots the lock gives, and every record has its fields by name (docs/performance.md,
+    "Record fields by position")."""
+    from tests.unit.helpers import stored_fields
+
+    db, path = setup
+    other_file = write_csv(tmp_path / "other.csv", ["ref", "operator"], [["R20", "OP-9"]])
+    written = in_the_window(monkeypatch, path, lambda other: import_answers(
+        other, get_audit(other, NAME), other_file, "bob"))
+    changed = write_csv(tmp_path / "second.csv", [*HEADER, "area"],
+                        [[f"R{n}", "N", "Y", "", "CID", f"Area {n}"] for n in range(1, 11)])
+    result = run_import(db, changed)
+    # the other import's merge written; this one's found stale, then made again before the
+    # lock with the slots as they now are, and written
+    assert written == [True, False, True] and (result.updated, result.changed) == (10, 30)
+    assert db.all("SELECT slot, name FROM field_slot ORDER BY slot") == [(0, "operator"),
+                                                                        (1, "area")]
+    assert stored_fields(db, "R3") == {"area": "Area 3"}
+    assert stored_fields(db, "R20") == {"operator": "OP-9"}
+    assert db.scalar("SELECT fields FROM record WHERE ref = 'R3'") == '[null,"Area 3"]'
+    checked(db)
