@@ -20,7 +20,8 @@ def to_13(db: Database) -> None:
                "slot INTEGER NOT NULL, name VARCHAR NOT NULL, PRIMARY KEY (audit_id, slot), "
                f"UNIQUE (audit_id, name)){rowid}")
     guarded = db.dialect != "sqlite" and db.scalar(
-        "SELECT 1 FROM pg_trigger WHERE tgname = 'record_signed_off'")
+        "SELECT 1 FROM pg_trigger WHERE tgname = 'record_signed_off' "
+        "AND tgrelid = 'record'::regclass")
     if guarded:      # a signed-off audit's records are read-only but to this step (the owner)
         db.execute("ALTER TABLE record DISABLE TRIGGER record_signed_off")
     for (audit_id,) in db.all("SELECT DISTINCT audit_id FROM record"):

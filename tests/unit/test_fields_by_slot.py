@@ -16,7 +16,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reviewer.ops import calibrate, dispose, team
+from reviewer.ops import calibrate, dispose
+from reviewer.ops import team as team_ops
 from reviewer.store.audits import get_audit
 from reviewer.store.db import Database
 from tests.actions import create_audit, export_answers, import_answers, link_recordings, ws
@@ -24,6 +25,7 @@ from tests.unit.helpers import stored_fields, write_csv, write_set
 from tests.unit.races import QUESTIONS, Race, lock_order, open_db, refs, write_answers
 from tests.unit.races import write_set as race_set
 from tests.unit.test_new_ref_races import one_line
+from tests.unit.test_roles_pg import AUDIT, team  # noqa: F401 - a fixture
 
 
 def _names(db: Database, audit_id: int) -> list[tuple[int, str]]:
@@ -77,7 +79,7 @@ def test_disposal_empties_the_fields_and_forgets_the_names(tmp_path):
     import_answers(db, audit, write_csv(tmp_path / "a.csv", ["ref", "1", "caller", "area"],
                                         [["R1", "Y", "Ann Smith", "North"]]))
     w = ws(db)
-    team.sign_off(w, audit.id)
+    team_ops.sign_off(w, audit.id)
     dispose.dispose(w, audit.id, "end of retention", force=True)
     assert db.all("SELECT fields FROM record") == [("[]",)]
     assert _names(db, audit.id) == []
@@ -179,3 +181,47 @@ def test_imports_bringing_other_fields_at_once(target, tmp_path):
         assert sorted(n for _, n in slots) == ["area", "own0", "own1", "own2"]
         texts = [json.loads(t) for (t,) in db.all("SELECT fields FROM record")]
         assert all(isinstance(t, list) and len(t) <= 4 for t in texts)
+
+
+def test_a_team_database_upgrades_a_signed_off_audits_fields(team, tmp_path):  # noqa: F811
+    """A team database as schema 12 left it (each record's fields a JSON object), its audit
+    signed off, opened by its owner with today's program: step 13 moves the signed-off
+    audit's fields too (their trigger set aside for the step alone), and a viewer reads them
+    by name at once."""
+    from tests.unit.pg import _admin
+
+    t = team
+    before = t["sql"]("owner", "SELECT ref, fields FROM record ORDER BY ref")
+    assert t["cli"]("lead", "audit", "sign-off", AUDIT)[0] == 0
+    with _admin(t["port"], t["dbname"]) as conn:      # back to schema 12's objects
+        conn.execute("ALTER TABLE record DISABLE TRIGGER record_signed_off")
+        conn.execute(
+            "UPDATE record r SET fields = COALESCE((SELECT json_object_agg(f.name, "
+            "r.fields::json -> f.slot ORDER BY f.slot)::text FROM field_slot f WHERE "
+            "f.audit_id = r.audit_id AND json_typeof(r.fields::json -> f.slot) <> 'null'), "
+            "'{}')")
+        conn.execute("ALTER TABLE record ENABLE TRIGGER record_signed_off")
+        conn.execute("DROP TABLE field_slot")
+        conn.execute("UPDATE meta SET value = '12' WHERE key = 'schema_version'")
+    names = t["names"]
+    Database(f"postgresql+psycopg://{names['owner']}@127.0.0.1:{t['port']}/"
+             f"{t['dbname']}").close()                 # upgraded
+    assert t["sql"]("owner", "SELECT ref, fields FROM record ORDER BY ref") == before
+    assert t["sql"]("viewer", "SELECT COUNT(*) FROM field_slot")[0][0] >= 5
+    assert "permission denied" in str(_refused(t, "viewer", "INSERT INTO field_slot VALUES "
+                                                            "(1, 99, 'x')"))
+    out = tmp_path / "out.csv"
+    code, _, err = t["cli"]("viewer", "answers", "export", AUDIT, str(out))
+    assert code == 0, err
+    with out.open(encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert list(rows[0])[-5:] == ["date", "area", "operator", "channel", "audio"]
+    assert rows[0]["area"] and rows[0]["date"].startswith("2012-")
+
+
+def _refused(t, who: str, statement: str) -> Exception | None:
+    try:
+        t["sql"](who, statement)
+    except Exception as exc:    # the server's refusal
+        return exc
+    return None
