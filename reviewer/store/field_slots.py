@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from reviewer.errors import DatabaseError
+from reviewer.store import pack_writes
 from reviewer.store.db import Database
 
 EMPTY = "[]"
@@ -82,14 +83,9 @@ def placed(db: Database, column: str, slots: Sequence[int]) -> str:
     if list(slots) == list(range(len(slots))):
         return column
     at = {slot: i for i, slot in enumerate(slots)}
-    if db.dialect == "sqlite":
-        items = [f"json_extract({column}, '$[{at[k]}]')" if k in at else "NULL"
-                 for k in range(max(slots) + 1)]
-        parts = [f"json_array({', '.join(items[i:i + 100])})" for i in range(0, len(items), 100)]
-        if len(parts) == 1:
-            return parts[0]
-        inner = " || ',' || ".join(f"substr({p}, 2, length({p}) - 2)" for p in parts)
-        return f"('[' || {inner} || ']')"
+    if db.dialect == "sqlite":          # json_array in calls of at most 100 items
+        return pack_writes.array([f"json_extract({column}, '$[{at[k]}]')" if k in at
+                                  else "NULL" for k in range(max(slots) + 1)])
     items = [f"(({column})::json ->> {at[k]})" if k in at else "NULL"
              for k in range(max(slots) + 1)]
     parts = [f"jsonb_build_array({', '.join(items[i:i + 100])})"
