@@ -120,7 +120,10 @@ class Slots:
 
     def __init__(self, db: Database, audit_id: int) -> None:
         self.db, self.audit_id = db, audit_id
-        self.names = names(db, audit_id)
+        self.read()
+
+    def read(self) -> None:
+        self.names = names(self.db, self.audit_id)
         self.index = {name: k for k, name in enumerate(self.names)}
 
     def slot(self, name: str) -> int:
@@ -135,6 +138,8 @@ class Slots:
         return [self.mapping(items) for items in parsed]
 
     def mapping(self, items: Any) -> dict[str, Any]:
+        if isinstance(items, list) and len(items) > len(self.names):
+            self.read()         # names another writer added since they were read
         return mapping(self.names, items, self.audit_id)
 
     def encode(self, fields: Mapping[str, Any]) -> str:

@@ -225,3 +225,20 @@ def _refused(t, who: str, statement: str) -> Exception | None:
     except Exception as exc:    # the server's refusal
         return exc
     return None
+
+
+def test_names_added_after_they_were_read_are_read_again(tmp_path):
+    """A reader that read the audit's names before another writer added one (PostgreSQL reads
+    each statement afresh) reads them again when a record has more fields than it knows."""
+    from reviewer.store.field_slots import Slots
+
+    db = Database(str(tmp_path / "f.db"))
+    audit = create_audit(db, "A", write_set(tmp_path))
+    import_answers(db, audit, write_csv(tmp_path / "a.csv", ["ref", "1", "area"],
+                                        [["R1", "Y", "North"]]))
+    slots = Slots(db, audit.id)
+    import_answers(db, audit, write_csv(tmp_path / "b.csv", ["ref", "area", "operator"],
+                                        [["R1", "East", "OP-1"]]))
+    text = db.scalar("SELECT fields FROM record WHERE ref = 'R1'")
+    assert slots.decode_many([text]) == [{"area": "East", "operator": "OP-1"}]
+    db.close()
