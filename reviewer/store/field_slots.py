@@ -40,6 +40,21 @@ def used(db: Database, audit_id: int) -> list[str]:
     return found
 
 
+def _places(db: Database, audit_id: int, wanted: Sequence[str]
+            ) -> tuple[list[int], list[tuple[int, int, str]]]:
+    """The slots of ``wanted`` as the audit's names now give them, the missing after its last
+    slot in their order; and those new rows of ``field_slot``."""
+    have = dict(db.all("SELECT name, slot FROM field_slot WHERE audit_id = ?", (audit_id,)))
+    top = max(have.values(), default=-1)
+    new = []
+    for name in wanted:
+        if name not in have:
+            top += 1
+            have[name] = top
+            new.append((audit_id, top, name))
+    return [have[name] for name in wanted], new
+
+
 def claim(db: Database, audit_id: int, wanted: Sequence[str]) -> list[int]:
     """The slots of ``wanted`` (names): the names the audit has not yet are added after its
     last slot, in their order; in a write transaction. On PostgreSQL a writer that does not
@@ -47,16 +62,9 @@ def claim(db: Database, audit_id: int, wanted: Sequence[str]) -> list[int]:
     moment: a slot or name taken meanwhile is left to it (``ON CONFLICT DO NOTHING`` waits
     for its commit) and the names still missing are added after the new last slot."""
     for _ in range(len(wanted) + 2):
-        have = dict(db.all("SELECT name, slot FROM field_slot WHERE audit_id = ?",
-                           (audit_id,)))
-        top = max(have.values(), default=-1)
-        new = []
-        for name in dict.fromkeys(wanted):
-            if name not in have:
-                top += 1
-                new.append((audit_id, top, name))
+        slots, new = _places(db, audit_id, wanted)
         if not new:
-            return [have[name] for name in wanted]
+            return slots
         db.executemany("INSERT INTO field_slot (audit_id, slot, name) VALUES (?, ?, ?) "
                        "ON CONFLICT DO NOTHING", new)
     raise DatabaseError(f"audit id {audit_id}: its record field names could not be stored "
@@ -65,15 +73,7 @@ def claim(db: Database, audit_id: int, wanted: Sequence[str]) -> list[int]:
 
 def plan(db: Database, audit_id: int, wanted: Sequence[str]) -> list[int]:
     """The slots :func:`claim` would give ``wanted`` now (read only)."""
-    have = dict(db.all("SELECT name, slot FROM field_slot WHERE audit_id = ?", (audit_id,)))
-    top = max(have.values(), default=-1)
-    out = []
-    for name in wanted:
-        if name not in have:
-            top += 1
-            have[name] = top
-        out.append(have[name])
-    return out
+    return _places(db, audit_id, wanted)[0]
 
 
 def placed(db: Database, column: str, slots: Sequence[int]) -> str:
