@@ -208,8 +208,16 @@ def test_a_team_database_upgrades_a_signed_off_audits_fields(team, tmp_path):  #
              f"{t['dbname']}").close()                 # upgraded
     assert t["sql"]("owner", "SELECT ref, fields FROM record ORDER BY ref") == before
     assert t["sql"]("viewer", "SELECT COUNT(*) FROM field_slot")[0][0] >= 5
-    assert "permission denied" in str(_refused(t, "viewer", "INSERT INTO field_slot VALUES "
-                                                            "(1, 99, 'x')"))
+    # each role's rights on the names, by raw SQL: all read, a reviewer adds (an import), a
+    # lead also removes (disposal); no one else changes them
+    add = "INSERT INTO field_slot VALUES ({}, {}, 'x{}')"
+    audit_id = t["sql"]("owner", f"SELECT id FROM audit WHERE name = '{AUDIT}'")[0][0]
+    assert "permission denied" in str(_refused(t, "viewer", add.format(audit_id, 97, 1)))
+    assert _refused(t, "rev", add.format(audit_id, 98, 2)) is None
+    for who in ("viewer", "rev"):
+        for change in ("UPDATE field_slot SET name = 'y'", "DELETE FROM field_slot"):
+            assert "permission denied" in str(_refused(t, who, change)), (who, change)
+    assert _refused(t, "lead", "DELETE FROM field_slot WHERE slot = 98") is None
     out = tmp_path / "out.csv"
     code, _, err = t["cli"]("viewer", "answers", "export", AUDIT, str(out))
     assert code == 0, err
