@@ -83,14 +83,16 @@ def agreement(db: Database, *audits: AuditInfo) -> Agreement:
 def _grid(db: Database, audits: list[AuditInfo], sets: list[QuestionSet],
           ids: list[dict[str, int]]):  # noqa: ANN202 - analysis.grid.Grid, imported here
     """The audits' answers laid on the first one's records (``analysis.grid``)."""
-    from reviewer.analysis.grid import base_grid, lay
-    from reviewer.store import aligned
+    from contextlib import closing
 
-    with aligned.reading(db):       # one snapshot of every audit (SQLite), a small cache
+    from reviewer.analysis.grid import base_grid, lay
+    from reviewer.store import aligned, aligned_ahead
+
+    wanted = [(a.id, list(own)) for a, own in zip(audits, ids, strict=True)]
+    with aligned.reading(db), closing(aligned_ahead.audits(db, audits[0].id, wanted)) as laid:
         grid = base_grid(aligned.base_records(db, audits[0].id), len(sets[0].questions))
-        for a, own in zip(audits, ids, strict=True):
-            linked, seqs = aligned.linked_records(db, audits[0].id, a.id)
-            lay(grid, linked, seqs, aligned.answer_groups(db, a.id, list(own)), own)
+        for (linked, seqs, groups), own in zip(laid, ids, strict=True):
+            lay(grid, linked, seqs, groups, own)
     return grid
 
 

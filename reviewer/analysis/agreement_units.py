@@ -37,8 +37,14 @@ def units(rows: np.ndarray, cats: list[str]) -> Units:
             k, code = divmod(k, base)
             row.append(cats[code - 1] if code else None)
         patterns.append(tuple(row))
-    return Units(patterns, counts.astype(np.int64),
-                 order.reshape(-1).astype(np.int64) if exact and order is not None else None)
+    # in the order of their answers, not of their codes (given as the audits' answer groups
+    # arrive, in any order on PostgreSQL): the bootstrap draws over the patterns in this order
+    rank = sorted(range(len(patterns)), key=lambda k: [(c is not None, c or "")
+                                                       for c in patterns[k]])
+    place = np.empty(len(rank), np.int64)
+    place[rank] = np.arange(len(rank))
+    return Units([patterns[k] for k in rank], counts[rank].astype(np.int64),
+                 place[order.reshape(-1)] if exact and order is not None else None)
 
 
 class Disagreements(Sequence[Disagreement]):

@@ -42,10 +42,11 @@ def batches(db: Database, sql: str, params: tuple[Any, ...] = (),
 
 @contextmanager
 def reading(db: Database) -> Iterator[Database]:
-    """Reads of many rows in one snapshot (on SQLite, a read transaction), with SQLite's page
-    cache held to READ_CACHE_KB while they run: they read each page once, and the 64 MB kept
-    for imports would only add to the process's memory (docs/performance.md)."""
-    with db.staging():
+    """Reads of many rows in one snapshot (a read transaction; on PostgreSQL REPEATABLE READ),
+    with SQLite's page cache held to READ_CACHE_KB while they run: they read each page once,
+    and the 64 MB kept for imports would only add to the process's memory
+    (docs/performance.md)."""
+    with db.staging(snapshot=True):
         if db.dialect != "sqlite":
             yield db
             return
@@ -83,19 +84,32 @@ def linked_records(db: Database, base_id: int, audit_id: int) -> tuple[Any, Any]
     """The audit's record ids and the seq of the base audit's record with the same ref, as two
     int64 arrays in one order, read as one row, not a row per record: SQLite aggregates both
     in one pass; PostgreSQL joins each pair into one string (one aggregate, so no order to
-    keep between two, and no sort)."""
-    seq, join, params = "r.seq", "", (audit_id,)
-    if base_id != audit_id:
-        seq, join, params = ("b.seq", "JOIN record b ON b.audit_id = ? AND b.ref = r.ref",
-                             (base_id, audit_id))
+    keep between two, and no sort: ``linked_query``, ``pairs``)."""
+    seq, join, params = _linked(base_id, audit_id)
     if db.dialect == "sqlite":
         row = db.one(f"SELECT GROUP_CONCAT(r.id), GROUP_CONCAT({seq}) FROM record r {join} "
                      "WHERE r.audit_id = ?", params)
         return (_numbers(row[0]), _numbers(row[1])) if row else (_numbers(""), _numbers(""))
-    pair = f"r.id || ',' || {seq}"
-    pairs = _numbers(db.scalar(f"SELECT {_ids(db, pair, None)} FROM record r {join} "
-                              "WHERE r.audit_id = ?", params))
-    return pairs[0::2].copy(), pairs[1::2].copy()
+    return pairs(db.scalar(*linked_query(db, base_id, audit_id)))
+
+
+def _linked(base_id: int, audit_id: int) -> tuple[str, str, tuple[int, ...]]:
+    if base_id == audit_id:
+        return "r.seq", "", (audit_id,)
+    return "b.seq", "JOIN record b ON b.audit_id = ? AND b.ref = r.ref", (base_id, audit_id)
+
+
+def linked_query(db: Database, base_id: int, audit_id: int) -> tuple[str, tuple[int, ...]]:
+    """PostgreSQL: the query of ``linked_records``, one row of one string (``pairs``)."""
+    seq, join, params = _linked(base_id, audit_id)
+    return (f"SELECT {_ids(db, f'r.id || {chr(39)},{chr(39)} || {seq}', None)} FROM record r "
+            f"{join} WHERE r.audit_id = ?", params)
+
+
+def pairs(text: str | None) -> tuple[Any, Any]:
+    """``linked_query``'s string as the two arrays of ``linked_records``."""
+    both = _numbers(text)
+    return both[0::2].copy(), both[1::2].copy()
 
 
 def answer_groups(db: Database, audit_id: int, question_ids: Sequence[str]
@@ -110,13 +124,24 @@ def answer_groups(db: Database, audit_id: int, question_ids: Sequence[str]
     if db.dialect == "sqlite":          # from the packs (store.packs)
         yield from packs.groups(db, audit_id, question_ids)
         return
+    for rows in batches(db, *groups_query(db, audit_id, question_ids), size=1):
+        for row in rows:
+            yield group(row)
+
+
+def groups_query(db: Database, audit_id: int, question_ids: Sequence[str]
+                 ) -> tuple[str, tuple[Any, ...]]:
+    """PostgreSQL: the query of ``answer_groups``, a row per group (``group``)."""
     marks = ", ".join("?" * len(question_ids))
-    sql = (f"SELECT question_id, state, value, {_ids(db, 'record_id', None)} "
-           f"FROM answer WHERE audit_id = ? AND question_id IN ({marks}) "
-           "GROUP BY question_id, state, value")
-    for rows in batches(db, sql, (audit_id, *question_ids), size=1):
-        for qid, state, value, text in rows:
-            yield qid, state, value, _numbers(text)
+    return (f"SELECT question_id, state, value, {_ids(db, 'record_id', None)} "
+            f"FROM answer WHERE audit_id = ? AND question_id IN ({marks}) "
+            "GROUP BY question_id, state, value", (audit_id, *question_ids))
+
+
+def group(row: Sequence[Any]) -> tuple[str, int, Any, Any]:
+    """A row of ``groups_query`` as ``answer_groups`` gives it."""
+    qid, state, value, text = row
+    return qid, state, value, _numbers(text)
 
 
 def record_ids(db: Database, audit_id: int) -> Any:

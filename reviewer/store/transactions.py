@@ -215,14 +215,17 @@ class Transactions:
         return True
 
     @contextmanager
-    def staging(self) -> Iterator[Self]:
+    def staging(self, snapshot: bool = False) -> Iterator[Self]:
         """A transaction for this connection's temporary tables only: it takes no write lock
         (SQLite's temp database and PostgreSQL's temp tables are private to the connection),
-        so work can be staged while other programs write."""
+        so work can be staged while other programs write. ``snapshot``: on PostgreSQL its reads
+        see one snapshot (REPEATABLE READ), as SQLite's transaction does."""
         outer = self._in_tx
         self.working_only = self.working_only or not outer
+        begin = ("BEGIN ISOLATION LEVEL REPEATABLE READ"
+                 if snapshot and self.dialect != "sqlite" else "BEGIN")
         try:
-            yield from self._held(lambda: self.execute("BEGIN"))
+            yield from self._held(lambda: self.execute(begin))
         finally:
             if not outer:
                 self.working_only = False

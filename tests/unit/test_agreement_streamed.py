@@ -100,3 +100,25 @@ def test_the_pattern_bootstrap_matches_the_record_bootstrap_in_distribution() ->
     assert per_record.value == pytest.approx(by_pattern.value, abs=1e-12)
     assert by_pattern.low == pytest.approx(per_record.low, abs=0.02)
     assert by_pattern.high == pytest.approx(per_record.high, abs=0.02)
+
+
+@settings(max_examples=100, deadline=None)
+@given(rows=ratings(), many=st.booleans(), seed=st.integers(0, 1000))
+def test_the_patterns_do_not_depend_on_how_the_categories_were_numbered(rows, many,
+                                                                        seed) -> None:
+    """The grid numbers a question's categories as its answer groups arrive (in any order on
+    PostgreSQL): the patterns, so alpha's bootstrap, come out the same for any numbering."""
+    from reviewer.analysis import agreement_units
+
+    rows = rows * (reliability.EXACT_UNITS // len(rows) + 1) if many else rows
+    cats = sorted({c for r in rows for c in r if c is not None})
+    other = list(cats)
+    np.random.default_rng(seed).shuffle(other)
+    made = []
+    for numbering in (cats, other):
+        code = {c: k + 1 for k, c in enumerate(numbering)}
+        grid = np.array([[code[c] if c is not None else 0 for c in r] for r in rows], np.int16)
+        made.append(agreement_units.units(grid, numbering))
+    assert made[0].patterns == made[1].patterns
+    assert made[0].counts.tolist() == made[1].counts.tolist()
+    assert reliability.alpha(made[0]) == reliability.alpha(made[1])
