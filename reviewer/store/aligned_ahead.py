@@ -1,9 +1,9 @@
-"""Audits' answers for agreement read one audit ahead (docs/performance.md, "Agreement read
-ahead on PostgreSQL"): each audit's linked records and answer groups (``store.aligned``), in
-order. On PostgreSQL, inside ``aligned.reading``, the next audit's are read on a second
-connection that shares the first one's snapshot, in a thread, while the caller lays the audit
-before: the server groups one audit's answers on one processor while the program lays the
-other's on another. SQLite, one audit, or a second connection that cannot be opened: read one
+"""Audits' answers for agreement read ahead (docs/performance.md, "Agreement read ahead on
+PostgreSQL"): each audit's linked records and answer groups (``store.aligned``), in order. On
+PostgreSQL, inside ``aligned.reading``, the first ``AHEAD`` audits are read at once, each on a
+connection of its own that shares the first one's snapshot, in threads, while the caller reads
+the base audit's records: the server groups two audits' answers on two processors, and the
+program lays one while the next is grouped. SQLite, or no other connection to be had: read one
 after the other on the one connection, as before."""
 
 from __future__ import annotations
@@ -24,8 +24,6 @@ _names = count()
 # answer groups would come one at a time from an index scan, each fetch grouping its own
 WHOLE = "SET LOCAL cursor_tuple_fraction = 1.0"
 _SNAPSHOT = re.compile(r"[0-9A-F]+(-[0-9A-F]+)+")
-
-
 AHEAD = 2            # audits read at once, each on a connection of its own
 
 
