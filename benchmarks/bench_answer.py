@@ -17,6 +17,7 @@ when the server binaries are missing).
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import statistics
@@ -90,13 +91,22 @@ def raw_answer(db, audit_id: int, rid: int, qid: str, value: str) -> None:
     seq = head[0] + 1 if head else 1
     prev = bytes(head[1]) if head and head[1] else None
     at = "2026-01-01T00:00:00Z"
-    if not pg:      # SQLite keeps a record's answers in one pack (docs/performance.md)
-        entry = "json_array(1, ?, '', 'raw', ?, ?, 'raw')"
-        run(f"UPDATE answer_pack SET pack = json_set(pack, ?, {entry}) WHERE record_id = ?",
-            (f'$."{qid}"', value, at, seq, rid))
-        if cur.rowcount == 0:
-            run("INSERT INTO answer_pack (record_id, audit_id, pack) "
-                f"VALUES (?, ?, json_object(?, {entry}))", (rid, audit_id, qid, value, at, seq))
+    if not pg:      # SQLite keeps a record's answers in one pack, an item per question's
+        # slot (docs/performance.md, "Answers packed by position"): read, set, written back
+        run("SELECT slot FROM pack_slot WHERE audit_id = ? AND question_id = ?",
+            (audit_id, qid))
+        slot = cur.fetchone()[0]
+        run("SELECT pack FROM answer_pack WHERE record_id = ?", (rid,))
+        row = cur.fetchone()
+        pack = json.loads(row[0]) if row else []
+        pack += [None] * (slot + 1 - len(pack))
+        pack[slot] = [1, value, "", "raw", at, seq, "raw"]
+        text = json.dumps(pack, separators=(",", ":"))
+        if row:
+            run("UPDATE answer_pack SET pack = ? WHERE record_id = ?", (text, rid))
+        else:
+            run("INSERT INTO answer_pack (record_id, audit_id, pack) VALUES (?, ?, ?)",
+                (rid, audit_id, text))
     else:
         run("UPDATE answer SET state = 1, value = ?, reviewer = 'raw', login = 'raw', "
             "answered_at = ?, event_seq = ? WHERE record_id = ? AND question_id = ?",
@@ -144,10 +154,14 @@ def measure(target: str, n: int, answers: int) -> tuple[float, float]:
             t0 = time.perf_counter()
             score(ws, audit.id, qs, rid, qid, value)
             t1 = time.perf_counter()
-            raw_answer(ws.db, audit.id, rng.choice(ids), qid, value)
+            raw_answer(ws.db, audit.id, rid := rng.choice(ids), qid, value)
             t2 = time.perf_counter()
             op_ms.append((t1 - t0) * 1000)
             raw_ms.append((t2 - t1) * 1000)
+        if answers:        # the raw transaction stored what it was given, as the operation does
+            stored = ws.db.one("SELECT value, reviewer FROM answer WHERE record_id = ? AND "
+                               "question_id = ?", (rid, qid))
+            assert stored == (value, "raw"), f"the raw answer was not stored: {stored}"
         return statistics.median(op_ms), statistics.median(raw_ms)
     finally:
         ws.close()
