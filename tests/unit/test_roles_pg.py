@@ -331,3 +331,15 @@ def test_scoring_is_refused_in_the_rights_tables_words(team):
     assert sql("owner", "SELECT COUNT(*) FROM event") == events
     assert answer("rev") == "ok"
     assert sql("owner", "SELECT COUNT(*) FROM event")[0][0] == events[0][0] + 1
+
+
+def test_a_viewer_reads_agreement_ahead_on_connections_of_its_own(team):
+    """Agreement reads the audits ahead on more connections, each as the same login in one
+    snapshot (store/aligned_ahead.py): a viewer, who may only read, gets what the owner gets."""
+    cli = team["cli"]
+    assert cli("owner", "audit", "create", "Second", "--set", str(ASB_SET))[0] == 0
+    assert cli("owner", "answers", "import", "Second", str(DEMO_CSV))[0] == 0
+    code, as_viewer, err = cli("viewer", "agreement", AUDIT, "Second", "--format", "json")
+    assert code == 0, err
+    assert as_viewer == cli("owner", "agreement", AUDIT, "Second", "--format", "json")[1]
+    assert json.loads(as_viewer)["records"] > 0
