@@ -54,9 +54,11 @@ def _one_by_one(db: Database, base_id: int, wanted: Sequence[tuple[int, list[str
 
 
 def _second(db: Database) -> Database | None:
-    """Another connection to the same server in ``db``'s snapshot (PostgreSQL, in a
-    REPEATABLE READ transaction: ``aligned.reading``), else None."""
-    if db.dialect == "sqlite" or not db._in_tx:
+    """Another connection to the same server in ``db``'s snapshot (PostgreSQL, in the
+    REPEATABLE READ transaction ``aligned.reading`` began), else None. Not inside another
+    transaction (``working_only`` is False there), whose own writes no other connection
+    sees."""
+    if db.dialect == "sqlite" or not db._in_tx or not db.working_only:
         return None
     snapshot = str(db.scalar("SELECT pg_export_snapshot()"))
     if not _SNAPSHOT.fullmatch(snapshot):

@@ -104,3 +104,30 @@ def test_closing_before_reading_ends_the_connections(capsys, tmp_path, pg_url) -
             assert sessions() == before
     finally:
         db.close()
+
+
+def test_inside_another_transaction_the_audits_are_read_on_its_connection(capsys, tmp_path,
+                                                                         pg_url) -> None:
+    """A transaction that wrote sees its own writes; other connections would not: there the
+    audits are read one after the other on its connection."""
+    from reviewer.store import aligned, aligned_ahead
+    from reviewer.store.audits import list_audits
+    from reviewer.store.db import Database
+
+    class Undone(Exception):
+        pass
+
+    _setup(capsys, pg_url, tmp_path, 2)
+    db = Database(pg_url)
+    try:
+        ids = [a.id for a in list_audits(db)]
+        with pytest.raises(Undone), db.transaction():
+            db.execute("UPDATE answer SET value = 'N' WHERE audit_id = ?", (ids[1],))
+            with aligned.reading(db), closing(aligned_ahead.audits(
+                    db, ids[0], [(i, ["1"]) for i in ids])) as laid:
+                assert hasattr(laid, "gi_frame")            # one by one, on this connection
+                seen = _answers(laid)
+            assert set(seen[1].values()) == {"N"}
+            raise Undone                                    # rolled back
+    finally:
+        db.close()
