@@ -36,12 +36,15 @@ def _write(tx: Tx, view: RecordView, new_rows: dict[str, Row],
     event that gave a question its new answer (a row whose answer is unchanged keeps its
     own)."""
     before: dict[str, Row] = {}
+    changes = []
     for qid, row in new_rows.items():
         old = view.rows.get(qid, EMPTY_ROW)
         if old == row:
             continue
         before[qid] = old
-        answers.put(tx.db, view, qid, row, (seqs or {}).get(qid))
+        changes.append((qid, row, (seqs or {}).get(qid)))
+    if changes:
+        answers.put_rows(tx.db, view, changes)
     return before
 
 

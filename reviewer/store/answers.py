@@ -13,10 +13,10 @@ from reviewer.errors import NotFound
 from reviewer.questions import logic
 from reviewer.questions.logic import ANSWERED, NA, UNANSWERED, Answer
 from reviewer.questions.model import QuestionSet
-from reviewer.store import field_slots
+from reviewer.store import field_slots, pack_record
 from reviewer.store.db import Database
 
-Row = tuple[int, str | None, str, str, str]   # state, value, note, reviewer, answered_at
+Row = pack_record.Row                          # state, value, note, reviewer, answered_at
 EMPTY_ROW: Row = (UNANSWERED, None, "", "", "")
 GIVEN = (ANSWERED, NA)                          # states someone chose (not derived)
 ANSWERS = "answers"                             # what ``Database.wrote`` is told
@@ -63,7 +63,10 @@ Read = tuple[tuple | None, list[tuple]]        # a record's row and its answer r
 
 def load_record(db: Database, qs: QuestionSet, record_id: int,
                 read: Read | None = None) -> RecordView:
-    """One record with its answers; ``read``: its rows already read (``store.prefetch``)."""
+    """One record with its answers; ``read``: its rows already read (``store.prefetch``; on
+    SQLite, read from its pack in one statement, ``store.pack_record``)."""
+    if read is None and db.dialect == "sqlite":
+        read = pack_record.read(db, record_id)
     row, answers = read if read is not None else (
         db.one(record_sql(db.dialect), (record_id,)), None)
     if row is None:
@@ -88,6 +91,19 @@ def _by_record(record_ids: list[int], rows: list[tuple]) -> dict[int, dict[str, 
     for rid, qid, state, value, note, who, at in rows:
         stored[rid][qid] = (state, value, note or "", who or "", at or "")
     return stored
+
+
+def put_rows(db: Database, view: RecordView,
+             changes: list[tuple[str, Row, int | None]]) -> None:
+    """Store rows of one record (question, row, the history event that gave the answer or
+    None to keep the stored one), as :func:`put` each; on SQLite in one statement, its pack
+    written directly (``store.pack_record``)."""
+    if db.dialect == "sqlite":
+        pack_record.write(db, view.id, view.audit_id,
+                          [(qid, row, qid in view.rows, seq) for qid, row, seq in changes])
+        return
+    for qid, row, seq in changes:
+        put(db, view, qid, row, seq)
 
 
 def put(db: Database, view: RecordView, qid: str, row: Row, seq: int | None) -> None:
