@@ -170,10 +170,12 @@ def field_order(db: Database, audit_id: int) -> list[str]:
 
 def noted_questions(db: Database, audit_id: int, low: int, high: int) -> set[str]:
     """The questions of the audit with at least one note. No index holds notes: the answers
-    of record ids ``low`` to ``high`` (the audit's) are read in the table's own order."""
-    audit = "+audit_id" if db.dialect == "sqlite" else "audit_id"    # (SQLite: not its index)
+    of record ids ``low`` to ``high`` (the audit's) are read in the table's own order (on
+    SQLite the packs holding a full entry, ``packs.noted_questions``)."""
+    if db.dialect == "sqlite":
+        return packs.noted_questions(db, audit_id, low, high)
     return {q for (q,) in db.all("SELECT DISTINCT question_id FROM answer WHERE record_id "
-                                 f"BETWEEN ? AND ? AND {audit} = ? AND note != ''",
+                                 "BETWEEN ? AND ? AND audit_id = ? AND note != ''",
                                  (low, high, audit_id))}
 
 

@@ -1,8 +1,9 @@
 """One record's pack read and written directly on SQLite (``store.pack_record``,
 docs/performance.md, "One record's pack read and written directly"): the rows read are the
 ``answer`` view's, for every kind of entry an import, a changed re-import, a note, an answer
-and an undo leave; and a write leaves the pack, and the rows the view gives, exactly as the
-view's triggers do one answer at a time, for any start and any changes."""
+and an undo leave (and so are the questions noted, read from the packs); and a write leaves
+the pack, and the rows the view gives, exactly as the view's triggers do one answer at a
+time, for any start and any changes."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from reviewer.questions.logic import ANSWERED, NA, NOT_ASKED, UNANSWERED
-from reviewer.store import answers, pack_record
+from reviewer.store import answers, pack_record, packs
 from reviewer.store.audits import get_audit_by_id, question_set
 from reviewer.store.db import Database
 from tests.actions import create_audit, import_answers, score, set_note, undo_last
@@ -69,6 +70,12 @@ def test_rows_read_are_the_views_for_every_kind_of_entry(tmp_path):
     for rid in ids:
         _same_as_view(db, rid)
     assert pack_record.read(db, 10**9) == (None, [])
+    # the questions noted, read from the packs holding a full entry, are the view's too
+    for low, high in ((ids[0], ids[-1]), (ids[0], ids[3]), (ids[10], ids[-1])):
+        assert packs.noted_questions(db, audit.id, low, high) == {q for (q,) in db.all(
+            "SELECT DISTINCT question_id FROM answer WHERE record_id BETWEEN ? AND ? "
+            "AND audit_id = ? AND note != ''", (low, high, audit.id))}
+    assert {"1", "3"} <= packs.noted_questions(db, audit.id, ids[0], ids[-1])
 
 
 def test_hand_made_entries_counted_from_a_base_and_past_the_slots(tmp_path):
