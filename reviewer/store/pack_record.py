@@ -36,6 +36,7 @@ READ_SQL = ("SELECT r.id, r.audit_id, r.seq, r.ref, r.fields, r.assigned_to, r.c
 STORED_SQL = ("SELECT (SELECT json_group_object(question_id, slot) FROM pack_slot "
               "WHERE audit_id = ?), p.pack, p.base_seq, p.event_seq FROM (SELECT 1) "
               "LEFT JOIN answer_pack p ON p.record_id = ?")
+FULL = 7                     # a full entry's items (``store.packs``)
 ANSWERS = "answers"          # what ``Database.wrote`` is told (``store.answers``)
 GIVEN_SQL = ("SELECT reviewer, at FROM event WHERE audit_id = ? AND seq >= ? "
              "ORDER BY seq LIMIT 1")     # a short entry's event, or the pack of events holding it
@@ -80,15 +81,19 @@ def read(db: Database, record_id: int) -> tuple[tuple | None, list[tuple]]:
             continue
         if isinstance(entry, str):
             rows.append((record_id, qid, 1, entry, "", who, at))
-        elif isinstance(entry, int):
+        elif type(entry) is int:
             rows.append((record_id, qid, entry, None, "", who, at))
-        elif len(entry) == 2:
+        elif isinstance(entry, list) and len(entry) == 2:
             given = db.one(GIVEN_SQL, (row[1], _counted(entry[1], base))) or (None, None)
             state, value = (1, entry[0]) if isinstance(entry[0], str) else (entry[0], None)
             rows.append((record_id, qid, state, value, "", *given))
-        else:
+        elif isinstance(entry, list) and len(entry) == FULL:
             rows.append((record_id, qid, entry[0], entry[1], entry[2] or "", entry[3],
                          entry[4]))
+        else:
+            raise DatabaseError(f"record id {record_id}: its stored answer to question {qid} "
+                                "(answer_pack) is not one reviewer writes; the database was "
+                                "changed outside reviewer")
     return row[:8], rows
 
 

@@ -10,9 +10,11 @@ from __future__ import annotations
 import json
 import random
 
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from reviewer.errors import DatabaseError
 from reviewer.questions.logic import ANSWERED, NA, NOT_ASKED, UNANSWERED
 from reviewer.store import answers, pack_record, packs
 from reviewer.store.audits import get_audit_by_id, question_set
@@ -93,6 +95,15 @@ def test_hand_made_entries_counted_from_a_base_and_past_the_slots(tmp_path):
     _same_as_view(db, rid)
     db.execute("UPDATE answer_pack SET base_seq = NULL WHERE record_id = ?", (rid,))
     _same_as_view(db, rid)
+    # an entry no program writes (changed outside it): a located error, never a traceback
+    for foreign in ([1, "Y", "n"], {"a": 1}, True, 1.5, []):
+        db.execute("UPDATE answer_pack SET pack = ? WHERE record_id = ?",
+                   (json.dumps(["Y", foreign]), rid))
+        with pytest.raises(DatabaseError, match=f"record id {rid}: .*question 2 "):
+            pack_record.read(db, rid)
+    db.execute("UPDATE answer_pack SET pack = '{\"1\": 2}' WHERE record_id = ?", (rid,))
+    with pytest.raises(DatabaseError, match=f"record id {rid}: .*not a JSON array"):
+        pack_record.read(db, rid)
 
 
 ROW = st.tuples(st.sampled_from([ANSWERED, NA, NOT_ASKED, UNANSWERED]),
