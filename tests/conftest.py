@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.unit.pg import pg_db, pg_port, pg_url  # noqa: F401 - fixtures
+from tests.unit.pg import pg_db, pg_port, pg_url, target  # noqa: F401 - fixtures
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("REVIEWER_NAME", "test-reviewer")

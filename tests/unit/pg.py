@@ -107,6 +107,15 @@ def pg_url(pg_port: int) -> Iterator[str]:
         conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def target(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A database on each engine in turn: a new SQLite file, then a fresh PostgreSQL database
+    (``pg_url``; skipped where there is no server). A module may define its own."""
+    if request.param == "sqlite":
+        return str(tmp_path / "race.db")
+    return request.getfixturevalue("pg_url")
+
+
 @pytest.fixture()
 def pg_db(pg_url: str):
     from reviewer.store.db import Database

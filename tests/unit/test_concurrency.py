@@ -51,12 +51,6 @@ AUDIT = "Race"
 SIZES = {"sqlite": (2000, 500, 20_000), "postgresql": (1000, 200, 10_000)}
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def target(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return str(tmp_path / "race.db")
-    return request.getfixturevalue("pg_url")
-
 
 def sizes(target: str) -> tuple[int, int, int]:
     return SIZES["sqlite" if sqlite_path(target) is not None else "postgresql"]

@@ -12,7 +12,6 @@ import csv
 import json
 from pathlib import Path
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -136,12 +135,6 @@ def test_any_fields_read_back_by_name(tmp_path_factory, files):
     assert len({n for _, n in slots}) == len(slots)
     db.close()
 
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def target(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return str(tmp_path / "race.db")
-    return request.getfixturevalue("pg_url")
 
 
 def test_imports_bringing_other_fields_at_once(target, tmp_path):

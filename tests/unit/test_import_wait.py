@@ -12,8 +12,6 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
-
 from reviewer.ops import audits, calibrate, importer, scoring, team
 from reviewer.store import staging
 from reviewer.store.audits import AuditInfo, get_audit_by_id, question_set
@@ -137,12 +135,6 @@ def test_an_import_refused_at_its_end_leaves_nothing(pg_url, tmp_path):
     assert get_audit_by_id(ws.db, audit.id).records == 0
     ws.close()
 
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def target(request: pytest.FixtureRequest, tmp_path) -> str:
-    if request.param == "sqlite":
-        return str(tmp_path / "w.db")
-    return request.getfixturevalue("pg_url")
 
 
 def test_new_and_existing_records_in_one_import_are_in_the_chain(target, tmp_path,

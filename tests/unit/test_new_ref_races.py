@@ -44,12 +44,6 @@ SHARED, OWN = 150, 20  # refs every racer of a round brings, refs only one bring
 DELAYS = (0.0, 0.001, 0.003, 0.006)  # s between an import's asking for the lock and a sample
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def target(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return str(tmp_path / "race.db")
-    return request.getfixturevalue("pg_url")
-
 
 def is_pg(target: str) -> bool:
     return "://" in target

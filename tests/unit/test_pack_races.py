@@ -7,10 +7,6 @@ scorer's last answer, with the history of every answer (both engines)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
-
 from reviewer.store.verify import replay_answers, verify_chain
 from tests.actions import create_audit, import_answers
 from tests.unit.races import QUESTIONS, Race, open_db, refs, stored, write_answers, write_set
@@ -18,12 +14,6 @@ from tests.unit.races import QUESTIONS, Race, open_db, refs, stored, write_answe
 AUDIT = "Race"
 SCORERS = ("alice", "bob", "carol", "dan")
 
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def target(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return str(tmp_path / "race.db")
-    return request.getfixturevalue("pg_url")
 
 
 def test_scorers_on_other_questions_of_the_same_records_lose_nothing(target, tmp_path):

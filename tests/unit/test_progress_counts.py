@@ -18,13 +18,6 @@ from reviewer.workspace import Workspace
 from tests.unit.helpers import SMALL_HEADER, SMALL_ROWS, write_csv, write_set
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def target(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return str(tmp_path / "r.db")
-    return request.getfixturevalue("pg_url")
-
-
 def counted(db: Database) -> dict[int, tuple[int, int]]:
     """Each audit's (records, complete), counted afresh."""
     rows = db.all("SELECT a.id, COUNT(r.id), COALESCE(SUM(CASE WHEN r.complete THEN 1 ELSE 0 "
