@@ -15,6 +15,8 @@ every ratio is within the goal. Shapes:
   notes      the same, with note columns for q1 and q5 (about half the rows noted, changing)
   thirty     thirty yes/no questions with n/a and blanks, one field
   text       ten free-text questions of a few words each, one field
+  shuffled   notes, the changed file's rows in another order than the first's (a file sorted
+             otherwise, or exported from another system)
 """
 
 from __future__ import annotations
@@ -67,6 +69,18 @@ def _noted(src: Path, dst: Path, seed: int) -> Path:
     return dst
 
 
+def _shuffled(src: Path, dst: Path, seed: int) -> Path:
+    """``src`` with its rows (not its header) in a random order."""
+    with src.open(newline="", encoding="utf-8") as f:
+        header, *rows = list(csv.reader(f))
+    random.Random(seed).shuffle(rows)
+    with dst.open("w", newline="", encoding="utf-8") as g:
+        out = csv.writer(g)
+        out.writerow(header)
+        out.writerows(rows)
+    return dst
+
+
 def _yes_no(rnd: random.Random, column: str) -> str:
     if column == "team":
         return rnd.choice("ABCD")
@@ -82,13 +96,14 @@ def _text(rnd: random.Random, column: str) -> str:
 
 def files(folder: Path, shape: str, rows: int) -> tuple[Path, Path, Path]:
     """(question set, first file, changed file) of ``shape``."""
-    if shape in ("ten", "notes"):
+    if shape in ("ten", "notes", "shuffled"):
         set_path, first = write_files(folder, rows)
         _, second = write_files(folder, rows, seed=2013, name="changed.csv")
         if shape == "ten":
             return set_path, first, second
+        noted = _noted(second, folder / "n2.csv", 2)
         return (set_path, _noted(first, folder / "n1.csv", 1),
-                _noted(second, folder / "n2.csv", 2))
+                noted if shape == "notes" else _shuffled(noted, folder / "n3.csv", 3))
     qids = [f"question_{i + 1}" for i in range(30 if shape == "thirty" else 10)]
     kind, cell = ("yes_no", _yes_no) if shape == "thirty" else ("text", _text)
     set_path = _set(folder, shape, qids, kind)
@@ -119,8 +134,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=2)
-    parser.add_argument("--shape", nargs="+", default=["ten", "notes", "thirty", "text"],
-                        choices=["ten", "notes", "thirty", "text"])
+    shapes = ["ten", "notes", "thirty", "text", "shuffled"]
+    parser.add_argument("--shape", nargs="+", default=shapes, choices=shapes)
     args = parser.parse_args()
     load = " ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"re-import of {args.rows:,} records, nearly every answer changed; best of "

@@ -33,7 +33,8 @@ def snapshot(db: Database) -> None:
     db.execute(f"INSERT OR IGNORE INTO {SEEN} SELECT s.rid, s.k, p.pack, p.base_seq, "
                "p.event_seq, r.fields, r.complete "
                f"FROM {STAGE} s JOIN record r ON r.id = s.rid "
-               "LEFT JOIN answer_pack p ON p.record_id = s.rid WHERE s.rid IS NOT NULL")
+               "LEFT JOIN answer_pack p ON p.record_id = s.rid WHERE s.rid IS NOT NULL "
+               "ORDER BY s.rid")    # in the records' order, whatever the file's (appended)
 
 
 def unchanged(db: Database) -> bool:

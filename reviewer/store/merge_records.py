@@ -43,7 +43,8 @@ def copy_fields(db: Database, items: int) -> None:
     the file's fields at its own place), which are then the merged fields as they are."""
     db.execute(f"INSERT INTO {RECORDS} (id, fields) SELECT s.rid, s.fields FROM {STAGE} s "
                f"JOIN record r ON r.id = s.rid WHERE r.fields <> s.fields "
-               f"AND {_within(items)} ON CONFLICT (id) DO UPDATE SET fields = excluded.fields")
+               f"AND {_within(items)} ORDER BY s.rid "      # the records' order (appended)
+               "ON CONFLICT (id) DO UPDATE SET fields = excluded.fields")
 
 
 def set_records(db: Database, new_fields: Iterable[list[tuple[int, str]]],
@@ -80,10 +81,11 @@ def stage_records(db: Database, new_fields: Iterable[list[tuple[int, str]]],
               "SELECT COUNT(*) FROM answer a WHERE a.record_id = c.rid AND a.state <> 0 "
               f"AND a.question_id IN ({counted})")
     db.execute(f"INSERT INTO {RECORDS} (id, complete) SELECT rid, "
-               f"COALESCE(c.filled, ({filled}) + moved) = ? FROM ({cells}) c", (tallied,))
-    for batch in new_fields:
+               f"COALESCE(c.filled, ({filled}) + moved) = ? FROM ({cells}) c ORDER BY rid",
+               (tallied,))
+    for batch in new_fields:        # each batch in the records' order, whatever the file's
         db.executemany(f"INSERT INTO {RECORDS} (id, fields) VALUES (?, ?) ON CONFLICT (id) "
-                       "DO UPDATE SET fields = excluded.fields", batch)
+                       "DO UPDATE SET fields = excluded.fields", sorted(batch))
 
 
 def write_records(db: Database, aside: bool = False) -> None:
