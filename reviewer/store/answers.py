@@ -44,16 +44,10 @@ class RecordView:
         return all(self.states[q.id][0] != UNANSWERED for q in qs.questions if q.tallied)
 
 
-# a record and, in the same read, its audit's field names by slot (store.field_slots)
-_NAMES = {"sqlite": "(SELECT json_group_array(name) FROM (SELECT name FROM field_slot f "
-                    "WHERE f.audit_id = record.audit_id ORDER BY f.slot))",
-          "postgresql": "(SELECT json_agg(name ORDER BY slot)::text FROM field_slot f "
-                        "WHERE f.audit_id = record.audit_id)"}
-
-
 def record_sql(dialect: str) -> str:
-    return ("SELECT id, audit_id, seq, ref, fields, assigned_to, complete, "
-            f"{_NAMES[dialect]} FROM record WHERE id = ?")
+    """A record and, in the same read, its audit's field names by slot (``store.field_slots``)."""
+    return (f"SELECT {', '.join(pack_record.RECORD_COLUMNS)}, "
+            f"{field_slots.names_sql(dialect)} FROM record WHERE id = ?")
 
 
 ROWS_SQL = ("SELECT record_id, question_id, state, value, note, reviewer, answered_at "

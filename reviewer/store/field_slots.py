@@ -23,6 +23,16 @@ EMPTY = "[]"
 FAR = 1 << 30        # the slot of a name the audit has none of: no record has an item there
 
 
+def names_sql(dialect: str, record: str = "record") -> str:
+    """SQL for the field names by slot of the audit of ``record`` (a table or its alias), as a
+    JSON array: read in the same statement as the record."""
+    if dialect == "sqlite":
+        return ("(SELECT json_group_array(name) FROM (SELECT name FROM field_slot f "
+                f"WHERE f.audit_id = {record}.audit_id ORDER BY f.slot))")
+    return ("(SELECT json_agg(name ORDER BY slot)::text FROM field_slot f "
+            f"WHERE f.audit_id = {record}.audit_id)")
+
+
 def names(db: Database, audit_id: int) -> list[str]:
     """The audit's field names by slot."""
     return [r[0] for r in db.all("SELECT name FROM field_slot WHERE audit_id = ? ORDER BY slot",

@@ -17,15 +17,16 @@ from collections.abc import Iterable
 
 from reviewer.errors import DatabaseError
 from reviewer.questions.logic import UNANSWERED
+from reviewer.store import field_slots
 from reviewer.store.db import Database
 
 Row = tuple[int, str | None, str, str, str]   # state, value, note, reviewer, answered_at
 
 # the record (as ``answers.record_sql`` reads it), its pack, the pack's base, its event and that
 # event's reviewer and time, and its audit's questions by slot
-READ_SQL = ("SELECT r.id, r.audit_id, r.seq, r.ref, r.fields, r.assigned_to, r.complete, "
-            "(SELECT json_group_array(name) FROM (SELECT name FROM field_slot f "
-            "WHERE f.audit_id = r.audit_id ORDER BY f.slot)), "
+RECORD_COLUMNS = ("id", "audit_id", "seq", "ref", "fields", "assigned_to", "complete")
+READ_SQL = (f"SELECT {', '.join('r.' + c for c in RECORD_COLUMNS)}, "
+            f"{field_slots.names_sql('sqlite', 'r')}, "
             "p.pack, p.base_seq, p.event_seq, e.reviewer, e.at, "
             "(SELECT json_group_object(CAST(slot AS TEXT), question_id) FROM pack_slot s "
             "WHERE s.audit_id = r.audit_id) "

@@ -104,6 +104,10 @@ def test_hand_made_entries_counted_from_a_base_and_past_the_slots(tmp_path):
     db.execute("UPDATE answer_pack SET pack = '{\"1\": 2}' WHERE record_id = ?", (rid,))
     with pytest.raises(DatabaseError, match=f"record id {rid}: .*not a JSON array"):
         pack_record.read(db, rid)
+    # the questions noted (an export's first read) name a pack that is not JSON
+    db.execute("UPDATE answer_pack SET pack = '[[1,\"Y\",' WHERE record_id = ?", (rid,))
+    with pytest.raises(DatabaseError, match=f"record id {rid}: .*not valid JSON"):
+        packs.noted_questions(db, audit.id, rid, rid + 1)
 
 
 ROW = st.tuples(st.sampled_from([ANSWERED, NA, NOT_ASKED, UNANSWERED]),
