@@ -163,7 +163,7 @@ class Merge:
                 merge_rows.patches(db, rows, self.seq + 1, self.seq, reviewer, now, audit_id)
             else:
                 merge.stage_packs(db, audit_id, reviewer, now, self.seq)
-            merge_records.stage_records(db, self._fields(), before=True)
+            merge_records.stage_records(db, self._fields(seen=True), before=True)
             self.packs, self.salt, self.ahead = (packs.result() if packs is not None
                                                  else (None, None, None))
         self.prepared = True
@@ -276,13 +276,14 @@ class Merge:
         merge_records.set_records(db, self._fields())
         return events
 
-    def _fields(self) -> Iterator[list[tuple[int, str]]]:
+    def _fields(self, seen: bool = False) -> Iterator[list[tuple[int, str]]]:
         """(record, merged fields JSON) of the records whose fields the file changes, a batch
         at a time: the file's fields set at their slots (:attr:`slots`, ``store.field_slots``)
-        in the stored array, written as the staged text is."""
+        in the stored array, written as the staged text is (``seen``: the stored fields as the
+        snapshot before the write lock read them)."""
         slots = self.slots
         top = max(slots, default=-1) + 1
-        for rows in merge_records.fields(self.db, slots):
+        for rows in merge_records.fields(self.db, slots, seen):
             out = []
             # a batch's fields parsed in one call of the C reader, not one a record
             every, staged_every = merge_records.stored_fields(rows)

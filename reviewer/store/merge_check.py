@@ -27,14 +27,17 @@ def snapshot(db: Database) -> None:
     connection commits)."""
     db.snapshot_version = int(db.scalar("PRAGMA data_version"))
     db.execute(f"DROP TABLE IF EXISTS {SEEN}")
-    db.execute(f"CREATE {scratch.table(db, SEEN)} (rid INTEGER PRIMARY KEY, k INTEGER NOT NULL, "
+    # keyed by the staged row (file order ``k``), which the merge's passes go through; the
+    # records read in their own order, whatever the file's, from the (record, row) pairs
+    # sorted first (docs/performance.md, "A re-import in another order")
+    db.execute(f"CREATE {scratch.table(db, SEEN)} (k INTEGER PRIMARY KEY, rid INTEGER NOT NULL, "
                "pack TEXT, base INTEGER, pseq INTEGER, fields TEXT NOT NULL, "
                "complete INTEGER NOT NULL)")
-    db.execute(f"INSERT OR IGNORE INTO {SEEN} SELECT s.rid, s.k, p.pack, p.base_seq, "
-               "p.event_seq, r.fields, r.complete "
-               f"FROM {STAGE} s JOIN record r ON r.id = s.rid "
-               "LEFT JOIN answer_pack p ON p.record_id = s.rid WHERE s.rid IS NOT NULL "
-               "ORDER BY s.rid")    # in the records' order, whatever the file's (appended)
+    db.execute(f"INSERT INTO {SEEN} SELECT x.k, x.rid, p.pack, p.base_seq, p.event_seq, "
+               "r.fields, r.complete "
+               f"FROM (SELECT rid, k FROM {STAGE} WHERE rid IS NOT NULL ORDER BY rid LIMIT -1) x "
+               "JOIN record r ON r.id = x.rid LEFT JOIN answer_pack p ON p.record_id = x.rid "
+               "ORDER BY x.k")
 
 
 def unchanged(db: Database) -> bool:
@@ -50,8 +53,8 @@ def unchanged(db: Database) -> bool:
     matched = db.scalar(f"SELECT COUNT(*) FROM {STAGE} WHERE rid IS NOT NULL")
     if matched != db.scalar(f"SELECT COUNT(*) FROM {SEEN}"):
         return False
-    moved = db.scalar(f"SELECT 1 FROM {STAGE} s LEFT JOIN {SEEN} m ON m.rid = s.rid "
-                      "WHERE s.rid IS NOT NULL AND m.k IS NOT s.k LIMIT 1")
+    moved = db.scalar(f"SELECT 1 FROM {STAGE} s LEFT JOIN {SEEN} m ON m.k = s.k "
+                      "WHERE s.rid IS NOT NULL AND m.rid IS NOT s.rid LIMIT 1")
     if moved:
         return False
     return not db.scalar(f"SELECT 1 FROM {SEEN} m LEFT JOIN record r ON r.id = m.rid "

@@ -11,6 +11,7 @@ from reviewer.errors import DatabaseError
 from reviewer.store import pack_writes, scratch
 from reviewer.store.db import Database
 from reviewer.store.merge import CHANGE, QUESTIONS, RECORDS, batches
+from reviewer.store.merge_check import SEEN
 from reviewer.store.staging import STAGE
 
 
@@ -21,28 +22,30 @@ def _within(items: int) -> str:
             f"json_array_length(r.fields) <= {int(items)} ELSE 0 END ELSE 0 END")
 
 
-def fields(db: Database, slots: Sequence[int]) -> Iterator[list[tuple]]:
+def fields(db: Database, slots: Sequence[int], seen: bool = False) -> Iterator[list[tuple]]:
     """(record, stored fields JSON, staged fields JSON) of the matched records, a batch at a
     time, to merge (the file's fields go to ``slots``: ``store.field_slots``). Where each is
     at its own place only those whose fields text differs is listed; on SQLite, of those, the
     records whose stored fields are no more than the file's take the staged text in one
-    statement first (:func:`copy_fields`), and only the others are listed."""
+    statement first (:func:`copy_fields`), and only the others are listed. ``seen`` (SQLite,
+    before the write lock): the stored fields as the merge's snapshot read them
+    (``store.merge_check``), in the file's order as the staged rows are."""
     in_place = list(slots) == list(range(len(slots)))
     copied = in_place and db.dialect == "sqlite"
+    stored = f"{SEEN} r ON r.k = s.k" if seen else "record r ON r.id = s.rid"
     if copied:
-        copy_fields(db, len(slots))
-    yield from batches(db, f"s.rid, r.fields, s.fields FROM {STAGE} s "
-                           "JOIN record r ON r.id = s.rid",
+        copy_fields(db, len(slots), stored)
+    yield from batches(db, f"s.rid, r.fields, s.fields FROM {STAGE} s JOIN {stored}",
                        "" if not in_place else "AND r.fields <> s.fields"
                        + (f" AND NOT ({_within(len(slots))})" if copied else ""))
 
 
-def copy_fields(db: Database, items: int) -> None:
+def copy_fields(db: Database, items: int, stored: str = "record r ON r.id = s.rid") -> None:
     """SQLite, into the merged records' table (:func:`stage_records`): the staged fields of the
     matched records whose stored fields differ and are at most the file's ``items`` (each of
     the file's fields at its own place), which are then the merged fields as they are."""
     db.execute(f"INSERT INTO {RECORDS} (id, fields) SELECT s.rid, s.fields FROM {STAGE} s "
-               f"JOIN record r ON r.id = s.rid WHERE r.fields <> s.fields "
+               f"JOIN {stored} WHERE r.fields <> s.fields "
                f"AND {_within(items)} ORDER BY s.rid "      # the records' order (appended)
                "ON CONFLICT (id) DO UPDATE SET fields = excluded.fields")
 

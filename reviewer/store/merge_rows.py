@@ -58,13 +58,13 @@ def shape(db: Database, audit_id: int, questions: list[merge.Question]) -> Plan 
     top = db.scalar("SELECT MAX(slot) FROM pack_slot WHERE audit_id = ?", (audit_id,))
     if top is None or int(top) != len(questions) - 1:
         return None
-    # only packs holding an array (or a '[' in a value) read entry by entry
-    nested = f"{STAGE} s JOIN answer_pack p ON p.record_id = s.rid"
-    arrays = bool(db.scalar(f"SELECT 1 FROM {nested} WHERE s.rid IS NOT NULL "
-                            "AND instr(substr(p.pack, 2), '[') > 0 LIMIT 1"))
+    # only packs holding an array (or a '[' in a value) read entry by entry; the matched
+    # records' packs as the snapshot read them (store.merge_check), in its order
+    arrays = bool(db.scalar(f"SELECT 1 FROM {SEEN} p WHERE instr(substr(p.pack, 2), '[') > 0 "
+                            "LIMIT 1"))
     stored = [] if not arrays else db.all(
-        f"SELECT DISTINCT j.key FROM {nested}, json_each(p.pack) j "
-        "WHERE s.rid IS NOT NULL AND instr(substr(p.pack, 2), '[') > 0 "
+        f"SELECT DISTINCT j.key FROM {SEEN} p, json_each(p.pack) j "
+        "WHERE instr(substr(p.pack, 2), '[') > 0 "
         "AND j.type = 'array' AND CASE WHEN json_array_length(j.value) > 2 THEN "
         "COALESCE(j.value ->> 2, '') <> '' END")
     return Plan(questions, frozenset({q.k for q in questions if q.note}
@@ -128,7 +128,7 @@ def records(db: Database, plan: Plan) -> int:
     # reads too (store.halves); ROWS: which of the staged rows
     read = (f"SELECT s.k AS k, s.rid AS rid, s.ref AS ref, a.base AS base, "
             f"{'a.pseq' if plan.notes else 'NULL'} AS pseq, {staged}{raw} FROM {STAGE} s "
-            f"LEFT JOIN {SEEN} a ON a.rid = s.rid WHERE s.rid IS NOT NULL AND {ROWS} LIMIT -1")
+            f"LEFT JOIN {SEEN} a ON a.k = s.k WHERE s.rid IS NOT NULL AND {ROWS} LIMIT -1")
     cells = ", ".join(
         f"{o} AS o{q.k}, {p} AS p{q.k}, " + (f"{lg} AS l{q.k}, " if plan.arrays else "")
         + f"x.j{q.k} AS j{q.k}, {n} AS n{q.k}, "
@@ -241,7 +241,8 @@ def patches(db: Database, plan: Plan, first_seq: int, import_seq: int, reviewer:
     db.execute(f"CREATE {scratch.table(db, packed.PATCH)} ({columns})")
     pack = "'[' || " + " || ',' || ".join(entry(q.k) for q in plan.questions) + " || ']'"
     select = (f"SELECT rid, {pack}, {moved}, CASE WHEN {turned} THEN 1 ELSE 0 END, {filled} "
-              f"FROM ({_firsts()}) w JOIN {REC} r ON r.k = w.wk WHERE r.chg > 0 AND {ROWS}")
+              f"FROM ({_firsts()}) w JOIN {REC} r ON r.k = w.wk WHERE r.chg > 0 AND {ROWS} "
+              "ORDER BY rid")
     # with notes, a kept answer's reviewer and time are read from its event (the database's)
     halves.fill(db, packed.PATCH, columns, lambda rows: select.replace(ROWS, rows), "r.k",
                 (reviewer, now, None, first_seq, audit_id)[:5 if plan.notes else 4],

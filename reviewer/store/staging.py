@@ -25,7 +25,8 @@ def fill(db: Database, table: list[str], width: int,
     with db.staging():
         for rows in batches:
             db.executemany(sql, rows)
-        db.execute(f"CREATE INDEX {scratch.index(db, f'ix_{STAGE}_ref')} ON {STAGE} (ref)")
+        # with the row number: the repeated refs read from the index alone, in any file order
+        db.execute(f"CREATE INDEX {scratch.index(db, f'ix_{STAGE}_ref')} ON {STAGE} (ref, row)")
         return db.all(f"SELECT ref, {db.group_concat('row')} FROM {STAGE} "
                       "WHERE ref <> '' GROUP BY ref HAVING COUNT(*) > 1")
 
