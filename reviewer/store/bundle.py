@@ -275,10 +275,12 @@ def insert(db: Database, audit_key: int, at: str, reviewer: str, login: str | No
                    "SELECT ?, unnest(?::integer[]), ?", (audit_key, list(record_ids), seq))
         return
     # SQLite: one statement too, its ids one JSON array (an executemany binds each row in Python,
-    # waiting for Python's lock while a thread hashes the next pack: docs/performance.md)
+    # waiting for Python's lock while a thread hashes the next pack: docs/performance.md), in
+    # the key's order whatever the file's (docs/performance.md, "A re-import in another order")
     db.execute("INSERT INTO event_bundle_record (audit_id, record_id, seq) "
                "SELECT ?, value, ? FROM json_each(?)",
-               (audit_key, seq, "[" + ",".join(str(int(r)) for r in record_ids) + "]"))
+               (audit_key, seq, "[" + ",".join(str(r) for r in sorted(map(int, record_ids)))
+                + "]"))
 
 
 def seqs_naming(db: Database, audit_id: int, ref: str) -> list[int]:
