@@ -210,10 +210,17 @@ def changes(db: Database, questions: list[Question], first_seq: int) -> int:
         # end, not by a pass over the table
         top = db.scalar(f"SELECT MAX(n) FROM {CHANGE}")
         return max(0, int(top) - first_seq + 1) if top is not None else 0
+    # PostgreSQL: the working tables' sizes told to the planner (autovacuum never analyzes
+    # them: it guessed a hundred times the cells, compiled the statement (JIT) and spilled its
+    # hash join), and the cells worked out before they are sorted for their numbering (not
+    # every staged column carried through the sort: OFFSET 0 keeps the subquery apart)
+    db.execute(f"ANALYZE {STAGE}")
+    db.execute(f"ANALYZE {QUESTIONS}")
+    db.execute("SET LOCAL jit = off")
     db.execute(
         f"INSERT INTO {CHANGE} SELECT ROW_NUMBER() OVER w, {columns}, "
-        f"? + SUM(ans + nte) OVER w - ans - nte, ans, nte, {stored_parts} FROM ({cells}) y "
-        "WINDOW w AS (ORDER BY k, qk ROWS UNBOUNDED PRECEDING)", (first_seq,))
+        f"? + SUM(ans + nte) OVER w - ans - nte, ans, nte, {stored_parts} FROM ({cells} "
+        "OFFSET 0) y WINDOW w AS (ORDER BY k, qk ROWS UNBOUNDED PRECEDING)", (first_seq,))
     return int(db.scalar(f"SELECT COALESCE(SUM(ans + nte), 0) FROM {CHANGE}"))
 
 
@@ -245,7 +252,7 @@ def apply(db: Database, audit_id: int, reviewer: str, now: str, import_seq: int 
         f"answered_at, event_seq) SELECT rid, qid, ?, state, value, note, "
         "CASE WHEN state IN (1, 2) THEN ? ELSE '' END, "
         "CASE WHEN state IN (1, 2) THEN ? ELSE '' END, "
-        f"{seqs} FROM {CHANGE} WHERE state <> 0 OR note <> '' "
+        f"{seqs} FROM {CHANGE} WHERE state <> 0 OR note <> '' {_in_records_order(db)}"
         "ON CONFLICT (record_id, question_id) DO UPDATE SET "
         "state = excluded.state, value = excluded.value, note = excluded.note, "
         f"reviewer = CASE WHEN {kept} THEN answer.reviewer ELSE excluded.reviewer END, "
@@ -253,6 +260,17 @@ def apply(db: Database, audit_id: int, reviewer: str, now: str, import_seq: int 
         "ELSE excluded.answered_at END, "
         f"event_seq = CASE WHEN {kept} THEN NULL ELSE excluded.event_seq END",
         (audit_id, reviewer, now, import_seq))
+
+
+def _in_records_order(db: Database) -> str:
+    """PostgreSQL: ``ORDER BY rid`` where the file's rows are not in its records' order (more
+    than a tenth of them after a later record), so that the upsert meets the answers' keys and
+    pages in order, not at random; nothing where they are (the sort would cost more than it
+    saves: docs/performance.md, "A re-import in another order")."""
+    shuffled = db.scalar(f"SELECT COUNT(*) FILTER (WHERE d < 0) * 10 > COUNT(*) FROM (SELECT "
+                         f"rid - LAG(rid) OVER (ORDER BY k) AS d FROM {STAGE} "
+                         "WHERE rid IS NOT NULL) x")
+    return "ORDER BY rid " if shuffled else ""
 
 
 def stage_packs(db: Database, audit_id: int, reviewer: str, now: str, import_seq: int) -> None:
