@@ -14,6 +14,8 @@ from reviewer.store.merge import CHANGE, QUESTIONS, RECORDS, batches
 from reviewer.store.merge_check import SEEN
 from reviewer.store.staging import STAGE
 
+RECORD = "record r ON r.id = s.rid"     # the stored fields: the records themselves
+
 
 def _within(items: int) -> str:
     """SQLite: the stored fields ``r`` are an array of at most ``items`` (not valid JSON: no,
@@ -32,7 +34,7 @@ def fields(db: Database, slots: Sequence[int], seen: bool = False) -> Iterator[l
     (``store.merge_check``), in the file's order as the staged rows are."""
     in_place = list(slots) == list(range(len(slots)))
     copied = in_place and db.dialect == "sqlite"
-    stored = f"{SEEN} r ON r.k = s.k" if seen else "record r ON r.id = s.rid"
+    stored = f"{SEEN} r ON r.k = s.k" if seen else RECORD
     if copied:
         copy_fields(db, len(slots), stored)
     yield from batches(db, f"s.rid, r.fields, s.fields FROM {STAGE} s JOIN {stored}",
@@ -40,7 +42,7 @@ def fields(db: Database, slots: Sequence[int], seen: bool = False) -> Iterator[l
                        + (f" AND NOT ({_within(len(slots))})" if copied else ""))
 
 
-def copy_fields(db: Database, items: int, stored: str = "record r ON r.id = s.rid") -> None:
+def copy_fields(db: Database, items: int, stored: str = RECORD) -> None:
     """SQLite, into the merged records' table (:func:`stage_records`): the staged fields of the
     matched records whose stored fields differ and are at most the file's ``items`` (each of
     the file's fields at its own place), which are then the merged fields as they are."""
