@@ -62,3 +62,32 @@ def test_lower_is_the_mirror_of_higher(kn, target):
     low, high = wilson(k, n)
     if not (abs(high - target) < 1e-9 or abs(low - target) < 1e-9):   # rounding at equality
         assert lower == higher
+
+
+def test_the_95_quantile_is_the_standard_librarys():
+    from statistics import NormalDist
+
+    from reviewer.analysis.stats import Z_95
+
+    assert Z_95 == NormalDist().inv_cdf(1 - 0.05 / 2)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(1, 2000).flatmap(lambda n: st.tuples(st.integers(0, n), st.just(n))),
+       st.sampled_from([0.01, 0.1, 0.2]))
+def test_other_levels_are_statsmodels_too(kn, alpha):
+    k, n = kn
+    low, high = proportion_confint(k, n, alpha=alpha, method="wilson")
+    assert wilson(k, n, alpha) == pytest.approx((max(0.0, low), min(1.0, high)), abs=1e-12)
+
+
+def test_tally_does_not_import_statistics(tmp_path):
+    """`tally` judges targets at 95% without the statistics module (start-up, goal 7)."""
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom reviewer.analysis.stats import rate\nrate(7, 10)\n"
+            "print('statistics' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.strip()
+    assert out == "False"
