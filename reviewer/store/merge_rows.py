@@ -62,13 +62,15 @@ def shape(db: Database, audit_id: int, questions: list[merge.Question]) -> Plan 
     # records' packs as the snapshot read them (store.merge_check), in its order
     arrays = bool(db.scalar(f"SELECT 1 FROM {SEEN} p WHERE instr(substr(p.pack, 2), '[') > 0 "
                             "LIMIT 1"))
-    stored = [] if not arrays else db.all(
+    columns = {q.k for q in questions if q.note}
+    # a note stored in a slot a note column merges anyway need not be looked for
+    others = ", ".join(str(q.k) for q in questions if q.k not in columns)
+    stored = [] if not arrays or not others else db.all(
         f"SELECT DISTINCT j.key FROM {SEEN} p, json_each(p.pack) j "
-        "WHERE instr(substr(p.pack, 2), '[') > 0 "
+        f"WHERE instr(substr(p.pack, 2), '[') > 0 AND j.key IN ({others}) "
         "AND j.type = 'array' AND CASE WHEN json_array_length(j.value) > 2 THEN "
         "COALESCE(j.value ->> 2, '') <> '' END")
-    return Plan(questions, frozenset({q.k for q in questions if q.note}
-                                     | {int(r[0]) for r in stored}), arrays)
+    return Plan(questions, frozenset(columns | {int(r[0]) for r in stored}), arrays)
 
 
 def _stored(k: int, arrays: bool = True) -> tuple[str, str, str, str]:
