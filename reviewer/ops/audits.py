@@ -35,7 +35,9 @@ def create_audit(ws: Workspace, name: str, set_ref: str | Path, description: str
         if audits.audit_named(tx.db, name) is not None:
             raise ReviewerError(f"an audit named '{name}' already exists")
         set_id = store_question_set(tx.db, qs, source, source_name)
-        audit_id = audits.insert_audit(tx.db, name, set_id, description or qs.description,
+        # the audit's own words only: a set's description tells of the audit it was written
+        # for ("100 calls were listened to"), not of this one (docs/reports.md, "The PDF report")
+        audit_id = audits.insert_audit(tx.db, name, set_id, description,
                                        tx.now, calibrates)
         tx.set_audit(get_audit_by_id(tx.db, audit_id))
         tx.event(Action.CREATE, detail=f"question set {qs.id} version {qs.version} "

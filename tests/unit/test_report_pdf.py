@@ -229,3 +229,21 @@ def test_sample_drawn_by_the_sampling_module_is_described():
     assert d == {"population": "4,210 incidents in incidents.csv", "size": "100",
                  "method": "stratified (proportional) by area", "seed": "42",
                  "drawn": "2012-05-02"}
+
+
+def test_the_description_is_the_audits_own(db, tmp_path):
+    """A report states the audit's own description, never the question set's: the bundled
+    set's tells of the 2012 audit ("100 calls were listened to"), not of this one."""
+    from tests.actions import build_report, create_audit, import_answers
+
+    (tmp_path / "few.csv").write_text("ref,1\nr1,Y\nr2,N\n", encoding="utf-8")
+    bare = create_audit(db, "No words", "hmic-asb-call-listening-2012")
+    told = create_audit(db, "Some words", "hmic-asb-call-listening-2012",
+                        "Two calls from the night shift of 3 March.")
+    for audit in (bare, told):
+        import_answers(db, audit, tmp_path / "few.csv", "me")
+    _, bare_text = read_text(build_report(db, bare, tmp_path / "bare.pdf"))
+    _, told_text = read_text(build_report(db, told, tmp_path / "told.pdf"))
+    assert "100 calls were listened to" not in bare_text + told_text
+    assert "Two calls from the night shift of 3 March." in told_text
+    assert "Records 2" in bare_text and "Records 2" in told_text
