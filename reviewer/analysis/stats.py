@@ -17,9 +17,8 @@ statsmodels and scipy are imported inside the functions: importing this module s
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 ALPHA = 0.05
 # The normal quantile of the 95% interval, NormalDist().inv_cdf(0.975) to the last bit
@@ -30,8 +29,9 @@ IMPROVED, WORSE, NO_CHANGE, NOT_COMPARABLE = ("improved", "worse", "no significa
                                               "not comparable")
 
 
-@dataclass(frozen=True)
-class Rate:
+# NamedTuples, not dataclasses: `reviewer tally` need not import ``dataclasses`` (docs/
+# performance.md, "Start-up without dataclasses on the tally's path")
+class Rate(NamedTuple):
     """A rate and its interval; when there is a total, 0 <= low <= rate <= high <= 1 always."""
 
     count: int
@@ -77,8 +77,7 @@ def rate(count: int, total: int) -> Rate:
     return Rate(count, total, value, min(ci[0], value), max(ci[1], value))
 
 
-@dataclass(frozen=True)
-class Change:
+class Change(NamedTuple):
     """One question's change between a baseline ("then") and a later audit ("now")."""
 
     then: Rate
@@ -90,7 +89,7 @@ class Change:
     flag: str
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {**self._asdict(), "then": self.then._asdict(), "now": self.now._asdict()}
 
 
 @lru_cache(maxsize=8192)    # pure (Change is frozen); Fisher's test costs ~1 ms a call

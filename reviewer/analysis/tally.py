@@ -8,22 +8,41 @@ in the database is ``reviewer.figures.tally``.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
 from typing import Any
 
 from reviewer.questions.logic import MULTI_SEP, NA, NOT_ASKED, UNANSWERED
 from reviewer.questions.model import Question, QuestionSet
 
 
-@dataclass
 class QuestionTally:
-    question: Question
-    yes: int = 0
-    no: int = 0
-    counts: dict[str, int] = field(default_factory=dict)
-    answered: int = 0          # records with an answer (not n/a, not blank)
-    na: int = 0                # n/a given + not asked
-    unanswered: int = 0
+    """One question's counts. A plain class, not a dataclass: `reviewer tally` need not import
+    ``dataclasses`` (docs/performance.md, "Start-up without dataclasses on the tally's path")."""
+
+    __slots__ = ("question", "yes", "no", "counts", "answered", "na", "unanswered")
+
+    def __init__(self, question: Question, yes: int = 0, no: int = 0,
+                 counts: dict[str, int] | None = None, answered: int = 0, na: int = 0,
+                 unanswered: int = 0) -> None:
+        self.question, self.yes, self.no = question, yes, no
+        self.counts: dict[str, int] = {} if counts is None else counts
+        self.answered = answered   # records with an answer (not n/a, not blank)
+        self.na = na               # n/a given + not asked
+        self.unanswered = unanswered
+
+    def _key(self) -> tuple:
+        return (self.question, self.yes, self.no, self.counts, self.answered, self.na,
+                self.unanswered)
+
+    def __eq__(self, other: object) -> bool:
+        return (other._key() == self._key() if other.__class__ is self.__class__
+                else NotImplemented)
+
+    __hash__ = None         # type: ignore[assignment]  # mutable
+
+    def __repr__(self) -> str:
+        return (f"QuestionTally(question={self.question!r}, yes={self.yes}, no={self.no}, "
+                f"counts={self.counts!r}, answered={self.answered}, na={self.na}, "
+                f"unanswered={self.unanswered})")
 
     @property
     def total(self) -> int:
@@ -59,11 +78,23 @@ class QuestionTally:
         return target_status(self.yes, self.total, q.target, q.direction)
 
 
-@dataclass
 class Tally:
-    qset: QuestionSet
-    records: int
-    questions: list[QuestionTally]
+    """An audit's tally: its question set, its number of records, each question's counts."""
+
+    __slots__ = ("qset", "records", "questions")
+
+    def __init__(self, qset: QuestionSet, records: int, questions: list[QuestionTally]) -> None:
+        self.qset, self.records, self.questions = qset, records, questions
+
+    def __eq__(self, other: object) -> bool:
+        return ((self.qset, self.records, self.questions)
+                == (other.qset, other.records, other.questions)
+                if other.__class__ is self.__class__ else NotImplemented)
+
+    __hash__ = None         # type: ignore[assignment]  # mutable
+
+    def __repr__(self) -> str:
+        return f"Tally(qset={self.qset!r}, records={self.records}, questions={self.questions!r})"
 
     def by_id(self) -> dict[str, QuestionTally]:
         return {t.question.id: t for t in self.questions}

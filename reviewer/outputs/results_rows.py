@@ -15,7 +15,7 @@ follows a breakdown.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from reviewer.analysis.stats import Rate, rate
 from reviewer.analysis.tally import QuestionTally, Tally
@@ -26,8 +26,10 @@ SECTION, HEAD, YES_NO, BREAKDOWN, CHOICE = "section", "head", "yes_no", "breakdo
 ANSWER_LABEL = "Answer"        # a breakdown's label when the question names none
 
 
-@dataclass                   # here, not in report_data: `reviewer tally` need not load that
-class Block:
+# here, not in report_data: `reviewer tally` need not load that; NamedTuples, not dataclasses,
+# so that it need not import ``dataclasses`` either (docs/performance.md, "Start-up without
+# dataclasses on the tally's path")
+class Block(NamedTuple):
     """One results table: a section (title may be empty) and its tallied questions."""
 
     section: Section
@@ -49,8 +51,7 @@ def blocks(t: Tally) -> list[Block]:
     return out
 
 
-@dataclass(frozen=True)
-class ResultRow:
+class ResultRow(NamedTuple):
     kind: str                        # SECTION, HEAD, YES_NO, BREAKDOWN or CHOICE
     block: Block
     qt: QuestionTally | None = None

@@ -184,8 +184,8 @@ class _Builder(Fields):
             choices=choices, na=na, target=target, direction=direction,
         )
         if "ask_if" in keys:
-            q = Question(**{**q.__dict__, "ask_if": self.ask_if(keys["ask_if"], qid, earlier)})
+            q = q._replace(ask_if=self.ask_if(keys["ask_if"], qid, earlier))
         same_as, why = self.same_as(keys, qid)
         if same_as:
-            q = Question(**{**q.__dict__, "same_as": same_as, "same_as_why": why})
+            q = q._replace(same_as=same_as, same_as_why=why)
         return q if not missing and qid else None

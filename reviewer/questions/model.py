@@ -8,16 +8,17 @@ files hold the same questions. The YAML loader and validator is ``questions.load
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 TYPES = ("yes_no", "choice", "multi_choice", "text")
 NA_TOKENS = frozenset({"n/a", "na", "n.a.", "not applicable"})
 DIRECTIONS = ("higher", "lower")
 
 
-@dataclass(frozen=True)
-class Section:
+# NamedTuples and a plain class, not dataclasses: ``dataclasses`` (with ``inspect`` and ``ast``
+# behind it) and the making of each class cost `reviewer tally` about 15 ms of its start-up
+# (docs/performance.md, "Start-up without dataclasses on the tally's path").
+class Section(NamedTuple):
     id: str
     title: str = ""
 
@@ -28,8 +29,7 @@ class Section:
         return title.rstrip(":").upper() + ":" if title else ""
 
 
-@dataclass(frozen=True)
-class Question:
+class Question(NamedTuple):
     id: str
     text: str
     type: str
@@ -59,20 +59,33 @@ class Question:
         return ("Y", "N") if self.type == "yes_no" else self.choices
 
 
-@dataclass
 class QuestionSet:
-    id: str
-    title: str
-    version: int
-    questions: list[Question]
-    sections: list[Section] = field(default_factory=list)
-    description: str = ""
+    """A question set: its questions in asking order, its sections in print order (one
+    untitled section when it names none), looked up by id with :attr:`by_id`."""
 
-    def __post_init__(self) -> None:
-        self.by_id = {q.id: q for q in self.questions}
-        if not self.sections:
-            self.sections = [Section("", "")]
+    __slots__ = ("id", "title", "version", "questions", "sections", "description", "by_id")
 
+    def __init__(self, id: str, title: str, version: int, questions: list[Question],
+                 sections: list[Section] | None = None, description: str = "") -> None:
+        self.id, self.title, self.version, self.questions = id, title, version, questions
+        self.sections = sections or [Section("", "")]
+        self.description = description
+        self.by_id = {q.id: q for q in questions}
+
+    def _key(self) -> tuple:
+        return (self.id, self.title, self.version, self.questions, self.sections,
+                self.description)
+
+    def __eq__(self, other: object) -> bool:
+        return (other._key() == self._key() if other.__class__ is self.__class__
+                else NotImplemented)
+
+    __hash__ = None         # type: ignore[assignment]  # mutable, as a dataclass's
+
+    def __repr__(self) -> str:
+        return (f"QuestionSet(id={self.id!r}, title={self.title!r}, version={self.version!r}, "
+                f"questions={self.questions!r}, sections={self.sections!r}, "
+                f"description={self.description!r})")
 
     def section_questions(self, section_id: str) -> list[Question]:
         if len(self.sections) == 1 and not self.sections[0].id:

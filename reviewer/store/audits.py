@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import json
 import unicodedata
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from reviewer.errors import NotFound, ReviewerError
 from reviewer.questions.model import QuestionSet
@@ -19,8 +18,10 @@ from reviewer.text import control_characters
 MAX_NAME = 200
 
 
-@dataclass
-class AuditInfo:
+class AuditInfo(NamedTuple):
+    """An audit as read. A NamedTuple, not a dataclass: `reviewer tally` need not import
+    ``dataclasses`` (docs/performance.md, "Start-up without dataclasses on the tally's path")."""
+
     id: int
     name: str
     question_set_id: int
@@ -30,7 +31,7 @@ class AuditInfo:
     description: str
     created_at: str
     archived: bool
-    sample: dict[str, Any] = field(default_factory=dict)
+    sample: dict[str, Any]              # as stored when the sample was drawn ({} if not)
     records: int = 0
     complete: int = 0
     signed_off_by: str | None = None

@@ -3,7 +3,7 @@ user on a SQLite desk file; the team's roles and display names (table ``team_mem
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from reviewer.store.db import Database
 
@@ -11,8 +11,7 @@ ROLES = ("viewer", "reviewer", "lead")
 DESK_NOTE = "(desk file: names not verified)"
 
 
-@dataclass(frozen=True)
-class Member:
+class Member(NamedTuple):        # not a dataclass: see store.audits.AuditInfo
     login: str
     role: str
     display_name: str | None
