@@ -105,13 +105,16 @@ class Appending:
         and what it was made ready as), chained from ``prev``."""
         from reviewer.store import bundle
 
+        named: list[tuple[int, int]] = []      # the records each pack names, named at once
         for (first, _, record_ids, _), (last, blob, made) in zip(packs, done, strict=True):
             for action, n in made.actions.items():
                 self._actions[Action(action)] += n
             bundle.insert(self.db, self.audit_key, self.now, self.reviewer, self.login, first,
-                          made.count, blob, made.salt, prev, last, record_ids)
+                          made.count, blob, made.salt, prev, last, None)
+            named.extend((int(r), first + made.count - 1) for r in record_ids)
             prev = last
             self._head = (first + made.count - 1, last)
+        bundle.name_records(self.db, self.audit_key, named)
 
     def append_packs(self, packs: Iterable[Pack]) -> None:
         """The same for events written as packs (docs/evidence.md, "Packed events"): each
