@@ -103,7 +103,7 @@ class Appending:
                       prev: bytes | None) -> None:
         """Insert packs made ready and hashed (``done``: each one's last hash, compressed text
         and what it was made ready as), chained from ``prev``."""
-        from reviewer.store import bundle
+        from reviewer.store import bundle, bundle_named
 
         named: list[tuple[int, int]] = []      # the records each pack names, named at once
         for (first, _, record_ids, _), (last, blob, made) in zip(packs, done, strict=True):
@@ -114,7 +114,7 @@ class Appending:
             named.extend((int(r), first + made.count - 1) for r in record_ids)
             prev = last
             self._head = (first + made.count - 1, last)
-        bundle.name_records(self.db, self.audit_key, named)
+        bundle_named.name_records(self.db, self.audit_key, named)
 
     def append_packs(self, packs: Iterable[Pack]) -> None:
         """The same for events written as packs (docs/evidence.md, "Packed events"): each

@@ -1,5 +1,5 @@
 """The records a run of packs of events names, written at once in the key's order
-(``store.bundle.name_records``; docs/performance.md, "The packs' records named at once"): the
+(``store.bundle_named.name_records``; docs/performance.md, "The packs' records named at once"): the
 same rows whatever the order given, and record ids or seqs too large to share one number."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import random
 
 import pytest
 
-from reviewer.store import bundle
+from reviewer.store import bundle_named
 
 
 def named_rows(db, audit: int) -> list[tuple[int, int]]:
@@ -23,13 +23,13 @@ def test_every_pair_named_once_whatever_the_order(db, big):
     given = pairs[:]
     random.Random(3).shuffle(given)
     with db.transaction():
-        bundle.name_records(db, 9, given)
-        bundle.name_records(db, 9, [])
+        bundle_named.name_records(db, 9, given)
+        bundle_named.name_records(db, 9, [])
     assert named_rows(db, 9) == sorted(pairs)
     assert named_rows(db, 8) == []
 
 
 def test_a_seq_past_32_bits_is_kept(db):
     with db.transaction():
-        bundle.name_records(db, 1, [(5, (1 << 32) + 1), (4, 3)])
+        bundle_named.name_records(db, 1, [(5, (1 << 32) + 1), (4, 3)])
     assert named_rows(db, 1) == [(4, 3), (5, (1 << 32) + 1)]
