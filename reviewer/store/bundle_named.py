@@ -16,7 +16,7 @@ def name_records(db: Database, audit_key: int, named: list[tuple[int, int]]) -> 
     once")."""
     if not named:
         return
-    named.sort()
+    named = sorted(named)          # the caller's list left as given
     if db.dialect != "sqlite":        # one statement, not a round trip per record
         db.execute("INSERT INTO event_bundle_record (audit_id, record_id, seq) "
                    "SELECT ?, unnest(?::integer[]), unnest(?::integer[])",
