@@ -16,9 +16,10 @@ throughput >= 0.5x raw on both engines; p99 <= 100 ms on SQLite and <= 3x raw on
 Then the first count of scorers answer (at a person's pace, each completing one record after
 another) while another process imports ``--import-rows`` new records into the same audit, and
 again while it imports a file of as many rows updating records the scorers are not on
-(``--import-updates``); ``--import-notes`` gives both files note columns for three questions
-and two fields. Printed: each scorer's longest wait and p99, and the longest of all (goal:
-under 1 s; docs/performance.md, "Imports and scorers"). ``--race-only`` skips the team runs.
+(``--import-updates``), and (``--import-overlap``) a file updating every record, the ones the
+scorers are on too; ``--import-notes`` gives the files note columns for three questions and two
+fields. Printed: each scorer's longest wait and p99, and the longest of all (goal: under 1 s;
+docs/performance.md, "Imports and scorers"). ``--race-only`` skips the team runs.
 """
 
 from __future__ import annotations
@@ -124,10 +125,13 @@ def importer(target: str, audit_id: int, path: str, done, out: mp.Queue) -> None
 NOTES = ["", "", "called back", "caller upset", "checked the log", "said later"]
 
 
-def import_file(rows: int, update: bool, records: int, notes: bool = False) -> Path:
+def import_file(rows: int, update: bool, records: int, notes: bool = False,
+                flip: int = 0) -> Path:
     """``rows`` new records, or (``update``) rows changing every answer of the audit's last
-    ``rows`` records (the scorers are on its first 5,000); ``notes``: with note columns for
-    three questions (about two rows in three noted) and two fields."""
+    ``rows`` records (the scorers are on its first 5,000: all of them if ``rows`` is
+    ``records``); ``notes``: with note columns for three questions (about two rows in three
+    noted) and two fields; ``flip``: 1 gives every answer the other value (a second updating
+    file that changes the first one's answers again)."""
     path = scratch.folder("bench-team-import-") / "import.csv"
     extra = ",note:q1,note:q2,note:q3,area,operator" if notes else ""
     with path.open("w", encoding="utf-8") as f:
@@ -136,16 +140,19 @@ def import_file(rows: int, update: bool, records: int, notes: bool = False) -> P
             ref = f"INC-{records - n}" if update else f"IMP-{n:07d}"
             more = ("," + ",".join(NOTES[(n * 7 + k) % 6] for k in range(3))
                     + f",Area {n % 7},OP-{n % 300}") if notes else ""
-            f.write(ref + "," + ",".join("YN"[(n + k) % 2] for k in range(10)) + more + "\n")
+            f.write(ref + "," + ",".join("YN"[(n + k + flip) % 2] for k in range(10)) + more + "\n")
     return path
 
 
 def race_import(engine: str, target: str, audit_id: int, processes: int, rows: int,
-                update: bool = False, records: int = 0, notes: bool = False) -> bool:
+                update: bool = False, records: int = 0, notes: bool = False,
+                overlap: bool = False) -> bool:
     """``processes`` scorers answering while ``rows`` new records (or ``update``: changes to
-    as many existing ones) are imported into the same audit: each scorer's longest wait and
-    p99, and the longest of all (goal: under 1 s)."""
-    path = import_file(min(rows, records - 5000) if update else rows, update, records, notes)
+    as many existing ones, ``overlap``: to every record, the scorers' too) are imported into
+    the same audit: each scorer's longest wait and p99, and the longest of all (goal: under
+    1 s)."""
+    path = import_file(records if overlap else min(rows, records - 5000) if update else rows,
+                       update or overlap, records, notes, flip=int(overlap))
     ctx = mp.get_context("spawn")
     done, scores, took = ctx.Event(), ctx.Queue(), ctx.Queue()
     procs = [ctx.Process(target=scorer_during, args=(target, audit_id, w, done, scores))
@@ -158,7 +165,9 @@ def race_import(engine: str, target: str, audit_id: int, processes: int, rows: i
     for p in procs:
         p.join()
     times = sorted(t for t in itertools.chain.from_iterable(each))
-    kind = ("updating" if update else "new-record") + (" noted" if notes else "")
+    kind = ("updating" if update or overlap else "new-record") + (" noted" if notes else "")
+    rows = records if overlap else rows
+    kind += " (the scorers' records too)" if overlap else ""
     print(f"{engine:<11}{processes:>4}  scorers during a {rows:,}-row {kind} import "
           f"({seconds:.1f} s): {len(times)} answers, p50 {statistics.median(times) * 1000:.0f} "
           f"ms, p99 {times[int(len(times) * 0.99)] * 1000:.0f} ms, longest wait "
@@ -234,6 +243,9 @@ def races(engine: str, target: str, audit_id: int, processes: int,
     if args.import_updates and args.records > 5000:
         met &= race_import(engine, target, audit_id, processes, args.import_rows, update=True,
                            records=args.records, notes=args.import_notes)
+    if args.import_overlap:
+        met &= race_import(engine, target, audit_id, processes, args.import_rows,
+                           records=args.records, notes=args.import_notes, overlap=True)
     return met
 
 
@@ -247,6 +259,8 @@ def main() -> int:
                         help="records of the import the scorers race (0: none)")
     parser.add_argument("--import-updates", action=argparse.BooleanOptionalAction,
                         default=True, help="also race an import updating existing records")
+    parser.add_argument("--import-overlap", action="store_true",
+                        help="also race an import updating every record, the scorers' too")
     parser.add_argument("--import-notes", action="store_true",
                         help="the imports' files with note columns and fields")
     parser.add_argument("--rounds", type=int, default=3,
