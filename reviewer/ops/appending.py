@@ -169,12 +169,12 @@ def slim(made: Any) -> Any:
 
 
 def _made(made: Any, text: Any, who: tuple[str, str | None, str]) -> Any:
-    """A pack as made ready before the lock, or made ready now (from its text, or from what is
-    held of it: ``bundle_held``) with a salt of its own."""
+    """A pack as made ready before the lock (kept in memory, or in a file), or made ready now
+    (from its text, or from what is held of it: ``bundle_held``) with a salt of its own."""
     from reviewer.store import bundle
 
-    if made is not None:
-        return made
+    if made is not None:        # or kept in a file (``halves_packs.Stored``): read back
+        return made.load() if hasattr(made, "load") else made
     return bundle.prepare(*who, text if isinstance(text, str) else text.text(),
                           chain.new_salt())
 

@@ -7,6 +7,7 @@ second half meanwhile (``store.halves_packs``) and the thread reads them from it
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Iterable, Iterator
 from queue import SimpleQueue
@@ -26,10 +27,11 @@ class Own(NamedTuple):
 
 
 class Made(NamedTuple):
-    """Packs made ready by the helper process, as ``halves_packs.read`` gives them, and the
-    first seq of each one asked for (every one is to be there, in turn)."""
+    """Packs made ready by the helper process, as ``halves_packs.read`` gives them, the first
+    seq of each one asked for (every one is to be there, in turn), and the file they are in."""
     packs: Iterable[Pack]
     firsts: list[int]
+    path: str
 
 
 def feed_packs(db: Database, feed: SimpleQueue, sql: str, params: list[str], first_seq: int,
@@ -43,6 +45,9 @@ def feed_packs(db: Database, feed: SimpleQueue, sql: str, params: list[str], fir
     from reviewer.store import merge_row_events as row_events
 
     try:
+        if db.scratch_file is not None:     # where packs past what memory keeps are kept
+            feed.put(halves_packs.Spill(os.path.join(os.path.dirname(db.scratch_file),
+                                                     "spill.db")))
         bounds = row_events.bounds(db, first_seq, merge.EVENT_BATCH)
         half = len(bounds) // 2 if len(bounds) >= MIN_PACKS else len(bounds)
         out = halves.ask_packs(db, sql, params, bounds[half:], who) if half < len(bounds) else None
@@ -51,7 +56,7 @@ def feed_packs(db: Database, feed: SimpleQueue, sql: str, params: list[str], fir
         feed.put(Own(own()))
         if out is not None:
             if halves.packs_done(db):
-                feed.put(Made(halves_packs.read(out), [seq for seq, _, _ in bounds[half:]]))
+                feed.put(Made(halves_packs.read(out), [seq for seq, _, _ in bounds[half:]], out))
             else:
                 for pack in bounds[half:]:
                     feed.put(row_events.pack(db, sql, params, *pack))
@@ -65,43 +70,60 @@ def made_ready(feed: Iterator[Any], audit_key: int, who: tuple[str, str | None, 
     :class:`Made`) held compressed (``bundle_held.Held``) and made ready (``bundle.prepare``),
     what it was made ready as kept while what is kept stays under ``bundle_held.HELD_MAX``
     (memory). Once :class:`Own` gives the import's own event, that event is hashed onto the
-    chain's ``head`` as it is now with a salt chosen here, then each pack so far (one past what
-    is kept made ready again from its held text) and each one after it as it comes: the packs,
+    chain's ``head`` as it is now with a salt chosen here, then each pack so far and each one
+    after it as it comes (one past what memory keeps is kept in a file: the helper's, or the
+    :class:`halves_packs.Spill` the feed gives first, if any; else made ready again from its
+    held text should it be hashed again): the packs,
     that salt, and what ``Appending.append_packs_while`` takes if under the lock the import's
     event, given that salt, hashes the same."""
     out: list[Pack] = []
     room, salt, start, last, seq = bundle_held.HELD_MAX, None, None, None, 0
     done: list[Chained] | None = None          # once hashing: each pack hashed
+    spill: halves_packs.Spill | None = None    # packs past what memory keeps, in a file
 
-    def take(first: int, held: bundle_held.Held, rids: list[int], made: Any) -> None:
+    def take(first: int, held: bundle_held.Held, rids: list[int], made: Any,
+             stored: halves_packs.Stored | None) -> None:
         nonlocal room, last, seq
         if done is not None:
             done.append(chain_pack(audit_key, last, seq, first, held, made, who))
             last, seq = done[-1][0], first + done[-1][2].count
-        kept = made if room > 0 else None
-        room -= bundle_held.size(kept) if kept is not None else 0
+        if room > 0 or made is None:
+            kept = made
+            room -= bundle_held.size(made) if made is not None else 0
+        else:       # past it: in a file, read back should the lock hash the packs again
+            kept = stored or (spill.keep(first, made) if spill is not None else None)
         out.append((first, held, rids, kept))
 
-    for item in feed:
-        if isinstance(item, Own):
-            if item.event is not None:
-                salt = chain.new_salt()
-                [(_, start)] = chain.Chainer(audit_key, *who).chain(head, [item.event], [salt])
-                done = chain_packs(audit_key, start, item.event[0] + 1, out, who)
-                last = done[-1][0] if done else start
-                seq = out[-1][0] + done[-1][2].count if out else item.event[0] + 1
-            continue
-        taken: list[int] = []
-        for first, text, rids, *made in (item.packs if isinstance(item, Made) else [item]):
-            taken.append(first)
-            if isinstance(text, str):
-                ready = (bundle.prepare(*who, text, chain.new_salt())
-                         if room > 0 or done is not None else None)
-                text = bundle_held.Held(first, bundle.pack_text(first, text))
-            else:
-                ready = made[0]
-            take(first, text, rids, ready)
-            time.sleep(0)       # lets the other thread's SQL go on between its statements
-        if isinstance(item, Made) and taken != item.firsts:
-            raise RuntimeError("the helper process's packs of events are not those asked for")
+    try:
+        for item in feed:
+            if isinstance(item, halves_packs.Spill):
+                spill = item
+                continue
+            if isinstance(item, Own):
+                if item.event is not None:
+                    salt = chain.new_salt()
+                    [(_, start)] = chain.Chainer(audit_key, *who).chain(head, [item.event],
+                                                                        [salt])
+                    done = chain_packs(audit_key, start, item.event[0] + 1, out, who)
+                    last = done[-1][0] if done else start
+                    seq = out[-1][0] + done[-1][2].count if out else item.event[0] + 1
+                continue
+            taken: list[int] = []
+            for first, text, rids, *made in (item.packs if isinstance(item, Made) else [item]):
+                taken.append(first)
+                if isinstance(text, str):
+                    ready = (bundle.prepare(*who, text, chain.new_salt()) if room > 0
+                             or done is not None or spill is not None else None)
+                    text = bundle_held.Held(first, bundle.pack_text(first, text))
+                else:
+                    ready = made[0]
+                take(first, text, rids, ready, halves_packs.Stored(item.path, first)
+                     if isinstance(item, Made) else None)
+                time.sleep(0)       # lets the other thread's SQL go on between its statements
+            if isinstance(item, Made) and taken != item.firsts:
+                raise RuntimeError("the helper process's packs of events are not those "
+                                   "asked for")
+    finally:
+        if spill is not None:
+            spill.close()
     return out, salt, (start, done) if done is not None else None

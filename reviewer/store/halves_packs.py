@@ -15,7 +15,7 @@ import sqlite3
 from array import array
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 SEP = b"\x1e"       # between joined parts: JSON escapes every control character, hex has none
 TABLE = "ready_packs"
@@ -66,22 +66,75 @@ def read(path: str) -> Iterator[tuple[int, Any, list[int], Any]]:
     """The packs :func:`make` wrote, in seq order, as the importing process holds a pack: its
     first seq, held compressed (``bundle_held.Held``), the records it names, and what it was
     made ready as (``bundle.Prepared``). Read on a connection of its own (the calling thread's)."""
-    from reviewer.store.bundle import Prepared
     from reviewer.store.bundle_held import Held
 
     conn = sqlite3.connect(path, isolation_level=None)
     try:
-        for (seq, held, rids, salt, count, actions, refs, mids, rest_mid, laters, ref_of,
-             rest_of) in conn.execute(f"SELECT * FROM {TABLE} ORDER BY seq"):
-            of_mid = array("I")
-            of_mid.frombytes(rest_mid)
-            rests = list(zip(map(bytes(mids).split(SEP).__getitem__, of_mid),
-                             bytes(laters).split(SEP), strict=True))
-            made = Prepared(bytes(salt), bytes(refs).split(SEP), rests, _ints(ref_of),
-                            _ints(rest_of), Counter(json.loads(actions)), int(count))
-            yield int(seq), Held(int(seq), bytes(held)), [int(r) for r in rids.split(",")], made
+        for seq, held, rids, *made in conn.execute(f"SELECT * FROM {TABLE} ORDER BY seq"):
+            yield int(seq), Held(int(seq), bytes(held)), [int(r) for r in rids.split(",")], \
+                _prepared(*made)
     finally:
         conn.close()
+
+
+def _prepared(salt: bytes, count: int, actions: str, refs: bytes, mids: bytes,
+              rest_mid: bytes, laters: bytes, ref_of: bytes, rest_of: bytes) -> Any:
+    """A pack made ready (``bundle.Prepared``) from its row's joined parts."""
+    from reviewer.store.bundle import Prepared
+
+    of_mid = _ints(rest_mid)
+    rests = list(zip(map(bytes(mids).split(SEP).__getitem__, of_mid), bytes(laters).split(SEP),
+                     strict=True))
+    return Prepared(bytes(salt), bytes(refs).split(SEP), rests, _ints(ref_of), _ints(rest_of),
+                    Counter(json.loads(actions)), int(count))
+
+
+class Stored(NamedTuple):
+    """A pack made ready and kept in a file (:func:`make`'s, or a :class:`Spill`) instead of in
+    memory, past what is kept there (``bundle_held.HELD_MAX``): read back by its first seq as
+    it was numbered then, should the lock have to hash it again (docs/performance.md, "Packs
+    made ready kept in a file")."""
+    path: str
+    seq: int
+
+    def load(self) -> Any:
+        """The pack as it was made ready (``bundle.Prepared``), on a connection of its own."""
+        conn = sqlite3.connect(self.path, isolation_level=None)
+        try:
+            row = conn.execute("SELECT salt, count, actions, refs, mids, rest_mid, laters, "
+                               f"ref_of, rest_of FROM {TABLE} WHERE seq = ?",
+                               (self.seq,)).fetchone()
+        finally:
+            conn.close()
+        if row is None:
+            raise RuntimeError(f"the pack of events from {self.seq} is not in {self.path}")
+        return _prepared(*row)
+
+
+class Spill:
+    """The importing process's own packs made ready past what is kept in memory, written to
+    the file ``path`` (made afresh) as :func:`make` writes the helper's: one connection, used
+    by the one thread that makes them ready."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.conn: sqlite3.Connection | None = None
+
+    def keep(self, seq: int, made: Any) -> Stored:
+        if self.conn is None:
+            self.conn = sqlite3.connect(self.path, isolation_level=None)
+            self.conn.execute("PRAGMA synchronous=OFF")      # written whole, read at most once
+            self.conn.execute(f"DROP TABLE IF EXISTS {TABLE}")
+            self.conn.execute(f"CREATE TABLE {TABLE} ({COLUMNS})")
+        self.conn.execute(f"INSERT INTO {TABLE} VALUES ({', '.join('?' * 12)})",
+                          (seq, b"", "", made.salt, made.count, json.dumps(dict(made.actions)),
+                           *_joined(made)))
+        return Stored(self.path, seq)
+
+    def close(self) -> None:
+        if self.conn is not None:
+            self.conn.close()
+            self.conn = None
 
 
 def _ints(blob: bytes) -> array:

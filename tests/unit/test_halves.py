@@ -186,3 +186,29 @@ def test_packs_the_helper_left_out_fail_the_import_with_nothing_written(
         verify_chain(db, audit.id)
     finally:
         db.close()
+
+
+def test_a_pack_kept_in_a_file_reads_back_as_it_was_made_ready(tmp_path):
+    """A pack made ready past what memory keeps, written to a file (``halves_packs.Spill``)
+    and read back by its seq (``Stored.load``), is the same pack made ready: the same salt,
+    parts, indexes, actions and count, so it hashes the same (texts with quotes, controls,
+    emoji, and none)."""
+    from reviewer.store import bundle, halves_packs
+
+    items = [(["answer", "note"][n % 2], f'R"{n % 5}\x01', f"q{n % 3}",
+              None if n % 4 == 0 else f"was {n % 7} 😀", f"now {n % 11}", None)
+             for n in range(60)]
+    made = bundle.prepare("2026-12-07T10:00:00Z", None, "Ann", bundle.EVENT.join(
+        bundle.element(item) for item in items), b"s" * 16)
+    spill = halves_packs.Spill(str(tmp_path / "spill.db"))
+    try:
+        stored = [spill.keep(seq, made) for seq in (5, 900)]
+    finally:
+        spill.close()
+    assert stored == [halves_packs.Stored(str(tmp_path / "spill.db"), 5),
+                      halves_packs.Stored(str(tmp_path / "spill.db"), 900)]
+    back = stored[1].load()
+    assert back == made
+    assert bundle.chain_prepared(3, None, 900, back) == bundle.chain_prepared(3, None, 900, made)
+    with pytest.raises(RuntimeError, match="not in"):
+        halves_packs.Stored(str(tmp_path / "spill.db"), 6).load()
