@@ -16,7 +16,8 @@ from reviewer.store.db import Database
 from reviewer.store.history import Action
 
 # a pack of events: its first seq, its text (or ``bundle_held.Held``), the records it names
-# [, ``bundle.Prepared`` (None: past what is held, made ready under the lock)]
+# [, ``bundle.Prepared``, or ``halves_packs.Stored`` past what memory keeps (read back), or
+# None (made ready where it is hashed)]
 Pack = tuple[Any, ...]
 # a pack hashed: its last hash, its compressed text, what it was made ready as
 Chained = tuple[bytes, bytes, Any]
@@ -79,8 +80,9 @@ class Appending:
         before the lock (SQLite)"). ``ahead``: the hash the packs were chained from before
         the lock and what that gave (each pack's last hash and compressed text), taken if the
         chain's head is that hash (docs/performance.md, "The events hashed ahead of the
-        lock"). A pack held but not made ready (past ``bundle_held.HELD_MAX``) is made ready
-        here, in that thread."""
+        lock"). A pack past what memory keeps (``bundle_held.HELD_MAX``) is read back from the
+        file it was kept in (``halves_packs.Stored``), or, where it was not, made ready here, in
+        that thread."""
         from concurrent.futures import ThreadPoolExecutor
 
         self.flush()

@@ -18,7 +18,7 @@ from reviewer.files.answer_staging import Staged
 from reviewer.files.answer_table import Problems, Rules
 from reviewer.ops.appending import Ahead
 from reviewer.ops.core import Tx
-from reviewer.ops.import_packs import Own, feed_packs, made_ready
+from reviewer.ops.import_packs import feed_listed, feed_packs, made_ready
 from reviewer.questions.logic import BLANK
 from reviewer.questions.model import QuestionSet
 from reviewer.store import (
@@ -77,7 +77,7 @@ class Merge:
         self.column_of = {k: c for c, k in st.columns.questions.items()}
         self.detail, self.changed = f"import {file_name}", 0
         self.offset = 0                  # added to the seqs numbered before the write lock
-        self.packs: list[tuple[int, object, list[int], bundle.Prepared | None]] | None = None
+        self.packs: list[tuple[int, object, list[int], object]] | None = None  # Pack
         self.given: bytes | None = None  # the answers given to blank cells (early: listed)
         self.updated = 0
         self.prepared = False            # SQLite: the merge made before the write lock
@@ -153,12 +153,7 @@ class Merge:
             if isinstance(texts, tuple):      # a record at a time: in halves, with a helper
                 feed_packs(db, feed, *texts, self.seq + 1, who, own)
             else:
-                try:
-                    for pack in texts or ():
-                        feed.put(pack)
-                    feed.put(Own(own()))
-                finally:                    # the thread's end, even if listing failed
-                    feed.put(None)
+                feed_listed(db, feed, texts, own)
             if rows is not None:
                 merge_rows.patches(db, rows, self.seq + 1, self.seq, reviewer, now, audit_id)
             else:

@@ -45,9 +45,7 @@ def feed_packs(db: Database, feed: SimpleQueue, sql: str, params: list[str], fir
     from reviewer.store import merge_row_events as row_events
 
     try:
-        if db.scratch_file is not None:     # where packs past what memory keeps are kept
-            feed.put(halves_packs.Spill(os.path.join(os.path.dirname(db.scratch_file),
-                                                     "spill.db")))
+        _spill_first(db, feed)
         bounds = row_events.bounds(db, first_seq, merge.EVENT_BATCH)
         half = len(bounds) // 2 if len(bounds) >= MIN_PACKS else len(bounds)
         out = halves.ask_packs(db, sql, params, bounds[half:], who) if half < len(bounds) else None
@@ -62,6 +60,27 @@ def feed_packs(db: Database, feed: SimpleQueue, sql: str, params: list[str], fir
                     feed.put(row_events.pack(db, sql, params, *pack))
     finally:
         feed.put(None)
+
+
+def feed_listed(db: Database, feed: SimpleQueue, texts: Iterable[Any] | None,
+                own: Callable[[], tuple | None]) -> None:
+    """Put on ``feed`` each pack ``texts`` lists (``merge_events.packs``: a merge made cell by
+    cell), then :class:`Own` with ``own()``'s event; ``None`` ends the feed, whatever
+    happens."""
+    try:
+        _spill_first(db, feed)
+        for pack in texts or ():
+            feed.put(pack)
+        feed.put(Own(own()))
+    finally:                    # the thread's end, even if listing failed
+        feed.put(None)
+
+
+def _spill_first(db: Database, feed: SimpleQueue) -> None:
+    """Where packs past what memory keeps are to be kept (``halves_packs.Spill``): a file in
+    the import's scratch folder, if it has one."""
+    if db.scratch_file is not None:
+        feed.put(halves_packs.Spill(os.path.join(os.path.dirname(db.scratch_file), "spill.db")))
 
 
 def made_ready(feed: Iterator[Any], audit_key: int, who: tuple[str, str | None, str],

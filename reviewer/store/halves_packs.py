@@ -11,6 +11,7 @@ pack's parts split out of a few joined strings by C, no Python step per event.""
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from array import array
 from collections import Counter
@@ -99,6 +100,8 @@ class Stored(NamedTuple):
 
     def load(self) -> Any:
         """The pack as it was made ready (``bundle.Prepared``), on a connection of its own."""
+        if not os.path.exists(self.path):       # (connect would make an empty file)
+            raise RuntimeError(f"the pack of events from {self.seq}: {self.path} is gone")
         conn = sqlite3.connect(self.path, isolation_level=None)
         try:
             row = conn.execute("SELECT salt, count, actions, refs, mids, rest_mid, laters, "
@@ -119,16 +122,26 @@ class Spill:
     def __init__(self, path: str) -> None:
         self.path = path
         self.conn: sqlite3.Connection | None = None
+        self.failed = False
 
-    def keep(self, seq: int, made: Any) -> Stored:
-        if self.conn is None:
-            self.conn = sqlite3.connect(self.path, isolation_level=None)
-            self.conn.execute("PRAGMA synchronous=OFF")      # written whole, read at most once
-            self.conn.execute(f"DROP TABLE IF EXISTS {TABLE}")
-            self.conn.execute(f"CREATE TABLE {TABLE} ({COLUMNS})")
-        self.conn.execute(f"INSERT INTO {TABLE} VALUES ({', '.join('?' * 12)})",
-                          (seq, b"", "", made.salt, made.count, json.dumps(dict(made.actions)),
-                           *_joined(made)))
+    def keep(self, seq: int, made: Any) -> Stored | None:
+        """The pack kept in the file; None where it cannot be written (a full disk, say):
+        it is then made ready again should the lock hash it again, as are those after it."""
+        if self.failed:
+            return None
+        try:
+            if self.conn is None:
+                self.conn = sqlite3.connect(self.path, isolation_level=None)
+                self.conn.execute("PRAGMA synchronous=OFF")   # written whole, read at most once
+                self.conn.execute(f"DROP TABLE IF EXISTS {TABLE}")
+                self.conn.execute(f"CREATE TABLE {TABLE} ({COLUMNS})")
+            self.conn.execute(f"INSERT INTO {TABLE} VALUES ({', '.join('?' * 12)})",
+                              (seq, b"", "", made.salt, made.count,
+                               json.dumps(dict(made.actions)), *_joined(made)))
+        except sqlite3.Error:
+            self.failed = True
+            self.close()
+            return None
         return Stored(self.path, seq)
 
     def close(self) -> None:

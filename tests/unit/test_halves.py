@@ -212,3 +212,19 @@ def test_a_pack_kept_in_a_file_reads_back_as_it_was_made_ready(tmp_path):
     assert bundle.chain_prepared(3, None, 900, back) == bundle.chain_prepared(3, None, 900, made)
     with pytest.raises(RuntimeError, match="not in"):
         halves_packs.Stored(str(tmp_path / "spill.db"), 6).load()
+
+
+def test_a_pack_that_cannot_be_kept_in_a_file_is_left_to_be_made_ready_again(tmp_path):
+    """Where the spill file cannot be written (here: its folder is not there; a full disk
+    alike), ``Spill.keep`` gives None (the pack is made ready again should the lock hash it
+    again), for that pack and those after it, and a file gone is a clear error."""
+    from reviewer.store import bundle, halves_packs
+
+    made = bundle.prepare("2026-12-07T10:00:00Z", None, "Ann", bundle.element(
+        ("answer", "R1", "q1", "Y", "N", None)), b"s" * 16)
+    spill = halves_packs.Spill(str(tmp_path / "gone" / "spill.db"))
+    assert [spill.keep(seq, made) for seq in (1, 2)] == [None, None]
+    assert spill.failed and spill.conn is None
+    with pytest.raises(RuntimeError, match="is gone"):
+        halves_packs.Stored(str(tmp_path / "gone" / "spill.db"), 1).load()
+    assert not (tmp_path / "gone").exists()

@@ -220,7 +220,8 @@ def test_an_entry_for_a_question_the_set_no_longer_has_keeps_its_event(setup, tm
     assert answers(db, "R1") == {"1": "Y", "2": "N", "3": "None", "gone": "Y"}
 
 
-@pytest.mark.parametrize("held", ["every pack", "the first pack", "half by the helper"])
+@pytest.mark.parametrize("held", ["every pack", "the first pack", "half by the helper",
+                                  "the first pack, cell by cell"])
 @pytest.mark.parametrize("other_writes", [False, True])
 def test_events_hashed_ahead_are_taken_only_on_the_head_they_were_hashed_on(
         setup, monkeypatch, tmp_path, other_writes, held):
@@ -244,8 +245,10 @@ def test_events_hashed_ahead_are_taken_only_on_the_head_they_were_hashed_on(
             other, qs, rid(other, "R20"), "1", "N", "bob"))
     monkeypatch.setattr("reviewer.store.bundle.PACK_MIN", 0)
     monkeypatch.setattr("reviewer.store.merge.EVENT_BATCH", 7)
-    if held == "the first pack":
+    if held.startswith("the first pack"):
         monkeypatch.setattr("reviewer.store.bundle_held.HELD_MAX", 1)
+    if held.endswith("cell by cell"):       # the merge made cell by cell (merge_events.packs)
+        monkeypatch.setattr("reviewer.store.merge_rows.start", lambda *args: None)
     helped: list[int] = []
     if held == "half by the helper":       # the packs from the third on made ready by it
         from reviewer.ops import import_packs
