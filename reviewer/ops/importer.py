@@ -176,6 +176,27 @@ def _prepare_merge(ws: Workspace, audit_id: int, qs: QuestionSet, st: Staged,
     return merged if merged.prepare(audit_id, now, ws.login, ws.reviewer, given, detail) else None
 
 
+def _merge_again(tx: Tx, qs: QuestionSet, st: Staged, header: list[str], path: Path,
+                 digest: str, prepared: tuple[int, int, import_rows.NewRows, bytes] | None,
+                 slots: list[int], seq: int, result: ImportResult) -> Merge | None:
+    """SQLite, under the write lock, the merge made before it stale on its last try: made again
+    here as it is made before the lock (a record at a time, its events made ready in a thread;
+    no helper process, which reads only what is committed), rather than by the set-based merge
+    (docs/performance.md, "The last try's merge made a record at a time"); None where it
+    cannot be (the set-based merge then, which also reports a file's problems)."""
+    if tx.db.dialect != "sqlite" or prepared is None:
+        return None
+    again = Merge(tx.db, None, qs, st, Problems(st.name, header), 0, path.name)
+    again.slots = slots
+    given = prepared[2] if prepared[1] else None
+
+    def detail(updated: int) -> str:
+        return _detail(path, digest, st.rows, prepared[1], updated)
+    if not again.prepare(tx.audit.id, tx.now, tx.login, tx.reviewer, given, detail):
+        return None
+    return again if again.write_prepared(tx, seq, result, slots) else None
+
+
 def _detail(path: Path, digest: str, rows: int, new: int, updated: int) -> str:
     """The import's own event's detail."""
     return f"{path.name} sha256={digest} rows={rows} new={new} updated={updated}"
@@ -219,9 +240,15 @@ def _apply(tx: Tx, qs: QuestionSet, st: Staged, header: list[str], path: Path, d
         if early_merge is not None:      # matched again in full: a record it read may be gone
             problems = merged.problems = Problems(st.name, header)
             _match(tx.db, tx.audit.id, problems)
-        merged.offset = 0
-        merged.run(result)
-        problems.raise_any()
+        again = (_merge_again(tx, qs, st, header, path, digest, prepared, merged.slots, seq,
+                              result) if early_merge is not None and not problems.found
+                 else None)
+        if again is not None:
+            merged = again
+        else:
+            merged.offset = 0
+            merged.run(result)
+            problems.raise_any()
     # the answers the import gives, packed for its event: the new records' (made before the
     # lock), then those the merge brought to blank cells (SQLite: from its change table;
     # PostgreSQL after a lost race: read back below, the new records' carrying the seq)
