@@ -155,46 +155,44 @@ def _write(ws: Workspace, audit_id: int, qs: QuestionSet, st: Staged, header: li
     raise AssertionError("unreachable")
 
 
-def _prepare_merge(ws: Workspace, audit_id: int, qs: QuestionSet, st: Staged,
+def _prepare_merge(on: Workspace | Tx, audit_id: int, qs: QuestionSet, st: Staged,
                    header: list[str], path: Path, digest: str,
-                   prepared: tuple[int, int, import_rows.NewRows, bytes] | None, now: str
-                   ) -> Merge | None:
-    """SQLite, before the write lock (the refs matched by ``staging.prepare_new``): the merge
-    into the matched records made as they are now, its events with the import's time
-    ``now``; None where there is none to make. See
-    docs/performance.md, "An updating import's merge before the lock (SQLite)"."""
+                   prepared: tuple[int, int, import_rows.NewRows, bytes] | None, now: str,
+                   slots: list[int] | None = None) -> Merge | None:
+    """SQLite, before the write lock (``on`` the workspace; the refs matched by
+    ``staging.prepare_new``): the merge into the matched records made as they are now, its
+    events with the import's time ``now``; None where there is none to make. See
+    docs/performance.md, "An updating import's merge before the lock (SQLite)". Under the lock
+    (``on`` its transaction, with the fields' ``slots`` it claimed) the same, but no helper
+    process is started: it reads only what is committed."""
     if prepared is None:
         return None
-    merged = Merge(ws.db, None, qs, st, Problems(st.name, header), 0, path.name)
-    merged.slots = field_slots.plan(ws.db, audit_id, st.field_names)   # as the lock will give
+    merged = Merge(on.db, None, qs, st, Problems(st.name, header), 0, path.name)
+    merged.slots = (slots if slots is not None                     # as the lock will give
+                    else field_slots.plan(on.db, audit_id, st.field_names))
     given = prepared[2] if prepared[1] else None
     count = prepared[1]
-    halves.start(ws.db, st.rows - count)      # the merge made in two halves at once
+    if slots is None:
+        halves.start(on.db, st.rows - count)      # the merge made in two halves at once
 
     def detail(updated: int) -> str:      # the import's event's, as the lock will give it
         return _detail(path, digest, st.rows, count, updated)
-    return merged if merged.prepare(audit_id, now, ws.login, ws.reviewer, given, detail) else None
+    return merged if merged.prepare(audit_id, now, on.login, on.reviewer, given, detail) else None
 
 
 def _merge_again(tx: Tx, qs: QuestionSet, st: Staged, header: list[str], path: Path,
                  digest: str, prepared: tuple[int, int, import_rows.NewRows, bytes] | None,
                  slots: list[int], seq: int, result: ImportResult) -> Merge | None:
     """SQLite, under the write lock, the merge made before it stale on its last try: made again
-    here as it is made before the lock (a record at a time, its events made ready in a thread;
-    no helper process, which reads only what is committed), rather than by the set-based merge
-    (docs/performance.md, "The last try's merge made a record at a time"); None where it
-    cannot be (the set-based merge then, which also reports a file's problems)."""
-    if tx.db.dialect != "sqlite" or prepared is None:
+    here as it is made before the lock (:func:`_prepare_merge`: a record at a time, its events
+    made ready in a thread), rather than by the set-based merge (docs/performance.md, "The
+    last try's merge made a record at a time"); None where it cannot be (the set-based merge
+    then, which also reports a file's problems)."""
+    if tx.db.dialect != "sqlite":
         return None
-    again = Merge(tx.db, None, qs, st, Problems(st.name, header), 0, path.name)
-    again.slots = slots
-    given = prepared[2] if prepared[1] else None
-
-    def detail(updated: int) -> str:
-        return _detail(path, digest, st.rows, prepared[1], updated)
-    if not again.prepare(tx.audit.id, tx.now, tx.login, tx.reviewer, given, detail):
-        return None
-    return again if again.write_prepared(tx, seq, result, slots) else None
+    again = _prepare_merge(tx, tx.audit.id, qs, st, header, path, digest, prepared, tx.now,
+                           slots)
+    return again if again is not None and again.write_prepared(tx, seq, result, slots) else None
 
 
 def _detail(path: Path, digest: str, rows: int, new: int, updated: int) -> str:
