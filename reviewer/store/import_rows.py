@@ -20,8 +20,8 @@ def given_rows(db: Database, audit_id: int, seq: int, new: NewRows | None = None
     answer written as in answer tables (``questions.logic.history_label``: the value, or
     ``n/a``), a range of record ids at a time, compressed as it comes: the same bytes as the
     whole list packed at once, in flat memory at a million records (docs/performance.md). On
-    SQLite read over the packs' primary key's range (``+audit_id`` keeps the planner off
-    their audit index). ``new``: the import's new records' answers,
+    SQLite read over the packs' primary key's range (``+audit_id``: the packs had an audit
+    index until schema 14). ``new``: the import's new records' answers,
     made before the lock (:func:`new_rows`, ``store.staging.prepare_new``), which no answer
     carries ``seq`` for yet; they come first."""
     from reviewer.store.chain import listed, pack_parts

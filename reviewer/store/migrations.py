@@ -41,6 +41,7 @@ from reviewer.clock import now_iso
 from reviewer.errors import DatabaseError, one_line, redact
 from reviewer.store.conn import Connection as Database
 from reviewer.store.migrate_13 import to_13
+from reviewer.store.migrate_14 import to_14
 
 
 def _error(db: Database, message: str):
@@ -790,4 +791,4 @@ def _to_12(db: Database) -> None:
 STEPS: dict[int, Callable[[Database], None]] = {1: _to_1, 2: _to_2, 3: _to_3, 4: _to_4,
                                                 5: _to_5, 6: _to_6, 7: _to_7, 8: _to_8,
                                                 9: _to_9, 10: _to_10, 11: _to_11,
-                                                12: _to_12, 13: to_13}
+                                                12: _to_12, 13: to_13, 14: to_14}

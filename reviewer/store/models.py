@@ -116,7 +116,7 @@ class AnswerPack(SQLModel, table=True):
     __tablename__ = "answer_pack"
     record_id: int = Field(primary_key=True, foreign_key="record.id",
                            sa_column_kwargs={"autoincrement": False})
-    audit_id: int = Field(index=True)
+    audit_id: int                    # schema 14: no index (read by record id, or scanned)
     event_seq: int | None = None
     pack: str
     base_seq: int | None = None      # schema 11: what entries' seqs n <= 0 count from

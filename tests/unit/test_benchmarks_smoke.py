@@ -75,8 +75,9 @@ CASES = {
     "bench_reimport.py": (["--rows", "60", "--repeat", "1"],
                           [r"re-import of 60 records",
                            *(rf"{shape}\s+\d+\.\d+\s+\d+\.\d+\s+\d+\.\d+x\s+[1-9][\d,]*\s+\d+"
+                             r"\s+\d+\.\d+x"
                              for shape in ("ten", "notes", "thirty", "text", "shuffled",
-                                           "textnotes")),
+                                           "textnotes", "thin")),
                            r"goals (NOT )?met"]),
     "bench_startup.py": (["--records", "5", "--repeat", "1"],
                          [r"reviewer --help\s+\d+\.\d+ ms\s+\d+\.\d+x",
