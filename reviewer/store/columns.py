@@ -11,7 +11,7 @@ from reviewer.answer_columns import AnswerColumns, AnswerTable, FieldsChanged
 from reviewer.questions.logic import ANSWERED, NOT_ASKED, format_value
 from reviewer.questions.model import QuestionSet
 from reviewer.store.audits import AuditInfo, question_set
-from reviewer.store.counts import answers_filter
+from reviewer.store.counts import answers_filter, audit_answers
 from reviewer.store.db import Database
 from reviewer.store.field_slots import Slots
 
@@ -23,12 +23,13 @@ def answer_columns(db: Database, audit: AuditInfo, qs: QuestionSet | None = None
     qs = qs or question_set(db, audit)
     ids, refs, fields = _records(db, audit)
     answers = {}
+    mine = audit_answers(db, audit.id)
     for q in qs.questions:
         label = _labeller(q.type, not_asked)
         memo: dict[tuple, str] = {}
         by_record = {}
         for rid, state, value in db.all("SELECT record_id, state, value FROM answer "
-                                        "WHERE audit_id = ? AND question_id = ?",
+                                        f"WHERE {mine} AND question_id = ?",
                                         (audit.id, q.id)):
             key = (state, value)
             text = memo.get(key)
@@ -38,7 +39,8 @@ def answer_columns(db: Database, audit: AuditInfo, qs: QuestionSet | None = None
         answers[q.id] = [by_record.get(rid, "") for rid in ids]
     noted: dict[str, dict[int, str]] = {}
     for rid, qid, note in db.all("SELECT record_id, question_id, note FROM answer WHERE "
-                                 f"{answers_filter(db, audit.id)} AND note != ''", (audit.id,)):
+                                 f"{answers_filter(db, audit.id)} AND note != ''",
+                                 (audit.id,)):
         noted.setdefault(qid, {})[rid] = note
     notes = {q.id: [noted[q.id].get(rid, "") for rid in ids]
              for q in qs.questions if q.id in noted}

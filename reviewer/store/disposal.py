@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from reviewer.store import chain, field_slots
+from reviewer.store.counts import audit_answers
 from reviewer.store.db import Database
 
 NOTE_EVENTS = ("note",)
@@ -67,8 +68,9 @@ def remove_personal_data(db: Database, audit_id: int, pseudonym: Callable[[str],
     db.executemany(f"UPDATE record SET ref = ?, fields = '{field_slots.EMPTY}' WHERE id = ?",
                    [(pseudonym(ref), rid) for rid, ref in records])
     field_slots.drop(db, audit_id)
-    db.execute("DELETE FROM answer WHERE audit_id = ? AND state = 0", (audit_id,))
-    db.execute("UPDATE answer SET note = '' WHERE audit_id = ? AND note <> ''", (audit_id,))
+    mine = audit_answers(db, audit_id)
+    db.execute(f"DELETE FROM answer WHERE {mine} AND state = 0", (audit_id,))
+    db.execute(f"UPDATE answer SET note = '' WHERE {mine} AND note <> ''", (audit_id,))
     db.execute("DELETE FROM undo WHERE audit_id = ?", (audit_id,))
     db.execute("DELETE FROM incident WHERE audit_id = ?", (audit_id,))
     return len(records)

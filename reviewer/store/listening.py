@@ -6,6 +6,7 @@ from typing import Any
 
 from reviewer.questions.logic import NOT_ASKED
 from reviewer.store import records
+from reviewer.store.counts import audit_answers
 from reviewer.store.db import Database
 
 
@@ -21,6 +22,6 @@ def set_fields(db: Database, audit_id: int, updates: list[tuple[int, dict[str, A
 
 def not_asked(db: Database, audit_id: int, question_id: str) -> set[int]:
     """The records where the question is not asked (its condition does not hold)."""
-    return {r[0] for r in db.all("SELECT record_id FROM answer WHERE audit_id = ? AND "
-                                 "question_id = ? AND state = ?",
-                                 (audit_id, question_id, NOT_ASKED))}
+    return {r[0] for r in db.all(f"SELECT record_id FROM answer WHERE "
+                                 f"{audit_answers(db, audit_id)} AND question_id = ? "
+                                 "AND state = ?", (audit_id, question_id, NOT_ASKED))}

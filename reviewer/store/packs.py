@@ -33,6 +33,20 @@ BATCH = 5_000                # packs read at a time
 NESTED = pack_writes.NESTED  # a pack holds an array entry (or a '[' in a value)
 
 
+def bounds(db: Database, audit_id: int) -> tuple[int, int]:
+    """The record ids an audit's packs lie between, for reads that test each pack's audit
+    (the packs have no audit index since schema 14: docs/performance.md, "Packs without their
+    audit index"): the audit's lowest and highest record ids, or the whole table where the
+    audit holds half its records or more (finding the ends would cost as much as the scan
+    they save)."""
+    top = db.scalar("SELECT MAX(record_id) FROM answer_pack") or 0
+    mine = db.scalar("SELECT SUM(records) FROM audit_count WHERE audit_id = ?", (audit_id,))
+    if (mine or 0) * 2 >= top:
+        return 0, top
+    low, high = db.one("SELECT MIN(id), MAX(id) FROM record WHERE audit_id = ?", (audit_id,))
+    return (low, high) if low is not None else (0, -1)
+
+
 def answer_dates(db: Database, audit_id: int) -> list[tuple[str, str | None, str | None]]:
     """(reviewer, first answered_at, last answered_at) per reviewer of the audit's answers,
     as the view gives them, without unpacking every compact entry: a pack holding any counts
@@ -41,17 +55,19 @@ def answer_dates(db: Database, audit_id: int) -> list[tuple[str, str | None, str
              + pack_writes.SHORT_SEQ.format(e="j.value", base="p.base_seq")
              + " ORDER BY g.seq LIMIT 1)")
     short = "json_array_length(j.value) = 2"
+    low, high = bounds(db, audit_id)
     return db.all(
         "SELECT w, MIN(NULLIF(t, '')), MAX(t) FROM ("
         "SELECT e.reviewer AS w, e.at AS t FROM answer_pack p JOIN event e "
-        "ON e.audit_id = p.audit_id AND e.seq = p.event_seq WHERE p.audit_id = ? AND EXISTS "
+        "ON e.audit_id = p.audit_id AND e.seq = p.event_seq WHERE p.record_id BETWEEN ? AND ? "
+        "AND p.audit_id = ? AND EXISTS "
         "(SELECT 1 FROM json_each(p.pack) c WHERE c.type NOT IN ('array', 'null')) "
         "UNION ALL SELECT "
         f"CASE WHEN {short} THEN {given.format('reviewer')} ELSE j.value ->> 3 END, "
         f"CASE WHEN {short} THEN {given.format('at')} ELSE j.value ->> 4 END "
-        "FROM answer_pack p, json_each(p.pack) j WHERE p.audit_id = ? "
-        f"AND {NESTED.format('p.pack')} > 0 AND j.type = 'array') GROUP BY w",
-        (audit_id, audit_id))
+        "FROM answer_pack p, json_each(p.pack) j WHERE p.record_id BETWEEN ? AND ? "
+        f"AND p.audit_id = ? AND {NESTED.format('p.pack')} > 0 AND j.type = 'array') "
+        "GROUP BY w", (low, high, audit_id, low, high, audit_id))
 
 
 def slots(db: Database, audit_id: int) -> list[str]:
@@ -63,14 +79,16 @@ def slots(db: Database, audit_id: int) -> list[str]:
 def read(db: Database, audit_id: int) -> Iterator[tuple[list[int], list[list], bool]]:
     """The audit's packs, ``BATCH`` at a time in record id order: their record ids, their
     entries, and whether any holds a full entry (an array). Each batch crosses as two strings,
-    parsed by the C JSON reader in one call each."""
-    last = 0
+    parsed by the C JSON reader in one call each; only the packs between the audit's
+    :func:`bounds` are looked at."""
+    last, high = bounds(db, audit_id)
+    last -= 1
     while True:
         row = db.one("SELECT group_concat(record_id), group_concat(pack), "
                      f"MAX({NESTED.format('pack')}), MAX(record_id) FROM (SELECT record_id, "
                      "pack FROM answer_pack WHERE audit_id = ? AND record_id > ? "
-                     "ORDER BY record_id LIMIT ?)",
-                     (audit_id, last, BATCH))
+                     "AND record_id <= ? ORDER BY record_id LIMIT ?)",
+                     (audit_id, last, high, BATCH))
         if not row or row[0] is None:
             return
         last = row[3]
@@ -241,7 +259,8 @@ def groups(db: Database, audit_id: int, question_ids: Sequence[str]
     with db.staging():                  # one snapshot (a read transaction)
         names = slots(db, audit_id)
         by_slot = {k: column[qid] for k, qid in enumerate(names) if qid in column}
-        n = int(db.scalar("SELECT COUNT(*) FROM answer_pack WHERE audit_id = ?", (audit_id,)))
+        n = int(db.scalar("SELECT COUNT(*) FROM answer_pack WHERE record_id BETWEEN ? AND ? "
+                          "AND audit_id = ?", (*bounds(db, audit_id), audit_id)))
         codes = np.zeros((n, max(len(column), 1)), np.uint32, order="F")   # columns flat
         ids = np.zeros(n, np.int64)
         at = 0
