@@ -231,7 +231,7 @@ def require_role(ws: Workspace, needed: str, what: str, role: str | None = "") -
 @contextmanager
 def write(ws: Workspace, audit_id: int | None, kind: str = RECORDS,
           what: str = "this change", late: bool = False, record: int | None = None,
-          imports: bool | None = None) -> Iterator[Tx]:
+          imports: bool | None = None, records: list[int] | None = None) -> Iterator[Tx]:
     """Run an operation: the write lock, the audit re-read under it, the sign-off rule, the
     history appended, one commit.
 
@@ -248,15 +248,17 @@ def write(ws: Workspace, audit_id: int | None, kind: str = RECORDS,
     that may change any record of an audit (``imports``: by default every ``RECORDS``
     operation on an audit but an import and a one-record one) first waits for the import at
     work. No one waits for an import's row while holding the write lock the import waits for
-    (``Database.lock_first``)."""
+    (``Database.lock_first``). ``records`` (an import a scorer makes, of records the audit
+    has): their rows locked as ``record``'s is, and no wait for the import at work."""
     one = None if late or record is None or audit_id is None or ws.db.dialect == "sqlite" \
         else (audit_id, record)           # PostgreSQL: read with the lock (store.prefetch)
     if kind == RECORDS and one is None:
         require_role(ws, "reviewer", what)
     if imports is None:
-        imports = kind == RECORDS and record is None and audit_id is not None
+        imports = (kind == RECORDS and record is None and records is None
+                   and audit_id is not None)
     ws.db.late = late
-    ws.db.lock_first(record, imports and not late,
+    ws.db.lock_first(record if records is None else records, imports and not late,
                      prefetch.record_reads(ws.login, *one) if one else None)
     try:
         with ws.db.transaction():

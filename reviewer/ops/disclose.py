@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from reviewer.errors import ReviewerError
 from reviewer.ops.core import META, Changes, OpResult, Refused, write
-from reviewer.ops.importer import file_sha256
+from reviewer.ops.import_steps import file_sha256
 from reviewer.store.history import Action
 from reviewer.store.policy import get_policy
 from reviewer.workspace import Workspace

@@ -30,8 +30,6 @@ the ``import`` event in bulk (``Tx.append``).
 
 from __future__ import annotations
 
-import hashlib
-import json
 from pathlib import Path
 
 from reviewer.clock import now_iso
@@ -40,6 +38,7 @@ from reviewer.files.answer_staging import Staged, add_duplicates, plan_stage, st
 from reviewer.files.answer_table import ImportProblems, Problems, note_header
 from reviewer.files.tables import iter_table
 from reviewer.gc_pause import gc_paused
+from reviewer.ops import import_steps as steps
 from reviewer.ops.core import OpResult, Tx, check_open, write
 from reviewer.ops.import_merge import ImportResult, Merge
 from reviewer.questions.model import QuestionSet
@@ -53,19 +52,10 @@ from reviewer.store import (
     staging,
 )
 from reviewer.store.chain import listed, pack_parts
-from reviewer.store.db import Database
 from reviewer.store.history import Action
 from reviewer.workspace import Workspace
 
 __all__ = ["ImportProblems", "ImportResult", "import_answers"]
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def import_answers(ws: Workspace, audit_id: int, path: str | Path,
@@ -76,7 +66,7 @@ def import_answers(ws: Workspace, audit_id: int, path: str | Path,
     qs = ws.question_set(audit)
     shape: list[str] = []                      # cells beyond the header (FILE:ROW:COLUMN)
     header, rows = iter_table(path, shape)     # streamed: memory stays flat at any size
-    digest = file_sha256(path)
+    digest = steps.file_sha256(path)
     with gc_paused(), scratch.space(ws.db) as own:   # the working tables: docs/performance.md,
         try:                                         # "An import's working tables"
             staged, problems = plan_stage(qs, str(path), header)
@@ -86,9 +76,15 @@ def import_answers(ws: Workspace, audit_id: int, path: str | Path,
             problems.add_lines(shape)
             if problems.found:      # a bad file: report every problem, without the lock
                 with ws.db.staging():
-                    _check(ws.db, audit_id, Merge(ws.db, None, qs, staged, problems, 0, ""))
+                    steps.check(ws.db, audit_id, Merge(ws.db, None, qs, staged, problems, 0, ""))
                 problems.raise_any()
+            with ws.db.staging():       # PostgreSQL: an import a scorer makes, its rows
+                mine = staging.scorer_sized(ws.db, audit_id, staged.rows, staged.field_names)
+            done = (_write(ws, audit_id, qs, staged, header, path, digest, (None, now_iso()),
+                           None, True, mine) if mine else None)     # locked as a scorer's
             for attempt in range(1, MERGE_TRIES + 1):
+                if done is not None:
+                    break
                 now = now_iso()     # SQLite: the import's time, its packs made with it
                 with ws.db.staging():
                     prepared = staging.prepare_new(ws.db, audit_id, [q.id for q in qs.questions],
@@ -97,11 +93,12 @@ def import_answers(ws: Workspace, audit_id: int, path: str | Path,
                     early = _prepare_merge(ws, audit_id, qs, staged, header, path, digest,
                                            prepared, now)
                 try:
-                    result, tx = _write(ws, audit_id, qs, staged, header, path, digest,
-                                        (prepared, now), early, attempt == MERGE_TRIES)
-                    break
+                    done = _write(ws, audit_id, qs, staged, header, path, digest,
+                                  (prepared, now), early, attempt == MERGE_TRIES)
                 except StaleMerge:      # SQLite: a record its merge read changed meanwhile
                     continue
+            assert done is not None
+            result, tx = done
         finally:
             halves.stop(ws.db)
             if not own:              # (else they go with the scratch database, after this)
@@ -120,6 +117,10 @@ def import_answers(ws: Workspace, audit_id: int, path: str | Path,
 MERGE_TRIES = 2     # SQLite: merges made before the lock, the last made again under it
 
 
+class NotMine(Exception):
+    """PostgreSQL: an import a scorer makes found a record gone under the lock."""
+
+
 class StaleMerge(Exception):
     """Under the write lock (SQLite): a record the merge made before the lock read has changed
     since; the transaction is rolled back and the merge made again before the lock, up to
@@ -130,28 +131,32 @@ class StaleMerge(Exception):
 def _write(ws: Workspace, audit_id: int, qs: QuestionSet, st: Staged, header: list[str],
            path: Path, digest: str,
            made: tuple[tuple[int, int, import_rows.NewRows, bytes] | None, str],
-           early: Merge | None, last: bool) -> tuple[ImportResult, Tx]:
+           early: Merge | None, last: bool, mine: list[int] | None = None
+           ) -> tuple[ImportResult, Tx]:
     """The import's write transaction (:func:`_apply`), run again once with the write lock
     held from the start should a PostgreSQL writer add one of its new refs meanwhile.
     ``made``: what was made before the lock (SQLite) and the time it was made with, which
-    the import keeps."""
+    the import keeps. ``mine`` (PostgreSQL, an import a scorer makes): the records it
+    updates, their rows locked as a scorer's, with the write lock from the start."""
     prepared, now = made
     for again in (False, True):
         try:
-            with write(ws, audit_id, what="an import", late=True) as tx:
+            with write(ws, audit_id, what="an import", late=not mine, records=mine) as tx:
                 if again:          # the write lock held from the start, as on SQLite
                     tx.lock()
                 if prepared is not None:
                     tx.now = now   # what its packs and its merge's events were made with
                 result = _apply(tx, qs, st, header, path, digest, prepared,
-                                None if again else early, last)
+                                None if again else early, last, bool(mine))
             return result, tx
         except Exception as exc:
             # PostgreSQL: a writer added a ref this import found new, after it looked and
-            # before it wrote the record; all rolled back, it runs again and merges into that
-            # record (docs/performance.md, "Imports and scorers")
-            if again or not staging.ref_taken(exc):
+            # before it wrote the record (or one a scorer's import updates is gone); all rolled
+            # back, it runs again and merges into that record (docs/performance.md, "Imports
+            # and scorers")
+            if again or not (staging.ref_taken(exc) or isinstance(exc, NotMine)):
                 raise
+            mine = None
     raise AssertionError("unreachable")
 
 
@@ -176,7 +181,7 @@ def _prepare_merge(on: Workspace | Tx, audit_id: int, qs: QuestionSet, st: Stage
         halves.start(on.db, st.rows - count)      # the merge made in two halves at once
 
     def detail(updated: int) -> str:      # the import's event's, as the lock will give it
-        return _detail(path, digest, st.rows, count, updated)
+        return steps.detail(path, digest, st.rows, count, updated)
     return merged if merged.prepare(audit_id, now, on.login, on.reviewer, given, detail) else None
 
 
@@ -195,14 +200,10 @@ def _merge_again(tx: Tx, qs: QuestionSet, st: Staged, header: list[str], path: P
     return again if again is not None and again.write_prepared(tx, seq, result, slots) else None
 
 
-def _detail(path: Path, digest: str, rows: int, new: int, updated: int) -> str:
-    """The import's own event's detail."""
-    return f"{path.name} sha256={digest} rows={rows} new={new} updated={updated}"
-
-
 def _apply(tx: Tx, qs: QuestionSet, st: Staged, header: list[str], path: Path, digest: str,
            prepared: tuple[int, int, import_rows.NewRows, bytes] | None,
-           early_merge: Merge | None = None, last: bool = True) -> ImportResult:
+           early_merge: Merge | None = None, last: bool = True, mine: bool = False
+           ) -> ImportResult:
     """On PostgreSQL the refs are matched, the new records written and the existing ones merged
     before the write lock, invisible to others until the commit, the matched records' rows
     locked; under it only the history is chained on. On SQLite the new records' answers were
@@ -213,13 +214,15 @@ def _apply(tx: Tx, qs: QuestionSet, st: Staged, header: list[str], path: Path, d
     merged = Merge(tx.db, tx, qs, st, problems, 0, path.name)
     # where the file's fields go (store.field_slots): on PostgreSQL before the write lock
     merged.slots = field_slots.claim(tx.db, tx.audit.id, st.field_names)
-    _match(tx.db, tx.audit.id, problems, new_only=early_merge is not None)
+    steps.match(tx.db, tx.audit.id, problems, new_only=early_merge is not None)
+    if mine and merge.matched_count(tx.db) != st.rows:
+        raise NotMine              # a record gone since it was looked for: as any import
     new: tuple[int, int, int] | None = None
     rows, packed = prepared[2:] if prepared and prepared[1] else (None, None)
     result = ImportResult(rows=st.rows, sha256=digest)
     early = not tx.locked and not problems.found
     if early:
-        new = _insert_new(tx, qs, st, None, None, merged.slots)
+        new = steps.insert_new(tx, qs, st, None, None, merged.slots)
         if new[0]:
             rows = import_rows.new_rows(tx.db, new[1], new[2])
             packed = pack_parts(listed((rows(), ", ")))
@@ -237,7 +240,7 @@ def _apply(tx: Tx, qs: QuestionSet, st: Staged, header: list[str], path: Path, d
             raise StaleMerge             # rolled back: the merge made again before the lock
         if early_merge is not None:      # matched again in full: a record it read may be gone
             problems = merged.problems = Problems(st.name, header)
-            _match(tx.db, tx.audit.id, problems)
+            steps.match(tx.db, tx.audit.id, problems)
         again = (_merge_again(tx, qs, st, header, path, digest, prepared, merged.slots, seq,
                               result) if early_merge is not None and not problems.found
                  else None)
@@ -259,38 +262,15 @@ def _apply(tx: Tx, qs: QuestionSet, st: Staged, header: list[str], path: Path, d
     else:                               # the new records written below carry the seq
         given = None
     if new is None:
-        new = _insert_new(tx, qs, st, seq, prepared[:2] if prepared else None, merged.slots)
+        new = steps.insert_new(tx, qs, st, seq, prepared[:2] if prepared else None, merged.slots)
         if prepared is not None and prepared[1] and (new[1], new[0]) != prepared[:2]:
             given = None     # built again under the lock: other ids, or a ref now taken
     if given is None:
         merged.write_staged()           # the merge's given answers are read back below too
-        given = import_rows.given_rows(tx.db, tx.audit.id, seq)      # the file's rows as stored
+        given = import_rows.given_rows(tx.db, tx.audit.id, seq,      # the file's rows as
+                                       within=staging.touched(tx.db, new))   # stored
     result.new = new[0]
-    tx.event(Action.IMPORT, detail=_detail(path, digest, st.rows, result.new, result.updated),
+    tx.event(Action.IMPORT, detail=steps.detail(path, digest, st.rows, result.new, result.updated),
              seq=seq, rows=given, salt=merged.salt)
     merged.append_history(tx)
     return result
-
-
-def _match(db: Database, audit_id: int, problems: Problems, new_only: bool = False) -> None:
-    """Match the staged refs to the audit's records as they are now (``new_only``: those no
-    record matched before); the problems of new rows."""
-    for number, found in staging.match(db, audit_id, new_only):
-        for col, message in json.loads(found):
-            problems.add(number, col, message)
-
-
-def _check(db: Database, audit_id: int, merged: Merge) -> ImportResult:
-    """Match the staged refs to the audit's records as they are now; collect the problems of
-    new rows and of the merged existing ones, and with a transaction write the merged
-    changes."""
-    _match(db, audit_id, merged.problems)
-    result = ImportResult()
-    merged.run(result)
-    return result
-
-
-def _insert_new(tx: Tx, qs: QuestionSet, st: Staged, seq: int | None,
-                prepared: tuple[int, int] | None, slots: list[int]) -> tuple[int, int, int]:
-    return staging.insert_new(tx.db, tx.audit.id, [q.id for q in qs.questions], set(st.involved),
-                              set(st.note_questions), tx.reviewer, tx.now, seq, prepared, slots)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from reviewer.files.plan_table import read_plan
 from reviewer.ops.core import OpResult, require_role, write
-from reviewer.ops.importer import file_sha256
+from reviewer.ops.import_steps import file_sha256
 from reviewer.store import plans
 from reviewer.store.audits import clean_name
 from reviewer.workspace import Workspace

@@ -20,7 +20,7 @@ from reviewer.errors import Progress, ReviewerError
 from reviewer.files.incidents import read_incident_list
 from reviewer.files.recordings import LinkResult, match_recordings
 from reviewer.ops.core import OpResult, require_role, write
-from reviewer.ops.importer import file_sha256
+from reviewer.ops.import_steps import file_sha256
 from reviewer.outputs.sample_text import describe
 from reviewer.store import audits, incidents, records
 from reviewer.store.history import Action

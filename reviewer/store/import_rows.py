@@ -14,7 +14,8 @@ NewRows = Callable[[], Iterator[str]]   # an import's new answers, a run of elem
 LABEL = "CASE state WHEN 1 THEN COALESCE(value, '') ELSE 'n/a' END"
 
 
-def given_rows(db: Database, audit_id: int, seq: int, new: NewRows | None = None) -> bytes:
+def given_rows(db: Database, audit_id: int, seq: int, new: NewRows | None = None,
+               within: tuple[int, int] | None = None) -> bytes:
     """The answers event ``seq`` gave (an import's, to blank cells), packed for the chain: the
     import's event commits them (docs/evidence.md). The database builds the JSON list, each
     answer written as in answer tables (``questions.logic.history_label``: the value, or
@@ -23,11 +24,13 @@ def given_rows(db: Database, audit_id: int, seq: int, new: NewRows | None = None
     SQLite read over the packs' primary key's range (``+audit_id``: the packs had an audit
     index until schema 14). ``new``: the import's new records' answers,
     made before the lock (:func:`new_rows`, ``store.staging.prepare_new``), which no answer
-    carries ``seq`` for yet; they come first."""
+    carries ``seq`` for yet; they come first. ``within``: the lowest and highest ids of the
+    records the import wrote (``staging.touched``), read instead of the audit's: the same list,
+    whatever the audit's size (a one-row import of a large audit)."""
     from reviewer.store.chain import listed, pack_parts
 
     sep = _separator(db)
-    found = (_given_chunks(db, audit_id, seq), sep)
+    found = (_given_chunks(db, audit_id, seq, within), sep)
     return pack_parts(listed((new(), sep), found) if new is not None else listed(found))
 
 
@@ -56,7 +59,8 @@ def _separator(db: Database) -> str:
     return "," if db.dialect == "sqlite" else ", "
 
 
-def _given_chunks(db: Database, audit_id: int, seq: int) -> Iterator[str]:
+def _given_chunks(db: Database, audit_id: int, seq: int,
+                  within: tuple[int, int] | None) -> Iterator[str]:
     if db.dialect == "sqlite":
         sql = record_rows("FROM answer WHERE record_id BETWEEN ? AND ? AND +audit_id = ? "
                           "AND event_seq = ? AND state IN (1, 2)",
@@ -65,7 +69,8 @@ def _given_chunks(db: Database, audit_id: int, seq: int) -> Iterator[str]:
         sql = (f"SELECT COALESCE(json_agg(json_build_array(record_id, question_id, {LABEL})), "
                "'[]'::json)::text FROM answer WHERE record_id BETWEEN ? AND ? AND audit_id = ? "
                "AND event_seq = ? AND state IN (1, 2)")
-    low, high = db.one("SELECT MIN(id), MAX(id) FROM record WHERE audit_id = ?", (audit_id,))
+    low, high = within or db.one("SELECT MIN(id), MAX(id) FROM record WHERE audit_id = ?",
+                                 (audit_id,))
     for start in range(low or 0, (high or -1) + 1, GIVEN_RANGE):
         part = _elements(db, db.scalar(sql, (start, start + GIVEN_RANGE - 1, audit_id, seq)))
         if part:

@@ -74,6 +74,36 @@ def lock_matched(db: Database) -> None:
                f"{STAGE} WHERE rid IS NOT NULL) ORDER BY id FOR NO KEY UPDATE) x")
 
 
+SCORER_ROWS = 1000      # PostgreSQL: an import of at most so many rows may be a scorer's
+
+
+def scorer_sized(db: Database, audit_id: int, rows: int, fields: Sequence[str]
+                 ) -> list[int] | None:
+    """PostgreSQL, read before the import's transaction (in a staging one): where it is an
+    import a scorer makes (docs/performance.md, "An import a scorer makes": at most
+    :data:`SCORER_ROWS` rows, each of a record the audit has, and no field name the audit has
+    not), the ids of those records in id order; else None."""
+    if db.dialect == "sqlite" or not 0 < rows <= SCORER_ROWS:
+        return None
+    names = sorted(set(fields))
+    if names and db.scalar("SELECT COUNT(*) FROM field_slot WHERE audit_id = ? AND name IN "
+                           f"({', '.join('?' * len(names))})", (audit_id, *names)) != len(names):
+        return None
+    found = db.all(f"SELECT r.id FROM {STAGE} s LEFT JOIN record r ON r.audit_id = ? "
+                   "AND r.ref = s.ref ORDER BY r.id", (audit_id,))
+    if any(rid is None for (rid,) in found):
+        return None
+    return [int(rid) for (rid,) in found]
+
+
+def touched(db: Database, new: tuple[int, int, int]) -> tuple[int, int]:
+    """The lowest and highest ids of the records the staged rows matched and of the new ones
+    (:func:`insert_new`'s count, first and last id): the only ones an import writes."""
+    low, high = db.one(f"SELECT MIN(rid), MAX(rid) FROM {STAGE}")
+    ends = [int(x) for x in (low, high) if x is not None] + (list(new[1:]) if new[0] else [])
+    return (min(ends), max(ends)) if ends else (0, -1)
+
+
 REF_KEY = "record_audit_id_ref_key"    # PostgreSQL's name of record's UNIQUE (audit_id, ref)
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, Self
 
@@ -28,8 +28,8 @@ POLL = 0.1                 # seconds each attempt at SQLite's write lock waits
 PG_QUEUE_MS = 1000         # milliseconds a PostgreSQL writer queues for the lock per attempt
 
 
-ROW_NOWAIT = "SELECT 1 FROM record WHERE id = {} FOR NO KEY UPDATE NOWAIT; "
-ROW_WAIT = "SELECT 1 FROM record WHERE id = {} FOR NO KEY UPDATE; "
+ROW_NOWAIT = "SELECT 1 FROM record WHERE {} FOR NO KEY UPDATE NOWAIT; "   # lock_first's rows
+ROW_WAIT = "SELECT 1 FROM record WHERE {} FOR NO KEY UPDATE; "
 
 
 class _RowBusy(Exception):
@@ -56,7 +56,7 @@ class Transactions:
     working_only: bool             # in a staging transaction (commit_working)
     _late_pending: bool            # ... and has not taken it yet (lock_writers)
     _first: str                    # PostgreSQL: what the next transaction locks before it
-    _row: int | None               # ... and the record it locks after it (lock_first)
+    _row: str | None               # ... and the records it locks after it (lock_first: SQL)
     _reads: list[Query]             # ... and the reads sent with the lock (lock_first)
     prefetched: list[list[tuple]] | None     # their rows, once the transaction has begun
     _queue: WriterQueue | None
@@ -99,7 +99,7 @@ class Transactions:
             self._release_queue()
             raise
 
-    def lock_first(self, record: int | None = None, imports: bool = False,
+    def lock_first(self, record: int | Sequence[int] | None = None, imports: bool = False,
                    reads: list[Query] | None = None) -> None:
         """PostgreSQL, for the next write transaction, which may meet an import's rows (an
         import locks the records it updates before it takes the write lock, docs/performance.md,
@@ -108,8 +108,9 @@ class Transactions:
         hold it, let the write lock go, wait for the row alone and begin again; with
         ``imports`` (an operation that may write any record of an audit), wait for the import
         at work before the write lock. So no one waits for an import's row while holding the
-        write lock the import waits for. SQLite has one writer: nothing to do. Without
-        arguments: neither.
+        write lock the import waits for. ``record`` a list: those records' rows, in id order
+        (an import a scorer makes: ``ops.importer``). SQLite has one writer: nothing to do.
+        Without arguments: neither.
 
         ``reads`` (PostgreSQL; (statement, parameters, planned afresh) from ``store.prefetch``):
         sent with the lock in the same round trip, their rows then in :attr:`prefetched`; the
@@ -119,8 +120,10 @@ class Transactions:
         if self.dialect == "sqlite":
             return
         self._reads = list(reads or [])
-        if record is not None:
-            self._row = int(record)
+        if isinstance(record, int):
+            self._row = f"id = {int(record)}"
+        elif record is not None:
+            self._row = f"id IN ({', '.join(str(int(r)) for r in record)}) ORDER BY id"
         elif imports:
             self._first = f"SELECT pg_advisory_xact_lock({IMPORT_LOCK}); "
 
