@@ -79,7 +79,8 @@ def import_answers(ws: Workspace, audit_id: int, path: str | Path,
                     steps.check(ws.db, audit_id, Merge(ws.db, None, qs, staged, problems, 0, ""))
                 problems.raise_any()
             with ws.db.staging():       # PostgreSQL: an import a scorer makes, its rows
-                mine = staging.scorer_sized(ws.db, audit_id, staged.rows, staged.field_names)
+                mine = staging.scorer_sized(ws.db, audit_id, staged.rows, len(header) - 1,
+                                            staged.field_names)
             done = (_write(ws, audit_id, qs, staged, header, path, digest, (None, now_iso()),
                            None, True, mine) if mine else None)     # locked as a scorer's
             for attempt in range(1, MERGE_TRIES + 1):
@@ -147,7 +148,7 @@ def _write(ws: Workspace, audit_id: int, qs: QuestionSet, st: Staged, header: li
                 if prepared is not None:
                     tx.now = now   # what its packs and its merge's events were made with
                 result = _apply(tx, qs, st, header, path, digest, prepared,
-                                None if again else early, last, bool(mine))
+                                None if again else early, last, mine)
             return result, tx
         except Exception as exc:
             # PostgreSQL: a writer added a ref this import found new, after it looked and
@@ -202,8 +203,8 @@ def _merge_again(tx: Tx, qs: QuestionSet, st: Staged, header: list[str], path: P
 
 def _apply(tx: Tx, qs: QuestionSet, st: Staged, header: list[str], path: Path, digest: str,
            prepared: tuple[int, int, import_rows.NewRows, bytes] | None,
-           early_merge: Merge | None = None, last: bool = True, mine: bool = False
-           ) -> ImportResult:
+           early_merge: Merge | None = None, last: bool = True,
+           mine: list[int] | None = None) -> ImportResult:
     """On PostgreSQL the refs are matched, the new records written and the existing ones merged
     before the write lock, invisible to others until the commit, the matched records' rows
     locked; under it only the history is chained on. On SQLite the new records' answers were
@@ -215,8 +216,8 @@ def _apply(tx: Tx, qs: QuestionSet, st: Staged, header: list[str], path: Path, d
     # where the file's fields go (store.field_slots): on PostgreSQL before the write lock
     merged.slots = field_slots.claim(tx.db, tx.audit.id, st.field_names)
     steps.match(tx.db, tx.audit.id, problems, new_only=early_merge is not None)
-    if mine and merge.matched_count(tx.db) != st.rows:
-        raise NotMine              # a record gone since it was looked for: as any import
+    if mine and staging.matched_ids(tx.db) != mine:
+        raise NotMine       # not the records whose rows it locked: as any import
     new: tuple[int, int, int] | None = None
     rows, packed = prepared[2:] if prepared and prepared[1] else (None, None)
     result = ImportResult(rows=st.rows, sha256=digest)

@@ -164,7 +164,7 @@ class Database(Transactions):
         self.late = False              # PostgreSQL: the next transaction takes WRITE_LOCK late
         self._late_pending = False     # ... and has not taken it yet (lock_writers)
         self._first = ""               # PostgreSQL: locked before the write lock (lock_first)
-        self._row: str | None = None   # ... the records locked just after it
+        self._row: list[int] | None = None   # ... the records locked just after it
         self._reads: list[Query] = []   # ... and the reads sent with the lock
         self.prefetched: list[list[tuple]] | None = None    # their rows
         self._queue = WriterQueue.for_file(path) if path is not None else None

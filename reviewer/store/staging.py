@@ -74,16 +74,17 @@ def lock_matched(db: Database) -> None:
                f"{STAGE} WHERE rid IS NOT NULL) ORDER BY id FOR NO KEY UPDATE) x")
 
 
-SCORER_ROWS = 1000      # PostgreSQL: an import of at most so many rows may be a scorer's
+SCORER_CELLS = 2000     # PostgreSQL: an import of at most so many cells may be a scorer's
 
 
-def scorer_sized(db: Database, audit_id: int, rows: int, fields: Sequence[str]
+def scorer_sized(db: Database, audit_id: int, rows: int, columns: int, fields: Sequence[str]
                  ) -> list[int] | None:
     """PostgreSQL, read before the import's transaction (in a staging one): where it is an
     import a scorer makes (docs/performance.md, "An import a scorer makes": at most
-    :data:`SCORER_ROWS` rows, each of a record the audit has, and no field name the audit has
-    not), the ids of those records in id order; else None."""
-    if db.dialect == "sqlite" or not 0 < rows <= SCORER_ROWS:
+    :data:`SCORER_CELLS` cells, ``rows`` of ``columns`` besides the ref, each row of a record
+    the audit has, and no field name the audit has not), the ids of those records in id
+    order; else None."""
+    if db.dialect == "sqlite" or not 0 < rows * max(columns, 1) <= SCORER_CELLS:
         return None
     names = sorted(set(fields))
     if names and db.scalar("SELECT COUNT(*) FROM field_slot WHERE audit_id = ? AND name IN "
@@ -94,6 +95,11 @@ def scorer_sized(db: Database, audit_id: int, rows: int, fields: Sequence[str]
     if any(rid is None for (rid,) in found):
         return None
     return [int(rid) for (rid,) in found]
+
+
+def matched_ids(db: Database) -> list[int]:
+    """The ids of the records the staged rows matched, in id order (NULL for a new row: 0)."""
+    return [int(rid or 0) for (rid,) in db.all(f"SELECT rid FROM {STAGE} ORDER BY rid")]
 
 
 def touched(db: Database, new: tuple[int, int, int]) -> tuple[int, int]:

@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from typing import Any, Self
 
 from reviewer.errors import DatabaseError
+from reviewer.store import row_locks
 from reviewer.store.pg_pipeline import Query, first_error, send_with_lock
 from reviewer.store.writer_lock import WriterQueue
 
@@ -28,8 +29,6 @@ POLL = 0.1                 # seconds each attempt at SQLite's write lock waits
 PG_QUEUE_MS = 1000         # milliseconds a PostgreSQL writer queues for the lock per attempt
 
 
-ROW_NOWAIT = "SELECT 1 FROM record WHERE {} FOR NO KEY UPDATE NOWAIT; "   # lock_first's rows
-ROW_WAIT = "SELECT 1 FROM record WHERE {} FOR NO KEY UPDATE; "
 
 
 class _RowBusy(Exception):
@@ -56,7 +55,7 @@ class Transactions:
     working_only: bool             # in a staging transaction (commit_working)
     _late_pending: bool            # ... and has not taken it yet (lock_writers)
     _first: str                    # PostgreSQL: what the next transaction locks before it
-    _row: str | None               # ... and the records it locks after it (lock_first: SQL)
+    _row: list[int] | None         # ... and the records it locks after it (lock_first)
     _reads: list[Query]             # ... and the reads sent with the lock (lock_first)
     prefetched: list[list[tuple]] | None     # their rows, once the transaction has begun
     _queue: WriterQueue | None
@@ -120,10 +119,8 @@ class Transactions:
         if self.dialect == "sqlite":
             return
         self._reads = list(reads or [])
-        if isinstance(record, int):
-            self._row = f"id = {int(record)}"
-        elif record is not None:
-            self._row = f"id IN ({', '.join(str(int(r)) for r in record)}) ORDER BY id"
+        if record is not None:
+            self._row = [record] if isinstance(record, int) else list(record)
         elif imports:
             self._first = f"SELECT pg_advisory_xact_lock({IMPORT_LOCK}); "
 
@@ -174,14 +171,16 @@ class Transactions:
         # One round trip (no parameters: the four statements go as one simple query): a blocking
         # wait in the server, not polling (docs/performance.md).
         row = None if self.late else self._row
-        then = "" if row is None else ROW_NOWAIT.format(row)
+        then = "" if row is None else row_locks.NOWAIT.format(row_locks.where(row))
         try:
             if not self._pg_queue(patience, IMPORT_LOCK if self.late else WRITE_LOCK, "BEGIN",
                                   self.conn.rollback, "" if self.late else self._first, then,
                                   [] if self.late else self._reads):
                 return False
-        except _RowBusy:                # an import holds the record: wait for it, not the lock
-            self._pg_queue(patience, 0, "BEGIN", self.conn.rollback, ROW_WAIT.format(row))
+        except _RowBusy:     # an import holds a record: wait for it alone, not the lock
+            held = row_locks.busy(self.conn, row or [])
+            self._pg_queue(patience, 0, "BEGIN", self.conn.rollback,
+                           row_locks.WAIT.format(row_locks.where([held])))
             self.conn.rollback()
             return False
         self._late_pending = self.late

@@ -95,7 +95,7 @@ def _hold_at(log: Log, hold: list[str] | None) -> None:
 
     point, ready, go = hold
     held: list[bool] = []
-    staging.SCORER_ROWS = 0     # a small file held as a large import runs, not as a scorer's
+    staging.SCORER_CELLS = 0    # a small file held as a large import runs, not as a scorer's
 
     def stop() -> None:
         if not held:

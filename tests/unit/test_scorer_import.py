@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -140,25 +139,92 @@ def test_a_record_gone_under_the_lock_runs_as_any_import(pg_url, tmp_path, audit
     assert cli(pg_url, "verify", audit).returncode == 0
 
 
-def test_a_lock_taken_with_the_write_lock_names_every_record(pg_url, tmp_path, audit):
-    """Two records at once: both rows are held by the scorer's import until it commits."""
+def test_waiting_for_one_record_it_holds_none_of_the_others(pg_url, tmp_path, audit):
+    """Two records, the second held by an import at work: the scorer's import waits for that
+    row alone, so the first stays free for its scorer meanwhile; then both are written."""
     ids = record_ids(pg_url, audit)
     path = tmp_path / "two.csv"
-    write_answers(path, ["S-000001", "S-000002"], ASKED, salt=5)
-    gate = threading.Event()
+    cells = write_answers(path, ["S-000001", "S-000002"], ASKED, salt=5)
     with psycopg.connect(libpq(pg_url)) as other:
+        other.execute("SELECT pg_advisory_xact_lock(%s)", (IMPORT_LOCK,))
         other.execute("SELECT 1 FROM record WHERE id = %s FOR NO KEY UPDATE", (ids["S-000002"],))
-
-        def release() -> None:
-            gate.wait(10)
-            other.commit()
-        threading.Thread(target=release).start()
         scorer = subprocess.Popen([sys.executable, "-m", "reviewer", "--db", pg_url, "answers",
                                    "import", audit, str(path)], cwd=ROOT, text=True,
                                   env={**os.environ, "REVIEWER_LOCK_TIMEOUT": "30"},
                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        time.sleep(1.5)
-        assert scorer.poll() is None                  # one of its records is held: it waits
-        gate.set()
+        time.sleep(1.0)
+        busy = 0
+        with psycopg.connect(libpq(pg_url), autocommit=True) as look:
+            for _ in range(20):           # the first record's scorer, locking its row
+                try:
+                    look.execute("SELECT 1 FROM record WHERE id = %s FOR NO KEY UPDATE NOWAIT",
+                                 (ids["S-000001"],))
+                except psycopg.errors.LockNotAvailable:
+                    busy += 1
+                time.sleep(0.05)
+        assert scorer.poll() is None                  # still waiting for the second
+        assert busy < 5, f"the first record's row was held in {busy} of 20 looks"
+        other.commit()
         _, err = scorer.communicate(timeout=60)
     assert scorer.returncode == 0, err
+    stored = answers(pg_url, audit)
+    assert all(stored[k] == v for k, v in cells.items())
+    assert cli(pg_url, "verify", audit).returncode == 0
+
+
+def test_a_file_of_more_cells_takes_its_turn(pg_url, tmp_path, audit, monkeypatch):
+    """The rule is cells (rows x columns besides the ref), not rows: 25 rows of 4 answers are
+    100 cells, a scorer's where that is the bound; 26 rows are not."""
+    from reviewer.errors import DatabaseError
+    from reviewer.ops.importer import import_answers
+    from reviewer.store import staging
+    from reviewer.workspace import Workspace
+
+    monkeypatch.setattr(staging, "SCORER_CELLS", 100)
+    small, large = tmp_path / "small.csv", tmp_path / "large.csv"
+    write_answers(small, refs("S", 25), ASKED, salt=7)
+    write_answers(large, refs("S", 26), ASKED, salt=8)
+    ws = Workspace.open(pg_url, "importer", lock_timeout=1.0)
+    try:
+        audit_id = ws.audit(audit).id
+        with psycopg.connect(libpq(pg_url)) as other:
+            other.execute("SELECT pg_advisory_xact_lock(%s)", (IMPORT_LOCK,))
+            assert import_answers(ws, audit_id, small).value.updated == 25
+            with pytest.raises(DatabaseError):
+                import_answers(ws, audit_id, large)        # waited its turn, gave up
+            other.rollback()
+        assert import_answers(ws, audit_id, large).value.updated == 26
+    finally:
+        ws.close()
+
+
+def test_given_answers_read_over_the_records_written_are_the_audits(target, tmp_path):
+    """An import's given answers (its event's list, hashed into the chain) read over the range
+    of the records it wrote (``staging.touched``) are those read over the whole audit: for a
+    file of existing records filling blank cells (on PostgreSQL a scorer's), and for one with
+    new records too (ids after the audit's last)."""
+    from reviewer.store import import_rows
+    from tests.unit.races import open_db
+
+    rows = refs("G", 60)
+    write_answers(tmp_path / "base.csv", rows[:20] + rows[40:], ASKED[:2], salt=1)
+    make_audit(target, tmp_path, "Given", None, tmp_path / "base.csv")
+    lists = []
+    for name, part in (("fill", rows[5:15]), ("more", rows[10:50])):
+        write_answers(tmp_path / f"{name}.csv", part, ASKED, salt=2)
+        done = cli(target, "answers", "import", "Given", str(tmp_path / f"{name}.csv"))
+        assert done.returncode == 0, done.stderr
+        with open_db(target) as db:
+            audit_id = db.scalar("SELECT id FROM audit WHERE name = 'Given'")
+            seq = db.scalar("SELECT MAX(seq) FROM event WHERE audit_id = ? AND "
+                            "action = 'import'", (audit_id,))
+            written = [rid for (rid,) in db.all(
+                "SELECT id FROM record WHERE audit_id = ? AND ref >= ? AND ref <= ?",
+                (audit_id, part[0], part[-1]))]
+            whole = import_rows.given_rows(db, audit_id, seq)
+            assert import_rows.given_rows(db, audit_id, seq,
+                                          within=(min(written), max(written))) == whole
+            lists.append((whole, import_rows.given_rows(db, audit_id, seq, within=(0, -1))))
+    whole, nothing = lists[0]
+    assert whole != nothing           # the first file's given answers carry its seq
+    assert cli(target, "verify", "Given").returncode == 0
