@@ -207,10 +207,16 @@ def patches(db: Database, plan: Plan, first_seq: int, import_seq: int, reviewer:
     """The changed records' new packs into ``pack_writes.PATCH`` (as ``pack_writes.build``
     makes them, counted from ``import_seq``), with what their completeness needs. A pack's
     text is joined from its entries' (each valid JSON, as the JSON functions write it)."""
+    # entries counted from a base of the record's own, before its first event (-1, -2, ...),
+    # unless given an answer, naming the import's event (more changed cells than events; with
+    # notes, any): docs/performance.md, "Entries counted from their record's own base"
+    base = (str(import_seq) if plan.notes
+            else f"(CASE WHEN chg > cnt THEN {import_seq} ELSE f - 1 END)")
+
     def entry(k: int) -> str:
         old_note, note, _ = plan.note(k)
         seq = f"(f + {plan.prefix(k)})"                 # the cell's first event
-        counted = f"{import_seq} - CASE WHEN a{k} THEN {seq} ELSE {import_seq} END"
+        counted = f"{base} - CASE WHEN a{k} THEN {seq} ELSE {import_seq} END"
         given = f"n{k} IN (1, 2)"
         same = f"n{k} = o{k} AND v{k} IS p{k}"
         if k in plan.notes:   # an answer kept whose note alone changes keeps its who and
@@ -238,13 +244,13 @@ def patches(db: Database, plan: Plan, first_seq: int, import_seq: int, reviewer:
     turned = " OR ".join(["0"] + [f"((n{k} = 0) <> (o{k} = 0))" for k in tallied])
     filled = " + ".join(["0"] + [f"(n{k} <> 0)" for k in tallied])   # the whole pack's
     columns = ("rid INTEGER PRIMARY KEY, pack TEXT NOT NULL, moved INTEGER NOT NULL, "
-               "turned INTEGER NOT NULL, filled INTEGER")
+               "turned INTEGER NOT NULL, filled INTEGER, off INTEGER NOT NULL")
     db.execute(f"DROP TABLE IF EXISTS {packed.PATCH}")
     db.execute(f"CREATE {scratch.table(db, packed.PATCH)} ({columns})")
     pack = "'[' || " + " || ',' || ".join(entry(q.k) for q in plan.questions) + " || ']'"
-    select = (f"SELECT rid, {pack}, {moved}, CASE WHEN {turned} THEN 1 ELSE 0 END, {filled} "
-              f"FROM ({_firsts()}) w JOIN {REC} r ON r.k = w.wk WHERE r.chg > 0 AND {ROWS} "
-              "ORDER BY rid")
+    select = (f"SELECT rid, {pack}, {moved}, CASE WHEN {turned} THEN 1 ELSE 0 END, {filled}, "
+              f"{base} - {import_seq} FROM ({_firsts()}) w JOIN {REC} r ON r.k = w.wk "
+              f"WHERE r.chg > 0 AND {ROWS} ORDER BY rid")
     # with notes, a kept answer's reviewer and time are read from its event (the database's)
     halves.fill(db, packed.PATCH, columns, lambda rows: select.replace(ROWS, rows), "r.k",
                 (reviewer, now, None, first_seq, audit_id)[:5 if plan.notes else 4],

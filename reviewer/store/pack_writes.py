@@ -252,11 +252,12 @@ def build(db: Database, change: str, audit_id: int, reviewer: str, now: str,
         packed = f"json_set({packed}, {', '.join(pairs[i:i + ARGS // 2])})"
     db.execute(f"DROP TABLE IF EXISTS {PATCH}")
     db.execute(f"CREATE {scratch.table(db, PATCH)} (rid INTEGER PRIMARY KEY, pack TEXT NOT NULL, "
-               "moved INTEGER NOT NULL, turned INTEGER NOT NULL, filled INTEGER)")
+               "moved INTEGER NOT NULL, turned INTEGER NOT NULL, filled INTEGER, "
+               "off INTEGER NOT NULL)")
     # in the same pass, what the record's completeness needs (store.merge_records): how far
     # its tallied cells move its count of answers, and whether one became or stopped being
     # blank; and which slots it names (a bit each, the first MASKED: only those looked up)
-    db.execute(f"INSERT INTO {PATCH} SELECT u.rid, {packed}, u.moved, u.turned, NULL FROM "
+    db.execute(f"INSERT INTO {PATCH} SELECT u.rid, {packed}, u.moved, u.turned, NULL, 0 FROM "
                f"(SELECT c.rid AS rid, json_group_object(CAST(c.slot AS TEXT), {entry}) AS "
                "patch, SUM(c.tallied * ((c.state <> 0) - (c.old_state <> 0))) AS moved, "
                "MAX(c.tallied * ((c.state = 0) <> (c.old_state = 0))) AS turned, "
@@ -270,11 +271,12 @@ def build(db: Database, change: str, audit_id: int, reviewer: str, now: str,
 def write(db: Database, audit_id: int, base: int | None = None) -> None:
     """Write :func:`build`'s new packs over the stored ones, one statement (a record left
     with no answer loses its pack); ``base``: the seq the entries made counted from the
-    import's foreseen seq count from (the import's own, under the lock)."""
+    import's foreseen seq count from (the import's own, under the lock), each pack's moved on
+    by its ``off`` (a record's own base: ``merge_rows.patches``)."""
     empty = f"substr(u.pack, 1, 5) = '[null' AND {EMPTY.format('u.pack')}"
     db.execute("INSERT OR IGNORE INTO answer_pack (record_id, audit_id, event_seq, pack) "
                f"SELECT rid, ?, NULL, '[]' FROM {PATCH} u WHERE NOT ({empty})", (audit_id,))
-    db.execute("UPDATE answer_pack SET pack = u.pack, base_seq = COALESCE(?, base_seq) "
+    db.execute("UPDATE answer_pack SET pack = u.pack, base_seq = COALESCE(? + u.off, base_seq) "
                f"FROM {PATCH} u WHERE answer_pack.record_id = u.rid", (base,))
     db.execute(f"DELETE FROM answer_pack WHERE record_id IN (SELECT rid FROM {PATCH} u "
                f"WHERE {empty})")
