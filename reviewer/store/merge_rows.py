@@ -205,8 +205,8 @@ def _who(k: int, field: str) -> str:
 def patches(db: Database, plan: Plan, first_seq: int, import_seq: int, reviewer: str,
             now: str, audit_id: int) -> None:
     """The changed records' new packs into ``pack_writes.PATCH`` (as ``pack_writes.build``
-    makes them, counted from ``import_seq``), with what their completeness needs. A pack's
-    text is joined from its entries' (each valid JSON, as the JSON functions write it)."""
+    makes them, but counted from the record's own base, ``off`` past ``import_seq``), with
+    what their completeness needs. A pack's text is joined from its entries' (valid JSON)."""
     # entries counted from a base of the record's own, before its first event (-1, -2, ...),
     # unless given an answer, naming the import's event (more changed cells than events; with
     # notes, any): docs/performance.md, "Entries counted from their record's own base"

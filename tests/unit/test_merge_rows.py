@@ -1,8 +1,9 @@
 """docs/performance.md, "The merge a record at a time": SQLite's import merges a record at a
 time (``store.merge_rows``); for any file it stores exactly what the merge cell by cell
-(``store.merge``) stores: the same packs byte for byte, the same records, the same events in
-the same order, the same answers listed as given; and its history verifies. Real SQLite
-files, real CSV files."""
+(``store.merge``) stores: the same packs (each entry's event made its own seq: their bases
+differ, docs/performance.md, "Entries counted from their record's own base"), the same
+records, the same events in the same order, the same answers listed as given; and its
+history verifies. Real SQLite files, real CSV files."""
 
 from __future__ import annotations
 
