@@ -119,7 +119,8 @@ MERGE_TRIES = 2     # SQLite: merges made before the lock, the last made again u
 
 
 class NotMine(Exception):
-    """PostgreSQL: an import a scorer makes found a record gone under the lock."""
+    """PostgreSQL: under the lock, an import a scorer makes matched other records than those
+    whose rows it locked (one gone meanwhile): rolled back and run as any import."""
 
 
 class StaleMerge(Exception):

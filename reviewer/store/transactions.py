@@ -29,8 +29,6 @@ POLL = 0.1                 # seconds each attempt at SQLite's write lock waits
 PG_QUEUE_MS = 1000         # milliseconds a PostgreSQL writer queues for the lock per attempt
 
 
-
-
 class _RowBusy(Exception):
     """The record an operation changes is held by an import (``Transactions.lock_first``)."""
 
